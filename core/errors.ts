@@ -1,0 +1,81 @@
+/**
+ * Every failure keyshard reports to a person or a script is a KeyshardError with a stable code.
+ * Messages say what went wrong and what to do next; they never contain secret material
+ * (no share values, no words of a mnemonic, no passphrases).
+ */
+export type KeyshardErrorCode =
+  // input shape
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_HEX'
+  // SLIP-39 mnemonics
+  | 'SLIP39_WORD'
+  | 'SLIP39_LENGTH'
+  | 'SLIP39_CHECKSUM'
+  | 'SLIP39_PADDING'
+  | 'SLIP39_PARAMETERS'
+  | 'SLIP39_DIGEST'
+  | 'SHARES_MISMATCH'
+  | 'DUPLICATE_SHARE'
+  | 'BELOW_THRESHOLD'
+  | 'SECRET_LENGTH'
+  // verifiable shares
+  | 'VSS_SHARE_INVALID'
+  | 'VSS_CIPHERSUITE'
+  // envelopes, QR, transcript, policy, ceremony
+  | 'ENVELOPE_FORMAT'
+  | 'ENVELOPE_VERSION'
+  | 'ENVELOPE_CHECKSUM'
+  | 'ENVELOPE_TRUNCATED'
+  | 'ENVELOPE_DECRYPT'
+  | 'QR_INCOMPLETE'
+  | 'QR_FORMAT'
+  | 'QR_MISMATCH'
+  | 'POLICY_INVALID'
+  | 'CEREMONY_TRANSITION'
+  | 'TRANSCRIPT_TAMPERED'
+  | 'TRANSCRIPT_SIGNATURE'
+  | 'TRANSCRIPT_FORMAT'
+  // devices
+  | 'HSM_PIN_INCORRECT'
+  | 'HSM_PIN_LOCKED'
+  | 'HSM_TOKEN_ABSENT'
+  | 'HSM_TOKEN_FULL'
+  | 'HSM_MODULE'
+  | 'HSM_MECHANISM'
+  | 'USB_NO_SPACE'
+  | 'USB_REMOVED'
+  | 'USB_READ_ONLY'
+  | 'USB_VERIFY'
+  | 'USB_FOREIGN_SHARD'
+  | 'AIRGAP_NETWORK_UP'
+  | 'INTERNAL';
+
+/** Non-secret facts that help a screen explain the error (e.g. which word index, how many shares are missing). */
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export class KeyshardError extends Error {
+  readonly code: KeyshardErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: KeyshardErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = 'KeyshardError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: KeyshardErrorCode; message: string; details?: ErrorDetails } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isKeyshardError(e: unknown): e is KeyshardError {
+  return e instanceof KeyshardError;
+}
+
+/** Throws INVALID_ARGUMENT unless cond holds. For public parameters only: the message must not carry secrets. */
+export function ensure(cond: unknown, message: string, details?: ErrorDetails): asserts cond {
+  if (!cond) throw new KeyshardError('INVALID_ARGUMENT', message, details);
+}
