@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { serializeTranscript } from '../../core/transcript';
+import { transcriptCommands } from '../../electron/cli/commands/transcript';
+import type { CliIo } from '../../electron/cli/io';
+import { runCli } from '../../electron/cli/main';
+import { ceremonyTranscript } from '../core/transcript-fixture';
+
+function fakeIo(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    readStdin: async () => '',
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = fakeIo();
+  const code = await runCli(argv, io, transcriptCommands);
+  return { code, out: io.out, err: io.err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'keyshard-transcript-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const transcript = await ceremonyTranscript();
+const text = serializeTranscript(transcript);
+const good = join(dir, 'transcript.json');
+writeFileSync(good, text);
+// Entry 4 (split) says 5 shards instead of 4: one character changed.
+const tamperedText = text.replace('"shards": 4', '"shards": 5');
+assert.notEqual(tamperedText, text);
+const tampered = join(dir, 'tampered.json');
+writeFileSync(tampered, tamperedText);
+
+describe('keyshard transcript verify', () => {
+  it('exits 0 and prints a summary of an intact transcript', async () => {
+    const r = await run(['transcript', 'verify', good]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '');
+    assert.match(r.out, /ceremony "acme-root-2025": 10 entries; every link and signature holds/);
+    assert.match(r.out, /pinned by the plan: alice \(ed25519\), bob \(ed25519\), carol \(ecdsa-p256\)/);
+    const rows = r.out.split('\n').filter((l) => l.startsWith('  \u2713'));
+    assert.equal(rows.length, 10);
+    assert.match(rows[0]!, /^ {2}\u2713 {2}1 {2}plan +2025-03-01T09:00:00\.000Z {2}not signed$/);
+    assert.match(rows[3]!, /4 {2}split .* signed by carol$/);
+    assert.match(rows[5]!, /6 {2}seal .* signed by alice, bob, carol$/);
+    assert.match(rows[9]!, /10 {2}signoff .* carol signs entry 4 \(split\)$/);
+    assert.ok(r.out.includes(`Final hash: ${transcript.entries[9]!.hash}`));
+  });
+
+  it('exits non-zero and names the first bad entry of a tampered transcript', async () => {
+    const r = await run(['transcript', 'verify', tampered]);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /TRANSCRIPT_TAMPERED: The transcript was changed after it was written: entry 4 \(split\) does not match its hash/);
+    assert.match(r.err, /USB stick/);
+  });
+
+  it('prints JSON with --json, valid or not, and still exits non-zero when invalid', async () => {
+    const ok = await run(['transcript', 'verify', good, '--json']);
+    assert.equal(ok.code, 0);
+    const v = JSON.parse(ok.out) as Record<string, unknown>;
+    assert.equal(v['valid'], true);
+    assert.equal(v['ceremonyId'], 'acme-root-2025');
+    assert.equal(v['entries'], 10);
+    assert.equal(v['headHash'], transcript.entries[9]!.hash);
+    const signoffs = v['signoffs'] as { seq: number; witnesses: { id: string }[] }[];
+    assert.deepEqual(signoffs.find((s) => s.seq === 6)!.witnesses.map((w) => w.id), ['alice', 'bob', 'carol']);
+
+    const bad = await run(['transcript', 'verify', '--json', tampered]);
+    assert.equal(bad.code, 1);
+    const b = JSON.parse(bad.out) as Record<string, unknown>;
+    assert.deepEqual({ valid: b['valid'], firstBadSeq: b['firstBadSeq'], code: b['code'], entries: b['entries'] }, { valid: false, firstBadSeq: 4, code: 'TRANSCRIPT_TAMPERED', entries: 10 });
+    assert.match(String(b['reason']), /entry 4 \(split\)/);
+  });
+
+  it('checks the final hash from the paper record', async () => {
+    const head = transcript.entries[9]!.hash;
+    assert.equal((await run(['transcript', 'verify', good, '--final-hash', head])).code, 0);
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, serializeTranscript({ ...transcript, entries: transcript.entries.slice(0, 9) }));
+    assert.equal((await run(['transcript', 'verify', cut])).code, 0, 'a transcript cut at its end still links');
+    const r = await run(['transcript', 'verify', cut, '--final-hash', head]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /TRANSCRIPT_TAMPERED: .*paper record/);
+    assert.equal((await run(['transcript', 'verify', good, '--final-hash', 'abc'])).code, 2);
+  });
+
+  it('reports layout edits, and accepts them with --ignore-layout', async () => {
+    const reformatted = join(dir, 'reformatted.json');
+    writeFileSync(reformatted, JSON.stringify(JSON.parse(text)));
+    const strict = await run(['transcript', 'verify', reformatted]);
+    assert.equal(strict.code, 1);
+    assert.match(strict.err, /TRANSCRIPT_FORMAT: .*not laid out the way keyshard wrote it/);
+    assert.equal((await run(['transcript', 'verify', reformatted, '--ignore-layout'])).code, 0);
+  });
+
+  it('explains a missing file, a directory, a file that is not JSON, and bytes that are not UTF-8', async () => {
+    const missing = await run(['transcript', 'verify', join(dir, 'nope.json')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /INVALID_ARGUMENT: Cannot read the transcript file ".*nope\.json": it does not exist/);
+    const folder = await run(['transcript', 'verify', dir]);
+    assert.match(folder.err, /INVALID_ARGUMENT: .*is a directory/);
+    const notJson = join(dir, 'notes.txt');
+    writeFileSync(notJson, 'hello');
+    const nj = await run(['transcript', 'verify', notJson]);
+    assert.equal(nj.code, 1);
+    assert.match(nj.err, /TRANSCRIPT_FORMAT: .*not valid JSON/);
+    const latin1 = join(dir, 'latin1.json');
+    const bytes = Buffer.from(text, 'utf8');
+    bytes[bytes.indexOf(Buffer.from('Ü', 'utf8'))] = 0xff; // never valid in UTF-8
+    writeFileSync(latin1, bytes);
+    const l1 = await run(['transcript', 'verify', latin1, '--json']);
+    assert.equal(l1.code, 1);
+    assert.equal((JSON.parse(l1.out) as { code: string }).code, 'TRANSCRIPT_FORMAT');
+    const jsonMissing = await run(['transcript', 'verify', join(dir, 'nope.json'), '--json']);
+    assert.equal((JSON.parse(jsonMissing.err) as { error: { code: string } }).error.code, 'INVALID_ARGUMENT');
+  });
+
+  it('needs exactly one file and has help', async () => {
+    assert.equal((await run(['transcript', 'verify'])).code, 2);
+    assert.equal((await run(['transcript', 'verify', good, good])).code, 2);
+    const help = await run(['transcript', 'verify', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /Usage: keyshard transcript verify FILE/);
+  });
+});
