@@ -1,0 +1,181 @@
+/**
+ * OpenPGP protection for a shard file (openpgp 6.3.2).
+ *
+ * Everything here stays readable by Debian 12's gpg 2.2: keys we make are v4 `ecc` keys on the legacy curves
+ * (Ed25519 for signing, Curve25519 ECDH for encryption), never v6 keys, RFC 9580 X25519 (`type: 'curve25519'`)
+ * or AEAD-protected secret keys; messages are SEIPDv1 unless the recipient's own key asks for more.
+ */
+import * as openpgp from 'openpgp';
+import type { Key, PrivateKey } from 'openpgp';
+import { KeyshardError } from '../../../core/errors';
+import { decryptFailed, plaintextToString } from './errors';
+
+/** Settings that keep keys and messages within what gpg 2.2 reads. */
+const GPG22_COMPATIBLE = { v6Keys: false, aeadProtect: false } as const;
+
+/** Key id 0: an anonymous recipient (`gpg --throw-keyids`). */
+const WILDCARD_KEY_ID = '0000000000000000';
+
+export const PGP_MESSAGE_HEADER = '-----BEGIN PGP MESSAGE-----';
+
+export interface OpenPgpKeyPair {
+  readonly privateKeyArmored: string;
+  readonly publicKeyArmored: string;
+  /** The primary key's fingerprint, 40 hex digits, as `gpg --list-keys` shows it. */
+  readonly fingerprint: string;
+}
+
+/**
+ * A throwaway OpenPGP key pair for a custodian (demo and tests): v4, Ed25519 primary + Curve25519 encryption
+ * subkey, no expiry. With a passphrase the private key is protected with iterated-salted S2K + AES-256.
+ */
+export async function generateOpenPgpKey(name: string, options: { passphrase?: string; email?: string } = {}): Promise<OpenPgpKeyPair> {
+  const trimmed = name.trim();
+  if (trimmed === '' || /[\u0000-\u001f\u007f<>]/.test(trimmed)) {
+    throw new KeyshardError('INVALID_ARGUMENT', 'A key needs a name without control characters or angle brackets, e.g. "Alice Example".');
+  }
+  const userID = options.email === undefined ? { name: trimmed } : { name: trimmed, email: options.email };
+  let key: { privateKey: string; publicKey: string };
+  try {
+    key = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [userID],
+      ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+      format: 'armored',
+      config: GPG22_COMPATIBLE,
+    });
+  } catch {
+    throw new KeyshardError('INVALID_ARGUMENT', 'No OpenPGP key could be made for this name and email: check the email address and try again.');
+  }
+  const publicKey = await openpgp.readKey({ armoredKey: key.publicKey });
+  return { privateKeyArmored: key.privateKey, publicKeyArmored: key.publicKey, fingerprint: publicKey.getFingerprint().toUpperCase() };
+}
+
+/** Reads and checks a recipient's armored public key; INVALID_ARGUMENT with a reason when it cannot be used. */
+async function readRecipientKey(publicKeyArmored: string): Promise<Key> {
+  let key: Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: publicKeyArmored.trim() });
+  } catch {
+    throw new KeyshardError(
+      'INVALID_ARGUMENT',
+      'This is not a readable OpenPGP public key. Ask the custodian for the output of `gpg --armor --export THEIR-KEY-ID` (it starts with -----BEGIN PGP PUBLIC KEY BLOCK-----).',
+    );
+  }
+  if (key.isPrivate()) {
+    throw new KeyshardError(
+      'INVALID_ARGUMENT',
+      "This is a private key: a ceremony plan needs only the custodian's public key. Ask for `gpg --armor --export` (not --export-secret-keys), and keep the private key with the custodian.",
+    );
+  }
+  try {
+    await key.getEncryptionKey();
+  } catch {
+    throw new KeyshardError(
+      'INVALID_ARGUMENT',
+      'This OpenPGP key cannot receive encrypted files: it is expired or revoked, has no encryption subkey, or is dated in the future ' +
+        "(check this computer's clock). Ask the custodian for a current key.",
+    );
+  }
+  return key;
+}
+
+/** The fingerprint of an armored public key (40 hex digits for v4), for plans and confirmation screens. */
+export async function openPgpFingerprint(publicKeyArmored: string): Promise<string> {
+  return (await readRecipientKey(publicKeyArmored)).getFingerprint().toUpperCase();
+}
+
+/** Encrypts `plaintext` to the recipient's public key; returns an armored message. */
+export async function encryptToOpenPgpKey(plaintext: string, publicKeyArmored: string): Promise<string> {
+  const key = await readRecipientKey(publicKeyArmored);
+  const bytes = new TextEncoder().encode(plaintext);
+  try {
+    const message = await openpgp.createMessage({ binary: bytes, format: 'utf8' });
+    return await openpgp.encrypt({ message, encryptionKeys: key, format: 'armored', config: GPG22_COMPATIBLE });
+  } catch {
+    throw new KeyshardError('INTERNAL', 'OpenPGP encryption failed. Try again; if it keeps failing, report it.');
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+function asciiPrefix(data: Uint8Array, length: number): string {
+  let s = '';
+  for (let i = 0; i < Math.min(length, data.length); i++) s += String.fromCharCode(data[i] as number);
+  return s;
+}
+
+function isArmored(data: string | Uint8Array): boolean {
+  return (typeof data === 'string' ? data.trimStart() : asciiPrefix(data, 80).trimStart()).startsWith(PGP_MESSAGE_HEADER);
+}
+
+/**
+ * True when the data looks like an OpenPGP encrypted message: armored, or binary starting with a
+ * public-key (tag 1) or symmetric-key (tag 3) encrypted session key packet, in old or new packet format.
+ */
+export function looksLikeOpenPgp(data: string | Uint8Array): boolean {
+  if (isArmored(data)) return true;
+  if (typeof data === 'string' || data.length === 0) return false;
+  const b = data[0] as number;
+  if ((b & 0x80) === 0) return false;
+  const tag = (b & 0x40) !== 0 ? b & 0x3f : (b >> 2) & 0x0f;
+  return tag === 1 || tag === 3;
+}
+
+async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | undefined): Promise<PrivateKey> {
+  let key: PrivateKey;
+  try {
+    key = await openpgp.readPrivateKey({ armoredKey: privateKeyArmored.trim() });
+  } catch {
+    throw decryptFailed('bad-key', 'openpgp');
+  }
+  if (key.isDecrypted()) return key;
+  if (passphrase === undefined || passphrase === '') throw decryptFailed('passphrase-required', 'openpgp');
+  try {
+    return await openpgp.decryptKey({ privateKey: key, passphrase });
+  } catch {
+    throw decryptFailed('wrong-passphrase', 'openpgp');
+  }
+}
+
+/**
+ * Decrypts an OpenPGP message (armored or binary) with an armored private key, unlocked with `passphrase` if it
+ * has one. Every failure is ENVELOPE_DECRYPT with `details.reason`; no library message is passed on.
+ */
+export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<string> {
+  if (!looksLikeOpenPgp(data)) throw decryptFailed('not-protected', 'openpgp');
+  const key = await unlockPrivateKey(privateKeyArmored, passphrase);
+  try {
+    let message: openpgp.Message<string | Uint8Array>;
+    try {
+      message = isArmored(data)
+        ? await openpgp.readMessage({ armoredMessage: typeof data === 'string' ? data.trim() : new TextDecoder().decode(data).trim() })
+        : await openpgp.readMessage({ binaryMessage: data as Uint8Array });
+    } catch {
+      throw decryptFailed('damaged', 'openpgp');
+    }
+    // Decide "another key" from the key ids the message names, not from library wording. A wildcard id
+    // (anonymous recipient) could be anyone, so then a failure counts as damage only if no id could be ours.
+    const ours = key.getKeyIDs();
+    const named = message.getEncryptionKeyIDs();
+    const maybeOurs = named.some((id) => ours.some((o) => o.equals(id, true)));
+    if (!maybeOurs) throw decryptFailed('wrong-key', 'openpgp');
+    let data_: Uint8Array;
+    try {
+      const result = await openpgp.decrypt({ message, decryptionKeys: key, format: 'binary', config: GPG22_COMPATIBLE });
+      data_ = result.data as Uint8Array;
+    } catch {
+      const onlyWildcards = named.every((id) => id.toHex() === WILDCARD_KEY_ID);
+      throw decryptFailed(onlyWildcards ? 'wrong-key' : 'damaged', 'openpgp');
+    }
+    return plaintextToString(data_, 'openpgp');
+  } finally {
+    // Best effort: the typings omit it, but PrivateKey.clearPrivateParams zeroes the unlocked key material.
+    try {
+      (key as unknown as { clearPrivateParams?: () => void }).clearPrivateParams?.();
+    } catch {
+      // a key that was never unlocked has nothing to clear
+    }
+  }
+}
