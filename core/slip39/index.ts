@@ -1,0 +1,198 @@
+/**
+ * SLIP-39: Shamir's Secret-Sharing for Mnemonic Codes (https://github.com/satoshilabs/slips/blob/master/slip-0039.md),
+ * the two-level scheme (groups of members), both the original and the extendable revision.
+ *
+ * Layers: gf256 -> shamir (digest share at 254, secret at 255) -> cipher (Feistel + PBKDF2) -> share (mnemonic
+ * encoding, RS1024 checksum) -> recovery (shares one at a time) -> this module (split / combine).
+ *
+ * Interoperable with Trezor's reference implementation: shares made here combine there and vice versa. One
+ * deliberate leniency: combining accepts more than the threshold (extra complete groups, extra members) and checks
+ * every share it uses; the reference insists on exactly the threshold.
+ */
+import { KeyshardError } from '../errors';
+import type { RandomSource } from '../random';
+import type { RawShare } from '../shamir';
+import { splitSecret, takeRandom } from '../shamir';
+import type { Pbkdf2 } from './cipher';
+import { checkIterationExponent, encrypt, passphraseBytes } from './cipher';
+import { ID_LENGTH_BITS, MAX_SHARE_COUNT, MIN_STRENGTH_BITS } from './constants';
+import { Slip39Recovery } from './recovery';
+import { encodeShare } from './share';
+
+export type { Pbkdf2 } from './cipher';
+export { noblePbkdf2Sha256, encrypt as encryptMasterSecret, decrypt as decryptMasterSecret } from './cipher';
+export type { Slip39Share } from './share';
+export { decodeShare, encodeShare, encodeShareWords, mnemonicWords, mnemonicLengthForValue } from './share';
+export type { AddResult, EncryptedMasterSecret, GroupProgress, PileAnalysis, RecoveryProgress } from './recovery';
+export { Slip39Recovery, analyzeMnemonics, belowThresholdError } from './recovery';
+export { WORDLIST } from './wordlist';
+export { suggestWord } from './suggest';
+
+export interface GroupSpec {
+  /** Members needed to reconstruct this group's share (T). */
+  threshold: number;
+  /** Members in the group (N). */
+  count: number;
+}
+
+export interface SplitOptions {
+  /** Groups needed to recover (GT). */
+  groupThreshold: number;
+  groups: GroupSpec[];
+  /** Printable ASCII only; default empty. Any passphrase recovers *a* secret: a wrong one gives a different secret. */
+  passphrase?: string;
+  /** 0..15, PBKDF2 runs 10000 << e iterations in total; default 1 (as Trezor). */
+  iterationExponent?: number;
+  /** Extendable backup flag (current revision of SLIP-39); default true. */
+  extendable?: boolean;
+  /** Identifier and all share randomness come from here. */
+  random: RandomSource;
+  /** Optional faster PBKDF2-HMAC-SHA256 (e.g. node:crypto in the main process); default @noble/hashes. */
+  pbkdf2?: Pbkdf2;
+}
+
+export const DEFAULT_ITERATION_EXPONENT = 1;
+
+/** Checks a group layout against the SLIP-39 rules; throws SLIP39_PARAMETERS naming the first broken rule. */
+export function validateLayout(groupThreshold: number, groups: readonly GroupSpec[]): void {
+  const bad = (message: string, details?: Record<string, unknown>): never => {
+    throw new KeyshardError('SLIP39_PARAMETERS', message, details);
+  };
+  if (!Array.isArray(groups) || groups.length < 1 || groups.length > MAX_SHARE_COUNT) {
+    bad(`Give between 1 and ${MAX_SHARE_COUNT} groups (got ${Array.isArray(groups) ? groups.length : 'none'}).`);
+  }
+  if (!Number.isInteger(groupThreshold) || groupThreshold < 1 || groupThreshold > groups.length) {
+    bad(`The group threshold must be a whole number from 1 to the number of groups (${groups.length}); got ${String(groupThreshold)}.`, {
+      groupThreshold,
+      groupCount: groups.length,
+    });
+  }
+  groups.forEach((g, i) => {
+    const label = `Group ${i + 1}`;
+    if (!Number.isInteger(g.count) || g.count < 1 || g.count > MAX_SHARE_COUNT) {
+      bad(`${label}: the number of members must be a whole number from 1 to ${MAX_SHARE_COUNT} (got ${String(g.count)}).`, { groupIndex: i });
+    }
+    if (!Number.isInteger(g.threshold) || g.threshold < 1 || g.threshold > g.count) {
+      bad(`${label}: the member threshold must be a whole number from 1 to its member count ${g.count} (got ${String(g.threshold)}).`, { groupIndex: i });
+    }
+    if (g.threshold === 1 && g.count > 1) {
+      bad(`${label}: a threshold of 1 with ${g.count} members would just make identical copies, which SLIP-39 forbids. Use 1 of 1 (and copy the paper), or raise the threshold.`, {
+        groupIndex: i,
+      });
+    }
+  });
+}
+
+export function validateMasterSecretLength(length: number): void {
+  if (length * 8 < MIN_STRENGTH_BITS || length % 2 !== 0) {
+    throw new KeyshardError(
+      'SECRET_LENGTH',
+      `The master secret must be an even number of bytes and at least ${MIN_STRENGTH_BITS / 8} (got ${length}). Use 16 or 32 bytes (32 or 64 hex digits).`,
+      { length },
+    );
+  }
+}
+
+export interface SplitEncryptedOptions {
+  readonly identifier: number;
+  readonly extendable: boolean;
+  readonly iterationExponent: number;
+  readonly groupThreshold: number;
+  readonly groups: readonly GroupSpec[];
+  readonly random: RandomSource;
+}
+
+/**
+ * Splits an already encrypted master secret (e.g. one recovered from an extendable backup, to make a fresh set of
+ * shares with a new identifier that still opens with the same passphrase). Returns mnemonics per group.
+ */
+export function splitEncryptedMasterSecret(encryptedMasterSecret: Uint8Array, options: SplitEncryptedOptions): string[][] {
+  validateLayout(options.groupThreshold, options.groups);
+  validateMasterSecretLength(encryptedMasterSecret.length);
+  checkIterationExponent(options.iterationExponent);
+  const groupShares = splitSecret(options.groupThreshold, options.groups.length, encryptedMasterSecret, options.random);
+  const memberShares: RawShare[] = [];
+  try {
+    return options.groups.map((spec, groupIndex) => {
+      const members = splitSecret(spec.threshold, spec.count, groupShares[groupIndex]!.value, options.random);
+      memberShares.push(...members);
+      // The mnemonics are JS strings: immutable, so they cannot be wiped like the byte arrays around them.
+      return members.map((m) =>
+        encodeShare({
+          identifier: options.identifier,
+          extendable: options.extendable,
+          iterationExponent: options.iterationExponent,
+          groupIndex,
+          groupThreshold: options.groupThreshold,
+          groupCount: options.groups.length,
+          memberIndex: m.x,
+          memberThreshold: spec.threshold,
+          value: m.value,
+        }),
+      );
+    });
+  } finally {
+    for (const s of memberShares) s.value.fill(0);
+    for (const s of groupShares) s.value.fill(0);
+  }
+}
+
+/**
+ * Splits a master secret into SLIP-39 mnemonics: `result[g][m]` is member m of group g. The secret is first
+ * encrypted with the passphrase (Feistel/PBKDF2), then shared in two levels.
+ */
+export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOptions): string[][] {
+  validateLayout(options.groupThreshold, options.groups);
+  validateMasterSecretLength(masterSecret.length);
+  const iterationExponent = options.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
+  checkIterationExponent(iterationExponent);
+  const passphrase = options.passphrase ?? '';
+  passphraseBytes(passphrase).fill(0); // validate before drawing any randomness
+  const extendable = options.extendable ?? true;
+
+  const idBytes = takeRandom(options.random, 2);
+  const identifier = ((idBytes[0]! << 8) | idBytes[1]!) & ((1 << ID_LENGTH_BITS) - 1);
+  idBytes.fill(0);
+
+  const ems = encrypt(masterSecret, { identifier, extendable, iterationExponent, passphrase, pbkdf2: options.pbkdf2 });
+  try {
+    return splitEncryptedMasterSecret(ems, {
+      identifier,
+      extendable,
+      iterationExponent,
+      groupThreshold: options.groupThreshold,
+      groups: options.groups,
+      random: options.random,
+    });
+  } finally {
+    ems.fill(0);
+  }
+}
+
+/**
+ * Recovers the master secret from mnemonics (any order, any groups; extra shares are used and checked). Every input
+ * is decoded first; if any is bad, the error of the first bad one is thrown and `details.problems` lists each bad
+ * share's number and code. Then BELOW_THRESHOLD says what is missing per group, SLIP39_DIGEST that shares do not fit.
+ */
+export function combineMnemonics(mnemonics: readonly string[], passphrase = '', pbkdf2?: Pbkdf2): Uint8Array {
+  passphraseBytes(passphrase).fill(0);
+  const state = new Slip39Recovery();
+  try {
+    const problems: KeyshardError[] = [];
+    mnemonics.forEach((mnemonic, i) => {
+      const result = state.add(mnemonic, i + 1);
+      if (result.status === 'rejected') problems.push(result.error);
+    });
+    const first = problems[0];
+    if (first !== undefined) {
+      if (problems.length === 1) throw first;
+      throw new KeyshardError(first.code, `${first.message} (${problems.length - 1} other share(s) have problems too; fix this one first.)`, {
+        ...first.details,
+        problems: problems.map((p) => ({ share: p.details?.['share'], code: p.code })),
+      });
+    }
+    return state.combine(passphrase, pbkdf2);
+  } finally {
+    state.clear();
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `keyshard slip39 split` and `keyshard slip39 combine`: the SLIP-39 core behind the stable CLI contract
+ * (see DESIGN.md "Contracts"). Randomness comes from node:crypto, PBKDF2 from node:crypto (several times faster
+ * than the pure-JS default; same output).
+ */
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { KeyshardError } from '../../../core/errors';
+import type { GroupSpec, Pbkdf2 } from '../../../core/slip39/index';
+import { DEFAULT_ITERATION_EXPONENT, combineMnemonics, splitMasterSecret } from '../../../core/slip39/index';
+import type { ParsedArgs } from '../args';
+import { intValue } from '../args';
+import type { CliCommand } from '../command';
+import type { CliIo } from '../io';
+
+const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
+const nodeRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
+
+function usage(message: string): KeyshardError {
+  return new KeyshardError('INVALID_ARGUMENT', message, { usage: true });
+}
+
+/** Hex to bytes; the message never repeats the input (it is a secret). */
+function parseSecretHex(text: string): Uint8Array {
+  const hex = text.trim().replace(/^0x/i, '');
+  if (hex.length === 0) {
+    throw usage('No secret given. Pass --secret-hex HEX, or write the hex on standard input (one line).');
+  }
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) {
+    throw new KeyshardError('INVALID_HEX', 'The secret must be written as hexadecimal digits (0-9, a-f), an even number of them. Check for stray characters or a missing digit.');
+  }
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+function parseGroup(text: string, position: number): GroupSpec {
+  const m = /^\s*(\d{1,2})\s*\/\s*(\d{1,2})\s*$/.exec(text);
+  if (m === null) throw usage(`--group number ${position} must look like T/N (e.g. 2/3: 2 of 3 members needed).`);
+  return { threshold: Number(m[1]), count: Number(m[2]) };
+}
+
+function passphraseOf(args: ParsedArgs): string {
+  return args.values.get('passphrase') ?? '';
+}
+
+export const slip39SplitCommand: CliCommand = {
+  group: 'slip39',
+  action: 'split',
+  summary: 'Split a master secret into SLIP-39 share mnemonics (groups of members).',
+  help: [
+    'Usage: keyshard slip39 split [--secret-hex HEX] --group-threshold GT --group T/N [--group T/N ...]',
+    '                             [--passphrase P] [--iteration-exponent E] [--extendable|--no-extendable] [--json]',
+    '',
+    'Splits a master secret (an even number of bytes, at least 16; usually 16 or 32) into SLIP-39 mnemonics that',
+    'Trezor and every SLIP-39 tool can combine.',
+    '',
+    'Options:',
+    '  --secret-hex HEX          the master secret in hex. Without it, one line of hex is read from standard input',
+    '                            (better: command lines end up in shell history and process lists).',
+    '  --group T/N               one group: N members, any T of them rebuild the group (repeat for each group,',
+    '                            1..16 groups, N 1..16; T=1 only with N=1).',
+    '  --group-threshold GT      how many groups are needed to recover (1..number of groups; default 1 with one group).',
+    '  --passphrase P            optional passphrase (printable ASCII). Any passphrase recovers *a* secret: a wrong one',
+    '                            silently gives a different secret, so write it down separately.',
+    '  --iteration-exponent E    PBKDF2 work 10000 * 2^E iterations, 0..15 (default 1, as Trezor).',
+    '  --extendable              extendable backup (default; current SLIP-39 revision). --no-extendable for the original.',
+    '  --json                    print {"groups":[{"threshold":T,"mnemonics":["..."]}]} on stdout.',
+    '',
+    'Example: keyshard slip39 split --group-threshold 2 --group 2/3 --group 2/3 --group 1/1 --json < secret.hex',
+  ].join('\n'),
+  options: {
+    values: ['secret-hex', 'group-threshold', 'passphrase', 'iteration-exponent'],
+    repeatable: ['group'],
+    booleans: ['extendable', 'json'],
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const groupArgs = args.lists.get('group') ?? [];
+    if (groupArgs.length === 0) throw usage('Give at least one --group T/N. Run with --help to see the usage.');
+    const groups = groupArgs.map((g, i) => parseGroup(g, i + 1));
+    const groupThreshold = intValue(args, 'group-threshold', 1, 16, groups.length === 1 ? 1 : undefined);
+    const iterationExponent = intValue(args, 'iteration-exponent', 0, 15, DEFAULT_ITERATION_EXPONENT);
+    const extendable = args.booleans.get('extendable') ?? true;
+    const passphrase = passphraseOf(args);
+
+    const secretText = args.values.get('secret-hex') ?? (await io.readStdin()).split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+    const secret = parseSecretHex(secretText);
+    let mnemonics: string[][];
+    try {
+      mnemonics = splitMasterSecret(secret, { groupThreshold, groups, passphrase, iterationExponent, extendable, random: nodeRandom, pbkdf2: nodePbkdf2 });
+    } finally {
+      secret.fill(0);
+    }
+
+    if (args.booleans.get('json') === true) {
+      io.stdout(`${JSON.stringify({ groups: mnemonics.map((m, i) => ({ threshold: groups[i]!.threshold, mnemonics: m })) })}\n`);
+      return 0;
+    }
+    const lines = [
+      `SLIP-39 backup: any ${groupThreshold} of ${groups.length} group(s) recover the secret (${extendable ? 'extendable' : 'non-extendable'}, iteration exponent ${iterationExponent}${passphrase === '' ? ', no passphrase' : ', with passphrase'}).`,
+    ];
+    mnemonics.forEach((m, i) => {
+      lines.push('', `Group ${i + 1}: any ${groups[i]!.threshold} of ${m.length} share(s)`);
+      m.forEach((mnemonic, j) => lines.push(`  ${j + 1}. ${mnemonic}`));
+    });
+    lines.push('', 'Give each share to a different custodian. Check every share can be read back before destroying the secret.');
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+export const slip39CombineCommand: CliCommand = {
+  group: 'slip39',
+  action: 'combine',
+  summary: 'Recover a master secret from SLIP-39 share mnemonics read on standard input.',
+  help: [
+    'Usage: keyshard slip39 combine [--passphrase P] [--json] < shares.txt',
+    '',
+    'Reads share mnemonics on standard input, one per line (blank lines are skipped; case and extra spaces do not',
+    'matter), checks each one, and recovers the master secret once enough groups are complete. Extra shares are',
+    'used and checked too. Problems are named by share number and word position (words are never repeated).',
+    '',
+    'Options:',
+    '  --passphrase P   the passphrase used when splitting (default empty). A wrong passphrase is not detected:',
+    '                   it recovers a different secret.',
+    '  --json           print {"secretHex":"..."} on stdout.',
+  ].join('\n'),
+  options: { values: ['passphrase'], booleans: ['json'] },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const passphrase = passphraseOf(args);
+    const mnemonics = (await io.readStdin())
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    if (mnemonics.length === 0) {
+      throw usage('No mnemonics on standard input. Give them one per line, e.g. keyshard slip39 combine < shares.txt');
+    }
+    const secret = combineMnemonics(mnemonics, passphrase, nodePbkdf2);
+    try {
+      const hex = toHex(secret);
+      if (args.booleans.get('json') === true) io.stdout(`${JSON.stringify({ secretHex: hex })}\n`);
+      else io.stdout(`Recovered master secret (${secret.length} bytes, hex):\n${hex}\n`);
+    } finally {
+      secret.fill(0);
+    }
+    return 0;
+  },
+};
+
+/** Register these in electron/cli/commands/index.ts. */
+export const slip39Commands: readonly CliCommand[] = [slip39SplitCommand, slip39CombineCommand];
