@@ -60,12 +60,60 @@ function runNodeSuite(label, dirs, excluded, env = {}) {
   return res;
 }
 
+/**
+ * Runs one Playwright project with the list reporter (streamed) and the JSON reporter (counted). Skipped tests count as
+ * skipped and their reasons are printed, so "no Electron binary" is visible in the summary rather than silently green.
+ */
+function runPlaywrightSuite(label, project) {
+  console.log(`\n=== ${label}: playwright --project ${project}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'keyshard-pw-'));
+  const jsonPath = join(tmp, 'report.json');
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/@playwright/test/cli.js', 'test', '--config', 'playwright.config.ts', '--project', project, '--reporter', 'list,json'],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonPath } },
+  );
+  let report = null;
+  try {
+    report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  } catch {
+    // no report: counted as a failure below
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  const stats = report?.stats ?? {};
+  const res = {
+    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+    failed: stats.unexpected ?? 0,
+    skipped: stats.skipped ?? 0,
+  };
+  const reasons = new Set();
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        for (const a of t.annotations ?? []) if (a.type === 'skip' && a.description) reasons.add(a.description);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report?.suites ?? []) walk(suite);
+  if (reasons.size) res.note = `skipped: ${[...reasons].join('; ')}`;
+  if (report === null || (r.status !== 0 && res.failed === 0)) {
+    res.failed = Math.max(res.failed, 1);
+    res.note = report === null ? 'no Playwright report' : `playwright exited ${r.status}`;
+  }
+  return res;
+}
+
 const suites = {
   typecheck: () => [
     runCheck('typecheck (all)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']),
     runCheck('typecheck (core is pure: no Node, no DOM)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'core/tsconfig.json']),
   ],
   unit: () => [runNodeSuite('unit, vectors, property, cli', ['test'], ['test/e2e', 'test/hsm', 'test/electron'])],
+  electron: () => [
+    runNodeSuite('electron shell: hardening, app:// protocol, build', ['test/electron'], []),
+    runPlaywrightSuite('electron window (Playwright)', 'electron'),
+  ],
 };
 
 const wanted = process.argv.slice(2);

@@ -48,6 +48,8 @@ export type KeyshardErrorCode =
   | 'USB_VERIFY'
   | 'USB_FOREIGN_SHARD'
   | 'AIRGAP_NETWORK_UP'
+  // IPC between the window and the main process
+  | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';
 
 /** Non-secret facts that help a screen explain the error (e.g. which word index, how many shares are missing). */

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { isKeyshardError } from '../../core/errors';
+import type { CameraGate } from '../main/permissions';
+import type { AirGapReport } from '../services/airgap/types';
+import { CHANNELS, type ChannelName } from './channels';
+import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
+import { errorResult, okResult, type IpcResult } from './result';
+
+/** What the handlers need from the world. Main passes real services; tests pass fakes. */
+export interface IpcDeps {
+  appInfo: () => ServiceResultOf<'app:info'>;
+  checkAirGap: () => Promise<AirGapReport>;
+  camera: CameraGate;
+  /** Non-secret diagnostics (channel names, error class names). */
+  log?: (message: string) => void;
+}
+
+/** One async function per channel: takes the raw (untrusted) request, always resolves to an envelope. */
+export type IpcHandlers = { readonly [K in ChannelName]: (request: unknown) => Promise<IpcResult<ResponseOf<K>>> };
+
+type Services = { readonly [K in ChannelName]: (request: ParsedRequestOf<K>) => ServiceResultOf<K> | Promise<ServiceResultOf<K>> };
+
+/** Where a schema failed, by path and issue code only: the input itself may be secret and is never echoed. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(request)'}: ${issue.code}`)
+    .join('; ');
+}
+
+export const INTERNAL_MESSAGE =
+  'Something unexpected went wrong in keyshard while doing this. Nothing was shown or saved from it. Try again; if it keeps happening, restart keyshard and report it.';
+
+function wrap<K extends ChannelName>(name: K, service: Services[K], log: (m: string) => void): IpcHandlers[K] {
+  const spec = contract[name];
+  return (async (raw: unknown) => {
+    const parsedRequest = spec.request.safeParse(raw);
+    if (!parsedRequest.success) {
+      return errorResult('INVALID_ARGUMENT', `The request to ${name} was not valid (${describeIssues(parsedRequest.error)}). This is a bug in the screen that sent it.`);
+    }
+    let value: unknown;
+    try {
+      value = await (service as (r: unknown) => unknown)(parsedRequest.data);
+    } catch (e) {
+      if (isKeyshardError(e)) return errorResult(e.code, e.message, e.details);
+      // Unknown errors may carry text built from secret input: log the class only, answer with a fixed message.
+      log(`${name}: unexpected ${e instanceof Error ? e.name : typeof e}`);
+      return errorResult('INTERNAL', INTERNAL_MESSAGE);
+    }
+    const parsedResponse = spec.response.safeParse(value);
+    if (!parsedResponse.success) {
+      log(`${name}: response failed its schema (${describeIssues(parsedResponse.error)})`);
+      return errorResult('INTERNAL', INTERNAL_MESSAGE);
+    }
+    return okResult(parsedResponse.data);
+  }) as IpcHandlers[K];
+}
+
+export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
+  const log = deps.log ?? (() => {});
+  const services: Services = {
+    'app:info': () => deps.appInfo(),
+    'airgap:check': () => deps.checkAirGap(),
+    'camera:allow': () => ({ allowed: true, expiresAt: deps.camera.allow().toISOString() }),
+    'camera:release': () => {
+      deps.camera.release();
+      return { allowed: false };
+    },
+  };
+  const handlers: Partial<Record<ChannelName, unknown>> = {};
+  for (const name of CHANNELS) handlers[name] = wrap(name, services[name], log);
+  return Object.freeze(handlers) as IpcHandlers;
+}
