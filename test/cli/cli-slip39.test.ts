@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { slip39Commands } from '../../electron/cli/commands/slip39';
-import type { CliIo } from '../../electron/cli/io';
-import { runCli } from '../../electron/cli/main';
+import { runCommands, type CliRun } from '../helpers/cli';
 import { decodeShare } from '../../core/slip39/index';
 import { loadVectors } from '../core/slip39-helpers';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-async function cli(argv: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    readStdin: async () => stdin,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  };
-  const code = await runCli(argv, io, slip39Commands);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], stdin = ''): Promise<Run> => runCommands(slip39Commands, argv, stdin);
 
 const SECRET = '00112233445566778899aabbccddeeff';
 const SECRET32 = 'ff'.repeat(4) + '0123456789abcdef'.repeat(3) + '00'.repeat(4);

@@ -5,33 +5,14 @@ import { p256_FROST } from '@noble/curves/nist.js';
 import { secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { vssCommands } from '../../electron/cli/commands/vss';
-import { runCli } from '../../electron/cli/main';
-import type { CliIo } from '../../electron/cli/io';
+import { runCommands, type CliRun } from '../helpers/cli';
 import { SUITES, loadVector } from '../core/vss-helpers';
 
 const FROST = { ed25519: ed25519_FROST, secp256k1: secp256k1_FROST, p256: p256_FROST } as const;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-async function run(argv: string[], stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    readStdin: async () => stdin,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  };
-  const code = await runCli(argv, io, vssCommands);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], stdin = ''): Promise<Run> => runCommands(vssCommands, argv, stdin);
 
 function errorOf(r: Run): { code: string; message: string } {
   assert.notEqual(r.code, 0, 'expected a failure');
