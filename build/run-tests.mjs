@@ -110,6 +110,7 @@ const suites = {
     runCheck('typecheck (core is pure: no Node, no DOM)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'core/tsconfig.json']),
   ],
   unit: () => [runNodeSuite('unit, vectors, property, cli', ['test'], ['test/e2e', 'test/hsm', 'test/electron'])],
+  hsm: () => [runNodeSuite('hsm: SoftHSM2 integration', ['test/hsm'], [])],
   electron: () => [
     runNodeSuite('electron shell: hardening, app:// protocol, build', ['test/electron'], []),
     runPlaywrightSuite('electron window (Playwright)', 'electron'),

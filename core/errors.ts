@@ -42,12 +42,23 @@ export type KeyshardErrorCode =
   | 'HSM_TOKEN_FULL'
   | 'HSM_MODULE'
   | 'HSM_MECHANISM'
+  | 'HSM_VERIFY'
+  | 'HSM_SHARD_EXISTS'
+  | 'HSM_OBJECT_NOT_FOUND'
   | 'USB_NO_SPACE'
   | 'USB_REMOVED'
   | 'USB_READ_ONLY'
   | 'USB_VERIFY'
   | 'USB_FOREIGN_SHARD'
   | 'AIRGAP_NETWORK_UP'
+  // ceremony service (main process)
+  | 'CONFIRM_MISMATCH'
+  | 'WITNESS_KEY'
+  | 'WITNESS_NOT_ELIGIBLE'
+  | 'SECRET_DESTROYED'
+  | 'CEREMONY_SECRET_LOST'
+  | 'ENTROPY_SOURCE'
+  | 'TRANSCRIPT_WRITE'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';

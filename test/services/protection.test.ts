@@ -313,7 +313,7 @@ describe('protection service', () => {
     }
   });
 
-  it('leaves pkcs11 for later with a clear error', async () => {
+  it('refuses pkcs11 protection without the token public key, naming PKCS#11', async () => {
     const err = await expectCode(protectEnvelopeText(TEXT, { kind: 'pkcs11' } as unknown as Protection), 'INVALID_ARGUMENT');
     assert.match(err.message, /PKCS#11/);
   });

@@ -3,8 +3,8 @@
  * custodian who opens the file years from now with plain `age -d` or `gpg --decrypt` sees something keyshard,
  * or a person, can read back.
  *
- * Kinds: 'none' (paper/QR: the text as is), 'age' (X25519 recipient), 'openpgp' (armored public key).
- * 'pkcs11' (a key on a token) is planned; until its service exists, asking for it is an INVALID_ARGUMENT.
+ * Kinds: 'none' (paper/QR: the text as is), 'age' (X25519 recipient), 'openpgp' (armored public key),
+ * 'pkcs11' (a P-256 key on the custodian's token; opened by the token itself, see pkcs11.ts).
  */
 import { envelopeFromText } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
@@ -12,33 +12,41 @@ import { KeyshardError } from '../../../core/errors';
 import { decryptWithAgeIdentity, encryptToAgeRecipient, looksLikeAge } from './age';
 import { decryptFailed } from './errors';
 import { decryptWithOpenPgpKey, encryptToOpenPgpKey, looksLikeOpenPgp } from './openpgp';
+import { SEAL_FILE_EXTENSION, looksLikeTokenSealed, openWithToken, protectWithTokenKey } from './pkcs11';
+import type { SealedShardOpener } from './pkcs11';
 
 export { ageIdentityFile, generateAgeIdentity, isAgeX25519Recipient } from './age';
 export { generateOpenPgpKey, openPgpFingerprint } from './openpgp';
 export type { OpenPgpKeyPair } from './openpgp';
 export type { DecryptFailure } from './errors';
+export { parseSealed, openSealedWithSoftwareKey, tokenPublicKeyBytes } from './pkcs11';
+export type { SealedShard, SealedShardOpener } from './pkcs11';
 
-/** How one custodian's shard is protected. Add new kinds here (next: 'pkcs11'). */
+/** How one custodian's shard is protected. Add new kinds here. */
 export type Protection =
   | { readonly kind: 'none' }
   | { readonly kind: 'age'; readonly recipient: string }
-  | { readonly kind: 'openpgp'; readonly publicKeyArmored: string };
+  | { readonly kind: 'openpgp'; readonly publicKeyArmored: string }
+  /** publicKey: hex SEC1 P-256 point of the token key (HsmSession.ensureKeyPair gives it). */
+  | { readonly kind: 'pkcs11'; readonly publicKey: string };
 
-/** Every kind a plan may name, including those this build cannot apply yet. */
-export type ProtectionKind = Protection['kind'] | 'pkcs11';
+/** Every kind a plan may name. */
+export type ProtectionKind = Protection['kind'];
 
 /** The secret that opens a protected shard. */
 export type OpeningKey =
   | { readonly kind: 'none' }
   /** The content of an age identity file (comments allowed) or a single AGE-SECRET-KEY-1... line. */
   | { readonly kind: 'age'; readonly identity: string }
-  | { readonly kind: 'openpgp'; readonly privateKeyArmored: string; readonly passphrase?: string };
+  | { readonly kind: 'openpgp'; readonly privateKeyArmored: string; readonly passphrase?: string }
+  /** The token holding the key, logged in (an HsmSession). */
+  | { readonly kind: 'pkcs11'; readonly token: SealedShardOpener };
 
 export interface ProtectedShard {
   readonly kind: Protection['kind'];
   /** The file content. Every kind here produces ASCII text (armored for age and OpenPGP). */
   readonly data: Uint8Array | string;
-  /** With the dot: '.txt', '.age' or '.asc'. */
+  /** With the dot: '.txt', '.age', '.asc' or '.p11'. */
   readonly fileExtension: string;
 }
 
@@ -64,16 +72,14 @@ export async function protectEnvelopeText(text: string, protection: Protection):
       return { kind: 'age', data: await encryptToAgeRecipient(plaintext, protection.recipient), fileExtension: '.age' };
     case 'openpgp':
       return { kind: 'openpgp', data: await encryptToOpenPgpKey(plaintext, protection.publicKeyArmored), fileExtension: '.asc' };
+    case 'pkcs11':
+      return { kind: 'pkcs11', data: protectWithTokenKey(plaintext, protection.publicKey), fileExtension: SEAL_FILE_EXTENSION };
     default: {
       const unknown: never = protection;
       const kind = (unknown as { kind?: unknown }).kind;
-      throw new KeyshardError(
-        'INVALID_ARGUMENT',
-        kind === 'pkcs11'
-          ? 'Protection with a PKCS#11 token is not available in this version of keyshard yet: choose none, age or openpgp for this custodian.'
-          : 'Unknown protection: choose none, age or openpgp for this custodian.',
-        { kind: typeof kind === 'string' ? kind : 'unknown' },
-      );
+      throw new KeyshardError('INVALID_ARGUMENT', 'Unknown protection: choose none, age, openpgp or pkcs11 for this custodian.', {
+        kind: typeof kind === 'string' ? kind : 'unknown',
+      });
     }
   }
 }
@@ -82,6 +88,7 @@ export async function protectEnvelopeText(text: string, protection: Protection):
 export function detectProtection(data: string | Uint8Array): Protection['kind'] | 'unknown' {
   if (looksLikeAge(data)) return 'age';
   if (looksLikeOpenPgp(data)) return 'openpgp';
+  if (looksLikeTokenSealed(data)) return 'pkcs11';
   const head = typeof data === 'string' ? data : new TextDecoder().decode(data.subarray(0, 16));
   return /^\s*KS1/i.test(head) ? 'none' : 'unknown';
 }
@@ -93,12 +100,19 @@ export function detectProtection(data: string | Uint8Array): Protection['kind'] 
  */
 export async function openProtected(data: string | Uint8Array, key: OpeningKey): Promise<string> {
   const detected = detectProtection(data);
-  if (key.kind !== 'none' && detected !== key.kind && detected !== 'unknown') throw decryptFailed('wrong-kind', key.kind);
+  if (key.kind !== 'none' && detected !== key.kind && detected !== 'unknown') {
+    if (key.kind !== 'pkcs11') throw decryptFailed('wrong-kind', key.kind);
+    throw new KeyshardError('ENVELOPE_DECRYPT', 'This file is not sealed to a PKCS#11 token: choose the key type that matches the file (.age: age key, .asc: OpenPGP key).', {
+      reason: 'wrong-kind',
+      protection: 'pkcs11',
+    });
+  }
   let text: string;
   switch (key.kind) {
     case 'none':
-      if (detected === 'age' || detected === 'openpgp') {
-        throw new KeyshardError('ENVELOPE_DECRYPT', `This shard file is encrypted with ${detected === 'age' ? 'age' : 'OpenPGP'}: choose the custodian's key to open it.`, {
+      if (detected === 'age' || detected === 'openpgp' || detected === 'pkcs11') {
+        const name = { age: 'age', openpgp: 'OpenPGP', pkcs11: "a key on the custodian's PKCS#11 token" }[detected];
+        throw new KeyshardError('ENVELOPE_DECRYPT', `This shard file is encrypted with ${name}: choose the custodian's key to open it.`, {
           reason: 'wrong-kind',
           protection: detected,
         });
@@ -110,6 +124,9 @@ export async function openProtected(data: string | Uint8Array, key: OpeningKey):
       break;
     case 'openpgp':
       text = await decryptWithOpenPgpKey(data, key.privateKeyArmored, key.passphrase);
+      break;
+    case 'pkcs11':
+      text = await openWithToken(data, key.token);
       break;
     default: {
       const unknown: never = key;
