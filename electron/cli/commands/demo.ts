@@ -1,0 +1,338 @@
+/**
+ * `keyshard demo --out DIR`: a whole 3-of-5 ceremony, headless, with throwaway keys, through the same ceremony
+ * service the app runs (electron/services/ceremony). What it writes (paths relative to DIR):
+ *
+ *   shards/   one file per custodian: `.ks` (envelope text, for paper and screen custodians), `.age` (armored age),
+ *             `.asc` (OpenPGP)
+ *   keys/     the throwaway keys: an age identity file (`age -d -i`), an armored OpenPGP private key (`gpg --import`),
+ *             and the two witnesses' Ed25519 key files
+ *   qr/       a PNG of each unprotected shard's QR code (animated codes as numbered frames)
+ *   plan.json, transcript.json, summary.json
+ *
+ * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...]}
+ */
+import { pbkdf2Sync, randomBytes, randomInt } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { KeyshardError } from '../../../core/errors';
+import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
+import type { Pbkdf2 } from '../../../core/slip39/index';
+import { checkAirGap } from '../../services/airgap/index';
+import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
+import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
+import { renderQrPng } from '../../services/qr-image';
+import { witnessKeyFileText } from '../../services/witness/index';
+import type { ParsedArgs } from '../args';
+import type { CliCommand } from '../command';
+import type { CliIo } from '../io';
+
+export type DemoScheme = 'slip39' | 'vss';
+
+export interface DemoSummary {
+  readonly fingerprint: string;
+  readonly transcript: string;
+  readonly shards: { readonly custodian: string; readonly file: string; readonly protection: 'none' | 'age' | 'openpgp' | 'pkcs11'; readonly key?: string }[];
+  readonly qr: string[];
+}
+
+export interface DemoOptions {
+  readonly out: string;
+  readonly scheme?: DemoScheme;
+  /** Progress lines (plain sentences); nothing when omitted. */
+  readonly print?: (line: string) => void;
+  /** Default: the real air-gap check of this machine. */
+  readonly airgap?: AirGapPort;
+}
+
+const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
+const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+
+/** What a previous demo leaves in its directory; only these may be replaced. */
+const DEMO_ENTRIES = new Set(['shards', 'keys', 'qr', 'plan.json', 'transcript.json', 'summary.json']);
+
+const CUSTODIANS: readonly { id: string; name: string; organisation: string; location: string; medium: Custodian['medium']; protection: 'none' | 'age' | 'openpgp' }[] = [
+  { id: 'alice', name: 'Alice', organisation: 'Acme', location: 'Zurich', medium: 'paper', protection: 'none' },
+  { id: 'bob', name: 'Bob', organisation: 'Globex', location: 'Geneva', medium: 'usb', protection: 'age' },
+  { id: 'carol', name: 'Carol', organisation: 'Initech', location: 'Basel', medium: 'usb', protection: 'openpgp' },
+  { id: 'dan', name: 'Dan', organisation: 'Umbrella', location: 'Bern', medium: 'screen-qr', protection: 'none' },
+  { id: 'erin', name: 'Erin', organisation: 'Hooli', location: 'Lugano', medium: 'paper', protection: 'none' },
+];
+const WITNESSES = [
+  { id: 'wendy', name: 'Wendy', organisation: 'Notary Office' },
+  { id: 'victor', name: 'Victor', organisation: 'Audit Ltd' },
+];
+const THRESHOLD = 3;
+
+function usage(message: string): KeyshardError {
+  return new KeyshardError('INVALID_ARGUMENT', message, { usage: true });
+}
+
+/** An empty or new DIR, or one holding a previous demo (which is cleared); anything else is refused. */
+async function prepareOut(out: string, print: (line: string) => void): Promise<void> {
+  let names: string[];
+  try {
+    const info = await stat(out);
+    if (!info.isDirectory()) throw usage(`--out ${out} is a file, not a directory. Give a new or empty directory.`);
+    names = await readdir(out);
+  } catch (e) {
+    if (e instanceof KeyshardError) throw e;
+    if ((e as { code?: unknown }).code !== 'ENOENT') throw usage(`--out ${out} cannot be read. Give a new or empty directory you may write to.`);
+    await mkdir(out, { recursive: true });
+    return;
+  }
+  if (names.length === 0) return;
+  const previous = names.every((n) => DEMO_ENTRIES.has(n)) && (names.includes('summary.json') || names.includes('plan.json'));
+  if (!previous) {
+    throw usage(
+      `${out} is not empty and does not hold a previous keyshard demo, so the demo will not write into it. ` +
+        'Give a new or empty directory (e.g. --out demo-out), or move the files in it elsewhere first.',
+    );
+  }
+  print(`${out} holds a previous demo; replacing it.`);
+  for (const n of names) await rm(join(out, n), { recursive: true, force: true });
+}
+
+function planDraft(scheme: DemoScheme, keys: { ageRecipient: string; pgpPublicKey: string }): PlanDraft {
+  return {
+    label: `keyshard demo (${scheme === 'slip39' ? 'SLIP-39' : 'FROST ed25519'}, throwaway keys)`,
+    secret: scheme === 'slip39' ? { type: 'new-seed', bits: 256 } : { type: 'new-key', curve: 'ed25519' },
+    scheme:
+      scheme === 'slip39'
+        ? { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: THRESHOLD, memberCount: CUSTODIANS.length }] }
+        : { type: 'vss', ciphersuite: 'ed25519', threshold: THRESHOLD, shares: CUSTODIANS.length },
+    custodians: CUSTODIANS.map((c, i) => ({
+      id: c.id,
+      name: c.name,
+      organisation: c.organisation,
+      location: c.location,
+      medium: c.medium,
+      protection:
+        c.protection === 'age'
+          ? { type: 'age', recipient: keys.ageRecipient }
+          : c.protection === 'openpgp'
+            ? { type: 'openpgp', publicKeyArmored: keys.pgpPublicKey }
+            : { type: 'none' },
+      shares: [scheme === 'slip39' ? { group: 0, member: i } : { signer: i + 1 }],
+    })),
+    witnesses: WITNESSES.map((w) => ({ ...w, observes: 'all' as const })),
+  };
+}
+
+function mediumWords(c: Custodian): string {
+  if (c.medium === 'usb') return `USB drive, ${c.protection.type === 'age' ? 'age' : 'OpenPGP'}`;
+  return c.medium === 'paper' ? 'paper' : 'screen QR';
+}
+
+/** Runs the demo; returns the summary (also written to DIR/summary.json). */
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const print = options.print ?? (() => {});
+  const scheme = options.scheme ?? 'slip39';
+  const out = resolve(options.out);
+  const rel = (p: string): string => relative(out, p).split('\\').join('/');
+  await prepareOut(out, print);
+  const dirs = { shards: join(out, 'shards'), keys: join(out, 'keys'), qr: join(out, 'qr') };
+  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+
+  print(`keyshard demo: a ${THRESHOLD}-of-${CUSTODIANS.length} ${scheme === 'slip39' ? 'SLIP-39' : 'FROST (VSS, ed25519)'} ceremony with throwaway keys, in ${out}`);
+
+  // Throwaway keys: the custodians' (to open their protected shards) and the witnesses' (to sign checkpoints).
+  const age = await generateAgeIdentity();
+  const pgp = await generateOpenPgpKey('Carol (keyshard demo)');
+  const keyFiles = {
+    age: join(dirs.keys, 'bob-age-identity.txt'),
+    pgp: join(dirs.keys, 'carol-openpgp-secret-key.asc'),
+    witness: (id: string) => join(dirs.keys, `witness-${id}.json`),
+  };
+  await writeFile(keyFiles.age, ageIdentityFile(age.identity, age.recipient), { mode: 0o600 });
+  await writeFile(keyFiles.pgp, pgp.privateKeyArmored, { mode: 0o600 });
+  for (const w of WITNESSES) {
+    const secretKey = nodeRandom(32);
+    await writeFile(keyFiles.witness(w.id), witnessKeyFileText(w.id, secretKey), { mode: 0o600 });
+    secretKey.fill(0);
+  }
+  print(`Throwaway keys: ${[keyFiles.age, keyFiles.pgp, ...WITNESSES.map((w) => keyFiles.witness(w.id))].map(rel).join(', ')}`);
+  const openingKeys: Record<string, OpeningKey> = {
+    bob: { kind: 'age', identity: age.identity },
+    carol: { kind: 'openpgp', privateKeyArmored: pgp.privateKeyArmored },
+  };
+
+  const clock = (): Date => new Date();
+  const plan: CeremonyPlan = createPlan(planDraft(scheme, { ageRecipient: age.recipient, pgpPublicKey: pgp.publicKeyArmored }), clock);
+  const service: CeremonyService = createCeremonyService({
+    clock,
+    random: nodeRandom,
+    airgap: options.airgap ?? { check: () => checkAirGap() },
+    transcriptDir: out,
+    pbkdf2: nodePbkdf2,
+    usb: {
+      write: async ({ fileName, data }) => {
+        const location = join(dirs.shards, fileName);
+        await writeFile(location, data, { mode: 0o600 });
+        return { location };
+      },
+      read: async ({ location }) => new Uint8Array(await readFile(location)),
+    },
+  });
+
+  const witnessNames = new Map(WITNESSES.map((w) => [w.id, w.name]));
+  const signAll = async (): Promise<void> => {
+    const signed: string[] = [];
+    for (;;) {
+      const so = (await service.status()).signOff;
+      const next = so?.eligible.find((w) => !so.signedBy.includes(w));
+      if (so === null || next === undefined) break;
+      await service.signOff({ witnessId: next });
+      signed.push(witnessNames.get(next) ?? next);
+    }
+    if (signed.length > 0) print(`  signed off by ${signed.join(' and ')}`);
+  };
+
+  const summaryShards: DemoSummary['shards'][number][] = [];
+  const qrFiles: string[] = [];
+  try {
+    for (const w of WITNESSES) await service.loadWitnessKey({ path: keyFiles.witness(w.id) });
+    // Both witnesses sign every checkpoint.
+    const signOffs = { 'airgap-check': 'all', generate: 'all', import: 'all', split: 'all', confirm: 'all', 'test-recovery': 'all', destroy: 'all', seal: 'all' } as const;
+    await service.start({ plan, signOffs });
+    print(`Plan: ${plan.custodians.map((c) => `${c.name} (${mediumWords(c)})`).join(', ')}; witnesses ${WITNESSES.map((w) => w.name).join(' and ')}. Written to plan.json.`);
+
+    const air = await service.checkAirGap();
+    if (air.passed) {
+      print('Air gap: no network interface other than loopback is up.');
+    } else {
+      const up = air.interfacesUp.join(', ') || 'a network interface';
+      print(`Air gap: this machine is online (${up} up). A real ceremony stops here; the demo goes on with an override by ${WITNESSES[0]!.name}, recorded in the transcript.`);
+      await service.checkAirGap({ override: { witnessId: WITNESSES[0]!.id, reason: `keyshard demo with throwaway keys on a networked machine (${up} up)` } });
+    }
+    await signAll();
+
+    const entropy = await service.gatherEntropy();
+    print(`Entropy: ${entropy.sources.join(', ')}.`);
+    const gen = await service.generate();
+    print(`Generated ${scheme === 'slip39' ? 'a 256-bit seed' : 'an ed25519 signing key'}. Fingerprint: ${gen.fingerprint.display}`);
+    await signAll();
+    const split = await service.split();
+    print(
+      `Split into ${split.shardCount} shards, any ${THRESHOLD} recover it (${split.identifier === undefined ? `FROST commitments, group key ${split.commitments?.[0] ?? ''}` : `SLIP-39 identifier ${split.identifier}`}). Fingerprint: ${split.fingerprint.display}`,
+    );
+    await signAll();
+
+    for (const c of plan.custodians) {
+      const view: HandoffView = await service.handoff({ custodianId: c.id });
+      let confirmLine: string;
+      if (c.medium === 'usb') {
+        const file = view.files[0]!;
+        summaryShards.push({ custodian: c.id, file: rel(file.location), protection: c.protection.type === 'age' ? 'age' : 'openpgp', key: rel(c.protection.type === 'age' ? keyFiles.age : keyFiles.pgp) });
+        await service.confirm({ custodianId: c.id, method: 'read-back-usb', openingKeys: [openingKeys[c.id]!] });
+        confirmLine = `${rel(file.location)} (${file.protection === 'age' ? 'age' : 'OpenPGP'}-encrypted; opens with ${rel(c.protection.type === 'age' ? keyFiles.age : keyFiles.pgp)}), confirmed by reading the file back and opening it`;
+      } else {
+        const shard = view.shards[0]!;
+        const file = join(dirs.shards, `${c.id}.ks`);
+        await writeFile(file, `${shard.envelopeText}\n`, { mode: 0o600 });
+        summaryShards.push({ custodian: c.id, file: rel(file), protection: 'none' });
+        const pngs: string[] = [];
+        for (const [i, frame] of shard.qr.frames.entries()) {
+          const png = join(dirs.qr, shard.qr.frames.length === 1 ? `${c.id}.png` : `${c.id}-${String(i + 1).padStart(2, '0')}.png`);
+          await writeFile(png, await renderQrPng(frame, { errorCorrectionLevel: shard.qr.errorCorrectionLevel }), { mode: 0o600 });
+          pngs.push(rel(png));
+        }
+        qrFiles.push(...pngs);
+        let response: ShardResponse;
+        if (c.medium === 'screen-qr') {
+          response = { qrTexts: [...shard.qr.frames] };
+          confirmLine = `${rel(file)} and ${pngs.join(', ')}, confirmed by scanning the QR code`;
+        } else {
+          // Paper: typed back from what was written (the words for SLIP-39, the shard text otherwise).
+          const written = (await readFile(file, 'utf8')).trim();
+          response = shard.words !== undefined ? { words: shard.words.join(' ') } : { text: written };
+          confirmLine = `${rel(file)} and ${pngs.join(', ')}, confirmed by typing ${shard.words !== undefined ? `the ${shard.words.length} words` : 'the shard text'} back`;
+        }
+        await service.confirm({ custodianId: c.id, method: c.medium === 'screen-qr' ? 'scan-qr' : 'type-back', responses: [response] });
+      }
+      print(`Handed ${c.name} their shard (${mediumWords(c)}): ${confirmLine}.`);
+      await signAll();
+    }
+
+    // A random quorum gives its shards back from the files written above.
+    const ids = plan.custodians.map((c) => c.id);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    const quorum = plan.custodians.filter((c) => ids.slice(0, THRESHOLD).includes(c.id));
+    const responses = [];
+    for (const c of quorum) {
+      const entry = summaryShards.find((s) => s.custodian === c.id)!;
+      const data = await readFile(join(out, entry.file));
+      const text = await openProtected(new Uint8Array(data), openingKeys[c.id] ?? { kind: 'none' });
+      responses.push({ custodianId: c.id, shards: [{ text }] });
+    }
+    const rec = await service.testRecovery({ responses });
+    print(
+      `Test recovery from ${quorum.map((c) => c.name).join(', ')} (their shard files): fingerprint ${rec.recovered.display} ${rec.fingerprintMatch ? 'matches' : 'DOES NOT MATCH'}.`,
+    );
+    if (!rec.fingerprintMatch) throw new KeyshardError('INTERNAL', 'The test recovery did not give the generated fingerprint. The demo stops here; please report this.');
+    await signAll();
+
+    const destroyed = await service.destroy();
+    print(`Destroyed the secret in memory: ${destroyed.buffers} buffers zeroized (${destroyed.items.join(', ')}).`);
+    await signAll();
+    await service.seal();
+    print('Sealing the transcript.');
+    await signAll();
+    const status = await service.status();
+    if (status.phase !== 'sealed') throw new KeyshardError('INTERNAL', 'The demo ceremony did not seal. Please report this.');
+    print(`Sealed. Transcript: transcript.json (${status.transcript.entries} entries). Final hash: ${status.transcript.headHash ?? ''}`);
+
+    const summary: DemoSummary = { fingerprint: gen.fingerprint.hex, transcript: 'transcript.json', shards: summaryShards, qr: qrFiles };
+    await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    const shown = isAbsolute(options.out) ? out : options.out;
+    print(`Summary: summary.json. Check it yourself:`);
+    print(`  keyshard transcript verify ${join(shown, 'transcript.json')}`);
+    print(`  age -d -i ${join(shown, rel(keyFiles.age))} ${join(shown, 'shards', 'bob.age')}`);
+    return summary;
+  } catch (e) {
+    // Whatever failed, nothing secret stays in memory; the transcript records the abort when it can.
+    await service.abort({ reason: 'the demo failed' }).catch(() => undefined);
+    throw e;
+  } finally {
+    await service.shutdown();
+  }
+}
+
+export const demoCommand: CliCommand = {
+  group: 'demo',
+  action: '',
+  summary: 'run a whole 3-of-5 ceremony with throwaway keys and write everything it makes to a directory',
+  help: [
+    'Usage: keyshard demo --out DIR [--scheme slip39|vss] [--json]',
+    '',
+    'Runs a complete ceremony headless, through the same ceremony service as the app, with throwaway keys:',
+    '5 custodians (paper, screen QR, USB with age, USB with OpenPGP), 2 witnesses signing every checkpoint, an',
+    'air-gap check (overridden and recorded when this machine is online), entropy, generation, split, handoff and',
+    'confirmation of each shard, a test recovery from a random quorum of 3, destruction of the secret, and the seal.',
+    '',
+    'Writes into DIR: shards/ (.ks envelope text, .age, .asc), keys/ (the throwaway keys that open the protected',
+    'shards, and the witnesses\' keys), qr/*.png, plan.json, transcript.json and summary.json:',
+    '  {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"}],"qr":[...]}',
+    'DIR must be new, empty, or hold a previous demo (which is replaced).',
+    '',
+    '  --out DIR        where to write (required)',
+    '  --scheme S       slip39 (a 256-bit seed, default) or vss (a FROST ed25519 key)',
+    '  --json           print only summary.json on stdout',
+  ].join('\n'),
+  options: { values: ['out', 'scheme'], booleans: ['json'] },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const out = args.values.get('out');
+    if (out === undefined || out.trim() === '') throw usage('--out DIR is required: the directory the demo writes into. Run with --help to see the usage.');
+    const scheme = args.values.get('scheme') ?? 'slip39';
+    if (scheme !== 'slip39' && scheme !== 'vss') throw usage('--scheme must be slip39 or vss.');
+    const json = args.booleans.get('json') === true;
+    const summary = await runDemo({ out, scheme, ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
+    if (json) io.stdout(`${JSON.stringify(summary)}\n`);
+    return 0;
+  },
+};
+
+/** Register these in electron/cli/commands/index.ts. */
+export const demoCommands: readonly CliCommand[] = [demoCommand];

@@ -1,0 +1,995 @@
+/**
+ * The ceremony service: drives core/ceremony.ts step by step with the real services (air gap, entropy, secret store,
+ * protection, QR, transcript store, witnesses) in the main process.
+ *
+ * Rules it keeps:
+ * - Every step is recorded in the transcript and the transcript is saved (atomically) before the method returns; if
+ *   saving fails, the step did not happen (nothing changes in memory) and the method throws TRANSCRIPT_WRITE. A crash
+ *   therefore loses no completed step.
+ * - Secrets live only in the secret store, in Uint8Arrays, and never reach the disk: the transcript and plan are
+ *   public. Only the current custodian's shard leaves the service, for display, and the service drops its displayable
+ *   copy once that custodian has confirmed.
+ * - Abort (at any step) zeroizes every secret and records the abort. Destroy zeroizes the master secret and every
+ *   shard buffer before it is recorded.
+ * - A witness sign-off records two transcript entries written together: the ceremony's `sign-off` record, then the
+ *   witness's `signoff` entry whose signature covers the checkpoint entry (and with it the whole chain up to it).
+ * - Resume rebuilds the state from the transcript (verified) with core's replay. Secrets are never on disk: after a
+ *   crash past generate/import the secret is gone, and the ceremony says so (secret-lost, or secret-lost-after-handoff
+ *   with the custodians who already hold shards) and offers only abort. It never re-generates or re-uses a secret.
+ *
+ * Calls are served one at a time (a queue), so two screens clicking at once cannot interleave steps.
+ */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import {
+  CEREMONY_STEPS,
+  CONFIRMATION_METHODS,
+  apply,
+  createCeremony,
+  nextActions,
+  replay,
+  type CeremonyEvent,
+  type CeremonyRecord,
+  type CeremonyState,
+  type CeremonyStep,
+  type ConfirmationMethod,
+  type JsonObject,
+  type WitnessKey,
+} from '../../../core/ceremony';
+import { encodeEnvelope, encodeSlip39Payload, envelopeFromText, envelopeToText, EnvelopeScheme, decodeEnvelope, wipeEnvelope } from '../../../core/envelope';
+import { KeyshardError } from '../../../core/errors';
+import { analyzeCoalitions, parsePlan, reachesQuorum, type CeremonyPlan, type Custodian } from '../../../core/policy';
+import { createQrAssembler } from '../../../core/qr/index';
+import { mnemonicWords } from '../../../core/slip39/index';
+import { appendEntry, createTranscript, resumeTranscript, type Transcript, type WitnessSigner } from '../../../core/transcript';
+import { gatherEntropy } from '../entropy/index';
+import { openProtected as defaultOpenProtected, protectEnvelopeText, type Protection as ProtectionKind } from '../protection/index';
+import { createSecretStore, type SecretHandle } from '../secrets/index';
+import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
+import { checkWitnessSigner, loadWitnessKeyFile, signAndVerify, witnessKeyOf, type LoadedWitness } from '../witness/index';
+import { compareEnvelopeBytes, compareShardText, compareWords, ctEqualBytes, describeMismatch, type Mismatch } from './compare';
+import { checkImportedSecret, identityOf, secretFromMaterial, secretShape, type SecretIdentity } from './secret-kinds';
+import { custodianLabel, recoverFromShards, shardView, shardWords, splitIntoShards, verifyingShareOf, type ShardView } from './shards';
+import { splitRandomSource } from './split-random';
+import type {
+  AbortRequest,
+  AirGapRequest,
+  AirGapResponse,
+  CeremonyPhase,
+  CeremonyService,
+  CeremonyServiceDeps,
+  CeremonyStatus,
+  ConfirmRequest,
+  ConfirmResponse,
+  DestroyResponse,
+  EntropyRequestBody,
+  EntropyResponse,
+  FingerprintView,
+  HandoffRequest,
+  HandoffView,
+  ImportRequest,
+  RecoveryRequest,
+  RecoveryResponse,
+  ResumeRequest,
+  SealResponse,
+  SecretResponse,
+  ShardResponse,
+  SignOffResponse,
+  SplitResponse,
+  StartRequest,
+} from './types';
+
+export * from './types';
+export { PAPER_LAYOUT } from './compare';
+
+/** Bytes of the split seed drawn with the secret's material at the entropy step. */
+const SPLIT_SEED_BYTES = 32;
+/** What the destroy step records (names, never values). */
+const DESTROYED_ITEMS = ['master-secret', 'shard-buffers'];
+/** Steps after which the secret exists only in memory (lost in a crash) until destroy. */
+const SECRET_IN_MEMORY: readonly CeremonyStep[] = ['generate', 'import', 'split', 'handoff', 'confirm', 'test-recovery'];
+
+interface HeldShard {
+  readonly index: number;
+  readonly ref: Custodian['shares'][number];
+  readonly handle: SecretHandle;
+}
+
+interface Delivered {
+  readonly view: HandoffView;
+  /** Written file bytes (ciphertext, public) per shard, for read-back. */
+  readonly files: { readonly location: string; readonly bytes: Uint8Array }[];
+}
+
+interface Context {
+  readonly plan: CeremonyPlan;
+  readonly store: TranscriptStore;
+  readonly ceremonyIdHex: string;
+  state: CeremonyState;
+  transcript: Transcript;
+  /** Transcript seq of the last main step's entry: what a witness sign-off signs. */
+  checkpointSeq: number | null;
+  lost: 'secret-lost' | 'secret-lost-after-handoff' | null;
+  entropyNeeded: string[] | null;
+  material: SecretHandle | null;
+  splitSeed: SecretHandle | null;
+  master: SecretHandle | null;
+  identity: SecretIdentity | null;
+  shards: Map<string, HeldShard[]>;
+  split: { identifier?: number; commitments?: string[] } | null;
+  delivered: Delivered | null;
+}
+
+function fingerprintView(hex: string): FingerprintView {
+  return { hex, display: (hex.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ') };
+}
+
+function transition(message: string, details?: Record<string, unknown>): KeyshardError {
+  return new KeyshardError('CEREMONY_TRANSITION', message, details);
+}
+
+function parseHexSecret(text: unknown): Uint8Array {
+  const hex = typeof text === 'string' ? text.trim().replace(/^0x/i, '') : '';
+  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
+    throw new KeyshardError('INVALID_HEX', 'The secret must be hexadecimal digits (0-9, a-f), an even number of them. Check for stray characters or a missing digit.');
+  }
+  return hexToBytes(hex.toLowerCase());
+}
+
+function protectionOf(c: Custodian): ProtectionKind {
+  const p = c.protection;
+  if (p.type === 'age') return { kind: 'age', recipient: p.recipient };
+  if (p.type === 'openpgp') return { kind: 'openpgp', publicKeyArmored: p.publicKeyArmored };
+  if (p.type === 'none') return { kind: 'none' };
+  throw new KeyshardError('HSM_MODULE', `${c.name}'s shard is to be stored on a PKCS#11 token, which this build cannot do yet. Change the plan's medium for ${c.name}, or abort.`, {
+    custodianId: c.id,
+  });
+}
+
+export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyService {
+  const secrets = deps.secrets ?? createSecretStore();
+  const protect = deps.protect ?? protectEnvelopeText;
+  const open = deps.openProtected ?? defaultOpenProtected;
+  const witnesses = new Map<string, { signer: WitnessSigner; loaded?: LoadedWitness }>();
+  let ctx: Context | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs calls one at a time, in order. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const storeFor = (dir: string): TranscriptStore =>
+    deps.transcriptStore !== undefined && dir === deps.transcriptStore.dir ? deps.transcriptStore : createTranscriptStore(dir);
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Status
+
+  function phaseOf(c: Context | null): CeremonyPhase {
+    if (c === null) return 'not-started';
+    if (c.lost !== null) return c.lost;
+    return c.state.status;
+  }
+
+  function messageOf(c: Context | null): string {
+    if (c === null) return 'No ceremony is running. Start one from a plan, or resume one from its transcript.';
+    const names = c.state.handedOff.map((id) => c.plan.custodians.find((x) => x.id === id)?.name ?? id);
+    switch (phaseOf(c)) {
+      case 'secret-lost-after-handoff':
+        return (
+          `keyshard stopped after the secret was made and shards were handed out, and the secret was only in memory, so it is gone. ` +
+          `${names.join(', ')} already hold${names.length === 1 ? 's' : ''} a shard of it. This ceremony cannot be completed: abort it, ` +
+          'have those shards destroyed or set aside as incomplete, and run a new ceremony.'
+        );
+      case 'secret-lost':
+        return 'keyshard stopped after the secret was made, and the secret was only in memory, so it is gone. No shard was handed out. Abort this ceremony and run a new one.';
+      case 'sealed':
+        return 'The ceremony is sealed. Write the final hash on the paper record.';
+      case 'aborted':
+        return 'The ceremony was aborted; every secret in memory was zeroized.';
+      default: {
+        if (c.entropyNeeded !== null) {
+          return `The ceremony was resumed after its entropy step; the entropy was only in memory. Give the same sources again (${c.entropyNeeded.join(', ')}) to generate.`;
+        }
+        const next = nextActions(c.state)[0];
+        return next === undefined ? 'Nothing to do.' : next.hint;
+      }
+    }
+  }
+
+  function statusOf(c: Context | null): CeremonyStatus {
+    const path = c?.store.transcriptPath ?? storeFor(deps.transcriptDir).transcriptPath;
+    if (c === null) {
+      return {
+        phase: 'not-started',
+        message: messageOf(null),
+        ceremonyId: null,
+        label: null,
+        scheme: null,
+        lastStep: null,
+        next: [],
+        fingerprint: null,
+        airgap: null,
+        handedOff: [],
+        confirmed: [],
+        awaitingConfirmation: null,
+        signOff: null,
+        custodiansHoldingShards: [],
+        entropyNeeded: null,
+        transcript: { path, entries: 0, headHash: null },
+      };
+    }
+    const s = c.state;
+    const lost = c.lost !== null;
+    const next = nextActions(s)
+      .filter((a) => !lost || a.step === 'abort')
+      .map((a) => ({
+        step: a.step,
+        ...(a.custodianId === undefined ? {} : { custodianId: a.custodianId }),
+        ...(a.checkpoint === undefined ? {} : { checkpoint: a.checkpoint }),
+        ...(a.witnessIds === undefined ? {} : { witnessIds: [...a.witnessIds] }),
+        hint: a.hint,
+      }));
+    const head = c.transcript.entries[c.transcript.entries.length - 1];
+    return {
+      phase: phaseOf(c),
+      message: messageOf(c),
+      ceremonyId: c.ceremonyIdHex,
+      label: c.plan.label,
+      scheme: c.plan.scheme.type,
+      lastStep: s.lastStep,
+      next,
+      fingerprint: s.fingerprint === null ? null : fingerprintView(s.fingerprint),
+      airgap: s.airgap,
+      handedOff: [...s.handedOff],
+      confirmed: [...s.confirmed],
+      awaitingConfirmation: s.awaitingConfirmation,
+      signOff:
+        s.signOff === null
+          ? null
+          : {
+              checkpoint: s.signOff.checkpoint,
+              custodianId: s.signOff.custodianId,
+              eligible: [...s.signOff.eligible],
+              required: s.signOff.required,
+              signedBy: [...s.signOff.signedBy],
+            },
+      custodiansHoldingShards: [...s.handedOff],
+      entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
+      transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Guards and recording
+
+  function running(): Context {
+    if (ctx === null) throw transition('No ceremony is running. Start one from a plan, or resume one from its transcript.');
+    if (ctx.lost !== null) {
+      throw new KeyshardError('CEREMONY_SECRET_LOST', messageOf(ctx), { phase: ctx.lost, custodiansHoldingShards: [...ctx.state.handedOff] });
+    }
+    if (ctx.state.status !== 'active') {
+      throw transition(`The ceremony is ${ctx.state.status}; it accepts no more steps. Start a new ceremony if needed.`, { status: ctx.state.status });
+    }
+    return ctx;
+  }
+
+  /** Refuses a step core would refuse, before any work (entropy, encryption) is done for it. */
+  function expect(c: Context, step: CeremonyStep, custodianId?: string): void {
+    const actions = nextActions(c.state);
+    if (actions.some((a) => a.step === step && (custodianId === undefined || a.custodianId === undefined || a.custodianId === custodianId))) return;
+    const hints = actions.filter((a) => a.step !== 'abort').map((a) => a.hint);
+    throw transition(`"${step}" cannot happen now. ${hints.length > 0 ? `Next: ${hints.join(' ')}` : 'Only abort is possible.'}`, {
+      step,
+      lastStep: c.state.lastStep,
+      expected: actions.map((a) => ({ step: a.step, ...(a.custodianId === undefined ? {} : { custodianId: a.custodianId }) })),
+    });
+  }
+
+  /** Applies one event, appends its record to the transcript and saves it; only then updates memory. */
+  async function record(c: Context, event: CeremonyEvent): Promise<CeremonyRecord> {
+    const next = apply(c.state, event);
+    const rec = next.records[next.records.length - 1]!;
+    const t = appendEntry(c.transcript, rec.step, rec.data, { at: rec.at });
+    await c.store.saveTranscript(t);
+    c.state = next;
+    c.transcript = t;
+    if ((CEREMONY_STEPS as readonly string[]).includes(rec.step)) c.checkpointSeq = t.entries.length;
+    return rec;
+  }
+
+  function custodianOf(c: Context, id: string): Custodian {
+    const found = c.plan.custodians.find((x) => x.id === id);
+    if (found === undefined) throw new KeyshardError('INVALID_ARGUMENT', `"${id}" is not a custodian of this plan; check the id.`, { custodianId: id });
+    return found;
+  }
+
+  function nameOf(c: Context, id: string): string {
+    return c.plan.custodians.find((x) => x.id === id)?.name ?? c.plan.witnesses.find((w) => w.id === id)?.name ?? id;
+  }
+
+  function pinnedKeys(c: Context): WitnessKey[] {
+    const keys = c.state.records[0]?.data['witnessKeys'];
+    return Array.isArray(keys) ? (keys as unknown as WitnessKey[]) : [];
+  }
+
+  function dropDisplay(c: Context): void {
+    c.delivered = null;
+  }
+
+  function wipeEverything(c: Context | null): number {
+    if (c !== null) {
+      c.material = null;
+      c.splitSeed = null;
+      c.master = null;
+      c.shards = new Map();
+      c.delivered = null;
+    }
+    return secrets.destroyAll();
+  }
+
+  /** Gathers entropy (material for the secret + a split seed) into the secret store. */
+  async function gatherInto(c: Context, request: EntropyRequestBody): Promise<{ sources: readonly string[]; diceRolls: number; diceBits: number }> {
+    const shape = secretShape(c.plan);
+    const g = await gatherEntropy(
+      { length: shape.materialLength + SPLIT_SEED_BYTES, ...(request.diceRolls === undefined ? {} : { diceRolls: request.diceRolls }), ...(request.useHsm === undefined ? {} : { useHsm: request.useHsm }) },
+      { os: deps.random, ...(deps.hsmRandom === undefined ? {} : { hsm: deps.hsmRandom }) },
+    );
+    try {
+      c.material = shape.materialLength === 0 ? null : secrets.put('entropy-material', g.bytes.subarray(0, shape.materialLength));
+      c.splitSeed = secrets.put('split-seed', g.bytes.subarray(shape.materialLength));
+    } finally {
+      g.bytes.fill(0);
+    }
+    return { sources: g.sources, diceRolls: g.diceRolls, diceBits: g.diceBits };
+  }
+
+  /** After a resume between entropy and generate: the same sources again, or a refusal. */
+  async function regatherIfNeeded(c: Context, request: EntropyRequestBody): Promise<void> {
+    if (c.entropyNeeded === null) return;
+    const recorded = c.entropyNeeded;
+    const before = secrets.list().map((s) => s.handle);
+    const got = await gatherInto(c, request);
+    if (got.sources.length !== recorded.length || got.sources.some((s, i) => s !== recorded[i])) {
+      for (const h of secrets.list().map((s) => s.handle)) if (!before.includes(h)) secrets.destroy(h);
+      c.material = null;
+      c.splitSeed = null;
+      throw new KeyshardError(
+        'ENTROPY_SOURCE',
+        `The transcript records the entropy sources ${recorded.join(', ')}, but ${got.sources.join(', ')} were given now. Give the same sources (the same number of fresh dice rolls), so the record stays true.`,
+        { recorded, given: [...got.sources] },
+      );
+    }
+    c.entropyNeeded = null;
+  }
+
+  /** Puts the secret in the store and records generate/import; on failure nothing stays behind. */
+  async function recordSecret(c: Context, step: 'generate' | 'import', secret: Uint8Array): Promise<SecretResponse> {
+    let identity: SecretIdentity;
+    try {
+      identity = identityOf(c.plan, secret);
+    } catch (e) {
+      secret.fill(0);
+      throw e;
+    }
+    const handle = secrets.put('master-secret', secret);
+    try {
+      await record(c, { step, fingerprint: identity.fingerprint.hex, ...(identity.publicKey === undefined ? {} : { publicKey: identity.publicKey }) });
+    } catch (e) {
+      secrets.destroy(handle);
+      throw e;
+    }
+    c.master = handle;
+    c.identity = identity;
+    return {
+      fingerprint: fingerprintView(identity.fingerprint.hex),
+      ...(identity.publicKey === undefined ? {} : { publicKey: identity.publicKey }),
+      ...(identity.xpub === undefined ? {} : { xpub: identity.xpub }),
+      ...(identity.masterFingerprint === undefined ? {} : { masterFingerprint: identity.masterFingerprint }),
+      status: statusOf(c),
+    };
+  }
+
+  function viewFor(c: Context, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
+    return {
+      custodianId: custodian.id,
+      custodianName: custodian.name,
+      medium: custodian.medium,
+      protection: custodian.protection.type,
+      fingerprint: fingerprintView(c.state.fingerprint ?? ''),
+      confirmWith: [...CONFIRMATION_METHODS[custodian.medium]],
+      shards,
+      files,
+      status: statusOf(c),
+    };
+  }
+
+  /** Makes what leaves the service for this custodian: the display, or the protected files (written after recording). */
+  async function prepareHandoff(c: Context, custodian: Custodian): Promise<{ shards: ShardView[]; files: { index: number; fileName: string; protection: string; data: Uint8Array }[] }> {
+    const held = c.shards.get(custodian.id) ?? [];
+    if (custodian.medium === 'pkcs11') protectionOf(custodian); // throws: not available yet
+    if (custodian.medium === 'usb') {
+      if (deps.usb === undefined) {
+        throw new KeyshardError('USB_REMOVED', `No removable drive is available to write ${custodian.name}'s shard. Plug in their drive and try again.`, { custodianId: custodian.id });
+      }
+      const protection = protectionOf(custodian);
+      const files: { index: number; fileName: string; protection: string; data: Uint8Array }[] = [];
+      for (const h of held) {
+        const envelope = decodeEnvelope(secrets.read(h.handle));
+        let text: string;
+        try {
+          text = envelopeToText(envelope);
+        } finally {
+          wipeEnvelope(envelope);
+        }
+        const p = await protect(text, protection);
+        const data = typeof p.data === 'string' ? new TextEncoder().encode(p.data) : p.data;
+        const fileName = `${custodian.id}${held.length > 1 ? `-${h.index + 1}` : ''}${p.fileExtension}`;
+        files.push({ index: h.index, fileName, protection: p.kind, data });
+      }
+      return { shards: [], files };
+    }
+    return { shards: held.map((h) => shardView(secrets.read(h.handle), h.index, h.ref, deps.qr)), files: [] };
+  }
+
+  async function deliver(c: Context, custodian: Custodian, prepared: Awaited<ReturnType<typeof prepareHandoff>>): Promise<HandoffView> {
+    const written: Delivered['files'] = [];
+    const files: HandoffView['files'][number][] = [];
+    for (const f of prepared.files) {
+      const { location } = await deps.usb!.write({ custodianId: custodian.id, fileName: f.fileName, data: f.data });
+      written.push({ location, bytes: f.data });
+      files.push({ index: f.index, location, fileName: f.fileName, protection: f.protection, bytes: f.data.length });
+    }
+    const view = viewFor(c, custodian, prepared.shards, files);
+    c.delivered = { view, files: written };
+    return view;
+  }
+
+  function mismatchError(custodian: Custodian, shard: number, total: number, m: Mismatch, what: string): KeyshardError {
+    const which = total > 1 ? ` (shard ${shard} of ${total})` : '';
+    return new KeyshardError('CONFIRM_MISMATCH', describeMismatch(m, `${what}${which}`), {
+      custodianId: custodian.id,
+      shard,
+      ...(m.words === undefined ? {} : { words: [...m.words] }),
+      ...(m.groups === undefined ? {} : { groups: [...m.groups] }),
+      parts: [...m.parts],
+      lengthDiffers: m.lengthDiffers,
+    });
+  }
+
+  /** Envelope bytes from a scanned QR sequence; QR_INCOMPLETE / QR_FORMAT when it cannot be read. */
+  function bytesFromQr(texts: readonly string[]): Uint8Array {
+    const assembler = createQrAssembler();
+    let lastError: KeyshardError | undefined;
+    for (const t of texts) {
+      const r = assembler.receive(t);
+      if (r.status === 'rejected') lastError = r.error;
+    }
+    if (!assembler.isComplete()) {
+      if (lastError !== undefined && assembler.progress().received === 0) throw lastError;
+      return assembler.result(); // throws QR_INCOMPLETE with what is missing
+    }
+    return assembler.result();
+  }
+
+  /** Envelope bytes of this ceremony from a custodian's response (recovery). The caller wipes them. */
+  function bytesFromResponse(c: Context, custodian: Custodian, r: ShardResponse): Uint8Array {
+    if ('qrTexts' in r) return bytesFromQr(r.qrTexts);
+    if ('text' in r) {
+      const env = envelopeFromText(r.text);
+      try {
+        return encodeEnvelope(env);
+      } finally {
+        wipeEnvelope(env);
+      }
+    }
+    if (c.plan.scheme.type !== 'slip39') {
+      throw new KeyshardError('INVALID_ARGUMENT', 'Verifiable shares have no words: type back the shard text (KS1...) or scan its QR code.');
+    }
+    // Words alone: wrap them in this ceremony's envelope so they go through the same path.
+    return encodeEnvelope({
+      scheme: EnvelopeScheme.slip39,
+      ceremonyId: hexToBytes(c.ceremonyIdHex),
+      custodianIndex: c.plan.custodians.indexOf(custodian),
+      custodianLabel: custodianLabel(custodian),
+      groupFingerprint: hexToBytes(c.state.fingerprint ?? ''),
+      payload: encodeSlip39Payload(r.words),
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Resume
+
+  function checkSignoffPairs(t: Transcript): void {
+    let lastMain = 0;
+    t.entries.forEach((e, i) => {
+      if ((CEREMONY_STEPS as readonly string[]).includes(e.kind)) lastMain = e.seq;
+      const bad = (why: string): KeyshardError =>
+        new KeyshardError('TRANSCRIPT_FORMAT', `Entry ${e.seq} (${e.kind}) ${why}; keyshard writes a sign-off record and its signature together. The transcript was edited.`, {
+          firstBadSeq: e.seq,
+        });
+      if (e.kind === 'sign-off') {
+        const next = t.entries[i + 1];
+        const d = next?.data as { witness?: { id?: string }; target?: { seq?: number } } | undefined;
+        const who = (e.data as { witnessId?: unknown }).witnessId;
+        if (next === undefined || next.kind !== 'signoff' || d?.witness?.id !== who || d?.target?.seq !== lastMain) {
+          throw bad("is not followed by that witness's signature over the checkpoint");
+        }
+      }
+      if (e.kind === 'signoff' && t.entries[i - 1]?.kind !== 'sign-off') throw bad('is a signature without its sign-off record');
+    });
+  }
+
+  async function resumeFrom(dir: string): Promise<CeremonyStatus> {
+    if (ctx !== null && ctx.state.status === 'active' && ctx.lost === null) {
+      throw transition('A ceremony is running in this session; finish or abort it before resuming another.');
+    }
+    const store = storeFor(dir);
+    await store.removeLeftovers();
+    const loaded = await store.loadTranscript();
+    if (loaded === null) {
+      ctx = null;
+      return statusOf(null);
+    }
+    const plan = await store.loadPlan();
+    if (plan === null) {
+      throw new KeyshardError('TRANSCRIPT_FORMAT', `${store.planPath} is missing: the transcript cannot be resumed without the plan it runs under. Put the plan file back.`);
+    }
+    if (!/^[0-9a-f]{32}$/.test(loaded.ceremonyId)) {
+      throw new KeyshardError('TRANSCRIPT_FORMAT', 'This transcript was not written by the ceremony service (its ceremony id is not 32 hex digits); it cannot be resumed.');
+    }
+    checkSignoffPairs(loaded);
+    const records = loaded.entries.filter((e) => e.kind !== 'signoff').map((e) => ({ step: e.kind, at: e.at, data: e.data }));
+    const state = replay(plan, records, deps.clock);
+    let checkpointSeq: number | null = null;
+    for (const e of loaded.entries) if ((CEREMONY_STEPS as readonly string[]).includes(e.kind)) checkpointSeq = e.seq;
+    wipeEverything(ctx);
+    const active = state.status === 'active';
+    const lostSecret = active && state.lastStep !== null && SECRET_IN_MEMORY.includes(state.lastStep);
+    const entropyRecord = [...state.records].reverse().find((r) => r.step === 'entropy');
+    ctx = {
+      plan,
+      store,
+      ceremonyIdHex: loaded.ceremonyId,
+      state,
+      transcript: resumeTranscript(loaded, deps.clock),
+      checkpointSeq,
+      lost: lostSecret ? (state.handedOff.length > 0 ? 'secret-lost-after-handoff' : 'secret-lost') : null,
+      entropyNeeded: active && state.lastStep === 'entropy' ? ((entropyRecord?.data['sources'] ?? []) as string[]).slice() : null,
+      material: null,
+      splitSeed: null,
+      master: null,
+      identity: null,
+      shards: new Map(),
+      split: null,
+      delivered: null,
+    };
+    return statusOf(ctx);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // The service
+
+  return {
+    start: (request: StartRequest) =>
+      serial(async () => {
+        if (ctx !== null && ctx.state.status === 'active') {
+          throw transition('A ceremony is already running in this session; finish or abort it first.');
+        }
+        const plan = parsePlan(request.plan);
+        const store = storeFor(deps.transcriptDir);
+        if ((await store.loadTranscript().catch(() => 'unreadable' as const)) !== null) {
+          throw new KeyshardError(
+            'INVALID_ARGUMENT',
+            `${store.transcriptPath} already holds a ceremony's transcript. Resume that ceremony, or choose another directory for this one.`,
+          );
+        }
+        const witnessKeys = request.witnessKeys ?? [...witnesses.values()].map((w) => witnessKeyOf(w.signer));
+        const missing = plan.witnesses.filter((w) => !witnessKeys.some((k) => k.id === w.id));
+        if (missing.length > 0) {
+          throw new KeyshardError(
+            'WITNESS_KEY',
+            `No signing key is known for ${missing.map((w) => w.name).join(', ')}. Load every witness's key file (or token) before starting, so their sign-offs can be checked.`,
+            { witnessIds: missing.map((w) => w.id) },
+          );
+        }
+        wipeEverything(ctx);
+        const idBytes = deps.random(16);
+        const ceremonyIdHex = bytesToHex(idBytes);
+        const c: Context = {
+          plan,
+          store,
+          ceremonyIdHex,
+          state: createCeremony(plan, deps.clock),
+          transcript: createTranscript(ceremonyIdHex, deps.clock),
+          checkpointSeq: null,
+          lost: null,
+          entropyNeeded: null,
+          material: null,
+          splitSeed: null,
+          master: null,
+          identity: null,
+          shards: new Map(),
+          split: null,
+          delivered: null,
+        };
+        await store.savePlan(plan);
+        await record(c, {
+          step: 'plan',
+          witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
+          ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
+        });
+        ctx = c;
+        return statusOf(c);
+      }),
+
+    status: () => serial(async () => statusOf(ctx)),
+
+    checkAirGap: (request: AirGapRequest = {}) =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'airgap-check');
+        const report = await deps.airgap.check();
+        const names = (report.problems !== undefined && report.problems.length > 0
+          ? report.problems.map((p) => p.name)
+          : report.interfaces.filter((i) => i.up && i.kind !== 'loopback' && i.name !== 'lo').map((i) => i.name)
+        ).filter((n, i, all) => /^[\x21-\x7e]{1,64}$/.test(n) && all.indexOf(n) === i);
+        const problems = (report.problems ?? []).map((p) => p.message ?? `${p.name} is up`);
+        if (report.ok) {
+          await record(c, { step: 'airgap-check', passed: true });
+          return { passed: true, overridden: false, interfacesUp: [], problems: [], status: statusOf(c) } satisfies AirGapResponse;
+        }
+        const override = request.override;
+        await record(c, { step: 'airgap-check', passed: false, interfacesUp: names, ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }) });
+        return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, status: statusOf(c) } satisfies AirGapResponse;
+      }),
+
+    gatherEntropy: (request: EntropyRequestBody = {}) =>
+      serial(async () => {
+        const c = running();
+        if (c.state.airgap === 'failed') {
+          throw new KeyshardError(
+            'AIRGAP_NETWORK_UP',
+            'The air-gap check failed: a network interface is up. Take every interface down and check again, or have a witness override the check (recorded in the transcript). Nothing secret was made.',
+          );
+        }
+        expect(c, 'entropy');
+        const got = await gatherInto(c, request);
+        try {
+          await record(c, { step: 'entropy', sources: [...got.sources] });
+        } catch (e) {
+          wipeEverything(c);
+          throw e;
+        }
+        return { sources: got.sources, diceRolls: got.diceRolls, diceBits: got.diceBits, status: statusOf(c) } satisfies EntropyResponse;
+      }),
+
+    generate: (request: EntropyRequestBody = {}) =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'generate');
+        await regatherIfNeeded(c, request);
+        if (c.material === null) throw new KeyshardError('INTERNAL', 'The entropy for the secret is missing. Abort and start again.');
+        const material = c.material;
+        const secret = secrets.use(material, (m) => secretFromMaterial(c.plan, m));
+        secrets.destroy(material);
+        c.material = null;
+        return recordSecret(c, 'generate', secret);
+      }),
+
+    importSecret: (request: ImportRequest) =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'import');
+        const secret = parseHexSecret(request.secretHex);
+        try {
+          checkImportedSecret(c.plan, secret);
+          await regatherIfNeeded(c, request);
+        } catch (e) {
+          secret.fill(0);
+          throw e;
+        }
+        return recordSecret(c, 'import', secret);
+      }),
+
+    split: () =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'split');
+        if (c.master === null || c.splitSeed === null || c.identity === null) throw new KeyshardError('INTERNAL', 'The secret to split is missing. Abort and start again.');
+        const rng = splitRandomSource(secrets.read(c.splitSeed), deps.random);
+        let outcome;
+        try {
+          outcome = splitIntoShards(c.plan, secrets.read(c.master), {
+            ceremonyId: hexToBytes(c.ceremonyIdHex),
+            groupFingerprint: hexToBytes(c.identity.fingerprint.hex),
+            random: rng.random,
+            ...(deps.pbkdf2 === undefined ? {} : { pbkdf2: deps.pbkdf2 }),
+            ...(deps.slip39?.iterationExponent === undefined ? {} : { iterationExponent: deps.slip39.iterationExponent }),
+            ...(deps.slip39?.extendable === undefined ? {} : { extendable: deps.slip39.extendable }),
+          });
+        } finally {
+          rng.wipe();
+        }
+        const held = new Map<string, HeldShard[]>();
+        const handles: SecretHandle[] = [];
+        for (const s of outcome.shards) {
+          const handle = secrets.put(`shard-${s.custodianIndex}-${s.index}`, s.binary);
+          handles.push(handle);
+          held.set(s.custodianId, [...(held.get(s.custodianId) ?? []), { index: s.index, ref: s.ref, handle }]);
+        }
+        try {
+          await record(c, {
+            step: 'split',
+            fingerprint: c.identity.fingerprint.hex,
+            ...(outcome.identifier === undefined ? {} : { identifier: outcome.identifier }),
+            ...(outcome.commitments === undefined ? {} : { commitments: outcome.commitments }),
+          });
+        } catch (e) {
+          handles.forEach((h) => secrets.destroy(h));
+          throw e;
+        }
+        secrets.destroy(c.splitSeed);
+        c.splitSeed = null;
+        c.shards = held;
+        c.split = { ...(outcome.identifier === undefined ? {} : { identifier: outcome.identifier }), ...(outcome.commitments === undefined ? {} : { commitments: outcome.commitments }) };
+        return {
+          fingerprint: fingerprintView(c.identity.fingerprint.hex),
+          shardCount: outcome.shards.length,
+          ...c.split,
+          custodians: c.plan.custodians.map((x) => ({ custodianId: x.id, shards: held.get(x.id)?.length ?? 0 })),
+          status: statusOf(c),
+        } satisfies SplitResponse;
+      }),
+
+    handoff: (request: HandoffRequest) =>
+      serial(async () => {
+        const c = running();
+        const custodian = custodianOf(c, request.custodianId);
+        // The same custodian again before confirming: show (or write) the same shard again, recording nothing new.
+        const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
+        if (!again) expect(c, 'handoff', custodian.id);
+        const prepared = await prepareHandoff(c, custodian);
+        if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
+        return deliver(c, custodian, prepared);
+      }),
+
+    currentHandoff: () =>
+      serial(async () => {
+        if (ctx === null || ctx.delivered === null || ctx.lost !== null) return null;
+        return { ...ctx.delivered.view, status: statusOf(ctx) };
+      }),
+
+    confirm: (request: ConfirmRequest) =>
+      serial(async () => {
+        const c = running();
+        const custodian = custodianOf(c, request.custodianId);
+        if (c.state.awaitingConfirmation !== custodian.id) {
+          const waiting = c.state.awaitingConfirmation;
+          throw transition(
+            waiting === null
+              ? `Nobody is waiting to confirm a shard now; hand ${custodian.name} their shard first.`
+              : `${nameOf(c, waiting)} must confirm their shard now, not ${custodian.name}.`,
+            { custodianId: custodian.id, awaiting: waiting },
+          );
+        }
+        expect(c, 'confirm', custodian.id);
+        const method: ConfirmationMethod = request.method;
+        const allowed = CONFIRMATION_METHODS[custodian.medium];
+        if (!allowed.includes(method)) {
+          throw new KeyshardError('INVALID_ARGUMENT', `A ${custodian.medium} handoff is confirmed by ${allowed.join(' or ')}, not ${String(method)}.`, { allowed: [...allowed] });
+        }
+        const held = c.shards.get(custodian.id) ?? [];
+        if (method === 'read-back-pkcs11') protectionOf(custodian);
+        if (method === 'read-back-usb') {
+          const files = c.delivered?.files ?? [];
+          if (deps.usb === undefined || files.length !== held.length) {
+            throw new KeyshardError('USB_REMOVED', `${custodian.name}'s shard file is not on a drive this session wrote. Hand the shard over again (write the file), then read it back.`);
+          }
+          for (let i = 0; i < files.length; i++) {
+            const f = files[i]!;
+            const back = await deps.usb.read({ location: f.location });
+            if (!ctEqualBytes(back, f.bytes)) {
+              throw new KeyshardError('USB_VERIFY', `The file read back from ${custodian.name}'s drive differs from what was written. The drive may be failing: hand the shard over again, on another drive if it repeats.`, {
+                custodianId: custodian.id,
+                shard: i + 1,
+              });
+            }
+            const key = request.openingKeys?.[i];
+            if (key !== undefined) {
+              const text = await open(back, key);
+              const m = compareShardText(secrets.read(held[i]!.handle), text);
+              if (m !== null) throw mismatchError(custodian, i + 1, held.length, m, 'The opened file');
+            }
+          }
+        } else {
+          const responses = request.responses ?? [];
+          if (responses.length !== held.length) {
+            throw new KeyshardError('INVALID_ARGUMENT', `${custodian.name} holds ${held.length} shard${held.length === 1 ? '' : 's'}; give back each one (${responses.length} given).`, {
+              expected: held.length,
+              given: responses.length,
+            });
+          }
+          responses.forEach((r, i) => {
+            const binary = secrets.read(held[i]!.handle);
+            let m: Mismatch | null;
+            let what: string;
+            if ('words' in r) {
+              if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'Words are typed back: use the type-back method.');
+              const expected = shardWords(binary);
+              if (expected === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'Verifiable shares have no words: type back the shard text (KS1...) or scan its QR code.');
+              m = compareWords(expected, mnemonicWords(r.words));
+              what = 'What was typed back';
+            } else if ('text' in r) {
+              if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'A shard text is typed back: use the type-back method.');
+              m = compareShardText(binary, r.text);
+              what = 'What was typed back';
+            } else {
+              if (method !== 'scan-qr') throw new KeyshardError('INVALID_ARGUMENT', 'Scanned QR codes confirm with the scan-qr method.');
+              const scanned = bytesFromQr(r.qrTexts);
+              try {
+                m = compareEnvelopeBytes(binary, scanned);
+              } finally {
+                scanned.fill(0);
+              }
+              what = 'What was scanned';
+            }
+            if (m !== null) throw mismatchError(custodian, i + 1, held.length, m, what);
+          });
+        }
+        const verifyingShare = c.plan.scheme.type === 'vss' && held.length === 1 ? verifyingShareOf(secrets.read(held[0]!.handle)) : undefined;
+        await record(c, { step: 'confirm', custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }) });
+        dropDisplay(c);
+        return { custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }), status: statusOf(c) } satisfies ConfirmResponse;
+      }),
+
+    testRecovery: (request: RecoveryRequest = {}) =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'test-recovery');
+        const binaries: Uint8Array[] = [];
+        const owned: Uint8Array[] = [];
+        let ids: string[];
+        try {
+          if (request.responses !== undefined && request.responses.length > 0) {
+            ids = request.responses.map((r) => r.custodianId);
+            for (const r of request.responses) {
+              const custodian = custodianOf(c, r.custodianId);
+              r.shards.forEach((s) => {
+                const b = bytesFromResponse(c, custodian, s);
+                owned.push(b);
+                const env = decodeEnvelope(b);
+                const index = env.custodianIndex;
+                wipeEnvelope(env);
+                if (index !== c.plan.custodians.indexOf(custodian)) {
+                  throw new KeyshardError('SHARES_MISMATCH', `The shard given for ${custodian.name} is another custodian's shard (custodian #${index + 1}). Give each custodian's own shard.`, {
+                    custodianId: custodian.id,
+                  });
+                }
+                binaries.push(b);
+              });
+            }
+          } else {
+            ids = [...(request.custodianIds ?? analyzeCoalitions(c.plan, { limit: 1 }).coalitions[0]?.custodianIds ?? [])];
+            for (const id of ids) for (const h of c.shards.get(custodianOf(c, id).id) ?? []) binaries.push(secrets.read(h.handle));
+          }
+          if (new Set(ids).size !== ids.length) throw new KeyshardError('INVALID_ARGUMENT', 'A custodian is listed twice; each custodian gives their shards once.');
+          if (!reachesQuorum(c.plan, ids)) {
+            throw new KeyshardError('BELOW_THRESHOLD', `${ids.map((id) => nameOf(c, id)).join(', ')} do not hold enough shards to recover the secret. Test with a quorum.`, { custodianIds: ids });
+          }
+          const secret = recoverFromShards(c.plan, c.ceremonyIdHex, binaries, {
+            ...(deps.pbkdf2 === undefined ? {} : { pbkdf2: deps.pbkdf2 }),
+            ...(c.split?.commitments === undefined ? {} : { commitments: c.split.commitments }),
+          });
+          let recovered: string;
+          try {
+            recovered = identityOf(c.plan, secret).fingerprint.hex;
+          } finally {
+            secret.fill(0);
+          }
+          const expected = c.state.fingerprint ?? '';
+          const fingerprintMatch = recovered === expected;
+          await record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch });
+          return { custodianIds: ids, fingerprintMatch, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: statusOf(c) } satisfies RecoveryResponse;
+        } finally {
+          owned.forEach((b) => b.fill(0));
+        }
+      }),
+
+    destroy: () =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'destroy');
+        const buffers = wipeEverything(c);
+        await record(c, { step: 'destroy', items: [...DESTROYED_ITEMS] });
+        return { items: [...DESTROYED_ITEMS], buffers, status: statusOf(c) } satisfies DestroyResponse;
+      }),
+
+    seal: () =>
+      serial(async () => {
+        const c = running();
+        expect(c, 'seal');
+        await record(c, { step: 'seal' });
+        const head = c.transcript.entries[c.transcript.entries.length - 1]!;
+        return { sealed: c.state.status === 'sealed', headHash: head.hash, status: statusOf(c) } satisfies SealResponse;
+      }),
+
+    signOff: (request) =>
+      serial(async () => {
+        const w = witnesses.get(request.witnessId);
+        if (w === undefined) {
+          throw new KeyshardError('WITNESS_KEY', `The key of witness "${request.witnessId}" is not loaded. Load their key file (or token) first.`, { witnessId: request.witnessId });
+        }
+        return signOffWith(w.signer);
+      }),
+
+    signOffWith: (signer) => serial(() => signOffWith(signer)),
+
+    loadWitnessKey: (request) =>
+      serial(async () => {
+        const loaded = await loadWitnessKeyFile(request.path, request.witnessId);
+        witnesses.get(loaded.key.id)?.loaded?.destroy();
+        witnesses.set(loaded.key.id, { signer: loaded.signer, loaded });
+        return loaded.key;
+      }),
+
+    registerWitnessSigner: (signer) =>
+      serial(async () => {
+        witnesses.get(signer.witnessId)?.loaded?.destroy();
+        witnesses.set(signer.witnessId, { signer });
+        return witnessKeyOf(signer);
+      }),
+
+    abort: (request: AbortRequest) =>
+      serial(async () => {
+        const c = ctx;
+        wipeEverything(c);
+        if (c === null || c.state.status !== 'active') return statusOf(c);
+        await record(c, { step: 'abort', reason: request.reason, ...(request.witnessId === undefined ? {} : { witnessId: request.witnessId }) });
+        c.lost = null;
+        c.entropyNeeded = null;
+        return statusOf(c);
+      }),
+
+    resume: (request: ResumeRequest = {}) => serial(() => resumeFrom(request.dir ?? deps.transcriptDir)),
+
+    shutdown: () =>
+      serial(async () => {
+        wipeEverything(ctx);
+        for (const w of witnesses.values()) w.loaded?.destroy();
+        witnesses.clear();
+        ctx = null;
+      }),
+  };
+
+  async function signOffWith(signer: WitnessSigner): Promise<SignOffResponse> {
+    const c = running();
+    const so = c.state.signOff;
+    checkWitnessSigner(signer, pinnedKeys(c), so, (id) => nameOf(c, id));
+    if (so === null || c.checkpointSeq === null) throw new KeyshardError('WITNESS_NOT_ELIGIBLE', 'No checkpoint is waiting for a witness sign-off right now.');
+    const next = apply(c.state, {
+      step: 'sign-off',
+      witnessId: signer.witnessId,
+      checkpoint: so.checkpoint,
+      ...(so.custodianId === null ? {} : { custodianId: so.custodianId }),
+    });
+    const rec = next.records[next.records.length - 1]!;
+    const withRecord = appendEntry(c.transcript, 'sign-off', rec.data as JsonObject, { at: rec.at });
+    const signed = await signAndVerify(withRecord, c.checkpointSeq, signer);
+    await c.store.saveTranscript(signed);
+    c.state = next;
+    c.transcript = signed;
+    const head = signed.entries[signed.entries.length - 1]!;
+    return {
+      witnessId: signer.witnessId,
+      checkpoint: so.checkpoint,
+      custodianId: so.custodianId,
+      targetSeq: c.checkpointSeq,
+      signoffSeq: head.seq,
+      sealed: next.status === 'sealed',
+      headHash: head.hash,
+      status: statusOf(c),
+    };
+  }
+}

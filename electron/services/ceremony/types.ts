@@ -1,0 +1,299 @@
+/**
+ * The ceremony service's requests and responses. Every request and response is a plain JSON-serializable object (the
+ * IPC contract mirrors them 1:1); failures are KeyshardErrors with stable codes. Dependencies are injected.
+ */
+import type { CeremonyStep, ConfirmationMethod, SignOffPolicy, WitnessKey } from '../../../core/ceremony';
+import type { Clock } from '../../../core/policy';
+import type { QrFrameOptions } from '../../../core/qr/index';
+import type { RandomSource } from '../../../core/random';
+import type { Pbkdf2 } from '../../../core/slip39/index';
+import type { WitnessSigner } from '../../../core/transcript';
+import type { OpeningKey, ProtectedShard, Protection } from '../protection/index';
+import type { SecretStore } from '../secrets/index';
+import type { TranscriptStore } from '../transcript-store/index';
+import type { ShardView } from './shards';
+
+export type { ShardView } from './shards';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dependencies (ports)
+
+/** What the air-gap service reports; electron/services/airgap's checkAirGap() fits as is. */
+export interface AirGapCheckResult {
+  readonly ok: boolean;
+  readonly interfaces: readonly { readonly name: string; readonly up: boolean; readonly kind?: string }[];
+  /** What is wrong, one item per interface or radio (names and sentences; no addresses needed). */
+  readonly problems?: readonly { readonly name: string; readonly message?: string }[];
+}
+
+export interface AirGapPort {
+  check(): Promise<AirGapCheckResult>;
+}
+
+/** Writes a protected shard file to the custodian's removable drive and reads it back (the usb service later). */
+export interface ShardFilePort {
+  write(request: { readonly custodianId: string; readonly fileName: string; readonly data: Uint8Array }): Promise<{ readonly location: string }>;
+  read(request: { readonly location: string }): Promise<Uint8Array>;
+}
+
+export interface CeremonyServiceDeps {
+  readonly clock: Clock;
+  /** The OS CSPRNG (node:crypto randomBytes). */
+  readonly random: RandomSource;
+  readonly airgap: AirGapPort;
+  /** Where transcript.json and plan.json are written after every step. */
+  readonly transcriptDir: string;
+  /** Random bytes from an HSM (PKCS#11 C_GenerateRandom), offered as an extra entropy source. */
+  readonly hsmRandom?: (length: number) => Promise<Uint8Array>;
+  /** The removable-drive writer for usb handoffs. */
+  readonly usb?: ShardFilePort;
+  /** Default: electron/services/protection protectEnvelopeText / openProtected. */
+  readonly protect?: (text: string, protection: Protection) => Promise<ProtectedShard>;
+  readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+  /** Default: a fresh store. Tests pass their own to inspect the buffers. */
+  readonly secrets?: SecretStore;
+  /** Default: createTranscriptStore(transcriptDir). */
+  readonly transcriptStore?: TranscriptStore;
+  /** Faster PBKDF2 for SLIP-39 (node:crypto); default @noble/hashes. */
+  readonly pbkdf2?: Pbkdf2;
+  readonly slip39?: { readonly iterationExponent?: number; readonly extendable?: boolean };
+  readonly qr?: QrFrameOptions;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status
+
+export type CeremonyPhase = 'not-started' | 'active' | 'sealed' | 'aborted' | 'secret-lost' | 'secret-lost-after-handoff';
+
+export interface FingerprintView {
+  /** 64 lowercase hex digits (what the transcript records). */
+  readonly hex: string;
+  /** First 128 bits as eight groups of four upper-case hex digits, for reading aloud. */
+  readonly display: string;
+}
+
+export interface NextActionView {
+  readonly step: string;
+  readonly custodianId?: string;
+  readonly checkpoint?: string;
+  readonly witnessIds?: readonly string[];
+  readonly hint: string;
+}
+
+export interface CeremonyStatus {
+  readonly phase: CeremonyPhase;
+  /** One plain sentence about where the ceremony stands. */
+  readonly message: string;
+  readonly ceremonyId: string | null;
+  readonly label: string | null;
+  readonly scheme: 'slip39' | 'vss' | null;
+  readonly lastStep: CeremonyStep | null;
+  readonly next: readonly NextActionView[];
+  readonly fingerprint: FingerprintView | null;
+  readonly airgap: 'passed' | 'overridden' | 'failed' | null;
+  readonly handedOff: readonly string[];
+  readonly confirmed: readonly string[];
+  readonly awaitingConfirmation: string | null;
+  readonly signOff: {
+    readonly checkpoint: string;
+    readonly custodianId: string | null;
+    readonly eligible: readonly string[];
+    readonly required: number;
+    readonly signedBy: readonly string[];
+  } | null;
+  /** Custodians who were handed a shard (they hold it now). */
+  readonly custodiansHoldingShards: readonly string[];
+  /** After a resume between the entropy step and generate: the recorded sources, to be given again. */
+  readonly entropyNeeded: readonly string[] | null;
+  readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests and responses
+
+export interface StartRequest {
+  /** The plan (JSON value or text); validated with parsePlan. */
+  readonly plan: unknown;
+  /** Public keys of every witness, pinned in the transcript. Default: the registered witness signers' keys. */
+  readonly witnessKeys?: readonly WitnessKey[];
+  readonly signOffs?: SignOffPolicy;
+}
+
+export interface AirGapRequest {
+  /** Go on although interfaces are up: a witness takes responsibility, recorded with the reason. */
+  readonly override?: { readonly witnessId: string; readonly reason: string };
+}
+
+export interface AirGapResponse {
+  readonly passed: boolean;
+  readonly overridden: boolean;
+  readonly interfacesUp: readonly string[];
+  readonly problems: readonly string[];
+  readonly status: CeremonyStatus;
+}
+
+export interface EntropyRequestBody {
+  /** Typed dice rolls, digits 1-6 (spaces and line breaks allowed). 50 rolls ≈ 129 bits, 100 ≈ 258 bits. */
+  readonly diceRolls?: string;
+  /** Also mix in random bytes from the HSM. */
+  readonly useHsm?: boolean;
+}
+
+export interface EntropyResponse {
+  readonly sources: readonly string[];
+  readonly diceRolls: number;
+  readonly diceBits: number;
+  readonly status: CeremonyStatus;
+}
+
+/** Generate takes the entropy sources again only after a resume between entropy and generate (status.entropyNeeded). */
+export type GenerateRequest = EntropyRequestBody;
+
+export interface ImportRequest extends EntropyRequestBody {
+  /** The existing secret, hex. Never echoed, logged or recorded. */
+  readonly secretHex: string;
+}
+
+export interface SecretResponse {
+  readonly fingerprint: FingerprintView;
+  readonly publicKey?: string;
+  readonly xpub?: string;
+  readonly masterFingerprint?: string;
+  readonly status: CeremonyStatus;
+}
+
+export interface SplitResponse {
+  readonly fingerprint: FingerprintView;
+  readonly shardCount: number;
+  readonly identifier?: number;
+  readonly commitments?: readonly string[];
+  readonly custodians: readonly { readonly custodianId: string; readonly shards: number }[];
+  readonly status: CeremonyStatus;
+}
+
+export interface HandoffRequest {
+  readonly custodianId: string;
+}
+
+export interface HandoffView {
+  readonly custodianId: string;
+  readonly custodianName: string;
+  readonly medium: string;
+  readonly protection: string;
+  readonly fingerprint: FingerprintView;
+  readonly confirmWith: readonly ConfirmationMethod[];
+  /** For screen-qr and paper: what this custodian (only) is shown. Empty for usb. */
+  readonly shards: readonly ShardView[];
+  /** For usb: the protected files written to the custodian's drive. */
+  readonly files: readonly { readonly index: number; readonly location: string; readonly fileName: string; readonly protection: string; readonly bytes: number }[];
+  readonly status: CeremonyStatus;
+}
+
+/** What a custodian gives back for one shard. */
+export type ShardResponse = { readonly words: string } | { readonly text: string } | { readonly qrTexts: readonly string[] };
+
+export interface ConfirmRequest {
+  readonly custodianId: string;
+  readonly method: ConfirmationMethod;
+  /** One per shard the custodian holds (scan-qr, type-back). */
+  readonly responses?: readonly ShardResponse[];
+  /**
+   * read-back-usb: the custodian's key to open the file read back and compare its content too. Only for throwaway keys
+   * (demo, tests); in a real ceremony the custodian keeps their key, and the file's bytes are compared instead.
+   */
+  readonly openingKeys?: readonly OpeningKey[];
+}
+
+export interface ConfirmResponse {
+  readonly custodianId: string;
+  readonly method: ConfirmationMethod;
+  readonly verifyingShare?: string;
+  readonly status: CeremonyStatus;
+}
+
+export interface RecoveryRequest {
+  /** Test with the shards these custodians give back (preferred: it tests what they hold). */
+  readonly responses?: readonly { readonly custodianId: string; readonly shards: readonly ShardResponse[] }[];
+  /** Or with the machine's own copies of these custodians' shards. Default: the plan's first minimal quorum. */
+  readonly custodianIds?: readonly string[];
+}
+
+export interface RecoveryResponse {
+  readonly custodianIds: readonly string[];
+  readonly fingerprintMatch: boolean;
+  readonly recovered: FingerprintView;
+  readonly expected: FingerprintView;
+  readonly status: CeremonyStatus;
+}
+
+export interface DestroyResponse {
+  readonly items: readonly string[];
+  /** How many buffers were zeroized. */
+  readonly buffers: number;
+  readonly status: CeremonyStatus;
+}
+
+export interface SealResponse {
+  /** True once the final witness sign-off (if the plan asks for one) is in. */
+  readonly sealed: boolean;
+  readonly headHash: string;
+  readonly status: CeremonyStatus;
+}
+
+export interface SignOffRequest {
+  readonly witnessId: string;
+}
+
+export interface SignOffResponse {
+  readonly witnessId: string;
+  readonly checkpoint: string;
+  readonly custodianId: string | null;
+  /** Transcript entry of the signed checkpoint, and of the signature. */
+  readonly targetSeq: number;
+  readonly signoffSeq: number;
+  readonly sealed: boolean;
+  readonly headHash: string;
+  readonly status: CeremonyStatus;
+}
+
+export interface LoadWitnessKeyRequest {
+  readonly path: string;
+  readonly witnessId?: string;
+}
+
+export interface AbortRequest {
+  readonly reason: string;
+  readonly witnessId?: string;
+}
+
+export interface ResumeRequest {
+  /** Default: the service's transcriptDir. */
+  readonly dir?: string;
+}
+
+export interface CeremonyService {
+  start(request: StartRequest): Promise<CeremonyStatus>;
+  status(): Promise<CeremonyStatus>;
+  checkAirGap(request?: AirGapRequest): Promise<AirGapResponse>;
+  gatherEntropy(request?: EntropyRequestBody): Promise<EntropyResponse>;
+  generate(request?: GenerateRequest): Promise<SecretResponse>;
+  importSecret(request: ImportRequest): Promise<SecretResponse>;
+  split(): Promise<SplitResponse>;
+  handoff(request: HandoffRequest): Promise<HandoffView>;
+  /** The display of the custodian awaiting confirmation, again (e.g. after a screen reload); null when none. */
+  currentHandoff(): Promise<HandoffView | null>;
+  confirm(request: ConfirmRequest): Promise<ConfirmResponse>;
+  testRecovery(request?: RecoveryRequest): Promise<RecoveryResponse>;
+  destroy(): Promise<DestroyResponse>;
+  seal(): Promise<SealResponse>;
+  /** A registered witness (loadWitnessKey / registerWitnessSigner) signs off the open checkpoint. */
+  signOff(request: SignOffRequest): Promise<SignOffResponse>;
+  /** Same with a signer object held by the caller (main process only, not over IPC). */
+  signOffWith(signer: WitnessSigner): Promise<SignOffResponse>;
+  loadWitnessKey(request: LoadWitnessKeyRequest): Promise<WitnessKey>;
+  registerWitnessSigner(signer: WitnessSigner): Promise<WitnessKey>;
+  abort(request: AbortRequest): Promise<CeremonyStatus>;
+  resume(request?: ResumeRequest): Promise<CeremonyStatus>;
+  /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */
+  shutdown(): Promise<void>;
+}
