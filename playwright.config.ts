@@ -1,6 +1,6 @@
 // Playwright projects. `electron` launches the real app window (test/electron/*.spec.ts) where an Electron binary
-// exists and reports itself skipped where not. A Chromium e2e project (out/renderer loaded from file:// in
-// /usr/bin/chromium, preload API bridged with exposeBinding) goes beside it as `e2e` with testDir ./test/e2e.
+// exists and reports itself skipped where not. `e2e` loads out/renderer from file:// in /usr/bin/chromium with the
+// preload API bridged to the real IPC handlers (test/e2e/harness.ts); `e2e-build` builds the renderer first.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
@@ -16,6 +16,17 @@ export default defineConfig({
       name: 'electron',
       testDir: './test/electron',
       testMatch: /.*\.spec\.ts$/,
+    },
+    {
+      name: 'e2e-build',
+      testDir: './test/e2e',
+      testMatch: /build\.setup\.ts$/,
+    },
+    {
+      name: 'e2e',
+      testDir: './test/e2e',
+      testMatch: /.*\.spec\.ts$/,
+      dependencies: ['e2e-build'],
     },
   ],
 });

@@ -108,6 +108,7 @@ const suites = {
   typecheck: () => [
     runCheck('typecheck (all)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']),
     runCheck('typecheck (core is pure: no Node, no DOM)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'core/tsconfig.json']),
+    runCheck('typecheck (renderer: DOM and JSX, no Node)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'renderer/tsconfig.json']),
   ],
   unit: () => [runNodeSuite('unit, vectors, property, cli', ['test'], ['test/e2e', 'test/hsm', 'test/electron'])],
   hsm: () => [runNodeSuite('hsm: SoftHSM2 integration', ['test/hsm'], [])],
@@ -115,6 +116,9 @@ const suites = {
     runNodeSuite('electron shell: hardening, app:// protocol, build', ['test/electron'], []),
     runPlaywrightSuite('electron window (Playwright)', 'electron'),
   ],
+  // The renderer built with Vite, in Debian Chromium from file://, window.keyshard bridged to the real IPC handlers;
+  // fake camera from .y4m files; screenshots to artifacts/screens/.
+  e2e: () => [runPlaywrightSuite('renderer in Chromium (Playwright)', 'e2e')],
 };
 
 const wanted = process.argv.slice(2);

@@ -21,6 +21,9 @@ export default defineConfig({
     // Chromium supports modulepreload natively; the polyfill would only add code.
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // One local bundle for an offline desktop app (React, core, bc-ur): size only costs load time from disk, and
+    // splitting would add chunks for nothing. The warning's default (500 kB) is tuned for the web.
+    chunkSizeWarningLimit: 1500,
   },
   // Nothing in the renderer may reach a network at build or run time; the dev server is not used.
   server: { host: '127.0.0.1', strictPort: true },

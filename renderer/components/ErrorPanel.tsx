@@ -1,0 +1,44 @@
+import { useEffect, useRef } from 'react';
+import type { ErrorInfo } from './errors';
+
+interface Props {
+  /** What failed, as a heading: "The plan file could not be loaded". */
+  readonly title: string;
+  readonly error: ErrorInfo;
+  readonly testId?: string;
+  /** Moves focus to the panel when it appears, so a keyboard user lands on the explanation. */
+  readonly focus?: boolean;
+  readonly children?: React.ReactNode;
+}
+
+/** The one way an error is shown: a heading, the stable code, what went wrong, and (bold) what to do next. */
+export function ErrorPanel({ title, error, testId = 'error-panel', focus = false, children }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus, error]);
+  return (
+    <div className="error-panel" role="alert" data-testid={testId} data-code={error.code} tabIndex={-1} ref={ref}>
+      <h2>
+        {title}
+        <span className="error-code" data-testid={`${testId}-code`}>
+          {error.code}
+        </span>
+      </h2>
+      <p data-testid={`${testId}-message`}>{error.message}</p>
+      {error.problems && error.problems.length > 1 ? (
+        <ul data-testid={`${testId}-problems`}>
+          {error.problems.map((p, i) => (
+            <li key={i}>
+              <code>{p.field}</code>: {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="error-todo" data-testid={`${testId}-todo`}>
+        What to do: {error.todo}
+      </p>
+      {children}
+    </div>
+  );
+}

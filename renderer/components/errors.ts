@@ -1,0 +1,61 @@
+/**
+ * Errors as screens show them: a stable code, what went wrong, and what to do next. Core's KeyshardError messages
+ * already say both for most codes; `todo` adds the next step in a sentence of its own so the panel always has one.
+ * Messages never quote secret input (core guarantees it for its errors; renderer errors are written here).
+ */
+import { isKeyshardError } from '../../core/errors';
+
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+  /** The next thing the person should do. */
+  readonly todo: string;
+  /** For POLICY_INVALID: every field problem. */
+  readonly problems?: readonly { readonly field: string; readonly message: string }[];
+}
+
+const TODO: Readonly<Record<string, string>> = {
+  POLICY_INVALID: 'Fix the plan fields named above, or load another plan file.',
+  TRANSCRIPT_TAMPERED: "Do not trust this file. Use the original transcript from the ceremony's USB stick and compare its final hash with the paper record.",
+  TRANSCRIPT_SIGNATURE: 'Do not trust this file. Ask the witnesses to check the original transcript and their signing keys.',
+  TRANSCRIPT_FORMAT: "Choose the transcript file keyshard wrote (transcript.json on the ceremony's USB stick), not a copy that was opened and re-saved.",
+  QR_FORMAT: "Show only the shard's own keyshard QR code to the camera, held flat and still.",
+  QR_MISMATCH: 'Show one shard at a time; cover the other codes.',
+  QR_INCOMPLETE: 'Keep the code in view until the progress bar is full.',
+  ENVELOPE_FORMAT: 'Check that this is a keyshard shard from this ceremony; if it is, use its paper copy.',
+  ENVELOPE_CHECKSUM: 'The code is damaged. Scan it again, or use the paper copy of this shard.',
+  ENVELOPE_TRUNCATED: 'Part of the shard is missing. Scan it again until it completes, or use the paper copy.',
+  ENVELOPE_VERSION: 'This shard was made by a newer keyshard. Recover with that version.',
+  INTERNAL: 'Try again. If it happens again, restart keyshard and tell the ceremony lead the code shown here.',
+};
+
+export const DEFAULT_TODO = 'Try again. If it happens again, tell the ceremony lead the code shown here.';
+
+export function todoFor(code: string): string {
+  return TODO[code] ?? DEFAULT_TODO;
+}
+
+function problemsOf(details: unknown): ErrorInfo['problems'] {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const list = (details as { problems?: unknown }).problems;
+  if (!Array.isArray(list)) return undefined;
+  return list.filter(
+    (p): p is { field: string; message: string } =>
+      typeof p === 'object' && p !== null && typeof (p as { field?: unknown }).field === 'string' && typeof (p as { message?: unknown }).message === 'string',
+  );
+}
+
+/** Any caught value as an ErrorInfo. Unknown errors get a fixed message: their text may come from secret input. */
+export function toErrorInfo(e: unknown, todo?: string): ErrorInfo {
+  if (isKeyshardError(e)) {
+    const problems = problemsOf(e.details);
+    // Core's one-line message names the first problem and points at details.problems; the panel lists them all.
+    const message = problems && problems.length > 1 ? `There are ${problems.length} problems, listed here:` : e.message;
+    return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}) };
+  }
+  return {
+    code: 'INTERNAL',
+    message: 'Something unexpected went wrong on this screen. Nothing was saved or sent anywhere.',
+    todo: todo ?? todoFor('INTERNAL'),
+  };
+}

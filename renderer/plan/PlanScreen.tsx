@@ -1,0 +1,169 @@
+/**
+ * Plan: what the ceremony makes, how it is split, who holds which share, who watches. Uses core/policy directly (pure,
+ * no secrets): problems appear next to their fields once a field was left or a save was tried; the coalition analysis
+ * beside the form updates as the plan changes.
+ */
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { parsePlan, planToJson, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { toErrorInfo, type ErrorInfo } from '../components/errors';
+import { FilePicker } from '../components/FilePicker';
+import { ScreenTitle, Shell } from '../components/Shell';
+import { CEREMONY_STEPS, StepList } from '../components/StepList';
+import { AssignmentSection } from './AssignmentSection';
+import { checkPlan } from './check';
+import { CustodiansSection } from './CustodiansSection';
+import { ProblemContext, TextField, type ProblemView } from './formKit';
+import { PlanChecks } from './PlanChecks';
+import { PlanFileTooLarge, readPlanFile, savePlanFile, MAX_PLAN_FILE_BYTES } from './planFiles';
+import { planToForm, type PlanForm } from './planForm';
+import { SchemeSection } from './SchemeSection';
+import { SecretSection } from './SecretSection';
+import type { UpdateForm } from './types';
+import { WitnessesSection } from './WitnessesSection';
+
+interface Props {
+  readonly form: PlanForm;
+  readonly setForm: (change: (form: PlanForm) => PlanForm) => void;
+  /** Called with a valid plan when the person continues to the ceremony. */
+  readonly onAccept: (plan: CeremonyPlan) => void;
+}
+
+type Notice = { readonly kind: 'saved'; readonly fileName: string } | { readonly kind: 'loaded'; readonly fileName: string };
+
+export function PlanScreen({ form, setForm, onAccept }: Props) {
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [showAll, setShowAll] = useState(false);
+  const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  // Validation time for a plan not saved yet; the real time is taken when it is saved.
+  const [checkTime] = useState(() => new Date().toISOString());
+
+  const deferred = useDeferredValue(form);
+  const check = useMemo(() => checkPlan(deferred, checkTime), [deferred, checkTime]);
+
+  const update: UpdateForm = useCallback(
+    (change) => {
+      setNotice(null);
+      setForm(change);
+    },
+    [setForm],
+  );
+
+  const problemView: ProblemView = useMemo(
+    () => ({
+      problemsAt: (paths: readonly string[], always = false): PolicyProblem[] =>
+        check.problems.filter((p) => paths.includes(p.field) && (always || showAll || touched.has(p.field) || paths.some((x) => touched.has(x)))),
+      touch: (path: string) =>
+        setTouched((t) => {
+          if (t.has(path)) return t;
+          const next = new Set(t);
+          next.add(path);
+          return next;
+        }),
+    }),
+    [check.problems, showAll, touched],
+  );
+
+  /** The plan as it would be saved now, or null (and every problem shown) if it is not valid yet. */
+  const validPlan = (): CeremonyPlan | null => {
+    const now = checkPlan(form, form.createdAt ?? new Date().toISOString());
+    if (now.problems.length > 0) {
+      setShowAll(true);
+      // The to-do list sits in the sticky column beside the form: focusing its first item brings it into view.
+      document.querySelector<HTMLElement>('[data-testid="plan-todo"] .link-button')?.focus();
+      return null;
+    }
+    return now.plan;
+  };
+
+  const save = (): void => {
+    const plan = validPlan();
+    if (plan === null) return;
+    const saved = savePlanFile(planToJson(plan), plan.label);
+    setForm((f) => ({ ...f, createdAt: plan.createdAt }));
+    setNotice({ kind: 'saved', fileName: saved.fileName });
+  };
+
+  const load = async (file: File): Promise<void> => {
+    setNotice(null);
+    try {
+      const text = await readPlanFile(file);
+      const plan = parsePlan(text);
+      setForm(() => planToForm(plan));
+      setTouched(new Set());
+      setShowAll(false);
+      setLoadError(null);
+      setNotice({ kind: 'loaded', fileName: file.name });
+    } catch (e) {
+      setLoadError(
+        e instanceof PlanFileTooLarge
+          ? {
+              code: 'POLICY_INVALID',
+              message: `The file ${file.name} is ${Math.round(e.size / 1024)} KB; a plan file is a few KB (at most ${MAX_PLAN_FILE_BYTES / 1024} KB).`,
+              todo: 'Choose the .plan.json file saved from this screen.',
+            }
+          : toErrorInfo(e, 'Fix the plan file in a text editor (the fields are named above), or make the plan again on this screen and save it.'),
+      );
+    }
+  };
+
+  const proceed = (e: React.FormEvent): void => {
+    e.preventDefault();
+    const plan = validPlan();
+    if (plan !== null) onAccept(plan);
+  };
+
+  return (
+    <Shell
+      purpose="Plan the ceremony: the secret, how it is split, who holds each share, who watches"
+      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current="plan" />}
+    >
+      <ScreenTitle>Plan the ceremony</ScreenTitle>
+      <p className="lead">
+        Fill in the plan, or load one saved earlier. The plan holds names and public keys only, never a secret.
+      </p>
+      <div className="actions top">
+        <FilePicker label="Load a plan file" accept=".json,application/json" onFile={(f) => void load(f)} testId="plan-load" variant="secondary" />
+      </div>
+      {loadError ? <ErrorPanel title="The plan file could not be loaded" error={loadError} testId="plan-load-error" focus /> : null}
+      {notice ? (
+        <div className="ok-item" role="status" data-testid={`plan-${notice.kind}`}>
+          {notice.kind === 'saved'
+            ? `Saved as ${notice.fileName}. Keep a copy with the ceremony papers.`
+            : `Loaded ${notice.fileName}. Check every section before you continue.`}
+        </div>
+      ) : null}
+      <ProblemContext.Provider value={problemView}>
+        <form className="plan-layout" onSubmit={proceed} noValidate data-testid="plan-form">
+          <div>
+            <fieldset id="section-about" tabIndex={-1} data-testid="section-about">
+              <legend>The ceremony</legend>
+              <TextField
+                path="label"
+                label="Name of this ceremony"
+                hint="For example: ACME root signing key 2025"
+                value={form.label}
+                onChange={(v) => update((f) => ({ ...f, label: v }))}
+              />
+            </fieldset>
+            <SecretSection form={form} update={update} />
+            <SchemeSection form={form} update={update} />
+            <CustodiansSection form={form} update={update} />
+            <AssignmentSection form={form} update={update} />
+            <WitnessesSection form={form} update={update} />
+            <div className="actions">
+              <button type="submit" className="button" data-testid="plan-continue">
+                Continue to the air-gap check
+              </button>
+              <button type="button" className="button secondary" data-testid="plan-save" onClick={save}>
+                Save the plan file
+              </button>
+            </div>
+          </div>
+          <PlanChecks check={check} />
+        </form>
+      </ProblemContext.Provider>
+    </Shell>
+  );
+}

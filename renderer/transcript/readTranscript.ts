@@ -1,0 +1,78 @@
+/**
+ * Reads a transcript file picked by the person and verifies it with core (pure: no secrets, no network). Also lists
+ * the entries of a broken file, as far as they can be read, so the screen can show where the chain breaks.
+ */
+import { verifyTranscriptText, type VerifyResult } from '../../core/transcript';
+
+/** Transcripts are tens of KB; a file this large is not one. */
+export const MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024;
+
+export interface EntryRow {
+  /** Position in the file, from 1. */
+  readonly position: number;
+  readonly seq: string;
+  readonly kind: string;
+  readonly at: string;
+  /** For a sign-off: the entry it signs and who signed. */
+  readonly signs?: { readonly seq: number; readonly witness: string };
+}
+
+export interface LoadedTranscript {
+  readonly fileName: string;
+  readonly result: VerifyResult;
+  readonly rows: readonly EntryRow[];
+}
+
+const KIND = /^[a-z][a-z0-9-]{0,39}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const PRINTABLE_ID = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]{1,128}$/;
+
+function field(v: unknown, pattern: RegExp): string {
+  return typeof v === 'string' && pattern.test(v) ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : '?';
+}
+
+/** Best-effort rows for display; the verdict comes only from verifyTranscriptText. */
+export function entryRows(text: string): EntryRow[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const entries = (value as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries.slice(0, 10_000).map((e: unknown, i): EntryRow => {
+    const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+    const kind = field(o['kind'], KIND);
+    const row: EntryRow = { position: i + 1, seq: field(o['seq'], /^$/), kind, at: field(o['at'], ISO) };
+    if (kind !== 'signoff') return row;
+    const data = (typeof o['data'] === 'object' && o['data'] !== null ? o['data'] : {}) as Record<string, unknown>;
+    const target = data['target'] as { seq?: unknown } | undefined;
+    const witness = data['witness'] as { id?: unknown } | undefined;
+    const seq = typeof target?.seq === 'number' && Number.isSafeInteger(target.seq) ? target.seq : NaN;
+    const who = typeof witness?.id === 'string' && PRINTABLE_ID.test(witness.id) ? witness.id : '?';
+    return Number.isNaN(seq) ? row : { ...row, signs: { seq, witness: who } };
+  });
+}
+
+export async function loadTranscript(file: File, expectedHeadHash?: string): Promise<LoadedTranscript | { readonly tooLarge: number }> {
+  if (file.size > MAX_TRANSCRIPT_BYTES) return { tooLarge: file.size };
+  const text = await file.text();
+  return verifyText(file.name, text, expectedHeadHash);
+}
+
+export function verifyText(fileName: string, text: string, expectedHeadHash?: string): LoadedTranscript {
+  const head = expectedHeadHash?.trim().toLowerCase();
+  const result = verifyTranscriptText(text, head ? { expectedHeadHash: head } : {});
+  return { fileName, result, rows: entryRows(text) };
+}
+
+/** "2025-03-01T09:00:00.000Z" -> "2025-03-01 09:00:00 UTC". */
+export function formatUtc(at: string): string {
+  return ISO.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 19)} UTC` : at;
+}
+
+/** The last step recorded (not a sign-off), for "resume from here". */
+export function lastStep(rows: readonly EntryRow[]): EntryRow | undefined {
+  return [...rows].reverse().find((r) => r.kind !== 'signoff');
+}
