@@ -17,6 +17,12 @@
  *   crash past generate/import the secret is gone, and the ceremony says so (secret-lost, or secret-lost-after-handoff
  *   with the custodians who already hold shards) and offers only abort. It never re-generates or re-uses a secret.
  *
+ * - PKCS#11 tokens (tokens.ts): every pkcs11 custodian's token is checked at start (present, usable, capable, one per
+ *   custodian) before anything is recorded; a handoff logs in with the custodian's PIN (per call, never kept), stores
+ *   the shard as a private data object, reads it back and logs out, and only then records the step; confirm reads it
+ *   back again. A token failure (wrong PIN, locked, full, pulled) leaves the ceremony exactly where it was. Token
+ *   facts (label, serial, object label) go into extra transcript entries saved with the step they belong to.
+ *
  * Calls are served one at a time (a queue), so two screens clicking at once cannot interleave steps.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -50,6 +56,31 @@ import { compareEnvelopeBytes, compareShardText, compareWords, ctEqualBytes, des
 import { checkImportedSecret, identityOf, secretFromMaterial, secretShape, type SecretIdentity } from './secret-kinds';
 import { custodianLabel, recoverFromShards, shardView, shardWords, splitIntoShards, verifyingShareOf, type ShardView } from './shards';
 import { splitRandomSource } from './split-random';
+import {
+  aboutCustodian,
+  bindingsFromEntry,
+  checkDevices as inspectDevices,
+  CUSTODIAN_TOKEN_NEEDS,
+  deviceCheckError,
+  ENTROPY_TOKEN_NEEDS,
+  findChosen,
+  hasTokenCustodians,
+  pinFor,
+  requireHsm,
+  TOKEN_ENTRY_KINDS,
+  TOKEN_STORE_METHOD,
+  tokenCheckEntry,
+  tokenText,
+  WITNESS_TOKEN_NEEDS,
+  withPort,
+  withSession,
+  type DeviceCheck,
+  type ExtraEntry,
+  type TokenBinding,
+  type TokenRef,
+} from './tokens';
+import { requireCapabilities } from '../hsm/capabilities';
+import type { HsmPort, HsmSession } from '../hsm/types';
 import type {
   AbortRequest,
   AirGapRequest,
@@ -59,6 +90,11 @@ import type {
   CeremonyServiceDeps,
   CeremonyStatus,
   ConfirmRequest,
+  DeviceCheckRequest,
+  DeviceCheckResponse,
+  LoadWitnessTokenRequest,
+  TokenChoice,
+  TokenStoreView,
   ConfirmResponse,
   DestroyResponse,
   EntropyRequestBody,
@@ -80,6 +116,8 @@ import type {
 
 export * from './types';
 export { PAPER_LAYOUT } from './compare';
+export { recoverFromTokens, ceremonyFacts, type RecoverFromTokensRequest, type TokenRecovery, type TokenShardSource } from './token-recovery';
+export { TOKEN_ENTRY_KINDS, TOKEN_STORE_METHOD } from './tokens';
 
 /** Bytes of the split seed drawn with the secret's material at the entropy step. */
 const SPLIT_SEED_BYTES = 32;
@@ -117,6 +155,10 @@ interface Context {
   shards: Map<string, HeldShard[]>;
   split: { identifier?: number; commitments?: string[] } | null;
   delivered: Delivered | null;
+  /** pkcs11 custodians' tokens, by custodian id, as checked at start. */
+  tokens: Map<string, TokenBinding>;
+  /** The token chosen at start for entropy, if any. */
+  entropyToken: TokenRef | null;
 }
 
 function fingerprintView(hex: string): FingerprintView {
@@ -149,7 +191,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   const secrets = deps.secrets ?? createSecretStore();
   const protect = deps.protect ?? protectEnvelopeText;
   const open = deps.openProtected ?? defaultOpenProtected;
-  const witnesses = new Map<string, { signer: WitnessSigner; loaded?: LoadedWitness }>();
+  /** Registered witness signers; `loaded` for key files (zeroized on release), `release` for token sessions. */
+  const witnesses = new Map<string, { signer: WitnessSigner; loaded?: LoadedWitness; release?: () => Promise<void> }>();
   let ctx: Context | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -159,6 +202,21 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     queue = run.catch(() => undefined);
     return run;
   };
+
+  /** Unloads a witness's key: zeroizes a key file's key, closes a token session. */
+  async function releaseWitness(id: string): Promise<void> {
+    const w = witnesses.get(id);
+    if (w === undefined) return;
+    witnesses.delete(id);
+    w.loaded?.destroy();
+    if (w.release !== undefined) {
+      try {
+        await w.release();
+      } catch {
+        // a token already pulled out: its session is gone anyway
+      }
+    }
+  }
 
   const storeFor = (dir: string): TranscriptStore =>
     deps.transcriptStore !== undefined && dir === deps.transcriptStore.dir ? deps.transcriptStore : createTranscriptStore(dir);
@@ -258,6 +316,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       custodiansHoldingShards: [...s.handedOff],
       entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
       transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
+      ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),
     };
   }
 
@@ -287,15 +346,22 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     });
   }
 
-  /** Applies one event, appends its record to the transcript and saves it; only then updates memory. */
-  async function record(c: Context, event: CeremonyEvent): Promise<CeremonyRecord> {
+  /**
+   * Applies one event, appends its record to the transcript and saves it; only then updates memory. Token entries
+   * (`extra`) are written in the same save, before the step's entry (or after it, for the plan, which must come first).
+   */
+  async function record(c: Context, event: CeremonyEvent, extra: { readonly before?: readonly ExtraEntry[]; readonly after?: readonly ExtraEntry[] } = {}): Promise<CeremonyRecord> {
     const next = apply(c.state, event);
     const rec = next.records[next.records.length - 1]!;
-    const t = appendEntry(c.transcript, rec.step, rec.data, { at: rec.at });
+    let t = c.transcript;
+    for (const x of extra.before ?? []) t = appendEntry(t, x.kind, x.data, { at: rec.at });
+    t = appendEntry(t, rec.step, rec.data, { at: rec.at });
+    const stepSeq = t.entries.length;
+    for (const x of extra.after ?? []) t = appendEntry(t, x.kind, x.data, { at: rec.at });
     await c.store.saveTranscript(t);
     c.state = next;
     c.transcript = t;
-    if ((CEREMONY_STEPS as readonly string[]).includes(rec.step)) c.checkpointSeq = t.entries.length;
+    if ((CEREMONY_STEPS as readonly string[]).includes(rec.step)) c.checkpointSeq = stepSeq;
     return rec;
   }
 
@@ -329,12 +395,46 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return secrets.destroyAll();
   }
 
+  /**
+   * The HSM entropy source for this request: the chosen token's C_GenerateRandom (the request's hsmToken, else the
+   * entropy token checked at start), logged in with its PIN for just that call; else deps.hsmRandom.
+   */
+  function hsmSourceFor(c: Context, request: EntropyRequestBody, used: { token: (TokenRef & { bytes: number }) | null }): ((length: number) => Promise<Uint8Array>) | undefined {
+    if (request.useHsm !== true) return undefined;
+    const named = request.hsmToken?.label !== undefined || request.hsmToken?.serial !== undefined;
+    const chosen: TokenChoice | undefined = named
+      ? { ...(request.hsmToken?.label === undefined ? {} : { label: request.hsmToken.label }), ...(request.hsmToken?.serial === undefined ? {} : { serial: request.hsmToken.serial }) }
+      : c.entropyToken === null
+        ? undefined
+        : { label: c.entropyToken.label, serial: c.entropyToken.serial };
+    if (chosen === undefined) return deps.hsmRandom;
+    const hsm = requireHsm(deps.hsm, 'random numbers cannot be drawn from a token');
+    return async (length) =>
+      withPort(hsm, async (port: HsmPort) => {
+        const info = await findChosen(port, chosen);
+        const pin = await pinFor(request.hsmToken?.pin, deps.pins, { purpose: 'entropy', tokenLabel: info.label, tokenSerial: info.serial });
+        const session = await port.openSession({ serial: info.serial }, pin, { require: ENTROPY_TOKEN_NEEDS });
+        try {
+          const bytes = await session.random(length);
+          used.token = { label: info.label, serial: info.serial, bytes: bytes.length };
+          return bytes;
+        } finally {
+          await session.close();
+        }
+      });
+  }
+
   /** Gathers entropy (material for the secret + a split seed) into the secret store. */
-  async function gatherInto(c: Context, request: EntropyRequestBody): Promise<{ sources: readonly string[]; diceRolls: number; diceBits: number }> {
+  async function gatherInto(
+    c: Context,
+    request: EntropyRequestBody,
+  ): Promise<{ sources: readonly string[]; diceRolls: number; diceBits: number; token: (TokenRef & { bytes: number }) | null }> {
     const shape = secretShape(c.plan);
+    const used: { token: (TokenRef & { bytes: number }) | null } = { token: null };
+    const hsm = hsmSourceFor(c, request, used);
     const g = await gatherEntropy(
       { length: shape.materialLength + SPLIT_SEED_BYTES, ...(request.diceRolls === undefined ? {} : { diceRolls: request.diceRolls }), ...(request.useHsm === undefined ? {} : { useHsm: request.useHsm }) },
-      { os: deps.random, ...(deps.hsmRandom === undefined ? {} : { hsm: deps.hsmRandom }) },
+      { os: deps.random, ...(hsm === undefined ? {} : { hsm }) },
     );
     try {
       c.material = shape.materialLength === 0 ? null : secrets.put('entropy-material', g.bytes.subarray(0, shape.materialLength));
@@ -342,7 +442,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     } finally {
       g.bytes.fill(0);
     }
-    return { sources: g.sources, diceRolls: g.diceRolls, diceBits: g.diceBits };
+    return { sources: g.sources, diceRolls: g.diceRolls, diceBits: g.diceBits, token: used.token };
   }
 
   /** After a resume between entropy and generate: the same sources again, or a refusal. */
@@ -408,7 +508,6 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   /** Makes what leaves the service for this custodian: the display, or the protected files (written after recording). */
   async function prepareHandoff(c: Context, custodian: Custodian): Promise<{ shards: ShardView[]; files: { index: number; fileName: string; protection: string; data: Uint8Array }[] }> {
     const held = c.shards.get(custodian.id) ?? [];
-    if (custodian.medium === 'pkcs11') protectionOf(custodian); // throws: not available yet
     if (custodian.medium === 'usb') {
       if (deps.usb === undefined) {
         throw new KeyshardError('USB_REMOVED', `No removable drive is available to write ${custodian.name}'s shard. Plug in their drive and try again.`, { custodianId: custodian.id });
@@ -444,6 +543,160 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     const view = viewFor(c, custodian, prepared.shards, files);
     c.delivered = { view, files: written };
     return view;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // pkcs11 custodians (see tokens.ts)
+
+  function tokenOf(c: Context, custodian: Custodian, why: string): { hsm: NonNullable<CeremonyServiceDeps['hsm']>; binding: TokenBinding } {
+    const hsm = requireHsm(deps.hsm, `${custodian.name}'s shard ${why} their PKCS#11 token`);
+    const binding = c.tokens.get(custodian.id);
+    if (binding === undefined) {
+      throw new KeyshardError(
+        'HSM_MODULE',
+        `No token was checked for ${custodian.name} when this ceremony started (no PKCS#11 module was set up then), so their shard cannot go on a token now. Abort, and start again with the module set up.`,
+        { custodianId: custodian.id, reason: 'unchecked' },
+      );
+    }
+    if (binding.custodianId !== custodian.id) throw new KeyshardError('INTERNAL', 'Token bindings are mixed up. Abort and start again.');
+    return { hsm, binding };
+  }
+
+  /** The one shard a pkcs11 custodian holds (the start check refuses plans that give them more). */
+  function tokenShard(c: Context, custodian: Custodian): HeldShard {
+    const held = c.shards.get(custodian.id) ?? [];
+    if (held.length !== 1) {
+      throw new KeyshardError('POLICY_INVALID', `${custodian.name} holds ${held.length} shards, but a token keeps one shard per ceremony. Abort and give them one share in the plan.`, {
+        custodianId: custodian.id,
+      });
+    }
+    return held[0]!;
+  }
+
+  /**
+   * Stores the custodian's shard on their token and reads it back: log in with their PIN, store the envelope as a
+   * private, non-modifiable data object (the HSM service removes a partial object when a store fails), read it back
+   * through a fresh search and compare in constant time, log out. Any failure leaves the ceremony where it was.
+   */
+  async function handoffToToken(c: Context, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
+    const { hsm, binding } = tokenOf(c, custodian, 'cannot be stored on');
+    const held = tokenShard(c, custodian);
+    let token: TokenStoreView;
+    try {
+      const pinText = await pinFor(pin, deps.pins, { purpose: 'store', custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial });
+      token = await withSession(hsm, binding.serial, pinText, CUSTODIAN_TOKEN_NEEDS, async (session) => {
+        const envelope = decodeEnvelope(secrets.read(held.handle));
+        let stored;
+        try {
+          stored = await session.storeShard(envelope);
+        } finally {
+          wipeEnvelope(envelope);
+        }
+        if (!(await sameOnToken(c, session, held))) {
+          throw new KeyshardError('HSM_VERIFY', `The shard read back from token ${tokenText(binding)} is not the one that was stored. Do not rely on this token: use another one (abort, and plan it).`, {
+            reason: 'read-back-mismatch',
+          });
+        }
+        return {
+          tokenLabel: binding.label,
+          tokenSerial: binding.serial,
+          objectLabel: stored.objectLabel,
+          method: TOKEN_STORE_METHOD,
+          bytes: stored.bytes,
+          alreadyStored: stored.alreadyStored,
+        } satisfies TokenStoreView;
+      });
+    } catch (e) {
+      throw aboutCustodian(
+        e,
+        `${custodian.name}'s shard was not stored on their token ${tokenText(binding)}:`,
+        custodian.id,
+        again ? ` The shard stored on it before is still what ${custodian.name} holds.` : ' The ceremony has not moved on.',
+      );
+    }
+    if (!again) await record(c, { step: 'handoff', custodianId: custodian.id }, { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
+    const view: HandoffView = { ...viewFor(c, custodian, [], []), token };
+    c.delivered = { view, files: [] };
+    return view;
+  }
+
+  /** Reads this ceremony's shard on the session's token and compares it with the held one in constant time. */
+  async function sameOnToken(c: Context, session: HsmSession, held: HeldShard): Promise<boolean> {
+    const back = await session.readShard(c.ceremonyIdHex);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeEnvelope(back);
+    } finally {
+      wipeEnvelope(back);
+    }
+    try {
+      return ctEqualBytes(bytes, secrets.read(held.handle));
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  /** The label of this ceremony's shard object on the session's token (public). */
+  async function objectLabelOn(c: Context, session: HsmSession): Promise<string> {
+    const mine = (await session.listShards()).filter((s) => s.ceremonyId === c.ceremonyIdHex);
+    return mine[0]?.objectLabel ?? '';
+  }
+
+  /** confirm by read-back-pkcs11: the shard on the token must be exactly the one handed over. */
+  async function confirmOnToken(c: Context, custodian: Custodian, pin: string | undefined): Promise<ExtraEntry> {
+    const { hsm, binding } = tokenOf(c, custodian, 'cannot be read back from');
+    const held = tokenShard(c, custodian);
+    let result: { matches: boolean; objectLabel: string };
+    try {
+      const pinText = await pinFor(pin, deps.pins, { purpose: 'read-back', custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial });
+      result = await withSession(hsm, binding.serial, pinText, CUSTODIAN_TOKEN_NEEDS, async (session) => ({
+        matches: await sameOnToken(c, session, held),
+        objectLabel: await objectLabelOn(c, session),
+      }));
+    } catch (e) {
+      throw aboutCustodian(e, `${custodian.name}'s shard could not be read back from their token ${tokenText(binding)}:`, custodian.id, ` The ceremony still waits for ${custodian.name}'s confirmation.`);
+    }
+    if (!result.matches) {
+      throw new KeyshardError(
+        'CONFIRM_MISMATCH',
+        `The shard on ${custodian.name}'s token ${tokenText(binding)} is not the one handed over. Hand it over again; if this repeats, do not rely on this token (abort and plan another).`,
+        { custodianId: custodian.id, parts: ['share'] },
+      );
+    }
+    return {
+      kind: 'token-read-back',
+      data: { custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial, objectLabel: result.objectLabel, purpose: 'confirm', matches: true },
+    };
+  }
+
+  /** test-recovery from a token: this ceremony's shard as the custodian's token holds it (the caller wipes the bytes). */
+  async function loadFromToken(c: Context, custodian: Custodian, pin: string | undefined): Promise<{ binary: Uint8Array; entry: ExtraEntry }> {
+    const { hsm, binding } = tokenOf(c, custodian, 'cannot be read from');
+    try {
+      const pinText = await pinFor(pin, deps.pins, { purpose: 'test-recovery', custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial });
+      return await withSession(hsm, binding.serial, pinText, CUSTODIAN_TOKEN_NEEDS, async (session) => {
+        const envelope = await session.readShard(c.ceremonyIdHex);
+        let binary: Uint8Array;
+        try {
+          if (envelope.custodianIndex !== c.plan.custodians.indexOf(custodian)) {
+            throw new KeyshardError('SHARES_MISMATCH', `Token ${tokenText(binding)} holds the shard of custodian #${envelope.custodianIndex + 1}, not ${custodian.name}'s.`);
+          }
+          binary = encodeEnvelope(envelope);
+        } finally {
+          wipeEnvelope(envelope);
+        }
+        const objectLabel = await objectLabelOn(c, session).catch((e: unknown) => {
+          binary.fill(0);
+          throw e;
+        });
+        return {
+          binary,
+          entry: { kind: 'token-read-back', data: { custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial, objectLabel, purpose: 'test-recovery', matches: true } },
+        };
+      });
+    } catch (e) {
+      throw aboutCustodian(e, `${custodian.name}'s shard could not be read from their token ${tokenText(binding)}:`, custodian.id, ' Nothing was recorded.');
+    }
   }
 
   function mismatchError(custodian: Custodian, shard: number, total: number, m: Mismatch, what: string): KeyshardError {
@@ -540,7 +793,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       throw new KeyshardError('TRANSCRIPT_FORMAT', 'This transcript was not written by the ceremony service (its ceremony id is not 32 hex digits); it cannot be resumed.');
     }
     checkSignoffPairs(loaded);
-    const records = loaded.entries.filter((e) => e.kind !== 'signoff').map((e) => ({ step: e.kind, at: e.at, data: e.data }));
+    const tokenKinds: readonly string[] = TOKEN_ENTRY_KINDS;
+    const records = loaded.entries.filter((e) => e.kind !== 'signoff' && !tokenKinds.includes(e.kind)).map((e) => ({ step: e.kind, at: e.at, data: e.data }));
+    const tokenCheck = bindingsFromEntry(loaded.entries.find((e) => e.kind === 'token-check')?.data);
     const state = replay(plan, records, deps.clock);
     let checkpointSeq: number | null = null;
     for (const e of loaded.entries) if ((CEREMONY_STEPS as readonly string[]).includes(e.kind)) checkpointSeq = e.seq;
@@ -564,6 +819,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       shards: new Map(),
       split: null,
       delivered: null,
+      tokens: new Map(tokenCheck.bindings.map((b) => [b.custodianId, b] as const)),
+      entropyToken: tokenCheck.entropy,
     };
     return statusOf(ctx);
   }
@@ -572,6 +829,14 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   // The service
 
   return {
+    checkDevices: (request: DeviceCheckRequest) =>
+      serial(async () => {
+        const plan = parsePlan(request.plan);
+        if (!hasTokenCustodians(plan) && request.entropyToken === undefined) return { ok: true, tokens: [], entropyToken: null, problems: [] } satisfies DeviceCheckResponse;
+        const hsm = requireHsm(deps.hsm, "this plan's tokens cannot be checked");
+        return (await inspectDevices(hsm, plan, request.tokens, request.entropyToken)).report;
+      }),
+
     start: (request: StartRequest) =>
       serial(async () => {
         if (ctx !== null && ctx.state.status === 'active') {
@@ -594,6 +859,14 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             { witnessIds: missing.map((w) => w.id) },
           );
         }
+        // Every token the plan relies on is checked now, before anything is recorded (not halfway through).
+        let devices: DeviceCheck | null = null;
+        if (deps.hsm !== undefined && (hasTokenCustodians(plan) || request.entropyToken !== undefined)) {
+          devices = await inspectDevices(deps.hsm, plan, request.tokens, request.entropyToken);
+          if (!devices.report.ok) throw deviceCheckError(devices.report);
+        } else if ((request.tokens?.length ?? 0) > 0 || request.entropyToken !== undefined) {
+          requireHsm(deps.hsm, 'the tokens chosen for this ceremony cannot be checked');
+        }
         wipeEverything(ctx);
         const idBytes = deps.random(16);
         const ceremonyIdHex = bytesToHex(idBytes);
@@ -613,13 +886,19 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           shards: new Map(),
           split: null,
           delivered: null,
+          tokens: new Map((devices?.bindings ?? []).map((b) => [b.custodianId, b] as const)),
+          entropyToken: devices?.entropy ?? null,
         };
         await store.savePlan(plan);
-        await record(c, {
-          step: 'plan',
-          witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
-          ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
-        });
+        await record(
+          c,
+          {
+            step: 'plan',
+            witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
+            ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
+          },
+          { after: devices === null ? [] : [tokenCheckEntry(devices)] },
+        );
         ctx = c;
         return statusOf(c);
       }),
@@ -657,7 +936,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         expect(c, 'entropy');
         const got = await gatherInto(c, request);
         try {
-          await record(c, { step: 'entropy', sources: [...got.sources] });
+          const before: ExtraEntry[] = got.token === null ? [] : [{ kind: 'token-random', data: { tokenLabel: got.token.label, tokenSerial: got.token.serial, bytes: got.token.bytes } }];
+          await record(c, { step: 'entropy', sources: [...got.sources] }, { before });
         } catch (e) {
           wipeEverything(c);
           throw e;
@@ -750,6 +1030,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         // The same custodian again before confirming: show (or write) the same shard again, recording nothing new.
         const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
         if (!again) expect(c, 'handoff', custodian.id);
+        if (custodian.medium === 'pkcs11') return handoffToToken(c, custodian, again, request.pin);
         const prepared = await prepareHandoff(c, custodian);
         if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
         return deliver(c, custodian, prepared);
@@ -781,8 +1062,10 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           throw new KeyshardError('INVALID_ARGUMENT', `A ${custodian.medium} handoff is confirmed by ${allowed.join(' or ')}, not ${String(method)}.`, { allowed: [...allowed] });
         }
         const held = c.shards.get(custodian.id) ?? [];
-        if (method === 'read-back-pkcs11') protectionOf(custodian);
-        if (method === 'read-back-usb') {
+        const before: ExtraEntry[] = [];
+        if (method === 'read-back-pkcs11') {
+          before.push(await confirmOnToken(c, custodian, request.pin));
+        } else if (method === 'read-back-usb') {
           const files = c.delivered?.files ?? [];
           if (deps.usb === undefined || files.length !== held.length) {
             throw new KeyshardError('USB_REMOVED', `${custodian.name}'s shard file is not on a drive this session wrote. Hand the shard over again (write the file), then read it back.`);
@@ -839,7 +1122,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           });
         }
         const verifyingShare = c.plan.scheme.type === 'vss' && held.length === 1 ? verifyingShareOf(secrets.read(held[0]!.handle)) : undefined;
-        await record(c, { step: 'confirm', custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }) });
+        await record(c, { step: 'confirm', custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }) }, { before });
         dropDisplay(c);
         return { custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }), status: statusOf(c) } satisfies ConfirmResponse;
       }),
@@ -850,11 +1133,19 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         expect(c, 'test-recovery');
         const binaries: Uint8Array[] = [];
         const owned: Uint8Array[] = [];
+        const before: ExtraEntry[] = [];
         let ids: string[];
         try {
-          if (request.responses !== undefined && request.responses.length > 0) {
-            ids = request.responses.map((r) => r.custodianId);
-            for (const r of request.responses) {
+          const responses = request.responses ?? [];
+          const fromTokens = request.tokens ?? [];
+          if (responses.length > 0 || fromTokens.length > 0) {
+            ids = [...responses.map((r) => r.custodianId), ...fromTokens.map((t) => t.custodianId)];
+            if (new Set(ids).size !== ids.length) throw new KeyshardError('INVALID_ARGUMENT', 'A custodian is listed twice; each custodian gives their shards once.');
+            // Before any PIN is asked: tokens are read only for a quorum.
+            if (fromTokens.length > 0 && !reachesQuorum(c.plan, ids)) {
+              throw new KeyshardError('BELOW_THRESHOLD', `${ids.map((id) => nameOf(c, id)).join(', ')} do not hold enough shards to recover the secret. Test with a quorum.`, { custodianIds: ids });
+            }
+            for (const r of responses) {
               const custodian = custodianOf(c, r.custodianId);
               r.shards.forEach((s) => {
                 const b = bytesFromResponse(c, custodian, s);
@@ -869,6 +1160,16 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
                 }
                 binaries.push(b);
               });
+            }
+            for (const t of fromTokens) {
+              const custodian = custodianOf(c, t.custodianId);
+              if (custodian.medium !== 'pkcs11') {
+                throw new KeyshardError('INVALID_ARGUMENT', `${custodian.name} holds their shard on ${custodian.medium}, not on a token; give it back as words, text or QR instead.`, { custodianId: custodian.id });
+              }
+              const loaded = await loadFromToken(c, custodian, t.pin);
+              owned.push(loaded.binary);
+              binaries.push(loaded.binary);
+              before.push(loaded.entry);
             }
           } else {
             ids = [...(request.custodianIds ?? analyzeCoalitions(c.plan, { limit: 1 }).coalitions[0]?.custodianIds ?? [])];
@@ -890,7 +1191,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           }
           const expected = c.state.fingerprint ?? '';
           const fingerprintMatch = recovered === expected;
-          await record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch });
+          await record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch }, { before });
           return { custodianIds: ids, fingerprintMatch, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: statusOf(c) } satisfies RecoveryResponse;
         } finally {
           owned.forEach((b) => b.fill(0));
@@ -929,16 +1230,48 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     loadWitnessKey: (request) =>
       serial(async () => {
         const loaded = await loadWitnessKeyFile(request.path, request.witnessId);
-        witnesses.get(loaded.key.id)?.loaded?.destroy();
+        await releaseWitness(loaded.key.id);
         witnesses.set(loaded.key.id, { signer: loaded.signer, loaded });
         return loaded.key;
       }),
 
     registerWitnessSigner: (signer) =>
       serial(async () => {
-        witnesses.get(signer.witnessId)?.loaded?.destroy();
+        await releaseWitness(signer.witnessId);
         witnesses.set(signer.witnessId, { signer });
         return witnessKeyOf(signer);
+      }),
+
+    loadWitnessToken: (request: LoadWitnessTokenRequest) =>
+      serial(async () => {
+        const witnessId = request.witnessId;
+        const hsm = requireHsm(deps.hsm, `witness ${String(witnessId)}'s token cannot be used`);
+        // A witness loading their token again replaces the earlier registration (whose session would hold the token).
+        await releaseWitness(witnessId);
+        const port = await hsm.open(hsm.modulePath);
+        let session: HsmSession | undefined;
+        try {
+          const info = await findChosen(port, request.token);
+          // Before the PIN is asked: a token that cannot sign ECDSA is refused as it is.
+          requireCapabilities(info.capabilities, WITNESS_TOKEN_NEEDS, tokenText(info));
+          const pin = await pinFor(request.pin, deps.pins, { purpose: 'witness', witnessId, tokenLabel: info.label, tokenSerial: info.serial });
+          session = await port.openSession({ serial: info.serial }, pin, { require: WITNESS_TOKEN_NEEDS });
+          const signer = await session.witnessSigner(witnessId, request.keyLabel);
+          const open = session;
+          witnesses.set(witnessId, {
+            signer,
+            release: async () => {
+              await open.close();
+              await port.close();
+            },
+          });
+          return witnessKeyOf(signer);
+        } catch (e) {
+          await session?.close();
+          await port.close();
+          if (!(e instanceof KeyshardError)) throw e;
+          throw new KeyshardError(e.code, `The token of witness ${witnessId} cannot be used: ${e.message}`, { ...e.details, witnessId });
+        }
       }),
 
     abort: (request: AbortRequest) =>
@@ -957,8 +1290,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     shutdown: () =>
       serial(async () => {
         wipeEverything(ctx);
-        for (const w of witnesses.values()) w.loaded?.destroy();
-        witnesses.clear();
+        for (const id of [...witnesses.keys()]) await releaseWitness(id);
         ctx = null;
       }),
   };

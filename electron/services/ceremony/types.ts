@@ -8,6 +8,8 @@ import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
 import type { Pbkdf2 } from '../../../core/slip39/index';
 import type { WitnessSigner } from '../../../core/transcript';
+import type { CapabilityId } from '../hsm/capabilities';
+import type { HsmPort } from '../hsm/types';
 import type { OpeningKey, ProtectedShard, Protection } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
 import type { TranscriptStore } from '../transcript-store/index';
@@ -36,6 +38,42 @@ export interface ShardFilePort {
   read(request: { readonly location: string }): Promise<Uint8Array>;
 }
 
+/**
+ * The PKCS#11 module that holds the custodians' (and token witnesses') tokens. `open` is openHsm from
+ * electron/services/hsm; the service opens the module for each token operation and closes it right after, so a token
+ * plugged in later is seen and no session stays logged in between steps (a token witness's session is the exception:
+ * it stays open from loadWitnessToken until the witness is replaced or the service shuts down).
+ */
+export interface CeremonyHsm {
+  readonly modulePath: string;
+  open(modulePath: string): Promise<HsmPort>;
+}
+
+/** What a token is used for at the moment its PIN is asked. */
+export type TokenPurpose = 'store' | 'read-back' | 'test-recovery' | 'entropy' | 'witness';
+
+/** What a PIN prompt may show: whose token, which one, and why. Public facts only. */
+export interface PinPrompt {
+  readonly purpose: TokenPurpose;
+  readonly custodianId?: string;
+  readonly witnessId?: string;
+  readonly tokenLabel?: string;
+  readonly tokenSerial?: string;
+}
+
+/**
+ * Asks the person holding a token for its PIN (typed on screen). Called once per token operation when the request
+ * itself carries no `pin`. The answer is used for one login and dropped: it is never stored, logged, recorded, or put
+ * in an error. (JS strings cannot be wiped; the service keeps no reference to it.)
+ */
+export type PinSupplier = (prompt: PinPrompt) => Promise<string>;
+
+/** A token named by its label and/or its serial number. With both, the token must match both. */
+export interface TokenChoice {
+  readonly label?: string;
+  readonly serial?: string;
+}
+
 export interface CeremonyServiceDeps {
   readonly clock: Clock;
   /** The OS CSPRNG (node:crypto randomBytes). */
@@ -45,6 +83,10 @@ export interface CeremonyServiceDeps {
   readonly transcriptDir: string;
   /** Random bytes from an HSM (PKCS#11 C_GenerateRandom), offered as an extra entropy source. */
   readonly hsmRandom?: (length: number) => Promise<Uint8Array>;
+  /** PKCS#11 tokens: pkcs11 custodians' handoffs, token entropy, token witnesses. Without it a pkcs11 handoff is refused (HSM_MODULE). */
+  readonly hsm?: CeremonyHsm;
+  /** Asks for a token PIN when a request carries none. */
+  readonly pins?: PinSupplier;
   /** The removable-drive writer for usb handoffs. */
   readonly usb?: ShardFilePort;
   /** Default: electron/services/protection protectEnvelopeText / openProtected. */
@@ -106,6 +148,15 @@ export interface CeremonyStatus {
   /** After a resume between the entropy step and generate: the recorded sources, to be given again. */
   readonly entropyNeeded: readonly string[] | null;
   readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
+  /** pkcs11 custodians: the token checked for each at start (only present when the plan has such custodians). */
+  readonly tokens?: readonly TokenBindingView[];
+}
+
+/** The token a pkcs11 custodian's shard goes on, fixed by its serial when the ceremony starts. */
+export interface TokenBindingView {
+  readonly custodianId: string;
+  readonly tokenLabel: string;
+  readonly tokenSerial: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -117,6 +168,61 @@ export interface StartRequest {
   /** Public keys of every witness, pinned in the transcript. Default: the registered witness signers' keys. */
   readonly witnessKeys?: readonly WitnessKey[];
   readonly signOffs?: SignOffPolicy;
+  /**
+   * Which token each pkcs11 custodian uses, when the plan's `protection.tokenLabel` does not say (or to pin a serial).
+   * Every pkcs11 custodian's token is checked before anything is recorded (see checkDevices).
+   */
+  readonly tokens?: readonly TokenAssignment[];
+  /** A token whose random generator `gatherEntropy({ useHsm: true })` mixes in; checked at start too. */
+  readonly entropyToken?: TokenChoice;
+}
+
+export interface TokenAssignment extends TokenChoice {
+  readonly custodianId: string;
+}
+
+export interface DeviceCheckRequest {
+  readonly plan: unknown;
+  readonly tokens?: readonly TokenAssignment[];
+  readonly entropyToken?: TokenChoice;
+}
+
+/** One token the plan relies on, as found (or not) before the ceremony. */
+export interface TokenCheckView {
+  readonly role: 'custodian' | 'entropy';
+  readonly custodianId?: string;
+  readonly custodianName?: string;
+  /** What was asked for (label and/or serial). */
+  readonly wanted: TokenChoice;
+  readonly present: boolean;
+  readonly tokenLabel: string | null;
+  readonly tokenSerial: string | null;
+  readonly model: string | null;
+  readonly manufacturer: string | null;
+  /** Capabilities this role needs (see electron/services/hsm/capabilities.ts) and those the token lacks. */
+  readonly needs: readonly CapabilityId[];
+  readonly missing: readonly CapabilityId[];
+  readonly pinLocked: boolean;
+  readonly pinFinalTry: boolean;
+  readonly problem?: { readonly code: string; readonly message: string };
+}
+
+export interface DeviceCheckResponse {
+  /** True when every token is present, usable and offers what it is needed for. */
+  readonly ok: boolean;
+  readonly tokens: readonly TokenCheckView[];
+  readonly entropyToken: TokenCheckView | null;
+  /** One sentence per problem, each naming the custodian. */
+  readonly problems: readonly { readonly code: string; readonly message: string; readonly custodianId?: string }[];
+}
+
+export interface LoadWitnessTokenRequest {
+  readonly witnessId: string;
+  readonly token: TokenChoice;
+  /** Label of the witness's ECDSA P-256 key pair on the token (made beforehand; the plan pins its public key). */
+  readonly keyLabel: string;
+  /** The token PIN, typed by the witness; default: asked through deps.pins. */
+  readonly pin?: string;
 }
 
 export interface AirGapRequest {
@@ -137,6 +243,8 @@ export interface EntropyRequestBody {
   readonly diceRolls?: string;
   /** Also mix in random bytes from the HSM. */
   readonly useHsm?: boolean;
+  /** With useHsm: the token to draw from (default: the start request's entropyToken) and its PIN. */
+  readonly hsmToken?: TokenChoice & { readonly pin?: string };
 }
 
 export interface EntropyResponse {
@@ -173,6 +281,20 @@ export interface SplitResponse {
 
 export interface HandoffRequest {
   readonly custodianId: string;
+  /** pkcs11: the custodian's token PIN, typed by them (default: asked through deps.pins). Never kept. */
+  readonly pin?: string;
+}
+
+/** Where a pkcs11 custodian's shard went (public facts; what the transcript's token-store entry records). */
+export interface TokenStoreView {
+  readonly tokenLabel: string;
+  readonly tokenSerial: string;
+  readonly objectLabel: string;
+  /** 'data-object': the shard envelope as a private, non-modifiable PKCS#11 DATA object on the token. */
+  readonly method: 'data-object';
+  readonly bytes: number;
+  /** The same shard was already on the token (a handoff repeated), so nothing new was written. */
+  readonly alreadyStored: boolean;
 }
 
 export interface HandoffView {
@@ -186,6 +308,8 @@ export interface HandoffView {
   readonly shards: readonly ShardView[];
   /** For usb: the protected files written to the custodian's drive. */
   readonly files: readonly { readonly index: number; readonly location: string; readonly fileName: string; readonly protection: string; readonly bytes: number }[];
+  /** For pkcs11: the token the shard was stored on and read back from. */
+  readonly token?: TokenStoreView;
   readonly status: CeremonyStatus;
 }
 
@@ -202,6 +326,8 @@ export interface ConfirmRequest {
    * (demo, tests); in a real ceremony the custodian keeps their key, and the file's bytes are compared instead.
    */
   readonly openingKeys?: readonly OpeningKey[];
+  /** read-back-pkcs11: the custodian's token PIN (default: asked through deps.pins). Never kept. */
+  readonly pin?: string;
 }
 
 export interface ConfirmResponse {
@@ -214,6 +340,8 @@ export interface ConfirmResponse {
 export interface RecoveryRequest {
   /** Test with the shards these custodians give back (preferred: it tests what they hold). */
   readonly responses?: readonly { readonly custodianId: string; readonly shards: readonly ShardResponse[] }[];
+  /** pkcs11 custodians: read their shards back from their tokens (PIN each, or asked through deps.pins). */
+  readonly tokens?: readonly { readonly custodianId: string; readonly pin?: string }[];
   /** Or with the machine's own copies of these custodians' shards. Default: the plan's first minimal quorum. */
   readonly custodianIds?: readonly string[];
 }
@@ -272,6 +400,8 @@ export interface ResumeRequest {
 }
 
 export interface CeremonyService {
+  /** Checks the tokens a plan relies on (present, usable, capable) without starting anything; start runs it too. */
+  checkDevices(request: DeviceCheckRequest): Promise<DeviceCheckResponse>;
   start(request: StartRequest): Promise<CeremonyStatus>;
   status(): Promise<CeremonyStatus>;
   checkAirGap(request?: AirGapRequest): Promise<AirGapResponse>;
@@ -292,6 +422,8 @@ export interface CeremonyService {
   signOffWith(signer: WitnessSigner): Promise<SignOffResponse>;
   loadWitnessKey(request: LoadWitnessKeyRequest): Promise<WitnessKey>;
   registerWitnessSigner(signer: WitnessSigner): Promise<WitnessKey>;
+  /** Logs in to a witness's token (PIN) and registers its ECDSA P-256 key as that witness's signer until replaced or shutdown. */
+  loadWitnessToken(request: LoadWitnessTokenRequest): Promise<WitnessKey>;
   abort(request: AbortRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */
