@@ -59,6 +59,8 @@ export type KeyshardErrorCode =
   | 'CEREMONY_SECRET_LOST'
   | 'ENTROPY_SOURCE'
   | 'TRANSCRIPT_WRITE'
+  // recovery service (main process): a step asked for at the wrong time (export before finish, add after finish)
+  | 'RECOVERY_STATE'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';

@@ -5,7 +5,39 @@
  *
  * Adding a channel: a name here, its schemas in contract.ts, its service call in handlers.ts.
  */
-export const CHANNELS = ['app:info', 'airgap:check', 'camera:allow', 'camera:release'] as const;
+export const CHANNELS = [
+  'app:info',
+  'airgap:check',
+  'camera:allow',
+  'camera:release',
+  'usb:list-drives',
+  'transcript:verify',
+  'plan:analyze',
+  'ceremony:list-saved',
+  'ceremony:start',
+  'ceremony:status',
+  'ceremony:check-airgap',
+  'ceremony:gather-entropy',
+  'ceremony:generate',
+  'ceremony:import-secret',
+  'ceremony:split',
+  'ceremony:handoff',
+  'ceremony:current-handoff',
+  'ceremony:confirm',
+  'ceremony:test-recovery',
+  'ceremony:destroy',
+  'ceremony:seal',
+  'ceremony:sign-off',
+  'ceremony:load-witness-key',
+  'ceremony:abort',
+  'ceremony:resume',
+  'recovery:start',
+  'recovery:add-shard',
+  'recovery:status',
+  'recovery:finish',
+  'recovery:export',
+  'recovery:clear',
+] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import type { ChannelName } from './channels';
+import { ceremonyContract } from './contract-ceremony';
+import { channel, NoRequest, type ChannelSpec } from './contract-kit';
+import { recoveryContract } from './contract-recovery';
+import { toolsContract } from './contract-tools';
+
+export { NoRequest, type ChannelSpec } from './contract-kit';
 
 /**
  * The IPC contract: every channel with the schema of its request (checked in main before any service runs) and of
@@ -7,14 +13,15 @@ import type { ChannelName } from './channels';
  * contract does not name). Requests are strict objects: an unexpected key is a bug in the caller, not something to
  * ignore.
  *
- * Adding a channel (e.g. the ceremony's):
+ * Adding a channel:
  *   1. add its name to CHANNELS in channels.ts,
- *   2. add `'domain:action': channel(RequestSchema, ResponseSchema),` below,
- *   3. add its service call to the `services` map in handlers.ts.
+ *   2. add `'domain:action': channel(RequestSchema, ResponseSchema),` below (or in the domain's contract-*.ts),
+ *   3. add its service call to the `services` map in handlers.ts (or the domain's handlers-*.ts).
+ *
+ * Domains: contract-ceremony.ts (ceremony:*), contract-recovery.ts (recovery:*), contract-tools.ts (transcript:verify,
+ * plan:analyze, usb:list-drives). Only the channels in SECRET_BEARING_CHANNELS (below) carry shard or secret
+ * material in their responses.
  */
-
-/** For channels that take no argument: `invoke('app:info')`. */
-export const NoRequest = z.undefined();
 
 export const AppInfoSchema = z.object({
   name: z.literal('keyshard'),
@@ -60,21 +67,23 @@ export const CameraAllowResponseSchema = z.object({
 
 export const CameraReleaseResponseSchema = z.object({ allowed: z.literal(false) });
 
-export interface ChannelSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
-  readonly request: Req;
-  readonly response: Res;
-}
-
-function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res): ChannelSpec<Req, Res> {
-  return { request, response };
-}
-
 export const contract = {
   'app:info': channel(NoRequest, AppInfoSchema),
   'airgap:check': channel(NoRequest, AirGapReportSchema),
   'camera:allow': channel(NoRequest, CameraAllowResponseSchema),
   'camera:release': channel(NoRequest, CameraReleaseResponseSchema),
+  'usb:list-drives': toolsContract['usb:list-drives'],
+  'transcript:verify': toolsContract['transcript:verify'],
+  'plan:analyze': toolsContract['plan:analyze'],
+  ...ceremonyContract,
+  ...recoveryContract,
 } as const satisfies { readonly [K in ChannelName]: ChannelSpec };
+
+/**
+ * The only channels whose answer may carry shard or secret material: the current custodian's shard for display, and
+ * the recovered secret when the person asked to see or save it. Every other answer must hold none (test/ipc checks).
+ */
+export const SECRET_BEARING_CHANNELS: readonly ChannelName[] = ['ceremony:handoff', 'ceremony:current-handoff', 'recovery:export'];
 
 export type Contract = typeof contract;
 /** What the renderer passes. */

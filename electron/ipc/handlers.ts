@@ -2,8 +2,12 @@ import type { z } from 'zod';
 import { isKeyshardError } from '../../core/errors';
 import type { CameraGate } from '../main/permissions';
 import type { AirGapReport } from '../services/airgap/types';
+import type { RecoveryService } from '../services/recovery/types';
+import type { RemovableDrive } from '../services/usb/types';
+import type { CeremonyHost } from './ceremony-host';
 import { CHANNELS, type ChannelName } from './channels';
 import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
+import { ceremonyServices, recoveryServices, toolServices } from './handlers-domains';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -11,6 +15,12 @@ export interface IpcDeps {
   appInfo: () => ServiceResultOf<'app:info'>;
   checkAirGap: () => Promise<AirGapReport>;
   camera: CameraGate;
+  /** The ceremony (one service per ceremony folder). Without it the ceremony:* channels answer INTERNAL. */
+  ceremony?: CeremonyHost;
+  /** The recovery session. Without it the recovery:* channels answer INTERNAL. */
+  recovery?: RecoveryService;
+  /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
+  listDrives?: () => Promise<readonly RemovableDrive[]>;
   /** Non-secret diagnostics (channel names, error class names). */
   log?: (message: string) => void;
 }
@@ -66,6 +76,9 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
       deps.camera.release();
       return { allowed: false };
     },
+    ...toolServices(deps.listDrives),
+    ...ceremonyServices(deps.ceremony),
+    ...recoveryServices(deps.recovery),
   };
   const handlers: Partial<Record<ChannelName, unknown>> = {};
   for (const name of CHANNELS) handlers[name] = wrap(name, services[name], log);

@@ -4,11 +4,19 @@
  * session-hardening, web-contents-hardening, web-preferences, menu) that tests import without Electron.
  * test/electron/hardening.test.ts reads this file's text to make sure each wall is still wired.
  */
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import type { RandomSource } from '../../core/random';
+import type { Pbkdf2 } from '../../core/slip39/index';
+import { createCeremonyHost } from '../ipc/ceremony-host';
 import { createIpcHandlers } from '../ipc/handlers';
 import { registerIpcHandlers } from '../ipc/register';
 import { checkAirGap } from '../services/airgap/index';
+import { createCeremonyService } from '../services/ceremony/index';
+import { openProtected, protectEnvelopeText } from '../services/protection/index';
+import { createRecoveryService } from '../services/recovery/index';
+import { defaultDriveLister } from '../services/usb/index';
 import { APP_ENTRY_URL, APP_SCHEME, WINDOW_TITLE } from './app-origin';
 import { KEYSHARD_VERSION } from './build-info';
 import { createLog } from './log';
@@ -27,6 +35,11 @@ const mode = runtimeMode({ isPackaged: app.isPackaged, env: process.env });
 const outDir = join(__dirname, '..');
 const preloadPath = join(outDir, 'preload', 'preload.cjs');
 const rendererDir = join(outDir, 'renderer');
+
+/** The OS CSPRNG. */
+const random: RandomSource = (length) => new Uint8Array(randomBytes(length));
+/** SLIP-39's PBKDF2 with node:crypto (several times faster than the pure-JS one). */
+const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
 
 // --- before ready -------------------------------------------------------------------------------------------------
 app.setName('keyshard');
@@ -49,6 +62,38 @@ function start(): void {
   const camera = createCameraGate();
   let mainWindow: BrowserWindow | null = null;
 
+  // The ceremony: one service per ceremony folder, under userData/ceremonies/ unless the person chooses a folder.
+  // Secrets live here in main only, in the services' secret stores.
+  const ceremonies = createCeremonyHost({
+    ceremoniesRoot: () => join(app.getPath('userData'), 'ceremonies'),
+    createService: (transcriptDir, ports) =>
+      createCeremonyService({
+        clock: () => new Date(),
+        random,
+        airgap: { check: () => checkAirGap() },
+        transcriptDir,
+        usb: ports.usb,
+        protect: protectEnvelopeText,
+        openProtected,
+        pbkdf2: nodePbkdf2,
+      }),
+    random,
+    clock: () => new Date(),
+  });
+  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, openProtected });
+  const drives = defaultDriveLister();
+
+  // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
+  // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done.
+  let zeroizedForQuit = false;
+  const zeroizeThenQuit = (): void => {
+    void Promise.allSettled([ceremonies.shutdown(), recovery.shutdown()]).then((results) => {
+      for (const r of results) if (r.status === 'rejected') log(`zeroize on quit: ${r.reason instanceof Error ? r.reason.name : typeof r.reason}`);
+      zeroizedForQuit = true;
+      app.quit();
+    });
+  };
+
   app.on('second-instance', () => {
     if (mainWindow === null) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -60,7 +105,12 @@ function start(): void {
     hardenWebContents(contents, createLog('contents'));
   });
 
-  app.on('window-all-closed', () => app.quit());
+  app.on('window-all-closed', zeroizeThenQuit);
+  app.on('before-quit', (event) => {
+    if (zeroizedForQuit) return;
+    event.preventDefault();
+    zeroizeThenQuit();
+  });
 
   app
     .whenReady()
@@ -73,6 +123,9 @@ function start(): void {
           appInfo: () => ({ name: 'keyshard', version: KEYSHARD_VERSION, platform: process.platform, arch: process.arch, production: mode.production }),
           checkAirGap: () => checkAirGap(),
           camera,
+          ceremony: ceremonies,
+          recovery,
+          listDrives: () => drives.list(),
           log: createLog('ipc'),
         }),
         createLog('ipc'),

@@ -4,7 +4,9 @@ import { KeyshardError } from '../../core/errors';
 import { CHANNELS } from '../../electron/ipc/channels';
 import { createIpcHandlers, INTERNAL_MESSAGE, type IpcDeps } from '../../electron/ipc/handlers';
 import { createCameraGate } from '../../electron/main/permissions';
+import type { CeremonyHost } from '../../electron/ipc/ceremony-host';
 import type { AirGapReport } from '../../electron/services/airgap/types';
+import type { RecoveryService } from '../../electron/services/recovery/types';
 
 const REPORT: AirGapReport = {
   ok: true,
@@ -14,6 +16,27 @@ const REPORT: AirGapReport = {
   sources: ['os', 'sysfs'],
   checkedAt: '2025-01-02T03:04:05.000Z',
 };
+
+/** A stand-in service that records every method called on it (and answers nothing useful). */
+function recorder<T extends object>(name: string, calls: string[]): T {
+  return new Proxy({}, {
+    get: (_target, method) => async () => {
+      calls.push(`${name}.${String(method)}`);
+      return {};
+    },
+  }) as T;
+}
+
+/** Channels whose request is all optional, so `{}` is a valid request for them (every other one must reject it). */
+const EMPTY_OBJECT_OK = new Set([
+  'ceremony:check-airgap',
+  'ceremony:gather-entropy',
+  'ceremony:generate',
+  'ceremony:test-recovery',
+  'ceremony:resume',
+  'recovery:start',
+  'recovery:finish',
+]);
 
 function setup(overrides: Partial<IpcDeps> = {}) {
   const calls: string[] = [];
@@ -30,6 +53,12 @@ function setup(overrides: Partial<IpcDeps> = {}) {
       return REPORT;
     },
     camera,
+    ceremony: recorder<CeremonyHost>('ceremony', calls),
+    recovery: recorder<RecoveryService>('recovery', calls),
+    listDrives: async () => {
+      calls.push('listDrives');
+      return [];
+    },
     log: (m) => logs.push(m),
     ...overrides,
   };
@@ -56,6 +85,7 @@ describe('IPC handlers', () => {
     it(`rejects the request ${JSON.stringify(bad)} with INVALID_ARGUMENT without calling the service`, async () => {
       const { handlers, calls, camera } = setup();
       for (const name of CHANNELS) {
+        if (EMPTY_OBJECT_OK.has(name) && JSON.stringify(bad) === '{}') continue;
         const result = await handlers[name](bad);
         assert.equal(result.ok, false, name);
         assert.equal(!result.ok && result.error.code, 'INVALID_ARGUMENT', name);
@@ -64,6 +94,16 @@ describe('IPC handlers', () => {
       assert.equal(camera.isAllowed(), false, 'camera:allow with a bad payload must not open the gate');
     });
   }
+
+  it('accepts {} exactly for the channels whose request is all optional', async () => {
+    const { handlers, calls } = setup();
+    for (const name of CHANNELS) {
+      const result = await handlers[name]({});
+      const rejected = !result.ok && result.error.code === 'INVALID_ARGUMENT';
+      assert.equal(rejected, !EMPTY_OBJECT_OK.has(name), name);
+    }
+    assert.equal(calls.length, EMPTY_OBJECT_OK.size, calls.join(', '));
+  });
 
   it('never echoes the rejected payload in the error message', async () => {
     const { handlers } = setup();

@@ -1,0 +1,218 @@
+/**
+ * The ceremony as the window drives it: one ceremony service per ceremony folder. A new ceremony gets its own folder
+ * (`<root>/<date>-<random>`, root = userData/ceremonies in the app) unless the person chose one; a resume opens the
+ * service on the folder chosen. Between ceremonies the host keeps what outlives one service:
+ *
+ * - the witnesses' loaded key files (registered into every service it makes; zeroized on shutdown),
+ * - the drive chosen for each USB custodian's handoff (the service's ShardFilePort, see shard-file-port.ts).
+ *
+ * Everything else is the service's, method for method. `shutdown` (app quit, last window closed) zeroizes the
+ * service's secrets and the witness keys.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { WitnessKey } from '../../core/ceremony';
+import { KeyshardError } from '../../core/errors';
+import { parsePlan } from '../../core/policy';
+import type { RandomSource } from '../../core/random';
+import { verifyTranscriptText } from '../../core/transcript';
+import type { CeremonyService, CeremonyStatus, HandoffView, ShardFilePort } from '../services/ceremony/types';
+import { loadWitnessKeyFile, type LoadedWitness } from '../services/witness/index';
+import { createChosenDrivePort, type DriveChoice } from './shard-file-port';
+
+type Arg<K extends keyof CeremonyService> = Parameters<CeremonyService[K]>[0];
+
+export interface CeremonyHostDeps {
+  /** Where new ceremonies get their folder; read when a ceremony starts (Electron's userData is known only then). */
+  readonly ceremoniesRoot: () => string;
+  /** A ceremony service writing its transcript to `transcriptDir` and its USB files through `usb`. */
+  readonly createService: (transcriptDir: string, ports: { readonly usb: ShardFilePort }) => CeremonyService;
+  /** Names new folders. */
+  readonly random: RandomSource;
+  readonly clock: () => Date;
+}
+
+export interface SavedCeremony {
+  readonly dir: string;
+  readonly ceremonyId: string | null;
+  readonly label: string | null;
+  readonly entries: number;
+  readonly lastStep: string | null;
+  readonly lastAt: string | null;
+  readonly state: 'open' | 'sealed' | 'aborted' | 'unreadable';
+}
+
+export interface CeremonyHost {
+  /** Ceremonies found under the root (newest first), for a resume screen. */
+  saved(): Promise<SavedCeremony[]>;
+  start(request: Arg<'start'> & { readonly dir?: string }): Promise<CeremonyStatus>;
+  resume(request: { readonly dir?: string }): Promise<CeremonyStatus>;
+  status(): Promise<CeremonyStatus>;
+  checkAirGap: CeremonyService['checkAirGap'];
+  gatherEntropy: CeremonyService['gatherEntropy'];
+  generate: CeremonyService['generate'];
+  importSecret: CeremonyService['importSecret'];
+  split: CeremonyService['split'];
+  /** `drive`: where a USB custodian's protected file goes. */
+  handoff(request: Arg<'handoff'> & { readonly drive?: DriveChoice }): Promise<HandoffView>;
+  currentHandoff: CeremonyService['currentHandoff'];
+  confirm: CeremonyService['confirm'];
+  testRecovery: CeremonyService['testRecovery'];
+  destroy: CeremonyService['destroy'];
+  seal: CeremonyService['seal'];
+  signOff: CeremonyService['signOff'];
+  abort: CeremonyService['abort'];
+  loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<WitnessKey>;
+  /** The folder of the current ceremony service (null before any). */
+  currentDir(): string | null;
+  shutdown(): Promise<void>;
+}
+
+/** How many folders `saved` reads at most. */
+const MAX_SAVED = 200;
+
+function folderName(clock: () => Date, random: RandomSource): string {
+  const stamp = clock().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z').replace('T', '-');
+  return `${stamp}-${bytesToHex(random(4))}`;
+}
+
+function transition(message: string): KeyshardError {
+  return new KeyshardError('CEREMONY_TRANSITION', message);
+}
+
+export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
+  const usb = createChosenDrivePort();
+  const witnesses = new Map<string, LoadedWitness>();
+  let current: { readonly dir: string; readonly service: CeremonyService } | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Switching services (start, resume, loading keys, shutdown) happens one call at a time. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async function open(dir: string): Promise<CeremonyService> {
+    if (current !== null && current.dir === dir) return current.service;
+    if (current !== null) {
+      if ((await current.service.status()).phase === 'active') {
+        throw transition('A ceremony is running in this session; finish or abort it before starting or resuming another.');
+      }
+      await current.service.shutdown();
+    }
+    const service = deps.createService(dir, { usb });
+    for (const w of witnesses.values()) await service.registerWitnessSigner(w.signer);
+    current = { dir, service };
+    return service;
+  }
+
+  function running(): CeremonyService {
+    if (current === null) throw transition('No ceremony is running. Start one from a plan, or resume one from its folder.');
+    return current.service;
+  }
+
+  /** Before any ceremony: the status a fresh service reports (nothing is created on disk). */
+  async function idleStatus(): Promise<CeremonyStatus> {
+    return open(join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random))).then((s) => s.status());
+  }
+
+  async function describe(dir: string): Promise<SavedCeremony | null> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, 'transcript.json'), 'utf8');
+    } catch {
+      return null;
+    }
+    const v = verifyTranscriptText(text);
+    if (!v.ok) return { dir, ceremonyId: v.ceremonyId ?? null, label: null, entries: v.entryCount ?? 0, lastStep: null, lastAt: null, state: 'unreadable' };
+    const plan = v.entries.find((e) => e.kind === 'plan')?.data as { label?: unknown } | undefined;
+    const last = [...v.entries].reverse().find((e) => e.kind !== 'signoff' && e.kind !== 'sign-off');
+    const state = v.entries.some((e) => e.kind === 'seal') ? 'sealed' : v.entries.some((e) => e.kind === 'abort') ? 'aborted' : 'open';
+    return {
+      dir,
+      ceremonyId: v.ceremonyId,
+      label: typeof plan?.label === 'string' ? plan.label : null,
+      entries: v.entries.length,
+      lastStep: last?.kind ?? null,
+      lastAt: last?.at ?? null,
+      state,
+    };
+  }
+
+  return {
+    async saved() {
+      const root = deps.ceremoniesRoot();
+      let names: string[];
+      try {
+        names = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+      } catch {
+        return [];
+      }
+      const found = (await Promise.all(names.sort().reverse().slice(0, MAX_SAVED).map((n) => describe(join(root, n))))).filter((x): x is SavedCeremony => x !== null);
+      return found.sort((a, b) => (b.lastAt ?? '').localeCompare(a.lastAt ?? ''));
+    },
+
+    start: (request) =>
+      serial(async () => {
+        const { dir, ...rest } = request;
+        // The plan is judged before anything changes (the service parses it again; parsePlan is the authority).
+        parsePlan(rest.plan);
+        const reuse = current !== null && (await current.service.status()).phase === 'not-started';
+        const target = dir ?? (reuse && current !== null ? current.dir : join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random)));
+        return (await open(target)).start(rest);
+      }),
+
+    resume: (request) =>
+      serial(async () => {
+        const target = request.dir ?? current?.dir;
+        if (target === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'Choose the folder of the ceremony to resume.');
+        return (await open(target)).resume({});
+      }),
+
+    status: () => serial(() => (current === null ? idleStatus() : current.service.status())),
+    checkAirGap: (r) => running().checkAirGap(r),
+    gatherEntropy: (r) => running().gatherEntropy(r),
+    generate: (r) => running().generate(r),
+    importSecret: (r) => running().importSecret(r),
+    split: () => running().split(),
+
+    async handoff(request) {
+      const { drive, ...rest } = request;
+      const service = running();
+      usb.choose(rest.custodianId, drive ?? null);
+      return service.handoff(rest);
+    },
+
+    currentHandoff: () => (current === null ? Promise.resolve(null) : current.service.currentHandoff()),
+    confirm: (r) => running().confirm(r),
+    testRecovery: (r) => running().testRecovery(r),
+    destroy: () => running().destroy(),
+    seal: () => running().seal(),
+    signOff: (r) => running().signOff(r),
+    abort: (r) => running().abort(r),
+
+    loadWitnessKey: (request) =>
+      serial(async () => {
+        const loaded = await loadWitnessKeyFile(request.path, request.witnessId);
+        witnesses.get(loaded.key.id)?.destroy();
+        witnesses.set(loaded.key.id, loaded);
+        if (current !== null) await current.service.registerWitnessSigner(loaded.signer);
+        return loaded.key;
+      }),
+
+    currentDir: () => current?.dir ?? null,
+
+    shutdown: () =>
+      serial(async () => {
+        try {
+          if (current !== null) await current.service.shutdown();
+        } finally {
+          current = null;
+          for (const w of witnesses.values()) w.destroy();
+          witnesses.clear();
+        }
+      }),
+  };
+}

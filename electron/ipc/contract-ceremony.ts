@@ -1,0 +1,259 @@
+/**
+ * The ceremony's channels: one per step of electron/services/ceremony (through the ceremony host, which gives each
+ * ceremony its own folder). Responses list exactly what the screens may see. Nothing secret is in any of them except
+ * `ceremony:handoff` / `ceremony:current-handoff`, whose `shards` carry the current custodian's shard for display, by
+ * design (DESIGN.md: only the current custodian's shard crosses to the renderer, and it is dropped after confirmation).
+ *
+ * The plan in `ceremony:start` is passed through as a JSON value or text: core/policy's parsePlan is its authority
+ * (strict keys, every rule, a problem list naming each field). Mirroring it here would duplicate the rules and give
+ * worse messages (zod names a path and an issue code; parsePlan says what to fix). The schema only bounds its size.
+ */
+import { z } from 'zod';
+import { CEREMONY_STEPS } from '../../core/ceremony';
+import { FingerprintSchema, Id, NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
+
+/** A plan as text (at most this many characters) or as a JSON value of at most this size once serialized. */
+export const MAX_PLAN_CHARS = 1_000_000;
+
+/** A JSON object (a CeremonyPlan, or anything parsePlan will judge), no bigger than MAX_PLAN_CHARS serialized. */
+const PlanObject = z.custom<object>((v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  try {
+    return (JSON.stringify(v)?.length ?? Infinity) <= MAX_PLAN_CHARS;
+  } catch {
+    return false; // cycles, BigInt: not JSON
+  }
+});
+
+export const PlanInputSchema = z.union([z.string().min(2).max(MAX_PLAN_CHARS), PlanObject]);
+
+const METHODS = ['scan-qr', 'type-back', 'read-back-usb', 'read-back-pkcs11'] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests
+
+const WitnessKeyInput = z.strictObject({
+  id: Id,
+  algorithm: z.enum(['ed25519', 'ecdsa-p256']),
+  publicKey: z.string().regex(/^[0-9a-fA-F]{64,130}$/),
+});
+
+export const StartRequestSchema = z.strictObject({
+  plan: PlanInputSchema,
+  witnessKeys: boundedList(WitnessKeyInput, 64).optional(),
+  signOffs: z.partialRecord(z.enum(CEREMONY_STEPS), z.enum(['one', 'all'])).optional(),
+  /** A folder the person chose for this ceremony's transcript; default: a new folder under the app's data. */
+  dir: PathText.optional(),
+});
+
+const EntropyFields = {
+  /** Dice rolls typed by a witness (digits 1-6, spaces allowed). Never echoed. */
+  diceRolls: z.string().max(10_000).optional(),
+  useHsm: z.boolean().optional(),
+};
+
+const EntropyRequestSchema = z.strictObject(EntropyFields).optional();
+
+const ImportRequestSchema = z.strictObject({ ...EntropyFields, secretHex: z.string().min(1).max(200) });
+
+const AirGapRequestSchema = z.strictObject({ override: z.strictObject({ witnessId: Id, reason: ShortText }).optional() }).optional();
+
+const HandoffRequestSchema = z.strictObject({
+  custodianId: Id,
+  /** For a USB custodian: the drive (folder) their protected file is written to. */
+  drive: z.strictObject({ mountPoint: PathText, label: z.string().max(256).nullable().optional() }).optional(),
+});
+
+/** What a custodian gives back for one shard: typed words, a typed shard text, or the scanned QR texts. */
+export const ShardResponseSchema = z.union([
+  z.strictObject({ words: z.string().min(1).max(2000) }),
+  z.strictObject({ text: z.string().min(1).max(10_000) }),
+  z.strictObject({ qrTexts: boundedList(z.string().min(1).max(8000), 512).refine((a) => a.length > 0) }),
+]);
+
+/** Shards one custodian may hold (SLIP-39 allows several shares per custodian). */
+const MAX_SHARDS_PER_CUSTODIAN = 64;
+const MAX_CUSTODIANS = 256;
+
+const ConfirmRequestSchema = z.strictObject({
+  custodianId: Id,
+  method: z.enum(METHODS),
+  responses: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN).optional(),
+});
+
+const TestRecoveryRequestSchema = z
+  .strictObject({
+    responses: boundedList(z.strictObject({ custodianId: Id, shards: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN) }), MAX_CUSTODIANS).optional(),
+    custodianIds: boundedList(Id, MAX_CUSTODIANS).optional(),
+  })
+  .optional();
+
+const SignOffRequestSchema = z.strictObject({ witnessId: Id });
+const LoadWitnessKeyRequestSchema = z.strictObject({ path: PathText, witnessId: Id.optional() });
+const AbortRequestSchema = z.strictObject({ reason: ShortText, witnessId: Id.optional() });
+const ResumeRequestSchema = z.strictObject({ dir: PathText.optional() }).optional();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+
+export const CeremonyStatusSchema = z.object({
+  phase: z.enum(['not-started', 'active', 'sealed', 'aborted', 'secret-lost', 'secret-lost-after-handoff']),
+  message: z.string(),
+  ceremonyId: z.string().nullable(),
+  label: z.string().nullable(),
+  scheme: z.enum(['slip39', 'vss']).nullable(),
+  lastStep: z.enum(CEREMONY_STEPS).nullable(),
+  next: list(
+    z.object({
+      step: z.string(),
+      custodianId: z.string().optional(),
+      checkpoint: z.string().optional(),
+      witnessIds: list(z.string()).optional(),
+      hint: z.string(),
+    }),
+  ),
+  fingerprint: FingerprintSchema.nullable(),
+  airgap: z.enum(['passed', 'overridden', 'failed']).nullable(),
+  handedOff: list(z.string()),
+  confirmed: list(z.string()),
+  awaitingConfirmation: z.string().nullable(),
+  signOff: z
+    .object({
+      checkpoint: z.string(),
+      custodianId: z.string().nullable(),
+      eligible: list(z.string()),
+      required: z.number(),
+      signedBy: list(z.string()),
+    })
+    .nullable(),
+  custodiansHoldingShards: list(z.string()),
+  entropyNeeded: list(z.string()).nullable(),
+  transcript: z.object({ path: z.string(), entries: z.number(), headHash: z.string().nullable() }),
+  /** pkcs11 custodians' tokens (public: label and serial), when the plan has any. */
+  tokens: list(z.object({ custodianId: z.string(), tokenLabel: z.string(), tokenSerial: z.string() })).optional(),
+});
+
+const AirGapResponseSchema = z.object({
+  passed: z.boolean(),
+  overridden: z.boolean(),
+  interfacesUp: list(z.string()),
+  problems: list(z.string()),
+  status: CeremonyStatusSchema,
+});
+
+const EntropyResponseSchema = z.object({
+  sources: list(z.string()),
+  diceRolls: z.number(),
+  diceBits: z.number(),
+  status: CeremonyStatusSchema,
+});
+
+const SecretResponseSchema = z.object({
+  fingerprint: FingerprintSchema,
+  publicKey: z.string().optional(),
+  xpub: z.string().optional(),
+  masterFingerprint: z.string().optional(),
+  status: CeremonyStatusSchema,
+});
+
+const SplitResponseSchema = z.object({
+  fingerprint: FingerprintSchema,
+  shardCount: z.number(),
+  identifier: z.number().optional(),
+  commitments: list(z.string()).optional(),
+  custodians: list(z.object({ custodianId: z.string(), shards: z.number() })),
+  status: CeremonyStatusSchema,
+});
+
+/** SECRET: one shard of the current custodian, for display (words, text, QR frames). */
+const ShardViewSchema = z.object({
+  index: z.number(),
+  share: z.union([z.object({ group: z.number(), member: z.number() }), z.object({ signer: z.number() })]),
+  envelopeText: z.string(),
+  paperText: z.string(),
+  words: list(z.string()).optional(),
+  qr: z.object({
+    kind: z.enum(['single', 'animated']),
+    frames: list(z.string()),
+    partCount: z.number(),
+    version: z.number(),
+    errorCorrectionLevel: z.enum(['L', 'M', 'Q', 'H']),
+  }),
+});
+
+export const HandoffViewSchema = z.object({
+  custodianId: z.string(),
+  custodianName: z.string(),
+  medium: z.string(),
+  protection: z.string(),
+  fingerprint: FingerprintSchema,
+  confirmWith: list(z.enum(METHODS)),
+  shards: list(ShardViewSchema),
+  files: list(z.object({ index: z.number(), location: z.string(), fileName: z.string(), protection: z.string(), bytes: z.number() })),
+  token: z
+    .object({ tokenLabel: z.string(), tokenSerial: z.string(), objectLabel: z.string(), method: z.string(), bytes: z.number(), alreadyStored: z.boolean() })
+    .optional(),
+  status: CeremonyStatusSchema,
+});
+
+const ConfirmResponseSchema = z.object({
+  custodianId: z.string(),
+  method: z.enum(METHODS),
+  verifyingShare: z.string().optional(),
+  status: CeremonyStatusSchema,
+});
+
+const TestRecoveryResponseSchema = z.object({
+  custodianIds: list(z.string()),
+  fingerprintMatch: z.boolean(),
+  recovered: FingerprintSchema,
+  expected: FingerprintSchema,
+  status: CeremonyStatusSchema,
+});
+
+const DestroyResponseSchema = z.object({ items: list(z.string()), buffers: z.number(), status: CeremonyStatusSchema });
+const SealResponseSchema = z.object({ sealed: z.boolean(), headHash: z.string(), status: CeremonyStatusSchema });
+
+const SignOffResponseSchema = z.object({
+  witnessId: z.string(),
+  checkpoint: z.string(),
+  custodianId: z.string().nullable(),
+  targetSeq: z.number(),
+  signoffSeq: z.number(),
+  sealed: z.boolean(),
+  headHash: z.string(),
+  status: CeremonyStatusSchema,
+});
+
+const WitnessKeySchema = z.object({ id: z.string(), algorithm: z.enum(['ed25519', 'ecdsa-p256']), publicKey: z.string() });
+
+const SavedCeremonySchema = z.object({
+  dir: z.string(),
+  ceremonyId: z.string().nullable(),
+  label: z.string().nullable(),
+  entries: z.number(),
+  lastStep: z.string().nullable(),
+  lastAt: z.string().nullable(),
+  state: z.enum(['open', 'sealed', 'aborted', 'unreadable']),
+});
+
+export const ceremonyContract = {
+  'ceremony:list-saved': channel(NoRequest, list(SavedCeremonySchema)),
+  'ceremony:start': channel(StartRequestSchema, CeremonyStatusSchema),
+  'ceremony:status': channel(NoRequest, CeremonyStatusSchema),
+  'ceremony:check-airgap': channel(AirGapRequestSchema, AirGapResponseSchema),
+  'ceremony:gather-entropy': channel(EntropyRequestSchema, EntropyResponseSchema),
+  'ceremony:generate': channel(EntropyRequestSchema, SecretResponseSchema),
+  'ceremony:import-secret': channel(ImportRequestSchema, SecretResponseSchema),
+  'ceremony:split': channel(NoRequest, SplitResponseSchema),
+  'ceremony:handoff': channel(HandoffRequestSchema, HandoffViewSchema),
+  'ceremony:current-handoff': channel(NoRequest, HandoffViewSchema.nullable()),
+  'ceremony:confirm': channel(ConfirmRequestSchema, ConfirmResponseSchema),
+  'ceremony:test-recovery': channel(TestRecoveryRequestSchema, TestRecoveryResponseSchema),
+  'ceremony:destroy': channel(NoRequest, DestroyResponseSchema),
+  'ceremony:seal': channel(NoRequest, SealResponseSchema),
+  'ceremony:sign-off': channel(SignOffRequestSchema, SignOffResponseSchema),
+  'ceremony:load-witness-key': channel(LoadWitnessKeyRequestSchema, WitnessKeySchema),
+  'ceremony:abort': channel(AbortRequestSchema, CeremonyStatusSchema),
+  'ceremony:resume': channel(ResumeRequestSchema, CeremonyStatusSchema),
+} as const;

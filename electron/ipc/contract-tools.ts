@@ -1,0 +1,84 @@
+/**
+ * Pure helpers the screens may also run themselves (core is pure), offered in main too: verify a transcript, analyze a
+ * plan. And the removable drives main can see (for a USB custodian's handoff).
+ */
+import { z } from 'zod';
+import { PlanInputSchema } from './contract-ceremony';
+import { NoRequest, channel, list } from './contract-kit';
+import { MAX_TRANSCRIPT_CHARS } from './contract-recovery';
+
+const TranscriptVerifyRequestSchema = z.strictObject({ text: z.string().min(1).max(MAX_TRANSCRIPT_CHARS) });
+
+export const TranscriptSummarySchema = z.discriminatedUnion('valid', [
+  z.object({
+    valid: z.literal(true),
+    ceremonyId: z.string(),
+    headHash: z.string(),
+    entries: z.number(),
+    label: z.string().nullable(),
+    scheme: z.string().nullable(),
+    fingerprint: z.string().nullable(),
+    sealed: z.boolean(),
+    aborted: z.boolean(),
+    witnessesPinned: z.boolean(),
+    witnesses: list(z.object({ id: z.string(), algorithm: z.string(), publicKey: z.string() })),
+    /** Every entry that is not a signature, with the witnesses whose signature over it holds. */
+    steps: list(z.object({ seq: z.number(), kind: z.string(), at: z.string(), witnessIds: list(z.string()) })),
+  }),
+  z.object({
+    valid: z.literal(false),
+    code: z.string(),
+    reason: z.string(),
+    firstBadSeq: z.number().nullable(),
+    ceremonyId: z.string().nullable(),
+    entryCount: z.number().nullable(),
+  }),
+]);
+
+const PlanAnalyzeRequestSchema = z.strictObject({ plan: PlanInputSchema });
+
+const CoalitionAnalysisSchema = z.object({
+  minimumSize: z.number().nullable(),
+  minimumSizeRange: z.object({ atLeast: z.number(), atMost: z.number() }),
+  coalitions: list(z.object({ custodianIds: list(z.string()), organisation: z.string().optional(), location: z.string().optional(), witnessIds: list(z.string()) })),
+  truncated: z.boolean(),
+  truncatedBy: z.enum(['limit', 'work']).nullable(),
+  exposures: list(z.object({ kind: z.enum(['organisation', 'location', 'witness']), name: z.string(), custodianIds: list(z.string()) })),
+  warnings: list(
+    z.object({
+      kind: z.string(),
+      severity: z.enum(['critical', 'warning']),
+      custodianIds: list(z.string()),
+      organisation: z.string().optional(),
+      location: z.string().optional(),
+      witnessId: z.string().optional(),
+      minimal: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+  summary: z.string(),
+});
+
+const PlanAnalysisSchema = z.object({
+  valid: z.boolean(),
+  problems: list(z.object({ field: z.string(), message: z.string() })),
+  warnings: list(z.object({ kind: z.string(), field: z.string(), custodianId: z.string().optional(), message: z.string() })),
+  coalitions: CoalitionAnalysisSchema.nullable(),
+});
+
+const DriveSchema = z.object({
+  device: z.string(),
+  label: z.string().nullable(),
+  mountPoint: z.string(),
+  sizeBytes: z.number().nullable(),
+  freeBytes: z.number().nullable(),
+  readOnly: z.boolean(),
+  fsType: z.string().nullable(),
+  transport: z.string().nullable(),
+});
+
+export const toolsContract = {
+  'transcript:verify': channel(TranscriptVerifyRequestSchema, TranscriptSummarySchema),
+  'plan:analyze': channel(PlanAnalyzeRequestSchema, PlanAnalysisSchema),
+  'usb:list-drives': channel(NoRequest, list(DriveSchema)),
+} as const;

@@ -1,0 +1,110 @@
+/**
+ * The service calls behind the ceremony, recovery and tool channels (handlers.ts wraps each with validation and the
+ * result envelope). Thin on purpose: the services decide; this file only maps a validated request to a call.
+ */
+import { isKeyshardError, KeyshardError } from '../../core/errors';
+import { analyzeCoalitions, parsePlan, validatePlan } from '../../core/policy';
+import { verifyTranscriptText } from '../../core/transcript';
+import type { RecoveryService } from '../services/recovery/types';
+import type { RemovableDrive } from '../services/usb/types';
+import type { ChannelName } from './channels';
+import type { ParsedRequestOf, ServiceResultOf } from './contract';
+import type { CeremonyHost } from './ceremony-host';
+
+export type ServicesOf<K extends ChannelName> = {
+  readonly [P in K]: (request: ParsedRequestOf<P>) => ServiceResultOf<P> | Promise<ServiceResultOf<P>>;
+};
+
+type CeremonyChannel = Extract<ChannelName, `ceremony:${string}`>;
+type RecoveryChannel = Extract<ChannelName, `recovery:${string}`>;
+type ToolChannel = 'transcript:verify' | 'plan:analyze' | 'usb:list-drives';
+
+function unavailable(what: string): never {
+  throw new KeyshardError('INTERNAL', `The ${what} is not available in this window. Restart keyshard; if it keeps happening, report it.`);
+}
+
+export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<CeremonyChannel> {
+  const h = (): CeremonyHost => host ?? unavailable('ceremony service');
+  return {
+    'ceremony:list-saved': () => h().saved(),
+    'ceremony:start': (r) => h().start(r),
+    'ceremony:status': () => h().status(),
+    'ceremony:check-airgap': (r) => h().checkAirGap(r),
+    'ceremony:gather-entropy': (r) => h().gatherEntropy(r),
+    'ceremony:generate': (r) => h().generate(r),
+    'ceremony:import-secret': (r) => h().importSecret(r),
+    'ceremony:split': () => h().split(),
+    'ceremony:handoff': (r) => h().handoff(r),
+    'ceremony:current-handoff': () => h().currentHandoff(),
+    'ceremony:confirm': (r) => h().confirm(r),
+    'ceremony:test-recovery': (r) => h().testRecovery(r),
+    'ceremony:destroy': () => h().destroy(),
+    'ceremony:seal': () => h().seal(),
+    'ceremony:sign-off': (r) => h().signOff(r),
+    'ceremony:load-witness-key': (r) => h().loadWitnessKey(r),
+    'ceremony:abort': (r) => h().abort(r),
+    'ceremony:resume': (r) => h().resume(r ?? {}),
+  };
+}
+
+export function recoveryServices(recovery: RecoveryService | undefined): ServicesOf<RecoveryChannel> {
+  const r = (): RecoveryService => recovery ?? unavailable('recovery service');
+  return {
+    'recovery:start': (q) => r().start(q),
+    'recovery:add-shard': (q) => r().addShard(q),
+    'recovery:status': () => r().status(),
+    'recovery:finish': (q) => r().finish(q),
+    'recovery:export': (q) => r().export(q),
+    'recovery:clear': () => r().clear(),
+  };
+}
+
+/** At most this many minimal coalitions are listed for a screen. */
+const COALITION_LIMIT = 200;
+
+export function toolServices(listDrives: (() => Promise<readonly RemovableDrive[]>) | undefined): ServicesOf<ToolChannel> {
+  return {
+    'usb:list-drives': () => (listDrives === undefined ? [] : listDrives()),
+
+    'transcript:verify': ({ text }) => {
+      const v = verifyTranscriptText(text);
+      if (!v.ok) {
+        return { valid: false, code: v.code, reason: v.reason, firstBadSeq: v.firstBadSeq, ceremonyId: v.ceremonyId ?? null, entryCount: v.entryCount ?? null };
+      }
+      const data = (kind: string): Record<string, unknown> => {
+        const d = [...v.entries].reverse().find((e) => e.kind === kind)?.data;
+        return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+      };
+      const text_ = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+      const signed = new Map(v.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
+      return {
+        valid: true,
+        ceremonyId: v.ceremonyId,
+        headHash: v.headHash,
+        entries: v.entries.length,
+        label: text_(data('plan')['label']),
+        scheme: text_(data('plan')['scheme']),
+        fingerprint: text_(data('split')['fingerprint']) ?? text_(data('generate')['fingerprint']) ?? text_(data('import')['fingerprint']),
+        sealed: v.entries.some((e) => e.kind === 'seal'),
+        aborted: v.entries.some((e) => e.kind === 'abort'),
+        witnessesPinned: v.witnessesPinned,
+        witnesses: v.witnesses.map((w) => ({ id: w.id, algorithm: w.algorithm, publicKey: w.publicKey })),
+        steps: v.entries.filter((e) => e.kind !== 'signoff').map((e) => ({ seq: e.seq, kind: e.kind, at: e.at, witnessIds: signed.get(e.seq) ?? [] })),
+      };
+    },
+
+    'plan:analyze': ({ plan }) => {
+      let parsed;
+      try {
+        parsed = parsePlan(plan);
+      } catch (e) {
+        if (isKeyshardError(e) && e.code === 'POLICY_INVALID') {
+          const problems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as { field: string; message: string }[]) : [{ field: '', message: e.message }];
+          return { valid: false, problems, warnings: [], coalitions: null };
+        }
+        throw e;
+      }
+      return { valid: true, problems: [], warnings: validatePlan(parsed).warnings, coalitions: analyzeCoalitions(parsed, { limit: COALITION_LIMIT }) };
+    },
+  };
+}

@@ -1,0 +1,507 @@
+/**
+ * The recovery service: one recovery session in the main process.
+ *
+ * - `start` sets what the recovered key is checked against: a fingerprint the person enters, and/or the ceremony's
+ *   transcript (verified; its ceremony id, scheme, secret kind, fingerprint and split facts are then used).
+ * - `addShard` checks each shard at once: readable (checksums, words - with core's position and suggestion for a wrong
+ *   word), of this ceremony (ceremony id, fingerprint, SLIP-39 identifier, VSS commitments), verifiable (VSS shares
+ *   against the commitments), not a repeat. The answer is accepted / duplicate / rejected plus progress per group.
+ *   A rejected shard changes nothing in hand.
+ * - `finish` combines in main and compares the recovered key's public fingerprint with the expected one. It answers
+ *   with the public identity only. A mismatch, or a combination that fails, zeroizes everything.
+ * - `export` shows the secret (only when asked with `reveal: true`) or writes it encrypted (age / OpenPGP) to a file.
+ *   HSM import is not offered yet.
+ * - `clear` and `shutdown` zeroize every buffer.
+ *
+ * Every share value and the result live in the service's secret store (Uint8Arrays behind handles). SLIP-39 progress and
+ * combination use a short-lived core Slip39Recovery filled from the store and cleared (wiped) right after.
+ * Calls are served one at a time.
+ */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { VssCiphersuite } from '../../../core/envelope';
+import { KeyshardError, isKeyshardError } from '../../../core/errors';
+import { Slip39Recovery, belowThresholdError, type Slip39Share } from '../../../core/slip39/index';
+import { combineShares, verifyShare } from '../../../core/vss/index';
+import { getSuite } from '../../../core/vss/ciphersuites';
+import { openProtected as defaultOpenProtected } from '../protection/index';
+import { createSecretStore, type SecretHandle } from '../secrets/index';
+import { encryptExport, exportPlaintext, writeNewFile } from './export';
+import { chooseSlip39Identity, vssIdentity } from './identity';
+import { readShardInput, wipeCandidate, type Candidate, type VssCandidate } from './inputs';
+import { emptyProgress, slip39Progress, vssProgress } from './progress';
+import { transcriptFacts, type TranscriptFacts } from './transcript-facts';
+import type {
+  AddShardResponse,
+  ExpectedSource,
+  ExportRequest,
+  ExportResponse,
+  FingerprintView,
+  FinishRequest,
+  FinishResponse,
+  RecoveredIdentity,
+  RecoveryPhase,
+  RecoveryProgressView,
+  RecoveryService,
+  RecoveryServiceDeps,
+  RecoveryStartRequest,
+  RecoveryStatus,
+  SchemeName,
+  SecretKindName,
+  ShardFacts,
+  ShardInput,
+} from './types';
+
+export * from './types';
+export { transcriptFacts, type TranscriptFacts } from './transcript-facts';
+export { EXPORT_FORMAT } from './export';
+
+type Slip39Meta = Omit<Slip39Share, 'value'>;
+
+type Held =
+  | { readonly kind: 'slip39'; readonly facts: ShardFacts; readonly meta: Slip39Meta; readonly handle: SecretHandle }
+  | { readonly kind: 'vss'; readonly facts: ShardFacts; readonly identifier: Uint8Array; readonly identifierHex: string; readonly handle: SecretHandle };
+
+interface VssParams {
+  readonly ciphersuite: VssCiphersuite;
+  readonly threshold: number;
+  readonly commitments: readonly string[];
+}
+
+interface Session {
+  ceremonyId: string | null;
+  label: string | null;
+  scheme: SchemeName | null;
+  secretKind: SecretKindName | null;
+  given: string | null;
+  transcript: TranscriptFacts | null;
+  /** The fingerprint the first envelope carried (when nothing else was expected). */
+  shardFingerprint: string | null;
+  vss: VssParams | null;
+  held: Held[];
+  attempts: number;
+  phase: RecoveryPhase;
+  result: { readonly handle: SecretHandle; readonly identity: RecoveredIdentity } | null;
+  finished: FinishResponse | null;
+}
+
+function fingerprintView(hex: string): FingerprintView {
+  return { hex, display: (hex.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ') };
+}
+
+function freshSession(): Session {
+  return {
+    ceremonyId: null,
+    label: null,
+    scheme: null,
+    secretKind: null,
+    given: null,
+    transcript: null,
+    shardFingerprint: null,
+    vss: null,
+    held: [],
+    attempts: 0,
+    phase: 'idle',
+    result: null,
+    finished: null,
+  };
+}
+
+function problemOf(e: KeyshardError): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
+  return e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details };
+}
+
+function short(hex: string): string {
+  return `${hex.slice(0, 8)}…`;
+}
+
+/** The signer number of a VSS identifier (1..N as dealt), or undefined for an unusual identifier. */
+function signerNumber(ciphersuite: VssCiphersuite, identifier: Uint8Array): number | undefined {
+  try {
+    const n = getSuite(ciphersuite).Fn.fromBytes(identifier);
+    return n > 0n && n < 0x10000n ? Number(n) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function factsOf(c: Candidate, n: number): ShardFacts {
+  const env = c.envelope === undefined ? {} : { custodianLabel: c.envelope.custodianLabel, custodianIndex: c.envelope.custodianIndex };
+  if (c.kind === 'slip39') return { number: n, source: c.source, ...env, group: c.share.groupIndex + 1, member: c.share.memberIndex + 1 };
+  const signer = signerNumber(c.ciphersuite, c.identifier);
+  return { number: n, source: c.source, ...env, ...(signer === undefined ? {} : { signer }) };
+}
+
+function ctEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= ((a[i] ?? 0) ^ (b[i] ?? 0)) | 0;
+  return diff === 0;
+}
+
+export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryService {
+  const secrets = deps.secrets ?? createSecretStore();
+  const open = deps.openProtected ?? defaultOpenProtected;
+  const writeFile = deps.writeFile ?? writeNewFile;
+  let s = freshSession();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  /** Zeroizes every buffer of the store (the recovery's own store: shares and result). Returns how many. */
+  function wipeAll(): number {
+    s.held = [];
+    s.result = null;
+    return secrets.destroyAll();
+  }
+
+  function expected(): { hex: string; source: ExpectedSource } | null {
+    if (s.given !== null) return { hex: s.given, source: 'given' };
+    if (s.transcript !== null) return { hex: s.transcript.fingerprint, source: 'transcript' };
+    if (s.shardFingerprint !== null) return { hex: s.shardFingerprint, source: 'shards' };
+    return null;
+  }
+
+  /** A core Slip39Recovery holding copies of the shares in hand. The caller must clear() it. */
+  function slip39State(): Slip39Recovery {
+    const r = new Slip39Recovery();
+    try {
+      for (const h of s.held) if (h.kind === 'slip39') r.addShare({ ...h.meta, value: secrets.read(h.handle) }, h.facts.number);
+    } catch (e) {
+      r.clear();
+      throw e;
+    }
+    return r;
+  }
+
+  function progress(): RecoveryProgressView {
+    if (s.scheme === 'vss') return vssProgress(s.held.length, s.vss?.threshold ?? null);
+    if (s.scheme === 'slip39' && s.held.length > 0) {
+      const r = slip39State();
+      try {
+        return slip39Progress(r.progress(), s.held.length);
+      } finally {
+        r.clear();
+      }
+    }
+    return s.scheme === null ? emptyProgress() : { ...emptyProgress(), scheme: s.scheme };
+  }
+
+  function messageOf(p: RecoveryProgressView): string {
+    switch (s.phase) {
+      case 'idle':
+        return 'No recovery is running. Start one, then add the shards one at a time.';
+      case 'recovered':
+        return s.finished?.message ?? 'The secret is recovered.';
+      case 'failed':
+        return s.finished?.message ?? 'The recovery failed and everything was zeroized. Start again.';
+      default:
+        return p.summary;
+    }
+  }
+
+  function statusOf(): RecoveryStatus {
+    const p = progress();
+    const e = expected();
+    return {
+      phase: s.phase,
+      message: messageOf(p),
+      ceremonyId: s.ceremonyId,
+      label: s.label,
+      scheme: s.scheme,
+      secretKind: s.secretKind,
+      expected: e === null ? null : { fingerprint: fingerprintView(e.hex), source: e.source },
+      shards: s.held.map((h) => h.facts),
+      progress: p,
+      result: s.finished,
+    };
+  }
+
+  function mismatch(reason: string, message: string, details: Record<string, unknown> = {}): KeyshardError {
+    return new KeyshardError('SHARES_MISMATCH', message, { reason, ...details });
+  }
+
+  /** Why this shard cannot belong to this recovery (another ceremony, key, backup or deal), or undefined. */
+  function belongsProblem(c: Candidate, n: number): KeyshardError | undefined {
+    const who = `Share ${n}`;
+    if (s.scheme !== null && s.scheme !== c.kind) {
+      return mismatch(
+        'scheme',
+        `${who} is a ${c.kind === 'slip39' ? 'SLIP-39' : 'verifiable (FROST)'} share, but this recovery collects ${s.scheme === 'slip39' ? 'SLIP-39' : 'verifiable'} shares. It belongs to another ceremony: set it aside.`,
+        { share: n },
+      );
+    }
+    if (c.envelope !== undefined) {
+      if (s.ceremonyId !== null && c.envelope.ceremonyId !== s.ceremonyId) {
+        return mismatch(
+          'ceremony',
+          `${who} belongs to another ceremony (ceremony ${short(c.envelope.ceremonyId)}, this recovery is for ${short(s.ceremonyId)}). Set it aside and use only this ceremony's shards.`,
+          { share: n, ceremonyId: c.envelope.ceremonyId, expectedCeremonyId: s.ceremonyId },
+        );
+      }
+      const e = expected();
+      if (e !== null && c.envelope.fingerprint !== e.hex) {
+        return mismatch(
+          'fingerprint',
+          `${who} is a shard of another key: it carries the fingerprint ${fingerprintView(c.envelope.fingerprint).display}, not the expected ${fingerprintView(e.hex).display}. Set it aside.`,
+          { share: n, fingerprint: c.envelope.fingerprint, expectedFingerprint: e.hex },
+        );
+      }
+    }
+    if (c.kind === 'slip39') {
+      const id = s.transcript?.identifier;
+      if (id !== undefined && c.share.identifier !== id) {
+        return mismatch('identifier', `${who} is from another SLIP-39 backup than this ceremony's (its identifier differs). Set it aside and use only this ceremony's shares.`, { share: n });
+      }
+      return undefined;
+    }
+    const v = s.vss;
+    if (v !== null) {
+      if (c.ciphersuite !== v.ciphersuite || c.threshold !== v.threshold || c.commitments.length !== v.commitments.length || c.commitments.some((x, i) => x !== v.commitments[i])) {
+        return mismatch('commitments', `${who} was dealt in another split (its commitments differ from this ceremony's). Set it aside and use only this ceremony's shares.`, { share: n });
+      }
+    }
+    return undefined;
+  }
+
+  function checkVssShare(c: VssCandidate, n: number): void {
+    try {
+      verifyShare(c.ciphersuite, c.threshold, c.commitments.map((x) => hexToBytes(x)), { identifier: c.identifier, signingShare: c.signingShare });
+    } catch (e) {
+      if (isKeyshardError(e) && e.code === 'VSS_SHARE_INVALID') {
+        throw new KeyshardError('VSS_SHARE_INVALID', `Share ${n} does not match the commitments it carries: it is damaged or was altered. Do not use it; ask its custodian for another copy.`, {
+          share: n,
+        });
+      }
+      throw e;
+    }
+  }
+
+  async function add(input: ShardInput): Promise<AddShardResponse> {
+    if (s.phase === 'idle') s.phase = 'collecting';
+    if (s.phase !== 'collecting') {
+      throw new KeyshardError('RECOVERY_STATE', s.phase === 'recovered' ? 'The secret is already recovered; clear it to start another recovery.' : 'This recovery failed and was zeroized; start a new one.', {
+        phase: s.phase,
+      });
+    }
+    s.attempts += 1;
+    const n = s.attempts;
+    let c: Candidate;
+    try {
+      c = await readShardInput(input, n, open);
+    } catch (e) {
+      if (!isKeyshardError(e)) throw e;
+      return { outcome: 'rejected', error: problemOf(e), progress: progress() };
+    }
+    const facts = factsOf(c, n);
+    let kept = false;
+    try {
+      const problem = belongsProblem(c, n);
+      if (problem !== undefined) return { outcome: 'rejected', error: problemOf(problem), progress: progress() };
+
+      if (c.kind === 'vss') {
+        try {
+          checkVssShare(c, n);
+        } catch (e) {
+          if (!isKeyshardError(e)) throw e;
+          return { outcome: 'rejected', error: problemOf(e), progress: progress() };
+        }
+        const idHex = bytesToHex(c.identifier);
+        const same = s.held.find((h) => h.kind === 'vss' && h.identifierHex === idHex);
+        if (same !== undefined) {
+          if (ctEqual(secrets.read(same.handle), c.signingShare)) {
+            return { outcome: 'duplicate', shard: same.facts, message: `Share ${n} is already in hand (as share ${same.facts.number}); nothing changed.`, progress: progress() };
+          }
+          const e = new KeyshardError('DUPLICATE_SHARE', `Share ${n} has the same signer number as share ${same.facts.number} but a different value, and both verify; this cannot happen with one deal. Ask the ceremony lead.`, {
+            share: n,
+            other: same.facts.number,
+          });
+          return { outcome: 'rejected', error: problemOf(e), progress: progress() };
+        }
+        const handle = secrets.put(`recovery-share-${n}`, c.signingShare);
+        kept = true;
+        s.held.push({ kind: 'vss', facts, identifier: Uint8Array.from(c.identifier), identifierHex: idHex, handle });
+        s.vss ??= { ciphersuite: c.ciphersuite, threshold: c.threshold, commitments: [...c.commitments] };
+        s.secretKind ??= c.ciphersuite;
+      } else {
+        const r = slip39State();
+        try {
+          const result = r.addShare(c.share, n);
+          if (result.status === 'rejected') return { outcome: 'rejected', error: problemOf(result.error), progress: progress() };
+          if (result.status === 'duplicate') {
+            const same = s.held.find((h) => h.facts.group === facts.group && h.facts.member === facts.member);
+            return { outcome: 'duplicate', shard: same?.facts ?? facts, message: `Share ${n} is already in hand (group ${facts.group}, member ${facts.member}); nothing changed.`, progress: progress() };
+          }
+          const { value, ...meta } = c.share;
+          const handle = secrets.put(`recovery-share-${n}`, value);
+          kept = true;
+          s.held.push({ kind: 'slip39', facts, meta, handle });
+        } finally {
+          r.clear();
+        }
+      }
+      s.scheme ??= c.kind;
+      if (c.envelope !== undefined) {
+        s.ceremonyId ??= c.envelope.ceremonyId;
+        if (expected() === null) s.shardFingerprint = c.envelope.fingerprint;
+      }
+      return { outcome: 'accepted', shard: facts, progress: progress() };
+    } finally {
+      if (!kept) wipeCandidate(c);
+    }
+  }
+
+  async function finish(request: FinishRequest): Promise<FinishResponse> {
+    if (s.phase !== 'collecting') {
+      throw new KeyshardError('RECOVERY_STATE', s.phase === 'recovered' ? 'The secret is already recovered.' : 'There is nothing to recover: start a recovery and add shards first.', { phase: s.phase });
+    }
+    const p = progress();
+    if (!p.canFinish) {
+      if (s.scheme === 'slip39') {
+        const r = slip39State();
+        try {
+          throw belowThresholdError(r.progress());
+        } finally {
+          r.clear();
+        }
+      }
+      throw new KeyshardError('BELOW_THRESHOLD', `Not enough shares yet: ${p.summary}`, { groups: p.groups.map((g) => ({ ...g })) });
+    }
+    const e = expected();
+    let secret: Uint8Array;
+    let identity: RecoveredIdentity | undefined;
+    try {
+      if (s.scheme === 'vss' && s.vss !== null) {
+        const v = s.vss;
+        const shares = s.held.flatMap((h) => (h.kind === 'vss' ? [{ identifier: h.identifier, signingShare: Uint8Array.from(secrets.read(h.handle)) }] : []));
+        try {
+          const out = combineShares({ ciphersuite: v.ciphersuite, threshold: v.threshold, shares, commitments: v.commitments.map((x) => hexToBytes(x)) });
+          secret = out.secret;
+          identity = vssIdentity(v.ciphersuite, out.groupPublicKey);
+        } finally {
+          for (const sh of shares) sh.signingShare.fill(0);
+        }
+      } else {
+        const r = slip39State();
+        try {
+          secret = r.combine(request.passphrase ?? '', deps.pbkdf2);
+        } finally {
+          r.clear();
+        }
+        identity = chooseSlip39Identity(secret, s.secretKind, e?.hex ?? null);
+        if (identity === undefined) {
+          secret.fill(0);
+          throw new KeyshardError('SECRET_LENGTH', 'The recovered secret is neither a seed nor a key keyshard knows; it cannot be checked. Nothing was kept.');
+        }
+      }
+    } catch (err) {
+      wipeAll();
+      s.phase = 'failed';
+      s.finished = null;
+      throw err;
+    }
+    const verdict: FinishResponse['verdict'] = e === null ? 'unchecked' : identity.fingerprint.hex === e.hex ? 'match' : 'mismatch';
+    const shardsUsed = s.held.length;
+    for (const h of s.held) secrets.destroy(h.handle);
+    s.held = [];
+    let message: string;
+    if (verdict === 'mismatch') {
+      secret.fill(0);
+      wipeAll();
+      s.phase = 'failed';
+      message =
+        `The recovered key's fingerprint ${identity.fingerprint.display} is NOT the expected ${fingerprintView(e!.hex).display}. ` +
+        'Do not use it. Everything was zeroized; check that every shard is from this ceremony and start again.';
+    } else {
+      s.result = { handle: secrets.put('recovered-secret', secret), identity };
+      s.phase = 'recovered';
+      message =
+        verdict === 'match'
+          ? `Recovered. The key's fingerprint ${identity.fingerprint.display} matches the expected one (${e!.source === 'given' ? 'entered' : e!.source === 'transcript' ? "from the ceremony's transcript" : 'printed on the shards'}).`
+          : `Recovered, but there was nothing to check it against: compare its fingerprint ${identity.fingerprint.display} with the ceremony's paper record before using it.`;
+    }
+    s.finished = {
+      verdict,
+      match: verdict === 'match',
+      expected: e === null ? null : { fingerprint: fingerprintView(e.hex), source: e.source },
+      recovered: identity,
+      shardsUsed,
+      exportable: verdict !== 'mismatch',
+      message,
+    };
+    return s.finished;
+  }
+
+  async function exportSecret(request: ExportRequest): Promise<ExportResponse> {
+    const r = s.result;
+    if (s.phase !== 'recovered' || r === null || !secrets.has(r.handle)) {
+      throw new KeyshardError('RECOVERY_STATE', 'There is no recovered secret to export: finish a recovery whose fingerprint matches first.', { phase: s.phase });
+    }
+    const secret = secrets.read(r.handle);
+    if (request.kind === 'display') {
+      if (request.reveal !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Showing the secret needs an explicit choice (reveal).');
+      return { kind: 'display', secretHex: bytesToHex(secret), secretKind: r.identity.kind, scheme: r.identity.scheme, fingerprint: r.identity.fingerprint };
+    }
+    const armored = await encryptExport(exportPlaintext(secret, r.identity, s.ceremonyId), request.recipient);
+    const data = new TextEncoder().encode(armored);
+    await writeFile(request.path, data);
+    return { kind: 'encrypted-file', path: request.path, bytes: data.length, protection: request.recipient.kind, fingerprint: r.identity.fingerprint };
+  }
+
+  return {
+    start: (request: RecoveryStartRequest = {}) =>
+      serial(async () => {
+        const given = request.expectedFingerprint?.trim().toLowerCase();
+        if (given !== undefined && !/^[0-9a-f]{64}$/.test(given)) {
+          throw new KeyshardError('INVALID_HEX', 'The expected fingerprint is 64 hexadecimal digits (as the transcript records it). Check what was entered.');
+        }
+        const facts = request.transcriptText === undefined ? null : transcriptFacts(request.transcriptText);
+        if (facts !== null && given !== undefined && facts.fingerprint !== given) {
+          throw new KeyshardError('INVALID_ARGUMENT', `The fingerprint entered differs from the one in the transcript (${fingerprintView(facts.fingerprint).display}). Check which is right before recovering.`);
+        }
+        if (facts !== null && request.secretKind !== undefined && request.secretKind !== facts.secretKind) {
+          throw new KeyshardError('INVALID_ARGUMENT', `The transcript says the secret is ${facts.secretKind === 'seed' ? 'a seed' : `a ${facts.secretKind} key`}; leave the kind out or choose that.`);
+        }
+        wipeAll();
+        s = freshSession();
+        s.phase = 'collecting';
+        s.given = given ?? null;
+        s.secretKind = request.secretKind ?? null;
+        if (facts !== null) {
+          s.transcript = facts;
+          s.ceremonyId = facts.ceremonyId;
+          s.label = facts.label;
+          s.scheme = facts.scheme;
+          s.secretKind = facts.secretKind;
+          if (facts.scheme === 'vss') {
+            if (facts.secretKind === 'seed') throw new KeyshardError('TRANSCRIPT_FORMAT', 'This transcript records verifiable shares of a seed, which keyshard does not make.');
+            s.vss = { ciphersuite: facts.secretKind, threshold: facts.commitments?.length ?? 0, commitments: [...(facts.commitments ?? [])] };
+          }
+        }
+        return statusOf();
+      }),
+
+    addShard: (input) => serial(() => add(input)),
+
+    status: () => serial(async () => statusOf()),
+
+    finish: (request = {}) => serial(() => finish(request)),
+
+    export: (request) => serial(() => exportSecret(request)),
+
+    clear: () =>
+      serial(async () => {
+        const buffers = wipeAll();
+        s = freshSession();
+        return { cleared: true, buffers } as const;
+      }),
+
+    shutdown: () =>
+      serial(async () => {
+        wipeAll();
+        s = freshSession();
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * What a ceremony transcript tells a recovery: the ceremony id, label and scheme (plan entry), the secret's kind and
+ * fingerprint (generate / import entry), and the split's facts (SLIP-39 identifier, or the VSS commitments that vouch
+ * for every share). The transcript is verified first (chain, signatures, layout); a transcript that does not verify
+ * is refused with its own code, naming the first bad entry.
+ */
+import { KeyshardError } from '../../../core/errors';
+import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
+import type { SchemeName, SecretKindName } from './types';
+
+export interface TranscriptFacts {
+  readonly ceremonyId: string;
+  readonly label: string | null;
+  readonly scheme: SchemeName;
+  readonly secretKind: SecretKindName;
+  readonly fingerprint: string;
+  /** slip39: the 15-bit identifier of every share, when recorded. */
+  readonly identifier?: number;
+  /** vss: hex commitments (commitments[0] is the group key). */
+  readonly commitments?: readonly string[];
+  /** vss: how many shares were dealt. */
+  readonly shareCount?: number;
+  readonly sealed: boolean;
+}
+
+const KINDS: readonly SecretKindName[] = ['seed', 'ed25519', 'secp256k1', 'p256'];
+
+function obj(e: TranscriptEntry | undefined): Record<string, unknown> {
+  const d = e?.data;
+  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+}
+
+function unusable(why: string): KeyshardError {
+  return new KeyshardError('TRANSCRIPT_FORMAT', `This transcript cannot guide a recovery: ${why}. Use the transcript of the ceremony that made these shards.`);
+}
+
+export function transcriptFacts(text: string): TranscriptFacts {
+  const v = verifyTranscriptText(text);
+  if (!v.ok) {
+    throw new KeyshardError(v.code, `The transcript does not verify: ${v.reason}`, { firstBadSeq: v.firstBadSeq });
+  }
+  const last = <K extends string>(kinds: readonly K[]): TranscriptEntry | undefined => [...v.entries].reverse().find((e) => (kinds as readonly string[]).includes(e.kind));
+  const plan = obj(v.entries.find((e) => e.kind === 'plan'));
+  const secret = obj(last(['generate', 'import']));
+  const splitEntry = last(['split']);
+  const split = obj(splitEntry);
+  if (splitEntry === undefined) throw unusable('it records no split, so no shards were made in this ceremony');
+  const scheme = split['scheme'] ?? plan['scheme'];
+  if (scheme !== 'slip39' && scheme !== 'vss') throw unusable('it does not say whether the shares are SLIP-39 or verifiable shares');
+  const fingerprint = split['fingerprint'];
+  if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) throw unusable('its split entry has no fingerprint');
+  const kind = secret['kind'];
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) throw unusable('it does not say what kind of secret was split');
+  const label = typeof plan['label'] === 'string' ? plan['label'] : null;
+  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, sealed: v.entries.some((e) => e.kind === 'seal') } as const;
+  if (scheme === 'slip39') {
+    const identifier = split['identifier'];
+    return typeof identifier === 'number' ? { ...base, identifier } : base;
+  }
+  const commitments = split['commitments'];
+  if (!Array.isArray(commitments) || commitments.length < 2 || commitments.some((c) => typeof c !== 'string' || !/^[0-9a-f]+$/.test(c))) {
+    throw unusable('its split entry has no commitments');
+  }
+  const shareCount = split['shareCount'];
+  return { ...base, commitments: commitments as string[], ...(typeof shareCount === 'number' ? { shareCount } : {}) };
+}

@@ -1,0 +1,180 @@
+/**
+ * The recovery service's requests and responses: plain JSON (the IPC contract mirrors them). A recovery session in
+ * the main process collects shards one at a time (typed, scanned, read from files), checks each at once, reports
+ * progress per group, and finally combines them and compares the recovered key's public fingerprint with the one
+ * expected. Shares and the result live only in the service's secret store (Uint8Arrays) and never leave it, except
+ * through `export` when the person chose to see or save the secret.
+ */
+import type { Pbkdf2 } from '../../../core/slip39/index';
+import type { OpeningKey } from '../protection/index';
+import type { SecretStore } from '../secrets/index';
+
+export interface RecoveryServiceDeps {
+  /** Faster PBKDF2 for SLIP-39 (node:crypto); default @noble/hashes. */
+  readonly pbkdf2?: Pbkdf2;
+  /** Default: a fresh store of its own. Tests pass a tracking store to inspect the buffers. */
+  readonly secrets?: SecretStore;
+  /** Default: electron/services/protection openProtected. */
+  readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+  /** Writes an exported (encrypted) file. Default: atomic write that refuses to replace an existing file. */
+  readonly writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+}
+
+/** What a recovered secret is: a seed (BIP-32 master seed) or a private key / FROST group scalar on a curve. */
+export type SecretKindName = 'seed' | 'ed25519' | 'secp256k1' | 'p256';
+export type SchemeName = 'slip39' | 'vss';
+
+export interface FingerprintView {
+  /** 64 lowercase hex digits. */
+  readonly hex: string;
+  /** First 128 bits as eight groups of four upper-case hex digits, for reading aloud. */
+  readonly display: string;
+}
+
+export interface RecoveryStartRequest {
+  /** The fingerprint the recovered key must have (64 hex digits), e.g. read from the paper record. */
+  readonly expectedFingerprint?: string;
+  /** The ceremony's transcript: verified, then its fingerprint, scheme, ceremony id and split facts are used. */
+  readonly transcriptText?: string;
+  /** For SLIP-39 shares of a key (not a seed) when no transcript says which kind: the curve. */
+  readonly secretKind?: SecretKindName;
+}
+
+/** Opening keys for protected shard files (a PKCS#11 token is not offered here yet). */
+export type RecoveryOpeningKey = Extract<OpeningKey, { kind: 'age' } | { kind: 'openpgp' }>;
+
+/**
+ * One shard as the person gives it:
+ * - `text`: a shard text (KS1...), one complete `UR:BYTES/...` QR code, or a SLIP-39 mnemonic (typed words);
+ * - `urParts`: every part of an animated QR code, collected elsewhere (assembled here; all-or-nothing);
+ * - `file` + `openingKey`: the content of a protected shard file (age or OpenPGP) and the custodian's key.
+ */
+export type ShardInput =
+  | { readonly text: string }
+  | { readonly urParts: readonly string[] }
+  | { readonly file: { readonly text: string } | { readonly base64: string }; readonly openingKey: RecoveryOpeningKey };
+
+export type ShardSource = 'envelope' | 'qr' | 'mnemonic' | 'protected-file';
+
+/** Public facts about one shard in hand (no share value, no words). */
+export interface ShardFacts {
+  /** 1-based count of attempts: "Share 3" in messages. */
+  readonly number: number;
+  readonly source: ShardSource;
+  readonly custodianLabel?: string;
+  readonly custodianIndex?: number;
+  /** SLIP-39: 1-based group and member. */
+  readonly group?: number;
+  readonly member?: number;
+  /** VSS: the signer number (RFC 9591 identifier). */
+  readonly signer?: number;
+}
+
+export interface GroupProgressView {
+  /** 1-based. VSS has one group: the signers. */
+  readonly group: number;
+  readonly have: number;
+  /** Unknown (null) until a share of this group is in hand. */
+  readonly threshold: number | null;
+  readonly needed: number | null;
+  readonly complete: boolean;
+}
+
+export interface RecoveryProgressView {
+  readonly scheme: SchemeName | null;
+  readonly shards: number;
+  readonly groupThreshold: number | null;
+  readonly groupCount: number | null;
+  readonly groupsComplete: number;
+  readonly groupsNeeded: number | null;
+  readonly groups: readonly GroupProgressView[];
+  readonly canFinish: boolean;
+  /** One sentence per group ("Group 2: 1 more needed (1 of 2 in hand)."), for the list on screen. */
+  readonly sentences: readonly string[];
+  /** One sentence overall. */
+  readonly summary: string;
+}
+
+export interface ShardProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export type AddShardResponse =
+  | { readonly outcome: 'accepted'; readonly shard: ShardFacts; readonly progress: RecoveryProgressView }
+  | { readonly outcome: 'duplicate'; readonly shard: ShardFacts; readonly message: string; readonly progress: RecoveryProgressView }
+  | { readonly outcome: 'rejected'; readonly error: ShardProblem; readonly progress: RecoveryProgressView };
+
+export type ExpectedSource = 'given' | 'transcript' | 'shards';
+
+export interface RecoveredIdentity {
+  readonly kind: SecretKindName;
+  readonly scheme: SchemeName;
+  readonly fingerprint: FingerprintView;
+  /** Hex public key (keys; the FROST group key under vss). */
+  readonly publicKey?: string;
+  /** Seeds: the BIP-32 root xpub and master fingerprint. */
+  readonly xpub?: string;
+  readonly masterFingerprint?: string;
+}
+
+export type RecoveryPhase = 'idle' | 'collecting' | 'recovered' | 'failed';
+
+export interface FinishResponse {
+  /** match: the fingerprints agree; mismatch: they do not (everything was zeroized); unchecked: nothing to compare with. */
+  readonly verdict: 'match' | 'mismatch' | 'unchecked';
+  readonly match: boolean;
+  readonly expected: { readonly fingerprint: FingerprintView; readonly source: ExpectedSource } | null;
+  readonly recovered: RecoveredIdentity;
+  readonly shardsUsed: number;
+  /** True when the secret is held and `export` may show or save it. */
+  readonly exportable: boolean;
+  readonly message: string;
+}
+
+export interface RecoveryStatus {
+  readonly phase: RecoveryPhase;
+  readonly message: string;
+  readonly ceremonyId: string | null;
+  readonly label: string | null;
+  readonly scheme: SchemeName | null;
+  readonly secretKind: SecretKindName | null;
+  readonly expected: { readonly fingerprint: FingerprintView; readonly source: ExpectedSource } | null;
+  readonly shards: readonly ShardFacts[];
+  readonly progress: RecoveryProgressView;
+  readonly result: FinishResponse | null;
+}
+
+export interface FinishRequest {
+  /** SLIP-39 passphrase, if the backup has one (keyshard ceremonies do not set one). Printable ASCII. */
+  readonly passphrase?: string;
+}
+
+export type ExportRecipient = { readonly kind: 'age'; readonly recipient: string } | { readonly kind: 'openpgp'; readonly publicKeyArmored: string };
+
+export type ExportRequest =
+  | { readonly kind: 'display'; readonly reveal: true }
+  | { readonly kind: 'encrypted-file'; readonly path: string; readonly recipient: ExportRecipient };
+
+export type ExportResponse =
+  | { readonly kind: 'display'; readonly secretHex: string; readonly secretKind: SecretKindName; readonly scheme: SchemeName; readonly fingerprint: FingerprintView }
+  | { readonly kind: 'encrypted-file'; readonly path: string; readonly bytes: number; readonly protection: 'age' | 'openpgp'; readonly fingerprint: FingerprintView };
+
+export interface ClearResponse {
+  readonly cleared: true;
+  /** Buffers zeroized. */
+  readonly buffers: number;
+}
+
+export interface RecoveryService {
+  start(request?: RecoveryStartRequest): Promise<RecoveryStatus>;
+  /** Checks one shard at once and keeps it when it fits. Starts a session (with nothing expected) when none runs. */
+  addShard(input: ShardInput): Promise<AddShardResponse>;
+  status(): Promise<RecoveryStatus>;
+  finish(request?: FinishRequest): Promise<FinishResponse>;
+  export(request: ExportRequest): Promise<ExportResponse>;
+  clear(): Promise<ClearResponse>;
+  /** App quit: zeroize everything. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,139 @@
+/**
+ * The ceremony host behind the ceremony:* channels: a folder per ceremony, witness keys that outlive one service,
+ * the drive chosen per USB custodian, and the checks it makes before switching ceremonies.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { KeyshardError } from '../../core/errors';
+import { createChosenDrivePort } from '../../electron/ipc/shard-file-port';
+import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
+import { ipcRig } from './ipc-harness';
+
+let k: Keys;
+before(async () => {
+  k = await custodianKeys();
+});
+after(cleanTemps);
+
+function isError(code: string): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(e instanceof KeyshardError, String(e));
+    assert.equal(e.code, code, e.message);
+    return true;
+  };
+}
+
+describe('ceremony host', () => {
+  it('makes a folder per ceremony only when one starts; refuses a bad plan before switching; one running ceremony at a time', async () => {
+    const rig = ipcRig();
+    const root = join(rig.root, 'ceremonies');
+    const idle = await rig.call('ceremony:status');
+    assert.equal(idle.phase, 'not-started');
+    assert.equal(existsSync(root), false, 'nothing is written before a ceremony starts');
+
+    const bad = await rig.raw('ceremony:start', { plan: { ...slip39Plan(k), scheme: { type: 'slip39', groupThreshold: 5, groups: [] } } });
+    assert.equal(!bad.ok && bad.error.code, 'POLICY_INVALID');
+    assert.ok(!bad.ok && Array.isArray(bad.error.details?.['problems']), 'problems listed');
+    assert.equal(existsSync(root), false);
+
+    await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
+    const started = await rig.call('ceremony:start', { plan: slip39Plan(k) });
+    assert.equal(readdirSync(root).length, 1);
+    assert.equal(started.transcript.path, join(root, readdirSync(root)[0]!, 'transcript.json'));
+    assert.ok(existsSync(started.transcript.path), 'the plan step is saved');
+
+    const second = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: tempDir('other') });
+    assert.equal(!second.ok && second.error.code, 'CEREMONY_TRANSITION');
+    const resumeOther = await rig.raw('ceremony:resume', { dir: tempDir('other2') });
+    assert.equal(!resumeOther.ok && resumeOther.error.code, 'CEREMONY_TRANSITION');
+    assert.equal((await rig.call('ceremony:status')).ceremonyId, started.ceremonyId);
+
+    // Aborted, it makes room for the next ceremony, in the folder the person chose.
+    const aborted = await rig.call('ceremony:abort', { reason: 'wrong plan', witnessId: 'wendy' });
+    assert.equal(aborted.phase, 'aborted');
+    const chosen = tempDir('chosen');
+    const next = await rig.call('ceremony:start', { plan: slip39Plan(k), dir: chosen });
+    assert.equal(next.transcript.path, join(chosen, 'transcript.json'));
+    assert.notEqual(next.ceremonyId, started.ceremonyId);
+    const saved = await rig.call('ceremony:list-saved');
+    assert.deepEqual(
+      saved.map((s) => s.state),
+      ['aborted'],
+      'only folders under the root are listed',
+    );
+
+    // Resuming the aborted one is refused while the new one runs; after abort it reopens, read-only.
+    await rig.call('ceremony:abort', { reason: 'test over' });
+    const back = await rig.call('ceremony:resume', { dir: saved[0]!.dir });
+    assert.equal(back.phase, 'aborted');
+    assert.equal(back.ceremonyId, started.ceremonyId);
+    await rig.host.shutdown();
+  });
+
+  it('keeps witness keys across ceremonies and zeroizes them on shutdown', async () => {
+    const rig = ipcRig();
+    const wrong = join(rig.root, 'not-a-key.json');
+    writeFileSync(wrong, '{"hello": 1}');
+    const refused = await rig.raw('ceremony:load-witness-key', { path: wrong, witnessId: 'wendy' });
+    assert.equal(!refused.ok && refused.error.code, 'WITNESS_KEY');
+    const missing = await rig.raw('ceremony:start', { plan: slip39Plan(k) });
+    assert.equal(!missing.ok && missing.error.code, 'WITNESS_KEY');
+
+    await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
+    await rig.call('ceremony:start', { plan: slip39Plan(k) });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await rig.host.shutdown();
+    // After shutdown the loaded key is gone (zeroized): a new ceremony cannot start without loading it again.
+    const after = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: tempDir('after') });
+    assert.equal(!after.ok && after.error.code, 'WITNESS_KEY');
+  });
+
+  it('writes a USB custodian\'s file only to the drive chosen for them, atomically, and reads it back', async () => {
+    const port = createChosenDrivePort();
+    const drive = tempDir('drive');
+    const data = new TextEncoder().encode('-----BEGIN AGE ENCRYPTED FILE-----\nabc\n');
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: 'bob.age', data }), isError('USB_REMOVED'));
+    port.choose('bob', { mountPoint: join(drive, 'unplugged') });
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: 'bob.age', data }), isError('USB_REMOVED'));
+    port.choose('bob', { mountPoint: drive, label: 'BOB' });
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: '../bob.age', data }), isError('INVALID_ARGUMENT'));
+    const { location } = await port.write({ custodianId: 'bob', fileName: 'bob.age', data });
+    assert.equal(location, join(drive, 'bob.age'));
+    assert.deepEqual(new Uint8Array(readFileSync(location)), data);
+    assert.deepEqual(await port.read({ location }), data);
+    assert.deepEqual(readdirSync(drive), ['bob.age'], 'no temporary file is left');
+    await assert.rejects(port.write({ custodianId: 'alice', fileName: 'alice.age', data }), isError('USB_REMOVED'));
+    await assert.rejects(port.read({ location: join(drive, 'gone.age') }), isError('USB_REMOVED'));
+  });
+
+  it('a USB handoff without a chosen drive fails; handing over again with the drive writes the file and records nothing more', async () => {
+    const rig = ipcRig();
+    await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
+    const plan = slip39Plan(k);
+    await rig.call('ceremony:start', { plan });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await rig.call('ceremony:gather-entropy');
+    await rig.call('ceremony:generate');
+    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await rig.call('ceremony:split');
+    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    const alice = await rig.call('ceremony:handoff', { custodianId: 'alice' });
+    await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText }] });
+    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    const r = await rig.raw('ceremony:handoff', { custodianId: 'bob' });
+    assert.equal(!r.ok && r.error.code, 'USB_REMOVED');
+    // The service records a handoff before writing (no shard file ever exists without its record), so Bob is now
+    // awaiting his file: the same handoff again, with his drive, writes it and records nothing new.
+    const status = await rig.call('ceremony:status');
+    assert.equal(status.awaitingConfirmation, 'bob');
+    const bob = await rig.call('ceremony:handoff', { custodianId: 'bob', drive: { mountPoint: rig.drive('bob') } });
+    assert.equal(bob.files.length, 1);
+    assert.equal((await rig.call('ceremony:status')).transcript.entries, status.transcript.entries);
+    await rig.call('ceremony:confirm', { custodianId: 'bob', method: 'read-back-usb' });
+    await rig.call('ceremony:abort', { reason: 'test over' });
+    await rig.host.shutdown();
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Shared by the IPC tests (not a test file itself): the real IPC handlers (createIpcHandlers, as main and the e2e
+ * harness build them) over real services in temp folders - a ceremony host making real ceremony services, a real
+ * recovery service - with a fake air gap (an interface up, so a witness must override) and software witness keys in
+ * key files. Every call and its answer is logged, so a test can search all answers for secret material.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
+import type { ChannelName } from '../../electron/ipc/channels';
+import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
+import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
+import type { IpcResult } from '../../electron/ipc/result';
+import { createCameraGate } from '../../electron/main/permissions';
+import type { AirGapReport } from '../../electron/services/airgap/types';
+import { createCeremonyService } from '../../electron/services/ceremony/index';
+import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
+import { witnessKeyFileText } from '../../electron/services/witness/index';
+import { nodePbkdf2, steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
+
+export const NETWORK_UP: AirGapReport = {
+  ok: false,
+  interfaces: [
+    { name: 'lo', kind: 'loopback', up: true, addresses: ['127.0.0.1/8'], operstate: 'unknown' },
+    { name: 'eth0', kind: 'ethernet', up: true, addresses: ['10.0.0.5/24'], operstate: 'up' },
+  ],
+  radios: [],
+  problems: [{ kind: 'interface', name: 'eth0', message: 'eth0 is up (10.0.0.5/24)' }],
+  sources: ['os', 'sysfs'],
+  checkedAt: '2025-03-01T09:59:00.000Z',
+};
+
+export interface CallRecord {
+  readonly channel: ChannelName;
+  readonly json: string;
+}
+
+export interface IpcRig {
+  readonly handlers: IpcHandlers;
+  readonly host: CeremonyHost;
+  readonly recovery: RecoveryService;
+  readonly root: string;
+  /** Every buffer the ceremony services (and, separately, the recovery service) put in their secret stores. */
+  readonly ceremonyBuffers: { label: string; bytes: Uint8Array }[];
+  readonly recoveryBuffers: { label: string; bytes: Uint8Array }[];
+  readonly calls: CallRecord[];
+  /** Calls a channel and expects `{ ok: true }`; returns the value. */
+  call<K extends ChannelName>(channel: K, ...request: undefined extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<ResponseOf<K>>;
+  /** Calls a channel with any (possibly invalid) payload; returns the envelope. */
+  raw(channel: ChannelName, request?: unknown): Promise<IpcResult<unknown>>;
+  /** A witness key file (Ed25519, from a fixed seed per witness id) written in the rig's folder. */
+  witnessKeyFile(witnessId: string): string;
+  /** A folder standing in for a custodian's USB stick. */
+  drive(name: string): string;
+}
+
+export function ipcRig(): IpcRig {
+  const root = tempDir('ipc');
+  const ceremony = trackingStore();
+  const rec = trackingStore();
+  const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+  const host = createCeremonyHost({
+    ceremoniesRoot: () => join(root, 'ceremonies'),
+    createService: (transcriptDir, ports) =>
+      createCeremonyService({
+        clock: steppingClock(),
+        random,
+        airgap: { check: async () => NETWORK_UP },
+        transcriptDir,
+        usb: ports.usb,
+        secrets: ceremony.store,
+        pbkdf2: nodePbkdf2,
+      }),
+    random,
+    clock: () => new Date('2025-03-01T10:00:00.000Z'),
+  });
+  const recovery = createRecoveryService({ secrets: rec.store, pbkdf2: nodePbkdf2 });
+  const handlers = createIpcHandlers({
+    appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: process.platform, arch: process.arch, production: true }),
+    checkAirGap: async () => NETWORK_UP,
+    camera: createCameraGate(),
+    ceremony: host,
+    recovery,
+    listDrives: async () => [],
+  });
+  const calls: CallRecord[] = [];
+  const raw = async (channel: ChannelName, request?: unknown): Promise<IpcResult<unknown>> => {
+    const result = await (handlers[channel] as (r: unknown) => Promise<IpcResult<unknown>>)(request);
+    calls.push({ channel, json: JSON.stringify(result) });
+    return result;
+  };
+  return {
+    handlers,
+    host,
+    recovery,
+    root,
+    ceremonyBuffers: ceremony.buffers,
+    recoveryBuffers: rec.buffers,
+    calls,
+    raw,
+    async call(channel, ...request) {
+      const result = await raw(channel, request[0]);
+      assert.ok(result.ok, `${channel} failed: ${result.ok ? '' : `${result.error.code}: ${result.error.message}`}`);
+      return result.value as never;
+    },
+    witnessKeyFile(witnessId) {
+      const path = join(root, `witness-${witnessId}.json`);
+      writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard ipc test witness ${witnessId}`))), { mode: 0o600 });
+      return path;
+    },
+    drive(name) {
+      const path = join(root, 'drives', name);
+      mkdirSync(path, { recursive: true });
+      return path;
+    },
+  };
+}
+
+/** Signs every sign-off the open checkpoint needs, with the first eligible witnesses, through ceremony:sign-off. */
+export async function signPending(rig: IpcRig): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const s = (await rig.call('ceremony:status')).signOff;
+    if (s === null || s.signedBy.length >= s.required) return n;
+    const id = s.eligible.find((w) => !s.signedBy.includes(w))!;
+    await rig.call('ceremony:sign-off', { witnessId: id });
+    n++;
+  }
+}
