@@ -1,143 +1,77 @@
 /**
- * Recovery, first step: scan each shard's QR code (single or animated). Scanned texts go through core/qr's assembler;
- * each complete shard goes to `onShardText` - the boundary the recovery service in main will sit behind - and the
- * screen shows only that it arrived (whose shard, which scheme), never the shard.
+ * Recover a key, in three steps on one route: what the key should be (transcript, typed fingerprint, or skip), the
+ * shards one at a time (camera, typed words, files), and the result (fingerprint match, then show or save only where
+ * the person chooses). Every shard and the secret live in main's recovery service; this screen holds public facts.
+ * Leaving the screen (or starting again) asks main to wipe everything (recovery:clear).
  */
-import { useCallback, useRef, useState } from 'react';
-import type { QrProgress } from '../../core/qr/assembler';
-import { ErrorPanel } from '../components/ErrorPanel';
-import { toErrorInfo, type ErrorInfo } from '../components/errors';
-import { ProgressBar } from '../components/ProgressBar';
-import { ScreenTitle, Shell } from '../components/Shell';
-import { RECOVERY_STEPS, StepList } from '../components/StepList';
-import { QrScanner } from '../scanner/QrScanner';
-import { describeShardLocally, shardId, type ShardReceipt } from './receipts';
-import { createShardCollector } from './shardCollector';
+import { useCallback, useEffect, useState } from 'react';
+import { navigate } from '../app/routes';
+import { Shell } from '../components/Shell';
+import { StepList } from '../components/StepList';
+import { recoveryApi, type FinishResponse } from './api';
+import { CollectStep } from './CollectStep';
+import { ExpectStep, type Expectation } from './ExpectStep';
+import { ResultStep, verdictOf } from './ResultStep';
+import { RECOVERY_FLOW, type RecoveryFlowStep } from './steps';
 
-interface Props {
-  /** Where a complete shard text goes. Resolves with what to show, or rejects with a KeyshardError. */
-  readonly onShardText?: (text: string) => Promise<ShardReceipt>;
-}
+type Stage =
+  | { readonly name: 'expect' }
+  | { readonly name: 'collect'; readonly expectation: Expectation; readonly round: number }
+  | { readonly name: 'result'; readonly expectation: Expectation; readonly result: FinishResponse };
 
-interface Received extends ShardReceipt {
-  /** Frames answered by the decoder from this shard's first part to its last. */
-  readonly frames: number;
-  /** Plain parts of the code (1 for a single code). */
-  readonly parts: number;
-  /** Distinct parts read to complete it (an animated code may need more than `parts`). */
-  readonly partsRead: number;
-}
+const PURPOSE = 'Recover a key from the shards of a quorum of custodians';
 
-const EMPTY: QrProgress = { received: 0, expected: 0, recovered: 0, fraction: 0 };
+export function RecoveryScreen() {
+  const [stage, setStage] = useState<Stage>({ name: 'expect' });
+  const [round, setRound] = useState(0);
 
-function counterText(p: QrProgress): string {
-  if (p.expected === 0) return 'No code read yet';
-  if (p.expected === 1) return p.fraction >= 1 ? 'Single code read' : 'Reading a single code';
-  return `${p.recovered} of ${p.expected} parts`;
-}
+  useEffect(() => {
+    // Nothing from an earlier visit (or a reloaded window) may linger in main; and nothing stays after this screen.
+    void recoveryApi.clear();
+    return () => void recoveryApi.clear();
+  }, []);
 
-export function RecoveryScreen({ onShardText = describeShardLocally }: Props) {
-  const collector = useRef(createShardCollector());
-  const startFrame = useRef(0);
-  const seen = useRef(new Set<string>());
-  const [progress, setProgress] = useState<QrProgress>(EMPTY);
-  const [received, setReceived] = useState<readonly Received[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [shardError, setShardError] = useState<ErrorInfo | null>(null);
+  const restart = useCallback(() => {
+    void recoveryApi.clear().then(() => {
+      setRound((r) => r + 1);
+      setStage({ name: 'expect' });
+    });
+  }, []);
 
-  const accept = useCallback(
-    (text: string, frames: number, parts: number, partsRead: number) => {
-      const id = shardId(text);
-      if (seen.current.has(id)) {
-        setNotice('This shard was already received. Show the next shard.');
-        return;
-      }
-      onShardText(text).then(
-        (receipt) => {
-          seen.current.add(id);
-          setShardError(null);
-          setNotice(null);
-          setReceived((list) => [...list, { ...receipt, frames, parts, partsRead }]);
-        },
-        (e: unknown) =>
-          setShardError(toErrorInfo(e, "This code is not a shard of this ceremony. Show the shard's own keyshard QR code, or use its paper copy.")),
-      );
-    },
-    [onShardText],
-  );
+  const done = useCallback(() => {
+    void recoveryApi.clear().then(() => navigate('start'));
+  }, []);
 
-  const onTexts = useCallback(
-    (texts: readonly string[], frame: number) => {
-      for (const text of texts) {
-        const event = collector.current.receive(text);
-        if (event.kind === 'duplicate') continue;
-        if (event.kind === 'rejected') {
-          setNotice(event.error.message);
-          continue;
-        }
-        if (event.started) startFrame.current = frame;
-        setProgress(event.progress);
-        if (event.kind === 'complete') {
-          accept(event.shardText, frame - startFrame.current + 1, event.progress.expected, event.progress.received);
-        } else {
-          setNotice(null);
-        }
-      }
-    },
-    [accept],
-  );
+  let current: RecoveryFlowStep;
+  let doneSteps: RecoveryFlowStep[];
+  switch (stage.name) {
+    case 'expect':
+      current = 'expect';
+      doneSteps = [];
+      break;
+    case 'collect':
+      current = 'shards';
+      doneSteps = ['expect'];
+      break;
+    case 'result':
+      current = verdictOf(stage.result, stage.expectation) === 'mismatch' ? 'recover' : 'use';
+      doneSteps = current === 'use' ? ['expect', 'shards', 'recover'] : ['expect', 'shards'];
+      break;
+  }
 
-  const complete = progress.expected > 0 && progress.fraction >= 1;
   return (
-    <Shell purpose="Recover a key: scan the shards of a quorum of custodians" steps={<StepList title="Recovery" steps={RECOVERY_STEPS} current="scan" />}>
-      <ScreenTitle focusOnMount={false}>Scan the shards</ScreenTitle>
-      <p className="lead">Hold up one shard&apos;s QR code at a time. An animated code needs a few seconds in view.</p>
-      <div className="scan-layout">
-        <QrScanner onTexts={onTexts} what="one shard's QR code" />
-        <div>
-          <section className="panel" aria-labelledby="this-code" data-testid="scan-progress-panel">
-            <h2 id="this-code">This code</h2>
-            <p className="part-counter" data-testid="part-counter" aria-live="polite">
-              {counterText(progress)}
-            </p>
-            <ProgressBar fraction={progress.fraction} label="Progress of this code" testId="scan-progress" complete={complete} />
-            {complete ? (
-              <p data-testid="scan-complete">
-                <strong>Complete.</strong> Show the next shard&apos;s code.
-              </p>
-            ) : null}
-            {notice ? (
-              <p className="inline-warning" role="status" data-testid="scan-notice">
-                {notice}
-              </p>
-            ) : null}
-          </section>
-          {shardError ? <ErrorPanel title="This shard was not accepted" error={shardError} testId="shard-error" /> : null}
-          <section className="panel" aria-labelledby="received-title" data-testid="received-panel">
-            <h2 id="received-title">Shards received ({received.length})</h2>
-            {received.length === 0 ? (
-              <p className="muted">None yet.</p>
-            ) : (
-              <ul className="received-list">
-                {received.map((r) => (
-                  <li key={r.id} data-testid="received-shard" data-frames={r.frames} data-parts={r.parts} data-parts-read={r.partsRead} data-scheme={r.scheme}>
-                    <span className="tick" aria-hidden="true">
-                      ✓
-                    </span>
-                    <span>
-                      <strong>Shard of {r.custodianLabel}</strong>
-                      <br />
-                      <span className="muted">
-                        {r.scheme} · ceremony {r.ceremony}… · {r.parts === 1 ? 'single code' : `${r.parts} parts`}
-                      </span>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <p className="muted">The shards themselves are never shown. Recovering the key from them is the next step.</p>
-          </section>
-        </div>
+    <Shell purpose={PURPOSE} steps={<StepList title="Recovery" steps={RECOVERY_FLOW} current={current} done={doneSteps} />}>
+      <div className="recovery" data-testid="recovery" data-stage={stage.name}>
+        {stage.name === 'expect' ? <ExpectStep key={round} onStarted={(expectation) => setStage({ name: 'collect', expectation, round })} /> : null}
+        {stage.name === 'collect' ? (
+          <CollectStep
+            key={stage.round}
+            expectation={stage.expectation}
+            onFinished={(result) => setStage({ name: 'result', expectation: stage.expectation, result })}
+            onRestart={restart}
+          />
+        ) : null}
+        {stage.name === 'result' ? <ResultStep result={stage.result} expectation={stage.expectation} onRestart={restart} onDone={done} /> : null}
       </div>
     </Shell>
   );

@@ -1,4 +1,4 @@
-import type { VerifyFailure } from '../../core/transcript';
+import type { VerifyFailure, VerifyOk } from '../../core/transcript';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { todoFor } from '../components/errors';
 import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscript';
@@ -12,6 +12,22 @@ const MEANING: Readonly<Record<VerifyFailure['code'], string>> = {
 /** "cfc04fbc..." -> "cfc0 4fbc ...": easier to compare with the paper record, group by group. */
 export function groupHex(hex: string): string {
   return hex.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/**
+ * The key's fingerprint as the transcript records it (the last split, else generate / import entry): what a recovery
+ * team compares the recovered key with. Null when the ceremony got no further than planning.
+ */
+export function recordedFingerprint(result: VerifyOk): { hex: string; display: string; kind: string } | null {
+  for (const kind of ['split', 'generate', 'import']) {
+    const entry = [...result.entries].reverse().find((e) => e.kind === kind);
+    const data = entry?.data;
+    const hex = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)['fingerprint'] : undefined;
+    if (typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex)) {
+      return { hex, display: (hex.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' '), kind };
+    }
+  }
+  return null;
 }
 
 /** "4 (split)" for the sign-off column of a sign-off entry. */
@@ -37,6 +53,7 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
   const { result } = loaded;
   if (result.ok) {
     const signed = result.signoffs.filter((s) => s.witnesses.length > 0).length;
+    const fingerprint = recordedFingerprint(result);
     return (
       <section className="summary-ok" data-testid="transcript-ok" role="status" aria-labelledby="transcript-ok-title">
         <h2 id="transcript-ok-title">✓ Every entry checks out</h2>
@@ -55,12 +72,27 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
               ? `Checked against the ${result.witnesses.length === 1 ? 'key' : `${result.witnesses.length} keys`} the plan lists`
               : 'Not listed in the plan, so any key was accepted'}
           </dd>
+          {fingerprint ? (
+            <>
+              <dt>Key fingerprint</dt>
+              <dd className="mono hash" data-testid="transcript-fingerprint" data-hex={fingerprint.hex} aria-label={`Key fingerprint ${fingerprint.display}`}>
+                {fingerprint.display}
+                <span className="visually-hidden"> (recorded at the {fingerprint.kind} step)</span>
+              </dd>
+            </>
+          ) : null}
           <dt>Final hash</dt>
           <dd className="mono hash" data-testid="transcript-head" data-hash={result.headHash} aria-label={`Final hash ${result.headHash}`}>
             {groupHex(result.headHash)}
           </dd>
         </dl>
         <p className="error-todo">Compare the final hash with the one written on the paper record: a shorter file also checks out.</p>
+        {fingerprint ? (
+          <p className="muted" data-testid="transcript-fingerprint-note">
+            A key recovered from this ceremony&apos;s shards must have the key fingerprint above; the recovery screen checks it
+            when it is given this file.
+          </p>
+        ) : null}
       </section>
     );
   }

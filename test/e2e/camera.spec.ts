@@ -1,15 +1,18 @@
 /**
  * The camera scanning pipeline on the recovery screen, end to end: Chromium's fake camera plays a .y4m video drawn
  * from keyshard's own QR output; the page grabs frames, the worker decodes them with zxing-wasm, core/qr's assembler
- * puts parts together, and the screen shows each shard as received (never the shard).
+ * puts parts together, each complete shard goes to the recovery service in main (recovery:add-shard, the real
+ * service here), and the screen shows each shard accepted (never the shard). Recovery by camera with a quorum and a
+ * fingerprint check is in recovery-camera.spec.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { animatedVideo, roughCodeVideo, singleCodeVideo } from './fake-camera';
-import { expect, test } from './fixtures';
-import { saveScreens } from './harness';
+import { expect, test, type Launch } from './fixtures';
+import { DEFAULT_GROUPS, makeCeremony, recoveryService, shard, shardQrPlan } from './fixtures/recovery-ceremony';
+import { saveScreens, type AppSession, type LaunchOptions } from './harness';
 import { shardQr } from './shards';
 
 let dir: string;
@@ -19,6 +22,17 @@ test.beforeAll(() => {
 test.afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The recovery screen with the real recovery service, past its first step (nothing expected), camera tab open. */
+async function openScanner(launch: Launch, options: LaunchOptions): Promise<AppSession> {
+  const app = await launch({ ...options, deps: { recovery: recoveryService(), ...options.deps } });
+  await app.open('recover');
+  await app.page.getByTestId('expect-skip').click();
+  await expect(app.page.getByTestId('recovery')).toHaveAttribute('data-stage', 'collect');
+  return app;
+}
+
+const cameraCalls = (app: AppSession): string[] => app.ipcCalls.filter((c) => c.startsWith('camera:'));
 
 interface ScanNumbers {
   decoded: number;
@@ -58,8 +72,7 @@ test('a single-code shard is scanned and shown as received, never shown itself',
   expect(plan.kind).toBe('single');
   const video = join(dir, 'single.y4m');
   singleCodeVideo(video, plan.kind === 'single' ? plan.text : '');
-  const app = await launch({ camera: video });
-  await app.open('recover');
+  const app = await openScanner(launch, { camera: video });
   const { page } = app;
   await expect(page.getByTestId('scanner-start')).toBeFocused();
   await saveScreens(page, 'recover-idle');
@@ -86,7 +99,8 @@ test('a single-code shard is scanned and shown as received, never shown itself',
   // main was told before and after camera use
   await page.getByTestId('scanner-stop').click();
   await expect(page.getByTestId('scanner-start')).toBeVisible();
-  expect(app.ipcCalls).toEqual(['camera:allow', 'camera:release']);
+  expect(cameraCalls(app)).toEqual(['camera:allow', 'camera:release']);
+  expect(app.ipcCalls.filter((c) => c === 'recovery:add-shard')).toHaveLength(1);
   expect(app.camera.isAllowed()).toBe(false);
 });
 
@@ -98,8 +112,7 @@ test('an animated multi-part shard fills the progress bar part by part and compl
   const texts = plan.parts(plan.partCount + 3);
   const video = join(dir, 'animated.y4m');
   animatedVideo(video, texts, 1);
-  const app = await launch({ camera: video });
-  await app.open('recover');
+  const app = await openScanner(launch, { camera: video });
   const { page } = app;
   const fractions = await recordProgress(page);
   await page.getByTestId('scanner-start').click();
@@ -130,8 +143,7 @@ test('a tilted, noisy, low-contrast code is still read', async ({ launch }, test
   const plan = shardQr('Fatima — Basel vault', 4);
   const video = join(dir, 'rough.y4m');
   roughCodeVideo(video, plan.kind === 'single' ? plan.text : '');
-  const app = await launch({ camera: video });
-  await app.open('recover');
+  const app = await openScanner(launch, { camera: video });
   const { page } = app;
   await page.getByTestId('scanner-start').click();
   const received = page.getByTestId('received-shard');
@@ -144,25 +156,25 @@ test('a tilted, noisy, low-contrast code is still read', async ({ launch }, test
 });
 
 test('two shards one after the other are both received', async ({ launch }) => {
-  const a = shardQr('Dana — Zurich vault', 2);
-  const b = shardQr('Gustav — Bern vault', 5);
+  // Two members of one backup (the recovery service refuses a repeat of the same share).
+  const ceremony = await makeCeremony({ tag: 'keyshard e2e camera two shards', label: 'Two shards', groupThreshold: 2, groups: DEFAULT_GROUPS });
+  const a = shardQrPlan(shard(ceremony, 2, 1));
+  const b = shardQrPlan(shard(ceremony, 2, 2));
   const video = join(dir, 'two.y4m');
   // Five frames of each: the first completes before the second appears.
   animatedVideo(video, [a, b].map((p) => (p.kind === 'single' ? p.text : '')), 5);
-  const app = await launch({ camera: video });
-  await app.open('recover');
+  const app = await openScanner(launch, { camera: video });
   await app.page.getByTestId('scanner-start').click();
   const received = app.page.getByTestId('received-shard');
   await expect(received).toHaveCount(2, { timeout: 30_000 });
-  await expect(received.nth(0)).toContainText(/Dana|Gustav/);
-  await expect(app.page.getByTestId('received-panel')).toContainText('Shards received (2)');
+  await expect(received.nth(0)).toContainText(/Dana|Erik/);
+  await expect(app.page.getByTestId('received-panel')).toContainText('Shards in hand (2)');
 });
 
 test('a QR code that is not a keyshard code is reported, and scanning goes on', async ({ launch }) => {
   const video = join(dir, 'foreign.y4m');
   singleCodeVideo(video, 'HTTPS://EXAMPLE.COM/NOT-A-SHARD');
-  const app = await launch({ camera: video });
-  await app.open('recover');
+  const app = await openScanner(launch, { camera: video });
   await app.page.getByTestId('scanner-start').click();
   await expect(app.page.getByTestId('scan-notice')).toContainText(/keyshard code|could not be read/, { timeout: 30_000 });
   await expect(app.page.getByTestId('received-shard')).toHaveCount(0);
@@ -171,8 +183,7 @@ test('a QR code that is not a keyshard code is reported, and scanning goes on', 
 });
 
 test('no camera: the screen says so and what to do', async ({ launch }) => {
-  const app = await launch();
-  await app.open('recover');
+  const app = await openScanner(launch, {});
   await app.page.getByTestId('scanner-start').click();
   const panel = app.page.getByTestId('camera-error');
   await expect(panel).toBeVisible({ timeout: 15_000 });
@@ -181,13 +192,12 @@ test('no camera: the screen says so and what to do', async ({ launch }) => {
   await expect(app.page.getByTestId('scanner-start')).toHaveText('Try the camera again');
   await saveScreens(app.page, 'recover-camera-error');
   // main's camera gate was opened for the attempt and closed again after the failure
-  expect(app.ipcCalls).toEqual(['camera:allow', 'camera:release']);
+  expect(cameraCalls(app)).toEqual(['camera:allow', 'camera:release']);
   expect(app.camera.isAllowed()).toBe(false);
 });
 
 test('camera permission refused: the screen says so and what to do', async ({ launch }) => {
-  const app = await launch({ cameraDenied: true });
-  await app.open('recover');
+  const app = await openScanner(launch, { cameraDenied: true });
   await app.page.getByTestId('scanner-start').click();
   const panel = app.page.getByTestId('camera-error');
   await expect(panel).toBeVisible({ timeout: 15_000 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { singleCodeVideo } from './fake-camera';
 import { expect, test } from './fixtures';
+import { recoveryService } from './fixtures/recovery-ceremony';
 import { shardQr } from './shards';
 
 let dir: string;
@@ -21,9 +22,10 @@ test('every screen works under the policy, QR decoding in its worker included', 
   const plan = shardQr('Dana — Zurich vault', 2);
   const video = join(dir, 'single.y4m');
   singleCodeVideo(video, plan.kind === 'single' ? plan.text : '');
-  const app = await launch({ camera: video, withAppCsp: true });
+  const app = await launch({ camera: video, withAppCsp: true, deps: { recovery: recoveryService() } });
   await app.open('recover');
   const { page } = app;
+  await page.getByTestId('expect-skip').click();
   await page.getByTestId('scanner-start').click();
   await expect(page.getByTestId('received-shard')).toHaveCount(1, { timeout: 30_000 });
   // The progress bar's width is a React style (CSSOM), which the policy allows; it must show full.

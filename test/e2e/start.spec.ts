@@ -24,7 +24,7 @@ test('every screen is reached and left with the keyboard alone', async ({ app })
   const order = [
     { id: 'start-new', title: 'Plan the ceremony' },
     { id: 'start-resume', title: 'Resume a ceremony' },
-    { id: 'start-recover', title: 'Scan the shards' },
+    { id: 'start-recover', title: 'Recover a key' },
     { id: 'start-verify', title: 'Verify a transcript' },
   ];
   for (const [i, target] of order.entries()) {

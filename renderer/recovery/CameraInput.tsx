@@ -1,0 +1,89 @@
+/**
+ * Shards by camera: the live preview with its frame guide (QrScanner), and core/qr's assembler (shardCollector) putting
+ * the parts of an animated code together, with a bar that fills part by part. Each complete shard goes to `onShard`
+ * at once as its envelope text (main checks it and answers accepted / duplicate / rejected); nothing is kept here.
+ */
+import { useCallback, useRef, useState } from 'react';
+import type { QrProgress } from '../../core/qr/assembler';
+import { ProgressBar } from '../components/ProgressBar';
+import { QrScanner } from '../scanner/QrScanner';
+import { createShardCollector } from './shardCollector';
+
+export interface ScanFacts {
+  /** Frames answered by the decoder from this shard's first part to its last. */
+  readonly frames: number;
+  /** Plain parts of the code (1 for a single code). */
+  readonly parts: number;
+  /** Distinct parts read to complete it (an animated code may need more than `parts`). */
+  readonly partsRead: number;
+}
+
+interface Props {
+  readonly onShard: (text: string, facts: ScanFacts) => void;
+}
+
+const EMPTY: QrProgress = { received: 0, expected: 0, recovered: 0, fraction: 0 };
+
+function counterText(p: QrProgress): string {
+  if (p.expected === 0) return 'No code read yet';
+  if (p.expected === 1) return p.fraction >= 1 ? 'Single code read' : 'Reading a single code';
+  return `${p.recovered} of ${p.expected} parts`;
+}
+
+export function CameraInput({ onShard }: Props) {
+  const collector = useRef(createShardCollector());
+  const startFrame = useRef(0);
+  const [progress, setProgress] = useState<QrProgress>(EMPTY);
+  const [notice, setNotice] = useState<string | null>(null);
+  const onShardRef = useRef(onShard);
+  onShardRef.current = onShard;
+
+  const onTexts = useCallback((texts: readonly string[], frame: number) => {
+    for (const text of texts) {
+      const event = collector.current.receive(text);
+      if (event.kind === 'duplicate') continue;
+      if (event.kind === 'rejected') {
+        setNotice(event.error.message);
+        continue;
+      }
+      if (event.started) startFrame.current = frame;
+      setProgress(event.progress);
+      setNotice(null);
+      if (event.kind === 'complete') {
+        onShardRef.current(event.shardText, {
+          frames: frame - startFrame.current + 1,
+          parts: event.progress.expected,
+          partsRead: event.progress.received,
+        });
+      }
+    }
+  }, []);
+
+  const complete = progress.expected > 0 && progress.fraction >= 1;
+  return (
+    <div className="camera-input" data-testid="camera-input">
+      <div className="this-code" data-testid="scan-progress-panel">
+        <div className="this-code-head">
+          <span className="visually-hidden">This code: </span>
+          <span className="part-counter" data-testid="part-counter" aria-live="polite">
+            {counterText(progress)}
+          </span>
+          {complete ? (
+            <span className="this-code-done" data-testid="scan-complete">
+              Complete: show the next shard&apos;s code.
+            </span>
+          ) : progress.expected > 1 ? (
+            <span className="muted">Keep the animated code in view.</span>
+          ) : null}
+        </div>
+        <ProgressBar fraction={progress.fraction} label="Progress of this code" testId="scan-progress" complete={complete} />
+        {notice ? (
+          <p className="inline-warning" role="status" data-testid="scan-notice">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+      <QrScanner onTexts={onTexts} what="one shard's QR code" />
+    </div>
+  );
+}

@@ -1,0 +1,214 @@
+/**
+ * Recovery, second step: add the shards one at a time - scanned, typed or from a file - each sent to main at once and
+ * answered accepted / duplicate / rejected, with progress per group. "Recover the key" asks main to combine them; with
+ * too few it says how many more are needed.
+ */
+import { useCallback, useRef, useState } from 'react';
+import { ErrorPanel } from '../components/ErrorPanel';
+import type { ErrorInfo } from '../components/errors';
+import { ScreenTitle } from '../components/Shell';
+import { recoveryApi, type FinishResponse, type RecoveryProgress, type ShardRequest } from './api';
+import { CameraInput, type ScanFacts } from './CameraInput';
+import type { Expectation } from './ExpectStep';
+import { FileInput } from './FileInput';
+import { Fingerprint } from './Fingerprint';
+import { outcomeOf, type HeldShard, type Outcome, type ShardOrigin, type SubmitResult } from './outcome';
+import { OutcomePanel } from './OutcomePanel';
+import { problemInfo } from './problems';
+import { HeldList, ProgressPanel } from './ProgressPanel';
+import { WordsInput } from './WordsInput';
+
+type Method = 'camera' | 'words' | 'file' | 'device';
+
+const METHODS: readonly { id: Method; label: string }[] = [
+  { id: 'camera', label: 'Scan QR code' },
+  { id: 'words', label: 'Type words' },
+  { id: 'file', label: 'Shard file' },
+  { id: 'device', label: 'USB / HSM' },
+];
+
+interface Props {
+  readonly expectation: Expectation;
+  readonly onFinished: (result: FinishResponse, shards: number) => void;
+  /** Back to the first step (after main wiped everything, or to change what the key should be). */
+  readonly onRestart: () => void;
+}
+
+export function CollectStep({ expectation, onFinished, onRestart }: Props) {
+  const vss = expectation.status.scheme === 'vss';
+  const [method, setMethod] = useState<Method>('camera');
+  const [held, setHeld] = useState<readonly HeldShard[]>([]);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [progress, setProgress] = useState<RecoveryProgress | null>(expectation.status.progress);
+  const [checking, setChecking] = useState(0);
+  const [finishing, setFinishing] = useState(false);
+  const [finishError, setFinishError] = useState<{ info: ErrorInfo; fatal: boolean } | null>(null);
+  const [confirmRestart, setConfirmRestart] = useState(false);
+  const attempts = useRef(0);
+
+  const submit = useCallback(async (request: ShardRequest, origin: ShardOrigin): Promise<SubmitResult> => {
+    attempts.current += 1;
+    const attempt = attempts.current;
+    setChecking((n) => n + 1);
+    setFinishError(null);
+    const r = await recoveryApi.addShard(request);
+    setChecking((n) => n - 1);
+    if (!r.ok) {
+      setOutcome({ outcome: 'rejected', attempt, origin, error: r.error });
+      return { outcome: 'rejected', error: r.error };
+    }
+    const response = r.value;
+    setProgress(response.progress);
+    setOutcome(outcomeOf(response, attempt, origin));
+    if (response.outcome === 'accepted') setHeld((list) => [...list, { facts: response.shard, origin }]);
+    return response.outcome === 'rejected' ? { outcome: 'rejected', error: response.error } : { outcome: response.outcome };
+  }, []);
+
+  const onScanned = useCallback((text: string, scan: ScanFacts) => void submit({ text }, { kind: 'camera', scan }), [submit]);
+
+  const finish = async (): Promise<void> => {
+    if (held.length === 0) {
+      setFinishError({
+        info: {
+          code: 'BELOW_THRESHOLD',
+          message: 'No shard has been added yet, so there is nothing to recover.',
+          todo: 'Add the shards first, one at a time: scan a QR code, type the words, or open a shard file.',
+        },
+        fatal: false,
+      });
+      return;
+    }
+    setFinishing(true);
+    setFinishError(null);
+    const r = await recoveryApi.finish();
+    setFinishing(false);
+    if (r.ok) {
+      onFinished(r.value, held.length);
+      return;
+    }
+    // Too few shards leaves everything as it was; any other failure of combining has wiped the shards in main.
+    setFinishError({ info: problemInfo(r.error), fatal: r.error.code !== 'BELOW_THRESHOLD' });
+  };
+
+  const expected = expectation.status.expected;
+  const canFinish = progress?.canFinish ?? false;
+  return (
+    <>
+      {/* The camera button takes the focus (the next thing to do), not the title. */}
+      <ScreenTitle focusOnMount={false}>Add the shards</ScreenTitle>
+      <div className="expect-bar" data-testid="expect-bar" data-source={expectation.source}>
+        {expected ? (
+          <p>
+            The key must have the fingerprint <Fingerprint fingerprint={expected.fingerprint} testId="expect-bar-fingerprint" compact />{' '}
+            {expected.source === 'transcript'
+              ? `(from the transcript${expectation.status.label ? ` of “${expectation.status.label}”` : ''}).`
+              : '(as typed).'}
+          </p>
+        ) : expectation.typedDisplay ? (
+          <p>
+            The key must have the fingerprint <span className="mono strong" data-testid="expect-bar-display">{expectation.typedDisplay}</span> (as typed).
+          </p>
+        ) : (
+          <p>Nothing to check the key against yet: keyshard uses the fingerprint printed inside the first shard.</p>
+        )}
+        {confirmRestart ? (
+          <span className="confirm-inline" role="group" aria-label="Change what the key should be">
+            <span>
+              {held.length > 0 ? `This wipes the ${held.length} shard${held.length === 1 ? '' : 's'} in hand.` : 'Go back to the first step?'}
+            </span>
+            <button type="button" className="button small danger" onClick={onRestart} data-testid="restart-confirm">
+              Yes, start again
+            </button>
+            <button type="button" className="button small secondary" onClick={() => setConfirmRestart(false)}>
+              No
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button small quiet" onClick={() => setConfirmRestart(true)} data-testid="restart">
+            Change
+          </button>
+        )}
+      </div>
+      <div className="collect-layout">
+        <div className="collect-input">
+          <div className="method-tabs" role="tablist" aria-label="How to add the next shard">
+            {METHODS.map((m) => (
+              <button
+                key={m.id}
+                type="button"
+                role="tab"
+                id={`method-${m.id}`}
+                aria-selected={method === m.id}
+                aria-controls="method-panel"
+                className={method === m.id ? 'method-tab selected' : 'method-tab'}
+                data-testid={`method-${m.id}`}
+                onClick={() => setMethod(m.id)}
+              >
+                {m.label}
+                {m.id === 'device' ? <span className="not-yet">not yet</span> : null}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id="method-panel" aria-labelledby={`method-${method}`} className="method-panel">
+            {method === 'camera' ? <CameraInput onShard={onScanned} /> : null}
+            {method === 'words' ? (
+              vss ? (
+                <p className="notice" data-testid="words-vss">
+                  This ceremony made verifiable (FROST) shares, which have no words. Scan their QR codes or open their
+                  files instead.
+                </p>
+              ) : (
+                <WordsInput onSubmit={(request) => submit(request, { kind: 'words' })} busy={checking > 0} />
+              )
+            ) : null}
+            {method === 'file' ? <FileInput onSubmit={submit} busy={checking > 0} /> : null}
+            {method === 'device' ? <DevicePlaceholder /> : null}
+          </div>
+        </div>
+        <div className="collect-status">
+          <OutcomePanel outcome={outcome} checking={checking > 0} canFinish={canFinish} />
+          <ProgressPanel progress={progress} />
+          {finishError ? (
+            <ErrorPanel title={finishError.fatal ? 'The key could not be recovered' : 'Not enough shards yet'} error={finishError.info} testId="finish-error" focus>
+              {finishError.fatal ? (
+                <div className="actions">
+                  <button type="button" className="button" onClick={onRestart} data-testid="finish-restart">
+                    Start the recovery again
+                  </button>
+                </div>
+              ) : null}
+            </ErrorPanel>
+          ) : null}
+          <div className="finish-row">
+            <button
+              type="button"
+              className={canFinish ? 'button big' : 'button secondary'}
+              disabled={finishing || checking > 0}
+              onClick={() => void finish()}
+              data-testid="finish"
+            >
+              {finishing ? 'Recovering…' : 'Recover the key'}
+            </button>
+            <span className="muted">{canFinish ? 'All shards needed are in hand.' : 'When enough shards are in hand.'}</span>
+          </div>
+          <HeldList held={held} scheme={progress?.scheme} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function DevicePlaceholder() {
+  return (
+    <div className="notice" data-testid="device-placeholder">
+      <p>
+        <strong>Not yet.</strong> Reading a shard straight from a custodian&apos;s USB drive or HSM token is not built
+        into this screen yet.
+      </p>
+      <p>
+        For a shard file on a USB drive, choose “Shard file” and pick the file from the drive. For a shard on an HSM
+        token, use the custodian&apos;s paper copy (“Type words”) for now.
+      </p>
+    </div>
+  );
+}

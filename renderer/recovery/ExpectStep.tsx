@@ -1,0 +1,153 @@
+/**
+ * Recovery, first step (optional): what the recovered key should be. Best is the ceremony's transcript - main checks
+ * it and takes the key's fingerprint, the ceremony and the kind of shares from it, so shards of another ceremony are
+ * refused at once. Otherwise the fingerprint from the paper record, typed; or nothing (the fingerprint printed in the
+ * shards is then the only check, and the last screen says so).
+ */
+import { useId, useState } from 'react';
+import { ErrorPanel } from '../components/ErrorPanel';
+import type { ErrorInfo } from '../components/errors';
+import { FilePicker } from '../components/FilePicker';
+import { ScreenTitle } from '../components/Shell';
+import { MAX_TRANSCRIPT_BYTES } from '../transcript/readTranscript';
+import { recoveryApi, type RecoveryStatus } from './api';
+import { displayOf } from './Fingerprint';
+import { problemInfo } from './problems';
+
+export interface Expectation {
+  readonly status: RecoveryStatus;
+  readonly source: 'transcript' | 'typed' | 'none';
+  readonly fileName?: string;
+  /** The display form (32 digits) the person typed, compared with the recovered key's on the result screen. */
+  readonly typedDisplay?: string;
+}
+
+interface Props {
+  readonly onStarted: (expectation: Expectation) => void;
+}
+
+/** Whitespace and dashes out, upper case. */
+function compactHex(typed: string): string {
+  return typed.replace(/[\s:-]+/g, '').toUpperCase();
+}
+
+export function ExpectStep({ onStarted }: Props) {
+  const [typed, setTyped] = useState('');
+  const [problem, setProblem] = useState<{ title: string; info: ErrorInfo } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputId = useId();
+  const hintId = useId();
+
+  const start = async (request: Parameters<typeof recoveryApi.start>[0], then: (status: RecoveryStatus) => Expectation, title: string): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    const r = await recoveryApi.start(request);
+    setBusy(false);
+    if (!r.ok) {
+      setProblem({ title, info: problemInfo(r.error) });
+      return;
+    }
+    onStarted(then(r.value));
+  };
+
+  const loadTranscript = async (file: File): Promise<void> => {
+    if (file.size > MAX_TRANSCRIPT_BYTES) {
+      setProblem({
+        title: 'This file is too large to be a transcript',
+        info: { code: 'TRANSCRIPT_FORMAT', message: `${file.name} is far larger than any transcript.`, todo: "Choose transcript.json from the ceremony's USB stick, or skip this step." },
+      });
+      return;
+    }
+    const text = await file.text();
+    await start({ transcriptText: text }, (status) => ({ status, source: 'transcript', fileName: file.name }), 'This transcript cannot guide the recovery');
+  };
+
+  const useTyped = async (): Promise<void> => {
+    const hex = compactHex(typed);
+    if (!/^[0-9A-F]*$/.test(hex) || (hex.length !== 64 && hex.length !== 32)) {
+      setProblem({
+        title: 'This is not a fingerprint',
+        info: {
+          code: 'INVALID_HEX',
+          message: /^[0-9A-F]*$/.test(hex)
+            ? `What was typed has ${hex.length} characters; a fingerprint has 64, or 32 in the short form read aloud at the ceremony (eight groups of four).`
+            : 'A fingerprint has only the digits 0-9 and the letters A-F.',
+          todo: 'Type it again from the transcript or the paper record, group by group (spaces are fine).',
+        },
+      });
+      return;
+    }
+    if (hex.length === 64) {
+      await start({ expectedFingerprint: hex.toLowerCase() }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
+      return;
+    }
+    // The short form cannot go to main (it checks whole fingerprints); it is compared on the result screen.
+    await start({}, (status) => ({ status, source: 'typed', typedDisplay: displayOf(hex) }), 'The recovery could not start');
+  };
+
+  return (
+    <>
+      <ScreenTitle>Recover a key</ScreenTitle>
+      <p className="lead">
+        First tell keyshard what the recovered key should be, so it can check the result (optional, but it is the check
+        that counts). Then add the shards one at a time.
+      </p>
+      {problem ? <ErrorPanel title={problem.title} error={problem.info} testId="expect-error" focus /> : null}
+      <div className="expect-choices">
+        <section className="panel expect-choice recommended" aria-labelledby="expect-transcript" data-testid="expect-transcript">
+          <h2 id="expect-transcript">Load the ceremony&apos;s transcript</h2>
+          <p>
+            Best. keyshard checks the file, then takes the key&apos;s fingerprint and the ceremony from it: a shard of
+            another ceremony is refused the moment it is added.
+          </p>
+          <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void loadTranscript(f)} testId="recovery-transcript-file" />
+        </section>
+        <section className="panel expect-choice" aria-labelledby="expect-typed" data-testid="expect-typed">
+          <h2 id="expect-typed">Or type the fingerprint</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void useTyped();
+            }}
+          >
+            <div className="field">
+              <label htmlFor={inputId}>Fingerprint from the paper record</label>
+              <span className="hint" id={hintId}>
+                64 characters, or the 32 read aloud (eight groups of four).
+              </span>
+              <input
+                id={inputId}
+                type="text"
+                className="mono"
+                autoComplete="off"
+                spellCheck={false}
+                aria-describedby={hintId}
+                value={typed}
+                onChange={(e) => setTyped(e.currentTarget.value)}
+                data-testid="expected-fingerprint"
+              />
+            </div>
+            <button type="submit" className="button" disabled={busy} data-testid="use-fingerprint">
+              Use this fingerprint
+            </button>
+          </form>
+        </section>
+      </div>
+      <div className="skip-line">
+        <p>
+          <strong>Neither at hand?</strong> keyshard then checks the key against the fingerprint printed inside the
+          shards; compare it with the ceremony&apos;s paper record at the end.
+        </p>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={busy}
+          data-testid="expect-skip"
+          onClick={() => void start({}, (status) => ({ status, source: 'none' }), 'The recovery could not start')}
+        >
+          Skip: add the shards
+        </button>
+      </div>
+    </>
+  );
+}

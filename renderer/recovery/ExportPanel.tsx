@@ -1,0 +1,308 @@
+/**
+ * Where the recovered secret goes - only where the person chooses: on this screen (after an explicit "show the secret",
+ * under the secret banner, never to the clipboard), or into a file encrypted to an age recipient or an OpenPGP public
+ * key. HSM import is not built yet and says so. "Done" wipes the key in main and leaves.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import { ErrorPanel } from '../components/ErrorPanel';
+import type { ErrorInfo } from '../components/errors';
+import { FilePicker } from '../components/FilePicker';
+import { recoveryApi, type ExportRecipient, type ExportResponse } from './api';
+import { Fingerprint } from './Fingerprint';
+import { problemInfo } from './problems';
+import { classifyKeyFile } from './shardFile';
+
+interface Props {
+  readonly fingerprintHex: string;
+  readonly onDone: () => void;
+  /** The person confirmed and main sent the secret: the result screen shows it at the top. */
+  readonly onShow: (secret: ShownSecret) => void;
+}
+
+type Choice = 'none' | 'display' | 'file';
+export type ShownSecret = Extract<ExportResponse, { kind: 'display' }>;
+type Saved = Extract<ExportResponse, { kind: 'encrypted-file' }>;
+
+export function ExportPanel({ fingerprintHex, onDone, onShow }: Props) {
+  const [choice, setChoice] = useState<Choice>('none');
+  return (
+    <section className="panel export-panel" aria-labelledby="export-title" data-testid="export-panel">
+      <h2 id="export-title">What to do with the key</h2>
+      <p>
+        The secret stays inside keyshard until you choose. Choose only what this recovery is for; when you are done,
+        press “Done” and keyshard wipes it.
+      </p>
+      <div className="export-choices" role="group" aria-label="Export choices">
+        <button type="button" className={choice === 'display' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'display'} onClick={() => setChoice('display')} data-testid="export-display">
+          <span className="choice-title">Show it on this screen</span>
+          <span className="choice-text">To copy it by hand into a device. Only after you confirm.</span>
+        </button>
+        <button type="button" className={choice === 'file' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'file'} onClick={() => setChoice('file')} data-testid="export-file">
+          <span className="choice-title">Save an encrypted file</span>
+          <span className="choice-text">Encrypted to an age recipient or an OpenPGP public key.</span>
+        </button>
+        <div className="choice small disabled" aria-disabled="true" data-testid="export-hsm">
+          <span className="choice-title">
+            Import into an HSM token <span className="not-yet">not yet</span>
+          </span>
+          <span className="choice-text">Not built yet. Save an encrypted file and import it with the token&apos;s own tools.</span>
+        </div>
+      </div>
+      {choice === 'display' ? (
+        <ConfirmShow
+          onShow={(secret) => {
+            setChoice('none');
+            onShow(secret);
+          }}
+          onCancel={() => setChoice('none')}
+        />
+      ) : null}
+      {choice === 'file' ? <SaveEncrypted fingerprintHex={fingerprintHex} /> : null}
+      <div className="actions done-row">
+        <span>When this recovery has what it needs:</span>
+        <button type="button" className="button" onClick={onDone} data-testid="recovery-done">
+          Done: wipe the key and leave
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** Brings a part that just opened into view (focus on the part itself, not on a button Enter would press). */
+function useFocusOnOpen<T extends HTMLElement>(): React.RefObject<T | null> {
+  const ref = useRef<T>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return ref;
+}
+
+function ConfirmShow({ onShow, onCancel }: { onShow: (secret: ShownSecret) => void; onCancel: () => void }) {
+  const [problem, setProblem] = useState<ErrorInfo | null>(null);
+  const ref = useFocusOnOpen<HTMLDivElement>();
+  return (
+    <div className="export-step warning-item critical" data-testid="show-secret-confirm" tabIndex={-1} ref={ref}>
+      <span className="warning-kind">Before you show it</span>
+      <p>
+        The secret stays on the screen until you hide it. Everyone who may not see it must look away or leave the room
+        now. keyshard does not copy it anywhere; do not photograph it.
+      </p>
+      {problem ? <ErrorPanel title="The secret cannot be shown" error={problem} testId="show-secret-error" /> : null}
+      <div className="actions">
+        <button
+          type="button"
+          className="button danger"
+          data-testid="show-secret"
+          onClick={() =>
+            void recoveryApi.showSecret().then((r) => {
+              if (r.ok && r.value.kind === 'display') onShow(r.value);
+              else if (!r.ok) setProblem(problemInfo(r.error));
+            })
+          }
+        >
+          Show the secret now
+        </button>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The secret on screen, at the top of the page under the secret banner: hexadecimal in groups of four, not selectable
+ * and refused to the clipboard. "Hide the secret" drops it from this window.
+ */
+export function SecretView({ secret, onHide }: { secret: ShownSecret; onHide: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const groups = secret.secretHex.toUpperCase().match(/.{1,4}/g) ?? [];
+  return (
+    <section className="secret-view" data-testid="secret-shown" aria-label="The recovered secret" tabIndex={-1} ref={ref}>
+      <div className="secret-banner" role="status" data-testid="secret-banner">
+        <span className="secret-icon" aria-hidden="true">
+          ◉
+        </span>
+        <span>
+          The recovered secret is on the screen.
+          <span className="secret-sub">Only the people who must see it should look. Everyone else, look away until it is hidden.</span>
+        </span>
+      </div>
+      <p>
+        {secret.secretKind === 'seed' ? 'Seed' : `${secret.secretKind} private key`}, {secret.secretHex.length / 2} bytes, in hexadecimal (groups of
+        four), of the key with the fingerprint <Fingerprint fingerprint={secret.fingerprint} testId="secret-fingerprint" compact />.
+      </p>
+      <p
+        className="secret-value mono"
+        data-testid="secret-value"
+        // Not for the clipboard: copying is refused on this element.
+        onCopy={(e) => e.preventDefault()}
+        onCut={(e) => e.preventDefault()}
+        onContextMenu={(e) => e.preventDefault()}
+      >
+        {groups.map((g, i) => (
+          <span key={i} className="secret-group">
+            {g}
+          </span>
+        ))}
+      </p>
+      <div className="actions">
+        <button type="button" className="button" data-testid="hide-secret" onClick={onHide}>
+          Hide the secret
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
+  const [kind, setKind] = useState<'age' | 'openpgp'>('age');
+  const [ageRecipient, setAgeRecipient] = useState('');
+  const [pgpKey, setPgpKey] = useState<{ name: string; text: string } | null>(null);
+  const [path, setPath] = useState('');
+  const [drives, setDrives] = useState<readonly { mountPoint: string; label: string | null; readOnly: boolean }[]>([]);
+  const [problem, setProblem] = useState<ErrorInfo | null>(null);
+  const [saved, setSaved] = useState<Saved | null>(null);
+  const [busy, setBusy] = useState(false);
+  const kindName = useId();
+  const recipientId = useId();
+  const pathId = useId();
+  const formRef = useFocusOnOpen<HTMLFormElement>();
+  const fileName = `keyshard-recovered-${fingerprintHex.slice(0, 8)}.${kind === 'age' ? 'age' : 'asc'}`;
+
+  useEffect(() => {
+    void recoveryApi.listDrives().then((r) => {
+      if (r.ok) setDrives(r.value.filter((d) => !d.readOnly));
+    });
+  }, []);
+
+  const chooseKey = async (file: File): Promise<void> => {
+    setProblem(null);
+    const text = file.size > 200_000 ? '' : await file.text();
+    const k = classifyKeyFile(text);
+    if (k !== 'openpgp-public') {
+      setPgpKey(null);
+      setProblem({
+        code: 'INVALID_ARGUMENT',
+        message:
+          k === 'openpgp-private'
+            ? `${file.name} is a private key. Encrypting needs only the public key.`
+            : `${file.name} is not an OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----).`,
+        todo: 'Choose the public key of whoever will open the file (the output of `gpg --armor --export THEIR-KEY-ID`).',
+      });
+      return;
+    }
+    setPgpKey({ name: file.name, text });
+  };
+
+  const save = async (): Promise<void> => {
+    setProblem(null);
+    const recipient: ExportRecipient | null =
+      kind === 'age' ? (ageRecipient.trim() === '' ? null : { kind: 'age', recipient: ageRecipient.trim() }) : pgpKey ? { kind: 'openpgp', publicKeyArmored: pgpKey.text } : null;
+    if (recipient === null) {
+      setProblem({
+        code: 'INVALID_ARGUMENT',
+        message: kind === 'age' ? 'No age recipient yet.' : 'No OpenPGP public key chosen yet.',
+        todo: kind === 'age' ? 'Type the age recipient (it starts with age1) of whoever will open the file.' : 'Choose the OpenPGP public key file of whoever will open the file.',
+      });
+      return;
+    }
+    if (path.trim() === '') {
+      setProblem({ code: 'INVALID_ARGUMENT', message: 'No place to save the file yet.', todo: 'Choose a drive below, or type the full path of a new file.' });
+      return;
+    }
+    setBusy(true);
+    const r = await recoveryApi.saveEncrypted(path.trim(), recipient);
+    setBusy(false);
+    if (!r.ok) {
+      setProblem(problemInfo(r.error, r.error.code === 'INVALID_ARGUMENT' ? 'Fix what is named above, then press “Encrypt and save” again. Nothing was written.' : undefined));
+      return;
+    }
+    if (r.value.kind === 'encrypted-file') setSaved(r.value);
+  };
+
+  if (saved) {
+    return (
+      <div className="export-step ok-item" data-testid="export-saved" data-path={saved.path} data-bytes={saved.bytes}>
+        <p>
+          <strong>Saved.</strong> {saved.path} ({saved.bytes} bytes), encrypted with {saved.protection === 'age' ? 'age' : 'OpenPGP'}. It holds the
+          secret of the key with the fingerprint <Fingerprint fingerprint={saved.fingerprint} testId="saved-fingerprint" compact />.
+        </p>
+        <p>Next: check that the file opens with the recipient&apos;s key, then press “Done”.</p>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="export-step"
+      tabIndex={-1}
+      ref={formRef}
+      data-testid="export-file-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <fieldset>
+        <legend>Encrypt for</legend>
+        <div className="choice-row">
+          <label className="radio">
+            <input type="radio" name={kindName} checked={kind === 'age'} onChange={() => setKind('age')} data-testid="export-kind-age" />
+            an age recipient
+          </label>
+          <label className="radio">
+            <input type="radio" name={kindName} checked={kind === 'openpgp'} onChange={() => setKind('openpgp')} data-testid="export-kind-openpgp" />
+            an OpenPGP public key
+          </label>
+        </div>
+        {kind === 'age' ? (
+          <div className="field">
+            <label htmlFor={recipientId}>age recipient</label>
+            <span className="hint">Starts with age1; whoever holds its identity can open the file.</span>
+            <input
+              id={recipientId}
+              type="text"
+              className="mono"
+              autoComplete="off"
+              spellCheck={false}
+              value={ageRecipient}
+              onChange={(e) => {
+                setAgeRecipient(e.currentTarget.value);
+                setProblem(null);
+              }}
+              data-testid="export-age-recipient"
+            />
+          </div>
+        ) : (
+          <div className="field">
+            <span className="label">OpenPGP public key</span>
+            <FilePicker label={pgpKey ? 'Choose another public key' : 'Choose the public key file'} accept=".asc,.gpg,.txt,.pub" onFile={(f) => void chooseKey(f)} testId="export-pgp-key" variant="secondary" />
+            {pgpKey ? <span data-testid="export-pgp-chosen"> {pgpKey.name}</span> : null}
+          </div>
+        )}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={pathId}>Save as (full path of a new file)</label>
+        <span className="hint">keyshard never replaces an existing file.</span>
+        {drives.length > 0 ? (
+          <div className="choice-row">
+            {drives.map((d) => (
+              <button key={d.mountPoint} type="button" className="button small secondary" onClick={() => setPath(`${d.mountPoint.replace(/\/+$/, '')}/${fileName}`)}>
+                On {d.label ?? d.mountPoint}
+              </button>
+            ))}
+          </div>
+        ) : null}
+        <input id={pathId} type="text" className="mono" autoComplete="off" spellCheck={false} value={path} placeholder={`/media/…/${fileName}`} onChange={(e) => {
+            setPath(e.currentTarget.value);
+            setProblem(null);
+          }}
+          data-testid="export-path"
+        />
+      </div>
+      {problem ? <ErrorPanel title="The file was not saved" error={problem} testId="export-error" focus /> : null}
+      <button type="submit" className="button" disabled={busy} data-testid="export-save">
+        {busy ? 'Encrypting…' : 'Encrypt and save'}
+      </button>
+    </form>
+  );
+}

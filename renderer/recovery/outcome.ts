@@ -1,0 +1,88 @@
+/**
+ * What happened to each shard the team added, in the words the screens use. Only public facts: whose shard (the label
+ * printed in its envelope), which group and member, where it came from. Typed words carry no label, so they are named
+ * by group and member.
+ */
+import type { AddShardResponse, ShardFacts } from './api';
+import type { ScanFacts } from './CameraInput';
+
+export type ShardOrigin =
+  | { readonly kind: 'camera'; readonly scan: ScanFacts }
+  | { readonly kind: 'words' }
+  | { readonly kind: 'file'; readonly protection: 'none' | 'age' | 'openpgp' };
+
+/** What an input learns back (the words input marks words from a rejection's details). */
+/** A problem main reported: a stable code (KeyshardError codes, as text), a message, non-secret details. */
+export interface ShardProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type SubmitResult =
+  | { readonly outcome: 'accepted' | 'duplicate' }
+  | { readonly outcome: 'rejected'; readonly error: ShardProblem };
+
+export type Outcome =
+  | { readonly outcome: 'accepted'; readonly attempt: number; readonly origin: ShardOrigin; readonly shard: ShardFacts }
+  | { readonly outcome: 'duplicate'; readonly attempt: number; readonly origin: ShardOrigin; readonly shard: ShardFacts; readonly message: string }
+  | { readonly outcome: 'rejected'; readonly attempt: number; readonly origin: ShardOrigin; readonly error: ShardProblem };
+
+export interface HeldShard {
+  readonly facts: ShardFacts;
+  readonly origin: ShardOrigin;
+}
+
+export function outcomeOf(response: AddShardResponse, attempt: number, origin: ShardOrigin): Outcome {
+  switch (response.outcome) {
+    case 'accepted':
+      return { outcome: 'accepted', attempt, origin, shard: response.shard };
+    case 'duplicate':
+      return { outcome: 'duplicate', attempt, origin, shard: response.shard, message: response.message };
+    case 'rejected':
+      return { outcome: 'rejected', attempt, origin, error: response.error };
+  }
+}
+
+/** "Shard of Dana — Zurich vault", or "Typed share (group 1, member 2)" when the shard has no envelope. */
+export function shardTitle(facts: ShardFacts): string {
+  if (facts.custodianLabel !== undefined && facts.custodianLabel !== '') return `Shard of ${facts.custodianLabel}`;
+  const where = shardPlace(facts);
+  return where === '' ? `Share ${facts.number}` : `Share of ${where}`;
+}
+
+/** Whose shard: the custodian printed in the envelope, else its place ("Group 1, member 2"). */
+export function shardName(facts: ShardFacts): string {
+  if (facts.custodianLabel !== undefined && facts.custodianLabel !== '') return facts.custodianLabel;
+  const place = shardPlace(facts);
+  return place === '' ? `Share ${facts.number}` : capitalize(place);
+}
+
+/** "group 1, member 2" (SLIP-39) or "signer 3" (verifiable shares); '' when unknown. */
+export function shardPlace(facts: ShardFacts): string {
+  if (facts.group !== undefined && facts.member !== undefined) return `group ${facts.group}, member ${facts.member}`;
+  if (facts.signer !== undefined) return `signer ${facts.signer}`;
+  return '';
+}
+
+/** The line under a shard's title: its place (when the title is a custodian) and where it came from. */
+export function shardSubline(facts: ShardFacts, origin: ShardOrigin): string {
+  const named = facts.custodianLabel !== undefined && facts.custodianLabel !== '';
+  const place = named ? shardPlace(facts) : '';
+  return place === '' ? capitalize(originText(origin)) : `${capitalize(place)} · ${originText(origin)}`;
+}
+
+function capitalize(s: string): string {
+  return s === '' ? s : `${s[0]!.toUpperCase()}${s.slice(1)}`;
+}
+
+export function originText(origin: ShardOrigin): string {
+  switch (origin.kind) {
+    case 'camera':
+      return origin.scan.parts <= 1 ? 'scanned: single code' : `scanned: ${origin.scan.parts} parts`;
+    case 'words':
+      return 'typed words';
+    case 'file':
+      return origin.protection === 'none' ? 'shard file' : `shard file (${origin.protection === 'age' ? 'age' : 'OpenPGP'})`;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What a recovery team should do about each problem main reports. Main's messages say what happened (in words for a
+ * person, never with secret material); this adds the next step in a sentence of its own, for the error panel's bold
+ * "What to do" line. Codes not listed here fall back to the app-wide table (components/errors).
+ */
+import type { ErrorInfo } from '../components/errors';
+import { todoFor } from '../components/errors';
+
+const RECOVERY_TODO: Readonly<Record<string, string>> = {
+  SLIP39_WORD: 'Correct the word marked in red (compare it with the paper copy, letter by letter), then press "Check these words" again.',
+  SLIP39_CHECKSUM: 'Compare every word with the paper copy, starting with the word marked; then press "Check these words" again.',
+  SLIP39_LENGTH: 'Count the words on the paper copy (a share has 20 or 33). Add the missing word or remove the extra one, then check again.',
+  SLIP39_PADDING: 'Compare every word with the paper copy; if they all agree, this share was made by faulty software: use another custodian\'s share.',
+  SLIP39_PARAMETERS: 'Set this share aside and continue with the other custodians\' shares.',
+  SLIP39_DIGEST: 'One share in hand is damaged or from another backup. Start again, and try the shares of other custodians.',
+  SHARES_MISMATCH: "Keep it apart from this ceremony's shards, continue with the next custodian, and tell the ceremony lead where it came from.",
+  DUPLICATE_SHARE: 'Set both shards aside and ask the ceremony lead: one of them is not what it claims to be.',
+  BELOW_THRESHOLD: 'Add the shards still needed (see "Progress"), then press "Recover the key" again.',
+  SECRET_LENGTH: 'Set this share aside and continue with the other custodians\' shares.',
+  VSS_SHARE_INVALID: 'Do not use this share. Ask its custodian for another copy (paper or file) and add that instead.',
+  ENVELOPE_DECRYPT: "Choose this custodian's own key file (and type its passphrase, if it has one), then open the file again.",
+  ENVELOPE_FORMAT: 'Check that this is a keyshard shard of this ceremony. If it is, use its paper copy (the words) instead.',
+  INVALID_HEX: 'Type the fingerprint exactly as the transcript or paper record shows it: 64 characters 0-9 and A-F (spaces are fine).',
+  RECOVERY_STATE: 'Start the recovery again from its first step.',
+  TRANSCRIPT_TAMPERED: "Do not use this file. Load the original transcript from the ceremony's USB stick, or type the fingerprint from the paper record instead.",
+  TRANSCRIPT_SIGNATURE: "Do not use this file. Load the original transcript from the ceremony's USB stick, or type the fingerprint from the paper record instead.",
+  TRANSCRIPT_FORMAT: "Choose the transcript file keyshard wrote for this ceremony (transcript.json on the ceremony's USB stick), or skip this step.",
+  USB_NO_SPACE: 'Choose another drive or folder with free space; nothing was saved.',
+  USB_READ_ONLY: 'Choose a drive that can be written to (check its write-protect switch); nothing was saved.',
+  USB_REMOVED: 'Plug the drive in again, then save again; nothing was saved.',
+};
+
+export function recoveryTodo(code: string): string {
+  return RECOVERY_TODO[code] ?? todoFor(code);
+}
+
+/** An error from main as the error panel shows it. */
+export function problemInfo(error: { readonly code: string; readonly message: string }, todo?: string): ErrorInfo {
+  return { code: error.code, message: error.message, todo: todo ?? recoveryTodo(error.code) };
+}
+
+/** A detail of a rejection as a number, when main gave one (word positions, share numbers). */
+export function detailNumber(details: Readonly<Record<string, unknown>> | undefined, key: string): number | undefined {
+  const v = details?.[key];
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
+}
