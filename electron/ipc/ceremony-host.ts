@@ -46,6 +46,8 @@ export interface SavedCeremony {
 export interface CeremonyHost {
   /** Ceremonies found under the root (newest first), for a resume screen. */
   saved(): Promise<SavedCeremony[]>;
+  /** The tokens a plan relies on, checked without starting anything (on the current service, or a fresh idle one). */
+  checkDevices: CeremonyService['checkDevices'];
   start(request: Arg<'start'> & { readonly dir?: string }): Promise<CeremonyStatus>;
   resume(request: { readonly dir?: string }): Promise<CeremonyStatus>;
   status(): Promise<CeremonyStatus>;
@@ -64,6 +66,11 @@ export interface CeremonyHost {
   signOff: CeremonyService['signOff'];
   abort: CeremonyService['abort'];
   loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<WitnessKey>;
+  /**
+   * A witness signs with the key on their token. Unlike key files, a token login belongs to one service: it is made on
+   * the current service (or the idle one `start` will reuse) and ends when that service is replaced or shut down.
+   */
+  loadWitnessToken: CeremonyService['loadWitnessToken'];
   /** The folder of the current ceremony service (null before any). */
   currentDir(): string | null;
   shutdown(): Promise<void>;
@@ -113,9 +120,14 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     return current.service;
   }
 
-  /** Before any ceremony: the status a fresh service reports (nothing is created on disk). */
+  /** The current service, or before any ceremony a fresh one (nothing is created on disk until it starts). */
+  async function currentOrIdle(): Promise<CeremonyService> {
+    return current !== null ? current.service : open(join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random)));
+  }
+
+  /** Before any ceremony: the status a fresh service reports. */
   async function idleStatus(): Promise<CeremonyStatus> {
-    return open(join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random))).then((s) => s.status());
+    return currentOrIdle().then((s) => s.status());
   }
 
   async function describe(dir: string): Promise<SavedCeremony | null> {
@@ -153,6 +165,8 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       const found = (await Promise.all(names.sort().reverse().slice(0, MAX_SAVED).map((n) => describe(join(root, n))))).filter((x): x is SavedCeremony => x !== null);
       return found.sort((a, b) => (b.lastAt ?? '').localeCompare(a.lastAt ?? ''));
     },
+
+    checkDevices: (request) => serial(async () => (await currentOrIdle()).checkDevices(request)),
 
     start: (request) =>
       serial(async () => {
@@ -201,6 +215,8 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
         if (current !== null) await current.service.registerWitnessSigner(loaded.signer);
         return loaded.key;
       }),
+
+    loadWitnessToken: (request) => serial(async () => (await currentOrIdle()).loadWitnessToken(request)),
 
     currentDir: () => current?.dir ?? null,
 

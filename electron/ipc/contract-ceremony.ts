@@ -32,6 +32,19 @@ const METHODS = ['scan-qr', 'type-back', 'read-back-usb', 'read-back-pkcs11'] as
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
 
+/**
+ * A token PIN, typed by its holder on the PIN entry screen for one request. Bounded; never echoed: not in any response,
+ * error or log (a schema failure names the field and the issue code only, see handlers.ts describeIssues).
+ */
+export const Pin = z.string().min(4).max(64);
+
+/** A token by its label (CK_TOKEN_INFO: 32 bytes) and/or serial (16 characters). */
+const TokenFields = { label: z.string().min(1).max(32).optional(), serial: z.string().min(1).max(16).optional() };
+const TokenChoiceSchema = z.strictObject(TokenFields).refine((t) => t.label !== undefined || t.serial !== undefined, 'name the token by label or serial');
+const TokenAssignmentSchema = z
+  .strictObject({ custodianId: Id, ...TokenFields })
+  .refine((t) => t.label !== undefined || t.serial !== undefined, 'name the token by label or serial');
+
 const WitnessKeyInput = z.strictObject({
   id: Id,
   algorithm: z.enum(['ed25519', 'ecdsa-p256']),
@@ -42,6 +55,10 @@ export const StartRequestSchema = z.strictObject({
   plan: PlanInputSchema,
   witnessKeys: boundedList(WitnessKeyInput, 64).optional(),
   signOffs: z.partialRecord(z.enum(CEREMONY_STEPS), z.enum(['one', 'all'])).optional(),
+  /** Which token each pkcs11 custodian uses when the plan does not say (or to pin a serial); checked before start. */
+  tokens: boundedList(TokenAssignmentSchema, 256).optional(),
+  /** A token whose random generator entropy with `useHsm` mixes in; checked before start. */
+  entropyToken: TokenChoiceSchema.optional(),
   /** A folder the person chose for this ceremony's transcript; default: a new folder under the app's data. */
   dir: PathText.optional(),
 });
@@ -50,6 +67,8 @@ const EntropyFields = {
   /** Dice rolls typed by a witness (digits 1-6, spaces allowed). Never echoed. */
   diceRolls: z.string().max(10_000).optional(),
   useHsm: z.boolean().optional(),
+  /** With useHsm: the token to draw from (default: the start request's entropyToken) and its PIN. */
+  hsmToken: z.strictObject({ ...TokenFields, pin: Pin.optional() }).optional(),
 };
 
 const EntropyRequestSchema = z.strictObject(EntropyFields).optional();
@@ -62,6 +81,8 @@ const HandoffRequestSchema = z.strictObject({
   custodianId: Id,
   /** For a USB custodian: the drive (folder) their protected file is written to. */
   drive: z.strictObject({ mountPoint: PathText, label: z.string().max(256).nullable().optional() }).optional(),
+  /** For a pkcs11 custodian: their token PIN (the shard is stored on the token and read back). */
+  pin: Pin.optional(),
 });
 
 /** What a custodian gives back for one shard: typed words, a typed shard text, or the scanned QR texts. */
@@ -79,14 +100,32 @@ const ConfirmRequestSchema = z.strictObject({
   custodianId: Id,
   method: z.enum(METHODS),
   responses: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN).optional(),
+  /** read-back-pkcs11: the custodian's token PIN. */
+  pin: Pin.optional(),
 });
 
 const TestRecoveryRequestSchema = z
   .strictObject({
     responses: boundedList(z.strictObject({ custodianId: Id, shards: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN) }), MAX_CUSTODIANS).optional(),
+    /** pkcs11 custodians whose shards are read back from their tokens, each with their PIN. */
+    tokens: boundedList(z.strictObject({ custodianId: Id, pin: Pin.optional() }), MAX_CUSTODIANS).optional(),
     custodianIds: boundedList(Id, MAX_CUSTODIANS).optional(),
   })
   .optional();
+
+const CheckDevicesRequestSchema = z.strictObject({
+  plan: PlanInputSchema,
+  tokens: boundedList(TokenAssignmentSchema, 256).optional(),
+  entropyToken: TokenChoiceSchema.optional(),
+});
+
+const LoadWitnessTokenRequestSchema = z.strictObject({
+  witnessId: Id,
+  token: TokenChoiceSchema,
+  /** Label of the witness's ECDSA P-256 key pair on the token. */
+  keyLabel: z.string().min(1).max(256),
+  pin: Pin,
+});
 
 const SignOffRequestSchema = z.strictObject({ witnessId: Id });
 const LoadWitnessKeyRequestSchema = z.strictObject({ path: PathText, witnessId: Id.optional() });
@@ -225,6 +264,33 @@ const SignOffResponseSchema = z.object({
   status: CeremonyStatusSchema,
 });
 
+const CapabilityIdSchema = z.enum(['random', 'ec-p256-keygen', 'ecdh-derive', 'aes-gcm', 'ecdsa', 'data-objects']);
+const ProblemSchema = z.object({ code: z.string(), message: z.string() });
+
+const TokenCheckSchema = z.object({
+  role: z.enum(['custodian', 'entropy']),
+  custodianId: z.string().optional(),
+  custodianName: z.string().optional(),
+  wanted: z.object({ label: z.string().optional(), serial: z.string().optional() }),
+  present: z.boolean(),
+  tokenLabel: z.string().nullable(),
+  tokenSerial: z.string().nullable(),
+  model: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  needs: list(CapabilityIdSchema),
+  missing: list(CapabilityIdSchema),
+  pinLocked: z.boolean(),
+  pinFinalTry: z.boolean(),
+  problem: ProblemSchema.optional(),
+});
+
+const CheckDevicesResponseSchema = z.object({
+  ok: z.boolean(),
+  tokens: list(TokenCheckSchema),
+  entropyToken: TokenCheckSchema.nullable(),
+  problems: list(z.object({ code: z.string(), message: z.string(), custodianId: z.string().optional() })),
+});
+
 const WitnessKeySchema = z.object({ id: z.string(), algorithm: z.enum(['ed25519', 'ecdsa-p256']), publicKey: z.string() });
 
 const SavedCeremonySchema = z.object({
@@ -239,6 +305,7 @@ const SavedCeremonySchema = z.object({
 
 export const ceremonyContract = {
   'ceremony:list-saved': channel(NoRequest, list(SavedCeremonySchema)),
+  'ceremony:check-devices': channel(CheckDevicesRequestSchema, CheckDevicesResponseSchema),
   'ceremony:start': channel(StartRequestSchema, CeremonyStatusSchema),
   'ceremony:status': channel(NoRequest, CeremonyStatusSchema),
   'ceremony:check-airgap': channel(AirGapRequestSchema, AirGapResponseSchema),
@@ -254,6 +321,7 @@ export const ceremonyContract = {
   'ceremony:seal': channel(NoRequest, SealResponseSchema),
   'ceremony:sign-off': channel(SignOffRequestSchema, SignOffResponseSchema),
   'ceremony:load-witness-key': channel(LoadWitnessKeyRequestSchema, WitnessKeySchema),
+  'ceremony:load-witness-token': channel(LoadWitnessTokenRequestSchema, WitnessKeySchema),
   'ceremony:abort': channel(AbortRequestSchema, CeremonyStatusSchema),
   'ceremony:resume': channel(ResumeRequestSchema, CeremonyStatusSchema),
 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChannelName } from './channels';
 import { ceremonyContract } from './contract-ceremony';
+import { devicesContract } from './contract-devices';
 import { channel, NoRequest, type ChannelSpec } from './contract-kit';
 import { recoveryContract } from './contract-recovery';
 import { toolsContract } from './contract-tools';
@@ -19,7 +20,7 @@ export { NoRequest, type ChannelSpec } from './contract-kit';
  *   3. add its service call to the `services` map in handlers.ts (or the domain's handlers-*.ts).
  *
  * Domains: contract-ceremony.ts (ceremony:*), contract-recovery.ts (recovery:*), contract-tools.ts (transcript:verify,
- * plan:analyze, usb:list-drives). Only the channels in SECRET_BEARING_CHANNELS (below) carry shard or secret
+ * plan:analyze, usb:list-drives), contract-devices.ts (hsm:*: PKCS#11 modules and tokens). Only the channels in SECRET_BEARING_CHANNELS (below) carry shard or secret
  * material in their responses.
  */
 
@@ -75,6 +76,7 @@ export const contract = {
   'usb:list-drives': toolsContract['usb:list-drives'],
   'transcript:verify': toolsContract['transcript:verify'],
   'plan:analyze': toolsContract['plan:analyze'],
+  ...devicesContract,
   ...ceremonyContract,
   ...recoveryContract,
 } as const satisfies { readonly [K in ChannelName]: ChannelSpec };

@@ -10,6 +10,7 @@ import type { RemovableDrive } from '../services/usb/types';
 import type { ChannelName } from './channels';
 import type { ParsedRequestOf, ServiceResultOf } from './contract';
 import type { CeremonyHost } from './ceremony-host';
+import type { HsmHost } from './hsm-host';
 
 export type ServicesOf<K extends ChannelName> = {
   readonly [P in K]: (request: ParsedRequestOf<P>) => ServiceResultOf<P> | Promise<ServiceResultOf<P>>;
@@ -18,6 +19,7 @@ export type ServicesOf<K extends ChannelName> = {
 type CeremonyChannel = Extract<ChannelName, `ceremony:${string}`>;
 type RecoveryChannel = Extract<ChannelName, `recovery:${string}`>;
 type ToolChannel = 'transcript:verify' | 'plan:analyze' | 'usb:list-drives';
+type DeviceChannel = Extract<ChannelName, `hsm:${string}`>;
 
 function unavailable(what: string): never {
   throw new KeyshardError('INTERNAL', `The ${what} is not available in this window. Restart keyshard; if it keeps happening, report it.`);
@@ -27,6 +29,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
   const h = (): CeremonyHost => host ?? unavailable('ceremony service');
   return {
     'ceremony:list-saved': () => h().saved(),
+    'ceremony:check-devices': (r) => h().checkDevices(r),
     'ceremony:start': (r) => h().start(r),
     'ceremony:status': () => h().status(),
     'ceremony:check-airgap': (r) => h().checkAirGap(r),
@@ -42,6 +45,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:seal': () => h().seal(),
     'ceremony:sign-off': (r) => h().signOff(r),
     'ceremony:load-witness-key': (r) => h().loadWitnessKey(r),
+    'ceremony:load-witness-token': (r) => h().loadWitnessToken(r),
     'ceremony:abort': (r) => h().abort(r),
     'ceremony:resume': (r) => h().resume(r ?? {}),
   };
@@ -56,6 +60,15 @@ export function recoveryServices(recovery: RecoveryService | undefined): Service
     'recovery:finish': (q) => r().finish(q),
     'recovery:export': (q) => r().export(q),
     'recovery:clear': () => r().clear(),
+  };
+}
+
+export function deviceServices(hsm: HsmHost | undefined): ServicesOf<DeviceChannel> {
+  const d = (): HsmHost => hsm ?? unavailable('token service');
+  return {
+    'hsm:list-tokens': (r) => d().listTokens(r?.modulePath),
+    'hsm:suggested-modules': () => d().suggestedModules(),
+    'hsm:select-module': (r) => d().select(r.modulePath),
   };
 }
 

@@ -5,9 +5,10 @@ import type { AirGapReport } from '../services/airgap/types';
 import type { RecoveryService } from '../services/recovery/types';
 import type { RemovableDrive } from '../services/usb/types';
 import type { CeremonyHost } from './ceremony-host';
+import type { HsmHost } from './hsm-host';
 import { CHANNELS, type ChannelName } from './channels';
 import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
-import { ceremonyServices, recoveryServices, toolServices } from './handlers-domains';
+import { ceremonyServices, deviceServices, recoveryServices, toolServices } from './handlers-domains';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -19,6 +20,8 @@ export interface IpcDeps {
   ceremony?: CeremonyHost;
   /** The recovery session. Without it the recovery:* channels answer INTERNAL. */
   recovery?: RecoveryService;
+  /** The PKCS#11 module and its tokens (hsm:*). Without it the hsm:* channels answer INTERNAL. */
+  hsm?: HsmHost;
   /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
   listDrives?: () => Promise<readonly RemovableDrive[]>;
   /** Non-secret diagnostics (channel names, error class names). */
@@ -77,6 +80,7 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
       return { allowed: false };
     },
     ...toolServices(deps.listDrives),
+    ...deviceServices(deps.hsm),
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),
   };

@@ -7,13 +7,16 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import type { Pbkdf2 } from '../../core/slip39/index';
 import { createCeremonyHost } from '../ipc/ceremony-host';
 import { createIpcHandlers } from '../ipc/handlers';
+import { createHsmHost } from '../ipc/hsm-host';
 import { registerIpcHandlers } from '../ipc/register';
 import { checkAirGap } from '../services/airgap/index';
 import { createCeremonyService } from '../services/ceremony/index';
+import { COMMON_MODULE_PATHS } from '../services/hsm/module-paths';
 import { openProtected, protectEnvelopeText } from '../services/protection/index';
 import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
@@ -62,6 +65,20 @@ function start(): void {
   const camera = createCameraGate();
   let mainWindow: BrowserWindow | null = null;
 
+  // PKCS#11 tokens: the module the person chooses (hsm:select-module), by default the first usual one found here
+  // (SoftHSM2 first). No PIN supplier: every PIN comes with the request that uses it, from the renderer's PIN entry.
+  // Changing the module while a ceremony runs is refused: its tokens were checked through the module it started with.
+  const hsm = createHsmHost({
+    // The native PKCS#11 binding is loaded only when a token is first used: without tokens keyshard needs none.
+    open: async (modulePath) => (await import('../services/hsm/index')).openHsm(modulePath),
+    known: COMMON_MODULE_PATHS,
+    beforeSelect: async () => {
+      if ((await ceremonies.status()).phase === 'active') {
+        throw new KeyshardError('CEREMONY_TRANSITION', 'A ceremony is running with the tokens of the current PKCS#11 module; finish or abort it before choosing another module.');
+      }
+    },
+  });
+
   // The ceremony: one service per ceremony folder, under userData/ceremonies/ unless the person chooses a folder.
   // Secrets live here in main only, in the services' secret stores.
   const ceremonies = createCeremonyHost({
@@ -73,6 +90,7 @@ function start(): void {
         airgap: { check: () => checkAirGap() },
         transcriptDir,
         usb: ports.usb,
+        hsm: hsm.ceremonyHsm,
         protect: protectEnvelopeText,
         openProtected,
         pbkdf2: nodePbkdf2,
@@ -125,6 +143,7 @@ function start(): void {
           camera,
           ceremony: ceremonies,
           recovery,
+          hsm,
           listDrives: () => drives.list(),
           log: createLog('ipc'),
         }),

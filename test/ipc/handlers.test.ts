@@ -5,6 +5,7 @@ import { CHANNELS } from '../../electron/ipc/channels';
 import { createIpcHandlers, INTERNAL_MESSAGE, type IpcDeps } from '../../electron/ipc/handlers';
 import { createCameraGate } from '../../electron/main/permissions';
 import type { CeremonyHost } from '../../electron/ipc/ceremony-host';
+import type { HsmHost } from '../../electron/ipc/hsm-host';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import type { RecoveryService } from '../../electron/services/recovery/types';
 
@@ -29,6 +30,7 @@ function recorder<T extends object>(name: string, calls: string[]): T {
 
 /** Channels whose request is all optional, so `{}` is a valid request for them (every other one must reject it). */
 const EMPTY_OBJECT_OK = new Set([
+  'hsm:list-tokens',
   'ceremony:check-airgap',
   'ceremony:gather-entropy',
   'ceremony:generate',
@@ -55,6 +57,7 @@ function setup(overrides: Partial<IpcDeps> = {}) {
     camera,
     ceremony: recorder<CeremonyHost>('ceremony', calls),
     recovery: recorder<RecoveryService>('recovery', calls),
+    hsm: recorder<HsmHost>('hsm', calls),
     listDrives: async () => {
       calls.push('listDrives');
       return [];

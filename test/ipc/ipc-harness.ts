@@ -14,6 +14,7 @@ import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremo
 import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
+import type { HsmHost } from '../../electron/ipc/hsm-host';
 import type { IpcResult } from '../../electron/ipc/result';
 import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
@@ -58,7 +59,12 @@ export interface IpcRig {
   drive(name: string): string;
 }
 
-export function ipcRig(): IpcRig {
+export interface IpcRigOptions {
+  /** PKCS#11 tokens (test/hsm): the hsm:* channels and every ceremony service's `hsm` dependency, as main wires them. */
+  readonly hsm?: HsmHost;
+}
+
+export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   const root = tempDir('ipc');
   const ceremony = trackingStore();
   const rec = trackingStore();
@@ -72,6 +78,7 @@ export function ipcRig(): IpcRig {
         airgap: { check: async () => NETWORK_UP },
         transcriptDir,
         usb: ports.usb,
+        ...(options.hsm === undefined ? {} : { hsm: options.hsm.ceremonyHsm }),
         secrets: ceremony.store,
         pbkdf2: nodePbkdf2,
       }),
@@ -85,6 +92,7 @@ export function ipcRig(): IpcRig {
     camera: createCameraGate(),
     ceremony: host,
     recovery,
+    ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
     listDrives: async () => [],
   });
   const calls: CallRecord[] = [];

@@ -1,0 +1,148 @@
+/**
+ * The PKCS#11 module of this window: which one is chosen (default: the first usual module found on this machine,
+ * SoftHSM2 first), the tokens it sees, and the `hsm` dependency every ceremony service gets. The service reads
+ * `modulePath` when it opens the module for a token operation, so a module chosen after the (idle) service was made
+ * is the one used; changing it while a ceremony runs is refused (its tokens were checked through the old one).
+ *
+ * A module is native code loaded into main, so only an absolute path to an existing regular file with a library's
+ * extension is accepted, and it must open as a PKCS#11 module before it is chosen. PINs never pass through here.
+ */
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { KeyshardError } from '../../core/errors';
+import { CAPABILITY_NEEDS, type CapabilityId } from '../services/hsm/capabilities';
+import type { KnownModule } from '../services/hsm/module-paths';
+import type { HsmLibraryInfo, HsmPort, HsmSlotInfo, HsmTokenInfo } from '../services/hsm/types';
+import type { CeremonyHsm } from '../services/ceremony/types';
+
+export interface HsmHostDeps {
+  /** openHsm from electron/services/hsm. */
+  readonly open: (modulePath: string) => Promise<HsmPort>;
+  /** The usual modules (COMMON_MODULE_PATHS), in order of preference for the default. */
+  readonly known: readonly KnownModule[];
+  /** Whether a regular file exists at the path (default: statSync). */
+  readonly isFile?: (path: string) => boolean;
+  /** Refuses a module change (e.g. while a ceremony is active); throws to refuse. */
+  readonly beforeSelect?: () => Promise<void>;
+}
+
+export interface HsmHost {
+  /** The usual modules present on this machine, and the chosen one. */
+  suggestedModules(): { modules: KnownModule[]; selected: string | null };
+  select(modulePath: string): Promise<{ selected: string; module: HsmLibraryInfo }>;
+  selected(): string | null;
+  /** Slots and tokens of a module (default: the chosen one), with capabilities; no login. */
+  listTokens(modulePath?: string): Promise<{ module: HsmLibraryInfo; slots: ReturnType<typeof slotView>[] }>;
+  /** The ceremony service's `hsm` dependency, following the chosen module. */
+  readonly ceremonyHsm: CeremonyHsm;
+}
+
+const LIBRARY_NAME = /\.(so(\.\d+)*|dylib|dll)$/i;
+
+function defaultIsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function noModule(): KeyshardError {
+  return new KeyshardError(
+    'HSM_MODULE',
+    'No PKCS#11 module is chosen, so no token can be used. Choose the module of your tokens (for example SoftHSM2 or OpenSC) in the token settings.',
+    { reason: 'no-module' },
+  );
+}
+
+function tokenView(t: HsmTokenInfo) {
+  const has = t.capabilities.filter((c) => c.available).map((c) => c.id);
+  const offers = (needs: readonly CapabilityId[]): boolean => !t.pinLocked && t.initialized && needs.every((n) => has.includes(n));
+  return {
+    label: t.label,
+    serial: t.serial,
+    manufacturer: t.manufacturer,
+    model: t.model,
+    loginRequired: t.loginRequired,
+    initialized: t.initialized,
+    userPinInitialized: t.userPinInitialized,
+    writeProtected: t.writeProtected,
+    pinCountLow: t.pinCountLow,
+    pinFinalTry: t.pinFinalTry,
+    pinLocked: t.pinLocked,
+    minPinLength: t.minPinLength,
+    maxPinLength: t.maxPinLength,
+    capabilities: t.capabilities,
+    has,
+    lacks: t.capabilities.filter((c) => !c.available).map((c) => c.id),
+    usableFor: { custodian: offers(CAPABILITY_NEEDS.storeShard), entropy: offers(CAPABILITY_NEEDS.entropy), witness: offers(CAPABILITY_NEEDS.witness) },
+  };
+}
+
+function slotView(s: HsmSlotInfo) {
+  return {
+    slotId: s.slotId,
+    description: s.description,
+    manufacturer: s.manufacturer,
+    tokenPresent: s.tokenPresent,
+    removableDevice: s.removableDevice,
+    token: s.token === null ? null : tokenView(s.token),
+    ...(s.tokenError === undefined ? {} : { tokenError: s.tokenError }),
+  };
+}
+
+export function createHsmHost(deps: HsmHostDeps): HsmHost {
+  const isFile = deps.isFile ?? defaultIsFile;
+  const present = (): KnownModule[] => {
+    // Several names may share one file (OpenSC serves Nitrokey too): list each file once.
+    const byPath = new Map<string, KnownModule>();
+    for (const m of deps.known) if (!byPath.has(m.path) && isAbsolute(m.path) && isFile(m.path)) byPath.set(m.path, m);
+    return [...byPath.values()];
+  };
+  let chosen: string | null = present()[0]?.path ?? null;
+
+  function checkPath(modulePath: string): string {
+    if (!isAbsolute(modulePath) || !LIBRARY_NAME.test(modulePath) || !isFile(modulePath)) {
+      throw new KeyshardError(
+        'HSM_MODULE',
+        'That is not a PKCS#11 module keyshard can load: give the full path of the library file (ending in .so, .dylib or .dll) that exists on this machine.',
+        { reason: 'not-a-module' },
+      );
+    }
+    return modulePath;
+  }
+
+  async function withModule<T>(modulePath: string, fn: (port: HsmPort) => Promise<T>): Promise<T> {
+    const port = await deps.open(checkPath(modulePath));
+    try {
+      return await fn(port);
+    } finally {
+      await port.close();
+    }
+  }
+
+  return {
+    suggestedModules: () => ({ modules: present(), selected: chosen }),
+    selected: () => chosen,
+
+    async select(modulePath) {
+      await deps.beforeSelect?.();
+      const module = await withModule(modulePath, async (port) => port.library);
+      chosen = modulePath;
+      return { selected: modulePath, module };
+    },
+
+    async listTokens(modulePath) {
+      const path = modulePath ?? chosen;
+      if (path === null) throw noModule();
+      return withModule(path, async (port) => ({ module: port.library, slots: (await port.listSlots()).map(slotView) }));
+    },
+
+    ceremonyHsm: {
+      get modulePath(): string {
+        return chosen ?? '';
+      },
+      open: (modulePath) => (modulePath === '' ? Promise.reject(noModule()) : deps.open(checkPath(modulePath))),
+    },
+  };
+}
