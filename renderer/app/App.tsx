@@ -2,8 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CeremonyPlan } from '../../core/policy';
 import { initialForm, type PlanForm } from '../plan/planForm';
 import { PlanScreen } from '../plan/PlanScreen';
+import { CeremonyScreen } from '../ceremony/CeremonyScreen';
+import { acceptPlan } from '../ceremony/planStore';
 import { RecoveryScreen } from '../recovery/RecoveryScreen';
-import { CeremonyPendingScreen } from '../screens/CeremonyPendingScreen';
 import { ComponentsScreen } from '../screens/ComponentsScreen';
 import { NotFoundScreen } from '../screens/NotFoundScreen';
 import { ResumeScreen } from '../screens/ResumeScreen';
@@ -32,12 +33,13 @@ export function App() {
           setForm={setForm}
           onAccept={(p) => {
             setPlan(p);
+            acceptPlan(p);
             navigate('ceremony');
           }}
         />
       );
     case 'ceremony':
-      return <CeremonyPendingScreen plan={plan} />;
+      return <CeremonyScreen plan={plan} />;
     case 'resume':
       return <ResumeScreen />;
     case 'verify':

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { hrefOf } from '../app/routes';
+import { ContinueButton, SavedCeremonies, useSavedCeremonies } from '../ceremony/SavedCeremonies';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
@@ -8,8 +9,9 @@ import { formatUtc, lastStep, loadTranscript, type LoadedTranscript } from '../t
 import { TranscriptVerdict } from '../transcript/TranscriptView';
 
 /**
- * Resume an interrupted ceremony from its transcript file. This screen checks the file and says where the ceremony
- * stopped; picking the ceremony up again is the ceremony service's job in main (it replays the records).
+ * Resume an interrupted ceremony: from the list of ceremonies keyshard saved on this machine, or from a transcript
+ * file, which this screen checks first. Continuing is ceremony:resume: main reopens the ceremony's folder and replays
+ * its transcript.
  */
 export function ResumeScreen() {
   const [loaded, setLoaded] = useState<LoadedTranscript | null>(null);
@@ -22,9 +24,11 @@ export function ResumeScreen() {
     >
       <ScreenTitle>Resume a ceremony</ScreenTitle>
       <p className="lead">
-        Choose the transcript file of the interrupted ceremony. keyshard checks it first, then continues from the last
-        step it records.
+        Continue a ceremony saved on this machine, or choose the transcript file of the interrupted ceremony: keyshard
+        checks it first, then continues from the last step it records.
       </p>
+      <SavedCeremonies />
+      <h2>Or check a transcript file first</h2>
       <div className="actions top">
         <FilePicker
           label="Choose the transcript file"
@@ -52,17 +56,41 @@ export function ResumeScreen() {
           <p>
             Last step recorded: <strong data-testid="resume-last-step">{last.kind}</strong>, at {formatUtc(last.at)}.
           </p>
-          <div className="notice">
-            <p>
-              Continuing a ceremony needs the ceremony service of the keyshard window, which this build does not have
-              yet. Keep the transcript file safe; nothing has been changed.
-            </p>
-          </div>
+          <ResumeFromFile ceremonyId={loaded.result.ceremonyId} />
           <a className="button secondary" href={hrefOf('start')} data-testid="resume-back">
             Back to the start screen
           </a>
         </section>
       ) : null}
     </Shell>
+  );
+}
+
+/** The saved ceremony the checked transcript belongs to, with its continue button; or why there is none. */
+function ResumeFromFile({ ceremonyId }: { ceremonyId: string }) {
+  const { saved } = useSavedCeremonies();
+  const match = saved?.find((c) => c.ceremonyId === ceremonyId);
+  if (saved === null) return null;
+  if (match === undefined) {
+    return (
+      <div className="notice" data-testid="resume-not-saved">
+        <p>
+          This ceremony&apos;s folder is not among the ceremonies keyshard keeps on this machine, so it cannot be continued here. Keep the
+          transcript file safe; nothing has been changed.
+        </p>
+      </div>
+    );
+  }
+  if (match.state !== 'open') {
+    return (
+      <div className="notice" data-testid="resume-finished">
+        <p>This ceremony is {match.state}: it takes no more steps.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="actions top">
+      <ContinueButton ceremony={match} testId="resume-continue" />
+    </div>
   );
 }

@@ -6,6 +6,9 @@
  *
  * Every request the page (or its workers) makes is recorded; anything but file:, data: and blob: is a failure
  * (checked by the fixture in fixtures.ts after each test).
+ *
+ * Behind the handlers sit the real ceremony and recovery services (backend.ts), in a temp folder per session unless the
+ * test passes its own backend (to share it between windows, or to "restart" on the same folder).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -17,6 +20,7 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp';
 import { createCameraGate, type CameraGate } from '../../electron/main/permissions';
 import { createKeyshardBridge } from '../../electron/preload/bridge';
 import type { AirGapReport } from '../../electron/services/airgap/types';
+import { createCeremonyBackend, type CeremonyBackend } from './backend';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = join(ROOT, 'out/renderer');
@@ -52,8 +56,10 @@ export interface LaunchOptions {
   /** A fake camera device that the page is NOT allowed to use (the permission prompt is refused). */
   readonly cameraDenied?: boolean;
   readonly viewport?: { readonly width: number; readonly height: number };
-  /** Replace some of the handler dependencies (the rest are harmless stand-ins). */
+  /** Replace some of the handler dependencies (applied last, over the backend's). */
   readonly deps?: Partial<IpcDeps>;
+  /** The ceremony and recovery services; default: a new backend in a temp folder, removed when the session closes. */
+  readonly backend?: CeremonyBackend;
   /**
    * Serve out/renderer from https://app.local/ (answered inside the browser by a route, never the network) with the
    * Content-Security-Policy header main sends, instead of file://, to prove the screens run under that policy.
@@ -78,6 +84,8 @@ export interface AppSession {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly camera: CameraGate;
+  /** The real ceremony and recovery services the page talks to. */
+  readonly backend: CeremonyBackend;
   /** Channel names in the order the page called them. */
   readonly ipcCalls: string[];
   /** Every URL requested by the page and its workers. */
@@ -142,10 +150,13 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
 
   const camera = createCameraGate();
   const ipcCalls: string[] = [];
+  const ownBackend = options.backend === undefined;
+  const backend = options.backend ?? createCeremonyBackend();
   const handlers = createIpcHandlers({
     appInfo: () => ({ name: 'keyshard', version: '0.0.0-e2e', platform: process.platform, arch: process.arch, production: true }),
     checkAirGap: async () => QUIET_AIRGAP,
     camera,
+    ...backend.deps,
     ...options.deps,
   });
   // The preload's own bridge object, with IPC replaced by a direct call of the handlers (what ipcMain.handle does
@@ -180,6 +191,7 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
     context,
     page,
     camera,
+    backend,
     ipcCalls,
     requests,
     pageErrors,
@@ -197,6 +209,10 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
     async close() {
       await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
+      if (ownBackend) {
+        await backend.shutdown().catch(() => undefined);
+        backend.remove();
+      }
     },
   };
 }

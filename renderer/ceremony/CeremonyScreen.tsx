@@ -1,0 +1,198 @@
+/**
+ * The key ceremony, screen by screen. Main runs the ceremony (electron/services/ceremony through the ceremony:*
+ * channels); this screen asks it for the status and shows the one screen that status calls for (stage.ts). Every
+ * step's answer carries the new status, so the screen follows main, never its own guess.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { CeremonyPlan } from '../../core/policy';
+import { ErrorPanel } from '../components/ErrorPanel';
+import type { ErrorInfo } from '../components/errors';
+import { ScreenTitle, Shell } from '../components/Shell';
+import { CEREMONY_STEPS, StepList, type CeremonyStepId } from '../components/StepList';
+import { ask, asErrorInfo, type HandoffView, type Status } from './api';
+import type { StageProps, StepResults } from './context';
+import { AbortPanel } from './parts/AbortPanel';
+import { acceptedPlan, clearAcceptedPlan, rememberedPlan, rememberPlan } from './planStore';
+import { checkpointKey, custodianProgress, planFits, stageOf, stepOf, stepOfRecord, stepsDone, type Stage } from './stage';
+import { AirGapStage } from './stages/AirGapStage';
+import { ConfirmedStage } from './stages/ConfirmedStage';
+import { ConfirmStage } from './stages/ConfirmStage';
+import { DestroyStage } from './stages/DestroyStage';
+import { AbortedStage, LostStage, NoPlanStage } from './stages/EndStages';
+import { EntropyStage } from './stages/EntropyStage';
+import { FingerprintStage } from './stages/FingerprintStage';
+import { GenerateStage } from './stages/GenerateStage';
+import { HandoffStage } from './stages/HandoffStage';
+import { NeedPlanStage } from './stages/NeedPlanStage';
+import { SealedStage } from './stages/SealedStage';
+import { SealStage } from './stages/SealStage';
+import { SplitStage } from './stages/SplitStage';
+import { TestRecoveryStage } from './stages/TestRecoveryStage';
+
+const PURPOSE: Readonly<Record<Stage['kind'], string>> = {
+  loading: 'Key ceremony',
+  'no-plan': 'Key ceremony: it starts from a plan',
+  'need-plan': "Key ceremony: this window needs the ceremony's plan",
+  airgap: 'Air-gap check: make sure this machine has no network before any secret exists',
+  entropy: 'Entropy: the random sources the secret is made from',
+  generate: 'Generate the secret inside keyshard',
+  fingerprint: 'Read the fingerprint aloud; witnesses sign',
+  split: 'Split the secret into shards',
+  handoff: 'Handoffs: one custodian at a time',
+  confirm: 'The custodian receives their shard and proves they hold it',
+  confirmed: 'A custodian holds their shard; witnesses sign',
+  'test-recovery': 'Test recovery from a quorum of shards',
+  destroy: "Destroy the secret in this machine's memory",
+  seal: 'Seal the transcript',
+  sealed: 'The ceremony is sealed: write down the final hash',
+  aborted: 'The ceremony was aborted',
+  lost: 'The secret was lost in a restart',
+};
+
+export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan | null }) {
+  const [status, setStatus] = useState<Status | null>(null);
+  const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
+  const [plan, setPlan] = useState<CeremonyPlan | null>(() => acceptedPlan() ?? accepted ?? rememberedPlan());
+  const [results, setResults] = useState<StepResults>({});
+  const [acknowledged, setAcknowledged] = useState<string | null>(null);
+  const [handoff, setHandoffState] = useState<{ view: HandoffView | null; revealed: boolean }>({ view: null, revealed: false });
+
+  const reload = useCallback(async () => {
+    try {
+      setStatus(await ask('ceremony:status'));
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(asErrorInfo(e));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  // A plan just accepted on the plan screen starts a new ceremony, even when the last one here is sealed or aborted.
+  const startingNew = acceptedPlan() !== null && (status?.phase === 'sealed' || status?.phase === 'aborted');
+  useEffect(() => {
+    if (status?.phase === 'active') clearAcceptedPlan();
+  }, [status?.phase]);
+  // The plan this window remembers may fit a ceremony resumed here better than one accepted earlier and not started.
+  useEffect(() => {
+    if (status === null || status.phase === 'not-started' || (plan !== null && planFits(plan, status))) return;
+    const kept = rememberedPlan();
+    if (kept !== null && kept !== plan && planFits(kept, status)) setPlan(kept);
+  }, [status, plan]);
+  const stage: Stage = startingNew ? { kind: 'airgap' } : stageOf(status, plan, acknowledged);
+  // The shard display belongs to one custodian's handoff: anything else drops it.
+  const stageCustodian = stage.kind === 'confirm' ? stage.custodianId : null;
+  useEffect(() => {
+    if (handoff.view !== null && handoff.view.custodianId !== stageCustodian) setHandoffState({ view: null, revealed: false });
+  }, [handoff.view, stageCustodian]);
+
+  const props: StageProps | null =
+    status === null || plan === null
+      ? null
+      : {
+          status,
+          plan,
+          results,
+          setStatus,
+          remember: (patch) => setResults((r) => ({ ...r, ...patch })),
+          acknowledge: () => setAcknowledged(checkpointKey(status)),
+          reload,
+          handoff: handoff.view,
+          revealed: handoff.revealed,
+          setHandoff: (view, revealed) => setHandoffState({ view, revealed }),
+        };
+
+  const current: CeremonyStepId =
+    status !== null && (stage.kind === 'lost' || stage.kind === 'aborted' || stage.kind === 'need-plan') ? stepOfRecord(status.lastStep) : stepOf(stage);
+  const order = useMemo(() => CEREMONY_STEPS.map((s) => s.id), []);
+  const active = status?.phase === 'active';
+
+  return (
+    <Shell
+      purpose={PURPOSE[stage.kind]}
+      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current={current} done={stepsDone(stage, current, order)} custodians={custodianProgress(plan, status)} />}
+    >
+      {loadError ? (
+        <>
+          <ScreenTitle>Key ceremony</ScreenTitle>
+          <ErrorPanel title="keyshard could not say where the ceremony stands" error={loadError} testId="status-error" focus>
+            <button type="button" className="button" onClick={() => void reload()} data-testid="status-retry">
+              Ask again
+            </button>
+          </ErrorPanel>
+        </>
+      ) : (
+        <div className="stage" data-testid="stage" data-stage={stage.kind}>
+          {renderStage(stage, props, status, plan, (p) => {
+            rememberPlan(p);
+            setPlan(p);
+          }, setStatus)}
+        </div>
+      )}
+      {active && stage.kind !== 'lost' ? (
+        <footer className="stage-footer">
+          <button type="button" className="button secondary small" onClick={() => void reload()} data-testid="status-reload">
+            Reload the ceremony status
+          </button>
+          <AbortPanel plan={plan} setStatus={setStatus} />
+        </footer>
+      ) : null}
+    </Shell>
+  );
+}
+
+function renderStage(
+  stage: Stage,
+  props: StageProps | null,
+  status: Status | null,
+  plan: CeremonyPlan | null,
+  onPlan: (p: CeremonyPlan) => void,
+  setStatus: (s: Status) => void,
+): React.ReactNode {
+  if (status === null) return <p className="muted">Asking keyshard where the ceremony stands…</p>;
+  switch (stage.kind) {
+    case 'loading':
+      return null;
+    case 'no-plan':
+      return <NoPlanStage />;
+    case 'need-plan':
+      return <NeedPlanStage status={status} onPlan={onPlan} />;
+    case 'sealed':
+      return (
+        <>
+          <SealedStage status={status} plan={plan} />
+          {plan === null ? <NeedPlanStage status={status} onPlan={onPlan} inline /> : null}
+        </>
+      );
+    case 'aborted':
+      return <AbortedStage status={status} />;
+    case 'lost':
+      return <LostStage status={status} plan={plan} setStatus={setStatus} />;
+  }
+  if (props === null) return <NeedPlanStage status={status} onPlan={onPlan} />;
+  switch (stage.kind) {
+    case 'airgap':
+      return <AirGapStage {...props} />;
+    case 'entropy':
+      return <EntropyStage {...props} />;
+    case 'generate':
+      return <GenerateStage {...props} />;
+    case 'fingerprint':
+      return <FingerprintStage {...props} />;
+    case 'split':
+      return <SplitStage {...props} />;
+    case 'handoff':
+      return <HandoffStage {...props} />;
+    case 'confirm':
+      return <ConfirmStage {...props} custodianId={stage.custodianId} />;
+    case 'confirmed':
+      return <ConfirmedStage {...props} custodianId={stage.custodianId} />;
+    case 'test-recovery':
+      return <TestRecoveryStage {...props} />;
+    case 'destroy':
+      return <DestroyStage {...props} />;
+    case 'seal':
+      return <SealStage {...props} />;
+  }
+}

@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { navigate } from '../app/routes';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { formatUtc } from '../transcript/readTranscript';
+import { ask, type SavedCeremony } from './api';
+import { useAction } from './useAction';
+
+const STATE_TEXT: Readonly<Record<SavedCeremony['state'], string>> = {
+  open: 'not finished',
+  sealed: 'sealed',
+  aborted: 'aborted',
+  unreadable: 'transcript does not verify',
+};
+
+/** Ceremonies keyshard keeps on this machine (ceremony:list-saved), newest first. */
+export function useSavedCeremonies(): { saved: readonly SavedCeremony[] | null; error: ReturnType<typeof useAction>['error'] } {
+  const [saved, setSaved] = useState<readonly SavedCeremony[] | null>(null);
+  const { error, run } = useAction();
+  useEffect(() => {
+    void run(() => ask('ceremony:list-saved')).then((list) => setSaved(list ?? []));
+  }, [run]);
+  return { saved, error };
+}
+
+/** Continues a saved ceremony: main reopens its folder and replays the transcript; the ceremony screen takes over. */
+export function ContinueButton({ ceremony, testId }: { readonly ceremony: SavedCeremony; readonly testId: string }) {
+  const { busy, error, run } = useAction();
+  const go = async (): Promise<void> => {
+    const status = await run(() => ask('ceremony:resume', { dir: ceremony.dir }));
+    if (status !== undefined) navigate('ceremony');
+  };
+  return (
+    <>
+      <button type="button" className="button" disabled={busy} onClick={() => void go()} data-testid={testId}>
+        {busy ? 'Opening…' : ceremony.state === 'open' ? `Continue ${ceremony.label ?? 'this ceremony'}` : `Open ${ceremony.label ?? 'this ceremony'}`}
+      </button>
+      {error ? <ErrorPanel title="The ceremony could not be resumed" error={error.info} testId="resume-error" focus /> : null}
+    </>
+  );
+}
+
+export function SavedCeremonies() {
+  const { saved, error } = useSavedCeremonies();
+  return (
+    <section className="panel" data-testid="saved-ceremonies">
+      <h2>Ceremonies on this machine</h2>
+      {error ? <ErrorPanel title="The saved ceremonies could not be listed" error={error.info} testId="saved-error" /> : null}
+      {saved === null ? <p className="muted">Looking…</p> : null}
+      {saved !== null && saved.length === 0 ? <p data-testid="saved-none">keyshard has no ceremony saved on this machine.</p> : null}
+      {saved !== null && saved.length > 0 ? (
+        <ul className="saved-list">
+          {saved.map((c, i) => (
+            <li key={c.dir} data-testid="saved-ceremony" data-state={c.state} data-ceremony-id={c.ceremonyId ?? ''}>
+              <div>
+                <strong>{c.label ?? 'Unnamed ceremony'}</strong>
+                <span className="muted">
+                  {' '}
+                  · {STATE_TEXT[c.state]} · {c.entries} entries
+                  {c.lastStep ? ` · last step ${c.lastStep}` : ''}
+                  {c.lastAt ? `, ${formatUtc(c.lastAt)}` : ''}
+                </span>
+                <div className="mono small-print">{c.dir}</div>
+              </div>
+              {c.state === 'open' ? <ContinueButton ceremony={c} testId={`resume-continue-${i}`} /> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The ceremony screens' view of main: the typed `call` of electron/ipc/client (types only, no zod in the bundle), the
+ * response types the screens read, and every failure turned into what the error panel shows. The IPC error carries a
+ * stable code, a message main wrote for a person (never secret material), and non-secret details (word positions...).
+ */
+import type { ChannelName } from '../../electron/ipc/channels';
+import { call, IpcCallError } from '../../electron/ipc/client';
+import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
+import { toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
+
+export type Status = ResponseOf<'ceremony:status'>;
+export type HandoffView = ResponseOf<'ceremony:handoff'>;
+export type ShardView = HandoffView['shards'][number];
+export type AirGapResult = ResponseOf<'ceremony:check-airgap'>;
+export type EntropyResult = ResponseOf<'ceremony:gather-entropy'>;
+export type SecretResult = ResponseOf<'ceremony:generate'>;
+export type SplitResult = ResponseOf<'ceremony:split'>;
+export type ConfirmResult = ResponseOf<'ceremony:confirm'>;
+export type RecoveryResult = ResponseOf<'ceremony:test-recovery'>;
+export type DestroyResult = ResponseOf<'ceremony:destroy'>;
+export type SealResult = ResponseOf<'ceremony:seal'>;
+export type SignOffResult = ResponseOf<'ceremony:sign-off'>;
+export type SavedCeremony = ResponseOf<'ceremony:list-saved'>[number];
+export type Drive = ResponseOf<'usb:list-drives'>[number];
+export type ShardResponse = NonNullable<RequestOf<'ceremony:confirm'>['responses']>[number];
+export type ConfirmMethod = RequestOf<'ceremony:confirm'>['method'];
+
+export { call, IpcCallError };
+export type { ChannelName };
+
+/** What to do next, for the codes the ceremony steps raise (the message already says what happened). */
+const CEREMONY_TODO: Readonly<Record<string, string>> = {
+  AIRGAP_NETWORK_UP: 'Take every network interface down (unplug the cable, switch Wi-Fi and Bluetooth off) and check again, or have a witness override the check.',
+  WITNESS_KEY: "Check the path: it must be this witness's own key file (from their USB stick). Type it again and load it.",
+  WITNESS_NOT_ELIGIBLE: 'Ask a witness who watched this step to sign it.',
+  CONFIRM_MISMATCH: 'Compare each position named here with your copy, correct it, and confirm again. The shard stays hidden.',
+  CEREMONY_TRANSITION: 'Press "Reload the ceremony status" and do the step the screen then asks for.',
+  CEREMONY_SECRET_LOST: 'Abort this ceremony (the form at the bottom of the screen) and run a new one.',
+  ENTROPY_SOURCE: 'Give the same sources as recorded (the same number of fresh dice rolls, and the HSM if it was used), then try again.',
+  TRANSCRIPT_WRITE: "The ceremony's folder could not be written. Check that its disk is present and has space, then try the step again.",
+  BELOW_THRESHOLD: 'Choose more custodians: together they must hold enough shards to recover the secret.',
+  SHARES_MISMATCH: "Each custodian gives back their own shard of this ceremony; check whose paper or code was used.",
+  DUPLICATE_SHARE: 'Each shard counts once: give another custodian\'s shard instead of the repeated one.',
+  SLIP39_WORD: 'Check the word named here against the paper copy; every word comes from the SLIP-39 list.',
+  SLIP39_CHECKSUM: 'A word is wrong somewhere: check every word against the paper copy, in order.',
+  SLIP39_LENGTH: 'Count the words on the paper copy and type every one of them.',
+  USB_NO_SPACE: 'Use another drive, or free space on this one, then write the shard again.',
+  USB_REMOVED: 'Plug the drive in again (or choose another), then write the shard again.',
+  USB_READ_ONLY: 'Use a drive that can be written (check its lock switch), then write the shard again.',
+  USB_VERIFY: 'Write the shard again; if it fails again, use another drive.',
+  USB_FOREIGN_SHARD: 'Use the drive this custodian was given in this ceremony.',
+  HSM_PIN_INCORRECT: 'The token owner types the PIN again, carefully: a token locks after a few wrong tries.',
+  HSM_PIN_LOCKED: 'This token is locked. Use another token, or have its security officer unlock it.',
+  HSM_TOKEN_ABSENT: "Plug in the custodian's token, then try again.",
+  INVALID_ARGUMENT: 'Check what was typed on this screen, then try again.',
+};
+
+export function ceremonyTodo(code: string): string {
+  return CEREMONY_TODO[code] ?? todoFor(code);
+}
+
+/** Any failure as an ErrorInfo for the error panel. */
+export function asErrorInfo(e: unknown): ErrorInfo {
+  if (e instanceof IpcCallError) return { code: e.code, message: e.message, todo: ceremonyTodo(e.code) };
+  return toErrorInfo(e);
+}
+
+/** The non-secret details of an IPC failure, or an empty object. */
+export function detailsOf(e: unknown): Readonly<Record<string, unknown>> {
+  return e instanceof IpcCallError && e.details !== undefined ? e.details : {};
+}
+
+export function numberList(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((x): x is number => typeof x === 'number' && Number.isInteger(x)) : [];
+}
+
+/** A typed wrapper so screens can name a channel and get its response. */
+export function ask<K extends ChannelName>(channel: K, ...args: undefined extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<ResponseOf<K>> {
+  return (call as (c: K, ...a: unknown[]) => Promise<ResponseOf<K>>)(channel, ...args);
+}

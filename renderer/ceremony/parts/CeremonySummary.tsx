@@ -1,0 +1,133 @@
+import type { CeremonyPlan } from '../../../core/policy';
+import type { VerifyOk } from '../../../core/transcript';
+import { formatUtc } from '../../transcript/readTranscript';
+import type { Status } from '../api';
+import { groupHex, mediumText, schemeSentence, secretSentence, witnessName } from '../names';
+import { PrintSheet, printedAt } from './PrintSheet';
+
+interface Props {
+  readonly plan: CeremonyPlan;
+  readonly status: Status;
+  /** The verified transcript the summary is made from. */
+  readonly verified: VerifyOk;
+}
+
+const STEP_TEXT: Readonly<Record<string, string>> = {
+  plan: 'Plan recorded, ceremony started',
+  'airgap-check': 'Air-gap check',
+  entropy: 'Entropy gathered',
+  generate: 'Secret generated',
+  import: 'Secret imported',
+  split: 'Secret split into shards',
+  handoff: 'Shard handed over',
+  confirm: 'Custodian confirmed their shard',
+  'test-recovery': 'Test recovery',
+  destroy: 'Secret destroyed in memory',
+  seal: 'Transcript sealed',
+  abort: 'Ceremony aborted',
+};
+
+function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const who = typeof d['custodianId'] === 'string' ? (plan.custodians.find((c) => c.id === d['custodianId'])?.name ?? String(d['custodianId'])) : null;
+  if (kind === 'airgap-check') {
+    const o = d['override'] as { witnessId?: unknown; reason?: unknown } | undefined;
+    if (d['passed'] === true) return 'passed';
+    return o ? `overridden by ${witnessName(plan, String(o.witnessId))}: ${String(o.reason)}` : `failed (${Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : ''})`;
+  }
+  if (kind === 'entropy' && Array.isArray(d['sources'])) return d['sources'].join(', ');
+  if (kind === 'test-recovery') return d['fingerprintMatch'] === true ? 'fingerprint matches' : 'fingerprint DIFFERS';
+  if (kind === 'confirm' && who) return `${who}, by ${String(d['method'])}`;
+  return who ?? '';
+}
+
+/**
+ * Print only: one or two A4 pages summing up the sealed ceremony from its verified transcript: the plan, the
+ * fingerprint, each step with its time and signers, and the final hash, with room for the witnesses to sign.
+ */
+export function CeremonySummary({ plan, status, verified }: Props) {
+  const signers = new Map(verified.signoffs.map((s) => [s.seq, s.witnesses.map((w) => witnessName(plan, w.id))]));
+  const steps = verified.entries.filter((e) => e.kind !== 'signoff' && e.kind !== 'sign-off');
+  const fp = status.fingerprint;
+  return (
+    <PrintSheet testId="ceremony-summary">
+      <section className="summary-page">
+        <p className="paper-kicker">keyshard · ceremony summary · public record</p>
+        <h1>{plan.label}</h1>
+        <dl className="paper-facts">
+          <dt>Ceremony id</dt>
+          <dd className="mono" data-testid="summary-ceremony-id">
+            {verified.ceremonyId}
+          </dd>
+          <dt>Secret</dt>
+          <dd>{secretSentence(plan)}</dd>
+          <dt>Split</dt>
+          <dd>{schemeSentence(plan)}</dd>
+          <dt>Fingerprint</dt>
+          <dd className="mono paper-fingerprint" data-testid="summary-fingerprint">
+            {fp ? fp.display : '—'}
+          </dd>
+          <dt>Custodians</dt>
+          <dd>
+            <ul className="plain-list">
+              {plan.custodians.map((c) => (
+                <li key={c.id}>
+                  {c.name} ({c.organisation}, {c.location}): {c.shares.length} shard{c.shares.length === 1 ? '' : 's'}, {mediumText(c.medium)}
+                </li>
+              ))}
+            </ul>
+          </dd>
+          <dt>Witnesses</dt>
+          <dd>
+            <ul className="plain-list">
+              {plan.witnesses.map((w) => (
+                <li key={w.id}>
+                  {w.name} ({w.organisation}), observes {w.observes === 'all' ? 'every handoff' : w.observes.map((id) => plan.custodians.find((c) => c.id === id)?.name ?? id).join(', ')}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </dl>
+        <table className="summary-steps" data-testid="summary-steps">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Step</th>
+              <th>Time</th>
+              <th>Signed by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((e) => (
+              <tr key={e.seq} data-testid="summary-step" data-kind={e.kind}>
+                <td>{e.seq}</td>
+                <td>
+                  {STEP_TEXT[e.kind] ?? e.kind}
+                  {detail(e.kind, e.data, plan) ? <span className="muted"> · {detail(e.kind, e.data, plan)}</span> : null}
+                </td>
+                <td>{formatUtc(e.at)}</td>
+                <td>{(signers.get(e.seq) ?? []).join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="final-hash-print">
+          <p>Final hash of the transcript ({verified.entries.length} entries):</p>
+          <p className="mono paper-fingerprint" data-testid="summary-final-hash">
+            {groupHex(verified.headHash)}
+          </p>
+        </div>
+        <div className="signature-lines">
+          {plan.witnesses.map((w) => (
+            <p key={w.id}>
+              {w.name}: ______________________________ date ____________
+            </p>
+          ))}
+        </div>
+        <p className="paper-note">
+          Printed {printedAt()}. Check the transcript file with “keyshard transcript verify transcript.json”: its final hash must be the one above.
+        </p>
+      </section>
+    </PrintSheet>
+  );
+}

@@ -1,0 +1,108 @@
+import { useId } from 'react';
+
+/** log2(6): the bits one roll of a fair die gives. */
+const BITS_PER_ROLL = Math.log2(6);
+
+export interface DiceCount {
+  readonly rolls: number;
+  readonly bits: number;
+  /** 1-based position and the character of the first thing that is not a die face, if any. */
+  readonly bad: { readonly position: number; readonly char: string } | null;
+}
+
+/** Counts typed dice rolls as main will read them: digits 1-6, with spaces and line breaks between them. */
+export function countDice(text: string): DiceCount {
+  let rolls = 0;
+  let bad: DiceCount['bad'] = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c >= '1' && c <= '6') rolls++;
+    else if (!/\s/.test(c) && bad === null) bad = { position: i + 1, char: c };
+  }
+  return { rolls, bits: Math.floor(rolls * BITS_PER_ROLL + 1e-9), bad };
+}
+
+export interface SourcesValue {
+  readonly dice: string;
+  readonly useHsm: boolean;
+}
+
+interface Props {
+  readonly value: SourcesValue;
+  readonly onChange: (v: SourcesValue) => void;
+  /** Bits the secret needs, for the dice advice. */
+  readonly secretBits: number;
+}
+
+/**
+ * The entropy sources: the OS generator (always), an HSM's generator (if a token is connected), and dice rolls typed
+ * by a witness, counted live. Each source is mixed in; none can weaken the others.
+ */
+export function EntropySources({ value, onChange, secretBits }: Props) {
+  const diceId = useId();
+  const hsmId = useId();
+  const dice = countDice(value.dice);
+  const enough = Math.ceil(secretBits / BITS_PER_ROLL);
+  return (
+    <ul className="source-list" data-testid="entropy-sources">
+      <li className="source on" data-testid="source-os">
+        <span className="tick" aria-hidden="true">
+          ✓
+        </span>
+        <div>
+          <strong>Operating system random generator</strong>
+          <p className="muted">Always used: the kernel&apos;s cryptographic generator.</p>
+        </div>
+      </li>
+      <li className={`source${value.useHsm ? ' on' : ''}`} data-testid="source-hsm">
+        <input id={hsmId} type="checkbox" checked={value.useHsm} onChange={(e) => onChange({ ...value, useHsm: e.currentTarget.checked })} data-testid="entropy-hsm" />
+        <div>
+          <label htmlFor={hsmId}>
+            <strong>HSM random generator</strong> (optional)
+          </label>
+          <p className="muted">Only if an HSM token is connected to this machine; keyshard asks it for random bytes.</p>
+        </div>
+      </li>
+      <li className={`source${dice.rolls > 0 ? ' on' : ''}`} data-testid="source-dice">
+        <span className="tick" aria-hidden="true">
+          {dice.rolls > 0 ? '✓' : '○'}
+        </span>
+        <div className="grow">
+          <label htmlFor={diceId}>
+            <strong>Dice rolls</strong> (optional): type the faces, 1 to 6, spaces allowed
+          </label>
+          <p className="muted">
+            Roll real dice in view of the witnesses. {enough} rolls give the {secretBits} bits of the secret on their own; fewer still add to the
+            other sources.
+          </p>
+          <textarea
+            id={diceId}
+            className="mono dice-input"
+            rows={3}
+            autoComplete="off"
+            spellCheck={false}
+            value={value.dice}
+            aria-invalid={dice.bad !== null || undefined}
+            onChange={(e) => onChange({ ...value, dice: e.currentTarget.value })}
+            data-testid="entropy-dice"
+          />
+          <p className="dice-count" role="status" data-testid="dice-count" data-rolls={dice.rolls} data-bits={dice.bits}>
+            <strong>
+              {dice.rolls} {dice.rolls === 1 ? 'roll' : 'rolls'} · {dice.bits} bits
+            </strong>
+            {dice.bad ? (
+              <span className="problem-inline" data-testid="dice-bad">
+                {' '}
+                · character {dice.bad.position} is not a die face (only 1 to 6)
+              </span>
+            ) : null}
+          </p>
+        </div>
+      </li>
+    </ul>
+  );
+}
+
+export function sourcesRequest(v: SourcesValue): { diceRolls?: string; useHsm?: boolean } {
+  return { ...(v.dice.trim() === '' ? {} : { diceRolls: v.dice }), ...(v.useHsm ? { useHsm: true } : {}) };
+}

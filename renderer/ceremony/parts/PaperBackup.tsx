@@ -1,0 +1,85 @@
+import type { CeremonyPlan } from '../../../core/policy';
+import type { HandoffView, ShardView } from '../api';
+import { schemeSentence } from '../names';
+import { PrintSheet, printedAt } from './PrintSheet';
+import { QrGrid } from './QrCode';
+
+interface Props {
+  readonly view: HandoffView;
+  readonly plan: CeremonyPlan;
+  readonly ceremonyId: string;
+}
+
+export function shareText(share: ShardView['share']): string {
+  return 'signer' in share ? `signer ${share.signer}` : `member ${share.member + 1} of group ${share.group + 1}`;
+}
+
+/**
+ * SECRET, print only: one A4 page per shard of the custodian. The top half holds only public facts (whose shard, which
+ * ceremony, the fingerprint); the paper is folded along the line so the QR code and the words are inside.
+ */
+export function PaperBackup({ view, plan, ceremonyId }: Props) {
+  const when = printedAt();
+  return (
+    <PrintSheet testId="paper-backup">
+      {view.shards.map((s, i) => (
+        <section className="paper-page" key={i} data-testid="paper-page">
+          <div className="paper-public">
+            <p className="paper-kicker">keyshard · paper backup of one shard · keep it folded</p>
+            <h1>
+              Shard of {view.custodianName}
+              {view.shards.length > 1 ? ` (${i + 1} of ${view.shards.length})` : ''}
+            </h1>
+            <dl className="paper-facts">
+              <dt>Custodian</dt>
+              <dd data-testid="paper-custodian">{view.custodianName}</dd>
+              <dt>Ceremony</dt>
+              <dd>{plan.label}</dd>
+              <dt>Ceremony id</dt>
+              <dd className="mono" data-testid="paper-ceremony-id">
+                {ceremonyId}
+              </dd>
+              <dt>Fingerprint</dt>
+              <dd className="mono paper-fingerprint" data-testid="paper-fingerprint">
+                {view.fingerprint.display}
+              </dd>
+              <dt>Share</dt>
+              <dd>
+                {shareText(s.share)}. {schemeSentence(plan)}
+              </dd>
+              <dt>Printed</dt>
+              <dd>{when}</dd>
+            </dl>
+            <p className="paper-note">
+              To recover, bring this paper unopened to the recovery ceremony. Anyone who sees the inside can copy the
+              shard: store it folded and sealed.
+            </p>
+          </div>
+          <div className="fold-line" data-testid="fold-line">
+            <span>fold here · the shard is on the inside</span>
+          </div>
+          <div className="paper-secret">
+            <QrGrid frames={s.qr.frames} label={`Shard of ${view.custodianName}`} />
+            {s.words ? (
+              <ol className="paper-words">
+                {s.words.map((w, k) => (
+                  <li key={k}>
+                    <span className="word-n">{k + 1}</span> {w}
+                  </li>
+                ))}
+              </ol>
+            ) : (
+              <ol className="paper-text">
+                {s.paperText.split('\n').map((line, k) => (
+                  <li key={k}>
+                    <span className="word-n">{k + 1}</span> {line}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+        </section>
+      ))}
+    </PrintSheet>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { qrToSvg } from '../../../core/qr/index';
+import { NO_COPY } from './noCopy';
+
+/** The frame rate of an animated code: steady, slow enough for a 10 fps camera to see every part at least once. */
+export const ANIMATED_QR_FPS = 5;
+
+/** A code's SVG (core/qr) as an image URL: no HTML is injected, and the CSP allows data: images. */
+export function qrImageUrl(text: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrToSvg(text, { margin: 4 }))}`;
+}
+
+interface Props {
+  readonly frames: readonly string[];
+  /** What the code holds, for the image's description (never the content). */
+  readonly label: string;
+  readonly testId?: string;
+  readonly fps?: number;
+}
+
+/**
+ * SECRET: one QR code, or an animated sequence of parts shown one after another at a steady rate (timed from the
+ * clock, not by counting timer ticks, so a late tick does not slow the animation). A part counter says which part is
+ * on screen; Pause holds the current part.
+ */
+export function QrCode({ frames, label, testId = 'shard-qr', fps = ANIMATED_QR_FPS }: Props) {
+  const urls = useMemo(() => frames.map(qrImageUrl), [frames]);
+  const [index, setIndex] = useState(0);
+  const shown = useRef(0);
+  shown.current = index;
+  const [paused, setPaused] = useState(false);
+  const animated = urls.length > 1;
+
+  useEffect(() => {
+    if (!animated || paused) return;
+    const period = 1000 / fps;
+    // Resume from the part on screen (after a pause), then keep time from the clock.
+    const start = performance.now() - shown.current * period;
+    let raf = 0;
+    const tick = (now: number): void => {
+      setIndex(Math.floor((now - start) / period) % urls.length);
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [animated, paused, fps, urls.length]);
+
+  const current = urls[Math.min(index, urls.length - 1)] ?? '';
+  return (
+    <figure className="qr-figure" data-testid={testId} data-kind={animated ? 'animated' : 'single'} data-part={index + 1} data-parts={urls.length} data-fps={animated ? fps : 0}>
+      <img className="qr-image shard-secret" src={current} alt={animated ? `${label}: animated QR code, part ${index + 1} of ${urls.length}` : `${label}: QR code`} draggable={false} {...NO_COPY} />
+      {animated ? (
+        <figcaption className="qr-caption">
+          <span className="part-counter" data-testid={`${testId}-counter`} aria-live="off">
+            Part {index + 1} of {urls.length}
+          </span>
+          <span className="qr-help">{fps} parts a second. Keep the camera on it until your device says it is complete.</span>
+          <button type="button" className="button secondary small" onClick={() => setPaused((p) => !p)} data-testid={`${testId}-pause`}>
+            {paused ? 'Play the animation' : 'Pause the animation'}
+          </button>
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}
+
+/** For paper: every part of a code side by side (a printed animation is a grid of its parts). */
+export function QrGrid({ frames, label }: { readonly frames: readonly string[]; readonly label: string }) {
+  const urls = useMemo(() => frames.map(qrImageUrl), [frames]);
+  return (
+    <div className={`qr-grid parts-${Math.min(urls.length, 4)}`}>
+      {urls.map((u, i) => (
+        <figure key={i}>
+          <img src={u} alt={urls.length > 1 ? `${label}: part ${i + 1} of ${urls.length}` : `${label}: QR code`} />
+          {urls.length > 1 ? <figcaption>Part {i + 1} of {urls.length}</figcaption> : null}
+        </figure>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useRef } from 'react';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ask, IpcCallError } from '../api';
+import type { StageProps } from '../context';
+import { CHECKPOINT_TITLE, checkpointMeaning, custodianName, names, witnessName } from '../names';
+import { signOffSatisfied } from '../stage';
+import { useAction } from '../useAction';
+import { markMissing, useLoadedWitnesses } from '../witnessKeys';
+import { WitnessKeyLoader } from './WitnessKeyLoader';
+
+interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'acknowledge'> {
+  /** "Continue to the entropy step". */
+  readonly continueLabel: string;
+}
+
+/**
+ * The witnesses' signatures over the checkpoint main has open (status.signOff): who may sign, who did, and a
+ * "Continue" once enough have. Each signature is made in main with the witness's loaded key and checked there.
+ */
+export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel }: Props) {
+  const so = status.signOff;
+  const loaded = useLoadedWitnesses();
+  const { busy, error, run } = useAction();
+  const continueButton = useRef<HTMLButtonElement>(null);
+  const satisfied = so !== null && signOffSatisfied(so);
+  useEffect(() => {
+    if (satisfied) continueButton.current?.focus();
+  }, [satisfied]);
+  if (so === null) return null;
+
+  const sign = async (witnessId: string): Promise<void> => {
+    const r = await run(async () => {
+      try {
+        return await ask('ceremony:sign-off', { witnessId });
+      } catch (e) {
+        if (e instanceof IpcCallError && e.code === 'WITNESS_KEY') markMissing(witnessId);
+        throw e;
+      }
+    });
+    if (r !== undefined) setStatus(r.status);
+  };
+
+  const forWhom = so.custodianId === null ? null : custodianName(plan, so.custodianId);
+  const rule =
+    so.required >= so.eligible.length && so.eligible.length > 1
+      ? `Every witness who watched must sign (${so.eligible.length}).`
+      : `One witness's signature is needed${so.eligible.length > 1 ? '; the others may sign too' : ''}.`;
+  const signed = so.signedBy.map((w) => witnessName(plan, w));
+  return (
+    <section className="panel signoff" data-testid="signoff" data-checkpoint={so.checkpoint} data-custodian={so.custodianId ?? ''} aria-labelledby="signoff-title">
+      <h2 id="signoff-title">
+        Witness sign-off: {CHECKPOINT_TITLE[so.checkpoint] ?? so.checkpoint}
+        {forWhom ? ` of ${forWhom}` : ''}
+      </h2>
+      <p>
+        By signing, a witness states: <strong>{checkpointMeaning(so.checkpoint, forWhom)}</strong>
+      </p>
+      <p className="muted" data-testid="signoff-rule">
+        {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
+      </p>
+      <ul className="signoff-list">
+        {so.eligible.map((w) => {
+          const name = witnessName(plan, w);
+          const done = so.signedBy.includes(w);
+          return (
+            <li key={w} data-testid={`signoff-${w}`} data-signed={done}>
+              <span className="signoff-name">
+                {done ? <span className="tick" aria-hidden="true">✓ </span> : null}
+                {name}
+                {done ? <span className="signoff-state"> signed</span> : null}
+              </span>
+              {done ? null : loaded.has(w) ? (
+                <button type="button" className="button" disabled={busy} onClick={() => void sign(w)} data-testid={`sign-${w}`}>
+                  Sign as {name}
+                </button>
+              ) : (
+                <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={`Load the key and sign as ${name}`} then={() => sign(w)} />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {error ? <ErrorPanel title="The signature was not recorded" error={error.info} testId="signoff-error" focus /> : null}
+      {satisfied ? (
+        <div className="ok-item" role="status" data-testid="signoff-done">
+          <p>Signed by {names(signed)}. The signature is in the transcript.</p>
+          <button type="button" className="button" ref={continueButton} onClick={acknowledge} data-testid="signoff-continue">
+            {continueLabel}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,231 @@
+import { useId, useMemo, useState } from 'react';
+import { analyzeCoalitions } from '../../../core/policy';
+import { hrefOf } from '../../app/routes';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ScreenTitle } from '../../components/Shell';
+import { ask } from '../api';
+import type { StageProps } from '../context';
+import { names, schemeSentence, witnessName } from '../names';
+import { SignOffPanel } from '../parts/SignOffPanel';
+import { WitnessKeyLoader } from '../parts/WitnessKeyLoader';
+import { rememberPlan } from '../planStore';
+import { useAction } from '../useAction';
+import { useLoadedWitnesses } from '../witnessKeys';
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The first ceremony screen: the witnesses load their keys, the ceremony starts (main records the plan), and the
+ * machine is checked for network interfaces. If one is up: take it down and check again, or a witness overrides the
+ * check with a reason that goes into the transcript.
+ */
+export function AirGapStage(props: StageProps) {
+  const { status, plan, results, setStatus, remember } = props;
+  // A sealed or aborted ceremony before this one counts as not started: this plan starts a new one.
+  const started = status.phase === 'active';
+  const { busy, error, run } = useAction();
+  const loaded = useLoadedWitnesses();
+  const missing = plan.witnesses.filter((w) => !loaded.has(w.id));
+  const warnings = useMemo(() => {
+    try {
+      return analyzeCoalitions(plan).warnings;
+    } catch {
+      return [];
+    }
+  }, [plan]);
+
+  const check = async (override?: { witnessId: string; reason: string }): Promise<void> => {
+    await run(async () => {
+      if (!started) {
+        const s = await ask('ceremony:start', { plan });
+        rememberPlan(plan);
+        setStatus(s);
+      }
+      const r = await ask('ceremony:check-airgap', override === undefined ? undefined : { override });
+      remember({ airgap: r, ...(override === undefined ? {} : { override }) });
+      setStatus(r.status);
+    });
+  };
+
+  const result = results.airgap;
+  const failed = status.airgap === 'failed';
+  return (
+    <>
+      <ScreenTitle>Air-gap check</ScreenTitle>
+      <p className="lead">Before any secret exists, keyshard makes sure this machine cannot reach a network.</p>
+      <p className="plan-line" data-testid="pending-plan">
+        Plan: <strong>{plan.label}</strong>, {count(plan.custodians.length, 'custodian')}, {count(plan.witnesses.length, 'witness', 'witnesses')}.{' '}
+        {schemeSentence(plan)}
+      </p>
+
+      {!started ? (
+        <>
+          {warnings.length > 0 ? (
+            <section className="panel" data-testid="start-warnings">
+              <h2>Read these warnings with the witnesses</h2>
+              <ul className="warning-list">
+                {warnings.map((w, i) => (
+                  <li key={i} className={`warning-item ${w.severity}`} data-testid="start-warning" data-kind={w.kind}>
+                    {w.message}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section className="panel" data-testid="witness-keys">
+            <h2>1. The witnesses load their signing keys</h2>
+            {plan.witnesses.length === 0 ? (
+              <p>This plan has no witness{plan.noWitnessReason ? `: ${plan.noWitnessReason}` : '.'}</p>
+            ) : (
+              <>
+                <p>Each witness signs the checkpoints of the ceremony with their own key. The plan pins these keys when the ceremony starts.</p>
+                <ul className="key-list">
+                  {plan.witnesses.map((w) => {
+                    const key = loaded.get(w.id);
+                    return (
+                      <li key={w.id} data-testid={`witness-key-${w.id}`} data-loaded={key !== undefined}>
+                        {key ? (
+                          <p className="ok-line">
+                            <span className="tick" aria-hidden="true">
+                              ✓
+                            </span>{' '}
+                            {w.name}&apos;s key is loaded <span className="mono muted">({key.algorithm}, public key {key.publicKey.slice(0, 16)}…)</span>
+                          </p>
+                        ) : (
+                          <WitnessKeyLoader witnessId={w.id} witnessName={w.name} />
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </>
+            )}
+          </section>
+          <section className="panel">
+            <h2>2. Start the ceremony</h2>
+            <p>keyshard records the plan in a new transcript, then checks the network interfaces. Nothing secret exists yet.</p>
+            {missing.length > 0 ? (
+              <p className="muted" data-testid="start-waiting">
+                Waiting for the key of {names(missing.map((w) => w.name))}.
+              </p>
+            ) : null}
+            <div className="actions">
+              <button type="button" className="button" disabled={busy || missing.length > 0} onClick={() => void check()} data-testid="ceremony-start">
+                {busy ? 'Starting…' : 'Start the ceremony and check the air gap'}
+              </button>
+              <a className="button secondary" href={hrefOf('plan')} data-testid="back-to-plan">
+                Back to the plan
+              </a>
+            </div>
+          </section>
+        </>
+      ) : null}
+
+      {error ? <ErrorPanel title={started ? 'The air gap could not be checked' : 'The ceremony did not start'} error={error.info} testId="airgap-error" focus /> : null}
+
+      {started && status.airgap === null ? (
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void check()} data-testid="airgap-check">
+            Check the air gap
+          </button>
+        </div>
+      ) : null}
+
+      {started && failed ? <AirGapFailed {...props} busy={busy} onRetry={() => void check()} onOverride={(o) => void check(o)} /> : null}
+
+      {started && (status.airgap === 'passed' || status.airgap === 'overridden') ? (
+        <>
+          {status.airgap === 'passed' ? (
+            <div className="summary-ok" data-testid="airgap-passed">
+              <h2>✓ No network: only the loopback interface is up</h2>
+            </div>
+          ) : (
+            <div className="inline-warning big" data-testid="airgap-overridden">
+              <h2>The check found a network interface up, and a witness overrode it</h2>
+              {result?.overridden ? <p>Interfaces up: {result.interfacesUp.join(', ')}.</p> : null}
+              {results.override ? (
+                <p data-testid="airgap-override-reason">
+                  <strong>{witnessName(plan, results.override.witnessId)}</strong> took responsibility: “{results.override.reason}”
+                </p>
+              ) : null}
+              <p>The override, the witness and the reason are in the transcript.</p>
+            </div>
+          )}
+          <SignOffPanel {...props} continueLabel="Continue to the entropy" />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+interface FailedProps extends StageProps {
+  readonly busy: boolean;
+  readonly onRetry: () => void;
+  readonly onOverride: (o: { witnessId: string; reason: string }) => void;
+}
+
+function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps) {
+  const [witness, setWitness] = useState(plan.witnesses[0]?.id ?? '');
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  const witnessId = useId();
+  const r = results.airgap;
+  const up = (r && !r.passed ? r.interfacesUp : []).join(', ');
+  const problems = (r && !r.passed ? r.problems : []).join('; ');
+  // One object per result: the panel takes focus when its error changes, not on every keystroke below it.
+  const error = useMemo(
+    () => ({
+      code: 'AIRGAP_NETWORK_UP',
+      message: up !== '' ? `Network interfaces up: ${up}.${problems !== '' ? ` (${problems})` : ''}` : 'The last check found a network interface up.',
+      todo: 'Unplug every network cable and switch off Wi-Fi and Bluetooth (with the hardware switch, or in the system settings), then press "Check again". Each check is recorded.',
+    }),
+    [up, problems],
+  );
+  return (
+    <>
+      <ErrorPanel title="This machine is connected to a network" testId="airgap-failed" focus error={error}>
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={onRetry} data-testid="airgap-retry">
+            Check again
+          </button>
+        </div>
+      </ErrorPanel>
+      {plan.witnesses.length > 0 ? (
+        <form
+          className="panel"
+          data-testid="airgap-override"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (reason.trim() !== '' && witness !== '') onOverride({ witnessId: witness, reason: reason.trim() });
+          }}
+        >
+          <h2>Or: a witness overrides the check</h2>
+          <p>
+            Only if an interface cannot be taken down and the witness has made sure it reaches no network. The witness&apos;s
+            name and the reason are written into the transcript.
+          </p>
+          <div className="field">
+            <label htmlFor={witnessId}>Witness taking responsibility</label>
+            <select id={witnessId} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} data-testid="override-witness">
+              {plan.witnesses.map((w) => (
+                <option key={w.id} value={w.id}>
+                  {witnessName(plan, w.id)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={reasonId}>Reason (recorded)</label>
+            <span className="hint">For example: the built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.</span>
+            <textarea id={reasonId} value={reason} maxLength={1000} onChange={(e) => setReason(e.currentTarget.value)} data-testid="override-reason" />
+          </div>
+          <button type="submit" className="button secondary" disabled={busy || reason.trim() === ''} data-testid="override-submit">
+            Record the override and go on
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,270 @@
+import { useEffect, useId, useState } from 'react';
+import { CONFIRMATION_METHODS } from '../../../core/ceremony';
+import type { Custodian } from '../../../core/policy';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { SecretBanner } from '../../components/SecretBanner';
+import { ScreenTitle } from '../../components/Shell';
+import { ask, numberList, type ConfirmMethod, type HandoffView, type ShardResponse } from '../api';
+import type { StageProps } from '../context';
+import { custodianOf } from '../names';
+import { PaperBackup } from '../parts/PaperBackup';
+import { QrCode } from '../parts/QrCode';
+import { ScanBack } from '../parts/ScanBack';
+import { ShardText, ShardWords } from '../parts/ShardWords';
+import { ShardTextEntry } from '../parts/ShardTextEntry';
+import { WordEntry } from '../parts/WordEntry';
+import { wordsPerShare } from '../secretSize';
+import { useAction } from '../useAction';
+
+interface Props extends StageProps {
+  readonly custodianId: string;
+}
+
+/**
+ * After a handoff: the custodian's shard on screen (only after they pressed "Show"), their paper backup, and then the
+ * proof that they hold it. Only main's answer to ceremony:confirm marks them done.
+ */
+export function ConfirmStage(props: Props) {
+  const { plan, custodianId, handoff, revealed } = props;
+  const custodian = custodianOf(plan, custodianId);
+  if (custodian === undefined) return <p className="notice">Custodian {custodianId} is not in this plan.</p>;
+  const view = handoff?.custodianId === custodianId ? handoff : null;
+  if (view !== null && revealed && view.shards.length > 0) return <ShardDisplay {...props} custodian={custodian} view={view} />;
+  return <ConfirmForm {...props} custodian={custodian} view={view} />;
+}
+
+interface DisplayProps extends Props {
+  readonly custodian: Custodian;
+  readonly view: HandoffView;
+}
+
+/** SECRET: the shard as words (or text) and QR code, and the print-only paper backup. */
+function ShardDisplay({ custodian, view, plan, status, setHandoff }: DisplayProps) {
+  const paper = custodian.medium === 'paper';
+  const print = (): void => window.print();
+  return (
+    <>
+      <SecretBanner custodian={custodian.name} />
+      <ScreenTitle>{custodian.name}&apos;s shard</ScreenTitle>
+      <p className="lead">
+        {paper
+          ? 'Print your paper backup, check that the words on paper match the screen, and fold it along the line.'
+          : view.shards.some((s) => s.words)
+            ? 'Scan the code with your device, or write the words down in order.'
+            : 'Scan the code with your device, or write the shard text down exactly, group by group.'}{' '}
+        Then hide the shard: you will prove you hold it.
+      </p>
+      <div className="actions top">
+        <button type="button" className={paper ? 'button' : 'button secondary'} onClick={print} data-testid="print-backup">
+          Print the paper backup
+        </button>
+        <button type="button" className={paper ? 'button secondary' : 'button'} onClick={() => setHandoff(null, false)} data-testid="hide-shard">
+          Hide the shard and confirm
+        </button>
+      </div>
+      {view.shards.map((s, i) => (
+        <section className="shard-panel" key={i} data-testid="shard-panel">
+          {view.shards.length > 1 ? <h2>Shard {i + 1} of {view.shards.length}</h2> : null}
+          <div className="shard-layout">
+            <div className="shard-words-wrap">
+              {s.words ? <ShardWords words={s.words} testId={i === 0 ? 'shard-words' : `shard-words-${i + 1}`} /> : <ShardText text={s.paperText} testId={i === 0 ? 'shard-text' : `shard-text-${i + 1}`} />}
+            </div>
+            <QrCode frames={s.qr.frames} label={`${custodian.name}'s shard`} testId={i === 0 ? 'shard-qr' : `shard-qr-${i + 1}`} />
+          </div>
+        </section>
+      ))}
+      <PaperBackup view={view} plan={plan} ceremonyId={status.ceremonyId ?? ''} />
+    </>
+  );
+}
+
+const METHOD_TEXT: Readonly<Record<ConfirmMethod, string>> = {
+  'type-back': 'Type the shard back',
+  'scan-qr': 'Scan the QR code back with the camera',
+  'read-back-usb': 'Read the file back from the drive',
+  'read-back-pkcs11': 'Read the shard back from the token',
+};
+
+interface FormProps extends Props {
+  readonly custodian: Custodian;
+  readonly view: HandoffView | null;
+}
+
+function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps) {
+  const methods = (view?.confirmWith ?? CONFIRMATION_METHODS[custodian.medium]) as readonly ConfirmMethod[];
+  // What the custodian has in hand decides the default: a paper to type from, or a code on their device to scan.
+  const preferred: ConfirmMethod = custodian.medium === 'screen-qr' ? 'scan-qr' : custodian.medium === 'paper' ? 'type-back' : (methods[0] ?? 'type-back');
+  const [method, setMethod] = useState<ConfirmMethod>(() => (methods.includes(preferred) ? preferred : (methods[0] ?? 'type-back')));
+  const shards = custodian.shares.length;
+  const [typed, setTyped] = useState<string[]>(() => Array.from({ length: shards }, () => ''));
+  const [complete, setComplete] = useState<boolean[]>(() => Array.from({ length: shards }, () => false));
+  const [scanned, setScanned] = useState<string[][]>([]);
+  const [files, setFiles] = useState<HandoffView['files']>(view?.files ?? []);
+  const { busy, error, run } = useAction();
+  const again = useAction();
+  const groupId = useId();
+  const slip39 = plan.scheme.type === 'slip39';
+  const onScreen = custodian.medium === 'screen-qr' || custodian.medium === 'paper';
+
+  // A reload loses the page's copy of the handoff; the USB file locations are asked again (they hold nothing secret).
+  useEffect(() => {
+    if (custodian.medium !== 'usb' || files.length > 0) return;
+    void ask('ceremony:current-handoff').then(
+      (v) => setFiles(v?.custodianId === custodian.id ? v.files : []),
+      () => undefined,
+    );
+  }, [custodian.id, custodian.medium, files.length]);
+
+  const confirm = async (responses?: ShardResponse[]): Promise<void> => {
+    const r = await run(() => ask('ceremony:confirm', { custodianId: custodian.id, method, ...(responses === undefined ? {} : { responses }) }));
+    if (r === undefined) return;
+    setHandoff(null, false);
+    setStatus(r.status);
+  };
+
+  const typedResponses = (): ShardResponse[] => typed.map((t) => (slip39 ? { words: t } : { text: t }));
+  const showAgain = async (): Promise<void> => {
+    const v = await again.run(() => ask('ceremony:current-handoff'));
+    if (v) setHandoff(v, true);
+  };
+
+  const details = error?.details ?? {};
+  const badShard = typeof details['shard'] === 'number' ? (details['shard'] as number) : 1;
+  const wordsDiffer = numberList(details['words']);
+  const groupsDiffer = numberList(details['groups']);
+
+  return (
+    <>
+      {onScreen ? <SecretBanner custodian={custodian.name} /> : null}
+      <ScreenTitle>{custodian.name} proves they hold their shard</ScreenTitle>
+      <p className="lead">
+        {onScreen
+          ? `The shard is hidden. ${custodian.name} gives it back from their copy; keyshard compares it with the shard it handed over.`
+          : `keyshard reads ${custodian.name}'s shard back and compares it with what it handed over. Then ${custodian.name} takes the ${custodian.medium === 'usb' ? 'drive' : 'token'} and keeps it.`}
+      </p>
+      {files.length > 0 ? (
+        <section className="panel" data-testid="usb-written">
+          <h2>Where the file was written</h2>
+          <ul>
+            {files.map((f) => (
+              <li key={f.index} data-testid="usb-file">
+                <span className="mono">{f.location}</span> · {f.bytes} bytes, encrypted ({f.protection})
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {view?.token ? (
+        <section className="panel" data-testid="token-written">
+          <h2>Where the shard was stored</h2>
+          <p>
+            Token {view.token.tokenLabel} (serial {view.token.tokenSerial}), object {view.token.objectLabel}, {view.token.bytes} bytes.
+          </p>
+        </section>
+      ) : null}
+
+      {methods.length > 1 ? (
+        <fieldset className="method-choice" aria-labelledby={groupId}>
+          <legend id={groupId}>How {custodian.name} proves it</legend>
+          <div className="choice-row">
+            {methods.map((m) => (
+              <label key={m} className="checkbox">
+                <input type="radio" name="confirm-method" checked={method === m} onChange={() => setMethod(m)} data-testid={`method-${m}`} />
+                {METHOD_TEXT[m]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+
+      {error ? <ErrorPanel title="The shard given back does not match" error={error.info} testId="confirm-error" focus /> : null}
+
+      {method === 'type-back' ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void confirm(typedResponses());
+          }}
+        >
+          {typed.map((_, k) => (
+            <section key={k} className="type-back" data-testid="type-back">
+              {shards > 1 ? <h2>Shard {k + 1} of {shards}</h2> : null}
+              {slip39 ? (
+                <WordEntry
+                  count={wordsPerShare(plan)}
+                  testId={k === 0 ? 'word' : `word-s${k + 1}`}
+                  differs={badShard === k + 1 ? wordsDiffer : undefined}
+                  autoFocus={k === 0}
+                  onChange={(words, ok) => {
+                    setTyped((t) => t.map((x, j) => (j === k ? words.join(' ') : x)));
+                    setComplete((c) => c.map((x, j) => (j === k ? ok : x)));
+                  }}
+                />
+              ) : (
+                <ShardTextEntry
+                  testId={k === 0 ? 'shard-text-entry' : `shard-text-entry-${k + 1}`}
+                  differs={badShard === k + 1 ? groupsDiffer : undefined}
+                  autoFocus={k === 0}
+                  onChange={(text) => {
+                    setTyped((t) => t.map((x, j) => (j === k ? text : x)));
+                    setComplete((c) => c.map((x, j) => (j === k ? text.trim() !== '' : x)));
+                  }}
+                />
+              )}
+            </section>
+          ))}
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy || complete.some((c) => !c)} data-testid="confirm-submit">
+              {busy ? 'Comparing…' : 'Confirm'}
+            </button>
+          </div>
+        </form>
+      ) : null}
+
+      {method === 'scan-qr' ? (
+        <section className="scan-confirm">
+          {scanned.length < shards ? (
+            <>
+              {shards > 1 ? <h2>Shard {scanned.length + 1} of {shards}</h2> : null}
+              <ScanBack
+                key={scanned.length}
+                what={`${custodian.name}'s QR code`}
+                onComplete={(texts) => {
+                  const all = [...scanned, texts];
+                  setScanned(all);
+                  if (all.length === shards) void confirm(all.map((qrTexts) => ({ qrTexts })));
+                }}
+              />
+            </>
+          ) : (
+            <div className="actions">
+              <p role="status" data-testid="scan-complete">
+                {busy ? 'Comparing with the shard handed over…' : 'Every code was read.'}
+              </p>
+              <button type="button" className="button secondary" disabled={busy} onClick={() => setScanned([])} data-testid="scan-again">
+                Scan again
+              </button>
+            </div>
+          )}
+        </section>
+      ) : null}
+
+      {method === 'read-back-usb' || method === 'read-back-pkcs11' ? (
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void confirm()} data-testid="confirm-readback">
+            {busy ? 'Reading back…' : method === 'read-back-usb' ? 'Read the file back and compare' : 'Read the shard back from the token'}
+          </button>
+        </div>
+      ) : null}
+
+      {onScreen ? (
+        <div className="actions quiet-actions">
+          <button type="button" className="button secondary small" disabled={again.busy} onClick={() => void showAgain()} data-testid="show-again">
+            Show {custodian.name}&apos;s shard again
+          </button>
+        </div>
+      ) : null}
+      {again.error ? <ErrorPanel title="The shard could not be shown again" error={again.error.info} testId="show-again-error" /> : null}
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import { hrefOf } from '../../app/routes';
+import { ScreenTitle } from '../../components/Shell';
+import type { Status } from '../api';
+import type { CeremonyPlan } from '../../../core/policy';
+import { custodianName, names } from '../names';
+import { AbortPanel } from '../parts/AbortPanel';
+
+interface Props {
+  readonly status: Status;
+  readonly plan: CeremonyPlan | null;
+  readonly setStatus: (s: Status) => void;
+}
+
+/**
+ * After a restart that lost the secret: said plainly, with who holds shards of it (those shards must be destroyed),
+ * and the one thing left to do: abort.
+ */
+export function LostStage({ status, plan, setStatus }: Props) {
+  const afterHandoff = status.phase === 'secret-lost-after-handoff';
+  // Without the plan this window knows only ids; main's message above names the people.
+  const holders = plan === null ? [] : status.custodiansHoldingShards.map((id) => custodianName(plan, id));
+  const who = holders.length > 0 ? names(holders) : 'Each custodian named above';
+  const one = holders.length <= 1;
+  return (
+    <>
+      <ScreenTitle>{afterHandoff ? 'This ceremony cannot be finished' : 'The secret was lost in a restart'}</ScreenTitle>
+      <div className="error-panel" role="alert" data-testid="secret-lost" data-phase={status.phase} tabIndex={-1}>
+        <h2>
+          The secret was only in memory, and keyshard stopped
+          <span className="error-code">CEREMONY_SECRET_LOST</span>
+        </h2>
+        <p data-testid="secret-lost-message">{status.message}</p>
+        {afterHandoff ? (
+          <>
+            {holders.length > 0 ? (
+              <p>
+                <strong>Shards of the lost secret are held by: </strong>
+                <span data-testid="secret-lost-holders">{names(holders)}</span>.
+              </p>
+            ) : null}
+            <ol className="todo-list">
+              <li>Abort this ceremony below, with the reason (the restart).</li>
+              <li>
+                {who} bring{one ? 's' : ''} their shard{one ? '' : 's'}: destroy each one in front of the witnesses
+                (shred the paper, wipe the drive), or seal it in an envelope marked “incomplete ceremony — do not use”.
+              </li>
+              <li>Run a new ceremony from the same plan. The secret of this one no longer exists anywhere.</li>
+            </ol>
+          </>
+        ) : (
+          <ol className="todo-list">
+            <li>Abort this ceremony below, with the reason (the restart).</li>
+            <li>No shard was handed out: nothing else needs destroying. Run a new ceremony from the same plan.</li>
+          </ol>
+        )}
+      </div>
+      <AbortPanel plan={plan} setStatus={setStatus} open />
+    </>
+  );
+}
+
+export function AbortedStage({ status }: { readonly status: Status }) {
+  return (
+    <>
+      <ScreenTitle>The ceremony was aborted</ScreenTitle>
+      <div className="notice" data-testid="aborted">
+        <p>{status.message}</p>
+        {status.custodiansHoldingShards.length > 0 ? <p>Shards handed out before the abort must be destroyed.</p> : null}
+        <p>
+          The transcript stays in <span className="mono">{status.transcript.path}</span> as the record of what happened.
+        </p>
+      </div>
+      <div className="actions">
+        <a className="button" href={hrefOf('plan')} data-testid="aborted-plan">
+          Plan a new ceremony
+        </a>
+        <a className="button secondary" href={hrefOf('start')}>
+          Back to the start screen
+        </a>
+      </div>
+    </>
+  );
+}
+
+export function NoPlanStage() {
+  return (
+    <>
+      <ScreenTitle>Air-gap check</ScreenTitle>
+      <div className="notice" data-testid="ceremony-no-plan">
+        <p>There is no plan yet. A ceremony starts from its plan; an interrupted one is resumed from the resume screen.</p>
+      </div>
+      <div className="actions">
+        <a className="button" href={hrefOf('plan')} data-testid="back-to-plan">
+          Go to the plan
+        </a>
+        <a className="button secondary" href={hrefOf('resume')}>
+          Resume a ceremony
+        </a>
+      </div>
+    </>
+  );
+}

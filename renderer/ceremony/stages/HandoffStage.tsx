@@ -1,0 +1,197 @@
+import { useEffect, useId, useState } from 'react';
+import type { Custodian } from '../../../core/policy';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { SecretBanner } from '../../components/SecretBanner';
+import { ScreenTitle } from '../../components/Shell';
+import { ask, type Drive } from '../api';
+import type { StageProps } from '../context';
+import { custodianOf, mediumText } from '../names';
+import { useAction } from '../useAction';
+
+/**
+ * Handoffs, one custodian at a time, in any order: choose who is next, then hand them their shard. A shard shown on
+ * screen is fetched from main only when its custodian presses "Show", after everyone else looked away.
+ */
+export function HandoffStage(props: StageProps) {
+  const { status, plan } = props;
+  const waiting = status.next.filter((n) => n.step === 'handoff' && n.custodianId !== undefined).map((n) => n.custodianId!);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const custodian = chosen === null ? undefined : custodianOf(plan, chosen);
+  if (custodian !== undefined && waiting.includes(custodian.id)) return <HandoffOne {...props} custodian={custodian} back={() => setChosen(null)} />;
+  return (
+    <>
+      <ScreenTitle>Who receives their shard next?</ScreenTitle>
+      <p className="lead">
+        One custodian at a time. Each receives their shard and proves they hold it before the next one starts. {status.confirmed.length} of{' '}
+        {plan.custodians.length} done.
+      </p>
+      <ul className="custodian-choices" data-testid="handoff-choices">
+        {plan.custodians.map((c) => {
+          const done = status.confirmed.includes(c.id);
+          const next = waiting.includes(c.id);
+          return (
+            <li key={c.id} className={done ? 'done' : ''} data-testid={`handoff-row-${c.id}`} data-state={done ? 'confirmed' : next ? 'waiting' : 'other'}>
+              <div>
+                <strong className="custodian-name">
+                  {done ? (
+                    <span className="tick" aria-hidden="true">
+                      ✓{' '}
+                    </span>
+                  ) : null}
+                  {c.name}
+                </strong>
+                <span className="muted">
+                  {' '}
+                  · {c.organisation}, {c.location} · {mediumText(c.medium)}
+                  {done ? ' · holds their shard' : ''}
+                </span>
+              </div>
+              {next ? (
+                <button type="button" className="button" onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
+                  Hand over to {c.name}
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+interface OneProps extends StageProps {
+  readonly custodian: Custodian;
+  readonly back: () => void;
+}
+
+function HandoffOne(props: OneProps) {
+  const { custodian } = props;
+  if (custodian.medium === 'usb') return <HandoffUsb {...props} />;
+  if (custodian.medium === 'pkcs11') return <HandoffToken {...props} />;
+  return <HandoffReveal {...props} />;
+}
+
+/** Screen or paper: everyone else looks away, then the custodian asks for their shard. */
+function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
+  const { busy, error, run } = useAction();
+  const reveal = async (): Promise<void> => {
+    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id }));
+    if (view === undefined) return;
+    setHandoff(view, true);
+    setStatus(view.status);
+  };
+  return (
+    <>
+      <SecretBanner custodian={custodian.name} />
+      <ScreenTitle>Handoff to {custodian.name}</ScreenTitle>
+      <div className="look-away" data-testid="look-away">
+        <p className="big-line">Everyone except {custodian.name}: please look away from the screen now.</p>
+        <p>
+          {custodian.name}: when only you can see the screen, press the button. Your shard appears as words and as a QR code
+          {custodian.medium === 'paper' ? ', and you print your paper backup' : ''}. Witnesses watch you, not the screen.
+        </p>
+      </div>
+      {error ? <ErrorPanel title="The shard was not handed over" error={error.info} testId="handoff-error" focus /> : null}
+      <div className="actions">
+        <button type="button" className="button" disabled={busy} onClick={() => void reveal()} data-testid="handoff-reveal">
+          Show {custodian.name}&apos;s shard
+        </button>
+        <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
+          Choose someone else
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** USB: the custodian's drive is chosen; main encrypts the shard to their key, writes it and reads it back. */
+function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
+  const [drives, setDrives] = useState<readonly Drive[] | null>(null);
+  const [mount, setMount] = useState('');
+  const list = useAction();
+  const write = useAction();
+  const groupId = useId();
+  const look = async (): Promise<void> => {
+    const found = await list.run(() => ask('usb:list-drives'));
+    if (found === undefined) return;
+    setDrives(found);
+    const writable = found.filter((d) => !d.readOnly);
+    if (writable.length === 1) setMount(writable[0]!.mountPoint);
+  };
+  useEffect(() => {
+    void look();
+    // Look once when the screen opens; "Look again" repeats it.
+  }, []);
+  const drive = drives?.find((d) => d.mountPoint === mount);
+  const go = async (): Promise<void> => {
+    if (drive === undefined) return;
+    const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: { mountPoint: drive.mountPoint, label: drive.label } }));
+    if (view === undefined) return;
+    setHandoff(view, false);
+    setStatus(view.status);
+  };
+  const protection = custodian.protection.type === 'age' ? 'age' : custodian.protection.type === 'openpgp' ? 'OpenPGP' : custodian.protection.type;
+  return (
+    <>
+      <ScreenTitle>Handoff to {custodian.name}: USB drive</ScreenTitle>
+      <p className="lead">
+        keyshard encrypts {custodian.name}&apos;s shard to their {protection} key, writes the file to their drive and reads it back. Nothing
+        secret appears on screen.
+      </p>
+      <fieldset className="drive-list" data-testid="drive-list" aria-labelledby={groupId}>
+        <legend id={groupId}>{custodian.name}&apos;s drive</legend>
+        {drives === null ? <p>Looking for drives…</p> : null}
+        {drives !== null && drives.length === 0 ? <p data-testid="no-drives">No removable drive is plugged in. Plug in {custodian.name}&apos;s drive, then look again.</p> : null}
+        {drives?.map((d) => (
+          <label key={d.mountPoint} className="checkbox drive">
+            <input type="radio" name="drive" value={d.mountPoint} checked={mount === d.mountPoint} disabled={d.readOnly} onChange={() => setMount(d.mountPoint)} data-testid={`drive-${d.label ?? d.device}`} />
+            <span>
+              <strong>{d.label ?? d.device}</strong> <span className="mono muted">{d.mountPoint}</span>
+              {d.freeBytes !== null ? <span className="muted"> · {Math.round(d.freeBytes / 1_000_000)} MB free</span> : null}
+              {d.readOnly ? <span className="problem-inline"> · read-only</span> : null}
+            </span>
+          </label>
+        ))}
+        <button type="button" className="button secondary small" disabled={list.busy} onClick={() => void look()} data-testid="drives-again">
+          Look again for drives
+        </button>
+      </fieldset>
+      {list.error ? <ErrorPanel title="The drives could not be listed" error={list.error.info} testId="drives-error" /> : null}
+      {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="handoff-error" focus /> : null}
+      <div className="actions">
+        <button type="button" className="button" disabled={write.busy || drive === undefined} onClick={() => void go()} data-testid="handoff-write">
+          {write.busy ? 'Writing…' : `Write ${custodian.name}'s encrypted shard file`}
+        </button>
+        <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
+          Choose someone else
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** A token: main stores the shard on the custodian's token (the PIN is asked by main) and reads it back. */
+function HandoffToken({ custodian, back, setStatus, setHandoff }: OneProps) {
+  const { busy, error, run } = useAction();
+  const go = async (): Promise<void> => {
+    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id }));
+    if (view === undefined) return;
+    setHandoff(view, false);
+    setStatus(view.status);
+  };
+  return (
+    <>
+      <ScreenTitle>Handoff to {custodian.name}: HSM token</ScreenTitle>
+      <p className="lead">Plug in {custodian.name}&apos;s token. keyshard stores the shard on it and reads it back; {custodian.name} types the PIN when asked.</p>
+      {error ? <ErrorPanel title="The shard was not stored on the token" error={error.info} testId="handoff-error" focus /> : null}
+      <div className="actions">
+        <button type="button" className="button" disabled={busy} onClick={() => void go()} data-testid="handoff-token">
+          Store the shard on {custodian.name}&apos;s token
+        </button>
+        <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
+          Choose someone else
+        </button>
+      </div>
+    </>
+  );
+}

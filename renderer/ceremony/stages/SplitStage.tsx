@@ -1,0 +1,78 @@
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ScreenTitle } from '../../components/Shell';
+import { ask } from '../api';
+import type { StageProps } from '../context';
+import { mediumText, schemeSentence, shareCount } from '../names';
+import { Fingerprint } from '../parts/Fingerprint';
+import { SignOffPanel } from '../parts/SignOffPanel';
+import { useAction } from '../useAction';
+
+/** Split: one button, then who gets how many shards, and the fingerprint read aloud again. */
+export function SplitStage(props: StageProps) {
+  const { status, plan, results, setStatus, remember } = props;
+  const { busy, error, run } = useAction();
+  const done = status.lastStep === 'split';
+  const total = shareCount(plan);
+  const split = async (): Promise<void> => {
+    const r = await run(() => ask('ceremony:split'));
+    if (r === undefined) return;
+    remember({ split: r });
+    setStatus(r.status);
+  };
+  const counts = new Map((results.split?.custodians ?? []).map((c) => [c.custodianId, c.shards] as const));
+  return (
+    <>
+      <ScreenTitle>{done ? 'The secret is split' : 'Split the secret'}</ScreenTitle>
+      <p className="lead">{schemeSentence(plan)}</p>
+      <table className="entries split-table" data-testid="split-summary">
+        <caption className="visually-hidden">Shards per custodian</caption>
+        <thead>
+          <tr>
+            <th scope="col">Custodian</th>
+            <th scope="col">Organisation, location</th>
+            <th scope="col">Shards</th>
+            <th scope="col">Handed over as</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.custodians.map((c) => (
+            <tr key={c.id} data-testid={`split-row-${c.id}`}>
+              <td>
+                <strong>{c.name}</strong>
+              </td>
+              <td>
+                {c.organisation}, {c.location}
+              </td>
+              <td>{counts.get(c.id) ?? c.shares.length}</td>
+              <td>{mediumText(c.medium)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {done ? (
+        <>
+          <p>
+            {results.split ? results.split.shardCount : total} shards were made. Read the fingerprint aloud again: it must be the one read after
+            generating.
+          </p>
+          {status.fingerprint ? <Fingerprint display={status.fingerprint.display} hex={status.fingerprint.hex} testId="split-fingerprint" showHex={false} /> : null}
+          {results.split?.commitments?.[0] ? (
+            <p className="mono small-print" data-testid="group-key">
+              Group public key: {results.split.commitments[0]}
+            </p>
+          ) : null}
+          <SignOffPanel {...props} continueLabel="Continue to the handoffs" />
+        </>
+      ) : (
+        <>
+          {error ? <ErrorPanel title="The secret was not split" error={error.info} testId="split-error" focus /> : null}
+          <div className="actions">
+            <button type="button" className="button" disabled={busy} onClick={() => void split()} data-testid="split">
+              {busy ? 'Splitting…' : `Split the secret into ${total} shards`}
+            </button>
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,209 @@
+import { useId, useMemo, useState } from 'react';
+import { analyzeCoalitions, reachesQuorum, type Custodian } from '../../../core/policy';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { SecretBanner } from '../../components/SecretBanner';
+import { ScreenTitle } from '../../components/Shell';
+import { ask, type ShardResponse } from '../api';
+import type { StageProps } from '../context';
+import { names } from '../names';
+import { Fingerprint } from '../parts/Fingerprint';
+import { ShardTextEntry } from '../parts/ShardTextEntry';
+import { SignOffPanel } from '../parts/SignOffPanel';
+import { WordEntry } from '../parts/WordEntry';
+import { wordsPerShare } from '../secretSize';
+import { useAction } from '../useAction';
+
+type Mode = 'give-back' | 'machine';
+
+/** Custodians who can give their shard back by typing it (words or shard text). */
+function canGiveBack(c: Custodian): boolean {
+  return c.medium === 'paper' || c.medium === 'screen-qr';
+}
+
+/**
+ * Test recovery: a quorum of custodians give their shards back (or, if the room agrees, keyshard uses its own copies
+ * of those custodians' shards); main recovers the secret and compares its fingerprint with the one read aloud.
+ */
+export function TestRecoveryStage(props: StageProps) {
+  const { status, plan, results, setStatus, remember } = props;
+  const done = status.lastStep === 'test-recovery' && status.signOff !== null;
+  const firstQuorum = useMemo(() => {
+    try {
+      const typable = plan.custodians.filter(canGiveBack).map((c) => c.id);
+      const all = analyzeCoalitions(plan, { limit: 50 }).coalitions.map((x) => [...x.custodianIds]);
+      return all.find((ids) => ids.every((id) => typable.includes(id))) ?? all[0] ?? [];
+    } catch {
+      return [];
+    }
+  }, [plan]);
+  const [chosen, setChosen] = useState<readonly string[]>(firstQuorum);
+  const [mode, setMode] = useState<Mode>('give-back');
+  const [given, setGiven] = useState<Readonly<Record<string, { texts: string[]; ok: boolean[] }>>>({});
+  /** Custodians who finished typing and hid their entry; the first of the others is the one typing now. */
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const { busy, error, run } = useAction();
+  const modeId = useId();
+  const slip39 = plan.scheme.type === 'slip39';
+  const quorum = reachesQuorum(plan, chosen);
+  const chosenCustodians = plan.custodians.filter((c) => chosen.includes(c.id));
+  const cannot = mode === 'give-back' ? chosenCustodians.filter((c) => !canGiveBack(c)) : [];
+  const typedAll = (id: string, shares: number): boolean => {
+    const g = given[id];
+    return g !== undefined && g.ok.length === shares && g.ok.every(Boolean);
+  };
+  const allTyped = chosenCustodians.every((c) => typedAll(c.id, c.shares.length));
+  const typists = chosenCustodians.filter(canGiveBack);
+  const typing = typists.find((c) => !hidden.has(c.id));
+
+  const test = async (): Promise<void> => {
+    const request =
+      mode === 'machine'
+        ? { custodianIds: [...chosen] }
+        : {
+            responses: chosenCustodians.map((c) => ({
+              custodianId: c.id,
+              shards: (given[c.id]?.texts ?? []).map((t): ShardResponse => (slip39 ? { words: t } : { text: t })),
+            })),
+          };
+    const r = await run(() => ask('ceremony:test-recovery', request));
+    if (r === undefined) return;
+    remember({ recovery: r });
+    setStatus(r.status);
+  };
+
+  const r = results.recovery;
+  if (done) {
+    return (
+      <>
+        <ScreenTitle>The test recovery worked</ScreenTitle>
+        <div className="summary-ok" data-testid="recovery-match">
+          <h2>✓ The recovered secret has the fingerprint read aloud earlier</h2>
+          {r ? <p>Recovered from the shards of {names(r.custodianIds.map((id) => plan.custodians.find((c) => c.id === id)?.name ?? id))}.</p> : null}
+        </div>
+        {r ? <Fingerprint display={r.recovered.display} hex={r.recovered.hex} testId="recovered-fingerprint" showHex={false} /> : null}
+        <SignOffPanel {...props} continueLabel="Continue to destroy the secret" />
+      </>
+    );
+  }
+
+  const set = (id: string, k: number, text: string, ok: boolean, count: number): void =>
+    setGiven((g) => {
+      const cur = g[id] ?? { texts: Array.from({ length: count }, () => ''), ok: Array.from({ length: count }, () => false) };
+      return { ...g, [id]: { texts: cur.texts.map((x, j) => (j === k ? text : x)), ok: cur.ok.map((x, j) => (j === k ? ok : x)) } };
+    });
+
+  return (
+    <>
+      <ScreenTitle>Test the recovery</ScreenTitle>
+      <p className="lead">
+        Before the secret is destroyed, keyshard proves that a quorum of the shards handed out gives it back: it recovers the secret and
+        compares its fingerprint with the one read aloud.
+      </p>
+      {r && !r.fingerprintMatch ? (
+        <ErrorPanel
+          title="The recovered secret is not the one generated"
+          testId="recovery-mismatch"
+          error={{ code: 'SHARES_MISMATCH', message: `Recovered fingerprint ${r.recovered.display}; expected ${r.expected.display}.`, todo: 'Check whose shards were given back and try again with a quorum; if it fails again, abort the ceremony.' }}
+        />
+      ) : null}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void test();
+        }}
+      >
+        <fieldset data-testid="recovery-custodians">
+          <legend>Custodians who take part</legend>
+          <div className="choice-row">
+            {plan.custodians.map((c) => (
+              <label key={c.id} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(c.id)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setChosen((x) => (on ? plan.custodians.map((y) => y.id).filter((id) => id === c.id || x.includes(id)) : x.filter((id) => id !== c.id)));
+                  }}
+                  data-testid={`recovery-${c.id}`}
+                />
+                {c.name}
+              </label>
+            ))}
+          </div>
+          <p role="status" className={quorum ? 'ok-line' : 'problem-inline'} data-testid="recovery-quorum" data-quorum={quorum}>
+            {quorum ? `✓ ${names(chosenCustodians.map((c) => c.name))} hold enough shards to recover the secret.` : 'These custodians do not hold enough shards yet: choose more.'}
+          </p>
+        </fieldset>
+        <fieldset aria-labelledby={modeId}>
+          <legend id={modeId}>Which shards are used</legend>
+          <div className="choice-row">
+            <label className="checkbox">
+              <input type="radio" name="recovery-mode" checked={mode === 'give-back'} onChange={() => setMode('give-back')} data-testid="recovery-mode-give-back" />
+              The custodians give their shards back (tests what they hold)
+            </label>
+            <label className="checkbox">
+              <input type="radio" name="recovery-mode" checked={mode === 'machine'} onChange={() => setMode('machine')} data-testid="recovery-mode-machine" />
+              keyshard&apos;s own copies of these custodians&apos; shards (tests the split only)
+            </label>
+          </div>
+          {cannot.length > 0 ? (
+            <p className="problem-inline" data-testid="recovery-cannot">
+              {names(cannot.map((c) => c.name))} hold{cannot.length === 1 ? 's' : ''} an encrypted file or a token, which cannot be typed back here: choose other
+              custodians, or use keyshard&apos;s own copies.
+            </p>
+          ) : null}
+        </fieldset>
+        {mode === 'give-back'
+          ? typists.map((c) => {
+              const now = typing?.id === c.id;
+              const done = typedAll(c.id, c.shares.length);
+              return (
+                <section key={c.id} className={`panel giveback${now ? ' now' : ''}`} data-testid={`giveback-${c.id}`} data-state={now ? 'typing' : hidden.has(c.id) ? 'hidden' : 'waiting'}>
+                  {now ? <SecretBanner custodian={c.name} /> : null}
+                  <h2>
+                    {hidden.has(c.id) && done ? <span className="tick">✓ </span> : null}
+                    {c.name} {now ? 'types their shard back' : hidden.has(c.id) ? 'has given their shard back (hidden)' : 'types next'}
+                  </h2>
+                  {/* Entries stay mounted (they keep what was typed) but only the one being typed is shown. */}
+                  <div hidden={!now}>
+                    {c.shares.map((_, k) =>
+                      slip39 ? (
+                        <WordEntry
+                          key={k}
+                          count={wordsPerShare(plan)}
+                          testId={`rec-${c.id}-${k + 1}`}
+                          autoFocus={false}
+                          onChange={(words, ok) => set(c.id, k, words.join(' '), ok, c.shares.length)}
+                        />
+                      ) : (
+                        <ShardTextEntry key={k} testId={`rec-${c.id}-${k + 1}`} autoFocus={false} onChange={(text) => set(c.id, k, text, text.trim() !== '', c.shares.length)} />
+                      ),
+                    )}
+                    <button type="button" className="button secondary" disabled={!done} onClick={() => setHidden((h) => new Set([...h, c.id]))} data-testid={`giveback-done-${c.id}`}>
+                      Done: hide {c.name}&apos;s entry
+                    </button>
+                  </div>
+                  {hidden.has(c.id) ? (
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      onClick={() => setHidden((h) => new Set([...h].filter((x) => x !== c.id)))}
+                      data-testid={`giveback-edit-${c.id}`}
+                    >
+                      Show {c.name}&apos;s entry again
+                    </button>
+                  ) : null}
+                </section>
+              );
+            })
+          : null}
+        {error ? <ErrorPanel title="The test recovery did not run" error={error.info} testId="recovery-error" focus /> : null}
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy || !quorum || cannot.length > 0 || (mode === 'give-back' && (!allTyped || typing !== undefined))} data-testid="recovery-run">
+            {busy ? 'Recovering…' : 'Recover and compare the fingerprint'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

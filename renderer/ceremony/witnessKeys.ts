@@ -1,0 +1,41 @@
+/**
+ * Which witnesses loaded their key in main during this window's life (main keeps the keys; the page keeps only the
+ * public key it was told). Used to offer "Sign" or "Load your key file, then sign". If main forgot a key (restart),
+ * a sign-off answers WITNESS_KEY and the screen asks for the file again.
+ */
+import { useSyncExternalStore } from 'react';
+import type { ResponseOf } from '../../electron/ipc/contract';
+
+export type LoadedKey = ResponseOf<'ceremony:load-witness-key'>;
+
+let keys: ReadonlyMap<string, LoadedKey> = new Map();
+const listeners = new Set<() => void>();
+
+function emit(): void {
+  for (const l of listeners) l();
+}
+
+export function markLoaded(key: LoadedKey): void {
+  const next = new Map(keys);
+  next.set(key.id, key);
+  keys = next;
+  emit();
+}
+
+export function markMissing(witnessId: string): void {
+  if (!keys.has(witnessId)) return;
+  const next = new Map(keys);
+  next.delete(witnessId);
+  keys = next;
+  emit();
+}
+
+export function useLoadedWitnesses(): ReadonlyMap<string, LoadedKey> {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => keys,
+  );
+}

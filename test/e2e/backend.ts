@@ -1,0 +1,127 @@
+/**
+ * The main-process side of the e2e harness: REAL ceremony and recovery services behind the IPC handlers, as
+ * electron/main would build them (ceremony host -> one ceremony service per ceremony folder), in a temp folder per
+ * test. What stands in for the world:
+ *
+ * - the air gap: a fixed report saying the machine is ONLINE (eth0 up), so every ceremony needs a witness override;
+ * - witness keys: software Ed25519 key files the test writes (`witnessKeyFile`), loaded by path as a witness would;
+ * - USB drives: folders the test creates (`drive`), listed by usb:list-drives;
+ * - PBKDF2: node:crypto (the service's option for speed); the clock is the real one.
+ *
+ * A backend outlives a browser session: a second window (or a "restarted" app on the same folder, `root` given)
+ * talks to the same or a new host.
+ */
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { QrFrameOptions } from '../../core/qr/index';
+import type { Pbkdf2 } from '../../core/slip39/index';
+import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
+import type { IpcDeps } from '../../electron/ipc/handlers';
+import type { AirGapReport } from '../../electron/services/airgap/types';
+import { createCeremonyService } from '../../electron/services/ceremony/index';
+import type { CeremonyServiceDeps } from '../../electron/services/ceremony/types';
+import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
+import type { RemovableDrive } from '../../electron/services/usb/types';
+import { witnessKeyFileText } from '../../electron/services/witness/index';
+
+/** The machine as the air-gap check sees it: loopback and a wired interface with an address. */
+export const ONLINE_AIRGAP: AirGapReport = {
+  ok: false,
+  interfaces: [
+    { name: 'lo', kind: 'loopback', up: true, addresses: ['127.0.0.1/8'], operstate: 'unknown' },
+    { name: 'eth0', kind: 'ethernet', up: true, addresses: ['10.0.0.5/24'], operstate: 'up' },
+  ],
+  radios: [],
+  problems: [{ kind: 'interface', name: 'eth0', message: 'eth0 is up (10.0.0.5/24)' }],
+  sources: ['os', 'sysfs'],
+  checkedAt: '2025-03-01T09:59:00.000Z',
+};
+
+const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
+
+export interface BackendOptions {
+  /** Reuse the folders of an earlier backend (the app restarted on the same machine). */
+  readonly root?: string;
+  readonly airgap?: AirGapReport;
+  /** QR framing for shard displays (e.g. a low maxSingleVersion to force animated codes). */
+  readonly qr?: QrFrameOptions;
+  /** Anything else for each ceremony service. */
+  readonly service?: Partial<CeremonyServiceDeps>;
+}
+
+export interface CeremonyBackend {
+  /** The temp folder: ceremonies/, drives/, keys/. */
+  readonly root: string;
+  readonly ceremoniesRoot: string;
+  readonly host: CeremonyHost;
+  readonly recovery: RecoveryService;
+  /** What the IPC handlers get (merged into the harness's deps). */
+  readonly deps: Partial<IpcDeps>;
+  /** Writes witness `witnessId`'s key file (Ed25519, from a fixed seed per id) and returns its path. */
+  witnessKeyFile(witnessId: string): string;
+  /** A folder standing in for a custodian's USB stick, listed by usb:list-drives with this label. */
+  drive(label: string): string;
+  /** The ceremony folders made so far. */
+  ceremonyDirs(): string[];
+  /** App quit: zeroizes the services' secrets. */
+  shutdown(): Promise<void>;
+  /** Deletes the temp folder. */
+  remove(): void;
+}
+
+export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBackend {
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'keyshard-e2e-ceremony-'));
+  const ceremoniesRoot = join(root, 'ceremonies');
+  const airgap = options.airgap ?? ONLINE_AIRGAP;
+  const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+  const drives = new Map<string, RemovableDrive>();
+  const host = createCeremonyHost({
+    ceremoniesRoot: () => ceremoniesRoot,
+    createService: (transcriptDir, ports) =>
+      createCeremonyService({
+        clock: () => new Date(),
+        random,
+        airgap: { check: async () => airgap },
+        transcriptDir,
+        usb: ports.usb,
+        pbkdf2: nodePbkdf2,
+        ...(options.qr === undefined ? {} : { qr: options.qr }),
+        ...options.service,
+      }),
+    random,
+    clock: () => new Date(),
+  });
+  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2 });
+  return {
+    root,
+    ceremoniesRoot,
+    host,
+    recovery,
+    deps: {
+      checkAirGap: async () => airgap,
+      ceremony: host,
+      recovery,
+      listDrives: async () => [...drives.values()],
+    },
+    witnessKeyFile(witnessId) {
+      const dir = join(root, 'keys');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${witnessId}.key.json`);
+      writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard e2e witness ${witnessId}`))), { mode: 0o600 });
+      return path;
+    },
+    drive(label) {
+      const mountPoint = join(root, 'drives', label);
+      mkdirSync(mountPoint, { recursive: true });
+      drives.set(label, { device: `sd${String.fromCharCode(98 + drives.size)}1`, label, mountPoint, sizeBytes: 8_000_000_000, freeBytes: 7_900_000_000, readOnly: false, fsType: 'vfat', transport: 'usb' });
+      return mountPoint;
+    },
+    ceremonyDirs: () => (existsSync(ceremoniesRoot) ? readdirSync(ceremoniesRoot).map((n) => join(ceremoniesRoot, n)) : []),
+    shutdown: () => host.shutdown(),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Confirmation by typing the words back, with one word wrong: main refuses it (CONFIRM_MISMATCH) and names the
+ * position only; the screen flags that box without showing the shard again, and neither the typed nor the right word
+ * appears anywhere but in the custodian's own input boxes. Corrected, it is accepted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORDLIST } from '../../core/slip39/wordlist';
+import { smallPlan, writePlanFile } from './ceremony-support';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+import { CeremonyPage } from './pages/ceremony-page';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-confirm-'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('one wrong word: the mismatch names its position only, and the corrected words are accepted', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const c = new CeremonyPage(page, app.backend);
+  await c.runToHandoffs(writePlanFile(dir, smallPlan()), (r) => app.open(r));
+  await c.chooseCustodian('Alice Meier');
+  await page.getByTestId('handoff-reveal').click();
+  const words = await c.shardWords();
+  expect(words).toHaveLength(20);
+  await page.getByTestId('hide-shard').click();
+
+  // Word 7 replaced by another real SLIP-39 word (so the screen cannot flag it; only main can tell).
+  const right = words[6]!;
+  const wrong = WORDLIST.find((w) => w !== right && !words.includes(w))!;
+  const typed = words.map((w, i) => (i === 6 ? wrong : w));
+  await c.typeWordsWithCompletion(typed);
+  await expect(page.getByTestId('word-count')).toHaveAttribute('data-entered', '20');
+  await page.getByTestId('confirm-submit').click();
+
+  const panel = page.getByTestId('confirm-error');
+  await expect(panel).toHaveAttribute('data-code', 'CONFIRM_MISMATCH');
+  await expect(page.getByTestId('confirm-error-message')).toContainText('word 7 differs');
+  await expect(page.getByTestId('confirm-error-todo')).toContainText('Compare each position');
+  await expect(page.getByTestId('word-7').locator('xpath=..')).toHaveAttribute('data-state', 'differs');
+  await expect(page.getByTestId('word-note-7')).toHaveText('differs from the shard');
+  await expect(page.getByTestId('word-6').locator('xpath=..')).toHaveAttribute('data-state', 'ok');
+  // The shard stays hidden: no word of it is on the page as text (the boxes hold only what the custodian typed).
+  await expect(page.getByTestId('shard-words')).toHaveCount(0);
+  const shown = await page.locator('body').innerText();
+  for (const w of new Set([right, wrong])) expect(shown).not.toMatch(new RegExp(`\\b${w}\\b`));
+  expect(await panel.innerText()).not.toMatch(new RegExp(`\\b(${words.join('|')}|${wrong})\\b`));
+  await expect(page.getByTestId('stage')).toHaveAttribute('data-stage', 'confirm');
+  await saveScreens(page, 'ceremony-confirm-mismatch');
+
+  // Fixed: the flag goes as soon as the box changes, and main accepts.
+  await page.getByTestId('word-7').fill('');
+  await page.getByTestId('word-7').focus();
+  await page.keyboard.type(right.slice(0, 4));
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('word-7').locator('xpath=..')).toHaveAttribute('data-state', 'ok');
+  await page.getByTestId('confirm-submit').click();
+  await c.expectStage('confirmed');
+  await expect(page.getByTestId('step-custodian-alice')).toContainText('Alice Meier (confirmed)');
+});

@@ -1,0 +1,139 @@
+/**
+ * A whole ceremony with the keyboard only: Tab to move, Enter and Space to act, arrows in radio groups, typing. No
+ * click anywhere; the file choosers open from the keyboard (Space on the file button) and Playwright answers the
+ * operating system's dialog. A 2-of-3 SLIP-39 plan of three on-screen/paper custodians, from the start screen to the
+ * exported transcript.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { verifyTranscriptText } from '../../core/transcript';
+import { smallPlan, writePlanFile } from './ceremony-support';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+import { CeremonyPage } from './pages/ceremony-page';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-keyboard-'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function chooseFile(page: Page, c: CeremonyPage, testId: string, path: string): Promise<void> {
+  await c.tabTo(testId);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await chooser.setFiles(path);
+}
+
+test('a full ceremony with the keyboard only', async ({ app }) => {
+  test.setTimeout(180_000);
+  const started = Date.now();
+  const { page, backend } = app;
+  const c = new CeremonyPage(page, backend);
+  const planFile = writePlanFile(dir, smallPlan('Keyboard key 2025'));
+  // The mouse is never used: any click would go through this and fail the test.
+  let clicks = 0;
+  const mouse = page.mouse;
+  for (const m of ['click', 'dblclick', 'down', 'up', 'move', 'wheel'] as const) {
+    (mouse as unknown as Record<string, unknown>)[m] = async () => {
+      clicks++;
+      throw new Error(`mouse.${m} used in the keyboard-only test`);
+    };
+  }
+
+  await app.open('');
+  await expect(page.getByTestId('start-new')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await chooseFile(page, c, 'plan-load', planFile);
+  await expect(page.getByTestId('plan-loaded')).toBeVisible();
+  await c.press('plan-continue');
+
+  // Start: the witness types her key file's path, Enter loads it; then start.
+  await c.expectStage('airgap');
+  await c.tabTo('key-path-wendy');
+  await page.keyboard.type(backend.witnessKeyFile('wendy'));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('witness-key-wendy')).toHaveAttribute('data-loaded', 'true');
+  await c.press('ceremony-start');
+  await expect(page.getByTestId('airgap-failed')).toBeFocused();
+  await c.tabTo('override-reason');
+  await page.keyboard.type('The built-in network card cannot be disabled; the cable is out and Wi-Fi is off.');
+  await c.press('override-submit');
+  await c.press('sign-wendy');
+  await expect(page.getByTestId('signoff-continue')).toBeFocused();
+  await saveScreens(page, 'keyboard-signoff-focus');
+  await page.keyboard.press('Enter');
+  /** Wendy signs; the Continue button takes the focus once her signature is in; Enter goes on. */
+  const signAndGoOn = async (): Promise<void> => {
+    await c.press('sign-wendy');
+    await expect(page.getByTestId('signoff-continue')).toBeFocused();
+    await page.keyboard.press('Enter');
+  };
+
+  await c.expectStage('entropy');
+  await c.tabTo('entropy-dice');
+  await page.keyboard.type('6 6 5 5 4 4 3 3 2 2 1 1');
+  await c.press('entropy-gather');
+  await c.expectStage('generate');
+  await c.press('generate');
+  await c.expectStage('fingerprint');
+  await signAndGoOn();
+  await c.expectStage('split');
+  await c.press('split');
+  await signAndGoOn();
+
+  for (const id of ['alice', 'bob', 'carol']) {
+    await c.expectStage('handoff');
+    await c.press(`handoff-choose-${id}`);
+    await c.press('handoff-reveal');
+    const words = await c.shardWords();
+    await saveScreens(page, `keyboard-handoff-${id}`);
+    await c.press('hide-shard');
+    if (id === 'carol') {
+      // Her default is the camera; the arrow key moves the radio group to typing.
+      await c.tabTo('method-scan-qr');
+      await page.keyboard.press('ArrowRight');
+      await expect(page.getByTestId('method-type-back')).toBeChecked();
+    }
+    await expect(page.getByTestId('word-1')).toBeFocused();
+    for (const w of words) {
+      await page.keyboard.type(w.slice(0, 4));
+      await page.keyboard.press('Tab');
+    }
+    await expect(page.getByTestId('word-count')).toHaveAttribute('data-entered', String(words.length));
+    await c.press('confirm-submit');
+    await c.expectStage('confirmed');
+    await signAndGoOn();
+  }
+
+  // Test recovery from keyshard's copies: the radio group moves with the arrow key, the quorum with Space.
+  await c.expectStage('test-recovery');
+  await c.tabTo('recovery-mode-give-back');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('recovery-mode-machine')).toBeChecked();
+  await c.press('recovery-run');
+  await expect(page.getByTestId('recovery-match')).toBeVisible();
+  await signAndGoOn();
+  await c.press('destroy');
+  await expect(page.getByTestId('destroyed')).toBeVisible();
+  await signAndGoOn();
+  await c.press('seal');
+  await c.press('sign-wendy');
+  await c.expectStage('sealed');
+
+  // Export: the file chooser from the keyboard, then Enter on the download link.
+  const path = await c.transcriptPath();
+  await chooseFile(page, c, 'sealed-transcript-file', path);
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  await c.tabTo('transcript-download');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const saved = join(dir, 'keyboard.transcript.json');
+  await download.saveAs(saved);
+  const finalHash = (await page.getByTestId('final-hash').getAttribute('data-hash'))!;
+  const v = verifyTranscriptText(readFileSync(saved, 'utf8'), { expectedHeadHash: finalHash });
+  expect(v.ok, v.ok ? '' : v.reason).toBe(true);
+  await saveScreens(page, 'keyboard-sealed');
+  expect(clicks).toBe(0);
+  console.log(`keyboard-only ceremony: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});

@@ -1,0 +1,153 @@
+/**
+ * After a restart. keyshard stops after the plan and air-gap steps; a new app on the same folders (a new backend:
+ * new host, new services, no witness key in memory) and a new window resume the ceremony from its transcript with
+ * ceremony:resume, and finish it. And when keyshard stops after a shard was handed out, the secret is gone: the resumed
+ * ceremony says so plainly (who holds shards of it, that they must be destroyed) and offers only to abort.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyTranscriptText } from '../../core/transcript';
+import { createCeremonyBackend } from './backend';
+import { smallPlan, writePlanFile } from './ceremony-support';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+import { CeremonyPage } from './pages/ceremony-page';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-resume-'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a ceremony stopped after the air-gap check is resumed in a new window and finished', async ({ launch }) => {
+  test.setTimeout(180_000);
+  const first = createCeremonyBackend();
+  const a = await launch({ backend: first });
+  const ca = new CeremonyPage(a.page, first);
+  await a.open('plan');
+  await a.page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan('Resumed key 2025')));
+  await a.page.getByTestId('plan-continue').click();
+  await ca.loadWitnessKeys();
+  await ca.start();
+  await ca.overrideAirgap('Soldered network card; cable out, Wi-Fi off, checked by Wendy.');
+  await ca.signOff();
+  await ca.expectStage('entropy');
+  // keyshard stops: the window closes and the app quits (main zeroizes what it holds and forgets the witness keys).
+  await a.close();
+  await first.shutdown();
+  const [ceremonyDir] = first.ceremonyDirs();
+  expect(ceremonyDir).toBeDefined();
+  expect(existsSync(join(ceremonyDir!, 'plan.json'))).toBe(true);
+
+  // ---- a new app on the same machine, a new window
+  const second = createCeremonyBackend({ root: first.root });
+  const b = await launch({ backend: second });
+  const { page } = b;
+  const c = new CeremonyPage(page, second);
+  await b.open('resume');
+  const saved = page.getByTestId('saved-ceremony');
+  await expect(saved).toHaveCount(1);
+  await expect(saved).toHaveAttribute('data-state', 'open');
+  await expect(saved).toContainText('Resumed key 2025');
+  await expect(saved).toContainText('last step airgap-check');
+  // The transcript file is checked in the window first; its ceremony is the saved one, which can be continued.
+  await page.getByTestId('resume-file').setInputFiles(join(ceremonyDir!, 'transcript.json'));
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  await expect(page.getByTestId('resume-last-step')).toHaveText('sign-off');
+  await saveScreens(page, 'ceremony-resume');
+  await page.getByTestId('resume-continue').click();
+
+  // This window has no plan: it asks for the plan file keyshard saved next to the transcript.
+  await c.expectStage('need-plan');
+  await expect(page.getByTestId('need-plan-path')).toHaveText(join(ceremonyDir!, 'plan.json'));
+  await saveScreens(page, 'ceremony-resume-need-plan');
+  // Another plan is refused with the reason.
+  await page.getByTestId('need-plan-file').setInputFiles(writePlanFile(dir, smallPlan('Some other key')));
+  await expect(page.getByTestId('need-plan-error')).toContainText('not the plan of the running ceremony');
+  await saveScreens(page, 'ceremony-resume-wrong-plan');
+  await page.getByTestId('need-plan-file').setInputFiles(join(ceremonyDir!, 'plan.json'));
+  // Where it stopped: the air-gap check, signed by Wendy before the restart.
+  await c.expectStage('airgap');
+  await expect(page.getByTestId('signoff-done')).toContainText('Signed by Wendy Wu');
+  await saveScreens(page, 'ceremony-resumed');
+  await page.getByTestId('signoff-continue').click();
+  await c.expectStage('entropy');
+  await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'done');
+
+  // ---- and on to the end; the witness's key is asked for again at the first sign-off (main forgot it)
+  await c.gatherEntropy('2 2 3 3 4 4 5 5 6 6');
+  await page.getByTestId('generate').click();
+  await c.expectStage('fingerprint');
+  await expect(page.getByTestId('signoff').locator('[data-testid^="key-path-"]')).toHaveCount(1);
+  await c.signOff();
+  await page.getByTestId('split').click();
+  await c.signOff();
+  for (const name of ['Alice Meier', 'Bob Keller', 'Carol Rossi']) {
+    await c.chooseCustodian(name);
+    await page.getByTestId('handoff-reveal').click();
+    const words = await c.shardWords();
+    await page.getByTestId('hide-shard').click();
+    if (name === 'Carol Rossi') await page.getByTestId('method-type-back').check();
+    await c.fillWords(words);
+    await page.getByTestId('confirm-submit').click();
+    await c.expectStage('confirmed');
+    await c.signOff();
+  }
+  await page.getByTestId('recovery-mode-machine').check();
+  await page.getByTestId('recovery-run').click();
+  await expect(page.getByTestId('recovery-match')).toBeVisible();
+  await c.signOff();
+  await page.getByTestId('destroy').click();
+  await c.signOff();
+  await page.getByTestId('seal').click();
+  await c.signOff(false);
+  await c.expectStage('sealed');
+  const finalHash = (await page.getByTestId('final-hash').getAttribute('data-hash'))!;
+  const text = readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8');
+  const v = verifyTranscriptText(text, { expectedHeadHash: finalHash });
+  expect(v.ok, v.ok ? '' : v.reason).toBe(true);
+  // One ceremony, one transcript: the steps before the restart and after it.
+  if (v.ok) expect(v.entries.filter((e) => e.kind === 'plan')).toHaveLength(1);
+  await second.shutdown();
+  first.remove();
+});
+
+test('after a restart that lost the secret once a shard was handed out, the screen says so and only abort is left', async ({ launch }) => {
+  test.setTimeout(120_000);
+  const first = createCeremonyBackend();
+  const a = await launch({ backend: first });
+  const ca = new CeremonyPage(a.page, first);
+  await ca.runToHandoffs(writePlanFile(dir, smallPlan('Lost key 2025')), (r) => a.open(r));
+  await ca.chooseCustodian('Alice Meier');
+  await a.page.getByTestId('handoff-reveal').click();
+  await ca.shardWords();
+  await a.close();
+  await first.shutdown();
+
+  const second = createCeremonyBackend({ root: first.root });
+  const b = await launch({ backend: second });
+  const { page } = b;
+  const c = new CeremonyPage(page, second);
+  await b.open('resume');
+  await page.getByTestId('resume-continue-0').click();
+  await c.expectStage('lost');
+  const lost = page.getByTestId('secret-lost');
+  await expect(lost).toHaveAttribute('data-phase', 'secret-lost-after-handoff');
+  await expect(page.getByTestId('secret-lost-message')).toContainText('Alice Meier already holds a shard of it');
+  await expect(lost).toContainText('destroy each one in front of the witnesses');
+  await expect(page.getByTestId('abort-panel')).toHaveAttribute('open', '');
+  // Nothing else is offered: no step button, only abort.
+  for (const id of ['handoff-reveal', 'split', 'generate', 'status-reload']) await expect(page.getByTestId(id)).toHaveCount(0);
+  await saveScreens(page, 'ceremony-secret-lost');
+  await page.getByTestId('abort-reason').fill('keyshard restarted after Alice received her shard; the secret was lost.');
+  await page.getByTestId('abort-confirm').click();
+  await c.expectStage('aborted');
+  await expect(page.getByTestId('aborted')).toContainText('Shards handed out before the abort must be destroyed.');
+  await saveScreens(page, 'ceremony-aborted');
+  const [ceremonyDir] = second.ceremonyDirs();
+  const v = verifyTranscriptText(readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8'));
+  expect(v.ok && v.entries[v.entries.length - 1]?.kind).toBe('abort');
+  await second.shutdown();
+  first.remove();
+});

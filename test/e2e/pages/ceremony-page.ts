@@ -1,0 +1,151 @@
+/**
+ * Page object for the ceremony screens (renderer/ceremony): one method per thing a person does, through the same
+ * controls they use. Witness keys and drives come from the backend (files the test wrote, as a witness's stick would).
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { CeremonyBackend } from '../backend';
+import type { PageGlobals } from './page-globals';
+
+export class CeremonyPage {
+  constructor(
+    readonly page: Page,
+    readonly backend: CeremonyBackend,
+  ) {}
+
+  byTestId(id: string): Locator {
+    return this.page.getByTestId(id);
+  }
+
+  async expectStage(kind: string, timeout = 15_000): Promise<void> {
+    await expect(this.byTestId('stage')).toHaveAttribute('data-stage', kind, { timeout });
+  }
+
+  /** Every witness types the path of their key file and loads it (start screen). */
+  async loadWitnessKeys(): Promise<string[]> {
+    await this.expectStage('airgap');
+    await expect(this.byTestId('witness-keys')).toBeVisible();
+    const loaders = this.page.locator('[data-testid^="key-loader-"]');
+    const ids: string[] = [];
+    for (const l of await loaders.all()) ids.push((await l.getAttribute('data-testid'))!.slice('key-loader-'.length));
+    expect(ids.length, 'witnesses waiting for their key').toBeGreaterThan(0);
+    for (const id of ids) {
+      await this.byTestId(`key-path-${id}`).fill(this.backend.witnessKeyFile(id));
+      await this.byTestId(`key-load-${id}`).click();
+      await expect(this.byTestId(`witness-key-${id}`)).toHaveAttribute('data-loaded', 'true');
+    }
+    return ids;
+  }
+
+  async start(): Promise<void> {
+    await expect(this.byTestId('ceremony-start')).toBeEnabled();
+    await this.byTestId('ceremony-start').click();
+    await expect(this.byTestId('airgap-failed').or(this.byTestId('airgap-passed'))).toBeVisible();
+  }
+
+  async overrideAirgap(reason: string): Promise<void> {
+    await this.byTestId('override-reason').fill(reason);
+    await this.byTestId('override-submit').click();
+    await expect(this.byTestId('airgap-overridden')).toBeVisible();
+  }
+
+  /**
+   * The first witness still to sign (or `witnessId`) signs the open checkpoint (loading their key file first if this window has not),
+   * then "Continue" unless `continueAfter` is false. Returns the witness id.
+   */
+  async signOff(continueAfter = true, witnessId?: string): Promise<string> {
+    const panel = this.byTestId('signoff');
+    await expect(panel).toBeVisible();
+    const row = witnessId === undefined ? panel.locator('li[data-signed="false"]').first() : panel.getByTestId(`signoff-${witnessId}`);
+    const id = (await row.getAttribute('data-testid'))!.slice('signoff-'.length);
+    if ((await row.getByTestId(`key-path-${id}`).count()) > 0) {
+      await row.getByTestId(`key-path-${id}`).fill(this.backend.witnessKeyFile(id));
+      await row.getByTestId(`key-load-${id}`).click();
+    } else {
+      await row.getByTestId(`sign-${id}`).click();
+    }
+    if (continueAfter) {
+      await expect(panel.getByTestId('signoff-done')).toBeVisible();
+      await panel.getByTestId('signoff-continue').click();
+    }
+    return id;
+  }
+
+  async gatherEntropy(dice: string): Promise<void> {
+    await this.byTestId('entropy-dice').fill(dice);
+    await this.byTestId('entropy-gather').click();
+  }
+
+  /** Opens a custodian's handoff from the list of those still waiting. */
+  async chooseCustodian(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Hand over to ${name}` }).click();
+  }
+
+  /** The words on screen, in order (what the custodian reads). */
+  async shardWords(): Promise<string[]> {
+    await expect(this.byTestId('shard-words')).toBeVisible();
+    return this.page.locator('[data-testid="shard-words"] .word-w').allInnerTexts();
+  }
+
+  /** Types each word's first four letters and accepts the completion with Tab, from box `first` on. */
+  async typeWordsWithCompletion(words: readonly string[], prefix = 'word', first = 1): Promise<void> {
+    await this.byTestId(`${prefix}-${first}`).focus();
+    for (const w of words) {
+      await this.page.keyboard.type(w.slice(0, 4));
+      await this.page.keyboard.press('Tab');
+    }
+  }
+
+  /** Fills a word entry at once (several words typed into the first box spread into the boxes after it). */
+  async fillWords(words: readonly string[], prefix = 'word'): Promise<void> {
+    await this.byTestId(`${prefix}-1`).fill(words.join(' '));
+    await expect(this.byTestId(`${prefix}-count`)).toHaveAttribute('data-entered', String(words.length));
+  }
+
+  /**
+   * From a plan file to the first handoff, the quickest honest way: load the plan on the plan screen, load the
+   * witnesses' keys, start, override the air gap, dice, generate, split, each checkpoint signed.
+   */
+  async runToHandoffs(planFile: string, open: (route: string) => Promise<void>): Promise<void> {
+    await open('plan');
+    await this.byTestId('plan-load').setInputFiles(planFile);
+    await expect(this.byTestId('plan-loaded')).toBeVisible();
+    await this.byTestId('plan-continue').click();
+    await this.expectStage('airgap');
+    await this.loadWitnessKeys();
+    await this.start();
+    await this.overrideAirgap('The built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.');
+    await this.signOff();
+    await this.gatherEntropy('1 2 3 4 5 6 6 5 4 3 2 1');
+    await this.byTestId('generate').click();
+    await this.expectStage('fingerprint');
+    await this.signOff();
+    await this.byTestId('split').click();
+    await this.signOff();
+    await this.expectStage('handoff');
+  }
+
+  /** The test id of the focused element (null for none). */
+  async focused(): Promise<string | null> {
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
+  }
+
+  /** Presses Tab (only Tab) until the element with this test id has the focus. */
+  async tabTo(testId: string, max = 90): Promise<void> {
+    for (let i = 0; i < max; i++) {
+      if ((await this.focused()) === testId) return;
+      await this.page.keyboard.press('Tab');
+    }
+    throw new Error(`${max} presses of Tab never reached ${testId} (focus is on ${await this.focused()})`);
+  }
+
+  /** Tab to a control and press a key on it (Enter for buttons and links, Space for checkboxes). */
+  async press(testId: string, key = 'Enter'): Promise<void> {
+    await this.tabTo(testId);
+    await this.page.keyboard.press(key);
+  }
+
+  /** The ceremony's folder (from the transcript path the sealed screen shows). */
+  async transcriptPath(): Promise<string> {
+    return (await this.byTestId('transcript-path').innerText()).trim();
+  }
+}
