@@ -9,23 +9,17 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { CKF_TOKEN, openHsm } from '../../electron/services/hsm/index';
-import type { HsmPort } from '../../electron/services/hsm/index';
+import { CKF_TOKEN } from '../../electron/services/hsm/index';
 import { errorText, rejectsCode } from './fixtures';
-import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE, USER_PIN } from './softhsm';
+import { closeOpenedPorts, interceptSession, makeSoftHsm, openSoftHsmPort, pkcs11Error, USER_PIN } from './softhsm';
 import type { SoftHsm } from './softhsm';
 
 let env: SoftHsm | undefined;
-const ports: HsmPort[] = [];
 
-async function open(options?: Parameters<typeof openHsm>[1]): Promise<HsmPort> {
-  const port = await openHsm(SOFTHSM_MODULE, options);
-  ports.push(port);
-  return port;
-}
+const open = openSoftHsmPort;
 
 afterEach(async () => {
-  for (const p of ports.splice(0)) await p.close();
+  await closeOpenedPorts();
   env?.cleanup();
   env = undefined;
 });

@@ -21,21 +21,16 @@ import {
 import type { HsmPort, MechanismInfo } from '../../electron/services/hsm/index';
 import { mechanismsOf } from '../../electron/services/hsm/token-info';
 import { rejectsCode } from './fixtures';
-import { makeSoftHsm, SOFTHSM_MODULE, USER_PIN } from './softhsm';
+import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, USER_PIN } from './softhsm';
 import type { SoftHsm } from './softhsm';
 
 let env: SoftHsm | undefined;
-const ports: HsmPort[] = [];
 const scratch: string[] = [];
 
-async function open(): Promise<HsmPort> {
-  const port = await openHsm(SOFTHSM_MODULE);
-  ports.push(port);
-  return port;
-}
+const open = openSoftHsmPort;
 
 afterEach(async () => {
-  for (const p of ports.splice(0)) await p.close();
+  await closeOpenedPorts();
   env?.cleanup();
   env = undefined;
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });

@@ -15,23 +15,17 @@ import * as graphene from 'graphene-pk11';
 import { ceremonyIdToHex, decodeVssPayload, describeEnvelope, encodeEnvelope, wipeEnvelope } from '../../core/envelope';
 import type { Envelope } from '../../core/envelope';
 import { combineShares } from '../../core/vss/index';
-import { openHsm } from '../../electron/services/hsm/index';
 import type { HsmPort, HsmSession } from '../../electron/services/hsm/index';
 import { dealEnvelopes, errorText, rejectsCode } from './fixtures';
-import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE, USER_PIN } from './softhsm';
+import { closeOpenedPorts, interceptSession, makeSoftHsm, openSoftHsmPort, pkcs11Error, SOFTHSM_MODULE, USER_PIN } from './softhsm';
 import type { SoftHsm } from './softhsm';
 
 let env: SoftHsm | undefined;
-const ports: HsmPort[] = [];
 
-async function open(options?: Parameters<typeof openHsm>[1]): Promise<HsmPort> {
-  const port = await openHsm(SOFTHSM_MODULE, options);
-  ports.push(port);
-  return port;
-}
+const open = openSoftHsmPort;
 
 afterEach(async () => {
-  for (const p of ports.splice(0)) await p.close();
+  await closeOpenedPorts();
   env?.cleanup();
   env = undefined;
 });

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as graphene from 'graphene-pk11';
+import { openHsm, type HsmPort, type OpenHsmOptions } from '../../electron/services/hsm/index';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const USER_PIN = '123456';
@@ -109,4 +110,18 @@ export function pkcs11Error(name: string, code: number, method: string): Error {
 
 export function exists(path: string): boolean {
   return existsSync(path);
+}
+
+const openedPorts: HsmPort[] = [];
+
+/** Opens the SoftHSM2 module and remembers the port, so an afterEach can close it with closeOpenedPorts(). */
+export async function openSoftHsmPort(options?: OpenHsmOptions): Promise<HsmPort> {
+  const port = await openHsm(SOFTHSM_MODULE, options);
+  openedPorts.push(port);
+  return port;
+}
+
+/** Closes every port openSoftHsmPort() opened since the last call. */
+export async function closeOpenedPorts(): Promise<void> {
+  for (const p of openedPorts.splice(0)) await p.close();
 }
