@@ -6,7 +6,9 @@
  * - the air gap: a fixed report saying the machine is ONLINE (eth0 up), so every ceremony needs a witness override;
  * - witness keys: software Ed25519 key files the test writes (`witnessKeyFile`), loaded by path as a witness would;
  * - USB drives: folders the test creates (`drive`), listed by usb:list-drives;
- * - PBKDF2: node:crypto (the service's option for speed); the clock is the real one.
+ * - PBKDF2: node:crypto (the service's option for speed); the clock is the real one;
+ * - PKCS#11 (with `hsm: true`): the real hsm host over the real module, as main builds it. The test makes SoftHSM2
+ *   tokens first (test/hsm/softhsm.ts sets SOFTHSM2_CONF); the module is loaded on first use.
  *
  * A backend outlives a browser session: a second window (or a "restarted" app on the same folder, `root` given)
  * talks to the same or a new host.
@@ -20,8 +22,10 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { QrFrameOptions } from '../../core/qr/index';
 import type { Pbkdf2 } from '../../core/slip39/index';
 import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
+import { createHsmHost, type HsmHost } from '../../electron/ipc/hsm-host';
 import type { IpcDeps } from '../../electron/ipc/handlers';
 import type { AirGapReport } from '../../electron/services/airgap/types';
+import { COMMON_MODULE_PATHS } from '../../electron/services/hsm/module-paths';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import type { CeremonyServiceDeps } from '../../electron/services/ceremony/types';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
@@ -51,6 +55,8 @@ export interface BackendOptions {
   readonly qr?: QrFrameOptions;
   /** Anything else for each ceremony service. */
   readonly service?: Partial<CeremonyServiceDeps>;
+  /** Wire the PKCS#11 host (hsm:* channels, token custodians, HSM entropy, token witnesses) as main does. */
+  readonly hsm?: boolean;
 }
 
 export interface CeremonyBackend {
@@ -59,6 +65,8 @@ export interface CeremonyBackend {
   readonly ceremoniesRoot: string;
   readonly host: CeremonyHost;
   readonly recovery: RecoveryService;
+  /** The PKCS#11 host, with `hsm: true`. */
+  readonly hsm: HsmHost | undefined;
   /** What the IPC handlers get (merged into the harness's deps). */
   readonly deps: Partial<IpcDeps>;
   /** Writes witness `witnessId`'s key file (Ed25519, from a fixed seed per id) and returns its path. */
@@ -79,6 +87,14 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
   const airgap = options.airgap ?? ONLINE_AIRGAP;
   const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
   const drives = new Map<string, RemovableDrive>();
+  const hsm =
+    options.hsm === true
+      ? createHsmHost({
+          // Loaded on first use, as in main: specs without tokens never load the native binding.
+          open: async (modulePath) => (await import('../../electron/services/hsm/index')).openHsm(modulePath),
+          known: COMMON_MODULE_PATHS,
+        })
+      : undefined;
   const host = createCeremonyHost({
     ceremoniesRoot: () => ceremoniesRoot,
     createService: (transcriptDir, ports) =>
@@ -89,6 +105,7 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
         transcriptDir,
         usb: ports.usb,
         pbkdf2: nodePbkdf2,
+        ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }),
         ...(options.qr === undefined ? {} : { qr: options.qr }),
         ...options.service,
       }),
@@ -101,10 +118,12 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
     ceremoniesRoot,
     host,
     recovery,
+    hsm,
     deps: {
       checkAirGap: async () => airgap,
       ceremony: host,
       recovery,
+      ...(hsm === undefined ? {} : { hsm }),
       listDrives: async () => [...drives.values()],
     },
     witnessKeyFile(witnessId) {

@@ -23,7 +23,8 @@ import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const RENDERER_DIR = join(ROOT, 'out/renderer');
+/** Where the e2e build goes; KEYSHARD_E2E_OUT gives one engineer's runs their own folder on a shared machine. */
+export const RENDERER_DIR = process.env.KEYSHARD_E2E_OUT ?? join(ROOT, 'out/renderer');
 export const INDEX_URL = pathToFileURL(join(RENDERER_DIR, 'index.html')).href;
 export const SCREENS_DIR = join(ROOT, 'artifacts/screens');
 
