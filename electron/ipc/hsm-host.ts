@@ -12,6 +12,7 @@ import { isAbsolute } from 'node:path';
 import { KeyshardError } from '../../core/errors';
 import { CAPABILITY_NEEDS, type CapabilityId } from '../services/hsm/capabilities';
 import type { KnownModule } from '../services/hsm/module-paths';
+import { slotFacts, tokenFacts } from '../services/hsm/token-view';
 import type { HsmLibraryInfo, HsmPort, HsmSlotInfo, HsmTokenInfo } from '../services/hsm/types';
 import type { CeremonyHsm } from '../services/ceremony/types';
 
@@ -56,39 +57,19 @@ function noModule(): KeyshardError {
 }
 
 function tokenView(t: HsmTokenInfo) {
-  const has = t.capabilities.filter((c) => c.available).map((c) => c.id);
-  const offers = (needs: readonly CapabilityId[]): boolean => !t.pinLocked && t.initialized && needs.every((n) => has.includes(n));
+  const facts = tokenFacts(t);
+  const offers = (needs: readonly CapabilityId[]): boolean => !t.pinLocked && t.initialized && needs.every((n) => facts.has.includes(n));
   return {
-    label: t.label,
-    serial: t.serial,
-    manufacturer: t.manufacturer,
-    model: t.model,
-    loginRequired: t.loginRequired,
-    initialized: t.initialized,
-    userPinInitialized: t.userPinInitialized,
-    writeProtected: t.writeProtected,
-    pinCountLow: t.pinCountLow,
-    pinFinalTry: t.pinFinalTry,
-    pinLocked: t.pinLocked,
+    ...facts,
     minPinLength: t.minPinLength,
     maxPinLength: t.maxPinLength,
-    capabilities: t.capabilities,
-    has,
     lacks: t.capabilities.filter((c) => !c.available).map((c) => c.id),
     usableFor: { custodian: offers(CAPABILITY_NEEDS.storeShard), entropy: offers(CAPABILITY_NEEDS.entropy), witness: offers(CAPABILITY_NEEDS.witness) },
   };
 }
 
 function slotView(s: HsmSlotInfo) {
-  return {
-    slotId: s.slotId,
-    description: s.description,
-    manufacturer: s.manufacturer,
-    tokenPresent: s.tokenPresent,
-    removableDevice: s.removableDevice,
-    token: s.token === null ? null : tokenView(s.token),
-    ...(s.tokenError === undefined ? {} : { tokenError: s.tokenError }),
-  };
+  return slotFacts(s, tokenView);
 }
 
 export function createHsmHost(deps: HsmHostDeps): HsmHost {

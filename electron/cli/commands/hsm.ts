@@ -11,6 +11,7 @@ import { ReadStream } from 'node:tty';
 import { describeEnvelope, envelopeFromText, envelopeToText, wipeEnvelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
 import { CAPABILITY_NEEDS, moduleSuggestions, openHsm } from '../../services/hsm/index';
+import { slotFacts, tokenFacts } from '../../services/hsm/token-view';
 import type { HsmPort, HsmSlotInfo, HsmTokenInfo, TokenSelector } from '../../services/hsm/index';
 import { detectProtection } from '../../services/protection/index';
 import { requireValue } from '../args';
@@ -129,34 +130,14 @@ async function withPort<T>(deps: HsmCliDeps, args: ParsedArgs, fn: (port: HsmPor
 
 function tokenJson(t: HsmTokenInfo) {
   return {
-    label: t.label,
-    serial: t.serial,
-    manufacturer: t.manufacturer,
-    model: t.model,
-    loginRequired: t.loginRequired,
-    initialized: t.initialized,
-    userPinInitialized: t.userPinInitialized,
-    writeProtected: t.writeProtected,
-    pinCountLow: t.pinCountLow,
-    pinFinalTry: t.pinFinalTry,
-    pinLocked: t.pinLocked,
+    ...tokenFacts(t),
     memory: t.memory,
-    has: t.capabilities.filter((c) => c.available).map((c) => c.id),
     lacks: t.capabilities.filter((c) => !c.available).map((c) => ({ capability: c.id, ...(c.mechanism === undefined ? {} : { mechanism: c.mechanism }), reason: c.note ?? 'missing' })),
-    capabilities: t.capabilities,
   };
 }
 
 function slotJson(s: HsmSlotInfo) {
-  return {
-    slotId: s.slotId,
-    description: s.description,
-    manufacturer: s.manufacturer,
-    tokenPresent: s.tokenPresent,
-    removableDevice: s.removableDevice,
-    token: s.token === null ? null : tokenJson(s.token),
-    ...(s.tokenError === undefined ? {} : { tokenError: s.tokenError }),
-  };
+  return slotFacts(s, tokenJson);
 }
 
 function humanList(port: HsmPort, slots: readonly HsmSlotInfo[]): string {
