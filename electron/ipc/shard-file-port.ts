@@ -4,15 +4,15 @@
  * folder), then reads it back and compares. The read side serves the confirmation's read-back.
  *
  * The drive is chosen per custodian (`choose`) right before their handoff, so two handoffs queued at once cannot write
- * to each other's drive. File names come from the service (`<custodian id>[-n].age|.asc`); anything with a path
- * separator is refused.
+ * to each other's drive. File names come from the service and must be shard file names
+ * (`keyshard-<ceremony>-c<index>[-s<n>].age|.asc`, electron/services/usb/shard-files.ts), so recovery finds them.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { KeyshardError } from '../../core/errors';
 import type { ShardFilePort } from '../services/ceremony/types';
-import { writeFileAtomic } from '../services/transcript-store/atomic-write';
-import { driveName, usbError } from '../services/usb/errors';
+import { usbError } from '../services/usb/errors';
+import { nodeUsbFs, type UsbFs } from '../services/usb/fs';
+import { parseShardFileName } from '../services/usb/shard-files';
+import { writeShardFile } from '../services/usb/write';
 
 export interface DriveChoice {
   readonly mountPoint: string;
@@ -24,13 +24,8 @@ export interface ChosenDrivePort extends ShardFilePort {
   choose(custodianId: string, drive: DriveChoice | null): void;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= ((a[i] ?? 0) ^ (b[i] ?? 0)) | 0;
-  return diff === 0;
-}
-
-export function createChosenDrivePort(): ChosenDrivePort {
+/** `fs`: the file layer (tests inject faults there); default the real one. */
+export function createChosenDrivePort(fs?: UsbFs): ChosenDrivePort {
   const chosen = new Map<string, DriveChoice>();
   return {
     choose(custodianId, drive) {
@@ -42,38 +37,22 @@ export function createChosenDrivePort(): ChosenDrivePort {
       if (drive === undefined) {
         throw new KeyshardError('USB_REMOVED', 'No drive was chosen for this custodian\'s shard file. Plug in their drive, choose it, and hand the shard over again.', { custodianId });
       }
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(fileName)) {
-        throw new KeyshardError('INVALID_ARGUMENT', 'The shard file name is not a plain file name.', { custodianId });
+      const named = parseShardFileName(fileName);
+      if (named === undefined) {
+        throw new KeyshardError('INVALID_ARGUMENT', 'The shard file name is not a keyshard shard file name.', { custodianId });
       }
-      const where = driveName(drive);
-      try {
-        const info = await stat(drive.mountPoint);
-        if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-      } catch (e) {
-        throw usbError(e, where, 'looking for it');
-      }
-      const location = join(drive.mountPoint, fileName);
-      try {
-        await writeFileAtomic(location, data);
-      } catch (e) {
-        throw usbError(e, where, 'writing the shard');
-      }
-      let back: Uint8Array;
-      try {
-        back = new Uint8Array(await readFile(location));
-      } catch (e) {
-        throw usbError(e, where, 'reading the shard back');
-      }
-      if (!sameBytes(back, data)) {
-        throw new KeyshardError('USB_VERIFY', `The shard file read back from ${where} is not what was written. Hand the shard over again; if it fails again, use another drive.`, {
-          custodianId,
-        });
-      }
-      return { location };
+      // The USB service's writer: another custodian's shard on the stick refused, room checked, temporary file,
+      // fsync, rename, fsync of the folder, and the final file read back and compared.
+      const written = await writeShardFile(
+        drive,
+        { ceremonyHex: named.ceremonyId, custodianIndex: named.custodianIndex, ...(named.share === undefined ? {} : { share: named.share }), extension: named.extension, data },
+        fs === undefined ? {} : { fs },
+      );
+      return { location: written.path };
     },
     async read({ location }) {
       try {
-        return new Uint8Array(await readFile(location));
+        return await (fs ?? nodeUsbFs).readFile(location);
       } catch (e) {
         throw usbError(e, 'the custodian\'s drive', 'reading the shard back');
       }

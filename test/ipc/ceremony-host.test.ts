@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KeyshardError } from '../../core/errors';
+import { nodeUsbFs } from '../../electron/services/usb/fs';
 import { createChosenDrivePort } from '../../electron/ipc/shard-file-port';
 import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
 import { ipcRig } from './ipc-harness';
@@ -90,22 +91,44 @@ describe('ceremony host', () => {
     assert.equal(!after.ok && after.error.code, 'WITNESS_KEY');
   });
 
-  it('writes a USB custodian\'s file only to the drive chosen for them, atomically, and reads it back', async () => {
+  it('writes a USB custodian\'s file only to the drive chosen for them, atomically, under its shard file name, and reads it back', async () => {
     const port = createChosenDrivePort();
     const drive = tempDir('drive');
+    const ceremony = 'ab'.repeat(16);
+    const bobFile = `keyshard-${ceremony}-c1.age`;
     const data = new TextEncoder().encode('-----BEGIN AGE ENCRYPTED FILE-----\nabc\n');
-    await assert.rejects(port.write({ custodianId: 'bob', fileName: 'bob.age', data }), isError('USB_REMOVED'));
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: bobFile, data }), isError('USB_REMOVED'));
     port.choose('bob', { mountPoint: join(drive, 'unplugged') });
-    await assert.rejects(port.write({ custodianId: 'bob', fileName: 'bob.age', data }), isError('USB_REMOVED'));
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: bobFile, data }), isError('USB_REMOVED'));
     port.choose('bob', { mountPoint: drive, label: 'BOB' });
-    await assert.rejects(port.write({ custodianId: 'bob', fileName: '../bob.age', data }), isError('INVALID_ARGUMENT'));
-    const { location } = await port.write({ custodianId: 'bob', fileName: 'bob.age', data });
-    assert.equal(location, join(drive, 'bob.age'));
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: `../${bobFile}`, data }), isError('INVALID_ARGUMENT'));
+    await assert.rejects(port.write({ custodianId: 'bob', fileName: 'bob.age', data }), isError('INVALID_ARGUMENT'));
+    const { location } = await port.write({ custodianId: 'bob', fileName: bobFile, data });
+    assert.equal(location, join(drive, bobFile));
     assert.deepEqual(new Uint8Array(readFileSync(location)), data);
     assert.deepEqual(await port.read({ location }), data);
-    assert.deepEqual(readdirSync(drive), ['bob.age'], 'no temporary file is left');
-    await assert.rejects(port.write({ custodianId: 'alice', fileName: 'alice.age', data }), isError('USB_REMOVED'));
+    assert.deepEqual(readdirSync(drive), [bobFile], 'no temporary file is left');
+    // Carol's shard of the same ceremony on Bob's stick: refused, the stick unchanged (one lost stick, one shard).
+    port.choose('carol', { mountPoint: drive, label: 'BOB' });
+    await assert.rejects(port.write({ custodianId: 'carol', fileName: `keyshard-${ceremony}-c2.age`, data }), isError('USB_FOREIGN_SHARD'));
+    assert.deepEqual(readdirSync(drive), [bobFile]);
+    await assert.rejects(port.write({ custodianId: 'alice', fileName: `keyshard-${ceremony}-c0.age`, data }), isError('USB_REMOVED'));
     await assert.rejects(port.read({ location: join(drive, 'gone.age') }), isError('USB_REMOVED'));
+  });
+
+  it('a custodian with two shares gets two files on their stick, numbered, and a write failing midway leaves nothing', async () => {
+    const drive = tempDir('drive-two');
+    const ceremony = 'cd'.repeat(16);
+    const data = new TextEncoder().encode('-----BEGIN AGE ENCRYPTED FILE-----\nxyz\n');
+    const port = createChosenDrivePort();
+    port.choose('ann', { mountPoint: drive });
+    await port.write({ custodianId: 'ann', fileName: `keyshard-${ceremony}-c0-s1.age`, data });
+    await port.write({ custodianId: 'ann', fileName: `keyshard-${ceremony}-c0-s2.age`, data });
+    assert.deepEqual(readdirSync(drive).sort(), [`keyshard-${ceremony}-c0-s1.age`, `keyshard-${ceremony}-c0-s2.age`]);
+    const full = createChosenDrivePort({ ...nodeUsbFs, statfs: async () => ({ freeBytes: 10, totalBytes: 1000 }) });
+    full.choose('bea', { mountPoint: drive });
+    await assert.rejects(full.write({ custodianId: 'bea', fileName: `keyshard-${'ef'.repeat(16)}-c1.age`, data }), isError('USB_NO_SPACE'));
+    assert.equal(readdirSync(drive).length, 2, 'nothing was added');
   });
 
   it('a USB handoff without a chosen drive fails; handing over again with the drive writes the file and records nothing more', async () => {

@@ -14,7 +14,7 @@ import type { Envelope } from '../../core/envelope';
 import { KeyshardError } from '../../core/errors';
 import type { KeyshardErrorCode } from '../../core/errors';
 import { generateAgeIdentity, openProtectedEnvelope } from '../../electron/services/protection/index';
-import { isTempFileName, nodeUsbFs, readShards, writeShard } from '../../electron/services/usb/index';
+import { isTempFileName, nodeUsbFs, readShards, writeShard, writeShardFile } from '../../electron/services/usb/index';
 import type { UsbFs } from '../../electron/services/usb/index';
 
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
@@ -301,5 +301,21 @@ describe('writeShard', () => {
     const dir = stick();
     rmSync(dir, { recursive: true });
     await rejectsCode(readShards({ mountPoint: dir }), 'USB_REMOVED');
+  });
+
+  it('writeShardFile: a custodian\'s second share gets its own file; rewriting one share under another protection replaces only that share', async () => {
+    const dir = stick();
+    const hex = ceremonyIdToHex(newCeremonyId(random));
+    const data = new TextEncoder().encode('-----BEGIN AGE ENCRYPTED FILE-----\nshare\n');
+    const one = await writeShardFile({ mountPoint: dir }, { ceremonyHex: hex, custodianIndex: 3, share: 1, extension: '.age', data });
+    const two = await writeShardFile({ mountPoint: dir }, { ceremonyHex: hex, custodianIndex: 3, share: 2, extension: '.age', data });
+    assert.deepEqual([one.file, two.file], [`keyshard-${hex}-c3-s1.age`, `keyshard-${hex}-c3-s2.age`]);
+    const pgp = new TextEncoder().encode('-----BEGIN PGP MESSAGE-----\nshare\n');
+    const again = await writeShardFile({ mountPoint: dir }, { ceremonyHex: hex, custodianIndex: 3, share: 1, extension: '.asc', data: pgp });
+    assert.deepEqual(again.replaced, [one.file]);
+    assert.equal(again.protection, 'openpgp');
+    assertUnchanged(dir, [`keyshard-${hex}-c3-s1.asc`, two.file]);
+    await rejectsCode(writeShardFile({ mountPoint: dir }, { ceremonyHex: hex, custodianIndex: 4, extension: '.age', data }), 'USB_FOREIGN_SHARD');
+    await rejectsCode(writeShardFile({ mountPoint: dir }, { ceremonyHex: hex, custodianIndex: 3, extension: '.gpg', data }), 'INVALID_ARGUMENT');
   });
 });

@@ -51,6 +51,7 @@ import { gatherEntropy } from '../entropy/index';
 import { openProtected as defaultOpenProtected, protectEnvelopeText, type Protection as ProtectionKind } from '../protection/index';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
+import { shardFileName } from '../usb/shard-files';
 import { checkWitnessSigner, loadWitnessKeyFile, signAndVerify, witnessKeyOf, type LoadedWitness } from '../witness/index';
 import { compareEnvelopeBytes, compareShardText, compareWords, ctEqualBytes, describeMismatch, type Mismatch } from './compare';
 import { checkImportedSecret, identityOf, secretFromMaterial, secretShape, type SecretIdentity } from './secret-kinds';
@@ -514,7 +515,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       }
       const protection = protectionOf(custodian);
       const files: { index: number; fileName: string; protection: string; data: Uint8Array }[] = [];
-      for (const h of held) {
+      for (const [n, h] of held.entries()) {
         const envelope = decodeEnvelope(secrets.read(h.handle));
         let text: string;
         try {
@@ -524,7 +525,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         }
         const p = await protect(text, protection);
         const data = typeof p.data === 'string' ? new TextEncoder().encode(p.data) : p.data;
-        const fileName = `${custodian.id}${held.length > 1 ? `-${h.index + 1}` : ''}${p.fileExtension}`;
+        // The USB service's shard file name, so recovery finds the file by its name alone.
+        const fileName = shardFileName(c.ceremonyIdHex, c.plan.custodians.indexOf(custodian), p.fileExtension, held.length > 1 ? n + 1 : undefined);
         files.push({ index: h.index, fileName, protection: p.kind, data });
       }
       return { shards: [], files };

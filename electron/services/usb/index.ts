@@ -7,8 +7,8 @@ export { linuxDriveLister, parseLsblk, readOnlyMounts, LSBLK_ARGS } from './lsbl
 export type { CommandRunner, LinuxDriveListerDeps } from './lsblk';
 export { nodeUsbFs } from './fs';
 export type { UsbFileHandle, UsbFs } from './fs';
-export { writeShard } from './write';
-export type { WriteShardOptions, WrittenShard } from './write';
+export { writeShard, writeShardFile } from './write';
+export type { ShardFileToWrite, WriteShardOptions, WrittenShard } from './write';
 export { readShards } from './read';
 export type { DriveShards, ShardFileProblem, ShardOnDrive } from './read';
 export { isTempFileName, parseShardFileName, shardFileName } from './shard-files';

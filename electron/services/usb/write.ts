@@ -25,7 +25,7 @@ import type { Protection } from '../protection/index';
 import { driveName, errnoOf, usbError } from './errors';
 import { nodeUsbFs } from './fs';
 import type { UsbFileHandle, UsbFs } from './fs';
-import { parseShardFileName, shardFileName, tempFileName } from './shard-files';
+import { EXTENSION_PROTECTION, parseShardFileName, shardFileName, tempFileName } from './shard-files';
 import type { DriveTarget } from './types';
 
 /** Room kept free beyond the file itself: the temporary file's block rounding and the directory entry. */
@@ -77,10 +77,19 @@ async function quietly(fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** One shard file's name parts and its content, already protected for the custodian (a public ciphertext). */
+export interface ShardFileToWrite {
+  readonly ceremonyHex: string;
+  readonly custodianIndex: number;
+  /** Which of the custodian's shares (from 1), when they hold more than one. */
+  readonly share?: number;
+  /** One of EXTENSION_PROTECTION's keys: '.age', '.asc', '.p11' (or '.txt' for an unprotected one). */
+  readonly extension: string;
+  readonly data: Uint8Array;
+}
+
+/** Writes an envelope: protected for its custodian first, then written as writeShardFile does. */
 export async function writeShard(drive: DriveTarget, envelope: Envelope, options: WriteShardOptions): Promise<WrittenShard> {
-  const fs = options.fs ?? nodeUsbFs;
-  const where = driveName(drive);
-  const dir = drive.mountPoint;
   if (options.protection.kind === 'none' && options.allowUnprotected !== true) {
     throw new KeyshardError(
       'INVALID_ARGUMENT',
@@ -88,6 +97,39 @@ export async function writeShard(drive: DriveTarget, envelope: Envelope, options
       { reason: 'unprotected' },
     );
   }
+  // A drive flagged read-only is refused before anything is encrypted or looked at.
+  if (drive.readOnly === true) throw readOnlyDrive(drive);
+  const protectedShard = await protectEnvelopeText(envelopeToText(envelope), options.protection);
+  const data = typeof protectedShard.data === 'string' ? new TextEncoder().encode(protectedShard.data) : protectedShard.data;
+  try {
+    return await writeShardFile(
+      drive,
+      { ceremonyHex: ceremonyIdToHex(envelope.ceremonyId), custodianIndex: envelope.custodianIndex, extension: protectedShard.fileExtension, data },
+      options.fs === undefined ? {} : { fs: options.fs },
+    );
+  } finally {
+    if (typeof protectedShard.data !== 'string') protectedShard.data.fill(0);
+    data.fill(0);
+  }
+}
+
+function readOnlyDrive(drive: DriveTarget): KeyshardError {
+  const where = driveName(drive);
+  return new KeyshardError('USB_READ_ONLY', `${where.charAt(0).toUpperCase()}${where.slice(1)} is read-only (check its lock switch, or how it is mounted). Nothing was written.`, {
+    reason: 'flag',
+  });
+}
+
+/**
+ * Writes one shard file (steps 1-5 of the file comment). `file.data` stays the caller's: it is not wiped here.
+ */
+export async function writeShardFile(drive: DriveTarget, file: ShardFileToWrite, options: { readonly fs?: UsbFs } = {}): Promise<WrittenShard> {
+  const fs = options.fs ?? nodeUsbFs;
+  const where = driveName(drive);
+  const dir = drive.mountPoint;
+  const protection = EXTENSION_PROTECTION[file.extension];
+  if (protection === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'That is not a shard file type keyshard writes.', { extension: file.extension });
+  if (drive.readOnly === true) throw readOnlyDrive(drive);
 
   // 1. The drive.
   try {
@@ -96,131 +138,118 @@ export async function writeShard(drive: DriveTarget, envelope: Envelope, options
   } catch (e) {
     throw usbError(e, where, 'looking for it');
   }
-  if (drive.readOnly === true) {
-    throw new KeyshardError('USB_READ_ONLY', `${where.charAt(0).toUpperCase()}${where.slice(1)} is read-only (check its lock switch, or how it is mounted). Nothing was written.`, {
-      reason: 'flag',
-    });
-  }
 
-  // The file content: the shard text, protected for the custodian.
-  const protectedShard = await protectEnvelopeText(envelopeToText(envelope), options.protection);
-  const data = typeof protectedShard.data === 'string' ? new TextEncoder().encode(protectedShard.data) : protectedShard.data;
-  const ceremonyHex = ceremonyIdToHex(envelope.ceremonyId);
-  const index = envelope.custodianIndex;
-  const file = shardFileName(ceremonyHex, index, protectedShard.fileExtension);
-  const finalPath = join(dir, file);
-
+  const { data, ceremonyHex, custodianIndex: index, share } = file;
+  const name = shardFileName(ceremonyHex, index, file.extension, share);
+  const finalPath = join(dir, name);
+  // Other custodians' shards of this ceremony on the same stick: refused (one lost stick must not cost two shares).
+  let names: string[];
   try {
-    // Other custodians' shards of this ceremony on the same stick: refused (one lost stick must not cost two shares).
-    let names: string[];
-    try {
-      names = await fs.readdir(dir);
-    } catch (e) {
-      throw usbError(e, where, 'reading its folder');
-    }
-    const sameCeremony = names.map((n) => ({ name: n, parsed: parseShardFileName(n) })).filter((x) => x.parsed?.ceremonyId === ceremonyHex);
-    const foreign = sameCeremony.filter((x) => x.parsed!.custodianIndex !== index);
-    if (foreign.length > 0) {
-      throw new KeyshardError(
-        'USB_FOREIGN_SHARD',
-        `${where.charAt(0).toUpperCase()}${where.slice(1)} already holds the shard of another custodian of this ceremony (${foreign.map((f) => f.name).join(', ')}). ` +
-          'Each custodian gets their own stick: use another one.',
-        { files: foreign.map((f) => f.name), custodianIndexes: foreign.map((f) => f.parsed!.custodianIndex) },
-      );
-    }
-    const stale = sameCeremony.filter((x) => x.name !== file).map((x) => x.name);
-    const overwrote = sameCeremony.some((x) => x.name === file);
-
-    // 2. Room.
-    let free: number;
-    try {
-      free = (await fs.statfs(dir)).freeBytes;
-    } catch (e) {
-      throw usbError(e, where, 'checking its free space');
-    }
-    if (free < data.length + SPACE_MARGIN) {
-      throw new KeyshardError(
-        'USB_NO_SPACE',
-        `${where.charAt(0).toUpperCase()}${where.slice(1)} has ${free} bytes free; the shard needs ${data.length} plus a little room. Nothing was written. Use a stick with more free space, or free some.`,
-        { free, needed: data.length + SPACE_MARGIN },
-      );
-    }
-
-    // 3. Temporary file: write, fsync, close, read back.
-    const tempPath = join(dir, tempFileName(ceremonyHex, index, randomBytes(6).toString('hex')));
-    let handle: UsbFileHandle | undefined;
-    let renamed = false;
-    try {
-      try {
-        handle = await fs.createExclusive(tempPath);
-        await writeAll(handle, data);
-        await handle.sync();
-        const h = handle;
-        handle = undefined;
-        await h.close();
-      } catch (e) {
-        throw usbError(e, where, 'writing the shard');
-      }
-      let back: Uint8Array;
-      try {
-        back = await fs.readFile(tempPath);
-      } catch (e) {
-        throw usbError(e, where, 'reading the shard back');
-      }
-      if (!sameBytes(back, data)) {
-        throw new KeyshardError('USB_VERIFY', `The shard read back from ${where} is not what was written. Nothing was kept. Try again; if it fails again, use another stick.`, {
-          reason: 'temp-mismatch',
-        });
-      }
-
-      // 4. Atomic rename, then make the rename itself durable.
-      try {
-        await fs.rename(tempPath, finalPath);
-        renamed = true;
-        await fs.syncDir(dir);
-      } catch (e) {
-        throw usbError(e, where, 'finishing the shard file');
-      }
-
-      // 5. Read the final file back.
-      let final: Uint8Array;
-      try {
-        final = await fs.readFile(finalPath);
-      } catch (e) {
-        throw usbError(e, where, 'reading the shard back');
-      }
-      if (!sameBytes(final, data)) {
-        throw new KeyshardError(
-          'USB_VERIFY',
-          `The shard file on ${where} changed after it was written (it does not read back the same). It was removed. Try again; if it fails again, use another stick.`,
-          { reason: 'final-mismatch' },
-        );
-      }
-    } catch (e) {
-      if (handle !== undefined) await quietly(() => handle!.close());
-      await quietly(() => fs.unlink(tempPath));
-      if (renamed) {
-        await quietly(() => fs.unlink(finalPath));
-        await quietly(() => fs.syncDir(dir));
-      }
-      throw e;
-    }
-
-    // The same custodian's older file under another protection: the new, verified one replaces it.
-    const replaced: string[] = [];
-    for (const name of stale) {
-      try {
-        await fs.unlink(join(dir, name));
-        replaced.push(name);
-      } catch (e) {
-        if (errnoOf(e) !== 'ENOENT') throw usbError(e, where, `removing the custodian's older shard file ${name}`);
-      }
-    }
-    if (replaced.length > 0) await quietly(() => fs.syncDir(dir));
-
-    return { file, path: finalPath, bytes: data.length, protection: protectedShard.kind, replaced, overwrote };
-  } finally {
-    if (typeof protectedShard.data !== 'string') protectedShard.data.fill(0);
-    data.fill(0);
+    names = await fs.readdir(dir);
+  } catch (e) {
+    throw usbError(e, where, 'reading its folder');
   }
+  const sameCeremony = names.map((n) => ({ name: n, parsed: parseShardFileName(n) })).filter((x) => x.parsed?.ceremonyId === ceremonyHex);
+  const foreign = sameCeremony.filter((x) => x.parsed!.custodianIndex !== index);
+  if (foreign.length > 0) {
+    throw new KeyshardError(
+      'USB_FOREIGN_SHARD',
+      `${where.charAt(0).toUpperCase()}${where.slice(1)} already holds the shard of another custodian of this ceremony (${foreign.map((f) => f.name).join(', ')}). ` +
+        'Each custodian gets their own stick: use another one.',
+      { files: foreign.map((f) => f.name), custodianIndexes: foreign.map((f) => f.parsed!.custodianIndex) },
+    );
+  }
+  // The same share under another protection is replaced below; the custodian's other shares stay.
+  const stale = sameCeremony.filter((x) => x.name !== name && x.parsed!.share === share).map((x) => x.name);
+  const overwrote = sameCeremony.some((x) => x.name === name);
+
+  // 2. Room.
+  let free: number;
+  try {
+    free = (await fs.statfs(dir)).freeBytes;
+  } catch (e) {
+    throw usbError(e, where, 'checking its free space');
+  }
+  if (free < data.length + SPACE_MARGIN) {
+    throw new KeyshardError(
+      'USB_NO_SPACE',
+      `${where.charAt(0).toUpperCase()}${where.slice(1)} has ${free} bytes free; the shard needs ${data.length} plus a little room. Nothing was written. Use a stick with more free space, or free some.`,
+      { free, needed: data.length + SPACE_MARGIN },
+    );
+  }
+
+  // 3. Temporary file: write, fsync, close, read back.
+  const tempPath = join(dir, tempFileName(ceremonyHex, index, randomBytes(6).toString('hex'), share));
+  let handle: UsbFileHandle | undefined;
+  let renamed = false;
+  try {
+    try {
+      handle = await fs.createExclusive(tempPath);
+      await writeAll(handle, data);
+      await handle.sync();
+      const h = handle;
+      handle = undefined;
+      await h.close();
+    } catch (e) {
+      throw usbError(e, where, 'writing the shard');
+    }
+    let back: Uint8Array;
+    try {
+      back = await fs.readFile(tempPath);
+    } catch (e) {
+      throw usbError(e, where, 'reading the shard back');
+    }
+    if (!sameBytes(back, data)) {
+      throw new KeyshardError('USB_VERIFY', `The shard read back from ${where} is not what was written. Nothing was kept. Try again; if it fails again, use another stick.`, {
+        reason: 'temp-mismatch',
+      });
+    }
+
+    // 4. Atomic rename, then make the rename itself durable.
+    try {
+      await fs.rename(tempPath, finalPath);
+      renamed = true;
+      await fs.syncDir(dir);
+    } catch (e) {
+      throw usbError(e, where, 'finishing the shard file');
+    }
+
+    // 5. Read the final file back.
+    let final: Uint8Array;
+    try {
+      final = await fs.readFile(finalPath);
+    } catch (e) {
+      throw usbError(e, where, 'reading the shard back');
+    }
+    if (!sameBytes(final, data)) {
+      throw new KeyshardError(
+        'USB_VERIFY',
+        `The shard file on ${where} changed after it was written (it does not read back the same). It was removed. Try again; if it fails again, use another stick.`,
+        { reason: 'final-mismatch' },
+      );
+    }
+  } catch (e) {
+    if (handle !== undefined) await quietly(() => handle!.close());
+    await quietly(() => fs.unlink(tempPath));
+    if (renamed) {
+      await quietly(() => fs.unlink(finalPath));
+      await quietly(() => fs.syncDir(dir));
+    }
+    throw e;
+  }
+
+  // The same custodian's older file under another protection: the new, verified one replaces it.
+  const replaced: string[] = [];
+  for (const name of stale) {
+    try {
+      await fs.unlink(join(dir, name));
+      replaced.push(name);
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT') throw usbError(e, where, `removing the custodian's older shard file ${name}`);
+    }
+  }
+  if (replaced.length > 0) await quietly(() => fs.syncDir(dir));
+
+  return { file: name, path: finalPath, bytes: data.length, protection, replaced, overwrote };
+
 }
