@@ -7,6 +7,7 @@ import type { ChannelName } from '../../electron/ipc/channels';
 import { call, IpcCallError } from '../../electron/ipc/client';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
+import { DEVICE_TODO } from '../devices/api';
 
 export type Status = ResponseOf<'ceremony:status'>;
 export type HandoffView = ResponseOf<'ceremony:handoff'>;
@@ -24,6 +25,8 @@ export type SavedCeremony = ResponseOf<'ceremony:list-saved'>[number];
 export type Drive = ResponseOf<'usb:list-drives'>[number];
 export type ShardResponse = NonNullable<RequestOf<'ceremony:confirm'>['responses']>[number];
 export type ConfirmMethod = RequestOf<'ceremony:confirm'>['method'];
+export type DeviceCheck = ResponseOf<'ceremony:check-devices'>;
+export type TokenCheck = DeviceCheck['tokens'][number];
 
 export { call, IpcCallError };
 export type { ChannelName };
@@ -49,14 +52,12 @@ const CEREMONY_TODO: Readonly<Record<string, string>> = {
   USB_READ_ONLY: 'Use a drive that can be written (check its lock switch), then write the shard again.',
   USB_VERIFY: 'Write the shard again; if it fails again, use another drive.',
   USB_FOREIGN_SHARD: 'Use the drive this custodian was given in this ceremony.',
-  HSM_PIN_INCORRECT: 'The token owner types the PIN again, carefully: a token locks after a few wrong tries.',
-  HSM_PIN_LOCKED: 'This token is locked. Use another token, or have its security officer unlock it.',
-  HSM_TOKEN_ABSENT: "Plug in the custodian's token, then try again.",
   INVALID_ARGUMENT: 'Check what was typed on this screen, then try again.',
 };
 
 export function ceremonyTodo(code: string): string {
-  return CEREMONY_TODO[code] ?? todoFor(code);
+  // Token errors (HSM_*) say the same next step on every screen: renderer/devices has them.
+  return CEREMONY_TODO[code] ?? DEVICE_TODO[code] ?? todoFor(code);
 }
 
 /** Any failure as an ErrorInfo for the error panel. */

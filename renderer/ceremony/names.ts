@@ -1,5 +1,7 @@
 /** Plain words for what the plan and the status name by id. */
 import type { CeremonyPlan, Custodian, HandoffMedium } from '../../core/policy';
+import { tokenName } from '../devices/api';
+import type { Status } from './api';
 
 export function custodianOf(plan: CeremonyPlan | null, id: string): Custodian | undefined {
   return plan?.custodians.find((c) => c.id === id);
@@ -101,4 +103,12 @@ export function groupHex(hex: string): string {
 export function dirOf(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return i <= 0 ? path : path.slice(0, i);
+}
+
+/** The token a custodian's shard goes on, as main fixed it at start (label and serial; public). */
+export function custodianToken(status: Status, custodian: Custodian): string {
+  const t = status.tokens?.find((x) => x.custodianId === custodian.id);
+  if (t !== undefined) return tokenName({ label: t.tokenLabel, serial: t.tokenSerial });
+  const planned = custodian.protection.type === 'pkcs11' ? custodian.protection.tokenLabel : undefined;
+  return planned ?? '(the one chosen at the start)';
 }

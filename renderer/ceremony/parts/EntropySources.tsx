@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { PinField, pinReady, TokenPicker, tokenName } from '../../devices';
 
 /** log2(6): the bits one roll of a fair die gives. */
 const BITS_PER_ROLL = Math.log2(6);
@@ -25,6 +26,20 @@ export function countDice(text: string): DiceCount {
 export interface SourcesValue {
   readonly dice: string;
   readonly useHsm: boolean;
+  /** The token whose generator is used (chosen at the start, or here). */
+  readonly token: { readonly label: string; readonly serial: string } | null;
+  /** Its holder's PIN, for the one request (cleared after it). */
+  readonly pin: string;
+}
+
+/** No HSM yet; with the token chosen at the start, the HSM source is on and only its PIN is missing. */
+export function initialSources(entropyToken?: { readonly label: string; readonly serial: string }): SourcesValue {
+  return { dice: '', useHsm: entropyToken !== undefined, token: entropyToken ?? null, pin: '' };
+}
+
+/** Whether the sources can be sent: dice only die faces; with the HSM, a token and a PIN. */
+export function sourcesReady(v: SourcesValue): boolean {
+  return countDice(v.dice).bad === null && (!v.useHsm || (v.token !== null && pinReady(v.pin)));
 }
 
 interface Props {
@@ -32,13 +47,16 @@ interface Props {
   readonly onChange: (v: SourcesValue) => void;
   /** Bits the secret needs, for the dice advice. */
   readonly secretBits: number;
+  /** The token checked at the start for entropy, when this window knows it. */
+  readonly entropyToken?: { readonly label: string; readonly serial: string };
+  readonly disabled?: boolean;
 }
 
 /**
  * The entropy sources: the OS generator (always), an HSM's generator (if a token is connected), and dice rolls typed
  * by a witness, counted live. Each source is mixed in; none can weaken the others.
  */
-export function EntropySources({ value, onChange, secretBits }: Props) {
+export function EntropySources({ value, onChange, secretBits, entropyToken, disabled = false }: Props) {
   const diceId = useId();
   const hsmId = useId();
   const dice = countDice(value.dice);
@@ -55,12 +73,43 @@ export function EntropySources({ value, onChange, secretBits }: Props) {
         </div>
       </li>
       <li className={`source${value.useHsm ? ' on' : ''}`} data-testid="source-hsm">
-        <input id={hsmId} type="checkbox" checked={value.useHsm} onChange={(e) => onChange({ ...value, useHsm: e.currentTarget.checked })} data-testid="entropy-hsm" />
-        <div>
+        <input
+          id={hsmId}
+          type="checkbox"
+          checked={value.useHsm}
+          onChange={(e) => onChange({ ...value, useHsm: e.currentTarget.checked, pin: '', ...(entropyToken !== undefined ? { token: entropyToken } : {}) })}
+          data-testid="entropy-hsm"
+        />
+        <div className="grow">
           <label htmlFor={hsmId}>
             <strong>HSM random generator</strong> (optional)
+            {entropyToken !== undefined ? <>: token {tokenName(entropyToken)}, checked at the start</> : null}
           </label>
-          <p className="muted">Only if an HSM token is connected to this machine; keyshard asks it for random bytes.</p>
+          <p className="muted">
+            {entropyToken !== undefined
+              ? "keyshard logs in to the token with its holder's PIN and asks its generator for random bytes."
+              : 'If an HSM token is plugged in: choose it, and its holder types the PIN; keyshard asks its generator for random bytes.'}
+          </p>
+          {value.useHsm && entropyToken === undefined ? (
+            <TokenPicker
+              role="entropy"
+              value={value.token?.serial ?? null}
+              onChange={(t) => onChange({ ...value, token: t === null ? null : { label: t.label, serial: t.serial } })}
+              legend="Which token gives random numbers?"
+              testId="entropy-token-pick"
+            />
+          ) : null}
+          {value.useHsm && value.token !== null ? (
+            <PinField
+              whose="The token holder"
+              token={tokenName(value.token)}
+              value={value.pin}
+              onChange={(pin) => onChange({ ...value, pin })}
+              testId="entropy-pin"
+              disabled={disabled}
+              hint="Only the token's holder types it. It is used to draw random bytes for this step and not kept."
+            />
+          ) : null}
         </div>
       </li>
       <li className={`source${dice.rolls > 0 ? ' on' : ''}`} data-testid="source-dice">
@@ -103,6 +152,9 @@ export function EntropySources({ value, onChange, secretBits }: Props) {
   );
 }
 
-export function sourcesRequest(v: SourcesValue): { diceRolls?: string; useHsm?: boolean } {
-  return { ...(v.dice.trim() === '' ? {} : { diceRolls: v.dice }), ...(v.useHsm ? { useHsm: true } : {}) };
+export function sourcesRequest(v: SourcesValue): { diceRolls?: string; useHsm?: boolean; hsmToken?: { serial: string; pin: string } } {
+  return {
+    ...(v.dice.trim() === '' ? {} : { diceRolls: v.dice }),
+    ...(v.useHsm ? { useHsm: true, ...(v.token === null ? {} : { hsmToken: { serial: v.token.serial, pin: v.pin } }) } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { PinField, pinErrorNote, TokenPicker, tokenName, usePin, type Token } from '../../devices';
 import { ask } from '../api';
 import { useAction } from '../useAction';
 import { markLoaded, type LoadedKey } from '../witnessKeys';
@@ -13,11 +14,47 @@ interface Props {
   readonly then?: (key: LoadedKey) => Promise<void> | void;
 }
 
+/** The label keyshard gives a witness's key pair on a token (`keyshard hsm witness-key`). */
+export const DEFAULT_WITNESS_KEY_LABEL = 'keyshard-witness';
+
+type Way = 'file' | 'token';
+
 /**
- * A witness's key file, loaded into main by its path (the file stays on the witness's USB stick; main reads it and
- * keeps the key in memory until the app quits). The page only learns the public key.
+ * A witness's signing key, loaded into main in one of two ways: a key file by its path (the file stays on the
+ * witness's USB stick; main reads it and keeps the key in memory until the app quits), or a key pair on the witness's
+ * own token (main logs in with the PIN the witness types and signs there; the private key never leaves the token).
+ * The page only learns the public key.
  */
 export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load the key', then }: Props) {
+  const [way, setWay] = useState<Way>('file');
+  const wayId = useId();
+  return (
+    <div className="key-loader-ways" data-testid={`key-ways-${witnessId}`}>
+      <fieldset className="key-way" aria-labelledby={wayId}>
+        <legend id={wayId} className="visually-hidden">
+          Where {witnessName}&apos;s key is
+        </legend>
+        <div className="choice-row compact">
+          <label className="checkbox small">
+            <input type="radio" name={`${wayId}-way`} checked={way === 'file'} onChange={() => setWay('file')} data-testid={`key-way-file-${witnessId}`} />
+            Key file
+          </label>
+          <label className="checkbox small">
+            <input type="radio" name={`${wayId}-way`} checked={way === 'token'} onChange={() => setWay('token')} data-testid={`key-way-token-${witnessId}`} />
+            Key on a token
+          </label>
+        </div>
+      </fieldset>
+      {way === 'file' ? (
+        <KeyFileLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} {...(then ? { then } : {})} />
+      ) : (
+        <KeyTokenLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} {...(then ? { then } : {})} />
+      )}
+    </div>
+  );
+}
+
+function KeyFileLoader({ witnessId, witnessName, actionLabel, then }: Props) {
   const [path, setPath] = useState('');
   const { busy, error, run } = useAction();
   const id = useId();
@@ -56,6 +93,66 @@ export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load t
         </button>
       </div>
       {error ? <ErrorPanel title={`${witnessName}'s key could not be loaded`} error={error.info} testId={`key-error-${witnessId}`} focus /> : null}
+    </form>
+  );
+}
+
+/** The witness's key pair on their token: token (by serial), key label, PIN -> ceremony:load-witness-token. */
+function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
+  const [token, setToken] = useState<Token | null>(null);
+  const [keyLabel, setKeyLabel] = useState(DEFAULT_WITNESS_KEY_LABEL);
+  const pin = usePin();
+  const { busy, error, run } = useAction();
+  const labelId = useId();
+  const load = async (): Promise<void> => {
+    if (token === null) return;
+    const typed = pin.take();
+    const key = await run(() => ask('ceremony:load-witness-token', { witnessId, token: { serial: token.serial }, keyLabel: keyLabel.trim(), pin: typed }));
+    if (key === undefined) return;
+    markLoaded(key);
+    await then?.(key);
+  };
+  const note = error ? pinErrorNote(error.info.code, error.details, error.info.message) : null;
+  return (
+    <form
+      className="key-loader token-key-loader"
+      data-testid={`key-token-loader-${witnessId}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (token !== null && pin.ready && keyLabel.trim() !== '' && !busy) void load();
+      }}
+    >
+      <TokenPicker role="witness" value={token?.serial ?? null} onChange={setToken} legend={`${witnessName}'s token (witness id ${witnessId})`} testId={`key-token-${witnessId}`} />
+      <div className="row">
+        <div className="field">
+          <label htmlFor={labelId}>Label of the signing key on the token</label>
+          <span className="hint">An ECDSA P-256 key pair made on the token beforehand; keyshard names it {DEFAULT_WITNESS_KEY_LABEL}.</span>
+          <input
+            id={labelId}
+            type="text"
+            className="mono"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={256}
+            value={keyLabel}
+            onChange={(e) => setKeyLabel(e.currentTarget.value)}
+            data-testid={`key-label-${witnessId}`}
+          />
+        </div>
+        {token !== null ? (
+          <PinField whose={witnessName} token={tokenName(token)} value={pin.value} onChange={pin.set} testId={`key-pin-${witnessId}`} disabled={busy} />
+        ) : null}
+      </div>
+      <div className="actions">
+        <button type="submit" className="button" disabled={busy || token === null || !pin.ready || keyLabel.trim() === ''} data-testid={`key-token-load-${witnessId}`}>
+          {busy ? 'Logging in to the token…' : `${actionLabel} from the token`}
+        </button>
+      </div>
+      {error ? (
+        <ErrorPanel title={`${witnessName}'s key could not be loaded from the token`} error={error.info} testId={`key-error-${witnessId}`} focus>
+          {note ? <p className="strong">{note}</p> : null}
+        </ErrorPanel>
+      ) : null}
     </form>
   );
 }

@@ -3,10 +3,11 @@ import { analyzeCoalitions } from '../../../core/policy';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
-import { ask } from '../api';
+import { ask, type DeviceCheck } from '../api';
 import type { StageProps } from '../context';
 import { names, schemeSentence, witnessName } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
+import { NO_TOKENS, setupKey, tokenCustodians, tokenRequest, TokenSetup, type TokenSetupValue } from '../parts/TokenSetup';
 import { WitnessKeyLoader } from '../parts/WitnessKeyLoader';
 import { rememberPlan } from '../planStore';
 import { useAction } from '../useAction';
@@ -28,6 +29,13 @@ export function AirGapStage(props: StageProps) {
   const { busy, error, run } = useAction();
   const loaded = useLoadedWitnesses();
   const missing = plan.witnesses.filter((w) => !loaded.has(w.id));
+  // Token custodians: their tokens are chosen and checked on this screen before the start (plans without tokens
+  // show exactly what they always did).
+  const needsTokens = tokenCustodians(plan).length > 0;
+  const [setup, setSetup] = useState<TokenSetupValue>(NO_TOKENS);
+  const [checked, setChecked] = useState<{ readonly key: string; readonly result: DeviceCheck } | null>(null);
+  const tokensReady = !needsTokens || (checked !== null && checked.key === setupKey(plan, setup) && checked.result.ok);
+  const first = needsTokens ? 2 : 1;
   const warnings = useMemo(() => {
     try {
       return analyzeCoalitions(plan).warnings;
@@ -39,8 +47,9 @@ export function AirGapStage(props: StageProps) {
   const check = async (override?: { witnessId: string; reason: string }): Promise<void> => {
     await run(async () => {
       if (!started) {
-        const s = await ask('ceremony:start', { plan });
+        const s = await ask('ceremony:start', { plan, ...(needsTokens ? tokenRequest(plan, setup) : {}) });
         rememberPlan(plan);
+        if (needsTokens && setup.entropyOn && setup.entropy !== null) remember({ entropyToken: { label: setup.entropy.label, serial: setup.entropy.serial } });
         setStatus(s);
       }
       const r = await ask('ceremony:check-airgap', override === undefined ? undefined : { override });
@@ -74,8 +83,9 @@ export function AirGapStage(props: StageProps) {
               </ul>
             </section>
           ) : null}
+          {needsTokens ? <TokenSetup plan={plan} value={setup} onChange={setSetup} checked={checked} onChecked={setChecked} step={1} /> : null}
           <section className="panel" data-testid="witness-keys">
-            <h2>1. The witnesses load their signing keys</h2>
+            <h2>{first}. The witnesses load their signing keys</h2>
             {plan.witnesses.length === 0 ? (
               <p>This plan has no witness{plan.noWitnessReason ? `: ${plan.noWitnessReason}` : '.'}</p>
             ) : (
@@ -104,15 +114,20 @@ export function AirGapStage(props: StageProps) {
             )}
           </section>
           <section className="panel">
-            <h2>2. Start the ceremony</h2>
+            <h2>{first + 1}. Start the ceremony</h2>
             <p>keyshard records the plan in a new transcript, then checks the network interfaces. Nothing secret exists yet.</p>
             {missing.length > 0 ? (
               <p className="muted" data-testid="start-waiting">
                 Waiting for the key of {names(missing.map((w) => w.name))}.
               </p>
             ) : null}
+            {!tokensReady ? (
+              <p className="muted" data-testid="start-waiting-tokens">
+                Waiting for the tokens: choose them and press “Check the tokens” until every one is ready.
+              </p>
+            ) : null}
             <div className="actions">
-              <button type="button" className="button" disabled={busy || missing.length > 0} onClick={() => void check()} data-testid="ceremony-start">
+              <button type="button" className="button" disabled={busy || missing.length > 0 || !tokensReady} onClick={() => void check()} data-testid="ceremony-start">
                 {busy ? 'Starting…' : 'Start the ceremony and check the air gap'}
               </button>
               <a className="button secondary" href={hrefOf('plan')} data-testid="back-to-plan">

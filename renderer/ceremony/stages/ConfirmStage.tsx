@@ -6,7 +6,7 @@ import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, numberList, type ConfirmMethod, type HandoffView, type ShardResponse } from '../api';
 import type { StageProps } from '../context';
-import { custodianOf } from '../names';
+import { custodianOf, custodianToken } from '../names';
 import { PaperBackup } from '../parts/PaperBackup';
 import { QrCode } from '../parts/QrCode';
 import { ScanBack } from '../parts/ScanBack';
@@ -15,6 +15,7 @@ import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { WordEntry } from '../parts/WordEntry';
 import { wordsPerShare } from '../secretSize';
 import { useAction } from '../useAction';
+import { PinField, pinErrorNote, tokenName, usePin } from '../../devices';
 
 interface Props extends StageProps {
   readonly custodianId: string;
@@ -90,7 +91,7 @@ interface FormProps extends Props {
   readonly view: HandoffView | null;
 }
 
-function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps) {
+function ConfirmForm({ custodian, view, plan, status, setStatus, setHandoff }: FormProps) {
   const methods = (view?.confirmWith ?? CONFIRMATION_METHODS[custodian.medium]) as readonly ConfirmMethod[];
   // What the custodian has in hand decides the default: a paper to type from, or a code on their device to scan.
   const preferred: ConfirmMethod = custodian.medium === 'screen-qr' ? 'scan-qr' : custodian.medium === 'paper' ? 'type-back' : (methods[0] ?? 'type-back');
@@ -102,6 +103,8 @@ function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps
   const [files, setFiles] = useState<HandoffView['files']>(view?.files ?? []);
   const { busy, error, run } = useAction();
   const again = useAction();
+  const pin = usePin();
+  const token = view?.token ? tokenName({ label: view.token.tokenLabel, serial: view.token.tokenSerial }) : custodianToken(status, custodian);
   const groupId = useId();
   const slip39 = plan.scheme.type === 'slip39';
   const onScreen = custodian.medium === 'screen-qr' || custodian.medium === 'paper';
@@ -116,7 +119,11 @@ function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps
   }, [custodian.id, custodian.medium, files.length]);
 
   const confirm = async (responses?: ShardResponse[]): Promise<void> => {
-    const r = await run(() => ask('ceremony:confirm', { custodianId: custodian.id, method, ...(responses === undefined ? {} : { responses }) }));
+    // The token PIN goes with this one request and leaves the page's state as it is sent.
+    const typedPin = method === 'read-back-pkcs11' ? pin.take() : undefined;
+    const r = await run(() =>
+      ask('ceremony:confirm', { custodianId: custodian.id, method, ...(responses === undefined ? {} : { responses }), ...(typedPin === undefined ? {} : { pin: typedPin }) }),
+    );
     if (r === undefined) return;
     setHandoff(null, false);
     setStatus(r.status);
@@ -158,7 +165,7 @@ function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps
         <section className="panel" data-testid="token-written">
           <h2>Where the shard was stored</h2>
           <p>
-            Token {view.token.tokenLabel} (serial {view.token.tokenSerial}), object {view.token.objectLabel}, {view.token.bytes} bytes.
+            Token {view.token.tokenLabel} (serial {view.token.tokenSerial}), private object <span className="mono">{view.token.objectLabel}</span>, {view.token.bytes} bytes.
           </p>
         </section>
       ) : null}
@@ -177,7 +184,20 @@ function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps
         </fieldset>
       ) : null}
 
-      {error ? <ErrorPanel title="The shard given back does not match" error={error.info} testId="confirm-error" focus /> : null}
+      {error ? (
+        <ErrorPanel
+          title={method === 'read-back-pkcs11' ? 'The shard could not be read back from the token' : method === 'read-back-usb' ? 'The file could not be read back' : 'The shard given back does not match'}
+          error={error.info}
+          testId="confirm-error"
+          focus
+        >
+          {pinErrorNote(error.info.code, error.details, error.info.message) ? (
+            <p className="strong" data-testid="confirm-error-note">
+              {pinErrorNote(error.info.code, error.details, error.info.message)}
+            </p>
+          ) : null}
+        </ErrorPanel>
+      ) : null}
 
       {method === 'type-back' ? (
         <form
@@ -249,12 +269,44 @@ function ConfirmForm({ custodian, view, plan, setStatus, setHandoff }: FormProps
         </section>
       ) : null}
 
-      {method === 'read-back-usb' || method === 'read-back-pkcs11' ? (
+      {method === 'read-back-usb' ? (
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={() => void confirm()} data-testid="confirm-readback">
-            {busy ? 'Reading back…' : method === 'read-back-usb' ? 'Read the file back and compare' : 'Read the shard back from the token'}
+            {busy ? 'Reading back…' : 'Read the file back and compare'}
           </button>
         </div>
+      ) : null}
+
+      {method === 'read-back-pkcs11' ? (
+        <form
+          className="panel pin-panel"
+          data-testid="confirm-token-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (pin.ready && !busy) void confirm();
+          }}
+        >
+          <PinField
+            whose={custodian.name}
+            token={token}
+            value={pin.value}
+            onChange={pin.set}
+            testId="confirm-pin"
+            autoFocus
+            disabled={busy}
+            hint={<>{custodian.name} types the PIN again: keyshard logs in, reads the shard back and compares it with what it stored. The PIN is not kept.</>}
+          />
+          {busy ? (
+            <p role="status" className="token-progress" data-testid="confirm-progress">
+              Reading the shard back from the token…
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy || !pin.ready} data-testid="confirm-readback">
+              {busy ? 'Reading back…' : 'Read the shard back from the token'}
+            </button>
+          </div>
+        </form>
       ) : null}
 
       {onScreen ? (

@@ -3,24 +3,28 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
 import { ask } from '../api';
 import type { StageProps } from '../context';
-import { countDice, EntropySources, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
+import { EntropySources, initialSources, sourcesReady, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
 import { secretBitsOf } from '../secretSize';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { useAction } from '../useAction';
+import { pinErrorNote } from '../../devices';
 
 /** Entropy: which sources are mixed into the secret. Nothing secret leaves main; dice rolls are never echoed back. */
 export function EntropyStage(props: StageProps) {
-  const { status, plan, setStatus, remember } = props;
-  const [sources, setSources] = useState<SourcesValue>({ dice: '', useHsm: false });
+  const { status, plan, results, setStatus, remember } = props;
+  const [sources, setSources] = useState<SourcesValue>(() => initialSources(results.entropyToken));
   const { busy, error, run } = useAction();
   const gathered = status.lastStep === 'entropy';
   const gather = async (): Promise<void> => {
-    const r = await run(() => ask('ceremony:gather-entropy', sourcesRequest(sources)));
+    const request = sourcesRequest(sources);
+    // The token PIN leaves the page's state as it is sent.
+    setSources((s) => ({ ...s, pin: '' }));
+    const r = await run(() => ask('ceremony:gather-entropy', request));
     if (r === undefined) return;
     remember({ entropy: r });
     setStatus(r.status);
   };
-  const bad = countDice(sources.dice).bad !== null;
+  const bad = !sourcesReady(sources);
   return (
     <>
       <ScreenTitle>Entropy</ScreenTitle>
@@ -34,8 +38,21 @@ export function EntropyStage(props: StageProps) {
             void gather();
           }}
         >
-          <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} />
-          {error ? <ErrorPanel title="The entropy was not gathered" error={error.info} testId="entropy-error" focus /> : null}
+          <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(results.entropyToken ? { entropyToken: results.entropyToken } : {})} />
+          {busy && sources.useHsm ? (
+            <p role="status" className="token-progress" data-testid="entropy-progress">
+              Drawing random bytes from the token…
+            </p>
+          ) : null}
+          {error ? (
+            <ErrorPanel title="The entropy was not gathered" error={error.info} testId="entropy-error" focus>
+              {pinErrorNote(error.info.code, error.details, error.info.message) ? (
+                <p className="strong" data-testid="entropy-error-note">
+                  {pinErrorNote(error.info.code, error.details, error.info.message)}
+                </p>
+              ) : null}
+            </ErrorPanel>
+          ) : null}
           <div className="actions">
             <button type="submit" className="button" disabled={busy || bad} data-testid="entropy-gather">
               {busy ? 'Gathering…' : 'Gather entropy'}

@@ -4,7 +4,7 @@ import { ScreenTitle } from '../../components/Shell';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { names, secretSentence } from '../names';
-import { countDice, EntropySources, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
+import { EntropySources, initialSources, sourcesReady, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
 import { secretBitsOf } from '../secretSize';
 import { useAction } from '../useAction';
 
@@ -12,7 +12,7 @@ import { useAction } from '../useAction';
 export function GenerateStage({ status, plan, results, setStatus, remember }: StageProps) {
   const importing = plan.secret.type === 'import';
   const [secretHex, setSecretHex] = useState('');
-  const [sources, setSources] = useState<SourcesValue>({ dice: '', useHsm: false });
+  const [sources, setSources] = useState<SourcesValue>(() => initialSources(results.entropyToken));
   const { busy, error, run } = useAction();
   const hexId = useId();
   const again = status.entropyNeeded;
@@ -20,6 +20,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
 
   const go = async (): Promise<void> => {
     const entropy = again === null ? {} : sourcesRequest(sources);
+    setSources((s) => ({ ...s, pin: '' }));
     const r = await run(() => (importing ? ask('ceremony:import-secret', { ...entropy, secretHex: secretHex.trim() }) : ask('ceremony:generate', entropy)));
     setSecretHex('');
     if (r === undefined) return;
@@ -53,7 +54,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
               keyshard was restarted after the entropy step; the entropy was only in memory. The transcript records these sources:{' '}
               <strong>{names(again.map(sourceText))}</strong>. Give the same ones again (fresh dice rolls, the same number).
             </p>
-            <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} />
+            <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(results.entropyToken ? { entropyToken: results.entropyToken } : {})} />
           </section>
         ) : null}
         {importing ? (
@@ -77,7 +78,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
           <button
             type="submit"
             className="button"
-            disabled={busy || (importing && secretHex.trim() === '') || (again !== null && countDice(sources.dice).bad !== null)}
+            disabled={busy || (importing && secretHex.trim() === '') || (again !== null && !sourcesReady(sources))}
             data-testid="generate"
           >
             {busy ? 'Working…' : importing ? 'Import the secret' : `Generate the ${what}`}

@@ -5,8 +5,9 @@ import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, type Drive } from '../api';
 import type { StageProps } from '../context';
-import { custodianOf, mediumText } from '../names';
+import { custodianOf, custodianToken, mediumText } from '../names';
 import { useAction } from '../useAction';
+import { PinField, pinErrorNote, usePin } from '../../devices';
 
 /**
  * Handoffs, one custodian at a time, in any order: choose who is next, then hand them their shard. A shard shown on
@@ -43,6 +44,7 @@ export function HandoffStage(props: StageProps) {
                 <span className="muted">
                   {' '}
                   · {c.organisation}, {c.location} · {mediumText(c.medium)}
+                  {c.medium === 'pkcs11' ? ` ${custodianToken(status, c)}` : ''}
                   {done ? ' · holds their shard' : ''}
                 </span>
               </div>
@@ -170,28 +172,63 @@ function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
   );
 }
 
-/** A token: main stores the shard on the custodian's token (the PIN is asked by main) and reads it back. */
-function HandoffToken({ custodian, back, setStatus, setHandoff }: OneProps) {
+/**
+ * A token: the custodian types their PIN; main logs in, stores the shard on the token as a private object and reads it
+ * back, in one request. Nothing secret is on screen. A failure (wrong PIN, locked, token pulled out or full, a
+ * mechanism missing) changes nothing: the custodian is still waiting and can try again.
+ */
+function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OneProps) {
   const { busy, error, run } = useAction();
+  const pin = usePin();
+  const token = custodianToken(status, custodian);
   const go = async (): Promise<void> => {
-    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id }));
+    const typed = pin.take();
+    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, pin: typed }));
     if (view === undefined) return;
     setHandoff(view, false);
     setStatus(view.status);
   };
+  const note = error ? pinErrorNote(error.info.code, error.details, error.info.message) : null;
   return (
     <>
       <ScreenTitle>Handoff to {custodian.name}: HSM token</ScreenTitle>
-      <p className="lead">Plug in {custodian.name}&apos;s token. keyshard stores the shard on it and reads it back; {custodian.name} types the PIN when asked.</p>
-      {error ? <ErrorPanel title="The shard was not stored on the token" error={error.info} testId="handoff-error" focus /> : null}
-      <div className="actions">
-        <button type="button" className="button" disabled={busy} onClick={() => void go()} data-testid="handoff-token">
-          Store the shard on {custodian.name}&apos;s token
-        </button>
-        <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
-          Choose someone else
-        </button>
-      </div>
+      <p className="lead">
+        Plug in {custodian.name}&apos;s token {token}. {custodian.name} types the token&apos;s PIN; keyshard stores the shard on the token and reads it
+        back. Nothing secret appears on screen.
+      </p>
+      <form
+        className="panel pin-panel"
+        data-testid="handoff-token-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (pin.ready && !busy) void go();
+        }}
+      >
+        <PinField whose={custodian.name} token={token} value={pin.value} onChange={pin.set} testId="handoff-pin" autoFocus disabled={busy} />
+        {busy ? (
+          <p role="status" className="token-progress" data-testid="handoff-progress">
+            Storing the shard on the token… reading it back… (keep the token plugged in)
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy || !pin.ready} data-testid="handoff-token">
+            {busy ? 'Storing on the token…' : `Store the shard on ${custodian.name}'s token`}
+          </button>
+          <button type="button" className="button secondary" disabled={busy} onClick={back} data-testid="handoff-back">
+            Choose someone else
+          </button>
+        </div>
+      </form>
+      {error ? (
+        <ErrorPanel title="The shard was not stored on the token" error={error.info} testId="handoff-error" focus>
+          {note ? (
+            <p className="strong" data-testid="handoff-error-note">
+              {note}
+            </p>
+          ) : null}
+          <p className="muted">Nothing was handed over: {custodian.name} is still waiting for their shard.</p>
+        </ErrorPanel>
+      ) : null}
     </>
   );
 }

@@ -5,7 +5,8 @@ import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, type ShardResponse } from '../api';
 import type { StageProps } from '../context';
-import { names } from '../names';
+import { custodianToken, names } from '../names';
+import { PinField, pinErrorNote, pinReady } from '../../devices';
 import { Fingerprint } from '../parts/Fingerprint';
 import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { SignOffPanel } from '../parts/SignOffPanel';
@@ -20,6 +21,11 @@ function canGiveBack(c: Custodian): boolean {
   return c.medium === 'paper' || c.medium === 'screen-qr';
 }
 
+/** Custodians whose shard keyshard reads back from their token (they type their PIN). */
+function onToken(c: Custodian): boolean {
+  return c.medium === 'pkcs11';
+}
+
 /**
  * Test recovery: a quorum of custodians give their shards back (or, if the room agrees, keyshard uses its own copies
  * of those custodians' shards); main recovers the secret and compares its fingerprint with the one read aloud.
@@ -29,7 +35,7 @@ export function TestRecoveryStage(props: StageProps) {
   const done = status.lastStep === 'test-recovery' && status.signOff !== null;
   const firstQuorum = useMemo(() => {
     try {
-      const typable = plan.custodians.filter(canGiveBack).map((c) => c.id);
+      const typable = plan.custodians.filter((c) => canGiveBack(c) || onToken(c)).map((c) => c.id);
       const all = analyzeCoalitions(plan, { limit: 50 }).coalitions.map((x) => [...x.custodianIds]);
       return all.find((ids) => ids.every((id) => typable.includes(id))) ?? all[0] ?? [];
     } catch {
@@ -41,30 +47,35 @@ export function TestRecoveryStage(props: StageProps) {
   const [given, setGiven] = useState<Readonly<Record<string, { texts: string[]; ok: boolean[] }>>>({});
   /** Custodians who finished typing and hid their entry; the first of the others is the one typing now. */
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  /** Token custodians' PINs, each typed by its holder; cleared when the request is sent. */
+  const [pins, setPins] = useState<Readonly<Record<string, string>>>({});
   const { busy, error, run } = useAction();
   const modeId = useId();
   const slip39 = plan.scheme.type === 'slip39';
   const quorum = reachesQuorum(plan, chosen);
   const chosenCustodians = plan.custodians.filter((c) => chosen.includes(c.id));
-  const cannot = mode === 'give-back' ? chosenCustodians.filter((c) => !canGiveBack(c)) : [];
+  const cannot = mode === 'give-back' ? chosenCustodians.filter((c) => !canGiveBack(c) && !onToken(c)) : [];
   const typedAll = (id: string, shares: number): boolean => {
     const g = given[id];
     return g !== undefined && g.ok.length === shares && g.ok.every(Boolean);
   };
-  const allTyped = chosenCustodians.every((c) => typedAll(c.id, c.shares.length));
   const typists = chosenCustodians.filter(canGiveBack);
+  const holders = mode === 'give-back' ? chosenCustodians.filter(onToken) : [];
+  const allTyped = typists.every((c) => typedAll(c.id, c.shares.length)) && holders.every((c) => pinReady(pins[c.id] ?? ''));
   const typing = typists.find((c) => !hidden.has(c.id));
 
   const test = async (): Promise<void> => {
+    const tokens = holders.map((c) => ({ custodianId: c.id, pin: pins[c.id] ?? '' }));
+    // The PINs leave the page's state as they are sent, whatever the answer.
+    setPins({});
+    const responses = typists.map((c) => ({
+      custodianId: c.id,
+      shards: (given[c.id]?.texts ?? []).map((t): ShardResponse => (slip39 ? { words: t } : { text: t })),
+    }));
     const request =
       mode === 'machine'
         ? { custodianIds: [...chosen] }
-        : {
-            responses: chosenCustodians.map((c) => ({
-              custodianId: c.id,
-              shards: (given[c.id]?.texts ?? []).map((t): ShardResponse => (slip39 ? { words: t } : { text: t })),
-            })),
-          };
+        : { ...(responses.length > 0 ? { responses } : {}), ...(tokens.length > 0 ? { tokens } : {}) };
     const r = await run(() => ask('ceremony:test-recovery', request));
     if (r === undefined) return;
     remember({ recovery: r });
@@ -148,7 +159,7 @@ export function TestRecoveryStage(props: StageProps) {
           </div>
           {cannot.length > 0 ? (
             <p className="problem-inline" data-testid="recovery-cannot">
-              {names(cannot.map((c) => c.name))} hold{cannot.length === 1 ? 's' : ''} an encrypted file or a token, which cannot be typed back here: choose other
+              {names(cannot.map((c) => c.name))} hold{cannot.length === 1 ? 's' : ''} an encrypted file, which cannot be typed back here: choose other
               custodians, or use keyshard&apos;s own copies.
             </p>
           ) : null}
@@ -197,7 +208,34 @@ export function TestRecoveryStage(props: StageProps) {
               );
             })
           : null}
-        {error ? <ErrorPanel title="The test recovery did not run" error={error.info} testId="recovery-error" focus /> : null}
+        {holders.map((c) => (
+          <section key={c.id} className="panel pin-panel" data-testid={`token-giveback-${c.id}`}>
+            <h2>{c.name}&apos;s shard is read from their token</h2>
+            <PinField
+              whose={c.name}
+              token={custodianToken(status, c)}
+              value={pins[c.id] ?? ''}
+              onChange={(v) => setPins((p) => ({ ...p, [c.id]: v }))}
+              testId={`recovery-pin-${c.id}`}
+              disabled={busy}
+              hint={<>Plug in {c.name}&apos;s token; {c.name} types its PIN. keyshard reads the shard from it for this test and does not keep the PIN.</>}
+            />
+          </section>
+        ))}
+        {busy && holders.length > 0 ? (
+          <p role="status" className="token-progress" data-testid="recovery-progress">
+            Reading the shards back from the tokens… recovering…
+          </p>
+        ) : null}
+        {error ? (
+          <ErrorPanel title="The test recovery did not run" error={error.info} testId="recovery-error" focus>
+            {pinErrorNote(error.info.code, error.details, error.info.message) ? (
+              <p className="strong" data-testid="recovery-error-note">
+                {pinErrorNote(error.info.code, error.details, error.info.message)}
+              </p>
+            ) : null}
+          </ErrorPanel>
+        ) : null}
         <div className="actions">
           <button type="submit" className="button" disabled={busy || !quorum || cannot.length > 0 || (mode === 'give-back' && (!allTyped || typing !== undefined))} data-testid="recovery-run">
             {busy ? 'Recovering…' : 'Recover and compare the fingerprint'}

@@ -124,6 +124,69 @@ export class CeremonyPage {
     await this.expectStage('handoff');
   }
 
+  // ---- PKCS#11 tokens (renderer/devices + the token parts of the ceremony screens)
+
+  /** The start screen's token panel, with the module main uses already shown (ModuleChooser's automatic choice). */
+  async expectTokenSetup(): Promise<void> {
+    await this.expectStage('airgap');
+    await expect(this.byTestId('token-setup')).toBeVisible();
+    await expect(this.byTestId('module-info')).toBeVisible({ timeout: 15_000 });
+  }
+
+  /** Opens the module list, picks the option whose path is `modulePath`, and uses it. */
+  async chooseModule(modulePath: string): Promise<void> {
+    if (await this.byTestId('module-change').isVisible()) await this.byTestId('module-change').click();
+    await this.page.locator(`[data-testid^="module-option-"][data-path="${modulePath}"]`).check();
+    await this.byTestId('module-use').click();
+    await expect(this.byTestId('module-chooser')).toHaveAttribute('data-selected', modulePath);
+    await expect(this.byTestId('module-info')).toBeVisible();
+  }
+
+  /** Assigns the token labelled `label` to a token custodian (the drop-down of the assignment table). */
+  async assignToken(custodianId: string, label: string): Promise<void> {
+    const select = this.byTestId(`token-for-${custodianId}-select`);
+    const option = select.locator('option').filter({ hasText: new RegExp(`^${label} · `) });
+    await select.selectOption((await option.getAttribute('value'))!);
+    await expect(this.byTestId(`token-for-${custodianId}`)).toHaveAttribute('data-chosen', label);
+  }
+
+  /** "Check the tokens": waits for the report and returns whether every token is ready. */
+  async checkTokens(): Promise<boolean> {
+    await this.byTestId('tokens-check').click();
+    await expect(this.byTestId('device-check').or(this.byTestId('tokens-check-error'))).toBeVisible({ timeout: 15_000 });
+    return (await this.byTestId('device-check').getAttribute('data-ok')) === 'true';
+  }
+
+  /** A witness loads the signing key on their token: "Key on a token", the token, the key label, the PIN. */
+  async loadWitnessTokenKey(witnessId: string, tokenLabel: string, pin: string, keyLabel?: string): Promise<void> {
+    await this.byTestId(`key-way-token-${witnessId}`).check();
+    await this.byTestId(`key-token-${witnessId}-${tokenLabel}`).check();
+    if (keyLabel !== undefined) await this.byTestId(`key-label-${witnessId}`).fill(keyLabel);
+    await this.byTestId(`key-pin-${witnessId}`).fill(pin);
+    await this.byTestId(`key-token-load-${witnessId}`).click();
+  }
+
+  /** Dice plus the HSM source (the token chosen at the start, or `tokenLabel` picked here) with its holder's PIN. */
+  async gatherEntropyWithHsm(dice: string, pin: string, tokenLabel?: string): Promise<void> {
+    if (!(await this.byTestId('entropy-hsm').isChecked())) await this.byTestId('entropy-hsm').check();
+    if (tokenLabel !== undefined) await this.byTestId(`entropy-token-pick-${tokenLabel}`).check();
+    await this.byTestId('entropy-pin').fill(pin);
+    await this.byTestId('entropy-dice').fill(dice);
+    await this.byTestId('entropy-gather').click();
+  }
+
+  /** On a token custodian's handoff screen: type the PIN and store the shard. */
+  async storeOnToken(pin: string): Promise<void> {
+    await this.byTestId('handoff-pin').fill(pin);
+    await this.byTestId('handoff-token').click();
+  }
+
+  /** On the confirmation screen of a token custodian: type the PIN and read the shard back. */
+  async readBackFromToken(pin: string): Promise<void> {
+    await this.byTestId('confirm-pin').fill(pin);
+    await this.byTestId('confirm-readback').click();
+  }
+
   /** The test id of the focused element (null for none). */
   async focused(): Promise<string | null> {
     return this.page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') ?? null);

@@ -1,0 +1,209 @@
+import { useId, useMemo } from 'react';
+import type { CeremonyPlan, Custodian } from '../../../core/policy';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ModuleChooser, TokenPicker, tokenName, useTokenList, type Token } from '../../devices';
+import { ask, type DeviceCheck, type TokenCheck } from '../api';
+import { useAction } from '../useAction';
+
+/** The token choices made before start. */
+export interface TokenSetupValue {
+  /** The PKCS#11 module main uses (null until it answered). */
+  readonly module: string | null;
+  /** The token each pkcs11 custodian keeps their shard on (by custodian id). */
+  readonly assigned: Readonly<Record<string, Token | null>>;
+  /** Whether a token's random generator is mixed into the entropy, and which. */
+  readonly entropyOn: boolean;
+  readonly entropy: Token | null;
+}
+
+export const NO_TOKENS: TokenSetupValue = { module: null, assigned: {}, entropyOn: false, entropy: null };
+
+export function tokenCustodians(plan: CeremonyPlan): Custodian[] {
+  return plan.custodians.filter((c) => c.medium === 'pkcs11');
+}
+
+function plannedLabel(c: Custodian): string | undefined {
+  return c.protection.type === 'pkcs11' ? c.protection.tokenLabel : undefined;
+}
+
+/**
+ * What ceremony:check-devices and ceremony:start get: each chosen token by serial (main adds the plan's label and
+ * checks that the token carries it), and the entropy token when one is wanted.
+ */
+export function tokenRequest(plan: CeremonyPlan, v: TokenSetupValue): { tokens?: { custodianId: string; serial: string }[]; entropyToken?: { serial: string } } {
+  const tokens = tokenCustodians(plan).flatMap((c) => {
+    const t = v.assigned[c.id];
+    return t ? [{ custodianId: c.id, serial: t.serial }] : [];
+  });
+  return {
+    ...(tokens.length > 0 ? { tokens } : {}),
+    ...(v.entropyOn && v.entropy !== null ? { entropyToken: { serial: v.entropy.serial } } : {}),
+  };
+}
+
+/** Identifies the choices a check was made for: any change asks for a new check. */
+export function setupKey(plan: CeremonyPlan, v: TokenSetupValue): string {
+  return JSON.stringify([v.module, tokenRequest(plan, v)]);
+}
+
+interface Props {
+  readonly plan: CeremonyPlan;
+  readonly value: TokenSetupValue;
+  /** Takes an update (several pickers may preselect in the same moment). */
+  readonly onChange: (update: (v: TokenSetupValue) => TokenSetupValue) => void;
+  /** The last check and the choices it was made for. */
+  readonly checked: { readonly key: string; readonly result: DeviceCheck } | null;
+  readonly onChecked: (c: { readonly key: string; readonly result: DeviceCheck } | null) => void;
+  /** The panel's heading number on the start screen. */
+  readonly step: number;
+}
+
+/**
+ * Before start: the PKCS#11 module, the token each token custodian keeps their shard on (preselected by the plan's
+ * token label), optionally a token whose random generator adds to the entropy, and "Check the tokens"
+ * (ceremony:check-devices: present, initialized, not locked, able to do the job; no PIN, nothing written). Each
+ * problem is shown in plain words before anything is recorded.
+ */
+export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: Props) {
+  const custodians = tokenCustodians(plan);
+  const tokens = useTokenList(value.module);
+  const check = useAction();
+  const entropyId = useId();
+  const key = setupKey(plan, value);
+  const current = checked !== null && checked.key === key ? checked.result : null;
+  const stale = checked !== null && checked.key !== key;
+
+  const takenBy = (except: string): Map<string, string> =>
+    new Map(custodians.flatMap((c) => (c.id !== except && value.assigned[c.id] ? [[value.assigned[c.id]!.serial, c.name] as const] : [])));
+  const set = (patch: Partial<TokenSetupValue>): void => onChange((v) => ({ ...v, ...patch }));
+  const runCheck = async (): Promise<void> => {
+    const result = await check.run(() => ask('ceremony:check-devices', { plan, ...tokenRequest(plan, value) }));
+    onChecked(result === undefined ? null : { key, result });
+  };
+  const prefs = useMemo(() => Object.fromEntries(custodians.map((c) => [c.id, plannedLabel(c) === undefined ? undefined : { label: plannedLabel(c)! }])), [plan]);
+
+  return (
+    <section className="panel token-setup" data-testid="token-setup">
+      <h2>{step}. The tokens</h2>
+      <p>
+        {custodians.length > 0
+          ? `${custodians.length === 1 ? 'One custodian keeps their shard' : `${custodians.length} custodians keep their shards`} on a PKCS#11 token. Plug every token in, choose whose is whose, and check them before the ceremony starts. No PIN is needed yet.`
+          : 'A token adds its random numbers to the entropy. Plug it in, choose it, and check it before the ceremony starts. No PIN is needed yet.'}
+      </p>
+      <ModuleChooser onChange={(s) => onChange((v) => ({ ...v, module: s?.selected ?? null, assigned: {}, entropy: null }))} />
+
+      {value.module !== null ? (
+        <>
+          {custodians.length > 0 ? (
+            <table className="token-assign" data-testid="token-assign">
+              <caption className="visually-hidden">Which token each custodian keeps their shard on</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Custodian</th>
+                  <th scope="col">Their token</th>
+                </tr>
+              </thead>
+              <tbody>
+                {custodians.map((c) => {
+                  const planned = plannedLabel(c);
+                  const t = value.assigned[c.id] ?? null;
+                  return (
+                    <tr key={c.id} data-testid={`token-assign-${c.id}`}>
+                      <th scope="row">
+                        {c.name}
+                        <span className="muted small block">{planned ? `plan: token “${planned}”` : 'the plan names no token'}</span>
+                      </th>
+                      <td>
+                        <TokenPicker
+                          compact
+                          role="custodian"
+                          tokens={tokens}
+                          value={t?.serial ?? null}
+                          onChange={(tok) => onChange((v) => ({ ...v, assigned: { ...v.assigned, [c.id]: tok } }))}
+                          legend={`${c.name}'s token`}
+                          {...(prefs[c.id] ? { prefer: prefs[c.id] } : {})}
+                          takenBy={takenBy(c.id)}
+                          testId={`token-for-${c.id}`}
+                        />
+                        {t !== null && planned !== undefined && t.label !== planned ? (
+                          <p className="problem-inline" data-testid={`token-label-differs-${c.id}`}>
+                            The plan names the token “{planned}”; this one is labelled “{t.label}”.
+                          </p>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          ) : null}
+          <div className="token-entropy">
+            <label className="checkbox" htmlFor={entropyId}>
+              <input id={entropyId} type="checkbox" checked={value.entropyOn} onChange={(e) => set({ entropyOn: e.currentTarget.checked })} data-testid="entropy-token-on" />
+              Also mix a token&apos;s random numbers into the entropy (optional; its holder types the PIN at the entropy step)
+            </label>
+            {value.entropyOn ? (
+              <TokenPicker role="entropy" tokens={tokens} value={value.entropy?.serial ?? null} onChange={(t) => set({ entropy: t })} legend="Which token gives random numbers?" testId="entropy-token" showLookAgain={false} />
+            ) : null}
+          </div>
+          <div className="actions">
+            <button type="button" className="button secondary small" disabled={tokens.busy} onClick={() => void tokens.lookAgain()} data-testid="tokens-again">
+              {tokens.busy ? 'Looking…' : 'Look again for tokens'}
+            </button>
+            <button type="button" className="button" disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
+              {check.busy ? 'Checking the tokens…' : 'Check the tokens'}
+            </button>
+          </div>
+          {tokens.error ? <ErrorPanel title="The tokens could not be listed" error={tokens.error} testId="tokens-error" /> : null}
+        </>
+      ) : null}
+
+      {check.error ? <ErrorPanel title="The tokens could not be checked" error={check.error.info} testId="tokens-check-error" focus /> : null}
+      {stale ? (
+        <p className="muted" data-testid="tokens-check-stale">
+          The choices changed since the last check: check the tokens again.
+        </p>
+      ) : null}
+      {current !== null ? <CheckReport result={current} /> : null}
+    </section>
+  );
+}
+
+function CheckRow({ t, who }: { readonly t: TokenCheck; readonly who: string }) {
+  const ok = t.problem === undefined;
+  return (
+    <li className={ok ? 'check-row ok' : 'check-row bad'} data-testid={t.role === 'entropy' ? 'device-check-entropy' : `device-check-${t.custodianId ?? ''}`} data-ok={ok} data-code={t.problem?.code ?? ''}>
+      <strong>{who}</strong>
+      {': '}
+      {t.present && t.tokenLabel !== null && t.tokenSerial !== null ? tokenName({ label: t.tokenLabel, serial: t.tokenSerial }) : `token ${t.wanted.label ?? ''}${t.wanted.serial ? ` (serial ${t.wanted.serial})` : ''}`}
+      {t.model ? <span className="muted"> · {t.model}</span> : null}
+      {ok ? (
+        <span className="ok-line"> ✓ ready{t.pinFinalTry ? ' (careful: its PIN has one try left)' : ''}</span>
+      ) : (
+        <span className="check-problem block">
+          <span className="error-code">{t.problem!.code}</span> {t.problem!.message}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** The device check's answer, token by token, in words. */
+function CheckReport({ result }: { readonly result: DeviceCheck }) {
+  return (
+    <div className={result.ok ? 'summary-ok device-check' : 'error-panel device-check'} role={result.ok ? 'status' : 'alert'} data-testid="device-check" data-ok={result.ok}>
+      <h2>{result.ok ? '✓ Every token is there and can do its job' : `${result.problems.length === 1 ? 'One token is' : `${result.problems.length} tokens are`} not ready: fix this before the start`}</h2>
+      <ul className="check-list">
+        {result.tokens.map((t) => (
+          <CheckRow key={t.custodianId ?? 'c'} t={t} who={t.custodianName ?? t.custodianId ?? 'Custodian'} />
+        ))}
+        {result.entropyToken !== null ? <CheckRow t={result.entropyToken} who="Entropy" /> : null}
+      </ul>
+      {!result.ok ? (
+        <p className="error-todo">
+          What to do: plug in the right token, choose another one above, or have a locked token unblocked by its security officer; then press “Check the tokens” again.
+        </p>
+      ) : null}
+    </div>
+  );
+}

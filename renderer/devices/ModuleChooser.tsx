@@ -1,0 +1,160 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { ErrorPanel } from '../components/ErrorPanel';
+import type { ErrorInfo } from '../components/errors';
+import { askDevices, deviceErrorInfo, type KnownModule, type SelectedModule } from './api';
+
+interface Props {
+  /** Called with the module main now uses (after hsm:select-module), or null while none is chosen. */
+  readonly onChange?: (selected: SelectedModule | null) => void;
+  /** Use the module main already has (the first usual one found on this machine) without a press. Default true. */
+  readonly autoUse?: boolean;
+  readonly testId?: string;
+}
+
+const OTHER = '';
+
+/**
+ * The PKCS#11 module (the library of the tokens' maker) that main loads: the usual modules found on this machine as
+ * choices, or a typed absolute path. hsm:select-module opens it in main (refused unless it loads as a PKCS#11 module)
+ * and the chooser then shows its manufacturer and version. Changing it is refused by main while a ceremony runs.
+ */
+export function ModuleChooser({ onChange, autoUse = true, testId = 'module-chooser' }: Props) {
+  const [known, setKnown] = useState<readonly KnownModule[] | null>(null);
+  const [choice, setChoice] = useState<string>(OTHER);
+  const [typed, setTyped] = useState('');
+  const [selected, setSelected] = useState<SelectedModule | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const pathId = useId();
+  const groupId = useId();
+  const changed = useRef(onChange);
+  changed.current = onChange;
+
+  const use = async (modulePath: string): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await askDevices('hsm:select-module', { modulePath });
+      setSelected(s);
+      setEditing(false);
+      changed.current?.(s);
+    } catch (e) {
+      setError(deviceErrorInfo(e));
+      setEditing(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const s = await askDevices('hsm:suggested-modules');
+        if (!live) return;
+        setKnown(s.modules);
+        const first = s.selected ?? s.modules[0]?.path ?? null;
+        if (first !== null && s.modules.some((m) => m.path === first)) setChoice(first);
+        else if (first !== null) {
+          setChoice(OTHER);
+          setTyped(first);
+        }
+        if (autoUse && s.selected !== null) await use(s.selected);
+        else setEditing(true);
+      } catch (e) {
+        if (!live) return;
+        setKnown([]);
+        setError(deviceErrorInfo(e));
+        setEditing(true);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+    // Once, when the chooser appears.
+  }, []);
+
+  const path = choice === OTHER ? typed.trim() : choice;
+  const chosenName = known?.find((m) => m.path === selected?.selected)?.name;
+
+  return (
+    <div className="module-chooser" data-testid={testId} data-selected={selected?.selected ?? ''}>
+      {selected !== null && !editing ? (
+        <div className="module-info" data-testid="module-info">
+          <p>
+            <span className="tick" aria-hidden="true">
+              ✓
+            </span>{' '}
+            PKCS#11 module: <strong>{chosenName ?? selected.module.description}</strong>
+            <span className="muted">
+              {' '}
+              · made by {selected.module.manufacturer} · library version {selected.module.libraryVersion} · Cryptoki {selected.module.cryptokiVersion}
+            </span>
+          </p>
+          <p className="mono muted small" data-testid="module-path">
+            {selected.selected}
+          </p>
+          <button type="button" className="button secondary small" onClick={() => setEditing(true)} data-testid="module-change">
+            Choose another module
+          </button>
+        </div>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (path !== '') void use(path);
+          }}
+        >
+          <fieldset className="module-list" aria-labelledby={groupId}>
+            <legend id={groupId}>Which PKCS#11 module do the tokens use?</legend>
+            {known === null ? <p className="muted">Looking for the usual modules on this machine…</p> : null}
+            {known !== null && known.length === 0 ? (
+              <p data-testid="module-none-found">None of the usual modules (SoftHSM2, OpenSC, YubiKey, Nitrokey…) is installed here. Type the full path of your tokens&apos; module.</p>
+            ) : null}
+            {known?.map((m, i) => (
+              <label key={m.path} className="checkbox module-option">
+                <input type="radio" name={`${groupId}-module`} checked={choice === m.path} onChange={() => setChoice(m.path)} data-testid={`module-option-${i}`} data-path={m.path} />
+                <span>
+                  <strong>{m.name}</strong> <span className="mono muted small">{m.path}</span>
+                  {m.note ? <span className="muted small"> · {m.note}</span> : null}
+                </span>
+              </label>
+            ))}
+            <label className="checkbox module-option">
+              <input type="radio" name={`${groupId}-module`} checked={choice === OTHER} onChange={() => setChoice(OTHER)} data-testid="module-other" />
+              <span>Another module: its full path</span>
+            </label>
+            {choice === OTHER ? (
+              <div className="field module-path-field">
+                <label htmlFor={pathId}>Full path of the module (the library file, ending in .so)</label>
+                <input
+                  id={pathId}
+                  type="text"
+                  className="mono"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+                  value={typed}
+                  onChange={(e) => setTyped(e.currentTarget.value)}
+                  data-testid="module-path-input"
+                />
+              </div>
+            ) : null}
+          </fieldset>
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy || path === ''} data-testid="module-use">
+              {busy ? 'Opening the module…' : 'Use this module'}
+            </button>
+            {selected !== null ? (
+              <button type="button" className="button secondary" onClick={() => setEditing(false)} data-testid="module-keep">
+                Keep {chosenName ?? 'the current module'}
+              </button>
+            ) : null}
+          </div>
+        </form>
+      )}
+      {error ? <ErrorPanel title="The PKCS#11 module could not be used" error={error} testId="module-error" focus /> : null}
+    </div>
+  );
+}
