@@ -10,7 +10,7 @@
  * service's secrets and the witness keys.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { WitnessKey } from '../../core/ceremony';
 import { KeyshardError } from '../../core/errors';
@@ -18,6 +18,7 @@ import { parsePlan } from '../../core/policy';
 import type { RandomSource } from '../../core/random';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyService, CeremonyStatus, HandoffView, ShardFilePort } from '../services/ceremony/types';
+import { PLAN_FILE } from '../services/transcript-store/index';
 import { loadWitnessKeyFile, type LoadedWitness } from '../services/witness/index';
 import { createChosenDrivePort, type DriveChoice } from './shard-file-port';
 
@@ -43,6 +44,16 @@ export interface SavedCeremony {
   readonly state: 'open' | 'sealed' | 'aborted' | 'unreadable';
 }
 
+/** The current ceremony's public files, as saved (see `transcript`). */
+export interface CeremonyFiles {
+  readonly path: string;
+  readonly text: string;
+  /** The head hash the ceremony service holds: what the window checks the file's text against. */
+  readonly headHash: string | null;
+  readonly entries: number;
+  readonly plan: { readonly path: string; readonly text: string } | null;
+}
+
 export interface CeremonyHost {
   /** Ceremonies found under the root (newest first), for a resume screen. */
   saved(): Promise<SavedCeremony[]>;
@@ -51,6 +62,11 @@ export interface CeremonyHost {
   start(request: Arg<'start'> & { readonly dir?: string }): Promise<CeremonyStatus>;
   resume(request: { readonly dir?: string }): Promise<CeremonyStatus>;
   status(): Promise<CeremonyStatus>;
+  /**
+   * The current (or last) ceremony's transcript file and the plan file beside it, read from its folder; null before a
+   * ceremony has written one. Public files only: the window saves a copy and prints the summary without a file picker.
+   */
+  transcript(): Promise<CeremonyFiles | null>;
   checkAirGap: CeremonyService['checkAirGap'];
   gatherEntropy: CeremonyService['gatherEntropy'];
   generate: CeremonyService['generate'];
@@ -130,6 +146,16 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     return currentOrIdle().then((s) => s.status());
   }
 
+  /** A file of the ceremony's folder, or null when it is not there. */
+  async function readIfThere(path: string, what: string): Promise<string | null> {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ENOENT') return null;
+      throw new KeyshardError('TRANSCRIPT_FORMAT', `The ${what} "${path}" could not be read. Check that the ceremony's disk is present and readable, then try again.`);
+    }
+  }
+
   async function describe(dir: string): Promise<SavedCeremony | null> {
     let text: string;
     try {
@@ -186,6 +212,20 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       }),
 
     status: () => serial(() => (current === null ? idleStatus() : current.service.status())),
+
+    transcript: () =>
+      serial(async () => {
+        if (current === null) return null;
+        const { transcript } = await current.service.status();
+        const text = await readIfThere(transcript.path, 'transcript file');
+        if (text === null) {
+          if (transcript.entries === 0) return null;
+          throw new KeyshardError('TRANSCRIPT_FORMAT', `The transcript file "${transcript.path}" is gone. Check that the ceremony's disk is present, then try again.`);
+        }
+        const planPath = join(dirname(transcript.path), PLAN_FILE);
+        const plan = await readIfThere(planPath, 'plan file');
+        return { path: transcript.path, text, headHash: transcript.headHash, entries: transcript.entries, plan: plan === null ? null : { path: planPath, text: plan } };
+      }),
     checkAirGap: (r) => running().checkAirGap(r),
     gatherEntropy: (r) => running().gatherEntropy(r),
     generate: (r) => running().generate(r),

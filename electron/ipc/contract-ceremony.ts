@@ -303,11 +303,27 @@ const SavedCeremonySchema = z.object({
   state: z.enum(['open', 'sealed', 'aborted', 'unreadable']),
 });
 
+/**
+ * The current (or last) ceremony's public record as keyshard saved it: the transcript file's text, the head hash the
+ * ceremony service holds in memory (the window checks the text against it), and the plan file the ceremony runs under.
+ * Both files are public by design (core/transcript refuses secret-looking fields; a plan holds names and public keys).
+ */
+const CeremonyTranscriptSchema = z.object({
+  path: z.string(),
+  text: z.string(),
+  headHash: z.string().nullable(),
+  entries: z.number(),
+  /** plan.json next to the transcript; null when it is not there. */
+  plan: z.object({ path: z.string(), text: z.string() }).nullable(),
+});
+
 export const ceremonyContract = {
   'ceremony:list-saved': channel(NoRequest, list(SavedCeremonySchema)),
   'ceremony:check-devices': channel(CheckDevicesRequestSchema, CheckDevicesResponseSchema),
   'ceremony:start': channel(StartRequestSchema, CeremonyStatusSchema),
   'ceremony:status': channel(NoRequest, CeremonyStatusSchema),
+  /** Null before any ceremony has written its transcript. */
+  'ceremony:transcript': channel(NoRequest, CeremonyTranscriptSchema.nullable()),
   'ceremony:check-airgap': channel(AirGapRequestSchema, AirGapResponseSchema),
   'ceremony:gather-entropy': channel(EntropyRequestSchema, EntropyResponseSchema),
   'ceremony:generate': channel(EntropyRequestSchema, SecretResponseSchema),

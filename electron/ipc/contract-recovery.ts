@@ -6,8 +6,13 @@
  * Animated QR codes are assembled in the renderer (core/qr's assembler is pure; the scanner shows its progress) and
  * the complete shard text is sent as `{ text }`. A complete set of UR parts from elsewhere (a pasted list) can be sent
  * as `{ urParts }` and is assembled here.
+ *
+ * Drives and tokens: main reads a custodian's shard file itself, from a mount point usb:list-drives lists at that moment
+ * and a shard file name at its top level (`recovery:drive-shards` lists them; `{ driveFile }` adds one), and the shard a
+ * custodian's token holds (`{ token, pin }`). A PIN travels in the one request that uses it and is never echoed.
  */
 import { z } from 'zod';
+import { Pin } from './contract-ceremony';
 import { DetailsSchema, FingerprintSchema, Hex64, NoRequest, PathText, boundedList, channel, list } from './contract-kit';
 
 /** Transcripts grow by a few hundred bytes a step; 8 MB is far beyond any ceremony. */
@@ -34,6 +39,24 @@ const OpeningKeySchema = z.union([
   z.strictObject({ kind: z.literal('openpgp'), privateKeyArmored: z.string().min(1).max(200_000), passphrase: z.string().max(1000).optional() }),
 ]);
 
+/** A token by its label (CK_TOKEN_INFO: 32 bytes) and/or serial (16 characters). */
+const TokenChoiceSchema = z
+  .strictObject({ label: z.string().min(1).max(32).optional(), serial: z.string().min(1).max(16).optional() })
+  .refine((t) => t.label !== undefined || t.serial !== undefined, 'name the token by label or serial');
+
+/** A plain file name (no folder part); main accepts only shard file names. */
+const DriveFileName = z.string().min(1).max(255).regex(/^[^/\\\u0000]+$/);
+
+const DriveFileSchema = z.strictObject({ mountPoint: PathText, file: DriveFileName });
+
+/** The custodian's token and PIN: they open a token-sealed (.p11) file on the token. */
+const TokenOpeningKeySchema = z.strictObject({ kind: z.literal('pkcs11'), token: TokenChoiceSchema, pin: Pin });
+
+const CeremonyIdHex = z.string().regex(/^[0-9a-fA-F]{32}$/);
+
+/** A key label on a token: 1-64 printable characters. */
+const KeyLabel = z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/);
+
 export const AddShardRequestSchema = z.union([
   /** A shard text (KS1...), one complete UR:BYTES code, or SLIP-39 words. */
   z.strictObject({ text: z.string().min(1).max(20_000) }),
@@ -44,7 +67,13 @@ export const AddShardRequestSchema = z.union([
     file: z.union([z.strictObject({ text: z.string().min(1).max(MAX_FILE_CHARS) }), z.strictObject({ base64: z.string().min(1).max(MAX_FILE_CHARS) })]),
     openingKey: OpeningKeySchema,
   }),
+  /** A shard file main reads from a listed drive, and (unless it is an unprotected .txt) what opens it. */
+  z.strictObject({ driveFile: DriveFileSchema, openingKey: z.union([OpeningKeySchema, TokenOpeningKeySchema]).optional() }),
+  /** The shard a custodian's token holds: of `ceremonyId`, else of this recovery's ceremony, else the only one on it. */
+  z.strictObject({ token: TokenChoiceSchema, pin: Pin, ceremonyId: CeremonyIdHex.optional() }),
 ]);
+
+const DriveShardsRequestSchema = z.strictObject({ mountPoint: PathText });
 
 const FinishRequestSchema = z.strictObject({ passphrase: z.string().max(1000).optional() }).optional();
 
@@ -58,6 +87,7 @@ const ExportRequestSchema = z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('openpgp'), publicKeyArmored: z.string().min(1).max(200_000) }),
     ]),
   }),
+  z.strictObject({ kind: z.literal('hsm-import'), token: TokenChoiceSchema, pin: Pin, keyLabel: KeyLabel }),
 ]);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -65,7 +95,7 @@ const ExportRequestSchema = z.discriminatedUnion('kind', [
 
 const ShardFactsSchema = z.object({
   number: z.number(),
-  source: z.enum(['envelope', 'qr', 'mnemonic', 'protected-file']),
+  source: z.enum(['envelope', 'qr', 'mnemonic', 'protected-file', 'token']),
   custodianLabel: z.string().optional(),
   custodianIndex: z.number().optional(),
   group: z.number().optional(),
@@ -130,13 +160,51 @@ const StatusSchema = z.object({
 const ExportResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('display'), secretHex: z.string(), secretKind: SecretKind, scheme: Scheme, fingerprint: FingerprintSchema }),
   z.object({ kind: z.literal('encrypted-file'), path: z.string(), bytes: z.number(), protection: z.enum(['age', 'openpgp']), fingerprint: FingerprintSchema }),
+  /** No secret: where the key went and the token's report that it cannot be read back out. */
+  z.object({
+    kind: z.literal('hsm-import'),
+    token: z.object({ label: z.string(), serial: z.string() }),
+    keyLabel: z.string(),
+    keyId: z.string(),
+    curve: z.enum(['p256', 'secp256k1']),
+    publicKey: z.string(),
+    fingerprint: FingerprintSchema,
+    protection: z.object({
+      sensitive: z.boolean(),
+      extractable: z.boolean(),
+      alwaysSensitive: z.boolean().nullable(),
+      neverExtractable: z.boolean().nullable(),
+      valueReadable: z.boolean(),
+    }),
+  }),
 ]);
+
+const DriveShardsResponseSchema = z.object({
+  drive: z.object({ mountPoint: z.string(), label: z.string().nullable() }),
+  ceremonyId: z.string().nullable(),
+  files: list(
+    z.object({
+      file: z.string(),
+      protection: z.enum(['none', 'age', 'openpgp', 'pkcs11']),
+      ceremonyId: z.string(),
+      custodianIndex: z.number(),
+      share: z.number().nullable(),
+      custodianId: z.string().nullable(),
+      custodianLabel: z.string().nullable(),
+      ceremony: z.enum(['this', 'other', 'unknown']),
+      inHand: z.boolean(),
+      bytes: z.number(),
+    }),
+  ),
+  problems: list(z.object({ file: z.string(), code: z.string(), message: z.string() })),
+});
 
 const ClearResponseSchema = z.object({ cleared: z.literal(true), buffers: z.number() });
 
 export const recoveryContract = {
   'recovery:start': channel(StartRequestSchema, StatusSchema),
   'recovery:add-shard': channel(AddShardRequestSchema, AddShardResponseSchema),
+  'recovery:drive-shards': channel(DriveShardsRequestSchema, DriveShardsResponseSchema),
   'recovery:status': channel(NoRequest, StatusSchema),
   'recovery:finish': channel(FinishRequestSchema, FinishResponseSchema),
   'recovery:export': channel(ExportRequestSchema, ExportResponseSchema),

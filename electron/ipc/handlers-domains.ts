@@ -32,6 +32,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:check-devices': (r) => h().checkDevices(r),
     'ceremony:start': (r) => h().start(r),
     'ceremony:status': () => h().status(),
+    'ceremony:transcript': () => h().transcript(),
     'ceremony:check-airgap': (r) => h().checkAirGap(r),
     'ceremony:gather-entropy': (r) => h().gatherEntropy(r),
     'ceremony:generate': (r) => h().generate(r),
@@ -56,6 +57,7 @@ export function recoveryServices(recovery: RecoveryService | undefined): Service
   return {
     'recovery:start': (q) => r().start(q),
     'recovery:add-shard': (q) => r().addShard(q),
+    'recovery:drive-shards': (q) => r().driveShards(q),
     'recovery:status': () => r().status(),
     'recovery:finish': (q) => r().finish(q),
     'recovery:export': (q) => r().export(q),

@@ -98,8 +98,9 @@ function start(): void {
     random,
     clock: () => new Date(),
   });
-  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, openProtected });
+  // Recovery reads shards from the custodians' tokens (through the chosen module) and from the drives listed now.
   const drives = defaultDriveLister();
+  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
   // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done.

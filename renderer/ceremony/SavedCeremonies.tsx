@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { navigate } from '../app/routes';
+import { hrefOf, navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { formatUtc } from '../transcript/readTranscript';
+import { stepName } from '../transcript/stepNames';
 import { ask, type SavedCeremony } from './api';
 import { useAction } from './useAction';
 
@@ -46,7 +47,16 @@ export function SavedCeremonies() {
       <h2>Ceremonies on this machine</h2>
       {error ? <ErrorPanel title="The saved ceremonies could not be listed" error={error.info} testId="saved-error" /> : null}
       {saved === null ? <p className="muted">Looking…</p> : null}
-      {saved !== null && saved.length === 0 ? <p data-testid="saved-none">keyshard has no ceremony saved on this machine.</p> : null}
+      {saved !== null && saved.length === 0 ? (
+        <>
+          <p data-testid="saved-none">
+            keyshard has no ceremony saved on this machine, so there is nothing to continue here. To begin one, plan a new ceremony.
+          </p>
+          <a className="button secondary" href={hrefOf('plan')} data-testid="saved-none-plan">
+            Plan a new ceremony
+          </a>
+        </>
+      ) : null}
       {saved !== null && saved.length > 0 ? (
         <ul className="saved-list">
           {saved.map((c, i) => (
@@ -56,7 +66,7 @@ export function SavedCeremonies() {
                 <span className="muted">
                   {' '}
                   · {STATE_TEXT[c.state]} · {c.entries} entries
-                  {c.lastStep ? ` · last step ${c.lastStep}` : ''}
+                  {c.lastStep ? ` · last step: ${stepName(c.lastStep)}` : ''}
                   {c.lastAt ? `, ${formatUtc(c.lastAt)}` : ''}
                 </span>
                 <div className="mono small-print">{c.dir}</div>

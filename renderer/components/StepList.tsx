@@ -1,3 +1,7 @@
+import { stepState } from './stepState';
+
+export type { StepState } from './stepState';
+
 /** The ceremony's steps, always in view on ceremony screens, with the current one highlighted. */
 export const CEREMONY_STEPS = [
   { id: 'plan', label: 'Plan' },
@@ -30,6 +34,7 @@ export interface CustodianProgress {
 interface Props<Id extends string> {
   readonly title: string;
   readonly steps: readonly { readonly id: Id; readonly label: string }[];
+  /** Where the person is (announced as the current step, highlighted unless it is also done). */
   readonly current: Id;
   /** Steps finished; by default every step before the current one. */
   readonly done?: readonly Id[];
@@ -44,19 +49,18 @@ const CUSTODIAN_MARK: Readonly<Record<CustodianProgress['state'], string>> = {
 };
 
 export function StepList<Id extends string>({ title, steps, current, done, custodians }: Props<Id>) {
-  const currentIndex = steps.findIndex((s) => s.id === current);
-  const isDone = (id: Id, i: number): boolean => (done ? done.includes(id) : i < currentIndex);
   return (
     <nav className="steps" aria-label={title} data-testid="step-list">
       <h2>{title}</h2>
       <ol>
         {steps.map((s, i) => {
-          const state = s.id === current ? 'current' : isDone(s.id, i) ? 'done' : 'todo';
+          const state = stepState(steps, s.id, current, done);
+          const here = s.id === current;
           return (
             <li
               key={s.id}
-              className={`step ${state}`}
-              aria-current={state === 'current' ? 'step' : undefined}
+              className={`step ${state}${here && state === 'done' ? ' here' : ''}`}
+              aria-current={here ? 'step' : undefined}
               data-testid={`step-${s.id}`}
               data-state={state}
             >

@@ -121,7 +121,7 @@ export function PlanChecks({ check }: { check: PlanCheckResult }) {
           </p>
         ) : (
           <>
-            <p data-testid="coalition-summary">{analysis.summary}</p>
+            {/* Warnings first: on a laptop screen they are what must be seen beside the form without scrolling. */}
             {coalitionWarnings.length === 0 ? (
               <p className="ok-item" data-testid="coalition-ok">
                 No single person, organisation, location or witness can recover the secret alone.
@@ -152,6 +152,7 @@ export function PlanChecks({ check }: { check: PlanCheckResult }) {
                 ))}
               </ul>
             ) : null}
+            <p data-testid="coalition-summary">{analysis.summary}</p>
           </>
         )}
       </section>

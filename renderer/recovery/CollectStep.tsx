@@ -1,6 +1,7 @@
 /**
- * Recovery, second step: add the shards one at a time - scanned, typed or from a file - each sent to main at once and
- * answered accepted / duplicate / rejected, with progress per group. "Recover the key" asks main to combine them; with
+ * Recovery, second step: add the shards one at a time - scanned, typed, from a file, from a custodian's USB drive or
+ * from their PKCS#11 token - each sent to main at once and answered accepted / duplicate / rejected, with progress per
+ * group. "Recover the key" asks main to combine them; with
  * too few it says how many more are needed.
  */
 import { useCallback, useRef, useState } from 'react';
@@ -16,15 +17,18 @@ import { outcomeOf, type HeldShard, type Outcome, type ShardOrigin, type SubmitR
 import { OutcomePanel } from './OutcomePanel';
 import { problemInfo } from './problems';
 import { HeldList, ProgressPanel } from './ProgressPanel';
+import { TokenInput } from './TokenInput';
+import { UsbInput } from './UsbInput';
 import { WordsInput } from './WordsInput';
 
-type Method = 'camera' | 'words' | 'file' | 'device';
+type Method = 'camera' | 'words' | 'file' | 'usb' | 'token';
 
 const METHODS: readonly { id: Method; label: string }[] = [
   { id: 'camera', label: 'Scan QR code' },
   { id: 'words', label: 'Type words' },
   { id: 'file', label: 'Shard file' },
-  { id: 'device', label: 'USB / HSM' },
+  { id: 'usb', label: 'USB drive' },
+  { id: 'token', label: 'HSM token' },
 ];
 
 interface Props {
@@ -72,7 +76,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
         info: {
           code: 'BELOW_THRESHOLD',
           message: 'No shard has been added yet, so there is nothing to recover.',
-          todo: 'Add the shards first, one at a time: scan a QR code, type the words, or open a shard file.',
+          todo: "Add the shards first, one at a time: scan a QR code, type the words, open a shard file, or read it from the custodian's USB drive or token.",
         },
         fatal: false,
       });
@@ -145,7 +149,6 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
                 onClick={() => setMethod(m.id)}
               >
                 {m.label}
-                {m.id === 'device' ? <span className="not-yet">not yet</span> : null}
               </button>
             ))}
           </div>
@@ -162,7 +165,8 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
               )
             ) : null}
             {method === 'file' ? <FileInput onSubmit={submit} busy={checking > 0} /> : null}
-            {method === 'device' ? <DevicePlaceholder /> : null}
+            {method === 'usb' ? <UsbInput onSubmit={submit} busy={checking > 0} /> : null}
+            {method === 'token' ? <TokenInput onSubmit={submit} busy={checking > 0} ceremonyId={expectation.status.ceremonyId} /> : null}
           </div>
         </div>
         <div className="collect-status">
@@ -195,20 +199,5 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
         </div>
       </div>
     </>
-  );
-}
-
-function DevicePlaceholder() {
-  return (
-    <div className="notice" data-testid="device-placeholder">
-      <p>
-        <strong>Not yet.</strong> Reading a shard straight from a custodian&apos;s USB drive or HSM token is not built
-        into this screen yet.
-      </p>
-      <p>
-        For a shard file on a USB drive, choose “Shard file” and pick the file from the drive. For a shard on an HSM
-        token, use the custodian&apos;s paper copy (“Type words”) for now.
-      </p>
-    </div>
   );
 }

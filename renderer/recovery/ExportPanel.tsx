@@ -1,30 +1,35 @@
 /**
  * Where the recovered secret goes - only where the person chooses: on this screen (after an explicit "show the secret",
- * under the secret banner, never to the clipboard), or into a file encrypted to an age recipient or an OpenPGP public
- * key. HSM import is not built yet and says so. "Done" wipes the key in main and leaves.
+ * under the secret banner, never to the clipboard), into a file encrypted to an age recipient or an OpenPGP public
+ * key, or into a PKCS#11 token (P-256 / secp256k1 keys, imported non-extractable; see HsmImport). "Done" wipes the key
+ * in main and leaves.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
-import { recoveryApi, type ExportRecipient, type ExportResponse } from './api';
+import { recoveryApi, type ExportRecipient, type ExportResponse, type FinishResponse } from './api';
 import { Fingerprint } from './Fingerprint';
+import { HsmImport, importRefusal } from './HsmImport';
 import { problemInfo } from './problems';
 import { classifyKeyFile } from './shardFile';
 
 interface Props {
   readonly fingerprintHex: string;
+  /** What was recovered: only EC keys can go into a token. */
+  readonly kind: FinishResponse['recovered']['kind'];
   readonly onDone: () => void;
   /** The person confirmed and main sent the secret: the result screen shows it at the top. */
   readonly onShow: (secret: ShownSecret) => void;
 }
 
-type Choice = 'none' | 'display' | 'file';
+type Choice = 'none' | 'display' | 'file' | 'hsm';
 export type ShownSecret = Extract<ExportResponse, { kind: 'display' }>;
 type Saved = Extract<ExportResponse, { kind: 'encrypted-file' }>;
 
-export function ExportPanel({ fingerprintHex, onDone, onShow }: Props) {
+export function ExportPanel({ fingerprintHex, kind, onDone, onShow }: Props) {
   const [choice, setChoice] = useState<Choice>('none');
+  const refusal = importRefusal(kind);
   return (
     <section className="panel export-panel" aria-labelledby="export-title" data-testid="export-panel">
       <h2 id="export-title">What to do with the key</h2>
@@ -41,12 +46,17 @@ export function ExportPanel({ fingerprintHex, onDone, onShow }: Props) {
           <span className="choice-title">Save an encrypted file</span>
           <span className="choice-text">Encrypted to an age recipient or an OpenPGP public key.</span>
         </button>
-        <div className="choice small disabled" aria-disabled="true" data-testid="export-hsm">
-          <span className="choice-title">
-            Import into an HSM token <span className="not-yet">not yet</span>
-          </span>
-          <span className="choice-text">Not built yet. Save an encrypted file and import it with the token&apos;s own tools.</span>
-        </div>
+        {refusal === null ? (
+          <button type="button" className={choice === 'hsm' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'hsm'} onClick={() => setChoice('hsm')} data-testid="export-hsm">
+            <span className="choice-title">Import into an HSM token</span>
+            <span className="choice-text">The key goes into a PKCS#11 token, which keeps it and never lets it out again.</span>
+          </button>
+        ) : (
+          <div className="choice small disabled" aria-disabled="true" data-testid="export-hsm" data-refused="true">
+            <span className="choice-title">Import into an HSM token</span>
+            <span className="choice-text">{refusal}</span>
+          </div>
+        )}
       </div>
       {choice === 'display' ? (
         <ConfirmShow
@@ -58,6 +68,7 @@ export function ExportPanel({ fingerprintHex, onDone, onShow }: Props) {
         />
       ) : null}
       {choice === 'file' ? <SaveEncrypted fingerprintHex={fingerprintHex} /> : null}
+      {choice === 'hsm' ? <HsmImport fingerprintHex={fingerprintHex} /> : null}
       <div className="actions done-row">
         <span>When this recovery has what it needs:</span>
         <button type="button" className="button" onClick={onDone} data-testid="recovery-done">

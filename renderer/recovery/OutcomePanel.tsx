@@ -1,6 +1,6 @@
 import { ErrorPanel } from '../components/ErrorPanel';
 import { originText, shardName, shardSubline, type Outcome } from './outcome';
-import { problemInfo } from './problems';
+import { problemInfo, shardTodo } from './problems';
 
 interface Props {
   /** The answer to the last shard added; null before the first. */
@@ -60,7 +60,7 @@ export function OutcomePanel({ outcome, checking, canFinish }: Props) {
     case 'rejected':
       return (
         <div key={key} data-testid="shard-outcome" data-outcome="rejected" data-attempt={outcome.attempt}>
-          <ErrorPanel title={`Shard ${outcome.attempt} not accepted (${originText(outcome.origin)})`} error={problemInfo(outcome.error)} testId="shard-error" />
+          <ErrorPanel title={`Shard ${outcome.attempt} not accepted (${originText(outcome.origin)})`} error={problemInfo(outcome.error, shardTodo(outcome.error.code, outcome.origin, outcome.error.details))} testId="shard-error" />
         </div>
       );
   }

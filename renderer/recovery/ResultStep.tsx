@@ -104,7 +104,7 @@ export function ResultStep({ result, expectation, onRestart, onDone }: Props) {
         ) : null}
       </section>
       {verdict !== 'mismatch' && result.exportable ? (
-        <ExportPanel fingerprintHex={id.fingerprint.hex} onDone={onDone} onShow={setSecret} />
+        <ExportPanel fingerprintHex={id.fingerprint.hex} kind={id.kind} onDone={onDone} onShow={setSecret} />
       ) : null}
     </>
   );

@@ -18,6 +18,11 @@ export type ShardRequest = RequestOf<'recovery:add-shard'>;
 export type StartRequest = NonNullable<RequestOf<'recovery:start'>>;
 export type ExportRecipient = Extract<RequestOf<'recovery:export'>, { kind: 'encrypted-file' }>['recipient'];
 export type FingerprintView = FinishResponse['recovered']['fingerprint'];
+export type DriveShards = ResponseOf<'recovery:drive-shards'>;
+export type DriveShardFile = DriveShards['files'][number];
+export type Drive = ResponseOf<'usb:list-drives'>[number];
+export type HsmImported = Extract<ExportResponse, { kind: 'hsm-import' }>;
+export type TokenChoice = Extract<RequestOf<'recovery:add-shard'>, { token: unknown }>['token'];
 
 export type { IpcError, IpcResult };
 
@@ -43,6 +48,9 @@ export const recoveryApi = {
   finish: () => safely(() => invoke('recovery:finish', {})),
   showSecret: () => safely(() => invoke('recovery:export', { kind: 'display', reveal: true })),
   saveEncrypted: (path: string, recipient: ExportRecipient) => safely(() => invoke('recovery:export', { kind: 'encrypted-file', path, recipient })),
+  /** The PIN goes in this one request; the caller has already cleared its field. */
+  importToToken: (token: TokenChoice, pin: string, keyLabel: string) => safely(() => invoke('recovery:export', { kind: 'hsm-import', token, pin, keyLabel })),
+  driveShards: (mountPoint: string) => safely(() => invoke('recovery:drive-shards', { mountPoint })),
   clear: () => safely(() => invoke('recovery:clear')),
   listDrives: () => safely(() => invoke('usb:list-drives')),
 };

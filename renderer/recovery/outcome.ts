@@ -9,7 +9,11 @@ import type { ScanFacts } from './CameraInput';
 export type ShardOrigin =
   | { readonly kind: 'camera'; readonly scan: ScanFacts }
   | { readonly kind: 'words' }
-  | { readonly kind: 'file'; readonly protection: 'none' | 'age' | 'openpgp' };
+  | { readonly kind: 'file'; readonly protection: 'none' | 'age' | 'openpgp' }
+  /** Read by main from a listed drive. */
+  | { readonly kind: 'usb'; readonly protection: 'none' | 'age' | 'openpgp' | 'pkcs11'; readonly drive: string }
+  /** Read by main from a custodian's token. */
+  | { readonly kind: 'token'; readonly token: string };
 
 /** What an input learns back (the words input marks words from a rejection's details). */
 /** A problem main reported: a stable code (KeyshardError codes, as text), a message, non-secret details. */
@@ -76,6 +80,8 @@ function capitalize(s: string): string {
   return s === '' ? s : `${s[0]!.toUpperCase()}${s.slice(1)}`;
 }
 
+const USB_PROTECTION = { age: 'age', openpgp: 'OpenPGP', pkcs11: 'token-sealed' } as const;
+
 export function originText(origin: ShardOrigin): string {
   switch (origin.kind) {
     case 'camera':
@@ -84,5 +90,9 @@ export function originText(origin: ShardOrigin): string {
       return 'typed words';
     case 'file':
       return origin.protection === 'none' ? 'shard file' : `shard file (${origin.protection === 'age' ? 'age' : 'OpenPGP'})`;
+    case 'usb':
+      return `file on drive ${origin.drive}${origin.protection === 'none' ? '' : ` (${USB_PROTECTION[origin.protection]})`}`;
+    case 'token':
+      return `from token ${origin.token}`;
   }
 }

@@ -30,6 +30,36 @@ const RECOVERY_TODO: Readonly<Record<string, string>> = {
   USB_REMOVED: 'Plug the drive in again, then save again; nothing was saved.',
 };
 
+/** For a shard main read itself from a drive or a token: what to do next, by code. */
+const DEVICE_SHARD_TODO: Readonly<Record<string, string>> = {
+  HSM_PIN_INCORRECT: 'The custodian types the PIN again, carefully (Caps Lock, keyboard layout): a token locks after a few wrong tries.',
+  HSM_PIN_LOCKED: "This token is locked. Its security officer must unblock it (reset the user PIN) with the token's own tool; meanwhile continue with another custodian's shard.",
+  HSM_TOKEN_ABSENT: 'Plug the token in (the same one), press “Look again”, choose it, and read it again.',
+  HSM_OBJECT_NOT_FOUND: "Plug in this custodian's own token for this ceremony, or continue with another custodian.",
+  HSM_SHARD_EXISTS: 'Choose which ceremony to recover in the list under the token, then type the PIN again.',
+  HSM_MODULE: 'Choose the PKCS#11 module of the custodians\' tokens (for example SoftHSM2 or OpenSC) above, then try again.',
+  HSM_MECHANISM: "This token cannot open this shard. Use the custodian's own token, the one the shard was sealed to.",
+  USB_REMOVED: 'Plug the drive in again, press “List the drives again”, choose it and open the file again.',
+  USB_VERIFY: "Set this file aside and use another copy of this custodian's shard (their paper copy or another drive); tell the ceremony lead.",
+  USB_READ_ONLY: 'keyshard could not read the drive. Unplug it, plug it in again and list the drives again; if it keeps failing, use another copy of the shard.',
+  ENVELOPE_CHECKSUM: "This file is damaged. Use another copy of this custodian's shard (their paper copy or another drive).",
+};
+
+/** What to do about a problem with a shard, knowing where it came from (a drive or token is not a file chosen by hand). */
+export function shardTodo(code: string, origin: { readonly kind: string; readonly protection?: string }, details?: Readonly<Record<string, unknown>>): string {
+  if (code === 'ENVELOPE_DECRYPT' && details?.['reason'] === 'damaged') {
+    return "Do not use this copy: it changed since it was written. Use another copy of this custodian's shard (their paper copy or another drive) and tell the ceremony lead.";
+  }
+  if (origin.kind === 'usb' || origin.kind === 'token') {
+    if (code === 'ENVELOPE_DECRYPT' && (origin.kind === 'token' || origin.protection === 'pkcs11')) {
+      return "Choose this custodian's own token (the one the file was sealed to) and type its PIN, then open the file again.";
+    }
+    const todo = DEVICE_SHARD_TODO[code];
+    if (todo !== undefined) return todo;
+  }
+  return recoveryTodo(code);
+}
+
 export function recoveryTodo(code: string): string {
   return RECOVERY_TODO[code] ?? todoFor(code);
 }

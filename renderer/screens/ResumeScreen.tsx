@@ -4,8 +4,11 @@ import { ContinueButton, SavedCeremonies, useSavedCeremonies } from '../ceremony
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
-import { CEREMONY_STEPS, StepList } from '../components/StepList';
+import type { Status } from '../ceremony/api';
+import { stepOfRecord } from '../ceremony/stage';
+import { CEREMONY_STEPS, StepList, type CeremonyStepId } from '../components/StepList';
 import { formatUtc, lastStep, loadTranscript, type LoadedTranscript } from '../transcript/readTranscript';
+import { isCeremonyStep, stepName } from '../transcript/stepNames';
 import { TranscriptVerdict } from '../transcript/TranscriptView';
 
 /**
@@ -16,11 +19,12 @@ import { TranscriptVerdict } from '../transcript/TranscriptView';
 export function ResumeScreen() {
   const [loaded, setLoaded] = useState<LoadedTranscript | null>(null);
   const [tooLarge, setTooLarge] = useState(false);
-  const last = loaded ? lastStep(loaded.rows) : undefined;
+  const last = loaded?.result.ok ? lastStep(loaded.rows) : undefined;
+  const where = stoppedAt(last?.kind);
   return (
     <Shell
       purpose="Resume an interrupted ceremony from its transcript file"
-      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current="plan" done={[]} />}
+      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current={where.current} done={where.done} />}
     >
       <ScreenTitle>Resume a ceremony</ScreenTitle>
       <p className="lead">
@@ -46,51 +50,75 @@ export function ResumeScreen() {
         <ErrorPanel
           title="This file is too large to be a transcript"
           testId="resume-too-large"
+          focus
           error={{ code: 'TRANSCRIPT_FORMAT', message: 'The chosen file is far larger than any transcript.', todo: "Choose transcript.json from the ceremony's USB stick." }}
         />
       ) : null}
       {loaded ? <TranscriptVerdict loaded={loaded} /> : null}
       {loaded?.result.ok && last ? (
         <section className="panel" data-testid="resume-summary">
-          <h2>Where the ceremony stopped</h2>
+          <h2>Where the ceremony stands</h2>
           <p>
-            Last step recorded: <strong data-testid="resume-last-step">{last.kind}</strong>, at {formatUtc(last.at)}.
+            Last step recorded:{' '}
+            <strong data-testid="resume-last-step" data-kind={last.kind}>
+              {stepName(last.kind)}
+            </strong>
+            , at {formatUtc(last.at)}.
           </p>
           <ResumeFromFile ceremonyId={loaded.result.ceremonyId} />
-          <a className="button secondary" href={hrefOf('start')} data-testid="resume-back">
-            Back to the start screen
-          </a>
         </section>
       ) : null}
     </Shell>
   );
 }
 
+/** The step list for a checked transcript: where its ceremony stopped (all done once sealed); else the start. */
+function stoppedAt(kind: string | undefined): { current: CeremonyStepId; done: CeremonyStepId[] } {
+  const order = CEREMONY_STEPS.map((s) => s.id);
+  if (kind === undefined || kind === 'abort' || !isCeremonyStep(kind)) return { current: 'plan', done: [] };
+  if (kind === 'seal') return { current: 'seal', done: order };
+  const current = stepOfRecord(kind as Status['lastStep']);
+  return { current, done: order.slice(0, order.indexOf(current)) };
+}
+
 /** The saved ceremony the checked transcript belongs to, with its continue button; or why there is none. */
 function ResumeFromFile({ ceremonyId }: { ceremonyId: string }) {
   const { saved } = useSavedCeremonies();
   const match = saved?.find((c) => c.ceremonyId === ceremonyId);
-  if (saved === null) return null;
-  if (match === undefined) {
+  const back = (
+    <a className="button secondary" href={hrefOf('start')} data-testid="resume-back">
+      Back to the start screen
+    </a>
+  );
+  if (saved === null) return <div className="actions">{back}</div>;
+  if (match === undefined || match.state !== 'open') {
     return (
-      <div className="notice" data-testid="resume-not-saved">
-        <p>
-          This ceremony&apos;s folder is not among the ceremonies keyshard keeps on this machine, so it cannot be continued here. Keep the
-          transcript file safe; nothing has been changed.
-        </p>
-      </div>
-    );
-  }
-  if (match.state !== 'open') {
-    return (
-      <div className="notice" data-testid="resume-finished">
-        <p>This ceremony is {match.state}: it takes no more steps.</p>
-      </div>
+      <>
+        {match === undefined ? (
+          <div className="notice" data-testid="resume-not-saved">
+            <p>
+              This ceremony&apos;s folder is not among the ceremonies keyshard keeps on this machine, so it cannot be continued here. Keep the
+              transcript file safe; nothing has been changed. To check it in full, with every entry, use &ldquo;Verify a transcript&rdquo;.
+            </p>
+          </div>
+        ) : (
+          <div className="notice" data-testid="resume-finished">
+            <p>This ceremony is {match.state}: it takes no more steps. Its record is complete as it is.</p>
+          </div>
+        )}
+        <div className="actions">
+          <a className="button" href={hrefOf('verify')} data-testid="resume-verify">
+            Verify the transcript
+          </a>
+          {back}
+        </div>
+      </>
     );
   }
   return (
-    <div className="actions top">
+    <div className="actions">
       <ContinueButton ceremony={match} testId="resume-continue" />
+      {back}
     </div>
   );
 }

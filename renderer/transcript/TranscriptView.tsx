@@ -2,6 +2,7 @@ import type { VerifyFailure, VerifyOk } from '../../core/transcript';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { todoFor } from '../components/errors';
 import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscript';
+import { checkpointName, stepName } from './stepNames';
 
 const MEANING: Readonly<Record<VerifyFailure['code'], string>> = {
   TRANSCRIPT_TAMPERED: 'An entry was changed, removed, inserted or reordered after keyshard wrote it, so the record cannot be trusted from that entry on.',
@@ -30,11 +31,12 @@ export function recordedFingerprint(result: VerifyOk): { hex: string; display: s
   return null;
 }
 
-/** "4 (split)" for the sign-off column of a sign-off entry. */
+/** The "Signed by" cell of a witness's signature or sign-off record: which entry or step, and who. */
 function signsText(row: EntryRow, rows: readonly EntryRow[]): string {
+  if (row.signOff) return `${row.signOff.witness} signs off ${checkpointName(row.signOff.checkpoint)}`;
   if (!row.signs) return '';
   const target = rows[row.signs.seq - 1];
-  return `Signs entry ${row.signs.seq}${target ? ` (${target.kind})` : ''} as ${row.signs.witness}`;
+  return `Signs entry ${row.signs.seq}${target ? ` (${stepName(target.kind)})` : ''} as ${row.signs.witness}`;
 }
 
 /** Witness ids that signed each entry, from the sign-off rows before `limit` (only those are verified). */
@@ -83,7 +85,9 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
           ) : null}
           <dt>Final hash</dt>
           <dd className="mono hash" data-testid="transcript-head" data-hash={result.headHash} aria-label={`Final hash ${result.headHash}`}>
-            {groupHex(result.headHash)}
+            {/* Two lines of eight groups, as on the sealed screen and the printed summary. */}
+            <span className="hash-line">{groupHex(result.headHash.slice(0, 32))}</span>{' '}
+            <span className="hash-line">{groupHex(result.headHash.slice(32))}</span>
           </dd>
         </dl>
         <p className="error-todo">Compare the final hash with the one written on the paper record: a shorter file also checks out.</p>
@@ -135,11 +139,11 @@ export function TranscriptEntries({ loaded }: { loaded: LoadedTranscript }) {
       <tbody>
         {rows.map((r) => {
           const state = result.ok ? 'ok' : r.position === firstBad ? 'bad' : r.position < verifiedBefore ? 'ok' : 'unchecked';
-          const who = r.kind === 'signoff' ? signsText(r, rows) : (signers.get(r.position) ?? []).join(', ') || '—';
+          const who = r.kind === 'signoff' || r.kind === 'sign-off' ? signsText(r, rows) : (signers.get(r.position) ?? []).join(', ') || '—';
           const rowsOut = [
             <tr key={r.position} className={state} data-testid={`entry-${r.position}`} data-state={state}>
               <td>{r.position}</td>
-              <td>{r.kind}</td>
+              <td data-kind={r.kind}>{stepName(r.kind)}</td>
               <td>{formatUtc(r.at)}</td>
               <td>{who}</td>
               <td className="check" aria-label={state === 'ok' ? 'checks out' : state === 'bad' ? 'broken' : 'not checked'}>

@@ -3,6 +3,7 @@
  * the entries of a broken file, as far as they can be read, so the screen can show where the chain breaks.
  */
 import { verifyTranscriptText, type VerifyResult } from '../../core/transcript';
+import { isCeremonyStep } from './stepNames';
 
 /** Transcripts are tens of KB; a file this large is not one. */
 export const MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024;
@@ -13,8 +14,10 @@ export interface EntryRow {
   readonly seq: string;
   readonly kind: string;
   readonly at: string;
-  /** For a sign-off: the entry it signs and who signed. */
+  /** For a witness signature (`signoff`): the entry it signs and who signed. */
   readonly signs?: { readonly seq: number; readonly witness: string };
+  /** For a sign-off record (`sign-off`): the step signed off and the witness. */
+  readonly signOff?: { readonly checkpoint: string; readonly witness: string };
 }
 
 export interface LoadedTranscript {
@@ -45,8 +48,13 @@ export function entryRows(text: string): EntryRow[] {
     const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
     const kind = field(o['kind'], KIND);
     const row: EntryRow = { position: i + 1, seq: field(o['seq'], /^$/), kind, at: field(o['at'], ISO) };
-    if (kind !== 'signoff') return row;
     const data = (typeof o['data'] === 'object' && o['data'] !== null ? o['data'] : {}) as Record<string, unknown>;
+    if (kind === 'sign-off') {
+      const checkpoint = field(data['checkpoint'], KIND);
+      const who = typeof data['witnessId'] === 'string' && PRINTABLE_ID.test(data['witnessId']) ? data['witnessId'] : '?';
+      return { ...row, signOff: { checkpoint, witness: who } };
+    }
+    if (kind !== 'signoff') return row;
     const target = data['target'] as { seq?: unknown } | undefined;
     const witness = data['witness'] as { id?: unknown } | undefined;
     const seq = typeof target?.seq === 'number' && Number.isSafeInteger(target.seq) ? target.seq : NaN;
@@ -72,7 +80,10 @@ export function formatUtc(at: string): string {
   return ISO.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 19)} UTC` : at;
 }
 
-/** The last step recorded (not a sign-off), for "resume from here". */
+/**
+ * The last step of the ceremony recorded, for "where the ceremony stopped": a step such as the air-gap check or the
+ * seal, not the witness sign-offs and signatures after it, nor a token entry beside it.
+ */
 export function lastStep(rows: readonly EntryRow[]): EntryRow | undefined {
-  return [...rows].reverse().find((r) => r.kind !== 'signoff');
+  return [...rows].reverse().find((r) => isCeremonyStep(r.kind));
 }

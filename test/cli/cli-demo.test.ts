@@ -78,7 +78,8 @@ function checkSummaryShape(dir: string, summary: DemoSummary): void {
   assert.equal(summary.shards.length, 5);
   for (const s of summary.shards) {
     assert.deepEqual(Object.keys(s), s.protection === 'none' ? ['custodian', 'file', 'protection'] : ['custodian', 'file', 'protection', 'key']);
-    assert.match(s.file, /^shards\/[a-z]+\.(ks|age|asc)$/);
+    // Envelope texts by custodian id; protected files under the USB service's shard file names (what recovery reads).
+    assert.match(s.file, s.protection === 'none' ? /^shards\/[a-z]+\.ks$/ : /^shards\/keyshard-[0-9a-f]{32}-c\d+(-s\d+)?\.(age|asc)$/);
     assert.equal(s.file.split('.').pop(), { none: 'ks', age: 'age', openpgp: 'asc', pkcs11: 'p11' }[s.protection]);
     if (s.key !== undefined) assert.match(s.key, /^keys\//);
   }

@@ -112,7 +112,9 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
     random,
     clock: () => new Date(),
   });
-  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2 });
+  const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
+  // As in main: recovery reads tokens through the hsm host's module and files from the drives listed now.
+  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, listDrives, ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }) });
   return {
     root,
     ceremoniesRoot,
@@ -124,7 +126,7 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
       ceremony: host,
       recovery,
       ...(hsm === undefined ? {} : { hsm }),
-      listDrives: async () => [...drives.values()],
+      listDrives,
     },
     witnessKeyFile(witnessId) {
       const dir = join(root, 'keys');

@@ -1,7 +1,8 @@
 /**
  * After a restart. keyshard stops after the plan and air-gap steps; a new app on the same folders (a new backend:
  * new host, new services, no witness key in memory) and a new window resume the ceremony from its transcript with
- * ceremony:resume, and finish it. And when keyshard stops after a shard was handed out, the secret is gone: the resumed
+ * ceremony:resume, and finish it; the new window takes the plan keyshard saved (ceremony:transcript), or asks for the plan
+ * file when keyshard cannot give it. And when keyshard stops after a shard was handed out, the secret is gone: the resumed
  * ceremony says so plainly (who holds shards of it, that they must be destroyed) and offers only to abort.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,25 +51,23 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   await expect(saved).toHaveCount(1);
   await expect(saved).toHaveAttribute('data-state', 'open');
   await expect(saved).toContainText('Resumed key 2025');
-  await expect(saved).toContainText('last step airgap-check');
+  // Steps in plain words: where it stopped is the air-gap check (the witness's sign-off after it is not a step).
+  await expect(saved).toContainText('last step: Air-gap check');
+  await expect(saved).not.toContainText('airgap-check');
   // The transcript file is checked in the window first; its ceremony is the saved one, which can be continued.
   await page.getByTestId('resume-file').setInputFiles(join(ceremonyDir!, 'transcript.json'));
   await expect(page.getByTestId('transcript-ok')).toBeVisible();
-  await expect(page.getByTestId('resume-last-step')).toHaveText('sign-off');
+  await expect(page.getByTestId('resume-last-step')).toHaveText('Air-gap check');
+  await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'current');
+  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'done');
   await saveScreens(page, 'ceremony-resume');
   await page.getByTestId('resume-continue').click();
 
-  // This window has no plan: it asks for the plan file keyshard saved next to the transcript.
-  await c.expectStage('need-plan');
-  await expect(page.getByTestId('need-plan-path')).toHaveText(join(ceremonyDir!, 'plan.json'));
-  await saveScreens(page, 'ceremony-resume-need-plan');
-  // Another plan is refused with the reason.
-  await page.getByTestId('need-plan-file').setInputFiles(writePlanFile(dir, smallPlan('Some other key')));
-  await expect(page.getByTestId('need-plan-error')).toContainText('not the plan of the running ceremony');
-  await saveScreens(page, 'ceremony-resume-wrong-plan');
-  await page.getByTestId('need-plan-file').setInputFiles(join(ceremonyDir!, 'plan.json'));
-  // Where it stopped: the air-gap check, signed by Wendy before the restart.
+  // This window has no plan of its own: keyshard gives the one it saved next to the transcript (ceremony:transcript),
+  // so no plan file is asked for. Where it stopped: the air-gap check, signed by Wendy before the restart.
   await c.expectStage('airgap');
+  expect(b.ipcCalls).toContain('ceremony:transcript');
+  await expect(page.getByTestId('need-plan-file')).toHaveCount(0);
   await expect(page.getByTestId('signoff-done')).toContainText('Signed by Wendy Wu');
   await saveScreens(page, 'ceremony-resumed');
   await page.getByTestId('signoff-continue').click();
@@ -103,12 +102,71 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   await page.getByTestId('seal').click();
   await c.signOff(false);
   await c.expectStage('sealed');
+  await expect(page.getByTestId('step-seal')).toHaveAttribute('data-state', 'done');
+  // keyshard's copy of the transcript, checked against the final hash, ready to save and print (the plan came from main).
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  await expect(page.getByTestId('print-summary')).toBeVisible();
   const finalHash = (await page.getByTestId('final-hash').getAttribute('data-hash'))!;
   const text = readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8');
   const v = verifyTranscriptText(text, { expectedHeadHash: finalHash });
   expect(v.ok, v.ok ? '' : v.reason).toBe(true);
   // One ceremony, one transcript: the steps before the restart and after it.
   if (v.ok) expect(v.entries.filter((e) => e.kind === 'plan')).toHaveLength(1);
+  await second.shutdown();
+  first.remove();
+});
+
+test('when keyshard cannot give the plan it saved, the window asks for the plan file and refuses another one', async ({ launch }) => {
+  test.setTimeout(120_000);
+  const first = createCeremonyBackend();
+  const a = await launch({ backend: first });
+  const ca = new CeremonyPage(a.page, first);
+  await a.open('plan');
+  await a.page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan('Plan file key 2025')));
+  await a.page.getByTestId('plan-continue').click();
+  await ca.loadWitnessKeys();
+  await ca.start();
+  await ca.overrideAirgap('Soldered network card; cable out, Wi-Fi off, checked by Wendy.');
+  await ca.signOff();
+  await ca.expectStage('entropy');
+  await a.close();
+  await first.shutdown();
+  const [ceremonyDir] = first.ceremonyDirs();
+
+  // The app again, as if plan.json could no longer be read: main answers with the transcript but no plan.
+  const second = createCeremonyBackend({ root: first.root });
+  let asked = 0;
+  const host = {
+    ...second.host,
+    transcript: async () => {
+      asked++;
+      const files = await second.host.transcript();
+      return files === null ? null : { ...files, plan: null };
+    },
+  };
+  const b = await launch({ backend: second, deps: { ceremony: host } });
+  const { page } = b;
+  const c = new CeremonyPage(page, second);
+  await b.open('resume');
+  await page.getByTestId('resume-continue-0').click();
+  await c.expectStage('need-plan');
+  await expect(page.getByTestId('need-plan-saved-error-message')).toContainText('did not find the plan it saved');
+  await expect(page.getByTestId('need-plan-saved-error-todo')).toContainText("a copy is on the ceremony's USB stick");
+  await expect(page.getByTestId('need-plan-path')).toHaveText(join(ceremonyDir!, 'plan.json'));
+  await saveScreens(page, 'ceremony-resume-need-plan');
+  // Asking again asks main again.
+  const before = asked;
+  await page.getByTestId('need-plan-retry').click();
+  await expect.poll(() => asked).toBeGreaterThan(before);
+  await expect(page.getByTestId('need-plan-saved-error')).toBeVisible();
+  // Another ceremony's plan is refused with the reason and what to choose instead.
+  await page.getByTestId('need-plan-file').setInputFiles(writePlanFile(dir, smallPlan('Some other key')));
+  await expect(page.getByTestId('need-plan-error')).toContainText('not the plan of the running ceremony');
+  await expect(page.getByTestId('need-plan-error-todo')).toContainText('Plan file key 2025');
+  await saveScreens(page, 'ceremony-resume-wrong-plan');
+  await page.getByTestId('need-plan-file').setInputFiles(join(ceremonyDir!, 'plan.json'));
+  await c.expectStage('airgap');
+  await expect(page.getByTestId('signoff-done')).toContainText('Signed by Wendy Wu');
   await second.shutdown();
   first.remove();
 });
@@ -136,6 +194,8 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   await expect(lost).toHaveAttribute('data-phase', 'secret-lost-after-handoff');
   await expect(page.getByTestId('secret-lost-message')).toContainText('Alice Meier already holds a shard of it');
   await expect(lost).toContainText('destroy each one in front of the witnesses');
+  // This new window has no plan of its own: the one keyshard saved names who holds a shard.
+  await expect(page.getByTestId('secret-lost-holders')).toHaveText('Alice Meier');
   await expect(page.getByTestId('abort-panel')).toHaveAttribute('open', '');
   // Nothing else is offered: no step button, only abort.
   for (const id of ['handoff-reveal', 'split', 'generate', 'status-reload']) await expect(page.getByTestId(id)).toHaveCount(0);
@@ -144,10 +204,19 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   await page.getByTestId('abort-confirm').click();
   await c.expectStage('aborted');
   await expect(page.getByTestId('aborted')).toContainText('Shards handed out before the abort must be destroyed.');
+  // Who must bring their shard to be destroyed, by name; and the record, to save as it is.
+  await expect(page.getByTestId('aborted-holders')).toHaveText('Alice Meier');
+  await expect(page.getByTestId('aborted-todo')).toContainText('destroy each one in front of the witnesses');
   await saveScreens(page, 'ceremony-aborted');
   const [ceremonyDir] = second.ceremonyDirs();
-  const v = verifyTranscriptText(readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8'));
+  const onDisk = readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8');
+  const v = verifyTranscriptText(onDisk);
   expect(v.ok && v.entries[v.entries.length - 1]?.kind).toBe('abort');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('aborted-download').click()]);
+  expect(download.suggestedFilename()).toBe('lost-key-2025.aborted.transcript.json');
+  const savedCopy = join(dir, 'aborted.transcript.json');
+  await download.saveAs(savedCopy);
+  expect(readFileSync(savedCopy, 'utf8')).toBe(onDisk);
   await second.shutdown();
   first.remove();
 });

@@ -6,7 +6,7 @@
  * of the code the page showed; a test recovery from Alice's and Carol's words; destroy; seal. The transcript the
  * sealed screen exports verifies with core's verifyTranscriptText.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTranscriptText } from '../../core/transcript';
@@ -258,19 +258,28 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
 
   // ---- seal
   await c.expectStage('seal');
+  await expect(page.getByTestId('seal')).toBeEnabled();
+  await saveScreens(page, 'ceremony-seal');
   await page.getByTestId('seal').click();
   await saveScreens(page, 'ceremony-seal-signoff');
   await c.signOff(false);
   await c.expectStage('sealed');
   await expect(page.getByTestId('step-destroy')).toHaveAttribute('data-state', 'done');
+  // Sealed, the seal is done too (not "current"), and still marked as where the ceremony is.
+  await expect(page.getByTestId('step-seal')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('step-seal')).toHaveAttribute('aria-current', 'step');
   const finalHash = (await page.getByTestId('final-hash').getAttribute('data-hash'))!;
   expect(finalHash).toMatch(/^[0-9a-f]{64}$/);
-  await saveScreens(page, 'ceremony-sealed');
 
-  // The transcript: chosen where the screen says it is, checked against the final hash, downloaded, and printed.
+  // The transcript keyshard saved comes from main (ceremony:transcript) and is checked in this window against the
+  // final hash: saving a copy and printing the summary are offered at once, no file to choose.
+  await expect(page.getByTestId('transcript-ok')).toContainText('checks out against the final hash');
+  await expect(page.getByTestId('transcript-download')).toBeVisible();
+  await expect(page.getByTestId('print-summary')).toBeVisible();
+  await expect(page.getByTestId('transcript-export')).toHaveAttribute('data-source', 'keyshard');
+  expect(app.ipcCalls).toContain('ceremony:transcript');
+  await saveScreens(page, 'ceremony-sealed');
   const path = await c.transcriptPath();
-  await page.getByTestId('sealed-transcript-file').setInputFiles(path);
-  await expect(page.getByTestId('transcript-ok')).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('transcript-download').click()]);
   expect(download.suggestedFilename()).toBe('treasury-seed-2025.transcript.json');
   const saved = join(dir, 'exported.transcript.json');
@@ -288,12 +297,43 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   expect(text).toContain('dice-20-rolls');
   expect(text).not.toContain(DICE.slice(0, 9));
   for (const w of [aliceWords.slice(0, 3).join(' '), carolWords.slice(0, 3).join(' ')]) expect(text).not.toContain(w);
-  await saveScreens(page, 'ceremony-sealed-transcript');
+  await page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    g.__printed = 0;
+  });
+  await page.getByTestId('print-summary').click();
+  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__printed)).toBe(1);
   const summary = await printToPng(page, 'ceremony-summary');
-  expect(summary.pages.length).toBeGreaterThanOrEqual(1);
+  expect(summary.pages).toHaveLength(1);
+  // The summary names steps and methods in words, never by their transcript kinds.
+  const steps = page.getByTestId('summary-steps');
+  await expect(steps).toContainText('Air-gap check');
+  await expect(steps).toContainText('typed the words back');
+  await expect(steps).toContainText('20 dice rolls');
+  await expect(steps).not.toContainText('airgap-check');
+  await expect(steps).not.toContainText('type-back');
+  await expect(page.getByTestId('summary-final-hash')).toHaveAttribute('data-hash', finalHash);
+
+  // A copy from elsewhere (the ceremony's USB stick) is checked the same way: a changed one is refused, naming the
+  // first broken entry, and nothing is offered to save or print from it; then back to keyshard's own copy.
+  const changed = join(dir, 'changed.transcript.json');
+  writeFileSync(changed, text.replace(OVERRIDE_REASON, OVERRIDE_REASON.replace('unplugged', 'plugged in')));
+  await page.getByTestId('sealed-transcript-file').setInputFiles(changed);
+  await expect(page.getByTestId('transcript-error')).toHaveAttribute('data-code', 'TRANSCRIPT_TAMPERED');
+  await expect(page.getByTestId('transcript-error-message')).toContainText('first broken link');
+  await expect(page.getByTestId('transcript-download')).toHaveCount(0);
+  await expect(page.getByTestId('print-summary')).toHaveCount(0);
+  await saveScreens(page, 'ceremony-sealed-changed-copy');
+  await page.getByTestId('transcript-use-own').click();
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  // The exported copy itself checks out when chosen.
+  await page.getByTestId('sealed-transcript-file').setInputFiles(saved);
+  await expect(page.getByTestId('transcript-chosen')).toContainText('exported.transcript.json');
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  await saveScreens(page, 'ceremony-sealed-transcript');
 
   // No call to main failed silently, and every ceremony channel the screens need was used.
-  for (const ch of ['ceremony:start', 'ceremony:check-airgap', 'ceremony:gather-entropy', 'ceremony:generate', 'ceremony:split', 'ceremony:handoff', 'ceremony:confirm', 'ceremony:sign-off', 'ceremony:test-recovery', 'ceremony:destroy', 'ceremony:seal', 'ceremony:load-witness-key', 'usb:list-drives']) {
+  for (const ch of ['ceremony:start', 'ceremony:transcript', 'ceremony:check-airgap', 'ceremony:gather-entropy', 'ceremony:generate', 'ceremony:split', 'ceremony:handoff', 'ceremony:confirm', 'ceremony:sign-off', 'ceremony:test-recovery', 'ceremony:destroy', 'ceremony:seal', 'ceremony:load-witness-key', 'usb:list-drives']) {
     expect(app.ipcCalls).toContain(ch);
   }
   test.info().annotations.push({ type: 'duration', description: `SLIP-39 ceremony: ${((Date.now() - started) / 1000).toFixed(1)} s` });

@@ -4,7 +4,7 @@
  * file that is no shard, age- and OpenPGP-protected files with their key files (a wrong key, a wrong passphrase); then
  * the key is recovered and saved encrypted to an age recipient - the file decrypts to the known secret. Also: a
  * tampered transcript refused in the first step, a key whose fingerprint is not the expected one (big red), and the
- * USB/HSM placeholder.
+ * USB drive tab with no drive plugged in.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -245,7 +245,7 @@ test('the short fingerprint read aloud is compared too: a different key is refus
   await expect.poll(async () => (await recovery.status()).phase).toBe('idle');
 });
 
-test('USB drive / HSM token input is a clearly labelled placeholder; recovering before any shard says what to do', async ({ launch }) => {
+test('recovering before any shard says what to do; the USB drive tab with no drive plugged in says what to do', async ({ launch }) => {
   const app = await launch({ deps: { recovery: recoveryService() } });
   await app.open('recover');
   const r = new RecoveryPage(app.page);
@@ -255,9 +255,7 @@ test('USB drive / HSM token input is a clearly labelled placeholder; recovering 
   await expect(r.id('finish-error')).toHaveAttribute('data-code', 'BELOW_THRESHOLD');
   await expect(r.id('finish-error-message')).toContainText('No shard has been added yet');
   await saveScreens(app.page, 'recovery-finish-no-shards');
-  await expect(r.id('method-device')).toContainText('not yet');
-  await r.method('device');
-  await expect(r.id('device-placeholder')).toContainText('Not yet.');
-  await expect(r.id('device-placeholder')).toContainText('Shard file');
-  await saveScreens(app.page, 'recovery-device-not-yet');
+  await r.method('usb');
+  await expect(r.id('usb-no-drives')).toContainText('No USB drive is plugged in');
+  await saveScreens(app.page, 'recovery-usb-no-drives');
 });

@@ -63,9 +63,13 @@ test('a valid transcript shows every entry with a check mark and who signed it',
     await expect(row).toHaveAttribute('data-state', 'ok');
     await expect(row.locator('td.check')).toHaveText('✓');
   }
-  await expect(page.getByTestId('entry-4')).toContainText('generate');
+  // Steps in plain words, not as the transcript's kinds.
+  await expect(page.getByTestId('entry-4')).toContainText('Secret generated');
+  await expect(page.getByTestId('entry-2')).toContainText('Air-gap check');
+  await expect(page.getByTestId('entry-2')).not.toContainText('airgap-check');
+  await expect(page.getByTestId('entry-5')).toContainText('Witness signature');
   await expect(page.getByTestId('entry-4')).toContainText('alice');
-  await expect(page.getByTestId('entry-5')).toContainText('Signs entry 4 (generate) as alice');
+  await expect(page.getByTestId('entry-5')).toContainText('Signs entry 4 (Secret generated) as alice');
   await expect(page.getByTestId('entry-1')).toContainText('2025-03-01 09:00:00 UTC');
   await saveScreens(page, 'verify-ok');
 
@@ -122,9 +126,19 @@ test('resume: a transcript is checked and the last recorded step is shown', asyn
   await app.open('resume');
   const { page } = app;
   await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'current');
+  // Nothing saved here: the screen says so and what to do instead.
+  await expect(page.getByTestId('saved-none')).toContainText('nothing to continue here');
+  await expect(page.getByTestId('saved-none-plan')).toHaveAttribute('href', '#/plan');
   await saveScreens(page, 'resume-empty');
   await page.getByTestId('resume-file').setInputFiles(good.path);
   await expect(page.getByTestId('transcript-ok')).toBeVisible();
-  await expect(page.getByTestId('resume-last-step')).toHaveText('seal');
+  await expect(page.getByTestId('resume-last-step')).toHaveText('Transcript sealed');
+  await expect(page.getByTestId('resume-last-step')).toHaveAttribute('data-kind', 'seal');
+  // The step list follows the checked transcript: a sealed ceremony has every step done.
+  await expect(page.getByTestId('step-seal')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'done');
+  // Not kept on this machine: it cannot be continued here, and the screen says what can be done instead.
+  await expect(page.getByTestId('resume-not-saved')).toContainText('cannot be continued here');
+  await expect(page.getByTestId('resume-verify')).toHaveAttribute('href', '#/verify');
   await saveScreens(page, 'resume-loaded');
 });

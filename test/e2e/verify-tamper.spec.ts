@@ -67,7 +67,7 @@ test('an entry removed: the first broken entry is where the gap is, the rest unc
   await expect(page.getByTestId('transcript-error-todo')).toContainText("original transcript from the ceremony's USB stick");
   for (const seq of [1, 2]) await expect(page.getByTestId(`entry-${seq}`)).toHaveAttribute('data-state', 'ok');
   await expect(page.getByTestId('entry-3')).toHaveAttribute('data-state', 'bad');
-  await expect(page.getByTestId('entry-3')).toContainText('generate');
+  await expect(page.getByTestId('entry-3')).toContainText('Secret generated');
   for (let seq = 4; seq <= 8; seq++) await expect(page.getByTestId(`entry-${seq}`)).toHaveAttribute('data-state', 'unchecked');
   await expect(page.getByTestId('transcript-fingerprint')).toHaveCount(0);
   await saveScreens(page, 'verify-entry-removed');
@@ -108,6 +108,6 @@ test('a forged witness signature, chain re-hashed to hide it: the sign-off is th
   await expect(page.getByTestId('transcript-error-todo')).toContainText('Ask the witnesses');
   await expect(page.getByTestId('entry-6')).toHaveAttribute('data-state', 'ok');
   await expect(page.getByTestId('entry-7')).toHaveAttribute('data-state', 'bad');
-  await expect(page.getByTestId('entry-7')).toContainText('Signs entry 6 (split) as wanda');
+  await expect(page.getByTestId('entry-7')).toContainText('Signs entry 6 (Secret split into shards) as wanda');
   await saveScreens(page, 'verify-signature-forged');
 });

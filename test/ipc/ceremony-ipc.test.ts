@@ -151,7 +151,13 @@ async function runOverIpc(rig: IpcRig, plan: CeremonyPlan, quorum: string[]): Pr
   await signPending(rig);
   const status = await rig.call('ceremony:status');
   assert.equal(status.phase, 'sealed');
-  return { views, fingerprint: gen.fingerprint.hex, status, transcriptText: readFileSync(status.transcript.path, 'utf8') };
+  const transcriptText = readFileSync(status.transcript.path, 'utf8');
+  // The sealed screen's export: the same file, with the head hash main holds (its answer is searched for secrets below).
+  const files = await rig.call('ceremony:transcript');
+  assert.equal(files?.text, transcriptText);
+  assert.equal(files?.headHash, status.transcript.headHash);
+  assert.ok(files?.plan !== null && files?.plan.text.includes(plan.label), 'the plan comes along');
+  return { views, fingerprint: gen.fingerprint.hex, status, transcriptText };
 }
 
 function assertSealedTranscript(rig: IpcRig, run: Run, plan: CeremonyPlan): void {
@@ -323,6 +329,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:load-witness-token', { witnessId: 'wendy', token: { label: 'w' }, keyLabel: 'k', pin: 'zq1' }],
       ['ceremony:load-witness-token', { witnessId: 'wendy', token: { label: 'w' }, keyLabel: 'k', pin: MARK.repeat(5) }],
       ['ceremony:status', { x: MARK }],
+      ['ceremony:transcript', { x: MARK }],
       ['ceremony:check-airgap', { override: { witnessId: 'wendy' } }],
       ['ceremony:check-airgap', { override: { witnessId: 'wendy', reason: MARK.repeat(100) } }],
       ['ceremony:gather-entropy', { diceRolls: 123456 }],
@@ -354,6 +361,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['recovery:add-shard', { text: MARK, urParts: [MARK] }],
       ['recovery:add-shard', { file: { text: MARK }, openingKey: { kind: 'pkcs11' } }],
       ['recovery:add-shard', { file: { text: MARK } }],
+      ['recovery:drive-shards', { mountPoint: '' }],
       ['recovery:export', { kind: 'display' }],
       ['recovery:export', { kind: 'display', reveal: false }],
       ['recovery:export', { kind: 'encrypted-file', path: '/tmp/x.age' }],

@@ -2,8 +2,8 @@
  * `keyshard demo --out DIR`: a whole 3-of-5 ceremony, headless, with throwaway keys, through the same ceremony
  * service the app runs (electron/services/ceremony). What it writes (paths relative to DIR):
  *
- *   shards/   one file per custodian: `.ks` (envelope text, for paper and screen custodians), `.age` (armored age),
- *             `.asc` (OpenPGP)
+ *   shards/   one file per custodian: `<id>.ks` (envelope text, for paper and screen custodians), and under the USB
+ *             shard file names (`keyshard-<ceremony>-c<index>.age` armored age, `.asc` OpenPGP) for USB custodians
  *   keys/     the throwaway keys: an age identity file (`age -d -i`), an armored OpenPGP private key (`gpg --import`),
  *             and the two witnesses' Ed25519 key files
  *   qr/       a PNG of each unprotected shard's QR code (animated codes as numbered frames)

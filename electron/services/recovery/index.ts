@@ -9,8 +9,10 @@
  *   A rejected shard changes nothing in hand.
  * - `finish` combines in main and compares the recovered key's public fingerprint with the expected one. It answers
  *   with the public identity only. A mismatch, or a combination that fails, zeroizes everything.
- * - `export` shows the secret (only when asked with `reveal: true`) or writes it encrypted (age / OpenPGP) to a file.
- *   HSM import is not offered yet.
+ * - `export` shows the secret (only when asked with `reveal: true`), writes it encrypted (age / OpenPGP) to a file, or
+ *   imports it into a PKCS#11 token (P-256 / secp256k1 keys; sensitive and non-extractable, see hsm-import.ts).
+ * - Shards main reads itself (sources.ts): files on a drive the drive lister lists now (drive-files.ts; `driveShards`
+ *   lists them first), and the shard a custodian's token holds (token-source.ts; PIN per request, never kept).
  * - `clear` and `shutdown` zeroize every buffer.
  *
  * Every share value and the result live in the service's secret store (Uint8Arrays behind handles). SLIP-39 progress and
@@ -25,13 +27,18 @@ import { combineShares, verifyShare } from '../../../core/vss/index';
 import { getSuite } from '../../../core/vss/ciphersuites';
 import { openProtected as defaultOpenProtected } from '../protection/index';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
+import { listDriveShards, listedDrive } from './drive-files';
 import { encryptExport, exportPlaintext, writeNewFile } from './export';
+import { importRecoveredKey } from './hsm-import';
 import { chooseSlip39Identity, vssIdentity } from './identity';
-import { readShardInput, wipeCandidate, type Candidate, type VssCandidate } from './inputs';
+import { wipeCandidate, type Candidate, type VssCandidate } from './inputs';
+import { readCandidate } from './sources';
 import { emptyProgress, slip39Progress, vssProgress } from './progress';
 import { transcriptFacts, type TranscriptFacts } from './transcript-facts';
 import type {
   AddShardResponse,
+  DriveShardsRequest,
+  DriveShardsResponse,
   ExpectedSource,
   ExportRequest,
   ExportResponse,
@@ -78,6 +85,8 @@ interface Session {
   shardFingerprint: string | null;
   vss: VssParams | null;
   held: Held[];
+  /** Drive files (mount point NUL file name) whose shard is in hand. */
+  driveFiles: Set<string>;
   attempts: number;
   phase: RecoveryPhase;
   result: { readonly handle: SecretHandle; readonly identity: RecoveredIdentity } | null;
@@ -99,6 +108,7 @@ function freshSession(): Session {
     shardFingerprint: null,
     vss: null,
     held: [],
+    driveFiles: new Set(),
     attempts: 0,
     phase: 'idle',
     result: null,
@@ -129,6 +139,10 @@ function factsOf(c: Candidate, n: number): ShardFacts {
   if (c.kind === 'slip39') return { number: n, source: c.source, ...env, group: c.share.groupIndex + 1, member: c.share.memberIndex + 1 };
   const signer = signerNumber(c.ciphersuite, c.identifier);
   return { number: n, source: c.source, ...env, ...(signer === undefined ? {} : { signer }) };
+}
+
+function driveKey(mountPoint: string, file: string): string {
+  return `${mountPoint}\u0000${file}`;
 }
 
 function ctEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -290,7 +304,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     const n = s.attempts;
     let c: Candidate;
     try {
-      c = await readShardInput(input, n, open);
+      c = await readCandidate(input, n, {
+        hsm: deps.hsm,
+        listDrives: deps.listDrives,
+        open,
+        ceremonyId: s.ceremonyId,
+        custodianIds: s.transcript?.custodianIds ?? [],
+      });
     } catch (e) {
       if (!isKeyshardError(e)) throw e;
       return { outcome: 'rejected', error: problemOf(e), progress: progress() };
@@ -343,6 +363,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         }
       }
       s.scheme ??= c.kind;
+      if ('driveFile' in input) s.driveFiles.add(driveKey(input.driveFile.mountPoint, input.driveFile.file));
       if (c.envelope !== undefined) {
         s.ceremonyId ??= c.envelope.ceremonyId;
         if (expected() === null) s.shardFingerprint = c.envelope.fingerprint;
@@ -444,10 +465,35 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       if (request.reveal !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Showing the secret needs an explicit choice (reveal).');
       return { kind: 'display', secretHex: bytesToHex(secret), secretKind: r.identity.kind, scheme: r.identity.scheme, fingerprint: r.identity.fingerprint };
     }
+    if (request.kind === 'hsm-import') return importRecoveredKey(deps.hsm, request, secret, r.identity);
     const armored = await encryptExport(exportPlaintext(secret, r.identity, s.ceremonyId), request.recipient);
     const data = new TextEncoder().encode(armored);
     await writeFile(request.path, data);
     return { kind: 'encrypted-file', path: request.path, bytes: data.length, protection: request.recipient.kind, fingerprint: r.identity.fingerprint };
+  }
+
+  async function driveShards(request: DriveShardsRequest): Promise<DriveShardsResponse> {
+    const drive = await listedDrive(deps.listDrives, request.mountPoint);
+    const listing = await listDriveShards(drive, s.transcript?.custodianIds ?? []);
+    const ceremonyId = s.ceremonyId;
+    return {
+      drive: { mountPoint: drive.mountPoint, label: drive.label },
+      ceremonyId,
+      files: listing.files.map((f) => ({
+        file: f.file,
+        protection: f.protection,
+        ceremonyId: f.ceremonyId,
+        custodianIndex: f.custodianIndex,
+        share: f.share,
+        // A name from this ceremony's plan only for this ceremony's files.
+        custodianId: f.ceremonyId === ceremonyId ? f.custodianId : null,
+        custodianLabel: f.custodianLabel,
+        ceremony: ceremonyId === null ? 'unknown' : f.ceremonyId === ceremonyId ? 'this' : 'other',
+        inHand: s.driveFiles.has(driveKey(drive.mountPoint, f.file)),
+        bytes: f.bytes,
+      })),
+      problems: listing.problems.map((p) => ({ ...p })),
+    };
   }
 
   return {
@@ -484,6 +530,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       }),
 
     addShard: (input) => serial(() => add(input)),
+
+    driveShards: (request) => serial(() => driveShards(request)),
 
     status: () => serial(async () => statusOf()),
 

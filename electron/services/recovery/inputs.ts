@@ -25,6 +25,9 @@ import { decodeShare, type Slip39Share } from '../../../core/slip39/index';
 import type { OpeningKey } from '../protection/index';
 import type { ShardInput, ShardSource } from './types';
 
+/** The inputs that carry the shard itself (the others name where main reads it: sources.ts). */
+export type ContentShardInput = Exclude<ShardInput, { readonly driveFile: unknown } | { readonly token: unknown }>;
+
 /** The public facts an envelope carries about its shard. */
 export interface EnvelopeFacts {
   readonly ceremonyId: string;
@@ -65,7 +68,8 @@ export function wipeCandidate(c: Candidate): void {
 /** Largest UR part count accepted in one go (a 64 KiB payload at 200 bytes a part needs ~330). */
 export const MAX_UR_PARTS = 512;
 
-function fromEnvelope(envelope: Envelope, source: ShardSource, n: number): Candidate {
+/** The candidate of a decoded envelope (source names where it came from). Wipes the envelope. */
+export function fromEnvelope(envelope: Envelope, source: ShardSource, n: number): Candidate {
   try {
     const facts: EnvelopeFacts = {
       ceremonyId: bytesToHex(envelope.ceremonyId),
@@ -127,7 +131,7 @@ function base64Bytes(text: string): Uint8Array {
  * Decodes one shard input. `n` (1-based) names it in messages ("Share 3: word 7 is not a SLIP-39 word").
  * Throws KeyshardError for anything that is not a readable share.
  */
-export async function readShardInput(input: ShardInput, n: number, open: (data: string | Uint8Array, key: OpeningKey) => Promise<string>): Promise<Candidate> {
+export async function readShardInput(input: ContentShardInput, n: number, open: (data: string | Uint8Array, key: OpeningKey) => Promise<string>): Promise<Candidate> {
   if ('urParts' in input) {
     const bytes = bytesFromQr(input.urParts);
     try {

@@ -27,7 +27,7 @@ export function emptyProgress(): RecoveryProgressView {
     groups: [],
     canFinish: false,
     sentences: [],
-    summary: 'No shard yet. Add the shards one at a time: type the words, scan the QR code, or open the shard file.',
+    summary: "No shard yet. Add the shards one at a time: type the words, scan the QR code, open the shard file, or read it from the custodian's USB drive or token.",
   };
 }
 

@@ -21,6 +21,8 @@ export interface TranscriptFacts {
   /** vss: how many shares were dealt. */
   readonly shareCount?: number;
   readonly sealed: boolean;
+  /** The plan's custodian ids, in custodian-index order (names shard files on drives). */
+  readonly custodianIds: readonly string[];
 }
 
 const KINDS: readonly SecretKindName[] = ['seed', 'ed25519', 'secp256k1', 'p256'];
@@ -52,7 +54,9 @@ export function transcriptFacts(text: string): TranscriptFacts {
   const kind = secret['kind'];
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) throw unusable('it does not say what kind of secret was split');
   const label = typeof plan['label'] === 'string' ? plan['label'] : null;
-  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, sealed: v.entries.some((e) => e.kind === 'seal') } as const;
+  const ids = plan['custodianIds'];
+  const custodianIds = Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? (ids as string[]) : [];
+  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, sealed: v.entries.some((e) => e.kind === 'seal'), custodianIds } as const;
   if (scheme === 'slip39') {
     const identifier = split['identifier'];
     return typeof identifier === 'number' ? { ...base, identifier } : base;

@@ -6,8 +6,19 @@
  * through `export` when the person chose to see or save the secret.
  */
 import type { Pbkdf2 } from '../../../core/slip39/index';
+import type { HsmPort, KeyProtectionReport } from '../hsm/types';
 import type { OpeningKey } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
+import type { RemovableDrive } from '../usb/types';
+
+/**
+ * The PKCS#11 module of this window (the hsm host's `ceremonyHsm`: the chosen module, opened for each token operation
+ * and closed right after, so a token plugged in later is seen and no login outlives its request).
+ */
+export interface RecoveryHsm {
+  readonly modulePath: string;
+  open(modulePath: string): Promise<HsmPort>;
+}
 
 export interface RecoveryServiceDeps {
   /** Faster PBKDF2 for SLIP-39 (node:crypto); default @noble/hashes. */
@@ -18,6 +29,13 @@ export interface RecoveryServiceDeps {
   readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
   /** Writes an exported (encrypted) file. Default: atomic write that refuses to replace an existing file. */
   readonly writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+  /** PKCS#11 tokens: shards kept on custodians' tokens, token-sealed files, HSM import. Without it those are refused (HSM_MODULE). */
+  readonly hsm?: RecoveryHsm;
+  /**
+   * The removable drives now plugged in (usb:list-drives' lister). Shard files are read only from a mount point this
+   * lists at the moment of the request. Without it no drive is readable.
+   */
+  readonly listDrives?: () => Promise<readonly RemovableDrive[]>;
 }
 
 /** What a recovered secret is: a seed (BIP-32 master seed) or a private key / FROST group scalar on a curve. */
@@ -40,21 +58,47 @@ export interface RecoveryStartRequest {
   readonly secretKind?: SecretKindName;
 }
 
-/** Opening keys for protected shard files (a PKCS#11 token is not offered here yet). */
+/** Opening keys for protected shard files given as content (age or OpenPGP). */
 export type RecoveryOpeningKey = Extract<OpeningKey, { kind: 'age' } | { kind: 'openpgp' }>;
+
+/** A token named by its label and/or serial number; with both, the token must match both. */
+export interface TokenChoice {
+  readonly label?: string;
+  readonly serial?: string;
+}
+
+/** The custodian's token and PIN, which open a token-sealed (.p11) shard file on the token itself. */
+export interface TokenOpeningKey {
+  readonly kind: 'pkcs11';
+  readonly token: TokenChoice;
+  /** Used for one login and dropped; never in an answer, error or log. */
+  readonly pin: string;
+}
+
+/** A shard file on a drive: a mount point usb:list-drives lists now, and a shard file name at its top level. */
+export interface DriveFileRef {
+  readonly mountPoint: string;
+  readonly file: string;
+}
 
 /**
  * One shard as the person gives it:
  * - `text`: a shard text (KS1...), one complete `UR:BYTES/...` QR code, or a SLIP-39 mnemonic (typed words);
  * - `urParts`: every part of an animated QR code, collected elsewhere (assembled here; all-or-nothing);
- * - `file` + `openingKey`: the content of a protected shard file (age or OpenPGP) and the custodian's key.
+ * - `file` + `openingKey`: the content of a protected shard file (age or OpenPGP) and the custodian's key;
+ * - `driveFile` (+ `openingKey`): a shard file main reads itself from a listed drive (no key for an unprotected .txt;
+ *   age / OpenPGP key, or token and PIN for a .p11 file);
+ * - `token` + `pin`: the shard a custodian's token holds (of `ceremonyId`, else of this recovery's ceremony, else the
+ *   only one on the token).
  */
 export type ShardInput =
   | { readonly text: string }
   | { readonly urParts: readonly string[] }
-  | { readonly file: { readonly text: string } | { readonly base64: string }; readonly openingKey: RecoveryOpeningKey };
+  | { readonly file: { readonly text: string } | { readonly base64: string }; readonly openingKey: RecoveryOpeningKey }
+  | { readonly driveFile: DriveFileRef; readonly openingKey?: RecoveryOpeningKey | TokenOpeningKey }
+  | { readonly token: TokenChoice; readonly pin: string; readonly ceremonyId?: string };
 
-export type ShardSource = 'envelope' | 'qr' | 'mnemonic' | 'protected-file';
+export type ShardSource = 'envelope' | 'qr' | 'mnemonic' | 'protected-file' | 'token';
 
 /** Public facts about one shard in hand (no share value, no words). */
 export interface ShardFacts {
@@ -155,11 +199,64 @@ export type ExportRecipient = { readonly kind: 'age'; readonly recipient: string
 
 export type ExportRequest =
   | { readonly kind: 'display'; readonly reveal: true }
-  | { readonly kind: 'encrypted-file'; readonly path: string; readonly recipient: ExportRecipient };
+  | { readonly kind: 'encrypted-file'; readonly path: string; readonly recipient: ExportRecipient }
+  /** Imports the recovered EC private key (P-256 or secp256k1) into a token: sensitive, non-extractable, for signing. */
+  | { readonly kind: 'hsm-import'; readonly token: TokenChoice; readonly pin: string; readonly keyLabel: string };
+
+/** What a token says about the imported key: the proof that it cannot be read back out. */
+export type ImportedKeyProtection = KeyProtectionReport;
+
+export interface HsmImportResponse {
+  readonly kind: 'hsm-import';
+  readonly token: { readonly label: string; readonly serial: string };
+  readonly keyLabel: string;
+  /** CKA_ID, hex. */
+  readonly keyId: string;
+  readonly curve: 'p256' | 'secp256k1';
+  /** SEC1 uncompressed, hex, as the token reports it (equal to the recovered key's public key). */
+  readonly publicKey: string;
+  readonly fingerprint: FingerprintView;
+  readonly protection: ImportedKeyProtection;
+}
 
 export type ExportResponse =
   | { readonly kind: 'display'; readonly secretHex: string; readonly secretKind: SecretKindName; readonly scheme: SchemeName; readonly fingerprint: FingerprintView }
-  | { readonly kind: 'encrypted-file'; readonly path: string; readonly bytes: number; readonly protection: 'age' | 'openpgp'; readonly fingerprint: FingerprintView };
+  | { readonly kind: 'encrypted-file'; readonly path: string; readonly bytes: number; readonly protection: 'age' | 'openpgp'; readonly fingerprint: FingerprintView }
+  | HsmImportResponse;
+
+/** One keyshard shard file on a drive, as its name (and, for an unprotected file, its content) tells. */
+export interface DriveShardFile {
+  readonly file: string;
+  readonly protection: 'none' | 'age' | 'openpgp' | 'pkcs11';
+  /** From the name `keyshard-<ceremony>-c<index>[-s<n>].<ext>`. */
+  readonly ceremonyId: string;
+  /** 0-based, as in the envelope. */
+  readonly custodianIndex: number;
+  /** Which of the custodian's shares (from 1), when they hold more than one. */
+  readonly share: number | null;
+  /** The custodian's id in the plan, when the transcript is known. */
+  readonly custodianId: string | null;
+  /** As printed in the envelope: unprotected files only (an encrypted one says it only once opened). */
+  readonly custodianLabel: string | null;
+  /** Whether the file belongs to this recovery's ceremony ('unknown' while no ceremony is known). */
+  readonly ceremony: 'this' | 'other' | 'unknown';
+  /** This very file was already added to this recovery. */
+  readonly inHand: boolean;
+  readonly bytes: number;
+}
+
+export interface DriveShardsRequest {
+  readonly mountPoint: string;
+}
+
+export interface DriveShardsResponse {
+  readonly drive: { readonly mountPoint: string; readonly label: string | null };
+  /** This recovery's ceremony, when known. */
+  readonly ceremonyId: string | null;
+  readonly files: readonly DriveShardFile[];
+  /** Files that look like shard files but cannot be used (damaged, left by an interrupted write, renamed). */
+  readonly problems: readonly { readonly file: string; readonly code: string; readonly message: string }[];
+}
 
 export interface ClearResponse {
   readonly cleared: true;
@@ -171,6 +268,8 @@ export interface RecoveryService {
   start(request?: RecoveryStartRequest): Promise<RecoveryStatus>;
   /** Checks one shard at once and keeps it when it fits. Starts a session (with nothing expected) when none runs. */
   addShard(input: ShardInput): Promise<AddShardResponse>;
+  /** The keyshard shard files on a drive usb:list-drives lists now (names and public facts; nothing is added). */
+  driveShards(request: DriveShardsRequest): Promise<DriveShardsResponse>;
   status(): Promise<RecoveryStatus>;
   finish(request?: FinishRequest): Promise<FinishResponse>;
   export(request: ExportRequest): Promise<ExportResponse>;

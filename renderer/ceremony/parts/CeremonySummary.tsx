@@ -1,6 +1,7 @@
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
 import { formatUtc } from '../../transcript/readTranscript';
+import { entropySourceName, methodName, stepName } from '../../transcript/stepNames';
 import type { Status } from '../api';
 import { groupHex, mediumText, schemeSentence, secretSentence, witnessName } from '../names';
 import { PrintSheet, printedAt } from './PrintSheet';
@@ -12,21 +13,6 @@ interface Props {
   readonly verified: VerifyOk;
 }
 
-const STEP_TEXT: Readonly<Record<string, string>> = {
-  plan: 'Plan recorded, ceremony started',
-  'airgap-check': 'Air-gap check',
-  entropy: 'Entropy gathered',
-  generate: 'Secret generated',
-  import: 'Secret imported',
-  split: 'Secret split into shards',
-  handoff: 'Shard handed over',
-  confirm: 'Custodian confirmed their shard',
-  'test-recovery': 'Test recovery',
-  destroy: 'Secret destroyed in memory',
-  seal: 'Transcript sealed',
-  abort: 'Ceremony aborted',
-};
-
 function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
   const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const who = typeof d['custodianId'] === 'string' ? (plan.custodians.find((c) => c.id === d['custodianId'])?.name ?? String(d['custodianId'])) : null;
@@ -35,9 +21,9 @@ function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
     if (d['passed'] === true) return 'passed';
     return o ? `overridden by ${witnessName(plan, String(o.witnessId))}: ${String(o.reason)}` : `failed (${Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : ''})`;
   }
-  if (kind === 'entropy' && Array.isArray(d['sources'])) return d['sources'].join(', ');
+  if (kind === 'entropy' && Array.isArray(d['sources'])) return d['sources'].map((x) => entropySourceName(String(x))).join(', ');
   if (kind === 'test-recovery') return d['fingerprintMatch'] === true ? 'fingerprint matches' : 'fingerprint DIFFERS';
-  if (kind === 'confirm' && who) return `${who}, by ${String(d['method'])}`;
+  if (kind === 'confirm' && who) return `${who}, ${methodName(String(d['method']))}`;
   return who ?? '';
 }
 
@@ -47,6 +33,7 @@ function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
  */
 export function CeremonySummary({ plan, status, verified }: Props) {
   const signers = new Map(verified.signoffs.map((s) => [s.seq, s.witnesses.map((w) => witnessName(plan, w.id))]));
+  // Every entry but the witnesses' sign-offs, which show as "Signed by" on the entry they sign.
   const steps = verified.entries.filter((e) => e.kind !== 'signoff' && e.kind !== 'sign-off');
   const fp = status.fingerprint;
   return (
@@ -102,7 +89,7 @@ export function CeremonySummary({ plan, status, verified }: Props) {
               <tr key={e.seq} data-testid="summary-step" data-kind={e.kind}>
                 <td>{e.seq}</td>
                 <td>
-                  {STEP_TEXT[e.kind] ?? e.kind}
+                  {stepName(e.kind)}
                   {detail(e.kind, e.data, plan) ? <span className="muted"> · {detail(e.kind, e.data, plan)}</span> : null}
                 </td>
                 <td>{formatUtc(e.at)}</td>
@@ -111,22 +98,27 @@ export function CeremonySummary({ plan, status, verified }: Props) {
             ))}
           </tbody>
         </table>
-        <div className="final-hash-print">
-          <p>Final hash of the transcript ({verified.entries.length} entries):</p>
-          <p className="mono paper-fingerprint" data-testid="summary-final-hash">
-            {groupHex(verified.headHash)}
+        {/* The final hash, the witnesses' signatures and how to check: kept together on one page. */}
+        <div className="summary-end">
+          <div className="final-hash-print">
+            <p>Final hash of the transcript ({verified.entries.length} entries):</p>
+            {/* Two lines of eight groups, as on the sealed screen: easy to compare line by line. */}
+            <p className="mono paper-fingerprint" data-testid="summary-final-hash" data-hash={verified.headHash}>
+              <span className="hash-line">{groupHex(verified.headHash.slice(0, 32))}</span>
+              <span className="hash-line">{groupHex(verified.headHash.slice(32))}</span>
+            </p>
+          </div>
+          <div className="signature-lines">
+            {plan.witnesses.map((w) => (
+              <p key={w.id}>
+                {w.name}: ______________________________ date ____________
+              </p>
+            ))}
+          </div>
+          <p className="paper-note">
+            Printed {printedAt()}. Check the transcript file with “keyshard transcript verify transcript.json”: its final hash must be the one above.
           </p>
         </div>
-        <div className="signature-lines">
-          {plan.witnesses.map((w) => (
-            <p key={w.id}>
-              {w.name}: ______________________________ date ____________
-            </p>
-          ))}
-        </div>
-        <p className="paper-note">
-          Printed {printedAt()}. Check the transcript file with “keyshard transcript verify transcript.json”: its final hash must be the one above.
-        </p>
       </section>
     </PrintSheet>
   );

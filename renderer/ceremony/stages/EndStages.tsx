@@ -2,6 +2,8 @@ import { hrefOf } from '../../app/routes';
 import { ScreenTitle } from '../../components/Shell';
 import type { Status } from '../api';
 import type { CeremonyPlan } from '../../../core/policy';
+import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl } from '../../transcript/ceremonyFiles';
+import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import { custodianName, names } from '../names';
 import { AbortPanel } from '../parts/AbortPanel';
 
@@ -17,8 +19,10 @@ interface Props {
  */
 export function LostStage({ status, plan, setStatus }: Props) {
   const afterHandoff = status.phase === 'secret-lost-after-handoff';
-  // Without the plan this window knows only ids; main's message above names the people.
-  const holders = plan === null ? [] : status.custodiansHoldingShards.map((id) => custodianName(plan, id));
+  // A new window after the restart has no plan of its own: the one keyshard saved names the people.
+  const { reading } = useCeremonyFiles();
+  const known = plan ?? savedPlan(reading, status);
+  const holders = known === null ? [] : status.custodiansHoldingShards.map((id) => custodianName(known, id));
   const who = holders.length > 0 ? names(holders) : 'Each custodian named above';
   const one = holders.length <= 1;
   return (
@@ -59,21 +63,50 @@ export function LostStage({ status, plan, setStatus }: Props) {
   );
 }
 
-export function AbortedStage({ status }: { readonly status: Status }) {
+/**
+ * Aborted: the record stays. Said with what is left to do: the shards handed out before the abort are destroyed (named
+ * when the plan is known: this window's, or the one keyshard saved), and a copy of the transcript can be saved.
+ */
+export function AbortedStage({ status, plan }: { readonly status: Status; readonly plan?: CeremonyPlan | null }) {
+  const { reading } = useCeremonyFiles();
+  const checked = useCheckedTranscript(reading, status.transcript.headHash ?? '');
+  const known = plan ?? savedPlan(reading, status);
+  const url = useDownloadUrl(checked?.loaded.result.ok ? checked.text : null);
+  const holders = status.custodiansHoldingShards.map((id) => (known === null ? id : custodianName(known, id)));
+  const one = holders.length === 1;
   return (
     <>
       <ScreenTitle>The ceremony was aborted</ScreenTitle>
       <div className="notice" data-testid="aborted">
         <p>{status.message}</p>
-        {status.custodiansHoldingShards.length > 0 ? <p>Shards handed out before the abort must be destroyed.</p> : null}
+        {holders.length > 0 ? (
+          <>
+            <p>Shards handed out before the abort must be destroyed.</p>
+            <ol className="todo-list" data-testid="aborted-todo">
+              <li>
+                <span data-testid="aborted-holders">{names(holders)}</span> bring{one ? 's' : ''} {one ? 'their shard' : 'their shards'}: destroy each
+                one in front of the witnesses (shred the paper, wipe the drive), or seal it in an envelope marked “aborted ceremony — do not use”.
+              </li>
+              <li>Run a new ceremony when the reason for the abort is dealt with.</li>
+            </ol>
+          </>
+        ) : (
+          <p>No shard was handed out: nothing needs destroying. Run a new ceremony when the reason for the abort is dealt with.</p>
+        )}
         <p>
           The transcript stays in <span className="mono">{status.transcript.path}</span> as the record of what happened.
         </p>
       </div>
+      {checked !== null && !checked.loaded.result.ok ? <TranscriptVerdict loaded={checked.loaded} /> : null}
       <div className="actions">
         <a className="button" href={hrefOf('plan')} data-testid="aborted-plan">
           Plan a new ceremony
         </a>
+        {url !== null ? (
+          <a className="button secondary" href={url} download={`${slug(known?.label ?? status.label ?? '')}.aborted.transcript.json`} data-testid="aborted-download">
+            Save a copy of the transcript (JSON)
+          </a>
+        ) : null}
         <a className="button secondary" href={hrefOf('start')}>
           Back to the start screen
         </a>

@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { parsePlan, type CeremonyPlan } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import type { ErrorInfo } from '../../components/errors';
 import { toErrorInfo } from '../../components/errors';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
-import type { Status } from '../api';
+import { ask, asErrorInfo, IpcCallError, type Status } from '../api';
 import { dirOf } from '../names';
 import { planFits } from '../stage';
 
@@ -19,13 +19,69 @@ interface Props {
   readonly inline?: boolean;
 }
 
+/** Why the plan keyshard saved could not be used: said with what to do, above the file picker. */
+type FromMain = { readonly state: 'reading' } | { readonly state: 'unusable'; readonly error: ErrorInfo; readonly canRetry: boolean };
+
 /**
- * A ceremony runs in main but this window does not know its plan (a new window after a restart): the person chooses
- * the plan file keyshard saved in the ceremony's folder. It is checked against what main says about the ceremony.
+ * A ceremony runs in main but this window does not know its plan (a new window after a restart). The plan is public
+ * and keyshard saved it next to the transcript, so main gives it (ceremony:transcript): it is taken at once when it
+ * fits what main says about the ceremony. Only when it cannot be read, or is not this ceremony's, the person chooses
+ * the plan file (a copy from the ceremony's USB stick), checked the same way.
  */
 export function NeedPlanStage({ status, onPlan, inline = false }: Props) {
+  const [fromMain, setFromMain] = useState<FromMain>({ state: 'reading' });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const folder = dirOf(status.transcript.path);
+  const planPath = `${folder}/plan.json`;
+  // The latest props for the effect below, which runs once per ceremony (not on every new status object).
+  const latest = useRef({ status, onPlan });
+  latest.current = { status, onPlan };
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setFromMain({ state: 'reading' });
+    void (async () => {
+      let unusable: { error: ErrorInfo; canRetry: boolean };
+      try {
+        const files = await ask('ceremony:transcript');
+        if (!live) return;
+        const { status: now, onPlan: take } = latest.current;
+        if (files?.plan == null) {
+          unusable = {
+            error: { code: 'TRANSCRIPT_FORMAT', message: 'keyshard did not find the plan it saved for this ceremony next to its transcript (the file above).', todo: "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick." },
+            canRetry: true,
+          };
+        } else {
+          const plan = parsePlan(files.plan.text);
+          if (planFits(plan, now)) {
+            take(plan);
+            return;
+          }
+          unusable = {
+            error: {
+              code: 'POLICY_INVALID',
+              message: `The plan saved in ${files.plan.path} is "${plan.label}", not the plan of the running ceremony "${now.label ?? ''}".`,
+              todo: "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick.",
+            },
+            canRetry: false,
+          };
+        }
+      } catch (e) {
+        if (!live) return;
+        // A failed request may pass when asked again; a saved plan that does not parse will not.
+        unusable =
+          e instanceof IpcCallError
+            ? { error: asErrorInfo(e), canRetry: true }
+            : { error: toErrorInfo(e, "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick."), canRetry: false };
+      }
+      setFromMain({ state: 'unusable', ...unusable });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [status.ceremonyId, planPath, attempt]);
+
   const load = async (file: File): Promise<void> => {
     try {
       if (file.size > MAX_PLAN_BYTES) throw new Error('too large');
@@ -34,7 +90,7 @@ export function NeedPlanStage({ status, onPlan, inline = false }: Props) {
         setError({
           code: 'POLICY_INVALID',
           message: `${file.name} is the plan "${plan.label}", not the plan of the running ceremony "${status.label ?? ''}".`,
-          todo: `Choose plan.json in ${folder}.`,
+          todo: `Choose the plan file of "${status.label ?? 'this ceremony'}" (plan.json in ${folder}, or its copy on the ceremony's USB stick).`,
         });
         return;
       }
@@ -44,23 +100,46 @@ export function NeedPlanStage({ status, onPlan, inline = false }: Props) {
       setError(toErrorInfo(e, `Choose plan.json in ${folder}: keyshard saved it there when the ceremony started.`));
     }
   };
-  const body = (
-    <>
-      <p className={inline ? '' : 'lead'}>
-        The ceremony <strong data-testid="need-plan-label">{status.label}</strong> (id <span className="mono">{status.ceremonyId}</span>) is running in
-        keyshard, but this window does not have its plan, which names the custodians and witnesses. Choose the plan file keyshard saved next
-        to the transcript: <span className="mono" data-testid="need-plan-path">{folder}/plan.json</span>.
+
+  const body =
+    fromMain.state === 'reading' ? (
+      <p className={inline ? 'muted' : 'lead'} data-testid="need-plan-reading">
+        Reading the plan keyshard saved for the ceremony <strong>{status.label}</strong>…
       </p>
-      <div className="actions top">
-        <FilePicker label="Choose the ceremony's plan file" accept=".json,application/json" onFile={(f) => void load(f)} testId="need-plan-file" />
-      </div>
-      {error ? <ErrorPanel title="This plan file cannot be used" error={error} testId="need-plan-error" focus /> : null}
-    </>
-  );
-  if (inline) return <section className="panel">{body}</section>;
+    ) : (
+      <>
+        <p className={inline ? '' : 'lead'}>
+          The ceremony <strong data-testid="need-plan-label">{status.label}</strong> (id <span className="mono">{status.ceremonyId}</span>) is running in
+          keyshard, but this window does not have its plan, which names the custodians and witnesses. keyshard saved it next to the
+          transcript:{' '}
+          <span className="mono" data-testid="need-plan-path">
+            {planPath}
+          </span>
+          .
+        </p>
+        {/* One explanation at a time: why the saved plan cannot be used, until a chosen file has its own. */}
+        {error ? (
+          <ErrorPanel title="This plan file cannot be used" error={error} testId="need-plan-error" focus />
+        ) : (
+          <ErrorPanel title="The plan keyshard saved cannot be used" error={fromMain.error} testId="need-plan-saved-error" focus={!inline} />
+        )}
+        <div className="actions top">
+          <FilePicker label="Choose the ceremony's plan file" accept=".json,application/json" onFile={(f) => void load(f)} testId="need-plan-file" />
+          {fromMain.canRetry ? (
+            <button type="button" className="button secondary" onClick={() => {
+                setError(null);
+                setAttempt((n) => n + 1);
+              }} data-testid="need-plan-retry">
+              Ask keyshard again
+            </button>
+          ) : null}
+        </div>
+      </>
+    );
+  if (inline) return <section className="panel" data-testid="need-plan-inline">{body}</section>;
   return (
     <>
-      <ScreenTitle>Load the ceremony&apos;s plan</ScreenTitle>
+      <ScreenTitle>{fromMain.state === 'reading' ? 'Opening the ceremony' : "Load the ceremony's plan"}</ScreenTitle>
       {body}
     </>
   );

@@ -1,44 +1,56 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { VerifyOk } from '../../../core/transcript';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
+import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl } from '../../transcript/ceremonyFiles';
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from '../../transcript/readTranscript';
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import type { StageProps } from '../context';
-import { dirOf } from '../names';
 import { CeremonySummary } from '../parts/CeremonySummary';
 
-/** "Treasury seed 2025" -> "treasury-seed-2025". */
-function slug(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'ceremony';
+/** The transcript this screen shows: keyshard's own file (from main), or a copy the person chose. */
+interface Shown {
+  readonly source: 'keyshard' | 'chosen';
+  readonly text: string;
+  readonly loaded: LoadedTranscript;
 }
 
 /**
- * The end: the final hash, large, to be written on paper; the transcript file checked in this window against that
- * hash, a copy to save (download), and a printable summary made from the verified transcript.
+ * The end: the final hash, large, to be written on paper; the transcript keyshard saved, read from main and checked in
+ * this window against that hash; a copy to save (for the ceremony's USB stick) and the summary to print, at once. A
+ * copy from elsewhere can be checked the same way (file picker).
  */
 export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { readonly plan: StageProps['plan'] | null }) {
   const head = status.transcript.headHash ?? '';
-  const [loaded, setLoaded] = useState<(LoadedTranscript & { text: string }) | null>(null);
-  const [tooLarge, setTooLarge] = useState(false);
-  const ok: VerifyOk | null = loaded?.result.ok ? loaded.result : null;
-  const url = useMemo(() => (ok && loaded ? URL.createObjectURL(new Blob([loaded.text], { type: 'application/json' })) : null), [ok, loaded]);
-  useEffect(() => () => (url === null ? undefined : URL.revokeObjectURL(url)), [url]);
+  const { reading, read } = useCeremonyFiles();
+  const checked = useCheckedTranscript(reading, head);
+  const [chosen, setChosen] = useState<Shown | null>(null);
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+
+  const own: Shown | null = checked === null ? null : { source: 'keyshard', ...checked };
+  const shown = chosen ?? own;
+  const ok: VerifyOk | null = shown?.loaded.result.ok ? shown.loaded.result : null;
+  const summaryPlan = plan ?? savedPlan(reading, status);
+  const url = useDownloadUrl(ok && shown ? shown.text : null);
 
   const open = async (file: File): Promise<void> => {
-    setTooLarge(file.size > MAX_TRANSCRIPT_BYTES);
-    if (file.size > MAX_TRANSCRIPT_BYTES) return setLoaded(null);
+    if (file.size > MAX_TRANSCRIPT_BYTES) {
+      setTooLarge(file.name);
+      setChosen(null);
+      return;
+    }
+    setTooLarge(null);
     const text = await file.text();
-    setLoaded({ ...verifyText(file.name, text, head), text });
+    setChosen({ source: 'chosen', text, loaded: verifyText(file.name, text, head) });
   };
 
   const groups = head.match(/.{1,4}/g) ?? [];
   return (
     <>
       <ScreenTitle>The ceremony is sealed</ScreenTitle>
-      <p className="lead">Write the final hash on the paper record now; each witness checks it group by group. Anyone can later check the transcript against it.</p>
+      <p className="lead">Write the final hash on the paper record now; each witness checks it, group by group.</p>
       <figure className="final-hash" data-testid="final-hash" data-hash={head} aria-label={`Final hash ${head}`}>
         <ol className="fingerprint-groups hash-groups">
           {groups.map((g, i) => (
@@ -51,41 +63,87 @@ export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { rea
           ))}
         </ol>
       </figure>
-      <section className="panel" data-testid="transcript-export">
-        <h2>The transcript</h2>
-        <p>
-          keyshard wrote it to <span className="mono" data-testid="transcript-path">{status.transcript.path}</span> ({status.transcript.entries} entries), next to the
-          plan in <span className="mono">{dirOf(status.transcript.path)}</span>. Choose that file: keyshard checks it against the final hash,
-          then you can save a copy (for the ceremony&apos;s USB stick) and print the summary.
-        </p>
-        <div className="actions top">
-          <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" />
-        </div>
-        {tooLarge ? (
-          <ErrorPanel title="This file is too large to be a transcript" testId="sealed-too-large" error={{ code: 'TRANSCRIPT_FORMAT', message: 'The chosen file is far larger than any transcript.', todo: `Choose ${status.transcript.path}.` }} />
+      <section className="panel sealed-export" data-testid="transcript-export" data-source={shown?.source ?? ''}>
+        <h2>Save the transcript, print the summary</h2>
+        {reading.state === 'reading' && chosen === null ? (
+          <p className="muted" data-testid="transcript-reading">
+            Reading the transcript keyshard saved…
+          </p>
         ) : null}
-        {loaded ? <TranscriptVerdict loaded={loaded} /> : null}
+        {reading.state === 'failed' && chosen === null ? (
+          <ErrorPanel title="keyshard could not read the transcript it saved" error={reading.error} testId="transcript-read-error" focus>
+            <p>
+              It is in <span className="mono">{status.transcript.path}</span>. Ask again, or check a copy from the ceremony&apos;s USB stick below.
+            </p>
+            <button type="button" className="button" onClick={() => void read()} data-testid="transcript-read-again">
+              Ask again
+            </button>
+          </ErrorPanel>
+        ) : null}
+        {tooLarge !== null ? (
+          <ErrorPanel
+            title="This file is too large to be a transcript"
+            testId="sealed-too-large"
+            focus
+            error={{ code: 'TRANSCRIPT_FORMAT', message: `${tooLarge} is far larger than any transcript.`, todo: `Choose transcript.json from the ceremony's USB stick, or use keyshard's own copy.` }}
+          />
+        ) : null}
+        {shown && ok ? (
+          <div className="sealed-ok" data-testid="transcript-ok" role="status">
+            <p>
+              <strong className="ok-line">✓ The transcript checks out against the final hash</strong>: {ok.entries.length} entries, every link and every witness
+              signature holds.
+            </p>
+            {shown.source === 'keyshard' ? (
+              <p className="small-print">
+                keyshard saved it in <span data-testid="transcript-path">{shown.loaded.fileName}</span>
+              </p>
+            ) : (
+              <p className="small-print" data-testid="transcript-chosen">
+                Checked: the copy you chose, {shown.loaded.fileName}
+              </p>
+            )}
+          </div>
+        ) : null}
+        {shown && !ok ? <TranscriptVerdict loaded={shown.loaded} /> : null}
         {ok && url ? (
           <div className="actions">
-            <a className="button" href={url} download={`${slug(plan?.label ?? status.label ?? '')}.transcript.json`} data-testid="transcript-download">
+            <a className="button" href={url} download={`${slug(summaryPlan?.label ?? status.label ?? '')}.transcript.json`} data-testid="transcript-download">
               Save a copy of the transcript (JSON)
             </a>
-            {plan ? (
+            {summaryPlan ? (
               <button type="button" className="button secondary" onClick={() => window.print()} data-testid="print-summary">
                 Print the ceremony summary
               </button>
             ) : (
-              <p className="muted">To print the summary, this window needs the ceremony&apos;s plan file (above).</p>
+              <p className="muted" data-testid="print-needs-plan">
+                To print the summary, this window needs the ceremony&apos;s plan (below).
+              </p>
             )}
           </div>
         ) : null}
+        <div className="sealed-other">
+          <p className="muted">
+            {chosen === null
+              ? "A copy elsewhere, such as on the ceremony's USB stick? Check it against the final hash too:"
+              : `Shown above: the copy you chose (${chosen.loaded.fileName}). Check yet another copy, or go back to the transcript keyshard saved:`}
+          </p>
+          <div className="actions top">
+            <FilePicker label="Check another copy" accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" variant="secondary" />
+            {chosen !== null ? (
+              <button type="button" className="button secondary" onClick={() => setChosen(null)} data-testid="transcript-use-own">
+                Use keyshard&apos;s copy
+              </button>
+            ) : null}
+          </div>
+        </div>
       </section>
       <div className="actions">
         <a className="button secondary" href={hrefOf('start')} data-testid="sealed-home">
           Back to the start screen
         </a>
       </div>
-      {ok && plan ? <CeremonySummary plan={plan} status={status} verified={ok} /> : null}
+      {ok && summaryPlan ? <CeremonySummary plan={summaryPlan} status={status} verified={ok} /> : null}
     </>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Page object for the recovery screen (#/recover): its three steps (what the key should be, add the shards, result)
- * through the test ids the screen gives its controls.
+ * through the test ids the screen gives its controls - including shards read from a custodian's USB drive or PKCS#11
+ * token, and the import of the recovered key into a token.
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
@@ -34,7 +35,7 @@ export class RecoveryPage {
 
   // ---- step 2: the shards
 
-  async method(name: 'camera' | 'words' | 'file' | 'device'): Promise<void> {
+  async method(name: 'camera' | 'words' | 'file' | 'usb' | 'token'): Promise<void> {
     await this.id(`method-${name}`).click();
     await expect(this.id(`method-${name}`)).toHaveAttribute('aria-selected', 'true');
   }
@@ -82,6 +83,59 @@ export class RecoveryPage {
     await this.id('open-shard-file').click();
   }
 
+  // ---- USB drives
+
+  drive(label: string): Locator {
+    return this.page.locator(`[data-testid="usb-drive"][data-label="${label}"]`);
+  }
+
+  /** Chooses a listed drive and waits for its shard files. */
+  async chooseDrive(label: string): Promise<void> {
+    await this.drive(label).click();
+    await expect(this.drive(label)).toHaveAttribute('aria-pressed', 'true');
+    await expect(this.id('usb-files')).toHaveAttribute('data-drive', label);
+    await expect(this.page.getByText('Reading the drive…')).toHaveCount(0);
+  }
+
+  /** A shard file on the chosen drive, by the custodian index (0-based) its name carries. */
+  usbFile(custodianIndex: number): Locator {
+    return this.page.locator(`[data-testid="usb-file"][data-custodian-index="${custodianIndex}"]`);
+  }
+
+  /** Opens a listed file: at once when unprotected; with the custodian's key file (and passphrase) when encrypted. */
+  async openUsbFile(custodianIndex: number, keyPath?: string, passphrase?: string): Promise<void> {
+    await this.usbFile(custodianIndex).getByTestId('usb-file-open').click();
+    if (keyPath === undefined) return;
+    await expect(this.id('key-step')).toBeVisible();
+    await this.id('key-file').setInputFiles(keyPath);
+    await expect(this.id('key-chosen')).toBeVisible();
+    if (passphrase !== undefined) await this.id('key-passphrase').fill(passphrase);
+    await this.id('open-shard-file').click();
+  }
+
+  // ---- PKCS#11 tokens (the ModuleChooser, a token list and a PIN field; `prefix` names the group)
+
+  /** Waits for the module (SoftHSM2 is found and used by itself) and chooses the token by its label. */
+  async chooseToken(label: string, prefix = 'token'): Promise<void> {
+    await expect(this.id('module-info')).toBeVisible({ timeout: 20_000 });
+    const option = this.id(`${prefix}-picker-${label}`);
+    await expect(option).toBeVisible({ timeout: 20_000 });
+    await option.check();
+    await expect(this.id(`${prefix}-pin`)).toBeVisible();
+  }
+
+  /** Types the PIN into the group's PIN field and presses its button. */
+  async typePinAndSubmit(pin: string, prefix = 'token'): Promise<void> {
+    await this.id(`${prefix}-pin`).fill(pin);
+    await this.id(`${prefix}-submit`).click();
+  }
+
+  /** "HSM token" tab: the custodian's token and PIN; main reads the shard. */
+  async readToken(label: string, pin: string): Promise<void> {
+    await this.chooseToken(label);
+    await this.typePinAndSubmit(pin);
+  }
+
   async finish(): Promise<void> {
     await this.id('finish').click();
   }
@@ -90,5 +144,14 @@ export class RecoveryPage {
 
   verdict(): Locator {
     return this.id('verdict');
+  }
+
+  /** "Import into an HSM token": the key label, the token, its holder's PIN. */
+  async importToToken(tokenLabel: string, pin: string, keyLabel?: string): Promise<void> {
+    if ((await this.id('hsm-import-form').count()) === 0) await this.id('export-hsm').click();
+    await expect(this.id('hsm-import-form')).toBeVisible();
+    if (keyLabel !== undefined) await this.id('hsm-import-label').fill(keyLabel);
+    await this.chooseToken(tokenLabel, 'hsm-import');
+    await this.typePinAndSubmit(pin, 'hsm-import');
   }
 }

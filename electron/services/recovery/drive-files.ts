@@ -1,0 +1,199 @@
+/**
+ * Shard files on a custodian's drive, read by main itself: the recovery screen names a drive (a mount point) and a
+ * file, never a path. Both are checked here before anything is opened:
+ *
+ * - the mount point must be one the drive lister (usb:list-drives) lists at the moment of the request, exactly;
+ * - the file must sit at the drive's top level and carry a shard file name, `keyshard-<ceremony>-c<index>[-s<n>].<ext>`
+ *   (electron/services/usb/shard-files.ts, the names a ceremony's USB handoff writes);
+ * - it is opened without following a symbolic link and must be a regular file of at most 1 MiB (a FIFO or a device
+ *   on a hostile stick cannot stall main, a link cannot lead out of the drive).
+ *
+ * Listing decodes unprotected (.txt) files to say whose they are and wipes them at once; encrypted ones are judged by
+ * their name and first bytes only (the AEAD tag checks the rest when the custodian's key opens them).
+ */
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ceremonyIdToHex, describeEnvelope, envelopeFromText, wipeEnvelope } from '../../../core/envelope';
+import type { Envelope } from '../../../core/envelope';
+import { isKeyshardError, KeyshardError } from '../../../core/errors';
+import { detectProtection, parseSealed } from '../protection/index';
+import { driveName, usbError } from '../usb/errors';
+import { isTempFileName, parseShardFileName } from '../usb/shard-files';
+import type { RemovableDrive } from '../usb/types';
+import type { DriveShardFile } from './types';
+
+/** Far above any shard file (a few KB). */
+export const MAX_DRIVE_SHARD_BYTES = 1024 * 1024;
+
+export type FileProtection = DriveShardFile['protection'];
+
+/** What a file's name says. */
+export interface NamedShardFile {
+  readonly file: string;
+  readonly ceremonyId: string;
+  readonly custodianIndex: number;
+  /** Which of the custodian's shares (from 1), when they hold more than one. */
+  readonly share: number | null;
+  readonly custodianId: string | null;
+  readonly protection: FileProtection;
+}
+
+/** The drive the lister lists at this mount point now; USB_REMOVED when there is none (unplugged, or never a drive). */
+export async function listedDrive(listDrives: (() => Promise<readonly RemovableDrive[]>) | undefined, mountPoint: string): Promise<RemovableDrive> {
+  const drives = listDrives === undefined ? [] : await listDrives();
+  const drive = drives.find((d) => d.mountPoint === mountPoint);
+  if (drive === undefined) {
+    throw new KeyshardError(
+      'USB_REMOVED',
+      'That drive is not plugged in now: keyshard reads shard files only from the drives it lists. Plug the custodian\'s drive in, press "List the drives again", and choose it.',
+      { reason: 'not-listed' },
+    );
+  }
+  return drive;
+}
+
+/** Reads a shard file's name; undefined for anything that is not one (those are never opened). */
+export function nameOf(file: string, custodianIds: readonly string[]): NamedShardFile | undefined {
+  const k = parseShardFileName(file); // anchored: no folder part can pass
+  if (k === undefined) return undefined;
+  return { file, ceremonyId: k.ceremonyId, custodianIndex: k.custodianIndex, share: k.share ?? null, custodianId: custodianIds[k.custodianIndex] ?? null, protection: k.protection };
+}
+
+/** A regular file at the drive's top level, read without following links; its bytes (the caller wipes them). */
+export async function readDriveFile(drive: RemovableDrive, file: string): Promise<Uint8Array> {
+  const where = driveName(drive);
+  let handle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a link is refused (ELOOP).
+    handle = await open(join(drive.mountPoint, file), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ELOOP') throw notAFile(file);
+    if ((e as { code?: unknown }).code === 'ENOENT') {
+      throw new KeyshardError('USB_REMOVED', `${file} is no longer on ${where}. List the drive's shard files again; if the drive was pulled, plug it back in.`, { reason: 'file-gone' });
+    }
+    throw usbError(e, where, `opening ${file}`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notAFile(file);
+    if (info.size > MAX_DRIVE_SHARD_BYTES) throw new KeyshardError('ENVELOPE_FORMAT', `${file} is ${info.size} bytes, far larger than any shard file; it is not one. Set it aside.`);
+    const data = new Uint8Array(info.size);
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesRead } = await handle.read(data, offset, data.length - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    if (offset !== data.length) {
+      data.fill(0);
+      throw new KeyshardError('USB_VERIFY', `${file} changed while it was being read. Leave the drive alone for a moment and try again.`);
+    }
+    return data;
+  } catch (e) {
+    throw usbError(e, where, `reading ${file}`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function notAFile(file: string): KeyshardError {
+  return new KeyshardError('USB_VERIFY', `${file} is not a plain file (a link, a folder or a device). keyshard reads only plain shard files; set it aside.`, { reason: 'not-a-file' });
+}
+
+/** Checks that the file's content is what its name says (kind of protection); returns the kind. */
+export function checkContentKind(named: NamedShardFile, data: Uint8Array): FileProtection {
+  const kind = detectProtection(data);
+  if (kind === 'unknown') {
+    throw new KeyshardError('ENVELOPE_FORMAT', `${named.file} has a shard file name but holds no shard (nor an encrypted one). It may be damaged: use another copy or the paper copy.`);
+  }
+  if (kind !== named.protection) {
+    throw new KeyshardError(
+      'ENVELOPE_FORMAT',
+      `${named.file}'s name says ${named.protection === 'none' ? 'an unprotected shard' : named.protection} but it holds ${kind === 'none' ? 'an unprotected shard' : `a ${kind} file`}. It was renamed by hand: ask the ceremony lead.`,
+    );
+  }
+  if (kind === 'pkcs11') parseSealed(data); // structure only; the token checks the rest
+  return kind;
+}
+
+/** The envelope of an unprotected (.txt) file's bytes (wiped here). */
+export function envelopeOfText(named: NamedShardFile, data: Uint8Array): Envelope {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw new KeyshardError('ENVELOPE_CHECKSUM', `${named.file} is damaged (it is no longer plain text). Use another copy or the paper copy.`);
+  } finally {
+    data.fill(0);
+  }
+  return envelopeFromText(text);
+}
+
+/**
+ * Refuses an envelope that is not the one the file's name promises (a file renamed or copied by hand): another
+ * custodian or another ceremony. The envelope is wiped when refused.
+ */
+export function checkNameMatches(named: NamedShardFile, envelope: Envelope): void {
+  const ceremonyHex = ceremonyIdToHex(envelope.ceremonyId);
+  const sameCeremony = named.ceremonyId === ceremonyHex;
+  if (sameCeremony && named.custodianIndex === envelope.custodianIndex) return;
+  const index = envelope.custodianIndex;
+  wipeEnvelope(envelope);
+  throw new KeyshardError(
+    'USB_VERIFY',
+    `${named.file} is named for custodian #${named.custodianIndex + 1} of ceremony ${named.ceremonyId.slice(0, 8)}…, ` +
+      `but holds the shard of custodian #${index + 1}${sameCeremony ? '' : ` of ceremony ${ceremonyHex.slice(0, 8)}…`}. It was renamed or copied by hand: set it aside and ask the ceremony lead.`,
+    { reason: 'name-mismatch' },
+  );
+}
+
+export interface DriveListing {
+  readonly files: readonly (NamedShardFile & { readonly custodianLabel: string | null; readonly bytes: number })[];
+  readonly problems: readonly { readonly file: string; readonly code: string; readonly message: string }[];
+}
+
+/** Every shard file at the drive's top level, with what can be told without a key; problems next to the good ones. */
+export async function listDriveShards(drive: RemovableDrive, custodianIds: readonly string[]): Promise<DriveListing> {
+  let names: string[];
+  try {
+    names = (await readdir(drive.mountPoint)).sort();
+  } catch (e) {
+    throw usbError(e, driveName(drive), 'reading its folder');
+  }
+  const files: DriveListing['files'][number][] = [];
+  const problems: DriveListing['problems'][number][] = [];
+  for (const file of names) {
+    if (isTempFileName(file)) {
+      problems.push({ file, code: 'USB_VERIFY', message: 'An unfinished write left this temporary file (the drive was probably pulled while writing). It is not a shard; it can be deleted.' });
+      continue;
+    }
+    const named = nameOf(file, custodianIds);
+    if (named === undefined) continue;
+    try {
+      const data = await readDriveFile(drive, file);
+      const bytes = data.length;
+      try {
+        checkContentKind(named, data);
+      } catch (e) {
+        data.fill(0);
+        throw e;
+      }
+      let custodianLabel: string | null = null;
+      if (named.protection === 'none') {
+        const envelope = envelopeOfText(named, data); // wipes data
+        checkNameMatches(named, envelope);
+        custodianLabel = describeEnvelope(envelope).custodianLabel;
+        wipeEnvelope(envelope);
+      } else {
+        data.fill(0);
+      }
+      files.push({ ...named, custodianLabel, bytes });
+    } catch (e) {
+      problems.push(
+        isKeyshardError(e) ? { file, code: e.code, message: e.message } : { file, code: 'INTERNAL', message: 'This file could not be read for an unexpected reason. Set it aside.' },
+      );
+    }
+  }
+  return { files, problems };
+}

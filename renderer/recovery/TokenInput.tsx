@@ -1,0 +1,98 @@
+/**
+ * Shards kept on custodians' PKCS#11 tokens: the custodian plugs in their token, it is chosen from the module's list,
+ * the custodian types the PIN, and main reads the shard object of this recovery's ceremony from the token and checks
+ * it like any other shard. A token that holds shards of several ceremonies while none is expected is answered with
+ * the list; the person chooses one and the PIN is typed again. Nothing of the shard comes back to this window.
+ */
+import { useState } from 'react';
+import type { ShardRequest } from './api';
+import type { ShardOrigin, SubmitResult } from './outcome';
+import { TokenAndPin } from './TokenAndPin';
+
+interface Props {
+  readonly onSubmit: (request: ShardRequest, origin: ShardOrigin) => Promise<SubmitResult>;
+  readonly busy: boolean;
+  /** This recovery's ceremony, when known (transcript or a first shard). */
+  readonly ceremonyId: string | null;
+}
+
+interface CeremonyOnToken {
+  readonly ceremonyId: string;
+  readonly custodianIndex: number;
+  readonly custodianLabel: string;
+}
+
+function ceremoniesOf(details: Readonly<Record<string, unknown>> | undefined): CeremonyOnToken[] {
+  const list = details?.['ceremonies'];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((c: unknown) => {
+    const o = c as Record<string, unknown> | null;
+    return typeof o?.['ceremonyId'] === 'string' && typeof o['custodianIndex'] === 'number'
+      ? [{ ceremonyId: o['ceremonyId'], custodianIndex: o['custodianIndex'], custodianLabel: typeof o['custodianLabel'] === 'string' ? o['custodianLabel'] : '' }]
+      : [];
+  });
+}
+
+export function TokenInput({ onSubmit, busy, ceremonyId }: Props) {
+  const [choices, setChoices] = useState<{ token: string; ceremonies: CeremonyOnToken[] } | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+
+  const read = async (token: { label?: string; serial?: string }, pin: string): Promise<SubmitResult> => {
+    const name = token.label ?? token.serial ?? 'token';
+    const asked = choices !== null && choices.token === token.serial && picked !== null ? picked : undefined;
+    const result = await onSubmit({ token, pin, ...(asked === undefined ? {} : { ceremonyId: asked }) }, { kind: 'token', token: name });
+    if (result.outcome === 'rejected' && result.error.code === 'HSM_SHARD_EXISTS' && result.error.details?.['reason'] === 'choose-ceremony') {
+      setChoices({ token: token.serial ?? '', ceremonies: ceremoniesOf(result.error.details) });
+      setPicked(null);
+    } else if (result.outcome !== 'rejected') {
+      setChoices(null);
+      setPicked(null);
+    }
+    return result;
+  };
+
+  return (
+    <div className="token-input" data-testid="token-input">
+      <p className="muted">
+        The custodian plugs in their token (smart card, USB token, HSM), chooses it below and types its PIN. keyshard
+        reads {ceremonyId === null ? 'the shard' : "this ceremony's shard"} from it and checks it.
+      </p>
+      <TokenAndPin
+        legend="Which token holds the custodian's shard?"
+        whose="The custodian"
+        role="custodian"
+        actionLabel="Read the shard from this token"
+        busyLabel="Reading the token…"
+        busy={busy}
+        testId="token"
+        forgetAfterSuccess
+        pinHint="Only the custodian types it. keyshard gives it to the token for this one read and does not keep it."
+        onSubmit={read}
+      >
+        {choices !== null ? (
+          <fieldset className="panel token-ceremonies" data-testid="token-ceremonies">
+            <legend>This token holds shards of {choices.ceremonies.length} ceremonies: which one is to be recovered?</legend>
+            {choices.ceremonies.map((c) => (
+              <label key={c.ceremonyId} className="checkbox">
+                <input
+                  type="radio"
+                  name="token-ceremony"
+                  checked={picked === c.ceremonyId}
+                  onChange={() => setPicked(c.ceremonyId)}
+                  data-testid={`token-ceremony-${c.ceremonyId.slice(0, 8)}`}
+                />
+                <span>
+                  Ceremony <span className="mono strong">{c.ceremonyId.slice(0, 8)}…</span>{' '}
+                  <span className="muted">
+                    · shard of {c.custodianLabel === '' ? 'a custodian' : c.custodianLabel} (custodian #{c.custodianIndex + 1})
+                  </span>
+                </span>
+              </label>
+            ))}
+            <p className="muted small">{picked === null ? 'Choose one, then the custodian types the PIN again.' : 'Now the custodian types the PIN again.'}</p>
+          </fieldset>
+        ) : null}
+      </TokenAndPin>
+    </div>
+  );
+}

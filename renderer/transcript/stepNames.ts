@@ -1,0 +1,84 @@
+/**
+ * Plain words for what a transcript records. Entries carry a `kind` (core/ceremony's step names, plus the witness
+ * signature entries `signoff`, the `sign-off` records before them, and the token entries around a step); people read
+ * "Air-gap check", never "airgap-check". Pure: used by the resume list, the verify table and the printed summary.
+ */
+import { CEREMONY_STEPS } from '../../core/ceremony';
+
+const STEP_NAMES: Readonly<Record<string, string>> = {
+  plan: 'Plan recorded, ceremony started',
+  'airgap-check': 'Air-gap check',
+  entropy: 'Entropy gathered',
+  generate: 'Secret generated',
+  import: 'Secret imported',
+  split: 'Secret split into shards',
+  handoff: 'Shard handed over',
+  confirm: 'Custodian confirmed their shard',
+  'test-recovery': 'Test recovery',
+  destroy: 'Secret destroyed in memory',
+  seal: 'Transcript sealed',
+  abort: 'Ceremony aborted',
+  'sign-off': 'Witness sign-off',
+  signoff: 'Witness signature',
+  'token-store': 'Shard stored on a token',
+  'token-read-back': 'Shard read back from a token',
+  'token-random': 'Random bytes from a token',
+};
+
+/** "airgap-check" -> "Air-gap check"; a kind keyshard does not know yet is shown as words ("new-step" -> "New step"). */
+export function stepName(kind: string): string {
+  const known = STEP_NAMES[kind];
+  if (known !== undefined) return known;
+  const words = kind.replace(/[-_]+/g, ' ').trim();
+  return words === '' ? 'Unnamed entry' : words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const MAIN_STEPS: ReadonlySet<string> = new Set<string>([...CEREMONY_STEPS, 'abort']);
+
+/**
+ * A step of the ceremony itself (plan, air-gap check, ..., seal, abort): not a witness's sign-off or signature, nor a
+ * token entry recorded beside a step. "Where the ceremony stopped" is the last of these.
+ */
+export function isCeremonyStep(kind: string): boolean {
+  return MAIN_STEPS.has(kind);
+}
+
+const CHECKPOINT_NAMES: Readonly<Record<string, string>> = {
+  plan: 'the plan',
+  'airgap-check': 'the air-gap check',
+  entropy: 'the entropy',
+  generate: 'the fingerprint of the new secret',
+  import: 'the fingerprint of the imported secret',
+  split: 'the split',
+  handoff: 'a handoff',
+  confirm: 'a confirmation',
+  'test-recovery': 'the test recovery',
+  destroy: 'the destruction of the secret',
+  seal: 'the seal',
+};
+
+/** What a witness signs off, after "signs off": "airgap-check" -> "the air-gap check". */
+export function checkpointName(checkpoint: string): string {
+  return CHECKPOINT_NAMES[checkpoint] ?? `the ${stepName(checkpoint).toLowerCase()}`;
+}
+
+const METHOD_NAMES: Readonly<Record<string, string>> = {
+  'type-back': 'typed the words back',
+  'scan-qr': 'scanned the code back',
+  'read-back-usb': 'file read back from the USB drive',
+  'read-back-pkcs11': 'read back from the token',
+};
+
+/** How a custodian confirmed their shard, in words ("type-back" -> "typed the words back"). */
+export function methodName(method: string): string {
+  return METHOD_NAMES[method] ?? method.replace(/-/g, ' ');
+}
+
+/** An entropy source as recorded ("os-csprng", "pkcs11-rng", "dice-20-rolls"), in words. */
+export function entropySourceName(source: string): string {
+  if (source === 'os-csprng') return "the computer's random generator";
+  if (source === 'pkcs11-rng') return "a token's random generator";
+  const dice = /^dice-(\d+)-rolls$/.exec(source);
+  if (dice) return `${dice[1]} dice rolls`;
+  return source.replace(/-/g, ' ');
+}
