@@ -19,6 +19,7 @@ import type { RandomSource } from '../../core/random';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyService, CeremonyStatus, HandoffView, ShardFilePort } from '../services/ceremony/types';
 import { PLAN_FILE } from '../services/transcript-store/index';
+import type { UsbFs } from '../services/usb/fs';
 import { loadWitnessKeyFile, type LoadedWitness } from '../services/witness/index';
 import { createChosenDrivePort, type DriveChoice } from './shard-file-port';
 
@@ -32,6 +33,11 @@ export interface CeremonyHostDeps {
   /** Names new folders. */
   readonly random: RandomSource;
   readonly clock: () => Date;
+  /**
+   * The file layer under the USB custodians' drive port (default: the real one). Tests inject stick faults here
+   * (a write that fails halfway, EROFS, a full drive) to see them end to end; main passes nothing.
+   */
+  readonly usbFs?: UsbFs;
 }
 
 export interface SavedCeremony {
@@ -105,7 +111,7 @@ function transition(message: string): KeyshardError {
 }
 
 export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
-  const usb = createChosenDrivePort();
+  const usb = createChosenDrivePort(deps.usbFs);
   const witnesses = new Map<string, LoadedWitness>();
   let current: { readonly dir: string; readonly service: CeremonyService } | null = null;
   let queue: Promise<unknown> = Promise.resolve();

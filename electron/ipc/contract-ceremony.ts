@@ -170,6 +170,8 @@ export const CeremonyStatusSchema = z.object({
   transcript: z.object({ path: z.string(), entries: z.number(), headHash: z.string().nullable() }),
   /** pkcs11 custodians' tokens (public: label and serial), when the plan has any. */
   tokens: list(z.object({ custodianId: z.string(), tokenLabel: z.string(), tokenSerial: z.string() })).optional(),
+  /** The token the entropy step draws random bytes from, checked at start (public: label and serial), when one was chosen. */
+  entropyToken: z.object({ tokenLabel: z.string(), tokenSerial: z.string() }).optional(),
 });
 
 const AirGapResponseSchema = z.object({

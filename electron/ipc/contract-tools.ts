@@ -22,8 +22,12 @@ export const TranscriptSummarySchema = z.discriminatedUnion('valid', [
     aborted: z.boolean(),
     witnessesPinned: z.boolean(),
     witnesses: list(z.object({ id: z.string(), algorithm: z.string(), publicKey: z.string() })),
-    /** Every entry that is not a signature, with the witnesses whose signature over it holds. */
-    steps: list(z.object({ seq: z.number(), kind: z.string(), at: z.string(), witnessIds: list(z.string()) })),
+    /**
+     * The ceremony's steps: every entry but the witness signatures and the sign-off records written with them (those
+     * are the signers of the step they attest), each with its name in plain words and the witnesses whose signature
+     * over it holds. The same list the window makes for a file it checks itself (core/signed-steps.ts).
+     */
+    steps: list(z.object({ seq: z.number(), kind: z.string(), name: z.string(), at: z.string(), witnessIds: list(z.string()) })),
   }),
   z.object({
     valid: z.literal(false),

@@ -5,6 +5,7 @@
 import { isKeyshardError, KeyshardError } from '../../core/errors';
 import { analyzeCoalitions, parsePlan, validatePlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
+import { signedSteps } from '../../core/signed-steps';
 import type { RecoveryService } from '../services/recovery/types';
 import type { RemovableDrive } from '../services/usb/types';
 import type { ChannelName } from './channels';
@@ -91,7 +92,6 @@ export function toolServices(listDrives: (() => Promise<readonly RemovableDrive[
         return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
       };
       const text_ = (x: unknown): string | null => (typeof x === 'string' ? x : null);
-      const signed = new Map(v.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
       return {
         valid: true,
         ceremonyId: v.ceremonyId,
@@ -104,7 +104,9 @@ export function toolServices(listDrives: (() => Promise<readonly RemovableDrive[
         aborted: v.entries.some((e) => e.kind === 'abort'),
         witnessesPinned: v.witnessesPinned,
         witnesses: v.witnesses.map((w) => ({ id: w.id, algorithm: w.algorithm, publicKey: w.publicKey })),
-        steps: v.entries.filter((e) => e.kind !== 'signoff').map((e) => ({ seq: e.seq, kind: e.kind, at: e.at, witnessIds: signed.get(e.seq) ?? [] })),
+        // The steps as the window lists them for a file it checks itself (core/signed-steps.ts): the
+        // sign-off records and witness signatures are the signers of the step they attest, not steps of their own.
+        steps: signedSteps(v).map(({ entry, name, witnessIds }) => ({ seq: entry.seq, kind: entry.kind, name, at: entry.at, witnessIds: [...witnessIds] })),
       };
     },
 

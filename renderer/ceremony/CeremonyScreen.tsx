@@ -68,6 +68,10 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   useEffect(() => {
     void reload();
   }, [reload]);
+  const takePlan = useCallback((p: CeremonyPlan) => {
+    rememberPlan(p);
+    setPlan(p);
+  }, []);
 
   // A plan just accepted on the plan screen starts a new ceremony, even when the last one here is sealed or aborted.
   const startingNew = acceptedPlan() !== null && (status?.phase === 'sealed' || status?.phase === 'aborted');
@@ -124,10 +128,7 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         </>
       ) : (
         <div className="stage" data-testid="stage" data-stage={stage.kind}>
-          {renderStage(stage, props, status, plan, (p) => {
-            rememberPlan(p);
-            setPlan(p);
-          }, setStatus)}
+          {renderStage(stage, props, status, plan, takePlan, setStatus)}
         </div>
       )}
       {active && stage.kind !== 'lost' ? (
@@ -159,12 +160,7 @@ function renderStage(
     case 'need-plan':
       return <NeedPlanStage status={status} onPlan={onPlan} />;
     case 'sealed':
-      return (
-        <>
-          <SealedStage status={status} plan={plan} />
-          {plan === null ? <NeedPlanStage status={status} onPlan={onPlan} inline /> : null}
-        </>
-      );
+      return <SealedStage status={status} plan={plan} onPlan={onPlan} />;
     case 'aborted':
       return <AbortedStage status={status} />;
     case 'lost':

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { hrefOf, navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { formatUtc } from '../transcript/readTranscript';
-import { stepName } from '../transcript/stepNames';
+import { stepName } from '../../core/step-names';
 import { ask, type SavedCeremony } from './api';
 import { useAction } from './useAction';
 

@@ -53,10 +53,15 @@ const CEREMONY_TODO: Readonly<Record<string, string>> = {
   USB_VERIFY: 'Write the shard again; if it fails again, use another drive.',
   USB_FOREIGN_SHARD: 'Use the drive this custodian was given in this ceremony.',
   INVALID_ARGUMENT: 'Check what was typed on this screen, then try again.',
+  // A custodian's token was fixed when the ceremony started, so "use another token" means starting again.
+  HSM_PIN_LOCKED: "Have the token's security officer unblock it (reset the user PIN with the token's own tool), then try again. A custodian's token was fixed at the start: to use another one, abort and start a new ceremony.",
+  HSM_TOKEN_FULL: "Free space on this token with its own tool, then try again. A custodian's token was fixed at the start: to use another one, abort and start a new ceremony.",
+  HSM_MECHANISM: "This token cannot do this step. A custodian's token was fixed at the start: abort, and start a new ceremony with a token the device check accepts.",
+  HSM_VERIFY: "Do not rely on this token: abort, and start a new ceremony with another token for this custodian.",
 };
 
 export function ceremonyTodo(code: string): string {
-  // Token errors (HSM_*) say the same next step on every screen: renderer/devices has them.
+  // Other token errors (HSM_*) say the same next step on every screen: renderer/devices has them.
   return CEREMONY_TODO[code] ?? DEVICE_TODO[code] ?? todoFor(code);
 }
 

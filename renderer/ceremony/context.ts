@@ -6,8 +6,6 @@ export interface StepResults {
   readonly airgap?: AirGapResult;
   /** The witness override given in this window (main records it; its answer does not repeat it). */
   readonly override?: { readonly witnessId: string; readonly reason: string };
-  /** The entropy token checked at start in this window (main keeps it too; its status does not name it). */
-  readonly entropyToken?: { readonly label: string; readonly serial: string };
   readonly entropy?: EntropyResult;
   readonly secret?: SecretResult;
   readonly split?: SplitResult;

@@ -52,32 +52,39 @@ export function shareCount(plan: CeremonyPlan): number {
   return plan.custodians.reduce((n, c) => n + c.shares.length, 0);
 }
 
-/** What a witness's signature at a checkpoint says, in one sentence. */
-export function checkpointMeaning(checkpoint: string, custodian: string | null): string {
+/**
+ * What a witness's signature at a checkpoint says, in one sentence. Each sentence must be true at the moment the
+ * witness signs, about what the room saw and what the screen shows then (never about something asked for later: the
+ * final hash, for one, is shown only once the seal is signed, and the sealed screen asks for it to be written down).
+ * `airgap` is the air-gap check's result (status.airgap), which decides what its sign-off states.
+ */
+export function checkpointMeaning(checkpoint: string, custodian: string | null, airgap: Status['airgap'] = null): string {
   switch (checkpoint) {
     case 'plan':
-      return 'The plan was read with everyone present and is the one recorded.';
+      return 'The plan named on this screen is the one read with everyone present before the start.';
     case 'airgap-check':
-      return 'The air-gap check happened as recorded (and any override was given for the reason written).';
+      return airgap === 'overridden'
+        ? 'The check found a network interface up; I saw the override given, by the witness and for the reason recorded.'
+        : 'I saw the air-gap check find no network interface up on this machine.';
     case 'entropy':
-      return 'The entropy sources were gathered as recorded.';
+      return 'I watched the entropy being gathered from the sources chosen on this screen.';
     case 'generate':
     case 'import':
       return 'The fingerprint read aloud is the one on this screen.';
     case 'split':
-      return 'The secret was split as planned, and the fingerprint read aloud again is the same.';
+      return 'The secret was split as this screen shows, and the fingerprint read aloud again is the same as before.';
     case 'handoff':
       return `${custodian ?? 'The custodian'} received their shard while the others looked away.`;
     case 'confirm':
-      return `${custodian ?? 'The custodian'} proved they hold their shard, and keyshard accepted it.`;
+      return `${custodian ?? 'The custodian'} gave their shard back, and keyshard found it matches the one handed over.`;
     case 'test-recovery':
-      return 'The test recovery gave the same fingerprint.';
+      return 'The secret recovered in the test has the fingerprint read aloud earlier.';
     case 'destroy':
-      return "The secret and the shards were wiped from this machine's memory.";
+      return "I saw keyshard report the secret and every shard wiped from this machine's memory.";
     case 'seal':
-      return 'The transcript is complete; its final hash is written on the paper record.';
+      return 'The ceremony ran as the transcript records it, and nothing is left to add to it.';
     default:
-      return `The ${checkpoint} step happened as recorded.`;
+      return `The ${checkpoint} step happened in front of me.`;
   }
 }
 
@@ -111,4 +118,10 @@ export function custodianToken(status: Status, custodian: Custodian): string {
   if (t !== undefined) return tokenName({ label: t.tokenLabel, serial: t.tokenSerial });
   const planned = custodian.protection.type === 'pkcs11' ? custodian.protection.tokenLabel : undefined;
   return planned ?? '(the one chosen at the start)';
+}
+
+/** The token the entropy step draws random bytes from, as main fixed it at start (label and serial; public). */
+export function entropyTokenOf(status: Status): { readonly label: string; readonly serial: string } | undefined {
+  const t = status.entropyToken;
+  return t === undefined ? undefined : { label: t.tokenLabel, serial: t.tokenSerial };
 }

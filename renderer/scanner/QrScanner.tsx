@@ -154,7 +154,7 @@ export function QrScanner({ onTexts, intervalMs = 100, what = 'the QR code' }: P
     <div className="scanner-wrap" data-testid="qr-scanner" data-phase={phase}>
       {problem ? <ErrorPanel title="The camera could not be used" error={problem} testId="camera-error" focus /> : null}
       <div className="scanner">
-        <div className="scanner-view">
+        <div className={running ? 'scanner-view' : 'scanner-view off'}>
           <video ref={video} muted playsInline aria-label="Camera picture" data-testid="scanner-video" hidden={!running} />
           {running ? (
             <div className="scanner-guide" aria-hidden="true">

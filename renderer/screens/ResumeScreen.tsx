@@ -8,7 +8,7 @@ import type { Status } from '../ceremony/api';
 import { stepOfRecord } from '../ceremony/stage';
 import { CEREMONY_STEPS, StepList, type CeremonyStepId } from '../components/StepList';
 import { formatUtc, lastStep, loadTranscript, type LoadedTranscript } from '../transcript/readTranscript';
-import { isCeremonyStep, stepName } from '../transcript/stepNames';
+import { isCeremonyStep, stepName } from '../../core/step-names';
 import { TranscriptVerdict } from '../transcript/TranscriptView';
 
 /**

@@ -2,7 +2,8 @@ import type { VerifyFailure, VerifyOk } from '../../core/transcript';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { todoFor } from '../components/errors';
 import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscript';
-import { checkpointName, stepName } from './stepNames';
+import { signedSteps } from '../../core/signed-steps';
+import { checkpointName, stepName } from '../../core/step-names';
 
 const MEANING: Readonly<Record<VerifyFailure['code'], string>> = {
   TRANSCRIPT_TAMPERED: 'An entry was changed, removed, inserted or reordered after keyshard wrote it, so the record cannot be trusted from that entry on.',
@@ -54,7 +55,9 @@ function signersByEntry(rows: readonly EntryRow[], limit: number): Map<number, s
 export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
   const { result } = loaded;
   if (result.ok) {
-    const signed = result.signoffs.filter((s) => s.witnesses.length > 0).length;
+    // Steps as main's transcript:verify lists them: the sign-off records and signatures are signers, not steps.
+    const steps = signedSteps(result);
+    const signed = steps.filter((s) => s.witnessIds.length > 0).length;
     const fingerprint = recordedFingerprint(result);
     return (
       <section className="summary-ok" data-testid="transcript-ok" role="status" aria-labelledby="transcript-ok-title">
@@ -66,7 +69,7 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
           <dd data-testid="transcript-ceremony">{result.ceremonyId}</dd>
           <dt>Entries</dt>
           <dd data-testid="transcript-count">
-            {result.entries.length} entries, {signed} of {result.signoffs.length} steps signed by a witness
+            {result.entries.length} entries, {signed} of {steps.length} steps signed by a witness
           </dd>
           <dt>Witness keys</dt>
           <dd>

@@ -3,7 +3,7 @@
  * the entries of a broken file, as far as they can be read, so the screen can show where the chain breaks.
  */
 import { verifyTranscriptText, type VerifyResult } from '../../core/transcript';
-import { isCeremonyStep } from './stepNames';
+import { isCeremonyStep } from '../../core/step-names';
 
 /** Transcripts are tens of KB; a file this large is not one. */
 export const MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024;

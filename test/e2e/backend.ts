@@ -10,6 +10,15 @@
  * - PKCS#11 (with `hsm: true`): the real hsm host over the real module, as main builds it. The test makes SoftHSM2
  *   tokens first (test/hsm/softhsm.ts sets SOFTHSM2_CONF); the module is loaded on first use.
  *
+ * Device faults, for the specs that show them on screen (test/e2e/device-faults.spec.ts):
+ *
+ * - `usbFs`: the file layer under the USB custodians' drive port (ceremony host dep `usbFs`), e.g. a write that fails
+ *   with EROFS or EIO halfway, a statfs that says the stick is full;
+ * - `hsmOptions`: passed to every openHsm, e.g. a `sessionInterceptor` (test/hsm/softhsm.ts interceptSession) whose
+ *   C_CreateObject fails with CKR_DEVICE_MEMORY (token full) or whose C_Login says CKR_PIN_LOCKED;
+ * - `drive(label, { readOnly, freeBytes })` and `setDrive` change what usb:list-drives says about a stick; `unplug`
+ *   takes it off the list (its folder and files stay, as on a stick in a drawer) until `drive(label)` plugs it in again.
+ *
  * A backend outlives a browser session: a second window (or a "restarted" app on the same folder, `root` given)
  * talks to the same or a new host.
  */
@@ -23,12 +32,14 @@ import type { QrFrameOptions } from '../../core/qr/index';
 import type { Pbkdf2 } from '../../core/slip39/index';
 import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
 import { createHsmHost, type HsmHost } from '../../electron/ipc/hsm-host';
+import type { OpenHsmOptions } from '../../electron/services/hsm/index';
 import type { IpcDeps } from '../../electron/ipc/handlers';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { COMMON_MODULE_PATHS } from '../../electron/services/hsm/module-paths';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import type { CeremonyServiceDeps } from '../../electron/services/ceremony/types';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
+import type { UsbFs } from '../../electron/services/usb/fs';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { witnessKeyFileText } from '../../electron/services/witness/index';
 
@@ -57,6 +68,18 @@ export interface BackendOptions {
   readonly service?: Partial<CeremonyServiceDeps>;
   /** Wire the PKCS#11 host (hsm:* channels, token custodians, HSM entropy, token witnesses) as main does. */
   readonly hsm?: boolean;
+  /** With `hsm: true`: options for every openHsm (fault injection: `sessionInterceptor`). */
+  readonly hsmOptions?: OpenHsmOptions;
+  /** The file layer the ceremony writes USB custodians' shard files through (fault injection); default the real one. */
+  readonly usbFs?: UsbFs;
+}
+
+/** What usb:list-drives says about a test stick besides its label and folder. */
+export interface DriveFacts {
+  /** Write-protected or mounted read-only (the screens show it and do not offer it). Default false. */
+  readonly readOnly?: boolean;
+  /** Free bytes as listed (null: unknown). Default 7.9 GB. */
+  readonly freeBytes?: number | null;
 }
 
 export interface CeremonyBackend {
@@ -71,8 +94,15 @@ export interface CeremonyBackend {
   readonly deps: Partial<IpcDeps>;
   /** Writes witness `witnessId`'s key file (Ed25519, from a fixed seed per id) and returns its path. */
   witnessKeyFile(witnessId: string): string;
-  /** A folder standing in for a custodian's USB stick, listed by usb:list-drives with this label. */
-  drive(label: string): string;
+  /**
+   * A folder standing in for a custodian's USB stick, listed by usb:list-drives with this label (again after
+   * `unplug`). Returns its mount point.
+   */
+  drive(label: string, facts?: DriveFacts): string;
+  /** Changes what the list says about a plugged-in stick (e.g. it turned read-only, or filled up). */
+  setDrive(label: string, facts: DriveFacts): void;
+  /** Takes a stick off the list, as if pulled out; its folder and files stay. */
+  unplug(label: string): void;
   /** The ceremony folders made so far. */
   ceremonyDirs(): string[];
   /** App quit: zeroizes the services' secrets. */
@@ -91,7 +121,7 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
     options.hsm === true
       ? createHsmHost({
           // Loaded on first use, as in main: specs without tokens never load the native binding.
-          open: async (modulePath) => (await import('../../electron/services/hsm/index')).openHsm(modulePath),
+          open: async (modulePath) => (await import('../../electron/services/hsm/index')).openHsm(modulePath, options.hsmOptions),
           known: COMMON_MODULE_PATHS,
         })
       : undefined;
@@ -111,6 +141,7 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
       }),
     random,
     clock: () => new Date(),
+    ...(options.usbFs === undefined ? {} : { usbFs: options.usbFs }),
   });
   const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
   // As in main: recovery reads tokens through the hsm host's module and files from the drives listed now.
@@ -135,11 +166,28 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
       writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard e2e witness ${witnessId}`))), { mode: 0o600 });
       return path;
     },
-    drive(label) {
+    drive(label, facts = {}) {
       const mountPoint = join(root, 'drives', label);
       mkdirSync(mountPoint, { recursive: true });
-      drives.set(label, { device: `sd${String.fromCharCode(98 + drives.size)}1`, label, mountPoint, sizeBytes: 8_000_000_000, freeBytes: 7_900_000_000, readOnly: false, fsType: 'vfat', transport: 'usb' });
+      drives.set(label, {
+        device: `sd${String.fromCharCode(98 + drives.size)}1`,
+        label,
+        mountPoint,
+        sizeBytes: 8_000_000_000,
+        freeBytes: facts.freeBytes === undefined ? 7_900_000_000 : facts.freeBytes,
+        readOnly: facts.readOnly ?? false,
+        fsType: 'vfat',
+        transport: 'usb',
+      });
       return mountPoint;
+    },
+    setDrive(label, facts) {
+      const d = drives.get(label);
+      if (d === undefined) throw new Error(`no test drive ${label} is plugged in`);
+      drives.set(label, { ...d, ...(facts.readOnly === undefined ? {} : { readOnly: facts.readOnly }), ...(facts.freeBytes === undefined ? {} : { freeBytes: facts.freeBytes }) });
+    },
+    unplug(label) {
+      if (!drives.delete(label)) throw new Error(`no test drive ${label} is plugged in`);
     },
     ceremonyDirs: () => (existsSync(ceremoniesRoot) ? readdirSync(ceremoniesRoot).map((n) => join(ceremoniesRoot, n)) : []),
     shutdown: () => host.shutdown(),

@@ -69,6 +69,10 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   expect(b.ipcCalls).toContain('ceremony:transcript');
   await expect(page.getByTestId('need-plan-file')).toHaveCount(0);
   await expect(page.getByTestId('signoff-done')).toContainText('Signed by Wendy Wu');
+  // "Continue" is the next thing: focused, and on a 1366x768 screen even from the top of the page.
+  await expect(page.getByTestId('signoff-continue')).toBeFocused();
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await expect(page.getByTestId('signoff-continue')).toBeInViewport({ ratio: 1 });
   await saveScreens(page, 'ceremony-resumed');
   await page.getByTestId('signoff-continue').click();
   await c.expectStage('entropy');
@@ -112,6 +116,50 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   expect(v.ok, v.ok ? '' : v.reason).toBe(true);
   // One ceremony, one transcript: the steps before the restart and after it.
   if (v.ok) expect(v.entries.filter((e) => e.kind === 'plan')).toHaveLength(1);
+
+  // ---- the sealed ceremony in yet another new window, which has no plan: while main answers, the screen says it is
+  // reading the transcript; the plan panel never shows (the plan comes with the transcript, so the summary prints).
+  // main's answer is held back a moment, so the reading state can be seen (and pictured).
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const slowHost = new Proxy(second.host, {
+    get(target, prop) {
+      if (prop === 'transcript') return async () => (await held, target.transcript());
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const d = await launch({ backend: second, deps: { ceremony: slowHost } });
+  await d.context.addInitScript(() => {
+    const g = globalThis as unknown as {
+      document: { querySelector(s: string): unknown };
+      MutationObserver: new (cb: () => void) => { observe(t: unknown, o: unknown): void };
+      __seen: string[];
+    };
+    g.__seen = [];
+    new g.MutationObserver(() => {
+      for (const id of ['need-plan-inline', 'need-plan-reading', 'transcript-reading']) {
+        if (!g.__seen.includes(id) && g.document.querySelector(`[data-testid="${id}"]`) !== null) g.__seen.push(id);
+      }
+    }).observe(g.document, { childList: true, subtree: true });
+  });
+  await d.open('ceremony');
+  await expect(d.page.getByTestId('stage')).toHaveAttribute('data-stage', 'sealed');
+  await expect(d.page.getByTestId('transcript-reading')).toHaveText('Reading the transcript keyshard saved…');
+  await expect(d.page.getByTestId('final-hash')).toHaveAttribute('data-hash', finalHash);
+  await expect(d.page.getByTestId('need-plan-inline')).toHaveCount(0);
+  await saveScreens(d.page, 'ceremony-sealed-reading');
+  release();
+  await expect(d.page.getByTestId('transcript-ok')).toBeVisible();
+  await expect(d.page.getByTestId('transcript-reading')).toHaveCount(0);
+  await expect(d.page.getByTestId('print-summary')).toBeVisible();
+  // The plan from main names the custodians in the step list too.
+  await expect(d.page.getByTestId('step-list')).toContainText('Carol Rossi');
+  const seen = await d.page.evaluate(() => (globalThis as unknown as { __seen: string[] }).__seen);
+  expect(seen).not.toContain('need-plan-inline');
+  expect(seen).not.toContain('need-plan-reading');
+  expect(d.ipcCalls.filter((ch) => ch === 'ceremony:transcript')).toHaveLength(1);
+  await saveScreens(d.page, 'ceremony-sealed-new-window');
   await second.shutdown();
   first.remove();
 });
@@ -219,4 +267,37 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   expect(readFileSync(savedCopy, 'utf8')).toBe(onDisk);
   await second.shutdown();
   first.remove();
+});
+
+test('a ceremony whose start is a checkpoint (started outside this window): the witness signs the plan, then the air gap is checked', async ({ launch }) => {
+  test.setTimeout(120_000);
+  const backend = createCeremonyBackend();
+  // Started through main with the plan as a checkpoint (a policy the start screen never asks for; the CLI may).
+  await backend.host.loadWitnessKey({ path: backend.witnessKeyFile('wendy'), witnessId: 'wendy' });
+  await backend.host.start({ plan: smallPlan('Checkpoint key 2025'), signOffs: { plan: 'one', 'airgap-check': 'one' } });
+  const app = await launch({ backend });
+  const { page } = app;
+  const c = new CeremonyPage(page, backend);
+  await app.open('ceremony');
+  await c.expectStage('airgap');
+  // The plan's sign-off, with what signing states at that moment; no air-gap check offered before it.
+  await expect(page.getByTestId('signoff')).toHaveAttribute('data-checkpoint', 'plan');
+  await expect(page.getByTestId('signoff')).toContainText('The plan named on this screen is the one read with everyone present before the start.');
+  await expect(page.getByTestId('pending-plan')).toContainText('Checkpoint key 2025');
+  await expect(page.getByTestId('airgap-check')).toHaveCount(0);
+  await saveScreens(page, 'ceremony-plan-signoff');
+  await c.signOff(false);
+  await expect(page.getByTestId('signoff')).toHaveCount(0);
+  await page.getByTestId('airgap-check').click();
+  // This test machine has a network interface up: Wendy overrides, and her sign-off states what she saw.
+  await expect(page.getByTestId('airgap-failed')).toBeVisible();
+  await c.overrideAirgap('Rehearsal machine: cable out, Wi-Fi off, checked by Wendy.');
+  await expect(page.getByTestId('signoff')).toHaveAttribute('data-checkpoint', 'airgap-check');
+  await expect(page.getByTestId('signoff')).toContainText('The check found a network interface up; I saw the override given, by the witness and for the reason recorded.');
+  await c.signOff();
+  await c.expectStage('entropy');
+  const status = await backend.host.status();
+  expect(status.lastStep).toBe('airgap-check');
+  await backend.shutdown();
+  backend.remove();
 });

@@ -8,7 +8,8 @@
  *    loads the signing key on her token (a wrong PIN first); HSM entropy with its PIN; each handoff with the
  *    custodian's PIN (a wrong one first for Alice: she stays waiting, the right one works) and a read-back with it;
  *    the test recovery from Alice's and Carol's tokens; destroy; seal. The transcript verifies, carries Tess's token
- *    signatures and the token entries, and no PIN is in any answer of main, any file of the ceremony, or the page.
+ *    signatures and the token entries, and no PIN is in any answer of main (the envelopes the harness recorded), any
+ *    file of the ceremony, or the page.
  * 2. Before start, the device check reports each token that cannot do its job in plain words: one write-protected
  *    (cannot keep a shard), one locked (CKF_USER_PIN_LOCKED), one absent; the ceremony cannot start.
  * 3. A plan without tokens starts as it always did (no token panel); at the entropy step a token can still be picked
@@ -24,7 +25,7 @@ import { makeSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../hsm/softhsm';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
-import { saveScreens } from './harness';
+import { expectNoAnswerContains, failedAnswers, saveScreens } from './harness';
 import { CeremonyPage } from './pages/ceremony-page';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
@@ -83,53 +84,6 @@ async function witnessKeyOn(label: string): Promise<string> {
   }
 }
 
-interface Answer {
-  readonly call: string;
-  readonly json: string;
-}
-
-/**
- * The same service object with every answer recorded as JSON (values, and thrown errors' code, message and details):
- * exactly what the IPC handlers put into their envelopes. The harness records only channel names.
- */
-function recorded<T extends object>(target: T, name: string, answers: Answer[]): T {
-  const note = (call: string, value: unknown): void => void answers.push({ call, json: JSON.stringify(value) ?? 'undefined' });
-  const noteError = (call: string, e: unknown): void => {
-    const err = e as { code?: unknown; message?: unknown; details?: unknown };
-    note(call, { error: { code: err.code, message: err.message, details: err.details } });
-  };
-  return new Proxy(target, {
-    get(t, prop) {
-      const v = Reflect.get(t, prop, t) as unknown;
-      if (typeof v !== 'function') return v;
-      const call = `${name}.${String(prop)}`;
-      return (...args: unknown[]) => {
-        let out: unknown;
-        try {
-          out = (v as (...a: unknown[]) => unknown).apply(t, args);
-        } catch (e) {
-          noteError(call, e);
-          throw e;
-        }
-        if (out instanceof Promise) {
-          return out.then(
-            (r: unknown) => {
-              note(call, r);
-              return r;
-            },
-            (e: unknown) => {
-              noteError(call, e);
-              throw e;
-            },
-          );
-        }
-        note(call, out);
-        return out;
-      };
-    },
-  });
-}
-
 /** Every file under a folder, as text. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -143,8 +97,7 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'tess-token'], { pin: PIN });
   const tessKey = await witnessKeyOn('tess-token');
   backend = createCeremonyBackend({ hsm: true });
-  const answers: Answer[] = [];
-  const app = await launch({ backend, deps: { ceremony: recorded(backend.host, 'ceremony', answers), hsm: recorded(backend.hsm!, 'hsm', answers) } });
+  const app = await launch({ backend });
   const { page } = app;
   const c = new CeremonyPage(page, backend);
   const plan = tokenPlan(['alice-token', 'bob-token', 'carol-token']);
@@ -202,6 +155,9 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('entropy-token-on').check();
   await page.getByTestId('entropy-token-carol-token').check();
   expect(await c.checkTokens()).toBe(true);
+  // The tokens are ready: the witnesses' keys are the next thing, brought into view (at 1366x768) with the focus.
+  await expect(page.getByTestId('key-path-tess')).toBeFocused();
+  await expect(page.getByTestId('key-path-tess')).toBeInViewport({ ratio: 1 });
 
   // ---- Tess loads the key on her token: the tokens she could use, a wrong PIN refused, then her PIN
   await page.getByTestId('key-way-token-tess').check();
@@ -218,14 +174,27 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('key-token-load-tess').click();
   await expect(page.getByTestId('witness-key-tess')).toHaveAttribute('data-loaded', 'true');
   await expect(page.getByTestId('witness-key-tess')).toContainText(`ecdsa-p256, public key ${tessKey.slice(0, 16)}`);
+  await expect(page.getByTestId('ceremony-start')).toBeFocused();
+  await expect(page.getByTestId('ceremony-start')).toBeInViewport({ ratio: 1 });
 
   // ---- start; the air gap is overridden by Tess, who signs with her token key
   await c.start();
   await c.overrideAirgap(OVERRIDE_REASON);
   await c.signOff();
 
-  // ---- entropy: the token chosen at the start is on; its holder types the PIN
+  // ---- entropy: the token chosen at the start is on; its holder types the PIN. The window is reloaded first (it
+  // forgets everything it chose): the token comes back from main's status, not from the page's memory.
   await c.expectStage('entropy');
+  const carolSerial = (await backend.host.status()).tokens?.find((t) => t.custodianId === 'carol')?.tokenSerial;
+  expect((await backend.host.status()).entropyToken).toEqual({ tokenLabel: 'carol-token', tokenSerial: carolSerial });
+  await page.reload();
+  await page.getByTestId('screen').waitFor();
+  // The reloaded window shows the air-gap check's sign-off again with its Continue (it did not see it pressed).
+  await c.expectStage('airgap');
+  await expect(page.getByTestId('signoff-continue')).toBeFocused();
+  await page.getByTestId('signoff-continue').click();
+  await c.expectStage('entropy');
+  await expect(page.getByTestId('entropy-token-pick')).toHaveCount(0);
   await expect(page.getByTestId('entropy-hsm')).toBeChecked();
   await expect(page.getByTestId('source-hsm')).toContainText('carol-token');
   await expect(page.getByTestId('entropy-gather')).toBeDisabled();
@@ -238,7 +207,11 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('generate').click();
   await c.expectStage('fingerprint');
   const fpHex = (await page.getByTestId('fingerprint').getAttribute('data-hex'))!;
-  await c.signOff();
+  // The reloaded window does not know that main holds Tess's token key: she loads it again in the sign-off (which
+  // replaces the first login) and it signs at once.
+  await c.loadWitnessTokenKey('tess', 'tess-token', PIN);
+  await expect(page.getByTestId('signoff-done')).toBeVisible();
+  await page.getByTestId('signoff-continue').click();
   await c.expectStage('split');
   await page.getByTestId('split').click();
   await c.signOff();
@@ -340,11 +313,10 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   expect(text).toContain('pkcs11-rng');
   expect(text).toContain(tessKey);
 
-  // ---- no PIN in any answer of main (values and errors), in any file of the ceremony, or in the page's storage
-  expect(answers.length).toBeGreaterThan(30);
-  const failed = answers.filter((a) => a.json.startsWith('{"error"'));
-  expect(failed.map((a) => a.call)).toEqual(['hsm.select', 'ceremony.loadWitnessToken', 'ceremony.handoff', 'ceremony.confirm']);
-  for (const a of answers) for (const p of [PIN, WRONG_PIN]) expect(a.json.includes(p), `${a.call} answered with a PIN`).toBe(false);
+  // ---- no PIN in any answer of main (the envelopes the page received, values and errors), in any file of the
+  // ceremony, or in the page's storage
+  expect(failedAnswers(app)).toEqual(['hsm:select-module HSM_MODULE', 'ceremony:load-witness-token HSM_PIN_INCORRECT', 'ceremony:handoff HSM_PIN_INCORRECT', 'ceremony:confirm HSM_PIN_INCORRECT']);
+  expectNoAnswerContains(app, [PIN, WRONG_PIN], 30);
   const files = backend.ceremonyDirs().flatMap(filesUnder);
   expect(files.length).toBeGreaterThanOrEqual(2);
   for (const f of files) for (const p of [PIN, WRONG_PIN]) expect(f.includes(p), 'a PIN was written to a ceremony file').toBe(false);
@@ -446,4 +418,6 @@ test('a plan without tokens: no token panel at the start; the entropy step offer
   expect(text).toContain('pkcs11-rng');
   expect(text).toContain('dice-token');
   for (const p of [PIN, WRONG_PIN]) expect(text.includes(p)).toBe(false);
+  expect(failedAnswers(app)).toEqual(['ceremony:gather-entropy HSM_PIN_INCORRECT']);
+  expectNoAnswerContains(app, [PIN, WRONG_PIN], 5);
 });

@@ -58,6 +58,10 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await c.expectStage('airgap');
   await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'current');
   await expect(page.getByTestId('ceremony-start')).toBeDisabled();
+  // On a laptop's screen the first thing to do, the witness's key loader, is in view without scrolling.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await expect(page.locator('[data-testid^="key-path-"]').first()).toBeInViewport({ ratio: 1 });
+  await expect(page.locator('[data-testid^="key-load-"]').first()).toBeInViewport({ ratio: 1 });
   await saveScreens(page, 'ceremony-start');
   // A wrong path first: the error says which file could not be read and what to do.
   const loaderId = (await page.locator('[data-testid^="key-loader-"]').first().getAttribute('data-testid'))!.slice('key-loader-'.length);
@@ -69,6 +73,9 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await saveScreens(page, 'ceremony-witness-key-error');
   const [wendy] = await c.loadWitnessKeys();
   expect(wendy).toMatch(/^witness-/);
+  // Every key is in: the start is the next thing, in view and focused.
+  await expect(page.getByTestId('ceremony-start')).toBeFocused();
+  await expect(page.getByTestId('ceremony-start')).toBeInViewport({ ratio: 1 });
   await c.start();
   await expect(page.getByTestId('airgap-failed')).toContainText('Network interfaces up: eth0.');
   await expect(page.getByTestId('airgap-failed-message')).toContainText('eth0 is up (10.0.0.5/24)');
@@ -82,6 +89,9 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await saveScreens(page, 'ceremony-airgap-override-signoff');
   await c.signOff(false);
   await expect(page.getByTestId('signoff-done')).toContainText('Signed by Wendy Wu');
+  // Continue is the next thing: it takes the focus and is brought into view.
+  await expect(page.getByTestId('signoff-continue')).toBeFocused();
+  await expect(page.getByTestId('signoff-continue')).toBeInViewport({ ratio: 1 });
   await saveScreens(page, 'ceremony-signed');
   await page.getByTestId('signoff-continue').click();
 

@@ -5,7 +5,9 @@
  * error envelopes). So every call a screen makes goes through the same checks as in the app.
  *
  * Every request the page (or its workers) makes is recorded; anything but file:, data: and blob: is a failure
- * (checked by the fixture in fixtures.ts after each test).
+ * (checked by the fixture in fixtures.ts after each test). Every call of the bridge is recorded too: its channel
+ * (`ipcCalls`) and the answer envelope exactly as the page receives it, as JSON (`answers`), so a spec can prove that
+ * no answer of main carries a secret the page sent (`expectNoAnswerContains`).
  *
  * Behind the handlers sit the real ceremony and recovery services (backend.ts), in a temp folder per session unless the
  * test passes its own backend (to share it between windows, or to "restart" on the same folder).
@@ -13,7 +15,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { ChannelName } from '../../electron/ipc/channels';
 import { createIpcHandlers, type IpcDeps } from '../../electron/ipc/handlers';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/csp';
@@ -80,6 +82,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
 };
 
+/** One call of the bridge and its answer: the `{ ok, value }` / `{ ok: false, error }` envelope the page received. */
+export interface IpcAnswer {
+  readonly channel: string;
+  /** The envelope as JSON (what crosses from main to the page), or `{"thrown":...}` if the bridge itself threw. */
+  readonly json: string;
+  readonly ok: boolean;
+  /** The error code of a failed call. */
+  readonly code?: string;
+}
+
 export interface AppSession {
   readonly browser: Browser;
   readonly context: BrowserContext;
@@ -89,6 +101,8 @@ export interface AppSession {
   readonly backend: CeremonyBackend;
   /** Channel names in the order the page called them. */
   readonly ipcCalls: string[];
+  /** Every answer the page got, in order (one per entry of ipcCalls, once the call returned). */
+  readonly answers: IpcAnswer[];
   /** Every URL requested by the page and its workers. */
   readonly requests: string[];
   /** Uncaught exceptions in the page (each one fails the test). */
@@ -151,6 +165,7 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
 
   const camera = createCameraGate();
   const ipcCalls: string[] = [];
+  const answers: IpcAnswer[] = [];
   const ownBackend = options.backend === undefined;
   const backend = options.backend ?? createCeremonyBackend();
   const handlers = createIpcHandlers({
@@ -167,7 +182,15 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
   });
   await context.exposeBinding('__keyshardInvoke', async (_source, channel: unknown, request: unknown) => {
     ipcCalls.push(String(channel));
-    return bridge.invoke(channel, request);
+    let answer: unknown;
+    try {
+      answer = await bridge.invoke(channel, request);
+    } catch (e) {
+      answers.push({ channel: String(channel), json: JSON.stringify({ thrown: String(e) }), ok: false });
+      throw e;
+    }
+    answers.push(answerOf(String(channel), answer));
+    return answer;
   });
   await context.addInitScript(() => {
     // tsx/esbuild may wrap page functions with __name(); make it exist in the page.
@@ -194,6 +217,7 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
     camera,
     backend,
     ipcCalls,
+    answers,
     requests,
     pageErrors,
     async open(route: string) {
@@ -216,6 +240,42 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppSession
       }
     },
   };
+}
+
+function answerOf(channel: string, envelope: unknown): IpcAnswer {
+  const json = JSON.stringify(envelope) ?? 'undefined';
+  const e = envelope as { ok?: unknown; error?: { code?: unknown } } | null;
+  if (e?.ok === true) return { channel, json, ok: true };
+  return { channel, json, ok: false, ...(typeof e?.error?.code === 'string' ? { code: e.error.code } : {}) };
+}
+
+/**
+ * The answers that contain any of `needles` (e.g. the PINs typed in the test), as they are or JSON-escaped. An empty
+ * needle is refused: it would be found everywhere and prove nothing.
+ */
+export function answersContaining(answers: readonly IpcAnswer[], needles: readonly string[]): { channel: string; needle: string }[] {
+  const hits: { channel: string; needle: string }[] = [];
+  for (const needle of needles) {
+    if (needle.length === 0) throw new Error('answersContaining: an empty string is in every answer');
+    const escaped = JSON.stringify(needle).slice(1, -1);
+    for (const a of answers) if (a.json.includes(needle) || a.json.includes(escaped)) hits.push({ channel: a.channel, needle });
+  }
+  return hits;
+}
+
+/**
+ * Fails the test if any answer the page got from main so far carries one of `secrets` (PINs, passphrases, words).
+ * `atLeast`: how many answers there must be, so that an empty record cannot pass for a clean one.
+ */
+export function expectNoAnswerContains(session: Pick<AppSession, 'answers'>, secrets: readonly string[], atLeast = 1): void {
+  expect(session.answers.length, 'answers recorded by the harness').toBeGreaterThanOrEqual(atLeast);
+  // Only the channel and which secret: the answer itself is not printed, it holds the secret.
+  expect(answersContaining(session.answers, secrets), 'answers of main that carry a secret the page sent').toEqual([]);
+}
+
+/** The channels whose answer was an error, with the code: `['ceremony:handoff HSM_PIN_INCORRECT', ...]`. */
+export function failedAnswers(session: Pick<AppSession, 'answers'>): string[] {
+  return session.answers.filter((a) => !a.ok).map((a) => `${a.channel} ${a.code ?? '?'}`);
 }
 
 /** Resolves after the page has laid out and painted twice (e.g. after a resize). */

@@ -72,6 +72,9 @@ test('recovery by camera: single, animated and noisy tilted codes; progress per 
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await expect(r.id('method-camera')).toHaveAttribute('aria-selected', 'true');
   await expect(r.id('scanner-start')).toBeFocused();
+  // The camera is off: its button is on a 1366x768 screen from the top of the page, without scrolling.
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await expect(r.id('scanner-start')).toBeInViewport({ ratio: 1 });
   await saveScreens(page, 'recovery-camera-idle');
   const measures: string[] = [];
 

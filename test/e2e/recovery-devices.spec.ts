@@ -6,7 +6,8 @@
  * 1. Tokens: a P-256 key split 2-of-3 with every shard on its custodian's token. On the "HSM token" tab: a token with
  *    no shard of the ceremony, a wrong PIN, a token pulled out before reading - each refused with what to do, nothing
  *    disturbed; Alice's and Bob's tokens with their PINs; the fingerprint matches; the key is imported into a vault
- *    token (a wrong PIN first), which reports it sensitive and not extractable.
+ *    token (a wrong PIN first), which reports it sensitive and not extractable. No PIN is in the page or in any answer
+ *    main sent it (the envelopes the harness recorded).
  * 2. USB drives: a seed split 2-of-3, Bob's and Carol's shards written by the ceremony to their sticks, encrypted to
  *    their age keys. On the "USB drive" tab: both drives, the shard files on each with whose they are (and a stray
  *    temporary file and another ceremony's file, listed as such); a wrong key; a file changed on the stick (refused by
@@ -26,7 +27,7 @@ import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, type SoftHsm } from '..
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { makeCeremony } from './fixtures/recovery-ceremony';
 import { expect, test } from './fixtures';
-import { saveScreens } from './harness';
+import { expectNoAnswerContains, saveScreens } from './harness';
 import { RecoveryPage } from './pages/recovery-page';
 
 /** PINs that cannot turn up by chance in the page. */
@@ -196,9 +197,10 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   const publicKey = transcript.entries.find((e) => e.kind === 'generate')?.data.publicKey;
   expect(publicKey).toBeDefined();
   await expect(r.id('hsm-imported-public-key')).toContainText(bytesToHex(p256.Point.fromBytes(hexToBytes(publicKey!)).toBytes(false)));
-  // No PIN anywhere in the page.
+  // No PIN anywhere in the page, nor in any answer main sent it (the envelopes the harness recorded).
   expect(await page.content()).not.toContain(PIN);
   expect(await page.content()).not.toContain(WRONG_PIN);
+  expectNoAnswerContains(app, [PIN, WRONG_PIN], 10);
 });
 
 test('recovers a seed from the shard files on two custodians’ USB drives by the screens', async ({ launch }) => {
@@ -358,4 +360,5 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await r.finish();
   await expect(r.verdict()).toHaveAttribute('data-verdict', 'match', { timeout: 30_000 });
   await expect(r.id('recovered-fingerprint-display')).toHaveText(c.display);
+  expectNoAnswerContains(app, [PIN], 5);
 });

@@ -548,14 +548,21 @@ describe('resume with token entries in the transcript', () => {
     const first = tokenRig(hsm);
     const plan = tokenPlan();
     const started = await first.service.start({ plan, entropyToken: { label: 'alice-token' } });
+    // The entropy token is in the status from the start (label and serial: public), so a reloaded window knows it.
+    const alice = started.tokens?.find((t) => t.custodianId === 'alice');
+    assert.ok(alice, 'alice has a token');
+    assert.deepEqual(started.entropyToken, { tokenLabel: 'alice-token', tokenSerial: alice.tokenSerial });
+    assert.deepEqual((await first.service.status()).entropyToken, started.entropyToken);
     await first.service.checkAirGap();
     await first.service.shutdown();
 
-    // A restarted app: the token-check entry gives back which token each custodian uses.
+    // A restarted app: the token-check entry gives back which token each custodian uses, and the entropy token.
     const second = tokenRig(hsm, { dir: first.dir });
     const resumed = await second.service.resume();
     assert.equal(resumed.phase, 'active');
     assert.deepEqual(resumed.tokens, started.tokens);
+    assert.deepEqual(resumed.entropyToken, started.entropyToken);
+    assert.deepEqual((await second.service.status()).entropyToken, started.entropyToken);
     const entropy = await second.service.gatherEntropy({ useHsm: true, hsmToken: { pin: PIN } });
     assert.deepEqual(entropy.sources, ['os-csprng', 'pkcs11-rng']);
     await second.service.generate();

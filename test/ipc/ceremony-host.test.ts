@@ -131,7 +131,7 @@ describe('ceremony host', () => {
     assert.equal(readdirSync(drive).length, 2, 'nothing was added');
   });
 
-  it('a USB handoff without a chosen drive fails; handing over again with the drive writes the file and records nothing more', async () => {
+  it('a USB handoff without a chosen drive fails and records nothing; with the drive, the file is written and then the handoff recorded', async () => {
     const rig = ipcRig();
     await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
     const plan = slip39Plan(k);
@@ -146,15 +146,17 @@ describe('ceremony host', () => {
     const alice = await rig.call('ceremony:handoff', { custodianId: 'alice' });
     await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText }] });
     await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    const before = await rig.call('ceremony:status');
     const r = await rig.raw('ceremony:handoff', { custodianId: 'bob' });
     assert.equal(!r.ok && r.error.code, 'USB_REMOVED');
-    // The service records a handoff before writing (no shard file ever exists without its record), so Bob is now
-    // awaiting his file: the same handoff again, with his drive, writes it and records nothing new.
-    const status = await rig.call('ceremony:status');
-    assert.equal(status.awaitingConfirmation, 'bob');
+    assert.match(!r.ok ? r.error.message : '', /The ceremony has not moved on\./);
+    // A file that could not be written does not mark the handoff done: the ceremony is exactly where it was.
+    assert.deepEqual(await rig.call('ceremony:status'), before);
     const bob = await rig.call('ceremony:handoff', { custodianId: 'bob', drive: { mountPoint: rig.drive('bob') } });
     assert.equal(bob.files.length, 1);
-    assert.equal((await rig.call('ceremony:status')).transcript.entries, status.transcript.entries);
+    const after = await rig.call('ceremony:status');
+    assert.equal(after.awaitingConfirmation, 'bob');
+    assert.equal(after.transcript.entries, before.transcript.entries + 1, 'one handoff entry, after the file was written');
     await rig.call('ceremony:confirm', { custodianId: 'bob', method: 'read-back-usb' });
     await rig.call('ceremony:abort', { reason: 'test over' });
     await rig.host.shutdown();

@@ -8,7 +8,7 @@ import { CEREMONY_STEPS as CORE_STEPS } from '../../core/ceremony';
 import { appendEntry, createTranscript, serializeTranscript, signEntry, softwareEd25519Signer } from '../../core/transcript';
 import { stepState } from '../../renderer/components/stepState';
 import { entryRows, lastStep } from '../../renderer/transcript/readTranscript';
-import { checkpointName, entropySourceName, isCeremonyStep, methodName, stepName } from '../../renderer/transcript/stepNames';
+import { checkpointName, entropySourceName, isCeremonyStep, isSigningEntry, methodName, stepName } from '../../core/step-names';
 
 const LIST = [{ id: 'plan' }, { id: 'airgap' }, { id: 'split' }, { id: 'seal' }] as const;
 type Id = (typeof LIST)[number]['id'];
@@ -20,7 +20,7 @@ function clock(): () => Date {
 
 describe('step names', () => {
   it('names every step core records in words, never as its kind', () => {
-    for (const kind of [...CORE_STEPS, 'abort', 'sign-off', 'signoff', 'token-store', 'token-read-back', 'token-random']) {
+    for (const kind of [...CORE_STEPS, 'abort', 'sign-off', 'signoff', 'token-check', 'token-store', 'token-read-back', 'token-random']) {
       const name = stepName(kind);
       assert.notEqual(name, kind, kind);
       assert.match(name, /^[A-Z][a-z]/, `${kind} -> ${name}`);
@@ -37,6 +37,11 @@ describe('step names', () => {
   it('tells the ceremony steps from the sign-offs, signatures and token entries beside them', () => {
     for (const kind of [...CORE_STEPS, 'abort']) assert.equal(isCeremonyStep(kind), true, kind);
     for (const kind of ['sign-off', 'signoff', 'token-store', 'token-read-back', 'token-random', '?', '']) assert.equal(isCeremonyStep(kind), false, kind);
+  });
+
+  it('tells the signing entries (a signature, the sign-off record before it) from everything else', () => {
+    for (const kind of ['sign-off', 'signoff']) assert.equal(isSigningEntry(kind), true, kind);
+    for (const kind of [...CORE_STEPS, 'abort', 'token-check', 'token-store', 'signoffs', '']) assert.equal(isSigningEntry(kind), false, kind);
   });
 
   it('says what a witness signs off, how a custodian confirmed, and where entropy came from', () => {

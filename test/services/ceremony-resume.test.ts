@@ -118,6 +118,8 @@ describe('ceremony service: crash and resume', () => {
     const st = await again.service.resume();
     assert.equal(st.phase, 'active');
     assert.equal(st.lastStep, 'plan');
+    // No entropy token was chosen at the start (no token-check entry): the status names none.
+    assert.equal('entropyToken' in st, false);
     await again.service.registerWitnessSigner(WITNESSES.wendy);
     await again.service.checkAirGap();
     await signPending(again.service);

@@ -318,6 +318,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
       transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
       ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),
+      ...(c.entropyToken === null ? {} : { entropyToken: { tokenLabel: c.entropyToken.label, tokenSerial: c.entropyToken.serial } }),
     };
   }
 
@@ -534,16 +535,32 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return { shards: held.map((h) => shardView(secrets.read(h.handle), h.index, h.ref, deps.qr)), files: [] };
   }
 
-  async function deliver(c: Context, custodian: Custodian, prepared: Awaited<ReturnType<typeof prepareHandoff>>): Promise<HandoffView> {
+  type Prepared = Awaited<ReturnType<typeof prepareHandoff>>;
+
+  /** Writes a USB custodian's files (each atomically, read back by the port). Nothing is recorded here. */
+  async function writeFiles(custodian: Custodian, prepared: Prepared, again: boolean): Promise<{ written: Delivered['files']; files: HandoffView['files'][number][] }> {
     const written: Delivered['files'] = [];
     const files: HandoffView['files'][number][] = [];
-    for (const f of prepared.files) {
-      const { location } = await deps.usb!.write({ custodianId: custodian.id, fileName: f.fileName, data: f.data });
-      written.push({ location, bytes: f.data });
-      files.push({ index: f.index, location, fileName: f.fileName, protection: f.protection, bytes: f.data.length });
+    try {
+      for (const f of prepared.files) {
+        const { location } = await deps.usb!.write({ custodianId: custodian.id, fileName: f.fileName, data: f.data });
+        written.push({ location, bytes: f.data });
+        files.push({ index: f.index, location, fileName: f.fileName, protection: f.protection, bytes: f.data.length });
+      }
+    } catch (e) {
+      throw aboutCustodian(
+        e,
+        `${custodian.name}'s shard file was not written:`,
+        custodian.id,
+        again ? ` The file written for ${custodian.name} before is still the one to confirm.` : ' The ceremony has not moved on.',
+      );
     }
-    const view = viewFor(c, custodian, prepared.shards, files);
-    c.delivered = { view, files: written };
+    return { written, files };
+  }
+
+  function deliver(c: Context, custodian: Custodian, prepared: Prepared, out: { written: Delivered['files']; files: HandoffView['files'][number][] } = { written: [], files: [] }): HandoffView {
+    const view = viewFor(c, custodian, prepared.shards, out.files);
+    c.delivered = { view, files: out.written };
     return view;
   }
 
@@ -1034,6 +1051,13 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         if (!again) expect(c, 'handoff', custodian.id);
         if (custodian.medium === 'pkcs11') return handoffToToken(c, custodian, again, request.pin);
         const prepared = await prepareHandoff(c, custodian);
+        if (custodian.medium === 'usb') {
+          // A file that cannot be written must not mark the handoff done: write (and read back) first, then record,
+          // as for a token. Shown shards are recorded first: once on screen they have been handed over.
+          const out = await writeFiles(custodian, prepared, again);
+          if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
+          return deliver(c, custodian, prepared, out);
+        }
         if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
         return deliver(c, custodian, prepared);
       }),

@@ -150,6 +150,11 @@ export interface CeremonyStatus {
   readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
   /** pkcs11 custodians: the token checked for each at start (only present when the plan has such custodians). */
   readonly tokens?: readonly TokenBindingView[];
+  /**
+   * The token whose random generator the entropy step uses, as checked at start (public: label and serial); only
+   * present when one was chosen. Restored from the transcript's token-check entry on resume.
+   */
+  readonly entropyToken?: { readonly tokenLabel: string; readonly tokenSerial: string };
 }
 
 /** The token a pkcs11 custodian's shard goes on, fixed by its serial when the ceremony starts. */

@@ -108,7 +108,7 @@ export function mapHsmError(e: unknown, op: HsmOperation, tokenName = 'the token
     message = `Token ${tokenName} has no user PIN yet. Set one with the token's own tool (e.g. softhsm2-util or pkcs11-tool --init-pin), then try again.`;
   } else if (name === 'CKR_DEVICE_MEMORY') {
     code = 'HSM_TOKEN_FULL';
-    message = `Token ${tokenName} is full: it has no room left while ${doing}. Nothing was kept. Use another token, or free space on this one with its own tool.`;
+    message = `Token ${tokenName} is full: there was no room left on it while ${doing}. Nothing was kept. Free space on it with the token's own tool and try again, or use another token.`;
   } else if (name !== undefined && ABSENT.has(name)) {
     code = 'HSM_TOKEN_ABSENT';
     message = `Token ${tokenName} is not there any more (${name}) while ${doing}. Plug it back in, then try again.`;

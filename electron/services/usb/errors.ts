@@ -16,12 +16,17 @@ export function usbError(e: unknown, where: string, doing: string): KeyshardErro
   const errno = errnoOf(e);
   const details = { errno: errno ?? 'unknown', operation: doing };
   if (errno !== undefined && NO_SPACE.has(errno)) {
-    return new KeyshardError('USB_NO_SPACE', `${cap(where)} is full (${errno}) while ${doing}. Nothing was left on it. Use a stick with more free space, or free some.`, details);
+    return new KeyshardError(
+      'USB_NO_SPACE',
+      `${cap(where)} is full (${errno}) while ${doing}. Nothing was left on it. Use a stick with more free space, or free some on this one, then try again.`,
+      details,
+    );
   }
   if (errno !== undefined && READ_ONLY.has(errno)) {
     return new KeyshardError(
       'USB_READ_ONLY',
-      `${cap(where)} cannot be written (${errno}) while ${doing}: it is read-only or write-protected (check the lock switch), or mounted read-only. Nothing was written.`,
+      `${cap(where)} cannot be written (${errno}) while ${doing}: it is read-only or write-protected, or mounted read-only. Nothing was written. ` +
+        'Use another stick, or make this one writable (slide its lock switch off and plug it in again), then try again.',
       details,
     );
   }

@@ -31,6 +31,11 @@ import type { DriveTarget } from './types';
 /** Room kept free beyond the file itself: the temporary file's block rounding and the directory entry. */
 const SPACE_MARGIN = 64 * 1024;
 
+/** Bytes as people read them on a stick's properties: whole KB, rounded up so "needs" never understates. */
+function kilobytes(bytes: number): string {
+  return `${Math.ceil(bytes / 1024)} KB`;
+}
+
 export interface WriteShardOptions {
   readonly protection: Protection;
   /**
@@ -173,7 +178,7 @@ export async function writeShardFile(drive: DriveTarget, file: ShardFileToWrite,
   if (free < data.length + SPACE_MARGIN) {
     throw new KeyshardError(
       'USB_NO_SPACE',
-      `${where.charAt(0).toUpperCase()}${where.slice(1)} has ${free} bytes free; the shard needs ${data.length} plus a little room. Nothing was written. Use a stick with more free space, or free some.`,
+      `${where.charAt(0).toUpperCase()}${where.slice(1)} has ${kilobytes(free)} free; keyshard needs ${kilobytes(data.length + SPACE_MARGIN)} (the shard file and ${kilobytes(SPACE_MARGIN)} kept spare for the file system). Nothing was written. Use a stick with more free space, or free some on this one, then try again.`,
       { free, needed: data.length + SPACE_MARGIN },
     );
   }

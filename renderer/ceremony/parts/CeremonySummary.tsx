@@ -1,7 +1,8 @@
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
 import { formatUtc } from '../../transcript/readTranscript';
-import { entropySourceName, methodName, stepName } from '../../transcript/stepNames';
+import { signedSteps } from '../../../core/signed-steps';
+import { entropySourceName, methodName } from '../../../core/step-names';
 import type { Status } from '../api';
 import { groupHex, mediumText, schemeSentence, secretSentence, witnessName } from '../names';
 import { PrintSheet, printedAt } from './PrintSheet';
@@ -32,9 +33,8 @@ function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
  * fingerprint, each step with its time and signers, and the final hash, with room for the witnesses to sign.
  */
 export function CeremonySummary({ plan, status, verified }: Props) {
-  const signers = new Map(verified.signoffs.map((s) => [s.seq, s.witnesses.map((w) => witnessName(plan, w.id))]));
   // Every entry but the witnesses' sign-offs, which show as "Signed by" on the entry they sign.
-  const steps = verified.entries.filter((e) => e.kind !== 'signoff' && e.kind !== 'sign-off');
+  const steps = signedSteps(verified);
   const fp = status.fingerprint;
   return (
     <PrintSheet testId="ceremony-summary">
@@ -85,15 +85,15 @@ export function CeremonySummary({ plan, status, verified }: Props) {
             </tr>
           </thead>
           <tbody>
-            {steps.map((e) => (
+            {steps.map(({ entry: e, name, witnessIds }) => (
               <tr key={e.seq} data-testid="summary-step" data-kind={e.kind}>
                 <td>{e.seq}</td>
                 <td>
-                  {stepName(e.kind)}
+                  {name}
                   {detail(e.kind, e.data, plan) ? <span className="muted"> · {detail(e.kind, e.data, plan)}</span> : null}
                 </td>
                 <td>{formatUtc(e.at)}</td>
-                <td>{(signers.get(e.seq) ?? []).join(', ') || '—'}</td>
+                <td>{witnessIds.map((id) => witnessName(plan, id)).join(', ') || '—'}</td>
               </tr>
             ))}
           </tbody>

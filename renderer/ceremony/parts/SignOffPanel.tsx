@@ -53,7 +53,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
         {forWhom ? ` of ${forWhom}` : ''}
       </h2>
       <p>
-        By signing, a witness states: <strong>{checkpointMeaning(so.checkpoint, forWhom)}</strong>
+        By signing, a witness states: <strong>{checkpointMeaning(so.checkpoint, forWhom, status.airgap)}</strong>
       </p>
       <p className="muted" data-testid="signoff-rule">
         {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
@@ -82,8 +82,10 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
       </ul>
       {error ? <ErrorPanel title="The signature was not recorded" error={error.info} testId="signoff-error" focus /> : null}
       {satisfied ? (
-        <div className="ok-item" role="status" data-testid="signoff-done">
-          <p>Signed by {names(signed)}. The signature is in the transcript.</p>
+        <div className="ok-item signoff-done" role="status" data-testid="signoff-done">
+          <p>
+            Signed by {names(signed)}. {signed.length === 1 ? 'The signature is' : 'The signatures are'} in the transcript.
+          </p>
           <button type="button" className="button" ref={continueButton} onClick={acknowledge} data-testid="signoff-continue">
             {continueLabel}
           </button>

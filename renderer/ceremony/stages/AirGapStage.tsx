@@ -1,15 +1,17 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { analyzeCoalitions } from '../../../core/policy';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, type DeviceCheck } from '../api';
+import { bringIntoView } from '../bringIntoView';
 import type { StageProps } from '../context';
 import { names, schemeSentence, witnessName } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { NO_TOKENS, setupKey, tokenCustodians, tokenRequest, TokenSetup, type TokenSetupValue } from '../parts/TokenSetup';
 import { WitnessKeyLoader } from '../parts/WitnessKeyLoader';
 import { rememberPlan } from '../planStore';
+import { signOffSatisfied } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
 
@@ -49,7 +51,6 @@ export function AirGapStage(props: StageProps) {
       if (!started) {
         const s = await ask('ceremony:start', { plan, ...(needsTokens ? tokenRequest(plan, setup) : {}) });
         rememberPlan(plan);
-        if (needsTokens && setup.entropyOn && setup.entropy !== null) remember({ entropyToken: { label: setup.entropy.label, serial: setup.entropy.serial } });
         setStatus(s);
       }
       const r = await ask('ceremony:check-airgap', override === undefined ? undefined : { override });
@@ -58,12 +59,29 @@ export function AirGapStage(props: StageProps) {
     });
   };
 
+  // The next thing to do comes into view and takes the focus as it becomes the next thing: the witnesses' keys once
+  // the tokens checked out, the start once every key is loaded (the screen is taller than a laptop's with tokens).
+  const keysPanel = useRef<HTMLElement>(null);
+  const startPanel = useRef<HTMLElement>(null);
+  const startButton = useRef<HTMLButtonElement>(null);
+  const startNext = !started && tokensReady && missing.length === 0;
+  const missingKeys = missing.length > 0;
+  useEffect(() => {
+    // Only a check that just passed (each check is a new answer) moves on, with a witness's key still to load.
+    if (checked?.result.ok && missingKeys) bringIntoView(keysPanel.current, keysPanel.current?.querySelector<HTMLElement>('[data-testid^="key-path-"]') ?? null);
+  }, [checked]); // not on missingKeys: a key loaded meanwhile moves the focus to the start instead
+  useEffect(() => {
+    if (startNext) bringIntoView(startPanel.current, startButton.current);
+  }, [startNext]);
+
   const result = results.airgap;
   const failed = status.airgap === 'failed';
+  const planSignOff = started && status.airgap === null && status.signOff?.checkpoint === 'plan' && !signOffSatisfied(status.signOff);
   return (
     <>
       <ScreenTitle>Air-gap check</ScreenTitle>
-      <p className="lead">Before any secret exists, keyshard makes sure this machine cannot reach a network.</p>
+      {/* Once started, the header says it: the room keeps the result and its sign-off on screen instead. */}
+      {!started ? <p className="lead">Before any secret exists, keyshard makes sure this machine cannot reach a network.</p> : null}
       <p className="plan-line" data-testid="pending-plan">
         Plan: <strong>{plan.label}</strong>, {count(plan.custodians.length, 'custodian')}, {count(plan.witnesses.length, 'witness', 'witnesses')}.{' '}
         {schemeSentence(plan)}
@@ -71,26 +89,14 @@ export function AirGapStage(props: StageProps) {
 
       {!started ? (
         <>
-          {warnings.length > 0 ? (
-            <section className="panel" data-testid="start-warnings">
-              <h2>Read these warnings with the witnesses</h2>
-              <ul className="warning-list">
-                {warnings.map((w, i) => (
-                  <li key={i} className={`warning-item ${w.severity}`} data-testid="start-warning" data-kind={w.kind}>
-                    {w.message}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
           {needsTokens ? <TokenSetup plan={plan} value={setup} onChange={setSetup} checked={checked} onChecked={setChecked} step={1} /> : null}
-          <section className="panel" data-testid="witness-keys">
+          <section className="panel start-part" data-testid="witness-keys" ref={keysPanel}>
             <h2>{first}. The witnesses load their signing keys</h2>
             {plan.witnesses.length === 0 ? (
               <p>This plan has no witness{plan.noWitnessReason ? `: ${plan.noWitnessReason}` : '.'}</p>
             ) : (
               <>
-                <p>Each witness signs the checkpoints of the ceremony with their own key. The plan pins these keys when the ceremony starts.</p>
+                <p>Each witness signs the ceremony&apos;s checkpoints with their own key.</p>
                 <ul className="key-list">
                   {plan.witnesses.map((w) => {
                     const key = loaded.get(w.id);
@@ -113,9 +119,25 @@ export function AirGapStage(props: StageProps) {
               </>
             )}
           </section>
-          <section className="panel">
+          <section className="panel start-part" data-testid="start-panel" ref={startPanel}>
             <h2>{first + 1}. Start the ceremony</h2>
-            <p>keyshard records the plan in a new transcript, then checks the network interfaces. Nothing secret exists yet.</p>
+            {/* Read just before the start, with the witnesses: what the plan lets a few people do together. */}
+            {warnings.length > 0 ? (
+              <div data-testid="start-warnings">
+                <p className="strong">First, read these warnings with the witnesses:</p>
+                <ul className="warning-list">
+                  {warnings.map((w, i) => (
+                    <li key={i} className={`warning-item ${w.severity}`} data-testid="start-warning" data-kind={w.kind}>
+                      {w.message}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            <p>
+              keyshard records the plan in a new transcript, with the witnesses&apos; keys pinned, then checks the network interfaces. Nothing
+              secret exists yet.
+            </p>
             {missing.length > 0 ? (
               <p className="muted" data-testid="start-waiting">
                 Waiting for the key of {names(missing.map((w) => w.name))}.
@@ -127,7 +149,7 @@ export function AirGapStage(props: StageProps) {
               </p>
             ) : null}
             <div className="actions">
-              <button type="button" className="button" disabled={busy || missing.length > 0 || !tokensReady} onClick={() => void check()} data-testid="ceremony-start">
+              <button type="button" className="button" ref={startButton} disabled={busy || missing.length > 0 || !tokensReady} onClick={() => void check()} data-testid="ceremony-start">
                 {busy ? 'Starting…' : 'Start the ceremony and check the air gap'}
               </button>
               <a className="button secondary" href={hrefOf('plan')} data-testid="back-to-plan">
@@ -140,7 +162,11 @@ export function AirGapStage(props: StageProps) {
 
       {error ? <ErrorPanel title={started ? 'The air gap could not be checked' : 'The ceremony did not start'} error={error.info} testId="airgap-error" focus /> : null}
 
-      {started && status.airgap === null ? (
+      {/* A plan whose own start is a checkpoint (signOffs.plan, e.g. a ceremony started elsewhere and resumed here):
+          the witnesses sign it before the check. */}
+      {planSignOff ? <SignOffPanel {...props} continueLabel="Continue to the air-gap check" /> : null}
+
+      {started && status.airgap === null && !planSignOff ? (
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={() => void check()} data-testid="airgap-check">
             Check the air gap
@@ -158,14 +184,16 @@ export function AirGapStage(props: StageProps) {
             </div>
           ) : (
             <div className="inline-warning big" data-testid="airgap-overridden">
-              <h2>The check found a network interface up, and a witness overrode it</h2>
-              {result?.overridden ? <p>Interfaces up: {result.interfacesUp.join(', ')}.</p> : null}
+              <h2>A witness overrode the air-gap check</h2>
+              <p>
+                An interface was up{result?.overridden ? ` (${result.interfacesUp.join(', ')})` : ''}; the override, the witness and the reason are in the
+                transcript.
+              </p>
               {results.override ? (
                 <p data-testid="airgap-override-reason">
                   <strong>{witnessName(plan, results.override.witnessId)}</strong> took responsibility: “{results.override.reason}”
                 </p>
               ) : null}
-              <p>The override, the witness and the reason are in the transcript.</p>
             </div>
           )}
           <SignOffPanel {...props} continueLabel="Continue to the entropy" />

@@ -14,6 +14,8 @@ import { ShardText, ShardWords } from '../parts/ShardWords';
 import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { WordEntry } from '../parts/WordEntry';
 import { wordsPerShare } from '../secretSize';
+import { SignOffPanel } from '../parts/SignOffPanel';
+import { signOffSatisfied } from '../stage';
 import { useAction } from '../useAction';
 import { PinField, pinErrorNote, tokenName, usePin } from '../../devices';
 
@@ -91,7 +93,12 @@ interface FormProps extends Props {
   readonly view: HandoffView | null;
 }
 
-function ConfirmForm({ custodian, view, plan, status, setStatus, setHandoff }: FormProps) {
+function ConfirmForm(props: FormProps) {
+  const { custodian, view, plan, status, setStatus, setHandoff } = props;
+  // A plan whose handoffs are checkpoints (signOffs.handoff, e.g. a ceremony started elsewhere and resumed here): the
+  // witnesses who watched sign the handoff, with the shard hidden, before the custodian proves they hold it.
+  const so = status.signOff;
+  const handoffSignOff = so !== null && so.checkpoint === 'handoff' && so.custodianId === custodian.id && !signOffSatisfied(so);
   const methods = (view?.confirmWith ?? CONFIRMATION_METHODS[custodian.medium]) as readonly ConfirmMethod[];
   // What the custodian has in hand decides the default: a paper to type from, or a code on their device to scan.
   const preferred: ConfirmMethod = custodian.medium === 'screen-qr' ? 'scan-qr' : custodian.medium === 'paper' ? 'type-back' : (methods[0] ?? 'type-back');
@@ -149,6 +156,7 @@ function ConfirmForm({ custodian, view, plan, status, setStatus, setHandoff }: F
           ? `The shard is hidden. ${custodian.name} gives it back from their copy; keyshard compares it with the shard it handed over.`
           : `keyshard reads ${custodian.name}'s shard back and compares it with what it handed over. Then ${custodian.name} takes the ${custodian.medium === 'usb' ? 'drive' : 'token'} and keeps it.`}
       </p>
+      {handoffSignOff ? <SignOffPanel {...props} continueLabel={`Continue: ${custodian.name} proves they hold it`} /> : null}
       {files.length > 0 ? (
         <section className="panel" data-testid="usb-written">
           <h2>Where the file was written</h2>

@@ -3,16 +3,20 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
 import { ask } from '../api';
 import type { StageProps } from '../context';
+import { entropyTokenOf, names } from '../names';
 import { EntropySources, initialSources, sourcesReady, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
 import { secretBitsOf } from '../secretSize';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { useAction } from '../useAction';
 import { pinErrorNote } from '../../devices';
+import { sourceText } from './GenerateStage';
 
 /** Entropy: which sources are mixed into the secret. Nothing secret leaves main; dice rolls are never echoed back. */
 export function EntropyStage(props: StageProps) {
   const { status, plan, results, setStatus, remember } = props;
-  const [sources, setSources] = useState<SourcesValue>(() => initialSources(results.entropyToken));
+  // The entropy token main fixed at start (from its status, so a reloaded window still knows it).
+  const entropyToken = entropyTokenOf(status);
+  const [sources, setSources] = useState<SourcesValue>(() => initialSources(entropyToken));
   const { busy, error, run } = useAction();
   const gathered = status.lastStep === 'entropy';
   const gather = async (): Promise<void> => {
@@ -30,7 +34,15 @@ export function EntropyStage(props: StageProps) {
       <ScreenTitle>Entropy</ScreenTitle>
       <p className="lead">The secret is made from random numbers. Choose what is mixed in, then gather.</p>
       {gathered ? (
-        <SignOffPanel {...props} continueLabel="Continue to generate" />
+        <>
+          {results.entropy ? (
+            <p className="ok-item" data-testid="entropy-gathered">
+              Gathered from {names(results.entropy.sources.map(sourceText))}
+              {results.entropy.diceRolls > 0 ? ` (${results.entropy.diceRolls} dice rolls, ${results.entropy.diceBits} bits)` : ''}.
+            </p>
+          ) : null}
+          <SignOffPanel {...props} continueLabel="Continue to generate" />
+        </>
       ) : (
         <form
           onSubmit={(e) => {
@@ -38,7 +50,7 @@ export function EntropyStage(props: StageProps) {
             void gather();
           }}
         >
-          <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(results.entropyToken ? { entropyToken: results.entropyToken } : {})} />
+          <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(entropyToken ? { entropyToken } : {})} />
           {busy && sources.useHsm ? (
             <p role="status" className="token-progress" data-testid="entropy-progress">
               Drawing random bytes from the token…

@@ -3,7 +3,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
 import { ask } from '../api';
 import type { StageProps } from '../context';
-import { names, secretSentence } from '../names';
+import { entropyTokenOf, names, secretSentence } from '../names';
 import { EntropySources, initialSources, sourcesReady, sourcesRequest, type SourcesValue } from '../parts/EntropySources';
 import { secretBitsOf } from '../secretSize';
 import { useAction } from '../useAction';
@@ -12,7 +12,9 @@ import { useAction } from '../useAction';
 export function GenerateStage({ status, plan, results, setStatus, remember }: StageProps) {
   const importing = plan.secret.type === 'import';
   const [secretHex, setSecretHex] = useState('');
-  const [sources, setSources] = useState<SourcesValue>(() => initialSources(results.entropyToken));
+  // The entropy token main fixed at start (from its status, so a reloaded window still knows it).
+  const entropyToken = entropyTokenOf(status);
+  const [sources, setSources] = useState<SourcesValue>(() => initialSources(entropyToken));
   const { busy, error, run } = useAction();
   const hexId = useId();
   const again = status.entropyNeeded;
@@ -54,7 +56,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
               keyshard was restarted after the entropy step; the entropy was only in memory. The transcript records these sources:{' '}
               <strong>{names(again.map(sourceText))}</strong>. Give the same ones again (fresh dice rolls, the same number).
             </p>
-            <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(results.entropyToken ? { entropyToken: results.entropyToken } : {})} />
+            <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(entropyToken ? { entropyToken } : {})} />
           </section>
         ) : null}
         {importing ? (

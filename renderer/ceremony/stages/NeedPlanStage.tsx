@@ -6,6 +6,7 @@ import { toErrorInfo } from '../../components/errors';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, asErrorInfo, IpcCallError, type Status } from '../api';
+import type { FilesReading } from '../../transcript/ceremonyFiles';
 import { dirOf } from '../names';
 import { planFits } from '../stage';
 
@@ -17,6 +18,11 @@ interface Props {
   readonly onPlan: (plan: CeremonyPlan) => void;
   /** As a section of another screen rather than a screen of its own. */
   readonly inline?: boolean;
+  /**
+   * What main already answered to ceremony:transcript for the screen around this one (the sealed screen reads it for
+   * the transcript): judged at once instead of asked again, so no "Reading…" flashes. "Ask keyshard again" asks anew.
+   */
+  readonly files?: FilesReading;
 }
 
 /** Why the plan keyshard saved could not be used: said with what to do, above the file picker. */
@@ -28,23 +34,29 @@ type FromMain = { readonly state: 'reading' } | { readonly state: 'unusable'; re
  * fits what main says about the ceremony. Only when it cannot be read, or is not this ceremony's, the person chooses
  * the plan file (a copy from the ceremony's USB stick), checked the same way.
  */
-export function NeedPlanStage({ status, onPlan, inline = false }: Props) {
+export function NeedPlanStage({ status, onPlan, inline = false, files: known }: Props) {
   const [fromMain, setFromMain] = useState<FromMain>({ state: 'reading' });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const folder = dirOf(status.transcript.path);
   const planPath = `${folder}/plan.json`;
   // The latest props for the effect below, which runs once per ceremony (not on every new status object).
-  const latest = useRef({ status, onPlan });
-  latest.current = { status, onPlan };
+  const latest = useRef({ status, onPlan, known });
+  latest.current = { status, onPlan, known };
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
-    setFromMain({ state: 'reading' });
+    const given = attempt === 0 ? latest.current.known : undefined;
+    if (given?.state !== 'done' && given?.state !== 'failed') setFromMain({ state: 'reading' });
+    if (given?.state === 'failed') {
+      // Main could not give the files to the screen around this one: the same error, and asking again may help.
+      setFromMain({ state: 'unusable', error: given.error, canRetry: true });
+      return;
+    }
     void (async () => {
       let unusable: { error: ErrorInfo; canRetry: boolean };
       try {
-        const files = await ask('ceremony:transcript');
+        const files = given?.state === 'done' ? given.files : await ask('ceremony:transcript');
         if (!live) return;
         const { status: now, onPlan: take } = latest.current;
         if (files?.plan == null) {
@@ -136,7 +148,11 @@ export function NeedPlanStage({ status, onPlan, inline = false }: Props) {
         </div>
       </>
     );
-  if (inline) return <section className="panel" data-testid="need-plan-inline">{body}</section>;
+  if (inline) {
+    // Judging files the screen around already has takes a moment, not a request: nothing to announce meanwhile.
+    if (fromMain.state === 'reading' && attempt === 0 && known !== undefined && known.state !== 'reading') return null;
+    return <section className="panel" data-testid="need-plan-inline">{body}</section>;
+  }
   return (
     <>
       <ScreenTitle>{fromMain.state === 'reading' ? 'Opening the ceremony' : "Load the ceremony's plan"}</ScreenTitle>

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -9,6 +10,7 @@ import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from '../../t
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import type { StageProps } from '../context';
 import { CeremonySummary } from '../parts/CeremonySummary';
+import { NeedPlanStage } from './NeedPlanStage';
 
 /** The transcript this screen shows: keyshard's own file (from main), or a copy the person chose. */
 interface Shown {
@@ -22,8 +24,17 @@ interface Shown {
  * this window against that hash; a copy to save (for the ceremony's USB stick) and the summary to print, at once. A
  * copy from elsewhere can be checked the same way (file picker).
  */
-export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { readonly plan: StageProps['plan'] | null }) {
+interface Props extends Pick<StageProps, 'status'> {
+  /** The plan this window holds, if any (a new window after a restart has none). */
+  readonly plan: StageProps['plan'] | null;
+  /** Takes the plan keyshard saved beside the transcript (or one the person chose) into this window. */
+  readonly onPlan: (plan: CeremonyPlan) => void;
+}
+
+export function SealedStage({ status, plan, onPlan }: Props) {
   const head = status.transcript.headHash ?? '';
+  // One request to main gives the transcript and the plan beside it; until it answers the screen says it is reading
+  // (never a plan panel that appears and vanishes).
   const { reading, read } = useCeremonyFiles();
   const checked = useCheckedTranscript(reading, head);
   const [chosen, setChosen] = useState<Shown | null>(null);
@@ -32,7 +43,12 @@ export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { rea
   const own: Shown | null = checked === null ? null : { source: 'keyshard', ...checked };
   const shown = chosen ?? own;
   const ok: VerifyOk | null = shown?.loaded.result.ok ? shown.loaded.result : null;
-  const summaryPlan = plan ?? savedPlan(reading, status);
+  const saved = useMemo(() => (plan === null ? savedPlan(reading, status) : null), [plan, reading, status]);
+  const summaryPlan = plan ?? saved;
+  useEffect(() => {
+    if (saved !== null) onPlan(saved);
+  }, [saved, onPlan]);
+  const firstReading = reading.state === 'reading' && chosen === null;
   const url = useDownloadUrl(ok && shown ? shown.text : null);
 
   const open = async (file: File): Promise<void> => {
@@ -65,8 +81,8 @@ export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { rea
       </figure>
       <section className="panel sealed-export" data-testid="transcript-export" data-source={shown?.source ?? ''}>
         <h2>Save the transcript, print the summary</h2>
-        {reading.state === 'reading' && chosen === null ? (
-          <p className="muted" data-testid="transcript-reading">
+        {firstReading ? (
+          <p className="muted" role="status" data-testid="transcript-reading">
             Reading the transcript keyshard saved…
           </p>
         ) : null}
@@ -122,22 +138,26 @@ export function SealedStage({ status, plan }: Pick<StageProps, 'status'> & { rea
             )}
           </div>
         ) : null}
-        <div className="sealed-other">
-          <p className="muted">
-            {chosen === null
-              ? "A copy elsewhere, such as on the ceremony's USB stick? Check it against the final hash too:"
-              : `Shown above: the copy you chose (${chosen.loaded.fileName}). Check yet another copy, or go back to the transcript keyshard saved:`}
-          </p>
-          <div className="actions top">
-            <FilePicker label="Check another copy" accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" variant="secondary" />
-            {chosen !== null ? (
-              <button type="button" className="button secondary" onClick={() => setChosen(null)} data-testid="transcript-use-own">
-                Use keyshard&apos;s copy
-              </button>
-            ) : null}
+        {firstReading ? null : (
+          <div className="sealed-other">
+            <p className="muted">
+              {chosen === null
+                ? "A copy elsewhere, such as on the ceremony's USB stick? Check it against the final hash too:"
+                : `Shown above: the copy you chose (${chosen.loaded.fileName}). Check yet another copy, or go back to the transcript keyshard saved:`}
+            </p>
+            <div className="actions top">
+              <FilePicker label="Check another copy" accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" variant="secondary" />
+              {chosen !== null ? (
+                <button type="button" className="button secondary" onClick={() => setChosen(null)} data-testid="transcript-use-own">
+                  Use keyshard&apos;s copy
+                </button>
+              ) : null}
+            </div>
           </div>
-        </div>
+        )}
       </section>
+      {/* Only when main answered and its saved plan cannot be used: the person chooses the plan file. */}
+      {plan === null && reading.state === 'done' && saved === null ? <NeedPlanStage status={status} onPlan={onPlan} inline files={reading} /> : null}
       <div className="actions">
         <a className="button secondary" href={hrefOf('start')} data-testid="sealed-home">
           Back to the start screen

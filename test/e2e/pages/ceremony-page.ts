@@ -102,15 +102,21 @@ export class CeremonyPage {
   }
 
   /**
-   * From a plan file to the first handoff, the quickest honest way: load the plan on the plan screen, load the
-   * witnesses' keys, start, override the air gap, dice, generate, split, each checkpoint signed.
+   * From a plan file to the first handoff, the quickest honest way: load the plan on the plan screen (with `tokens`,
+   * check the plan's tokens), load the witnesses' keys, start, override the air gap, dice, generate, split, each
+   * checkpoint signed.
    */
-  async runToHandoffs(planFile: string, open: (route: string) => Promise<void>): Promise<void> {
+  async runToHandoffs(planFile: string, open: (route: string) => Promise<void>, options: { readonly tokens?: boolean } = {}): Promise<void> {
     await open('plan');
     await this.byTestId('plan-load').setInputFiles(planFile);
     await expect(this.byTestId('plan-loaded')).toBeVisible();
     await this.byTestId('plan-continue').click();
     await this.expectStage('airgap');
+    // A plan with token custodians: their tokens (preselected from the plan's labels) are checked before the start.
+    if (options.tokens === true) {
+      await this.expectTokenSetup();
+      expect(await this.checkTokens(), 'every token of the plan is ready').toBe(true);
+    }
     await this.loadWitnessKeys();
     await this.start();
     await this.overrideAirgap('The built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.');
@@ -173,6 +179,39 @@ export class CeremonyPage {
     await this.byTestId('entropy-pin').fill(pin);
     await this.byTestId('entropy-dice').fill(dice);
     await this.byTestId('entropy-gather').click();
+  }
+
+  // ---- USB custodians (the handoff's drive list)
+
+  /** A drive in the USB handoff's list (its radio button), by label. */
+  driveOption(label: string): Locator {
+    return this.byTestId(`drive-${label}`);
+  }
+
+  /** The whole row of a drive in the list: its label, folder, free space and "read-only". */
+  driveRow(label: string): Locator {
+    return this.page.locator('label.drive').filter({ has: this.driveOption(label) });
+  }
+
+  /** On a USB custodian's handoff screen: list the drives again, choose one, and write the shard file to it. */
+  async writeToDrive(label: string): Promise<void> {
+    await this.byTestId('drives-again').click();
+    await expect(this.driveOption(label)).toBeEnabled();
+    await this.driveOption(label).check();
+    await this.byTestId('handoff-write').click();
+  }
+
+  /** The handoff's error panel shows `code`; returns its message and next step as shown. */
+  async expectHandoffError(code: string): Promise<{ message: string; todo: string }> {
+    await expect(this.byTestId('handoff-error')).toHaveAttribute('data-code', code, { timeout: 15_000 });
+    await expect(this.byTestId('handoff-error')).toBeFocused();
+    return { message: await this.byTestId('handoff-error-message').innerText(), todo: await this.byTestId('handoff-error-todo').innerText() };
+  }
+
+  /** "Choose someone else" on a handoff screen: back to the list of custodians. */
+  async backToHandoffList(): Promise<void> {
+    await this.byTestId('handoff-back').click();
+    await expect(this.byTestId('handoff-choices')).toBeVisible();
   }
 
   /** On a token custodian's handoff screen: type the PIN and store the shard. */

@@ -102,6 +102,18 @@ export class RecoveryPage {
     return this.page.locator(`[data-testid="usb-file"][data-custodian-index="${custodianIndex}"]`);
   }
 
+  /** The last shard was refused with `code` (the outcome's error panel); returns the message and next step shown. */
+  async expectRejected(code: string, attempt?: number): Promise<{ message: string; todo: string }> {
+    await this.expectOutcome('rejected', attempt);
+    await expect(this.id('shard-error')).toHaveAttribute('data-code', code);
+    return { message: await this.id('shard-error-message').innerText(), todo: await this.id('shard-error-todo').innerText() };
+  }
+
+  /** "List the drives again" on the USB tab. */
+  async listDrivesAgain(): Promise<void> {
+    await this.id('usb-drives-again').click();
+  }
+
   /** Opens a listed file: at once when unprotected; with the custodian's key file (and passphrase) when encrypted. */
   async openUsbFile(custodianIndex: number, keyPath?: string, passphrase?: string): Promise<void> {
     await this.usbFile(custodianIndex).getByTestId('usb-file-open').click();

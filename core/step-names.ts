@@ -3,7 +3,7 @@
  * signature entries `signoff`, the `sign-off` records before them, and the token entries around a step); people read
  * "Air-gap check", never "airgap-check". Pure: used by the resume list, the verify table and the printed summary.
  */
-import { CEREMONY_STEPS } from '../../core/ceremony';
+import { CEREMONY_STEPS } from './ceremony';
 
 const STEP_NAMES: Readonly<Record<string, string>> = {
   plan: 'Plan recorded, ceremony started',
@@ -20,6 +20,7 @@ const STEP_NAMES: Readonly<Record<string, string>> = {
   abort: 'Ceremony aborted',
   'sign-off': 'Witness sign-off',
   signoff: 'Witness signature',
+  'token-check': 'Tokens checked before the start',
   'token-store': 'Shard stored on a token',
   'token-read-back': 'Shard read back from a token',
   'token-random': 'Random bytes from a token',
@@ -41,6 +42,14 @@ const MAIN_STEPS: ReadonlySet<string> = new Set<string>([...CEREMONY_STEPS, 'abo
  */
 export function isCeremonyStep(kind: string): boolean {
   return MAIN_STEPS.has(kind);
+}
+
+/**
+ * An entry that only signs: a witness's signature (`signoff`) or the sign-off record written just before it
+ * (`sign-off`). Screens show these as the signers of the step they attest, never as steps of their own.
+ */
+export function isSigningEntry(kind: string): boolean {
+  return kind === 'signoff' || kind === 'sign-off';
 }
 
 const CHECKPOINT_NAMES: Readonly<Record<string, string>> = {
