@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlan, planToJson } from '../../core/policy';
+import { makeSoftHsm, type SoftHsm } from '../hsm/softhsm';
+import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
 import { PlanPage } from './plan-page';
@@ -18,6 +20,16 @@ test.beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-plan-'));
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let tokens: SoftHsm | undefined;
+let backend: CeremonyBackend | undefined;
+test.afterEach(async () => {
+  await backend?.shutdown().catch(() => undefined);
+  backend?.remove();
+  backend = undefined;
+  tokens?.cleanup();
+  tokens = undefined;
+});
 
 async function fillTwoOfThree(plan: PlanPage): Promise<void> {
   await plan.fill('label', 'ACME root signing key 2025');
@@ -33,7 +45,11 @@ async function fillTwoOfThree(plan: PlanPage): Promise<void> {
   await plan.setWitness(0, 'Wendy Wu', 'Audit AG');
 }
 
-test('a 2-of-3 plan warns when two custodians of one organisation reach the quorum, and stops when fixed', async ({ app }) => {
+test('a 2-of-3 plan warns when two custodians of one organisation reach the quorum, and stops when fixed', async ({ launch }) => {
+  // Two custodians use tokens: the air-gap screen after the plan lists them, as in the app (SoftHSM2 here).
+  tokens = makeSoftHsm(['alice-token', 'bruno-token']);
+  backend = createCeremonyBackend({ hsm: true });
+  const app = await launch({ backend });
   await app.open('plan');
   const plan = new PlanPage(app.page);
   const { page } = app;
@@ -64,6 +80,8 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
   await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'current');
   await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('pending-plan')).toContainText('ACME root signing key 2025');
+  await expect(page.getByTestId('module-info')).toContainText('SoftHSM2');
+  await expect(page.locator('option', { hasText: 'alice-token' }).first()).toBeAttached();
   await saveScreens(page, 'ceremony-pending');
   // Back to the plan: nothing was lost.
   await page.getByTestId('back-to-plan').click();
