@@ -20,6 +20,8 @@ import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyService, CeremonyStatus, HandoffView, ShardFilePort } from '../services/ceremony/types';
 import { PLAN_FILE } from '../services/transcript-store/index';
 import type { UsbFs } from '../services/usb/fs';
+import { listedDrive } from '../services/usb/listed-drive';
+import type { RemovableDrive } from '../services/usb/types';
 import { loadWitnessKeyFile, type LoadedWitness } from '../services/witness/index';
 import { createChosenDrivePort, type DriveChoice } from './shard-file-port';
 
@@ -33,6 +35,11 @@ export interface CeremonyHostDeps {
   /** Names new folders. */
   readonly random: RandomSource;
   readonly clock: () => Date;
+  /**
+   * The removable drives plugged in now (the usb:list-drives lister). A USB handoff writes only to a drive listed
+   * here at that moment, with the lister's facts (label, read-only), never a folder the renderer names.
+   */
+  readonly listDrives: () => Promise<readonly RemovableDrive[]>;
   /**
    * The file layer under the USB custodians' drive port (default: the real one). Tests inject stick faults here
    * (a write that fails halfway, EROFS, a full drive) to see them end to end; main passes nothing.
@@ -241,7 +248,11 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     async handoff(request) {
       const { drive, ...rest } = request;
       const service = running();
-      usb.choose(rest.custodianId, drive ?? null);
+      usb.choose(rest.custodianId, null);
+      if (drive !== undefined) {
+        const listed = await listedDrive(deps.listDrives, drive.mountPoint);
+        usb.choose(rest.custodianId, { mountPoint: listed.mountPoint, label: listed.label, readOnly: listed.readOnly });
+      }
       return service.handoff(rest);
     },
 

@@ -7,7 +7,7 @@
  * A module is native code loaded into main, so only an absolute path to an existing regular file with a library's
  * extension is accepted, and it must open as a PKCS#11 module before it is chosen. PINs never pass through here.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { KeyshardError } from '../../core/errors';
 import { CAPABILITY_NEEDS, type CapabilityId } from '../services/hsm/capabilities';
@@ -40,12 +40,27 @@ export interface HsmHost {
 
 const LIBRARY_NAME = /\.(so(\.\d+)*|dylib|dll)$/i;
 
+/**
+ * A regular file that an administrator installed: on POSIX systems, the file (links resolved) is owned by root and
+ * not writable by group or others. A module is native code run inside main, so one on a stick plugged in a moment
+ * ago, or one any local user could replace, is refused (HSM_MODULE, reason untrusted). False when there is no file.
+ */
 function defaultIsFile(path: string): boolean {
+  let info;
   try {
-    return statSync(path).isFile();
+    info = statSync(realpathSync(path));
   } catch {
     return false;
   }
+  if (!info.isFile()) return false;
+  if (process.platform !== 'win32' && (info.uid !== 0 || (info.mode & 0o022) !== 0)) {
+    throw new KeyshardError(
+      'HSM_MODULE',
+      "keyshard loads only a PKCS#11 module installed on this machine by its administrator (owned by root, not writable by other users). Install the token's module system-wide (its package or installer), then choose it.",
+      { reason: 'untrusted' },
+    );
+  }
+  return true;
 }
 
 function noModule(): KeyshardError {
@@ -77,7 +92,15 @@ export function createHsmHost(deps: HsmHostDeps): HsmHost {
   const present = (): KnownModule[] => {
     // Several names may share one file (OpenSC serves Nitrokey too): list each file once.
     const byPath = new Map<string, KnownModule>();
-    for (const m of deps.known) if (!byPath.has(m.path) && isAbsolute(m.path) && isFile(m.path)) byPath.set(m.path, m);
+    // A usual path whose file is not trustworthy is simply not offered (choosing it says why).
+    const usable = (path: string): boolean => {
+      try {
+        return isFile(path);
+      } catch {
+        return false;
+      }
+    };
+    for (const m of deps.known) if (!byPath.has(m.path) && isAbsolute(m.path) && usable(m.path)) byPath.set(m.path, m);
     return [...byPath.values()];
   };
   let chosen: string | null = present()[0]?.path ?? null;
@@ -116,6 +139,12 @@ export function createHsmHost(deps: HsmHostDeps): HsmHost {
     async listTokens(modulePath) {
       const path = modulePath ?? chosen;
       if (path === null) throw noModule();
+      // Listing loads the module too: only the chosen one or a usual one found here, never a new path (select it first).
+      if (path !== chosen && !present().some((m) => m.path === path)) {
+        throw new KeyshardError('HSM_MODULE', 'Choose this module first (it is not the one in use, nor a usual one found on this machine); then its tokens are listed.', {
+          reason: 'not-chosen',
+        });
+      }
       return withModule(path, async (port) => ({ module: port.library, slots: (await port.listSlots()).map(slotView) }));
     },
 

@@ -17,6 +17,8 @@ import { writeShardFile } from '../services/usb/write';
 export interface DriveChoice {
   readonly mountPoint: string;
   readonly label?: string | null;
+  /** As the drive lister reports it: a read-only drive is refused before anything is written. */
+  readonly readOnly?: boolean;
 }
 
 export interface ChosenDrivePort extends ShardFilePort {
@@ -30,7 +32,12 @@ export function createChosenDrivePort(fs?: UsbFs): ChosenDrivePort {
   return {
     choose(custodianId, drive) {
       if (drive === null) chosen.delete(custodianId);
-      else chosen.set(custodianId, { mountPoint: drive.mountPoint, ...(drive.label === undefined ? {} : { label: drive.label }) });
+      else
+        chosen.set(custodianId, {
+          mountPoint: drive.mountPoint,
+          ...(drive.label === undefined ? {} : { label: drive.label }),
+          ...(drive.readOnly === undefined ? {} : { readOnly: drive.readOnly }),
+        });
     },
     async write({ custodianId, fileName, data }) {
       const drive = chosen.get(custodianId);

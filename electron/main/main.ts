@@ -79,9 +79,13 @@ function start(): void {
     },
   });
 
+  // Removable drives plugged in now: USB handoffs write, and recovery reads, only on a drive listed at that moment.
+  const drives = defaultDriveLister();
+
   // The ceremony: one service per ceremony folder, under userData/ceremonies/ unless the person chooses a folder.
   // Secrets live here in main only, in the services' secret stores.
   const ceremonies = createCeremonyHost({
+    listDrives: () => drives.list(),
     ceremoniesRoot: () => join(app.getPath('userData'), 'ceremonies'),
     createService: (transcriptDir, ports) =>
       createCeremonyService({
@@ -99,7 +103,6 @@ function start(): void {
     clock: () => new Date(),
   });
   // Recovery reads shards from the custodians' tokens (through the chosen module) and from the drives listed now.
-  const drives = defaultDriveLister();
   const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),

@@ -125,8 +125,10 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
           known: COMMON_MODULE_PATHS,
         })
       : undefined;
+  const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
   const host = createCeremonyHost({
     ceremoniesRoot: () => ceremoniesRoot,
+    listDrives,
     createService: (transcriptDir, ports) =>
       createCeremonyService({
         clock: () => new Date(),
@@ -143,7 +145,6 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
     clock: () => new Date(),
     ...(options.usbFs === undefined ? {} : { usbFs: options.usbFs }),
   });
-  const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
   // As in main: recovery reads tokens through the hsm host's module and files from the drives listed now.
   const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, listDrives, ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }) });
   return {

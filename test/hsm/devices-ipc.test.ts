@@ -6,7 +6,9 @@
  * moving, the transcript sealed and verifying - with no PIN in any answer, error or the transcript.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
@@ -114,6 +116,34 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
     await expectError(rig, 'hsm:list-tokens', { modulePath: '/etc/passwd' }, 'HSM_MODULE');
     await expectError(rig, 'hsm:list-tokens', { modulePath: 'libsofthsm2.so' }, 'HSM_MODULE');
     assert.equal((await rig.call('hsm:select-module', { modulePath: SOFTHSM_MODULE })).module.path, SOFTHSM_MODULE);
+
+    // A module is native code run in main: a copy of the very same library that other users could replace (group or
+    // world writable), or that root does not own (a stick's files), is refused before it is loaded; and listing a
+    // path that was never chosen is refused too (listing loads it).
+    const copies = mkdtempSync(join(tmpdir(), 'keyshard-module-'));
+    try {
+      const writable = join(copies, 'writable-pkcs11.so');
+      copyFileSync(realpathSync(SOFTHSM_MODULE), writable);
+      chmodSync(writable, 0o666);
+      const foreign = join(copies, 'foreign-pkcs11.so');
+      copyFileSync(realpathSync(SOFTHSM_MODULE), foreign);
+      chmodSync(foreign, 0o644);
+      chownSync(foreign, 1000, 1000);
+      const trusted = join(copies, 'trusted-pkcs11.so');
+      copyFileSync(realpathSync(SOFTHSM_MODULE), trusted);
+      chmodSync(trusted, 0o644);
+      for (const path of [writable, foreign]) {
+        const r = await rig.raw('hsm:select-module', { modulePath: path });
+        assert.equal(!r.ok && r.error.code, 'HSM_MODULE', path);
+        assert.equal(!r.ok && r.error.details?.['reason'], 'untrusted', path);
+      }
+      const unchosen = await rig.raw('hsm:list-tokens', { modulePath: trusted });
+      assert.equal(!unchosen.ok && unchosen.error.details?.['reason'], 'not-chosen');
+      assert.equal((await rig.call('hsm:select-module', { modulePath: trusted })).selected, trusted);
+      assert.equal((await rig.call('hsm:select-module', { modulePath: SOFTHSM_MODULE })).selected, SOFTHSM_MODULE);
+    } finally {
+      rmSync(copies, { recursive: true, force: true });
+    }
 
     const ok = await rig.call('ceremony:check-devices', { plan: tokenPlan(), entropyToken: { label: 'carol-token' } });
     assert.equal(ok.ok, true, JSON.stringify(ok.problems));

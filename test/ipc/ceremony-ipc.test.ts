@@ -302,6 +302,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
     const root = tempDir('ipc-bad');
     const host: CeremonyHost = counting(
       createCeremonyHost({
+        listDrives: async () => [],
         ceremoniesRoot: () => join(root, 'c'),
         createService: (dir, ports) => createCeremonyService({ clock: () => new Date(), random: () => new Uint8Array(16), airgap: { check: async () => NETWORK_UP }, transcriptDir: dir, usb: ports.usb }),
         random: () => new Uint8Array(4),

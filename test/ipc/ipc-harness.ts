@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import type { RemovableDrive } from '../../electron/services/usb/types';
 import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
 import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
@@ -69,7 +70,11 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   const ceremony = trackingStore();
   const rec = trackingStore();
   const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+  // Drives made by rig.drive(): what usb:list-drives lists, and the only folders a USB handoff may write to.
+  const drives = new Map<string, RemovableDrive>();
+  const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
   const host = createCeremonyHost({
+    listDrives,
     ceremoniesRoot: () => join(root, 'ceremonies'),
     createService: (transcriptDir, ports) =>
       createCeremonyService({
@@ -93,7 +98,7 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     ceremony: host,
     recovery,
     ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
-    listDrives: async () => [],
+    listDrives,
   });
   const calls: CallRecord[] = [];
   const raw = async (channel: ChannelName, request?: unknown): Promise<IpcResult<unknown>> => {
@@ -123,6 +128,7 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     drive(name) {
       const path = join(root, 'drives', name);
       mkdirSync(path, { recursive: true });
+      drives.set(name, { device: `sd${drives.size}1`, label: name, mountPoint: path, sizeBytes: 8e9, freeBytes: 7.9e9, readOnly: false, fsType: 'vfat', transport: 'usb' });
       return path;
     },
   };

@@ -552,7 +552,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         e,
         `${custodian.name}'s shard file was not written:`,
         custodian.id,
-        again ? ` The file written for ${custodian.name} before is still the one to confirm.` : ' The ceremony has not moved on.',
+        // A failed rewrite may have removed the earlier file too (it is replaced, then checked): write it again.
+        again ? ` Write ${custodian.name}'s file again before confirming: the one written before may be gone from the stick.` : ' The ceremony has not moved on.',
       );
     }
     return { written, files };
@@ -1054,7 +1055,14 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         if (custodian.medium === 'usb') {
           // A file that cannot be written must not mark the handoff done: write (and read back) first, then record,
           // as for a token. Shown shards are recorded first: once on screen they have been handed over.
-          const out = await writeFiles(custodian, prepared, again);
+          let out: Awaited<ReturnType<typeof writeFiles>>;
+          try {
+            out = await writeFiles(custodian, prepared, again);
+          } catch (e) {
+            // What was delivered before can no longer be trusted to be on the stick: confirmation waits for a rewrite.
+            if (again) c.delivered = null;
+            throw e;
+          }
           if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
           return deliver(c, custodian, prepared, out);
         }

@@ -39,19 +39,6 @@ export interface NamedShardFile {
   readonly protection: FileProtection;
 }
 
-/** The drive the lister lists at this mount point now; USB_REMOVED when there is none (unplugged, or never a drive). */
-export async function listedDrive(listDrives: (() => Promise<readonly RemovableDrive[]>) | undefined, mountPoint: string): Promise<RemovableDrive> {
-  const drives = listDrives === undefined ? [] : await listDrives();
-  const drive = drives.find((d) => d.mountPoint === mountPoint);
-  if (drive === undefined) {
-    throw new KeyshardError(
-      'USB_REMOVED',
-      'That drive is not plugged in now: keyshard reads shard files only from the drives it lists. Plug the custodian\'s drive in, press "List the drives again", and choose it.',
-      { reason: 'not-listed' },
-    );
-  }
-  return drive;
-}
 
 /** Reads a shard file's name; undefined for anything that is not one (those are never opened). */
 export function nameOf(file: string, custodianIds: readonly string[]): NamedShardFile | undefined {
@@ -74,11 +61,13 @@ export async function readDriveFile(drive: RemovableDrive, file: string): Promis
     }
     throw usbError(e, where, `opening ${file}`);
   }
+  // SECRET for an unprotected (.txt) file: wiped on every failure, the caller's to wipe on success.
+  let data: Uint8Array | undefined;
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw notAFile(file);
     if (info.size > MAX_DRIVE_SHARD_BYTES) throw new KeyshardError('ENVELOPE_FORMAT', `${file} is ${info.size} bytes, far larger than any shard file; it is not one. Set it aside.`);
-    const data = new Uint8Array(info.size);
+    data = new Uint8Array(info.size);
     let offset = 0;
     while (offset < data.length) {
       const { bytesRead } = await handle.read(data, offset, data.length - offset, offset);
@@ -91,6 +80,7 @@ export async function readDriveFile(drive: RemovableDrive, file: string): Promis
     }
     return data;
   } catch (e) {
+    data?.fill(0);
     throw usbError(e, where, `reading ${file}`);
   } finally {
     await handle.close().catch(() => undefined);

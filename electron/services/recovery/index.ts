@@ -27,7 +27,8 @@ import { combineShares, verifyShare } from '../../../core/vss/index';
 import { getSuite } from '../../../core/vss/ciphersuites';
 import { openProtected as defaultOpenProtected } from '../protection/index';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
-import { listDriveShards, listedDrive } from './drive-files';
+import { listedDrive } from '../usb/listed-drive';
+import { listDriveShards } from './drive-files';
 import { encryptExport, exportPlaintext, writeNewFile } from './export';
 import { importRecoveredKey } from './hsm-import';
 import { chooseSlip39Identity, vssIdentity } from './identity';
@@ -465,7 +466,18 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       if (request.reveal !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Showing the secret needs an explicit choice (reveal).');
       return { kind: 'display', secretHex: bytesToHex(secret), secretKind: r.identity.kind, scheme: r.identity.scheme, fingerprint: r.identity.fingerprint };
     }
-    if (request.kind === 'hsm-import') return importRecoveredKey(deps.hsm, request, secret, r.identity);
+    if (request.kind === 'hsm-import') {
+      // A key goes onto a token only once its fingerprint matched the expected one (transcript or given): the check
+      // against its own public point cannot tell a wrong key from the right one.
+      if (s.finished?.verdict !== 'match') {
+        throw new KeyshardError(
+          'RECOVERY_STATE',
+          "Only a key whose fingerprint matched the ceremony's is imported into a token. Start the recovery again with the ceremony's transcript or fingerprint.",
+          { verdict: s.finished?.verdict ?? null },
+        );
+      }
+      return importRecoveredKey(deps.hsm, request, secret, r.identity);
+    }
     const armored = await encryptExport(exportPlaintext(secret, r.identity, s.ceremonyId), request.recipient);
     const data = new TextEncoder().encode(armored);
     await writeFile(request.path, data);
