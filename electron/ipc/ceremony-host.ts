@@ -100,6 +100,11 @@ export interface CeremonyHost {
    * the current service (or the idle one `start` will reuse) and ends when that service is replaced or shut down.
    */
   loadWitnessToken: CeremonyService['loadWitnessToken'];
+  /**
+   * The witness keys main holds now (public keys only): the current service's signers (key files and token logins),
+   * or before any ceremony the key files loaded. A reloaded window asks so witnesses need not load theirs again.
+   */
+  witnessKeys(): Promise<WitnessKey[]>;
   /** The folder of the current ceremony service (null before any). */
   currentDir(): string | null;
   shutdown(): Promise<void>;
@@ -274,6 +279,9 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       }),
 
     loadWitnessToken: (request) => serial(async () => (await currentOrIdle()).loadWitnessToken(request)),
+
+    witnessKeys: () =>
+      serial(async () => (current !== null ? current.service.witnessKeys() : [...witnesses.values()].map((w) => w.key))),
 
     currentDir: () => current?.dir ?? null,
 

@@ -35,6 +35,7 @@ export const CHANNELS = [
   'ceremony:sign-off',
   'ceremony:load-witness-key',
   'ceremony:load-witness-token',
+  'ceremony:witness-keys',
   'ceremony:abort',
   'ceremony:resume',
   'recovery:start',

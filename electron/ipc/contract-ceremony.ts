@@ -340,6 +340,8 @@ export const ceremonyContract = {
   'ceremony:sign-off': channel(SignOffRequestSchema, SignOffResponseSchema),
   'ceremony:load-witness-key': channel(LoadWitnessKeyRequestSchema, WitnessKeySchema),
   'ceremony:load-witness-token': channel(LoadWitnessTokenRequestSchema, WitnessKeySchema),
+  /** The witness keys main holds now (public keys; key files and token logins), e.g. for a reloaded window. */
+  'ceremony:witness-keys': channel(NoRequest, list(WitnessKeySchema)),
   'ceremony:abort': channel(AbortRequestSchema, CeremonyStatusSchema),
   'ceremony:resume': channel(ResumeRequestSchema, CeremonyStatusSchema),
 } as const;

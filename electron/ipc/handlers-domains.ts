@@ -48,6 +48,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:sign-off': (r) => h().signOff(r),
     'ceremony:load-witness-key': (r) => h().loadWitnessKey(r),
     'ceremony:load-witness-token': (r) => h().loadWitnessToken(r),
+    'ceremony:witness-keys': () => h().witnessKeys(),
     'ceremony:abort': (r) => h().abort(r),
     'ceremony:resume': (r) => h().resume(r ?? {}),
   };

@@ -28,6 +28,7 @@ import { SealedStage } from './stages/SealedStage';
 import { SealStage } from './stages/SealStage';
 import { SplitStage } from './stages/SplitStage';
 import { TestRecoveryStage } from './stages/TestRecoveryStage';
+import { setLoadedFromMain } from './witnessKeys';
 
 const PURPOSE: Readonly<Record<Stage['kind'], string>> = {
   loading: 'Key ceremony',
@@ -68,6 +69,10 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   useEffect(() => {
     void reload();
   }, [reload]);
+  // A reloaded window forgets which witness keys were loaded; main still holds them (key files and token logins).
+  useEffect(() => {
+    void ask('ceremony:witness-keys').then(setLoadedFromMain, () => undefined);
+  }, []);
   const takePlan = useCallback((p: CeremonyPlan) => {
     rememberPlan(p);
     setPlan(p);

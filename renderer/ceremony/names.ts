@@ -125,3 +125,8 @@ export function entropyTokenOf(status: Status): { readonly label: string; readon
   const t = status.entropyToken;
   return t === undefined ? undefined : { label: t.tokenLabel, serial: t.tokenSerial };
 }
+
+/** The name of the key a USB custodian's file is encrypted to: "age", "OpenPGP". */
+export function protectionName(c: Custodian): string {
+  return c.protection.type === 'age' ? 'age' : c.protection.type === 'openpgp' ? 'OpenPGP' : c.protection.type;
+}

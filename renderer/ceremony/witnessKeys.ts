@@ -1,7 +1,8 @@
 /**
  * Which witnesses loaded their key in main during this window's life (main keeps the keys; the page keeps only the
- * public key it was told). Used to offer "Sign" or "Load your key file, then sign". If main forgot a key (restart),
- * a sign-off answers WITNESS_KEY and the screen asks for the file again.
+ * public key it was told). Used to offer "Sign" or "Load your key file, then sign". A window that opens (or reloads)
+ * asks main which keys it holds (ceremony:witness-keys, see `syncWithMain`). If main forgot a key (restart), a
+ * sign-off answers WITNESS_KEY and the screen asks for the file again.
  */
 import { useSyncExternalStore } from 'react';
 import type { ResponseOf } from '../../electron/ipc/contract';
@@ -19,6 +20,12 @@ export function markLoaded(key: LoadedKey): void {
   const next = new Map(keys);
   next.set(key.id, key);
   keys = next;
+  emit();
+}
+
+/** What main holds now, as it answered ceremony:witness-keys: replaces what this window knew. */
+export function setLoadedFromMain(list: readonly LoadedKey[]): void {
+  keys = new Map(list.map((k) => [k.id, k]));
   emit();
 }
 

@@ -4,8 +4,12 @@ import { pinStateOf, roleVerdict, tokensOf, type Token, type TokenRole } from '.
 import { useTokenList, type TokenListState } from './useTokenList';
 
 interface Props {
-  /** What the token is for: decides which abilities are named ("Can keep a custodian's shard" / "Cannot ..."). */
-  readonly role: TokenRole;
+  /**
+   * What the token is for: decides which abilities are named ("Can keep a custodian's shard" / "Cannot ..."). 'any':
+   * every initialized token is offered with its PIN state and no verdict (e.g. recovery: a token that may hold a
+   * shard, or a custodian's key; main says what it finds on it).
+   */
+  readonly role: TokenRole | 'any';
   /** The chosen token's serial (null: none). Tokens are chosen by serial: two tokens may share a label. */
   readonly value: string | null;
   readonly onChange: (token: Token | null) => void;
@@ -22,6 +26,11 @@ interface Props {
   /** Show the list's own "Look again" button (default true; false when the screen has one for a shared list). */
   readonly showLookAgain?: boolean;
   readonly testId?: string;
+}
+
+/** The role's verdict on a token; none for 'any' (no ability is asked of it before main reads it). */
+function verdictFor(t: Token, role: TokenRole | 'any'): { readonly ok: boolean; readonly text: string } | null {
+  return role === 'any' ? null : roleVerdict(t, role);
 }
 
 /**
@@ -52,7 +61,7 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
   const wantedMissing = state.list !== null && prefer?.label !== undefined && !found.some((t) => t.label === prefer.label);
 
   if (compact) {
-    const verdict = chosen === null ? null : roleVerdict(chosen, role);
+    const verdict = chosen === null ? null : verdictFor(chosen, role);
     const pin = chosen === null ? null : pinStateOf(chosen);
     return (
       <div className="token-picker compact" data-testid={testId} data-chosen={chosen?.label ?? ''}>
@@ -77,6 +86,11 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
             );
           })}
         </select>
+        {verdict === null && pin !== null ? (
+          <p className="token-verdict" data-testid={`${testId}-verdict`} data-ok="true">
+            <span className={`pin-state ${pin.state}`}>{pin.text}</span>
+          </p>
+        ) : null}
         {verdict !== null && pin !== null ? (
           <p className={verdict.ok ? 'token-verdict ok-line' : 'token-verdict problem-inline'} data-testid={`${testId}-verdict`} data-ok={verdict.ok}>
             {verdict.ok ? '✓ ' : '✗ '}
@@ -119,11 +133,12 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
       ) : null}
       <ul className="token-list">
         {found.map((t) => {
-          const verdict = roleVerdict(t, role);
+          const verdict = verdictFor(t, role);
           const pin = pinStateOf(t);
           const other = takenBy?.get(t.serial);
+          const bad = verdict === null ? pin.state === 'locked' : !verdict.ok;
           return (
-            <li key={t.serial} className={`token-row${verdict.ok ? '' : ' bad'}${t.serial === value ? ' chosen' : ''}`}>
+            <li key={t.serial} className={`token-row${bad ? ' bad' : ''}${t.serial === value ? ' chosen' : ''}`}>
               <label className="checkbox token-option">
                 <input
                   type="radio"
@@ -133,7 +148,7 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
                   onChange={() => onChange(t)}
                   data-testid={`${testId}-${t.label}`}
                   data-serial={t.serial}
-                  data-usable={verdict.ok}
+                  data-usable={verdict?.ok ?? true}
                 />
                 <span className="token-facts">
                   <strong>{t.label}</strong>{' '}
@@ -142,14 +157,16 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
                   </span>
                   <span className="token-lines">
                     {/* A locked PIN is named once, as the reason in the verdict. */}
-                    <span className={`pin-state ${pin.state}`} data-testid={`${testId}-${t.label}-pin`} data-state={pin.state} hidden={pin.state === 'locked' && !verdict.ok}>
+                    <span className={`pin-state ${pin.state}`} data-testid={`${testId}-${t.label}-pin`} data-state={pin.state} hidden={pin.state === 'locked' && verdict !== null && !verdict.ok}>
                       {pin.text}
-                      {' · '}
+                      {verdict !== null ? ' · ' : null}
                     </span>
-                    <span className={verdict.ok ? 'ok-line' : 'problem-inline'} data-testid={`${testId}-${t.label}-verdict`} data-ok={verdict.ok}>
-                      {verdict.ok ? '✓ ' : '✗ '}
-                      {verdict.text}
-                    </span>
+                    {verdict !== null ? (
+                      <span className={verdict.ok ? 'ok-line' : 'problem-inline'} data-testid={`${testId}-${t.label}-verdict`} data-ok={verdict.ok}>
+                        {verdict.ok ? '✓ ' : '✗ '}
+                        {verdict.text}
+                      </span>
+                    ) : null}
                     {other !== undefined ? <span className="muted"> · chosen for {other}</span> : null}
                   </span>
                 </span>

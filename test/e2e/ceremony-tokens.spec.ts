@@ -25,7 +25,7 @@ import { makeSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../hsm/softhsm';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
-import { expectNoAnswerContains, failedAnswers, saveScreens } from './harness';
+import { expectNoAnswerContains, failedAnswers, saveScreens, SCREENS_DIR } from './harness';
 import { CeremonyPage } from './pages/ceremony-page';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
@@ -121,6 +121,13 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
     await expect(page.getByTestId(`token-for-${id}-verdict`)).toHaveAttribute('data-ok', 'true');
     await expect(page.getByTestId(`token-for-${id}-verdict`)).toContainText("Can keep a custodian's shard");
   }
+  // Every custodian has a token: "Check the tokens" is the next thing, brought into view at 1366x768 with the focus
+  // (three custodians push it below a laptop's fold).
+  expect(page.viewportSize()).toEqual({ width: 1366, height: 768 });
+  await expect(page.getByTestId('tokens-check')).toBeFocused();
+  await expect(page.getByTestId('tokens-check')).toBeInViewport({ ratio: 1 });
+  // What the laptop shows at that moment (saveScreens below pictures the screen from its top).
+  await page.screenshot({ path: join(SCREENS_DIR, 'tokens-check-in-view-1366x768.png'), animations: 'disabled', caret: 'hide' });
   await saveScreens(page, 'tokens-start-setup');
   await page.getByTestId('module-change').click();
   await expect(page.locator(`[data-testid^="module-option-"][data-path="${SOFTHSM_MODULE}"]`)).toBeVisible();
@@ -207,9 +214,13 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('generate').click();
   await c.expectStage('fingerprint');
   const fpHex = (await page.getByTestId('fingerprint').getAttribute('data-hex'))!;
-  // The reloaded window does not know that main holds Tess's token key: she loads it again in the sign-off (which
-  // replaces the first login) and it signs at once.
-  await c.loadWitnessTokenKey('tess', 'tess-token', PIN);
+  // The reloaded window asked main which witness keys it holds (ceremony:witness-keys): Tess's token login is still
+  // there, so "Sign" is offered without loading her key again.
+  expect(app.ipcCalls).toContain('ceremony:witness-keys');
+  await expect(page.getByTestId('sign-tess')).toBeVisible();
+  await expect(page.getByTestId('key-ways-tess')).toHaveCount(0);
+  await expect(page.getByTestId('key-loader-tess')).toHaveCount(0);
+  await page.getByTestId('sign-tess').click();
   await expect(page.getByTestId('signoff-done')).toBeVisible();
   await page.getByTestId('signoff-continue').click();
   await c.expectStage('split');

@@ -344,6 +344,11 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await r.openUsbFile(2);
   await expect(r.id('token-key-step')).toBeVisible();
   await r.chooseToken('bob-token', 'seal-token');
+  // The shared token picker, for any token: each with its PIN state, no verdict (main says what it finds on it).
+  await expect(r.id('seal-token-picker-module')).toContainText('tokens found');
+  await expect(r.id('seal-token-picker-bob-token-pin')).toBeVisible();
+  await expect(r.id('seal-token-picker-bob-token-verdict')).toHaveCount(0);
+  await expect(r.id('seal-token-picker')).toHaveAttribute('data-chosen', 'bob-token');
   await saveScreens(page, 'recovery-usb-sealed-token');
   await r.typePinAndSubmit(PIN, 'seal-token');
   await r.expectOutcome('rejected', 2);

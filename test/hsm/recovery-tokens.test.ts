@@ -27,7 +27,10 @@ import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers
 import { createHsmHost, type HsmHost } from '../../electron/ipc/hsm-host';
 import type { IpcResult } from '../../electron/ipc/result';
 import { createCameraGate } from '../../electron/main/permissions';
-import { CKF_TOKEN, openHsm } from '../../electron/services/hsm/index';
+import { CKF_TOKEN, openHsm, type HsmPort, type HsmSession, type KeyProtectionReport } from '../../electron/services/hsm/index';
+import { KeyshardError } from '../../core/errors';
+import { importRecoveredKey } from '../../electron/services/recovery/hsm-import';
+import type { RecoveryHsm } from '../../electron/services/recovery/types';
 import { protectEnvelopeText } from '../../electron/services/protection/index';
 import { createRecoveryService } from '../../electron/services/recovery/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
@@ -177,6 +180,85 @@ async function storeOn(label: string, envelopes: readonly Envelope[]): Promise<v
   }
 }
 
+/** Awaits a promise that must reject with a KeyshardError of this code; returns the error. */
+async function rejects(p: Promise<unknown>, code: string): Promise<KeyshardError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof KeyshardError, `expected a KeyshardError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    return e;
+  }
+  return assert.fail(`expected ${code}, but it succeeded`);
+}
+
+type SessionFaults = {
+  keyProtection?: (real: HsmSession, label: string) => Promise<KeyProtectionReport>;
+  destroyKey?: (real: HsmSession, key: { label: string; id: string }) => Promise<number>;
+};
+
+/** The module as the recovery service gets it, with sessions whose listed methods are replaced (fault injection). */
+function faultyHsm(inner: RecoveryHsm, faults: SessionFaults): RecoveryHsm {
+  const wrapSession = (session: HsmSession): HsmSession =>
+    new Proxy(session, {
+      get(target, prop) {
+        const fault = (faults as Record<string | symbol, ((real: HsmSession, ...a: unknown[]) => unknown) | undefined>)[prop];
+        if (fault !== undefined) return (...a: unknown[]) => fault(target, ...a);
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return {
+    modulePath: inner.modulePath,
+    open: async (path) => {
+      const port = await inner.open(path);
+      return new Proxy(port, {
+        get(target, prop) {
+          if (prop === 'openSession') return async (...a: Parameters<HsmPort['openSession']>) => wrapSession(await target.openSession(...a));
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    },
+  };
+}
+
+/** Runs `fn` on a raw graphene session logged in to the token (the token's own view, not keyshard's). */
+function onToken<T>(tokenLabel: string, fn: (session: graphene.Session) => T): T {
+  const module = graphene.Module.load(SOFTHSM_MODULE, 'SoftHSM');
+  module.initialize();
+  try {
+    const slots = module.getSlots(true);
+    let slot: graphene.Slot | undefined;
+    for (let i = 0; i < slots.length; i++) if (slots.items(i).getToken().label.trim() === tokenLabel) slot = slots.items(i);
+    assert.ok(slot !== undefined, `token ${tokenLabel}`);
+    const raw = slot.open(graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION);
+    raw.login(PIN, graphene.UserType.USER);
+    try {
+      return fn(raw);
+    } finally {
+      raw.logout();
+      raw.close();
+    }
+  } finally {
+    module.finalize();
+  }
+}
+
+/** How many objects with this label the token holds. */
+async function objectsLabelled(tokenLabel: string, label: string): Promise<number> {
+  await closeOpenedPorts();
+  return onToken(tokenLabel, (raw) => raw.find({ label }).length);
+}
+
+async function cleanUp(tokenLabel: string, label: string): Promise<void> {
+  await closeOpenedPorts();
+  onToken(tokenLabel, (raw) => {
+    const found = raw.find({ label });
+    for (let i = 0; i < found.length; i++) raw.destroy(found.items(i));
+  });
+}
+
 describe('recovery from PKCS#11 tokens over IPC', () => {
   it('recovers a token-held ceremony from 2 of 3 tokens with the fingerprint matching; wrong PIN, locked, pulled and wrong tokens are refused and disturb nothing', async () => {
     env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'spare-token', 'other-token', 'locked-token'], { pin: PIN });
@@ -232,7 +314,8 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
 
     // A seed is not a key: no HSM import.
     const seedImport = await rig.raw('recovery:export', { kind: 'hsm-import', token: { label: 'spare-token' }, pin: PIN, keyLabel: 'recovered' });
-    assert.equal(!seedImport.ok && seedImport.error.code, 'HSM_MECHANISM');
+    assert.equal(!seedImport.ok && seedImport.error.code, 'INVALID_ARGUMENT');
+    assert.equal(!seedImport.ok && seedImport.error.details?.['reason'], 'seed');
     assert.match(JSON.stringify(seedImport), /seed, not a key/);
     await rig.call('recovery:clear');
     for (const b of rig.buffers) assert.ok(allZero(b.bytes), `${b.label} is not zeroed`);
@@ -320,7 +403,8 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     for (const t of v.texts.slice(0, 2)) accepted(await rig.call('recovery:add-shard', { text: t }));
     assert.equal((await rig.call('recovery:finish')).verdict, 'match');
     const r = await rig.raw('recovery:export', { kind: 'hsm-import', token: { label: 'not-plugged-in' }, pin: PIN, keyLabel: 'k' });
-    assert.equal(!r.ok && r.error.code, 'HSM_MECHANISM');
+    assert.equal(!r.ok && r.error.code, 'INVALID_ARGUMENT');
+    assert.equal(!r.ok && r.error.details?.['reason'], 'curve');
     assert.equal(!r.ok && r.error.details?.['curve'], 'ed25519');
   });
 
@@ -356,5 +440,79 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     assert.equal((await rig.call('recovery:drive-shards', { mountPoint: stick })).files.find((f) => f.file === sealedName)?.inHand, true);
     await rig.call('recovery:clear');
     noPinIn(rig);
+  });
+  it('an HSM import whose token then reports the key unprotected, or whose check throws, takes the imported key off the token again', async () => {
+    env = makeSoftHsm(['vault'], { pin: PIN });
+    const host = hsmHost();
+    const secret = p256.utils.randomSecretKey();
+    const publicKey = p256.getPublicKey(secret, false);
+    const identity = { kind: 'p256' as const, scheme: 'vss' as const, fingerprint: { hex: 'ab'.repeat(32), display: 'ABAB ABAB ABAB ABAB ABAB ABAB ABAB ABAB' }, publicKey: bytesToHex(publicKey) };
+    const request = { token: { label: 'vault' }, pin: PIN, keyLabel: 'recovered-key' };
+
+    // The token's report is faked (a real token would have refused at importPrivateKey already): HSM_VERIFY.
+    const unprotected = faultyHsm(host.ceremonyHsm, { keyProtection: async (real, label) => ({ ...(await real.keyProtection(label)), extractable: true }) });
+    const verify = await rejects(importRecoveredKey(unprotected, request, secret, identity), 'HSM_VERIFY');
+    assert.match(verify.message, /was taken off token "vault" again/);
+    assert.equal(verify.details?.['keyRemoved'], true);
+    assert.deepEqual(await objectsLabelled('vault', 'recovered-key'), 0, 'no key object left after HSM_VERIFY');
+
+    // The check itself fails (the token answers an error) after the key went in.
+    const throwing = faultyHsm(host.ceremonyHsm, {
+      keyProtection: async () => {
+        throw new KeyshardError('HSM_MODULE', 'Token "vault" answered an error while its key was checked (injected). Try again.');
+      },
+    });
+    const failed = await rejects(importRecoveredKey(throwing, request, secret, identity), 'HSM_MODULE');
+    assert.match(failed.message, /taken off token "vault" again/);
+    assert.deepEqual(await objectsLabelled('vault', 'recovered-key'), 0, 'no key object left after a failing check');
+
+    // When the key cannot be removed either, the message says where it is and what to do.
+    const stuck = faultyHsm(host.ceremonyHsm, {
+      keyProtection: async () => {
+        throw new KeyshardError('HSM_MODULE', 'Token "vault" answered an error (injected).');
+      },
+      destroyKey: async () => {
+        throw new KeyshardError('HSM_TOKEN_ABSENT', 'gone (injected)');
+      },
+    });
+    const left = await rejects(importRecoveredKey(stuck, request, secret, identity), 'HSM_MODULE');
+    assert.match(left.message, /"recovered-key" may still be on token "vault": delete it with the token's own tool/);
+    assert.equal(left.details?.['keyRemoved'], false);
+    assert.equal(await objectsLabelled('vault', 'recovered-key'), 2, 'the injected fault really left the pair');
+    await cleanUp('vault', 'recovered-key');
+
+    // Nothing left behind blocks the label: the honest import goes through.
+    const ok = await importRecoveredKey(host.ceremonyHsm, request, secret, identity);
+    assert.equal(ok.publicKey, bytesToHex(publicKey));
+    assert.equal(await objectsLabelled('vault', 'recovered-key'), 2, 'the private and public key');
+    assert.ok(secret.some((b) => b !== 0), 'the caller keeps its secret (wiped by the recovery service)');
+    secret.fill(0);
+  });
+
+  it('refuses HSM import after a recovery that was not checked against a fingerprint, or did not match, without touching a token', async () => {
+    env = makeSoftHsm(['vault'], { pin: PIN });
+    const host = hsmHost();
+    let opened = 0;
+    const counting: RecoveryHsm = { modulePath: host.ceremonyHsm.modulePath, open: async (path) => (opened++, host.ceremonyHsm.open(path)) };
+    // A plain P-256 key split with SLIP-39; the typed words carry no fingerprint.
+    let key = p256.utils.randomSecretKey();
+    const backup = slip39Backup(1, [{ threshold: 2, count: 3 }], key);
+    key.fill(0);
+    const words = backup.mnemonics[0]!;
+    for (const expectedFingerprint of [undefined, 'cd'.repeat(32)]) {
+      const { store } = trackingStore();
+      const recovery = createRecoveryService({ secrets: store, pbkdf2: nodePbkdf2, hsm: counting, listDrives: async () => [] });
+      await recovery.start({ secretKind: 'p256', ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }) });
+      for (const w of words.slice(0, 2)) assert.equal((await recovery.addShard({ text: w })).outcome, 'accepted');
+      const done = await recovery.finish();
+      assert.equal(done.verdict, expectedFingerprint === undefined ? 'unchecked' : 'mismatch');
+      assert.equal(done.recovered.kind, 'p256');
+      const err = await rejects(recovery.export({ kind: 'hsm-import', token: { label: 'vault' }, pin: PIN, keyLabel: 'unchecked-key' }), 'RECOVERY_STATE');
+      assert.ok(err.message.length > 20);
+      await recovery.shutdown();
+    }
+    assert.equal(opened, 0, 'the token module was never opened');
+    assert.equal(await objectsLabelled('vault', 'unchecked-key'), 0);
+    key = new Uint8Array(0);
   });
 });

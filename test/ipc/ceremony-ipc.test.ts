@@ -351,6 +351,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:sign-off', { witnessId: '' }],
       ['ceremony:sign-off', undefined],
       ['ceremony:load-witness-key', { path: MARK.repeat(300) }],
+      ['ceremony:witness-keys', { x: MARK }],
       ['ceremony:abort', {}],
       ['ceremony:abort', { reason: '' }],
       ['ceremony:resume', { dir: 42 }],

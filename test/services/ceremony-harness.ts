@@ -155,6 +155,7 @@ export function rig(options: { dir?: string; airgapOk?: boolean; overrides?: Par
         return { location };
       },
       read: async ({ location }) => new Uint8Array(readFileSync(location)),
+      remove: async ({ location }) => rmSync(location, { force: true }),
     },
     secrets: store,
     pbkdf2: nodePbkdf2,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KeyshardError } from '../../core/errors';
 import { generateAgeIdentity, protectEnvelopeText } from '../../electron/services/protection/index';
+import { MAX_LISTED_SHARD_FILES } from '../../electron/services/recovery/drive-files';
 import { createRecoveryService, type AddShardResponse, type RecoveryService } from '../../electron/services/recovery/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
@@ -79,19 +80,20 @@ describe('recovery from shard files on a drive', () => {
     await s.start({ expectedFingerprint: b.fingerprint });
     const listed = await s.driveShards({ mountPoint: stick });
     assert.deepEqual(listed.drive, { mountPoint: stick, label: 'BOB-STICK' });
+    // Listing reads no content (not even the unprotected file's): names and sizes only, so no label from the shard.
+    // Whether a file holds what its name says is checked when it is added (below).
     assert.deepEqual(
-      listed.files.map((f) => [f.file, f.protection, f.ceremonyId, f.custodianIndex, f.custodianLabel, f.ceremony, f.inHand]),
+      listed.files.map((f) => [f.file, f.protection, f.ceremonyId, f.custodianIndex, f.custodianLabel, f.ceremony, f.inHand, f.bytes]),
       [
-        [name(0, '.txt'), 'none', b.ceremonyId, 0, 'Custodian 1-1', 'unknown', false],
-        [name(1, '.age'), 'age', b.ceremonyId, 1, null, 'unknown', false],
-        [name(2, '.asc'), 'openpgp', b.ceremonyId, 2, null, 'unknown', false],
+        [name(0, '.txt'), 'none', b.ceremonyId, 0, null, 'unknown', false, texts[0]!.length + 1],
+        [name(1, '.age'), 'age', b.ceremonyId, 1, null, 'unknown', false, ageFile.length],
+        [name(2, '.asc'), 'openpgp', b.ceremonyId, 2, null, 'unknown', false, pgpFile.length],
+        [name(5, '.txt'), 'none', b.ceremonyId, 5, null, 'unknown', false, texts[0]!.length],
+        [name(6, '.age'), 'age', b.ceremonyId, 6, null, 'unknown', false, 'KS1 this is not encrypted'.length],
       ],
     );
     const problems = new Map(listed.problems.map((p) => [p.file, p]));
-    assert.deepEqual([...problems.keys()].sort(), [`.keyshard-${b.ceremonyId}-c1.0123456789ab.tmp`, name(5, '.txt'), name(6, '.age'), name(7, '.txt'), name(8, '.txt')].sort());
-    assert.equal(problems.get(name(5, '.txt'))?.code, 'USB_VERIFY');
-    assert.match(problems.get(name(5, '.txt'))!.message, /renamed or copied by hand/);
-    assert.equal(problems.get(name(6, '.age'))?.code, 'ENVELOPE_FORMAT');
+    assert.deepEqual([...problems.keys()].sort(), [`.keyshard-${b.ceremonyId}-c1.0123456789ab.tmp`, name(7, '.txt'), name(8, '.txt')].sort());
     assert.match(problems.get(name(7, '.txt'))!.message, /not a plain file/);
     assert.match(problems.get(name(8, '.txt'))!.message, /not a plain file/);
     // Nothing of a shard in the listing.
@@ -112,14 +114,18 @@ describe('recovery from shard files on a drive', () => {
     }
     rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(7, '.txt') } }), 'USB_VERIFY'); // the link
     rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(8, '.txt') } }), 'USB_VERIFY'); // the FIFO: no hang
-    rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(5, '.txt') } }), 'USB_VERIFY'); // renamed
+    // Renamed: another custodian's shard under this name (a shard of another holder: SHARES_MISMATCH, not a bad drive).
+    const renamed = rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(5, '.txt') } }), 'SHARES_MISMATCH');
+    assert.equal(renamed.error.details?.['reason'], 'name-mismatch');
+    assert.match(renamed.error.message, /renamed or copied by hand/);
+    rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(6, '.age') } }), 'ENVELOPE_FORMAT'); // name says age, content not
 
     // The unprotected file needs no key.
     const first = accepted(await s.addShard({ driveFile: { mountPoint: stick, file: name(0, '.txt') } }));
     assert.equal(first.shard.source, 'envelope');
     assert.equal(first.shard.custodianIndex, 0);
     const after1 = await s.driveShards({ mountPoint: stick });
-    assert.deepEqual(after1.files.map((f) => [f.ceremony, f.inHand]), [['this', true], ['this', false], ['this', false]]);
+    assert.deepEqual(after1.files.map((f) => [f.ceremony, f.inHand]), [['this', true], ['this', false], ['this', false], ['this', false], ['this', false]]);
 
     // The age file: no key, the wrong kind of key, another age identity - each refused, nothing changes.
     const noKey = rejected(await s.addShard({ driveFile: { mountPoint: stick, file: name(1, '.age') } }), 'ENVELOPE_DECRYPT');
@@ -191,5 +197,29 @@ describe('recovery from shard files on a drive', () => {
     assert.equal(done.expected?.source, 'transcript');
     assert.equal(done.recovered.fingerprint.hex, run.generatedFingerprint);
     await s.clear();
+  });
+  it('looks at no more than MAX_LISTED_SHARD_FILES shard-named files of a stick, and says the rest were not looked at', async () => {
+    const stick = tempDir('recovery-crowded');
+    const ceremony = 'cd'.repeat(16);
+    // More shard-named files than any real stick holds (other names are skipped without counting).
+    for (let i = 0; i < MAX_LISTED_SHARD_FILES + 44; i++) writeFileSync(join(stick, shardFileName(ceremony, i, '.age')), 'x');
+    for (let i = 0; i < 20; i++) writeFileSync(join(stick, `photo-${i}.jpg`), 'x');
+    const { service: s } = service([driveAt(stick)]);
+    await s.start({});
+    const listed = await s.driveShards({ mountPoint: stick });
+    assert.equal(listed.files.length, MAX_LISTED_SHARD_FILES);
+    assert.deepEqual(
+      listed.problems.map((p) => [p.file, p.code]),
+      [['(files not looked at)', 'USB_VERIFY']],
+    );
+    assert.match(listed.problems[0]!.message, new RegExp(`more than ${MAX_LISTED_SHARD_FILES} files named like shard files.*the rest were not`));
+    // Exactly the cap: every file listed, no such problem.
+    const fits = tempDir('recovery-full');
+    for (let i = 0; i < MAX_LISTED_SHARD_FILES; i++) writeFileSync(join(fits, shardFileName(ceremony, i, '.age')), 'x');
+    const { service: t } = service([driveAt(fits)]);
+    await t.start({});
+    const all = await t.driveShards({ mountPoint: fits });
+    assert.equal(all.files.length, MAX_LISTED_SHARD_FILES);
+    assert.deepEqual(all.problems, []);
   });
 });

@@ -171,6 +171,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         return { location };
       },
       read: async ({ location }) => new Uint8Array(await readFile(location)),
+      remove: ({ location }) => rm(location, { force: true }),
     },
   });
 

@@ -537,7 +537,11 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
   type Prepared = Awaited<ReturnType<typeof prepareHandoff>>;
 
-  /** Writes a USB custodian's files (each atomically, read back by the port). Nothing is recorded here. */
+  /**
+   * Writes a USB custodian's files (each atomically, read back by the port). Nothing is recorded here. On a first
+   * handoff a failure removes the files this attempt already wrote (a custodian with several shares gets several
+   * files), so a failed handoff leaves nothing of it on the stick.
+   */
   async function writeFiles(custodian: Custodian, prepared: Prepared, again: boolean): Promise<{ written: Delivered['files']; files: HandoffView['files'][number][] }> {
     const written: Delivered['files'] = [];
     const files: HandoffView['files'][number][] = [];
@@ -548,15 +552,38 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         files.push({ index: f.index, location, fileName: f.fileName, protection: f.protection, bytes: f.data.length });
       }
     } catch (e) {
-      throw aboutCustodian(
-        e,
-        `${custodian.name}'s shard file was not written:`,
-        custodian.id,
-        // A failed rewrite may have removed the earlier file too (it is replaced, then checked): write it again.
-        again ? ` Write ${custodian.name}'s file again before confirming: the one written before may be gone from the stick.` : ' The ceremony has not moved on.',
-      );
+      if (again) {
+        throw aboutCustodian(
+          e,
+          `${custodian.name}'s shard file was not written:`,
+          custodian.id,
+          // A failed rewrite may have removed the earlier file too (it is replaced, then checked): write it again.
+          ` Write ${custodian.name}'s file again before confirming: the one written before may be gone from the stick.`,
+        );
+      }
+      const left = await removeWritten(files);
+      throw aboutCustodian(e, `${custodian.name}'s shard file was not written:`, custodian.id, ` The ceremony has not moved on.${leftText(files, left)}`);
     }
     return { written, files };
+  }
+
+  /** Removes the files a failed first handoff wrote; returns the names that may still be on the stick. */
+  async function removeWritten(files: readonly HandoffView['files'][number][]): Promise<string[]> {
+    const left: string[] = [];
+    for (const f of files) {
+      try {
+        await deps.usb!.remove({ location: f.location });
+      } catch {
+        left.push(f.fileName);
+      }
+    }
+    return left;
+  }
+
+  function leftText(files: readonly HandoffView['files'][number][], left: readonly string[]): string {
+    if (files.length === 0) return '';
+    if (left.length === 0) return ` The ${files.length === 1 ? 'file' : 'files'} written before the failure ${files.length === 1 ? 'was' : 'were'} removed from the stick.`;
+    return ` ${left.join(', ')} could not be removed from the stick: delete ${left.length === 1 ? 'it' : 'them'} by hand before handing the shard over again.`;
   }
 
   function deliver(c: Context, custodian: Custodian, prepared: Prepared, out: { written: Delivered['files']; files: HandoffView['files'][number][] } = { written: [], files: [] }): HandoffView {
@@ -1063,7 +1090,15 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             if (again) c.delivered = null;
             throw e;
           }
-          if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
+          if (!again) {
+            try {
+              await record(c, { step: 'handoff', custodianId: custodian.id });
+            } catch (e) {
+              // Not recorded, so not handed over: the files must not stay on the stick either.
+              const left = await removeWritten(out.files);
+              throw aboutCustodian(e, `${custodian.name}'s handoff could not be recorded:`, custodian.id, leftText(out.files, left));
+            }
+          }
           return deliver(c, custodian, prepared, out);
         }
         if (!again) await record(c, { step: 'handoff', custodianId: custodian.id });
@@ -1275,6 +1310,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         witnesses.set(signer.witnessId, { signer });
         return witnessKeyOf(signer);
       }),
+
+    witnessKeys: () => serial(async () => [...witnesses.values()].map((w) => witnessKeyOf(w.signer))),
 
     loadWitnessToken: (request: LoadWitnessTokenRequest) =>
       serial(async () => {

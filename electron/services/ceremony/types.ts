@@ -36,6 +36,12 @@ export interface AirGapPort {
 export interface ShardFilePort {
   write(request: { readonly custodianId: string; readonly fileName: string; readonly data: Uint8Array }): Promise<{ readonly location: string }>;
   read(request: { readonly location: string }): Promise<Uint8Array>;
+  /**
+   * Removes a file this port wrote (a first handoff that failed after it: a later file or the transcript record).
+   * Best effort on the drive's side, but it throws when the file may still be there, so the caller can say so.
+   * A file already gone is not an error.
+   */
+  remove(request: { readonly location: string }): Promise<void>;
 }
 
 /**
@@ -429,6 +435,8 @@ export interface CeremonyService {
   registerWitnessSigner(signer: WitnessSigner): Promise<WitnessKey>;
   /** Logs in to a witness's token (PIN) and registers its ECDSA P-256 key as that witness's signer until replaced or shutdown. */
   loadWitnessToken(request: LoadWitnessTokenRequest): Promise<WitnessKey>;
+  /** The public keys of the witness signers registered now (key files and token logins); read-only. */
+  witnessKeys(): Promise<WitnessKey[]>;
   abort(request: AbortRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */

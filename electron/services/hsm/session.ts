@@ -548,6 +548,22 @@ export class GrapheneSession implements HsmSession {
     }
   }
 
+  async destroyKey(key: { readonly label: string; readonly id: string }): Promise<number> {
+    const label = checkKeyLabel(key.label);
+    // Both attributes, so only the one key pair is matched: never another object that shares the label.
+    if (typeof key.id !== 'string' || !/^(?:[0-9a-f]{2}){1,64}$/.test(key.id)) throw new KeyshardError('INVALID_ARGUMENT', 'A token key id is hex (as the token reports it).');
+    const id = Buffer.from(key.id, 'hex');
+    return this.run('import', () => {
+      const found = this.session.find({ label, id });
+      let n = 0;
+      for (let i = 0; i < found.length; i++) {
+        this.session.destroy(found.items(i));
+        n++;
+      }
+      return n;
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // sealed shards (see protection/pkcs11.ts for the construction)
 

@@ -133,6 +133,11 @@ export interface HsmSession extends SealedShardOpener {
   witnessSigner(witnessId: string, keyLabel: string): Promise<WitnessSigner>;
   importPrivateKey(input: ImportKeyInput): Promise<TokenKeyInfo>;
   keyProtection(label: string): Promise<KeyProtectionReport>;
+  /**
+   * Destroys the key objects (private and public) with this label AND this CKA_ID (hex, as TokenKeyInfo.id gives it):
+   * undoes an import that failed a later check. Returns how many objects were destroyed; throws when the token cannot.
+   */
+  destroyKey(key: { readonly label: string; readonly id: string }): Promise<number>;
   close(): Promise<void>;
 }
 

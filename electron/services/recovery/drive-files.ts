@@ -8,13 +8,15 @@
  * - it is opened without following a symbolic link and must be a regular file of at most 1 MiB (a FIFO or a device
  *   on a hostile stick cannot stall main, a link cannot lead out of the drive).
  *
- * Listing decodes unprotected (.txt) files to say whose they are and wipes them at once; encrypted ones are judged by
- * their name and first bytes only (the AEAD tag checks the rest when the custodian's key opens them).
+ * Listing reads no file's content, not even an unprotected (.txt) one's: it judges each file by its name and what lstat
+ * says (a plain file, its size). Whose shard a file really holds, and whether its content is what its name says, is
+ * checked when the file is added (sources.ts), where the content is needed anyway. At most MAX_LISTED_SHARD_FILES
+ * shard-named files are looked at, so a stick full of them cannot stall the recovery.
  */
 import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { lstat, open, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ceremonyIdToHex, describeEnvelope, envelopeFromText, wipeEnvelope } from '../../../core/envelope';
+import { ceremonyIdToHex, envelopeFromText, wipeEnvelope } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { isKeyshardError, KeyshardError } from '../../../core/errors';
 import { detectProtection, parseSealed } from '../protection/index';
@@ -25,6 +27,9 @@ import type { DriveShardFile } from './types';
 
 /** Far above any shard file (a few KB). */
 export const MAX_DRIVE_SHARD_BYTES = 1024 * 1024;
+
+/** Far above any real stick (one file per custodian and share, a few temporary files): the rest are not looked at. */
+export const MAX_LISTED_SHARD_FILES = 256;
 
 export type FileProtection = DriveShardFile['protection'];
 
@@ -131,7 +136,7 @@ export function checkNameMatches(named: NamedShardFile, envelope: Envelope): voi
   const index = envelope.custodianIndex;
   wipeEnvelope(envelope);
   throw new KeyshardError(
-    'USB_VERIFY',
+    'SHARES_MISMATCH',
     `${named.file} is named for custodian #${named.custodianIndex + 1} of ceremony ${named.ceremonyId.slice(0, 8)}…, ` +
       `but holds the shard of custodian #${index + 1}${sameCeremony ? '' : ` of ceremony ${ceremonyHex.slice(0, 8)}…`}. It was renamed or copied by hand: set it aside and ask the ceremony lead.`,
     { reason: 'name-mismatch' },
@@ -143,14 +148,31 @@ export interface DriveListing {
   readonly problems: readonly { readonly file: string; readonly code: string; readonly message: string }[];
 }
 
-/** Every shard file at the drive's top level, with what can be told without a key; problems next to the good ones. */
+/** Every shard file at the drive's top level, with what can be told without reading it; problems next to the good ones. */
 export async function listDriveShards(drive: RemovableDrive, custodianIds: readonly string[]): Promise<DriveListing> {
-  let names: string[];
+  const where = driveName(drive);
+  // Shard-named and temporary files only, at most MAX_LISTED_SHARD_FILES of them; the folder is read as a stream so
+  // that the walk stops there.
+  const names: string[] = [];
+  let more = false;
   try {
-    names = (await readdir(drive.mountPoint)).sort();
+    const dir = await opendir(drive.mountPoint);
+    try {
+      for await (const entry of dir) {
+        if (!isTempFileName(entry.name) && parseShardFileName(entry.name) === undefined) continue;
+        if (names.length === MAX_LISTED_SHARD_FILES) {
+          more = true;
+          break;
+        }
+        names.push(entry.name);
+      }
+    } finally {
+      await dir.close().catch(() => undefined);
+    }
   } catch (e) {
-    throw usbError(e, driveName(drive), 'reading its folder');
+    throw usbError(e, where, 'reading its folder');
   }
+  names.sort();
   const files: DriveListing['files'][number][] = [];
   const problems: DriveListing['problems'][number][] = [];
   for (const file of names) {
@@ -161,29 +183,28 @@ export async function listDriveShards(drive: RemovableDrive, custodianIds: reado
     const named = nameOf(file, custodianIds);
     if (named === undefined) continue;
     try {
-      const data = await readDriveFile(drive, file);
-      const bytes = data.length;
+      // lstat: a link is reported as a link (never followed), a FIFO or device as what it is; nothing is opened.
+      let info;
       try {
-        checkContentKind(named, data);
+        info = await lstat(join(drive.mountPoint, file));
       } catch (e) {
-        data.fill(0);
-        throw e;
+        throw usbError(e, where, `looking at ${file}`);
       }
-      let custodianLabel: string | null = null;
-      if (named.protection === 'none') {
-        const envelope = envelopeOfText(named, data); // wipes data
-        checkNameMatches(named, envelope);
-        custodianLabel = describeEnvelope(envelope).custodianLabel;
-        wipeEnvelope(envelope);
-      } else {
-        data.fill(0);
-      }
-      files.push({ ...named, custodianLabel, bytes });
+      if (!info.isFile()) throw notAFile(file);
+      if (info.size > MAX_DRIVE_SHARD_BYTES) throw new KeyshardError('ENVELOPE_FORMAT', `${file} is ${info.size} bytes, far larger than any shard file; it is not one. Set it aside.`);
+      files.push({ ...named, custodianLabel: null, bytes: info.size });
     } catch (e) {
       problems.push(
         isKeyshardError(e) ? { file, code: e.code, message: e.message } : { file, code: 'INTERNAL', message: 'This file could not be read for an unexpected reason. Set it aside.' },
       );
     }
+  }
+  if (more) {
+    problems.push({
+      file: '(files not looked at)',
+      code: 'USB_VERIFY',
+      message: `This drive holds more than ${MAX_LISTED_SHARD_FILES} files named like shard files; only the first ${MAX_LISTED_SHARD_FILES} were looked at and the rest were not. A custodian's stick holds a few: copy this custodian's shard file to a stick of its own and list that.`,
+    });
   }
   return { files, problems };
 }

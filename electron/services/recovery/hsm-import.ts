@@ -29,14 +29,14 @@ export interface HsmImportRequest {
 export function importRefusal(kind: RecoveredIdentity['kind']): KeyshardError | undefined {
   if (kind === 'seed') {
     return new KeyshardError(
-      'HSM_MECHANISM',
+      'INVALID_ARGUMENT',
       'The recovered secret is a seed, not a key: a token imports keys. Derive the key you need from the seed with the wallet that uses it, or save the seed as an encrypted file.',
       { reason: 'seed' },
     );
   }
   if (kind === 'ed25519') {
     return new KeyshardError(
-      'HSM_MECHANISM',
+      'INVALID_ARGUMENT',
       'keyshard imports P-256 and secp256k1 keys into tokens; this is an Ed25519 key, which most tokens cannot hold. Save it as an encrypted file instead and import it with the token\'s own tool if it supports Ed25519.',
       { reason: 'curve', curve: 'ed25519' },
     );
@@ -49,6 +49,27 @@ function samePoint(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
   return diff === 0;
+}
+
+/**
+ * Takes the imported key off the token after a failure; the error as it goes to the screen. When the key cannot be
+ * removed (the token was pulled, or refuses), the message says so and what to do.
+ */
+async function withKeyRemoved(e: unknown, destroy: () => Promise<number>, tokenLabel: string, keyLabel: string): Promise<unknown> {
+  if (!(e instanceof KeyshardError)) {
+    await destroy().catch(() => undefined);
+    return e;
+  }
+  try {
+    await destroy();
+    return new KeyshardError(e.code, `${e.message} The imported key "${keyLabel}" was taken off token "${tokenLabel}" again.`, { ...e.details, keyRemoved: true });
+  } catch {
+    return new KeyshardError(
+      e.code,
+      `${e.message} The imported key "${keyLabel}" may still be on token "${tokenLabel}": delete it with the token's own tool before using the token.`,
+      { ...e.details, keyRemoved: false },
+    );
+  }
 }
 
 /** Imports `secret` (the caller keeps and later wipes it; the copy made here is wiped). */
@@ -77,12 +98,19 @@ export async function importRecoveredKey(hsm: RecoveryHsm | undefined, request: 
     } finally {
       copy.fill(0);
     }
-    const protection = await session.keyProtection(request.keyLabel);
-    if (!samePoint(key.publicKey, expected) || !protection.sensitive || protection.extractable || protection.valueReadable) {
-      // importPrivateKey already checks this and removes such a key; a second look costs nothing.
-      throw new KeyshardError('HSM_VERIFY', `Token "${token.label}" does not report the imported key as the recovered one, sensitive and non-extractable. Do not use it; use another token.`, {
-        label: request.keyLabel,
-      });
+    // From here the key is on the token: any failure takes it off again before it is reported, so a key that was not
+    // shown to be the recovered one, sensitive and non-extractable never stays behind.
+    let protection;
+    try {
+      protection = await session.keyProtection(request.keyLabel);
+      if (!samePoint(key.publicKey, expected) || !protection.sensitive || protection.extractable || protection.valueReadable) {
+        // importPrivateKey already checks this and removes such a key; a second look costs nothing.
+        throw new KeyshardError('HSM_VERIFY', `Token "${token.label}" does not report the imported key as the recovered one, sensitive and non-extractable. Do not use this token for it; use another token.`, {
+          label: request.keyLabel,
+        });
+      }
+    } catch (e) {
+      throw await withKeyRemoved(e, () => session.destroyKey({ label: key.label, id: key.id }), token.label, key.label);
     }
     return {
       kind: 'hsm-import',

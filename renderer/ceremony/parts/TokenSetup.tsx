@@ -1,8 +1,9 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import type { CeremonyPlan, Custodian } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ModuleChooser, TokenPicker, tokenName, useTokenList, type Token } from '../../devices';
 import { ask, type DeviceCheck, type TokenCheck } from '../api';
+import { bringIntoView } from '../bringIntoView';
 import { useAction } from '../useAction';
 
 /** The token choices made before start. */
@@ -80,6 +81,15 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
     const result = await check.run(() => ask('ceremony:check-devices', { plan, ...tokenRequest(plan, value) }));
     onChecked(result === undefined ? null : { key, result });
   };
+  // Once every token custodian has a token (the plan's labels preselect them as the list arrives), "Check the tokens"
+  // is the next thing to do: with three custodians it sits below a laptop's fold, so it is brought into view.
+  const actions = useRef<HTMLDivElement>(null);
+  const checkButton = useRef<HTMLButtonElement>(null);
+  const allAssigned = value.module !== null && custodians.length > 0 && custodians.every((c) => value.assigned[c.id]);
+  const waitingForCheck = allAssigned && current === null && !check.busy && !check.error;
+  useEffect(() => {
+    if (waitingForCheck) bringIntoView(actions.current, checkButton.current);
+  }, [waitingForCheck]);
   const prefs = useMemo(() => Object.fromEntries(custodians.map((c) => [c.id, plannedLabel(c) === undefined ? undefined : { label: plannedLabel(c)! }])), [plan]);
 
   return (
@@ -146,11 +156,11 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
               <TokenPicker role="entropy" tokens={tokens} value={value.entropy?.serial ?? null} onChange={(t) => set({ entropy: t })} legend="Which token gives random numbers?" testId="entropy-token" showLookAgain={false} />
             ) : null}
           </div>
-          <div className="actions">
+          <div className="actions" ref={actions}>
             <button type="button" className="button secondary small" disabled={tokens.busy} onClick={() => void tokens.lookAgain()} data-testid="tokens-again">
               {tokens.busy ? 'Looking…' : 'Look again for tokens'}
             </button>
-            <button type="button" className="button" disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
+            <button type="button" ref={checkButton} className="button" disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
               {check.busy ? 'Checking the tokens…' : 'Check the tokens'}
             </button>
           </div>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { CONFIRMATION_METHODS } from '../../../core/ceremony';
 import type { Custodian } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -6,10 +6,11 @@ import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
 import { ask, numberList, type ConfirmMethod, type HandoffView, type ShardResponse } from '../api';
 import type { StageProps } from '../context';
-import { custodianOf, custodianToken } from '../names';
+import { custodianOf, custodianToken, protectionName } from '../names';
 import { PaperBackup } from '../parts/PaperBackup';
 import { QrCode } from '../parts/QrCode';
 import { ScanBack } from '../parts/ScanBack';
+import { driveRequest, UsbDrivePicker, useUsbDrives } from '../parts/UsbDrivePicker';
 import { ShardText, ShardWords } from '../parts/ShardWords';
 import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { WordEntry } from '../parts/WordEntry';
@@ -108,7 +109,7 @@ function ConfirmForm(props: FormProps) {
   const [complete, setComplete] = useState<boolean[]>(() => Array.from({ length: shards }, () => false));
   const [scanned, setScanned] = useState<string[][]>([]);
   const [files, setFiles] = useState<HandoffView['files']>(view?.files ?? []);
-  const { busy, error, run } = useAction();
+  const { busy, error, run, clear } = useAction();
   const again = useAction();
   const pin = usePin();
   const token = view?.token ? tokenName({ label: view.token.tokenLabel, serial: view.token.tokenSerial }) : custodianToken(status, custodian);
@@ -117,10 +118,16 @@ function ConfirmForm(props: FormProps) {
   const onScreen = custodian.medium === 'screen-qr' || custodian.medium === 'paper';
 
   // A reload loses the page's copy of the handoff; the USB file locations are asked again (they hold nothing secret).
+  // Main may hold none (a rewrite failed, or none was written in this session): then the file is written again here.
+  const [noFileInMain, setNoFileInMain] = useState(false);
   useEffect(() => {
     if (custodian.medium !== 'usb' || files.length > 0) return;
     void ask('ceremony:current-handoff').then(
-      (v) => setFiles(v?.custodianId === custodian.id ? v.files : []),
+      (v) => {
+        const mine = v?.custodianId === custodian.id ? v.files : [];
+        setFiles(mine);
+        setNoFileInMain(mine.length === 0);
+      },
       () => undefined,
     );
   }, [custodian.id, custodian.medium, files.length]);
@@ -140,6 +147,22 @@ function ConfirmForm(props: FormProps) {
   const showAgain = async (): Promise<void> => {
     const v = await again.run(() => ask('ceremony:current-handoff'));
     if (v) setHandoff(v, true);
+  };
+
+  // The read-back found no file main wrote, or a file that differs: the custodian's file is written again first.
+  const readBackFailed = error !== null && method === 'read-back-usb' && (error.info.code === 'USB_REMOVED' || error.info.code === 'USB_VERIFY');
+  const offerRewrite = custodian.medium === 'usb' && (noFileInMain || readBackFailed);
+  const rewritten = (v: HandoffView): void => {
+    clear();
+    setFiles(v.files);
+    setNoFileInMain(false);
+    setHandoff(v, false);
+    setStatus(v.status);
+  };
+  const rewriteFailed = (): void => {
+    // Main no longer trusts the file it wrote before (a failed rewrite drops it): nothing to read back until a write works.
+    setFiles([]);
+    setNoFileInMain(true);
   };
 
   const details = error?.details ?? {};
@@ -277,7 +300,9 @@ function ConfirmForm(props: FormProps) {
         </section>
       ) : null}
 
-      {method === 'read-back-usb' ? (
+      {offerRewrite ? <RewriteUsb custodian={custodian} afterRead={readBackFailed} onWritten={rewritten} onFailed={rewriteFailed} /> : null}
+
+      {method === 'read-back-usb' && !offerRewrite ? (
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={() => void confirm()} data-testid="confirm-readback">
             {busy ? 'Reading back…' : 'Read the file back and compare'}
@@ -326,5 +351,56 @@ function ConfirmForm(props: FormProps) {
       ) : null}
       {again.error ? <ErrorPanel title="The shard could not be shown again" error={again.error.info} testId="show-again-error" /> : null}
     </>
+  );
+}
+
+/**
+ * A USB custodian awaiting confirmation whose file main does not hold (a reload after a failed rewrite) or whose file
+ * could not be read back as written: their drive is chosen again and the file written again (ceremony:handoff for the
+ * custodian awaiting confirmation writes the same shard and records nothing new); then the normal read-back.
+ */
+function RewriteUsb({
+  custodian,
+  afterRead,
+  onWritten,
+  onFailed,
+}: {
+  readonly custodian: Custodian;
+  readonly afterRead: boolean;
+  readonly onWritten: (v: HandoffView) => void;
+  readonly onFailed: () => void;
+}) {
+  const drives = useUsbDrives();
+  const write = useAction();
+  const drive = drives.chosen;
+  const panel = useRef<HTMLElement>(null);
+  // After a failed read-back the error above has the focus; the way out, below it, is scrolled into view as well.
+  useEffect(() => {
+    if (afterRead) panel.current?.scrollIntoView({ block: 'nearest' });
+  }, [afterRead]);
+  const go = async (): Promise<void> => {
+    if (drive === undefined) return;
+    const v = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive) }));
+    if (v === undefined) onFailed();
+    else onWritten(v);
+  };
+  return (
+    <section ref={panel} className="panel usb-rewrite" data-testid="usb-rewrite" aria-labelledby="usb-rewrite-title">
+      <h2 id="usb-rewrite-title">Write {custodian.name}&apos;s file again</h2>
+      <p>
+        {afterRead
+          ? `The file on ${custodian.name}'s drive cannot be read back as it was written.`
+          : `keyshard holds no file it wrote for ${custodian.name} in this session (its last write failed, or it was never written here).`}{' '}
+        Plug in {custodian.name}&apos;s drive and choose it: keyshard writes the same shard, encrypted to their {protectionName(custodian)} key, and
+        reads it back. Nothing new is recorded.
+      </p>
+      <UsbDrivePicker who={custodian.name} drives={drives} />
+      {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="rewrite-error" focus /> : null}
+      <div className="actions">
+        <button type="button" className="button" disabled={write.busy || drive === undefined} onClick={() => void go()} data-testid="rewrite-write">
+          {write.busy ? 'Writing…' : 'Write the file again'}
+        </button>
+      </div>
+    </section>
   );
 }

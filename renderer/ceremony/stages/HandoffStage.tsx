@@ -1,11 +1,12 @@
-import { useEffect, useId, useState } from 'react';
+import { useState } from 'react';
 import type { Custodian } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
-import { ask, type Drive } from '../api';
+import { ask } from '../api';
 import type { StageProps } from '../context';
-import { custodianOf, custodianToken, mediumText } from '../names';
+import { custodianOf, custodianToken, mediumText, protectionName } from '../names';
+import { driveRequest, UsbDrivePicker, useUsbDrives } from '../parts/UsbDrivePicker';
 import { useAction } from '../useAction';
 import { PinField, pinErrorNote, usePin } from '../../devices';
 
@@ -108,57 +109,24 @@ function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
 
 /** USB: the custodian's drive is chosen; main encrypts the shard to their key, writes it and reads it back. */
 function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
-  const [drives, setDrives] = useState<readonly Drive[] | null>(null);
-  const [mount, setMount] = useState('');
-  const list = useAction();
+  const drives = useUsbDrives();
   const write = useAction();
-  const groupId = useId();
-  const look = async (): Promise<void> => {
-    const found = await list.run(() => ask('usb:list-drives'));
-    if (found === undefined) return;
-    setDrives(found);
-    const writable = found.filter((d) => !d.readOnly);
-    if (writable.length === 1) setMount(writable[0]!.mountPoint);
-  };
-  useEffect(() => {
-    void look();
-    // Look once when the screen opens; "Look again" repeats it.
-  }, []);
-  const drive = drives?.find((d) => d.mountPoint === mount);
+  const drive = drives.chosen;
   const go = async (): Promise<void> => {
     if (drive === undefined) return;
-    const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: { mountPoint: drive.mountPoint, label: drive.label } }));
+    const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive) }));
     if (view === undefined) return;
     setHandoff(view, false);
     setStatus(view.status);
   };
-  const protection = custodian.protection.type === 'age' ? 'age' : custodian.protection.type === 'openpgp' ? 'OpenPGP' : custodian.protection.type;
   return (
     <>
       <ScreenTitle>Handoff to {custodian.name}: USB drive</ScreenTitle>
       <p className="lead">
-        keyshard encrypts {custodian.name}&apos;s shard to their {protection} key, writes the file to their drive and reads it back. Nothing
+        keyshard encrypts {custodian.name}&apos;s shard to their {protectionName(custodian)} key, writes the file to their drive and reads it back. Nothing
         secret appears on screen.
       </p>
-      <fieldset className="drive-list" data-testid="drive-list" aria-labelledby={groupId}>
-        <legend id={groupId}>{custodian.name}&apos;s drive</legend>
-        {drives === null ? <p>Looking for drives…</p> : null}
-        {drives !== null && drives.length === 0 ? <p data-testid="no-drives">No removable drive is plugged in. Plug in {custodian.name}&apos;s drive, then look again.</p> : null}
-        {drives?.map((d) => (
-          <label key={d.mountPoint} className="checkbox drive">
-            <input type="radio" name="drive" value={d.mountPoint} checked={mount === d.mountPoint} disabled={d.readOnly} onChange={() => setMount(d.mountPoint)} data-testid={`drive-${d.label ?? d.device}`} />
-            <span>
-              <strong>{d.label ?? d.device}</strong> <span className="mono muted">{d.mountPoint}</span>
-              {d.freeBytes !== null ? <span className="muted"> · {Math.round(d.freeBytes / 1_000_000)} MB free</span> : null}
-              {d.readOnly ? <span className="problem-inline"> · read-only</span> : null}
-            </span>
-          </label>
-        ))}
-        <button type="button" className="button secondary small" disabled={list.busy} onClick={() => void look()} data-testid="drives-again">
-          Look again for drives
-        </button>
-      </fieldset>
-      {list.error ? <ErrorPanel title="The drives could not be listed" error={list.error.info} testId="drives-error" /> : null}
+      <UsbDrivePicker who={custodian.name} drives={drives} />
       {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="handoff-error" focus /> : null}
       <div className="actions">
         <button type="button" className="button" disabled={write.busy || drive === undefined} onClick={() => void go()} data-testid="handoff-write">

@@ -201,6 +201,18 @@ export class CeremonyPage {
     await this.byTestId('handoff-write').click();
   }
 
+  /**
+   * On the confirm screen of a USB custodian whose file main does not hold (or could not read back): list the drives
+   * again, choose one, and write the file again.
+   */
+  async rewriteToDrive(label: string): Promise<void> {
+    await expect(this.byTestId('usb-rewrite')).toBeVisible();
+    await this.byTestId('drives-again').click();
+    await expect(this.driveOption(label)).toBeEnabled();
+    await this.driveOption(label).check();
+    await this.byTestId('rewrite-write').click();
+  }
+
   /** The handoff's error panel shows `code`; returns its message and next step as shown. */
   async expectHandoffError(code: string): Promise<{ message: string; todo: string }> {
     await expect(this.byTestId('handoff-error')).toHaveAttribute('data-code', code, { timeout: 15_000 });
