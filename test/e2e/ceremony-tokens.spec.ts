@@ -20,8 +20,7 @@ import { join } from 'node:path';
 import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
 import { CKF_TOKEN } from '../../electron/services/hsm/capabilities';
-import { openHsm } from '../../electron/services/hsm/index';
-import { makeSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../hsm/softhsm';
+import { makeSoftHsm, SOFTHSM_MODULE, tokenHeldPlan, witnessKeyOnToken, type SoftHsm } from '../hsm/softhsm';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
@@ -49,40 +48,17 @@ test.afterEach(async () => {
 });
 
 function tokenPlan(labels: readonly [string, string, string]): CeremonyPlan {
-  const custodian = (id: string, name: string, organisation: string, location: string, member: number) => ({
-    id,
-    name,
-    organisation,
-    location,
-    medium: 'pkcs11' as const,
-    protection: { type: 'pkcs11' as const, tokenLabel: labels[member]! },
-    shares: [{ group: 0, member }],
-  });
-  return {
-    version: 1,
+  return tokenHeldPlan({
     label: 'Token-held seed 2025',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret: { type: 'new-seed', bits: 128 },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: [custodian('alice', 'Alice Meier', 'Acme', 'Zurich', 0), custodian('bob', 'Bob Keller', 'Globex', 'Geneva', 1), custodian('carol', 'Carol Rossi', 'Initech', 'Basel', 2)],
+    tokenLabels: labels,
+    names: ['Alice Meier', 'Bob Keller', 'Carol Rossi'],
+    locations: ['Zurich', 'Geneva', 'Basel'],
+    bits: 128,
     witnesses: [{ id: 'tess', name: 'Tess Notary', organisation: 'Notary Office', observes: 'all' }],
-  };
+  });
 }
 
-/** Tess's signing key, made on her token beforehand (a set-up step, outside the ceremony). Returns its public key. */
-async function witnessKeyOn(label: string): Promise<string> {
-  const port = await openHsm(SOFTHSM_MODULE);
-  try {
-    const session = await port.openSession({ label }, PIN);
-    try {
-      return (await session.ensureKeyPair(WITNESS_KEY_LABEL, 'sign')).publicKeyHex;
-    } finally {
-      await session.close();
-    }
-  } finally {
-    await port.close();
-  }
-}
+const witnessKeyOn = (label: string): Promise<string> => witnessKeyOnToken(label, PIN, WITNESS_KEY_LABEL);
 
 /** Every file under a folder, as text. */
 function filesUnder(dir: string): string[] {

@@ -34,14 +34,13 @@ import type { HsmPort, OpenHsmOptions } from '../../electron/services/hsm/index'
 import { assertCompleteCeremony } from '../core/ceremony-driver';
 import { allZero, cleanTemps, nodePbkdf2, rig, signPending, WITNESSES, type Rig } from '../services/ceremony-harness';
 import { errorText, rejectsCode } from './fixtures';
-import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE } from './softhsm';
+import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE, tokenHeldPlan } from './softhsm';
 import type { SoftHsm } from './softhsm';
 
 /** A PIN that cannot turn up by chance in hex or JSON, so "the PIN is nowhere" is a meaningful check. */
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
 const WITNESS_KEY_LABEL = 'keyshard-witness';
-const T0 = '2025-03-01T09:00:00.000Z';
 
 let env: SoftHsm | undefined;
 const services: CeremonyService[] = [];
@@ -63,27 +62,7 @@ async function openPort(options?: OpenHsmOptions): Promise<HsmPort> {
 
 /** A SLIP-39 2-of-3 plan whose three custodians keep their shards on their own tokens. */
 function tokenPlan(options: { witnesses?: CeremonyPlan['witnesses']; labels?: readonly string[] } = {}): CeremonyPlan {
-  const labels = options.labels ?? ['alice-token', 'bob-token', 'carol-token'];
-  const custodian = (id: string, name: string, member: number) => ({
-    id,
-    name,
-    organisation: ['Acme', 'Globex', 'Initech'][member]!,
-    location: 'Zurich',
-    medium: 'pkcs11' as const,
-    protection: { type: 'pkcs11' as const, tokenLabel: labels[member]! },
-    shares: [{ group: 0, member }],
-  });
-  const witnesses = options.witnesses ?? [];
-  return {
-    version: 1,
-    label: 'Token-held seed',
-    createdAt: T0,
-    secret: { type: 'new-seed', bits: 256 },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: [custodian('alice', 'Alice', 0), custodian('bob', 'Bob', 1), custodian('carol', 'Carol', 2)],
-    witnesses,
-    ...(witnesses.length === 0 ? { noWitnessReason: 'integration test of token handling' } : {}),
-  };
+  return tokenHeldPlan({ ...(options.labels === undefined ? {} : { tokenLabels: options.labels }), ...(options.witnesses === undefined ? {} : { witnesses: options.witnesses }) });
 }
 
 /** The ceremony's HSM dependency on the real SoftHSM2 module, with a switchable fault injector. */

@@ -16,7 +16,7 @@ import { createHsmHost, type HsmHost } from '../../electron/ipc/hsm-host';
 import { COMMON_MODULE_PATHS, openHsm } from '../../electron/services/hsm/index';
 import { cleanTemps } from '../services/ceremony-harness';
 import { ipcRig, signPending, type IpcRig } from '../ipc/ipc-harness';
-import { makeSoftHsm, SOFTHSM_MODULE, type SoftHsm } from './softhsm';
+import { makeSoftHsm, SOFTHSM_MODULE, tokenHeldPlan, witnessKeyOnToken, type SoftHsm } from './softhsm';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
 const PIN = 'Pin-7q!Kx';
@@ -40,40 +40,10 @@ function host(): HsmHost {
 }
 
 function tokenPlan(labels: readonly string[] = ['alice-token', 'bob-token', 'carol-token']): CeremonyPlan {
-  const custodian = (id: string, name: string, member: number) => ({
-    id,
-    name,
-    organisation: ['Acme', 'Globex', 'Initech'][member]!,
-    location: 'Zurich',
-    medium: 'pkcs11' as const,
-    protection: { type: 'pkcs11' as const, tokenLabel: labels[member]! },
-    shares: [{ group: 0, member }],
-  });
-  return {
-    version: 1,
-    label: 'Token-held seed over IPC',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret: { type: 'new-seed', bits: 256 },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: [custodian('alice', 'Alice', 0), custodian('bob', 'Bob', 1), custodian('carol', 'Carol', 2)],
-    witnesses: [{ id: 'tess', name: 'Tess (token)', organisation: 'Notary Office', observes: 'all' }],
-  };
+  return tokenHeldPlan({ label: 'Token-held seed over IPC', tokenLabels: labels, witnesses: [{ id: 'tess', name: 'Tess (token)', organisation: 'Notary Office', observes: 'all' }] });
 }
 
-/** The witness's signing key, made on her token beforehand (a set-up step, outside the ceremony). */
-async function witnessKey(label: string): Promise<string> {
-  const port = await openHsm(SOFTHSM_MODULE);
-  try {
-    const session = await port.openSession({ label }, PIN);
-    try {
-      return (await session.ensureKeyPair(WITNESS_KEY_LABEL, 'sign')).publicKeyHex;
-    } finally {
-      await session.close();
-    }
-  } finally {
-    await port.close();
-  }
-}
+const witnessKey = (label: string): Promise<string> => witnessKeyOnToken(label, PIN, WITNESS_KEY_LABEL);
 
 async function expectError(r: IpcRig, channel: Parameters<IpcRig['raw']>[0], request: unknown, code: string): Promise<void> {
   const result = await r.raw(channel, request);

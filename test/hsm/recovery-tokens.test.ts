@@ -38,12 +38,11 @@ import type { RemovableDrive } from '../../electron/services/usb/types';
 import { allZero, cleanTemps, rig as ceremonyRig, tempDir, trackingStore } from '../services/ceremony-harness';
 import { nodePbkdf2, slip39Backup, vssBackup } from '../services/recovery-fixtures';
 import { dealEnvelopes } from './fixtures';
-import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, type SoftHsm } from './softhsm';
+import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, tokenHeldPlan, type SoftHsm } from './softhsm';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
-const T0 = '2025-03-01T09:00:00.000Z';
 
 let env: SoftHsm | undefined;
 afterEach(async () => {
@@ -121,25 +120,7 @@ function noPinIn(rig: Rig): void {
 
 /** A SLIP-39 2-of-3 seed whose three custodians keep their shards on their own tokens. */
 function tokenPlan(): CeremonyPlan {
-  const custodian = (id: string, name: string, member: number) => ({
-    id,
-    name,
-    organisation: ['Acme', 'Globex', 'Initech'][member]!,
-    location: 'Zurich',
-    medium: 'pkcs11' as const,
-    protection: { type: 'pkcs11' as const, tokenLabel: `${id}-token` },
-    shares: [{ group: 0, member }],
-  });
-  return {
-    version: 1,
-    label: 'Token-held seed',
-    createdAt: T0,
-    secret: { type: 'new-seed', bits: 256 },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: [custodian('alice', 'Alice', 0), custodian('bob', 'Bob', 1), custodian('carol', 'Carol', 2)],
-    witnesses: [],
-    noWitnessReason: 'integration test of recovery from tokens',
-  };
+  return tokenHeldPlan({ noWitnessReason: 'integration test of recovery from tokens' });
 }
 
 /** Runs a whole ceremony with the real ceremony service, each shard stored on (and read back from) its token. */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as graphene from 'graphene-pk11';
 import { openHsm, type HsmPort, type OpenHsmOptions } from '../../electron/services/hsm/index';
+import type { CeremonyPlan } from '../../core/policy';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const USER_PIN = '123456';
@@ -124,4 +125,65 @@ export async function openSoftHsmPort(options?: OpenHsmOptions): Promise<HsmPort
 /** Closes every port openSoftHsmPort() opened since the last call. */
 export async function closeOpenedPorts(): Promise<void> {
   for (const p of openedPorts.splice(0)) await p.close();
+}
+
+type Three<T> = readonly [T, T, T];
+
+export interface TokenPlanOptions {
+  readonly label?: string;
+  /** The tokens the plan names for Alice, Bob and Carol (default alice-token, bob-token, carol-token). */
+  readonly tokenLabels?: readonly string[];
+  readonly names?: Three<string>;
+  readonly organisations?: Three<string>;
+  readonly locations?: Three<string>;
+  readonly bits?: 128 | 256;
+  readonly witnesses?: CeremonyPlan['witnesses'];
+  /** Without witnesses: why (default: an integration test). */
+  readonly noWitnessReason?: string;
+}
+
+/** A SLIP-39 2-of-3 plan whose three custodians (ids alice, bob, carol) keep their shards on their own tokens. */
+export function tokenHeldPlan(options: TokenPlanOptions = {}): CeremonyPlan {
+  const labels = options.tokenLabels ?? ['alice-token', 'bob-token', 'carol-token'];
+  const names = options.names ?? ['Alice', 'Bob', 'Carol'];
+  const organisations = options.organisations ?? ['Acme', 'Globex', 'Initech'];
+  const locations = options.locations ?? ['Zurich', 'Zurich', 'Zurich'];
+  const custodian = (id: string, member: 0 | 1 | 2) => ({
+    id,
+    name: names[member],
+    organisation: organisations[member],
+    location: locations[member],
+    medium: 'pkcs11' as const,
+    protection: { type: 'pkcs11' as const, tokenLabel: labels[member]! },
+    shares: [{ group: 0, member }],
+  });
+  const witnesses = options.witnesses ?? [];
+  return {
+    version: 1,
+    label: options.label ?? 'Token-held seed',
+    createdAt: '2025-03-01T09:00:00.000Z',
+    secret: { type: 'new-seed', bits: options.bits ?? 256 },
+    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
+    custodians: [custodian('alice', 0), custodian('bob', 1), custodian('carol', 2)],
+    witnesses,
+    ...(witnesses.length === 0 ? { noWitnessReason: options.noWitnessReason ?? 'integration test of token handling' } : {}),
+  };
+}
+
+/** The witness key label keyshard suggests for a signing key pair on a token. */
+export const WITNESS_KEY_LABEL = 'keyshard-witness';
+
+/** A witness's ECDSA P-256 signing key, made on their token beforehand (a set-up step, outside the ceremony). */
+export async function witnessKeyOnToken(tokenLabel: string, pin: string, keyLabel = WITNESS_KEY_LABEL): Promise<string> {
+  const port = await openHsm(SOFTHSM_MODULE);
+  try {
+    const session = await port.openSession({ label: tokenLabel }, pin);
+    try {
+      return (await session.ensureKeyPair(keyLabel, 'sign')).publicKeyHex;
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await port.close();
+  }
 }
