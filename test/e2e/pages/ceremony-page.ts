@@ -246,7 +246,15 @@ export class CeremonyPage {
   /** Presses Tab (only Tab) until the element with this test id has the focus. */
   async tabTo(testId: string, max = 90): Promise<void> {
     for (let i = 0; i < max; i++) {
-      if ((await this.focused()) === testId) return;
+      if ((await this.focused()) === testId) {
+        // A screen that just opened moves focus to its title once React has run its effects; on a busy machine that
+        // can land after Tab reached the control. Let two frames pass, and go on tabbing if focus moved.
+        await this.page.evaluate(() => {
+          const g = globalThis as unknown as PageGlobals;
+          return new Promise<void>((done) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => done())));
+        });
+        if ((await this.focused()) === testId) return;
+      }
       await this.page.keyboard.press('Tab');
     }
     throw new Error(`${max} presses of Tab never reached ${testId} (focus is on ${await this.focused()})`);
