@@ -170,7 +170,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       return await readFile(path, 'utf8');
     } catch (e) {
       if ((e as { code?: unknown }).code === 'ENOENT') return null;
-      throw new KeyshardError('TRANSCRIPT_FORMAT', `The ${what} "${path}" could not be read. Check that the ceremony's disk is present and readable, then try again.`);
+      throw new KeyshardError('TRANSCRIPT_READ', `The ${what} "${path}" could not be read. Check that the ceremony's disk is present and readable, then try again.`);
     }
   }
 
@@ -238,7 +238,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
         const text = await readIfThere(transcript.path, 'transcript file');
         if (text === null) {
           if (transcript.entries === 0) return null;
-          throw new KeyshardError('TRANSCRIPT_FORMAT', `The transcript file "${transcript.path}" is gone. Check that the ceremony's disk is present, then try again.`);
+          throw new KeyshardError('TRANSCRIPT_READ', `The transcript file "${transcript.path}" is gone. Check that the ceremony's disk is present, then try again.`, { reason: 'gone' });
         }
         const planPath = join(dirname(transcript.path), PLAN_FILE);
         const plan = await readIfThere(planPath, 'plan file');

@@ -18,6 +18,7 @@ const TODO: Readonly<Record<string, string>> = {
   POLICY_INVALID: 'Fix the plan fields named above, or load another plan file.',
   TRANSCRIPT_TAMPERED: "Do not trust this file. Use the original transcript from the ceremony's USB stick and compare its final hash with the paper record.",
   TRANSCRIPT_SIGNATURE: 'Do not trust this file. Ask the witnesses to check the original transcript and their signing keys.',
+  TRANSCRIPT_READ: "Check that the disk holding the ceremony's folder is plugged in and readable, then try again.",
   TRANSCRIPT_FORMAT: "Choose the transcript file keyshard wrote (transcript.json on the ceremony's USB stick), not a copy that was opened and re-saved.",
   QR_FORMAT: "Show only the shard's own keyshard QR code to the camera, held flat and still.",
   QR_MISMATCH: 'Show one shard at a time; cover the other codes.',

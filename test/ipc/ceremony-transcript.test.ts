@@ -97,7 +97,7 @@ describe('ceremony:transcript', () => {
     assert.equal(noPlan?.text, second.text);
     rmSync(second.path);
     const gone = await rig.raw('ceremony:transcript');
-    assert.equal(!gone.ok && gone.error.code, 'TRANSCRIPT_FORMAT');
+    assert.equal(!gone.ok && gone.error.code, 'TRANSCRIPT_READ');
     assert.match(!gone.ok ? gone.error.message : '', /is gone\. Check that the ceremony's disk is present/);
     assert.ok(!gone.ok && gone.error.message.includes(second.path), 'the message names the file');
     await rig.host.shutdown();
