@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { PinField, pinErrorNote, TokenPicker, tokenName, usePin, type Token } from '../../devices';
+import { PinField, TokenPicker, tokenName, usePin, type Token } from '../../devices';
+import { PinErrorNote } from './PinErrorNote';
 import { ask } from '../api';
 import { useAction } from '../useAction';
 import { markLoaded, type LoadedKey } from '../witnessKeys';
@@ -112,7 +113,6 @@ function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
     markLoaded(key);
     await then?.(key);
   };
-  const note = error ? pinErrorNote(error.info.code, error.details, error.info.message) : null;
   return (
     <form
       className="key-loader token-key-loader"
@@ -150,7 +150,7 @@ function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
       </div>
       {error ? (
         <ErrorPanel title={`${witnessName}'s key could not be loaded from the token`} error={error.info} testId={`key-error-${witnessId}`} focus>
-          {note ? <p className="strong">{note}</p> : null}
+          <PinErrorNote error={error} />
         </ErrorPanel>
       ) : null}
     </form>

@@ -18,7 +18,8 @@ import { wordsPerShare } from '../secretSize';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { signOffSatisfied } from '../stage';
 import { useAction } from '../useAction';
-import { PinField, pinErrorNote, tokenName, usePin } from '../../devices';
+import { PinField, tokenName, usePin } from '../../devices';
+import { PinErrorNote } from '../parts/PinErrorNote';
 
 interface Props extends StageProps {
   readonly custodianId: string;
@@ -222,11 +223,7 @@ function ConfirmForm(props: FormProps) {
           testId="confirm-error"
           focus
         >
-          {pinErrorNote(error.info.code, error.details, error.info.message) ? (
-            <p className="strong" data-testid="confirm-error-note">
-              {pinErrorNote(error.info.code, error.details, error.info.message)}
-            </p>
-          ) : null}
+          <PinErrorNote error={error} testId="confirm-error-note" />
         </ErrorPanel>
       ) : null}
 

@@ -8,7 +8,7 @@ import { EntropySources, initialSources, sourcesReady, sourcesRequest, type Sour
 import { secretBitsOf } from '../secretSize';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { useAction } from '../useAction';
-import { pinErrorNote } from '../../devices';
+import { PinErrorNote } from '../parts/PinErrorNote';
 import { sourceText } from './GenerateStage';
 
 /** Entropy: which sources are mixed into the secret. Nothing secret leaves main; dice rolls are never echoed back. */
@@ -58,11 +58,7 @@ export function EntropyStage(props: StageProps) {
           ) : null}
           {error ? (
             <ErrorPanel title="The entropy was not gathered" error={error.info} testId="entropy-error" focus>
-              {pinErrorNote(error.info.code, error.details, error.info.message) ? (
-                <p className="strong" data-testid="entropy-error-note">
-                  {pinErrorNote(error.info.code, error.details, error.info.message)}
-                </p>
-              ) : null}
+              <PinErrorNote error={error} testId="entropy-error-note" />
             </ErrorPanel>
           ) : null}
           <div className="actions">

@@ -8,7 +8,8 @@ import type { StageProps } from '../context';
 import { custodianOf, custodianToken, mediumText, protectionName } from '../names';
 import { driveRequest, UsbDrivePicker, useUsbDrives } from '../parts/UsbDrivePicker';
 import { useAction } from '../useAction';
-import { PinField, pinErrorNote, usePin } from '../../devices';
+import { PinField, usePin } from '../../devices';
+import { PinErrorNote } from '../parts/PinErrorNote';
 
 /**
  * Handoffs, one custodian at a time, in any order: choose who is next, then hand them their shard. A shard shown on
@@ -156,7 +157,6 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
     setHandoff(view, false);
     setStatus(view.status);
   };
-  const note = error ? pinErrorNote(error.info.code, error.details, error.info.message) : null;
   return (
     <>
       <ScreenTitle>Handoff to {custodian.name}: HSM token</ScreenTitle>
@@ -189,11 +189,7 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
       </form>
       {error ? (
         <ErrorPanel title="The shard was not stored on the token" error={error.info} testId="handoff-error" focus>
-          {note ? (
-            <p className="strong" data-testid="handoff-error-note">
-              {note}
-            </p>
-          ) : null}
+          <PinErrorNote error={error} testId="handoff-error-note" />
           <p className="muted">Nothing was handed over: {custodian.name} is still waiting for their shard.</p>
         </ErrorPanel>
       ) : null}

@@ -6,7 +6,8 @@ import { ScreenTitle } from '../../components/Shell';
 import { ask, type ShardResponse } from '../api';
 import type { StageProps } from '../context';
 import { custodianToken, names } from '../names';
-import { PinField, pinErrorNote, pinReady } from '../../devices';
+import { PinField, pinReady } from '../../devices';
+import { PinErrorNote } from '../parts/PinErrorNote';
 import { Fingerprint } from '../parts/Fingerprint';
 import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { SignOffPanel } from '../parts/SignOffPanel';
@@ -229,11 +230,7 @@ export function TestRecoveryStage(props: StageProps) {
         ) : null}
         {error ? (
           <ErrorPanel title="The test recovery did not run" error={error.info} testId="recovery-error" focus>
-            {pinErrorNote(error.info.code, error.details, error.info.message) ? (
-              <p className="strong" data-testid="recovery-error-note">
-                {pinErrorNote(error.info.code, error.details, error.info.message)}
-              </p>
-            ) : null}
+            <PinErrorNote error={error} testId="recovery-error-note" />
           </ErrorPanel>
         ) : null}
         <div className="actions">
