@@ -258,6 +258,10 @@ describe('keyshard demo', () => {
     assert.match(r.stdout, /Air gap: (no network interface|this machine is online)/);
     assert.match(r.stdout, /Test recovery from .* matches/);
     assert.match(r.stdout, /Sealed\. Transcript: transcript\.json \(\d+ entries\)\. Final hash: [0-9a-f]{64}/);
+    // The "check it yourself" age command names the age shard file the demo wrote.
+    const ageFile = summary.shards.find((s) => s.protection === 'age')!.file;
+    assert.ok(r.stdout.includes(`age -d -i ${join(dir, 'keys')}`) && r.stdout.includes(join(dir, ageFile)), 'the age command names the written file');
+    assert.ok(existsSync(join(dir, ageFile)));
     const airgap = JSON.parse(readFileSync(join(dir, 'transcript.json'), 'utf8')).entries.filter((e: { kind: string }) => e.kind === 'airgap-check');
     if (/this machine is online/.test(r.stdout)) {
       assert.equal(airgap.at(-1).data.override.witnessId, 'wendy', 'the override is recorded with the witness');

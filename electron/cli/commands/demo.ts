@@ -290,7 +290,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const shown = isAbsolute(options.out) ? out : options.out;
     print(`Summary: summary.json. Check it yourself:`);
     print(`  keyshard transcript verify ${join(shown, 'transcript.json')}`);
-    print(`  age -d -i ${join(shown, rel(keyFiles.age))} ${join(shown, 'shards', 'bob.age')}`);
+    const ageShard = summaryShards.find((s) => s.protection === 'age');
+    if (ageShard !== undefined) print(`  age -d -i ${join(shown, rel(keyFiles.age))} ${join(shown, ageShard.file)}`);
     return summary;
   } catch (e) {
     // Whatever failed, nothing secret stays in memory; the transcript records the abort when it can.
