@@ -18,8 +18,11 @@ export type KeyshardErrorCode =
   | 'DUPLICATE_SHARE'
   | 'BELOW_THRESHOLD'
   | 'SECRET_LENGTH'
+  | 'FINGERPRINT_MISMATCH'
   // verifiable shares
   | 'VSS_SHARE_INVALID'
+  | 'VSS_COMMITMENT'
+  | 'VSS_NO_COMMITMENTS'
   | 'VSS_CIPHERSUITE'
   // envelopes, QR, transcript, policy, ceremony
   | 'ENVELOPE_FORMAT'
@@ -55,6 +58,13 @@ export type KeyshardErrorCode =
   | 'CONFIRM_MISMATCH'
   | 'WITNESS_KEY'
   | 'WITNESS_NOT_ELIGIBLE'
+  // a witness sign-off needs the witness's own act each time: the key file's passphrase or the token's PIN
+  // (WITNESS_ACT_NEEDED when missing, WITNESS_PASSPHRASE when wrong), and the checkpoint's fingerprint typed back
+  // (WITNESS_FINGERPRINT); a witness key file must be encrypted (WITNESS_KEY_UNENCRYPTED)
+  | 'WITNESS_ACT_NEEDED'
+  | 'WITNESS_PASSPHRASE'
+  | 'WITNESS_FINGERPRINT'
+  | 'WITNESS_KEY_UNENCRYPTED'
   | 'SECRET_DESTROYED'
   | 'CEREMONY_SECRET_LOST'
   | 'ENTROPY_SOURCE'
@@ -62,6 +72,11 @@ export type KeyshardErrorCode =
   | 'TRANSCRIPT_READ'
   // recovery service (main process): a step asked for at the wrong time (export before finish, add after finish)
   | 'RECOVERY_STATE'
+  // recovery trust (core/recovery-trust.ts): a typed final hash that is not the transcript's; a token import of a key
+  // not verified against something held apart from the shards; a transcript that does not reach its seal
+  | 'FINAL_HASH_MISMATCH'
+  | 'RECOVERY_UNVERIFIED'
+  | 'TRANSCRIPT_UNSEALED'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';
