@@ -63,12 +63,27 @@ export interface CipherParams {
   readonly pbkdf2?: Pbkdf2 | undefined;
 }
 
-function feistel(input: Uint8Array, params: CipherParams, rounds: readonly number[]): Uint8Array {
+/** One PBKDF2 call the Feistel network needs: the caller runs it (now, or on another thread) and hands back F. */
+export interface Pbkdf2Call {
+  readonly password: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+  readonly dkLen: number;
+  /** 1-based position of this round in the run, of `ROUND_COUNT`. */
+  readonly step: number;
+}
+// `password` and `salt` are the cipher's own buffers: valid until F is handed back, wiped when the run ends. A PBKDF2
+// that keeps them longer copies them first (node:crypto's pbkdf2 copies its inputs when called).
+
+/**
+ * The Feistel network as a generator: it yields each round's PBKDF2 call and takes F back, so the sync and the async
+ * drivers below share every byte of the cipher (and every wipe). The yielded buffers are wiped when it ends.
+ */
+function* feistelSteps(input: Uint8Array, params: Omit<CipherParams, 'pbkdf2'>, rounds: readonly number[]): Generator<Pbkdf2Call, Uint8Array, Uint8Array> {
   if (input.length === 0 || input.length % 2 !== 0) {
     throw new KeyshardError('SECRET_LENGTH', `The secret must have an even number of bytes (got ${input.length}).`, { length: input.length });
   }
   checkIterationExponent(params.iterationExponent);
-  const derive = params.pbkdf2 ?? noblePbkdf2Sha256;
   const half = input.length / 2;
   const iterations = (BASE_ITERATION_COUNT << params.iterationExponent) / ROUND_COUNT;
   const pass = passphraseBytes(params.passphrase);
@@ -81,13 +96,13 @@ function feistel(input: Uint8Array, params: CipherParams, rounds: readonly numbe
   const roundSalt = new Uint8Array(saltPrefix.length + half);
   roundSalt.set(saltPrefix, 0);
   try {
-    for (const round of rounds) {
+    for (const [i, round] of rounds.entries()) {
       password[0] = round;
       roundSalt.set(right, saltPrefix.length);
-      const f = derive(password, roundSalt, iterations, half);
+      const f = yield { password, salt: roundSalt, iterations, dkLen: half, step: i + 1 };
       if (f.length !== half) throw new KeyshardError('INTERNAL', 'The PBKDF2 function returned the wrong number of bytes.');
       const next = new Uint8Array(half);
-      for (let i = 0; i < half; i++) next[i] = left[i]! ^ f[i]!;
+      for (let j = 0; j < half; j++) next[j] = left[j]! ^ f[j]!;
       f.fill(0);
       left.fill(0);
       left = right;
@@ -106,6 +121,18 @@ function feistel(input: Uint8Array, params: CipherParams, rounds: readonly numbe
   }
 }
 
+function feistel(input: Uint8Array, params: CipherParams, rounds: readonly number[]): Uint8Array {
+  const derive = params.pbkdf2 ?? noblePbkdf2Sha256;
+  const steps = feistelSteps(input, params, rounds);
+  try {
+    let next = steps.next();
+    while (next.done !== true) next = steps.next(derive(next.value.password, next.value.salt, next.value.iterations, next.value.dkLen));
+    return next.value;
+  } finally {
+    steps.return(new Uint8Array(0)); // runs the generator's wipes when a derive call threw
+  }
+}
+
 /** Master secret -> encrypted master secret (what is actually split into shares). */
 export function encrypt(masterSecret: Uint8Array, params: CipherParams): Uint8Array {
   return feistel(masterSecret, params, [0, 1, 2, 3]);
@@ -114,4 +141,35 @@ export function encrypt(masterSecret: Uint8Array, params: CipherParams): Uint8Ar
 /** Encrypted master secret -> master secret. */
 export function decrypt(encryptedMasterSecret: Uint8Array, params: CipherParams): Uint8Array {
   return feistel(encryptedMasterSecret, params, [3, 2, 1, 0]);
+}
+
+/**
+ * PBKDF2 that runs elsewhere (another thread, the libuv pool) and resolves with F. It may reject (e.g. when the run is
+ * cancelled); the cipher then wipes its state and rethrows.
+ */
+export type Pbkdf2Async = (call: Pbkdf2Call) => Promise<Uint8Array>;
+
+export interface AsyncCipherParams extends Omit<CipherParams, 'pbkdf2'> {
+  readonly pbkdf2: Pbkdf2Async;
+}
+
+async function feistelAsync(input: Uint8Array, params: AsyncCipherParams, rounds: readonly number[]): Promise<Uint8Array> {
+  const steps = feistelSteps(input, params, rounds);
+  try {
+    let next = steps.next();
+    while (next.done !== true) next = steps.next(await params.pbkdf2(next.value));
+    return next.value;
+  } finally {
+    steps.return(new Uint8Array(0));
+  }
+}
+
+/** `encrypt` with PBKDF2 run off the caller's thread: same bytes, round by round. */
+export function encryptAsync(masterSecret: Uint8Array, params: AsyncCipherParams): Promise<Uint8Array> {
+  return feistelAsync(masterSecret, params, [0, 1, 2, 3]);
+}
+
+/** `decrypt` with PBKDF2 run off the caller's thread: same bytes, round by round. */
+export function decryptAsync(encryptedMasterSecret: Uint8Array, params: AsyncCipherParams): Promise<Uint8Array> {
+  return feistelAsync(encryptedMasterSecret, params, [3, 2, 1, 0]);
 }

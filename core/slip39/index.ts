@@ -13,14 +13,20 @@ import { KeyshardError } from '../errors';
 import type { RandomSource } from '../random';
 import type { RawShare } from '../shamir';
 import { splitSecret, takeRandom } from '../shamir';
-import type { Pbkdf2 } from './cipher';
-import { checkIterationExponent, encrypt, passphraseBytes } from './cipher';
+import type { Pbkdf2, Pbkdf2Async } from './cipher';
+import { checkIterationExponent, decryptAsync, encrypt, encryptAsync, passphraseBytes } from './cipher';
 import { ID_LENGTH_BITS, MAX_SHARE_COUNT, MIN_STRENGTH_BITS } from './constants';
-import { Slip39Recovery } from './recovery';
+import { Slip39Recovery, type EncryptedMasterSecret } from './recovery';
 import { encodeShare } from './share';
 
-export type { Pbkdf2 } from './cipher';
-export { noblePbkdf2Sha256, encrypt as encryptMasterSecret, decrypt as decryptMasterSecret } from './cipher';
+export type { Pbkdf2, Pbkdf2Async, Pbkdf2Call } from './cipher';
+export {
+  noblePbkdf2Sha256,
+  encrypt as encryptMasterSecret,
+  decrypt as decryptMasterSecret,
+  encryptAsync as encryptMasterSecretAsync,
+  decryptAsync as decryptMasterSecretAsync,
+} from './cipher';
 export type { Slip39Share } from './share';
 export { decodeShare, encodeShare, encodeShareWords, mnemonicWords, mnemonicLengthForValue } from './share';
 export type { AddResult, EncryptedMasterSecret, GroupProgress, PileAnalysis, RecoveryProgress } from './recovery';
@@ -137,11 +143,15 @@ export function splitEncryptedMasterSecret(encryptedMasterSecret: Uint8Array, op
   }
 }
 
-/**
- * Splits a master secret into SLIP-39 mnemonics: `result[g][m]` is member m of group g. The secret is first
- * encrypted with the passphrase (Feistel/PBKDF2), then shared in two levels.
- */
-export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOptions): string[][] {
+interface SplitPlan {
+  readonly identifier: number;
+  readonly extendable: boolean;
+  readonly iterationExponent: number;
+  readonly passphrase: string;
+}
+
+/** Checks the options and draws the identifier: everything a split decides before the secret is encrypted. */
+function planSplit(masterSecret: Uint8Array, options: Omit<SplitOptions, 'pbkdf2'>): SplitPlan {
   validateLayout(options.groupThreshold, options.groups);
   validateMasterSecretLength(masterSecret.length);
   const iterationExponent = options.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
@@ -153,13 +163,15 @@ export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOption
   const idBytes = takeRandom(options.random, 2);
   const identifier = ((idBytes[0]! << 8) | idBytes[1]!) & ((1 << ID_LENGTH_BITS) - 1);
   idBytes.fill(0);
+  return { identifier, extendable, iterationExponent, passphrase };
+}
 
-  const ems = encrypt(masterSecret, { identifier, extendable, iterationExponent, passphrase, pbkdf2: options.pbkdf2 });
+function splitEncrypted(ems: Uint8Array, plan: SplitPlan, options: Omit<SplitOptions, 'pbkdf2'>): string[][] {
   try {
     return splitEncryptedMasterSecret(ems, {
-      identifier,
-      extendable,
-      iterationExponent,
+      identifier: plan.identifier,
+      extendable: plan.extendable,
+      iterationExponent: plan.iterationExponent,
       groupThreshold: options.groupThreshold,
       groups: options.groups,
       random: options.random,
@@ -170,12 +182,63 @@ export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOption
 }
 
 /**
+ * Splits a master secret into SLIP-39 mnemonics: `result[g][m]` is member m of group g. The secret is first
+ * encrypted with the passphrase (Feistel/PBKDF2), then shared in two levels.
+ */
+export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOptions): string[][] {
+  const plan = planSplit(masterSecret, options);
+  return splitEncrypted(encrypt(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options);
+}
+
+/** `splitMasterSecret` with PBKDF2 run off the caller's thread (same shares for the same randomness). */
+export async function splitMasterSecretAsync(masterSecret: Uint8Array, options: Omit<SplitOptions, 'pbkdf2'> & { readonly pbkdf2: Pbkdf2Async }): Promise<string[][]> {
+  const plan = planSplit(masterSecret, options);
+  return splitEncrypted(await encryptAsync(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options);
+}
+
+/**
  * Recovers the master secret from mnemonics (any order, any groups; extra shares are used and checked). Every input
  * is decoded first; if any is bad, the error of the first bad one is thrown and `details.problems` lists each bad
  * share's number and code. Then BELOW_THRESHOLD says what is missing per group, SLIP39_DIGEST that shares do not fit.
  */
 export function combineMnemonics(mnemonics: readonly string[], passphrase = '', pbkdf2?: Pbkdf2): Uint8Array {
   passphraseBytes(passphrase).fill(0);
+  const state = collectMnemonics(mnemonics);
+  try {
+    return state.combine(passphrase, pbkdf2);
+  } finally {
+    state.clear();
+  }
+}
+
+/**
+ * `combineMnemonics` with PBKDF2 run off the caller's thread. `beforeStretch` sees the shares' iteration exponent once
+ * they are known to fit together, and may throw to refuse the work (nothing is stretched then).
+ */
+export async function combineMnemonicsAsync(
+  mnemonics: readonly string[],
+  passphrase: string,
+  pbkdf2: Pbkdf2Async,
+  beforeStretch?: (iterationExponent: number) => void | Promise<void>,
+): Promise<Uint8Array> {
+  passphraseBytes(passphrase).fill(0);
+  const state = collectMnemonics(mnemonics);
+  let ems: EncryptedMasterSecret;
+  try {
+    ems = state.recoverEncryptedMasterSecret();
+  } finally {
+    state.clear();
+  }
+  try {
+    await beforeStretch?.(ems.iterationExponent);
+    return await decryptAsync(ems.value, { identifier: ems.identifier, extendable: ems.extendable, iterationExponent: ems.iterationExponent, passphrase, pbkdf2 });
+  } finally {
+    ems.value.fill(0);
+  }
+}
+
+/** Every mnemonic decoded into a recovery state; throws the first bad one's error, listing every bad one. */
+function collectMnemonics(mnemonics: readonly string[]): Slip39Recovery {
   const state = new Slip39Recovery();
   try {
     const problems: KeyshardError[] = [];
@@ -191,8 +254,9 @@ export function combineMnemonics(mnemonics: readonly string[], passphrase = '', 
         problems: problems.map((p) => ({ share: p.details?.['share'], code: p.code })),
       });
     }
-    return state.combine(passphrase, pbkdf2);
-  } finally {
+    return state;
+  } catch (e) {
     state.clear();
+    throw e;
   }
 }
