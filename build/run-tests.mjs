@@ -110,7 +110,9 @@ const suites = {
     runCheck('typecheck (core is pure: no Node, no DOM)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'core/tsconfig.json']),
     runCheck('typecheck (renderer: DOM and JSX, no Node)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'renderer/tsconfig.json']),
   ],
-  unit: () => [runNodeSuite('unit, vectors, property, cli', ['test'], ['test/e2e', 'test/hsm', 'test/electron'])],
+  unit: () => [runNodeSuite('unit, vectors, property, cli', ['test'], ['test/e2e', 'test/hsm', 'test/electron', 'test/security'])],
+  // No network use (Node APIs trapped), fuzzing of every parser of outside input at a CI-sized count (FUZZ_RUNS).
+  security: () => [runNodeSuite('security: no network, fuzzing', ['test/security'], [])],
   hsm: () => [runNodeSuite('hsm: SoftHSM2 integration', ['test/hsm'], [])],
   electron: () => [
     runNodeSuite('electron shell: hardening, app:// protocol, build', ['test/electron'], []),
