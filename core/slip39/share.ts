@@ -182,7 +182,9 @@ function wordsToIndices(words: readonly string[], n: ShareNumber): number[] {
   const first = unknown[0];
   if (first !== undefined) {
     indices.fill(0);
-    const hint = first.suggestion === undefined ? 'Check its spelling against the SLIP-39 word list.' : `Did you mean "${first.suggestion}"?`;
+    // The guessed word stays in the details, for a screen to offer: a message ends up in logs and on stderr, and a
+    // real word of the share is part of the secret.
+    const hint = 'Check its spelling against the SLIP-39 word list.';
     const others = unknown.slice(1).map((u) => u.position);
     const listed = others.length > 10 ? `${others.slice(0, 10).join(', ')}, ...` : others.join(', ');
     const more = others.length > 0 ? ` ${others.length} more word(s) of this share are not in the list either (positions ${listed}).` : '';
