@@ -33,6 +33,34 @@ function mismatch(message: string, details?: Record<string, unknown>): KeyshardE
   return new KeyshardError('SHARES_MISMATCH', message, details);
 }
 
+/**
+ * Every share against the commitments. When not one of two or more shares matches, the fault is far more likely in
+ * the one list they all are checked against (a commitment copied wrong, or the commitments of another deal) than in
+ * each share: that is VSS_COMMITMENT, not a share blamed for it. Otherwise the first share that fails is named.
+ */
+function checkSharesAgainst(suite: Suite, t: number, commitments: Uint8Array[], decoded: readonly DecodedShare[]): void {
+  let first: KeyshardError | undefined;
+  let failed = 0;
+  for (const d of decoded) {
+    try {
+      checkAgainstCommitments(suite, t, commitments, d, `Share #${d.index + 1}`);
+    } catch (e) {
+      if (!(e instanceof KeyshardError)) throw e;
+      first ??= e;
+      failed++;
+    }
+  }
+  if (first === undefined) return;
+  if (decoded.length >= 2 && failed === decoded.length) {
+    throw new KeyshardError(
+      'VSS_COMMITMENT',
+      `None of the ${decoded.length} shares matches the commitments: the commitments are damaged or belong to another deal. Compare them with the deal's published commitments (commitments[0] is the group public key) and try again; the shares were not used.`,
+      { shares: decoded.length, reason: 'no-share-matches' },
+    );
+  }
+  throw first;
+}
+
 export function combineShares(o: CombineOptions): CombineResult {
   const suite = getSuite(o.ciphersuite);
   checkThreshold(o.threshold);
@@ -45,9 +73,7 @@ export function combineShares(o: CombineOptions): CombineResult {
 
   const decoded = o.shares.map((s, i) => decodeShare(suite, s, i, `Share #${i + 1}`));
   // Verify before counting or looking for repeats: a share that does not verify is named even among too few.
-  if (o.commitments !== undefined) {
-    for (const d of decoded) checkAgainstCommitments(suite, t, o.commitments, d, `Share #${d.index + 1}`);
-  }
+  if (o.commitments !== undefined) checkSharesAgainst(suite, t, o.commitments, decoded);
 
   const firstAt = new Map<string, number>();
   for (const d of decoded) {

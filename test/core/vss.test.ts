@@ -215,7 +215,8 @@ describe('vss: bad inputs map to their codes and never echo secrets', () => {
         ['the same identifier twice, different values', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, s2, share(s1.identifier, s3.signingShare)] }), 'DUPLICATE_SHARE'],
         ['a share of another deal, with commitments', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, other.shares[1]!], commitments: deal.commitments }), 'VSS_SHARE_INVALID'],
         ['an inconsistent extra share, without commitments', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, s2, other.shares[2]!] }), 'SHARES_MISMATCH'],
-        ['commitments of another deal', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, s2], commitments: other.commitments }), 'VSS_SHARE_INVALID'],
+        // No share matches: the commitments are at fault, not share #1 (issue 11.15).
+        ['commitments of another deal', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, s2], commitments: other.commitments }), 'VSS_COMMITMENT'],
         ['bad share length (combine)', () => combineShares({ ciphersuite: suite, threshold: 2, shares: [s1, share(s2.identifier, s2.signingShare.subarray(2))] }), 'INVALID_ARGUMENT'],
         // public keys
         ['publicKeyOf a zero scalar', () => publicKeyOf(suite, zero), 'INVALID_ARGUMENT'],

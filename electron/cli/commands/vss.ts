@@ -21,6 +21,7 @@ import {
 } from '../../../core/vss/index';
 import { type ParsedArgs, intValue, requireValue } from '../args';
 import type { CliCommand } from '../command';
+import { fingerprintMatches, fingerprintMismatch, parseFingerprintArg } from '../expected-key';
 import type { CliIo } from '../io';
 
 /** node:crypto's CSPRNG as core's RandomSource: a fresh copy each call, the Buffer it came in wiped. */
@@ -129,6 +130,44 @@ function wipe(shares: readonly VssShare[]): void {
   for (const s of shares) s.signingShare.fill(0);
 }
 
+/**
+ * The secret to deal: --secret-hex, else one line of hex piped on standard input. Only when neither holds anything
+ * (a terminal, or empty input) is there no secret, and a fresh key is dealt: piped text is never silently replaced.
+ */
+async function givenSecret(args: ParsedArgs, io: CliIo): Promise<{ bytes: Uint8Array; from: string } | undefined> {
+  const flag = args.values.get('secret-hex');
+  if (flag !== undefined) return { bytes: fromHex(flag.trim(), '--secret-hex'), from: 'with --secret-hex' };
+  const lines = (await io.readStdin()).split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return undefined;
+  if (lines.length > 1) {
+    throw new KeyshardError('INVALID_ARGUMENT', 'Standard input holds more than one line. Give the secret as one line of hex, or nothing for a fresh key.');
+  }
+  return { bytes: fromHex(lines[0]!.trim().replace(/^0x/i, ''), 'The secret on standard input'), from: 'on standard input' };
+}
+
+/** --group-key and --fingerprint of vss combine: what the recovered key must be, when the team knows it. */
+function expectedKey(args: ParsedArgs): { groupKey?: string; fingerprint?: string } {
+  const groupKey = args.values.get('group-key');
+  const fingerprint = args.values.get('fingerprint');
+  if (groupKey !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(groupKey)) {
+    throw new KeyshardError('INVALID_HEX', '--group-key must be the group public key in hex, as vss deal prints it.', { usage: true });
+  }
+  return {
+    ...(groupKey === undefined ? {} : { groupKey: groupKey.toLowerCase() }),
+    ...(fingerprint === undefined ? {} : { fingerprint: parseFingerprintArg(fingerprint) }),
+  };
+}
+
+/** Throws FINGERPRINT_MISMATCH unless the group key is the one expected. Public data only. */
+function checkExpected(ciphersuite: Ciphersuite, groupPublicKey: Uint8Array, expected: { groupKey?: string; fingerprint?: string }, what: string): void {
+  if (expected.groupKey !== undefined && bytesToHex(groupPublicKey) !== expected.groupKey) {
+    throw fingerprintMismatch(`${what} is not the group public key given with --group-key.`, { expected: 'group-key' });
+  }
+  if (expected.fingerprint !== undefined && !fingerprintMatches(groupFingerprint(ciphersuite, groupPublicKey).hex, expected.fingerprint)) {
+    throw fingerprintMismatch(`The fingerprint of ${what.charAt(0).toLowerCase()}${what.slice(1)} is not the one given with --fingerprint.`, { expected: 'fingerprint' });
+  }
+}
+
 // ---- commands ----------------------------------------------------------------------------------------------
 
 const SUITE_LIST = CIPHERSUITES.join('|');
@@ -137,7 +176,7 @@ export const vssDealCommand: CliCommand = {
   group: 'vss',
   action: 'deal',
   summary: 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)',
-  help: `Usage: keyshard vss deal --ciphersuite ${SUITE_LIST} --threshold T --shares N [--secret-hex HEX] [--json]
+  help: `Usage: keyshard vss deal --ciphersuite ${SUITE_LIST} --threshold T --shares N [--secret-hex HEX] [--json] [< secret.hex]
 
 Splits a signing key into N shares, any T of which recover it or sign with it as FROST signers
 (RFC 9591, trusted-dealer key generation with Feldman commitments). Each custodian can check their
@@ -149,13 +188,15 @@ Options:
   --shares N        shares to deal, T..${MAX_SHARES}; identifiers are 1..N
   --secret-hex HEX  the group secret scalar to share, 64 hex digits: little-endian for ed25519
                     (a scalar, not an RFC 8032 seed), big-endian for secp256k1 and p256. Without
-                    it a fresh key is drawn from the system's CSPRNG. A value on the command line
-                    can be seen in the process list and shell history: prefer a fresh key.
+                    it, a secret piped on standard input (one line of hex) is dealt; only when
+                    standard input is a terminal or empty is a fresh key drawn from the system's
+                    CSPRNG. A value on the command line can be seen in the process list and shell
+                    history: pipe it, or prefer a fresh key.
   --json            print JSON (below) instead of text
 
 Output (--json):
-  {"ciphersuite":"ed25519","threshold":T,"groupPublicKey":"hex","commitments":["hex",...],
-   "shares":[{"identifier":"hex","signingShare":"hex"},...]}
+  {"ciphersuite":"ed25519","threshold":T,"groupPublicKey":"hex","fingerprint":"hex",
+   "commitments":["hex",...],"shares":[{"identifier":"hex","signingShare":"hex"},...]}
   commitments[0] is the group public key. Everything but the signing shares is public.
 `,
   options: { values: ['ciphersuite', 'threshold', 'shares', 'secret-hex'], booleans: ['json'] },
@@ -165,15 +206,17 @@ Output (--json):
     const shares = intValue(args, 'shares', 2, MAX_SHARES);
     if (threshold === 1) throw usage('--threshold must be at least 2: FROST needs two signers, and a 1-of-N split would just be N copies of the key.');
     if (threshold > shares) throw usage(`--threshold (${threshold}) cannot be larger than --shares (${shares}).`);
-    const secretHex = args.values.get('secret-hex');
-    const secret = secretHex === undefined ? undefined : fromHex(secretHex, '--secret-hex');
+    const given = await givenSecret(args, io);
+    const secret = given?.bytes;
     try {
       const deal = dealShares({ ciphersuite, threshold, shares, secret, random: nodeRandom });
       try {
+        const fingerprint = groupFingerprint(ciphersuite, deal.groupPublicKey);
         const out = {
           ciphersuite: deal.ciphersuite,
           threshold: deal.threshold,
           groupPublicKey: bytesToHex(deal.groupPublicKey),
+          fingerprint: fingerprint.hex,
           commitments: deal.commitments.map(bytesToHex),
           shares: deal.shares.map((s) => ({ identifier: bytesToHex(s.identifier), signingShare: bytesToHex(s.signingShare) })),
         };
@@ -181,9 +224,9 @@ Output (--json):
           writeJson(io, out);
         } else {
           const lines = [
-            `Dealt ${shares} ${ciphersuite} shares; any ${threshold} recover the key or sign with it (RFC 9591 FROST).`,
+            `Dealt ${shares} ${ciphersuite} shares of ${given === undefined ? "a fresh key from the system's CSPRNG" : `the key given ${given.from}`}; any ${threshold} recover the key or sign with it (RFC 9591 FROST).`,
             `Group public key: ${out.groupPublicKey}`,
-            `Fingerprint:      ${groupFingerprint(ciphersuite, deal.groupPublicKey).display}`,
+            `Fingerprint:      ${fingerprint.display}`,
             'Commitments (public; every custodian needs them to verify their share):',
             ...out.commitments.map((c, i) => `  ${String(i).padStart(3)}  ${c}`),
             'Shares (secret; give each to its custodian only):',
@@ -240,40 +283,62 @@ export const vssCombineCommand: CliCommand = {
   group: 'vss',
   action: 'combine',
   summary: 'Recover a FROST group secret from a quorum of signer shares',
-  help: `Usage: keyshard vss combine [--json] < input.json
+  help: `Usage: keyshard vss combine [--group-key HEX] [--fingerprint FP] [--no-verify] [--json] < input.json
 
-Reads shares on standard input and recovers the group secret from any threshold of them. Give the
-deal's commitments too: then every share is verified first and a bad one is named by its position and
-identifier, and the recovered key is checked against the group public key. Without commitments the
-shares can only be checked against each other.
+Reads shares on standard input and recovers the group secret from any threshold of them. Every share
+is verified against the deal's commitments first; a bad one is named by its position and identifier,
+and commitments that no share matches are reported as VSS_COMMITMENT. The output of \`vss deal --json\`
+is accepted as it is.
+
+Options:
+  --group-key HEX   the group public key the team expects; checked before anything is combined
+  --fingerprint FP  the key's fingerprint the team expects (64 hex digits, or the 32 read aloud)
+  --no-verify       combine shares given without commitments. Nothing then vouches for them: a share
+                    of another deal silently gives a wrong key, unless --group-key or --fingerprint
+                    is given, which is still checked.
+  --json            print JSON (below) instead of text
 
 Input:
   {"ciphersuite":"${SUITE_LIST}","threshold":T,"commitments":["hex",...] (optional),
    "shares":[{"identifier":"hex","signingShare":"hex"},...]}
 
 Output (--json):
-  {"secretHex":"hex","groupPublicKey":"hex"}
+  {"secretHex":"hex","groupPublicKey":"hex","fingerprint":"hex"}
 Errors: BELOW_THRESHOLD (says how many more shares are needed), DUPLICATE_SHARE, VSS_SHARE_INVALID,
+VSS_COMMITMENT, VSS_NO_COMMITMENTS (no commitments and no --no-verify), FINGERPRINT_MISMATCH,
 SHARES_MISMATCH, INVALID_ARGUMENT, INVALID_HEX, VSS_CIPHERSUITE.
 `,
-  options: { booleans: ['json'] },
+  options: { values: ['group-key', 'fingerprint'], booleans: ['json', 'verify'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const expected = expectedKey(args);
     const input = await readJson(io, combineInputSchema, '{"ciphersuite","threshold","commitments"?:[...],"shares":[{"identifier","signingShare"},...]}');
     const ciphersuite = suiteOf(input.ciphersuite);
     const commitments = input.commitments?.map((c, i) => fromHex(c, `commitments[${i}]`));
+    if (commitments === undefined && args.booleans.get('verify') !== false) {
+      throw new KeyshardError(
+        'VSS_NO_COMMITMENTS',
+        "No commitments were given, so no share can be checked: a share of another deal would silently give a wrong key. Add the deal's \"commitments\" (vss deal prints them), or pass --no-verify, best with --group-key or --fingerprint.",
+      );
+    }
+    // The expected key is public: check it against the deal's group key before any share is touched.
+    if (commitments?.[0] !== undefined) checkExpected(ciphersuite, commitments[0], expected, 'The group public key in the commitments');
     const shares = sharesFromJson(input.shares, (i) => `shares[${i}]`);
     try {
       const { secret, groupPublicKey } = combineShares({ ciphersuite, threshold: input.threshold, shares, commitments });
       try {
+        checkExpected(ciphersuite, groupPublicKey, expected, 'The recovered key');
+        const fingerprint = groupFingerprint(ciphersuite, groupPublicKey);
         if (args.booleans.get('json') === true) {
-          writeJson(io, { secretHex: bytesToHex(secret), groupPublicKey: bytesToHex(groupPublicKey) });
+          writeJson(io, { secretHex: bytesToHex(secret), groupPublicKey: bytesToHex(groupPublicKey), fingerprint: fingerprint.hex });
         } else {
+          const checked = commitments ? ', each verified against the commitments' : ', not verified (no commitments)';
+          const matched = expected.groupKey !== undefined || expected.fingerprint !== undefined ? ' It matches the expected key.' : '';
           io.stdout(
             [
-              `Recovered the ${ciphersuite} group secret from ${shares.length} shares${commitments ? ', each verified against the commitments' : ''}.`,
+              `Recovered the ${ciphersuite} group secret from ${shares.length} shares${checked}.${matched}`,
               `Secret:           ${bytesToHex(secret)}`,
               `Group public key: ${bytesToHex(groupPublicKey)}`,
-              `Fingerprint:      ${groupFingerprint(ciphersuite, groupPublicKey).display}`,
+              `Fingerprint:      ${fingerprint.display}`,
               '',
             ].join('\n'),
           );
