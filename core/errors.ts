@@ -18,6 +18,9 @@ export type KeyshardErrorCode =
   | 'DUPLICATE_SHARE'
   | 'BELOW_THRESHOLD'
   | 'SECRET_LENGTH'
+  // SLIP-39 key stretching in main: shares asking for more PBKDF2 work than keyshard writes (asked first), a cancelled run
+  | 'SLIP39_SLOW_KDF'
+  | 'KDF_CANCELLED'
   | 'FINGERPRINT_MISMATCH'
   // verifiable shares
   | 'VSS_SHARE_INVALID'
