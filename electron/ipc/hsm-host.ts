@@ -4,63 +4,43 @@
  * `modulePath` when it opens the module for a token operation, so a module chosen after the (idle) service was made
  * is the one used; changing it while a ceremony runs is refused (its tokens were checked through the old one).
  *
- * A module is native code loaded into main, so only an absolute path to an existing regular file with a library's
- * extension is accepted, and it must open as a PKCS#11 module before it is chosen. PINs never pass through here.
+ * A module is native code loaded into main, so only a library the system carries is loaded (module-trust.ts: a
+ * system library folder, owned by root, not on a removable drive or disk image), through the very file that was
+ * checked, and it must open as a PKCS#11 module before it is chosen. PINs never pass through here.
  */
-import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { KeyshardError } from '../../core/errors';
 import { CAPABILITY_NEEDS, type CapabilityId } from '../services/hsm/capabilities';
 import type { KnownModule } from '../services/hsm/module-paths';
+import { nodeModuleTrust, type ModuleTrust, type TrustedModule } from '../services/hsm/module-trust';
 import { slotFacts, tokenFacts } from '../services/hsm/token-view';
 import type { HsmLibraryInfo, HsmPort, HsmSlotInfo, HsmTokenInfo } from '../services/hsm/types';
 import type { CeremonyHsm } from '../services/ceremony/types';
+import { linuxDriveLister } from '../services/usb/lsblk';
+import type { RemovableDrive } from '../services/usb/types';
 
 export interface HsmHostDeps {
   /** openHsm from electron/services/hsm. */
   readonly open: (modulePath: string) => Promise<HsmPort>;
   /** The usual modules (COMMON_MODULE_PATHS), in order of preference for the default. */
   readonly known: readonly KnownModule[];
-  /** Whether a regular file exists at the path (default: statSync). */
-  readonly isFile?: (path: string) => boolean;
+  /** Which module files may be loaded (default: nodeModuleTrust over `listDrives`). */
+  readonly trust?: ModuleTrust;
+  /** Removable drives mounted now, for the default trust rules (default: lsblk). */
+  readonly listDrives?: () => Promise<readonly RemovableDrive[]>;
   /** Refuses a module change (e.g. while a ceremony is active); throws to refuse. */
   readonly beforeSelect?: () => Promise<void>;
 }
 
 export interface HsmHost {
   /** The usual modules present on this machine, and the chosen one. */
-  suggestedModules(): { modules: KnownModule[]; selected: string | null };
+  suggestedModules(): Promise<{ modules: KnownModule[]; selected: string | null }>;
   select(modulePath: string): Promise<{ selected: string; module: HsmLibraryInfo }>;
   selected(): string | null;
   /** Slots and tokens of a module (default: the chosen one), with capabilities; no login. */
   listTokens(modulePath?: string): Promise<{ module: HsmLibraryInfo; slots: ReturnType<typeof slotView>[] }>;
   /** The ceremony service's `hsm` dependency, following the chosen module. */
   readonly ceremonyHsm: CeremonyHsm;
-}
-
-const LIBRARY_NAME = /\.(so(\.\d+)*|dylib|dll)$/i;
-
-/**
- * A regular file that an administrator installed: on POSIX systems, the file (links resolved) is owned by root and
- * not writable by group or others. A module is native code run inside main, so one on a stick plugged in a moment
- * ago, or one any local user could replace, is refused (HSM_MODULE, reason untrusted). False when there is no file.
- */
-function defaultIsFile(path: string): boolean {
-  let info;
-  try {
-    info = statSync(realpathSync(path));
-  } catch {
-    return false;
-  }
-  if (!info.isFile()) return false;
-  if (process.platform !== 'win32' && (info.uid !== 0 || (info.mode & 0o022) !== 0)) {
-    throw new KeyshardError(
-      'HSM_MODULE',
-      "keyshard loads only a PKCS#11 module installed on this machine by its administrator (owned by root, not writable by other users). Install the token's module system-wide (its package or installer), then choose it.",
-      { reason: 'untrusted' },
-    );
-  }
-  return true;
 }
 
 function noModule(): KeyshardError {
@@ -87,37 +67,68 @@ function slotView(s: HsmSlotInfo) {
   return slotFacts(s, tokenView);
 }
 
+/** The port as main shows it: named by the path that was chosen, not the descriptor it was loaded through. */
+function named(port: HsmPort, path: string): HsmPort {
+  const library = { ...port.library, path };
+  return {
+    library,
+    listSlots: () => port.listSlots(),
+    findToken: (selector) => port.findToken(selector),
+    openSession: (selector, pin, options) => port.openSession(selector, pin, options),
+    close: () => port.close(),
+  };
+}
+
 export function createHsmHost(deps: HsmHostDeps): HsmHost {
-  const isFile = deps.isFile ?? defaultIsFile;
-  const present = (): KnownModule[] => {
+  const trust = deps.trust ?? nodeModuleTrust(deps.listDrives ?? (() => linuxDriveLister().list()));
+  const known = (): KnownModule[] => {
     // Several names may share one file (OpenSC serves Nitrokey too): list each file once.
     const byPath = new Map<string, KnownModule>();
-    // A usual path whose file is not trustworthy is simply not offered (choosing it says why).
-    const usable = (path: string): boolean => {
-      try {
-        return isFile(path);
-      } catch {
-        return false;
-      }
-    };
-    for (const m of deps.known) if (!byPath.has(m.path) && isAbsolute(m.path) && usable(m.path)) byPath.set(m.path, m);
+    for (const m of deps.known) if (!byPath.has(m.path) && isAbsolute(m.path)) byPath.set(m.path, m);
     return [...byPath.values()];
   };
-  let chosen: string | null = present()[0]?.path ?? null;
-
-  function checkPath(modulePath: string): string {
-    if (!isAbsolute(modulePath) || !LIBRARY_NAME.test(modulePath) || !isFile(modulePath)) {
-      throw new KeyshardError(
-        'HSM_MODULE',
-        'That is not a PKCS#11 module keyshard can load: give the full path of the library file (ending in .so, .dylib or .dll) that exists on this machine.',
-        { reason: 'not-a-module' },
-      );
+  // A usual path whose file breaks a rule is simply not offered (choosing it says why).
+  const passes = (check: () => TrustedModule): boolean => {
+    try {
+      check().close();
+      return true;
+    } catch {
+      return false;
     }
-    return modulePath;
+  };
+  const present = async (): Promise<KnownModule[]> => {
+    const out: KnownModule[] = [];
+    for (const m of known()) {
+      try {
+        (await trust.open(m.path)).close();
+        out.push(m);
+      } catch {
+        // not offered
+      }
+    }
+    return out;
+  };
+  // The default, without waiting for the drive list (every rule but that one); loading it checks every rule anyway.
+  let chosen: string | null = known().find((m) => passes(() => trust.openSync(m.path)))?.path ?? null;
+  let picked = false;
+
+  /** Loads the module through the file that passed the rules; errors name the path asked for. */
+  async function load(modulePath: string): Promise<HsmPort> {
+    const checked = await trust.open(modulePath);
+    try {
+      return named(await deps.open(checked.loadPath), modulePath);
+    } catch (e) {
+      if (e instanceof KeyshardError && checked.loadPath !== modulePath) {
+        throw new KeyshardError(e.code, e.message.split(checked.loadPath).join(modulePath), { ...e.details, path: modulePath });
+      }
+      throw e;
+    } finally {
+      checked.close();
+    }
   }
 
   async function withModule<T>(modulePath: string, fn: (port: HsmPort) => Promise<T>): Promise<T> {
-    const port = await deps.open(checkPath(modulePath));
+    const port = await load(modulePath);
     try {
       return await fn(port);
     } finally {
@@ -126,13 +137,19 @@ export function createHsmHost(deps: HsmHostDeps): HsmHost {
   }
 
   return {
-    suggestedModules: () => ({ modules: present(), selected: chosen }),
+    async suggestedModules() {
+      const modules = await present();
+      // A default that fails the full check (its drive is removable) gives way to the first one that passes.
+      if (!picked && (chosen === null || !modules.some((m) => m.path === chosen))) chosen = modules[0]?.path ?? null;
+      return { modules, selected: chosen };
+    },
     selected: () => chosen,
 
     async select(modulePath) {
       await deps.beforeSelect?.();
       const module = await withModule(modulePath, async (port) => port.library);
       chosen = modulePath;
+      picked = true;
       return { selected: modulePath, module };
     },
 
@@ -140,7 +157,7 @@ export function createHsmHost(deps: HsmHostDeps): HsmHost {
       const path = modulePath ?? chosen;
       if (path === null) throw noModule();
       // Listing loads the module too: only the chosen one or a usual one found here, never a new path (select it first).
-      if (path !== chosen && !present().some((m) => m.path === path)) {
+      if (path !== chosen && !(await present()).some((m) => m.path === path)) {
         throw new KeyshardError('HSM_MODULE', 'Choose this module first (it is not the one in use, nor a usual one found on this machine); then its tokens are listed.', {
           reason: 'not-chosen',
         });
@@ -152,7 +169,7 @@ export function createHsmHost(deps: HsmHostDeps): HsmHost {
       get modulePath(): string {
         return chosen ?? '';
       },
-      open: (modulePath) => (modulePath === '' ? Promise.reject(noModule()) : deps.open(checkPath(modulePath))),
+      open: (modulePath) => (modulePath === '' ? Promise.reject(noModule()) : load(modulePath)),
     },
   };
 }

@@ -14,8 +14,10 @@ interface Props {
 const OTHER = '';
 
 /**
- * The PKCS#11 module (the library of the tokens' maker) that main loads: the usual modules found on this machine as
- * choices, or a typed absolute path. hsm:select-module opens it in main (refused unless it loads as a PKCS#11 module)
+ * The PKCS#11 module (the library of the tokens' maker) that main loads: the usual modules found on this machine that
+ * pass main's rules for native code (system library folders, owned by root, not on removable media) as choices, or a
+ * typed absolute path, with those rules said beside it; a refused path comes back with the rule it broke.
+ * hsm:select-module opens it in main (refused unless it loads as a PKCS#11 module)
  * and the chooser then shows its manufacturer and version. Changing it is refused by main while a ceremony runs.
  */
 export function ModuleChooser({ onChange, autoUse = true, testId = 'module-chooser' }: Props) {
@@ -138,7 +140,13 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
                   value={typed}
                   onChange={(e) => setTyped(e.currentTarget.value)}
                   data-testid="module-path-input"
+                  aria-describedby={`${pathId}-rule`}
                 />
+                <p id={`${pathId}-rule`} className="muted small" data-testid="module-rule">
+                  A module is a program that runs inside keyshard, so keyshard loads one only from this computer&apos;s own system library folders
+                  (/usr/lib, /usr/lib64, /usr/local/lib, /lib, /lib64 or /opt), owned by the administrator, and never from a USB stick, memory card or
+                  disk image. Install your token&apos;s module with its package or installer first.
+                </p>
               </div>
             ) : null}
           </fieldset>

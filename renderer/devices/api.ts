@@ -94,7 +94,7 @@ export const DEVICE_TODO: Readonly<Record<string, string>> = {
   HSM_TOKEN_ABSENT: 'Plug the token in (the same one), wait a moment, then try again.',
   HSM_TOKEN_FULL: "The token has no room left. Use another token, or free space on this one with its own tool, then try again.",
   HSM_MECHANISM: 'This token cannot do what this step needs. Choose another token (the token list says what each one can do).',
-  HSM_MODULE: 'Choose the PKCS#11 module of your tokens (for example SoftHSM2 or OpenSC): its full path, ending in .so.',
+  HSM_MODULE: 'Choose a PKCS#11 module installed on this machine (for example SoftHSM2 or OpenSC), or install your tokens\' module with its package first, then choose it.',
   HSM_VERIFY: 'What was read back from the token differs from what was written. Try again; if it fails again, use another token.',
   HSM_SHARD_EXISTS: 'This token already holds a shard of this ceremony. Use the token that was chosen for this custodian.',
   HSM_OBJECT_NOT_FOUND: "The shard is not on this token. Check that this is the custodian's own token from this ceremony.",

@@ -15,7 +15,7 @@
  * 3. A plan without tokens starts as it always did (no token panel); at the entropy step a token can still be picked
  *    for its random generator, with its holder's PIN.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
@@ -78,6 +78,8 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   const c = new CeremonyPage(page, backend);
   const plan = tokenPlan(['alice-token', 'bob-token', 'carol-token']);
   const planFile = writePlanFile(backend.root, plan);
+  const stickModule = join(backend.root, 'libtoken-pkcs11.so');
+  copyFileSync(realpathSync(SOFTHSM_MODULE), stickModule);
 
   // ---- plan
   await app.open('plan');
@@ -85,7 +87,7 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await expect(page.getByTestId('plan-loaded')).toBeVisible();
   await page.getByTestId('plan-continue').click();
 
-  // ---- the tokens: SoftHSM2 is found and used; a path that is no module is refused; SoftHSM2 chosen again
+  // ---- the tokens: SoftHSM2 is found and used; a module outside the system folders is refused; SoftHSM2 chosen again
   await c.expectTokenSetup();
   await expect(page.getByTestId('module-info')).toContainText('SoftHSM');
   await expect(page.getByTestId('module-path')).toHaveText(SOFTHSM_MODULE);
@@ -108,10 +110,12 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('module-change').click();
   await expect(page.locator(`[data-testid^="module-option-"][data-path="${SOFTHSM_MODULE}"]`)).toBeVisible();
   await page.getByTestId('module-other').check();
-  await page.getByTestId('module-path-input').fill('/etc/passwd');
+  await expect(page.getByTestId('module-rule')).toContainText('never from a USB stick');
+  // A root-owned copy of the real module outside the system library folders (as on a stick) is refused, saying why.
+  await page.getByTestId('module-path-input').fill(stickModule);
   await page.getByTestId('module-use').click();
   await expect(page.getByTestId('module-error')).toHaveAttribute('data-code', 'HSM_MODULE');
-  await expect(page.getByTestId('module-error-message')).toContainText('not a PKCS#11 module');
+  await expect(page.getByTestId('module-error-message')).toContainText('only from the system library folders');
   await saveScreens(page, 'tokens-module-error');
   await c.chooseModule(SOFTHSM_MODULE);
   await expect(page.getByTestId('module-error')).toHaveCount(0);

@@ -87,25 +87,36 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
     await expectError(rig, 'hsm:list-tokens', { modulePath: 'libsofthsm2.so' }, 'HSM_MODULE');
     assert.equal((await rig.call('hsm:select-module', { modulePath: SOFTHSM_MODULE })).module.path, SOFTHSM_MODULE);
 
-    // A module is native code run in main: a copy of the very same library that other users could replace (group or
-    // world writable), or that root does not own (a stick's files), is refused before it is loaded; and listing a
-    // path that was never chosen is refused too (listing loads it).
-    const copies = mkdtempSync(join(tmpdir(), 'keyshard-module-'));
+    // A module is native code run in main: a copy of the very same library in a system library folder that other
+    // users could replace (group or world writable), or that root does not own, is refused before it is loaded; so is
+    // a root-owned copy outside the system library folders (a temp folder, like a stick's); and listing a path that
+    // was never chosen is refused too (listing loads it). A root-owned copy in a system folder on this disk loads.
+    // (A library on a mounted stick image: test/hsm/module-trust-mount.test.ts.)
+    const copies = mkdtempSync('/usr/local/lib/keyshard-test-module-');
+    const outside = mkdtempSync(join(tmpdir(), 'keyshard-module-'));
     try {
-      const writable = join(copies, 'writable-pkcs11.so');
-      copyFileSync(realpathSync(SOFTHSM_MODULE), writable);
-      chmodSync(writable, 0o666);
-      const foreign = join(copies, 'foreign-pkcs11.so');
-      copyFileSync(realpathSync(SOFTHSM_MODULE), foreign);
-      chmodSync(foreign, 0o644);
+      const copy = (dir: string, name: string, mode: number): string => {
+        const path = join(dir, name);
+        copyFileSync(realpathSync(SOFTHSM_MODULE), path);
+        chmodSync(path, mode);
+        return path;
+      };
+      const writable = copy(copies, 'writable-pkcs11.so', 0o666);
+      const groupWritable = copy(copies, 'group-writable-pkcs11.so', 0o664);
+      const foreign = copy(copies, 'foreign-pkcs11.so', 0o644);
       chownSync(foreign, 1000, 1000);
-      const trusted = join(copies, 'trusted-pkcs11.so');
-      copyFileSync(realpathSync(SOFTHSM_MODULE), trusted);
-      chmodSync(trusted, 0o644);
-      for (const path of [writable, foreign]) {
+      const trusted = copy(copies, 'trusted-pkcs11.so', 0o644);
+      const elsewhere = copy(outside, 'root-owned-pkcs11.so', 0o644);
+      const reasons: Array<[string, string]> = [
+        [writable, 'untrusted'],
+        [groupWritable, 'untrusted'],
+        [foreign, 'untrusted'],
+        [elsewhere, 'outside-system-folders'],
+      ];
+      for (const [path, reason] of reasons) {
         const r = await rig.raw('hsm:select-module', { modulePath: path });
         assert.equal(!r.ok && r.error.code, 'HSM_MODULE', path);
-        assert.equal(!r.ok && r.error.details?.['reason'], 'untrusted', path);
+        assert.equal(!r.ok && r.error.details?.['reason'], reason, path);
       }
       const unchosen = await rig.raw('hsm:list-tokens', { modulePath: trusted });
       assert.equal(!unchosen.ok && unchosen.error.details?.['reason'], 'not-chosen');
@@ -113,6 +124,7 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
       assert.equal((await rig.call('hsm:select-module', { modulePath: SOFTHSM_MODULE })).selected, SOFTHSM_MODULE);
     } finally {
       rmSync(copies, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
     }
 
     const ok = await rig.call('ceremony:check-devices', { plan: tokenPlan(), entropyToken: { label: 'carol-token' } });

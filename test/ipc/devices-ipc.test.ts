@@ -11,6 +11,7 @@ import type { ChannelName } from '../../electron/ipc/channels';
 import { contract } from '../../electron/ipc/contract';
 import { createHsmHost, type HsmHostDeps } from '../../electron/ipc/hsm-host';
 import { capabilityReport, CKF_MECH, CKF_TOKEN, CKM } from '../../electron/services/hsm/capabilities';
+import type { TrustedModule } from '../../electron/services/hsm/module-trust';
 import type { HsmPort, HsmSlotInfo, HsmTokenInfo } from '../../electron/services/hsm/types';
 import { cleanTemps, custodianKeys, slip39Plan } from '../services/ceremony-harness';
 import { ipcRig, type IpcRig } from './ipc-harness';
@@ -72,10 +73,16 @@ const SLOTS: HsmSlotInfo[] = [
 /** A fake module: records opens and closes; any login attempt is a test failure (listing needs no PIN). */
 function fakeModules(files: readonly string[] = [SOFT, OPENSC]) {
   const opened: string[] = [];
+  // Every listed file passes the module rules (those are tested in test/services/module-trust.test.ts and, on a real
+  // loop-mounted image, in test/hsm/module-trust-mount.test.ts); any other path is refused as absent.
+  const openSync = (p: string): TrustedModule => {
+    if (!files.includes(p)) throw new KeyshardError('HSM_MODULE', 'No such module here.', { reason: 'not-found' });
+    return { path: p, realPath: p, loadPath: p, close: () => undefined };
+  };
   let open = 0;
   const deps: HsmHostDeps = {
     known: KNOWN,
-    isFile: (p) => files.includes(p),
+    trust: { openSync, open: async (p) => openSync(p) },
     open: async (path) => {
       opened.push(path);
       open++;

@@ -5,7 +5,7 @@
  * and the last one to close calls C_Finalize. Keyed by the real path, because a symlink and its target are the
  * same library to the dynamic loader.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as graphene from 'graphene-pk11';
 import { KeyshardError } from '../../../core/errors';
@@ -15,6 +15,31 @@ import { moduleSuggestions } from './module-paths';
 interface Loaded {
   readonly module: graphene.Module;
   refs: number;
+  /** The descriptor the module was loaded through (see loadName), kept open while it is loaded. */
+  readonly fd: number | null;
+}
+
+const OPEN_FILE = /^\/proc\/self\/fd\/\d+$/;
+
+/**
+ * The name to hand the dynamic loader. A module checked through an open file (module-trust.ts) comes as
+ * /proc/self/fd/N: it is reopened through that link (which reaches the open file, not whatever the path names now)
+ * on a descriptor of our own that stays open while the module is loaded, because the loader remembers a library by
+ * the name it was opened by, and a reused descriptor number would otherwise name another file by the same name.
+ */
+function loadName(path: string, realPath: string): { name: string; fd: number | null } {
+  if (!OPEN_FILE.test(path)) return { name: realPath, fd: null };
+  const fd = openSync(path, constants.O_RDONLY);
+  return { name: `/proc/self/fd/${fd}`, fd };
+}
+
+function closeQuietly(fd: number | null): void {
+  if (fd === null) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }
 
 const loaded = new Map<string, Loaded>();
@@ -60,9 +85,13 @@ export function acquireModule(path: string): { module: graphene.Module; key: str
     return { module: existing.module, key };
   }
   let module: graphene.Module;
+  let fd: number | null = null;
   try {
-    module = graphene.Module.load(key, 'keyshard');
+    const name = loadName(path, key);
+    fd = name.fd;
+    module = graphene.Module.load(name.name, 'keyshard');
   } catch (e) {
+    closeQuietly(fd);
     const { why, reason } = loadFailureReason(e);
     throw moduleError(path, why, reason);
   }
@@ -75,6 +104,7 @@ export function acquireModule(path: string): { module: graphene.Module; key: str
     } catch {
       // nothing more to release
     }
+    closeQuietly(fd);
     throw new KeyshardError(
       'HSM_MODULE',
       `The PKCS#11 module "${path}" loaded but failed to start (${name ?? 'C_Initialize failed'}). ` +
@@ -82,7 +112,7 @@ export function acquireModule(path: string): { module: graphene.Module; key: str
       { path, reason: 'initialize', ...(name === undefined ? {} : { ckr: name }) },
     );
   }
-  loaded.set(key, { module, refs: 1 });
+  loaded.set(key, { module, refs: 1, fd });
   return { module, key };
 }
 
@@ -103,4 +133,5 @@ export function releaseModule(key: string): void {
   } catch {
     // ditto
   }
+  closeQuietly(entry.fd);
 }
