@@ -1,17 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `keyshard` command. The sources are TypeScript; tsx compiles them on the fly,
-// so `npx keyshard` works straight after `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of the `keyshard` command: runs the bundle that `npm install` built (build/build-cli.mjs, the
+// `prepare` script), so nothing is compiled at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../electron/cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2), {
-  readStdin: async () => {
-    if (process.stdin.isTTY) return '';
-    const chunks = [];
-    for await (const chunk of process.stdin) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+const bundle = new URL('../out/cli/keyshard.mjs', import.meta.url);
+if (!existsSync(bundle)) {
+  const message = 'The keyshard command is not built. Run `npm run build:cli` (or `npm install`) in the keyshard folder, then try again.';
+  process.stderr.write(process.argv.includes('--json') ? `${JSON.stringify({ error: { code: 'NOT_BUILT', message } })}\n` : `keyshard: NOT_BUILT: ${message}\n`);
+  process.exit(1);
+}
+await import(bundle.href);

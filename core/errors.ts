@@ -80,6 +80,25 @@ export type KeyshardErrorCode =
   | 'FINAL_HASH_MISMATCH'
   | 'RECOVERY_UNVERIFIED'
   | 'TRANSCRIPT_UNSEALED'
+  // files main reads by a path from outside (electron/services/fs/guarded-read.ts): larger than what is read there,
+  // not a regular file (a FIFO, a device, a folder), a link, or unreadable
+  | 'FILE_TOO_LARGE'
+  | 'FILE_NOT_REGULAR'
+  | 'FILE_LINK'
+  | 'FILE_READ'
+  // an encrypted shard that decrypts (or decompresses) to more than the largest envelope keyshard writes
+  | 'ENVELOPE_TOO_LARGE'
+  // the command line's own input and output (electron/cli/files.ts, node-io.ts): standard input beyond its bound, a
+  // file named that is not there, a full disk, a folder that cannot be written, a file that would be replaced, a
+  // reader of the output that went away
+  | 'INPUT_TOO_LARGE'
+  | 'FILE_NOT_FOUND'
+  | 'DISK_FULL'
+  | 'FOLDER_NOT_WRITABLE'
+  | 'FILE_EXISTS'
+  | 'FILE_WRITE'
+  | 'OUTPUT_CLOSED'
+  | 'OUTPUT_FAILED'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';

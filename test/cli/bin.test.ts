@@ -1,10 +1,13 @@
-// The installed `keyshard` command itself (bin/keyshard.mjs through tsx), as a script or a person runs it.
+// The installed `keyshard` command itself (bin/keyshard.mjs running the bundle npm install built), as a script or a
+// person runs it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { binPath as bin, ensureCliBundle, repoRoot } from '../helpers/cli-bundle';
 
-const bin = new URL('../../bin/keyshard.mjs', import.meta.url).pathname;
+before(ensureCliBundle);
 // Official SLIP-39 vectors, trezor/python-shamir-mnemonic (see ../shared/slip39/README.md).
 const vectors = JSON.parse(readFileSync(new URL('../../../shared/slip39/vectors.json', import.meta.url), 'utf8')) as [string, string[], string, string][];
 
@@ -14,6 +17,27 @@ function keyshard(args: string[], stdin = '') {
 }
 
 describe('the keyshard binary', () => {
+  it('runs a bundle built ahead of time: no TypeScript compiled at run time, tsx only a dev dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    assert.match(pkg.scripts['prepare'] ?? '', /build-cli\.mjs/, 'npm install / npm ci build the bundle');
+    assert.equal(pkg.dependencies['tsx'], undefined);
+    assert.ok(pkg.devDependencies['tsx'] !== undefined);
+    const files = [join(repoRoot, 'bin/keyshard.mjs'), join(repoRoot, 'out/cli/keyshard.mjs'), ...readdirSync(join(repoRoot, 'out/cli/chunks')).map((f) => join(repoRoot, 'out/cli/chunks', f))];
+    for (const f of files) assert.doesNotMatch(readFileSync(f, 'utf8'), /from ["']tsx|import\(["']tsx|["']tsx\/esm/, f);
+    // Run with no loader at all (the test runner's --import tsx is not passed on, and NODE_OPTIONS is cleared).
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const r = spawnSync(process.execPath, [bin, 'vss', 'deal', '--ciphersuite', 'p256', '--threshold', '2', '--shares', '2', '--json'], { encoding: 'utf8', timeout: 60_000, env });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('--version prints the package version', () => {
+    const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const r = keyshard(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `keyshard ${version}\n`);
+    assert.deepEqual(JSON.parse(keyshard(['--version', '--json']).stdout), { version });
+  });
+
   it('lists every command group in --help', () => {
     const r = keyshard(['--help']);
     assert.equal(r.code, 0);

@@ -18,6 +18,7 @@ import { transcriptCommands, verifyTranscriptBytes } from '../../electron/cli/co
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 import { openProtected, type OpeningKey } from '../../electron/services/protection/index';
+import { binPath, ensureCliBundle } from '../helpers/cli-bundle';
 import { readQrTexts } from '../helpers/zxing';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,28 +42,11 @@ async function cli(argv: string[], commands = demoCommands): Promise<{ code: num
   return { code, stdout, stderr };
 }
 
-/**
- * Runs `keyshard demo ...` in its own process: through the real binary once the demo is registered there, and until
- * then through a tiny script that calls runCli with the demo command the same way bin/keyshard.mjs does.
- */
+/** Runs `keyshard demo ...` in its own process, through the installed command (rebuilt first if a source is newer). */
 function spawnDemo(args: string[]): { status: number | null; stdout: string; stderr: string; via: string } {
-  const registered = spawnSync(process.execPath, [join(repo, 'bin/keyshard.mjs'), 'demo', '--help'], { cwd: repo, encoding: 'utf8', timeout: 60_000 }).status === 0;
-  let entry = join(repo, 'bin/keyshard.mjs');
-  let nodeArgs: string[] = [];
-  if (!registered) {
-    entry = join(tempDir('bin'), 'keyshard-demo.mts');
-    nodeArgs = ['--import', 'tsx'];
-    writeFileSync(
-      entry,
-      [
-        `import { runCli } from ${JSON.stringify(join(repo, 'electron/cli/main.ts'))};`,
-        `import { demoCommands } from ${JSON.stringify(join(repo, 'electron/cli/commands/demo.ts'))};`,
-        'process.exitCode = await runCli(process.argv.slice(2), { readStdin: async () => "", stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }, demoCommands);',
-      ].join('\n'),
-    );
-  }
-  const r = spawnSync(process.execPath, [...nodeArgs, entry, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, via: registered ? 'bin/keyshard.mjs' : 'a runCli script' };
+  ensureCliBundle();
+  const r = spawnSync(process.execPath, [binPath, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, via: 'bin/keyshard.mjs' };
 }
 
 function run(cmd: string, args: string[]): string {

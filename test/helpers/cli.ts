@@ -1,4 +1,4 @@
-import type { CliCommand } from '../../electron/cli/command';
+import type { CliCommandLike } from '../../electron/cli/command';
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 
@@ -10,7 +10,7 @@ export interface CliRun {
 }
 
 /** Runs `keyshard <argv>` in-process over the given commands, with `stdin` as standard input. */
-export async function runCommands(commands: readonly CliCommand[], argv: readonly string[], stdin = ''): Promise<CliRun> {
+export async function runCommands(commands: readonly CliCommandLike[], argv: readonly string[], stdin = ''): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {

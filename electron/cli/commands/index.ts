@@ -1,9 +1,38 @@
-import type { CliCommand } from '../command';
-import { demoCommands } from './demo';
-import { hsmCommands } from './hsm';
-import { slip39Commands } from './slip39';
-import { transcriptCommands } from './transcript';
-import { vssCommands } from './vss';
+import type { CliCommand, CliCommandLike } from '../command';
 
-/** Every `keyshard` command, in the order `keyshard --help` lists them. */
-export const commands: readonly CliCommand[] = [...slip39Commands, ...vssCommands, ...transcriptCommands, ...hsmCommands, ...demoCommands];
+/** A group's module, imported only when one of its commands runs (or shows its own help). */
+function from<M>(load: () => Promise<M>, pick: (m: M) => readonly CliCommand[]) {
+  return (group: string, action: string, summary: string): CliCommandLike => ({
+    group,
+    action,
+    summary,
+    async load() {
+      const found = pick(await load()).find((c) => c.group === group && c.action === action);
+      if (found === undefined) throw new Error(`keyshard ${group} ${action} is listed but not defined`);
+      return found;
+    },
+  });
+}
+
+const slip39 = from(() => import('./slip39'), (m) => m.slip39Commands);
+const vss = from(() => import('./vss'), (m) => m.vssCommands);
+const transcript = from(() => import('./transcript'), (m) => m.transcriptCommands);
+const hsm = from(() => import('./hsm'), (m) => m.hsmCommands);
+const demo = from(() => import('./demo'), (m) => m.demoCommands);
+
+/**
+ * Every `keyshard` command, in the order `keyshard --help` lists them. The summaries are the commands' own (a test
+ * checks they agree), repeated here so that listing the commands loads none of them.
+ */
+export const commands: readonly CliCommandLike[] = [
+  slip39('slip39', 'split', 'Split a master secret into SLIP-39 share mnemonics (groups of members).'),
+  slip39('slip39', 'combine', 'Recover a master secret from SLIP-39 share mnemonics read on standard input.'),
+  vss('vss', 'deal', 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)'),
+  vss('vss', 'verify-share', "Check one signer share against its deal's public commitments"),
+  vss('vss', 'combine', 'Recover a FROST group secret from a quorum of signer shares'),
+  transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
+  hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
+  hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),
+  hsm('hsm', 'load', "read a ceremony's shard back from a token (confirmation, recovery without the app)"),
+  demo('demo', '', 'run a whole 3-of-5 ceremony with throwaway keys and write everything it makes to a directory'),
+];
