@@ -43,6 +43,7 @@ export const CHANNELS = [
   'recovery:drive-shards',
   'recovery:status',
   'recovery:finish',
+  'recovery:cancel-finish',
   'recovery:export',
   'recovery:clear',
 ] as const;

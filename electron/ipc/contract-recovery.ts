@@ -75,7 +75,8 @@ export const AddShardRequestSchema = z.union([
 
 const DriveShardsRequestSchema = z.strictObject({ mountPoint: PathText });
 
-const FinishRequestSchema = z.strictObject({ passphrase: z.string().max(1000).optional() }).optional();
+/** allowSlowKdf: the person said yes to SLIP39_SLOW_KDF's question (more key stretching than keyshard writes). */
+const FinishRequestSchema = z.strictObject({ passphrase: z.string().max(1000).optional(), allowSlowKdf: z.boolean().optional() }).optional();
 
 const ExportRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('display'), reveal: z.literal(true) }),
@@ -154,6 +155,17 @@ const StatusSchema = z.object({
   shards: list(ShardFactsSchema),
   progress: ProgressSchema,
   result: FinishResponseSchema.nullable(),
+  /** A finish stretching a SLIP-39 passphrase key (electron/services/kdf): the round under way. */
+  stretching: z
+    .object({
+      round: z.number(),
+      rounds: z.number(),
+      iterationExponent: z.number(),
+      iterations: z.number(),
+      estimatedSeconds: z.number(),
+      elapsedSeconds: z.number(),
+    })
+    .nullable(),
 });
 
 /** SECRET for kind 'display': the recovered secret, shown because the person asked. */
@@ -207,6 +219,8 @@ export const recoveryContract = {
   'recovery:drive-shards': channel(DriveShardsRequestSchema, DriveShardsResponseSchema),
   'recovery:status': channel(NoRequest, StatusSchema),
   'recovery:finish': channel(FinishRequestSchema, FinishResponseSchema),
+  /** Stops a finish's key stretching at once (it answers KDF_CANCELLED); the shards stay in hand. */
+  'recovery:cancel-finish': channel(NoRequest, z.object({ cancelled: z.boolean(), message: z.string() })),
   'recovery:export': channel(ExportRequestSchema, ExportResponseSchema),
   'recovery:clear': channel(NoRequest, ClearResponseSchema),
 } as const;

@@ -62,6 +62,7 @@ export function recoveryServices(recovery: RecoveryService | undefined): Service
     'recovery:drive-shards': (q) => r().driveShards(q),
     'recovery:status': () => r().status(),
     'recovery:finish': (q) => r().finish(q),
+    'recovery:cancel-finish': () => r().cancelFinish(),
     'recovery:export': (q) => r().export(q),
     'recovery:clear': () => r().clear(),
   };

@@ -103,7 +103,7 @@ function start(): void {
     clock: () => new Date(),
   });
   // Recovery reads shards from the custodians' tokens (through the chosen module) and from the drives listed now.
-  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
+  const recovery = createRecoveryService({ openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
   // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done.

@@ -146,7 +146,7 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
     ...(options.usbFs === undefined ? {} : { usbFs: options.usbFs }),
   });
   // As in main: recovery reads tokens through the hsm host's module and files from the drives listed now.
-  const recovery = createRecoveryService({ pbkdf2: nodePbkdf2, listDrives, ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }) });
+  const recovery = createRecoveryService({ listDrives, ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }) });
   return {
     root,
     ceremoniesRoot,

@@ -36,7 +36,7 @@ import { createRecoveryService } from '../../electron/services/recovery/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { allZero, cleanTemps, rig as ceremonyRig, tempDir, trackingStore } from '../services/ceremony-harness';
-import { nodePbkdf2, slip39Backup, vssBackup } from '../services/recovery-fixtures';
+import { slip39Backup, vssBackup } from '../services/recovery-fixtures';
 import { dealEnvelopes } from './fixtures';
 import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, tokenHeldPlan, type SoftHsm } from './softhsm';
 
@@ -71,7 +71,7 @@ interface Rig {
 function recoveryRig(hsm: HsmHost): Rig {
   const { store, buffers } = trackingStore();
   const drives: RemovableDrive[] = [];
-  const recovery = createRecoveryService({ secrets: store, pbkdf2: nodePbkdf2, hsm: hsm.ceremonyHsm, listDrives: async () => drives });
+  const recovery = createRecoveryService({ secrets: store, hsm: hsm.ceremonyHsm, listDrives: async () => drives });
   const handlers = createIpcHandlers({
     appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: process.platform, arch: process.arch, production: true }),
     checkAirGap: async () => assert.fail('no air-gap check in a recovery'),
@@ -482,7 +482,7 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     const words = backup.mnemonics[0]!;
     for (const expectedFingerprint of [undefined, 'cd'.repeat(32)]) {
       const { store } = trackingStore();
-      const recovery = createRecoveryService({ secrets: store, pbkdf2: nodePbkdf2, hsm: counting, listDrives: async () => [] });
+      const recovery = createRecoveryService({ secrets: store, hsm: counting, listDrives: async () => [] });
       await recovery.start({ secretKind: 'p256', ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }) });
       for (const w of words.slice(0, 2)) assert.equal((await recovery.addShard({ text: w })).outcome, 'accepted');
       const done = await recovery.finish();

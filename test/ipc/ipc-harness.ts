@@ -90,7 +90,7 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     random,
     clock: () => new Date('2025-03-01T10:00:00.000Z'),
   });
-  const recovery = createRecoveryService({ secrets: rec.store, pbkdf2: nodePbkdf2 });
+  const recovery = createRecoveryService({ secrets: rec.store });
   const handlers = createIpcHandlers({
     appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: process.platform, arch: process.arch, production: true }),
     checkAirGap: async () => NETWORK_UP,

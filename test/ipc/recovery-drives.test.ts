@@ -17,7 +17,7 @@ import { createRecoveryService, type RecoveryService } from '../../electron/serv
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { cleanTemps, custodianKeys, tempDir, type Keys } from '../services/ceremony-harness';
-import { nodePbkdf2, slip39Backup } from '../services/recovery-fixtures';
+import { slip39Backup } from '../services/recovery-fixtures';
 import { NETWORK_UP } from './ipc-harness';
 
 let k: Keys;
@@ -40,7 +40,7 @@ function counting(service: RecoveryService, calls: string[]): RecoveryService {
 }
 
 function handlersFor(drives: RemovableDrive[], calls: string[] = []) {
-  const recovery = counting(createRecoveryService({ pbkdf2: nodePbkdf2, listDrives: async () => drives }), calls);
+  const recovery = counting(createRecoveryService({ listDrives: async () => drives }), calls);
   const handlers = createIpcHandlers({ appInfo: () => assert.fail('no'), checkAirGap: async () => NETWORK_UP, camera: createCameraGate(), recovery, listDrives: async () => drives });
   const answers: { channel: ChannelName; json: string }[] = [];
   const raw = async (channel: ChannelName, request?: unknown): Promise<IpcResult<unknown>> => {

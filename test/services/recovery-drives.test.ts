@@ -16,7 +16,7 @@ import { createRecoveryService, type AddShardResponse, type RecoveryService } fr
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { allZero, cleanTemps, custodianKeys, rig as ceremonyRig, runCeremony, slip39Plan, tempDir, trackingStore, type Keys } from './ceremony-harness';
-import { nodePbkdf2, slip39Backup } from './recovery-fixtures';
+import { slip39Backup } from './recovery-fixtures';
 
 let k: Keys;
 before(async () => {
@@ -30,7 +30,7 @@ function driveAt(mountPoint: string, label = 'BOB-STICK'): RemovableDrive {
 
 function service(drives: RemovableDrive[]): { service: RecoveryService; buffers: { label: string; bytes: Uint8Array }[] } {
   const { store, buffers } = trackingStore();
-  return { service: createRecoveryService({ secrets: store, pbkdf2: nodePbkdf2, listDrives: async () => drives }), buffers };
+  return { service: createRecoveryService({ secrets: store, listDrives: async () => drives }), buffers };
 }
 
 function accepted(r: AddShardResponse): Extract<AddShardResponse, { outcome: 'accepted' }> {

@@ -28,12 +28,17 @@ export interface Slip39Backup {
   readonly binaries: Uint8Array[][];
 }
 
-/** A SLIP-39 backup of a fresh 32-byte seed in envelopes of one ceremony. */
-export function slip39Backup(groupThreshold: number, groups: { threshold: number; count: number }[], seed: Uint8Array = random(32)): Slip39Backup {
+/** A SLIP-39 backup of a fresh 32-byte seed in envelopes of one ceremony (iteration exponent 0 unless given). */
+export function slip39Backup(
+  groupThreshold: number,
+  groups: { threshold: number; count: number }[],
+  seed: Uint8Array = random(32),
+  options: { readonly iterationExponent?: number } = {},
+): Slip39Backup {
   const secretHex = bytesToHex(seed);
   const fingerprint = fingerprintOf(seedIdentity(seed)).hex;
   const ceremonyId = random(16);
-  const mnemonics = splitMasterSecret(Uint8Array.from(seed), { groupThreshold, groups, random, pbkdf2: nodePbkdf2, iterationExponent: 0 });
+  const mnemonics = splitMasterSecret(Uint8Array.from(seed), { groupThreshold, groups, random, pbkdf2: nodePbkdf2, iterationExponent: options.iterationExponent ?? 0 });
   let custodian = 0;
   const binaries = mnemonics.map((g, gi) =>
     g.map((m, mi) =>

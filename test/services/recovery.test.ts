@@ -20,7 +20,7 @@ after(cleanTemps);
 
 function rig(): { service: RecoveryService; buffers: { label: string; bytes: Uint8Array }[] } {
   const { store, buffers } = trackingStore();
-  return { service: createRecoveryService({ secrets: store, pbkdf2: nodePbkdf2 }), buffers };
+  return { service: createRecoveryService({ secrets: store }), buffers };
 }
 
 function accepted(r: AddShardResponse): Extract<AddShardResponse, { outcome: 'accepted' }> {

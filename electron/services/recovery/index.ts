@@ -17,14 +17,16 @@
  *
  * Every share value and the result live in the service's secret store (Uint8Arrays behind handles). SLIP-39 progress and
  * combination use a short-lived core Slip39Recovery filled from the store and cleared (wiped) right after.
- * Calls are served one at a time.
+ * Calls are served one at a time, except `status` (one synchronous read, so a finish stretching its key for minutes does
+ * not hold it) and `cancelFinish`. SLIP-39 key stretching runs on libuv's pool (electron/services/kdf), never on main's thread.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { VssCiphersuite } from '../../../core/envelope';
 import { KeyshardError, isKeyshardError } from '../../../core/errors';
-import { Slip39Recovery, belowThresholdError, type Slip39Share } from '../../../core/slip39/index';
+import { Slip39Recovery, belowThresholdError, decryptMasterSecretAsync, type Slip39Share } from '../../../core/slip39/index';
 import { combineShares, verifyShare } from '../../../core/vss/index';
 import { getSuite } from '../../../core/vss/ciphersuites';
+import { checkStretchAllowed, createKeyStretcher, durationText } from '../kdf/index';
 import { openProtected as defaultOpenProtected } from '../protection/index';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { listedDrive } from '../usb/listed-drive';
@@ -156,6 +158,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
   const secrets = deps.secrets ?? createSecretStore();
   const open = deps.openProtected ?? defaultOpenProtected;
   const writeFile = deps.writeFile ?? writeNewFile;
+  // SLIP-39 key stretching runs on libuv's pool (electron/services/kdf), never on main's thread.
+  const kdf = deps.kdf ?? createKeyStretcher();
   let s = freshSession();
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -212,8 +216,11 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         return s.finished?.message ?? 'The secret is recovered.';
       case 'failed':
         return s.finished?.message ?? 'The recovery failed and everything was zeroized. Start again.';
-      default:
-        return p.summary;
+      default: {
+        const k = kdf.progress();
+        if (k === null) return p.summary;
+        return `Stretching the passphrase key: round ${k.round} of ${k.rounds} (${durationText(k.estimatedSeconds)} in all). Cancel keeps the shards in hand.`;
+      }
     }
   }
 
@@ -231,6 +238,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       shards: s.held.map((h) => h.facts),
       progress: p,
       result: s.finished,
+      stretching: kdf.progress(),
     };
   }
 
@@ -375,6 +383,37 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     }
   }
 
+  /**
+   * The SLIP-39 master secret from the shares in hand: Shamir and the digest check here, the passphrase's key stretching
+   * on the pool (after asking when the shares want more work than keyshard writes). Throws SLIP39_SLOW_KDF (the question)
+   * or KDF_CANCELLED with the shards left in hand; the caller wipes everything on any other error.
+   */
+  async function stretchSlip39(request: FinishRequest): Promise<Uint8Array> {
+    const r = slip39State();
+    let ems;
+    try {
+      ems = r.recoverEncryptedMasterSecret();
+    } finally {
+      r.clear();
+    }
+    try {
+      await checkStretchAllowed(kdf, ems.iterationExponent, request.allowSlowKdf === true);
+      const { identifier, extendable, iterationExponent, value } = ems;
+      return await kdf.run(iterationExponent, (pbkdf2) => decryptMasterSecretAsync(value, { identifier, extendable, iterationExponent, passphrase: request.passphrase ?? '', pbkdf2 }));
+    } catch (e) {
+      if (isKeyshardError(e) && e.code === 'KDF_CANCELLED') {
+        throw new KeyshardError(
+          'KDF_CANCELLED',
+          `Recovery stopped: the key stretching was cancelled before it ended, so nothing was recovered. The ${s.held.length} shards in hand are kept; press "Recover the key" to try again.`,
+          { shards: s.held.length },
+        );
+      }
+      throw e;
+    } finally {
+      ems.value.fill(0);
+    }
+  }
+
   async function finish(request: FinishRequest): Promise<FinishResponse> {
     if (s.phase !== 'collecting') {
       throw new KeyshardError('RECOVERY_STATE', s.phase === 'recovered' ? 'The secret is already recovered.' : 'There is nothing to recover: start a recovery and add shards first.', { phase: s.phase });
@@ -406,12 +445,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
           for (const sh of shares) sh.signingShare.fill(0);
         }
       } else {
-        const r = slip39State();
-        try {
-          secret = r.combine(request.passphrase ?? '', deps.pbkdf2);
-        } finally {
-          r.clear();
-        }
+        secret = await stretchSlip39(request);
         identity = chooseSlip39Identity(secret, s.secretKind, e?.hex ?? null);
         if (identity === undefined) {
           secret.fill(0);
@@ -419,6 +453,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         }
       }
     } catch (err) {
+      // A question asked (slow key stretching) or a cancelled stretch changes nothing: the shards stay in hand.
+      if (isKeyshardError(err) && (err.code === 'SLIP39_SLOW_KDF' || err.code === 'KDF_CANCELLED')) throw err;
       wipeAll();
       s.phase = 'failed';
       s.finished = null;
@@ -545,23 +581,39 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
 
     driveShards: (request) => serial(() => driveShards(request)),
 
-    status: () => serial(async () => statusOf()),
+    // Status only reads, in one synchronous step, so it never queues behind a call under way: while a finish stretches
+    // its key (seconds to minutes), the screen still learns the round under way at once.
+    status: async () => statusOf(),
+
+    cancelFinish: async () => {
+      const cancelled = kdf.cancel();
+      return {
+        cancelled,
+        message: cancelled
+          ? 'Cancelling: the key stretching stops now; the shards in hand are kept.'
+          : 'Nothing to cancel: no recovery is stretching its key now.',
+      };
+    },
 
     finish: (request = {}) => serial(() => finish(request)),
 
     export: (request) => serial(() => exportSecret(request)),
 
-    clear: () =>
-      serial(async () => {
+    clear: () => {
+      kdf.cancel(); // a finish under way stops at once, so the wipe does not wait for it
+      return serial(async () => {
         const buffers = wipeAll();
         s = freshSession();
         return { cleared: true, buffers } as const;
-      }),
+      });
+    },
 
-    shutdown: () =>
-      serial(async () => {
+    shutdown: () => {
+      kdf.cancel(); // quitting never waits for key stretching
+      return serial(async () => {
         wipeAll();
         s = freshSession();
-      }),
+      });
+    },
   };
 }

@@ -5,8 +5,8 @@
  * expected. Shares and the result live only in the service's secret store (Uint8Arrays) and never leave it, except
  * through `export` when the person chose to see or save the secret.
  */
-import type { Pbkdf2 } from '../../../core/slip39/index';
 import type { HsmPort, KeyProtectionReport } from '../hsm/types';
+import type { KeyStretcher, StretchProgress } from '../kdf/index';
 import type { OpeningKey } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
 import type { RemovableDrive } from '../usb/types';
@@ -21,8 +21,8 @@ export interface RecoveryHsm {
 }
 
 export interface RecoveryServiceDeps {
-  /** Faster PBKDF2 for SLIP-39 (node:crypto); default @noble/hashes. */
-  readonly pbkdf2?: Pbkdf2;
+  /** SLIP-39 key stretching off main's thread; default node:crypto's PBKDF2 on libuv's pool (electron/services/kdf). */
+  readonly kdf?: KeyStretcher;
   /** Default: a fresh store of its own. Tests pass a tracking store to inspect the buffers. */
   readonly secrets?: SecretStore;
   /** Default: electron/services/protection openProtected. */
@@ -188,11 +188,24 @@ export interface RecoveryStatus {
   readonly shards: readonly ShardFacts[];
   readonly progress: RecoveryProgressView;
   readonly result: FinishResponse | null;
+  /** While `finish` stretches a SLIP-39 passphrase key: the round under way and the time it takes here. */
+  readonly stretching: StretchProgress | null;
 }
 
 export interface FinishRequest {
   /** SLIP-39 passphrase, if the backup has one (keyshard ceremonies do not set one). Printable ASCII. */
   readonly passphrase?: string;
+  /**
+   * The person said yes to the question SLIP39_SLOW_KDF asked: these shares ask for more key stretching than keyshard's
+   * own ceremonies (a higher iteration exponent), which takes the time that error stated.
+   */
+  readonly allowSlowKdf?: boolean;
+}
+
+export interface CancelFinishResponse {
+  /** Whether a key stretching run was under way and is now stopped (its finish answers KDF_CANCELLED). */
+  readonly cancelled: boolean;
+  readonly message: string;
 }
 
 export type ExportRecipient = { readonly kind: 'age'; readonly recipient: string } | { readonly kind: 'openpgp'; readonly publicKeyArmored: string };
@@ -272,6 +285,8 @@ export interface RecoveryService {
   driveShards(request: DriveShardsRequest): Promise<DriveShardsResponse>;
   status(): Promise<RecoveryStatus>;
   finish(request?: FinishRequest): Promise<FinishResponse>;
+  /** Stops the key stretching of a `finish` under way, at once; the shards stay in hand. */
+  cancelFinish(): Promise<CancelFinishResponse>;
   export(request: ExportRequest): Promise<ExportResponse>;
   clear(): Promise<ClearResponse>;
   /** App quit: zeroize everything. */
