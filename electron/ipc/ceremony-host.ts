@@ -9,7 +9,7 @@
  * Everything else is the service's, method for method. `shutdown` (app quit, last window closed) zeroizes the
  * service's secrets and the witness keys.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { WitnessKey } from '../../core/ceremony';
@@ -18,6 +18,7 @@ import { parsePlan } from '../../core/policy';
 import type { RandomSource } from '../../core/random';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyService, CeremonyStatus, HandoffView, ShardFilePort } from '../services/ceremony/types';
+import { READ_CAPS, readGuardedText } from '../services/fs/guarded-read';
 import { PLAN_FILE } from '../services/transcript-store/index';
 import type { UsbFs } from '../services/usb/fs';
 import { listedDrive } from '../services/usb/listed-drive';
@@ -167,9 +168,11 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
   /** A file of the ceremony's folder, or null when it is not there. */
   async function readIfThere(path: string, what: string): Promise<string | null> {
     try {
-      return await readFile(path, 'utf8');
+      // A folder chosen by the person is outside data: no link, FIFO, device or oversized file is read.
+      return await readGuardedText(path, { maxBytes: READ_CAPS.transcriptFile, what: `the ${what}` });
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') return null;
+      if (e instanceof KeyshardError && e.details?.['reason'] === 'not-found') return null;
+      if (e instanceof KeyshardError && e.code !== 'FILE_READ') throw e;
       throw new KeyshardError('TRANSCRIPT_READ', `The ${what} "${path}" could not be read. Check that the ceremony's disk is present and readable, then try again.`);
     }
   }
@@ -177,7 +180,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
   async function describe(dir: string): Promise<SavedCeremony | null> {
     let text: string;
     try {
-      text = await readFile(join(dir, 'transcript.json'), 'utf8');
+      text = await readGuardedText(join(dir, 'transcript.json'), { maxBytes: READ_CAPS.transcriptFile, what: 'the transcript file' });
     } catch {
       return null;
     }

@@ -13,12 +13,12 @@
  * checked when the file is added (sources.ts), where the content is needed anyway. At most MAX_LISTED_SHARD_FILES
  * shard-named files are looked at, so a stick full of them cannot stall the recovery.
  */
-import { constants } from 'node:fs';
-import { lstat, open, opendir } from 'node:fs/promises';
+import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ceremonyIdToHex, envelopeFromText, wipeEnvelope } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { isKeyshardError, KeyshardError } from '../../../core/errors';
+import { readGuarded } from '../fs/guarded-read';
 import { detectProtection, parseSealed } from '../protection/index';
 import { driveName, usbError } from '../usb/errors';
 import { isTempFileName, parseShardFileName } from '../usb/shard-files';
@@ -52,43 +52,27 @@ export function nameOf(file: string, custodianIds: readonly string[]): NamedShar
   return { file, ceremonyId: k.ceremonyId, custodianIndex: k.custodianIndex, share: k.share ?? null, custodianId: custodianIds[k.custodianIndex] ?? null, protection: k.protection };
 }
 
-/** A regular file at the drive's top level, read without following links; its bytes (the caller wipes them). */
+/**
+ * A regular file at the drive's top level, read through the guarded reader (no link followed, no FIFO or device
+ * opened or waited on, at most MAX_DRIVE_SHARD_BYTES); its bytes (the caller wipes them). The reader's refusals are
+ * told in this screen's terms.
+ */
 export async function readDriveFile(drive: RemovableDrive, file: string): Promise<Uint8Array> {
   const where = driveName(drive);
-  let handle;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a link is refused (ELOOP).
-    handle = await open(join(drive.mountPoint, file), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return await readGuarded(join(drive.mountPoint, file), { maxBytes: MAX_DRIVE_SHARD_BYTES, what: 'the shard file' });
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ELOOP') throw notAFile(file);
-    if ((e as { code?: unknown }).code === 'ENOENT') {
+    if (!isKeyshardError(e)) throw usbError(e, where, `reading ${file}`);
+    if (e.code === 'FILE_LINK' || e.code === 'FILE_NOT_REGULAR') throw notAFile(file);
+    if (e.code === 'FILE_TOO_LARGE') throw new KeyshardError('ENVELOPE_FORMAT', `${file} is larger than any shard file (over 1 MiB); it is not one. Set it aside.`);
+    if (e.code === 'FILE_READ' && e.details?.['reason'] === 'not-found') {
       throw new KeyshardError('USB_REMOVED', `${file} is no longer on ${where}. List the drive's shard files again; if the drive was pulled, plug it back in.`, { reason: 'file-gone' });
     }
-    throw usbError(e, where, `opening ${file}`);
-  }
-  // SECRET for an unprotected (.txt) file: wiped on every failure, the caller's to wipe on success.
-  let data: Uint8Array | undefined;
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw notAFile(file);
-    if (info.size > MAX_DRIVE_SHARD_BYTES) throw new KeyshardError('ENVELOPE_FORMAT', `${file} is ${info.size} bytes, far larger than any shard file; it is not one. Set it aside.`);
-    data = new Uint8Array(info.size);
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesRead } = await handle.read(data, offset, data.length - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    if (offset !== data.length) {
-      data.fill(0);
+    if (e.code === 'FILE_READ' && e.details?.['reason'] === 'changed') {
       throw new KeyshardError('USB_VERIFY', `${file} changed while it was being read. Leave the drive alone for a moment and try again.`);
     }
-    return data;
-  } catch (e) {
-    data?.fill(0);
-    throw usbError(e, where, `reading ${file}`);
-  } finally {
-    await handle.close().catch(() => undefined);
+    if (e.code === 'FILE_READ') throw usbError({ code: e.details?.['errno'] }, where, `reading ${file}`);
+    throw e;
   }
 }
 

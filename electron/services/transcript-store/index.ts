@@ -6,9 +6,10 @@
  *
  * Loading verifies the transcript (chain, signatures, exact layout) and names the first bad entry when it fails.
  */
-import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { readdir, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyshardError } from '../../../core/errors';
+import { READ_CAPS, readGuardedText } from '../fs/guarded-read';
 import { parsePlan, planToJson, type CeremonyPlan } from '../../../core/policy';
 import { findSecretLookingKey, parseTranscript, serializeTranscript, verifyTranscriptText, type Transcript } from '../../../core/transcript';
 import { isTempFileOf, nodeAtomicFs, writeFileAtomic, type AtomicFs } from './atomic-write';
@@ -52,11 +53,13 @@ function writeFailed(what: string, e: unknown): KeyshardError {
   );
 }
 
-async function readIfExists(path: string): Promise<string | null> {
+/** A file of the ceremony folder (a resumed folder may be on any drive): through the guarded reader, at most `maxBytes`. */
+async function readIfExists(path: string, maxBytes: number, what: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readGuardedText(path, { maxBytes, what });
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') return null;
+    if (e instanceof KeyshardError && e.details?.['reason'] === 'not-found') return null;
+    if (e instanceof KeyshardError && e.code !== 'FILE_READ') throw e;
     throw new KeyshardError('TRANSCRIPT_FORMAT', `"${path}" could not be read. Check the drive and the permissions.`);
   }
 }
@@ -92,7 +95,7 @@ export function createTranscriptStore(dir: string, options: TranscriptStoreOptio
       await save('transcript', transcriptPath, serializeTranscript(t));
     },
     async loadTranscript() {
-      const text = await readIfExists(transcriptPath);
+      const text = await readIfExists(transcriptPath, READ_CAPS.transcriptFile, 'the transcript file');
       if (text === null) return null;
       const result = verifyTranscriptText(text);
       if (!result.ok) {
@@ -104,7 +107,7 @@ export function createTranscriptStore(dir: string, options: TranscriptStoreOptio
       await save('plan', planPath, `${planToJson(plan)}\n`);
     },
     async loadPlan() {
-      const text = await readIfExists(planPath);
+      const text = await readIfExists(planPath, READ_CAPS.planFile, 'the plan file');
       return text === null ? null : parsePlan(text);
     },
     async removeLeftovers() {

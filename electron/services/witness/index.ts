@@ -8,11 +8,11 @@
  * (WITNESS_KEY otherwise), must be allowed to sign the open checkpoint (WITNESS_NOT_ELIGIBLE), and the signature is
  * verified right after signing, before anything is recorded (WITNESS_KEY when it does not hold).
  */
-import { readFile } from 'node:fs/promises';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { OpenSignOff, WitnessKey } from '../../../core/ceremony';
 import { KeyshardError } from '../../../core/errors';
+import { READ_CAPS, readGuardedText } from '../fs/guarded-read';
 import {
   isPrintableId,
   signEntry,
@@ -101,8 +101,10 @@ export function parseWitnessKeyFile(text: string, witnessId?: string): LoadedWit
 export async function loadWitnessKeyFile(path: string, witnessId?: string): Promise<LoadedWitness> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
+    text = await readGuardedText(path, { maxBytes: READ_CAPS.witnessKeyFile, what: 'the witness key file' });
+  } catch (e) {
+    // A link, a pipe, a device or an oversized file says what it is (FILE_*); a file that cannot be read is WITNESS_KEY.
+    if (e instanceof KeyshardError && e.code !== 'FILE_READ') throw e;
     throw new KeyshardError('WITNESS_KEY', `The witness key file "${path}" could not be read. Check that the drive is plugged in and the path is right.`);
   }
   return parseWitnessKeyFile(text, witnessId);
