@@ -8,6 +8,7 @@
 import { Decrypter, Encrypter, armor, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { KeyshardError } from '../../../core/errors';
 import { decryptFailed, plaintextToString } from './errors';
+import { inputSize, MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES, tooLarge } from './limits';
 
 const BECH32_CHARS = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 /** "age1" + 52 characters of a 32-byte key + 6 of checksum (bech32). */
@@ -100,6 +101,8 @@ export function looksLikeAge(data: string | Uint8Array): boolean {
 export async function decryptWithAgeIdentity(data: string | Uint8Array, identityFile: string): Promise<string> {
   const identities = identitiesIn(identityFile);
   if (!looksLikeAge(data)) throw decryptFailed('not-protected', 'age');
+  // age does not compress, so its plaintext is never larger than the file: capping the file bounds the work.
+  if (inputSize(data) > MAX_PROTECTED_FILE_BYTES) throw tooLarge('age', 'file');
   let ciphertext: Uint8Array;
   try {
     ciphertext = isArmored(data) ? armor.decode(armoredText(data)) : (data as Uint8Array);
@@ -120,6 +123,10 @@ export async function decryptWithAgeIdentity(data: string | Uint8Array, identity
     // anything else (bad MAC, bad chunk tag, bad header) is damage. Only the category is kept.
     const wrongKey = e instanceof Error && /no identity matched/i.test(e.message);
     throw decryptFailed(wrongKey ? 'wrong-key' : 'damaged', 'age');
+  }
+  if (plaintext.length > MAX_SHARD_PLAINTEXT_BYTES) {
+    plaintext.fill(0);
+    throw tooLarge('age', 'plaintext');
   }
   return plaintextToString(plaintext, 'age');
 }

@@ -9,9 +9,21 @@ import * as openpgp from 'openpgp';
 import type { Key, PrivateKey } from 'openpgp';
 import { KeyshardError } from '../../../core/errors';
 import { decryptFailed, plaintextToString } from './errors';
+import { inputSize, MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES, tooLarge } from './limits';
 
 /** Settings that keep keys and messages within what gpg 2.2 reads. */
 const GPG22_COMPATIBLE = { v6Keys: false, aeadProtect: false } as const;
+
+/**
+ * Decryption settings: gpg 2.2's, and a cap on what a compressed message may expand to. OpenPGP messages may be
+ * compressed (gpg compresses by default), and a 1 MB file of compressed zeros expands to a gigabyte; openpgp.js stops
+ * decompressing, and fails, as soon as the output passes maxDecompressedMessageSize - so no more than the largest
+ * shard text (and its literal-data packet header: format, a file name of at most 255 bytes, a date) is ever made.
+ */
+const DECRYPT_CONFIG = { ...GPG22_COMPATIBLE, maxDecompressedMessageSize: MAX_SHARD_PLAINTEXT_BYTES + 1024 } as const;
+
+/** openpgp.js's words when the cap above stops it (its only way of saying so; a test pins them). */
+const DECOMPRESSION_CAPPED = /maximum decompressed message size exceeded/i;
 
 /** Key id 0: an anonymous recipient (`gpg --throw-keyids`). */
 const WILDCARD_KEY_ID = '0000000000000000';
@@ -145,6 +157,7 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
  */
 export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<string> {
   if (!looksLikeOpenPgp(data)) throw decryptFailed('not-protected', 'openpgp');
+  if (inputSize(data) > MAX_PROTECTED_FILE_BYTES) throw tooLarge('openpgp', 'file');
   const key = await unlockPrivateKey(privateKeyArmored, passphrase);
   try {
     let message: openpgp.Message<string | Uint8Array>;
@@ -163,11 +176,17 @@ export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKe
     if (!maybeOurs) throw decryptFailed('wrong-key', 'openpgp');
     let data_: Uint8Array;
     try {
-      const result = await openpgp.decrypt({ message, decryptionKeys: key, format: 'binary', config: GPG22_COMPATIBLE });
+      const result = await openpgp.decrypt({ message, decryptionKeys: key, format: 'binary', config: DECRYPT_CONFIG });
       data_ = result.data as Uint8Array;
-    } catch {
+    } catch (e) {
+      if (e instanceof Error && DECOMPRESSION_CAPPED.test(e.message)) throw tooLarge('openpgp', 'plaintext');
       const onlyWildcards = named.every((id) => id.toHex() === WILDCARD_KEY_ID);
       throw decryptFailed(onlyWildcards ? 'wrong-key' : 'damaged', 'openpgp');
+    }
+    // An uncompressed message is no larger than its file, but may still hold more than any shard text.
+    if (data_.length > MAX_SHARD_PLAINTEXT_BYTES) {
+      data_.fill(0);
+      throw tooLarge('openpgp', 'plaintext');
     }
     return plaintextToString(data_, 'openpgp');
   } finally {

@@ -1,0 +1,118 @@
+/**
+ * What an encrypted shard file may cost main: an OpenPGP message compressed with zlib that expands to 64 MB of zeros
+ * (about 64 KB of armor) is refused with ENVELOPE_TOO_LARGE quickly and with bounded memory - measured in a child
+ * process of its own, peak RSS before and after the call - while a normal shard, compressed or not, still opens.
+ * age has no compression: a file larger than any shard file, or one that decrypts to more than any shard text, is
+ * refused the same way.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { armor, Encrypter } from 'age-encryption';
+import * as openpgp from 'openpgp';
+import { encodeSlip39Payload, EnvelopeScheme, envelopeToText } from '../../core/envelope';
+import { KeyshardError } from '../../core/errors';
+import { generateAgeIdentity, generateOpenPgpKey, openProtected, protectEnvelopeText, type OpenPgpKeyPair } from '../../electron/services/protection';
+import { MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES } from '../../electron/services/protection/limits';
+
+const BOMB_BYTES = 64 * 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), 'keyshard-bomb-'));
+let key: OpenPgpKeyPair;
+let bombFile: string;
+
+const TEXT = envelopeToText({
+  scheme: EnvelopeScheme.slip39,
+  ceremonyId: Uint8Array.from({ length: 16 }, (_, i) => i),
+  custodianIndex: 2,
+  custodianLabel: 'Bob',
+  groupFingerprint: new Uint8Array(32).fill(0x5a),
+  payload: encodeSlip39Payload('shadow pistol academic always adequate wildlife fancy gross oasis cylinder mustang wrist rescue view short owner flip making coding armed'),
+});
+
+async function compressedTo(publicKeyArmored: string, data: Uint8Array): Promise<string> {
+  const message = await openpgp.createMessage({ binary: data });
+  return openpgp.encrypt({
+    message,
+    encryptionKeys: await openpgp.readKey({ armoredKey: publicKeyArmored }),
+    format: 'armored',
+    config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib, v6Keys: false, aeadProtect: false },
+  });
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof KeyshardError, String(e));
+    return e.code;
+  }
+  assert.fail('it opened');
+}
+
+before(async () => {
+  key = await generateOpenPgpKey('Bomb Test');
+  bombFile = join(dir, 'bomb.asc');
+  writeFileSync(bombFile, await compressedTo(key.publicKeyArmored, new Uint8Array(BOMB_BYTES)));
+  writeFileSync(join(dir, 'key.asc'), key.privateKeyArmored);
+  writeFileSync(join(dir, 'small.asc'), await compressedTo(key.publicKeyArmored, new TextEncoder().encode(`${TEXT}\n`)));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bounds on encrypted shard files', () => {
+  it('refuses a zlib bomb (64 MB of zeros) with ENVELOPE_TOO_LARGE, fast and with bounded memory, in a process of its own', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { openProtected } from './electron/services/protection/index.ts';
+      const data = new Uint8Array(readFileSync(${JSON.stringify(bombFile)}));
+      const privateKeyArmored = readFileSync(${JSON.stringify(join(dir, 'key.asc'))}, 'utf8');
+      // Warm up the library on a small message first, so its own one-time allocations are not counted.
+      await openProtected(readFileSync(${JSON.stringify(join(dir, 'small.asc'))}, 'utf8'), { kind: 'openpgp', privateKeyArmored });
+      globalThis.gc?.();
+      const peakBefore = process.resourceUsage().maxRSS;
+      const started = performance.now();
+      let code = 'opened';
+      try { await openProtected(data, { kind: 'openpgp', privateKeyArmored }); } catch (e) { code = e.code ?? String(e); }
+      const ms = performance.now() - started;
+      const peakAfter = process.resourceUsage().maxRSS;
+      console.log(JSON.stringify({ code, ms, peakDeltaKiB: peakAfter - peakBefore, bombBytes: data.length }));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: string; ms: number; peakDeltaKiB: number; bombBytes: number };
+    console.log(`zlib bomb: ${m.bombBytes} bytes of armor for ${BOMB_BYTES} bytes of plaintext: ${m.code} in ${Math.round(m.ms)} ms, peak RSS +${Math.round(m.peakDeltaKiB / 1024)} MiB`);
+    assert.ok(m.bombBytes < MAX_PROTECTED_FILE_BYTES, 'the bomb fits the file cap (the cap on the output is what stops it)');
+    assert.equal(m.code, 'ENVELOPE_TOO_LARGE');
+    // Generous upper bounds for a busy 2-core machine; unbounded, this costs 64 MB and more (1.1 GiB for a 1 MB file).
+    assert.ok(m.ms < 5000, `took ${Math.round(m.ms)} ms`);
+    assert.ok(m.peakDeltaKiB < 24 * 1024, `peak RSS grew by ${m.peakDeltaKiB} KiB`);
+  });
+
+  it('still opens a normal shard, compressed (as gpg writes by default) or not', async () => {
+    const plain = await protectEnvelopeText(TEXT, { kind: 'openpgp', publicKeyArmored: key.publicKeyArmored });
+    assert.equal(await openProtected(plain.data, { kind: 'openpgp', privateKeyArmored: key.privateKeyArmored }), TEXT);
+    const compressed = await compressedTo(key.publicKeyArmored, new TextEncoder().encode(`${TEXT}\n`));
+    assert.equal(await openProtected(compressed, { kind: 'openpgp', privateKeyArmored: key.privateKeyArmored }), TEXT);
+    // Just above the bound is refused; the largest paper-grouped text of the largest envelope is below it.
+    const over = await compressedTo(key.publicKeyArmored, new Uint8Array(MAX_SHARD_PLAINTEXT_BYTES + 1).fill(0x41));
+    assert.equal(await code(openProtected(over, { kind: 'openpgp', privateKeyArmored: key.privateKeyArmored })), 'ENVELOPE_TOO_LARGE');
+  });
+
+  it('age: a file larger than any shard file, or one that decrypts to more than any shard text, is ENVELOPE_TOO_LARGE', async () => {
+    const id = await generateAgeIdentity();
+    const encrypter = new Encrypter();
+    encrypter.addRecipient(id.recipient);
+    const big = armor.encode(await encrypter.encrypt(new Uint8Array(MAX_SHARD_PLAINTEXT_BYTES + 1).fill(0x41)));
+    assert.equal(await code(openProtected(big, { kind: 'age', identity: id.identity })), 'ENVELOPE_TOO_LARGE');
+    const huge = new Uint8Array(MAX_PROTECTED_FILE_BYTES + 1);
+    huge.set(new TextEncoder().encode('age-encryption.org/v1\n'));
+    const started = performance.now();
+    assert.equal(await code(openProtected(huge, { kind: 'age', identity: id.identity })), 'ENVELOPE_TOO_LARGE');
+    assert.ok(performance.now() - started < 2000);
+    const normal = await protectEnvelopeText(TEXT, { kind: 'age', recipient: id.recipient });
+    assert.equal(await openProtected(normal.data, { kind: 'age', identity: id.identity }), TEXT);
+  });
+});
