@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { serializeTranscript } from '../../core/transcript';
+import { witnessKeyFingerprint } from '../../core/recovery-trust';
+import { parseTranscript, serializeTranscript } from '../../core/transcript';
+import { demoCommands } from '../../electron/cli/commands/demo';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
@@ -49,7 +51,7 @@ describe('keyshard transcript verify', () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
     assert.match(r.out, /ceremony "acme-root-2025": 10 entries; every link and signature holds/);
-    assert.match(r.out, /pinned by the plan: alice \(ed25519\), bob \(ed25519\), carol \(ecdsa-p256\)/);
+    assert.match(r.out, /Witness keys listed in the plan: alice \(ed25519\), bob \(ed25519\), carol \(ecdsa-p256\) \(the plan is part of this file/);
     const rows = r.out.split('\n').filter((l) => l.startsWith('  \u2713'));
     assert.equal(rows.length, 10);
     assert.match(rows[0]!, /^ {2}\u2713 {2}1 {2}plan +2025-03-01T09:00:00\.000Z {2}not signed$/);
@@ -67,7 +69,7 @@ describe('keyshard transcript verify', () => {
     assert.match(r.err, /USB stick/);
   });
 
-  it('prints JSON with --json, valid or not, and still exits non-zero when invalid', async () => {
+  it('prints JSON with --json; a failure is {"error":{code,message}} on stderr, exit 1', async () => {
     const ok = await run(['transcript', 'verify', good, '--json']);
     assert.equal(ok.code, 0);
     const v = JSON.parse(ok.out) as Record<string, unknown>;
@@ -75,14 +77,17 @@ describe('keyshard transcript verify', () => {
     assert.equal(v['ceremonyId'], 'acme-root-2025');
     assert.equal(v['entries'], 10);
     assert.equal(v['headHash'], transcript.entries[9]!.hash);
-    const signoffs = v['signoffs'] as { seq: number; witnesses: { id: string }[] }[];
+    assert.equal(v['sealed'], true);
+    const signoffs = v['signoffs'] as { seq: number; witnesses: { id: string; keyFingerprint: string; pinned: boolean }[] }[];
     assert.deepEqual(signoffs.find((s) => s.seq === 6)!.witnesses.map((w) => w.id), ['alice', 'bob', 'carol']);
+    assert.match(signoffs.find((s) => s.seq === 6)!.witnesses[0]!.keyFingerprint, /^[0-9a-f]{64}$/);
 
     const bad = await run(['transcript', 'verify', '--json', tampered]);
     assert.equal(bad.code, 1);
-    const b = JSON.parse(bad.out) as Record<string, unknown>;
-    assert.deepEqual({ valid: b['valid'], firstBadSeq: b['firstBadSeq'], code: b['code'], entries: b['entries'] }, { valid: false, firstBadSeq: 4, code: 'TRANSCRIPT_TAMPERED', entries: 10 });
-    assert.match(String(b['reason']), /entry 4 \(split\)/);
+    assert.equal(bad.out, '');
+    const b = JSON.parse(bad.err) as { error: { code: string; message: string } };
+    assert.equal(b.error.code, 'TRANSCRIPT_TAMPERED');
+    assert.match(b.error.message, /entry 4 \(split\)/);
   });
 
   it('checks the final hash from the paper record', async () => {
@@ -90,7 +95,7 @@ describe('keyshard transcript verify', () => {
     assert.equal((await run(['transcript', 'verify', good, '--final-hash', head])).code, 0);
     const cut = join(dir, 'cut.json');
     writeFileSync(cut, serializeTranscript({ ...transcript, entries: transcript.entries.slice(0, 9) }));
-    assert.equal((await run(['transcript', 'verify', cut])).code, 0, 'a transcript cut at its end still links');
+    assert.equal((await run(['transcript', 'verify', cut])).code, 0, 'a transcript cut after its seal still links');
     const r = await run(['transcript', 'verify', cut, '--final-hash', head]);
     assert.equal(r.code, 1);
     assert.match(r.err, /TRANSCRIPT_TAMPERED: .*paper record/);
@@ -123,7 +128,7 @@ describe('keyshard transcript verify', () => {
     writeFileSync(latin1, bytes);
     const l1 = await run(['transcript', 'verify', latin1, '--json']);
     assert.equal(l1.code, 1);
-    assert.equal((JSON.parse(l1.out) as { code: string }).code, 'TRANSCRIPT_FORMAT');
+    assert.equal((JSON.parse(l1.err) as { error: { code: string } }).error.code, 'TRANSCRIPT_FORMAT');
     const jsonMissing = await run(['transcript', 'verify', join(dir, 'nope.json'), '--json']);
     assert.equal((JSON.parse(jsonMissing.err) as { error: { code: string } }).error.code, 'INVALID_ARGUMENT');
   });
@@ -134,5 +139,71 @@ describe('keyshard transcript verify', () => {
     const help = await run(['transcript', 'verify', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.out, /Usage: keyshard transcript verify FILE/);
+  });
+});
+
+describe('keyshard transcript verify: seal, sign-offs and pinned witness keys (on a keyshard demo)', () => {
+  const out = join(dir, 'demo');
+  let demoText = '';
+  let finalHash = '';
+  const keyOf = new Map<string, string>();
+
+  it('keyshard demo writes a sealed transcript that verifies, listing each signed step and the key fingerprint of each witness', async () => {
+    const io = fakeIo();
+    assert.equal(await runCli(['demo', '--out', out], io, demoCommands), 0, io.err);
+    demoText = readFileSync(join(out, 'transcript.json'), 'utf8');
+    const r = await run(['transcript', 'verify', join(out, 'transcript.json')]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\d+ entries; every link and signature holds\. Sealed at entry \d+\./);
+    for (const line of r.out.split('\n')) {
+      const m = /^ {2}(wendy|victor) \(ed25519\) +([0-9a-f]{64}) {2}not pinned$/.exec(line);
+      if (m) keyOf.set(m[1]!, m[2]!);
+    }
+    assert.deepEqual([...keyOf.keys()].sort(), ['victor', 'wendy']);
+    assert.match(r.out, / split +\S+ {2}signed by wendy, victor\n/);
+    assert.match(r.out, / seal +\S+ {2}signed by wendy, victor\n/);
+    assert.match(r.out, /NOT verified: anyone can write a transcript/);
+    finalHash = /Final hash: ([0-9a-f]{64})/.exec(r.out)![1]!;
+    // The key fingerprint is the one core defines for the key the plan names.
+    const plan = (JSON.parse(demoText) as { entries: { data: { witnessKeys: { id: string; algorithm: 'ed25519'; publicKey: string }[] } }[] }).entries[0]!.data;
+    const wendy = plan.witnessKeys.find((w) => w.id === 'wendy')!;
+    assert.equal(keyOf.get('wendy'), witnessKeyFingerprint(wendy.algorithm, wendy.publicKey));
+  });
+
+  it('a pinned witness key (also in its short, spaced form) or the final hash verifies the fingerprint; a key not in the file does not', async () => {
+    const path = join(out, 'transcript.json');
+    const pinned = await run(['transcript', 'verify', path, '--json', '--witness-key', keyOf.get('wendy')!.slice(0, 32).match(/.{4}/g)!.join(' ')]);
+    assert.equal(pinned.code, 0, pinned.err);
+    const p = JSON.parse(pinned.out) as { fingerprint: { source: string; verified: boolean }; witnessKeys: { id: string; pinned: boolean }[] };
+    assert.deepEqual(p.fingerprint.source, 'witness-keys');
+    assert.deepEqual(p.witnessKeys.map((k) => [k.id, k.pinned]), [['wendy', true], ['victor', false]]);
+    const byHash = JSON.parse((await run(['transcript', 'verify', path, '--json', '--final-hash', finalHash.toUpperCase()])).out) as { fingerprint: { source: string }; finalHashMatches: boolean };
+    assert.deepEqual([byHash.fingerprint.source, byHash.finalHashMatches], ['final-hash', true]);
+    const stranger = await run(['transcript', 'verify', path, '--witness-key', 'ab'.repeat(32)]);
+    assert.equal(stranger.code, 0);
+    assert.match(stranger.out, /NOT verified/);
+    assert.match(stranger.out, /These pinned keys signed no generate, split or seal step: (ab){32}\./);
+    assert.equal((await run(['transcript', 'verify', path, '--witness-key', 'xyz'])).code, 2);
+  });
+
+  it('a transcript cut short before its seal exits 1 (TRANSCRIPT_UNSEALED) and never says everything holds; --allow-unsealed lists it as NOT SEALED', async () => {
+    const t = parseTranscript(demoText);
+    const seal = t.entries.findIndex((e) => e.kind === 'seal');
+    const cut = join(dir, 'demo-cut.json');
+    writeFileSync(cut, serializeTranscript({ ...t, entries: t.entries.slice(0, seal) }));
+    const r = await run(['transcript', 'verify', cut]);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, '');
+    assert.match(r.err, /TRANSCRIPT_UNSEALED: The transcript ends at entry \d+ \(signoff\) before its seal/);
+    assert.doesNotMatch(r.err, /every link and signature holds/);
+    const json = await run(['transcript', 'verify', cut, '--json']);
+    assert.equal(json.code, 1);
+    assert.equal((JSON.parse(json.err) as { error: { code: string } }).error.code, 'TRANSCRIPT_UNSEALED');
+    const allowed = await run(['transcript', 'verify', cut, '--allow-unsealed']);
+    assert.equal(allowed.code, 0, allowed.err);
+    assert.match(allowed.out, /NOT SEALED: it ends at entry \d+ \(signoff\) before any seal/);
+    assert.doesNotMatch(allowed.out, /every link and signature holds/);
+    const allowedJson = JSON.parse((await run(['transcript', 'verify', cut, '--allow-unsealed', '--json'])).out) as { sealed: boolean };
+    assert.equal(allowedJson.sealed, false);
   });
 });

@@ -1,7 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { KeyshardError } from '../../../core/errors';
+import {
+  expectedFromTranscript,
+  isSealed,
+  parseFinalHashInput,
+  parseWitnessKeyFingerprintInput,
+  shortDisplay,
+  signoffsWithKeys,
+  type ExpectedFingerprint,
+  type SignoffWithKey,
+  type TranscriptTrustOptions,
+} from '../../../core/recovery-trust';
 import { verifyTranscriptText } from '../../../core/transcript';
-import type { VerifyResult, VerifyTextOptions } from '../../../core/transcript';
+import type { VerifyOk, VerifyResult, VerifyTextOptions } from '../../../core/transcript';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 
@@ -50,17 +61,75 @@ function witnessList(ids: readonly string[]): string {
   return ids.length === 0 ? 'not signed' : `signed by ${ids.join(', ')}`;
 }
 
-function humanSummary(result: Extract<VerifyResult, { ok: true }>): string {
+function usage(e: unknown, flag: string): never {
+  if (e instanceof KeyshardError) throw new KeyshardError('INVALID_ARGUMENT', `${flag}: ${e.message}`, { usage: true });
+  throw e;
+}
+
+/** Each distinct witness key that signed, with its fingerprint and whether the team pinned it. */
+function signingKeys(all: readonly SignoffWithKey[]): { id: string; algorithm: string; keyFingerprint: string; pinned: boolean }[] {
+  const seen = new Map<string, { id: string; algorithm: string; keyFingerprint: string; pinned: boolean }>();
+  for (const s of all) if (!seen.has(s.keyFingerprint)) seen.set(s.keyFingerprint, { id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned });
+  return [...seen.values()];
+}
+
+/** The transcript's fingerprint and where its trust comes from, or why it has none to give. */
+function fingerprintTrust(result: VerifyOk, options: TranscriptTrustOptions): { expected: ExpectedFingerprint } | { problem: string } {
+  try {
+    return { expected: expectedFromTranscript(result, options) };
+  } catch (e) {
+    if (e instanceof KeyshardError && e.code === 'TRANSCRIPT_FORMAT') return { problem: e.message };
+    throw e;
+  }
+}
+
+function trustLines(trust: ReturnType<typeof fingerprintTrust>): string[] {
+  if ('problem' in trust) return [`Key fingerprint: none a recovery could use. ${trust.problem}`];
+  const e = trust.expected;
+  const head = `Key fingerprint: ${e.fingerprint} (read aloud: ${shortDisplay(e.fingerprint)})`;
+  const pinnedSigners = [...new Set(e.bindingSignoffs.filter((b) => b.pinned).map((b) => `${b.witnessId} over the ${b.targetKind}`))];
+  switch (e.source) {
+    case 'final-hash':
+      return [head, '  verified: the final hash matches the one given with --final-hash.'];
+    case 'witness-keys':
+      return [head, `  verified: signed with a pinned witness key (${pinnedSigners.join(', ')}).`];
+    default:
+      return [
+        head,
+        '  NOT verified: anyone can write a transcript that links and is signed by keys of their own. To verify it,',
+        '  pass the final hash from the paper record (--final-hash), or pin the witness keys by the fingerprints the',
+        '  team recorded (--witness-key).',
+        ...(e.unmatchedPins.length > 0 ? [`  These pinned keys signed no generate, split or seal step: ${e.unmatchedPins.join(', ')}.`] : []),
+      ];
+  }
+}
+
+function humanSummary(result: VerifyOk, all: readonly SignoffWithKey[], trust: ReturnType<typeof fingerprintTrust>, finalHashGiven: boolean, pinsGiven: boolean): string {
   const signersOf = new Map(result.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
   const kindWidth = Math.max(...result.entries.map((e) => e.kind.length), 4);
   const seqWidth = String(result.entries.length).length;
+  const seal = [...result.entries].reverse().find((e) => e.kind === 'seal');
+  const last = result.entries[result.entries.length - 1]!;
   const lines = [
-    `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries; every link and signature holds.`,
+    seal !== undefined
+      ? `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries; every link and signature holds. Sealed at entry ${seal.seq}.`
+      : `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries, NOT SEALED: it ends at entry ${last.seq} (${last.kind}) before any seal. ` +
+        'The links and signatures of these entries hold, but the ceremony did not finish or the file was cut short.',
     result.witnessesPinned
-      ? `Witness keys pinned by the plan: ${result.witnesses.map((w) => `${w.id} (${w.algorithm})`).join(', ') || 'none'}.`
-      : 'The plan lists no witness keys, so sign-offs were checked but their keys are not pinned to named witnesses.',
-    '',
+      ? `Witness keys listed in the plan: ${result.witnesses.map((w) => `${w.id} (${w.algorithm})`).join(', ') || 'none'} (the plan is part of this file, so this alone proves nothing).`
+      : 'The plan lists no witness keys, so sign-offs were checked but their keys are not named in the plan.',
   ];
+  const keys = signingKeys(all);
+  if (keys.length > 0) {
+    lines.push('Keys that signed (key fingerprint; pin one with --witness-key):');
+    const width = Math.max(...keys.map((k) => `${k.id} (${k.algorithm})`.length));
+    for (const k of keys) {
+      lines.push(`  ${`${k.id} (${k.algorithm})`.padEnd(width)}  ${k.keyFingerprint}  ${k.pinned ? 'pinned' : pinsGiven ? 'NOT pinned' : 'not pinned'}`);
+    }
+  } else {
+    lines.push('No witness signed any entry.');
+  }
+  lines.push('');
   for (const e of result.entries) {
     let note: string;
     if (e.kind === 'signoff') {
@@ -72,10 +141,11 @@ function humanSummary(result: Extract<VerifyResult, { ok: true }>): string {
     }
     lines.push(`  \u2713 ${String(e.seq).padStart(seqWidth)}  ${e.kind.padEnd(kindWidth)}  ${e.at}  ${note}`);
   }
+  lines.push('', ...trustLines(trust), '', `Final hash: ${result.headHash}`);
   lines.push(
-    '',
-    `Final hash: ${result.headHash}`,
-    'Compare it with the final hash on the paper record: a transcript cut short after its last entry still verifies.',
+    finalHashGiven
+      ? 'It matches the final hash given with --final-hash.'
+      : 'Compare it with the final hash on the paper record (or pass it with --final-hash): a transcript cut short after its last entry still links.',
     '',
   );
   return lines.join('\n');
@@ -84,25 +154,47 @@ function humanSummary(result: Extract<VerifyResult, { ok: true }>): string {
 export const transcriptVerifyCommand: CliCommand = {
   group: 'transcript',
   action: 'verify',
-  summary: 'check a ceremony transcript: every hash link and witness signature',
+  summary: 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys',
   help: [
-    'Usage: keyshard transcript verify FILE [--final-hash HEX] [--ignore-layout] [--json]',
+    'Usage: keyshard transcript verify FILE [--final-hash HEX] [--witness-key FP]... [--allow-unsealed] [--ignore-layout] [--json]',
     '',
     'Checks the ceremony transcript FILE: its format, that every entry links to the one before it and matches its',
-    'hash, and that every witness sign-off verifies (against the keys the plan lists, when it lists them).',
-    'Exits 0 and prints a summary when everything holds; otherwise exits 1 and names the first bad entry.',
+    'hash, that every witness sign-off verifies (against the keys the plan lists, when it lists them), and that the',
+    'transcript reaches its seal. Lists which steps are signed, by which witness key (by its fingerprint), and',
+    'whether the recorded key fingerprint is verified: by the final hash from the paper record, or by a sign-off of',
+    'the generate, split or seal step with a witness key you pin. Exits 0 when everything holds; 1 when something',
+    'does not (naming the first bad entry), or when the transcript ends before its seal (TRANSCRIPT_UNSEALED).',
     '',
-    '  --final-hash HEX  the final hash written on the paper record; detects entries removed from the end',
-    '  --ignore-layout   accept a file that was re-formatted (whitespace) as long as its content verifies',
-    '  --json            print {"valid", "ceremonyId", "entries", "headHash", "signoffs"} or',
-    '                    {"valid": false, "firstBadSeq", "code", "reason"} on stdout',
+    '  --final-hash HEX     the final hash written on the paper record (64 hex digits; spaces allowed); detects',
+    '                       entries removed from the end, and verifies the recorded fingerprint',
+    '  --witness-key FP     a witness key fingerprint the team recorded (64 hex digits, or the first 32); repeatable',
+    '  --allow-unsealed     list a transcript that ends before its seal (a ceremony that did not finish), exit 0',
+    '  --ignore-layout      accept a file that was re-formatted (whitespace) as long as its content verifies',
+    '  --json               print {"valid","ceremonyId","entries","headHash","sealed","finalHashMatches","witnessKeys",',
+    '                       "signoffs","fingerprint"} on stdout; a failure is {"error":{"code","message"}} on stderr',
   ].join('\n'),
-  options: { values: ['final-hash'], booleans: ['json', 'ignore-layout'], positionals: { min: 1, max: 1, names: 'FILE, the transcript to check' } },
+  options: {
+    values: ['final-hash'],
+    repeatable: ['witness-key'],
+    booleans: ['json', 'ignore-layout', 'allow-unsealed'],
+    positionals: { min: 1, max: 1, names: 'FILE, the transcript to check' },
+  },
   async run(args, io: CliIo): Promise<number> {
     const path = args.positionals[0]!;
-    const finalHash = args.values.get('final-hash');
-    if (finalHash !== undefined && !/^[0-9a-fA-F]{64}$/.test(finalHash)) {
-      throw new KeyshardError('INVALID_ARGUMENT', '--final-hash must be the 64 hex digits written on the paper record.', { usage: true });
+    const typedFinalHash = args.values.get('final-hash');
+    let finalHash: string | undefined;
+    try {
+      finalHash = typedFinalHash === undefined ? undefined : parseFinalHashInput(typedFinalHash);
+    } catch (e) {
+      usage(e, '--final-hash');
+    }
+    const pins: string[] = [];
+    for (const typed of args.lists.get('witness-key') ?? []) {
+      try {
+        pins.push(parseWitnessKeyFingerprintInput(typed));
+      } catch (e) {
+        usage(e, '--witness-key');
+      }
     }
     const bytes = await readTranscriptFile(path);
     const options: VerifyTextOptions = {
@@ -110,32 +202,43 @@ export const transcriptVerifyCommand: CliCommand = {
       ...(finalHash === undefined ? {} : { expectedHeadHash: finalHash }),
     };
     const result = verifyTranscriptBytes(bytes, options);
-    if (args.booleans.get('json') === true) {
-      const out = result.ok
-        ? {
-            valid: true,
-            ceremonyId: result.ceremonyId,
-            entries: result.entries.length,
-            headHash: result.headHash,
-            witnessesPinned: result.witnessesPinned,
-            signoffs: result.signoffs,
-          }
-        : {
-            valid: false,
-            ...(result.ceremonyId === undefined ? {} : { ceremonyId: result.ceremonyId }),
-            ...(result.entryCount === undefined ? {} : { entries: result.entryCount }),
-            firstBadSeq: result.firstBadSeq,
-            code: result.code,
-            reason: result.reason,
-          };
-      io.stdout(`${JSON.stringify(out)}\n`);
-      return result.ok ? 0 : 1;
-    }
     if (!result.ok) {
-      io.stderr(`keyshard: ${result.code}: ${result.reason}\n`);
-      return 1;
+      throw new KeyshardError(result.code, result.reason, { firstBadSeq: result.firstBadSeq, ...(result.entryCount === undefined ? {} : { entries: result.entryCount }) });
     }
-    io.stdout(humanSummary(result));
+    const sealed = isSealed(result);
+    if (!sealed && args.booleans.get('allow-unsealed') !== true) {
+      const last = result.entries[result.entries.length - 1]!;
+      throw new KeyshardError(
+        'TRANSCRIPT_UNSEALED',
+        `The transcript ends at entry ${last.seq} (${last.kind}) before its seal: the ceremony did not finish${last.kind === 'abort' ? ' (it was aborted)' : ''}, or the file was cut short. ` +
+          "Its links and signatures up to there hold, but it is not a ceremony's complete record. Use the sealed transcript from the ceremony's USB stick, or pass --allow-unsealed to list it anyway.",
+        { entries: result.entries.length, lastSeq: last.seq, lastKind: last.kind },
+      );
+    }
+    const all = signoffsWithKeys(result, pins);
+    const trust = fingerprintTrust(result, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins });
+    if (args.booleans.get('json') === true) {
+      const out = {
+        valid: true,
+        ceremonyId: result.ceremonyId,
+        entries: result.entries.length,
+        headHash: result.headHash,
+        sealed,
+        finalHashMatches: finalHash === undefined ? null : true,
+        witnessesPinned: result.witnessesPinned,
+        witnessKeys: signingKeys(all),
+        signoffs: result.signoffs.map((step) => ({
+          seq: step.seq,
+          kind: step.kind,
+          witnesses: all.filter((s) => s.targetSeq === step.seq).map((s) => ({ id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned, signoffSeq: s.signoffSeq })),
+        })),
+        fingerprint: 'problem' in trust ? null : { hex: trust.expected.fingerprint, source: trust.expected.source, verified: trust.expected.verified },
+        unmatchedPins: 'problem' in trust ? pins.filter((p) => !all.some((s) => s.keyFingerprint.startsWith(p))) : trust.expected.unmatchedPins,
+      };
+      io.stdout(`${JSON.stringify(out)}\n`);
+      return 0;
+    }
+    io.stdout(humanSummary(result, all, trust, finalHash !== undefined, pins.length > 0));
     return 0;
   },
 };
