@@ -77,6 +77,26 @@ export const CONFIRMATION_METHODS: Readonly<Record<HandoffMedium, readonly Confi
   pkcs11: ['read-back-pkcs11'],
 };
 
+/**
+ * What a confirmation shows. Only the custodian's own act proves they hold their shard ('possession'): typing or
+ * scanning it back from their copy, or unlocking their token with its PIN so keyshard can read the shard from it. A
+ * USB read-back is keyshard reading the file it wrote ('write'): it checks the drive, not that the custodian can open it.
+ */
+export type ConfirmationProof = 'possession' | 'write';
+
+export const CONFIRMATION_PROVES: Readonly<Record<ConfirmationMethod, ConfirmationProof>> = {
+  'scan-qr': 'possession',
+  'type-back': 'possession',
+  'read-back-usb': 'write',
+  'read-back-pkcs11': 'possession',
+};
+
+/**
+ * Whose shards a test recovery used: those the custodians gave back (typed, or read from their tokens with their PIN),
+ * which tests what they hold; or keyshard's own copies, which tests the split only.
+ */
+export type RecoveryShardSource = 'custodians' | 'keyshard-copies';
+
 export type CeremonyEvent =
   | {
       readonly step: 'plan';
@@ -104,8 +124,21 @@ export type CeremonyEvent =
       readonly commitments?: readonly string[];
     }
   | { readonly step: 'handoff'; readonly custodianId: string; readonly medium?: HandoffMedium }
-  | { readonly step: 'confirm'; readonly custodianId: string; readonly method: ConfirmationMethod; readonly verifyingShare?: string }
-  | { readonly step: 'test-recovery'; readonly custodianIds: readonly string[]; readonly fingerprintMatch: boolean }
+  | {
+      readonly step: 'confirm';
+      readonly custodianId: string;
+      readonly method: ConfirmationMethod;
+      /** CONFIRMATION_PROVES[method]; transcripts written before it was recorded leave it out. */
+      readonly proves?: ConfirmationProof;
+      readonly verifyingShare?: string;
+    }
+  | {
+      readonly step: 'test-recovery';
+      readonly custodianIds: readonly string[];
+      readonly fingerprintMatch: boolean;
+      /** Transcripts written before it was recorded leave it out. */
+      readonly shardsFrom?: RecoveryShardSource;
+    }
   | { readonly step: 'destroy'; readonly items: readonly string[] }
   | { readonly step: 'seal' }
   | { readonly step: 'sign-off'; readonly witnessId: string; readonly checkpoint: CeremonyStep; readonly custodianId?: string }
@@ -446,13 +479,18 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
     if (!(methods as readonly string[]).includes(method)) {
       throw badData(state, 'confirm', 'method', `a ${c.medium} handoff is confirmed by ${methods.join(' or ')}`);
     }
+    // Older transcripts have no `proves`; when present it must be what the method shows, never more.
+    const proves = CONFIRMATION_PROVES[method as ConfirmationMethod];
+    if (e['proves'] !== undefined && e['proves'] !== proves) {
+      throw badData(state, 'confirm', 'proves', `must be "${proves}" for ${method} (a read-back of what keyshard wrote proves only the write)`);
+    }
     let verifyingShare: string | undefined;
     if (e['verifyingShare'] !== undefined) {
       if (state.plan.scheme.type !== 'vss') throw badData(state, 'confirm', 'verifyingShare', 'only verifiable shares have a verifying share; leave it out');
       verifyingShare = hexField(state, e, 'verifyingShare', elementBytes(state.plan.scheme.ciphersuite));
     }
     return {
-      data: { custodianId: id, medium: c.medium, method, ...(verifyingShare === undefined ? {} : { verifyingShare }) },
+      data: { custodianId: id, medium: c.medium, method, ...(e['proves'] === undefined ? {} : { proves }), ...(verifyingShare === undefined ? {} : { verifyingShare }) },
       patch: { confirmed: [...state.confirmed, id], awaitingConfirmation: null },
       checkpoint: { custodianId: id },
     };
@@ -465,8 +503,12 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
       throw badData(state, 'test-recovery', 'custodianIds', 'these custodians do not hold enough shares to reach the quorum; test with a quorum');
     }
     const fingerprintMatch = field(state, e, 'fingerprintMatch', 'boolean');
+    const from = e['shardsFrom'];
+    if (from !== undefined && from !== 'custodians' && from !== 'keyshard-copies') {
+      throw badData(state, 'test-recovery', 'shardsFrom', 'is "custodians" or "keyshard-copies"');
+    }
     return {
-      data: { custodianIds: ids, fingerprintMatch },
+      data: { custodianIds: ids, fingerprintMatch, ...(from === undefined ? {} : { shardsFrom: from }) },
       patch: { recovery: fingerprintMatch ? 'matched' : 'failed' },
       checkpoint: fingerprintMatch ? { custodianId: null } : null,
     };

@@ -267,7 +267,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     currentHandoff: () => (current === null ? Promise.resolve(null) : current.service.currentHandoff()),
     confirm: (r) => running().confirm(r),
     testRecovery: (r) => running().testRecovery(r),
-    destroy: () => running().destroy(),
+    destroy: (request) => running().destroy(request),
     seal: () => running().seal(),
     signOff: (r) => running().signOff(r),
     abort: (r) => running().abort(r),

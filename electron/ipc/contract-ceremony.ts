@@ -129,6 +129,12 @@ const LoadWitnessTokenRequestSchema = z.strictObject({
 
 const SignOffRequestSchema = z.strictObject({ witnessId: Id });
 const LoadWitnessKeyRequestSchema = z.strictObject({ path: PathText, witnessId: Id.optional() });
+/**
+ * Destroy only with the confirmation the Destroy screen asks for (the person ticked that they understand the secret and
+ * every shard in memory will be gone, leaving only the custodians' shards): a page cannot skip it.
+ */
+const DestroyRequestSchema = z.strictObject({ confirmed: z.literal(true) });
+
 const AbortRequestSchema = z.strictObject({ reason: ShortText, witnessId: Id.optional() });
 const ResumeRequestSchema = z.strictObject({ dir: PathText.optional() }).optional();
 
@@ -240,6 +246,8 @@ export const HandoffViewSchema = z.object({
 const ConfirmResponseSchema = z.object({
   custodianId: z.string(),
   method: z.enum(METHODS),
+  /** What it shows: the custodian holds their shard (their own act), or only that the write is good (a USB read-back). */
+  proves: z.enum(['possession', 'write']),
   verifyingShare: z.string().optional(),
   status: CeremonyStatusSchema,
 });
@@ -247,6 +255,8 @@ const ConfirmResponseSchema = z.object({
 const TestRecoveryResponseSchema = z.object({
   custodianIds: list(z.string()),
   fingerprintMatch: z.boolean(),
+  /** 'keyshard-copies': only the split was tested, not what the custodians hold. */
+  shardsFrom: z.enum(['custodians', 'keyshard-copies']),
   recovered: FingerprintSchema,
   expected: FingerprintSchema,
   status: CeremonyStatusSchema,
@@ -335,7 +345,7 @@ export const ceremonyContract = {
   'ceremony:current-handoff': channel(NoRequest, HandoffViewSchema.nullable()),
   'ceremony:confirm': channel(ConfirmRequestSchema, ConfirmResponseSchema),
   'ceremony:test-recovery': channel(TestRecoveryRequestSchema, TestRecoveryResponseSchema),
-  'ceremony:destroy': channel(NoRequest, DestroyResponseSchema),
+  'ceremony:destroy': channel(DestroyRequestSchema, DestroyResponseSchema),
   'ceremony:seal': channel(NoRequest, SealResponseSchema),
   'ceremony:sign-off': channel(SignOffRequestSchema, SignOffResponseSchema),
   'ceremony:load-witness-key': channel(LoadWitnessKeyRequestSchema, WitnessKeySchema),

@@ -43,7 +43,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:current-handoff': () => h().currentHandoff(),
     'ceremony:confirm': (r) => h().confirm(r),
     'ceremony:test-recovery': (r) => h().testRecovery(r),
-    'ceremony:destroy': () => h().destroy(),
+    'ceremony:destroy': (r) => h().destroy(r),
     'ceremony:seal': () => h().seal(),
     'ceremony:sign-off': (r) => h().signOff(r),
     'ceremony:load-witness-key': (r) => h().loadWitnessKey(r),

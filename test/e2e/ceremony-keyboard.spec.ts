@@ -118,7 +118,14 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
   await expect(page.getByTestId('recovery-mode-machine')).toBeChecked();
   await c.press('recovery-run');
   await expect(page.getByTestId('recovery-match')).toBeVisible();
+  // keyshard's own copies: the screen calls it a check of the split, not of what the custodians hold.
+  await expect(page.getByTestId('screen-title')).toHaveText('The check of the split worked');
+  await expect(page.getByTestId('recovery-meaning')).toContainText('This checks the split only, not what the custodians hold');
+  await saveScreens(page, 'keyboard-test-recovery-copies');
   await signAndGoOn();
+  // Destroy waits for the tick (Space on the checkbox), then Enter on the button.
+  await c.press('destroy-understood', 'Space');
+  await expect(page.getByTestId('destroy-understood')).toBeChecked();
   await c.press('destroy');
   await expect(page.getByTestId('destroyed')).toBeVisible();
   await signAndGoOn();

@@ -101,7 +101,7 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   await page.getByTestId('recovery-run').click();
   await expect(page.getByTestId('recovery-match')).toBeVisible();
   await c.signOff();
-  await page.getByTestId('destroy').click();
+  await c.destroy();
   await c.signOff();
   await page.getByTestId('seal').click();
   await c.signOff(false);

@@ -183,7 +183,7 @@ test('a 3-of-5 FROST ceremony across two organisations, with animated QR codes',
   await page.getByTestId('recovery-run').click();
   await expect(page.getByTestId('recovered-fingerprint')).toHaveAttribute('data-hex', fpHex);
   await c.signOff();
-  await page.getByTestId('destroy').click();
+  await c.destroy();
   await c.signOff();
   await page.getByTestId('seal').click();
   await c.signOff(false);

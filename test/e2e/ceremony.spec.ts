@@ -197,6 +197,9 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await page.getByTestId('confirm-submit').click();
   await c.expectStage('confirmed');
   await expect(page.getByTestId('step-custodian-' + (await page.getByTestId('confirmed').getAttribute('data-custodian')))).toContainText('Alice Meier (confirmed)');
+  // Typing her words back is Alice's own act: it proves she holds the shard.
+  await expect(page.getByTestId('confirmed')).toHaveAttribute('data-proves', 'possession');
+  await expect(page.getByTestId('confirmed-meaning')).toContainText('This proves Alice Meier holds their shard.');
   await saveScreens(page, 'ceremony-confirmed');
   await c.signOff();
 
@@ -210,9 +213,16 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   expect(existsSync(bobFile)).toBe(true);
   expect(readFileSync(bobFile, 'utf8')).toContain('-----BEGIN AGE ENCRYPTED FILE-----');
   await expect(page.getByTestId('secret-banner')).toHaveCount(0);
+  // Reading back the file keyshard wrote checks the write, and the screens say no more than that.
+  await expect(page.getByTestId('screen-title')).toHaveText("Check Bob Keller's file on the drive");
+  await expect(page.getByTestId('confirm-lead')).toContainText('This checks the write; it does not show that Bob Keller can open the file');
   await saveScreens(page, 'ceremony-confirm-usb');
   await page.getByTestId('confirm-readback').click();
   await c.expectStage('confirmed');
+  await expect(page.getByTestId('confirmed')).toHaveAttribute('data-proves', 'write');
+  await expect(page.getByTestId('confirmed-meaning')).toContainText('This checks the write, not that Bob Keller can open the file');
+  await expect(page.getByTestId('screen-title')).not.toContainText('holds their shard');
+  await saveScreens(page, 'ceremony-confirmed-usb');
   await c.signOff();
 
   // ---- Carol: screen QR. The test reads the code the page shows (zxing on a screenshot), makes the camera play it,
@@ -252,12 +262,22 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await page.getByTestId('recovery-run').click();
   await expect(page.getByTestId('recovery-match')).toBeVisible();
   await expect(page.getByTestId('recovered-fingerprint')).toHaveAttribute('data-hex', fpHex);
+  await expect(page.getByTestId('recovery-match')).toHaveAttribute('data-shards-from', 'custodians');
+  await expect(page.getByTestId('recovery-meaning')).toContainText('gave back. This tests what they hold.');
   await saveScreens(page, 'ceremony-test-recovery-match');
   await c.signOff();
 
   // ---- destroy
   await c.expectStage('destroy');
+  // It names what will be gone and what is left; the button waits for the tick, and it is on screen at 1366x768.
+  await expect(page.getByTestId('destroy-warning')).toContainText("This wipes the master secret and every shard from this computer's memory.");
+  await expect(page.getByTestId('destroy-warning')).toContainText("After this, only the custodians' shards can rebuild the key");
+  await expect(page.getByTestId('destroy')).toBeDisabled();
+  await expect(page.getByTestId('destroy')).toBeInViewport(); // the window is 1366x768
   await saveScreens(page, 'ceremony-destroy');
+  await page.getByTestId('destroy-understood').check();
+  await expect(page.getByTestId('destroy')).toBeInViewport();
+  await saveScreens(page, 'ceremony-destroy-ticked');
   await page.getByTestId('destroy').click();
   await expect(page.getByTestId('destroyed')).toContainText('The secret was wiped in keyshard');
   const buffers = Number(await page.getByTestId('destroyed').getAttribute('data-buffers'));

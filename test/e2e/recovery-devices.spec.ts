@@ -92,7 +92,7 @@ async function runCeremony(
     await h.confirm({ custodianId: c.id, ...confirm(c.id, view) } as Parameters<typeof h.confirm>[0]);
   }
   expect((await h.testRecovery(testRecovery)).fingerprintMatch).toBe(true);
-  await h.destroy();
+  await h.destroy({ confirmed: true });
   await h.seal();
   const status = await h.status();
   expect(status.phase).toBe('sealed');

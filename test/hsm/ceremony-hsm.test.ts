@@ -236,7 +236,7 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
     assert.equal(rec.fingerprintMatch, true);
     assert.equal(rec.recovered.hex, gen.fingerprint.hex);
     await signPending(s);
-    await s.destroy();
+    await s.destroy({ confirmed: true });
     await signPending(s);
     await s.seal();
     await signPending(s);

@@ -202,7 +202,7 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
     assert.equal(rec.recovered.hex, gen.fingerprint.hex);
     assert.deepEqual([...rec.custodianIds].sort(), ['alice', 'carol']);
     await signPending(r);
-    await r.call('ceremony:destroy');
+    await r.call('ceremony:destroy', { confirmed: true });
     await signPending(r);
     await r.call('ceremony:seal');
     await signPending(r);

@@ -139,7 +139,7 @@ async function tokenCeremony(hsm: HsmHost): Promise<{ transcriptText: string; fi
       await s.confirm({ custodianId: c.id, method: 'read-back-pkcs11', pin: PIN });
     }
     assert.equal((await s.testRecovery({ tokens: [{ custodianId: 'alice', pin: PIN }, { custodianId: 'bob', pin: PIN }] })).fingerprintMatch, true);
-    await s.destroy();
+    await s.destroy({ confirmed: true });
     await s.seal();
     const status = await s.status();
     assert.equal(status.phase, 'sealed');

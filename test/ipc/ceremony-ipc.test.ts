@@ -144,7 +144,7 @@ async function runOverIpc(rig: IpcRig, plan: CeremonyPlan, quorum: string[]): Pr
   assert.equal(rec.fingerprintMatch, true);
   assert.equal(rec.recovered.hex, gen.fingerprint.hex);
   await signPending(rig);
-  const destroyed = await rig.call('ceremony:destroy');
+  const destroyed = await rig.call('ceremony:destroy', { confirmed: true });
   assert.ok(destroyed.buffers >= 3, `destroyed ${destroyed.buffers} buffers`);
   await signPending(rig);
   await rig.call('ceremony:seal');
@@ -348,6 +348,9 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:confirm', { custodianId: 'bob', method: 'read-back-usb', openingKeys: [{ kind: 'age', identity: MARK }] }],
       ['ceremony:test-recovery', { responses: [{ custodianId: 'alice', shards: [{ qrTexts: [] }] }] }],
       ['ceremony:test-recovery', { custodianIds: Array.from({ length: 257 }, (_, i) => `c${i}`) }],
+      ['ceremony:destroy', undefined],
+      ['ceremony:destroy', { confirmed: false }],
+      ['ceremony:destroy', { confirmed: true, extra: MARK }],
       ['ceremony:sign-off', { witnessId: '' }],
       ['ceremony:sign-off', undefined],
       ['ceremony:load-witness-key', { path: MARK.repeat(300) }],
@@ -382,7 +385,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
     assert.deepEqual(calls, [], 'no service method ran');
     // Every ceremony and recovery channel is covered by at least one bad payload above.
     const covered = new Set(bad.map(([c]) => c));
-    for (const name of CHANNELS) if (/^(ceremony|recovery):/.test(name) && !['ceremony:split', 'ceremony:current-handoff', 'ceremony:destroy', 'ceremony:seal', 'recovery:status'].includes(name)) assert.ok(covered.has(name), name);
+    for (const name of CHANNELS) if (/^(ceremony|recovery):/.test(name) && !['ceremony:split', 'ceremony:current-handoff', 'ceremony:seal', 'recovery:status'].includes(name)) assert.ok(covered.has(name), name);
   });
 
   it('plan:analyze reports field problems of a bad plan and the coalitions of a good one', async () => {

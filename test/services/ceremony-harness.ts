@@ -236,7 +236,7 @@ export async function runCeremony(r: Rig, plan: CeremonyPlan, k: Keys, options: 
   });
   assert.equal(rec.fingerprintMatch, true);
   await signPending(s);
-  await s.destroy();
+  await s.destroy({ confirmed: true });
   await signPending(s);
   await s.seal();
   await signPending(s);

@@ -158,7 +158,7 @@ describe('ceremony service: crash and resume', () => {
     const rec = await s.testRecovery({ custodianIds: ['alice', 'carol'] });
     assert.equal(rec.fingerprintMatch, true);
     await signPending(s);
-    await s.destroy();
+    await s.destroy({ confirmed: true });
     await signPending(s);
     await s.seal();
     await signPending(s);

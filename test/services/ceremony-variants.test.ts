@@ -62,7 +62,7 @@ async function finish(r: Rig, p: CeremonyPlan): Promise<void> {
   }
   const rec = await s.testRecovery({ custodianIds: ['ben', 'cat'] });
   assert.equal(rec.fingerprintMatch, true);
-  await s.destroy();
+  await s.destroy({ confirmed: true });
   const sealed = await s.seal();
   assert.equal(sealed.sealed, true, 'no witness: the seal closes the ceremony at once');
   const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
@@ -193,7 +193,7 @@ describe('ceremony service: secrets of every kind', () => {
       same(await s.confirm({ custodianId: c.id, method: 'scan-qr', responses: responseFor(view, p) }));
     }
     same(await s.testRecovery());
-    same(await s.destroy());
+    same(await s.destroy({ confirmed: true }));
     same(await s.seal());
     same(await s.resume());
   });

@@ -275,7 +275,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (!rec.fingerprintMatch) throw new KeyshardError('INTERNAL', 'The test recovery did not give the generated fingerprint. The demo stops here; please report this.');
     await signAll();
 
-    const destroyed = await service.destroy();
+    const destroyed = await service.destroy({ confirmed: true });
     print(`Destroyed the secret in memory: ${destroyed.buffers} buffers zeroized (${destroyed.items.join(', ')}).`);
     await signAll();
     await service.seal();

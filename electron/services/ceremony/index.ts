@@ -29,6 +29,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import {
   CEREMONY_STEPS,
   CONFIRMATION_METHODS,
+  CONFIRMATION_PROVES,
   apply,
   createCeremony,
   nextActions,
@@ -39,6 +40,7 @@ import {
   type CeremonyStep,
   type ConfirmationMethod,
   type JsonObject,
+  type RecoveryShardSource,
   type WitnessKey,
 } from '../../../core/ceremony';
 import { encodeEnvelope, encodeSlip39Payload, envelopeFromText, envelopeToText, EnvelopeScheme, decodeEnvelope, wipeEnvelope } from '../../../core/envelope';
@@ -97,6 +99,7 @@ import type {
   TokenChoice,
   TokenStoreView,
   ConfirmResponse,
+  DestroyRequest,
   DestroyResponse,
   EntropyRequestBody,
   EntropyResponse,
@@ -1191,9 +1194,11 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           });
         }
         const verifyingShare = c.plan.scheme.type === 'vss' && held.length === 1 ? verifyingShareOf(secrets.read(held[0]!.handle)) : undefined;
-        await record(c, { step: 'confirm', custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }) }, { before });
+        // The transcript says what this confirmation shows: a read-back of the file keyshard wrote checks the write only.
+        const proves = CONFIRMATION_PROVES[method];
+        await record(c, { step: 'confirm', custodianId: custodian.id, method, proves, ...(verifyingShare === undefined ? {} : { verifyingShare }) }, { before });
         dropDisplay(c);
-        return { custodianId: custodian.id, method, ...(verifyingShare === undefined ? {} : { verifyingShare }), status: statusOf(c) } satisfies ConfirmResponse;
+        return { custodianId: custodian.id, method, proves, ...(verifyingShare === undefined ? {} : { verifyingShare }), status: statusOf(c) } satisfies ConfirmResponse;
       }),
 
     testRecovery: (request: RecoveryRequest = {}) =>
@@ -1204,11 +1209,13 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         const owned: Uint8Array[] = [];
         const before: ExtraEntry[] = [];
         let ids: string[];
+        let shardsFrom: RecoveryShardSource = 'keyshard-copies';
         try {
           const responses = request.responses ?? [];
           const fromTokens = request.tokens ?? [];
           if (responses.length > 0 || fromTokens.length > 0) {
             ids = [...responses.map((r) => r.custodianId), ...fromTokens.map((t) => t.custodianId)];
+            shardsFrom = 'custodians';
             if (new Set(ids).size !== ids.length) throw new KeyshardError('INVALID_ARGUMENT', 'A custodian is listed twice; each custodian gives their shards once.');
             // Before any PIN is asked: tokens are read only for a quorum.
             if (fromTokens.length > 0 && !reachesQuorum(c.plan, ids)) {
@@ -1260,17 +1267,24 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           }
           const expected = c.state.fingerprint ?? '';
           const fingerprintMatch = recovered === expected;
-          await record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch }, { before });
-          return { custodianIds: ids, fingerprintMatch, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: statusOf(c) } satisfies RecoveryResponse;
+          await record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch, shardsFrom }, { before });
+          return { custodianIds: ids, fingerprintMatch, shardsFrom, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: statusOf(c) } satisfies RecoveryResponse;
         } finally {
           owned.forEach((b) => b.fill(0));
         }
       }),
 
-    destroy: () =>
+    destroy: (request: DestroyRequest) =>
       serial(async () => {
         const c = running();
         expect(c, 'destroy');
+        // Typed callers always pass it; this guards a caller that forgot (or a page that skipped the confirmation).
+        if ((request as Partial<DestroyRequest> | undefined)?.confirmed !== true) {
+          throw new KeyshardError(
+            'INVALID_ARGUMENT',
+            'Destroying the secret needs an explicit confirmation: on the Destroy screen, tick that you understand only the custodians\' shards will be left, then destroy.',
+          );
+        }
         const buffers = wipeEverything(c);
         await record(c, { step: 'destroy', items: [...DESTROYED_ITEMS] });
         return { items: [...DESTROYED_ITEMS], buffers, status: statusOf(c) } satisfies DestroyResponse;

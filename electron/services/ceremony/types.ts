@@ -2,7 +2,7 @@
  * The ceremony service's requests and responses. Every request and response is a plain JSON-serializable object (the
  * IPC contract mirrors them 1:1); failures are KeyshardErrors with stable codes. Dependencies are injected.
  */
-import type { CeremonyStep, ConfirmationMethod, SignOffPolicy, WitnessKey } from '../../../core/ceremony';
+import type { CeremonyStep, ConfirmationMethod, ConfirmationProof, RecoveryShardSource, SignOffPolicy, WitnessKey } from '../../../core/ceremony';
 import type { Clock } from '../../../core/policy';
 import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
@@ -344,6 +344,8 @@ export interface ConfirmRequest {
 export interface ConfirmResponse {
   readonly custodianId: string;
   readonly method: ConfirmationMethod;
+  /** What this confirmation shows (CONFIRMATION_PROVES): the custodian holds their shard, or only that the write is good. */
+  readonly proves: ConfirmationProof;
   readonly verifyingShare?: string;
   readonly status: CeremonyStatus;
 }
@@ -360,9 +362,19 @@ export interface RecoveryRequest {
 export interface RecoveryResponse {
   readonly custodianIds: readonly string[];
   readonly fingerprintMatch: boolean;
+  /** The custodians' own shards (what they hold was tested) or keyshard's copies (only the split was tested). */
+  readonly shardsFrom: RecoveryShardSource;
   readonly recovered: FingerprintView;
   readonly expected: FingerprintView;
   readonly status: CeremonyStatus;
+}
+
+/**
+ * The person at the screen confirmed they understand what destroy wipes (the master secret and every shard in this
+ * computer's memory, after which only the custodians' shards can rebuild it). Without it destroy is refused.
+ */
+export interface DestroyRequest {
+  readonly confirmed: true;
 }
 
 export interface DestroyResponse {
@@ -425,7 +437,7 @@ export interface CeremonyService {
   currentHandoff(): Promise<HandoffView | null>;
   confirm(request: ConfirmRequest): Promise<ConfirmResponse>;
   testRecovery(request?: RecoveryRequest): Promise<RecoveryResponse>;
-  destroy(): Promise<DestroyResponse>;
+  destroy(request: DestroyRequest): Promise<DestroyResponse>;
   seal(): Promise<SealResponse>;
   /** A registered witness (loadWitnessKey / registerWitnessSigner) signs off the open checkpoint. */
   signOff(request: SignOffRequest): Promise<SignOffResponse>;

@@ -23,8 +23,14 @@ function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
     return o ? `overridden by ${witnessName(plan, String(o.witnessId))}: ${String(o.reason)}` : `failed (${Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : ''})`;
   }
   if (kind === 'entropy' && Array.isArray(d['sources'])) return d['sources'].map((x) => entropySourceName(String(x))).join(', ');
-  if (kind === 'test-recovery') return d['fingerprintMatch'] === true ? 'fingerprint matches' : 'fingerprint DIFFERS';
-  if (kind === 'confirm' && who) return `${who}, ${methodName(String(d['method']))}`;
+  if (kind === 'test-recovery') {
+    const from = d['shardsFrom'] === 'keyshard-copies' ? " (keyshard's copies: checks the split only)" : d['shardsFrom'] === 'custodians' ? ' (shards given back)' : '';
+    return `${d['fingerprintMatch'] === true ? 'fingerprint matches' : 'fingerprint DIFFERS'}${from}`;
+  }
+  if (kind === 'confirm' && who) {
+    const proves = d['proves'] === 'write' ? ': checks the write' : d['proves'] === 'possession' ? ': proves possession' : '';
+    return `${who}, ${methodName(String(d['method']))}${proves}`;
+  }
   return who ?? '';
 }
 

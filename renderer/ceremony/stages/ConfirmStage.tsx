@@ -90,6 +90,27 @@ const METHOD_TEXT: Readonly<Record<ConfirmMethod, string>> = {
   'read-back-pkcs11': 'Read the shard back from the token',
 };
 
+/** The screen's title: what this confirmation is, in words that claim no more than it shows. */
+function confirmTitle(c: Custodian): string {
+  if (c.medium === 'usb') return `Check ${c.name}'s file on the drive`;
+  if (c.medium === 'pkcs11') return `${c.name} unlocks their token to prove they hold it`;
+  return `${c.name} proves they hold their shard`;
+}
+
+/**
+ * What the custodian does and what it shows. Only their own act (giving the shard back, their PIN on their token)
+ * proves possession; keyshard reading back what it wrote checks the write (core CONFIRMATION_PROVES).
+ */
+function confirmLead(c: Custodian): string {
+  if (c.medium === 'usb') {
+    return `keyshard reads back the file it wrote to ${c.name}'s drive and compares it byte for byte. This checks the write; it does not show that ${c.name} can open the file (only their own key does). Then ${c.name} takes the drive and keeps it.`;
+  }
+  if (c.medium === 'pkcs11') {
+    return `${c.name} types their token's PIN; keyshard reads the shard back and compares it with what it stored. The read-back checks the write; ${c.name}'s PIN shows they can open the token that holds it. Then ${c.name} takes the token and keeps it.`;
+  }
+  return `The shard is hidden. ${c.name} gives it back from their own copy, which proves they hold it; keyshard compares it with the shard it handed over.`;
+}
+
 interface FormProps extends Props {
   readonly custodian: Custodian;
   readonly view: HandoffView | null;
@@ -174,11 +195,9 @@ function ConfirmForm(props: FormProps) {
   return (
     <>
       {onScreen ? <SecretBanner custodian={custodian.name} /> : null}
-      <ScreenTitle>{custodian.name} proves they hold their shard</ScreenTitle>
-      <p className="lead">
-        {onScreen
-          ? `The shard is hidden. ${custodian.name} gives it back from their copy; keyshard compares it with the shard it handed over.`
-          : `keyshard reads ${custodian.name}'s shard back and compares it with what it handed over. Then ${custodian.name} takes the ${custodian.medium === 'usb' ? 'drive' : 'token'} and keeps it.`}
+      <ScreenTitle>{confirmTitle(custodian)}</ScreenTitle>
+      <p className="lead" data-testid="confirm-lead">
+        {confirmLead(custodian)}
       </p>
       {handoffSignOff ? <SignOffPanel {...props} continueLabel={`Continue: ${custodian.name} proves they hold it`} /> : null}
       {files.length > 0 ? (

@@ -1,27 +1,35 @@
+import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
 import { ask } from '../api';
 import type { StageProps } from '../context';
+import { custodianName, names } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { useAction } from '../useAction';
 
 const ITEM_TEXT: Readonly<Record<string, string>> = {
-  'master-secret': 'the secret',
+  'master-secret': 'the master secret',
   'shard-buffers': "every shard's buffer",
 };
 
-/** Destroy: main overwrites every secret buffer with zeros; the screen says so plainly, with the count. */
+/**
+ * Destroy: main overwrites every secret buffer with zeros. Before that, the screen names what will be gone and what
+ * is left, and the person ticks that they understand; main refuses ceremony:destroy without that confirmation.
+ */
 export function DestroyStage(props: StageProps) {
-  const { status, results, setStatus, remember } = props;
+  const { plan, status, results, setStatus, remember } = props;
   const { busy, error, run } = useAction();
+  const [understood, setUnderstood] = useState(false);
   const done = status.lastStep === 'destroy';
   const destroy = async (): Promise<void> => {
-    const r = await run(() => ask('ceremony:destroy'));
+    if (!understood) return;
+    const r = await run(() => ask('ceremony:destroy', { confirmed: true }));
     if (r === undefined) return;
     remember({ destroy: r });
     setStatus(r.status);
   };
   const d = results.destroy;
+  const holders = names(plan.custodians.map((c) => custodianName(plan, c.id)));
   return (
     <>
       <ScreenTitle>{done ? 'The secret is destroyed' : 'Destroy the secret'}</ScreenTitle>
@@ -33,23 +41,39 @@ export function DestroyStage(props: StageProps) {
               {d ? `: ${d.buffers} memory buffer${d.buffers === 1 ? ' was' : 's were'} overwritten with zeros.` : '.'}
             </h2>
             {d && d.items.length > 0 ? <p data-testid="destroyed-items">Wiped: {d.items.map((i) => ITEM_TEXT[i] ?? i).join(', ')}.</p> : null}
-            <p>From now on the secret exists only as the shards the custodians hold. This machine cannot make it again.</p>
+            <p>From now on the secret exists only as the shards the custodians hold. This computer cannot make it again.</p>
           </div>
           <SignOffPanel {...props} continueLabel="Continue to seal the transcript" />
         </>
       ) : (
-        <>
-          <p className="lead">
-            keyshard overwrites the secret, every shard and the entropy in its memory with zeros. The custodians&apos; shards are the only copies
-            left afterwards; this cannot be undone.
-          </p>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void destroy();
+          }}
+        >
+          <div className="panel destroy-warning" data-testid="destroy-warning">
+            <p>
+              <strong>This wipes the master secret and every shard from this computer&apos;s memory.</strong> After this, only the custodians&apos;
+              shards can rebuild the key ({holders} hold them). keyshard cannot make it again, and this cannot be undone.
+            </p>
+            <label className="checkbox">
+              <input type="checkbox" checked={understood} disabled={busy} onChange={(e) => setUnderstood(e.currentTarget.checked)} data-testid="destroy-understood" />
+              {"I understand: after this, only the custodians' shards can rebuild the key."}
+            </label>
+          </div>
           {error ? <ErrorPanel title="The secret was not destroyed" error={error.info} testId="destroy-error" focus /> : null}
           <div className="actions">
-            <button type="button" className="button danger-solid" disabled={busy} onClick={() => void destroy()} data-testid="destroy">
-              {busy ? 'Destroying…' : "Destroy the secret in this machine's memory"}
+            <button type="submit" className="button danger-solid" disabled={busy || !understood} data-testid="destroy">
+              {busy ? 'Destroying…' : "Destroy the secret in this computer's memory"}
             </button>
+            {understood ? null : (
+              <p className="muted" data-testid="destroy-hint">
+                Tick the box above to destroy.
+              </p>
+            )}
           </div>
-        </>
+        </form>
       )}
     </>
   );

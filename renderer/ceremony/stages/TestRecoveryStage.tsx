@@ -85,12 +85,21 @@ export function TestRecoveryStage(props: StageProps) {
 
   const r = results.recovery;
   if (done) {
+    const who = r ? names(r.custodianIds.map((id) => plan.custodians.find((c) => c.id === id)?.name ?? id)) : '';
+    const copies = r?.shardsFrom === 'keyshard-copies';
     return (
       <>
-        <ScreenTitle>The test recovery worked</ScreenTitle>
-        <div className="summary-ok" data-testid="recovery-match">
+        <ScreenTitle>{copies ? 'The check of the split worked' : 'The test recovery worked'}</ScreenTitle>
+        <div className="summary-ok" data-testid="recovery-match" data-shards-from={r?.shardsFrom ?? ''}>
           <h2>✓ The recovered secret has the fingerprint read aloud earlier</h2>
-          {r ? <p>Recovered from the shards of {names(r.custodianIds.map((id) => plan.custodians.find((c) => c.id === id)?.name ?? id))}.</p> : null}
+          {r === undefined ? null : copies ? (
+            <p data-testid="recovery-meaning">
+              Recovered from keyshard&apos;s own copies of {who}&apos;s shards. This checks the split only, not what the custodians hold: no custodian
+              gave a shard back.
+            </p>
+          ) : (
+            <p data-testid="recovery-meaning">Recovered from the shards {who} gave back. This tests what they hold.</p>
+          )}
         </div>
         {r ? <Fingerprint display={r.recovered.display} hex={r.recovered.hex} testId="recovered-fingerprint" showHex={false} /> : null}
         <SignOffPanel {...props} continueLabel="Continue to destroy the secret" />
@@ -108,8 +117,8 @@ export function TestRecoveryStage(props: StageProps) {
     <>
       <ScreenTitle>Test the recovery</ScreenTitle>
       <p className="lead">
-        Before the secret is destroyed, keyshard proves that a quorum of the shards handed out gives it back: it recovers the secret and
-        compares its fingerprint with the one read aloud.
+        Before the secret is destroyed, keyshard recovers it from a quorum of shards and compares its fingerprint with the one read aloud.
+        Shards the custodians give back test what they hold; keyshard&apos;s own copies check only the split.
       </p>
       {r && !r.fingerprintMatch ? (
         <ErrorPanel
@@ -155,7 +164,7 @@ export function TestRecoveryStage(props: StageProps) {
             </label>
             <label className="checkbox">
               <input type="radio" name="recovery-mode" checked={mode === 'machine'} onChange={() => setMode('machine')} data-testid="recovery-mode-machine" />
-              keyshard&apos;s own copies of these custodians&apos; shards (tests the split only)
+              keyshard&apos;s own copies of these custodians&apos; shards (checks the split only, not what the custodians hold)
             </label>
           </div>
           {cannot.length > 0 ? (

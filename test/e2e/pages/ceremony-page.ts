@@ -238,6 +238,15 @@ export class CeremonyPage {
     await this.byTestId('confirm-readback').click();
   }
 
+  /** Destroy: tick that the room understands what will be gone (main refuses destroy without it), then destroy. */
+  async destroy(): Promise<void> {
+    await this.expectStage('destroy');
+    await expect(this.byTestId('destroy')).toBeDisabled();
+    await this.byTestId('destroy-understood').check();
+    await this.byTestId('destroy').click();
+    await expect(this.byTestId('destroyed')).toBeVisible();
+  }
+
   /** The test id of the focused element (null for none). */
   async focused(): Promise<string | null> {
     return this.page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
