@@ -243,7 +243,8 @@ function collectMnemonics(mnemonics: readonly string[]): Slip39Recovery {
   try {
     const problems: KeyshardError[] = [];
     mnemonics.forEach((mnemonic, i) => {
-      const result = state.add(mnemonic, i + 1);
+      // Only the first problem is reported in full: later shares are checked without looking up word hints.
+      const result = state.add(mnemonic, i + 1, { suggest: problems.length === 0 });
       if (result.status === 'rejected') problems.push(result.error);
     });
     const first = problems[0];

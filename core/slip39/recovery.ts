@@ -14,7 +14,7 @@ import { constantTimeEqual, recoverSecret } from '../shamir';
 import type { Pbkdf2 } from './cipher';
 import { decrypt } from './cipher';
 import type { Slip39Share } from './share';
-import { decodeShare, mnemonicLengthForValue } from './share';
+import { type DecodeOptions, decodeShare, mnemonicLengthForValue } from './share';
 
 export interface GroupProgress {
   /** 0-based, as in the share; messages call it group `groupIndex + 1`. */
@@ -94,12 +94,12 @@ export class Slip39Recovery {
    * DUPLICATE_SHARE), and the state is unchanged. `shareNumber` (1-based) names the share in messages; by default
    * it counts the calls to add.
    */
-  add(mnemonic: string, shareNumber?: number): AddResult {
+  add(mnemonic: string, shareNumber?: number, options?: DecodeOptions): AddResult {
     const n = shareNumber ?? this.attempts + 1;
     this.attempts++;
     let share: Slip39Share;
     try {
-      share = decodeShare(mnemonic, n);
+      share = decodeShare(mnemonic, n, options);
     } catch (e) {
       if (isKeyshardError(e)) return { status: 'rejected', error: e, progress: this.progress() };
       throw e;

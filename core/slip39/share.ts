@@ -166,14 +166,14 @@ export function locateSingleWrongWord(indices: readonly number[]): number | unde
   }
 }
 
-function wordsToIndices(words: readonly string[], n: ShareNumber): number[] {
+function wordsToIndices(words: readonly string[], n: ShareNumber, suggest: boolean): number[] {
   const indices: number[] = [];
   const unknown: { position: number; suggestion?: string }[] = [];
   words.forEach((word, i) => {
     const index = wordIndex(word);
     if (index === undefined) {
       // Hints cost a pass over the word list each; a pasted page of garbage should not take seconds.
-      const suggestion = unknown.length < MAX_SUGGESTIONS ? suggestWord(word) : undefined;
+      const suggestion = suggest && unknown.length < MAX_SUGGESTIONS ? suggestWord(word) : undefined;
       unknown.push(suggestion === undefined ? { position: i + 1 } : { position: i + 1, suggestion });
     } else {
       indices.push(index);
@@ -198,15 +198,20 @@ function wordsToIndices(words: readonly string[], n: ShareNumber): number[] {
   return indices;
 }
 
+export interface DecodeOptions {
+  /** Look up a fix hint for unknown words (default true). Off where nobody will see it: hints cost a word-list pass each. */
+  readonly suggest?: boolean;
+}
+
 /**
  * Decodes a mnemonic into a share, checking the words, the length, the checksum, the parameters and the padding.
  * Errors name the share (by `shareNumber`) and word positions but never repeat the words themselves.
  */
-export function decodeShare(mnemonic: string, shareNumber?: number): Slip39Share {
+export function decodeShare(mnemonic: string, shareNumber?: number, options?: DecodeOptions): Slip39Share {
   const n = shareNumber;
   const words = mnemonicWords(mnemonic);
   const where = n === undefined ? {} : { share: n };
-  const indices = wordsToIndices(words, n);
+  const indices = wordsToIndices(words, n, options?.suggest ?? true);
   try {
     if (words.length < MIN_MNEMONIC_LENGTH_WORDS) {
       throw new KeyshardError(

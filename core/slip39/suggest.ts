@@ -9,10 +9,14 @@ import { WORDLIST } from './wordlist';
 const BY_PREFIX = new Map<string, string>(WORDLIST.map((w) => [w.slice(0, 4), w]));
 
 /** Damerau-Levenshtein distance (optimal string alignment variant). */
+let table = new Int32Array(0);
+
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols).fill(0);
+  // One table reused across calls: a hint search computes over a thousand distances.
+  if (table.length < rows * cols) table = new Int32Array(rows * cols);
+  const d = table;
   const at = (i: number, j: number): number => d[i * cols + j]!;
   for (let i = 0; i < rows; i++) d[i * cols] = i;
   for (let j = 0; j < cols; j++) d[j] = j;
@@ -41,6 +45,9 @@ export function suggestWord(typed: string): string | undefined {
   let bestDistance = Infinity;
   let ties = 0;
   for (const candidate of WORDLIST) {
+    // The distance is at least the difference in length: a candidate that cannot come closer than, or tie with, the
+    // best so far is skipped without computing it (the result is the same; a page of garbage is checked quickly).
+    if (Math.abs(word.length - candidate.length) > bestDistance) continue;
     const distance = editDistance(word, candidate);
     if (distance < bestDistance) {
       best = candidate;

@@ -51,6 +51,25 @@ function readError(e: unknown, path: string): KeyshardError {
   }
 }
 
+const READ_CALLS = new Set(['read', 'scandir', 'stat', 'lstat', 'access', 'readlink']);
+
+/**
+ * A file-system failure that reached runCli untyped (a command's own fs call), as the typed error it means; undefined
+ * when it is not one. Only the path and the system's code are used: neither carries secret input.
+ */
+export function fsFailure(e: unknown): KeyshardError | undefined {
+  const code = codeOf(e);
+  if (code === undefined || !/^E[A-Z0-9]+$/.test(code)) return undefined;
+  const path = (e as { path?: unknown }).path;
+  const where = typeof path === 'string' ? path : 'a file';
+  const syscall = (e as { syscall?: unknown }).syscall;
+  if (code === 'EPIPE') return new KeyshardError('OUTPUT_CLOSED', 'The program reading keyshard\'s output stopped before the end; the output is incomplete.');
+  if (code === 'ENOENT' && typeof syscall === 'string' && READ_CALLS.has(syscall)) return readError(e, where);
+  if ((code === 'EACCES' || code === 'EPERM') && typeof syscall === 'string' && READ_CALLS.has(syscall)) return readError(e, where);
+  if (['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOENT', 'ENOTDIR'].includes(code)) return writeError(e, where);
+  return undefined;
+}
+
 export function tooLarge(what: string, max: number): KeyshardError {
   return new KeyshardError('INPUT_TOO_LARGE', `${what} is larger than ${max} bytes, far more than anything keyshard writes; it is not what was expected. Check what was given.`, { max });
 }

@@ -3,7 +3,7 @@ import { parseArgs } from './args';
 import { type CliCommandLike, loadCommand } from './command';
 import { commands as allCommands } from './commands/index';
 import { type CliIo, MAX_INPUT_BYTES } from './io';
-import { tooLarge } from './files';
+import { fsFailure, tooLarge } from './files';
 import { keyshardVersion } from './version';
 
 export const EXIT_OK = 0;
@@ -79,9 +79,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     }
     return await command.run(args, bounded(io));
   } catch (e) {
-    if (isKeyshardError(e)) {
-      reportError(io, e, json);
-      return e.details?.['usage'] === true ? EXIT_USAGE : EXIT_FAILURE;
+    const typed = isKeyshardError(e) ? e : fsFailure(e);
+    if (typed !== undefined) {
+      reportError(io, typed, json);
+      return typed.details?.['usage'] === true ? EXIT_USAGE : EXIT_FAILURE;
     }
     // Never echo an unknown error's message: it may have been built from secret input.
     reportError(io, new KeyshardError('INTERNAL', `Unexpected failure (${e instanceof Error ? e.name : 'unknown'}). Nothing was written; please report this.`), json);

@@ -15,6 +15,9 @@ import type { CliIo } from '../io';
 const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
 const nodeRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
 
+/** 16 groups of at most 16 members: more lines than this cannot all be shares of one backup. */
+const MAX_MNEMONICS = 16 * 16;
+
 function usage(message: string): KeyshardError {
   return new KeyshardError('INVALID_ARGUMENT', message, { usage: true });
 }
@@ -139,6 +142,14 @@ export const slip39CombineCommand: CliCommand = {
       .filter((line) => line !== '');
     if (mnemonics.length === 0) {
       throw usage('No mnemonics on standard input. Give them one per line, e.g. keyshard slip39 combine < shares.txt');
+    }
+    if (mnemonics.length > MAX_MNEMONICS) {
+      // Checked before any line is decoded: a pasted page of text is refused at once, not after thousands of checks.
+      throw new KeyshardError(
+        'INVALID_ARGUMENT',
+        `Standard input holds ${mnemonics.length} lines, but a SLIP-39 backup has at most ${MAX_MNEMONICS} shares (16 groups of 16). Give only the share mnemonics, one per line.`,
+        { lines: mnemonics.length, max: MAX_MNEMONICS },
+      );
     }
     const secret = combineMnemonics(mnemonics, passphrase, nodePbkdf2);
     try {
