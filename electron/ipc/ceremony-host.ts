@@ -288,8 +288,12 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
 
     currentDir: () => current?.dir ?? null,
 
-    shutdown: () =>
-      serial(async () => {
+    shutdown: () => {
+      // Asked at once, not behind this host's queue, where a call may be waiting on a drive or a token: the service
+      // wipes its secrets the moment it is asked. The queued part forgets the service once that call is over.
+      // (Its failure, if any, is reported by the queued call below, which asks again: shutdown may be repeated.)
+      void current?.service.shutdown().catch(() => undefined);
+      return serial(async () => {
         try {
           if (current !== null) await current.service.shutdown();
         } finally {
@@ -297,6 +301,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
           for (const w of witnesses.values()) w.destroy();
           witnesses.clear();
         }
-      }),
+      });
+    },
   };
 }

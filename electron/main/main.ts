@@ -54,6 +54,9 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
 ]);
 
+/** How long quitting waits, after the secrets are wiped, for calls still under way to finish. */
+const QUIT_GRACE_MS = 3000;
+
 // One ceremony window at a time: a second launch focuses the first instead of starting a parallel ceremony.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -106,11 +109,16 @@ function start(): void {
   const recovery = createRecoveryService({ openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
-  // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done.
+  // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done. Each shutdown
+  // wipes the moment it is called; what it then waits for (a call still under way on a token or a drive) may never
+  // end, so the quit waits for that only QUIT_GRACE_MS.
   let zeroizedForQuit = false;
   const zeroizeThenQuit = (): void => {
-    void Promise.allSettled([ceremonies.shutdown(), recovery.shutdown()]).then((results) => {
-      for (const r of results) if (r.status === 'rejected') log(`zeroize on quit: ${r.reason instanceof Error ? r.reason.name : typeof r.reason}`);
+    const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown()]);
+    const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
+    void Promise.race([settled, late]).then((results) => {
+      if (results === 'late') log('zeroize on quit: a call was still under way (its secrets were wiped); quitting without waiting for it');
+      else for (const r of results) if (r.status === 'rejected') log(`zeroize on quit: ${r.reason instanceof Error ? r.reason.name : typeof r.reason}`);
       zeroizedForQuit = true;
       app.quit();
     });

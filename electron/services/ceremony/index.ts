@@ -1372,12 +1372,16 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
     resume: (request: ResumeRequest = {}) => serial(() => resumeFrom(request.dir ?? deps.transcriptDir)),
 
-    shutdown: () =>
-      serial(async () => {
+    shutdown: () => {
+      // The secrets go now, not behind the queue: a call still waiting (on a token, a drive) must not keep them alive
+      // for as long as it waits, nor hold up quitting. The queued part drops the rest once that call is over.
+      wipeEverything(ctx);
+      return serial(async () => {
         wipeEverything(ctx);
         for (const id of [...witnesses.keys()]) await releaseWitness(id);
         ctx = null;
-      }),
+      });
+    },
   };
 
   async function signOffWith(signer: WitnessSigner): Promise<SignOffResponse> {

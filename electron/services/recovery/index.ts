@@ -610,6 +610,9 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
 
     shutdown: () => {
       kdf.cancel(); // quitting never waits for key stretching
+      // Nor for any other call: the buffers are wiped now, not behind the queue, where a call still waiting on a drive
+      // or a token would hold them (and quitting) for as long as it waits. The queued part then starts afresh.
+      wipeAll();
       return serial(async () => {
         wipeAll();
         s = freshSession();
