@@ -27,6 +27,12 @@ const TODO: Readonly<Record<string, string>> = {
   ENVELOPE_CHECKSUM: 'The code is damaged. Scan it again, or use the paper copy of this shard.',
   ENVELOPE_TRUNCATED: 'Part of the shard is missing. Scan it again until it completes, or use the paper copy.',
   ENVELOPE_VERSION: 'This shard was made by a newer keyshard. Recover with that version.',
+  ENVELOPE_TOO_LARGE: "Set this file aside: keyshard never writes one like it. Use the custodian's own shard file or the paper copy.",
+  // A file chosen by its path that main refused to read (guarded-read.ts).
+  FILE_LINK: 'Choose the file itself, not a link to it (copy the file onto the drive if only a link is there).',
+  FILE_NOT_REGULAR: 'Choose the file itself: a plain file, not a folder, a pipe or a device.',
+  FILE_TOO_LARGE: 'Check that you chose the right file: it is far larger than any file of this kind.',
+  FILE_READ: 'Check that the drive is plugged in and the path is typed right, then try again.',
   INTERNAL: 'Try again. If it happens again, restart keyshard and tell the ceremony lead the code shown here.',
 };
 
