@@ -3,8 +3,9 @@
  * sees with what each can do for keyshard. None of them takes or gives a PIN: listing tokens needs no login, and PINs
  * travel only in the ceremony requests that use a token (see contract-ceremony.ts, `Pin`).
  *
- * A module is a native library main loads into itself, so its path is checked in main before it is opened
- * (absolute, an existing regular file with a library's extension; see hsm-host.ts).
+ * A module is a native library main loads into itself, so its path is checked in main before it is opened: a library
+ * file in a system library folder, owned by root, not on a removable drive or disk image, loaded through the very file
+ * that was checked (electron/services/hsm/module-trust.ts).
  */
 import { z } from 'zod';
 import { NoRequest, PathText, channel, list } from './contract-kit';
