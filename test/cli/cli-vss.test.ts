@@ -71,8 +71,10 @@ describe('keyshard vss (through runCli)', () => {
         for (const share of d.shares) {
           const v = await run(['vss', 'verify-share', '--json'], JSON.stringify({ ciphersuite: suite, threshold: 3, commitments: d.commitments, share }));
           assert.equal(v.code, 0, v.stderr);
-          const out = JSON.parse(v.stdout) as { valid: boolean; verifyingShare: string };
-          assert.deepEqual(Object.keys(out), ['valid', 'verifyingShare']);
+          const out = JSON.parse(v.stdout) as { valid: boolean; verifyingShare: string; groupPublicKey: string; fingerprint: string };
+          assert.deepEqual(Object.keys(out), ['valid', 'verifyingShare', 'groupPublicKey', 'fingerprint']);
+          assert.equal(out.groupPublicKey, d.groupPublicKey);
+          assert.equal(out.fingerprint, d.fingerprint);
           assert.equal(out.valid, true);
           assert.match(out.verifyingShare, HEX);
           assert.equal(out.verifyingShare.length, d.groupPublicKey.length);

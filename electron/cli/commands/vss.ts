@@ -4,6 +4,8 @@
  * lowercase, scalars and points serialized as RFC 9591 does for the ciphersuite.
  */
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { KeyshardError } from '../../../core/errors';
@@ -22,6 +24,7 @@ import {
 import { type ParsedArgs, intValue, requireValue } from '../args';
 import type { CliCommand } from '../command';
 import { fingerprintMatches, fingerprintMismatch, parseFingerprintArg } from '../expected-key';
+import { outputFolder, writeNewFile } from '../files';
 import type { CliIo } from '../io';
 
 /** node:crypto's CSPRNG as core's RandomSource: a fresh copy each call, the Buffer it came in wiped. */
@@ -62,18 +65,47 @@ function writeJson(io: CliIo, value: unknown): void {
 // ---- stdin JSON ------------------------------------------------------------------------------------------
 
 const shareSchema = z.strictObject({ identifier: z.string(), signingShare: z.string() });
+/**
+ * Public fields other commands print next to shares (vss deal's output, shard open --reveal), accepted so their JSON
+ * goes in as it is; the group key and fingerprint, when there, are checked against the commitments.
+ */
+const publicFields = {
+  groupPublicKey: z.string().optional(),
+  fingerprint: z.string().optional(),
+  ceremonyId: z.string().optional(),
+  custodianIndex: z.number().optional(),
+  label: z.string().optional(),
+  scheme: z.string().optional(),
+};
 const verifyInputSchema = z.strictObject({
   ciphersuite: z.string(),
   threshold: z.number().int(),
   commitments: z.array(z.string()),
-  share: shareSchema,
+  share: shareSchema.optional(),
+  shares: z.array(shareSchema).optional(),
+  ...publicFields,
 });
 const combineInputSchema = z.strictObject({
   ciphersuite: z.string(),
   threshold: z.number().int(),
   commitments: z.array(z.string()).optional(),
   shares: z.array(shareSchema),
+  ...publicFields,
 });
+
+/** The group key and fingerprint an input claims, which must be those of its commitments (else VSS_COMMITMENT). */
+function checkClaims(ciphersuite: Ciphersuite, commitments: readonly Uint8Array[], input: { groupPublicKey?: string | undefined; fingerprint?: string | undefined }): void {
+  const key = commitments[0];
+  if (key === undefined) return;
+  const keyHex = bytesToHex(key);
+  const fingerprint = groupFingerprint(ciphersuite, key).hex;
+  if ((input.groupPublicKey !== undefined && input.groupPublicKey.toLowerCase() !== keyHex) || (input.fingerprint !== undefined && !fingerprint.startsWith(input.fingerprint.replace(/\s/g, '').toLowerCase()))) {
+    throw new KeyshardError(
+      'VSS_COMMITMENT',
+      'The group public key or fingerprint in the input is not that of its commitments (commitments[0] is the group public key): one of them was changed or comes from another deal. Compare them with the published deal.',
+    );
+  }
+}
 
 function pathText(path: readonly PropertyKey[]): string {
   let out = '';
@@ -168,6 +200,28 @@ function checkExpected(ciphersuite: Ciphersuite, groupPublicKey: Uint8Array, exp
   }
 }
 
+/** vss deal --out: one file per custodian (what vss verify-share reads) and the public commitments. */
+async function writeDealFiles(
+  dir: string,
+  deal: { ciphersuite: string; threshold: number; groupPublicKey: string; fingerprint: string; commitments: string[]; shares: { identifier: string; signingShare: string }[] },
+): Promise<string[]> {
+  await outputFolder(dir);
+  const present = await readdir(dir).catch(() => []);
+  if (present.length > 0) {
+    throw new KeyshardError('FILE_EXISTS', `${dir} is not empty. Give a new or empty folder for the share files; keyshard never replaces files.`, { path: dir });
+  }
+  const { shares, ...publicPart } = deal;
+  const files: string[] = [];
+  for (let i = 0; i < shares.length; i++) {
+    const name = `share-${i + 1}.json`;
+    await writeNewFile(join(dir, name), `${JSON.stringify({ ...publicPart, share: shares[i] })}\n`, `the share file ${name}`);
+    files.push(name);
+  }
+  await writeNewFile(join(dir, 'commitments.json'), `${JSON.stringify(publicPart)}\n`, 'commitments.json');
+  files.push('commitments.json');
+  return files;
+}
+
 // ---- commands ----------------------------------------------------------------------------------------------
 
 const SUITE_LIST = CIPHERSUITES.join('|');
@@ -176,7 +230,7 @@ export const vssDealCommand: CliCommand = {
   group: 'vss',
   action: 'deal',
   summary: 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)',
-  help: `Usage: keyshard vss deal --ciphersuite ${SUITE_LIST} --threshold T --shares N [--secret-hex HEX] [--json] [< secret.hex]
+  help: `Usage: keyshard vss deal --ciphersuite ${SUITE_LIST} --threshold T --shares N [--secret-hex HEX] [--out DIR] [--json] [< secret.hex]
 
 Splits a signing key into N shares, any T of which recover it or sign with it as FROST signers
 (RFC 9591, trusted-dealer key generation with Feldman commitments). Each custodian can check their
@@ -192,14 +246,18 @@ Options:
                     standard input is a terminal or empty is a fresh key drawn from the system's
                     CSPRNG. A value on the command line can be seen in the process list and shell
                     history: pipe it, or prefer a fresh key.
+  --out DIR         write one file per custodian, DIR/share-<identifier number>.json (mode 0600; each is
+                    what vss verify-share reads), and DIR/commitments.json (public), instead of
+                    printing the shares. DIR is created, or must be empty; no file is ever replaced.
   --json            print JSON (below) instead of text
 
 Output (--json):
   {"ciphersuite":"ed25519","threshold":T,"groupPublicKey":"hex","fingerprint":"hex",
    "commitments":["hex",...],"shares":[{"identifier":"hex","signingShare":"hex"},...]}
   commitments[0] is the group public key. Everything but the signing shares is public.
+  With --out, "shares" is replaced by "out":"DIR","files":["share-1.json",...,"commitments.json"].
 `,
-  options: { values: ['ciphersuite', 'threshold', 'shares', 'secret-hex'], booleans: ['json'] },
+  options: { values: ['ciphersuite', 'threshold', 'shares', 'secret-hex', 'out'], booleans: ['json'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const ciphersuite = suiteOf(requireValue(args, 'ciphersuite'));
     const threshold = intValue(args, 'threshold', 1, MAX_SHARES);
@@ -220,6 +278,25 @@ Output (--json):
           commitments: deal.commitments.map(bytesToHex),
           shares: deal.shares.map((s) => ({ identifier: bytesToHex(s.identifier), signingShare: bytesToHex(s.signingShare) })),
         };
+        const outDir = args.values.get('out');
+        if (outDir !== undefined) {
+          const { shares: _secret, ...publicPart } = out;
+          const files = await writeDealFiles(outDir, out);
+          if (args.booleans.get('json') === true) writeJson(io, { ...publicPart, out: outDir, files });
+          else {
+            io.stdout(
+              [
+                `Dealt ${shares} ${ciphersuite} shares of ${given === undefined ? "a fresh key from the system's CSPRNG" : `the key given ${given.from}`}; any ${threshold} recover the key or sign with it (RFC 9591 FROST).`,
+                `Group public key: ${out.groupPublicKey}`,
+                `Fingerprint:      ${fingerprint.display}`,
+                `Wrote ${files.length - 1} share files and commitments.json to ${outDir}. Give each custodian their own file only;`,
+                `each checks theirs with: npx keyshard vss verify-share < ${outDir}/share-N.json`,
+                '',
+              ].join('\n'),
+            );
+          }
+          return 0;
+        }
         if (args.booleans.get('json') === true) {
           writeJson(io, out);
         } else {
@@ -250,31 +327,61 @@ export const vssVerifyShareCommand: CliCommand = {
   summary: "Check one signer share against its deal's public commitments",
   help: `Usage: keyshard vss verify-share [--json] < input.json
 
-Reads one share and the deal's public data on standard input and checks the share against the
-commitments (RFC 9591 Appendix C.2 vss_verify). Exits 0 when it matches; otherwise exits non-zero
-with VSS_SHARE_INVALID (or INVALID_ARGUMENT / INVALID_HEX / VSS_CIPHERSUITE for malformed input).
+Reads one share (or several, e.g. the output of vss deal as it is, or of shard open --reveal) and the
+deal's public data on standard input and checks each share against the commitments (RFC 9591
+Appendix C.2 vss_verify). Exits 0 when every share matches; otherwise exits non-zero with
+VSS_SHARE_INVALID, VSS_COMMITMENT (a group key or fingerprint that is not the commitments'), or
+INVALID_ARGUMENT / INVALID_HEX / VSS_CIPHERSUITE for malformed input.
 
 Input:
   {"ciphersuite":"${SUITE_LIST}","threshold":T,"commitments":["hex",...],
-   "share":{"identifier":"hex","signingShare":"hex"}}
+   "share":{"identifier":"hex","signingShare":"hex"}}        (or "shares":[...])
 
 Output (--json):
-  {"valid":true,"verifyingShare":"hex"}
-  verifyingShare is the share's public key G·signingShare, which FROST signers publish.
+  {"valid":true,"verifyingShare":"hex","groupPublicKey":"hex","fingerprint":"hex"}
+  ("verifyingShares":[...] for several). A verifying share is the share's public key G·signingShare,
+  which FROST signers publish. Read the fingerprint aloud against the ceremony's record.
 `,
   options: { booleans: ['json'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const input = await readJson(io, verifyInputSchema, '{"ciphersuite","threshold","commitments":[...],"share":{"identifier","signingShare"}}');
+    const shape = '{"ciphersuite","threshold","commitments":[...],"share":{"identifier","signingShare"}}';
+    const input = await readJson(io, verifyInputSchema, shape);
+    if ((input.share === undefined) === (input.shares === undefined)) {
+      throw new KeyshardError('INVALID_ARGUMENT', `The JSON on standard input must have either "share" or "shares". Expected ${shape}.`);
+    }
     const ciphersuite = suiteOf(input.ciphersuite);
     const commitments = input.commitments.map((c, i) => fromHex(c, `commitments[${i}]`));
-    const [share] = sharesFromJson([input.share], () => 'share');
+    const one = input.share !== undefined;
+    const shares = one ? sharesFromJson([input.share!], () => 'share') : sharesFromJson(input.shares!, (i) => `shares[${i}]`);
     try {
-      const verifying = verifyShare(ciphersuite, input.threshold, commitments, share!);
-      if (args.booleans.get('json') === true) writeJson(io, { valid: true, verifyingShare: bytesToHex(verifying) });
-      else io.stdout(`Valid: the share with identifier ${input.share.identifier} matches the commitments.\nVerifying share: ${bytesToHex(verifying)}\n`);
+      const verifying = shares.map((share, i) => {
+        try {
+          return bytesToHex(verifyShare(ciphersuite, input.threshold, commitments, share));
+        } catch (e) {
+          // Name which of several shares failed; one share is "the share" already.
+          if (!one && e instanceof KeyshardError) throw new KeyshardError(e.code, `Share #${i + 1}: ${e.message}`, { ...e.details, index: i });
+          throw e;
+        }
+      });
+      checkClaims(ciphersuite, commitments, input);
+      const groupPublicKey = bytesToHex(commitments[0]!);
+      const fingerprint = groupFingerprint(ciphersuite, commitments[0]!);
+      if (args.booleans.get('json') === true) {
+        writeJson(io, { valid: true, ...(one ? { verifyingShare: verifying[0] } : { verifyingShares: verifying }), groupPublicKey, fingerprint: fingerprint.hex });
+      } else {
+        io.stdout(
+          [
+            one ? `Valid: the share with identifier ${input.share!.identifier} matches the commitments.` : `Valid: all ${shares.length} shares match the commitments.`,
+            ...verifying.map((v) => `Verifying share: ${v}`),
+            `Group public key: ${groupPublicKey}`,
+            `Fingerprint:      ${fingerprint.display}`,
+            '',
+          ].join('\n'),
+        );
+      }
       return 0;
     } finally {
-      wipe([share!]);
+      wipe(shares);
     }
   },
 };
@@ -321,12 +428,17 @@ SHARES_MISMATCH, INVALID_ARGUMENT, INVALID_HEX, VSS_CIPHERSUITE.
       );
     }
     // The expected key is public: check it against the deal's group key before any share is touched.
+    if (commitments !== undefined) checkClaims(ciphersuite, commitments, input);
     if (commitments?.[0] !== undefined) checkExpected(ciphersuite, commitments[0], expected, 'The group public key in the commitments');
     const shares = sharesFromJson(input.shares, (i) => `shares[${i}]`);
     try {
       const { secret, groupPublicKey } = combineShares({ ciphersuite, threshold: input.threshold, shares, commitments });
       try {
         checkExpected(ciphersuite, groupPublicKey, expected, 'The recovered key');
+        // Without commitments, a key or fingerprint that came with the shares is at least checked (as --no-verify says).
+        if (commitments === undefined) {
+          checkExpected(ciphersuite, groupPublicKey, { ...(input.groupPublicKey === undefined ? {} : { groupKey: input.groupPublicKey.toLowerCase() }), ...(input.fingerprint === undefined ? {} : { fingerprint: parseFingerprintArg(input.fingerprint, 'The input\'s "fingerprint"') }) }, 'The recovered key');
+        }
         const fingerprint = groupFingerprint(ciphersuite, groupPublicKey);
         if (args.booleans.get('json') === true) {
           writeJson(io, { secretHex: bytesToHex(secret), groupPublicKey: bytesToHex(groupPublicKey), fingerprint: fingerprint.hex });
