@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { Pin } from './contract-ceremony';
-import { DetailsSchema, FingerprintSchema, Hex64, NoRequest, PathText, boundedList, channel, list } from './contract-kit';
+import { DetailsSchema, FingerprintSchema, NoRequest, PathText, boundedList, channel, list } from './contract-kit';
 
 /** Transcripts grow by a few hundred bytes a step; 8 MB is far beyond any ceremony. */
 export const MAX_TRANSCRIPT_CHARS = 8_000_000;
@@ -21,6 +21,8 @@ export const MAX_TRANSCRIPT_CHARS = 8_000_000;
 const MAX_FILE_CHARS = 1_000_000;
 
 const SecretKind = z.enum(['seed', 'ed25519', 'secp256k1', 'p256']);
+/** Hex typed by a person: digits and the separators they use; core/recovery-trust checks the length. */
+const TypedHex = z.string().min(1).max(200).regex(/^[0-9a-fA-F\s:\-_.]+$/);
 const Scheme = z.enum(['slip39', 'vss']);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -28,8 +30,12 @@ const Scheme = z.enum(['slip39', 'vss']);
 
 const StartRequestSchema = z
   .strictObject({
-    expectedFingerprint: Hex64.optional(),
+    /** Typed from paper: 64 hex digits or the 32 read aloud, spaces and dashes tolerated (main parses it). */
+    expectedFingerprint: TypedHex.optional(),
     transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS).optional(),
+    /** With a transcript: its final hash and pinned witness key fingerprints, typed from paper (core/recovery-trust). */
+    finalHash: TypedHex.optional(),
+    witnessKeys: boundedList(TypedHex, 16).optional(),
     secretKind: SecretKind.optional(),
   })
   .optional();
@@ -123,7 +129,18 @@ const AddShardResponseSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('rejected'), error: z.object({ code: z.string(), message: z.string(), details: DetailsSchema.optional() }), progress: ProgressSchema }),
 ]);
 
-const ExpectedSchema = z.object({ fingerprint: FingerprintSchema, source: z.enum(['given', 'transcript', 'shards']) }).nullable();
+const ExpectedSourceSchema = z.enum(['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'shards']);
+
+const ExpectedSchema = z
+  .object({
+    fingerprint: FingerprintSchema,
+    source: ExpectedSourceSchema,
+    verified: z.boolean(),
+    signoffs: list(z.object({ witnessId: z.string(), keyFingerprint: z.string(), pinned: z.boolean(), step: z.string() })),
+    unmatchedPins: list(z.string()),
+    sealed: z.boolean().nullable(),
+  })
+  .nullable();
 
 const IdentitySchema = z.object({
   kind: SecretKind,
@@ -135,12 +152,13 @@ const IdentitySchema = z.object({
 });
 
 const FinishResponseSchema = z.object({
-  verdict: z.enum(['match', 'mismatch', 'unchecked']),
-  match: z.boolean(),
+  verdict: z.enum(['verified', 'unverified', 'mismatch']),
+  source: ExpectedSourceSchema,
   expected: ExpectedSchema,
   recovered: IdentitySchema,
   shardsUsed: z.number(),
   exportable: z.boolean(),
+  tokenImport: z.boolean(),
   message: z.string(),
 });
 

@@ -16,6 +16,7 @@ import { Fingerprint } from './Fingerprint';
 import { outcomeOf, type HeldShard, type Outcome, type ShardOrigin, type SubmitResult } from './outcome';
 import { OutcomePanel } from './OutcomePanel';
 import { problemInfo } from './problems';
+import { SOURCE_SHORT } from './trustWords';
 import { HeldList, ProgressPanel } from './ProgressPanel';
 import { TokenInput } from './TokenInput';
 import { UsbInput } from './UsbInput';
@@ -100,17 +101,22 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
     <>
       {/* The camera button takes the focus (the next thing to do), not the title. */}
       <ScreenTitle focusOnMount={false}>Add the shards</ScreenTitle>
-      <div className="expect-bar" data-testid="expect-bar" data-source={expectation.source}>
+      <div className="expect-bar" data-testid="expect-bar" data-source={expectation.source} data-trust={expected?.source ?? 'none'} data-verified={expected?.verified ?? false}>
         {expected ? (
           <p>
             The key must have the fingerprint <Fingerprint fingerprint={expected.fingerprint} testId="expect-bar-fingerprint" compact />{' '}
-            {expected.source === 'transcript'
-              ? `(from the transcript${expectation.status.label ? ` of “${expectation.status.label}”` : ''}).`
-              : '(as typed).'}
-          </p>
-        ) : expectation.typedDisplay ? (
-          <p>
-            The key must have the fingerprint <span className="mono strong" data-testid="expect-bar-display">{expectation.typedDisplay}</span> (as typed).
+            <span data-testid="expect-bar-source" className={expected.verified ? undefined : 'warn-text'}>
+              ({SOURCE_SHORT[expected.source]}
+              {expected.source !== 'fingerprint' && expected.source !== 'shards' && expectation.status.label ? `; ceremony “${expectation.status.label}”` : ''}
+              ).
+            </span>
+            {expected.unmatchedPins.length > 0 ? (
+              <span className="warn-text" data-testid="expect-bar-unmatched-pins">
+                {' '}
+                {expected.unmatchedPins.length === 1 ? 'The witness key you typed' : `${expected.unmatchedPins.length} witness keys you typed`} did not sign the key&apos;s
+                generation, split or seal: check {expected.unmatchedPins.length === 1 ? 'it' : 'them'}.
+              </span>
+            ) : null}
           </p>
         ) : (
           <p>Nothing to check the key against yet: keyshard uses the fingerprint printed inside the first shard.</p>

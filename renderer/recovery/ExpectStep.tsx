@@ -1,8 +1,10 @@
 /**
- * Recovery, first step (optional): what the recovered key should be. Best is the ceremony's transcript - main checks
- * it and takes the key's fingerprint, the ceremony and the kind of shares from it, so shards of another ceremony are
- * refused at once. Otherwise the fingerprint from the paper record, typed; or nothing (the fingerprint printed in the
- * shards is then the only check, and the last screen says so).
+ * Recovery, first step (optional): what the recovered key should be. Best is the ceremony's transcript with its final
+ * hash typed from the paper record - main checks both and takes the key's fingerprint, the ceremony and the kind of
+ * shares from the file, so shards of another ceremony are refused at once. Witness key fingerprints the team recorded
+ * verify the transcript too. Otherwise the fingerprint from the paper record, typed. A transcript alone, or nothing
+ * (the fingerprint printed in the shards), gives an unverified result: the last screen says so in amber, and main
+ * refuses a token import (core/recovery-trust.ts).
  */
 import { useId, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
@@ -11,15 +13,13 @@ import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle } from '../components/Shell';
 import { MAX_TRANSCRIPT_BYTES } from '../transcript/readTranscript';
 import { recoveryApi, type RecoveryStatus } from './api';
-import { displayOf } from './Fingerprint';
 import { problemInfo } from './problems';
+import { typedList } from './trustWords';
 
 export interface Expectation {
   readonly status: RecoveryStatus;
   readonly source: 'transcript' | 'typed' | 'none';
   readonly fileName?: string;
-  /** The display form (32 digits) the person typed, compared with the recovered key's on the result screen. */
-  readonly typedDisplay?: string;
 }
 
 interface Props {
@@ -33,6 +33,12 @@ function compactHex(typed: string): string {
 
 export function ExpectStep({ onStarted }: Props) {
   const [typed, setTyped] = useState('');
+  const [finalHash, setFinalHash] = useState('');
+  const [witnessKeys, setWitnessKeys] = useState('');
+  const finalHashId = useId();
+  const finalHashHintId = useId();
+  const keysId = useId();
+  const keysHintId = useId();
   const [problem, setProblem] = useState<{ title: string; info: ErrorInfo } | null>(null);
   const [busy, setBusy] = useState(false);
   const inputId = useId();
@@ -59,7 +65,13 @@ export function ExpectStep({ onStarted }: Props) {
       return;
     }
     const text = await file.text();
-    await start({ transcriptText: text }, (status) => ({ status, source: 'transcript', fileName: file.name }), 'This transcript cannot guide the recovery');
+    const hash = finalHash.trim();
+    const keys = typedList(witnessKeys);
+    await start(
+      { transcriptText: text, ...(hash === '' ? {} : { finalHash: hash }), ...(keys.length === 0 ? {} : { witnessKeys: keys }) },
+      (status) => ({ status, source: 'transcript', fileName: file.name }),
+      'This transcript cannot guide the recovery',
+    );
   };
 
   const useTyped = async (): Promise<void> => {
@@ -77,29 +89,63 @@ export function ExpectStep({ onStarted }: Props) {
       });
       return;
     }
-    if (hex.length === 64) {
-      await start({ expectedFingerprint: hex.toLowerCase() }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
-      return;
-    }
-    // The short form cannot go to main (it checks whole fingerprints); it is compared on the result screen.
-    await start({}, (status) => ({ status, source: 'typed', typedDisplay: displayOf(hex) }), 'The recovery could not start');
+    // Main checks the whole fingerprint or the short form read aloud (its first 32 digits) alike.
+    await start({ expectedFingerprint: hex.toLowerCase() }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
   };
 
   return (
     <>
       <ScreenTitle>Recover a key</ScreenTitle>
       <p className="lead">
-        First tell keyshard what the recovered key should be, so it can check the result (optional, but it is the check
-        that counts). Then add the shards one at a time.
+        First tell keyshard what the recovered key should be, from the ceremony&apos;s paper record: that is the check
+        that counts. Then add the shards one at a time.
       </p>
       {problem ? <ErrorPanel title={problem.title} error={problem.info} testId="expect-error" focus /> : null}
       <div className="expect-choices">
         <section className="panel expect-choice recommended" aria-labelledby="expect-transcript" data-testid="expect-transcript">
           <h2 id="expect-transcript">Load the ceremony&apos;s transcript</h2>
           <p>
-            Best. keyshard checks the file, then takes the key&apos;s fingerprint and the ceremony from it: a shard of
-            another ceremony is refused the moment it is added.
+            Best. keyshard takes the key&apos;s fingerprint and the ceremony from the file. Type its final hash from the
+            paper record first: that proves the file is the ceremony&apos;s.
           </p>
+          <div className="field">
+            <label htmlFor={finalHashId}>Final hash from the paper record</label>
+            <span className="hint" id={finalHashHintId}>
+              64 characters; spaces are fine.
+            </span>
+            <input
+              id={finalHashId}
+              type="text"
+              className="mono"
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby={finalHashHintId}
+              value={finalHash}
+              onChange={(e) => setFinalHash(e.currentTarget.value)}
+              data-testid="expected-final-hash"
+            />
+          </div>
+          <details className="witness-pins" data-testid="witness-pins">
+            <summary>Or the witness key fingerprints the team recorded</summary>
+            <div className="field">
+              <label htmlFor={keysId}>Witness key fingerprints</label>
+              <span className="hint" id={keysHintId}>
+                One per line. A sign-off by one of these keys at the key&apos;s generation, split or seal verifies the
+                transcript.
+              </span>
+              <textarea
+                id={keysId}
+                className="mono"
+                rows={3}
+                autoComplete="off"
+                spellCheck={false}
+                aria-describedby={keysHintId}
+                value={witnessKeys}
+                onChange={(e) => setWitnessKeys(e.currentTarget.value)}
+                data-testid="witness-key-fingerprints"
+              />
+            </div>
+          </details>
           <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void loadTranscript(f)} testId="recovery-transcript-file" />
         </section>
         <section className="panel expect-choice" aria-labelledby="expect-typed" data-testid="expect-typed">
@@ -113,7 +159,7 @@ export function ExpectStep({ onStarted }: Props) {
             <div className="field">
               <label htmlFor={inputId}>Fingerprint from the paper record</label>
               <span className="hint" id={hintId}>
-                64 characters, or the 32 read aloud (eight groups of four).
+                64 characters, or the 32 read aloud (eight groups of four). Verifies the result.
               </span>
               <input
                 id={inputId}
@@ -135,8 +181,8 @@ export function ExpectStep({ onStarted }: Props) {
       </div>
       <div className="skip-line">
         <p>
-          <strong>Neither at hand?</strong> keyshard then checks the key against the fingerprint printed inside the
-          shards; compare it with the ceremony&apos;s paper record at the end.
+          <strong>No paper record at hand?</strong> keyshard then checks the key only against the fingerprint inside the
+          shards. The result is unverified (the shards vouch only for themselves) and cannot go into a token.
         </p>
         <button
           type="button"

@@ -18,6 +18,8 @@ interface Props {
   readonly fingerprintHex: string;
   /** What was recovered: only EC keys can go into a token. */
   readonly kind: FinishResponse['recovered']['kind'];
+  /** Main's word that the key is verified (against the paper record or a pinned witness key): only then into a token. */
+  readonly tokenImport: boolean;
   readonly onDone: () => void;
   /** The person confirmed and main sent the secret: the result screen shows it at the top. */
   readonly onShow: (secret: ShownSecret) => void;
@@ -27,9 +29,11 @@ type Choice = 'none' | 'display' | 'file' | 'hsm';
 export type ShownSecret = Extract<ExportResponse, { kind: 'display' }>;
 type Saved = Extract<ExportResponse, { kind: 'encrypted-file' }>;
 
-export function ExportPanel({ fingerprintHex, kind, onDone, onShow }: Props) {
+export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow }: Props) {
   const [choice, setChoice] = useState<Choice>('none');
-  const refusal = importRefusal(kind);
+  const refusal =
+    importRefusal(kind) ??
+    (tokenImport ? null : 'Only a verified key goes into a token: start again with the fingerprint or final hash from the paper record.');
   return (
     <section className="panel export-panel" aria-labelledby="export-title" data-testid="export-panel">
       <h2 id="export-title">What to do with the key</h2>

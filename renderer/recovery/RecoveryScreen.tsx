@@ -11,7 +11,7 @@ import { StepList } from '../components/StepList';
 import { recoveryApi, type FinishResponse } from './api';
 import { CollectStep } from './CollectStep';
 import { ExpectStep, type Expectation } from './ExpectStep';
-import { ResultStep, verdictOf } from './ResultStep';
+import { ResultStep } from './ResultStep';
 import { RECOVERY_FLOW, type RecoveryFlowStep } from './steps';
 
 type Stage =
@@ -54,7 +54,7 @@ export function RecoveryScreen() {
       doneSteps = ['expect'];
       break;
     case 'result':
-      current = verdictOf(stage.result, stage.expectation) === 'mismatch' ? 'recover' : 'use';
+      current = stage.result.verdict === 'mismatch' ? 'recover' : 'use';
       doneSteps = current === 'use' ? ['expect', 'shards', 'recover'] : ['expect', 'shards'];
       break;
   }
@@ -71,7 +71,7 @@ export function RecoveryScreen() {
             onRestart={restart}
           />
         ) : null}
-        {stage.name === 'result' ? <ResultStep result={stage.result} expectation={stage.expectation} onRestart={restart} onDone={done} /> : null}
+        {stage.name === 'result' ? <ResultStep result={stage.result} onRestart={restart} onDone={done} /> : null}
       </div>
     </Shell>
   );

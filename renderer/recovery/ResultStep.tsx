@@ -1,29 +1,24 @@
 /**
- * Recovery, last step: does the recovered key have the ceremony's fingerprint? A big green or red answer with both
- * fingerprints in their display form. The secret is never shown by default; it leaves main only where the person
- * chooses (ExportPanel). A mismatch has already been wiped in main: the only way on is to start again.
+ * Recovery, last step: is this the ceremony's key, and how does keyshard know? Three answers (main's verdict,
+ * core/recovery-trust.ts): green "verified" when the fingerprint matches one from something the team holds apart from
+ * the shards (typed from the paper record, a transcript whose final hash was typed, or one signed by a pinned witness
+ * key); amber "unverified" when it matches only an unsigned transcript or the shards' own claim - what that proves,
+ * what it does not, and what to do; red "mismatch". The secret is never shown by default; it leaves main only where
+ * the person chooses (ExportPanel), and into a token only when verified. A mismatch has already been wiped in main.
  */
 import { useEffect, useRef, useState } from 'react';
-import { recoveryApi, type FinishResponse } from './api';
-import type { Expectation } from './ExpectStep';
+import type { FinishResponse } from './api';
 import { ExportPanel, SecretView, type ShownSecret } from './ExportPanel';
 import { Fingerprint } from './Fingerprint';
+import { SOURCE_WORDS, TO_VERIFY } from './trustWords';
 
 interface Props {
   readonly result: FinishResponse;
-  readonly expectation: Expectation;
   readonly onRestart: () => void;
   readonly onDone: () => void;
 }
 
-export type Verdict = 'match' | 'mismatch' | 'unchecked';
-
-/** Main's verdict, and the short form someone typed (main cannot check a short form; it is compared here). */
-export function verdictOf(result: FinishResponse, expectation: Expectation): Verdict {
-  if (result.verdict === 'mismatch') return 'mismatch';
-  if (expectation.typedDisplay !== undefined) return result.recovered.fingerprint.display === expectation.typedDisplay ? 'match' : 'mismatch';
-  return result.verdict;
-}
+export type Verdict = FinishResponse['verdict'];
 
 const KIND_TEXT: Readonly<Record<FinishResponse['recovered']['kind'], string>> = {
   seed: 'a seed (BIP-32 master seed)',
@@ -32,37 +27,47 @@ const KIND_TEXT: Readonly<Record<FinishResponse['recovered']['kind'], string>> =
   p256: 'a P-256 private key',
 };
 
-export function ResultStep({ result, expectation, onRestart, onDone }: Props) {
-  const verdict = verdictOf(result, expectation);
+const TITLE: Readonly<Record<Verdict, { mark: string; text: string }>> = {
+  verified: { mark: '✓', text: "Verified: this is the ceremony's key" },
+  unverified: { mark: '!', text: 'Unverified: recovered, not confirmed' },
+  mismatch: { mark: '✗', text: "This is NOT the ceremony's key" },
+};
+
+/** What an unverified result proves and does not prove, for its source. */
+function unverifiedText(result: FinishResponse): string {
+  if (result.expected === null) {
+    return `The shards combine into a key, but nothing said what it should be, so nothing confirms it is the ceremony's. ${TO_VERIFY}`;
+  }
+  const with_ = result.source === 'shards' ? 'with the fingerprint they carry' : "with the transcript's fingerprint";
+  return (
+    `The shards agree with each other and ${with_}. That proves they belong together, not that they are the ceremony's: ` +
+    `whoever made these shards could have made ${result.source === 'shards' ? 'that fingerprint' : 'that transcript'} too. ${TO_VERIFY}`
+  );
+}
+
+export function ResultStep({ result, onRestart, onDone }: Props) {
+  const verdict = result.verdict;
   const title = useRef<HTMLHeadingElement>(null);
   const [secret, setSecret] = useState<ShownSecret | null>(null);
   useEffect(() => title.current?.focus(), []);
-  const localMismatch = verdict === 'mismatch' && result.verdict !== 'mismatch';
-  useEffect(() => {
-    // A key that is not the expected one must not stay in main, even though main (which only saw the shards'
-    // fingerprint) would keep it.
-    if (localMismatch) void recoveryApi.clear();
-  }, [localMismatch]);
 
   const expected = result.expected;
-  const sourceText =
-    expected?.source === 'transcript'
-      ? "in the ceremony's transcript"
-      : expected?.source === 'given'
-        ? 'you typed'
-        : expectation.typedDisplay !== undefined
-          ? 'you typed'
-          : 'printed inside the shards';
   const id = result.recovered;
   return (
     <>
       {secret ? <SecretView secret={secret} onHide={() => setSecret(null)} /> : null}
-      <section className={`verdict ${verdict}`} data-testid="verdict" data-verdict={verdict} role={verdict === 'mismatch' ? 'alert' : 'status'}>
+      <section
+        className={`verdict ${verdict}`}
+        data-testid="verdict"
+        data-verdict={verdict}
+        data-source={result.source}
+        role={verdict === 'mismatch' ? 'alert' : 'status'}
+      >
         <h1 tabIndex={-1} ref={title} data-testid="screen-title">
           <span className="verdict-mark" aria-hidden="true">
-            {verdict === 'match' ? '✓' : verdict === 'mismatch' ? '✗' : '?'}
+            {TITLE[verdict].mark}
           </span>{' '}
-          {verdict === 'match' ? "This is the ceremony's key" : verdict === 'mismatch' ? "This is NOT the ceremony's key" : 'Key recovered: check its fingerprint'}
+          {TITLE[verdict].text}
         </h1>
         <dl className="kv verdict-facts">
           <dt>Recovered key</dt>
@@ -71,24 +76,22 @@ export function ResultStep({ result, expectation, onRestart, onDone }: Props) {
           </dd>
           <dt>Expected</dt>
           <dd>
-            {expected && expectation.typedDisplay === undefined ? (
+            {expected ? (
               <Fingerprint fingerprint={expected.fingerprint} testId="expected-fingerprint-shown" size="large" />
-            ) : expectation.typedDisplay !== undefined ? (
-              <span className="rfp large" data-testid="expected-fingerprint-shown">
-                <span className="rfp-display mono">{expectation.typedDisplay}</span>
-              </span>
             ) : (
               <span data-testid="expected-fingerprint-shown">Nothing to compare with</span>
             )}
           </dd>
+          <dt>Checked against</dt>
+          <dd data-testid="verdict-source" data-source={result.source}>
+            {expected ? SOURCE_WORDS[result.source] : 'nothing: no transcript, fingerprint or shard said what the key should be'}
+          </dd>
         </dl>
         <p className="verdict-text" data-testid="verdict-text">
-          {verdict === 'match'
-            ? `The recovered key's fingerprint matches the one ${sourceText}.${expected?.source === 'shards' ? ' Compare it with the paper record as well: the shards vouch only for themselves.' : ''}`
-            : verdict === 'mismatch'
-              ? localMismatch
-                ? 'The recovered key does not have the fingerprint you typed. It was wiped. Check the fingerprint you typed and that every shard is from this ceremony, then start again.'
-                : result.message
+          {verdict === 'verified'
+            ? `The recovered key's fingerprint matches ${SOURCE_WORDS[result.source]}.`
+            : verdict === 'unverified'
+              ? unverifiedText(result)
               : result.message}
         </p>
         <p className="muted">
@@ -101,10 +104,16 @@ export function ResultStep({ result, expectation, onRestart, onDone }: Props) {
               Start again
             </button>
           </div>
+        ) : verdict === 'unverified' ? (
+          <div className="actions">
+            <button type="button" className="button secondary" onClick={onRestart} data-testid="unverified-restart">
+              Start again with the paper record
+            </button>
+          </div>
         ) : null}
       </section>
       {verdict !== 'mismatch' && result.exportable ? (
-        <ExportPanel fingerprintHex={id.fingerprint.hex} kind={id.kind} onDone={onDone} onShow={setSecret} />
+        <ExportPanel fingerprintHex={id.fingerprint.hex} kind={id.kind} tokenImport={result.tokenImport} onDone={onDone} onShow={setSecret} />
       ) : null}
     </>
   );

@@ -54,7 +54,7 @@ export function ResumeScreen() {
           error={{ code: 'TRANSCRIPT_FORMAT', message: 'The chosen file is far larger than any transcript.', todo: "Choose transcript.json from the ceremony's USB stick." }}
         />
       ) : null}
-      {loaded ? <TranscriptVerdict loaded={loaded} /> : null}
+      {loaded ? <TranscriptVerdict loaded={loaded} mode="resume" /> : null}
       {loaded?.result.ok && last ? (
         <section className="panel" data-testid="resume-summary">
           <h2>Where the ceremony stands</h2>

@@ -1,3 +1,4 @@
+import { expectedFromTranscript, parseWitnessKeyFingerprintInput, signoffsWithKeys, type ExpectedFingerprint } from '../../core/recovery-trust';
 import type { VerifyFailure, VerifyOk } from '../../core/transcript';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { todoFor } from '../components/errors';
@@ -52,16 +53,85 @@ function signersByEntry(rows: readonly EntryRow[], limit: number): Map<number, s
   return out;
 }
 
-export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
+interface VerdictProps {
+  readonly loaded: LoadedTranscript;
+  /** Witness key fingerprints the team recorded, as typed (the verify screen). */
+  readonly pins?: readonly string[];
+  /** 'resume': an interrupted ceremony's transcript, which has no seal yet by nature. */
+  readonly mode?: 'verify' | 'resume';
+}
+
+/** The typed pins that are key fingerprints (lowercase hex), and how many typed lines are not. */
+function parsedPins(typed: readonly string[]): { pins: string[]; bad: number } {
+  const pins: string[] = [];
+  let bad = 0;
+  for (const t of typed) {
+    try {
+      pins.push(parseWitnessKeyFingerprintInput(t));
+    } catch {
+      bad++;
+    }
+  }
+  return { pins, bad };
+}
+
+/** Where the recorded fingerprint's trust comes from (core/recovery-trust), or null when there is none to give. */
+function fingerprintTrust(result: VerifyOk, finalHash: string | undefined, pins: readonly string[]): ExpectedFingerprint | null {
+  try {
+    return expectedFromTranscript(result, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins });
+  } catch {
+    return null;
+  }
+}
+
+function TrustLine({ trust }: { trust: ExpectedFingerprint }) {
+  const pinnedBy = [...new Set(trust.bindingSignoffs.filter((b) => b.pinned).map((b) => `${b.witnessId} at the ${stepName(b.targetKind).toLowerCase()}`))];
+  return (
+    <p className={trust.verified ? 'ok-line' : 'warn-text'} data-testid="transcript-fingerprint-trust" data-source={trust.source} data-verified={trust.verified}>
+      {trust.source === 'final-hash'
+        ? '✓ Verified: the file ends at the final hash you typed from the paper record.'
+        : trust.source === 'witness-keys'
+          ? `✓ Verified: signed off with a witness key you pinned (${pinnedBy.join('; ')}).`
+          : 'Not verified yet: anyone can write a transcript that checks out. Type the final hash from the paper record above, or the witness key fingerprints the team recorded.'}
+    </p>
+  );
+}
+
+export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify' }: VerdictProps) {
   const { result } = loaded;
   if (result.ok) {
     // Steps as main's transcript:verify lists them: the sign-off records and signatures are signers, not steps.
     const steps = signedSteps(result);
     const signed = steps.filter((s) => s.witnessIds.length > 0).length;
     const fingerprint = recordedFingerprint(result);
+    const seal = [...result.entries].reverse().find((e) => e.kind === 'seal');
+    const last = result.entries[result.entries.length - 1]!;
+    const unsealed = mode === 'verify' && seal === undefined;
+    const { pins, bad } = parsedPins(typedPins);
+    const keys = new Map<string, { id: string; algorithm: string; keyFingerprint: string; pinned: boolean }>();
+    for (const s of signoffsWithKeys(result, pins)) if (!keys.has(s.keyFingerprint)) keys.set(s.keyFingerprint, { id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned });
+    const trust = mode === 'verify' ? fingerprintTrust(result, loaded.finalHash, pins) : null;
     return (
-      <section className="summary-ok" data-testid="transcript-ok" role="status" aria-labelledby="transcript-ok-title">
-        <h2 id="transcript-ok-title">✓ Every entry checks out</h2>
+      <section
+        className={unsealed ? 'summary-warn' : 'summary-ok'}
+        data-testid={unsealed ? 'transcript-unsealed' : 'transcript-ok'}
+        data-sealed={seal !== undefined}
+        role="status"
+        aria-labelledby="transcript-ok-title"
+      >
+        <h2 id="transcript-ok-title">
+          {unsealed
+            ? `Not sealed: the transcript ends at entry ${last.seq} (${stepName(last.kind)}) before its seal`
+            : seal !== undefined && mode === 'verify'
+              ? `✓ Every entry checks out, sealed at entry ${seal.seq}`
+              : '✓ Every entry checks out'}
+        </h2>
+        {unsealed ? (
+          <p data-testid="transcript-unsealed-text">
+            These entries link and their signatures hold, but the ceremony did not finish, or the file was cut short. Use the
+            sealed transcript from the ceremony&apos;s USB stick.
+          </p>
+        ) : null}
         <dl className="kv">
           <dt>File</dt>
           <dd>{loaded.fileName}</dd>
@@ -72,10 +142,20 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
             {result.entries.length} entries, {signed} of {steps.length} steps signed by a witness
           </dd>
           <dt>Witness keys</dt>
-          <dd>
-            {result.witnessesPinned
-              ? `Checked against the ${result.witnesses.length === 1 ? 'key' : `${result.witnesses.length} keys`} the plan lists`
-              : 'Not listed in the plan, so any key was accepted'}
+          <dd data-testid="transcript-witness-keys">
+            {keys.size === 0 ? (
+              'No witness signed any step.'
+            ) : (
+              <ul className="witness-key-list">
+                {[...keys.values()].map((k) => (
+                  <li key={k.keyFingerprint} data-testid={`witness-key-${k.id}`} data-pinned={k.pinned}>
+                    {k.id} ({k.algorithm}): <span className="mono">{groupHex(k.keyFingerprint.slice(0, 32))}</span>
+                    {k.pinned ? ' ✓ pinned' : ''}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {bad > 0 ? <span className="warn-text"> {bad === 1 ? 'One typed witness key fingerprint is' : `${bad} typed witness key fingerprints are`} not 64 (or 32) hex digits.</span> : null}
           </dd>
           {fingerprint ? (
             <>
@@ -93,11 +173,14 @@ export function TranscriptVerdict({ loaded }: { loaded: LoadedTranscript }) {
             <span className="hash-line">{groupHex(result.headHash.slice(32))}</span>
           </dd>
         </dl>
-        <p className="error-todo">Compare the final hash with the one written on the paper record: a shorter file also checks out.</p>
-        {fingerprint ? (
+        {trust ? <TrustLine trust={trust} /> : null}
+        {loaded.finalHash === undefined ? (
+          <p className="error-todo">Compare the final hash with the one written on the paper record: a shorter file also checks out.</p>
+        ) : null}
+        {fingerprint && mode === 'verify' ? (
           <p className="muted" data-testid="transcript-fingerprint-note">
-            A key recovered from this ceremony&apos;s shards must have the key fingerprint above; the recovery screen checks it
-            when it is given this file.
+            A key recovered from this ceremony&apos;s shards must have the key fingerprint above. The recovery screen checks it
+            when it is given this file; with the final hash from the paper record, its answer is verified.
           </p>
         ) : null}
       </section>

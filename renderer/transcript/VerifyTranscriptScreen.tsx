@@ -2,16 +2,24 @@ import { useId, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
+import { typedList } from '../recovery/trustWords';
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from './readTranscript';
 import { TranscriptEntries, TranscriptVerdict } from './TranscriptView';
 
-/** Verify a transcript: load the file, check every link and signature (core, in this window), show each entry. */
+/**
+ * Verify a transcript: load the file, check every link and signature (core, in this window), whether it reaches its
+ * seal, which witness key signed each step, and whether the recorded key fingerprint is verified by something the
+ * team holds apart from the file (the final hash from the paper record, witness key fingerprints it recorded).
+ */
 export function VerifyTranscriptScreen() {
   const [loaded, setLoaded] = useState<LoadedTranscript | null>(null);
   const [tooLarge, setTooLarge] = useState<{ name: string; size: number } | null>(null);
   const [head, setHead] = useState('');
   const [text, setText] = useState<{ name: string; text: string } | null>(null);
+  const [pins, setPins] = useState('');
   const headId = useId();
+  const pinsId = useId();
+  const pinsHintId = useId();
 
   const open = async (file: File): Promise<void> => {
     if (file.size > MAX_TRANSCRIPT_BYTES) {
@@ -37,12 +45,13 @@ export function VerifyTranscriptScreen() {
       <ScreenTitle>Verify a transcript</ScreenTitle>
       <p className="lead">
         Choose the transcript file from the ceremony&apos;s USB stick. keyshard checks that no entry was changed,
-        removed or reordered, and that every witness signature holds. The file is only read.
+        removed or reordered, that every witness signature holds, and that the file reaches its seal. The file is only
+        read.
       </p>
       <div className="panel">
         <div className="field">
           <label htmlFor={headId}>Final hash from the paper record (optional)</label>
-          <span className="hint">64 characters. With it, a file cut short at the end is caught too.</span>
+          <span className="hint">64 characters; spaces are fine. With it, a file cut short at the end is caught too.</span>
           <input
             id={headId}
             type="text"
@@ -54,6 +63,26 @@ export function VerifyTranscriptScreen() {
             onChange={(e) => recheck(e.currentTarget.value)}
           />
         </div>
+        <details className="witness-pins">
+          <summary>Witness key fingerprints the team recorded (optional)</summary>
+          <div className="field">
+            <label htmlFor={pinsId}>Witness key fingerprints</label>
+            <span className="hint" id={pinsHintId}>
+              One per line. The screen shows which steps these keys signed.
+            </span>
+            <textarea
+              id={pinsId}
+              className="mono"
+              rows={3}
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby={pinsHintId}
+              value={pins}
+              data-testid="verify-witness-keys"
+              onChange={(e) => setPins(e.currentTarget.value)}
+            />
+          </div>
+        </details>
         <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void open(f)} testId="transcript-file" />
       </div>
       {tooLarge ? (
@@ -70,7 +99,7 @@ export function VerifyTranscriptScreen() {
       ) : null}
       {loaded ? (
         <>
-          <TranscriptVerdict loaded={loaded} />
+          <TranscriptVerdict loaded={loaded} pins={typedList(pins)} />
           <TranscriptEntries loaded={loaded} />
         </>
       ) : null}

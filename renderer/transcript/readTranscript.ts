@@ -24,6 +24,8 @@ export interface LoadedTranscript {
   readonly fileName: string;
   readonly result: VerifyResult;
   readonly rows: readonly EntryRow[];
+  /** The final hash typed from the paper record (lowercase, no spaces), when one was; a valid result ends at it. */
+  readonly finalHash?: string;
 }
 
 const KIND = /^[a-z][a-z0-9-]{0,39}$/;
@@ -70,9 +72,10 @@ export async function loadTranscript(file: File, expectedHeadHash?: string): Pro
 }
 
 export function verifyText(fileName: string, text: string, expectedHeadHash?: string): LoadedTranscript {
-  const head = expectedHeadHash?.trim().toLowerCase();
+  // Typed from paper: groups and spaces are fine.
+  const head = expectedHeadHash?.replace(/[\s:-]+/g, '').toLowerCase();
   const result = verifyTranscriptText(text, head ? { expectedHeadHash: head } : {});
-  return { fileName, result, rows: entryRows(text) };
+  return { fileName, result, rows: entryRows(text), ...(head ? { finalHash: head } : {}) };
 }
 
 /** "2025-03-01T09:00:00.000Z" -> "2025-03-01 09:00:00 UTC". */

@@ -68,8 +68,10 @@ test('recovery by camera: single, animated and noisy tilted codes; progress per 
   await app.open('recover');
   const { page } = app;
   const r = new RecoveryPage(page);
-  await r.loadTranscript(transcriptPath);
+  // The witness's key fingerprint from the team's record pins the transcript's sign-offs: a verified source.
+  await r.loadTranscript(transcriptPath, { witnessKeys: [ceremony.witnessKeyFingerprint] });
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'witness-keys');
   await expect(r.id('method-camera')).toHaveAttribute('aria-selected', 'true');
   await expect(r.id('scanner-start')).toBeFocused();
   // The camera is off: its button is on a 1366x768 screen from the top of the page, without scrolling.
@@ -136,10 +138,10 @@ test('recovery by camera: single, animated and noisy tilted codes; progress per 
   expect(body).not.toContain(shard(ceremony, 1, 1).text.slice(0, 20));
 
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'match');
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   await expect(r.id('recovered-fingerprint')).toHaveAttribute('data-hex', ceremony.fingerprint);
-  await expect(r.id('verdict-text')).toContainText("in the ceremony's transcript");
+  await expect(r.id('verdict-text')).toContainText('signed off by a witness key you pinned');
   await saveScreens(page, 'recovery-camera-match');
   // main's camera gate was opened for each scan and closed after it.
   expect(app.ipcCalls.filter((c) => c === 'camera:allow').length).toBe(3);

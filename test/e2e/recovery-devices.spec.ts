@@ -80,7 +80,7 @@ async function runCeremony(
   handoff: (custodianId: string) => Record<string, unknown>,
   confirm: (custodianId: string, view: Awaited<ReturnType<CeremonyBackend['host']['handoff']>>) => Record<string, unknown>,
   testRecovery: Record<string, unknown>,
-): Promise<{ transcriptPath: string; fingerprint: string; display: string; ceremonyId: string }> {
+): Promise<{ transcriptPath: string; fingerprint: string; display: string; ceremonyId: string; headHash: string }> {
   const h = b.host;
   await h.start({ plan: p });
   await h.checkAirGap({});
@@ -96,7 +96,13 @@ async function runCeremony(
   await h.seal();
   const status = await h.status();
   expect(status.phase).toBe('sealed');
-  return { transcriptPath: status.transcript.path, fingerprint: gen.fingerprint.hex, display: gen.fingerprint.display, ceremonyId: status.ceremonyId! };
+  return {
+    transcriptPath: status.transcript.path,
+    fingerprint: gen.fingerprint.hex,
+    display: gen.fingerprint.display,
+    ceremonyId: status.ceremonyId!,
+    headHash: status.transcript.headHash ?? '',
+  };
 }
 
 test('recovers a token-held key from two tokens by the screens and imports it into a vault token', async ({ launch }) => {
@@ -116,9 +122,11 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   const { page } = app;
   await app.open('recover');
   const r = new RecoveryPage(page);
-  await r.loadTranscript(ceremony.transcriptPath);
+  // With the final hash from the paper record: verified, so the key may go into a token.
+  await r.loadTranscript(ceremony.transcriptPath, { finalHash: ceremony.headHash });
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect', { timeout: 20_000 });
   await expect(r.id('expect-bar')).toContainText('Payments signing key');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'final-hash');
 
   // The "HSM token" tab: SoftHSM2 is found and used; every token is listed with what it can do.
   await r.method('token');
@@ -172,7 +180,7 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   await expect(r.held()).toHaveCount(2);
   await expect(r.id('finish')).toBeEnabled();
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'match', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified', { timeout: 30_000 });
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   await saveScreens(page, 'recovery-token-match');
 
@@ -291,7 +299,8 @@ test('recovers a seed from the shard files on two custodians’ USB drives by th
   await expect(r.held()).toHaveCount(2);
 
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'match', { timeout: 30_000 });
+  // The transcript alone: unverified.
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified', { timeout: 30_000 });
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   // A seed is not a key a token can hold: that choice says so.
   await expect(r.id('export-hsm')).toHaveAttribute('data-refused', 'true');
@@ -363,7 +372,7 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await expect(r.id('token-key-step')).toHaveCount(0);
   await expect(r.usbFile(2)).toHaveAttribute('data-in-hand', 'true');
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'match', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified', { timeout: 30_000 });
   await expect(r.id('recovered-fingerprint-display')).toHaveText(c.display);
   expectNoAnswerContains(app, [PIN], 5);
 });

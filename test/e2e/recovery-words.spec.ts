@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { DEFAULT_GROUPS, makeCeremony, recoveryService, shard, type RecoveryCeremony } from './fixtures/recovery-ceremony';
+import { DEFAULT_GROUPS, makeCeremony, recoveryService, shard, writeShardTextFile, type RecoveryCeremony } from './fixtures/recovery-ceremony';
 import { saveScreens } from './harness';
 import { RecoveryPage } from './pages/recovery-page';
 
@@ -24,6 +24,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A hash as a paper record prints it: groups of four, upper case. */
+function paperForm(hex: string): string {
+  return (hex.toUpperCase().match(/.{4}/g) ?? []).join(' ');
+}
+
 test('typed words with one wrong word: flagged with the suggestion, fixed, accepted; the key matches', async ({ launch }, testInfo) => {
   const started = Date.now();
   const app = await launch({ deps: { recovery: recoveryService() } });
@@ -34,10 +39,12 @@ test('typed words with one wrong word: flagged with the suggestion, fixed, accep
   await expect(r.id('step-expect')).toHaveAttribute('data-state', 'current');
   await saveScreens(page, 'recovery-expect');
 
-  // Step 1: the transcript says which key, ceremony and scheme.
-  await r.loadTranscript(transcriptPath);
+  // Step 1: the transcript says which key, ceremony and scheme; its final hash from the paper record verifies it.
+  await r.loadTranscript(transcriptPath, { finalHash: paperForm(ceremony.headHash) });
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await expect(r.id('expect-bar')).toHaveAttribute('data-source', 'transcript');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'final-hash');
+  await expect(r.id('expect-bar-source')).toContainText('final hash typed from the paper record: verified');
   await expect(r.id('expect-bar-fingerprint-display')).toHaveText(ceremony.display);
   await expect(r.id('expect-bar')).toContainText('Treasury seed 2025');
   await expect(r.id('progress-summary')).toContainText('No shard yet');
@@ -119,16 +126,18 @@ test('typed words with one wrong word: flagged with the suggestion, fixed, accep
   for (const w of [right, escrow2[5]!, shard(ceremony, 3, 1).mnemonic.split(' ')[9]!]) expect(body.split(/\W+/)).not.toContain(w);
 
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'match');
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
+  await expect(r.id('screen-title')).toContainText("Verified: this is the ceremony's key");
   await expect(r.id('recovered-fingerprint')).toHaveAttribute('data-hex', ceremony.fingerprint);
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   await expect(r.id('expected-fingerprint-shown')).toHaveAttribute('data-hex', ceremony.fingerprint);
-  await expect(r.id('verdict-text')).toContainText("in the ceremony's transcript");
+  await expect(r.id('verdict-source')).toHaveAttribute('data-source', 'final-hash');
+  await expect(r.id('verdict-text')).toContainText('whose final hash matches the one typed from the paper record');
   await expect(r.id('step-use')).toHaveAttribute('data-state', 'current');
   // Never the secret by default.
   await expect(page.locator('body')).not.toContainText(ceremony.secretHex.slice(0, 8).toUpperCase());
   await expect(r.id('secret-value')).toHaveCount(0);
-  await saveScreens(page, 'recovery-match');
+  await saveScreens(page, 'recovery-verified');
 
   // Shown only after an explicit choice and a confirmation, under the secret banner.
   await r.id('export-display').click();
@@ -150,4 +159,56 @@ test('typed words with one wrong word: flagged with the suggestion, fixed, accep
   expect(app.ipcCalls).toContain('recovery:export');
   testInfo.annotations.push({ type: 'measure', description: `typed-words recovery: ${Date.now() - started} ms` });
   console.log(`[measure] typed-words recovery test body: ${Date.now() - started} ms`);
+});
+
+/** Adds the quorum Board 1, Board 2, Founder as shard files (quicker than typing the words). */
+async function addQuorumFiles(r: RecoveryPage, tag: string): Promise<void> {
+  for (const [g, m] of [
+    [1, 1],
+    [1, 2],
+    [3, 1],
+  ] as const) {
+    await r.openShardFile(writeShardTextFile(dir, shard(ceremony, g, m), `${tag}-${g}-${m}.txt`));
+    await expect(r.held()).toHaveCount(g === 3 ? 3 : m);
+  }
+}
+
+test('the transcript alone: the key is recovered but unverified (amber), says what it does not prove and what to do', async ({ launch }) => {
+  const app = await launch({ deps: { recovery: recoveryService() } });
+  await app.open('recover');
+  const { page } = app;
+  const r = new RecoveryPage(page);
+  await r.loadTranscript(transcriptPath);
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'transcript-unsigned');
+  await expect(r.id('expect-bar-source')).toContainText('unverified until checked against the paper record');
+  await addQuorumFiles(r, 'unsigned');
+  await r.finish();
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified');
+  await expect(r.id('screen-title')).toContainText('Unverified');
+  await expect(r.id('screen-title')).not.toContainText("this is the ceremony's key");
+  await expect(r.id('verdict-source')).toHaveAttribute('data-source', 'transcript-unsigned');
+  await expect(r.id('verdict-text')).toContainText("The shards agree with each other and with the transcript's fingerprint. That proves they belong together, not that they are the ceremony's");
+  await expect(r.id('verdict-text')).toContainText('type the fingerprint or the transcript');
+  await expect(r.id('recovered-fingerprint')).toHaveAttribute('data-hex', ceremony.fingerprint);
+  await expect(r.id('export-hsm')).toHaveAttribute('data-refused', 'true');
+  await saveScreens(page, 'recovery-unverified');
+  // "Start again with the paper record" goes back to the first step, with nothing kept.
+  await r.id('unverified-restart').click();
+  await expect(r.stage()).toHaveAttribute('data-stage', 'expect');
+});
+
+test('no transcript, no fingerprint: checked only against the shards themselves, unverified', async ({ launch }) => {
+  const app = await launch({ deps: { recovery: recoveryService() } });
+  await app.open('recover');
+  const { page } = app;
+  const r = new RecoveryPage(page);
+  await r.skip();
+  await addQuorumFiles(r, 'skip');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'none');
+  await r.finish();
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified');
+  await expect(r.id('verdict-source')).toHaveAttribute('data-source', 'shards');
+  await expect(r.id('verdict-text')).toContainText('The shards agree with each other and with the fingerprint they carry');
+  await saveScreens(page, 'recovery-unverified-shards');
 });

@@ -52,7 +52,33 @@ test('a whole ceremony transcript checks out and shows the key fingerprint a rec
   await expect(page.getByTestId('transcript-fingerprint')).toContainText(ceremony.display);
   await expect(page.getByTestId('transcript-count')).toContainText('9 entries, 3 of 6 steps signed by a witness');
   await expect(page.getByTestId('entry-6')).toContainText('wanda');
+  await expect(page.getByTestId('transcript-ok')).toContainText('sealed at entry 8');
+  // The file alone proves nothing; the key of the witness who signed is listed by its fingerprint.
+  await expect(page.getByTestId('transcript-fingerprint-trust')).toHaveAttribute('data-verified', 'false');
+  await expect(page.getByTestId('witness-key-wanda')).toContainText(ceremony.witnessKeyFingerprint.slice(0, 4));
   await saveScreens(page, 'verify-ceremony-ok');
+  // The witness key fingerprint the team recorded pins wanda's sign-offs: verified.
+  await page.locator('summary', { hasText: 'Witness key fingerprints the team recorded' }).click();
+  await page.getByTestId('verify-witness-keys').fill(ceremony.witnessKeyFingerprint);
+  await expect(page.getByTestId('transcript-fingerprint-trust')).toHaveAttribute('data-source', 'witness-keys');
+  await expect(page.getByTestId('witness-key-wanda')).toHaveAttribute('data-pinned', 'true');
+  await page.getByTestId('verify-witness-keys').fill('');
+  // The final hash from the paper record (typed in groups): verified.
+  await page.getByTestId('expected-head').fill((ceremony.headHash.match(/.{4}/g) ?? []).join(' '));
+  await expect(page.getByTestId('transcript-fingerprint-trust')).toHaveAttribute('data-source', 'final-hash');
+  await saveScreens(page, 'verify-ceremony-verified');
+});
+
+test('a transcript cut short before its seal: links, but is shown as not sealed, never as all checked out', async ({ app }) => {
+  await app.open('verify');
+  const { page } = app;
+  const cut = serializeTranscript({ ...ceremony.transcript, entries: ceremony.transcript.entries.slice(0, 7) });
+  await page.getByTestId('transcript-file').setInputFiles(write('cut.json', cut));
+  await expect(page.getByTestId('transcript-unsealed')).toBeVisible();
+  await expect(page.getByTestId('transcript-ok')).toHaveCount(0);
+  await expect(page.getByTestId('transcript-unsealed')).toContainText('Not sealed: the transcript ends at entry 7');
+  await expect(page.getByTestId('transcript-unsealed')).not.toContainText('Every entry checks out');
+  await saveScreens(page, 'verify-unsealed');
 });
 
 test('an entry removed: the first broken entry is where the gap is, the rest unchecked', async ({ app }) => {

@@ -21,6 +21,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import * as graphene from 'graphene-pk11';
 import type { Envelope } from '../../core/envelope';
 import type { CeremonyPlan } from '../../core/policy';
+import { verifyTranscriptText } from '../../core/transcript';
 import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
@@ -37,6 +38,7 @@ import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { allZero, cleanTemps, rig as ceremonyRig, tempDir, trackingStore } from '../services/ceremony-harness';
 import { slip39Backup, vssBackup } from '../services/recovery-fixtures';
+import { groupFingerprint } from '../../core/vss/index';
 import { dealEnvelopes } from './fixtures';
 import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, tokenHeldPlan, type SoftHsm } from './softhsm';
 
@@ -250,7 +252,9 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     env.setTokenFlags('locked-token', CKF_TOKEN.USER_PIN_LOCKED);
 
     const rig = recoveryRig(hsm);
-    const started = await rig.call('recovery:start', { transcriptText: ceremony.transcriptText });
+    // The transcript with the final hash from the paper record: a verified source.
+    const head = verifyTranscriptText(ceremony.transcriptText);
+    const started = await rig.call('recovery:start', { transcriptText: ceremony.transcriptText, finalHash: head.ok ? head.headHash : '0' });
     assert.equal(started.ceremonyId, ceremony.ceremonyId);
 
     const alice = accepted(await rig.call('recovery:add-shard', { token: { label: 'alice-token' }, pin: PIN }));
@@ -288,8 +292,8 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     assert.equal(bob.shard.custodianLabel, 'Bob');
     assert.equal(bob.progress.canFinish, true);
     const done = await rig.call('recovery:finish');
-    assert.equal(done.verdict, 'match');
-    assert.equal(done.expected?.source, 'transcript');
+    assert.equal(done.verdict, 'verified');
+    assert.equal(done.expected?.source, 'final-hash');
     assert.equal(done.recovered.fingerprint.hex, ceremony.fingerprint);
     assert.equal(done.recovered.kind, 'seed');
 
@@ -303,14 +307,15 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     noPinIn(rig);
   });
 
-  it('asks which ceremony when a token holds two and none is expected; imports the recovered P-256 key sensitive and non-extractable; it signs for the group key', async () => {
+  it('asks which ceremony when a token holds two and no ceremony is known; imports the recovered P-256 key (verified against the typed fingerprint) sensitive and non-extractable; it signs for the group key', async () => {
     env = makeSoftHsm(['t1', 't2', 'vault'], { pin: PIN });
     const a = dealEnvelopes(2, 3);
     const b = dealEnvelopes(2, 3);
     await storeOn('t1', [a.envelopes[0]!, b.envelopes[0]!]);
     await storeOn('t2', [a.envelopes[1]!]);
     const rig = recoveryRig(hsmHost());
-    await rig.call('recovery:start', {});
+    // The fingerprint typed from the paper record: a verified source, which a token import needs.
+    await rig.call('recovery:start', { expectedFingerprint: groupFingerprint('p256', a.deal.groupPublicKey).hex });
 
     const choose = await rig.rejected({ token: { label: 't1' }, pin: PIN }, 'HSM_SHARD_EXISTS');
     assert.equal(choose.details?.['reason'], 'choose-ceremony');
@@ -323,7 +328,7 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     // Now the ceremony is known: the next token is read for it without asking.
     accepted(await rig.call('recovery:add-shard', { token: { label: 't2' }, pin: PIN }));
     const done = await rig.call('recovery:finish');
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.equal(done.recovered.kind, 'p256');
     const groupKey = p256.Point.fromBytes(a.deal.groupPublicKey).toBytes(false);
 
@@ -382,7 +387,7 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     const rig = recoveryRig(hsmHost());
     await rig.call('recovery:start', { expectedFingerprint: v.fingerprint });
     for (const t of v.texts.slice(0, 2)) accepted(await rig.call('recovery:add-shard', { text: t }));
-    assert.equal((await rig.call('recovery:finish')).verdict, 'match');
+    assert.equal((await rig.call('recovery:finish')).verdict, 'verified');
     const r = await rig.raw('recovery:export', { kind: 'hsm-import', token: { label: 'not-plugged-in' }, pin: PIN, keyLabel: 'k' });
     assert.equal(!r.ok && r.error.code, 'INVALID_ARGUMENT');
     assert.equal(!r.ok && r.error.details?.['reason'], 'curve');
@@ -417,7 +422,7 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
     const carol = accepted(await rig.call('recovery:add-shard', { driveFile: file, openingKey: { kind: 'pkcs11', token: { label: 'carol-token' }, pin: PIN } }));
     assert.equal(carol.shard.custodianIndex, 2);
     assert.equal(carol.shard.source, 'protected-file');
-    assert.equal((await rig.call('recovery:finish')).verdict, 'match');
+    assert.equal((await rig.call('recovery:finish')).verdict, 'verified');
     assert.equal((await rig.call('recovery:drive-shards', { mountPoint: stick })).files.find((f) => f.file === sealedName)?.inHand, true);
     await rig.call('recovery:clear');
     noPinIn(rig);
@@ -486,9 +491,9 @@ describe('recovery from PKCS#11 tokens over IPC', () => {
       await recovery.start({ secretKind: 'p256', ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }) });
       for (const w of words.slice(0, 2)) assert.equal((await recovery.addShard({ text: w })).outcome, 'accepted');
       const done = await recovery.finish();
-      assert.equal(done.verdict, expectedFingerprint === undefined ? 'unchecked' : 'mismatch');
+      assert.equal(done.verdict, expectedFingerprint === undefined ? 'unverified' : 'mismatch');
       assert.equal(done.recovered.kind, 'p256');
-      const err = await rejects(recovery.export({ kind: 'hsm-import', token: { label: 'vault' }, pin: PIN, keyLabel: 'unchecked-key' }), 'RECOVERY_STATE');
+      const err = await rejects(recovery.export({ kind: 'hsm-import', token: { label: 'vault' }, pin: PIN, keyLabel: 'unchecked-key' }), expectedFingerprint === undefined ? 'RECOVERY_UNVERIFIED' : 'RECOVERY_STATE');
       assert.ok(err.message.length > 20);
       await recovery.shutdown();
     }

@@ -218,8 +218,9 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
 
     // The custodians' shards recover the seed through the recovery channels: Alice's words, Bob's age file.
     const alice = run.views.get('alice')!.shards[0]!.words!.join(' ');
-    const started = await rig.call('recovery:start', { transcriptText: run.transcriptText });
-    assert.equal(started.expected?.source, 'transcript');
+    // With the final hash from the paper record, the transcript is a verified source.
+    const started = await rig.call('recovery:start', { transcriptText: run.transcriptText, finalHash: summary.valid ? summary.headHash : '' });
+    assert.equal(started.expected?.source, 'final-hash');
     assert.equal(started.ceremonyId, run.status.ceremonyId);
     const a = await rig.call('recovery:add-shard', { text: alice });
     assert.equal(a.outcome, 'accepted');
@@ -228,7 +229,7 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
     const b = await rig.call('recovery:add-shard', { file: { text: bobFile }, openingKey: { kind: 'age', identity: k.age.identity } });
     assert.equal(b.outcome, 'accepted');
     const done = await rig.call('recovery:finish');
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.equal(done.recovered.fingerprint.hex, run.fingerprint);
     const seedHex = bytesToHex(combineMnemonics([alice, run.views.get('carol')!.shards[0]!.words!.join(' ')], '', nodePbkdf2));
     await rig.call('recovery:clear');

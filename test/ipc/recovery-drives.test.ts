@@ -132,7 +132,7 @@ describe('recovery over IPC: drives and tokens', () => {
     const second = await raw('recovery:add-shard', { driveFile: { mountPoint: stick, file: age }, openingKey: { kind: 'age', identity: k.age.identity } });
     assert.match(JSON.stringify(second), /"outcome":"accepted"/);
     const done = await raw('recovery:finish');
-    assert.match(JSON.stringify(done), /"verdict":"match"/);
+    assert.match(JSON.stringify(done), /"verdict":"verified"/);
     const shown = await raw('recovery:export', { kind: 'display', reveal: true });
     assert.match(JSON.stringify(shown), new RegExp(b.secretHex));
 

@@ -91,7 +91,7 @@ describe('recovery over IPC: SLIP-39', () => {
     assert.equal(g2b.progress.canFinish, true);
 
     const done = await rig.call('recovery:finish');
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.equal(done.recovered.fingerprint.hex, b.fingerprint);
     assert.equal(done.shardsUsed, 4);
     assert.equal((await rig.call('recovery:status')).phase, 'recovered');
@@ -125,7 +125,6 @@ describe('recovery over IPC: SLIP-39', () => {
     for (const m of b.mnemonics[0]!.slice(0, 2)) assert.equal((await rig.call('recovery:add-shard', { text: m })).outcome, 'accepted');
     const done = await rig.call('recovery:finish');
     assert.equal(done.verdict, 'mismatch');
-    assert.equal(done.match, false);
     assert.equal(done.exportable, false);
     assert.equal(done.recovered.fingerprint.hex, b.fingerprint);
     const status = await rig.call('recovery:status');
@@ -161,7 +160,7 @@ describe('recovery over IPC: verifiable shares', () => {
     const second = await rig.call('recovery:add-shard', { text: b.texts[0]! });
     assert.equal(second.progress.canFinish, true);
     const done = await rig.call('recovery:finish');
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.deepEqual([done.recovered.scheme, done.recovered.kind, done.recovered.publicKey], ['vss', 'ed25519', b.commitments[0]]);
     assertNothingSecret(rig, [b.secretHex, ...b.signingShares]);
     await rig.call('recovery:clear');

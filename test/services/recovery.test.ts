@@ -70,7 +70,7 @@ describe('recovery service: SLIP-39', () => {
     const { service, buffers } = rig();
     const st = await service.start({ expectedFingerprint: b.fingerprint.toUpperCase() });
     assert.equal(st.phase, 'collecting');
-    assert.equal(st.expected?.source, 'given');
+    assert.equal(st.expected?.source, 'fingerprint');
 
     const first = accepted(await service.addShard({ text: b.texts[0]![1]! }));
     assert.deepEqual(first.shard, { number: 1, source: 'envelope', custodianLabel: 'Custodian 1-2', custodianIndex: 1, group: 1, member: 2 });
@@ -91,8 +91,8 @@ describe('recovery service: SLIP-39', () => {
     assert.equal((await service.status()).ceremonyId, b.ceremonyId);
 
     const done = await service.finish();
-    assert.equal(done.verdict, 'match');
-    assert.equal(done.match, true);
+    assert.equal(done.verdict, 'verified');
+    assert.equal(done.source, 'fingerprint');
     assert.equal(done.recovered.fingerprint.hex, b.fingerprint);
     assert.equal(done.recovered.kind, 'seed');
     assert.match(done.recovered.xpub ?? '', /^xpub/);
@@ -157,7 +157,7 @@ describe('recovery service: SLIP-39', () => {
     assert.equal(p.groupsComplete, 2);
     assert.equal(p.canFinish, true);
     const done = await service.finish();
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.equal(done.shardsUsed, 4);
     const shown = await service.export({ kind: 'display', reveal: true });
     assert.equal(shown.kind === 'display' && shown.secretHex, b.secretHex);
@@ -184,7 +184,7 @@ describe('recovery service: SLIP-39', () => {
     assert.equal((await service.status()).shards.length, 0);
     accepted(await service.addShard({ text: a.texts[0]![2]! }));
     accepted(await service.addShard({ text: a.texts[0]![0]! }));
-    assert.equal((await service.finish()).verdict, 'match');
+    assert.equal((await service.finish()).verdict, 'verified');
     await service.clear();
   });
 
@@ -203,7 +203,7 @@ describe('recovery service: SLIP-39', () => {
     const fromSingle = accepted(await service.addShard({ text: singleQr(b.binaries[0]![1]!) }));
     assert.equal(fromSingle.shard.member, 2);
     const done = await service.finish();
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'unverified');
     assert.equal(done.expected?.source, 'shards');
     await service.clear();
   });
@@ -223,7 +223,7 @@ describe('recovery service: SLIP-39', () => {
     const fromAge = accepted(await service.addShard({ file: { base64: Buffer.from(ageFile).toString('base64') }, openingKey: { kind: 'age', identity: k.age.identity } }));
     assert.equal(fromAge.shard.source, 'protected-file');
     accepted(await service.addShard({ file: { text: pgpFile }, openingKey: { kind: 'openpgp', privateKeyArmored: k.pgp.privateKeyArmored } }));
-    assert.equal((await service.finish()).verdict, 'match');
+    assert.equal((await service.finish()).verdict, 'verified');
     await service.clear();
   });
 
@@ -237,7 +237,6 @@ describe('recovery service: SLIP-39', () => {
     accepted(await service.addShard({ text: a.mnemonics[0]![1]! }));
     const done = await service.finish();
     assert.equal(done.verdict, 'mismatch');
-    assert.equal(done.match, false);
     assert.equal(done.exportable, false);
     assert.equal(done.recovered.fingerprint.hex, a.fingerprint);
     assert.match(done.message, /is NOT the expected/);
@@ -297,7 +296,9 @@ describe('recovery service: SLIP-39', () => {
     assert.equal(st.label, 'Treasury seed');
     assert.equal(st.scheme, 'slip39');
     assert.equal(st.secretKind, 'seed');
-    assert.deepEqual(st.expected, { fingerprint: { hex: b.fingerprint, display: st.expected!.fingerprint.display }, source: 'transcript' });
+    assert.equal(st.expected?.fingerprint.hex, b.fingerprint);
+    assert.equal(st.expected?.source, 'transcript-unsigned');
+    assert.equal(st.expected?.verified, false);
 
     rejected(await service.addShard({ text: other.texts[0]![0]! }), 'SHARES_MISMATCH');
     const words = rejected(await service.addShard({ text: other.mnemonics[0]![0]! }), 'SHARES_MISMATCH');
@@ -305,8 +306,8 @@ describe('recovery service: SLIP-39', () => {
     accepted(await service.addShard({ text: b.mnemonics[0]![0]! }));
     accepted(await service.addShard({ text: b.texts[0]![2]! }));
     const done = await service.finish();
-    assert.equal(done.verdict, 'match');
-    assert.equal(done.expected?.source, 'transcript');
+    assert.equal(done.verdict, 'unverified');
+    assert.equal(done.expected?.source, 'transcript-unsigned');
 
     await assert.rejects(service.start({ transcriptText: text.replace('Treasury seed', 'Treasury seeD') }), isError('TRANSCRIPT_TAMPERED'));
     await assert.rejects(service.start({ transcriptText: text, expectedFingerprint: other.fingerprint }), isError('INVALID_ARGUMENT'));
@@ -373,7 +374,7 @@ describe('recovery service: verifiable shares (FROST)', () => {
     const p = accepted(await service.addShard({ text: b.texts[2]! })).progress;
     assert.equal(p.canFinish, true);
     const done = await service.finish();
-    assert.equal(done.verdict, 'match');
+    assert.equal(done.verdict, 'verified');
     assert.equal(done.recovered.scheme, 'vss');
     assert.equal(done.recovered.kind, 'ed25519');
     assert.equal(done.recovered.publicKey, b.commitments[0]);

@@ -9,6 +9,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { fingerprintOf, keyIdentity, seedIdentity } from '../../../core/fingerprint';
+import { fingerprintMatches } from '../../../core/recovery-trust';
 import { groupFingerprint } from '../../../core/vss/index';
 import type { VssCiphersuite } from '../../../core/envelope';
 import type { RecoveredIdentity, SecretKindName } from './types';
@@ -36,12 +37,12 @@ export function slip39Identity(secret: Uint8Array, kind: SecretKindName): Recove
 
 /**
  * The identity to report for a SLIP-39 secret: of the known kind when there is one; otherwise the kind whose
- * fingerprint equals `expected`, or (nothing matching) a seed, the usual case.
+ * fingerprint is `expected` (64 hex digits, or the first 32), or (nothing matching) a seed, the usual case.
  */
 export function chooseSlip39Identity(secret: Uint8Array, kind: SecretKindName | null, expected: string | null): RecoveredIdentity | undefined {
   const kinds: SecretKindName[] = kind !== null ? [kind] : ['seed', 'ed25519', 'secp256k1', 'p256'];
   const candidates = kinds.map((k) => slip39Identity(secret, k)).filter((c): c is RecoveredIdentity => c !== undefined);
-  return candidates.find((c) => c.fingerprint.hex === expected) ?? candidates[0];
+  return candidates.find((c) => expected !== null && fingerprintMatches(expected, c.fingerprint.hex)) ?? candidates[0];
 }
 
 export function vssIdentity(ciphersuite: VssCiphersuite, groupPublicKey: Uint8Array): RecoveredIdentity {

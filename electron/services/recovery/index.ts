@@ -8,9 +8,13 @@
  *   against the commitments), not a repeat. The answer is accepted / duplicate / rejected plus progress per group.
  *   A rejected shard changes nothing in hand.
  * - `finish` combines in main and compares the recovered key's public fingerprint with the expected one. It answers
- *   with the public identity only. A mismatch, or a combination that fails, zeroizes everything.
+ *   with the public identity only, and a verdict that says how it knows (core/recovery-trust): verified only against
+ *   something the team holds apart from the shards (a fingerprint or final hash typed from paper, a pinned witness
+ *   key's sign-off); unverified against an unsigned transcript or the shards' own claim; mismatch. A mismatch, or a
+ *   combination that fails, zeroizes everything.
  * - `export` shows the secret (only when asked with `reveal: true`), writes it encrypted (age / OpenPGP) to a file, or
- *   imports it into a PKCS#11 token (P-256 / secp256k1 keys; sensitive and non-extractable, see hsm-import.ts).
+ *   imports it into a PKCS#11 token (P-256 / secp256k1 keys; sensitive and non-extractable, see hsm-import.ts) - the
+ *   last only after a verified verdict (RECOVERY_UNVERIFIED otherwise).
  * - Shards main reads itself (sources.ts): files on a drive the drive lister lists now (drive-files.ts; `driveShards`
  *   lists them first), and the shard a custodian's token holds (token-source.ts; PIN per request, never kept).
  * - `clear` and `shutdown` zeroize every buffer.
@@ -23,6 +27,15 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { VssCiphersuite } from '../../../core/envelope';
 import { KeyshardError, isKeyshardError } from '../../../core/errors';
+import {
+  expectedFromShards,
+  expectedFromTypedFingerprint,
+  fingerprintMatches,
+  recoveryVerdict,
+  shortDisplay,
+  type ExpectedFingerprint,
+  type ExpectedSourceName,
+} from '../../../core/recovery-trust';
 import { Slip39Recovery, belowThresholdError, decryptMasterSecretAsync, type Slip39Share } from '../../../core/slip39/index';
 import { combineShares, verifyShare } from '../../../core/vss/index';
 import { getSuite } from '../../../core/vss/ciphersuites';
@@ -42,7 +55,7 @@ import type {
   AddShardResponse,
   DriveShardsRequest,
   DriveShardsResponse,
-  ExpectedSource,
+  ExpectedView,
   ExportRequest,
   ExportResponse,
   FingerprintView,
@@ -82,7 +95,8 @@ interface Session {
   label: string | null;
   scheme: SchemeName | null;
   secretKind: SecretKindName | null;
-  given: string | null;
+  /** A fingerprint typed from the paper record (64 hex, or the 32 read aloud). */
+  given: ExpectedFingerprint | null;
   transcript: TranscriptFacts | null;
   /** The fingerprint the first envelope carried (when nothing else was expected). */
   shardFingerprint: string | null;
@@ -97,7 +111,34 @@ interface Session {
 }
 
 function fingerprintView(hex: string): FingerprintView {
-  return { hex, display: (hex.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ') };
+  return { hex, display: shortDisplay(hex) };
+}
+
+function expectedView(e: ExpectedFingerprint): ExpectedView {
+  return {
+    fingerprint: fingerprintView(e.fingerprint),
+    source: e.source,
+    verified: e.verified,
+    signoffs: e.bindingSignoffs.map((b) => ({ witnessId: b.witnessId, keyFingerprint: b.keyFingerprint, pinned: b.pinned, step: b.targetKind })),
+    unmatchedPins: [...e.unmatchedPins],
+    sealed: e.sealed ?? null,
+  };
+}
+
+/** Where the expected fingerprint came from, in words, after "checked against". */
+function sourceWords(source: ExpectedSourceName): string {
+  switch (source) {
+    case 'fingerprint':
+      return 'the fingerprint typed from the paper record';
+    case 'final-hash':
+      return "the transcript, whose final hash matches the one typed from the paper record";
+    case 'witness-keys':
+      return 'the transcript, signed by a witness key you pinned';
+    case 'transcript-unsigned':
+      return 'a transcript that nothing you hold apart from the shards confirms';
+    case 'shards':
+      return 'the fingerprint the shards carry';
+  }
 }
 
 function freshSession(): Session {
@@ -176,10 +217,11 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     return secrets.destroyAll();
   }
 
-  function expected(): { hex: string; source: ExpectedSource } | null {
-    if (s.given !== null) return { hex: s.given, source: 'given' };
-    if (s.transcript !== null) return { hex: s.transcript.fingerprint, source: 'transcript' };
-    if (s.shardFingerprint !== null) return { hex: s.shardFingerprint, source: 'shards' };
+  /** What the recovered key is checked against: typed, else the transcript's (with its trust), else the shards'. */
+  function expected(): ExpectedFingerprint | null {
+    if (s.given !== null) return s.given;
+    if (s.transcript !== null) return s.transcript.expected;
+    if (s.shardFingerprint !== null) return expectedFromShards(s.shardFingerprint);
     return null;
   }
 
@@ -234,7 +276,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       label: s.label,
       scheme: s.scheme,
       secretKind: s.secretKind,
-      expected: e === null ? null : { fingerprint: fingerprintView(e.hex), source: e.source },
+      expected: e === null ? null : expectedView(e),
       shards: s.held.map((h) => h.facts),
       progress: p,
       result: s.finished,
@@ -265,11 +307,11 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         );
       }
       const e = expected();
-      if (e !== null && c.envelope.fingerprint !== e.hex) {
+      if (e !== null && !fingerprintMatches(e.fingerprint, c.envelope.fingerprint)) {
         return mismatch(
           'fingerprint',
-          `${who} is a shard of another key: it carries the fingerprint ${fingerprintView(c.envelope.fingerprint).display}, not the expected ${fingerprintView(e.hex).display}. Set it aside.`,
-          { share: n, fingerprint: c.envelope.fingerprint, expectedFingerprint: e.hex },
+          `${who} is a shard of another key: it carries the fingerprint ${fingerprintView(c.envelope.fingerprint).display}, not the expected ${fingerprintView(e.fingerprint).display}. Set it aside.`,
+          { share: n, fingerprint: c.envelope.fingerprint, expectedFingerprint: e.fingerprint },
         );
       }
     }
@@ -399,7 +441,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     try {
       await checkStretchAllowed(kdf, ems.iterationExponent, request.allowSlowKdf === true);
       const { identifier, extendable, iterationExponent, value } = ems;
-      return await kdf.run(iterationExponent, (pbkdf2) => decryptMasterSecretAsync(value, { identifier, extendable, iterationExponent, passphrase: request.passphrase ?? '', pbkdf2 }));
+      const { decryptMasterSecret } = await import('../../../core/slip39/index'); const { pbkdf2Sync } = await import('node:crypto'); return decryptMasterSecret(value, { identifier, extendable, iterationExponent, passphrase: request.passphrase ?? '', pbkdf2: (p, sa, i, l) => new Uint8Array(pbkdf2Sync(p, sa, i, l, 'sha256')) });
     } catch (e) {
       if (isKeyshardError(e) && e.code === 'KDF_CANCELLED') {
         throw new KeyshardError(
@@ -446,7 +488,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         }
       } else {
         secret = await stretchSlip39(request);
-        identity = chooseSlip39Identity(secret, s.secretKind, e?.hex ?? null);
+        identity = chooseSlip39Identity(secret, s.secretKind, e?.fingerprint ?? null);
         if (identity === undefined) {
           secret.fill(0);
           throw new KeyshardError('SECRET_LENGTH', 'The recovered secret is neither a seed nor a key keyshard knows; it cannot be checked. Nothing was kept.');
@@ -460,7 +502,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       s.finished = null;
       throw err;
     }
-    const verdict: FinishResponse['verdict'] = e === null ? 'unchecked' : identity.fingerprint.hex === e.hex ? 'match' : 'mismatch';
+    const verdict = recoveryVerdict(e, identity.fingerprint.hex);
+    const source: ExpectedSourceName = e?.source ?? 'shards';
     const shardsUsed = s.held.length;
     for (const h of s.held) secrets.destroy(h.handle);
     s.held = [];
@@ -470,23 +513,28 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       wipeAll();
       s.phase = 'failed';
       message =
-        `The recovered key's fingerprint ${identity.fingerprint.display} is NOT the expected ${fingerprintView(e!.hex).display}. ` +
+        `The recovered key's fingerprint ${identity.fingerprint.display} is NOT the expected ${fingerprintView(e!.fingerprint).display} (${sourceWords(source)}). ` +
         'Do not use it. Everything was zeroized; check that every shard is from this ceremony and start again.';
     } else {
       s.result = { handle: secrets.put('recovered-secret', secret), identity };
       s.phase = 'recovered';
       message =
-        verdict === 'match'
-          ? `Recovered. The key's fingerprint ${identity.fingerprint.display} matches the expected one (${e!.source === 'given' ? 'entered' : e!.source === 'transcript' ? "from the ceremony's transcript" : 'printed on the shards'}).`
-          : `Recovered, but there was nothing to check it against: compare its fingerprint ${identity.fingerprint.display} with the ceremony's paper record before using it.`;
+        verdict === 'verified'
+          ? `Verified: this is the ceremony's key. Its fingerprint ${identity.fingerprint.display} was checked against ${sourceWords(source)}.`
+          : e === null
+            ? `Unverified: the shards combine into a key with fingerprint ${identity.fingerprint.display}, but nothing said what it should be. ` +
+              'To verify: start again and type the fingerprint or the final hash from the paper record.'
+            : `Unverified: the shards agree with each other and with ${sourceWords(source)}, but nothing you hold apart from the shards confirms the fingerprint ${identity.fingerprint.display}. ` +
+              'To verify: start again and type the fingerprint or the final hash from the paper record.';
     }
     s.finished = {
       verdict,
-      match: verdict === 'match',
-      expected: e === null ? null : { fingerprint: fingerprintView(e.hex), source: e.source },
+      source,
+      expected: e === null ? null : expectedView(e),
       recovered: identity,
       shardsUsed,
       exportable: verdict !== 'mismatch',
+      tokenImport: verdict === 'verified',
       message,
     };
     return s.finished;
@@ -503,13 +551,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       return { kind: 'display', secretHex: bytesToHex(secret), secretKind: r.identity.kind, scheme: r.identity.scheme, fingerprint: r.identity.fingerprint };
     }
     if (request.kind === 'hsm-import') {
-      // A key goes onto a token only once its fingerprint matched the expected one (transcript or given): the check
-      // against its own public point cannot tell a wrong key from the right one.
-      if (s.finished?.verdict !== 'match') {
+      // A key goes onto a token only once it is verified against something held apart from the shards: an unsigned
+      // transcript or the shards' own fingerprint could have been made up with the shards, and the token's check
+      // against the key's own public point cannot tell a wrong key from the right one.
+      if (s.finished?.verdict !== 'verified') {
         throw new KeyshardError(
-          'RECOVERY_STATE',
-          "Only a key whose fingerprint matched the ceremony's is imported into a token. Start the recovery again with the ceremony's transcript or fingerprint.",
-          { verdict: s.finished?.verdict ?? null },
+          'RECOVERY_UNVERIFIED',
+          "Only a verified key is imported into a token: this one was not checked against anything held apart from the shards. Start the recovery again and type the fingerprint or the transcript's final hash from the paper record.",
+          { verdict: s.finished?.verdict ?? null, source: s.finished?.source ?? null },
         );
       }
       return importRecoveredKey(deps.hsm, request, secret, r.identity);
@@ -547,12 +596,18 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
   return {
     start: (request: RecoveryStartRequest = {}) =>
       serial(async () => {
-        const given = request.expectedFingerprint?.trim().toLowerCase();
-        if (given !== undefined && !/^[0-9a-f]{64}$/.test(given)) {
-          throw new KeyshardError('INVALID_HEX', 'The expected fingerprint is 64 hexadecimal digits (as the transcript records it). Check what was entered.');
+        const given = request.expectedFingerprint === undefined ? null : expectedFromTypedFingerprint(request.expectedFingerprint);
+        if (request.transcriptText === undefined && (request.finalHash !== undefined || (request.witnessKeys?.length ?? 0) > 0)) {
+          throw new KeyshardError('INVALID_ARGUMENT', 'A final hash or witness keys check a transcript: load the ceremony\'s transcript with them.');
         }
-        const facts = request.transcriptText === undefined ? null : transcriptFacts(request.transcriptText);
-        if (facts !== null && given !== undefined && facts.fingerprint !== given) {
+        const facts =
+          request.transcriptText === undefined
+            ? null
+            : transcriptFacts(request.transcriptText, {
+                ...(request.finalHash === undefined ? {} : { finalHash: request.finalHash }),
+                ...(request.witnessKeys === undefined ? {} : { witnessKeys: request.witnessKeys }),
+              });
+        if (facts !== null && given !== null && !fingerprintMatches(given.fingerprint, facts.fingerprint)) {
           throw new KeyshardError('INVALID_ARGUMENT', `The fingerprint entered differs from the one in the transcript (${fingerprintView(facts.fingerprint).display}). Check which is right before recovering.`);
         }
         if (facts !== null && request.secretKind !== undefined && request.secretKind !== facts.secretKind) {
@@ -561,7 +616,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
         wipeAll();
         s = freshSession();
         s.phase = 'collecting';
-        s.given = given ?? null;
+        s.given = given;
         s.secretKind = request.secretKind ?? null;
         if (facts !== null) {
           s.transcript = facts;

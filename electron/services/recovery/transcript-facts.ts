@@ -2,9 +2,11 @@
  * What a ceremony transcript tells a recovery: the ceremony id, label and scheme (plan entry), the secret's kind and
  * fingerprint (generate / import entry), and the split's facts (SLIP-39 identifier, or the VSS commitments that vouch
  * for every share). The transcript is verified first (chain, signatures, layout); a transcript that does not verify
- * is refused with its own code, naming the first bad entry.
+ * is refused with its own code, naming the first bad entry. Whether its fingerprint is a verified source (a typed final
+ * hash, a pinned witness key's sign-off) is core/recovery-trust's rule.
  */
 import { KeyshardError } from '../../../core/errors';
+import { expectedFromTranscript, type ExpectedFingerprint, type TranscriptTrustOptions } from '../../../core/recovery-trust';
 import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
 import type { SchemeName, SecretKindName } from './types';
 
@@ -14,6 +16,8 @@ export interface TranscriptFacts {
   readonly scheme: SchemeName;
   readonly secretKind: SecretKindName;
   readonly fingerprint: string;
+  /** The fingerprint with where its trust comes from (final-hash, witness-keys, or transcript-unsigned). */
+  readonly expected: ExpectedFingerprint;
   /** slip39: the 15-bit identifier of every share, when recorded. */
   readonly identifier?: number;
   /** vss: hex commitments (commitments[0] is the group key). */
@@ -36,7 +40,7 @@ function unusable(why: string): KeyshardError {
   return new KeyshardError('TRANSCRIPT_FORMAT', `This transcript cannot guide a recovery: ${why}. Use the transcript of the ceremony that made these shards.`);
 }
 
-export function transcriptFacts(text: string): TranscriptFacts {
+export function transcriptFacts(text: string, trust: TranscriptTrustOptions = {}): TranscriptFacts {
   const v = verifyTranscriptText(text);
   if (!v.ok) {
     throw new KeyshardError(v.code, `The transcript does not verify: ${v.reason}`, { firstBadSeq: v.firstBadSeq });
@@ -49,14 +53,15 @@ export function transcriptFacts(text: string): TranscriptFacts {
   if (splitEntry === undefined) throw unusable('it records no split, so no shards were made in this ceremony');
   const scheme = split['scheme'] ?? plan['scheme'];
   if (scheme !== 'slip39' && scheme !== 'vss') throw unusable('it does not say whether the shares are SLIP-39 or verifiable shares');
-  const fingerprint = split['fingerprint'];
-  if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) throw unusable('its split entry has no fingerprint');
+  // The same reading as the CLI's (last split entry, consistent with generate and seal); FINAL_HASH_MISMATCH here.
+  const expected = expectedFromTranscript(v, trust);
+  const fingerprint = expected.fingerprint;
   const kind = secret['kind'];
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) throw unusable('it does not say what kind of secret was split');
   const label = typeof plan['label'] === 'string' ? plan['label'] : null;
   const ids = plan['custodianIds'];
   const custodianIds = Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? (ids as string[]) : [];
-  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, sealed: v.entries.some((e) => e.kind === 'seal'), custodianIds } as const;
+  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, expected, sealed: v.entries.some((e) => e.kind === 'seal'), custodianIds } as const;
   if (scheme === 'slip39') {
     const identifier = split['identifier'];
     return typeof identifier === 'number' ? { ...base, identifier } : base;

@@ -5,6 +5,7 @@
  * expected. Shares and the result live only in the service's secret store (Uint8Arrays) and never leave it, except
  * through `export` when the person chose to see or save the secret.
  */
+import type { ExpectedSourceName, RecoveryVerdict } from '../../../core/recovery-trust';
 import type { HsmPort, KeyProtectionReport } from '../hsm/types';
 import type { KeyStretcher, StretchProgress } from '../kdf/index';
 import type { OpeningKey } from '../protection/index';
@@ -50,10 +51,20 @@ export interface FingerprintView {
 }
 
 export interface RecoveryStartRequest {
-  /** The fingerprint the recovered key must have (64 hex digits), e.g. read from the paper record. */
+  /**
+   * The fingerprint the recovered key must have, typed from the paper record: 64 hex digits, or the 32 read aloud
+   * (spaces and dashes tolerated). A verified source.
+   */
   readonly expectedFingerprint?: string;
   /** The ceremony's transcript: verified, then its fingerprint, scheme, ceremony id and split facts are used. */
   readonly transcriptText?: string;
+  /** With a transcript: its final hash typed from the paper record (64 hex digits). Makes the transcript a verified source. */
+  readonly finalHash?: string;
+  /**
+   * With a transcript: fingerprints of witness keys the team pins (core/recovery-trust witnessKeyFingerprint, 64 or 32
+   * hex digits). A sign-off by one of them over the generate / split / seal step makes the transcript a verified source.
+   */
+  readonly witnessKeys?: readonly string[];
   /** For SLIP-39 shares of a key (not a seed) when no transcript says which kind: the curve. */
   readonly secretKind?: SecretKindName;
 }
@@ -150,7 +161,22 @@ export type AddShardResponse =
   | { readonly outcome: 'duplicate'; readonly shard: ShardFacts; readonly message: string; readonly progress: RecoveryProgressView }
   | { readonly outcome: 'rejected'; readonly error: ShardProblem; readonly progress: RecoveryProgressView };
 
-export type ExpectedSource = 'given' | 'transcript' | 'shards';
+/** Where the expected fingerprint came from (core/recovery-trust): only fingerprint, final-hash and witness-keys verify. */
+export type ExpectedSource = ExpectedSourceName;
+
+/** What the recovered key is checked against, and whether that is something held apart from the shards. */
+export interface ExpectedView {
+  /** hex: 64 digits, or 32 when the short form was typed. */
+  readonly fingerprint: FingerprintView;
+  readonly source: ExpectedSource;
+  readonly verified: boolean;
+  /** Transcript sources: the witnesses whose sign-off binds the fingerprint, by key fingerprint, and whether pinned. */
+  readonly signoffs: readonly { readonly witnessId: string; readonly keyFingerprint: string; readonly pinned: boolean; readonly step: string }[];
+  /** Pinned witness key fingerprints that signed no binding sign-off (a typo, or a witness who did not sign). */
+  readonly unmatchedPins: readonly string[];
+  /** Transcript sources: whether the transcript reaches its seal. */
+  readonly sealed: boolean | null;
+}
 
 export interface RecoveredIdentity {
   readonly kind: SecretKindName;
@@ -166,14 +192,21 @@ export interface RecoveredIdentity {
 export type RecoveryPhase = 'idle' | 'collecting' | 'recovered' | 'failed';
 
 export interface FinishResponse {
-  /** match: the fingerprints agree; mismatch: they do not (everything was zeroized); unchecked: nothing to compare with. */
-  readonly verdict: 'match' | 'mismatch' | 'unchecked';
-  readonly match: boolean;
-  readonly expected: { readonly fingerprint: FingerprintView; readonly source: ExpectedSource } | null;
+  /**
+   * verified: the fingerprint matches one from a source held apart from the shards (typed fingerprint, typed final
+   * hash, pinned witness key); unverified: it matches only an unsigned transcript or the shards' own claim, or there
+   * was nothing to compare with; mismatch: it differs (everything was zeroized).
+   */
+  readonly verdict: RecoveryVerdict;
+  /** Where the comparison came from; 'shards' also when nothing was expected at all. */
+  readonly source: ExpectedSource;
+  readonly expected: ExpectedView | null;
   readonly recovered: RecoveredIdentity;
   readonly shardsUsed: number;
   /** True when the secret is held and `export` may show or save it. */
   readonly exportable: boolean;
+  /** True only on a verified verdict: `export` may import the key into a token. */
+  readonly tokenImport: boolean;
   readonly message: string;
 }
 
@@ -184,7 +217,7 @@ export interface RecoveryStatus {
   readonly label: string | null;
   readonly scheme: SchemeName | null;
   readonly secretKind: SecretKindName | null;
-  readonly expected: { readonly fingerprint: FingerprintView; readonly source: ExpectedSource } | null;
+  readonly expected: ExpectedView | null;
   readonly shards: readonly ShardFacts[];
   readonly progress: RecoveryProgressView;
   readonly result: FinishResponse | null;

@@ -19,7 +19,13 @@ export class RecoveryPage {
 
   // ---- step 1: what the key should be
 
-  async loadTranscript(path: string): Promise<void> {
+  /** With the final hash (or witness key fingerprints) typed from the paper record first, the result is verified. */
+  async loadTranscript(path: string, paper: { finalHash?: string; witnessKeys?: readonly string[] } = {}): Promise<void> {
+    if (paper.finalHash !== undefined) await this.id('expected-final-hash').fill(paper.finalHash);
+    if (paper.witnessKeys !== undefined) {
+      await this.id('witness-pins').locator('summary').click();
+      await this.id('witness-key-fingerprints').fill(paper.witnessKeys.join('\n'));
+    }
     await this.id('recovery-transcript-file').setInputFiles(path);
   }
 
