@@ -184,12 +184,19 @@ test('a tampered transcript is refused in the first step, naming the first broke
   await expect(r.id('expect-error-todo')).toContainText('Do not use this file');
   await expect(r.stage()).toHaveAttribute('data-stage', 'expect');
   await saveScreens(app.page, 'recovery-transcript-tampered');
-  // The untouched file works.
+  // The untouched file with a final hash that is not its own (another ceremony's paper record): refused.
   const good = join(dir, 'transcript.json');
   writeFileSync(good, ceremony.transcriptText);
-  await r.loadTranscript(good);
+  await r.loadTranscript(good, { finalHash: other.headHash });
+  await expect(r.id('expect-error')).toHaveAttribute('data-code', 'FINAL_HASH_MISMATCH');
+  await expect(r.id('expect-error-todo')).toContainText('Compare the final hash you typed with the paper record');
+  await expect(r.stage()).toHaveAttribute('data-stage', 'expect');
+  await saveScreens(app.page, 'recovery-final-hash-mismatch');
+  // With its own final hash it works.
+  await r.loadTranscript(good, { finalHash: ceremony.headHash });
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await expect(r.id('expect-bar')).toContainText('Signing seed');
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'final-hash');
 });
 
 test('a key that is not the expected one: big red, wiped, start again', async ({ launch }) => {
