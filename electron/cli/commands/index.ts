@@ -19,6 +19,8 @@ const vss = from(() => import('./vss'), (m) => m.vssCommands);
 const transcript = from(() => import('./transcript'), (m) => m.transcriptCommands);
 const hsm = from(() => import('./hsm'), (m) => m.hsmCommands);
 const demo = from(() => import('./demo'), (m) => m.demoCommands);
+const shard = from(() => import('./shard'), (m) => m.shardCommands);
+const recover = from(() => import('./recover'), (m) => m.recoverCommands);
 
 /**
  * Every `keyshard` command, in the order `keyshard --help` lists them. The summaries are the commands' own (a test
@@ -30,6 +32,8 @@ export const commands: readonly CliCommandLike[] = [
   vss('vss', 'deal', 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)'),
   vss('vss', 'verify-share', "Check one signer share against its deal's public commitments"),
   vss('vss', 'combine', 'Recover a FROST group secret from a quorum of signer shares'),
+  shard('shard', 'open', 'open a shard file (KS1 text, .ks, .age, .asc, .p11) and print its public facts'),
+  recover('recover', '', "recover the key from a quorum of shard files, and say how it knows it is the ceremony's key"),
   transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
   hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
   hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),

@@ -1,0 +1,249 @@
+/**
+ * `keyshard recover`: from shard files (or every shard file in a folder, as the app reads a stick) back to the key,
+ * with a verdict that says how it knows the key is the ceremony's (core/recovery-trust.ts, the same rule as the app):
+ * verified only against something the team holds apart from the shards, a fingerprint or final hash typed from the
+ * paper record, or witness signatures under keys pinned by fingerprint.
+ */
+import { pbkdf2Sync } from 'node:crypto';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { EnvelopeScheme, decodeSlip39Payload, decodeVssPayload, describeEnvelope, vssCiphersuite, wipeEnvelope, type Envelope } from '../../../core/envelope';
+import { KeyshardError, isKeyshardError } from '../../../core/errors';
+import { fingerprintOf, seedIdentity } from '../../../core/fingerprint';
+import { type ExpectedFingerprint, expectedFromShards, expectedFromTranscript, expectedFromTypedFingerprint, recoveryVerdict, shortDisplay } from '../../../core/recovery-trust';
+import { Slip39Recovery, type Pbkdf2 } from '../../../core/slip39/index';
+import { verifyTranscriptText } from '../../../core/transcript';
+import { combineShares, groupFingerprint, type VssShare } from '../../../core/vss/index';
+import type { ParsedArgs } from '../args';
+import type { CliCommand } from '../command';
+import { fingerprintMismatch } from '../expected-key';
+import { readInputFile, writeNewFile } from '../files';
+import type { CliIo } from '../io';
+import { SHARD_KEY_HELP, SHARD_KEY_OPTIONS, type ShardOpenerDeps, createShardOpener } from '../shard-files';
+
+const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
+
+/** Names a folder's shard files end with (as keyshard writes them: paper/QR texts, USB files, token-sealed files). */
+const SHARD_FILE = /\.(ks|txt|age|asc|p11)$/i;
+
+function usage(message: string): KeyshardError {
+  return new KeyshardError('INVALID_ARGUMENT', message, { usage: true });
+}
+
+/** The files to read: each FILE as given, and each DIR's shard files (not its subfolders), in name order. */
+async function shardPaths(positionals: readonly string[]): Promise<{ path: string; fromFolder: boolean }[]> {
+  const out: { path: string; fromFolder: boolean }[] = [];
+  for (const p of positionals) {
+    const info = await lstat(p).catch(() => undefined);
+    if (info?.isDirectory() !== true) {
+      out.push({ path: p, fromFolder: false });
+      continue;
+    }
+    const names = (await readdir(p)).filter((n) => !n.startsWith('.') && SHARD_FILE.test(n)).sort();
+    for (const n of names) {
+      const entry = await lstat(join(p, n));
+      if (entry.isFile()) out.push({ path: join(p, n), fromFolder: true });
+    }
+  }
+  return out;
+}
+
+/** What the team expects, from the flags (and the transcript they name). */
+async function expectation(args: ParsedArgs, shardFingerprint: string): Promise<ExpectedFingerprint> {
+  const typed = args.values.get('fingerprint');
+  const transcript = args.values.get('transcript');
+  const finalHash = args.values.get('final-hash');
+  const pins = args.lists.get('witness-key') ?? [];
+  if (typed !== undefined && transcript !== undefined) throw usage('Give --fingerprint or --transcript, not both: one is what the key is checked against.');
+  if (transcript === undefined && (finalHash !== undefined || pins.length > 0)) throw usage('--final-hash and --witness-key check a transcript: give it with --transcript FILE.');
+  if (typed !== undefined) return expectedFromTypedFingerprint(typed);
+  if (transcript === undefined) return expectedFromShards(shardFingerprint);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(await readInputFile(transcript));
+  const v = verifyTranscriptText(text);
+  if (!v.ok) {
+    throw new KeyshardError(v.code, `The transcript ${transcript} does not verify${v.firstBadSeq === null ? '' : ` (entry ${v.firstBadSeq})`}: ${v.reason} Nothing was recovered against it.`, { seq: v.firstBadSeq });
+  }
+  return expectedFromTranscript(v, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins });
+}
+
+const SOURCE_TEXT: Record<ExpectedFingerprint['source'], string> = {
+  fingerprint: 'the fingerprint typed from the paper record',
+  'final-hash': 'the transcript, whose final hash matches the one typed from the paper record',
+  'witness-keys': 'the transcript, signed by witness keys the team pinned',
+  'transcript-unsigned': 'a transcript that nothing the team holds vouches for (no final hash typed, no pinned witness key)',
+  shards: 'the shards themselves',
+};
+
+interface Recovered {
+  readonly scheme: string;
+  readonly fingerprint: string;
+  readonly secret: Uint8Array;
+  readonly groupPublicKey?: string;
+  readonly xpub?: string;
+}
+
+function recoverSlip39(envelopes: readonly { file: string; envelope: Envelope }[], passphrase: string): Recovered {
+  const state = new Slip39Recovery();
+  try {
+    envelopes.forEach(({ file, envelope }, i) => {
+      const result = state.add(decodeSlip39Payload(envelope.payload), i + 1);
+      if (result.status === 'rejected') throw new KeyshardError(result.error.code, `${file}: ${result.error.message}`, { ...result.error.details, file });
+    });
+    const seed = state.combine(passphrase, nodePbkdf2);
+    const identity = seedIdentity(seed);
+    return { scheme: 'slip39', fingerprint: fingerprintOf(identity).hex, secret: seed, ...(identity.xpub === undefined ? {} : { xpub: identity.xpub }) };
+  } finally {
+    state.clear();
+  }
+}
+
+function recoverVss(envelopes: readonly { file: string; envelope: Envelope }[]): Recovered {
+  const first = envelopes[0]!.envelope;
+  const ciphersuite = vssCiphersuite(first.scheme);
+  if (ciphersuite === undefined) throw new KeyshardError('ENVELOPE_VERSION', 'These shards hold a kind of share this keyshard cannot recover.');
+  const payloads = envelopes.map(({ envelope }) => decodeVssPayload(envelope.scheme, envelope.payload));
+  const shares: VssShare[] = payloads.map((p) => ({ identifier: p.identifier, signingShare: p.signingShare }));
+  try {
+    const commitments = payloads[0]!.commitments;
+    const same = payloads.every((p) => p.threshold === payloads[0]!.threshold && p.commitments.length === commitments.length && p.commitments.every((c, i) => bytesToHex(c) === bytesToHex(commitments[i]!)));
+    if (!same) throw new KeyshardError('SHARES_MISMATCH', 'These shards carry different commitments or thresholds: they come from different deals. Give shards of one ceremony only.');
+    const { secret, groupPublicKey } = combineShares({ ciphersuite, threshold: payloads[0]!.threshold, shares, commitments: [...commitments] });
+    return { scheme: `vss-${ciphersuite}`, fingerprint: groupFingerprint(ciphersuite, groupPublicKey).hex, secret, groupPublicKey: bytesToHex(groupPublicKey) };
+  } finally {
+    for (const s of shares) s.signingShare.fill(0);
+  }
+}
+
+export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliCommand[] {
+  const recover: CliCommand = {
+    group: 'recover',
+    action: '',
+    summary: 'recover the key from a quorum of shard files, and say how it knows it is the ceremony\'s key',
+    help: [
+      'Usage: keyshard recover [key options] [--fingerprint HEX | --transcript FILE [--final-hash HEX] [--witness-key FP]...]',
+      '                        [--passphrase-env VAR] [--reveal | --out FILE] [--json] FILE|DIR...',
+      '',
+      'Opens the shard files given (every .ks, .txt, .age, .asc and .p11 file of a DIR, as the app reads a stick),',
+      'combines them and checks the key against what the team expects. The answer is "verified" only when the',
+      'expected fingerprint came from something the team holds apart from the shards:',
+      '  --fingerprint HEX     the key fingerprint typed from the paper record (64 hex digits, or the 32 read aloud)',
+      '  --transcript FILE     the ceremony transcript, verified first; with --final-hash HEX (from the paper record)',
+      '                        or --witness-key FP (a witness key fingerprint the team pins; repeat) it is verified,',
+      '                        without them it is only a file that agrees with the shards: unverified',
+      'With neither, only the shards\' own fingerprint is known: unverified.',
+      '',
+      'Options:',
+      ...SHARD_KEY_HELP,
+      '  --passphrase-env VAR  the SLIP-39 passphrase, from the environment variable VAR (default: none)',
+      '  --reveal              print the recovered secret (hex). It is the key: keep it off screens and logs',
+      '  --out FILE            write the secret (hex) to FILE instead, a new file readable only by you',
+      '  --json                {"scheme","fingerprint","verified","source","groupPublicKey"?,"xpub"?} (+"secretHex" with',
+      '                        --reveal, "out" with --out, "skipped" for folder files that could not be used)',
+      '',
+      'Exit 0 with "verified": true or false; exit 1 with FINGERPRINT_MISMATCH (the key is not the expected one: nothing',
+      'is printed or written), BELOW_THRESHOLD (says how many more shares of which group), FINAL_HASH_MISMATCH, or the',
+      "code of a shard or transcript that cannot be read. Source names: fingerprint, final-hash, witness-keys,",
+      'transcript-unsigned, shards.',
+    ].join('\n'),
+    options: {
+      values: [...SHARD_KEY_OPTIONS.values, 'fingerprint', 'transcript', 'final-hash', 'passphrase-env', 'out'],
+      repeatable: [...SHARD_KEY_OPTIONS.repeatable, 'witness-key'],
+      booleans: ['json', 'reveal'],
+      positionals: { min: 1, max: 256, names: 'the shard FILEs or a DIR holding them' },
+    },
+    async run(args: ParsedArgs, io: CliIo): Promise<number> {
+      const json = args.booleans.get('json') === true;
+      const reveal = args.booleans.get('reveal') === true;
+      const outPath = args.values.get('out');
+      if (reveal && outPath !== undefined) throw usage('Give --reveal or --out FILE, not both.');
+      const passphraseVar = args.values.get('passphrase-env');
+      if (passphraseVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(passphraseVar)) throw usage('--passphrase-env takes the NAME of an environment variable.');
+      const passphrase = passphraseVar === undefined ? '' : process.env[passphraseVar] ?? '';
+      if (passphraseVar !== undefined && passphrase === '') throw usage(`The environment variable ${passphraseVar} (from --passphrase-env) is not set or is empty.`);
+
+      const paths = await shardPaths(args.positionals);
+      if (paths.length === 0) throw usage('No shard files found in the folders given (.ks, .txt, .age, .asc, .p11).');
+      const opener = await createShardOpener(args, deps);
+      const opened: { file: string; envelope: Envelope }[] = [];
+      const skipped: { file: string; code: string }[] = [];
+      try {
+        for (const { path, fromFolder } of paths) {
+          try {
+            opened.push({ file: path, envelope: (await opener.open(path)).envelope });
+          } catch (e) {
+            // A file found in a folder that cannot be opened (another custodian's key, not a shard) is set aside and
+            // named; a file named on the command line is an error.
+            if (!fromFolder || !isKeyshardError(e)) throw e;
+            skipped.push({ file: path, code: e.code });
+          }
+        }
+      } catch (e) {
+        for (const o of opened) wipeEnvelope(o.envelope);
+        throw e;
+      } finally {
+        await opener.close();
+      }
+
+      let recovered: Recovered | undefined;
+      try {
+        if (opened.length === 0) {
+          throw new KeyshardError('BELOW_THRESHOLD', `None of the ${paths.length} files could be opened (${skipped.map((s) => `${s.file}: ${s.code}`).join('; ')}). Give the custodians' keys (--identity, --gpg-key, --module/--token).`, { skipped });
+        }
+        const facts = opened.map((o) => ({ file: o.file, ...describeEnvelope(o.envelope) }));
+        const base = facts[0]!;
+        const stranger = facts.find((f) => f.ceremonyId !== base.ceremonyId || f.scheme !== base.scheme || f.groupFingerprint !== base.groupFingerprint);
+        if (stranger !== undefined) {
+          throw new KeyshardError('SHARES_MISMATCH', `${stranger.file} is a shard of another ceremony (or another scheme) than ${base.file}. Give the shards of one ceremony only.`, { file: stranger.file });
+        }
+        const expected = await expectation(args, base.groupFingerprint);
+        recovered = base.scheme === 'slip39' && opened[0]!.envelope.scheme === EnvelopeScheme.slip39 ? recoverSlip39(opened, passphrase) : recoverVss(opened);
+        const verdict = recoveryVerdict(expected, recovered.fingerprint);
+        if (verdict === 'mismatch') {
+          throw fingerprintMismatch(
+            `The recovered key's fingerprint (${shortDisplay(recovered.fingerprint)}) is not the expected one (${shortDisplay(expected.fingerprint)}, from ${SOURCE_TEXT[expected.source]}).`,
+            { source: expected.source, recovered: recovered.fingerprint, expected: expected.fingerprint },
+          );
+        }
+        const verified = verdict === 'verified';
+        const secretHex = bytesToHex(recovered.secret);
+        if (outPath !== undefined) await writeNewFile(outPath, `${secretHex}\n`, 'the recovered secret');
+        const result = {
+          scheme: recovered.scheme,
+          fingerprint: recovered.fingerprint,
+          verified,
+          source: expected.source,
+          ...(recovered.groupPublicKey === undefined ? {} : { groupPublicKey: recovered.groupPublicKey }),
+          ...(recovered.xpub === undefined ? {} : { xpub: recovered.xpub }),
+          ...(reveal ? { secretHex } : {}),
+          ...(outPath === undefined ? {} : { out: outPath }),
+          ...(skipped.length === 0 ? {} : { skipped }),
+        };
+        if (json) {
+          io.stdout(`${JSON.stringify(result)}\n`);
+          return 0;
+        }
+        const lines = [
+          `Recovered the ${recovered.scheme} key from ${opened.length} shard file(s).`,
+          `Fingerprint: ${shortDisplay(recovered.fingerprint)}  (${recovered.fingerprint})`,
+          verified
+            ? `VERIFIED: it matches ${SOURCE_TEXT[expected.source]}. This is the ceremony's key.`
+            : `UNVERIFIED: it matches ${SOURCE_TEXT[expected.source]}. That shows the shards fit together, not that they are the ceremony's. Check the fingerprint against the paper record (--fingerprint), or give the transcript with its final hash from the paper record (--final-hash).`,
+          ...(recovered.xpub === undefined ? [] : [`xpub: ${recovered.xpub}`]),
+          ...(recovered.groupPublicKey === undefined ? [] : [`Group public key: ${recovered.groupPublicKey}`]),
+          ...skipped.map((s) => `Set aside: ${s.file} (${s.code})`),
+          reveal ? `Secret (hex): ${secretHex}` : outPath !== undefined ? `The secret was written to ${outPath} (readable only by you).` : 'The secret is not shown; add --reveal to print it, or --out FILE to write it.',
+          '',
+        ];
+        io.stdout(lines.join('\n'));
+        return 0;
+      } finally {
+        recovered?.secret.fill(0);
+        for (const o of opened) wipeEnvelope(o.envelope);
+      }
+    },
+  };
+  return [recover];
+}
+
+export const recoverCommands: readonly CliCommand[] = createRecoverCommands();
