@@ -161,6 +161,30 @@ function vssPayloadLength(elementLength: number, threshold: number): number {
   return 4 + 2 * SCALAR_LENGTH + threshold * elementLength;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The largest payload keyshard itself writes. Readers accept more (the u16 length field allows it), but a decoder fed
+// from outside (QR parts) bounds what it will assemble by this, so a forged code cannot make it work for nothing.
+
+/** The most shares (and so the highest threshold) keyshard deals: core/vss MAX_SHARES (a test keeps them equal). */
+export const MAX_WRITTEN_VSS_THRESHOLD = 255;
+/** The longest secret keyshard splits with SLIP-39: core/policy IMPORT_SEED_MAX_BYTES (a test keeps them equal). */
+export const MAX_WRITTEN_SLIP39_SECRET_BYTES = 64;
+/** SLIP-39 words are 4 to 8 letters; a mnemonic has 7 words besides its value words (10 bits each). */
+const SLIP39_LONGEST_WORD = 8;
+const SLIP39_METADATA_WORDS = 7;
+const SLIP39_WORD_BITS = 10;
+
+function slip39PayloadLength(secretBytes: number): number {
+  const words = SLIP39_METADATA_WORDS + Math.ceil((secretBytes * 8) / SLIP39_WORD_BITS);
+  return words * (SLIP39_LONGEST_WORD + 1) - 1; // words and the single spaces between them
+}
+
+/** Bytes of the longest payload keyshard writes, over every scheme it knows. */
+export const MAX_WRITTEN_PAYLOAD_BYTES = Math.max(
+  slip39PayloadLength(MAX_WRITTEN_SLIP39_SECRET_BYTES),
+  ...[...SCHEMES.values()].map((info) => (info.vss === undefined ? 0 : vssPayloadLength(info.vss.elementLength, MAX_WRITTEN_VSS_THRESHOLD))),
+);
+
 /** Layout problems in a VSS payload (public fields only; the signing share is never inspected). */
 function vssShapeProblem(elementLength: number, payload: Uint8Array): string | undefined {
   if (payload.length < 4) return 'it is too short';

@@ -38,7 +38,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { decodeBase32, encodeBase32 } from './base32';
-import { isKnownScheme, payloadShapeProblem, schemeName } from './envelope-payload';
+import { isKnownScheme, MAX_WRITTEN_PAYLOAD_BYTES, payloadShapeProblem, schemeName } from './envelope-payload';
 import type { EnvelopeScheme } from './envelope-payload';
 import { KeyshardError } from './errors';
 import type { RandomSource } from './random';
@@ -75,6 +75,11 @@ const OFFSET_LABEL_LENGTH = 22;
 const OFFSET_LABEL = 23;
 /** Bytes other than label and payload: 23 before the label, 32 + 2 between label and payload, then the checksum. */
 const FIXED_BYTES = OFFSET_LABEL + GROUP_FINGERPRINT_LENGTH + 2 + CHECKSUM_LENGTH;
+/**
+ * The largest envelope keyshard writes: the longest label and the longest payload it makes (MAX_WRITTEN_PAYLOAD_BYTES,
+ * a VSS share with 255 commitments). Anything bigger that arrives from outside (a QR stream) was not made by keyshard.
+ */
+export const MAX_WRITTEN_ENVELOPE_BYTES = FIXED_BYTES + MAX_LABEL_BYTES + MAX_WRITTEN_PAYLOAD_BYTES;
 
 export interface Envelope {
   readonly scheme: EnvelopeScheme;

@@ -12,6 +12,8 @@
 import { KeyshardError } from '../errors';
 import { URDecoder } from './bc-ur';
 import { MAX_QR_PAYLOAD_BYTES, QR_UR_TYPE } from './framing';
+import { MAX_SCANNED_PAYLOAD_BYTES, mixedPartsKeptFor } from './limits';
+import { cborByteString } from './part-header';
 import { parseQrText, type ParsedQrText } from './ur-text';
 
 export interface QrProgress {
@@ -47,7 +49,10 @@ export interface QrAssembler {
 }
 
 export interface QrAssemblerOptions {
-  /** Refuse codes announcing a bigger payload than this (default MAX_QR_PAYLOAD_BYTES). */
+  /**
+   * Refuse codes announcing a bigger payload than this: default the largest envelope keyshard writes
+   * (MAX_SCANNED_PAYLOAD_BYTES); at most MAX_QR_PAYLOAD_BYTES.
+   */
   maxPayloadBytes?: number;
 }
 
@@ -57,15 +62,17 @@ interface State {
   messageKey: string | undefined;
   expected: number;
   seen: Set<number>;
+  /** Mixed parts (numbers past `expected`) fed to the decoder for this message. */
+  mixed: number;
   payload: Uint8Array | undefined;
 }
 
 function freshState(): State {
-  return { decoder: new URDecoder(), messageKey: undefined, expected: 0, seen: new Set(), payload: undefined };
+  return { decoder: new URDecoder(), messageKey: undefined, expected: 0, seen: new Set(), mixed: 0, payload: undefined };
 }
 
 export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler {
-  const maxPayloadBytes = options.maxPayloadBytes ?? MAX_QR_PAYLOAD_BYTES;
+  const maxPayloadBytes = options.maxPayloadBytes ?? MAX_SCANNED_PAYLOAD_BYTES;
   if (!Number.isInteger(maxPayloadBytes) || maxPayloadBytes < 1 || maxPayloadBytes > MAX_QR_PAYLOAD_BYTES) {
     throw new KeyshardError('INVALID_ARGUMENT', `maxPayloadBytes must be a whole number from 1 to ${MAX_QR_PAYLOAD_BYTES}.`, { maxPayloadBytes });
   }
@@ -98,11 +105,13 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
     );
   };
 
-  const payloadOf = (value: unknown): Uint8Array => {
-    if (!(value instanceof Uint8Array) || value.length === 0 || value.length > maxPayloadBytes) {
+  /** The payload inside a `bytes` UR's CBOR (one byte string, nothing else), read by hand. */
+  const payloadOf = (cbor: Uint8Array): Uint8Array => {
+    const payload = cborByteString(cbor);
+    if (payload === undefined || payload.length === 0 || payload.length > maxPayloadBytes) {
       throw new KeyshardError('QR_FORMAT', 'This QR code is a UR of type bytes but does not hold a keyshard payload.', { reason: 'not-bytes' });
     }
-    return Uint8Array.from(value); // plain Uint8Array, detached from bc-ur's Buffer
+    return Uint8Array.from(payload); // plain Uint8Array, detached from bc-ur's Buffer
   };
 
   const receive = (text: string): QrReceiveResult => {
@@ -129,7 +138,7 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
       if (state.payload !== undefined) return { status: 'duplicate', progress: progress() };
       let payload: Uint8Array;
       try {
-        payload = payloadOf(URDecoder.decode(parsed.normalized).decodeCBOR());
+        payload = payloadOf(parsed.message);
       } catch (e) {
         return rejected(e instanceof KeyshardError ? e : new KeyshardError('QR_FORMAT', 'This QR code\'s contents are malformed.', { reason: 'bad-cbor' }));
       }
@@ -141,7 +150,20 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
     }
 
     if (state.payload !== undefined || state.seen.has(parsed.seqNum)) return { status: 'duplicate', progress: progress() };
-
+    if (parsed.seqNum > parsed.seqLength) {
+      if (state.mixed >= mixedPartsKeptFor(parsed.seqLength)) {
+        // keyshard's own screens show plain parts only; a stream of mixed parts past this many is not one of its codes
+        // (forged mixes can keep bc-ur's decoder busy without ever completing). Refuse it unread; keep what was read.
+        return rejected(
+          new KeyshardError(
+            'QR_FORMAT',
+            `This animated QR code sent more mixed parts (${state.mixed}) than a keyshard code needs, so further ones are ignored. ` +
+              'Keep the shard\'s own code in view until every part is read; if the progress stops, use the shard\'s paper or USB copy.',
+            { reason: 'too-many-parts', mixed: state.mixed },
+          ),
+        );
+      }
+    }
     let accepted: boolean;
     try {
       accepted = state.decoder.receivePart(parsed.normalized);
@@ -168,9 +190,10 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
     state.messageKey = key;
     state.expected = parsed.seqLength;
     state.seen.add(parsed.seqNum);
+    if (parsed.seqNum > parsed.seqLength) state.mixed++;
     if (state.decoder.isSuccess()) {
       try {
-        state.payload = payloadOf(state.decoder.resultUR().decodeCBOR());
+        state.payload = payloadOf(state.decoder.resultUR().cbor);
       } catch (e) {
         state = freshState();
         return rejected(e instanceof KeyshardError ? e : new KeyshardError('QR_FORMAT', 'The reassembled QR message is malformed.', { reason: 'bad-cbor' }));

@@ -21,6 +21,7 @@
 import { Buffer } from 'buffer';
 import { KeyshardError } from '../errors';
 import { UR, UREncoder } from './bc-ur';
+import { framingMaxFragment, MAX_FRAGMENT_LENGTH, MIN_FRAGMENT_LENGTH } from './limits';
 import { parseQrText } from './ur-text';
 import { checkErrorCorrectionLevel, DEFAULT_ERROR_CORRECTION_LEVEL, qrVersionFor, type QrErrorCorrectionLevel } from './matrix';
 
@@ -43,8 +44,6 @@ export const DEFAULT_FRAGMENT_LENGTH = 200;
 /** Upper bound on payloads this layer will frame or assemble. Shard envelopes are a few KB; this leaves ample room. */
 export const MAX_QR_PAYLOAD_BYTES = 64 * 1024;
 
-const MIN_FRAGMENT_LENGTH = 10;
-const MAX_FRAGMENT_LENGTH = 1000;
 const LARGEST_SEQUENCE_NUMBER = 0xffff_ffff;
 
 export interface QrFrameOptions {
@@ -123,7 +122,7 @@ export function planQrFrames(payload: Uint8Array, options: QrFrameOptions = {}):
   // bc-ur fragments the CBOR-wrapped message. Cap the fragment at half of it so there are always at least two parts:
   // with one fragment bc-ur would emit the single-part form we just found too big.
   const messageLength = ur.cbor.length;
-  const maxFragment = Math.max(1, Math.min(requestedFragment, Math.ceil(messageLength / 2)));
+  const maxFragment = framingMaxFragment(messageLength, requestedFragment);
   const minFragment = Math.min(MIN_FRAGMENT_LENGTH, maxFragment);
   const encoderAt = (firstSeqNum: number) => new UREncoder(ur, maxFragment, firstSeqNum, minFragment);
   const partCount = encoderAt(0).fragmentsLength;

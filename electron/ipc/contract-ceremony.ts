@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CEREMONY_STEPS } from '../../core/ceremony';
+import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { FingerprintSchema, Id, NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
 
 /** A plan as text (at most this many characters) or as a JSON value of at most this size once serialized. */
@@ -89,8 +90,15 @@ const HandoffRequestSchema = z.strictObject({
 export const ShardResponseSchema = z.union([
   z.strictObject({ words: z.string().min(1).max(2000) }),
   z.strictObject({ text: z.string().min(1).max(10_000) }),
-  z.strictObject({ qrTexts: boundedList(z.string().min(1).max(8000), 512).refine((a) => a.length > 0) }),
+  z.strictObject({ qrTexts: boundedList(z.string().min(1).max(8000), MAX_QR_TEXTS_PER_REQUEST).refine((a) => a.length > 0) }),
 ]);
+
+type ShardResponseInput = z.infer<typeof ShardResponseSchema>;
+/** All QR texts of a request's responses together stay within what main assembles in a fraction of a second. */
+const qrWithinBounds = (responses: readonly ShardResponseInput[] | undefined): boolean =>
+  qrTextsWithinRequestBounds((responses ?? []).flatMap((r) => ('qrTexts' in r ? r.qrTexts : [])));
+const QR_BOUNDS_MESSAGE =
+  `Too many QR code parts in one request: at most ${MAX_QR_TEXTS_PER_REQUEST} parts, of which ${MAX_MIXED_PARTS_PER_REQUEST} mixed ones, for all shards together.`;
 
 /** Shards one custodian may hold (SLIP-39 allows several shares per custodian). */
 const MAX_SHARDS_PER_CUSTODIAN = 64;
@@ -102,7 +110,7 @@ const ConfirmRequestSchema = z.strictObject({
   responses: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN).optional(),
   /** read-back-pkcs11: the custodian's token PIN. */
   pin: Pin.optional(),
-});
+}).refine((r) => qrWithinBounds(r.responses), { message: QR_BOUNDS_MESSAGE });
 
 const TestRecoveryRequestSchema = z
   .strictObject({
@@ -111,6 +119,7 @@ const TestRecoveryRequestSchema = z
     tokens: boundedList(z.strictObject({ custodianId: Id, pin: Pin.optional() }), MAX_CUSTODIANS).optional(),
     custodianIds: boundedList(Id, MAX_CUSTODIANS).optional(),
   })
+  .refine((r) => qrWithinBounds(r.responses?.flatMap((c) => c.shards)), { message: QR_BOUNDS_MESSAGE })
   .optional();
 
 const CheckDevicesRequestSchema = z.strictObject({

@@ -12,6 +12,7 @@
  * custodian's token holds (`{ token, pin }`). A PIN travels in the one request that uses it and is never echoed.
  */
 import { z } from 'zod';
+import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { Pin } from './contract-ceremony';
 import { DetailsSchema, FingerprintSchema, NoRequest, PathText, boundedList, channel, list } from './contract-kit';
 
@@ -67,7 +68,11 @@ export const AddShardRequestSchema = z.union([
   /** A shard text (KS1...), one complete UR:BYTES code, or SLIP-39 words. */
   z.strictObject({ text: z.string().min(1).max(20_000) }),
   /** Every part of an animated QR code. */
-  z.strictObject({ urParts: boundedList(z.string().min(1).max(8000), 512).refine((a) => a.length > 0) }),
+  z.strictObject({
+    urParts: boundedList(z.string().min(1).max(8000), MAX_QR_TEXTS_PER_REQUEST)
+      .refine((a) => a.length > 0)
+      .refine(qrTextsWithinRequestBounds, { message: `At most ${MAX_MIXED_PARTS_PER_REQUEST} mixed QR code parts in one request.` }),
+  }),
   /** A protected shard file's content and the custodian's key. */
   z.strictObject({
     file: z.union([z.strictObject({ text: z.string().min(1).max(MAX_FILE_CHARS) }), z.strictObject({ base64: z.string().min(1).max(MAX_FILE_CHARS) })]),

@@ -360,7 +360,7 @@ describe('createQrAssembler: bad input', () => {
     const body = UREncoder.encodeSinglePart(new UR(cbor as never, 'bytes')).split('/')[1];
     const asm = createQrAssembler();
     const err = expectRejected(asm.receive(`UR:BYTES/1-1000000000/${body}`), 'QR_FORMAT');
-    assert.equal(err.details?.['reason'], 'too-large');
+    assert.equal(err.details?.['reason'], 'too-many-parts', 'refused from its part count, before its body is decoded');
     // And a smaller limit set by the caller is honoured.
     const small = createQrAssembler({ maxPayloadBytes: 1000 });
     expectRejected(small.receive(animated(seededBytes(20, 2000)).part(1)), 'QR_FORMAT');

@@ -102,11 +102,15 @@ export function fromEnvelope(envelope: Envelope, source: ShardSource, n: number)
 /** Envelope bytes from complete QR texts: one single code, or every part of an animated one. */
 function bytesFromQr(texts: readonly string[]): Uint8Array {
   const assembler = createQrAssembler();
+  let lastError: KeyshardError | undefined;
   for (const t of texts) {
     const r = assembler.receive(t);
     // A misread part among many is tolerable (the fountain code may not need it); a lone bad code is the answer.
     if (r.status === 'rejected' && r.error !== undefined && texts.length === 1) throw r.error;
+    if (r.status === 'rejected') lastError = r.error;
   }
+  // Not one part was usable: say why (e.g. not a keyshard code), not "parts missing".
+  if (!assembler.isComplete() && assembler.progress().received === 0 && lastError !== undefined) throw lastError;
   try {
     return assembler.result(); // QR_INCOMPLETE says how many parts are missing
   } finally {

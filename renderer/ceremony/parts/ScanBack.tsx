@@ -29,6 +29,8 @@ export function ScanBack({ what, onComplete, testId = 'scan-back' }: Props) {
         const r = assembler.current.receive(t);
         setProgress(r.progress);
         if (r.status === 'rejected') {
+          // The assembler started over (parts that do not fit together): the texts kept so far go with it.
+          if (r.progress.received === 0) texts.current = [];
           setProblem(r.error?.message ?? 'This code is not a keyshard shard.');
           continue;
         }
