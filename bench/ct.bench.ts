@@ -10,8 +10,8 @@
  *
  * Targets: core/gf256.ts mul (secret operand) and inv, and core/shamir.ts interpolate (secret share bytes, public x).
  * Controls, which MUST be flagged, show the test can see a leak at this resolution: an early-exit multiply (stops when
- * the remaining multiplier bits are zero), an inverse that returns early for 0, and interpolation built on the
- * early-exit multiply.
+ * the remaining multiplier bits are zero), core's multiply plus a single branch on the secret's low bit (the smallest
+ * leak: one mispredicted jump), an inverse that returns early for 0, and interpolation built on the early-exit multiply.
  *
  * Each measurement times a batch of calls (process.hrtime.bigint resolution and overhead are far above one call)
  * on inputs of one class; secrets come from node:crypto. Not part of the test run (timing on a shared machine is a
@@ -87,6 +87,13 @@ function leakyMul(a: number, b: number): number {
     y >>= 1;
   }
   return product;
+}
+
+/** The subtlest control: core's multiply plus ONE branch on the secret's low bit (a mispredicted jump, no more). */
+function oneBranchMul(a: number, b: number): number {
+  const p = mul(a, b);
+  if (b & 1) return p ^ 0x100;
+  return p;
 }
 
 function leakyInv(a: number): number {
@@ -175,6 +182,7 @@ const TARGETS: Target[] = [
   invTarget('gf256.inv', false, inv),
   interpolationTarget('shamir.interpolate (secret share bytes)', false, interpolate),
   byteTarget('control: early-exit multiply', true, leakyMul),
+  byteTarget('control: one branch on the secret low bit', true, oneBranchMul),
   invTarget('control: inverse returning early for 0', true, leakyInv),
   interpolationTarget('control: interpolation with early-exit multiply', true, leakyInterpolate),
 ];
