@@ -17,6 +17,7 @@ import { outcomeOf, type HeldShard, type Outcome, type ShardOrigin, type SubmitR
 import { OutcomePanel } from './OutcomePanel';
 import { problemInfo } from './problems';
 import { SOURCE_SHORT } from './trustWords';
+import { KeyStretching, type KeyStretchingState } from './KeyStretching';
 import { HeldList, ProgressPanel } from './ProgressPanel';
 import { TokenInput } from './TokenInput';
 import { UsbInput } from './UsbInput';
@@ -49,6 +50,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
   const [finishing, setFinishing] = useState(false);
   const [finishError, setFinishError] = useState<{ info: ErrorInfo; fatal: boolean } | null>(null);
   const [confirmRestart, setConfirmRestart] = useState(false);
+  const [stretch, setStretch] = useState<KeyStretchingState>(null);
   const attempts = useRef(0);
 
   const submit = useCallback(async (request: ShardRequest, origin: ShardOrigin): Promise<SubmitResult> => {
@@ -71,7 +73,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
 
   const onScanned = useCallback((text: string, scan: ScanFacts) => void submit({ text }, { kind: 'camera', scan }), [submit]);
 
-  const finish = async (): Promise<void> => {
+  const finish = async (allowSlowKdf = false): Promise<void> => {
     if (held.length === 0) {
       setFinishError({
         info: {
@@ -85,10 +87,16 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
     }
     setFinishing(true);
     setFinishError(null);
-    const r = await recoveryApi.finish();
+    setStretch(null);
+    const r = await recoveryApi.finish(allowSlowKdf);
     setFinishing(false);
     if (r.ok) {
       onFinished(r.value, held.length);
+      return;
+    }
+    // Main's question about slow key stretching, or a cancelled stretch: the shards are still in hand.
+    if (r.error.code === 'SLIP39_SLOW_KDF' || r.error.code === 'KDF_CANCELLED') {
+      setStretch({ kind: r.error.code === 'SLIP39_SLOW_KDF' ? 'ask' : 'cancelled', error: r.error });
       return;
     }
     // Too few shards leaves everything as it was; any other failure of combining has wiped the shards in main.
@@ -189,12 +197,13 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
               ) : null}
             </ErrorPanel>
           ) : null}
+          <KeyStretching state={stretch} running={finishing} onContinue={() => void finish(true)} onDismiss={() => setStretch(null)} />
           <div className="finish-row">
             <button
               type="button"
               className={canFinish ? 'button big' : 'button secondary'}
               disabled={finishing || checking > 0}
-              onClick={() => void finish()}
+              onClick={() => void finish(false)}
               data-testid="finish"
             >
               {finishing ? 'Recovering…' : 'Recover the key'}

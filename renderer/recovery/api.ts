@@ -45,7 +45,10 @@ export const recoveryApi = {
   start: (request: StartRequest) => safely(() => invoke('recovery:start', request)),
   addShard: (request: ShardRequest) => safely(() => invoke('recovery:add-shard', request)),
   status: () => safely(() => invoke('recovery:status')),
-  finish: () => safely(() => invoke('recovery:finish', {})),
+  /** allowSlowKdf: the person said yes to SLIP39_SLOW_KDF's question (more key stretching than keyshard writes). */
+  finish: (allowSlowKdf = false) => safely(() => invoke('recovery:finish', allowSlowKdf ? { allowSlowKdf: true } : {})),
+  /** Stops a finish's key stretching; its finish then answers KDF_CANCELLED and the shards stay in hand. */
+  cancelFinish: () => safely(() => invoke('recovery:cancel-finish')),
   showSecret: () => safely(() => invoke('recovery:export', { kind: 'display', reveal: true })),
   saveEncrypted: (path: string, recipient: ExportRecipient) => safely(() => invoke('recovery:export', { kind: 'encrypted-file', path, recipient })),
   /** The PIN goes in this one request; the caller has already cleared its field. */

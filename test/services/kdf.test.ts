@@ -23,7 +23,7 @@ const params = (iterationExponent: number) => ({ identifier: 4321, extendable: f
 
 describe('key stretcher', () => {
   it('decrypts exactly as the sync cipher, without blocking the event loop, reporting each round', async () => {
-    const e = 11; // 20,480,000 iterations: about 1 s per round on the sync path
+    const e = 11; // 20,480,000 iterations: about 1 s per round, 4.4 s in all, on the sync path (bounds below: generous, busy machine)
     const stretcher = createKeyStretcher();
     const rounds = new Set<number>();
     const poll = setInterval(() => {
@@ -32,17 +32,21 @@ describe('key stretcher', () => {
     }, 20);
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    await new Promise((r) => setTimeout(r, 50)); // the monitor's first sample only starts its clock
     let got: Uint8Array;
     try {
       got = await stretcher.run(e, (pbkdf2) => decryptMasterSecretAsync(secret, { ...params(e), pbkdf2 }));
+      await new Promise((r) => setTimeout(r, 50)); // a block is recorded at the monitor's next sample
     } finally {
       delay.disable();
       clearInterval(poll);
     }
-    assert.deepEqual(got, decryptMasterSecret(secret, { ...params(e), pbkdf2: nodePbkdf2 }));
-    assert.deepEqual([...rounds].sort(), [1, 2, 3, 4]);
     const maxMs = delay.max / 1e6;
-    assert.ok(maxMs < 300, `the event loop was blocked for ${maxMs.toFixed(0)} ms`);
+    // Generous: with PBKDF2 on this thread the loop is held for the whole stretch (18 s seen here under load, never
+    // under 4 s); on the pool, only the OS scheduling the busy 2-core machine's threads (150-850 ms seen) remains.
+    assert.ok(maxMs < 1000, `the event loop was blocked for ${maxMs.toFixed(0)} ms`);
+    assert.deepEqual([...rounds].sort(), [1, 2, 3, 4]);
+    assert.deepEqual(got, decryptMasterSecret(secret, { ...params(e), pbkdf2: nodePbkdf2 }));
     assert.equal(stretcher.progress(), null);
   });
 
@@ -69,7 +73,7 @@ describe('key stretcher', () => {
     const t0 = performance.now();
     assert.equal(stretcher.cancel(), true);
     await assert.rejects(running, (e: unknown) => e instanceof KeyshardError && e.code === 'KDF_CANCELLED');
-    assert.ok(performance.now() - t0 < 250, 'cancel answered at once');
+    assert.ok(performance.now() - t0 < 750, "cancel answered at once");
     assert.equal(stretcher.progress(), null);
     assert.equal(stretcher.cancel(), false);
 

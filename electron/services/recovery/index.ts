@@ -446,7 +446,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       if (isKeyshardError(e) && e.code === 'KDF_CANCELLED') {
         throw new KeyshardError(
           'KDF_CANCELLED',
-          `Recovery stopped: the key stretching was cancelled before it ended, so nothing was recovered. The ${s.held.length} shards in hand are kept; press "Recover the key" to try again.`,
+          `Recovery stopped: the key stretching was cancelled before it ended, so nothing was recovered. The ${s.held.length} shards in hand are kept; press “Recover the key” to try again.`,
           { shards: s.held.length },
         );
       }
