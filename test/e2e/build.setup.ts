@@ -9,7 +9,6 @@ import { expect, test } from '@playwright/test';
 import { RENDERER_DIR, ROOT } from './harness';
 
 test('the renderer builds with Vite into out/renderer', () => {
-  test.setTimeout(120_000);
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'build/vite.renderer.config.ts', '--outDir', RENDERER_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { moreFramesWithCode } from './ceremony-support';
 import { animatedVideo, roughCodeVideo, singleCodeVideo } from './fake-camera';
 import { expect, test, type Launch } from './fixtures';
 import { DEFAULT_GROUPS, makeCeremony, recoveryService, shard, shardQrPlan } from './fixtures/recovery-ceremony';
@@ -78,7 +79,7 @@ test('a single-code shard is scanned and shown as received, never shown itself',
   await saveScreens(page, 'recover-idle');
   await page.keyboard.press('Enter');
   const received = page.getByTestId('received-shard');
-  await expect(received).toHaveCount(1, { timeout: 30_000 });
+  await expect(received).toHaveCount(1);
   await expect(received).toContainText('Shard of Dana — Zurich vault');
   await expect(received).toHaveAttribute('data-scheme', 'slip39');
   await expect(page.getByTestId('part-counter')).toHaveText('Single code read');
@@ -87,8 +88,8 @@ test('a single-code shard is scanned and shown as received, never shown itself',
   const body = await page.locator('body').innerText();
   expect(body).not.toContain('UR:BYTES');
   expect(body).not.toMatch(/duckling|enlarge|academic/);
-  // The same shard still in view is not counted twice.
-  await page.waitForTimeout(800);
+  // The same shard still in view (read again and again) is not counted twice.
+  await moreFramesWithCode(page);
   await expect(received).toHaveCount(1);
   await expect(page.getByTestId('scanner-stats')).toBeAttached();
   await saveScreens(page, 'recover-single-received');
@@ -116,10 +117,10 @@ test('an animated multi-part shard fills the progress bar part by part and compl
   const { page } = app;
   const fractions = await recordProgress(page);
   await page.getByTestId('scanner-start').click();
-  await expect(page.getByTestId('part-counter')).toHaveText(/^\d+ of \d+ parts$/, { timeout: 20_000 });
+  await expect(page.getByTestId('part-counter')).toHaveText(/^\d+ of \d+ parts$/);
   await saveScreens(page, 'recover-animated-progress');
   const received = page.getByTestId('received-shard');
-  await expect(received).toHaveCount(1, { timeout: 40_000 });
+  await expect(received).toHaveCount(1);
   await expect(received).toContainText('Shard of Erik — Geneva vault');
   await expect(received).toHaveAttribute('data-parts', String(plan.partCount));
   await expect(page.getByTestId('part-counter')).toHaveText(`${plan.partCount} of ${plan.partCount} parts`);
@@ -147,7 +148,7 @@ test('a tilted, noisy, low-contrast code is still read', async ({ launch }, test
   const { page } = app;
   await page.getByTestId('scanner-start').click();
   const received = page.getByTestId('received-shard');
-  await expect(received).toHaveCount(1, { timeout: 30_000 });
+  await expect(received).toHaveCount(1);
   await expect(received).toContainText('Shard of Fatima — Basel vault');
   await saveScreens(page, 'recover-rough-received');
   const numbers = await scanNumbers(page);
@@ -166,7 +167,7 @@ test('two shards one after the other are both received', async ({ launch }) => {
   const app = await openScanner(launch, { camera: video });
   await app.page.getByTestId('scanner-start').click();
   const received = app.page.getByTestId('received-shard');
-  await expect(received).toHaveCount(2, { timeout: 30_000 });
+  await expect(received).toHaveCount(2);
   await expect(received.nth(0)).toContainText(/Dana|Erik/);
   await expect(app.page.getByTestId('received-panel')).toContainText('Shards in hand (2)');
 });
@@ -176,7 +177,7 @@ test('a QR code that is not a keyshard code is reported, and scanning goes on', 
   singleCodeVideo(video, 'HTTPS://EXAMPLE.COM/NOT-A-SHARD');
   const app = await openScanner(launch, { camera: video });
   await app.page.getByTestId('scanner-start').click();
-  await expect(app.page.getByTestId('scan-notice')).toContainText(/keyshard code|could not be read/, { timeout: 30_000 });
+  await expect(app.page.getByTestId('scan-notice')).toContainText(/keyshard code|could not be read/);
   await expect(app.page.getByTestId('received-shard')).toHaveCount(0);
   await expect(app.page.getByTestId('qr-scanner')).toHaveAttribute('data-phase', 'scanning');
   await saveScreens(app.page, 'recover-foreign-code');
@@ -186,7 +187,7 @@ test('no camera: the screen says so and what to do', async ({ launch }) => {
   const app = await openScanner(launch, {});
   await app.page.getByTestId('scanner-start').click();
   const panel = app.page.getByTestId('camera-error');
-  await expect(panel).toBeVisible({ timeout: 15_000 });
+  await expect(panel).toBeVisible();
   await expect(panel).toHaveAttribute('data-code', /CAMERA_(ABSENT|DENIED)/);
   await expect(app.page.getByTestId('camera-error-todo')).toContainText('What to do:');
   await expect(app.page.getByTestId('scanner-start')).toHaveText('Try the camera again');
@@ -200,7 +201,7 @@ test('camera permission refused: the screen says so and what to do', async ({ la
   const app = await openScanner(launch, { cameraDenied: true });
   await app.page.getByTestId('scanner-start').click();
   const panel = app.page.getByTestId('camera-error');
-  await expect(panel).toBeVisible({ timeout: 15_000 });
+  await expect(panel).toBeVisible();
   await expect(panel).toHaveAttribute('data-code', 'CAMERA_DENIED');
   await expect(panel).toContainText('not allowed to use the camera');
   await saveScreens(app.page, 'recover-camera-denied');

@@ -37,7 +37,6 @@ test.beforeAll(() => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('one wrong word: the mismatch names its position only, and the corrected words are accepted', async ({ app }) => {
-  test.setTimeout(120_000);
   const { page } = app;
   const c = new CeremonyPage(page, app.backend);
   await c.runToHandoffs(writePlanFile(dir, smallPlan()), (r) => app.open(r));

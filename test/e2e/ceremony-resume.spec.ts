@@ -22,7 +22,6 @@ test.beforeAll(() => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a ceremony stopped after the air-gap check is resumed in a new window and finished', async ({ launch }) => {
-  test.setTimeout(180_000);
   const first = createCeremonyBackend();
   const a = await launch({ backend: first });
   const ca = new CeremonyPage(a.page, first);
@@ -165,7 +164,6 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
 });
 
 test('when keyshard cannot give the plan it saved, the window asks for the plan file and refuses another one', async ({ launch }) => {
-  test.setTimeout(120_000);
   const first = createCeremonyBackend();
   const a = await launch({ backend: first });
   const ca = new CeremonyPage(a.page, first);
@@ -220,7 +218,6 @@ test('when keyshard cannot give the plan it saved, the window asks for the plan 
 });
 
 test('after a restart that lost the secret once a shard was handed out, the screen says so and only abort is left', async ({ launch }) => {
-  test.setTimeout(120_000);
   const first = createCeremonyBackend();
   const a = await launch({ backend: first });
   const ca = new CeremonyPage(a.page, first);
@@ -270,7 +267,6 @@ test('after a restart that lost the secret once a shard was handed out, the scre
 });
 
 test('a ceremony whose start is a checkpoint (started outside this window): the witness signs the plan, then the air gap is checked', async ({ launch }) => {
-  test.setTimeout(120_000);
   const backend = createCeremonyBackend();
   // Started through main with the plan as a checkpoint (a policy the start screen never asks for; the CLI may).
   await backend.host.loadWitnessKey({ path: backend.witnessKeyFile('wendy'), witnessId: 'wendy' });

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { readBarcodes } from 'zxing-wasm/reader';
 import { zxingReady } from '../helpers/zxing';
 import { decodeEnvelope, decodeSlip39Payload, EnvelopeScheme, envelopeToText, wipeEnvelope } from '../../core/envelope';
@@ -48,9 +48,10 @@ export async function readAllQrTexts(image: Uint8Array, max = 16): Promise<strin
 
 /**
  * Reads an animated code off the page the way a camera would: screenshots of the image, decoded with zxing, until
- * every plain part 1..parts was seen (or the time is up). Returns the texts by part number.
+ * every plain part 1..parts was seen (or the time is up: generous, as a busy machine takes few screenshots a second).
+ * Returns the texts by part number.
  */
-export async function readAnimatedQr(image: Locator, parts: number, timeoutMs = 20_000): Promise<string[]> {
+export async function readAnimatedQr(image: Locator, parts: number, timeoutMs = 120_000): Promise<string[]> {
   const seen = new Map<number, string>();
   const until = Date.now() + timeoutMs;
   while (seen.size < parts && Date.now() < until) {
@@ -62,6 +63,17 @@ export async function readAnimatedQr(image: Locator, parts: number, timeoutMs = 
   return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
 }
 
+/**
+ * Waits until the scanner has found a code in `more` further frames (its stats, which it updates twice a second): the
+ * code stayed in view that long, however slowly this machine decodes. Instead of a pause before "not sent again".
+ */
+export async function moreFramesWithCode(page: Page, more = 3): Promise<void> {
+  const stats = page.getByTestId('scanner-stats');
+  const withText = async (): Promise<number> => Number(await stats.getAttribute('data-with-text'));
+  const now = await withText();
+  await expect.poll(withText).toBeGreaterThanOrEqual(now + more);
+}
+
 export interface FrameTiming {
   /** Part changes observed. */
   readonly changes: number;
@@ -69,6 +81,61 @@ export interface FrameTiming {
   readonly meanMs: number;
   /** Largest distance of one interval from the mean. */
   readonly maxJitterMs: number;
+}
+
+/** One frame the page rendered (its requestAnimationFrame time) and the part of the animated code on it. */
+export interface FrameSample {
+  readonly t: number;
+  readonly part: number;
+}
+
+/**
+ * Samples the animated code's part on every frame the page renders, until the part has changed `changes` times and
+ * the frames span `spanMs` of the page's clock: a state of the page's own frames, however few a busy machine renders.
+ */
+export async function sampleFrames(page: Page, testId: string, until: { readonly changes?: number; readonly spanMs?: number }): Promise<FrameSample[]> {
+  return page.evaluate(
+    ({ id, changes, spanMs }) =>
+      new Promise<FrameSample[]>((resolve) => {
+        const g = globalThis as unknown as PageGlobals;
+        const el = g.document.querySelector(`[data-testid="${id}"]`)!;
+        const out: FrameSample[] = [];
+        let seen = 0;
+        const tick = (t: number): void => {
+          const part = Number(el.getAttribute('data-part'));
+          const last = out[out.length - 1];
+          if (last !== undefined && last.part !== part) seen++;
+          out.push({ t, part });
+          if (seen >= changes && t - out[0]!.t >= spanMs) resolve(out);
+          else g.requestAnimationFrame(tick);
+        };
+        g.requestAnimationFrame(tick);
+      }),
+    { id: testId, changes: until.changes ?? 0, spanMs: until.spanMs ?? 0 },
+  );
+}
+
+/**
+ * Whether every sampled frame shows the part the clock gives, for one start time: part = floor((t - start) / period)
+ * mod parts + 1, where t is the time of that frame or of one of the `lag` frames before it (the page commits a new
+ * part after the frame that computed it). True for an animation timed from the clock, which catches a late frame up,
+ * however late frames come; false for one that drifts (a part held too long or too short).
+ */
+export function keepsClockTime(samples: readonly FrameSample[], fps: number, parts: number, lag = 3): boolean {
+  const period = 1000 / fps;
+  const expected = (t: number, start: number): number => (((Math.floor((t - start) / period) % parts) + parts) % parts) + 1;
+  // Where a start fits at all, one fits just inside a part boundary at a sampled frame: try exactly those.
+  const starts = samples.flatMap((s) => Array.from({ length: parts }, (_, m) => s.t - m * period - 1e-6));
+  for (const start of starts) {
+    // The first frames may still show what a frame before the sampling computed.
+    const fits = samples.every((s, k) => {
+      if (k < lag) return true;
+      for (let l = 0; l <= lag; l++) if (expected(samples[k - l]!.t, start) === s.part) return true;
+      return false;
+    });
+    if (fits) return true;
+  }
+  return false;
 }
 
 /** Watches the part counter of an animated code for `ms` and measures how steady its frame rate is. */

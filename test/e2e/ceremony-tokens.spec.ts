@@ -69,7 +69,6 @@ function filesUnder(dir: string): string[] {
 }
 
 test('a 2-of-3 ceremony with every shard on its own token, driven only through the screens', async ({ launch }) => {
-  test.setTimeout(300_000);
   env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'tess-token'], { pin: PIN });
   const tessKey = await witnessKeyOn('tess-token');
   backend = createCeremonyBackend({ hsm: true });
@@ -322,7 +321,6 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
 });
 
 test('before the start, the device check names each token that cannot do its job', async ({ launch }) => {
-  test.setTimeout(120_000);
   env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token'], { pin: PIN });
   // Before the module is first loaded: Alice's token is write-protected (it cannot keep a shard), Bob's is locked.
   env.setTokenFlags('alice-token', CKF_TOKEN.WRITE_PROTECTED);
@@ -371,7 +369,6 @@ test('before the start, the device check names each token that cannot do its job
 });
 
 test('a plan without tokens: no token panel at the start; the entropy step offers a token and its PIN', async ({ launch }) => {
-  test.setTimeout(120_000);
   env = makeSoftHsm(['dice-token'], { pin: PIN });
   backend = createCeremonyBackend({ hsm: true });
   const app = await launch({ backend });

@@ -36,7 +36,6 @@ function usbPlan(): CeremonyPlan {
 }
 
 test('a USB custodian whose file main does not hold writes it again from the confirm screen', async ({ launch }) => {
-  test.setTimeout(180_000);
   const backend = createCeremonyBackend();
   const stick = backend.drive('BOB-KEY');
   const first = await launch({ backend });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTranscriptText } from '../../core/transcript';
 import { createCeremonyBackend } from './backend';
-import { measureAnimation, readAllQrTexts, readAnimatedQr, shardFromQr } from './ceremony-support';
+import { keepsClockTime, measureAnimation, readAllQrTexts, readAnimatedQr, sampleFrames, shardFromQr } from './ceremony-support';
 import { animatedVideo, HEIGHT, WIDTH, writeY4m } from './fake-camera';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
@@ -31,7 +31,6 @@ test.beforeAll(() => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a 3-of-5 FROST ceremony across two organisations, with animated QR codes', async ({ launch }) => {
-  test.setTimeout(240_000);
   const started = Date.now();
   const camera = join(dir, 'camera.y4m');
   const grey = new Uint8Array(WIDTH * HEIGHT).fill(128);
@@ -107,17 +106,22 @@ test('a 3-of-5 FROST ceremony across two organisations, with animated QR codes',
   const timingText = `${parts} parts; ${timing.fps.toFixed(2)} frames/s over ${timing.changes} changes, mean ${timing.meanMs.toFixed(1)} ms, max jitter ${timing.maxJitterMs.toFixed(1)} ms`;
   test.info().annotations.push({ type: 'animated-qr', description: timingText });
   console.log(`animated QR: ${timingText}`);
-  expect(timing.changes).toBeGreaterThanOrEqual(12);
-  expect(timing.fps).toBeGreaterThan(4.5);
+  // Measured for the record only: a busy machine renders late frames, which says nothing about the app.
   expect(timing.fps).toBeLessThan(5.5);
-  // Timed from the clock: a late frame is caught up, so no part stays up half a period too long or too short.
-  expect(timing.maxJitterMs).toBeLessThan(100);
+  // Timed from the clock: every frame the page renders shows the part the clock gives (a late frame is caught up, so
+  // no part stays up too long or too short), over 12 changes of part, however slowly this machine renders.
+  const fps = Number(await qr.getAttribute('data-fps'));
+  expect(fps).toBe(5);
+  const frames = await sampleFrames(page, 'shard-qr', { changes: 12 });
+  expect(keepsClockTime(frames, fps, parts), `${frames.length} frames: ${JSON.stringify(frames.slice(0, 40))}`).toBe(true);
   await saveScreens(page, 'vss-handoff-animated');
   // Pause holds one part.
   await page.getByTestId('shard-qr-pause').click();
-  const held = await qr.getAttribute('data-part');
-  await page.waitForTimeout(600);
-  await expect(qr).toHaveAttribute('data-part', held!);
+  // Over the page's frames for three periods (its first frames may still show the change in flight), one part.
+  const paused = (await sampleFrames(page, 'shard-qr', { spanMs: 3 * (1000 / fps) })).slice(3);
+  expect(paused.length).toBeGreaterThan(0);
+  expect(new Set(paused.map((f) => f.part)).size).toBe(1);
+  await expect(qr).toHaveAttribute('data-part', String(paused[0]!.part));
   await page.getByTestId('shard-qr-pause').click();
   const texts = await readAnimatedQr(qr.locator('img'), parts);
   expect(texts).toHaveLength(parts);
@@ -131,7 +135,7 @@ test('a 3-of-5 FROST ceremony across two organisations, with animated QR codes',
   await page.getByTestId('hide-shard').click();
   await expect(page.getByTestId('method-scan-qr')).toBeChecked();
   await page.getByTestId('scanner-start').click();
-  await c.expectStage('confirmed', 45_000);
+  await c.expectStage('confirmed');
   await c.signOff();
 
   // ---- Ben: paper. The printed backup holds every part of the animated code; they decode from the PDF.

@@ -27,7 +27,7 @@ test('every screen works under the policy, QR decoding in its worker included', 
   const { page } = app;
   await page.getByTestId('expect-skip').click();
   await page.getByTestId('scanner-start').click();
-  await expect(page.getByTestId('received-shard')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.getByTestId('received-shard')).toHaveCount(1);
   // The progress bar's width is a React style (CSSOM), which the policy allows; it must show full.
   const width = await page.getByTestId('scan-progress').locator('.progress-fill').evaluate((el) => (el as unknown as { style: { width: string } }).style.width);
   expect(width).toBe('100%');

@@ -125,7 +125,6 @@ function pullToken(softHsm: SoftHsm, label: string): () => void {
 }
 
 test('a token custodian’s handoff: token full, token pulled, token locked - each shown with what to do, nothing handed over', async ({ launch }) => {
-  test.setTimeout(180_000);
   const softHsm = makeSoftHsm(['alice-token', 'bob-token'], { pin: PIN });
   env = softHsm;
   const faults: TokenFaults = {};
@@ -304,7 +303,6 @@ function faultyUsbFs(faults: ReadonlyMap<string, StickFault>, created: string[])
 }
 
 test('a USB custodian’s handoff: read-only, full, failing and foreign sticks - each shown with what to do, nothing left on them', async ({ launch }) => {
-  test.setTimeout(180_000);
   const faults = new Map<string, StickFault>();
   const created: string[] = [];
   backend = createCeremonyBackend({ usbFs: faultyUsbFs(faults, created) });
@@ -409,7 +407,6 @@ test('a USB custodian’s handoff: read-only, full, failing and foreign sticks -
 // Recovery
 
 test('recovery from sticks: a stick pulled after listing, a file gone after listing - refused with what to do, the shards in hand untouched', async ({ launch }) => {
-  test.setTimeout(120_000);
   backend = createCeremonyBackend();
   const b = backend;
   const made = await makeCeremony({
@@ -434,7 +431,7 @@ test('recovery from sticks: a stick pulled after listing, a file gone after list
   await app.open('recover');
   const r = new RecoveryPage(page);
   await r.loadTranscript(transcriptPath);
-  await expect(r.stage()).toHaveAttribute('data-stage', 'collect', { timeout: 20_000 });
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await r.method('usb');
 
   await r.chooseDrive('ALICE-STICK');
@@ -474,6 +471,6 @@ test('recovery from sticks: a stick pulled after listing, a file gone after list
   await r.expectOutcome('accepted', 4);
   await expect(r.held()).toHaveCount(2);
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(made.display);
 });

@@ -106,7 +106,6 @@ async function runCeremony(
 }
 
 test('recovers a token-held key from two tokens by the screens and imports it into a vault token', async ({ launch }) => {
-  test.setTimeout(240_000);
   env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'spare-token', 'vault-token'], { pin: PIN });
   backend = createCeremonyBackend({ hsm: true, airgap: OFFLINE });
   const tokenCustodian = (id: string, name: string, member: number) => custodian(id, name, member, { medium: 'pkcs11', protection: { type: 'pkcs11', tokenLabel: `${id}-token` } });
@@ -124,14 +123,14 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   const r = new RecoveryPage(page);
   // With the final hash from the paper record: verified, so the key may go into a token.
   await r.loadTranscript(ceremony.transcriptPath, { finalHash: ceremony.headHash });
-  await expect(r.stage()).toHaveAttribute('data-stage', 'collect', { timeout: 20_000 });
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await expect(r.id('expect-bar')).toContainText('Payments signing key');
   await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'final-hash');
 
   // The "HSM token" tab: SoftHSM2 is found and used; every token is listed with what it can do.
   await r.method('token');
-  await expect(r.id('module-info')).toContainText('SoftHSM', { timeout: 20_000 });
-  await expect(r.id('token-picker-alice-token')).toBeVisible({ timeout: 20_000 });
+  await expect(r.id('module-info')).toContainText('SoftHSM');
+  await expect(r.id('token-picker-alice-token')).toBeVisible();
   await expect(r.id('token-picker-alice-token-verdict')).toHaveAttribute('data-ok', 'true');
   await saveScreens(page, 'recovery-token-choose');
 
@@ -180,7 +179,7 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   await expect(r.held()).toHaveCount(2);
   await expect(r.id('finish')).toBeEnabled();
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   await saveScreens(page, 'recovery-token-match');
 
@@ -191,7 +190,7 @@ test('recovers a token-held key from two tokens by the screens and imports it in
   await saveScreens(page, 'recovery-token-import-wrong-pin');
   await r.typePinAndSubmit(PIN, 'hsm-import');
   const imported = r.id('hsm-imported');
-  await expect(imported).toBeVisible({ timeout: 20_000 });
+  await expect(imported).toBeVisible();
   await expect(imported).toHaveAttribute('data-token', 'vault-token');
   await expect(imported).toHaveAttribute('data-key-label', 'payments-key');
   await expect(imported).toHaveAttribute('data-sensitive', 'true');
@@ -212,7 +211,6 @@ test('recovers a token-held key from two tokens by the screens and imports it in
 });
 
 test('recovers a seed from the shard files on two custodians’ USB drives by the screens', async ({ launch }) => {
-  test.setTimeout(180_000);
   backend = createCeremonyBackend({ airgap: OFFLINE });
   const b = backend;
   const bobKey = await generateAgeIdentity();
@@ -247,7 +245,7 @@ test('recovers a seed from the shard files on two custodians’ USB drives by th
   await app.open('recover');
   const r = new RecoveryPage(page);
   await r.loadTranscript(ceremony.transcriptPath);
-  await expect(r.stage()).toHaveAttribute('data-stage', 'collect', { timeout: 20_000 });
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
 
   // Both drives are listed; nothing is chosen until someone chooses.
   await r.method('usb');
@@ -300,7 +298,7 @@ test('recovers a seed from the shard files on two custodians’ USB drives by th
 
   await r.finish();
   // The transcript alone: unverified.
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   // A seed is not a key a token can hold: that choice says so.
   await expect(r.id('export-hsm')).toHaveAttribute('data-refused', 'true');
@@ -309,7 +307,6 @@ test('recovers a seed from the shard files on two custodians’ USB drives by th
 });
 
 test('opens a token-sealed shard file from a drive on the custodian’s token', async ({ launch }) => {
-  test.setTimeout(180_000);
   env = makeSoftHsm(['bob-token', 'carol-token'], { pin: PIN });
   // Carol's decryption key on her token (a set-up step, done with the token's own tools in real life).
   const port = await openSoftHsmPort();
@@ -337,7 +334,7 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await app.open('recover');
   const r = new RecoveryPage(page);
   await r.loadTranscript(transcriptPath);
-  await expect(r.stage()).toHaveAttribute('data-stage', 'collect', { timeout: 20_000 });
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await r.method('usb');
 
   // Alice's unprotected file: added at once.
@@ -372,7 +369,7 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await expect(r.id('token-key-step')).toHaveCount(0);
   await expect(r.usbFile(2)).toHaveAttribute('data-in-hand', 'true');
   await r.finish();
-  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified', { timeout: 30_000 });
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'unverified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(c.display);
   expectNoAnswerContains(app, [PIN], 5);
 });

@@ -42,7 +42,6 @@ function paperForm(hex: string): string {
 }
 
 test('shard files: duplicate and other-ceremony shards refused; protected files open with their keys; saved encrypted', async ({ launch }) => {
-  test.setTimeout(90_000);
   const app = await launch({ deps: { recovery: recoveryService() } });
   await app.open('recover');
   const { page } = app;

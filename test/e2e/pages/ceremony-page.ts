@@ -16,8 +16,8 @@ export class CeremonyPage {
     return this.page.getByTestId(id);
   }
 
-  async expectStage(kind: string, timeout = 15_000): Promise<void> {
-    await expect(this.byTestId('stage')).toHaveAttribute('data-stage', kind, { timeout });
+  async expectStage(kind: string): Promise<void> {
+    await expect(this.byTestId('stage')).toHaveAttribute('data-stage', kind);
   }
 
   /** Every witness types the path of their key file and loads it (start screen). */
@@ -136,7 +136,7 @@ export class CeremonyPage {
   async expectTokenSetup(): Promise<void> {
     await this.expectStage('airgap');
     await expect(this.byTestId('token-setup')).toBeVisible();
-    await expect(this.byTestId('module-info')).toBeVisible({ timeout: 15_000 });
+    await expect(this.byTestId('module-info')).toBeVisible();
   }
 
   /** Opens the module list, picks the option whose path is `modulePath`, and uses it. */
@@ -159,7 +159,7 @@ export class CeremonyPage {
   /** "Check the tokens": waits for the report and returns whether every token is ready. */
   async checkTokens(): Promise<boolean> {
     await this.byTestId('tokens-check').click();
-    await expect(this.byTestId('device-check').or(this.byTestId('tokens-check-error'))).toBeVisible({ timeout: 15_000 });
+    await expect(this.byTestId('device-check').or(this.byTestId('tokens-check-error'))).toBeVisible();
     return (await this.byTestId('device-check').getAttribute('data-ok')) === 'true';
   }
 
@@ -215,7 +215,7 @@ export class CeremonyPage {
 
   /** The handoff's error panel shows `code`; returns its message and next step as shown. */
   async expectHandoffError(code: string): Promise<{ message: string; todo: string }> {
-    await expect(this.byTestId('handoff-error')).toHaveAttribute('data-code', code, { timeout: 15_000 });
+    await expect(this.byTestId('handoff-error')).toHaveAttribute('data-code', code);
     await expect(this.byTestId('handoff-error')).toBeFocused();
     return { message: await this.byTestId('handoff-error-message').innerText(), todo: await this.byTestId('handoff-error-todo').innerText() };
   }

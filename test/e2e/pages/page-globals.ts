@@ -17,7 +17,7 @@ export interface PageGlobals {
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: unknown): void; disconnect(): void };
   performance: { now(): number };
   setTimeout(callback: () => void, ms: number): number;
-  requestAnimationFrame(callback: () => void): number;
+  requestAnimationFrame(callback: (time: number) => void): number;
   print: () => void;
   __printed: number;
 }

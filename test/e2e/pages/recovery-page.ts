@@ -52,7 +52,7 @@ export class RecoveryPage {
   }
 
   async expectOutcome(outcome: 'accepted' | 'duplicate' | 'rejected', attempt?: number): Promise<void> {
-    await expect(this.outcome()).toHaveAttribute('data-outcome', outcome, { timeout: 30_000 });
+    await expect(this.outcome()).toHaveAttribute('data-outcome', outcome);
     if (attempt !== undefined) await expect(this.outcome()).toHaveAttribute('data-attempt', String(attempt));
   }
 
@@ -135,9 +135,9 @@ export class RecoveryPage {
 
   /** Waits for the module (SoftHSM2 is found and used by itself) and chooses the token by its label. */
   async chooseToken(label: string, prefix = 'token'): Promise<void> {
-    await expect(this.id('module-info')).toBeVisible({ timeout: 20_000 });
+    await expect(this.id('module-info')).toBeVisible();
     const option = this.id(`${prefix}-picker-${label}`);
-    await expect(option).toBeVisible({ timeout: 20_000 });
+    await expect(option).toBeVisible();
     await option.check();
     await expect(this.id(`${prefix}-pin`)).toBeVisible();
   }
