@@ -73,7 +73,23 @@ describe('fuzz: CLI standard input', () => {
   it('vss combine: random, damaged and edited JSON on stdin; with verification on, only the right secret', async () => {
     const clock = new CallClock('keyshard vss combine');
     const valid = fc.tuple(fc.integer({ min: 0, max: VSS_SETS.length - 1 }), fc.constantFrom<[number, number]>([0, 1], [1, 2], [2, 0]), fc.boolean()).map(([s, p, c]) => vssInput(s, p, c));
+    // A share that is well-formed but wrong: one hex digit of its signing share changed, or a share of another deal.
+    const otherShares = VSS_SETS.flatMap((s) => s.deal.shares.map((sh) => ({ identifier: bytesToHex(sh.identifier), signingShare: bytesToHex(sh.signingShare) })));
+    const wrongShare = fc
+      .tuple(valid, fc.nat(), fc.nat(), fc.constantFrom(...'0123456789abcdef'), fc.option(fc.constantFrom(...otherShares), { freq: 2 }))
+      .map(([v, which, digit, hex, other]) => {
+        const shares = v.shares.map((sh) => ({ ...sh }));
+        const i = which % shares.length;
+        if (other !== null) shares[i] = other;
+        else {
+          const ss = shares[i]!.signingShare;
+          const at = digit % ss.length;
+          shares[i]!.signingShare = ss.slice(0, at) + hex + ss.slice(at + 1);
+        }
+        return JSON.stringify({ ...v, shares });
+      });
     const stdinArb = fc.oneof(
+      wrongShare,
       valid.chain((v) => mutatedJson(v)).map((v) => JSON.stringify(v) ?? ''),
       valid.chain((v) => mutatedText(JSON.stringify(v))),
       valid.map((v) => JSON.stringify(v)),
