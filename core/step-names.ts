@@ -4,6 +4,7 @@
  * "Air-gap check", never "airgap-check". Pure: used by the resume list, the verify table and the printed summary.
  */
 import { CEREMONY_STEPS } from './ceremony';
+import { ownValue } from './own';
 
 const STEP_NAMES: Readonly<Record<string, string>> = {
   plan: 'Plan recorded, ceremony started',
@@ -28,7 +29,7 @@ const STEP_NAMES: Readonly<Record<string, string>> = {
 
 /** "airgap-check" -> "Air-gap check"; a kind keyshard does not know yet is shown as words ("new-step" -> "New step"). */
 export function stepName(kind: string): string {
-  const known = STEP_NAMES[kind];
+  const known = ownValue(STEP_NAMES, kind);
   if (known !== undefined) return known;
   const words = kind.replace(/[-_]+/g, ' ').trim();
   return words === '' ? 'Unnamed entry' : words.charAt(0).toUpperCase() + words.slice(1);
@@ -68,7 +69,7 @@ const CHECKPOINT_NAMES: Readonly<Record<string, string>> = {
 
 /** What a witness signs off, after "signs off": "airgap-check" -> "the air-gap check". */
 export function checkpointName(checkpoint: string): string {
-  return CHECKPOINT_NAMES[checkpoint] ?? `the ${stepName(checkpoint).toLowerCase()}`;
+  return ownValue(CHECKPOINT_NAMES, checkpoint) ?? `the ${stepName(checkpoint).toLowerCase()}`;
 }
 
 const METHOD_NAMES: Readonly<Record<string, string>> = {
@@ -80,7 +81,7 @@ const METHOD_NAMES: Readonly<Record<string, string>> = {
 
 /** How a custodian confirmed their shard, in words ("type-back" -> "typed the words back"). */
 export function methodName(method: string): string {
-  return METHOD_NAMES[method] ?? method.replace(/-/g, ' ');
+  return ownValue(METHOD_NAMES, method) ?? method.replace(/-/g, ' ');
 }
 
 /** An entropy source as recorded ("os-csprng", "pkcs11-rng", "dice-20-rolls"), in words. */

@@ -4,6 +4,7 @@
  * Messages never quote secret input (core guarantees it for its errors; renderer errors are written here).
  */
 import { isKeyshardError } from '../../core/errors';
+import { ownValue } from '../../core/own';
 
 export interface ErrorInfo {
   readonly code: string;
@@ -39,7 +40,7 @@ const TODO: Readonly<Record<string, string>> = {
 export const DEFAULT_TODO = 'Try again. If it happens again, tell the ceremony lead the code shown here.';
 
 export function todoFor(code: string): string {
-  return TODO[code] ?? DEFAULT_TODO;
+  return ownValue(TODO, code) ?? DEFAULT_TODO;
 }
 
 function problemsOf(details: unknown): ErrorInfo['problems'] {

@@ -6,6 +6,7 @@
  * request that uses a token (ceremony:handoff, ...), typed into a PinField whose value the screen clears afterwards.
  */
 import type { ChannelName } from '../../electron/ipc/channels';
+import { ownValue } from '../../core/own';
 import { call, IpcCallError } from '../../electron/ipc/client';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
@@ -101,7 +102,7 @@ export const DEVICE_TODO: Readonly<Record<string, string>> = {
 };
 
 export function deviceTodo(code: string): string {
-  return DEVICE_TODO[code] ?? todoFor(code);
+  return ownValue(DEVICE_TODO, code) ?? todoFor(code);
 }
 
 /** Any failure of a device call as an ErrorInfo for the error panel. */

@@ -1,4 +1,5 @@
 import type { CoalitionWarningKind, PolicyProblem } from '../../core/policy';
+import { ownValue } from '../../core/own';
 import { domIdOf, sectionOf, type PlanCheckResult } from './check';
 import { sentence } from './formKit';
 
@@ -90,14 +91,14 @@ export function describeField(field: string): string {
       const [, name = '', n = '0'] = indexed;
       const nth = Number(n) + 1;
       parts.push(
-        name === 'custodians' ? `Custodian ${nth}` : name === 'witnesses' ? `Witness ${nth}` : name === 'groups' ? `group ${nth}` : `${FIELD_WORDS[name] ?? name} ${nth}`,
+        name === 'custodians' ? `Custodian ${nth}` : name === 'witnesses' ? `Witness ${nth}` : name === 'groups' ? `group ${nth}` : `${ownValue(FIELD_WORDS, name) ?? name} ${nth}`,
       );
     } else if (segment === 'protection' && field.split('.').length > 2) {
       continue; // "protection.recipient" reads as "age recipient"
     } else if (parts.length === 0 && (segment === 'scheme' || segment === 'secret') && field.includes('.')) {
       parts.push(segment === 'scheme' ? 'Split' : 'Secret');
     } else {
-      parts.push(FIELD_WORDS[segment] ?? segment);
+      parts.push(ownValue(FIELD_WORDS, segment) ?? segment);
     }
   }
   const text = parts.join(', ');

@@ -4,6 +4,7 @@
  * cannot be read back out) - never the secret. Only P-256 and secp256k1 keys can go into a token.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { ownValue } from '../../core/own';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { recoveryApi, type FinishResponse, type HsmImported } from './api';
@@ -81,7 +82,7 @@ export function HsmImport({ fingerprintHex }: { fingerprintHex: string }) {
           const r = await recoveryApi.importToToken(token, pin, label.trim());
           setBusy(false);
           if (!r.ok) {
-            setProblem(problemInfo(r.error, IMPORT_TODO[r.error.code]));
+            setProblem(problemInfo(r.error, ownValue(IMPORT_TODO, r.error.code)));
             return { outcome: 'rejected', error: r.error };
           }
           if (r.value.kind === 'hsm-import') setDone(r.value);

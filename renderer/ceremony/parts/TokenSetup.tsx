@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
+import { ownValue } from '../../../core/own';
 import type { CeremonyPlan, Custodian } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ModuleChooser, TokenPicker, tokenName, useTokenList, type Token } from '../../devices';
@@ -33,7 +34,7 @@ function plannedLabel(c: Custodian): string | undefined {
  */
 export function tokenRequest(plan: CeremonyPlan, v: TokenSetupValue): { tokens?: { custodianId: string; serial: string }[]; entropyToken?: { serial: string } } {
   const tokens = tokenCustodians(plan).flatMap((c) => {
-    const t = v.assigned[c.id];
+    const t = ownValue(v.assigned, c.id);
     return t ? [{ custodianId: c.id, serial: t.serial }] : [];
   });
   return {
@@ -75,7 +76,7 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
   const stale = checked !== null && checked.key !== key;
 
   const takenBy = (except: string): Map<string, string> =>
-    new Map(custodians.flatMap((c) => (c.id !== except && value.assigned[c.id] ? [[value.assigned[c.id]!.serial, c.name] as const] : [])));
+    new Map(custodians.flatMap((c) => (c.id !== except && ownValue(value.assigned, c.id) ? [[ownValue(value.assigned, c.id)!.serial, c.name] as const] : [])));
   const set = (patch: Partial<TokenSetupValue>): void => onChange((v) => ({ ...v, ...patch }));
   const runCheck = async (): Promise<void> => {
     const result = await check.run(() => ask('ceremony:check-devices', { plan, ...tokenRequest(plan, value) }));
@@ -85,7 +86,7 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
   // is the next thing to do: with three custodians it sits below a laptop's fold, so it is brought into view.
   const actions = useRef<HTMLDivElement>(null);
   const checkButton = useRef<HTMLButtonElement>(null);
-  const allAssigned = value.module !== null && custodians.length > 0 && custodians.every((c) => value.assigned[c.id]);
+  const allAssigned = value.module !== null && custodians.length > 0 && custodians.every((c) => ownValue(value.assigned, c.id));
   const waitingForCheck = allAssigned && current === null && !check.busy && !check.error;
   useEffect(() => {
     if (waitingForCheck) bringIntoView(actions.current, checkButton.current);
@@ -116,7 +117,7 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
               <tbody>
                 {custodians.map((c) => {
                   const planned = plannedLabel(c);
-                  const t = value.assigned[c.id] ?? null;
+                  const t = ownValue(value.assigned, c.id) ?? null;
                   return (
                     <tr key={c.id} data-testid={`token-assign-${c.id}`}>
                       <th scope="row">
@@ -131,7 +132,7 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
                           value={t?.serial ?? null}
                           onChange={(tok) => onChange((v) => ({ ...v, assigned: { ...v.assigned, [c.id]: tok } }))}
                           legend={`${c.name}'s token`}
-                          {...(prefs[c.id] ? { prefer: prefs[c.id] } : {})}
+                          {...(ownValue(prefs, c.id) ? { prefer: ownValue(prefs, c.id)! } : {})}
                           takenBy={takenBy(c.id)}
                           testId={`token-for-${c.id}`}
                         />

@@ -1,5 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { analyzeCoalitions, reachesQuorum, type Custodian } from '../../../core/policy';
+import { ownValue } from '../../../core/own';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
@@ -57,21 +58,21 @@ export function TestRecoveryStage(props: StageProps) {
   const chosenCustodians = plan.custodians.filter((c) => chosen.includes(c.id));
   const cannot = mode === 'give-back' ? chosenCustodians.filter((c) => !canGiveBack(c) && !onToken(c)) : [];
   const typedAll = (id: string, shares: number): boolean => {
-    const g = given[id];
+    const g = ownValue(given, id);
     return g !== undefined && g.ok.length === shares && g.ok.every(Boolean);
   };
   const typists = chosenCustodians.filter(canGiveBack);
   const holders = mode === 'give-back' ? chosenCustodians.filter(onToken) : [];
-  const allTyped = typists.every((c) => typedAll(c.id, c.shares.length)) && holders.every((c) => pinReady(pins[c.id] ?? ''));
+  const allTyped = typists.every((c) => typedAll(c.id, c.shares.length)) && holders.every((c) => pinReady(ownValue(pins, c.id) ?? ''));
   const typing = typists.find((c) => !hidden.has(c.id));
 
   const test = async (): Promise<void> => {
-    const tokens = holders.map((c) => ({ custodianId: c.id, pin: pins[c.id] ?? '' }));
+    const tokens = holders.map((c) => ({ custodianId: c.id, pin: ownValue(pins, c.id) ?? '' }));
     // The PINs leave the page's state as they are sent, whatever the answer.
     setPins({});
     const responses = typists.map((c) => ({
       custodianId: c.id,
-      shards: (given[c.id]?.texts ?? []).map((t): ShardResponse => (slip39 ? { words: t } : { text: t })),
+      shards: (ownValue(given, c.id)?.texts ?? []).map((t): ShardResponse => (slip39 ? { words: t } : { text: t })),
     }));
     const request =
       mode === 'machine'
@@ -109,7 +110,7 @@ export function TestRecoveryStage(props: StageProps) {
 
   const set = (id: string, k: number, text: string, ok: boolean, count: number): void =>
     setGiven((g) => {
-      const cur = g[id] ?? { texts: Array.from({ length: count }, () => ''), ok: Array.from({ length: count }, () => false) };
+      const cur = ownValue(g, id) ?? { texts: Array.from({ length: count }, () => ''), ok: Array.from({ length: count }, () => false) };
       return { ...g, [id]: { texts: cur.texts.map((x, j) => (j === k ? text : x)), ok: cur.ok.map((x, j) => (j === k ? ok : x)) } };
     });
 
@@ -224,7 +225,7 @@ export function TestRecoveryStage(props: StageProps) {
             <PinField
               whose={c.name}
               token={custodianToken(status, c)}
-              value={pins[c.id] ?? ''}
+              value={ownValue(pins, c.id) ?? ''}
               onChange={(v) => setPins((p) => ({ ...p, [c.id]: v }))}
               testId={`recovery-pin-${c.id}`}
               disabled={busy}
