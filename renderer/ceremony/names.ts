@@ -77,7 +77,7 @@ export function checkpointMeaning(checkpoint: string, custodian: string | null, 
       return `${custodian ?? 'The custodian'} received their shard while the others looked away.`;
     case 'confirm':
       // True for every method: the screen above says whether it proves possession or only checks the write.
-      return `keyshard checked ${custodian ?? "the custodian"}'s shard as this screen says, and found it matches the one handed over.`;
+      return `${custodian ?? 'The custodian'}'s shard was checked as this screen says, and it matches the one handed over.`;
     case 'test-recovery':
       return 'The secret recovered in the test has the fingerprint read aloud earlier.';
     case 'destroy':

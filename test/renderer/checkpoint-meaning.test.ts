@@ -40,7 +40,9 @@ describe('checkpoint meanings', () => {
 
   it('names the custodian where the checkpoint is theirs', () => {
     assert.match(checkpointMeaning('handoff', 'Alice Meier'), /^Alice Meier received their shard/);
-    assert.match(checkpointMeaning('confirm', 'Bob Keller'), /^Bob Keller gave their shard back/);
-    assert.match(checkpointMeaning('confirm', null), /^The custodian gave their shard back/);
+    assert.match(checkpointMeaning('confirm', 'Bob Keller'), /^Bob Keller's shard was checked as this screen says/);
+    assert.match(checkpointMeaning('confirm', null), /^The custodian's shard was checked/);
+    // Witnesses sign it for USB read-backs too, where nothing is given back: it claims only the check.
+    assert.doesNotMatch(checkpointMeaning('confirm', 'Bob Keller'), /gave|proves|holds/);
   });
 });
