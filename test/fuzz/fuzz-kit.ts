@@ -115,7 +115,7 @@ function typed(e: unknown, label: string): { ok: false; error: KeyshardError } {
 /** fast-check parameters: the run count, and the seed when FUZZ_SEED is set (to replay a failure). */
 export function params(runs: number): fc.Parameters<unknown> {
   const seed = process.env['FUZZ_SEED'];
-  return { numRuns: runs, ...(seed ? { seed: Number(seed) } : {}), endOnFailure: true };
+  return { numRuns: runs, ...(seed ? { seed: Number(seed) } : {}), endOnFailure: true, includeErrorInReport: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { planToJson } from '../../core/policy/index';
 import { planTexts, planQrFrames } from '../../core/qr/index';
-import { serializeTranscript } from '../../core/transcript';
+import { appendEntry, createTranscript, serializeTranscript } from '../../core/transcript';
 import { CHANNELS, type ChannelName } from '../../electron/ipc/channels';
 import type { IpcResult } from '../../electron/ipc/result';
 import { ceremonyTranscript } from '../core/transcript-fixture';
@@ -89,6 +89,33 @@ describe('fuzz: IPC payloads through the real handlers', () => {
         await call(rig, clock, channel, request);
       }),
       params(RUNS * 2),
+    );
+    await rig.host.shutdown();
+    clock.report();
+  });
+
+  it('transcripts with valid hash chains whose step names and data keys are hostile (constructor, tostring, __proto__): transcript:verify and recovery:start answer typed', async () => {
+    const clock = new CallClock('ipc (hostile valid transcripts)');
+    const rig = ipcRig();
+    const kind = fc.oneof(fc.constantFrom('constructor', 'tostring', 'valueof', 'hasownproperty', 'isprototypeof', 'prototype', 'split', 'seal', 'confirm', 'abort'), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/));
+    const data = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'fingerprint', 'custodianId', 'witnessIds'), fc.string({ maxLength: 8 })), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(kind, data), { minLength: 1, maxLength: 6 }), async (steps) => {
+        let t = createTranscript('fuzz-ceremony', () => new Date('2025-03-01T10:00:00.000Z'));
+        t = appendEntry(t, 'plan', { label: 'fuzz' });
+        for (const [k, d] of steps) {
+          try {
+            t = appendEntry(t, k, d);
+          } catch {
+            // a kind or data the writer itself refuses: skip that step
+          }
+        }
+        const text = serializeTranscript(t);
+        await call(rig, clock, 'transcript:verify', { text });
+        await call(rig, clock, 'recovery:start', { transcriptText: text });
+        await call(rig, clock, 'recovery:clear', undefined);
+      }),
+      params(Math.ceil(RUNS / 2)),
     );
     await rig.host.shutdown();
     clock.report();
