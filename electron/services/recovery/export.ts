@@ -7,13 +7,13 @@
  *
  * Honest limit: age and OpenPGP take the plaintext as a string here, which JS cannot wipe; it is dropped at once.
  */
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
 import { encryptToAgeRecipient } from '../protection/age';
 import { encryptToOpenPgpKey } from '../protection/openpgp';
-import { writeFileAtomic } from '../transcript-store/atomic-write';
+import { nodeExclusiveFs, writeNewFileAtomic, type ExclusiveFs } from '../transcript-store/atomic-write';
 import { usbError } from '../usb/errors';
 import type { ExportRecipient, RecoveredIdentity } from './types';
 
@@ -37,21 +37,28 @@ export async function encryptExport(plaintext: string, recipient: ExportRecipien
   return recipient.kind === 'age' ? encryptToAgeRecipient(plaintext, recipient.recipient) : encryptToOpenPgpKey(plaintext, recipient.publicKeyArmored);
 }
 
-/** Default writer: absolute paths only, refuses to replace a file, atomic (no half-written secret file). */
-export async function writeNewFile(path: string, data: Uint8Array): Promise<void> {
+function alreadyThere(): KeyshardError {
+  return new KeyshardError('INVALID_ARGUMENT', 'A file of that name is already there. Choose another name; keyshard never replaces an existing file with a secret. Nothing was written.', {
+    reason: 'exists',
+  });
+}
+
+/**
+ * Default writer: absolute paths only, never over an existing file, atomic (no half-written secret file). The early
+ * check only gives the quick answer; the write itself creates the name exclusively (writeNewFileAtomic), so a file that
+ * appears between the check and the write is left alone too.
+ */
+export async function writeNewFile(path: string, data: Uint8Array, fs: ExclusiveFs = nodeExclusiveFs): Promise<void> {
   if (!isAbsolute(path)) throw new KeyshardError('INVALID_ARGUMENT', 'Choose where to save the file (a full path). Nothing was written.');
-  const exists = await stat(path).then(
+  const exists = await lstat(path).then(
     () => true,
     (e: unknown) => (e as { code?: unknown }).code !== 'ENOENT',
   );
-  if (exists) {
-    throw new KeyshardError('INVALID_ARGUMENT', 'A file of that name is already there. Choose another name; keyshard never replaces an existing file with a secret. Nothing was written.', {
-      reason: 'exists',
-    });
-  }
+  if (exists) throw alreadyThere();
   try {
-    await writeFileAtomic(path, data);
+    await writeNewFileAtomic(path, data, fs);
   } catch (e) {
+    if ((e as { code?: unknown }).code === 'EEXIST') throw alreadyThere();
     throw usbError(e, `the folder of ${basename(path)}`, 'writing the exported file');
   }
 }
