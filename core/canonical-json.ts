@@ -145,3 +145,61 @@ export function canonicalize(value: unknown): string {
 export function canonicalizePretty(value: unknown, indent = 2, level = ''): string {
   return write(value, '', 0, new Set(), ' '.repeat(indent), level);
 }
+
+/** A member name found twice in one object, and where that object is (member names and array indexes from the top). */
+export interface DuplicateMember {
+  readonly name: string;
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * The first member name that appears twice in one object of a JSON text, or undefined when there is none. JSON.parse
+ * keeps only the last of the two, so a file could show one value to a reader and hash another: such a file is refused
+ * whether or not its layout is checked. Names compare after unescaping ("a" and "\u0061" are the same name).
+ * `text` must already be valid JSON (run JSON.parse first); this only walks it, in one pass.
+ */
+export function duplicateMember(text: string): DuplicateMember | undefined {
+  // One frame per open object or array: for an object the names seen so far, the last one, and whether the next string
+  // is a name; for an array the index of the current element.
+  interface Frame {
+    names: Set<string> | null;
+    last: string;
+    expectName: boolean;
+    index: number;
+  }
+  const frames: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      const top = frames[frames.length - 1];
+      if (top?.names && top.expectName) {
+        const token = text.slice(start, i + 1);
+        const name = escaped ? (JSON.parse(token) as string) : token.slice(1, -1);
+        if (top.names.has(name)) return { name, path: frames.slice(0, -1).map((f) => (f.names ? f.last : f.index)) };
+        top.names.add(name);
+        top.last = name;
+        top.expectName = false;
+      }
+    } else if (c === 0x7b /* { */) {
+      frames.push({ names: new Set(), last: '', expectName: true, index: 0 });
+    } else if (c === 0x5b /* [ */) {
+      frames.push({ names: null, last: '', expectName: false, index: 0 });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      frames.pop();
+    } else if (c === 0x2c /* , */) {
+      const top = frames[frames.length - 1];
+      if (top?.names) top.expectName = true;
+      else if (top) top.index++;
+    }
+  }
+  return undefined;
+}

@@ -63,7 +63,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalize, canonicalizePretty, hasLoneSurrogate } from './canonical-json';
+import { canonicalize, canonicalizePretty, duplicateMember, hasLoneSurrogate } from './canonical-json';
 import type { JsonValue } from './canonical-json';
 import { KeyshardError } from './errors';
 
@@ -544,11 +544,23 @@ function freezeTranscript(ceremonyId: string, entries: readonly TranscriptEntry[
 }
 
 function parseJson(text: string): { value: unknown } | { fail: Fail } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { fail: formatFail(null, 'the file is not valid JSON (it may be cut short or damaged)') };
   }
+  // JSON.parse keeps the last of two members of the same name; a reader may see the other. Refused even when layout is
+  // not checked.
+  const twice = duplicateMember(text);
+  if (twice !== undefined) {
+    const [top, index] = twice.path;
+    const seq = top === 'entries' && typeof index === 'number' ? index + 1 : null;
+    const shown = /^[A-Za-z0-9_-]{1,40}$/.test(twice.name) ? `"${twice.name}"` : 'a member name';
+    const where = seq === null ? 'in one object' : `in one object of entry ${seq}`;
+    return { fail: formatFail(seq, `${shown} appears twice ${where}, so the file does not say one thing (it was edited)`) };
+  }
+  return { value };
 }
 
 /**

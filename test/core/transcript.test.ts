@@ -246,6 +246,9 @@ describe('transcript: any change to one byte of the file is caught and blamed on
     const edited = `${ceremonyText.slice(0, at)}"kind": "seal",\n      ${ceremonyText.slice(at)}`;
     assert.ok(verifyTranscript(JSON.parse(edited)).ok, 'JSON.parse keeps the last duplicate, so the content checks pass');
     assertFails(verifyTranscriptText(edited), 'TRANSCRIPT_FORMAT', 4);
+    // Refused even when layout is not checked: the file says two things.
+    assertFails(verifyTranscriptText(edited, { exactLayout: false }), 'TRANSCRIPT_FORMAT', 4);
+    assert.throws(() => parseTranscript(edited), (e: unknown) => e instanceof KeyshardError && e.code === 'TRANSCRIPT_FORMAT');
   });
 });
 
