@@ -93,7 +93,7 @@ const METHOD_TEXT: Readonly<Record<ConfirmMethod, string>> = {
 /** The screen's title: what this confirmation is, in words that claim no more than it shows. */
 function confirmTitle(c: Custodian): string {
   if (c.medium === 'usb') return `Check ${c.name}'s file on the drive`;
-  if (c.medium === 'pkcs11') return `${c.name} unlocks their token to prove they hold it`;
+  if (c.medium === 'pkcs11') return `${c.name} unlocks their token`;
   return `${c.name} proves they hold their shard`;
 }
 
@@ -106,7 +106,7 @@ function confirmLead(c: Custodian): string {
     return `keyshard reads back the file it wrote to ${c.name}'s drive and compares it byte for byte. This checks the write; it does not show that ${c.name} can open the file (only their own key does). Then ${c.name} takes the drive and keeps it.`;
   }
   if (c.medium === 'pkcs11') {
-    return `${c.name} types their token's PIN; keyshard reads the shard back and compares it with what it stored. The read-back checks the write; ${c.name}'s PIN shows they can open the token that holds it. Then ${c.name} takes the token and keeps it.`;
+    return `${c.name} types their token's PIN; keyshard reads the shard back and compares it with what it stored. The read-back checks the write; the PIN shows ${c.name} can open the token. Then ${c.name} keeps the token.`;
   }
   return `The shard is hidden. ${c.name} gives it back from their own copy, which proves they hold it; keyshard compares it with the shard it handed over.`;
 }
