@@ -16,4 +16,9 @@ const last = (e: unknown): void => {
 };
 process.on('uncaughtException', last);
 process.on('unhandledRejection', last);
-process.exitCode = await runCli(argv, nodeIo(json));
+const io = nodeIo(json);
+try {
+  process.exitCode = await runCli(argv, io);
+} finally {
+  io.close();
+}

@@ -1,5 +1,9 @@
+import type { CliTerminal } from './terminal';
+
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export interface CliIo {
+  /** Present when standard input is a terminal: a person can be asked (hidden) for secrets. */
+  readonly terminal?: CliTerminal;
   /** Whole standard input as text ('' when it is a terminal), at most MAX_INPUT_BYTES (else INPUT_TOO_LARGE). */
   readStdin(): Promise<string>;
   stdout(text: string): void;

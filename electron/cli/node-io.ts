@@ -5,6 +5,7 @@
 import { KeyshardError } from '../../core/errors';
 import { type CliIo, MAX_INPUT_BYTES } from './io';
 import { tooLarge } from './files';
+import { createTerminal } from './terminal';
 
 /** Standard input as text, at most `max` bytes: reading stops at the first byte beyond (nothing more is buffered). */
 export async function readBoundedStdin(stream: NodeJS.ReadableStream & { isTTY?: boolean }, max = MAX_INPUT_BYTES): Promise<string> {
@@ -46,7 +47,7 @@ export function outputFailure(e: unknown): KeyshardError {
  * The process's own io. An output failure is reported once on stderr (as JSON with --json) and the process exits 1
  * at once: nothing more can be said on a closed pipe, and carrying on would only hide that the output is cut short.
  */
-export function nodeIo(json: boolean): CliIo {
+export function nodeIo(json: boolean): CliIo & { close(): void } {
   let failed = false;
   const fail = (e: unknown): void => {
     if (failed) return;
@@ -69,7 +70,10 @@ export function nodeIo(json: boolean): CliIo {
       fail(e);
     }
   };
+  const terminal = process.stdin.isTTY === true ? createTerminal(process.stdin, process.stderr) : undefined;
   return {
+    ...(terminal === undefined ? {} : { terminal }),
+    close: () => terminal?.close(),
     readStdin: () => readBoundedStdin(process.stdin),
     stdout: (text) => write(process.stdout, text),
     stderr: (text) => write(process.stderr, text),

@@ -4,6 +4,13 @@ import { slip39Commands } from '../../electron/cli/commands/slip39';
 import { runCommands, type CliRun } from '../helpers/cli';
 import { decodeShare } from '../../core/slip39/index';
 import { loadVectors } from '../core/slip39-helpers';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
+/** slip39 combine's JSON for a secret: the secret and the fingerprint of its BIP-32 root. */
+function combined(secretHex: string): { secretHex: string; fingerprint: string } {
+  return { secretHex, fingerprint: fingerprintOf(seedIdentity(hexToBytes(secretHex))).hex };
+}
+
 
 type Run = CliRun;
 
@@ -15,8 +22,9 @@ const SECRET32 = 'ff'.repeat(4) + '0123456789abcdef'.repeat(3) + '00'.repeat(4);
 function parseSplit(r: Run): { threshold: number; mnemonics: string[] }[] {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
-  const json = JSON.parse(r.stdout) as { groups: { threshold: number; mnemonics: string[] }[] };
-  assert.deepEqual(Object.keys(json), ['groups']);
+  const json = JSON.parse(r.stdout) as { groups: { threshold: number; mnemonics: string[] }[]; fingerprint: string };
+  assert.deepEqual(Object.keys(json), ['groups', 'fingerprint']);
+  assert.match(json.fingerprint, /^[0-9a-f]{64}$/);
   for (const g of json.groups) {
     assert.deepEqual(Object.keys(g), ['threshold', 'mnemonics']);
     assert.equal(typeof g.threshold, 'number');
@@ -43,7 +51,7 @@ describe('keyshard slip39 split / combine', () => {
     const stdin = [groups[1]!.mnemonics[4], groups[2]!.mnemonics[0], groups[1]!.mnemonics[0], groups[1]!.mnemonics[2]].join('\n');
     const r = await cli(['slip39', 'combine', '--json'], stdin);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { secretHex: SECRET });
+    assert.deepEqual(JSON.parse(r.stdout), combined(SECRET));
   });
 
   it('takes --flag=value forms, --no-extendable, and a passphrase that begins with a dash', async () => {
@@ -55,8 +63,8 @@ describe('keyshard slip39 split / combine', () => {
     assert.equal(share.iterationExponent, 0);
     assert.equal(groups[0]!.mnemonics[0]!.split(' ').length, 33);
     const stdin = `${groups[0]!.mnemonics[0]}\n${groups[0]!.mnemonics[2]}\n`;
-    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--passphrase', '-x y', '--json'], stdin)).stdout), { secretHex: SECRET32 });
-    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--passphrase=-x y', '--json'], stdin)).stdout), { secretHex: SECRET32 });
+    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--passphrase', '-x y', '--json'], stdin)).stdout), combined(SECRET32));
+    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--passphrase=-x y', '--json'], stdin)).stdout), combined(SECRET32));
     const wrong = JSON.parse((await cli(['slip39', 'combine', '--json'], stdin)).stdout) as { secretHex: string };
     assert.notEqual(wrong.secretHex, SECRET32);
     assert.equal(wrong.secretHex.length, SECRET32.length);
@@ -65,19 +73,19 @@ describe('keyshard slip39 split / combine', () => {
   it('a passphrase may even look like a flag', async () => {
     const groups = parseSplit(await cli(['slip39', 'split', '--secret-hex', SECRET, '--group', '1/1', '--passphrase', '--json', '--json']));
     const r = await cli(['slip39', 'combine', '--passphrase', '--json', '--json'], groups[0]!.mnemonics[0]!);
-    assert.deepEqual(JSON.parse(r.stdout), { secretHex: SECRET });
+    assert.deepEqual(JSON.parse(r.stdout), combined(SECRET));
   });
 
   it('reads the secret from stdin (one line of hex) when --secret-hex is absent', async () => {
     const groups = parseSplit(await cli(['slip39', 'split', '--group-threshold', '1', '--group', '2/2', '--json'], `\n  ${SECRET.toUpperCase()}  \n`));
     const r = await cli(['slip39', 'combine', '--json'], groups[0]!.mnemonics.join('\n'));
-    assert.deepEqual(JSON.parse(r.stdout), { secretHex: SECRET });
+    assert.deepEqual(JSON.parse(r.stdout), combined(SECRET));
   });
 
   it('combine ignores blank lines and tolerates surrounding spaces and case', async () => {
     const groups = parseSplit(await cli(['slip39', 'split', '--secret-hex', SECRET, '--group', '2/3', '--json']));
     const stdin = `\n\n   ${groups[0]!.mnemonics[1]!.toUpperCase()}   \r\n\n\t${groups[0]!.mnemonics[0]}\n\n`;
-    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--json'], stdin)).stdout), { secretHex: SECRET });
+    assert.deepEqual(JSON.parse((await cli(['slip39', 'combine', '--json'], stdin)).stdout), combined(SECRET));
   });
 
   it('combines every valid official vector (passphrase TREZOR)', async () => {
@@ -85,7 +93,7 @@ describe('keyshard slip39 split / combine', () => {
       if (secretHex === '') continue;
       const r = await cli(['slip39', 'combine', '--passphrase', 'TREZOR', '--json'], mnemonics.join('\n'));
       assert.equal(r.code, 0, `${description}: ${r.stderr}`);
-      assert.deepEqual(JSON.parse(r.stdout), { secretHex }, description);
+      assert.deepEqual(JSON.parse(r.stdout), combined(secretHex), description);
     }
   });
 

@@ -5,12 +5,15 @@
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { KeyshardError } from '../../../core/errors';
+import { fingerprintOf, seedIdentity } from '../../../core/fingerprint';
 import type { GroupSpec, Pbkdf2 } from '../../../core/slip39/index';
 import { DEFAULT_ITERATION_EXPONENT, combineMnemonics, splitMasterSecret } from '../../../core/slip39/index';
 import type { ParsedArgs } from '../args';
 import { intValue } from '../args';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
+import { readInputFile } from '../files';
+import { promptShares } from '../slip39-prompt';
 
 const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
 const nodeRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
@@ -48,8 +51,54 @@ function parseGroup(text: string, position: number): GroupSpec {
   return { threshold: Number(m[1]), count: Number(m[2]) };
 }
 
+/** The fingerprint of a master secret: that of its BIP-32 root, as the ceremony and a wallet show it. */
+function fingerprintHex(secret: Uint8Array): string {
+  return fingerprintOf(seedIdentity(secret)).hex;
+}
+
+/** --passphrase, else the variable --passphrase-env names; undefined when neither is given. */
+function givenPassphrase(args: ParsedArgs): string | undefined {
+  const flag = args.values.get('passphrase');
+  const variable = args.values.get('passphrase-env');
+  if (flag !== undefined && variable !== undefined) throw usage('Give --passphrase or --passphrase-env, not both.');
+  if (variable === undefined) return flag;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw usage('--passphrase-env takes the NAME of an environment variable, not the passphrase.');
+  const value = process.env[variable];
+  if (value === undefined) throw usage(`The environment variable ${variable} (from --passphrase-env) is not set.`);
+  return value;
+}
+
 function passphraseOf(args: ParsedArgs): string {
-  return args.values.get('passphrase') ?? '';
+  return givenPassphrase(args) ?? '';
+}
+
+const GENERATE_BITS = [128, 256];
+
+/**
+ * The master secret to split and where it came from: --secret-hex, --secret-file, --generate, else standard input
+ * (one line of hex) from a pipe, or typed (hidden) at a terminal. Exactly one source.
+ */
+async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uint8Array; generated: boolean }> {
+  const flag = args.values.get('secret-hex');
+  const file = args.values.get('secret-file');
+  const generate = args.values.get('generate');
+  if ([flag, file, generate].filter((v) => v !== undefined).length > 1) throw usage('Give one of --secret-hex, --secret-file and --generate.');
+  if (generate !== undefined) {
+    if (!GENERATE_BITS.includes(Number(generate))) throw usage('--generate takes the size in bits: 128 or 256.');
+    return { secret: nodeRandom(Number(generate) / 8), generated: true };
+  }
+  if (flag !== undefined) return { secret: parseSecretHex(flag), generated: false };
+  if (file !== undefined) {
+    const bytes = await readInputFile(file, 4096);
+    try {
+      return { secret: parseSecretHex(new TextDecoder().decode(bytes).split(/\r?\n/).find((l) => l.trim() !== '') ?? ''), generated: false };
+    } finally {
+      bytes.fill(0);
+    }
+  }
+  const piped = (await io.readStdin()).split(/\r?\n/).find((line) => line.trim() !== '');
+  if (piped !== undefined || io.terminal === undefined) return { secret: parseSecretHex(piped ?? ''), generated: false };
+  return { secret: parseSecretHex(await io.terminal.hidden('Master secret (hex, not shown): ')), generated: false };
 }
 
 export const slip39SplitCommand: CliCommand = {
@@ -57,15 +106,21 @@ export const slip39SplitCommand: CliCommand = {
   action: 'split',
   summary: 'Split a master secret into SLIP-39 share mnemonics (groups of members).',
   help: [
-    'Usage: keyshard slip39 split [--secret-hex HEX] --group-threshold GT --group T/N [--group T/N ...]',
-    '                             [--passphrase P] [--iteration-exponent E] [--extendable|--no-extendable] [--json]',
+    'Usage: keyshard slip39 split [--secret-hex HEX | --secret-file FILE | --generate BITS [--reveal]]',
+    '                             --group-threshold GT --group T/N [--group T/N ...] [--passphrase P | --passphrase-env VAR]',
+    '                             [--iteration-exponent E] [--extendable|--no-extendable] [--json]',
     '',
     'Splits a master secret (an even number of bytes, at least 16; usually 16 or 32) into SLIP-39 mnemonics that',
     'Trezor and every SLIP-39 tool can combine.',
     '',
     'Options:',
-    '  --secret-hex HEX          the master secret in hex. Without it, one line of hex is read from standard input',
-    '                            (better: command lines end up in shell history and process lists).',
+    '  --secret-hex HEX          the master secret in hex. Without it (or the two below), one line of hex is read from',
+    '                            standard input, or typed at the terminal without being shown (better: command lines',
+    '                            end up in shell history and process lists).',
+    '  --secret-file FILE        read the master secret (one line of hex) from FILE',
+    '  --generate BITS           make a fresh master secret of 128 or 256 bits from the system\'s CSPRNG. Only its',
+    '                            fingerprint is printed (the mnemonics are the backup); --reveal prints the secret too.',
+    '  --passphrase-env VAR      the passphrase from the environment variable VAR (not the command line)',
     '  --group T/N               one group: N members, any T of them rebuild the group (repeat for each group,',
     '                            1..16 groups, N 1..16; T=1 only with N=1).',
     '  --group-threshold GT      how many groups are needed to recover (1..number of groups; default 1 with one group).',
@@ -73,14 +128,16 @@ export const slip39SplitCommand: CliCommand = {
     '                            silently gives a different secret, so write it down separately.',
     '  --iteration-exponent E    PBKDF2 work 10000 * 2^E iterations, 0..15 (default 1, as Trezor).',
     '  --extendable              extendable backup (default; current SLIP-39 revision). --no-extendable for the original.',
-    '  --json                    print {"groups":[{"threshold":T,"mnemonics":["..."]}]} on stdout.',
+    '  --json                    print {"groups":[{"threshold":T,"mnemonics":["..."]}],"fingerprint":"hex"} on stdout',
+    '                            (+ "secretHex" with --generate --reveal). The fingerprint is that of the secret\'s',
+    '                            BIP-32 root, as the ceremony and a wallet show it.',
     '',
     'Example: keyshard slip39 split --group-threshold 2 --group 2/3 --group 2/3 --group 1/1 --json < secret.hex',
   ].join('\n'),
   options: {
-    values: ['secret-hex', 'group-threshold', 'passphrase', 'iteration-exponent'],
+    values: ['secret-hex', 'secret-file', 'generate', 'group-threshold', 'passphrase', 'passphrase-env', 'iteration-exponent'],
     repeatable: ['group'],
-    booleans: ['extendable', 'json'],
+    booleans: ['extendable', 'json', 'reveal'],
   },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const groupArgs = args.lists.get('group') ?? [];
@@ -91,21 +148,29 @@ export const slip39SplitCommand: CliCommand = {
     const extendable = args.booleans.get('extendable') ?? true;
     const passphrase = passphraseOf(args);
 
-    const secretText = args.values.get('secret-hex') ?? (await io.readStdin()).split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
-    const secret = parseSecretHex(secretText);
+    const reveal = args.booleans.get('reveal') === true;
+    if (reveal && !args.values.has('generate')) throw usage('--reveal goes with --generate: a secret you gave is not printed back.');
+    const { secret, generated } = await secretToSplit(args, io);
     let mnemonics: string[][];
+    let fingerprint: string;
+    let secretHex: string | undefined;
     try {
       mnemonics = splitMasterSecret(secret, { groupThreshold, groups, passphrase, iterationExponent, extendable, random: nodeRandom, pbkdf2: nodePbkdf2 });
+      fingerprint = fingerprintHex(secret);
+      if (generated && reveal) secretHex = toHex(secret);
     } finally {
       secret.fill(0);
     }
 
     if (args.booleans.get('json') === true) {
-      io.stdout(`${JSON.stringify({ groups: mnemonics.map((m, i) => ({ threshold: groups[i]!.threshold, mnemonics: m })) })}\n`);
+      const out = { groups: mnemonics.map((m, i) => ({ threshold: groups[i]!.threshold, mnemonics: m })), fingerprint, ...(secretHex === undefined ? {} : { secretHex }) };
+      io.stdout(`${JSON.stringify(out)}\n`);
       return 0;
     }
     const lines = [
       `SLIP-39 backup: any ${groupThreshold} of ${groups.length} group(s) recover the secret (${extendable ? 'extendable' : 'non-extendable'}, iteration exponent ${iterationExponent}${passphrase === '' ? ', no passphrase' : ', with passphrase'}).`,
+      `Fingerprint: ${(fingerprint.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ')}${generated ? ' (of a fresh secret from the system\'s CSPRNG)' : ''}`,
+      ...(secretHex === undefined ? [] : [`Secret (hex): ${secretHex}`]),
     ];
     mnemonics.forEach((m, i) => {
       lines.push('', `Group ${i + 1}: any ${groups[i]!.threshold} of ${m.length} share(s)`);
@@ -122,24 +187,41 @@ export const slip39CombineCommand: CliCommand = {
   action: 'combine',
   summary: 'Recover a master secret from SLIP-39 share mnemonics read on standard input.',
   help: [
-    'Usage: keyshard slip39 combine [--passphrase P] [--json] < shares.txt',
+    'Usage: keyshard slip39 combine [--passphrase P | --passphrase-env VAR] [--json] < shares.txt',
     '',
     'Reads share mnemonics on standard input, one per line (blank lines are skipped; case and extra spaces do not',
     'matter), checks each one, and recovers the master secret once enough groups are complete. Extra shares are',
     'used and checked too. Problems are named by share number and word position (words are never repeated).',
+    'At a terminal (nothing piped in), the shares are typed word by word instead: words are not shown, each is',
+    'completed from its first letters, and the progress per group is shown after each share. The passphrase is',
+    'then asked for too (not shown), unless --passphrase or --passphrase-env gives it.',
     '',
     'Options:',
     '  --passphrase P   the passphrase used when splitting (default empty). A wrong passphrase is not detected:',
     '                   it recovers a different secret.',
-    '  --json           print {"secretHex":"..."} on stdout.',
+    '  --passphrase-env VAR   the passphrase from the environment variable VAR (not the command line)',
+    '  --json           print {"secretHex":"...","fingerprint":"..."} on stdout (the fingerprint of the secret\'s',
+    '                   BIP-32 root, to compare with the ceremony record).',
   ].join('\n'),
-  options: { values: ['passphrase'], booleans: ['json'] },
+  options: { values: ['passphrase', 'passphrase-env'], booleans: ['json'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const passphrase = passphraseOf(args);
+    const given = givenPassphrase(args);
     const mnemonics = (await io.readStdin())
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '');
+    if (mnemonics.length === 0 && io.terminal !== undefined) {
+      const state = await promptShares(io.terminal);
+      let secret: Uint8Array;
+      try {
+        const passphrase = given ?? (await io.terminal.hidden('Passphrase (not shown; Enter for none): '));
+        secret = state.combine(passphrase, nodePbkdf2);
+      } finally {
+        state.clear();
+      }
+      return printSecret(args, io, secret);
+    }
+    const passphrase = given ?? '';
     if (mnemonics.length === 0) {
       throw usage('No mnemonics on standard input. Give them one per line, e.g. keyshard slip39 combine < shares.txt');
     }
@@ -151,17 +233,22 @@ export const slip39CombineCommand: CliCommand = {
         { lines: mnemonics.length, max: MAX_MNEMONICS },
       );
     }
-    const secret = combineMnemonics(mnemonics, passphrase, nodePbkdf2);
-    try {
-      const hex = toHex(secret);
-      if (args.booleans.get('json') === true) io.stdout(`${JSON.stringify({ secretHex: hex })}\n`);
-      else io.stdout(`Recovered master secret (${secret.length} bytes, hex):\n${hex}\n`);
-    } finally {
-      secret.fill(0);
-    }
-    return 0;
+    return printSecret(args, io, combineMnemonics(mnemonics, passphrase, nodePbkdf2));
   },
 };
+
+/** Prints a recovered master secret with its fingerprint, then wipes it. */
+function printSecret(args: ParsedArgs, io: CliIo, secret: Uint8Array): number {
+  try {
+    const hex = toHex(secret);
+    const fingerprint = fingerprintHex(secret);
+    if (args.booleans.get('json') === true) io.stdout(`${JSON.stringify({ secretHex: hex, fingerprint })}\n`);
+    else io.stdout(`Recovered master secret (${secret.length} bytes, hex):\n${hex}\nFingerprint: ${(fingerprint.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ')}\n`);
+  } finally {
+    secret.fill(0);
+  }
+  return 0;
+}
 
 /** Register these in electron/cli/commands/index.ts. */
 export const slip39Commands: readonly CliCommand[] = [slip39SplitCommand, slip39CombineCommand];

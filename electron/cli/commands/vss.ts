@@ -24,7 +24,7 @@ import {
 import { type ParsedArgs, intValue, requireValue } from '../args';
 import type { CliCommand } from '../command';
 import { fingerprintMatches, fingerprintMismatch, parseFingerprintArg } from '../expected-key';
-import { outputFolder, writeNewFile } from '../files';
+import { outputFolder, readInputFile, writeNewFile } from '../files';
 import type { CliIo } from '../io';
 
 /** node:crypto's CSPRNG as core's RandomSource: a fresh copy each call, the Buffer it came in wiped. */
@@ -168,7 +168,15 @@ function wipe(shares: readonly VssShare[]): void {
  */
 async function givenSecret(args: ParsedArgs, io: CliIo): Promise<{ bytes: Uint8Array; from: string } | undefined> {
   const flag = args.values.get('secret-hex');
+  const file = args.values.get('secret-file');
+  if (flag !== undefined && file !== undefined) throw usage('Give --secret-hex or --secret-file, not both.');
   if (flag !== undefined) return { bytes: fromHex(flag.trim(), '--secret-hex'), from: 'with --secret-hex' };
+  if (file !== undefined) {
+    const raw = await readInputFile(file, 4096);
+    const line = new TextDecoder().decode(raw).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+    raw.fill(0);
+    return { bytes: fromHex(line.trim().replace(/^0x/i, ''), `The secret in ${file}`), from: `in ${file}` };
+  }
   const lines = (await io.readStdin()).split(/\r?\n/).filter((line) => line.trim() !== '');
   if (lines.length === 0) return undefined;
   if (lines.length > 1) {
@@ -246,6 +254,7 @@ Options:
                     standard input is a terminal or empty is a fresh key drawn from the system's
                     CSPRNG. A value on the command line can be seen in the process list and shell
                     history: pipe it, or prefer a fresh key.
+  --secret-file FILE  read the secret (one line of hex) from FILE instead
   --out DIR         write one file per custodian, DIR/share-<identifier number>.json (mode 0600; each is
                     what vss verify-share reads), and DIR/commitments.json (public), instead of
                     printing the shares. DIR is created, or must be empty; no file is ever replaced.
@@ -257,7 +266,7 @@ Output (--json):
   commitments[0] is the group public key. Everything but the signing shares is public.
   With --out, "shares" is replaced by "out":"DIR","files":["share-1.json",...,"commitments.json"].
 `,
-  options: { values: ['ciphersuite', 'threshold', 'shares', 'secret-hex', 'out'], booleans: ['json'] },
+  options: { values: ['ciphersuite', 'threshold', 'shares', 'secret-hex', 'secret-file', 'out'], booleans: ['json'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const ciphersuite = suiteOf(requireValue(args, 'ciphersuite'));
     const threshold = intValue(args, 'threshold', 1, MAX_SHARES);
