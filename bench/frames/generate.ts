@@ -7,11 +7,14 @@
  * placed by a homography (size, rotation, perspective), supersampled 2x2; then, in the order a camera adds them:
  * uneven light, lens blur, lost contrast, sensor noise, JPEG-like compression (8x8 DCT quantisation with the JPEG
  * luminance table), 8-bit quantisation. Categories push one of these hard; `webcam` mixes them all at moderate levels.
+ * Frames come in bursts of BURST_LENGTH showing one sheet (as a camera does), so a scanner may use the last frame.
  */
 import { createQrMatrix, planQrFrames, planTexts } from '../../core/qr/index';
 import { seededBytes, seededRng, type Rng } from '../../test/helpers/prng';
 
 export const FRAME_WIDTH = 1280;
+/** Consecutive frames showing the same sheet in the same place (a hand shakes it by a pixel or two). */
+export const BURST_LENGTH = 4;
 export const FRAME_HEIGHT = 720;
 
 export const CATEGORIES = ['small', 'rotation', 'perspective', 'blur', 'noise', 'contrast', 'light', 'jpeg', 'webcam'] as const;
@@ -73,7 +76,9 @@ const between = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
 
 /** The spec of frame `index` of `category`: a pure function of its arguments. */
 export function frameSpec(category: Category, index: number, texts: readonly string[], seed = 1): FrameSpec {
-  const rng = seededRng(seed * 7919 + CATEGORIES.indexOf(category) * 100_003 + index * 31);
+  // Frames come in bursts of BURST_LENGTH, as from a camera: one sheet held still, a new noise pattern each frame.
+  const burst = Math.floor(index / BURST_LENGTH);
+  const rng = seededRng(seed * 7919 + CATEGORIES.indexOf(category) * 100_003 + burst * 31);
   const text = texts[Math.floor(rng() * texts.length)] as string;
   // A clean, sharp, evenly lit code of comfortable size; each category then makes one thing hard.
   const spec: FrameSpec = {
@@ -91,7 +96,7 @@ export function frameSpec(category: Category, index: number, texts: readonly str
   };
   switch (category) {
     case 'small':
-      spec.modulePx = between(rng, 1.6, 2.4);
+      spec.modulePx = between(rng, 1.8, 2.6);
       spec.blurSigma = between(rng, 0.3, 0.55);
       break;
     case 'rotation':
@@ -102,14 +107,14 @@ export function frameSpec(category: Category, index: number, texts: readonly str
       spec.rotationDeg = between(rng, -20, 20);
       break;
     case 'blur':
-      spec.blurSigma = spec.modulePx * between(rng, 0.35, 0.55);
+      spec.blurSigma = spec.modulePx * between(rng, 0.3, 0.45);
       break;
     case 'noise':
-      spec.noiseSigma = between(rng, 22, 45);
+      spec.noiseSigma = between(rng, 18, 36);
       break;
     case 'contrast': {
       const mid = between(rng, 70, 190);
-      const range = between(rng, 12, 28);
+      const range = between(rng, 14, 30);
       spec.ink = mid - range / 2;
       spec.paper = mid + range / 2;
       spec.noiseSigma = between(rng, 1, 3);
@@ -120,7 +125,7 @@ export function frameSpec(category: Category, index: number, texts: readonly str
       spec.shadow = rng() < 0.5 ? between(rng, 0.3, 0.5) : 1;
       break;
     case 'jpeg':
-      spec.jpegQuality = Math.round(between(rng, 6, 20));
+      spec.jpegQuality = Math.round(between(rng, 8, 25));
       spec.noiseSigma = between(rng, 3, 8);
       break;
     case 'webcam': {
@@ -142,9 +147,13 @@ export function frameSpec(category: Category, index: number, texts: readonly str
   return spec;
 }
 
-/** Draws the frame a spec describes. `seed` drives placement, background and noise. */
-export function renderFrame(spec: FrameSpec, seed: number): GrayFrame {
+/**
+ * Draws the frame a spec describes. `seed` drives placement, background and light; `noiseSeed` (default: seed) the
+ * frame's own hand shake and sensor noise, so frames of one burst share the first and differ in the second.
+ */
+export function renderFrame(spec: FrameSpec, seed: number, noiseSeed = seed): GrayFrame {
   const rng = seededRng(seed);
+  const frameRng = seededRng(noiseSeed ^ 0x5bd1e995);
   const width = FRAME_WIDTH;
   const height = FRAME_HEIGHT;
   const matrix = createQrMatrix(spec.text);
@@ -169,8 +178,10 @@ export function renderFrame(spec: FrameSpec, seed: number): GrayFrame {
   const maxX = Math.max(...local.map((p) => p[0]));
   const minY = Math.min(...local.map((p) => p[1]));
   const maxY = Math.max(...local.map((p) => p[1]));
-  const cx = between(rng, -minX + 4, Math.max(-minX + 4, width - maxX - 4));
-  const cy = between(rng, -minY + 4, Math.max(-minY + 4, height - maxY - 4));
+  const shakeX = noiseSeed === seed ? 0 : (frameRng() - 0.5) * 3;
+  const shakeY = noiseSeed === seed ? 0 : (frameRng() - 0.5) * 3;
+  const cx = between(rng, -minX + 4, Math.max(-minX + 4, width - maxX - 4)) + shakeX;
+  const cy = between(rng, -minY + 4, Math.max(-minY + 4, height - maxY - 4)) + shakeY;
   const quad = local.map(([x, y]) => [x + cx, y + cy] as [number, number]);
   // Image -> code coordinates (modules from the paper's corner).
   const toCode = homography(quad, [[0, 0], [total, 0], [total, total], [0, total]]);
@@ -181,15 +192,14 @@ export function renderFrame(spec: FrameSpec, seed: number): GrayFrame {
   const gx = between(rng, -0.05, 0.05);
   const gy = between(rng, -0.05, 0.05);
   const blobs = Array.from({ length: 4 }, () => ({ x: rng() * width, y: rng() * height, r: between(rng, 40, 200), d: between(rng, -50, 50) }));
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let v = bg0 + gx * x + gy * y;
-      for (const b of blobs) {
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) field[y * width + x] = bg0 + gx * x + gy * y;
+  for (const b of blobs) {
+    for (let y = Math.max(0, Math.floor(b.y - b.r)); y < Math.min(height, Math.ceil(b.y + b.r)); y++) {
+      for (let x = Math.max(0, Math.floor(b.x - b.r)); x < Math.min(width, Math.ceil(b.x + b.r)); x++) {
         const dx = x - b.x;
         const dy = y - b.y;
-        if (Math.abs(dx) < b.r && Math.abs(dy) < b.r) v += b.d * Math.max(0, 1 - Math.sqrt(dx * dx + dy * dy) / b.r);
+        field[y * width + x] = (field[y * width + x] as number) + b.d * Math.max(0, 1 - Math.sqrt(dx * dx + dy * dy) / b.r);
       }
-      field[y * width + x] = v;
     }
   }
 
@@ -258,8 +268,8 @@ export function renderFrame(spec: FrameSpec, seed: number): GrayFrame {
   if (spec.noiseSigma > 0) {
     for (let i = 0; i < field.length; i += 2) {
       // Box-Muller: two normal samples per pair of uniforms.
-      const r = Math.sqrt(-2 * Math.log(1 - rng())) * spec.noiseSigma;
-      const a = 2 * Math.PI * rng();
+      const r = Math.sqrt(-2 * Math.log(1 - frameRng())) * spec.noiseSigma;
+      const a = 2 * Math.PI * frameRng();
       field[i] = (field[i] as number) + r * Math.cos(a);
       if (i + 1 < field.length) field[i + 1] = (field[i + 1] as number) + r * Math.sin(a);
     }
@@ -275,7 +285,8 @@ export function renderFrame(spec: FrameSpec, seed: number): GrayFrame {
 export function* categoryFrames(category: Category, count: number, seed = 1, texts = sourceTexts(seed)): Generator<TestFrame> {
   for (let index = 0; index < count; index++) {
     const spec = frameSpec(category, index, texts, seed);
-    yield { category, index, text: spec.text, frame: renderFrame(spec, seed * 1_000_003 + CATEGORIES.indexOf(category) * 10_007 + index) };
+    const placement = seed * 1_000_003 + CATEGORIES.indexOf(category) * 10_007 + Math.floor(index / BURST_LENGTH);
+    yield { category, index, text: spec.text, frame: renderFrame(spec, placement, placement * 64 + (index % BURST_LENGTH) + 1) };
   }
 }
 
