@@ -1,26 +1,32 @@
 /**
- * The QR decoder, behind one function so it can be swapped after measuring another (e.g. the BarcodeDetector API).
+ * The QR decoder of the app's scanner: keyshard's scan pipeline (core/qr/scan-pipeline.ts - the same one
+ * `keyshard qr decode` uses) over zxing-wasm. The pipeline lives as long as the worker, so it remembers where the last
+ * code was and which fallback read it, and looks there first in the next frame.
  * zxing-wasm loads its .wasm from the app's own files: Vite emits it as an asset and `locateFile` points there, so
  * nothing is fetched from a CDN (zxing-wasm's default) - the CSP and the request filter would block that anyway.
  */
-import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
+import { prepareZXingModule } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import { createScanPipeline, type ScanPipeline } from '../../core/qr/scan-pipeline';
+import { zxingImageDecoder, type ZxingReaderModuleLike } from '../../core/qr/scan-pipeline-zxing';
 
-let ready: Promise<unknown> | undefined;
+let ready: Promise<ScanPipeline> | undefined;
 
-export function prepareDecoder(): Promise<unknown> {
+export function prepareDecoder(): Promise<ScanPipeline> {
   ready ??= prepareZXingModule({
     overrides: {
       locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? new URL(wasmUrl, import.meta.url).href : prefix + path),
     },
     fireImmediately: true,
-  });
+  }).then((module) =>
+    createScanPipeline({ decoder: zxingImageDecoder(module as unknown as ZxingReaderModuleLike), now: () => performance.now() }),
+  );
   return ready;
 }
 
-/** Texts of the valid QR codes in one frame (usually none or one). */
+/** Texts of the valid QR codes in one frame (none or one). */
 export async function decodeFrame(image: ImageData): Promise<string[]> {
-  await prepareDecoder();
-  const results = await readBarcodes(image, { formats: ['QRCode'], maxNumberOfSymbols: 1, tryHarder: true });
-  return results.filter((r) => r.isValid).map((r) => r.text);
+  const pipeline = await prepareDecoder();
+  const { text } = pipeline.scan({ data: image.data, width: image.width, height: image.height, format: 'rgba' });
+  return text === null ? [] : [text];
 }

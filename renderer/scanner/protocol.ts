@@ -12,7 +12,7 @@ export type FromDecoder =
       readonly texts: readonly string[];
       /** Bitmap to pixels. */
       readonly readMs: number;
-      /** zxing only. */
+      /** The scan pipeline (crop, full frame, fallbacks). */
       readonly decodeMs: number;
       readonly failed: boolean;
     };
