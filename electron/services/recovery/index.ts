@@ -441,7 +441,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     try {
       await checkStretchAllowed(kdf, ems.iterationExponent, request.allowSlowKdf === true);
       const { identifier, extendable, iterationExponent, value } = ems;
-      const { decryptMasterSecret } = await import('../../../core/slip39/index'); const { pbkdf2Sync } = await import('node:crypto'); return decryptMasterSecret(value, { identifier, extendable, iterationExponent, passphrase: request.passphrase ?? '', pbkdf2: (p, sa, i, l) => new Uint8Array(pbkdf2Sync(p, sa, i, l, 'sha256')) });
+      return await kdf.run(iterationExponent, (pbkdf2) => decryptMasterSecretAsync(value, { identifier, extendable, iterationExponent, passphrase: request.passphrase ?? '', pbkdf2 }));
     } catch (e) {
       if (isKeyshardError(e) && e.code === 'KDF_CANCELLED') {
         throw new KeyshardError(
