@@ -4,12 +4,11 @@
  * session-hardening, web-contents-hardening, web-preferences, menu) that tests import without Electron.
  * test/electron/hardening.test.ts reads this file's text to make sure each wall is still wired.
  */
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
-import type { Pbkdf2 } from '../../core/slip39/index';
 import { createCeremonyHost } from '../ipc/ceremony-host';
 import { createIpcHandlers } from '../ipc/handlers';
 import { createHsmHost } from '../ipc/hsm-host';
@@ -41,8 +40,6 @@ const rendererDir = join(outDir, 'renderer');
 
 /** The OS CSPRNG. */
 const random: RandomSource = (length) => new Uint8Array(randomBytes(length));
-/** SLIP-39's PBKDF2 with node:crypto (several times faster than the pure-JS one). */
-const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
 
 // --- before ready -------------------------------------------------------------------------------------------------
 app.setName('keyshard');
@@ -100,7 +97,6 @@ function start(): void {
         hsm: hsm.ceremonyHsm,
         protect: protectEnvelopeText,
         openProtected,
-        pbkdf2: nodePbkdf2,
       }),
     random,
     clock: () => new Date(),

@@ -22,14 +22,13 @@
  * A backend outlives a browser session: a second window (or a "restarted" app on the same folder, `root` given)
  * talks to the same or a new host.
  */
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { QrFrameOptions } from '../../core/qr/index';
-import type { Pbkdf2 } from '../../core/slip39/index';
 import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
 import { createHsmHost, type HsmHost } from '../../electron/ipc/hsm-host';
 import type { OpenHsmOptions } from '../../electron/services/hsm/index';
@@ -56,7 +55,6 @@ export const ONLINE_AIRGAP: AirGapReport = {
   checkedAt: '2025-03-01T09:59:00.000Z',
 };
 
-const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
 
 export interface BackendOptions {
   /** Reuse the folders of an earlier backend (the app restarted on the same machine). */
@@ -136,7 +134,6 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
         airgap: { check: async () => airgap },
         transcriptDir,
         usb: ports.usb,
-        pbkdf2: nodePbkdf2,
         ...(hsm === undefined ? {} : { hsm: hsm.ceremonyHsm }),
         ...(options.qr === undefined ? {} : { qr: options.qr }),
         ...options.service,

@@ -32,7 +32,8 @@ import {
 import { CKF_TOKEN, openHsm } from '../../electron/services/hsm/index';
 import type { HsmPort, OpenHsmOptions } from '../../electron/services/hsm/index';
 import { assertCompleteCeremony } from '../core/ceremony-driver';
-import { allZero, cleanTemps, nodePbkdf2, rig, signPending, WITNESSES, type Rig } from '../services/ceremony-harness';
+import { createKeyStretcher } from '../../electron/services/kdf/index';
+import { allZero, cleanTemps, rig, signPending, WITNESSES, type Rig } from '../services/ceremony-harness';
 import { errorText, rejectsCode } from './fixtures';
 import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE, tokenHeldPlan } from './softhsm';
 import type { SoftHsm } from './softhsm';
@@ -41,6 +42,8 @@ import type { SoftHsm } from './softhsm';
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
 const WITNESS_KEY_LABEL = 'keyshard-witness';
+/** SLIP-39 key stretching off the calling thread, as main runs it. */
+const kdf = createKeyStretcher();
 
 let env: SoftHsm | undefined;
 const services: CeremonyService[] = [];
@@ -317,7 +320,7 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
         transcript: text,
         expectedHeadHash: final.transcript.headHash!,
         tokens: pair.map((id) => ({ token: { label: `${id}-token` }, pin: PIN })),
-        pbkdf2: nodePbkdf2,
+        kdf,
       });
       assert.deepEqual(got.custodianIds, pair);
       assert.deepEqual(got.tokens.map((t) => t.tokenSerial), pair.map((id) => serials.get(id)?.tokenSerial));
@@ -333,7 +336,7 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
     for (const x of secrets) x.fill(0);
 
     const one = await rejectsCode(
-      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'bob-token' }, pin: PIN }], pbkdf2: nodePbkdf2 }),
+      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'bob-token' }, pin: PIN }], kdf }),
       'BELOW_THRESHOLD',
     );
     assert.match(one.message, /Bob/);
@@ -343,22 +346,22 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
         plan: planText,
         transcript: text,
         tokens: [{ token: { label: 'alice-token' }, pin: PIN }, { token: { label: 'alice-token' }, pin: PIN }],
-        pbkdf2: nodePbkdf2,
+        kdf,
       }),
       'DUPLICATE_SHARE',
     );
     const wrong = await rejectsCode(
-      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'alice-token' }, pin: WRONG_PIN }], pbkdf2: nodePbkdf2 }),
+      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'alice-token' }, pin: WRONG_PIN }], kdf }),
       'HSM_PIN_INCORRECT',
     );
     noPinIn(errorText(wrong), WRONG_PIN, PIN);
     // The witness token holds no shard of this ceremony; a tampered transcript is refused before any token is read.
     await rejectsCode(
-      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'witness-token' }, pin: PIN }], pbkdf2: nodePbkdf2 }),
+      recoverFromTokens({ port, plan: planText, transcript: text, tokens: [{ token: { label: 'witness-token' }, pin: PIN }], kdf }),
       'HSM_OBJECT_NOT_FOUND',
     );
     await rejectsCode(
-      recoverFromTokens({ port, plan: planText, transcript: text.replace('"Token-held seed"', '"Token-held seeds"'), tokens: [], pbkdf2: nodePbkdf2 }),
+      recoverFromTokens({ port, plan: planText, transcript: text.replace('"Token-held seed"', '"Token-held seeds"'), tokens: [], kdf }),
       'TRANSCRIPT_TAMPERED',
     );
   });

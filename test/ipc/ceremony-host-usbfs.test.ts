@@ -19,7 +19,7 @@ import { createTranscriptStore, type TranscriptStore } from '../../electron/serv
 import { nodeUsbFs, type UsbFs } from '../../electron/services/usb/fs';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { witnessKeyFileText } from '../../electron/services/witness/index';
-import { cleanTemps, custodianKeys, nodePbkdf2, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
+import { cleanTemps, custodianKeys, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
 import { NETWORK_UP } from './ipc-harness';
 
 let k: Keys;
@@ -46,7 +46,6 @@ function hostWith(root: string, drives: readonly RemovableDrive[], usbFs?: UsbFs
         airgap: { check: async () => NETWORK_UP },
         transcriptDir,
         usb: ports.usb,
-        pbkdf2: nodePbkdf2,
         ...(store === undefined ? {} : { transcriptStore: store(createTranscriptStore(transcriptDir)) }),
       }),
     random,

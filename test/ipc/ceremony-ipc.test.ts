@@ -373,6 +373,8 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['recovery:export', { kind: 'encrypted-file', path: '/tmp/x.age' }],
       ['recovery:export', { kind: 'encrypted-file', path: '/tmp/x.age', recipient: { kind: 'age', recipient: MARK.repeat(20) } }],
       ['recovery:finish', { passphrase: 7 }],
+      ['recovery:finish', { allowSlowKdf: 'yes' }],
+      ['recovery:cancel-finish', { now: true }],
       ['recovery:clear', { now: true }],
       ['transcript:verify', {}],
       ['plan:analyze', { plan: 5 }],

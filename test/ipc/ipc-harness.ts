@@ -22,7 +22,7 @@ import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { witnessKeyFileText } from '../../electron/services/witness/index';
-import { nodePbkdf2, steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
+import { steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
 
 export const NETWORK_UP: AirGapReport = {
   ok: false,
@@ -85,7 +85,6 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
         usb: ports.usb,
         ...(options.hsm === undefined ? {} : { hsm: options.hsm.ceremonyHsm }),
         secrets: ceremony.store,
-        pbkdf2: nodePbkdf2,
       }),
     random,
     clock: () => new Date('2025-03-01T10:00:00.000Z'),

@@ -158,7 +158,6 @@ export function rig(options: { dir?: string; airgapOk?: boolean; overrides?: Par
       remove: async ({ location }) => rmSync(location, { force: true }),
     },
     secrets: store,
-    pbkdf2: nodePbkdf2,
     ...options.overrides,
   };
   return { service: createCeremonyService(deps), dir, usbDir, buffers, deps, airgap };

@@ -11,12 +11,11 @@
  *
  * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...]}
  */
-import { pbkdf2Sync, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { KeyshardError } from '../../../core/errors';
 import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
-import type { Pbkdf2 } from '../../../core/slip39/index';
 import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
 import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
@@ -44,7 +43,6 @@ export interface DemoOptions {
   readonly airgap?: AirGapPort;
 }
 
-const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => new Uint8Array(pbkdf2Sync(password, salt, iterations, dkLen, 'sha256'));
 const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
 /** What a previous demo leaves in its directory; only these may be replaced. */
@@ -163,7 +161,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     random: nodeRandom,
     airgap: options.airgap ?? { check: () => checkAirGap() },
     transcriptDir: out,
-    pbkdf2: nodePbkdf2,
     usb: {
       write: async ({ fileName, data }) => {
         const location = join(dirs.shards, fileName);

@@ -50,6 +50,7 @@ import { createQrAssembler } from '../../../core/qr/index';
 import { mnemonicWords } from '../../../core/slip39/index';
 import { appendEntry, createTranscript, resumeTranscript, type Transcript, type WitnessSigner } from '../../../core/transcript';
 import { gatherEntropy } from '../entropy/index';
+import { createKeyStretcher } from '../kdf/index';
 import { openProtected as defaultOpenProtected, protectEnvelopeText, type Protection as ProtectionKind } from '../protection/index';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
@@ -193,6 +194,9 @@ function protectionOf(c: Custodian): ProtectionKind {
 
 export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyService {
   const secrets = deps.secrets ?? createSecretStore();
+  // SLIP-39 key stretching (split, test recovery) runs on libuv's pool (electron/services/kdf), never on main's thread.
+  // It is bounded by keyshard's own iteration exponent: test recovery refuses shards announcing another.
+  const kdf = deps.kdf ?? createKeyStretcher();
   const protect = deps.protect ?? protectEnvelopeText;
   const open = deps.openProtected ?? defaultOpenProtected;
   /** Registered witness signers; `loaded` for key files (zeroized on release), `release` for token sessions. */
@@ -1031,11 +1035,11 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         const rng = splitRandomSource(secrets.read(c.splitSeed), deps.random);
         let outcome;
         try {
-          outcome = splitIntoShards(c.plan, secrets.read(c.master), {
+          outcome = await splitIntoShards(c.plan, secrets.read(c.master), {
             ceremonyId: hexToBytes(c.ceremonyIdHex),
             groupFingerprint: hexToBytes(c.identity.fingerprint.hex),
             random: rng.random,
-            ...(deps.pbkdf2 === undefined ? {} : { pbkdf2: deps.pbkdf2 }),
+            kdf,
             ...(deps.slip39?.iterationExponent === undefined ? {} : { iterationExponent: deps.slip39.iterationExponent }),
             ...(deps.slip39?.extendable === undefined ? {} : { extendable: deps.slip39.extendable }),
           });
@@ -1255,8 +1259,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           if (!reachesQuorum(c.plan, ids)) {
             throw new KeyshardError('BELOW_THRESHOLD', `${ids.map((id) => nameOf(c, id)).join(', ')} do not hold enough shards to recover the secret. Test with a quorum.`, { custodianIds: ids });
           }
-          const secret = recoverFromShards(c.plan, c.ceremonyIdHex, binaries, {
-            ...(deps.pbkdf2 === undefined ? {} : { pbkdf2: deps.pbkdf2 }),
+          const secret = await recoverFromShards(c.plan, c.ceremonyIdHex, binaries, {
+            kdf,
+            ...(deps.slip39?.iterationExponent === undefined ? {} : { iterationExponent: deps.slip39.iterationExponent }),
             ...(c.split?.commitments === undefined ? {} : { commitments: c.split.commitments }),
           });
           let recovered: string;

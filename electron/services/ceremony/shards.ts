@@ -21,8 +21,9 @@ import { KeyshardError } from '../../../core/errors';
 import type { CeremonyPlan, Custodian, ShareRef } from '../../../core/policy';
 import { planQrFrames, planTexts, type QrErrorCorrectionLevel, type QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
-import { combineMnemonics, decodeShare, mnemonicWords, splitMasterSecret, type Pbkdf2 } from '../../../core/slip39/index';
+import { combineMnemonicsAsync, decodeShare, DEFAULT_ITERATION_EXPONENT, mnemonicWords, splitMasterSecretAsync } from '../../../core/slip39/index';
 import { combineShares, dealShares, verifyShare, type VssShare } from '../../../core/vss/index';
+import type { KeyStretcher } from '../kdf/index';
 import { PAPER_LAYOUT } from './compare';
 
 export interface SplitOptions {
@@ -30,7 +31,9 @@ export interface SplitOptions {
   /** 32 bytes: the secret's fingerprint, printed in every envelope. */
   readonly groupFingerprint: Uint8Array;
   readonly random: RandomSource;
-  readonly pbkdf2?: Pbkdf2;
+  /** SLIP-39's key stretching, off main's thread. */
+  readonly kdf: KeyStretcher;
+  /** Default: core's (keyshard's own, DEFAULT_ITERATION_EXPONENT). */
   readonly iterationExponent?: number;
   readonly extendable?: boolean;
 }
@@ -76,21 +79,24 @@ function envelopeFor(scheme: EnvelopeScheme, o: SplitOptions, custodianIndex: nu
 }
 
 /** Splits the secret as the plan says and wraps each share for its custodian. The caller wipes every `binary`. */
-export function splitIntoShards(plan: CeremonyPlan, secret: Uint8Array, o: SplitOptions): SplitOutcome {
+export async function splitIntoShards(plan: CeremonyPlan, secret: Uint8Array, o: SplitOptions): Promise<SplitOutcome> {
   const scheme = plan.scheme;
   const shards: MadeShard[] = [];
   const wipeAll = (): void => shards.forEach((s) => s.binary.fill(0));
   try {
     if (scheme.type === 'slip39') {
       // The mnemonics are JS strings (cannot be wiped): they are turned into byte payloads at once and dropped.
-      let groups: string[][] | undefined = splitMasterSecret(secret, {
-        groupThreshold: scheme.groupThreshold,
-        groups: scheme.groups.map((g) => ({ threshold: g.memberThreshold, count: g.memberCount })),
-        random: o.random,
-        ...(o.pbkdf2 === undefined ? {} : { pbkdf2: o.pbkdf2 }),
-        ...(o.iterationExponent === undefined ? {} : { iterationExponent: o.iterationExponent }),
-        ...(o.extendable === undefined ? {} : { extendable: o.extendable }),
-      });
+      const iterationExponent = o.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
+      let groups: string[][] | undefined = await o.kdf.run(iterationExponent, (pbkdf2) =>
+        splitMasterSecretAsync(secret, {
+          groupThreshold: scheme.groupThreshold,
+          groups: scheme.groups.map((g) => ({ threshold: g.memberThreshold, count: g.memberCount })),
+          random: o.random,
+          pbkdf2,
+          iterationExponent,
+          ...(o.extendable === undefined ? {} : { extendable: o.extendable }),
+        }),
+      );
       const first = groups[0]?.[0];
       const decodedFirst = first === undefined ? undefined : decodeShare(first);
       const identifier = decodedFirst?.identifier;
@@ -208,16 +214,23 @@ function vssCiphersuiteOf(scheme: EnvelopeScheme): 'ed25519' | 'secp256k1' | 'p2
   throw new KeyshardError('INTERNAL', 'Not a VSS shard.');
 }
 
+export interface RecoverOptions {
+  /** SLIP-39's key stretching, off main's thread. */
+  readonly kdf: KeyStretcher;
+  /**
+   * The iteration exponent this ceremony's split wrote (default: keyshard's own). SLIP-39 shares announcing another
+   * are not this ceremony's and are refused before any key stretching: a share set cannot make main do more work than
+   * keyshard's own split did.
+   */
+  readonly iterationExponent?: number;
+  readonly commitments?: readonly string[];
+}
+
 /**
  * Recovers the secret from envelopes of a quorum (binary form). Checks that every envelope belongs to this ceremony.
  * The caller wipes the returned secret.
  */
-export function recoverFromShards(
-  plan: CeremonyPlan,
-  ceremonyIdHex: string,
-  binaries: readonly Uint8Array[],
-  options: { readonly pbkdf2?: Pbkdf2; readonly commitments?: readonly string[] } = {},
-): Uint8Array {
+export async function recoverFromShards(plan: CeremonyPlan, ceremonyIdHex: string, binaries: readonly Uint8Array[], options: RecoverOptions): Promise<Uint8Array> {
   const envelopes = binaries.map((b) => decodeEnvelope(b));
   try {
     envelopes.forEach((e, i) => {
@@ -227,10 +240,18 @@ export function recoverFromShards(
     });
     const scheme = plan.scheme;
     if (scheme.type === 'slip39') {
-      return combineMnemonics(
-        envelopes.map((e) => decodeSlip39Payload(e.payload)),
-        '',
-        options.pbkdf2,
+      const written = options.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
+      const mnemonics = envelopes.map((e) => decodeSlip39Payload(e.payload));
+      return await options.kdf.run(written, (pbkdf2) =>
+        combineMnemonicsAsync(mnemonics, '', pbkdf2, (iterationExponent) => {
+          if (iterationExponent !== written) {
+            throw new KeyshardError(
+              'SHARES_MISMATCH',
+              `These shards ask for PBKDF2 iteration exponent ${iterationExponent}, but this ceremony's split wrote ${written}: they are not this ceremony's shards. Use only this ceremony's shards.`,
+              { iterationExponent, expected: written },
+            );
+          }
+        }),
       );
     }
     const payloads = envelopes.map((e) => decodeVssPayload(e.scheme, e.payload));

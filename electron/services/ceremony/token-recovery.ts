@@ -17,9 +17,9 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeEnvelope, encodeEnvelope, wipeEnvelope, type Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
 import { parsePlan, planDigest, reachesQuorum, type CeremonyPlan } from '../../../core/policy';
-import type { Pbkdf2 } from '../../../core/slip39/index';
 import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
 import type { HsmPort } from '../hsm/types';
+import type { KeyStretcher } from '../kdf/index';
 import { identityOf } from './secret-kinds';
 import { recoverFromShards } from './shards';
 import { CUSTODIAN_TOKEN_NEEDS, findChosen, tokenText } from './tokens';
@@ -41,7 +41,8 @@ export interface RecoverFromTokensRequest {
   readonly tokens: readonly TokenShardSource[];
   /** The final hash written on the paper record, when at hand: a transcript cut short is then refused. */
   readonly expectedHeadHash?: string;
-  readonly pbkdf2?: Pbkdf2;
+  /** SLIP-39's key stretching, off the calling thread. Shards must carry keyshard's own iteration exponent. */
+  readonly kdf: KeyStretcher;
 }
 
 export interface TokenRecovery {
@@ -146,8 +147,8 @@ export async function recoverFromTokens(request: RecoverFromTokensRequest): Prom
         custodianIds: ids,
       });
     }
-    const secret = recoverFromShards(plan, facts.ceremonyId, binaries, {
-      ...(request.pbkdf2 === undefined ? {} : { pbkdf2: request.pbkdf2 }),
+    const secret = await recoverFromShards(plan, facts.ceremonyId, binaries, {
+      kdf: request.kdf,
       ...(facts.commitments === undefined ? {} : { commitments: facts.commitments }),
     });
     let identity;

@@ -6,10 +6,10 @@ import type { CeremonyStep, ConfirmationMethod, ConfirmationProof, RecoveryShard
 import type { Clock } from '../../../core/policy';
 import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
-import type { Pbkdf2 } from '../../../core/slip39/index';
 import type { WitnessSigner } from '../../../core/transcript';
 import type { CapabilityId } from '../hsm/capabilities';
 import type { HsmPort } from '../hsm/types';
+import type { KeyStretcher } from '../kdf/index';
 import type { OpeningKey, ProtectedShard, Protection } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
 import type { TranscriptStore } from '../transcript-store/index';
@@ -102,8 +102,8 @@ export interface CeremonyServiceDeps {
   readonly secrets?: SecretStore;
   /** Default: createTranscriptStore(transcriptDir). */
   readonly transcriptStore?: TranscriptStore;
-  /** Faster PBKDF2 for SLIP-39 (node:crypto); default @noble/hashes. */
-  readonly pbkdf2?: Pbkdf2;
+  /** SLIP-39 key stretching off main's thread; default node:crypto's PBKDF2 on libuv's pool (electron/services/kdf). */
+  readonly kdf?: KeyStretcher;
   readonly slip39?: { readonly iterationExponent?: number; readonly extendable?: boolean };
   readonly qr?: QrFrameOptions;
 }
