@@ -159,5 +159,16 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
     assert.ok(!stopped.ok && stopped.error.code === 'KDF_CANCELLED');
     assert.ok(rig.recoveryBuffers.length >= 2 && rig.recoveryBuffers.every((x) => allZero(x.bytes)), 'every recovery buffer zeroized');
     assert.equal((await rig.call('recovery:status')).phase, 'idle');
+
+    // Quit (main's zeroize-on-quit calls shutdown) does not wait for a stretch either.
+    await collecting(rig, b);
+    const again = rig.raw('recovery:finish', { allowSlowKdf: true });
+    await watch(rig, again, (s) => s.stretching !== null);
+    const t1 = performance.now();
+    await rig.recovery.shutdown();
+    assert.ok(performance.now() - t1 < PROMPT_MS, `shutdown took ${(performance.now() - t1).toFixed(0)} ms`);
+    const quit = await again;
+    assert.ok(!quit.ok && quit.error.code === 'KDF_CANCELLED');
+    assert.ok(rig.recoveryBuffers.every((x) => allZero(x.bytes)), 'every recovery buffer zeroized');
   });
 });
