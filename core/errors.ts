@@ -72,6 +72,7 @@ export type KeyshardErrorCode =
   | 'CEREMONY_SECRET_LOST'
   | 'ENTROPY_SOURCE'
   | 'TRANSCRIPT_WRITE'
+  | 'FOLDER_REFUSED'
   | 'TRANSCRIPT_READ'
   // recovery service (main process): a step asked for at the wrong time (export before finish, add after finish)
   | 'RECOVERY_STATE'

@@ -9,8 +9,8 @@
  * Everything else is the service's, method for method. `shutdown` (app quit, last window closed) zeroizes the
  * service's secrets and the witness keys.
  */
-import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { WitnessKey } from '../../core/ceremony';
 import { KeyshardError } from '../../core/errors';
@@ -46,6 +46,11 @@ export interface CeremonyHostDeps {
    * (a write that fails halfway, EROFS, a full drive) to see them end to end; main passes nothing.
    */
   readonly usbFs?: UsbFs;
+  /**
+   * Main's own folder dialog (Electron's showOpenDialog in the app): the folder the person picked, or null when they
+   * cancelled. A ceremony is written only inside ceremoniesRoot or in a folder picked here, never in one the page names.
+   */
+  readonly chooseFolder?: () => Promise<string | null>;
 }
 
 export interface SavedCeremony {
@@ -108,6 +113,8 @@ export interface CeremonyHost {
   witnessKeys(): Promise<WitnessKey[]>;
   /** The folder of the current ceremony service (null before any). */
   currentDir(): string | null;
+  /** Opens main's folder dialog; the folder picked may then be given to start or resume (null: cancelled). */
+  chooseFolder(): Promise<{ readonly dir: string } | null>;
   shutdown(): Promise<void>;
 }
 
@@ -135,6 +142,32 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     queue = run.catch(() => undefined);
     return run;
   };
+
+  /** Folders the person picked in main's dialog this session: the only ones outside ceremoniesRoot main writes to. */
+  const picked = new Set<string>();
+
+  /**
+   * The folder a request names, if main may write a ceremony there: directly inside its ceremonies folder, or picked in
+   * its own dialog. Anything else is refused before anything is created.
+   */
+  function allowedFolder(dir: string): string {
+    const wanted = resolve(dir);
+    if (dirname(wanted) === resolve(deps.ceremoniesRoot()) || picked.has(wanted)) return wanted;
+    throw new KeyshardError(
+      'FOLDER_REFUSED',
+      'keyshard keeps a ceremony only in its own ceremonies folder, or in a folder you choose with its "Choose folder" dialog. Nothing was written.',
+      { reason: 'not-allowed' },
+    );
+  }
+
+  /** The ceremonies folder itself is made on first use, without parents (its parent, userData, always exists). */
+  async function ensureRoot(dir: string): Promise<void> {
+    const root = resolve(deps.ceremoniesRoot());
+    if (dirname(resolve(dir)) !== root) return;
+    await mkdir(root).catch((e: unknown) => {
+      if ((e as { code?: unknown }).code !== 'EEXIST') throw e;
+    });
+  }
 
   async function open(dir: string): Promise<CeremonyService> {
     if (current !== null && current.dir === dir) return current.service;
@@ -221,13 +254,15 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
         // The plan is judged before anything changes (the service parses it again; parsePlan is the authority).
         parsePlan(rest.plan);
         const reuse = current !== null && (await current.service.status()).phase === 'not-started';
-        const target = dir ?? (reuse && current !== null ? current.dir : join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random)));
-        return (await open(target)).start(rest);
+        const target = dir !== undefined ? allowedFolder(dir) : reuse && current !== null ? current.dir : join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random));
+        const service = await open(target);
+        await ensureRoot(target); // only now, as a ceremony starts: nothing is written before
+        return service.start(rest);
       }),
 
     resume: (request) =>
       serial(async () => {
-        const target = request.dir ?? current?.dir;
+        const target = request.dir !== undefined ? allowedFolder(request.dir) : current?.dir;
         if (target === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'Choose the folder of the ceremony to resume.');
         return (await open(target)).resume({});
       }),
@@ -287,6 +322,14 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       serial(async () => (current !== null ? current.service.witnessKeys() : [...witnesses.values()].map((w) => w.key))),
 
     currentDir: () => current?.dir ?? null,
+    chooseFolder: async () => {
+      if (deps.chooseFolder === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'This keyshard has no folder dialog; ceremonies are kept in its own folder.');
+      const dir = await deps.chooseFolder();
+      if (dir === null) return null;
+      const chosen = resolve(dir);
+      picked.add(chosen);
+      return { dir: chosen };
+    },
 
     shutdown: () => {
       // Asked at once, not behind this host's queue, where a call may be waiting on a drive or a token: the service

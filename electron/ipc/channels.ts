@@ -17,6 +17,7 @@ export const CHANNELS = [
   'transcript:verify',
   'plan:analyze',
   'ceremony:list-saved',
+  'ceremony:choose-folder',
   'ceremony:check-devices',
   'ceremony:start',
   'ceremony:status',

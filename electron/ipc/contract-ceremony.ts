@@ -60,7 +60,10 @@ export const StartRequestSchema = z.strictObject({
   tokens: boundedList(TokenAssignmentSchema, 256).optional(),
   /** A token whose random generator entropy with `useHsm` mixes in; checked before start. */
   entropyToken: TokenChoiceSchema.optional(),
-  /** A folder the person chose for this ceremony's transcript; default: a new folder under the app's data. */
+  /**
+   * The folder for this ceremony's transcript: one directly inside main's ceremonies folder, or one the person picked in
+   * main's dialog (ceremony:choose-folder); anything else is FOLDER_REFUSED. Default: a new folder under the app's data.
+   */
   dir: PathText.optional(),
 });
 
@@ -340,6 +343,8 @@ const CeremonyTranscriptSchema = z.object({
 
 export const ceremonyContract = {
   'ceremony:list-saved': channel(NoRequest, list(SavedCeremonySchema)),
+  /** Main's own folder dialog: the folder picked (start and resume then accept it), or null when cancelled. */
+  'ceremony:choose-folder': channel(NoRequest, z.object({ dir: z.string() }).nullable()),
   'ceremony:check-devices': channel(CheckDevicesRequestSchema, CheckDevicesResponseSchema),
   'ceremony:start': channel(StartRequestSchema, CeremonyStatusSchema),
   'ceremony:status': channel(NoRequest, CeremonyStatusSchema),

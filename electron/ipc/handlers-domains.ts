@@ -30,6 +30,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
   const h = (): CeremonyHost => host ?? unavailable('ceremony service');
   return {
     'ceremony:list-saved': () => h().saved(),
+    'ceremony:choose-folder': () => h().chooseFolder(),
     'ceremony:check-devices': (r) => h().checkDevices(r),
     'ceremony:start': (r) => h().start(r),
     'ceremony:status': () => h().status(),

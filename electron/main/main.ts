@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import { createCeremonyHost } from '../ipc/ceremony-host';
@@ -87,6 +87,12 @@ function start(): void {
   const ceremonies = createCeremonyHost({
     listDrives: () => drives.list(),
     ceremoniesRoot: () => join(app.getPath('userData'), 'ceremonies'),
+    // The person picks a folder in main's own dialog; the page never names one main would write to.
+    chooseFolder: async () => {
+      const options = { title: 'Choose the folder for this ceremony', properties: ['openDirectory' as const] };
+      const r = mainWindow === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(mainWindow, options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
     createService: (transcriptDir, ports) =>
       createCeremonyService({
         clock: () => new Date(),

@@ -45,9 +45,9 @@ describe('ceremony host', () => {
     assert.equal(started.transcript.path, join(root, readdirSync(root)[0]!, 'transcript.json'));
     assert.ok(existsSync(started.transcript.path), 'the plan step is saved');
 
-    const second = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: tempDir('other') });
+    const second = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: join(root, 'other') });
     assert.equal(!second.ok && second.error.code, 'CEREMONY_TRANSITION');
-    const resumeOther = await rig.raw('ceremony:resume', { dir: tempDir('other2') });
+    const resumeOther = await rig.raw('ceremony:resume', { dir: join(root, 'other2') });
     assert.equal(!resumeOther.ok && resumeOther.error.code, 'CEREMONY_TRANSITION');
     assert.equal((await rig.call('ceremony:status')).ceremonyId, started.ceremonyId);
 
@@ -55,6 +55,8 @@ describe('ceremony host', () => {
     const aborted = await rig.call('ceremony:abort', { reason: 'wrong plan', witnessId: 'wendy' });
     assert.equal(aborted.phase, 'aborted');
     const chosen = tempDir('chosen');
+    rig.willPick(chosen); // in main's folder dialog
+    assert.deepEqual(await rig.call('ceremony:choose-folder'), { dir: chosen });
     const next = await rig.call('ceremony:start', { plan: slip39Plan(k), dir: chosen });
     assert.equal(next.transcript.path, join(chosen, 'transcript.json'));
     assert.notEqual(next.ceremonyId, started.ceremonyId);
@@ -87,7 +89,7 @@ describe('ceremony host', () => {
     await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
     await rig.host.shutdown();
     // After shutdown the loaded key is gone (zeroized): a new ceremony cannot start without loading it again.
-    const after = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: tempDir('after') });
+    const after = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: join(rig.root, 'ceremonies', 'after') });
     assert.equal(!after.ok && after.error.code, 'WITNESS_KEY');
   });
 

@@ -12,7 +12,7 @@ import { verifyTranscriptText } from '../../core/transcript';
 import { isChannelName } from '../../electron/ipc/channels';
 import { contract, SECRET_BEARING_CHANNELS } from '../../electron/ipc/contract';
 import { createKeyshardBridge } from '../../electron/preload/bridge';
-import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
+import { cleanTemps, custodianKeys, slip39Plan, type Keys } from '../services/ceremony-harness';
 import { ipcRig, signPending } from './ipc-harness';
 
 let k: Keys;
@@ -107,13 +107,16 @@ describe('ceremony:transcript', () => {
     const rig = ipcRig();
     const plan = slip39Plan(k);
     await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
-    const started = await rig.call('ceremony:start', { plan, dir: tempDir('transcript-resume') });
+    const started = await rig.call('ceremony:start', { plan });
     await rig.call('ceremony:abort', { reason: 'Stopped for the test.', witnessId: 'wendy' });
     const before = await rig.call('ceremony:transcript');
     await rig.host.shutdown();
     // A new host (the app started again) knows no ceremony until one is resumed.
     const again = ipcRig();
     assert.equal(await again.call('ceremony:transcript'), null);
+    // Its folder is not the new app's own (another temp root here): the person picks it in main's folder dialog.
+    again.willPick(dirname(started.transcript.path));
+    await again.call('ceremony:choose-folder');
     const resumed = await again.call('ceremony:resume', { dir: dirname(started.transcript.path) });
     assert.equal(resumed.phase, 'aborted');
     const after = await again.call('ceremony:transcript');

@@ -58,6 +58,8 @@ export interface IpcRig {
   witnessKeyFile(witnessId: string): string;
   /** A folder standing in for a custodian's USB stick. */
   drive(name: string): string;
+  /** What main's folder dialog answers next (ceremony:choose-folder): the folder the person picks, or null (cancel). */
+  willPick(dir: string | null): void;
 }
 
 export interface IpcRigOptions {
@@ -73,9 +75,12 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   // Drives made by rig.drive(): what usb:list-drives lists, and the only folders a USB handoff may write to.
   const drives = new Map<string, RemovableDrive>();
   const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
+  // Answers of main's folder dialog, queued by rig.willPick().
+  const picks: (string | null)[] = [];
   const host = createCeremonyHost({
     listDrives,
     ceremoniesRoot: () => join(root, 'ceremonies'),
+    chooseFolder: async () => picks.shift() ?? null,
     createService: (transcriptDir, ports) =>
       createCeremonyService({
         clock: steppingClock(),
@@ -123,6 +128,9 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
       const path = join(root, `witness-${witnessId}.json`);
       writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard ipc test witness ${witnessId}`))), { mode: 0o600 });
       return path;
+    },
+    willPick(dir) {
+      picks.push(dir);
     },
     drive(name) {
       const path = join(root, 'drives', name);

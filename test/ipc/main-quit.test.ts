@@ -132,7 +132,7 @@ describe('main process: ceremony and recovery wiring, zeroize on quit', () => {
     const rec = (await call('recovery:status')).value as { phase: string; shards: unknown[] };
     assert.deepEqual([rec.phase, rec.shards.length], ['idle', 0]);
     // The witness key was unloaded too: a new ceremony needs it loaded again.
-    const again = await call('ceremony:start', { plan: slip39Plan(k), dir: tempDir('after-quit') });
+    const again = await call('ceremony:start', { plan: slip39Plan(k), dir: join(userData, 'ceremonies', 'after-quit') });
     assert.equal(again.error?.code, 'WITNESS_KEY');
 
     // The second before-quit (the one app.quit() fires) goes through.

@@ -71,7 +71,11 @@ export function createTranscriptStore(dir: string, options: TranscriptStoreOptio
 
   const save = async (what: string, path: string, text: string): Promise<void> => {
     try {
-      await mkdir(dir, { recursive: true });
+      // The ceremony's own folder only, never its parents: main writes where it was allowed to (the host checks), and a
+      // mistyped or planted path does not grow a tree of folders.
+      await mkdir(dir).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code !== 'EEXIST') throw e;
+      });
       await writeFileAtomic(path, text, fs);
     } catch (e) {
       throw writeFailed(what, e);
