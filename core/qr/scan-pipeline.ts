@@ -67,7 +67,10 @@ export interface ScanPipelineOptions {
   readonly decoder: QrImageDecoder;
   /** Extra check on a decoded text (e.g. "is a UR"); a text it refuses is treated as not read and the next step runs. */
   readonly accept?: (text: string) => boolean;
-  /** Stop trying fallbacks once this much time went into one frame (ms). A newer frame is worth more. */
+  /**
+   * Stop trying fallbacks once this much time went into one frame (ms). Default: no limit - on a loaded machine a
+   * budget would skip the fallbacks exactly when the frames are hard, and the scanner drops newer frames anyway.
+   */
   readonly budgetMs?: number;
   /** Clock for the budget (performance.now in the app). */
   readonly now?: () => number;
@@ -81,7 +84,6 @@ export interface ScanPipeline {
   reset(): void;
 }
 
-export const DEFAULT_SCAN_BUDGET_MS = 60;
 
 const FALLBACKS: readonly ScanStep[] = ['half', 'normalize', 'stretch', 'global'];
 /** A crop covering more than this share of the frame saves too little to be worth a separate try. */
@@ -97,7 +99,7 @@ interface Region {
 export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   const { decoder } = options;
   const accept = options.accept ?? (() => true);
-  const budgetMs = options.budgetMs ?? DEFAULT_SCAN_BUDGET_MS;
+  const budgetMs = options.budgetMs ?? Infinity;
   const now = options.now ?? (() => Date.now());
   const disabled = new Set(options.disable ?? []);
   let lastRegion: Region | null = null;
