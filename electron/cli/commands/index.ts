@@ -35,6 +35,7 @@ export const commands: readonly CliCommandLike[] = [
   vss('vss', 'combine', 'Recover a FROST group secret from a quorum of signer shares'),
   shard('shard', 'open', 'open a shard file (KS1 text, .ks, .age, .asc, .p11) and print its public facts'),
   recover('recover', '', "recover the key from a quorum of shard files, and say how it knows it is the ceremony's key"),
+  transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
   hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
   hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),
   hsm('hsm', 'load', "read a ceremony's shard back from a token (confirmation, recovery without the app)"),
