@@ -12,6 +12,7 @@ import type { ParsedArgs } from '../args';
 import { intValue } from '../args';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
+import { bip39Entropy, bip39Identity, bip39Mnemonic } from '../bip39';
 import { readInputFile } from '../files';
 import { promptShares } from '../slip39-prompt';
 
@@ -82,7 +83,16 @@ async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uin
   const flag = args.values.get('secret-hex');
   const file = args.values.get('secret-file');
   const generate = args.values.get('generate');
-  if ([flag, file, generate].filter((v) => v !== undefined).length > 1) throw usage('Give one of --secret-hex, --secret-file and --generate.');
+  const fromBip39 = args.booleans.get('from-bip39') === true;
+  if ([flag, file, generate, fromBip39 ? true : undefined].filter((v) => v !== undefined).length > 1) {
+    throw usage('Give one of --secret-hex, --secret-file, --generate and --from-bip39.');
+  }
+  if (fromBip39) {
+    const piped = (await io.readStdin()).trim();
+    const text = piped !== '' || io.terminal === undefined ? piped : await io.terminal.hidden('BIP-39 mnemonic (words not shown): ');
+    if (text === '') throw usage('--from-bip39 reads the wallet\'s mnemonic on standard input (or asks for it at a terminal); none was given.');
+    return { secret: bip39Entropy(text), generated: false };
+  }
   if (generate !== undefined) {
     if (!GENERATE_BITS.includes(Number(generate))) throw usage('--generate takes the size in bits: 128 or 256.');
     return { secret: nodeRandom(Number(generate) / 8), generated: true };
@@ -118,6 +128,9 @@ export const slip39SplitCommand: CliCommand = {
     '                            standard input, or typed at the terminal without being shown (better: command lines',
     '                            end up in shell history and process lists).',
     '  --secret-file FILE        read the master secret (one line of hex) from FILE',
+    '  --from-bip39              split an existing BIP-39 wallet: its mnemonic is read on standard input (or asked for,',
+    '                            hidden, at a terminal) and its entropy is split; the fingerprint is that of the',
+    '                            wallet\'s BIP-39 seed, as the wallet shows it. Recover it with combine --as bip39.',
     '  --generate BITS           make a fresh master secret of 128 or 256 bits from the system\'s CSPRNG. Only its',
     '                            fingerprint is printed (the mnemonics are the backup); --reveal prints the secret too.',
     '  --passphrase-env VAR      the passphrase from the environment variable VAR (not the command line)',
@@ -137,7 +150,7 @@ export const slip39SplitCommand: CliCommand = {
   options: {
     values: ['secret-hex', 'secret-file', 'generate', 'group-threshold', 'passphrase', 'passphrase-env', 'iteration-exponent'],
     repeatable: ['group'],
-    booleans: ['extendable', 'json', 'reveal'],
+    booleans: ['extendable', 'json', 'reveal', 'from-bip39'],
   },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const groupArgs = args.lists.get('group') ?? [];
@@ -156,7 +169,8 @@ export const slip39SplitCommand: CliCommand = {
     let secretHex: string | undefined;
     try {
       mnemonics = splitMasterSecret(secret, { groupThreshold, groups, passphrase, iterationExponent, extendable, random: nodeRandom, pbkdf2: nodePbkdf2 });
-      fingerprint = fingerprintHex(secret);
+      // A BIP-39 wallet's fingerprint is that of its seed, as the wallet shows it; the entropy is what is split.
+      fingerprint = args.booleans.get('from-bip39') === true ? bip39Identity(secret).fingerprint : fingerprintHex(secret);
       if (generated && reveal) secretHex = toHex(secret);
     } finally {
       secret.fill(0);
@@ -200,10 +214,12 @@ export const slip39CombineCommand: CliCommand = {
     '  --passphrase P   the passphrase used when splitting (default empty). A wrong passphrase is not detected:',
     '                   it recovers a different secret.',
     '  --passphrase-env VAR   the passphrase from the environment variable VAR (not the command line)',
+    '  --as bip39       give the secret back as the BIP-39 mnemonic it was split from (split --from-bip39):',
+    '                   {"mnemonic":"...","fingerprint":"...","xpub":"..."}, the fingerprint that of the wallet',
     '  --json           print {"secretHex":"...","fingerprint":"..."} on stdout (the fingerprint of the secret\'s',
     '                   BIP-32 root, to compare with the ceremony record).',
   ].join('\n'),
-  options: { values: ['passphrase', 'passphrase-env'], booleans: ['json'] },
+  options: { values: ['passphrase', 'passphrase-env', 'as'], booleans: ['json'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const given = givenPassphrase(args);
     const mnemonics = (await io.readStdin())
@@ -239,7 +255,19 @@ export const slip39CombineCommand: CliCommand = {
 
 /** Prints a recovered master secret with its fingerprint, then wipes it. */
 function printSecret(args: ParsedArgs, io: CliIo, secret: Uint8Array): number {
+  const as = args.values.get('as');
+  if (as !== undefined && as !== 'bip39') {
+    secret.fill(0);
+    throw usage('--as takes bip39 (the mnemonic of a wallet split with --from-bip39).');
+  }
   try {
+    if (as === 'bip39') {
+      const mnemonic = bip39Mnemonic(secret);
+      const { fingerprint, xpub } = bip39Identity(secret);
+      if (args.booleans.get('json') === true) io.stdout(`${JSON.stringify({ mnemonic, fingerprint, xpub })}\n`);
+      else io.stdout(`Recovered BIP-39 mnemonic (${mnemonic.split(' ').length} words):\n${mnemonic}\nFingerprint: ${(fingerprint.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ')}\nxpub: ${xpub}\n`);
+      return 0;
+    }
     const hex = toHex(secret);
     const fingerprint = fingerprintHex(secret);
     if (args.booleans.get('json') === true) io.stdout(`${JSON.stringify({ secretHex: hex, fingerprint })}\n`);
