@@ -136,8 +136,8 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
         </h2>
         <p data-testid="slow-kdf-message">{state.error.message}</p>
         <p className="strong">
-          Continue only if these shares were made with a tool set to more than keyshard&apos;s exponent {own ?? 1}. Otherwise cancel and ask where
-          they came from; the shards stay in hand either way.
+          Expected only from a SLIP-39 tool set above keyshard&apos;s exponent {own ?? 1}. If you did not expect it, cancel and ask where these
+          shares came from; the shards stay in hand either way.
         </p>
         <div className="actions">
           <button type="button" className="button" data-testid="slow-kdf-continue" onClick={onContinue}>
