@@ -360,6 +360,7 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:abort', { reason: '' }],
       ['ceremony:resume', { dir: 42 }],
       ['ceremony:list-saved', {}],
+      ['ceremony:choose-folder', { dir: MARK }],
       ['recovery:start', { expectedFingerprint: MARK }],
       ['recovery:start', { transcriptText: '' }],
       ['recovery:add-shard', { text: MARK.repeat(2000) }],
