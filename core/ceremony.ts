@@ -21,6 +21,7 @@ import {
   type HandoffMedium,
 } from './policy';
 import { isIsoInstant, readClock } from './policy/text';
+import { witnessPublicKeyProblem } from './policy/witness-key';
 
 export const CEREMONY_STEPS = [
   'plan',
@@ -580,6 +581,9 @@ function witnessKeyList(state: CeremonyState, e: EventFields): JsonObject[] {
     if (!isHexOf(o['publicKey'], algorithm === 'ed25519' ? [32] : [33, 65])) {
       throw badData(state, 'plan', `${f}.publicKey`, `must be lowercase hex of ${algorithm === 'ed25519' ? '32' : '33 or 65'} bytes`);
     }
+    // A pinned key that is no real key (all zeros, identity, small order, off the curve) would let anybody sign.
+    const problem = witnessPublicKeyProblem(algorithm, o['publicKey'] as string);
+    if (problem !== null) throw badData(state, 'plan', `${f}.publicKey`, `is not a usable witness key: ${problem}`);
     return { id, algorithm, publicKey: o['publicKey'] as string };
   });
 }

@@ -13,6 +13,7 @@ export {
   KEY_BYTES,
 } from './validate';
 export { parsePlan } from './parse';
+export { witnessPublicKeyProblem, type WitnessKeyAlgorithm } from './witness-key';
 export { planToJson, planDigest } from './json';
 export { quorumModel, reachesQuorum, indicesReachQuorum, type QuorumModel } from './quorum';
 export {

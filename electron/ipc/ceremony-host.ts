@@ -1,10 +1,11 @@
 /**
  * The ceremony as the window drives it: one ceremony service per ceremony folder. A new ceremony gets its own folder
  * (`<root>/<date>-<random>`, root = userData/ceremonies in the app) unless the person chose one; a resume opens the
- * service on the folder chosen. Between ceremonies the host keeps what outlives one service:
+ * service on the folder chosen. Between ceremonies the host keeps what outlives one service: the drive chosen for each
+ * USB custodian's handoff (the service's ShardFilePort, see shard-file-port.ts).
  *
- * - the witnesses' loaded key files (registered into every service it makes; zeroized on shutdown),
- * - the drive chosen for each USB custodian's handoff (the service's ShardFilePort, see shard-file-port.ts).
+ * Witness keys belong to one ceremony: they are loaded into the service that runs (or will run) it, and forgotten
+ * when it ends (sealed, aborted); a key loaded after a ceremony ended goes to a fresh service for the next one.
  *
  * Everything else is the service's, method for method. `shutdown` (app quit, last window closed) zeroizes the
  * service's secrets and the witness keys.
@@ -12,7 +13,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { WitnessKey } from '../../core/ceremony';
 import { KeyshardError } from '../../core/errors';
 import { parsePlan } from '../../core/policy';
 import type { RandomSource } from '../../core/random';
@@ -23,7 +23,7 @@ import { PLAN_FILE } from '../services/transcript-store/index';
 import type { UsbFs } from '../services/usb/fs';
 import { listedDrive } from '../services/usb/listed-drive';
 import type { RemovableDrive } from '../services/usb/types';
-import { loadWitnessKeyFile, type LoadedWitness } from '../services/witness/index';
+import type { LoadedWitnessKey } from '../services/witness/credential';
 import { createChosenDrivePort, type DriveChoice } from './shard-file-port';
 
 type Arg<K extends keyof CeremonyService> = Parameters<CeremonyService[K]>[0];
@@ -100,17 +100,15 @@ export interface CeremonyHost {
   seal: CeremonyService['seal'];
   signOff: CeremonyService['signOff'];
   abort: CeremonyService['abort'];
-  loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<WitnessKey>;
-  /**
-   * A witness signs with the key on their token. Unlike key files, a token login belongs to one service: it is made on
-   * the current service (or the idle one `start` will reuse) and ends when that service is replaced or shut down.
-   */
+  /** A witness's encrypted key file, for the running (or next) ceremony; each sign-off asks for its passphrase. */
+  loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<LoadedWitnessKey>;
+  /** A witness's key on their token, for the running (or next) ceremony; each sign-off asks for its PIN. */
   loadWitnessToken: CeremonyService['loadWitnessToken'];
   /**
-   * The witness keys main holds now (public keys only): the current service's signers (key files and token logins),
-   * or before any ceremony the key files loaded. A reloaded window asks so witnesses need not load theirs again.
+   * The witness keys loaded for the running (or next) ceremony (public keys, and whether a passphrase or PIN opens
+   * each). A reloaded window asks so witnesses need not load theirs again.
    */
-  witnessKeys(): Promise<WitnessKey[]>;
+  witnessKeys(): Promise<LoadedWitnessKey[]>;
   /** The folder of the current ceremony service (null before any). */
   currentDir(): string | null;
   /** Opens main's folder dialog; the folder picked may then be given to start or resume (null: cancelled). */
@@ -132,7 +130,6 @@ function transition(message: string): KeyshardError {
 
 export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
   const usb = createChosenDrivePort(deps.usbFs);
-  const witnesses = new Map<string, LoadedWitness>();
   let current: { readonly dir: string; readonly service: CeremonyService } | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -175,10 +172,13 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
       if ((await current.service.status()).phase === 'active') {
         throw transition('A ceremony is running in this session; finish or abort it before starting or resuming another.');
       }
-      await current.service.shutdown();
     }
     const service = deps.createService(dir, { usb });
-    for (const w of witnesses.values()) await service.registerWitnessSigner(w.signer);
+    if (current !== null) {
+      // Witness keys loaded for a ceremony not yet started go with it to its folder; an ended one's were dropped.
+      await current.service.handOverWitnesses(service);
+      await current.service.shutdown();
+    }
     current = { dir, service };
     return service;
   }
@@ -191,6 +191,15 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
   /** The current service, or before any ceremony a fresh one (nothing is created on disk until it starts). */
   async function currentOrIdle(): Promise<CeremonyService> {
     return current !== null ? current.service : open(join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random)));
+  }
+
+  /** Where witness keys go: the ceremony running or about to start; after one has ended, a fresh service for the next. */
+  async function forWitnesses(): Promise<CeremonyService> {
+    if (current !== null) {
+      const phase = (await current.service.status()).phase;
+      if (phase !== 'sealed' && phase !== 'aborted') return current.service;
+    }
+    return open(join(deps.ceremoniesRoot(), folderName(deps.clock, deps.random)));
   }
 
   /** Before any ceremony: the status a fresh service reports. */
@@ -307,19 +316,11 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     signOff: (r) => running().signOff(r),
     abort: (r) => running().abort(r),
 
-    loadWitnessKey: (request) =>
-      serial(async () => {
-        const loaded = await loadWitnessKeyFile(request.path, request.witnessId);
-        witnesses.get(loaded.key.id)?.destroy();
-        witnesses.set(loaded.key.id, loaded);
-        if (current !== null) await current.service.registerWitnessSigner(loaded.signer);
-        return loaded.key;
-      }),
+    loadWitnessKey: (request) => serial(async () => (await forWitnesses()).loadWitnessKey(request)),
 
-    loadWitnessToken: (request) => serial(async () => (await currentOrIdle()).loadWitnessToken(request)),
+    loadWitnessToken: (request) => serial(async () => (await forWitnesses()).loadWitnessToken(request)),
 
-    witnessKeys: () =>
-      serial(async () => (current !== null ? current.service.witnessKeys() : [...witnesses.values()].map((w) => w.key))),
+    witnessKeys: () => serial(async () => (current !== null ? current.service.witnessKeys() : [])),
 
     currentDir: () => current?.dir ?? null,
     chooseFolder: async () => {
@@ -341,8 +342,6 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
           if (current !== null) await current.service.shutdown();
         } finally {
           current = null;
-          for (const w of witnesses.values()) w.destroy();
-          witnesses.clear();
         }
       });
     },

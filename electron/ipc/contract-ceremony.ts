@@ -55,7 +55,7 @@ const WitnessKeyInput = z.strictObject({
 export const StartRequestSchema = z.strictObject({
   plan: PlanInputSchema,
   witnessKeys: boundedList(WitnessKeyInput, 64).optional(),
-  signOffs: z.partialRecord(z.enum(CEREMONY_STEPS), z.enum(['one', 'all'])).optional(),
+  // No `signOffs`: which checkpoints need a witness comes from main's defaults, never from the page (strict: refused).
   /** Which token each pkcs11 custodian uses when the plan does not say (or to pin a serial); checked before start. */
   tokens: boundedList(TokenAssignmentSchema, 256).optional(),
   /** A token whose random generator entropy with `useHsm` mixes in; checked before start. */
@@ -139,7 +139,17 @@ const LoadWitnessTokenRequestSchema = z.strictObject({
   pin: Pin,
 });
 
-const SignOffRequestSchema = z.strictObject({ witnessId: Id });
+/**
+ * One witness's sign-off, with their own act each time: the checkpoint's fingerprint as they typed it (checked in
+ * main against status.signOff.confirm), and their key file's passphrase or their token's PIN for this one signature.
+ * Never echoed: not in any response, error or log.
+ */
+const SignOffRequestSchema = z.strictObject({
+  witnessId: Id,
+  fingerprint: z.string().min(1).max(200),
+  passphrase: z.string().min(1).max(1024).optional(),
+  pin: Pin.optional(),
+});
 const LoadWitnessKeyRequestSchema = z.strictObject({ path: PathText, witnessId: Id.optional() });
 /**
  * Destroy only with the confirmation the Destroy screen asks for (the person ticked that they understand the secret and
@@ -181,6 +191,8 @@ export const CeremonyStatusSchema = z.object({
       eligible: list(z.string()),
       required: z.number(),
       signedBy: list(z.string()),
+      /** What each witness types back to sign (the fingerprint read aloud at this checkpoint). */
+      confirm: z.object({ kind: z.enum(['key-fingerprint', 'checkpoint-hash']), display: z.string() }),
     })
     .nullable(),
   custodiansHoldingShards: list(z.string()),
@@ -315,7 +327,14 @@ const CheckDevicesResponseSchema = z.object({
   problems: list(z.object({ code: z.string(), message: z.string(), custodianId: z.string().optional() })),
 });
 
-const WitnessKeySchema = z.object({ id: z.string(), algorithm: z.enum(['ed25519', 'ecdsa-p256']), publicKey: z.string() });
+/** A loaded witness key: public facts, and what a sign-off will ask the witness for (passphrase or token PIN). */
+const WitnessKeySchema = z.object({
+  id: z.string(),
+  algorithm: z.enum(['ed25519', 'ecdsa-p256']),
+  publicKey: z.string(),
+  unlock: z.enum(['passphrase', 'pin', 'none']),
+  tokenLabel: z.string().optional(),
+});
 
 const SavedCeremonySchema = z.object({
   dir: z.string(),

@@ -69,10 +69,15 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   useEffect(() => {
     void reload();
   }, [reload]);
-  // A reloaded window forgets which witness keys were loaded; main still holds them (key files and token logins).
+  // A reloaded window forgets which witness keys were loaded; main still holds them (key files and token keys).
   useEffect(() => {
     void ask('ceremony:witness-keys').then(setLoadedFromMain, () => undefined);
   }, []);
+  // Main drops every witness key when a ceremony ends (sealed, aborted): the next one asks for them again.
+  const phase = status?.phase;
+  useEffect(() => {
+    if (phase === 'sealed' || phase === 'aborted') setLoadedFromMain([]);
+  }, [phase]);
   const takePlan = useCallback((p: CeremonyPlan) => {
     rememberPlan(p);
     setPlan(p);

@@ -1,7 +1,8 @@
 /**
- * Which witnesses loaded their key in main during this window's life (main keeps the keys; the page keeps only the
- * public key it was told). Used to offer "Sign" or "Load your key file, then sign". A window that opens (or reloads)
- * asks main which keys it holds (ceremony:witness-keys, see `syncWithMain`). If main forgot a key (restart), a
+ * Which witnesses loaded their key in main for this ceremony (main keeps the sealed key file or the token choice; the
+ * page keeps only the public key and whether a sign-off asks for a passphrase or a PIN). Used to offer the sign form
+ * or "Load your key". A window that opens (or reloads) asks main which keys it holds (ceremony:witness-keys, see
+ * `syncWithMain`); main drops them when the ceremony ends, and so does this list. If main forgot a key (restart), a
  * sign-off answers WITNESS_KEY and the screen asks for the file again.
  */
 import { useSyncExternalStore } from 'react';

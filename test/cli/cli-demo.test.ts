@@ -18,6 +18,7 @@ import { transcriptCommands, verifyTranscriptBytes } from '../../electron/cli/co
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 import { openProtected, type OpeningKey } from '../../electron/services/protection/index';
+import { isUnencryptedWitnessKeyText, parseSealedWitnessKey } from '../../electron/services/witness/key-file';
 import { binPath, ensureCliBundle } from '../helpers/cli-bundle';
 import { readQrTexts } from '../helpers/zxing';
 
@@ -56,7 +57,7 @@ function run(cmd: string, args: string[]): string {
 }
 
 function checkSummaryShape(dir: string, summary: DemoSummary): void {
-  assert.deepEqual(Object.keys(summary), ['fingerprint', 'transcript', 'shards', 'qr']);
+  assert.deepEqual(Object.keys(summary), ['fingerprint', 'transcript', 'shards', 'qr', 'witnesses']);
   assert.match(summary.fingerprint, /^[0-9a-f]{64}$/);
   assert.equal(summary.transcript, 'transcript.json');
   assert.equal(summary.shards.length, 5);
@@ -75,6 +76,14 @@ function checkSummaryShape(dir: string, summary: DemoSummary): void {
     assert.ok(existsSync(join(dir, p)), `${p} exists`);
   }
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')), summary);
+  // The witnesses' key files are encrypted (a real witness's would be refused otherwise); the summary names each
+  // throwaway passphrase.
+  assert.deepEqual(summary.witnesses.map((w) => w.id), ['wendy', 'victor']);
+  for (const w of summary.witnesses) {
+    const text = readFileSync(join(dir, w.key), 'utf8');
+    assert.equal(isUnencryptedWitnessKeyText(text), false, `${w.key} is encrypted`);
+    assert.equal(parseSealedWitnessKey(text, w.id).witnessId, w.id);
+  }
 }
 
 /** Each custodian's envelope text, opened with the throwaway key the summary names (by keyshard's own code). */

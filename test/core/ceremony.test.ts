@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   DEFAULT_SIGN_OFFS,
   apply,
@@ -192,9 +195,10 @@ describe('ceremony happy paths', () => {
   it('records the witnesses\' public keys for the transcript to pin', () => {
     const plan = vssThreeOfFive();
     const start = createCeremony(plan, steppingClock());
+    // Real public keys: a pinned key that is no point on its curve is refused (below).
     const keys = [
-      { id: 'victor', algorithm: 'ed25519' as const, publicKey: 'ab'.repeat(32) },
-      { id: 'wendy', algorithm: 'ecdsa-p256' as const, publicKey: '03' + 'cd'.repeat(32) },
+      { id: 'victor', algorithm: 'ed25519' as const, publicKey: bytesToHex(ed25519.getPublicKey(new Uint8Array(32).fill(7))) },
+      { id: 'wendy', algorithm: 'ecdsa-p256' as const, publicKey: bytesToHex(p256.getPublicKey(new Uint8Array(32).fill(9))) },
     ];
     const s = apply(start, { step: 'plan', witnessKeys: keys });
     assert.deepEqual(s.records[0]?.data['witnessKeys'], keys);
@@ -203,6 +207,9 @@ describe('ceremony happy paths', () => {
     refused(start, { step: 'plan', witnessKeys: [keys[0]!, keys[0]!] }, /second key for victor/);
     refused(start, { step: 'plan', witnessKeys: [{ ...keys[0]!, publicKey: 'ab'.repeat(33) }] }, /32 bytes/);
     refused(start, { step: 'plan', witnessKeys: [{ ...keys[1]!, algorithm: 'rsa' as never }] }, /ed25519 or ecdsa-p256/);
+    refused(start, { step: 'plan', witnessKeys: [{ ...keys[0]!, publicKey: `01${'00'.repeat(31)}` }] }, /identity point/);
+    refused(start, { step: 'plan', witnessKeys: [{ ...keys[0]!, publicKey: '00'.repeat(32) }] }, /all zeros/);
+    refused(start, { step: 'plan', witnessKeys: [{ ...keys[1]!, publicKey: `04${'11'.repeat(64)}` }] }, /not a point on the P-256 curve/);
   });
 });
 

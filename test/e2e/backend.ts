@@ -4,7 +4,8 @@
  * test. What stands in for the world:
  *
  * - the air gap: a fixed report saying the machine is ONLINE (eth0 up), so every ceremony needs a witness override;
- * - witness keys: software Ed25519 key files the test writes (`witnessKeyFile`), loaded by path as a witness would;
+ * - witness keys: encrypted Ed25519 key files the test writes (`witnessKeyFile`, passphrase `witnessPassphrase`),
+ *   loaded by path as a witness would;
  * - USB drives: folders the test creates (`drive`), listed by usb:list-drives;
  * - PBKDF2: node:crypto (the service's option for speed); the clock is the real one;
  * - PKCS#11 (with `hsm: true`): the real hsm host over the real module, as main builds it. The test makes SoftHSM2
@@ -40,7 +41,12 @@ import type { CeremonyServiceDeps } from '../../electron/services/ceremony/types
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import type { UsbFs } from '../../electron/services/usb/fs';
 import type { RemovableDrive } from '../../electron/services/usb/types';
-import { witnessKeyFileText } from '../../electron/services/witness/index';
+import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
+
+/** The passphrase of a test witness's encrypted key file, typed at every sign-off. */
+export function witnessPassphrase(witnessId: string): string {
+  return `${witnessId}-pass-7Qz`;
+}
 
 /** The machine as the air-gap check sees it: loopback and a wired interface with an address. */
 export const ONLINE_AIRGAP: AirGapReport = {
@@ -161,7 +167,8 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
       const dir = join(root, 'keys');
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${witnessId}.key.json`);
-      writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard e2e witness ${witnessId}`))), { mode: 0o600 });
+      // Written once per backend (stretching the passphrase takes a moment); the same witness gets the same file.
+      if (!existsSync(path)) writeFileSync(path, sealWitnessKeySync(witnessId, sha256(utf8ToBytes(`keyshard e2e witness ${witnessId}`)), witnessPassphrase(witnessId)), { mode: 0o600 });
       return path;
     },
     drive(label, facts = {}) {

@@ -70,13 +70,13 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
   await c.tabTo('override-reason');
   await page.keyboard.type('The built-in network card cannot be disabled; the cable is out and Wi-Fi is off.');
   await c.press('override-submit');
-  await c.press('sign-wendy');
+  await c.signByKeyboard('wendy');
   await expect(page.getByTestId('signoff-continue')).toBeFocused();
   await saveScreens(page, 'keyboard-signoff-focus');
   await page.keyboard.press('Enter');
-  /** Wendy signs; the Continue button takes the focus once her signature is in; Enter goes on. */
+  /** Wendy types the fingerprint and her passphrase and signs; the Continue button takes the focus once her signature is in; Enter goes on. */
   const signAndGoOn = async (): Promise<void> => {
-    await c.press('sign-wendy');
+    await c.signByKeyboard('wendy');
     await expect(page.getByTestId('signoff-continue')).toBeFocused();
     await page.keyboard.press('Enter');
   };
@@ -136,7 +136,7 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
   await expect(page.getByTestId('destroyed')).toBeVisible();
   await signAndGoOn();
   await c.press('seal');
-  await c.press('sign-wendy');
+  await c.signByKeyboard('wendy');
   await c.expectStage('sealed');
 
   // Export: the file chooser from the keyboard, then Enter on the download link.

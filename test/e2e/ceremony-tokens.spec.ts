@@ -166,7 +166,7 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   // ---- start; the air gap is overridden by Tess, who signs with her token key
   await c.start();
   await c.overrideAirgap(OVERRIDE_REASON);
-  await c.signOff();
+  await c.signOff(true, undefined, { pin: PIN });
 
   // ---- entropy: the token chosen at the start is on; its holder types the PIN. The window is reloaded first (it
   // forgets everything it chose): the token comes back from main's status, not from the page's memory.
@@ -194,17 +194,27 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await c.expectStage('fingerprint');
   const fpHex = (await page.getByTestId('fingerprint').getAttribute('data-hex'))!;
   // The reloaded window asked main which witness keys it holds (ceremony:witness-keys): Tess's token login is still
-  // there, so "Sign" is offered without loading her key again.
+  // there, so her sign form is offered without loading her key again. It asks for her PIN (for this one signature)
+  // and the fingerprint she heard; a wrong PIN signs nothing.
   expect(app.ipcCalls).toContain('ceremony:witness-keys');
-  await expect(page.getByTestId('sign-tess')).toBeVisible();
+  await expect(page.getByTestId('sign-form-tess')).toBeVisible();
   await expect(page.getByTestId('key-ways-tess')).toHaveCount(0);
   await expect(page.getByTestId('key-loader-tess')).toHaveCount(0);
+  await expect(page.getByTestId('sign-tess')).toBeDisabled();
+  await c.fillSignForm('tess', { pin: WRONG_PIN });
+  await page.getByTestId('sign-tess').click();
+  await expect(page.getByTestId('sign-error-tess')).toHaveAttribute('data-code', 'HSM_PIN_INCORRECT');
+  await expect(page.getByTestId('sign-pin-tess')).toHaveValue('');
+  await expect(page.getByTestId('signoff-tess')).toHaveAttribute('data-signed', 'false');
+  await c.fillSignForm('tess', { pin: PIN });
+  await expect(page.getByTestId('sign-tess')).toBeInViewport({ ratio: 1 });
+  await saveScreens(page, 'tokens-signoff-pin');
   await page.getByTestId('sign-tess').click();
   await expect(page.getByTestId('signoff-done')).toBeVisible();
   await page.getByTestId('signoff-continue').click();
   await c.expectStage('split');
   await page.getByTestId('split').click();
-  await c.signOff();
+  await c.signOff(true, undefined, { pin: PIN });
 
   // ---- handoffs: Alice types a wrong PIN first; nothing is handed over and she is still waiting
   await c.expectStage('handoff');
@@ -253,7 +263,7 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
     }
     await c.readBackFromToken(PIN);
     await c.expectStage('confirmed');
-    await c.signOff();
+    await c.signOff(true, undefined, { pin: PIN });
   }
 
   // ---- test recovery from Alice's and Carol's tokens, each with their PIN
@@ -274,14 +284,14 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('recovery-run').click();
   await expect(page.getByTestId('recovery-match')).toBeVisible();
   await expect(page.getByTestId('recovered-fingerprint')).toHaveAttribute('data-hex', fpHex);
-  await c.signOff();
+  await c.signOff(true, undefined, { pin: PIN });
 
   // ---- destroy, seal
   await c.destroy();
-  await c.signOff();
+  await c.signOff(true, undefined, { pin: PIN });
   await c.expectStage('seal');
   await page.getByTestId('seal').click();
-  await c.signOff(false);
+  await c.signOff(false, undefined, { pin: PIN });
   await c.expectStage('sealed');
   await saveScreens(page, 'tokens-sealed');
 
@@ -304,7 +314,13 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
 
   // ---- no PIN in any answer of main (the envelopes the page received, values and errors), in any file of the
   // ceremony, or in the page's storage
-  expect(failedAnswers(app)).toEqual(['hsm:select-module HSM_MODULE', 'ceremony:load-witness-token HSM_PIN_INCORRECT', 'ceremony:handoff HSM_PIN_INCORRECT', 'ceremony:confirm HSM_PIN_INCORRECT']);
+  expect(failedAnswers(app)).toEqual([
+    'hsm:select-module HSM_MODULE',
+    'ceremony:load-witness-token HSM_PIN_INCORRECT',
+    'ceremony:sign-off HSM_PIN_INCORRECT',
+    'ceremony:handoff HSM_PIN_INCORRECT',
+    'ceremony:confirm HSM_PIN_INCORRECT',
+  ]);
   expectNoAnswerContains(app, [PIN, WRONG_PIN], 30);
   const files = backend.ceremonyDirs().flatMap(filesUnder);
   expect(files.length).toBeGreaterThanOrEqual(2);
@@ -383,7 +399,7 @@ test('a plan without tokens: no token panel at the start; the entropy step offer
   await c.loadWitnessKeys();
   await c.start();
   await c.overrideAirgap(OVERRIDE_REASON);
-  await c.signOff();
+  await c.signOff(true, undefined, { pin: PIN });
 
   await c.expectStage('entropy');
   await expect(page.getByTestId('entropy-hsm')).not.toBeChecked();

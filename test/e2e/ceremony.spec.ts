@@ -15,6 +15,7 @@ import { shardFromQr } from './ceremony-support';
 import { HEIGHT, singleCodeVideo, WIDTH, writeY4m } from './fake-camera';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
+import { witnessPassphrase } from './backend';
 import { CeremonyPage } from './pages/ceremony-page';
 import { PlanPage } from './plan-page';
 import type { PageGlobals } from './pages/page-globals';
@@ -119,6 +120,26 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   expect(fpDisplay).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
   expect(fpDisplay.replace(/ /g, '').toLowerCase()).toBe(fpHex.slice(0, 32));
   await saveScreens(page, 'ceremony-fingerprint');
+  // The witness signs with her own act, no one click: she types the fingerprint she heard and her key file's
+  // passphrase. A wrong fingerprint or a wrong passphrase signs nothing, and the passphrase field is emptied.
+  await expect(page.getByTestId('signoff-fingerprint')).toHaveText(fpDisplay);
+  await expect(page.getByTestId(`sign-${wendy}`)).toBeDisabled();
+  const wrongDigit = fpDisplay.endsWith('0') ? '1' : '0';
+  await page.getByTestId(`sign-fingerprint-${wendy}`).fill(`${fpDisplay.slice(0, -1)}${wrongDigit}`);
+  await page.getByTestId(`sign-passphrase-${wendy}`).fill(witnessPassphrase(wendy!));
+  await page.getByTestId(`sign-${wendy}`).click();
+  await expect(page.getByTestId(`sign-error-${wendy}`)).toHaveAttribute('data-code', 'WITNESS_FINGERPRINT');
+  await expect(page.getByTestId(`sign-passphrase-${wendy}`)).toHaveValue('');
+  await page.getByTestId(`sign-fingerprint-${wendy}`).fill(fpDisplay);
+  await page.getByTestId(`sign-passphrase-${wendy}`).fill('not her passphrase');
+  await page.getByTestId(`sign-${wendy}`).click();
+  await expect(page.getByTestId(`sign-error-${wendy}`)).toHaveAttribute('data-code', 'WITNESS_PASSPHRASE');
+  await expect(page.getByTestId(`signoff-${wendy}`)).toHaveAttribute('data-signed', 'false');
+  await saveScreens(page, 'ceremony-signoff-wrong-passphrase');
+  await c.fillSignForm(wendy!);
+  await expect(page.getByTestId(`sign-${wendy}`)).toBeEnabled();
+  await expect(page.getByTestId(`sign-${wendy}`)).toBeInViewport({ ratio: 1 });
+  await saveScreens(page, 'ceremony-signoff-passphrase');
   await c.signOff();
 
   // ---- split

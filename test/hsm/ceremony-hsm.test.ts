@@ -33,7 +33,7 @@ import { CKF_TOKEN, openHsm } from '../../electron/services/hsm/index';
 import type { HsmPort, OpenHsmOptions } from '../../electron/services/hsm/index';
 import { assertCompleteCeremony } from '../core/ceremony-driver';
 import { createKeyStretcher } from '../../electron/services/kdf/index';
-import { allZero, cleanTemps, rig, signPending, WITNESSES, type Rig } from '../services/ceremony-harness';
+import { allZero, cleanTemps, rig, signAs, signPending, WITNESSES, type Rig } from '../services/ceremony-harness';
 import { errorText, rejectsCode } from './fixtures';
 import { interceptSession, makeSoftHsm, pkcs11Error, SOFTHSM_MODULE, tokenHeldPlan } from './softhsm';
 import type { SoftHsm } from './softhsm';
@@ -180,11 +180,16 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
 
     // Witnesses: Tess signs with the key on her token, Wendy with a software key. The plan pins both keys.
     const tess = await s.loadWitnessToken({ witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: WITNESS_KEY_LABEL, pin: PIN });
-    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessPublicKey });
-    // Loading the token again replaces the first registration (whose session would otherwise hold the token).
+    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessPublicKey, unlock: 'pin', tokenLabel: 'witness-token' });
+    // Loading the token again replaces the first registration.
     assert.deepEqual(await s.loadWitnessToken({ witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: WITNESS_KEY_LABEL, pin: PIN }), tess);
     const wendy = await s.registerWitnessSigner(WITNESSES.wendy);
-    const pinned: WitnessKey[] = [{ id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessPublicKey }, wendy];
+    const pinned: WitnessKey[] = [
+      { id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessPublicKey },
+      { id: wendy.id, algorithm: wendy.algorithm, publicKey: wendy.publicKey },
+    ];
+    // Tess types her PIN at every sign-off (the token logs in for that one signature).
+    const acts = { tess: { pin: PIN } };
     // Tess signs every checkpoint; Wendy too where both are required.
     const signOffs: SignOffPolicy = { 'airgap-check': 'one', generate: 'all', split: 'one', confirm: 'all', 'test-recovery': 'one', destroy: 'one', seal: 'all' };
 
@@ -196,13 +201,13 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
     assert.equal(new Set([...serials.values()].map((t) => t.tokenSerial)).size, 3);
 
     await s.checkAirGap();
-    await signPending(s);
+    await signPending(s, acts);
     const entropy = await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5', useHsm: true, hsmToken: { pin: PIN } });
     assert.deepEqual(entropy.sources, ['os-csprng', 'pkcs11-rng', 'dice-10-rolls']);
     const gen = await s.generate();
-    await signPending(s);
+    await signPending(s, acts);
     await s.split();
-    await signPending(s);
+    await signPending(s, acts);
 
     for (const c of plan.custodians) {
       const pin = c.id === 'bob' ? {} : { pin: PIN };
@@ -216,7 +221,7 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
       assert.equal((await s.status()).awaitingConfirmation, c.id);
       const confirmed = await s.confirm({ custodianId: c.id, method: 'read-back-pkcs11', ...pin });
       assert.equal(confirmed.status.confirmed.at(-1), c.id);
-      await signPending(s);
+      await signPending(s, acts);
     }
     // Bob's two prompts (store, read-back) named him and his token.
     assert.deepEqual(
@@ -233,16 +238,15 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
       const onToken = await shardsOn(`${c.id}-token`);
       assert.deepEqual(onToken.map((x) => [x.ceremonyId, x.custodianIndex]), [[ceremonyId, i]]);
     }
-    // (The witness token is busy: Tess's session stays logged in until shutdown; it is looked at below.)
 
     const rec = await s.testRecovery({ tokens: [{ custodianId: 'alice', pin: PIN }, { custodianId: 'carol', pin: PIN }] });
     assert.equal(rec.fingerprintMatch, true);
     assert.equal(rec.recovered.hex, gen.fingerprint.hex);
-    await signPending(s);
+    await signPending(s, acts);
     await s.destroy({ confirmed: true });
-    await signPending(s);
+    await signPending(s, acts);
     await s.seal();
-    await signPending(s);
+    await signPending(s, acts);
     const final = await s.status();
     assert.equal(final.phase, 'sealed');
     for (const b of r.buffers) assert.ok(allZero(b.bytes), `${b.label} is not zeroed`);
@@ -368,6 +372,30 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
 });
 
 describe('token faults during the ceremony leave it where it was', () => {
+
+  it('a token witness types the PIN at every sign-off: none or a wrong one signs nothing; the key is dropped when the ceremony ends', async () => {
+    env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'witness-token'], { pin: PIN });
+    await witnessTokenKey('witness-token');
+    const plan = tokenPlan({ witnesses: [{ id: 'tess', name: 'Tess (token)', organisation: 'Notary Office', observes: 'all' }] });
+    const r = tokenRig(softHsmDep());
+    const s = r.service;
+    await s.loadWitnessToken({ witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: WITNESS_KEY_LABEL, pin: PIN });
+    await s.start({ plan });
+    await s.checkAirGap();
+    const entries = (await s.status()).transcript.entries;
+    await rejectsCode(signAs(s, 'tess'), 'WITNESS_ACT_NEEDED');
+    const wrong = await rejectsCode(signAs(s, 'tess', { pin: WRONG_PIN }), 'HSM_PIN_INCORRECT');
+    noPinIn(errorText(wrong), PIN, WRONG_PIN);
+    assert.equal((await s.status()).transcript.entries, entries, 'nothing was signed');
+    const signed = await signAs(s, 'tess', { pin: PIN });
+    assert.equal(signed.checkpoint, 'airgap-check');
+    // Between sign-offs no session is held: the custodian and entropy code can log in to the witness token again.
+    const port = await openPort();
+    const session = await port.openSession({ label: 'witness-token' }, PIN);
+    await session.close();
+    await s.abort({ reason: 'test over' });
+    assert.deepEqual(await s.witnessKeys(), []);
+  });
   it('a wrong PIN at handoff stores nothing and records nothing; the right PIN then works; a missing PIN is asked for', async () => {
     env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token'], { pin: PIN });
     const r = tokenRig(softHsmDep());

@@ -153,7 +153,9 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
     // Tess signs with the key on her token: a wrong PIN is refused, the right one registers her.
     await expectError(r, 'ceremony:load-witness-token', { witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: WITNESS_KEY_LABEL, pin: WRONG_PIN }, 'HSM_PIN_INCORRECT');
     const tess = await r.call('ceremony:load-witness-token', { witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: WITNESS_KEY_LABEL, pin: PIN });
-    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessKey });
+    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey: tessKey, unlock: 'pin', tokenLabel: 'witness-token' });
+    // Tess types her PIN at every sign-off.
+    const acts = { tess: { pin: PIN } };
 
     const started = await r.call('ceremony:start', { plan, entropyToken: { label: 'carol-token' } });
     assert.equal(started.phase, 'active');
@@ -162,14 +164,14 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
     for (const [id, t] of serials) assert.equal(t.tokenLabel, `${id}-token`);
 
     await r.call('ceremony:check-airgap', { override: OVERRIDE });
-    await signPending(r);
+    await signPending(r, acts);
     const entropy = await r.call('ceremony:gather-entropy', { diceRolls: '3 1 4 1 5 2 6 5 3 5', useHsm: true, hsmToken: { pin: PIN } });
     assert.deepEqual(entropy.sources, ['os-csprng', 'pkcs11-rng', 'dice-10-rolls']);
-    await signPending(r);
+    await signPending(r, acts);
     const gen = await r.call('ceremony:generate');
-    await signPending(r);
+    await signPending(r, acts);
     await r.call('ceremony:split');
-    await signPending(r);
+    await signPending(r, acts);
 
     for (const c of plan.custodians) {
       if (c.id === 'alice') {
@@ -194,18 +196,18 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
       }
       const confirmed = await r.call('ceremony:confirm', { custodianId: c.id, method: 'read-back-pkcs11', pin: PIN });
       assert.equal(confirmed.status.confirmed.at(-1), c.id);
-      await signPending(r);
+      await signPending(r, acts);
     }
 
     const rec = await r.call('ceremony:test-recovery', { tokens: [{ custodianId: 'alice', pin: PIN }, { custodianId: 'carol', pin: PIN }] });
     assert.equal(rec.fingerprintMatch, true);
     assert.equal(rec.recovered.hex, gen.fingerprint.hex);
     assert.deepEqual([...rec.custodianIds].sort(), ['alice', 'carol']);
-    await signPending(r);
+    await signPending(r, acts);
     await r.call('ceremony:destroy', { confirmed: true });
-    await signPending(r);
+    await signPending(r, acts);
     await r.call('ceremony:seal');
-    await signPending(r);
+    await signPending(r, acts);
     const final = await r.call('ceremony:status');
     assert.equal(final.phase, 'sealed');
 

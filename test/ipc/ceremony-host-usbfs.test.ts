@@ -18,9 +18,11 @@ import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createTranscriptStore, type TranscriptStore } from '../../electron/services/transcript-store/index';
 import { nodeUsbFs, type UsbFs } from '../../electron/services/usb/fs';
 import type { RemovableDrive } from '../../electron/services/usb/types';
-import { witnessKeyFileText } from '../../electron/services/witness/index';
-import { cleanTemps, custodianKeys, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
+import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
+import { cleanTemps, custodianKeys, signAs, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
 import { NETWORK_UP } from './ipc-harness';
+
+const PASSPHRASE = 'usbfs test passphrase';
 
 let k: Keys;
 before(async () => {
@@ -68,19 +70,19 @@ function twoSharePlan(keys: Keys): CeremonyPlan {
 /** From the start to Bob's (USB) handoff: Alice (paper) confirmed, each checkpoint signed by Wendy. */
 async function toBob(host: CeremonyHost, root: string, plan: CeremonyPlan = slip39Plan(k)): Promise<void> {
   const keyFile = join(root, 'wendy.key.json');
-  writeFileSync(keyFile, witnessKeyFileText('wendy', sha256(utf8ToBytes('keyshard host usbFs test wendy'))), { mode: 0o600 });
+  writeFileSync(keyFile, sealWitnessKeySync('wendy', sha256(utf8ToBytes('keyshard host usbFs test wendy')), PASSPHRASE), { mode: 0o600 });
   await host.loadWitnessKey({ path: keyFile });
   await host.start({ plan });
   await host.checkAirGap({ override: { witnessId: 'wendy', reason: 'test' } });
-  await host.signOff({ witnessId: 'wendy' });
+  await signAs(host, 'wendy', { passphrase: PASSPHRASE });
   await host.gatherEntropy({});
   await host.generate({});
-  await host.signOff({ witnessId: 'wendy' });
+  await signAs(host, 'wendy', { passphrase: PASSPHRASE });
   await host.split();
-  await host.signOff({ witnessId: 'wendy' });
+  await signAs(host, 'wendy', { passphrase: PASSPHRASE });
   const alice = await host.handoff({ custodianId: 'alice' });
   await host.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText! }] });
-  await host.signOff({ witnessId: 'wendy' });
+  await signAs(host, 'wendy', { passphrase: PASSPHRASE });
 }
 
 describe('ceremony host usbFs', () => {

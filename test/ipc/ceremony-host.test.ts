@@ -10,7 +10,7 @@ import { KeyshardError } from '../../core/errors';
 import { nodeUsbFs } from '../../electron/services/usb/fs';
 import { createChosenDrivePort } from '../../electron/ipc/shard-file-port';
 import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
-import { ipcRig } from './ipc-harness';
+import { ipcRig, signAs } from './ipc-harness';
 
 let k: Keys;
 before(async () => {
@@ -51,9 +51,11 @@ describe('ceremony host', () => {
     assert.equal(!resumeOther.ok && resumeOther.error.code, 'CEREMONY_TRANSITION');
     assert.equal((await rig.call('ceremony:status')).ceremonyId, started.ceremonyId);
 
-    // Aborted, it makes room for the next ceremony, in the folder the person chose.
+    // Aborted, it makes room for the next ceremony, in the folder the person chose; the witness loads their key again
+    // (keys are dropped when a ceremony ends).
     const aborted = await rig.call('ceremony:abort', { reason: 'wrong plan', witnessId: 'wendy' });
     assert.equal(aborted.phase, 'aborted');
+    await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
     const chosen = tempDir('chosen');
     rig.willPick(chosen); // in main's folder dialog
     assert.deepEqual(await rig.call('ceremony:choose-folder'), { dir: chosen });
@@ -75,7 +77,7 @@ describe('ceremony host', () => {
     await rig.host.shutdown();
   });
 
-  it('keeps witness keys across ceremonies and zeroizes them on shutdown', async () => {
+  it('refuses a start before the witness keys are loaded, and zeroizes them on shutdown', async () => {
     const rig = ipcRig();
     const wrong = join(rig.root, 'not-a-key.json');
     writeFileSync(wrong, '{"hello": 1}');
@@ -139,15 +141,15 @@ describe('ceremony host', () => {
     const plan = slip39Plan(k);
     await rig.call('ceremony:start', { plan });
     await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
-    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await signAs(rig, 'wendy');
     await rig.call('ceremony:gather-entropy');
     await rig.call('ceremony:generate');
-    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await signAs(rig, 'wendy');
     await rig.call('ceremony:split');
-    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await signAs(rig, 'wendy');
     const alice = await rig.call('ceremony:handoff', { custodianId: 'alice' });
     await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText }] });
-    await rig.call('ceremony:sign-off', { witnessId: 'wendy' });
+    await signAs(rig, 'wendy');
     const before = await rig.call('ceremony:status');
     const r = await rig.raw('ceremony:handoff', { custodianId: 'bob' });
     assert.equal(!r.ok && r.error.code, 'USB_REMOVED');

@@ -206,6 +206,9 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
     const run = await runOverIpc(rig, plan, ['alice', 'carol']);
     assert.ok(mismatchChecked, 'mismatchChecked');
     assertSealedTranscript(rig, run, plan);
+    assert.deepEqual(await rig.call('ceremony:witness-keys'), []);
+    const next = await rig.raw('ceremony:start', { plan });
+    assert.equal(next.ok ? 'started' : next.error.code, 'WITNESS_KEY');
 
     const summary = await rig.call('transcript:verify', { text: run.transcriptText });
     assert.ok(summary.valid, 'summary.valid');
@@ -324,6 +327,9 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:start', { plan, witnessKeys: [{ id: 'wendy', algorithm: 'rsa', publicKey: '00'.repeat(32) }] }],
       ['ceremony:start', { plan, signOffs: { [MARK]: 'one' } }],
       ['ceremony:start', { plan, signOffs: { seal: 'some' } }],
+      // The page does not choose which checkpoints need a witness, not even with a well-formed policy.
+      ['ceremony:start', { plan, signOffs: { seal: 'all' } }],
+      ['ceremony:start', { plan, signOffs: {} }],
       ['ceremony:start', { plan, dir: '' }],
       ['ceremony:start', { plan, entropyToken: { label: MARK, pin: MARK } }],
       ['ceremony:check-devices', { plan, tokens: [{ custodianId: 'alice', label: MARK.repeat(3) }] }],
@@ -354,6 +360,10 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:destroy', { confirmed: true, extra: MARK }],
       ['ceremony:sign-off', { witnessId: '' }],
       ['ceremony:sign-off', undefined],
+      ['ceremony:sign-off', { witnessId: 'wendy' }],
+      ['ceremony:sign-off', { witnessId: 'wendy', passphrase: MARK }],
+      ['ceremony:sign-off', { witnessId: 'wendy', fingerprint: MARK, passphrase: MARK.repeat(100) }],
+      ['ceremony:sign-off', { witnessId: 'wendy', fingerprint: MARK, pin: MARK.repeat(5) }],
       ['ceremony:load-witness-key', { path: MARK.repeat(300) }],
       ['ceremony:witness-keys', { x: MARK }],
       ['ceremony:abort', {}],

@@ -1,15 +1,20 @@
 /**
  * ceremony:witness-keys: the witness keys main holds now, public keys only, so a reloaded window knows who need not
- * load their key again. Key files (held by the host, registered into every service) and token logins (held by the
- * current service until it is replaced or shut down).
+ * load their key again, and what each sign-off will ask (passphrase or PIN). Keys belong to the running (or next)
+ * ceremony and are dropped when it ends. And what a sign-off over IPC takes: the witness's act each time.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { witnessKeyFileText } from '../../electron/services/witness/index';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createHsmHost } from '../../electron/ipc/hsm-host';
 import { COMMON_MODULE_PATHS, openHsm } from '../../electron/services/hsm/index';
 import { makeSoftHsm, SOFTHSM_MODULE, type SoftHsm } from '../hsm/softhsm';
 import { cleanTemps, custodianKeys, slip39Plan, type Keys } from '../services/ceremony-harness';
-import { ipcRig, type IpcRig } from './ipc-harness';
+import { ipcRig, signAs, witnessPassphrase, type IpcRig } from './ipc-harness';
 
 const PIN = 'Pin-7q!Kx';
 const KEY_LABEL = 'keyshard-witness';
@@ -37,7 +42,8 @@ describe('ceremony:witness-keys', () => {
     await r.call('ceremony:start', { plan: slip39Plan(k) });
     const listed = await r.call('ceremony:witness-keys');
     assert.deepEqual(listed, [wendy], 'the running ceremony holds the same key');
-    for (const key of listed) assert.deepEqual(Object.keys(key).sort(), ['algorithm', 'id', 'publicKey']);
+    for (const key of listed) assert.deepEqual(Object.keys(key).sort(), ['algorithm', 'id', 'publicKey', 'unlock']);
+    assert.equal(wendy.unlock, 'passphrase');
     // Loading the same witness's file again replaces the key; the list names the witness once.
     await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
     assert.deepEqual((await r.call('ceremony:witness-keys')).map((w) => w.id), ['wendy']);
@@ -59,12 +65,59 @@ describe('ceremony:witness-keys', () => {
     const r = (rig = ipcRig({ hsm: createHsmHost({ open: (path) => openHsm(path), known: COMMON_MODULE_PATHS }) }));
     const wendy = await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
     const tess = await r.call('ceremony:load-witness-token', { witnessId: 'tess', token: { label: 'witness-token' }, keyLabel: KEY_LABEL, pin: PIN });
-    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey });
+    assert.deepEqual(tess, { id: 'tess', algorithm: 'ecdsa-p256', publicKey, unlock: 'pin', tokenLabel: 'witness-token' });
     const listed = await r.call('ceremony:witness-keys');
     assert.deepEqual(
       [...listed].sort((a, b) => a.id.localeCompare(b.id)),
       [tess, wendy],
     );
     assert.ok(!JSON.stringify(r.calls.filter((c) => c.channel === 'ceremony:witness-keys').map((c) => c.json)).includes(PIN), 'no PIN in the answer');
+  });
+
+  it('a sign-off needs the passphrase and the fingerprint each time; nothing is recorded without them', async () => {
+    const r = (rig = ipcRig());
+    await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
+    await r.call('ceremony:start', { plan: slip39Plan(k) });
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    const so = (await r.call('ceremony:status')).signOff!;
+    const entries = (await r.call('ceremony:status')).transcript.entries;
+    const refused = async (request: Record<string, unknown>, code: string): Promise<void> => {
+      const res = await r.raw('ceremony:sign-off', { witnessId: 'wendy', ...request });
+      assert.equal(res.ok, false);
+      if (!res.ok) {
+        assert.equal(res.error.code, code, res.error.message);
+        assert.ok(!JSON.stringify(res.error).includes(witnessPassphrase('wendy')), 'no passphrase in the error');
+      }
+    };
+    await refused({ fingerprint: so.confirm.display }, 'WITNESS_ACT_NEEDED');
+    await refused({ fingerprint: so.confirm.display, passphrase: 'guess-1234' }, 'WITNESS_PASSPHRASE');
+    await refused({ fingerprint: '0000 0000', passphrase: witnessPassphrase('wendy') }, 'WITNESS_FINGERPRINT');
+    await refused({ passphrase: witnessPassphrase('wendy') }, 'INVALID_ARGUMENT');
+    assert.equal((await r.call('ceremony:status')).transcript.entries, entries, 'nothing recorded');
+    const signed = await signAs(r, 'wendy');
+    assert.equal(signed.checkpoint, 'airgap-check');
+  });
+
+  it('drops the keys when the ceremony is aborted: a sign-off in the next ceremony needs them loaded again', async () => {
+    const r = (rig = ipcRig());
+    await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
+    await r.call('ceremony:start', { plan: slip39Plan(k) });
+    await r.call('ceremony:abort', { reason: 'test' });
+    assert.deepEqual(await r.call('ceremony:witness-keys'), [], 'aborted: no key is held');
+    const again = await r.raw('ceremony:start', { plan: slip39Plan(k) });
+    assert.equal(again.ok ? 'started' : again.error.code, 'WITNESS_KEY', 'the next ceremony needs the key loaded again');
+    await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
+    assert.equal((await r.call('ceremony:start', { plan: slip39Plan(k) })).phase, 'active');
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await signAs(r, 'wendy');
+  });
+
+  it('refuses an unencrypted witness key file', async () => {
+    const r = (rig = ipcRig());
+    const path = join(r.root, 'plain-wendy.json');
+    writeFileSync(path, witnessKeyFileText('wendy', sha256(utf8ToBytes('plain wendy'))));
+    const res = await r.raw('ceremony:load-witness-key', { path });
+    assert.equal(res.ok ? 'loaded' : res.error.code, 'WITNESS_KEY_UNENCRYPTED');
+    assert.deepEqual(await r.call('ceremony:witness-keys'), []);
   });
 });

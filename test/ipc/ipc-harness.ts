@@ -21,7 +21,7 @@ import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
-import { witnessKeyFileText } from '../../electron/services/witness/index';
+import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
 
 export const NETWORK_UP: AirGapReport = {
@@ -126,7 +126,7 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     },
     witnessKeyFile(witnessId) {
       const path = join(root, `witness-${witnessId}.json`);
-      writeFileSync(path, witnessKeyFileText(witnessId, sha256(utf8ToBytes(`keyshard ipc test witness ${witnessId}`))), { mode: 0o600 });
+      writeFileSync(path, sealWitnessKeySync(witnessId, sha256(utf8ToBytes(`keyshard ipc test witness ${witnessId}`)), witnessPassphrase(witnessId)), { mode: 0o600 });
       return path;
     },
     willPick(dir) {
@@ -141,14 +141,28 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   };
 }
 
-/** Signs every sign-off the open checkpoint needs, with the first eligible witnesses, through ceremony:sign-off. */
-export async function signPending(rig: IpcRig): Promise<number> {
+/** The throwaway passphrase of a test witness's encrypted key file (rig.witnessKeyFile). */
+export function witnessPassphrase(witnessId: string): string {
+  return `${witnessId}-pass-7Qz`;
+}
+
+/** One witness signs the open checkpoint as on screen: the checkpoint's fingerprint typed back, and their passphrase. */
+export async function signAs(rig: IpcRig, witnessId: string, act: { passphrase?: string; pin?: string } = { passphrase: witnessPassphrase(witnessId) }) {
+  const so = (await rig.call('ceremony:status')).signOff;
+  return rig.call('ceremony:sign-off', { witnessId, fingerprint: so?.confirm.display ?? '-', ...act });
+}
+
+/**
+ * Signs every sign-off the open checkpoint needs, with the first eligible witnesses, through ceremony:sign-off (each
+ * with their key file's passphrase, or the PIN `acts` gives for a token witness).
+ */
+export async function signPending(rig: IpcRig, acts: Readonly<Record<string, { passphrase?: string; pin?: string }>> = {}): Promise<number> {
   let n = 0;
   for (;;) {
     const s = (await rig.call('ceremony:status')).signOff;
     if (s === null || s.signedBy.length >= s.required) return n;
     const id = s.eligible.find((w) => !s.signedBy.includes(w))!;
-    await rig.call('ceremony:sign-off', { witnessId: id });
+    await signAs(rig, id, acts[id] ?? { passphrase: witnessPassphrase(id) });
     n++;
   }
 }

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { witnessKeyFileText } from '../../electron/services/witness/index';
+import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
 import { slip39Backup } from '../services/recovery-fixtures';
 
@@ -111,7 +111,7 @@ describe('main process: ceremony and recovery wiring, zeroize on quit', () => {
     };
 
     const keyFile = join(userData, 'wendy.json');
-    writeFileSync(keyFile, witnessKeyFileText('wendy', sha256(utf8ToBytes('quit test witness'))));
+    writeFileSync(keyFile, sealWitnessKeySync('wendy', sha256(utf8ToBytes('quit test witness')), 'quit test passphrase'));
     assert.equal((await call('ceremony:load-witness-key', { path: keyFile })).ok, true);
     const started = await call('ceremony:start', { plan: slip39Plan(k) });
     assert.equal(started.ok, true, JSON.stringify(started.error));

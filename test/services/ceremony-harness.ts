@@ -163,14 +163,23 @@ export function rig(options: { dir?: string; airgapOk?: boolean; overrides?: Par
   return { service: createCeremonyService(deps), dir, usbDir, buffers, deps, airgap };
 }
 
-/** Signs every sign-off the open checkpoint requires, with the first eligible witnesses. */
-export async function signPending(service: CeremonyService): Promise<number> {
+/**
+ * One witness signs the open checkpoint with their own act: the checkpoint's fingerprint typed back as the screen
+ * shows it (status.signOff.confirm), and a passphrase or PIN when their key needs one.
+ */
+export async function signAs(service: Pick<CeremonyService, 'status' | 'signOff'>, witnessId: string, act: { passphrase?: string; pin?: string } = {}) {
+  const so = (await service.status()).signOff;
+  return service.signOff({ witnessId, fingerprint: so?.confirm.display ?? '', ...act });
+}
+
+/** Signs every sign-off the open checkpoint requires, with the first eligible witnesses (`acts`: their passphrase or PIN). */
+export async function signPending(service: CeremonyService, acts: Readonly<Record<string, { passphrase?: string; pin?: string }>> = {}): Promise<number> {
   let n = 0;
   for (;;) {
     const s = (await service.status()).signOff;
     if (s === null || s.signedBy.length >= s.required) return n;
     const id = s.eligible.find((w) => !s.signedBy.includes(w))!;
-    await service.signOff({ witnessId: id });
+    await signAs(service, id, acts[id] ?? {});
     n++;
   }
 }

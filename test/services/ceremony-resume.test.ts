@@ -15,6 +15,7 @@ import {
   openingKeyFor,
   responseFor,
   rig,
+  signAs,
   signPending,
   slip39Plan,
   vssPlan,
@@ -96,7 +97,7 @@ describe('ceremony service: abort', () => {
     await s.generate();
     await signPending(s);
     await s.split();
-    await s.signOff({ witnessId: 'wendy' });
+    await signAs(s, 'wendy');
     await s.handoff({ custodianId: 'carol' });
     assert.ok(r.buffers.filter((b) => !allZero(b.bytes)).length >= 4, 'master secret and shards are held before the abort');
     const st = await s.abort({ reason: 'Custodian Carol left the room', witnessId: 'wendy' });
@@ -183,7 +184,7 @@ describe('ceremony service: crash and resume', () => {
     assert.deepEqual(st.next.map((a) => a.step), ['abort']);
     assert.equal(st.fingerprint?.hex, generated.fingerprint.hex);
     await s.registerWitnessSigner(WITNESSES.wendy);
-    await assert.rejects(s.signOff({ witnessId: 'wendy' }), isError('CEREMONY_SECRET_LOST'));
+    await assert.rejects(signAs(s, 'wendy'), isError('CEREMONY_SECRET_LOST'));
     await assert.rejects(s.split(), isError('CEREMONY_SECRET_LOST'));
     await assert.rejects(s.generate(), isError('CEREMONY_SECRET_LOST'));
     assert.equal(again.buffers.length, 0, 'no secret was made after the resume');

@@ -20,6 +20,7 @@ import {
   responseFor,
   rig,
   runCeremony,
+  signAs,
   signPending,
   slip39Plan,
   vssPlan,
@@ -211,22 +212,22 @@ describe('ceremony service: a whole VSS (FROST ed25519) 3-of-5 ceremony', () => 
     const view = await s.handoff({ custodianId: 'alice' });
     await s.confirm({ custodianId: 'alice', method: 'scan-qr', responses: responseFor(view, plan) });
     const before = (await s.status()).transcript.entries;
-    await assert.rejects(s.signOff({ witnessId: 'victor' }), isError('WITNESS_NOT_ELIGIBLE', (e) => assert.match(e.message, /does not observe Alice/)));
+    await assert.rejects(signAs(s, 'victor'), isError('WITNESS_NOT_ELIGIBLE', (e) => assert.match(e.message, /does not observe Alice/)));
     const impostor = { ...WITNESSES.wendy, publicKey: WITNESSES.victor.publicKey };
     await assert.rejects(s.signOffWith(impostor), isError('WITNESS_KEY'));
     const liar = { ...WITNESSES.wendy, sign: async () => new Uint8Array(64).fill(7) };
     await assert.rejects(s.signOffWith(liar), isError('WITNESS_KEY'));
-    await assert.rejects(s.signOff({ witnessId: 'mallory' }), isError('WITNESS_KEY'));
+    await assert.rejects(signAs(s, 'mallory'), isError('WITNESS_KEY'));
     assert.equal((await s.status()).transcript.entries, before);
     // Nothing moves on until an eligible witness signs.
     await assert.rejects(s.handoff({ custodianId: 'dan' }), isError('CEREMONY_TRANSITION'));
-    const ok = await s.signOff({ witnessId: 'wendy' });
+    const ok = await signAs(s, 'wendy');
     assert.equal(ok.checkpoint, 'confirm');
     assert.equal(ok.custodianId, 'alice');
     // Victor may sign Dan's confirmation.
     const dan = await s.handoff({ custodianId: 'dan' });
     await s.confirm({ custodianId: 'dan', method: 'type-back', responses: responseFor(dan, plan) });
-    const byVictor = await s.signOff({ witnessId: 'victor' });
+    const byVictor = await signAs(s, 'victor');
     assert.equal(byVictor.custodianId, 'dan');
     const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
     assert.ok(v.ok);

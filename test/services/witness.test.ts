@@ -16,6 +16,7 @@ import {
   witnessKeyFileText,
   witnessKeyOf,
 } from '../../electron/services/witness/index';
+import { sealWitnessKey } from '../../electron/services/witness/key-file';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -62,12 +63,14 @@ describe('witness key files', () => {
     }
   });
 
-  it('loads from a file on disk', async () => {
+  it('loads an encrypted key file from disk, and refuses an unencrypted one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyshard-witness-'));
     dirs.push(dir);
     const path = join(dir, 'wendy.json');
+    writeFileSync(path, await sealWitnessKey('wendy', SK, 'correct horse', { logN: 14 }));
+    assert.equal((await loadWitnessKeyFile(path)).witnessId, 'wendy');
     writeFileSync(path, witnessKeyFileText('wendy', SK));
-    assert.equal((await loadWitnessKeyFile(path)).key.id, 'wendy');
+    await assert.rejects(loadWitnessKeyFile(path), code('WITNESS_KEY_UNENCRYPTED'));
     await assert.rejects(loadWitnessKeyFile(join(dir, 'missing.json')), code('WITNESS_KEY'));
   });
 });

@@ -9,18 +9,20 @@
  *   qr/       a PNG of each unprotected shard's QR code (animated codes as numbered frames)
  *   plan.json, transcript.json, summary.json
  *
- * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...]}
+ * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...],
+ *                "witnesses":[{"id","key","passphrase"}]} (the witnesses' encrypted key files and their throwaway passphrases)
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
 import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
 import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
 import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
 import { renderQrPng } from '../../services/qr-image';
-import { witnessKeyFileText } from '../../services/witness/index';
+import { MIN_SCRYPT_LOG_N, sealWitnessKey } from '../../services/witness/key-file';
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
@@ -32,6 +34,8 @@ export interface DemoSummary {
   readonly transcript: string;
   readonly shards: { readonly custodian: string; readonly file: string; readonly protection: 'none' | 'age' | 'openpgp' | 'pkcs11'; readonly key?: string }[];
   readonly qr: string[];
+  /** The witnesses' encrypted key files and the throwaway passphrases that open them (a real witness keeps theirs to themselves). */
+  readonly witnesses: { readonly id: string; readonly key: string; readonly passphrase: string }[];
 }
 
 export interface DemoOptions {
@@ -143,12 +147,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   };
   await writeFile(keyFiles.age, ageIdentityFile(age.identity, age.recipient), { mode: 0o600 });
   await writeFile(keyFiles.pgp, pgp.privateKeyArmored, { mode: 0o600 });
+  // Witness key files are encrypted like real ones; the demo makes up their passphrases and says them (throwaway).
+  const witnessPassphrases = new Map<string, string>();
   for (const w of WITNESSES) {
     const secretKey = nodeRandom(32);
-    await writeFile(keyFiles.witness(w.id), witnessKeyFileText(w.id, secretKey), { mode: 0o600 });
+    const passphrase = `demo-${bytesToHex(nodeRandom(6))}`;
+    witnessPassphrases.set(w.id, passphrase);
+    await writeFile(keyFiles.witness(w.id), await sealWitnessKey(w.id, secretKey, passphrase, { logN: MIN_SCRYPT_LOG_N }), { mode: 0o600 });
     secretKey.fill(0);
   }
   print(`Throwaway keys: ${[keyFiles.age, keyFiles.pgp, ...WITNESSES.map((w) => keyFiles.witness(w.id))].map(rel).join(', ')}`);
+  print(`Throwaway witness key passphrases: ${WITNESSES.map((w) => `${w.id} ${witnessPassphrases.get(w.id) ?? ''}`).join(', ')}`);
   const openingKeys: Record<string, OpeningKey> = {
     bob: { kind: 'age', identity: age.identity },
     carol: { kind: 'openpgp', privateKeyArmored: pgp.privateKeyArmored },
@@ -179,7 +188,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const so = (await service.status()).signOff;
       const next = so?.eligible.find((w) => !so.signedBy.includes(w));
       if (so === null || next === undefined) break;
-      await service.signOff({ witnessId: next });
+      // Each witness's own act, as at a real ceremony: the fingerprint read aloud, typed back, and their passphrase.
+      await service.signOff({ witnessId: next, fingerprint: so.confirm.display, passphrase: witnessPassphrases.get(next) ?? '' });
       signed.push(witnessNames.get(next) ?? next);
     }
     if (signed.length > 0) print(`  signed off by ${signed.join(' and ')}`);
@@ -282,7 +292,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (status.phase !== 'sealed') throw new KeyshardError('INTERNAL', 'The demo ceremony did not seal. Please report this.');
     print(`Sealed. Transcript: transcript.json (${status.transcript.entries} entries). Final hash: ${status.transcript.headHash ?? ''}`);
 
-    const summary: DemoSummary = { fingerprint: gen.fingerprint.hex, transcript: 'transcript.json', shards: summaryShards, qr: qrFiles };
+    const summary: DemoSummary = {
+      fingerprint: gen.fingerprint.hex,
+      transcript: 'transcript.json',
+      shards: summaryShards,
+      qr: qrFiles,
+      witnesses: WITNESSES.map((w) => ({ id: w.id, key: rel(keyFiles.witness(w.id)), passphrase: witnessPassphrases.get(w.id) ?? '' })),
+    };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     const shown = isAbsolute(options.out) ? out : options.out;
     print(`Summary: summary.json. Check it yourself:`);

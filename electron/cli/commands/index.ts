@@ -22,6 +22,7 @@ const demo = from(() => import('./demo'), (m) => m.demoCommands);
 const shard = from(() => import('./shard'), (m) => m.shardCommands);
 const recover = from(() => import('./recover'), (m) => m.recoverCommands);
 const qr = from(() => import('./qr'), (m) => m.qrCommands);
+const witness = from(() => import('./witness'), (m) => m.witnessCommands);
 
 /**
  * Every `keyshard` command, in the order `keyshard --help` lists them. The summaries are the commands' own (a test
@@ -39,6 +40,7 @@ export const commands: readonly CliCommandLike[] = [
   hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
   hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),
   hsm('hsm', 'load', "read a ceremony's shard back from a token (confirmation, recovery without the app)"),
+  witness('witness', 'keygen', "make a witness's encrypted signing key file (a passphrase opens it at every sign-off)"),
   qr('qr', 'encode', "write the PNG frames of a shard's QR code (one, or the animated parts)"),
   qr('qr', 'decode', "read the QR code in each PNG image, with the app scanner's decoding pipeline"),
   demo('demo', '', 'run a whole 3-of-5 ceremony with throwaway keys and write everything it makes to a directory'),

@@ -55,7 +55,9 @@ import { openProtected as defaultOpenProtected, protectEnvelopeText, type Protec
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
 import { shardFileName } from '../usb/shard-files';
-import { checkWitnessSigner, loadWitnessKeyFile, signAndVerify, witnessKeyOf, type LoadedWitness } from '../witness/index';
+import { checkWitnessKey, checkWitnessSigner, loadWitnessKeyFile, signAndVerify } from '../witness/index';
+import { checkFingerprintTyped, keyFileCredential, signerCredential, type LoadedWitnessKey, type OpenedWitness, type WitnessCredential } from '../witness/credential';
+import { witnessPublicKeyProblem } from '../../../core/policy/witness-key';
 import { compareEnvelopeBytes, compareShardText, compareWords, ctEqualBytes, describeMismatch, type Mismatch } from './compare';
 import { checkImportedSecret, identityOf, secretFromMaterial, secretShape, type SecretIdentity } from './secret-kinds';
 import { custodianLabel, recoverFromShards, shardView, shardWords, splitIntoShards, verifyingShareOf, type ShardView } from './shards';
@@ -98,6 +100,7 @@ import type {
   DeviceCheckResponse,
   LoadWitnessTokenRequest,
   TokenChoice,
+  CeremonyHsm,
   TokenStoreView,
   ConfirmResponse,
   DestroyRequest,
@@ -199,8 +202,11 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   const kdf = deps.kdf ?? createKeyStretcher();
   const protect = deps.protect ?? protectEnvelopeText;
   const open = deps.openProtected ?? defaultOpenProtected;
-  /** Registered witness signers; `loaded` for key files (zeroized on release), `release` for token sessions. */
-  const witnesses = new Map<string, { signer: WitnessSigner; loaded?: LoadedWitness; release?: () => Promise<void> }>();
+  /**
+   * Loaded witnesses: public key plus the means to ask for their act (sealed key file, token choice); no unlocked key
+   * is held between sign-offs. All are forgotten when the ceremony ends (sealed, aborted) or the service shuts down.
+   */
+  const witnesses = new Map<string, WitnessCredential>();
   let ctx: Context | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -211,19 +217,24 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return run;
   };
 
-  /** Unloads a witness's key: zeroizes a key file's key, closes a token session. */
-  async function releaseWitness(id: string): Promise<void> {
+  /** Forgets a witness's credential (zeroizes a sealed key file's bytes). */
+  function releaseWitness(id: string): void {
     const w = witnesses.get(id);
     if (w === undefined) return;
     witnesses.delete(id);
-    w.loaded?.destroy();
-    if (w.release !== undefined) {
-      try {
-        await w.release();
-      } catch {
-        // a token already pulled out: its session is gone anyway
-      }
-    }
+    w.forget();
+  }
+
+  /** A ceremony that has ended (sealed, aborted) keeps no witness's key: the next one needs them loaded again. */
+  function dropWitnessesIfEnded(c: Context | null): void {
+    if (c !== null && c.state.status !== 'active') for (const id of [...witnesses.keys()]) releaseWitness(id);
+  }
+
+  /** The fingerprint witnesses type back at the open checkpoint: the key's once there is one, else the checkpoint's hash. */
+  function confirmOf(c: Context): { kind: 'key-fingerprint' | 'checkpoint-hash'; hex: string } {
+    if (c.state.fingerprint !== null) return { kind: 'key-fingerprint', hex: c.state.fingerprint };
+    const target = c.checkpointSeq === null ? undefined : c.transcript.entries[c.checkpointSeq - 1];
+    return { kind: 'checkpoint-hash', hex: target?.hash ?? '' };
   }
 
   const storeFor = (dir: string): TranscriptStore =>
@@ -320,6 +331,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
               eligible: [...s.signOff.eligible],
               required: s.signOff.required,
               signedBy: [...s.signOff.signedBy],
+              confirm: (({ kind, hex }) => ({ kind, display: fingerprintView(hex).display }))(confirmOf(c)),
             },
       custodiansHoldingShards: [...s.handedOff],
       entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
@@ -904,7 +916,15 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             `${store.transcriptPath} already holds a ceremony's transcript. Resume that ceremony, or choose another directory for this one.`,
           );
         }
-        const witnessKeys = request.witnessKeys ?? [...witnesses.values()].map((w) => witnessKeyOf(w.signer));
+        const witnessKeys = request.witnessKeys ?? [...witnesses.values()].map((w) => w.key);
+        for (const k of witnessKeys) {
+          const problem = witnessPublicKeyProblem(k.algorithm, k.publicKey);
+          if (problem !== null) {
+            throw new KeyshardError('WITNESS_KEY', `The key given for witness "${k.id}" is not a usable signing key: ${problem}. Use the witness's own key file or token.`, {
+              witnessId: k.id,
+            });
+          }
+        }
         const missing = plan.witnesses.filter((w) => !witnessKeys.some((k) => k.id === w.id));
         if (missing.length > 0) {
           throw new KeyshardError(
@@ -1300,6 +1320,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         const c = running();
         expect(c, 'seal');
         await record(c, { step: 'seal' });
+        dropWitnessesIfEnded(c);
         const head = c.transcript.entries[c.transcript.entries.length - 1]!;
         return { sealed: c.state.status === 'sealed', headHash: head.hash, status: statusOf(c) } satisfies SealResponse;
       }),
@@ -1310,58 +1331,103 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         if (w === undefined) {
           throw new KeyshardError('WITNESS_KEY', `The key of witness "${request.witnessId}" is not loaded. Load their key file (or token) first.`, { witnessId: request.witnessId });
         }
-        return signOffWith(w.signer);
+        const c = running();
+        // Who may sign, then what they typed, then their passphrase or PIN: nothing is unlocked for a sign-off that
+        // would be refused anyway.
+        checkWitnessKey(w.key, pinnedKeys(c), c.state.signOff, (id) => nameOf(c, id));
+        const confirm = confirmOf(c);
+        checkFingerprintTyped(request.fingerprint, confirm.hex, w.key.id, nameOf(c, w.key.id), confirm.kind === 'key-fingerprint' ? "key's fingerprint" : "checkpoint's code");
+        const act = { ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.pin === undefined ? {} : { pin: request.pin }) };
+        const opened: OpenedWitness = await w.open(act, nameOf(c, w.key.id));
+        try {
+          return await signOffWith(opened.signer);
+        } finally {
+          await opened.close();
+        }
       }),
 
     signOffWith: (signer) => serial(() => signOffWith(signer)),
 
     loadWitnessKey: (request) =>
       serial(async () => {
-        const loaded = await loadWitnessKeyFile(request.path, request.witnessId);
-        await releaseWitness(loaded.key.id);
-        witnesses.set(loaded.key.id, { signer: loaded.signer, loaded });
-        return loaded.key;
+        const sealed = await loadWitnessKeyFile(request.path, request.witnessId);
+        releaseWitness(sealed.witnessId);
+        const credential = keyFileCredential(sealed);
+        witnesses.set(sealed.witnessId, credential);
+        return credential.key;
       }),
 
     registerWitnessSigner: (signer) =>
       serial(async () => {
-        await releaseWitness(signer.witnessId);
-        witnesses.set(signer.witnessId, { signer });
-        return witnessKeyOf(signer);
+        const problem = witnessPublicKeyProblem(signer.algorithm, bytesToHex(signer.publicKey));
+        if (problem !== null) throw new KeyshardError('WITNESS_KEY', `Witness "${signer.witnessId}"'s key is not a usable signing key: ${problem}.`, { witnessId: signer.witnessId });
+        releaseWitness(signer.witnessId);
+        const credential = signerCredential(signer);
+        witnesses.set(signer.witnessId, credential);
+        return credential.key;
       }),
 
-    witnessKeys: () => serial(async () => [...witnesses.values()].map((w) => witnessKeyOf(w.signer))),
+    witnessKeys: () => serial(async () => [...witnesses.values()].map((w) => w.key)),
+
+    handOverWitnesses: (to) =>
+      serial(async () => {
+        if (ctx !== null) return;
+        const list = [...witnesses.values()];
+        witnesses.clear();
+        await to.adoptWitnesses(list);
+      }),
+
+    adoptWitnesses: (credentials) =>
+      serial(async () => {
+        for (const c of credentials) {
+          releaseWitness(c.key.id);
+          witnesses.set(c.key.id, c);
+        }
+      }),
 
     loadWitnessToken: (request: LoadWitnessTokenRequest) =>
       serial(async () => {
         const witnessId = request.witnessId;
         const hsm = requireHsm(deps.hsm, `witness ${String(witnessId)}'s token cannot be used`);
-        // A witness loading their token again replaces the earlier registration (whose session would hold the token).
-        await releaseWitness(witnessId);
-        const port = await hsm.open(hsm.modulePath);
-        let session: HsmSession | undefined;
+        // A witness loading their token again replaces the earlier registration.
+        releaseWitness(witnessId);
+        // One login now, to read and check the key; each sign-off logs in again with the PIN the witness types then.
+        const opened = await openWitnessToken(hsm, witnessId, request.token, request.keyLabel, request.pin);
+        let key: LoadedWitnessKey;
         try {
-          const info = await findChosen(port, request.token);
-          // Before the PIN is asked: a token that cannot sign ECDSA is refused as it is.
-          requireCapabilities(info.capabilities, WITNESS_TOKEN_NEEDS, tokenText(info));
-          const pin = await pinFor(request.pin, deps.pins, { purpose: 'witness', witnessId, tokenLabel: info.label, tokenSerial: info.serial });
-          session = await port.openSession({ serial: info.serial }, pin, { require: WITNESS_TOKEN_NEEDS });
-          const signer = await session.witnessSigner(witnessId, request.keyLabel);
-          const open = session;
-          witnesses.set(witnessId, {
-            signer,
-            release: async () => {
-              await open.close();
-              await port.close();
-            },
-          });
-          return witnessKeyOf(signer);
-        } catch (e) {
-          await session?.close();
-          await port.close();
-          if (!(e instanceof KeyshardError)) throw e;
-          throw new KeyshardError(e.code, `The token of witness ${witnessId} cannot be used: ${e.message}`, { ...e.details, witnessId });
+          key = {
+            id: witnessId,
+            algorithm: opened.signer.algorithm,
+            publicKey: bytesToHex(opened.signer.publicKey),
+            unlock: 'pin',
+            tokenLabel: opened.token.label,
+          };
+        } finally {
+          await opened.close();
         }
+        const problem = witnessPublicKeyProblem(key.algorithm, key.publicKey);
+        if (problem !== null) throw new KeyshardError('WITNESS_KEY', `The key "${request.keyLabel}" on ${witnessId}'s token is not a usable signing key: ${problem}.`, { witnessId });
+        const serialNo = opened.token.serial;
+        let gone = false;
+        witnesses.set(witnessId, {
+          key,
+          async open(act, who) {
+            if (gone) throw new KeyshardError('SECRET_DESTROYED', `The token key of witness "${witnessId}" was unloaded when its ceremony ended. Load it again to sign.`, { witnessId });
+            if ((act.pin === undefined || act.pin === '') && deps.pins === undefined) {
+              throw new KeyshardError('WITNESS_ACT_NEEDED', `${who ?? witnessId} types their token PIN to sign; none was given. Nothing was signed.`, { witnessId, needs: 'pin' });
+            }
+            const session = await openWitnessToken(hsm, witnessId, { serial: serialNo }, request.keyLabel, act.pin, who);
+            if (bytesToHex(session.signer.publicKey) !== key.publicKey) {
+              await session.close();
+              throw new KeyshardError('WITNESS_KEY', `The key "${request.keyLabel}" on ${witnessId}'s token is not the one loaded for this ceremony. Use the witness's own token.`, { witnessId });
+            }
+            return session;
+          },
+          forget() {
+            gone = true;
+          },
+        });
+        return key;
       }),
 
     abort: (request: AbortRequest) =>
@@ -1370,6 +1436,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         wipeEverything(c);
         if (c === null || c.state.status !== 'active') return statusOf(c);
         await record(c, { step: 'abort', reason: request.reason, ...(request.witnessId === undefined ? {} : { witnessId: request.witnessId }) });
+        dropWitnessesIfEnded(c);
         c.lost = null;
         c.entropyNeeded = null;
         return statusOf(c);
@@ -1381,13 +1448,58 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       // The secrets go now, not behind the queue: a call still waiting (on a token, a drive) must not keep them alive
       // for as long as it waits, nor hold up quitting. The queued part drops the rest once that call is over.
       wipeEverything(ctx);
+      for (const id of [...witnesses.keys()]) releaseWitness(id);
       return serial(async () => {
         wipeEverything(ctx);
-        for (const id of [...witnesses.keys()]) await releaseWitness(id);
+        for (const id of [...witnesses.keys()]) releaseWitness(id);
         ctx = null;
       });
     },
   };
+
+  /**
+   * Logs in to a witness's token with the PIN they typed and finds their signing key: for one signature (or, at load,
+   * to read the key). `close` logs out and closes the module.
+   */
+  async function openWitnessToken(
+    hsm: CeremonyHsm,
+    witnessId: string,
+    choice: TokenChoice,
+    keyLabel: string,
+    typedPin: string | undefined,
+    who: string = `witness ${witnessId}`,
+  ): Promise<OpenedWitness & { readonly token: { readonly label: string; readonly serial: string } }> {
+    const port = await hsm.open(hsm.modulePath);
+    let session: HsmSession | undefined;
+    try {
+      const info = await findChosen(port, choice);
+      // Before the PIN is asked: a token that cannot sign ECDSA is refused as it is.
+      requireCapabilities(info.capabilities, WITNESS_TOKEN_NEEDS, tokenText(info));
+      const pin = await pinFor(typedPin, deps.pins, { purpose: 'witness', witnessId, tokenLabel: info.label, tokenSerial: info.serial });
+      const open: HsmSession = await port.openSession({ serial: info.serial }, pin, { require: WITNESS_TOKEN_NEEDS });
+      session = open;
+      const signer = await open.witnessSigner(witnessId, keyLabel);
+      let closed = false;
+      return {
+        signer,
+        token: { label: info.label, serial: info.serial },
+        close: async () => {
+          if (closed) return;
+          closed = true;
+          try {
+            await open.close();
+          } finally {
+            await port.close();
+          }
+        },
+      };
+    } catch (e) {
+      await session?.close();
+      await port.close();
+      if (!(e instanceof KeyshardError)) throw e;
+      throw new KeyshardError(e.code, `The token of ${who} cannot be used: ${e.message}`, { ...e.details, witnessId });
+    }
+  }
 
   async function signOffWith(signer: WitnessSigner): Promise<SignOffResponse> {
     const c = running();
@@ -1406,6 +1518,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     await c.store.saveTranscript(signed);
     c.state = next;
     c.transcript = signed;
+    dropWitnessesIfEnded(c);
     const head = signed.entries[signed.entries.length - 1]!;
     return {
       witnessId: signer.witnessId,

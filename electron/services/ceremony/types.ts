@@ -7,6 +7,7 @@ import type { Clock } from '../../../core/policy';
 import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
 import type { WitnessSigner } from '../../../core/transcript';
+import type { LoadedWitnessKey, WitnessCredential } from '../witness/credential';
 import type { CapabilityId } from '../hsm/capabilities';
 import type { HsmPort } from '../hsm/types';
 import type { KeyStretcher } from '../kdf/index';
@@ -47,8 +48,7 @@ export interface ShardFilePort {
 /**
  * The PKCS#11 module that holds the custodians' (and token witnesses') tokens. `open` is openHsm from
  * electron/services/hsm; the service opens the module for each token operation and closes it right after, so a token
- * plugged in later is seen and no session stays logged in between steps (a token witness's session is the exception:
- * it stays open from loadWitnessToken until the witness is replaced or the service shuts down).
+ * plugged in later is seen and no session stays logged in between steps (a token witness logs in for each signature).
  */
 export interface CeremonyHsm {
   readonly modulePath: string;
@@ -148,6 +148,12 @@ export interface CeremonyStatus {
     readonly eligible: readonly string[];
     readonly required: number;
     readonly signedBy: readonly string[];
+    /**
+     * What each witness types back to sign: the fingerprint read aloud at this checkpoint. The key's fingerprint once
+     * there is a key; before that (the air-gap check) the checkpoint's own transcript hash. `display`: the 32 hex
+     * digits to type, in groups of four.
+     */
+    readonly confirm: { readonly kind: 'key-fingerprint' | 'checkpoint-hash'; readonly display: string };
   } | null;
   /** Custodians who were handed a shard (they hold it now). */
   readonly custodiansHoldingShards: readonly string[];
@@ -178,6 +184,10 @@ export interface StartRequest {
   readonly plan: unknown;
   /** Public keys of every witness, pinned in the transcript. Default: the registered witness signers' keys. */
   readonly witnessKeys?: readonly WitnessKey[];
+  /**
+   * Which checkpoints need sign-offs; default DEFAULT_SIGN_OFFS. Main's callers only (the CLI demo, tests): the window's
+   * ceremony:start cannot carry it, so the page never chooses who must sign.
+   */
   readonly signOffs?: SignOffPolicy;
   /**
    * Which token each pkcs11 custodian uses, when the plan's `protection.tokenLabel` does not say (or to pin a serial).
@@ -393,6 +403,12 @@ export interface SealResponse {
 
 export interface SignOffRequest {
   readonly witnessId: string;
+  /** The checkpoint's fingerprint as the witness typed it on screen (status.signOff.confirm). */
+  readonly fingerprint?: string;
+  /** A key file's passphrase, typed by the witness for this one signature. Never kept or echoed. */
+  readonly passphrase?: string;
+  /** A token key's PIN, typed by the witness for this one signature. Never kept or echoed. */
+  readonly pin?: string;
 }
 
 export interface SignOffResponse {
@@ -439,16 +455,32 @@ export interface CeremonyService {
   testRecovery(request?: RecoveryRequest): Promise<RecoveryResponse>;
   destroy(request: DestroyRequest): Promise<DestroyResponse>;
   seal(): Promise<SealResponse>;
-  /** A registered witness (loadWitnessKey / registerWitnessSigner) signs off the open checkpoint. */
+  /**
+   * A loaded witness signs off the open checkpoint: with the checkpoint's fingerprint typed back, and their key file's
+   * passphrase or token PIN for this one signature (the key is opened, used once and closed again).
+   */
   signOff(request: SignOffRequest): Promise<SignOffResponse>;
-  /** Same with a signer object held by the caller (main process only, not over IPC). */
+  /** Same with a signer object held by the caller (main process only, not over IPC: tests' impostor signers). */
   signOffWith(signer: WitnessSigner): Promise<SignOffResponse>;
-  loadWitnessKey(request: LoadWitnessKeyRequest): Promise<WitnessKey>;
-  registerWitnessSigner(signer: WitnessSigner): Promise<WitnessKey>;
-  /** Logs in to a witness's token (PIN) and registers its ECDSA P-256 key as that witness's signer until replaced or shutdown. */
-  loadWitnessToken(request: LoadWitnessTokenRequest): Promise<WitnessKey>;
-  /** The public keys of the witness signers registered now (key files and token logins); read-only. */
-  witnessKeys(): Promise<WitnessKey[]>;
+  /** Reads a witness's encrypted key file (nothing decrypted); dropped when the ceremony ends. */
+  loadWitnessKey(request: LoadWitnessKeyRequest): Promise<LoadedWitnessKey>;
+  /** An in-process throwaway signer (tests, main only): a sign-off needs only the fingerprint typed back. */
+  registerWitnessSigner(signer: WitnessSigner): Promise<LoadedWitnessKey>;
+  /**
+   * Checks a witness's token and key (logging in once with the PIN to read the key) and registers it; each sign-off
+   * logs in again with the PIN the witness types. Dropped when the ceremony ends.
+   */
+  loadWitnessToken(request: LoadWitnessTokenRequest): Promise<LoadedWitnessKey>;
+  /** The public keys of the witnesses loaded now and how each is unlocked; read-only. */
+  witnessKeys(): Promise<LoadedWitnessKey[]>;
+  /**
+   * Hands the loaded witnesses over to the service that will run the ceremony they were loaded for (main only: the
+   * host, when the person starts in another folder than the idle service's). Only a service whose ceremony has not
+   * started gives them; this service forgets them.
+   */
+  handOverWitnesses(to: CeremonyService): Promise<void>;
+  /** Takes over witnesses another service loaded (see handOverWitnesses). */
+  adoptWitnesses(credentials: readonly WitnessCredential[]): Promise<void>;
   abort(request: AbortRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */

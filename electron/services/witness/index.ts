@@ -1,9 +1,11 @@
 /**
- * Witness sign-off: a witness's key (today an Ed25519 key file on removable media; later a PKCS#11 token through the
- * same WitnessSigner interface) signs ceremony checkpoints in the transcript.
+ * Witness sign-off: a witness's key (an encrypted Ed25519 key file on the witness's stick, or an ECDSA P-256 key on
+ * their PKCS#11 token) signs ceremony checkpoints in the transcript.
  *
- * Key file: either 64 hex digits (the 32-byte Ed25519 secret key) or a small JSON object
- *   {"witnessId": "wendy", "algorithm": "ed25519", "secretKeyHex": "<64 hex>"}
+ * A key file is encrypted at rest (key-file.ts); main keeps only the sealed file and opens it for one signature with
+ * the passphrase the witness types, zeroizing the key right after (credential.ts). An unencrypted key file (64 hex
+ * digits, or {"witnessId", "algorithm", "secretKeyHex"}) is refused by loadWitnessKeyFile; parseWitnessKeyFile and
+ * witnessKeyFileText still read and write it for throwaway in-process keys (tests).
  * The service checks every signature as it comes in: the witness must be pinned in the plan with exactly this key
  * (WITNESS_KEY otherwise), must be allowed to sign the open checkpoint (WITNESS_NOT_ELIGIBLE), and the signature is
  * verified right after signing, before anything is recorded (WITNESS_KEY when it does not hold).
@@ -11,6 +13,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { OpenSignOff, WitnessKey } from '../../../core/ceremony';
+import { parseSealedWitnessKey, type SealedWitnessKey } from './key-file';
 import { KeyshardError } from '../../../core/errors';
 import { READ_CAPS, readGuardedText } from '../fs/guarded-read';
 import {
@@ -98,7 +101,8 @@ export function parseWitnessKeyFile(text: string, witnessId?: string): LoadedWit
   };
 }
 
-export async function loadWitnessKeyFile(path: string, witnessId?: string): Promise<LoadedWitness> {
+/** Reads an encrypted witness key file (nothing is decrypted); an unencrypted one is WITNESS_KEY_UNENCRYPTED. */
+export async function loadWitnessKeyFile(path: string, witnessId?: string): Promise<SealedWitnessKey> {
   let text: string;
   try {
     text = await readGuardedText(path, { maxBytes: READ_CAPS.witnessKeyFile, what: 'the witness key file' });
@@ -107,7 +111,7 @@ export async function loadWitnessKeyFile(path: string, witnessId?: string): Prom
     if (e instanceof KeyshardError && e.code !== 'FILE_READ') throw e;
     throw new KeyshardError('WITNESS_KEY', `The witness key file "${path}" could not be read. Check that the drive is plugged in and the path is right.`);
   }
-  return parseWitnessKeyFile(text, witnessId);
+  return parseSealedWitnessKey(text, witnessId);
 }
 
 /**
@@ -115,7 +119,11 @@ export async function loadWitnessKeyFile(path: string, witnessId?: string): Prom
  * in the plan, and the witness is eligible and has not signed this checkpoint yet.
  */
 export function checkWitnessSigner(signer: WitnessSigner, pinned: readonly WitnessKey[], open: OpenSignOff | null, names: (id: string) => string): void {
-  const key = witnessKeyOf(signer);
+  checkWitnessKey(witnessKeyOf(signer), pinned, open, names);
+}
+
+/** The same check by public key alone: made before the witness is asked for a passphrase or PIN. */
+export function checkWitnessKey(key: WitnessKey, pinned: readonly WitnessKey[], open: OpenSignOff | null, names: (id: string) => string): void {
   const known = pinned.find((k) => k.id === key.id);
   if (known === undefined) {
     throw new KeyshardError('WITNESS_KEY', `"${key.id}" is not a witness with a key in this ceremony's plan. Use the key file of a listed witness.`, { witnessId: key.id });

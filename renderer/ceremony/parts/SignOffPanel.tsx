@@ -1,12 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { ErrorPanel } from '../../components/ErrorPanel';
-import { ask, IpcCallError } from '../api';
 import type { StageProps } from '../context';
 import { CHECKPOINT_TITLE, checkpointMeaning, custodianName, names, witnessName } from '../names';
 import { signOffSatisfied } from '../stage';
-import { useAction } from '../useAction';
-import { markMissing, useLoadedWitnesses } from '../witnessKeys';
+import { useLoadedWitnesses } from '../witnessKeys';
 import { WitnessKeyLoader } from './WitnessKeyLoader';
+import { WitnessSignForm } from './WitnessSignForm';
 
 interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'acknowledge'> {
   /** "Continue to the entropy step". */
@@ -15,12 +13,13 @@ interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'ackn
 
 /**
  * The witnesses' signatures over the checkpoint main has open (status.signOff): who may sign, who did, and a
- * "Continue" once enough have. Each signature is made in main with the witness's loaded key and checked there.
+ * "Continue" once enough have. Each signature takes the witness's own act: they type back the fingerprint read aloud
+ * (shown here, status.signOff.confirm) and their key file's passphrase or token PIN; main checks both, opens the key
+ * for that one signature and checks the signature. Nothing is one click.
  */
 export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel }: Props) {
   const so = status.signOff;
   const loaded = useLoadedWitnesses();
-  const { busy, error, run } = useAction();
   const continueButton = useRef<HTMLButtonElement>(null);
   const satisfied = so !== null && signOffSatisfied(so);
   useEffect(() => {
@@ -28,18 +27,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
   }, [satisfied]);
   if (so === null) return null;
 
-  const sign = async (witnessId: string): Promise<void> => {
-    const r = await run(async () => {
-      try {
-        return await ask('ceremony:sign-off', { witnessId });
-      } catch (e) {
-        if (e instanceof IpcCallError && e.code === 'WITNESS_KEY') markMissing(witnessId);
-        throw e;
-      }
-    });
-    if (r !== undefined) setStatus(r.status);
-  };
-
+  const what = so.confirm.kind === 'key-fingerprint' ? 'fingerprint' : 'checkpoint code';
   const forWhom = so.custodianId === null ? null : custodianName(plan, so.custodianId);
   const rule =
     so.required >= so.eligible.length && so.eligible.length > 1
@@ -55,8 +43,14 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
       <p>
         By signing, a witness states: <strong>{checkpointMeaning(so.checkpoint, forWhom, status.airgap)}</strong>
       </p>
+      <p className="signoff-read-aloud">
+        <span>{so.confirm.kind === 'key-fingerprint' ? 'Fingerprint read aloud:' : 'Checkpoint code (read it aloud):'}</span>{' '}
+        <strong className="mono signoff-code" data-testid="signoff-fingerprint">
+          {so.confirm.display}
+        </strong>
+      </p>
       <p className="muted" data-testid="signoff-rule">
-        {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
+        {rule} Each witness types the {what} they heard and their own passphrase or PIN. Signed so far: {so.signedBy.length} of {so.required} needed.
       </p>
       <ul className="signoff-list">
         {so.eligible.map((w) => {
@@ -70,17 +64,14 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
                 {done ? <span className="signoff-state"> signed</span> : null}
               </span>
               {done ? null : loaded.has(w) ? (
-                <button type="button" className="button" disabled={busy} onClick={() => void sign(w)} data-testid={`sign-${w}`}>
-                  Sign as {name}
-                </button>
+                <WitnessSignForm witnessId={w} witnessName={name} loadedKey={loaded.get(w)!} what={what} onSigned={(r) => setStatus(r.status)} />
               ) : (
-                <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={`Load the key and sign as ${name}`} then={() => sign(w)} />
+                <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={`Load ${name}'s key`} />
               )}
             </li>
           );
         })}
       </ul>
-      {error ? <ErrorPanel title="The signature was not recorded" error={error.info} testId="signoff-error" focus /> : null}
       {satisfied ? (
         <div className="ok-item signoff-done" role="status" data-testid="signoff-done">
           <p>

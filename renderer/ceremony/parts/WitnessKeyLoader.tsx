@@ -21,10 +21,11 @@ export const DEFAULT_WITNESS_KEY_LABEL = 'keyshard-witness';
 type Way = 'file' | 'token';
 
 /**
- * A witness's signing key, loaded into main in one of two ways: a key file by its path (the file stays on the
- * witness's USB stick; main reads it and keeps the key in memory until the app quits), or a key pair on the witness's
- * own token (main logs in with the PIN the witness types and signs there; the private key never leaves the token).
- * The page only learns the public key.
+ * A witness's signing key, made known to main for this ceremony in one of two ways: an encrypted key file by its path
+ * (the file stays on the witness's USB stick; main keeps it sealed and opens it with the passphrase the witness types
+ * at each sign-off), or a key pair on the witness's own token (main logs in once with the PIN to read the key, and
+ * again at each sign-off; the private key never leaves the token). Main forgets both when the ceremony ends. The page
+ * only learns the public key.
  */
 export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load the key', then }: Props) {
   const [way, setWay] = useState<Way>('file');
@@ -77,7 +78,10 @@ function KeyFileLoader({ witnessId, witnessName, actionLabel, then }: Props) {
       <label htmlFor={id}>
         Path of {witnessName}&apos;s key file <span className="muted normal">(witness id {witnessId})</span>
       </label>
-      <span className="hint">For example /media/{witnessId}/keyshard-witness.json: the file stays on the witness&apos;s stick.</span>
+      <span className="hint">
+        For example /media/{witnessId}/{witnessId}.key (made with keyshard witness keygen): the file stays on the witness&apos;s stick, encrypted; its passphrase is
+        asked at each sign-off.
+      </span>
       <div className="inline-form">
         <input
           id={id}

@@ -3,7 +3,7 @@
  * controls they use. Witness keys and drives come from the backend (files the test wrote, as a witness's stick would).
  */
 import { expect, type Locator, type Page } from '@playwright/test';
-import type { CeremonyBackend } from '../backend';
+import { witnessPassphrase, type CeremonyBackend } from '../backend';
 import type { PageGlobals } from './page-globals';
 
 export class CeremonyPage {
@@ -49,10 +49,11 @@ export class CeremonyPage {
   }
 
   /**
-   * The first witness still to sign (or `witnessId`) signs the open checkpoint (loading their key file first if this window has not),
-   * then "Continue" unless `continueAfter` is false. Returns the witness id.
+   * The first witness still to sign (or `witnessId`) signs the open checkpoint as a witness does (loading their key
+   * file first if this window has not): types the fingerprint shown and read aloud, their passphrase (or `pin` for a
+   * token key), and presses Sign; then "Continue" unless `continueAfter` is false. Returns the witness id.
    */
-  async signOff(continueAfter = true, witnessId?: string): Promise<string> {
+  async signOff(continueAfter = true, witnessId?: string, act: { readonly pin?: string } = {}): Promise<string> {
     const panel = this.byTestId('signoff');
     await expect(panel).toBeVisible();
     const row = witnessId === undefined ? panel.locator('li[data-signed="false"]').first() : panel.getByTestId(`signoff-${witnessId}`);
@@ -60,14 +61,41 @@ export class CeremonyPage {
     if ((await row.getByTestId(`key-path-${id}`).count()) > 0) {
       await row.getByTestId(`key-path-${id}`).fill(this.backend.witnessKeyFile(id));
       await row.getByTestId(`key-load-${id}`).click();
-    } else {
-      await row.getByTestId(`sign-${id}`).click();
     }
+    await this.fillSignForm(id, act);
+    await row.getByTestId(`sign-${id}`).click();
+    // Signed (or, at the seal, the sealed screen has replaced the panel).
+    await expect(panel.locator(`li[data-testid="signoff-${id}"][data-signed="false"]`)).toHaveCount(0);
     if (continueAfter) {
       await expect(panel.getByTestId('signoff-done')).toBeVisible();
       await panel.getByTestId('signoff-continue').click();
     }
     return id;
+  }
+
+  /** A witness's sign form, filled as they would: the fingerprint on screen typed back, then passphrase or PIN. */
+  async fillSignForm(witnessId: string, act: { readonly pin?: string } = {}): Promise<void> {
+    const form = this.byTestId(`sign-form-${witnessId}`);
+    await expect(form).toBeVisible();
+    const heard = (await this.byTestId('signoff-fingerprint').textContent())!.trim();
+    await form.getByTestId(`sign-fingerprint-${witnessId}`).fill(heard);
+    if ((await form.getByTestId(`sign-passphrase-${witnessId}`).count()) > 0) {
+      await form.getByTestId(`sign-passphrase-${witnessId}`).fill(witnessPassphrase(witnessId));
+    } else if ((await form.getByTestId(`sign-pin-${witnessId}`).count()) > 0) {
+      expect(act.pin, `${witnessId} signs with a token: give the PIN`).toBeDefined();
+      await form.getByTestId(`sign-pin-${witnessId}`).fill(act.pin!);
+    }
+  }
+
+  /** The same from the keyboard: Tab to the fingerprint field, type it, Tab, the passphrase, Enter signs. */
+  async signByKeyboard(witnessId: string): Promise<void> {
+    const heard = (await this.byTestId('signoff-fingerprint').textContent())!.trim();
+    await this.tabTo(`sign-fingerprint-${witnessId}`);
+    await this.page.keyboard.type(heard);
+    await this.page.keyboard.press('Tab');
+    await expect(this.byTestId(`sign-passphrase-${witnessId}`)).toBeFocused();
+    await this.page.keyboard.type(witnessPassphrase(witnessId));
+    await this.page.keyboard.press('Enter');
   }
 
   async gatherEntropy(dice: string): Promise<void> {

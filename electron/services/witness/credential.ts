@@ -1,0 +1,137 @@
+/**
+ * What main holds for a loaded witness between sign-offs: the public key and the means to ask for the witness's act,
+ * never an unlocked key. Each sign-off opens the key for one signature with what the witness typed (the key file's
+ * passphrase, the token's PIN) and closes it right after: the Ed25519 key is zeroized, the token session logged out.
+ * `forget` drops the credential when its ceremony ends.
+ *
+ * The checkpoint's fingerprint, typed back by the witness, is checked here too (checkFingerprintTyped): before any
+ * passphrase is stretched or PIN tried.
+ */
+import type { WitnessKey } from '../../../core/ceremony';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { KeyshardError } from '../../../core/errors';
+import { softwareEd25519Signer, type WitnessSigner } from '../../../core/transcript';
+import { unsealWitnessKey, type SealedWitnessKey } from './key-file';
+
+/** What the witness typed for this one sign-off. Never kept, never echoed. */
+export interface WitnessAct {
+  readonly passphrase?: string;
+  readonly pin?: string;
+}
+
+/** How a witness's key is opened: their key file's passphrase, their token's PIN, or nothing (in-process throwaway keys: tests, demo seams). */
+export type WitnessUnlock = 'passphrase' | 'pin' | 'none';
+
+/** A loaded witness's public key as the screens see it, and what a sign-off will ask of the witness. */
+export interface LoadedWitnessKey extends WitnessKey {
+  readonly unlock: WitnessUnlock;
+  /** For a token key: the token's label, for the PIN prompt. */
+  readonly tokenLabel?: string;
+}
+
+export interface OpenedWitness {
+  readonly signer: WitnessSigner;
+  /** Zeroizes the key or logs out of the token; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface WitnessCredential {
+  readonly key: LoadedWitnessKey;
+  /** `who`: the witness's name as the plan gives it, for the messages. */
+  open(act: WitnessAct, who?: string): Promise<OpenedWitness>;
+  /** Forgets the credential (zeroizes what it holds); open fails afterwards. */
+  forget(): void;
+}
+
+function forgotten(witnessId: string): KeyshardError {
+  return new KeyshardError('SECRET_DESTROYED', `The key of witness "${witnessId}" was unloaded when its ceremony ended. Load the key file or token again to sign.`, {
+    witnessId,
+  });
+}
+
+/** A sealed key file: each open stretches the passphrase, decrypts, and the key is zeroized at close. */
+export function keyFileCredential(sealed: SealedWitnessKey): WitnessCredential {
+  let gone = false;
+  const key: LoadedWitnessKey = { id: sealed.witnessId, algorithm: 'ed25519', publicKey: sealed.publicKeyHex, unlock: 'passphrase' };
+  return {
+    key,
+    async open(act, who) {
+      if (gone) throw forgotten(sealed.witnessId);
+      const secret = await unsealWitnessKey(sealed, act.passphrase ?? '', who);
+      if (gone) {
+        secret.fill(0);
+        throw forgotten(sealed.witnessId);
+      }
+      const signer = softwareEd25519Signer(sealed.witnessId, secret);
+      let closed = false;
+      return {
+        signer: {
+          witnessId: signer.witnessId,
+          algorithm: signer.algorithm,
+          publicKey: signer.publicKey,
+          sign: async (hash) => {
+            if (closed) throw forgotten(sealed.witnessId);
+            return signer.sign(hash);
+          },
+        },
+        close: async () => {
+          closed = true;
+          secret.fill(0);
+        },
+      };
+    },
+    forget() {
+      gone = true;
+      sealed.ciphertext.fill(0);
+      sealed.nonce.fill(0);
+      sealed.kdf.salt.fill(0);
+    },
+  };
+}
+
+/** An in-process signer (tests' and the CLI's throwaway keys): nothing to type; registered by main only, never over IPC. */
+export function signerCredential(signer: WitnessSigner, onForget?: () => void): WitnessCredential {
+  let gone = false;
+  return {
+    key: { id: signer.witnessId, algorithm: signer.algorithm, publicKey: bytesToHex(signer.publicKey), unlock: 'none' },
+    async open() {
+      if (gone) throw forgotten(signer.witnessId);
+      return { signer, close: async () => undefined };
+    },
+    forget() {
+      gone = true;
+      onForget?.();
+    },
+  };
+}
+
+/** Normalises what a witness typed: spaces, dashes and colons dropped, lower case. */
+function typedHex(typed: string): string {
+  return typed.replace(/[\s:-]/g, '').toLowerCase();
+}
+
+/** How many hex digits a witness types: the 32 that are read aloud (the first 128 bits, eight groups of four). */
+export const FINGERPRINT_TYPED_DIGITS = 32;
+
+/**
+ * The witness typed the fingerprint read aloud at this checkpoint: the first 32 hex digits of `expectedHex` (as read
+ * aloud, groups of four, any case, spaces optional) or all of it. Anything else is WITNESS_FINGERPRINT; what was
+ * typed is not repeated.
+ */
+export function checkFingerprintTyped(typed: string | undefined, expectedHex: string, witnessId: string, who: string, what: string): void {
+  const t = typeof typed === 'string' ? typedHex(typed) : '';
+  const expected = expectedHex.toLowerCase();
+  if (t.length === 0) {
+    throw new KeyshardError('WITNESS_FINGERPRINT', `${who} types the ${what} read aloud at this checkpoint to sign it; nothing was typed. Nothing was signed.`, {
+      witnessId,
+      reason: 'missing',
+    });
+  }
+  if (t !== expected.slice(0, FINGERPRINT_TYPED_DIGITS) && t !== expected) {
+    throw new KeyshardError(
+      'WITNESS_FINGERPRINT',
+      `What ${who} typed is not the ${what} of this checkpoint; nothing was signed. Compare it, group by group, with the one read aloud and on the screen, and type it again.`,
+      { witnessId, reason: 'mismatch' },
+    );
+  }
+}

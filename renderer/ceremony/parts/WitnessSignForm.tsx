@@ -1,0 +1,127 @@
+import { useId, useState } from 'react';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { PinField, usePin } from '../../devices';
+import { ask, IpcCallError, type SignOffResult } from '../api';
+import { useAction } from '../useAction';
+import { markMissing, type LoadedKey } from '../witnessKeys';
+import { PinErrorNote } from './PinErrorNote';
+
+/** Hex digits a witness types back: the 32 read aloud (eight groups of four). Main checks them, not this page. */
+const TYPED_DIGITS = 32;
+
+function digitsOf(typed: string): string {
+  return typed.replace(/[\s:-]/g, '');
+}
+
+interface Props {
+  readonly witnessId: string;
+  readonly witnessName: string;
+  readonly loadedKey: LoadedKey;
+  /** "fingerprint" or "checkpoint code": what was read aloud at this checkpoint. */
+  readonly what: string;
+  readonly onSigned: (r: SignOffResult) => void;
+}
+
+/**
+ * One witness's signature over the open checkpoint, with their own act each time: they type back what was read aloud,
+ * and their key file's passphrase or their token's PIN. Both go to main for this one request and the fields are
+ * cleared at once; main checks them (the page decides nothing) and opens the key for that one signature.
+ */
+export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSigned }: Props) {
+  const [typed, setTyped] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const pin = usePin();
+  const { busy, error, run } = useAction();
+  const typedId = useId();
+  const passId = useId();
+  const needs = loadedKey.unlock;
+  const typedReady = digitsOf(typed).length >= TYPED_DIGITS;
+  const actReady = needs === 'passphrase' ? passphrase.length > 0 : needs === 'pin' ? pin.ready : true;
+
+  const sign = async (): Promise<void> => {
+    const act = needs === 'passphrase' ? { passphrase } : needs === 'pin' ? { pin: pin.take() } : {};
+    const fingerprint = typed;
+    setPassphrase('');
+    setTyped('');
+    const r = await run(async () => {
+      try {
+        return await ask('ceremony:sign-off', { witnessId, fingerprint, ...act });
+      } catch (e) {
+        // Main no longer holds the key (restarted, or its ceremony ended): the loader comes back.
+        if (e instanceof IpcCallError && (e.code === 'WITNESS_KEY' || e.code === 'SECRET_DESTROYED') && /not loaded|unloaded/.test(e.message)) markMissing(witnessId);
+        throw e;
+      }
+    });
+    if (r !== undefined) onSigned(r);
+  };
+
+  return (
+    <form
+      className="sign-form"
+      data-testid={`sign-form-${witnessId}`}
+      // Typing in any field brings the whole row into view, Sign included, on a laptop's screen too.
+      onFocus={(e) => e.currentTarget.querySelector('.sign-fields')?.scrollIntoView({ block: 'nearest' })}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (typedReady && actReady && !busy) void sign();
+      }}
+    >
+      <div className="sign-fields">
+        <div className="field sign-heard">
+          <label htmlFor={typedId}>The {what} you heard</label>
+          <span className="hint">As read aloud; spaces do not matter.</span>
+          <input
+            id={typedId}
+            type="text"
+            className="mono"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={80}
+            placeholder="8 groups of 4"
+            value={typed}
+            disabled={busy}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            data-testid={`sign-fingerprint-${witnessId}`}
+          />
+        </div>
+        {needs === 'passphrase' ? (
+          <div className="field sign-passphrase">
+            <label htmlFor={passId}>Key file passphrase</label>
+            <span className="hint">Only {witnessName} knows it.</span>
+            <input
+              id={passId}
+              type="password"
+              className="passphrase-input"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={1024}
+              value={passphrase}
+              disabled={busy}
+              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              data-testid={`sign-passphrase-${witnessId}`}
+            />
+          </div>
+        ) : null}
+        {needs === 'pin' ? (
+          <PinField
+            whose={witnessName}
+            token={loadedKey.tokenLabel ?? 'their token'}
+            value={pin.value}
+            onChange={pin.set}
+            disabled={busy}
+            testId={`sign-pin-${witnessId}`}
+            hint={<>Only {witnessName} types it; the token signs this once.</>}
+          />
+        ) : null}
+        <button type="submit" className="button sign-button" disabled={busy || !typedReady || !actReady} data-testid={`sign-${witnessId}`}>
+          {busy ? 'Signing…' : `Sign as ${witnessName}`}
+        </button>
+      </div>
+      {error ? (
+        <ErrorPanel title={`${witnessName}'s signature was not recorded`} error={error.info} testId={`sign-error-${witnessId}`} focus>
+          <PinErrorNote error={error} />
+        </ErrorPanel>
+      ) : null}
+    </form>
+  );
+}
