@@ -6,6 +6,11 @@ import { HDKey } from '@scure/bip32';
 import { generateMnemonic, mnemonicToSeedSync } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvelopeScheme, encodeEnvelope, encodeSlip39Payload } from '../../core/envelope';
+import { recoverCommands } from '../../electron/cli/commands/recover';
 import { slip39Commands } from '../../electron/cli/commands/slip39';
 import { runCommands } from '../helpers/cli';
 import { binPath, ensureCliBundle } from '../helpers/cli-bundle';
@@ -61,5 +66,29 @@ describe('BIP-39 through SLIP-39', () => {
     const json = r.output.split(/\r?\n/).find((l) => l.startsWith('{'))!;
     assert.equal((JSON.parse(json) as { fingerprint: string }).fingerprint, wallet(mnemonic).fingerprint);
     assert.ok(!r.output.includes(mnemonic.split(' ').slice(0, 2).join(' ')));
+  });
+});
+
+describe('recover --as bip39', () => {
+  it("gives back a wallet's mnemonic from its shard files, verified against the wallet's fingerprint", async () => {
+    const mnemonic = generateMnemonic(wordlist, 128);
+    const { fingerprint } = wallet(mnemonic);
+    const split = JSON.parse((await cli(['slip39', 'split', '--from-bip39', '--group', '2/3', '--json'], mnemonic)).stdout) as { groups: { mnemonics: string[] }[] };
+    const dir = mkdtempSync(join(tmpdir(), 'keyshard-bip39-'));
+    try {
+      const ceremonyId = new Uint8Array(16).fill(7);
+      const files = split.groups[0]!.mnemonics.map((m, i) => {
+        const f = join(dir, `c${i}.ks`);
+        const env = encodeEnvelope({ scheme: EnvelopeScheme.slip39, ceremonyId, custodianIndex: i, custodianLabel: `C${i}`, groupFingerprint: Uint8Array.from(Buffer.from(fingerprint, 'hex')), payload: encodeSlip39Payload(m) });
+        writeFileSync(f, env);
+        return f;
+      });
+      const r = await runCommands(recoverCommands, ['recover', '--as', 'bip39', '--fingerprint', fingerprint, '--reveal', '--json', files[0]!, files[2]!]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      assert.deepEqual(out, { scheme: 'slip39', fingerprint, verified: true, source: 'fingerprint', xpub: wallet(mnemonic).xpub, mnemonic });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,6 +17,7 @@ import { verifyTranscriptText } from '../../../core/transcript';
 import { combineShares, groupFingerprint, type VssShare } from '../../../core/vss/index';
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
+import { bip39Identity, bip39Mnemonic } from '../bip39';
 import { fingerprintMismatch } from '../expected-key';
 import { readInputFile, writeNewFile } from '../files';
 import type { CliIo } from '../io';
@@ -72,6 +73,7 @@ const SOURCE_TEXT: Record<ExpectedFingerprint['source'], string> = {
   'final-hash': 'the transcript, whose final hash matches the one typed from the paper record',
   'witness-keys': 'the transcript, signed by witness keys the team pinned',
   'transcript-unsigned': 'a transcript that nothing the team holds vouches for (no final hash typed, no pinned witness key)',
+  'transcript-unfinished': 'the transcript of a ceremony that was aborted or did not reach its seal',
   shards: 'the shards themselves',
 };
 
@@ -81,9 +83,11 @@ interface Recovered {
   readonly secret: Uint8Array;
   readonly groupPublicKey?: string;
   readonly xpub?: string;
+  /** --as bip39: the wallet's mnemonic (secret; printed only like the secret). */
+  readonly mnemonic?: string;
 }
 
-function recoverSlip39(envelopes: readonly { file: string; envelope: Envelope }[], passphrase: string): Recovered {
+function recoverSlip39(envelopes: readonly { file: string; envelope: Envelope }[], passphrase: string, asBip39: boolean): Recovered {
   const state = new Slip39Recovery();
   try {
     envelopes.forEach(({ file, envelope }, i) => {
@@ -91,6 +95,16 @@ function recoverSlip39(envelopes: readonly { file: string; envelope: Envelope }[
       if (result.status === 'rejected') throw new KeyshardError(result.error.code, `${file}: ${result.error.message}`, { ...result.error.details, file });
     });
     const seed = state.combine(passphrase, nodePbkdf2);
+    if (asBip39) {
+      // A BIP-39 wallet split by its entropy: the key is the wallet's, its fingerprint that of the BIP-39 seed.
+      try {
+        const { fingerprint, xpub } = bip39Identity(seed);
+        return { scheme: 'slip39', fingerprint, secret: seed, xpub, mnemonic: bip39Mnemonic(seed) };
+      } catch (e) {
+        seed.fill(0);
+        throw e;
+      }
+    }
     const identity = seedIdentity(seed);
     return { scheme: 'slip39', fingerprint: fingerprintOf(identity).hex, secret: seed, ...(identity.xpub === undefined ? {} : { xpub: identity.xpub }) };
   } finally {
@@ -136,6 +150,8 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       'Options:',
       ...SHARD_KEY_HELP,
       '  --passphrase-env VAR  the SLIP-39 passphrase, from the environment variable VAR (default: none)',
+      '  --as bip39            the shards hold a BIP-39 wallet\'s entropy: give it back as its mnemonic, and check the',
+      '                        fingerprint of the wallet\'s BIP-39 seed (what the wallet shows)',
       '  --reveal              print the recovered secret (hex). It is the key: keep it off screens and logs',
       '  --out FILE            write the secret (hex) to FILE instead, a new file readable only by you',
       '  --json                {"scheme","fingerprint","verified","source","groupPublicKey"?,"xpub"?} (+"secretHex" with',
@@ -144,10 +160,10 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       'Exit 0 with "verified": true or false; exit 1 with FINGERPRINT_MISMATCH (the key is not the expected one: nothing',
       'is printed or written), BELOW_THRESHOLD (says how many more shares of which group), FINAL_HASH_MISMATCH, or the',
       "code of a shard or transcript that cannot be read. Source names: fingerprint, final-hash, witness-keys,",
-      'transcript-unsigned, shards.',
+      'transcript-unsigned, transcript-unfinished (aborted, or not sealed: never verified), shards.',
     ].join('\n'),
     options: {
-      values: [...SHARD_KEY_OPTIONS.values, 'fingerprint', 'transcript', 'final-hash', 'passphrase-env', 'out'],
+      values: [...SHARD_KEY_OPTIONS.values, 'fingerprint', 'transcript', 'final-hash', 'passphrase-env', 'out', 'as'],
       repeatable: [...SHARD_KEY_OPTIONS.repeatable, 'witness-key'],
       booleans: ['json', 'reveal'],
       positionals: { min: 1, max: 256, names: 'the shard FILEs or a DIR holding them' },
@@ -197,7 +213,11 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           throw new KeyshardError('SHARES_MISMATCH', `${stranger.file} is a shard of another ceremony (or another scheme) than ${base.file}. Give the shards of one ceremony only.`, { file: stranger.file });
         }
         const expected = await expectation(args, base.groupFingerprint);
-        recovered = base.scheme === 'slip39' && opened[0]!.envelope.scheme === EnvelopeScheme.slip39 ? recoverSlip39(opened, passphrase) : recoverVss(opened);
+        const as = args.values.get('as');
+        if (as !== undefined && as !== 'bip39') throw usage('--as takes bip39: the mnemonic of a BIP-39 wallet that was split.');
+        const isSlip39 = base.scheme === 'slip39' && opened[0]!.envelope.scheme === EnvelopeScheme.slip39;
+        if (as === 'bip39' && !isSlip39) throw usage('--as bip39 is for SLIP-39 shards of a BIP-39 wallet; these are signer shares.');
+        recovered = isSlip39 ? recoverSlip39(opened, passphrase, as === 'bip39') : recoverVss(opened);
         const verdict = recoveryVerdict(expected, recovered.fingerprint);
         if (verdict === 'mismatch') {
           throw fingerprintMismatch(
@@ -207,7 +227,8 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
         }
         const verified = verdict === 'verified';
         const secretHex = bytesToHex(recovered.secret);
-        if (outPath !== undefined) await writeNewFile(outPath, `${secretHex}\n`, 'the recovered secret');
+        const secretText = recovered.mnemonic ?? secretHex;
+        if (outPath !== undefined) await writeNewFile(outPath, `${secretText}\n`, 'the recovered secret');
         const result = {
           scheme: recovered.scheme,
           fingerprint: recovered.fingerprint,
@@ -215,7 +236,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           source: expected.source,
           ...(recovered.groupPublicKey === undefined ? {} : { groupPublicKey: recovered.groupPublicKey }),
           ...(recovered.xpub === undefined ? {} : { xpub: recovered.xpub }),
-          ...(reveal ? { secretHex } : {}),
+          ...(reveal ? (recovered.mnemonic === undefined ? { secretHex } : { mnemonic: recovered.mnemonic }) : {}),
           ...(outPath === undefined ? {} : { out: outPath }),
           ...(skipped.length === 0 ? {} : { skipped }),
         };
@@ -228,11 +249,13 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           `Fingerprint: ${shortDisplay(recovered.fingerprint)}  (${recovered.fingerprint})`,
           verified
             ? `VERIFIED: it matches ${SOURCE_TEXT[expected.source]}. This is the ceremony's key.`
-            : `UNVERIFIED: it matches ${SOURCE_TEXT[expected.source]}. That shows the shards fit together, not that they are the ceremony's. Check the fingerprint against the paper record (--fingerprint), or give the transcript with its final hash from the paper record (--final-hash).`,
+            : expected.source === 'transcript-unfinished'
+              ? `UNVERIFIED: it matches ${SOURCE_TEXT[expected.source]}. ${expected.statusWhy ?? ''} Shards of an aborted or unfinished ceremony are not the ceremony's key, whoever signed. Use the sealed transcript from the ceremony's USB stick, or check the fingerprint against the paper record of the ceremony that finished (--fingerprint).`
+              : `UNVERIFIED: it matches ${SOURCE_TEXT[expected.source]}. That shows the shards fit together, not that they are the ceremony's. Check the fingerprint against the paper record (--fingerprint), or give the transcript with its final hash from the paper record (--final-hash).`,
           ...(recovered.xpub === undefined ? [] : [`xpub: ${recovered.xpub}`]),
           ...(recovered.groupPublicKey === undefined ? [] : [`Group public key: ${recovered.groupPublicKey}`]),
           ...skipped.map((s) => `Set aside: ${s.file} (${s.code})`),
-          reveal ? `Secret (hex): ${secretHex}` : outPath !== undefined ? `The secret was written to ${outPath} (readable only by you).` : 'The secret is not shown; add --reveal to print it, or --out FILE to write it.',
+          reveal ? (recovered.mnemonic === undefined ? `Secret (hex): ${secretHex}` : `BIP-39 mnemonic: ${recovered.mnemonic}`) : outPath !== undefined ? `The secret was written to ${outPath} (readable only by you).` : 'The secret is not shown; add --reveal to print it, or --out FILE to write it.',
           '',
         ];
         io.stdout(lines.join('\n'));
