@@ -72,3 +72,65 @@ console.log(`${'secret'.padEnd(8)}${'e'.padEnd(3)}${'implementation'.padEnd(32)}
 for (const r of rows) {
   console.log(`${`${r.bytes} B`.padEnd(8)}${String(r.e).padEnd(3)}${r.impl.padEnd(32)}${r.split.toFixed(1).padStart(9)}${r.combine.toFixed(1).padStart(9)}`);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key stretching alone (the SLIP-39 Feistel cipher, 4 PBKDF2-HMAC-SHA256 rounds of 10000 << e / 4 iterations), in each
+// place keyshard runs it, against native PBKDF2 doing the same four calls in the same run:
+//  - main (recovery, ceremony split check): core's async cipher on node:crypto's async pbkdf2 on libuv's pool, through
+//    electron/services/kdf (progress, cancel);
+//  - the CLI (slip39 split/combine, recover): core's sync cipher with node:crypto's pbkdf2Sync;
+//  - core's default (@noble/hashes), which only runs where nothing native is injected (tests; not the app).
+// The renderer does not run PBKDF2 (the window hands words to main), so WebCrypto is not measured.
+// Target: at most 1.2x native wherever it runs.
+{
+  const { pbkdf2: pbkdf2Cb } = await import('node:crypto');
+  const { decryptMasterSecretAsync, decryptMasterSecret } = await import('../core/slip39/index');
+  const { createKeyStretcher } = await import('../electron/services/kdf/index');
+  const secret = random(16);
+  const password = new Uint8Array([0, ...new TextEncoder().encode('bench')]);
+  const salt = new Uint8Array(14 + 8);
+  const nativeSync = (e: number) => {
+    for (let r = 0; r < 4; r++) pbkdf2Sync(password, salt, (10000 << e) / 4, 8, 'sha256');
+  };
+  const nativeAsync = async (e: number) => {
+    for (let r = 0; r < 4; r++) {
+      await new Promise<void>((resolve, reject) => pbkdf2Cb(password, salt, (10000 << e) / 4, 8, 'sha256', (err) => (err ? reject(err) : resolve())));
+    }
+  };
+  /** Medians of two runs taken in turns (a busy machine slows both alike), after one warm-up of each. */
+  const kdfReps = Math.max(reps, 15);
+  async function paired(a: () => unknown, b: () => unknown): Promise<[number, number]> {
+    await a();
+    await b();
+    const ta: number[] = [];
+    const tb: number[] = [];
+    for (let i = 0; i < kdfReps; i++) {
+      for (const [run, into] of (i % 2 === 0 ? [[a, ta], [b, tb]] : [[b, tb], [a, ta]]) as [() => unknown, number[]][]) {
+        const t0 = performance.now();
+        await run();
+        into.push(performance.now() - t0);
+      }
+    }
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    return [med(ta), med(tb)];
+  }
+  const stretcher = createKeyStretcher();
+  const params = (e: number) => ({ identifier: 4242, extendable: false, iterationExponent: e, passphrase: 'bench' });
+  const kdfRows: { e: number; place: string; keyshardMs: number; nativeMs: number; ratio: number }[] = [];
+  for (const e of [0, 1, 2, 3]) {
+    const [main, nativePool] = await paired(() => stretcher.run(e, (pbkdf2) => decryptMasterSecretAsync(secret, { ...params(e), pbkdf2 } as never)), () => nativeAsync(e));
+    const [cli, native] = await paired(() => decryptMasterSecret(secret, { ...params(e), pbkdf2: nodePbkdf2 } as never), () => nativeSync(e));
+    const [noble, nativeForNoble] = await paired(() => decryptMasterSecret(secret, { ...params(e) } as never), () => nativeSync(e));
+    kdfRows.push({ e, place: 'main (kdf service, libuv pool)', keyshardMs: main, nativeMs: nativePool, ratio: main / nativePool });
+    kdfRows.push({ e, place: 'CLI (pbkdf2Sync)', keyshardMs: cli, nativeMs: native, ratio: cli / native });
+    kdfRows.push({ e, place: 'core default (@noble/hashes)', keyshardMs: noble, nativeMs: nativeForNoble, ratio: noble / nativeForNoble });
+  }
+  console.log(`\nSLIP-39 key stretching (decrypt, 4 rounds, 10000<<e iterations), median of ${kdfReps} taken in turns with native, ms; native = the same 4 node:crypto calls`);
+  console.log(`${'e'.padEnd(3)}${'where'.padEnd(34)}${'keyshard'.padStart(10)}${'native'.padStart(10)}${'ratio'.padStart(8)}`);
+  for (const r of kdfRows) console.log(`${String(r.e).padEnd(3)}${r.place.padEnd(34)}${r.keyshardMs.toFixed(1).padStart(10)}${r.nativeMs.toFixed(1).padStart(10)}${`${r.ratio.toFixed(2)}x`.padStart(8)}`);
+  const appRows = kdfRows.filter((r) => !r.place.startsWith('core default'));
+  const met = appRows.every((r) => r.ratio <= 1.2);
+  console.log(`target <= 1.2x native where the app runs it (main, CLI): ${met ? 'met' : 'NOT met'} (worst ${Math.max(...appRows.map((r) => r.ratio)).toFixed(2)}x)`);
+  console.log(JSON.stringify({ bench: 'slip39-kdf', reps: kdfReps, node: process.version, rows: kdfRows.map((r) => ({ ...r, keyshardMs: Number(r.keyshardMs.toFixed(2)), nativeMs: Number(r.nativeMs.toFixed(2)), ratio: Number(r.ratio.toFixed(3)) })), targets: { atMost1_2xNative: met } }));
+  console.log(JSON.stringify({ bench: 'slip39-split-combine', reps, rows }));
+}
