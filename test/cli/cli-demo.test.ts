@@ -57,8 +57,11 @@ function run(cmd: string, args: string[]): string {
 }
 
 function checkSummaryShape(dir: string, summary: DemoSummary): void {
-  assert.deepEqual(Object.keys(summary), ['fingerprint', 'transcript', 'shards', 'qr', 'witnesses']);
+  assert.deepEqual(Object.keys(summary), ['fingerprint', 'transcript', 'shards', 'qr', 'finalHash', 'witnesses']);
   assert.match(summary.fingerprint, /^[0-9a-f]{64}$/);
+  // The final hash is the transcript's last entry hash (what the paper record keeps).
+  const entries = (JSON.parse(readFileSync(join(dir, 'transcript.json'), 'utf8')) as { entries: { hash: string }[] }).entries;
+  assert.equal(summary.finalHash, entries[entries.length - 1]!.hash);
   assert.equal(summary.transcript, 'transcript.json');
   assert.equal(summary.shards.length, 5);
   for (const s of summary.shards) {

@@ -9,7 +9,7 @@
  *   qr/       a PNG of each unprotected shard's QR code (animated codes as numbered frames)
  *   plan.json, transcript.json, summary.json
  *
- * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...],
+ * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...],"finalHash",
  *                "witnesses":[{"id","key","passphrase"}]} (the witnesses' encrypted key files and their throwaway passphrases)
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -34,6 +34,8 @@ export interface DemoSummary {
   readonly transcript: string;
   readonly shards: { readonly custodian: string; readonly file: string; readonly protection: 'none' | 'age' | 'openpgp' | 'pkcs11'; readonly key?: string }[];
   readonly qr: string[];
+  /** The transcript's final hash: what the paper record keeps, and what `recover --final-hash` checks. */
+  readonly finalHash: string;
   /** The witnesses' encrypted key files and the throwaway passphrases that open them (a real witness keeps theirs to themselves). */
   readonly witnesses: { readonly id: string; readonly key: string; readonly passphrase: string }[];
 }
@@ -297,14 +299,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       transcript: 'transcript.json',
       shards: summaryShards,
       qr: qrFiles,
+      finalHash: status.transcript.headHash ?? '',
       witnesses: WITNESSES.map((w) => ({ id: w.id, key: rel(keyFiles.witness(w.id)), passphrase: witnessPassphrases.get(w.id) ?? '' })),
     };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     const shown = isAbsolute(options.out) ? out : options.out;
-    print(`Summary: summary.json. Check it yourself:`);
-    print(`  keyshard transcript verify ${join(shown, 'transcript.json')}`);
+    // Commands that work as written, from the keyshard folder (npx finds the command there).
+    const at = (p: string) => join(shown, p);
+    const finalHash = summary.finalHash;
     const ageShard = summaryShards.find((s) => s.protection === 'age');
-    if (ageShard !== undefined) print(`  age -d -i ${join(shown, rel(keyFiles.age))} ${join(shown, ageShard.file)}`);
+    const pgpShard = summaryShards.find((s) => s.protection === 'openpgp');
+    const keyFlags = [`--identity ${at(rel(keyFiles.age))}`, `--gpg-key ${at(rel(keyFiles.pgp))}`].join(' ');
+    print(`Summary: summary.json. Check it yourself:`);
+    print(`  npx keyshard transcript verify ${at('transcript.json')} --final-hash ${finalHash}`);
+    if (ageShard !== undefined) print(`  npx keyshard shard open --identity ${at(rel(keyFiles.age))} ${at(ageShard.file)}`);
+    if (pgpShard !== undefined) print(`  npx keyshard shard open --gpg-key ${at(rel(keyFiles.pgp))} ${at(pgpShard.file)}`);
+    print(`  npx keyshard recover ${keyFlags} --transcript ${at('transcript.json')} --final-hash ${finalHash} ${at('shards')}`);
+    if (ageShard !== undefined) print(`  age -d -i ${at(rel(keyFiles.age))} ${at(ageShard.file)}`);
     return summary;
   } catch (e) {
     // Whatever failed, nothing secret stays in memory; the transcript records the abort when it can.
