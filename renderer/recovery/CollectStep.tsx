@@ -175,12 +175,12 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
                   files instead.
                 </p>
               ) : (
-                <WordsInput onSubmit={(request) => submit(request, { kind: 'words' })} busy={checking > 0} />
+                <WordsInput onSubmit={(request) => submit(request, { kind: 'words' })} busy={checking > 0 || finishing} />
               )
             ) : null}
-            {method === 'file' ? <FileInput onSubmit={submit} busy={checking > 0} /> : null}
-            {method === 'usb' ? <UsbInput onSubmit={submit} busy={checking > 0} /> : null}
-            {method === 'token' ? <TokenInput onSubmit={submit} busy={checking > 0} ceremonyId={expectation.status.ceremonyId} /> : null}
+            {method === 'file' ? <FileInput onSubmit={submit} busy={checking > 0 || finishing} /> : null}
+            {method === 'usb' ? <UsbInput onSubmit={submit} busy={checking > 0 || finishing} /> : null}
+            {method === 'token' ? <TokenInput onSubmit={submit} busy={checking > 0 || finishing} ceremonyId={expectation.status.ceremonyId} /> : null}
           </div>
         </div>
         <div className="collect-status">

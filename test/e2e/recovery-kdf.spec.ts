@@ -65,6 +65,8 @@ test('shares asking for slow key stretching: asked first, then a bar with the ro
   await expect(running).toContainText(/Stretching the passphrase key: round [1-4] of 4/);
   await expect(r.id('key-stretching-bar')).toBeVisible();
   await expect(r.id('finish')).toBeDisabled();
+  // No shard is sent while main stretches (it would only wait behind the stretch).
+  await expect(r.id('words-submit')).toBeDisabled();
   await saveScreens(page, 'recovery-slow-kdf-running');
 
   await r.id('key-stretching-cancel').click();
@@ -74,6 +76,7 @@ test('shares asking for slow key stretching: asked first, then a bar with the ro
   await expect(cancelled).toContainText('The 2 shards in hand are kept');
   await expect(r.held()).toHaveCount(2);
   await expect(r.id('finish')).toBeEnabled();
+  await expect(r.id('words-submit')).toBeEnabled();
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await saveScreens(page, 'recovery-slow-kdf-cancelled');
 });
