@@ -2,7 +2,7 @@
 // a folder that cannot be written with its own code; never a stack trace.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +65,31 @@ describe('bounded input', () => {
       assert.equal(r.status, 1, `${argv.join(' ')}: ${r.stderr}`);
       assert.equal(r.stdout, '');
       assert.equal(errorJson(r.stderr).code, 'INPUT_TOO_LARGE');
+    }
+  });
+});
+
+describe('files named on the command line', () => {
+  it('/dev/zero, a FIFO with no writer and a huge file are refused at once, not read forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyshard-io-'));
+    temps.push(dir);
+    const fifo = join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const huge = join(dir, 'huge.ks');
+    writeFileSync(huge, Buffer.alloc(MAX_INPUT_BYTES + 1, 0x41));
+    const cases: [string, string][] = [['/dev/zero', 'FILE_NOT_REGULAR'], [fifo, 'FILE_NOT_REGULAR'], [huge, 'FILE_TOO_LARGE'], [join(dir, 'missing'), 'FILE_NOT_FOUND']];
+    for (const [file, code] of cases) {
+      for (const argv of [
+        ['hsm', 'store', '--module', '/nonexistent/libpkcs11.so', '--token', 't', '--pin-env', 'PIN', '--file', file, '--json'],
+        ['shard', 'open', '--json', file],
+        ['recover', '--json', file],
+      ]) {
+        const start = performance.now();
+        const r = await runCommands(commands, argv);
+        assert.equal(r.code, 1, `${argv.join(' ')}: ${r.stderr}`);
+        assert.equal(errorJson(r.stderr).code, code, argv.join(' '));
+        assert.ok(performance.now() - start < 5000, `${argv.join(' ')} took too long`);
+      }
     }
   });
 });

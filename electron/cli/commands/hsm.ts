@@ -6,10 +6,10 @@
  * a command line is readable by every user of the machine (ps, /proc/PID/cmdline) and ends up in shell history.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { ReadStream } from 'node:tty';
 import { describeEnvelope, envelopeFromText, envelopeToText, wipeEnvelope } from '../../../core/envelope';
-import { KeyshardError } from '../../../core/errors';
+import { KeyshardError, isKeyshardError } from '../../../core/errors';
 import { CAPABILITY_NEEDS, moduleSuggestions, openHsm } from '../../services/hsm/index';
 import { slotFacts, tokenFacts } from '../../services/hsm/token-view';
 import type { HsmPort, HsmSlotInfo, HsmTokenInfo, TokenSelector } from '../../services/hsm/index';
@@ -17,6 +17,7 @@ import { detectProtection } from '../../services/protection/index';
 import { requireValue } from '../args';
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
+import { readInputFile } from '../files';
 import type { CliIo } from '../io';
 
 /** What the hsm commands touch besides stdout/stderr; tests pass fakes. */
@@ -82,7 +83,8 @@ const defaultDeps: HsmCliDeps = {
   env: process.env,
   readPin: readPinFromTerminal,
   openHsm: (path) => openHsm(path),
-  readFile: async (path) => new Uint8Array(await readFile(path)),
+  // Bounded, plain files only: /dev/zero or a FIFO named by mistake is refused at once instead of read forever.
+  readFile: (path) => readInputFile(path, MAX_SHARD_FILE),
   writeNewFile: (path, data) => writeFile(path, data, { flag: 'wx', mode: 0o600 }),
 };
 
@@ -224,6 +226,7 @@ export function createHsmCommands(overrides: Partial<HsmCliDeps> = {}): readonly
       try {
         bytes = await deps.readFile(path);
       } catch (e) {
+        if (isKeyshardError(e)) throw e;
         const code = (e as { code?: unknown }).code;
         throw usage(`Cannot read the shard file "${path}" (${typeof code === 'string' ? code : 'unknown error'}). Check the path.`);
       }
