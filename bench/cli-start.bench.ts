@@ -45,4 +45,5 @@ console.log(`node ${process.version}, ${process.arch}, ${rounds} rounds each, al
 console.log(`node -e 0                    median ${median(node).toFixed(0)} ms   min ${min(node).toFixed(0)} ms`);
 console.log(`${bin.replace(root, '')} --help   median ${median(keyshard).toFixed(0)} ms   min ${min(keyshard).toFixed(0)} ms`);
 console.log(`ratio of medians ${ratio.toFixed(2)}x (target <= ${TARGET}x): ${ratio <= TARGET ? 'ok' : 'ABOVE TARGET'}`);
+console.log(JSON.stringify({ bench: 'cli-start', rounds, nodeMedianMs: Number(median(node).toFixed(1)), keyshardMedianMs: Number(median(keyshard).toFixed(1)), ratio: Number(ratio.toFixed(3)), targets: { atMost3xNode: ratio <= TARGET } }));
 process.exitCode = ratio <= TARGET ? 0 : 1;

@@ -9,19 +9,27 @@ import { prepareZXingModule } from 'zxing-wasm/reader';
 import { createScanPipeline, type QrImageDecoder, type ScanPipeline, type ScanPipelineOptions } from '../../core/qr/scan-pipeline';
 import { zxingImageDecoder, type ZxingReaderModuleLike } from '../../core/qr/scan-pipeline-zxing';
 
-let decoder: Promise<QrImageDecoder> | undefined;
+let module: Promise<ZxingReaderModuleLike> | undefined;
 
-/** zxing-wasm's reader, loaded once per process. */
-export function zxingDecoder(): Promise<QrImageDecoder> {
-  decoder ??= (async () => {
+/** zxing-wasm's reader module, loaded once per process. */
+export function zxingModule(): Promise<ZxingReaderModuleLike> {
+  module ??= (async () => {
     const wasmPath = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
     const bytes = readFileSync(wasmPath);
-    const module = await prepareZXingModule({
+    const loaded = await prepareZXingModule({
       overrides: { wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
       fireImmediately: true,
     });
-    return zxingImageDecoder(module as unknown as ZxingReaderModuleLike);
+    return loaded as unknown as ZxingReaderModuleLike;
   })();
+  return module;
+}
+
+let decoder: Promise<QrImageDecoder> | undefined;
+
+/** The scan pipeline's decoder over that module. */
+export function zxingDecoder(): Promise<QrImageDecoder> {
+  decoder ??= zxingModule().then(zxingImageDecoder);
   return decoder;
 }
 
