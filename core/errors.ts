@@ -100,6 +100,12 @@ export type KeyshardErrorCode =
   | 'FILE_WRITE'
   | 'OUTPUT_CLOSED'
   | 'OUTPUT_FAILED'
+  // FROST signing without reconstruction (core/vss/sign.ts): a signer's nonces already used (a second round refused),
+  // a commitment that is not this signer's current one or is seen twice, a signature share or signature that does not verify
+  | 'FROST_NONCE_USED'
+  | 'FROST_COMMITMENT'
+  | 'FROST_SHARE_INVALID'
+  | 'FROST_SIGNATURE'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';

@@ -16,3 +16,18 @@ export { verifyShare } from './verify';
 export { combineShares } from './combine';
 export type { CombineOptions, CombineResult } from './combine';
 export { groupFingerprint, publicKeyOf } from './group-key';
+export { applyRefresh, refreshDealer, refreshShares, reshareFromQuorum } from './refresh';
+export type { ApplyRefreshOptions, RefreshDealerOptions, RefreshOptions, RefreshPackage, ReshareOptions } from './refresh';
+export { repairShare, repairStep1, repairStep2, repairStep3 } from './repair';
+export type { RepairDeltas, RepairOptions, RepairStep1Options, RepairStep3Options } from './repair';
+export {
+  CommitmentRegistry,
+  SIGNING_CIPHERSUITES,
+  createSigningPackage,
+  frostAggregate,
+  frostCommit,
+  frostSignShare,
+  signatureVerifyingKey,
+  verifySignature,
+} from './sign';
+export type { SignatureShare, SignerKey, SigningCiphersuite, SigningCommitment, SigningNonces, SigningPackage } from './sign';
