@@ -80,11 +80,11 @@ export const MAX_QR_PARTS_KEPT = MAX_PLAIN_PARTS + mixedPartsKeptFor(MAX_PLAIN_P
  */
 export const MAX_QR_TEXTS_PER_REQUEST = 4 * MAX_PLAIN_PARTS;
 /**
- * Mixed parts one request may carry, all its shards together: enough to stand in for half the plain parts of the
- * largest code. keyshard's own screens show plain parts only, so its scans carry none; each mixed part costs main a
- * millisecond or more, the more the more are held (about 100 ms for this many of the largest code, measured).
+ * Mixed parts one request may carry, all its shards together: enough to stand in for a quarter of the plain parts of
+ * the largest code. keyshard's own screens show plain parts only, so its scans carry none; each mixed part costs main a
+ * millisecond or more, the more the more are held (16 of the largest code took up to 210 ms on a cold, busy machine).
  */
-export const MAX_MIXED_PARTS_PER_REQUEST = MAX_PLAIN_PARTS / 2;
+export const MAX_MIXED_PARTS_PER_REQUEST = MAX_PLAIN_PARTS / 4;
 
 /**
  * True for the text of a mixed part (its number is past its part count), judged from the header alone: cheap enough

@@ -16,8 +16,6 @@ import { getSuite } from '../../core/vss/ciphersuites';
 import { createIpcHandlers } from '../../electron/ipc/handlers';
 import { createCameraGate } from '../../electron/main/permissions';
 import { todoFor, DEFAULT_TODO } from '../../renderer/components/errors';
-import { describeField } from '../../renderer/plan/PlanChecks';
-import { tokenRequest } from '../../renderer/ceremony/parts/TokenSetup';
 import { ipcRig } from '../ipc/ipc-harness';
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
@@ -151,7 +149,12 @@ describe('lookups keyed by outside data', () => {
     }
   });
 
-  it('the window: error codes, plan fields and custodian ids named like prototype members', () => {
+  it('the window: error codes, plan fields and custodian ids named like prototype members', async () => {
+    // These helpers live in .tsx modules, which the Node-typed compile of the tests does not read (no JSX there):
+    // loaded by a computed path, they run here without tsc resolving them.
+    const tsx = (path: string): Promise<unknown> => import(`${path}.tsx`);
+    const { describeField } = (await tsx('../../renderer/plan/PlanChecks')) as { describeField(field: string): string };
+    const { tokenRequest } = (await tsx('../../renderer/ceremony/parts/TokenSetup')) as { tokenRequest(plan: unknown, value: unknown): unknown };
     for (const n of PROTO_NAMES) {
       assert.equal(todoFor(n), DEFAULT_TODO);
       assert.equal(typeof describeField(`custodians[0].${n}`), 'string');

@@ -35,7 +35,7 @@ import { createShardCollector } from '../../renderer/recovery/shardCollector';
 import { seededBytes } from '../helpers/prng';
 import { forgedParts, oneByteFragmentStream, timed, unsolvableMixedParts } from '../helpers/qr-forged';
 
-/** Generous: the point is "a fraction of a second", not a benchmark (2 busy cores). */
+/** Generous: the point is "a fraction of a second" of the thread (CPU time, see timed), not a benchmark. */
 const FRACTION_OF_A_SECOND_MS = 250;
 
 function reasonOf(r: QrReceiveResult): unknown {
@@ -112,10 +112,10 @@ describe('QR bounds: parts keyshard never makes are refused from their header', 
   it('a stream of 1-byte fragments (65,545 parts announced) is refused part by part, at once', () => {
     const texts = oneByteFragmentStream(64);
     const asm = createQrAssembler();
-    const { ms } = timed(() => {
+    const { cpuMs } = timed(() => {
       for (const t of texts) assert.equal(reasonOf(asm.receive(t)), 'too-many-parts');
     });
-    assert.ok(ms < FRACTION_OF_A_SECOND_MS, `64 forged parts took ${ms.toFixed(0)} ms`);
+    assert.ok(cpuMs < FRACTION_OF_A_SECOND_MS, `64 forged parts took ${cpuMs.toFixed(0)} ms`);
     assert.deepEqual(asm.progress(), { received: 0, expected: 0, recovered: 0, fraction: 0 });
   });
 
@@ -171,7 +171,7 @@ describe('QR bounds: the mixed parts a scan keeps', () => {
     const mixed = unsolvableMixedParts(plan, first.kind === 'multi' ? first.checksum : 0, 200);
     const asm = createQrAssembler();
     const statuses: string[] = [];
-    const { ms } = timed(() => {
+    const { cpuMs } = timed(() => {
       for (const t of mixed) {
         const r = asm.receive(t);
         statuses.push(r.status === 'rejected' ? String(reasonOf(r)) : r.status);
@@ -180,7 +180,7 @@ describe('QR bounds: the mixed parts a scan keeps', () => {
     const kept = mixedPartsKeptFor(plan.partCount);
     assert.ok(statuses.slice(0, kept).every((s) => s === 'progress'), statuses.slice(0, kept).join());
     assert.ok(statuses.slice(kept).every((s) => s === 'too-many-parts'), 'later mixed parts are refused');
-    assert.ok(ms < 4 * FRACTION_OF_A_SECOND_MS, `200 mixed parts took ${ms.toFixed(0)} ms`);
+    assert.ok(cpuMs < 4 * FRACTION_OF_A_SECOND_MS, `200 mixed parts took ${cpuMs.toFixed(0)} ms`);
     // What was read is kept: the plain parts complete the message.
     for (let s = 1; !asm.isComplete() && s <= plan.partCount; s++) asm.receive(plan.part(s));
     assert.deepEqual(asm.result(), payload);
@@ -188,15 +188,16 @@ describe('QR bounds: the mixed parts a scan keeps', () => {
 
   it('the renderer\'s shard collector (camera loop) refuses a forged stream just as fast', () => {
     const collector = createShardCollector();
-    const { value: kinds, ms } = timed(() => oneByteFragmentStream(64).map((t) => collector.receive(t).kind));
+    const stream = oneByteFragmentStream(64);
+    const { value: kinds, cpuMs } = timed(() => stream.map((t) => collector.receive(t).kind));
     assert.ok(kinds.every((k) => k === 'rejected'));
-    assert.ok(ms < FRACTION_OF_A_SECOND_MS, `64 forged parts took ${ms.toFixed(0)} ms in the collector`);
+    assert.ok(cpuMs < FRACTION_OF_A_SECOND_MS, `64 forged parts took ${cpuMs.toFixed(0)} ms in the collector`);
   });
 
   it('a request\'s QR texts are judged from their headers: at most MAX_QR_TEXTS_PER_REQUEST, MAX_MIXED_PARTS_PER_REQUEST mixed', () => {
-    const { texts, partCount } = forgedParts(2000, 100, 1, 40);
+    const { texts, partCount } = forgedParts(2000, 100, 1, 25);
     assert.deepEqual(texts.map(isMixedPartText), texts.map((_, i) => i >= partCount));
-    assert.equal(isMixedPartText(` ${texts[30]!.toLowerCase()}`), true);
+    assert.equal(isMixedPartText(` ${texts[23]!.toLowerCase()}`), true);
     assert.equal(isMixedPartText('UR:BYTES/LPADAXCF'), false);
     assert.equal(qrTextsWithinRequestBounds(texts), true);
     assert.equal(qrTextsWithinRequestBounds(forgedParts(2000, 100, partCount + 1, MAX_MIXED_PARTS_PER_REQUEST).texts), true);
