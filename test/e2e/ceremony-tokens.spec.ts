@@ -206,6 +206,7 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await expect(page.getByTestId('sign-error-tess')).toHaveAttribute('data-code', 'HSM_PIN_INCORRECT');
   await expect(page.getByTestId('sign-pin-tess')).toHaveValue('');
   await expect(page.getByTestId('signoff-tess')).toHaveAttribute('data-signed', 'false');
+  await saveScreens(page, 'tokens-signoff-wrong-pin');
   await c.fillSignForm('tess', { pin: PIN });
   await expect(page.getByTestId('sign-tess')).toBeInViewport({ ratio: 1 });
   await saveScreens(page, 'tokens-signoff-pin');

@@ -50,7 +50,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
         </strong>
       </p>
       <p className="muted" data-testid="signoff-rule">
-        {rule} Each witness types the {what} they heard and their own passphrase or PIN. Signed so far: {so.signedBy.length} of {so.required} needed.
+        {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
       </p>
       <ul className="signoff-list">
         {so.eligible.map((w) => {

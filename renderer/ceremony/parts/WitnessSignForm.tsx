@@ -31,7 +31,7 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
   const [typed, setTyped] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const pin = usePin();
-  const { busy, error, run } = useAction();
+  const { busy, error, run, clear } = useAction();
   const typedId = useId();
   const passId = useId();
   const needs = loadedKey.unlock;
@@ -80,7 +80,10 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
             placeholder="8 groups of 4"
             value={typed}
             disabled={busy}
-            onChange={(e) => setTyped(e.currentTarget.value)}
+            onChange={(e) => {
+              setTyped(e.currentTarget.value);
+              clear();
+            }}
             data-testid={`sign-fingerprint-${witnessId}`}
           />
         </div>
@@ -97,7 +100,10 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
               maxLength={1024}
               value={passphrase}
               disabled={busy}
-              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              onChange={(e) => {
+                setPassphrase(e.currentTarget.value);
+                clear();
+              }}
               data-testid={`sign-passphrase-${witnessId}`}
             />
           </div>
@@ -107,7 +113,10 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
             whose={witnessName}
             token={loadedKey.tokenLabel ?? 'their token'}
             value={pin.value}
-            onChange={pin.set}
+            onChange={(v) => {
+              pin.set(v);
+              clear();
+            }}
             disabled={busy}
             testId={`sign-pin-${witnessId}`}
             hint={<>Only {witnessName} types it; the token signs this once.</>}
