@@ -9,7 +9,6 @@
 // - Chunks are named by their content. A build puts new chunks in place first and then renames the entry over the old
 //   one, so a run (or a concurrent build, as test files do) never sees a half-written command; chunks that no entry
 //   reaches any more are removed once they are an hour old.
-import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +41,7 @@ export async function buildCli(options = {}) {
   const outDir = options.outDir ?? join(root, 'out', 'cli');
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   const staging = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  const { build } = await import('esbuild');
   try {
     await build({
       absWorkingDir: root,
@@ -79,6 +79,12 @@ export async function buildCli(options = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { entry } = await buildCli();
-  console.log(`keyshard CLI bundled: ${entry}`);
+  // An install without dev dependencies (npm install --omit=dev) has no esbuild: say so, and let the install finish.
+  const esbuildThere = await import('esbuild').then(() => true, () => false);
+  if (!esbuildThere) {
+    console.warn('keyshard: esbuild is not installed (an install without dev dependencies), so the keyshard command was not built. Run `npm install` with dev dependencies, then `npm run build:cli`.');
+  } else {
+    const { entry } = await buildCli();
+    console.log(`keyshard CLI bundled: ${entry}`);
+  }
 }
