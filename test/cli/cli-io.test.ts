@@ -122,6 +122,24 @@ describe('output that cannot be written', () => {
     }
   });
 
+  it('a full disk under --out is DISK_FULL (a 16 KiB tmpfs, filled)', (t) => {
+    const mnt = mkdtempSync(join(tmpdir(), 'keyshard-full-'));
+    temps.push(mnt);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]).status !== 0) {
+      t.skip('mounting a small tmpfs needs root; the /dev/full test above covers output to a full disk');
+      return;
+    }
+    try {
+      spawnSync('dd', ['if=/dev/zero', `of=${join(mnt, 'fill')}`, 'bs=1k', 'count=15']);
+      const r = spawnSync(process.execPath, [binPath, 'vss', 'deal', '--ciphersuite', 'ed25519', '--threshold', '2', '--shares', '20', '--out', join(mnt, 'deal'), '--json'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(errorJson(r.stderr).code, 'DISK_FULL');
+      assert.doesNotMatch(r.stderr, STACK);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
   it('a folder that cannot be written is FOLDER_NOT_WRITABLE, not INTERNAL', () => {
     // /sys refuses new entries even to root (the tests may run as root, for whom permissions do not apply).
     const r = spawnSync(process.execPath, [binPath, 'demo', '--out', '/sys/keyshard-test-out', '--json'], { encoding: 'utf8', timeout: 120_000 });
