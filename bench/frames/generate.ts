@@ -55,6 +55,8 @@ export interface FrameSpec {
   shadow: number;
   /** JPEG quality 1..100, or 0 for none. */
   jpegQuality: number;
+  /** Hand shake between frames of a burst: up to this many pixels each way (default 1.5). */
+  shakePx?: number;
 }
 
 /** keyshard's codes: single codes for envelopes of a few sizes, and animated parts of 1, 4 and 16 KB envelopes. */
@@ -178,8 +180,9 @@ export function renderFrame(spec: FrameSpec, seed: number, noiseSeed = seed): Gr
   const maxX = Math.max(...local.map((p) => p[0]));
   const minY = Math.min(...local.map((p) => p[1]));
   const maxY = Math.max(...local.map((p) => p[1]));
-  const shakeX = noiseSeed === seed ? 0 : (frameRng() - 0.5) * 3;
-  const shakeY = noiseSeed === seed ? 0 : (frameRng() - 0.5) * 3;
+  const shake = noiseSeed === seed ? 0 : 2 * (spec.shakePx ?? 1.5);
+  const shakeX = shake === 0 ? 0 : (frameRng() - 0.5) * shake;
+  const shakeY = shake === 0 ? 0 : (frameRng() - 0.5) * shake;
   const cx = between(rng, -minX + 4, Math.max(-minX + 4, width - maxX - 4)) + shakeX;
   const cy = between(rng, -minY + 4, Math.max(-minY + 4, height - maxY - 4)) + shakeY;
   const quad = local.map(([x, y]) => [x + cx, y + cy] as [number, number]);

@@ -6,12 +6,16 @@
  *  1. crop: the code is usually where it was a frame ago; decoding a crop around it is several times cheaper.
  *  2. full frame, the decoder's usual local-average binarizer (what zxing alone does).
  *  3. only when that fails, fallbacks that read what it misses: a 2x box downscale (averages out sensor noise and
- *     JPEG blocks), a contrast stretch (the local binarizer treats a dim code's blocks as flat and skips them) and
- *     the global-histogram binarizer (shadows and glare), and a local contrast normalisation of the halved frame (each
- *     pixel against the mean and spread of its neighbourhood: a dim code in a shadow next to a bright one). The fallback that read the last code is tried first.
- * Evidence from earlier frames only decides WHERE and HOW to look, never WHAT the text is: every text returned was
- * read by the decoder from this frame's pixels (with its Reed-Solomon check) and passed `accept`. So a stale or mixed
- * text cannot come out; the UR CRC and the envelope checksum downstream reject the rest.
+ *     JPEG blocks), a local contrast normalisation of the halved frame (each pixel against the mean and spread of its
+ *     neighbourhood: a dim code, or one half in shadow), a contrast stretch (the local binarizer treats a dim code's
+ *     blocks as flat and skips them) and the global-histogram binarizer. The fallback that read the last code goes first.
+ *  4. when all of that fails on consecutive frames of one still scene, their average (up to 4 frames): sensor noise
+ *     falls by the square root of the count. Frames are averaged only while their coarse picture stays the same.
+ * Evidence from earlier frames decides where and how to look, and adds pixels of the same still scene; it never
+ * decides what the text is. Every text returned was read by the decoder (with its Reed-Solomon check) from this
+ * frame's pixels, or from their average with the few frames just before it of the same scene, and passed `accept`.
+ * So nothing comes out that was not in front of the camera; the UR CRC and the envelope checksum downstream reject
+ * the rest (a mix of two codes at one spot fails Reed-Solomon long before that).
  */
 
 export type ScanFrameFormat = 'gray' | 'rgba';
@@ -53,7 +57,7 @@ export interface DecoderHit {
 /** Reads at most one QR code from a luminance image; null when it reads none (or none passes its own checks). */
 export type QrImageDecoder = (image: LumaImage, hints: DecodeHints) => DecoderHit | null;
 
-export type ScanStep = 'crop' | 'full' | 'half' | 'stretch' | 'normalize' | 'global';
+export type ScanStep = 'crop' | 'full' | 'half' | 'stretch' | 'normalize' | 'global' | 'average';
 
 export interface ScanResult {
   readonly text: string | null;
@@ -86,6 +90,10 @@ export interface ScanPipeline {
 
 
 const FALLBACKS: readonly ScanStep[] = ['half', 'normalize', 'stretch', 'global'];
+/** Frames averaged at most (a hand moves; older frames blur more than they denoise). */
+const MAX_STACK = 4;
+/** Largest difference of 64x64 block means (gray levels) between frames of one still scene: noise and a pixel or two of shake. */
+const SAME_SCENE_LEVELS = 12;
 /** A crop covering more than this share of the frame saves too little to be worth a separate try. */
 const MAX_CROP_SHARE = 0.5;
 
@@ -108,6 +116,12 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   let luma: Uint8Array = new Uint8Array(0);
   let scratch: Uint8Array = new Uint8Array(0);
   let normScratch: Uint8Array = new Uint8Array(0);
+  // Consecutive unread frames of one still scene, summed: their average has less sensor noise than any one of them.
+  let stack: Uint16Array = new Uint16Array(0);
+  let stackCount = 0;
+  let stackBlocks: Float64Array | null = null;
+  let stackWidth = 0;
+  let stackHeight = 0;
 
   function lumaOf(frame: ScanFrame): LumaImage {
     checkFrame(frame);
@@ -166,6 +180,39 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
     return hit;
   }
 
+  function clearStack(): void {
+    stackCount = 0;
+    stackBlocks = null;
+  }
+
+  /**
+   * Adds an unread frame to the stack of the still scene and returns the average of the stack (2 frames or more), or
+   * null. A frame whose coarse picture (64x64 block means) differs from the stack's starts a new stack: only frames of
+   * the same scene are averaged, so the average shows what this frame shows, with less noise.
+   */
+  function stackFrame(image: LumaImage): LumaImage | null {
+    const blocks = blockMeans(image);
+    const { width, height } = image;
+    const n = width * height;
+    const same = stackBlocks !== null && stackWidth === width && stackHeight === height && maxDifference(blocks, stackBlocks) < SAME_SCENE_LEVELS;
+    if (!same || stackCount >= MAX_STACK) {
+      if (stack.length !== n) stack = new Uint16Array(n);
+      for (let i = 0; i < n; i++) stack[i] = image.data[i] as number;
+      stackCount = 1;
+      stackBlocks = blocks;
+      stackWidth = width;
+      stackHeight = height;
+      return null;
+    }
+    for (let i = 0; i < n; i++) stack[i] = (stack[i] as number) + (image.data[i] as number);
+    stackCount++;
+    const out = normScratch.length >= n ? normScratch.subarray(0, n) : new Uint8Array(n);
+    normScratch = out;
+    const half = stackCount >> 1;
+    for (let i = 0; i < n; i++) out[i] = ((stack[i] as number) + half) / stackCount;
+    return { data: out, width, height };
+  }
+
   return {
     scan(frame) {
       const start = now();
@@ -182,6 +229,7 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
           const hit = tryDecode(crop, { binarizer: 'local', tryHarder: true });
           if (hit !== null) {
             remember(hit, 1, r.x, r.y, image);
+            clearStack();
             return done(hit.text, 'crop');
           }
         }
@@ -191,6 +239,7 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
         const hit = tryDecode(image, { binarizer: 'local', tryHarder: true });
         if (hit !== null) {
           remember(hit, 1, 0, 0, image);
+          clearStack();
           return done(hit.text, 'full');
         }
       }
@@ -203,12 +252,25 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
         const hit = runFallback(step, image);
         if (hit !== null) {
           lastFallback = step;
+          clearStack();
           return done(hit.text, step);
+        }
+      }
+      if (!disabled.has('average') && !(attempts > 0 && now() - start > budgetMs)) {
+        const averaged = stackFrame(image);
+        if (averaged !== null) {
+          attempts++;
+          const hit = tryDecode(averaged, { binarizer: 'local', tryHarder: true }) ?? (attempts++, tryDecode(downscale2(averaged, scratch), { binarizer: 'local', tryHarder: true }));
+          if (hit !== null) {
+            clearStack();
+            return done(hit.text, 'average');
+          }
         }
       }
       return done(null, null);
     },
     reset() {
+      clearStack();
       lastRegion = null;
       lastFallback = null;
     },
@@ -341,4 +403,29 @@ export function localNormalize(image: LumaImage, buffer: Uint8Array, radius = 8)
     }
   }
   return { data: out, width, height };
+}
+
+const BLOCK = 64;
+
+function blockMeans(image: LumaImage): Float64Array {
+  const bw = Math.ceil(image.width / BLOCK);
+  const bh = Math.ceil(image.height / BLOCK);
+  const sums = new Float64Array(bw * bh);
+  const counts = new Float64Array(bw * bh);
+  for (let y = 0; y < image.height; y++) {
+    const row = Math.floor(y / BLOCK) * bw;
+    for (let x = 0; x < image.width; x++) {
+      const b = row + Math.floor(x / BLOCK);
+      sums[b] = (sums[b] as number) + (image.data[y * image.width + x] as number);
+      counts[b] = (counts[b] as number) + 1;
+    }
+  }
+  for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] as number) / (counts[i] as number);
+  return sums;
+}
+
+function maxDifference(a: Float64Array, b: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
 }

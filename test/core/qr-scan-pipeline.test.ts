@@ -117,3 +117,35 @@ test('frames that do not match their size are refused', async () => {
   assert.throws(() => pipeline.scan({ data: new Uint8Array(10), width: 64, height: 48, format: 'gray' }), RangeError);
   assert.throws(() => pipeline.scan({ data: new Uint8Array(64 * 48), width: 64, height: 48, format: 'rgba' }), RangeError);
 });
+
+test('consecutive noisy frames of a still code that no frame alone gives up are read from their average', async () => {
+  const text = texts[1] as string;
+  const spec: FrameSpec = { ...clean(text), modulePx: 3, noiseSigma: 40, ink: 60, paper: 170, shakePx: 0.25 };
+  const frames = [1, 2, 3].map((k): ScanFrame => ({ ...renderFrame(spec, 77, 1000 + k), format: 'gray' }));
+  const alone = await createNodeScanPipeline({ disable: ['average'] });
+  for (const f of frames) assert.equal(alone.scan(f).text, null, 'a single frame is readable: the test frames are too easy');
+  const pipeline = await createNodeScanPipeline();
+  const results = frames.map((f) => pipeline.scan(f));
+  assert.deepEqual(results.map((r) => r.text), [null, null, text]);
+  assert.equal(results[2]!.step, 'average');
+});
+
+test('a frame of another scene is never averaged with the frames before it', () => {
+  // A decoder that reads nothing and notes the level of every image it is shown.
+  const seen: number[][] = [];
+  const pipeline = createScanPipeline({
+    decoder: (image) => {
+      seen[seen.length - 1]!.push(image.data[0] as number);
+      return null;
+    },
+  });
+  const flat = (level: number): ScanFrame => ({ data: new Uint8Array(128 * 96).fill(level), width: 128, height: 96, format: 'gray' });
+  for (const level of [50, 54, 200]) {
+    seen.push([]);
+    pipeline.scan(flat(level));
+  }
+  // The second frame (same scene) is tried averaged with the first: level 52. The third (another scene) never with
+  // them: no image between the two scenes' levels.
+  assert.ok(seen[1]!.includes(52));
+  assert.ok(seen[2]!.every((level) => level < 60 || level > 190 || level === 128), `mixed images shown: ${seen[2]!.join(',')}`);
+});
