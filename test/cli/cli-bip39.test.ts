@@ -61,7 +61,7 @@ describe('BIP-39 through SLIP-39', () => {
 
   it('asks for the mnemonic at a terminal without showing it', () => {
     const mnemonic = generateMnemonic(wordlist, 128);
-    const r = runInPty([process.execPath, binPath, 'slip39', 'split', '--from-bip39', '--group', '1/1', '--json'], [['BIP-39 mnemonic \\(words not shown\\): ', `${mnemonic}\r`]]);
+    const r = runInPty([process.execPath, binPath, 'slip39', 'split', '--from-bip39', '--group', '1/1', '--json'], [['BIP-39 mnemonic \\(words not shown\\): ', `${mnemonic}\r`], ['Passphrase \\(not shown; Enter for none\\): ', '\r']]);
     assert.equal(r.code, 0, r.output);
     const json = r.output.split(/\r?\n/).find((l) => l.startsWith('{'))!;
     assert.equal((JSON.parse(json) as { fingerprint: string }).fingerprint, wallet(mnemonic).fingerprint);

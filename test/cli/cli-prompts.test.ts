@@ -69,12 +69,29 @@ describe('prompts at a terminal (through a pseudo-terminal)', () => {
     for (const w of [...m1, ...m2]) assert.ok(!new RegExp(`\\b${w}\\b`).test(shown), `"${w}" was shown`);
   });
 
-  it('slip39 split asks for the secret without showing it, and Ctrl-C cancels', () => {
-    const r = runInPty([process.execPath, binPath, 'slip39', 'split', '--group', '2/3', '--json'], [['Master secret \\(hex, not shown\\): ', `${SECRET}\r`]]);
+  it('slip39 split asks for the secret and a passphrase (twice) without showing them, and Ctrl-C cancels', async () => {
+    const r = runInPty([process.execPath, binPath, 'slip39', 'split', '--group', '2/3', '--json'], [
+      ['Master secret \\(hex, not shown\\): ', `${SECRET}\r`],
+      ['Passphrase \\(not shown; Enter for none\\): ', 'pass one\r'],
+      ['The same passphrase again: ', 'pass two\r'],
+      ['The two passphrases differ; type it again\\.', ''],
+      ['Passphrase \\(not shown; Enter for none\\): ', 'pass one\r'],
+      ['The same passphrase again: ', 'pass one\r'],
+    ]);
     assert.equal(r.code, 0, r.output);
+    assert.equal(r.steps, 6, r.output);
     assert.ok(!r.output.includes(SECRET.slice(0, 8)), 'the secret was shown');
-    const out = lastJson(r.output) as { fingerprint: string };
+    assert.ok(!r.output.includes('pass one'), 'the passphrase was shown');
+    const out = lastJson(r.output) as { fingerprint: string; groups: { mnemonics: string[] }[] };
     assert.equal(out.fingerprint, fingerprintOfHex(SECRET));
+    // The passphrase typed at the prompt is the one the shares need.
+    process.env['KEYSHARD_TEST_PASSPHRASE'] = 'pass one';
+    try {
+      const back = await slip39(['slip39', 'combine', '--passphrase-env', 'KEYSHARD_TEST_PASSPHRASE', '--json'], out.groups[0]!.mnemonics.slice(0, 2).join('\n'));
+      assert.equal(JSON.parse(back.stdout).secretHex, SECRET);
+    } finally {
+      delete process.env['KEYSHARD_TEST_PASSPHRASE'];
+    }
 
     const cancelled = runInPty([process.execPath, binPath, 'slip39', 'split', '--group', '2/3'], [['Master secret', 'ab\u0003']]);
     assert.equal(cancelled.code, 1, cancelled.output);

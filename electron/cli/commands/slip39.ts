@@ -15,6 +15,7 @@ import type { CliIo } from '../io';
 import { bip39Entropy, bip39Identity, bip39Mnemonic } from '../bip39';
 import { readInputFile } from '../files';
 import { promptShares } from '../slip39-prompt';
+import type { CliTerminal } from '../terminal';
 
 const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
 const nodeRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
@@ -69,17 +70,23 @@ function givenPassphrase(args: ParsedArgs): string | undefined {
   return value;
 }
 
-function passphraseOf(args: ParsedArgs): string {
-  return givenPassphrase(args) ?? '';
-}
-
 const GENERATE_BITS = [128, 256];
+
+/** A new passphrase typed twice, hidden; Enter for none. A mismatch asks again. */
+async function askNewPassphrase(t: CliTerminal): Promise<string> {
+  for (;;) {
+    const first = await t.hidden('Passphrase (not shown; Enter for none): ');
+    if (first === '') return '';
+    if ((await t.hidden('The same passphrase again: ')) === first) return first;
+    t.say('The two passphrases differ; type it again.');
+  }
+}
 
 /**
  * The master secret to split and where it came from: --secret-hex, --secret-file, --generate, else standard input
  * (one line of hex) from a pipe, or typed (hidden) at a terminal. Exactly one source.
  */
-async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uint8Array; generated: boolean }> {
+async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uint8Array; generated: boolean; asked?: boolean }> {
   const flag = args.values.get('secret-hex');
   const file = args.values.get('secret-file');
   const generate = args.values.get('generate');
@@ -89,9 +96,10 @@ async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uin
   }
   if (fromBip39) {
     const piped = (await io.readStdin()).trim();
-    const text = piped !== '' || io.terminal === undefined ? piped : await io.terminal.hidden('BIP-39 mnemonic (words not shown): ');
+    const asked = piped === '' && io.terminal !== undefined;
+    const text = asked ? await io.terminal!.hidden('BIP-39 mnemonic (words not shown): ') : piped;
     if (text === '') throw usage('--from-bip39 reads the wallet\'s mnemonic on standard input (or asks for it at a terminal); none was given.');
-    return { secret: bip39Entropy(text), generated: false };
+    return { secret: bip39Entropy(text), generated: false, asked };
   }
   if (generate !== undefined) {
     if (!GENERATE_BITS.includes(Number(generate))) throw usage('--generate takes the size in bits: 128 or 256.');
@@ -108,7 +116,7 @@ async function secretToSplit(args: ParsedArgs, io: CliIo): Promise<{ secret: Uin
   }
   const piped = (await io.readStdin()).split(/\r?\n/).find((line) => line.trim() !== '');
   if (piped !== undefined || io.terminal === undefined) return { secret: parseSecretHex(piped ?? ''), generated: false };
-  return { secret: parseSecretHex(await io.terminal.hidden('Master secret (hex, not shown): ')), generated: false };
+  return { secret: parseSecretHex(await io.terminal.hidden('Master secret (hex, not shown): ')), generated: false, asked: true };
 }
 
 export const slip39SplitCommand: CliCommand = {
@@ -159,11 +167,21 @@ export const slip39SplitCommand: CliCommand = {
     const groupThreshold = intValue(args, 'group-threshold', 1, 16, groups.length === 1 ? 1 : undefined);
     const iterationExponent = intValue(args, 'iteration-exponent', 0, 15, DEFAULT_ITERATION_EXPONENT);
     const extendable = args.booleans.get('extendable') ?? true;
-    const passphrase = passphraseOf(args);
+    const given = givenPassphrase(args);
 
     const reveal = args.booleans.get('reveal') === true;
     if (reveal && !args.values.has('generate')) throw usage('--reveal goes with --generate: a secret you gave is not printed back.');
-    const { secret, generated } = await secretToSplit(args, io);
+    const { secret, generated, asked } = await secretToSplit(args, io);
+    let passphrase = given ?? '';
+    if (asked === true && given === undefined && io.terminal !== undefined) {
+      // The secret was typed at the terminal: the passphrase is asked there too (twice, as a typo would lose the key).
+      try {
+        passphrase = await askNewPassphrase(io.terminal);
+      } catch (e) {
+        secret.fill(0);
+        throw e;
+      }
+    }
     let mnemonics: string[][];
     let fingerprint: string;
     let secretHex: string | undefined;
