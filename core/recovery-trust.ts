@@ -15,15 +15,22 @@
  * // or: expectedFromTypedFingerprint('97B4 7ECB …')  (64 hex digits, or the 32 read aloud)
  * // or: expectedFromShards(envelope.fingerprint)
  * const verdict = recoveryVerdict(expected, recovered.fingerprint.hex);   // 'verified' | 'unverified' | 'mismatch'
- * // print expected.source ('fingerprint' | 'final-hash' | 'witness-keys' | 'transcript-unsigned' | 'shards')
+ * // print expected.source ('fingerprint' | 'final-hash' | 'witness-keys' | 'transcript-unsigned' | 'transcript-unfinished' | 'shards')
  * ```
  *
  * ## The rule
  * - `fingerprint`: typed from the paper record. Verified.
- * - `final-hash`: the transcript's last entry hash equals a final hash typed from the paper record, so the file is the
- *   one the ceremony sealed, and its fingerprint is the ceremony's. Verified. (A different one: FINAL_HASH_MISMATCH.)
- * - `witness-keys`: a witness key the team pins by its fingerprint (witnessKeyFingerprint) signed an entry that binds
- *   the fingerprint (see "Binding sign-offs"). Verified.
+ * - `final-hash`: the transcript is sealed (core/transcript-status) and its last entry hash equals a final hash typed
+ *   from the paper record, so the file is the one the ceremony sealed, and its fingerprint is the ceremony's.
+ *   Verified. (A different one: FINAL_HASH_MISMATCH.)
+ * - `witness-keys`: the transcript is sealed and a witness key the team pins by its fingerprint
+ *   (witnessKeyFingerprint) signed an entry that binds the fingerprint (see "Binding sign-offs"). Verified. It proves
+ *   that pinned witnesses sealed *a* ceremony with this key; the screen names the ceremony (id, label, date) so the
+ *   team compares it with the paper record, as pins are per person and reused across ceremonies.
+ * - `transcript-unfinished`: the transcript was aborted, or does not replay to 'sealed' (no seal, the seal lacks its
+ *   required sign-offs, or other steps follow it), whatever was typed or pinned. A ceremony aborted after the split
+ *   and redone with a new key left shards and a transcript its witnesses signed: neither is the ceremony's key.
+ *   Unverified.
  * - `transcript-unsigned`: the fingerprint comes from a transcript that verifies as a chain but that nothing the team
  *   holds vouches for (no final hash typed, no pinned key among the binding sign-offs). Anyone can write such a file,
  *   so it proves only that the shards agree with the file. Unverified.
@@ -32,10 +39,9 @@
  * ## Binding sign-offs (decided here; the CLI and the app print the same)
  * The expected fingerprint is the one the transcript's last `split` entry records (what every shard was cut from).
  * A witness signature covers the chain up to the entry it signs, and the witness attests that step. A sign-off binds
- * the fingerprint when its target is
- *   - that split entry, or a `seal` entry after it (the seal covers the split through the chain); or
- *   - a `generate` / `import` entry recording the same fingerprint (the witness confirmed the fingerprint read aloud).
- * Sign-offs over other steps (air-gap check, handoffs, confirmations, test recovery, destroy) do not count: their
+ * the fingerprint when its target is that split entry, or a `seal` entry after it (the seal covers the split through
+ * the chain). Sign-offs over other steps (air-gap check, generate, handoffs, confirmations, test recovery, destroy) do
+ * not count: their
  * witnesses attest another act. The source is `witness-keys` when at least one binding sign-off is by a key whose
  * fingerprint the team pinned. Which key ids the plan lists does not matter: the plan is inside the same file.
  *
@@ -52,10 +58,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { KeyshardError } from './errors';
 import type { TranscriptEntry, VerifyOk, WitnessAlgorithm } from './transcript';
+import { transcriptEnd, type TranscriptStatus } from './transcript-status';
 
 /** Where the expected fingerprint came from (the CLI prints these exact strings). */
-export type ExpectedSourceName = 'fingerprint' | 'final-hash' | 'witness-keys' | 'transcript-unsigned' | 'shards';
-export const EXPECTED_SOURCES: readonly ExpectedSourceName[] = ['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'shards'];
+export type ExpectedSourceName = 'fingerprint' | 'final-hash' | 'witness-keys' | 'transcript-unsigned' | 'transcript-unfinished' | 'shards';
+export const EXPECTED_SOURCES: readonly ExpectedSourceName[] = ['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'transcript-unfinished', 'shards'];
 
 export type RecoveryVerdict = 'verified' | 'unverified' | 'mismatch';
 
@@ -85,12 +92,28 @@ export interface ExpectedFingerprint {
   readonly verified: boolean;
   /** Transcript sources only: the sign-offs that bind the fingerprint (empty otherwise). */
   readonly bindingSignoffs: readonly BindingSignoff[];
-  /** Transcript sources only: the transcript has a seal entry. */
+  /** Transcript sources only: the transcript replays to 'sealed' (core/transcript-status). */
   readonly sealed?: boolean;
+  /** Transcript sources only: how it ends, and why it is not sealed (null when sealed). */
+  readonly status?: TranscriptStatus;
+  readonly statusWhy?: string | null;
   /** Transcript sources only: its last entry's hash. */
   readonly headHash?: string;
   /** Pinned key fingerprints given that signed no binding sign-off (shown so a typo is noticed). */
   readonly unmatchedPins: readonly string[];
+  /**
+   * Transcript sources only: which ceremony the file records, to compare with the paper record. A pinned witness
+   * signs every ceremony (and rehearsal) they attend, so a pinned sign-off proves *a* ceremony, this names which.
+   */
+  readonly ceremony?: TranscriptCeremony;
+}
+
+export interface TranscriptCeremony {
+  readonly id: string;
+  /** The plan entry's label, when it records one. */
+  readonly label: string | null;
+  /** The seal entry's time (ISO 8601 UTC), or null when not sealed. */
+  readonly sealedAt: string | null;
 }
 
 export interface TranscriptTrustOptions {
@@ -190,9 +213,9 @@ function ownString(e: TranscriptEntry, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The transcript has a seal entry (the ceremony reached its end). */
-export function isSealed(result: Pick<VerifyOk, 'entries'>): boolean {
-  return result.entries.some((e) => e.kind === 'seal');
+/** The transcript replays to 'sealed': its seal with the sign-offs the plan requires, nothing but sign-offs after it. */
+export function isSealed(result: Pick<VerifyOk, 'entries' | 'signoffs'>): boolean {
+  return transcriptEnd(result).status === 'sealed';
 }
 
 /**
@@ -223,10 +246,9 @@ export function transcriptFingerprint(result: Pick<VerifyOk, 'entries'>): { read
 }
 
 /** Whether a sign-off over `target` binds `fingerprint` recorded by the split entry `splitSeq` (rule at the top). */
-function bindsFingerprint(target: TranscriptEntry, fingerprint: string, splitSeq: number): boolean {
+function bindsFingerprint(target: TranscriptEntry, splitSeq: number): boolean {
   if (target.kind === 'split') return target.seq === splitSeq;
   if (target.kind === 'seal') return target.seq > splitSeq;
-  if (target.kind === 'generate' || target.kind === 'import') return ownString(target, 'fingerprint') === fingerprint;
   return false;
 }
 
@@ -292,17 +314,27 @@ export function expectedFromTranscript(result: VerifyOk, options: TranscriptTrus
   const binding = signoffsWithKeys(result, pins)
     .filter((s) => {
       const target = result.entries[s.targetSeq - 1];
-      return target !== undefined && bindsFingerprint(target, fingerprint, splitSeq);
+      return target !== undefined && bindsFingerprint(target, splitSeq);
     })
     .map(({ signoffSeq: _drop, ...rest }) => rest);
   const pinnedBinding = binding.some((b) => b.pinned);
-  const source: ExpectedSourceName = finalHash !== undefined ? 'final-hash' : pinnedBinding ? 'witness-keys' : 'transcript-unsigned';
+  // Nothing typed or pinned vouches for a ceremony that was aborted or did not reach its seal.
+  const end = transcriptEnd(result);
+  const source: ExpectedSourceName =
+    end.status !== 'sealed' ? 'transcript-unfinished' : finalHash !== undefined ? 'final-hash' : pinnedBinding ? 'witness-keys' : 'transcript-unsigned';
   return {
     fingerprint,
     source,
     verified: isVerifiedSource(source),
     bindingSignoffs: binding,
-    sealed: isSealed(result),
+    sealed: end.status === 'sealed',
+    status: end.status,
+    statusWhy: end.why,
+    ceremony: {
+      id: result.ceremonyId,
+      label: ownString(result.entries[0]!, 'label') ?? null,
+      sealedAt: end.sealSeq === null ? null : (result.entries[end.sealSeq - 1]?.at ?? null),
+    },
     headHash: result.headHash,
     unmatchedPins: pins.filter((p) => !binding.some((b) => pinMatches(p, b.keyFingerprint))),
   };

@@ -134,7 +134,7 @@ const AddShardResponseSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('rejected'), error: z.object({ code: z.string(), message: z.string(), details: DetailsSchema.optional() }), progress: ProgressSchema }),
 ]);
 
-const ExpectedSourceSchema = z.enum(['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'shards']);
+const ExpectedSourceSchema = z.enum(['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'transcript-unfinished', 'shards']);
 
 const ExpectedSchema = z
   .object({
@@ -144,6 +144,8 @@ const ExpectedSchema = z
     signoffs: list(z.object({ witnessId: z.string(), keyFingerprint: z.string(), pinned: z.boolean(), step: z.string() })),
     unmatchedPins: list(z.string()),
     sealed: z.boolean().nullable(),
+    statusWhy: z.string().max(1000).nullable(),
+    ceremony: z.object({ id: z.string().max(128), label: z.string().max(1000).nullable(), sealedAt: z.string().max(64).nullable() }).nullable(),
   })
   .nullable();
 

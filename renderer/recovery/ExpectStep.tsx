@@ -84,7 +84,7 @@ export function ExpectStep({ onStarted }: Props) {
           message: /^[0-9A-F]*$/.test(hex)
             ? `What was typed has ${hex.length} characters; a fingerprint has 64, or 32 in the short form read aloud at the ceremony (eight groups of four).`
             : 'A fingerprint has only the digits 0-9 and the letters A-F.',
-          todo: 'Type it again from the transcript or the paper record, group by group (spaces are fine).',
+          todo: 'Type it again from the paper record, group by group (spaces are fine).',
         },
       });
       return;

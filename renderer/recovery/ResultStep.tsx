@@ -38,10 +38,38 @@ function unverifiedText(result: FinishResponse): string {
   if (result.expected === null) {
     return `The shards combine into a key, but nothing said what it should be, so nothing confirms it is the ceremony's. ${TO_VERIFY}`;
   }
+  if (result.source === 'transcript-unfinished') {
+    return (
+      `${result.expected.statusWhy ?? 'The ceremony was aborted or did not finish.'} The shards agree with that transcript, but shards of an aborted ` +
+      "or unfinished ceremony are not the ceremony's key, whoever signed it. Use the sealed transcript from the ceremony's USB stick, or compare the " +
+      'recovered fingerprint with the paper record of the ceremony that finished.'
+    );
+  }
   const with_ = result.source === 'shards' ? 'with the fingerprint they carry' : "with the transcript's fingerprint";
   return (
     `The shards agree with each other and ${with_}. That proves they belong together, not that they are the ceremony's: ` +
     `whoever made these shards could have made ${result.source === 'shards' ? 'that fingerprint' : 'that transcript'} too. ${TO_VERIFY}`
+  );
+}
+
+/** "Treasury seed · id 3f2a… · sealed 2025-03-01 10:00 UTC": the ceremony the transcript records. */
+function ceremonyLine(c: NonNullable<NonNullable<FinishResponse['expected']>['ceremony']>): string {
+  return [c.label ?? 'No label', `id ${c.id}`, c.sealedAt === null ? 'not sealed' : `sealed ${c.sealedAt.slice(0, 16).replace('T', ' ')} UTC`].join(' · ');
+}
+
+/**
+ * A pinned witness key proves that witness sealed *a* ceremony with this key, not that it is the one the team means
+ * (pins are per person, reused across ceremonies and rehearsals): name it, and ask for the paper record.
+ */
+function witnessKeysText(result: FinishResponse): string {
+  const e = result.expected!;
+  const ids = [...new Set(e.signoffs.filter((s) => s.pinned).map((s) => s.witnessId))];
+  const who = ids.length === 1 ? `pinned witness ${ids[0]}` : `pinned witnesses ${ids.join(', ')}`;
+  const c = e.ceremony;
+  const which = c === null ? 'the ceremony the transcript records' : `the ceremony "${c.label ?? 'without a label'}"`;
+  return (
+    `Signed off by ${who} in ${which}. Compare the ceremony id, label and date above with the paper record: ` +
+    'a witness signs every ceremony they attend, rehearsals too. If they differ, these are shards of another ceremony.'
   );
 }
 
@@ -82,13 +110,23 @@ export function ResultStep({ result, onRestart, onDone }: Props) {
               <span data-testid="expected-fingerprint-shown">Nothing to compare with</span>
             )}
           </dd>
+          {expected?.ceremony ? (
+            <>
+              <dt>Ceremony</dt>
+              <dd data-testid="verdict-ceremony" data-ceremony-id={expected.ceremony.id}>
+                {ceremonyLine(expected.ceremony)}
+              </dd>
+            </>
+          ) : null}
           <dt>Checked against</dt>
           <dd data-testid="verdict-source" data-source={result.source}>
             {expected ? SOURCE_WORDS[result.source] : 'nothing: no transcript, fingerprint or shard said what the key should be'}
           </dd>
         </dl>
         <p className="verdict-text" data-testid="verdict-text">
-          {verdict === 'verified'
+          {verdict === 'verified' && result.source === 'witness-keys'
+            ? witnessKeysText(result)
+            : verdict === 'verified'
             ? `The recovered key's fingerprint matches ${SOURCE_WORDS[result.source]}.`
             : verdict === 'unverified'
               ? unverifiedText(result)

@@ -12,6 +12,7 @@ export const SOURCE_WORDS: Readonly<Record<ExpectedSourceName, string>> = {
   'final-hash': "the ceremony's transcript, whose final hash matches the one typed from the paper record",
   'witness-keys': "the ceremony's transcript, signed off by a witness key you pinned",
   'transcript-unsigned': 'the transcript alone (no final hash or pinned witness key from the paper record)',
+  'transcript-unfinished': 'the transcript of a ceremony that was aborted or did not finish',
   shards: 'only the fingerprint the shards carry about themselves',
 };
 
@@ -21,6 +22,7 @@ export const SOURCE_SHORT: Readonly<Record<ExpectedSourceName, string>> = {
   'final-hash': 'from the transcript, its final hash typed from the paper record: verified',
   'witness-keys': 'from the transcript, signed by a pinned witness key: verified',
   'transcript-unsigned': 'from the transcript only: unverified until checked against the paper record',
+  'transcript-unfinished': 'from a transcript that was aborted or never sealed: unverified',
   shards: 'carried by the shards themselves: unverified',
 };
 

@@ -5,6 +5,7 @@ import { todoFor } from '../components/errors';
 import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscript';
 import { signedSteps } from '../../core/signed-steps';
 import { checkpointName, stepName } from '../../core/step-names';
+import { transcriptEnd } from '../../core/transcript-status';
 
 const MEANING: Readonly<Record<VerifyFailure['code'], string>> = {
   TRANSCRIPT_TAMPERED: 'An entry was changed, removed, inserted or reordered after keyshard wrote it, so the record cannot be trusted from that entry on.',
@@ -92,7 +93,9 @@ function TrustLine({ trust }: { trust: ExpectedFingerprint }) {
         ? '✓ Verified: the file ends at the final hash you typed from the paper record.'
         : trust.source === 'witness-keys'
           ? `✓ Verified: signed off with a witness key you pinned (${pinnedBy.join('; ')}).`
-          : 'Not verified yet: anyone can write a transcript that checks out. Type the final hash from the paper record above, or the witness key fingerprints the team recorded.'}
+          : trust.source === 'transcript-unfinished'
+            ? "Not verified: the ceremony was aborted or did not reach its seal, so nothing typed or pinned vouches for this fingerprint."
+            : 'Not verified yet: anyone can write a transcript that checks out. Type the final hash from the paper record above, or the witness key fingerprints the team recorded.'}
     </p>
   );
 }
@@ -104,9 +107,10 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
     const steps = signedSteps(result);
     const signed = steps.filter((s) => s.witnessIds.length > 0).length;
     const fingerprint = recordedFingerprint(result);
-    const seal = [...result.entries].reverse().find((e) => e.kind === 'seal');
-    const last = result.entries[result.entries.length - 1]!;
-    const unsealed = mode === 'verify' && seal === undefined;
+    // Sealed as core/ceremony replays it: the seal with its required sign-offs, nothing else after it, no abort.
+    const end = transcriptEnd(result);
+    const sealed = end.status === 'sealed';
+    const unsealed = mode === 'verify' && !sealed;
     const { pins, bad } = parsedPins(typedPins);
     const keys = new Map<string, { id: string; algorithm: string; keyFingerprint: string; pinned: boolean }>();
     for (const s of signoffsWithKeys(result, pins)) if (!keys.has(s.keyFingerprint)) keys.set(s.keyFingerprint, { id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned });
@@ -115,20 +119,23 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
       <section
         className={unsealed ? 'summary-warn' : 'summary-ok'}
         data-testid={unsealed ? 'transcript-unsealed' : 'transcript-ok'}
-        data-sealed={seal !== undefined}
+        data-sealed={sealed}
+        data-status={end.status}
         role="status"
         aria-labelledby="transcript-ok-title"
       >
         <h2 id="transcript-ok-title">
           {unsealed
-            ? `Not sealed: the transcript ends at entry ${last.seq} (${stepName(last.kind)}) before its seal`
-            : seal !== undefined && mode === 'verify'
-              ? `✓ Every entry checks out, sealed at entry ${seal.seq}`
+            ? end.status === 'aborted'
+              ? `Not sealed: the ceremony was aborted at entry ${end.abortSeq ?? ''}`
+              : 'Not sealed: the ceremony did not finish, or the file was cut short'
+            : sealed && mode === 'verify'
+              ? `✓ Every entry checks out, sealed at entry ${end.sealSeq ?? ''}`
               : '✓ Every entry checks out'}
         </h2>
         {unsealed ? (
           <p data-testid="transcript-unsealed-text">
-            These entries link and their signatures hold, but the ceremony did not finish, or the file was cut short. Use the
+            {end.why} These entries link and their signatures hold, but this is not a finished ceremony&apos;s record. Use the
             sealed transcript from the ceremony&apos;s USB stick.
           </p>
         ) : null}

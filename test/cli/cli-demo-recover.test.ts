@@ -3,10 +3,12 @@
 // summary.json (verified, the demo's fingerprint); one shard too few is BELOW_THRESHOLD. The demo's hints run as written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { witnessKeyFingerprint } from '../../core/recovery-trust';
+import { parseTranscript, serializeTranscript } from '../../core/transcript';
 import { binPath, ensureCliBundle, repoRoot } from '../helpers/cli-bundle';
 
 interface Summary {
@@ -84,6 +86,58 @@ describe('from keyshard demo back to the key, with the CLI only', () => {
     const wrong = keyshard(['recover', ...keys, '--transcript', join(d, summary.transcript), '--final-hash', '0'.repeat(64), '--json', ...quorum]);
     assert.equal(wrong.code, 1);
     assert.equal(JSON.parse(wrong.stderr).error.code, 'FINAL_HASH_MISMATCH');
+  });
+
+  it("review H2/M3: pinned witness keys verify the sealed transcript, never one cut before its seal's sign-offs", () => {
+    const keys = summary.shards.filter((s) => s.key !== undefined).flatMap((s) => [s.protection === 'age' ? '--identity' : '--gpg-key', join(d, s.key!)]);
+    const quorum = summary.shards.slice(0, 3).map((s) => join(d, s.file));
+    const t = parseTranscript(readFileSync(join(d, summary.transcript), 'utf8'));
+    const plan = t.entries[0]!.data as { witnessKeys: { algorithm: 'ed25519' | 'ecdsa-p256'; publicKey: string }[] };
+    const pins = plan.witnessKeys.flatMap((k) => ['--witness-key', witnessKeyFingerprint(k.algorithm, k.publicKey)]);
+    const whole = keyshard(['recover', ...keys, '--transcript', join(d, summary.transcript), ...pins, '--json', ...quorum]);
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.deepEqual(
+      [JSON.parse(whole.stdout).verified, JSON.parse(whole.stdout).source],
+      [true, 'witness-keys'],
+    );
+    const seal = t.entries.findIndex((e) => e.kind === 'seal');
+    const cut = join(d, 'transcript-cut-at-seal.json');
+    writeFileSync(cut, serializeTranscript({ ...t, entries: t.entries.slice(0, seal + 1) }));
+    const r = keyshard(['recover', ...keys, '--transcript', cut, ...pins, ...quorum]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /UNVERIFIED: it matches the transcript of a ceremony that was aborted or did not reach its seal\. The seal \(entry \d+ \(seal\)\) has 0 of the/);
+    assert.doesNotMatch(r.stdout, /VERIFIED: it matches the transcript, signed/);
+  });
+
+  it('review M1: a witness-keys verdict names the ceremony (id, label, seal date) to compare with the paper record', () => {
+    const keys = summary.shards.filter((s) => s.key !== undefined).flatMap((s) => [s.protection === 'age' ? '--identity' : '--gpg-key', join(d, s.key!)]);
+    const quorum = summary.shards.slice(0, 3).map((s) => join(d, s.file));
+    const t = parseTranscript(readFileSync(join(d, summary.transcript), 'utf8'));
+    const plan = t.entries[0]!.data as { label: string; witnessKeys: { algorithm: 'ed25519' | 'ecdsa-p256'; publicKey: string }[] };
+    const pins = plan.witnessKeys.flatMap((k) => ['--witness-key', witnessKeyFingerprint(k.algorithm, k.publicKey)]);
+    const sealAt = t.entries.find((e) => e.kind === 'seal')!.at;
+    const human = keyshard(['recover', ...keys, '--transcript', join(d, summary.transcript), ...pins, ...quorum]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.ok(human.stdout.includes(`Ceremony: id ${t.ceremonyId}, "${plan.label}", sealed ${sealAt.slice(0, 16).replace('T', ' ')} UTC`), human.stdout);
+    assert.match(human.stdout, new RegExp(`VERIFIED: signed off by pinned witnesses \\S+, \\S+ in ceremony ${t.ceremonyId} \\(".+"\\)\\. Compare the ceremony id, label and date with the paper record`));
+    const json = JSON.parse(keyshard(['recover', ...keys, '--transcript', join(d, summary.transcript), ...pins, '--json', ...quorum]).stdout) as { ceremony: unknown };
+    assert.deepEqual(json.ceremony, { id: t.ceremonyId, label: plan.label, sealedAt: sealAt });
+  });
+
+  it('review L5: recover reads the transcript as strict UTF-8, like transcript verify (a byte-order mark is a change)', () => {
+    const keys = summary.shards.filter((s) => s.key !== undefined).flatMap((s) => [s.protection === 'age' ? '--identity' : '--gpg-key', join(d, s.key!)]);
+    const quorum = summary.shards.slice(0, 3).map((s) => join(d, s.file));
+    const bom = join(d, 'transcript-bom.json');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(join(d, summary.transcript))]));
+    const r = keyshard(['recover', ...keys, '--transcript', bom, '--final-hash', summary.finalHash, '--json', ...quorum]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(JSON.parse(r.stderr).error.code, 'TRANSCRIPT_FORMAT');
+    const bad = join(d, 'transcript-bad-utf8.json');
+    const bytes = readFileSync(join(d, summary.transcript));
+    writeFileSync(bad, Buffer.concat([bytes, Buffer.from([0xff])]));
+    const r2 = keyshard(['recover', ...keys, '--transcript', bad, '--json', ...quorum]);
+    assert.equal(r2.code, 1);
+    assert.match(JSON.parse(r2.stderr).error.message, /not valid UTF-8/);
   });
 
   it("the demo's hints name commands that work as written", () => {

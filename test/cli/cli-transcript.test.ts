@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { witnessKeyFingerprint } from '../../core/recovery-trust';
-import { parseTranscript, serializeTranscript } from '../../core/transcript';
+import { appendEntry, parseTranscript, resumeTranscript, serializeTranscript } from '../../core/transcript';
 import { demoCommands } from '../../electron/cli/commands/demo';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
@@ -182,7 +182,7 @@ describe('keyshard transcript verify: seal, sign-offs and pinned witness keys (o
     const stranger = await run(['transcript', 'verify', path, '--witness-key', 'ab'.repeat(32)]);
     assert.equal(stranger.code, 0);
     assert.match(stranger.out, /NOT verified/);
-    assert.match(stranger.out, /These pinned keys signed no generate, split or seal step: (ab){32}\./);
+    assert.match(stranger.out, /These pinned keys signed no split or seal step: (ab){32}\./);
     assert.equal((await run(['transcript', 'verify', path, '--witness-key', 'xyz'])).code, 2);
   });
 
@@ -194,16 +194,46 @@ describe('keyshard transcript verify: seal, sign-offs and pinned witness keys (o
     const r = await run(['transcript', 'verify', cut]);
     assert.equal(r.code, 1);
     assert.equal(r.out, '');
-    assert.match(r.err, /TRANSCRIPT_UNSEALED: The transcript ends at entry \d+ \(signoff\) before its seal/);
+    assert.match(r.err, /TRANSCRIPT_UNSEALED: Not sealed: The ceremony did not finish, or the file was cut short: it ends at entry \d+ \(signoff\), before its seal/);
     assert.doesNotMatch(r.err, /every link and signature holds/);
     const json = await run(['transcript', 'verify', cut, '--json']);
     assert.equal(json.code, 1);
     assert.equal((JSON.parse(json.err) as { error: { code: string } }).error.code, 'TRANSCRIPT_UNSEALED');
     const allowed = await run(['transcript', 'verify', cut, '--allow-unsealed']);
     assert.equal(allowed.code, 0, allowed.err);
-    assert.match(allowed.out, /NOT SEALED: it ends at entry \d+ \(signoff\) before any seal/);
+    assert.match(allowed.out, /NOT SEALED: The ceremony did not finish, or the file was cut short: it ends at entry \d+ \(signoff\), before its seal/);
     assert.doesNotMatch(allowed.out, /every link and signature holds/);
     const allowedJson = JSON.parse((await run(['transcript', 'verify', cut, '--allow-unsealed', '--json'])).out) as { sealed: boolean };
     assert.equal(allowedJson.sealed, false);
+  });
+
+  it("review M3: a file cut right after its seal entry, without the seal's sign-offs, is not sealed (exit 1), and a pinned key does not verify it", async () => {
+    const t = parseTranscript(demoText);
+    const seal = t.entries.findIndex((e) => e.kind === 'seal');
+    assert.ok(t.entries.slice(seal + 1).length > 0 && t.entries.slice(seal + 1).every((e) => e.kind === 'sign-off' || e.kind === 'signoff'));
+    const cut = join(dir, 'demo-cut-at-seal.json');
+    writeFileSync(cut, serializeTranscript({ ...t, entries: t.entries.slice(0, seal + 1) }));
+    const r = await run(['transcript', 'verify', cut]);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /TRANSCRIPT_UNSEALED: Not sealed: The seal \(entry \d+ \(seal\)\) has 0 of the \d+ witness sign-offs? the plan requires/);
+    assert.doesNotMatch(r.out + r.err, /every link and signature holds/);
+    const allowed = await run(['transcript', 'verify', cut, '--allow-unsealed', '--json', '--witness-key', keyOf.get('wendy')!]);
+    assert.equal(allowed.code, 0, allowed.err);
+    const j = JSON.parse(allowed.out) as { sealed: boolean; status: string; fingerprint: { source: string; verified: boolean } };
+    assert.deepEqual([j.sealed, j.status, j.fingerprint.source, j.fingerprint.verified], [false, 'unfinished', 'transcript-unfinished', false]);
+  });
+
+  it('review H2: an aborted ceremony is reported as ABORTED, and pinned keys do not verify its fingerprint', async () => {
+    const t = parseTranscript(demoText);
+    const seal = t.entries.findIndex((e) => e.kind === 'seal');
+    const before = resumeTranscript({ ...t, entries: t.entries.slice(0, seal) }, () => new Date());
+    const aborted = appendEntry(before, 'abort', { reason: 'redo with a new key', afterStep: 'destroy' });
+    const path = join(dir, 'demo-aborted.json');
+    writeFileSync(path, serializeTranscript(aborted));
+    const r = await run(['transcript', 'verify', path, '--allow-unsealed', '--witness-key', keyOf.get('wendy')!, '--witness-key', keyOf.get('victor')!]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /NOT SEALED \(ABORTED\): The ceremony was aborted \(entry \d+ \(abort\)\)/);
+    assert.match(r.out, /NOT verified: The ceremony was aborted/);
+    assert.equal((await run(['transcript', 'verify', path])).code, 1);
   });
 });

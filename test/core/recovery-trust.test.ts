@@ -19,6 +19,7 @@ import {
   witnessKeyFingerprint,
 } from '../../core/recovery-trust';
 import { appendEntry, createTranscript, signEntry, verifyTranscript, type Transcript, type VerifyOk } from '../../core/transcript';
+import { transcriptEnd } from '../../core/transcript-status';
 import { alice, bob, carol, steppingClock, witnessEntry } from './transcript-fixture';
 
 const FP = '97b47ecb0b153e03f4858e4fd72d9d3254b05d2f246c876a5b915dc6f8a4bfd6';
@@ -34,11 +35,22 @@ function verified(t: Transcript): VerifyOk {
   return v;
 }
 
-/** plan · generate · split · handoff · seal; `sign` names which entries (by kind) which witnesses sign. */
-async function ceremony(sign: Partial<Record<'generate' | 'split' | 'handoff' | 'seal', readonly ('alice' | 'bob' | 'carol')[]>> = {}, opts: { seal?: boolean } = {}): Promise<Transcript> {
+/**
+ * plan · generate · split · handoff · seal (or abort instead of the seal); `sign` names which entries (by kind) which
+ * witnesses sign. The plan entry records the sign-off policy as the ceremony does; by default the seal needs none.
+ */
+async function ceremony(
+  sign: Partial<Record<'generate' | 'split' | 'handoff' | 'seal', readonly ('alice' | 'bob' | 'carol')[]>> = {},
+  opts: { seal?: boolean; abort?: boolean; signOffs?: Record<string, string> } = {},
+): Promise<Transcript> {
   const who = { alice, bob, carol };
   let t = createTranscript('trust-1', steppingClock());
-  t = appendEntry(t, 'plan', { scheme: 'slip39', witnessKeys: [witnessEntry(alice), witnessEntry(bob), witnessEntry(carol)] });
+  t = appendEntry(t, 'plan', {
+    scheme: 'slip39',
+    witnessIds: ['alice', 'bob', 'carol'],
+    signOffs: opts.signOffs ?? {},
+    witnessKeys: [witnessEntry(alice), witnessEntry(bob), witnessEntry(carol)],
+  });
   t = appendEntry(t, 'generate', { kind: 'seed', fingerprint: FP });
   const gen = t.entries.length;
   for (const w of sign.generate ?? []) t = await signEntry(t, gen, who[w]);
@@ -48,7 +60,8 @@ async function ceremony(sign: Partial<Record<'generate' | 'split' | 'handoff' | 
   t = appendEntry(t, 'handoff', { custodianId: 'dana' });
   const handoff = t.entries.length;
   for (const w of sign.handoff ?? []) t = await signEntry(t, handoff, who[w]);
-  if (opts.seal !== false) {
+  if (opts.abort === true) t = appendEntry(t, 'abort', { reason: 'a custodian lost the envelope; starting again with a new key', afterStep: 'handoff' });
+  if (opts.seal !== false && opts.abort !== true) {
     t = appendEntry(t, 'seal', { fingerprint: FP });
     const seal = t.entries.length;
     for (const w of sign.seal ?? []) t = await signEntry(t, seal, who[w]);
@@ -61,8 +74,8 @@ const bobFp = witnessKeyFingerprint('ed25519', bob.publicKey);
 const carolFp = witnessKeyFingerprint('ecdsa-p256', carol.publicKey);
 
 describe('recovery trust: sources', () => {
-  it('names exactly five sources, three of them verified', () => {
-    assert.deepEqual(EXPECTED_SOURCES, ['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'shards']);
+  it('names exactly six sources, three of them verified', () => {
+    assert.deepEqual(EXPECTED_SOURCES, ['fingerprint', 'final-hash', 'witness-keys', 'transcript-unsigned', 'transcript-unfinished', 'shards']);
     assert.deepEqual(
       EXPECTED_SOURCES.filter((s) => isVerifiedSource(s)),
       ['fingerprint', 'final-hash', 'witness-keys'],
@@ -161,11 +174,67 @@ describe('recovery trust: verdict', () => {
     const short = expectedFromTranscript(v, { witnessKeys: [aliceFp.slice(0, 32).match(/.{4}/g)!.join(' ')] });
     assert.equal(short.source, 'witness-keys');
   });
-  it('a pinned P-256 token key over the seal, or a pinned key over generate (same fingerprint): verified', async () => {
+  it('a pinned P-256 token key over the seal: verified; a pinned key over generate only: not (it did not attest the split)', async () => {
     const bySeal = expectedFromTranscript(verified(await ceremony({ seal: ['carol'] })), { witnessKeys: [carolFp] });
     assert.equal(bySeal.source, 'witness-keys');
     const byGenerate = expectedFromTranscript(verified(await ceremony({ generate: ['bob'] })), { witnessKeys: [bobFp] });
-    assert.equal(byGenerate.source, 'witness-keys');
+    assert.equal(byGenerate.source, 'transcript-unsigned');
+    assert.equal(byGenerate.verified, false);
+  });
+  it('review H2: an aborted ceremony is never verified, whatever pinned witnesses signed or final hash is typed', async () => {
+    const t = await ceremony({ generate: ['alice'], split: ['alice', 'bob'] }, { abort: true });
+    const v = verified(t);
+    const pinned = expectedFromTranscript(v, { witnessKeys: [aliceFp, bobFp] });
+    assert.equal(pinned.source, 'transcript-unfinished');
+    assert.equal(pinned.verified, false);
+    assert.equal(pinned.status, 'aborted');
+    assert.match(pinned.statusWhy ?? '', /aborted/);
+    assert.equal(recoveryVerdict(pinned, FP), 'unverified');
+    // The abort screen may print the head hash: typing it from there proves nothing either.
+    const typed = expectedFromTranscript(v, { finalHash: v.headHash, witnessKeys: [aliceFp] });
+    assert.equal(typed.source, 'transcript-unfinished');
+    assert.equal(recoveryVerdict(typed, FP), 'unverified');
+    // The same file cut right before its abort: unfinished, still not verified.
+    const cut = verified({ ...t, entries: t.entries.slice(0, -1) });
+    const cutTrust = expectedFromTranscript(cut, { witnessKeys: [aliceFp, bobFp] });
+    assert.equal(cutTrust.source, 'transcript-unfinished');
+    assert.equal(cutTrust.status, 'unfinished');
+    assert.equal(recoveryVerdict(cutTrust, FP), 'unverified');
+  });
+  it('review H2: a transcript cut after the split sign-off (no seal) is not verified by a pinned key or its head hash', async () => {
+    const v = verified(await ceremony({ split: ['alice'] }, { seal: false }));
+    const e = expectedFromTranscript(v, { witnessKeys: [aliceFp] });
+    assert.equal(e.source, 'transcript-unfinished');
+    assert.equal(e.sealed, false);
+    assert.match(e.statusWhy ?? '', /before its seal/);
+    assert.equal(recoveryVerdict(e, FP), 'unverified');
+    assert.equal(expectedFromTranscript(v, { finalHash: v.headHash }).source, 'transcript-unfinished');
+  });
+  it('review M1: a transcript source names its ceremony (id, label, seal time) to compare with the paper record', async () => {
+    const t = await ceremony({ split: ['alice'], seal: ['carol'] });
+    const e = expectedFromTranscript(verified(t), { witnessKeys: [carolFp] });
+    assert.equal(e.source, 'witness-keys');
+    assert.deepEqual(e.ceremony, { id: 'trust-1', label: null, sealedAt: t.entries.find((x) => x.kind === 'seal')!.at });
+    const cut = expectedFromTranscript(verified({ ...t, entries: t.entries.slice(0, 5) }));
+    assert.equal(cut.ceremony?.sealedAt, null);
+  });
+  it("review M3: sealed means the seal has the sign-offs the plan requires, and only sign-offs follow it", async () => {
+    const all = { signOffs: { split: 'one', seal: 'all' } };
+    const partial = verified(await ceremony({ split: ['alice'], seal: ['alice', 'bob'] }, all));
+    assert.equal(isSealed(partial), false);
+    assert.equal(transcriptEnd(partial).status, 'unfinished');
+    assert.match(transcriptEnd(partial).why ?? '', /2 of the 3 witness sign-offs/);
+    assert.equal(expectedFromTranscript(partial, { witnessKeys: [aliceFp] }).source, 'transcript-unfinished');
+    const full = verified(await ceremony({ split: ['alice'], seal: ['alice', 'bob', 'carol'] }, all));
+    assert.equal(isSealed(full), true);
+    assert.equal(expectedFromTranscript(full, { witnessKeys: [aliceFp] }).source, 'witness-keys');
+    // 'one': any one witness over the seal.
+    assert.equal(isSealed(verified(await ceremony({ split: ['alice'] }, { signOffs: { seal: 'one' } }))), false);
+    assert.equal(isSealed(verified(await ceremony({ split: ['alice'], seal: ['bob'] }, { signOffs: { seal: 'one' } }))), true);
+    // A step after the seal: not sealed.
+    const after = appendEntry(await ceremony({ split: ['alice'], seal: ['alice', 'bob', 'carol'] }, all), 'handoff', { custodianId: 'erin' });
+    assert.equal(isSealed(verified(after)), false);
+    assert.match(transcriptEnd(verified(after)).why ?? '', /comes after the seal/);
   });
   it('a pinned key that only signed a handoff, or a key not pinned: unverified, and the unused pin is named', async () => {
     const handoffOnly = expectedFromTranscript(verified(await ceremony({ handoff: ['alice'], split: ['bob'] })), { witnessKeys: [aliceFp] });

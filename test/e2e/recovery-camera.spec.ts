@@ -141,7 +141,7 @@ test('recovery by camera: single, animated and noisy tilted codes; progress per 
   await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
   await expect(r.id('recovered-fingerprint-display')).toHaveText(ceremony.display);
   await expect(r.id('recovered-fingerprint')).toHaveAttribute('data-hex', ceremony.fingerprint);
-  await expect(r.id('verdict-text')).toContainText('signed off by a witness key you pinned');
+  await expect(r.id('verdict-text')).toContainText('Signed off by pinned witness wanda');
   await saveScreens(page, 'recovery-camera-match');
   // main's camera gate was opened for each scan and closed after it.
   expect(app.ipcCalls.filter((c) => c === 'camera:allow').length).toBe(3);

@@ -212,3 +212,29 @@ test('no transcript, no fingerprint: checked only against the shards themselves,
   await expect(r.id('verdict-text')).toContainText('The shards agree with each other and with the fingerprint they carry');
   await saveScreens(page, 'recovery-unverified-shards');
 });
+
+test('review M1/L3: a pinned witness key verifies, and the verdict names the ceremony (id, label, seal date) to compare with the paper record', async ({ launch }) => {
+  const app = await launch({ deps: { recovery: recoveryService() } });
+  await app.open('recover');
+  const { page } = app;
+  const r = new RecoveryPage(page);
+  // A mistyped fingerprint is to be typed again from the paper record only: copied from the transcript, it would
+  // turn an unsigned file into a "verified" source.
+  await r.typeFingerprint('97B4 7ECB 0B15');
+  await expect(page.getByTestId('expect-error-todo')).toContainText('Type it again from the paper record, group by group');
+  await expect(page.getByTestId('expect-error-todo')).not.toContainText('transcript');
+  await saveScreens(page, 'recovery-expect-typo');
+  await r.loadTranscript(transcriptPath, { witnessKeys: [ceremony.witnessKeyFingerprint] });
+  await expect(r.id('expect-bar')).toHaveAttribute('data-trust', 'witness-keys');
+  await addQuorumFiles(r, 'pinned');
+  await r.finish();
+  await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
+  await expect(r.id('verdict-source')).toHaveAttribute('data-source', 'witness-keys');
+  await expect(r.id('verdict-ceremony')).toHaveAttribute('data-ceremony-id', ceremony.ceremonyId);
+  await expect(r.id('verdict-ceremony')).toContainText('Treasury seed 2025');
+  await expect(r.id('verdict-ceremony')).toContainText(`id ${ceremony.ceremonyId}`);
+  await expect(r.id('verdict-ceremony')).toContainText(/sealed \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  await expect(r.id('verdict-text')).toContainText('Signed off by pinned witness wanda in the ceremony "Treasury seed 2025"');
+  await expect(r.id('verdict-text')).toContainText('Compare the ceremony id, label and date above with the paper record');
+  await saveScreens(page, 'recovery-verified-witness-keys');
+});

@@ -76,9 +76,16 @@ test('a transcript cut short before its seal: links, but is shown as not sealed,
   await page.getByTestId('transcript-file').setInputFiles(write('cut.json', cut));
   await expect(page.getByTestId('transcript-unsealed')).toBeVisible();
   await expect(page.getByTestId('transcript-ok')).toHaveCount(0);
-  await expect(page.getByTestId('transcript-unsealed')).toContainText('Not sealed: the transcript ends at entry 7');
+  await expect(page.getByTestId('transcript-unsealed')).toContainText('Not sealed: the ceremony did not finish, or the file was cut short');
+  await expect(page.getByTestId('transcript-unsealed-text')).toContainText('it ends at entry 7 (signoff), before its seal');
   await expect(page.getByTestId('transcript-unsealed')).not.toContainText('Every entry checks out');
   await saveScreens(page, 'verify-unsealed');
+  // Review M3: cut right after the seal entry, without the seal's sign-off: not sealed either.
+  const atSeal = serializeTranscript({ ...ceremony.transcript, entries: ceremony.transcript.entries.slice(0, 8) });
+  await page.getByTestId('transcript-file').setInputFiles(write('cut-at-seal.json', atSeal));
+  await expect(page.getByTestId('transcript-unsealed-text')).toContainText('The seal (entry 8 (seal)) has 0 of the 1 witness sign-off the plan requires');
+  await expect(page.getByTestId('transcript-ok')).toHaveCount(0);
+  await saveScreens(page, 'verify-unsealed-at-seal');
 });
 
 test('an entry removed: the first broken entry is where the gap is, the rest unchecked', async ({ app }) => {

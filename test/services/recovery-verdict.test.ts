@@ -34,16 +34,21 @@ function p256Backup(): { backup: Slip39Backup; fingerprint: string } {
 
 /**
  * A transcript anyone could write for these shards: plan, generate, split, seal, chained but signed by nobody, or
- * with `signers` signing the split (keys of their own, listed in the plan of the same file).
+ * with `signers` signing the split and the seal (keys of their own, listed in the plan of the same file). `end`:
+ * 'abort' ends it with an abort after the split instead of the seal, 'cut' ends it after the split's sign-offs.
  */
-async function madeUpTranscript(b: Slip39Backup, fingerprint: string, signers: readonly (typeof alice)[] = []): Promise<string> {
+async function madeUpTranscript(b: Slip39Backup, fingerprint: string, signers: readonly (typeof alice)[] = [], end: 'seal' | 'abort' | 'cut' = 'seal'): Promise<string> {
   let t: Transcript = createTranscript(b.ceremonyId, steppingClock());
   t = appendEntry(t, 'plan', { label: 'Made up', scheme: 'slip39', ...(signers.length > 0 ? { witnessKeys: signers.map(witnessEntry) } : {}) });
   t = appendEntry(t, 'generate', { kind: 'p256', fingerprint });
   t = appendEntry(t, 'split', { scheme: 'slip39', fingerprint, identifier: decodeShare(b.mnemonics[0]![0]!).identifier, shareCount: 3 });
   const split = t.entries.length;
   for (const w of signers) t = await signEntry(t, split, w);
+  if (end === 'abort') t = appendEntry(t, 'abort', { reason: 'a custodian was not there; redone with a new key', afterStep: 'split' });
+  if (end !== 'seal') return serializeTranscript(t);
   t = appendEntry(t, 'seal', { fingerprint });
+  const seal = t.entries.length;
+  for (const w of signers) t = await signEntry(t, seal, w);
   return serializeTranscript(t);
 }
 
@@ -134,10 +139,17 @@ describe('recovery verdict: how it knows', () => {
     const service = createRecoveryService();
     const st = await service.start({ transcriptText: text, witnessKeys: [witnessKeyFingerprint('ed25519', alice.publicKey)] });
     assert.equal(st.expected?.source, 'witness-keys');
-    assert.deepEqual(st.expected?.signoffs.map((s) => [s.witnessId, s.pinned, s.step]), [['alice', true, 'split']]);
+    assert.deepEqual(st.expected?.signoffs.map((s) => [s.witnessId, s.pinned, s.step]), [['alice', true, 'split'], ['alice', true, 'seal']]);
     const done = await recoverWith(service, backup);
     assert.equal(done.verdict, 'verified');
     assert.equal(done.source, 'witness-keys');
+    // Review M1: which ceremony the pinned witness signed, to compare with the paper record.
+    assert.equal(done.expected?.ceremony?.id, backup.ceremonyId);
+    assert.equal(done.expected?.ceremony?.label, 'Made up');
+    assert.match(done.expected?.ceremony?.sealedAt ?? '', /^\d{4}-\d\d-\d\dT/);
+    assert.ok(done.message.includes(`pinned witness alice signed off this key`), done.message);
+    assert.ok(done.message.includes(`ceremony "Made up" (id ${backup.ceremonyId}), sealed `), done.message);
+    assert.match(done.message, /Compare the ceremony id, label and date with the paper record/);
 
     const other = await service.start({ transcriptText: text, witnessKeys: [witnessKeyFingerprint('ed25519', bob.publicKey)] });
     assert.equal(other.expected?.source, 'transcript-unsigned');
@@ -145,6 +157,31 @@ describe('recovery verdict: how it knows', () => {
     const unpinned = await recoverWith(service, backup);
     assert.equal(unpinned.verdict, 'unverified');
     await assert.rejects(service.export(importRequest), isError('RECOVERY_UNVERIFIED'));
+    await service.shutdown();
+  });
+
+  it('review H2: pinned witnesses signed the split of a ceremony that was then aborted, or whose file ends before the seal: unverified, no token import', async () => {
+    const { backup, fingerprint } = p256Backup();
+    const pins = [witnessKeyFingerprint('ed25519', alice.publicKey), witnessKeyFingerprint('ed25519', bob.publicKey)];
+    const service = createRecoveryService();
+    for (const end of ['abort', 'cut'] as const) {
+      const text = await madeUpTranscript(backup, fingerprint, [alice, bob], end);
+      const v = verifyTranscriptText(text);
+      assert.ok(v.ok);
+      const st = await service.start({ transcriptText: text, witnessKeys: pins });
+      assert.equal(st.expected?.source, 'transcript-unfinished', end);
+      assert.equal(st.expected?.verified, false);
+      assert.equal(st.expected?.sealed, false);
+      assert.match(st.expected?.statusWhy ?? '', end === 'abort' ? /was aborted/ : /before its seal/);
+      const done = await recoverWith(service, backup);
+      assert.equal(done.verdict, 'unverified', end);
+      assert.equal(done.tokenImport, false);
+      assert.match(done.message, /aborted or unfinished ceremony/);
+      await assert.rejects(service.export(importRequest), isError('RECOVERY_UNVERIFIED'));
+      // A final hash typed from the abort screen does not make it verified either.
+      const typed = await service.start({ transcriptText: text, finalHash: v.ok ? v.headHash : '' });
+      assert.equal(typed.expected?.source, 'transcript-unfinished');
+    }
     await service.shutdown();
   });
 });

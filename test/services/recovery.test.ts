@@ -53,6 +53,7 @@ function transcriptOf(b: Slip39Backup, options: { label?: string } = {}): string
   t = appendEntry(t, 'plan', { label: options.label ?? 'Treasury seed', scheme: 'slip39', secretType: 'new-seed' });
   t = appendEntry(t, 'generate', { kind: 'seed', lengthBytes: 32, fingerprint: b.fingerprint });
   t = appendEntry(t, 'split', { scheme: 'slip39', fingerprint: b.fingerprint, shareCount: 3, identifier: decodeShare(b.mnemonics[0]![0]!).identifier });
+  t = appendEntry(t, 'seal', { fingerprint: b.fingerprint });
   return serializeTranscript(t);
 }
 

@@ -13,13 +13,13 @@ import { KeyshardError, isKeyshardError } from '../../../core/errors';
 import { fingerprintOf, seedIdentity } from '../../../core/fingerprint';
 import { type ExpectedFingerprint, expectedFromShards, expectedFromTranscript, expectedFromTypedFingerprint, recoveryVerdict, shortDisplay } from '../../../core/recovery-trust';
 import { Slip39Recovery, type Pbkdf2 } from '../../../core/slip39/index';
-import { verifyTranscriptText } from '../../../core/transcript';
 import { combineShares, groupFingerprint, type VssShare } from '../../../core/vss/index';
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
 import { bip39Identity, bip39Mnemonic } from '../bip39';
 import { fingerprintMismatch } from '../expected-key';
 import { readInputFile, writeNewFile } from '../files';
+import { verifyTranscriptBytes } from './transcript';
 import type { CliIo } from '../io';
 import { SHARD_KEY_HELP, SHARD_KEY_OPTIONS, type ShardOpenerDeps, createShardOpener } from '../shard-files';
 
@@ -60,8 +60,8 @@ async function expectation(args: ParsedArgs, shardFingerprint: string): Promise<
   if (transcript === undefined && (finalHash !== undefined || pins.length > 0)) throw usage('--final-hash and --witness-key check a transcript: give it with --transcript FILE.');
   if (typed !== undefined) return expectedFromTypedFingerprint(typed);
   if (transcript === undefined) return expectedFromShards(shardFingerprint);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(await readInputFile(transcript));
-  const v = verifyTranscriptText(text);
+  // Strict UTF-8, as `transcript verify` reads it: an invalid byte is a change to the file, not something to replace.
+  const v = verifyTranscriptBytes(await readInputFile(transcript));
   if (!v.ok) {
     throw new KeyshardError(v.code, `The transcript ${transcript} does not verify${v.firstBadSeq === null ? '' : ` (entry ${v.firstBadSeq})`}: ${v.reason} Nothing was recovered against it.`, { seq: v.firstBadSeq });
   }
@@ -76,6 +76,17 @@ const SOURCE_TEXT: Record<ExpectedFingerprint['source'], string> = {
   'transcript-unfinished': 'the transcript of a ceremony that was aborted or did not reach its seal',
   shards: 'the shards themselves',
 };
+
+/** 'id 3f2a…, "Treasury seed", sealed 2025-03-01 10:00 UTC': the ceremony a transcript records. */
+function ceremonyText(c: NonNullable<ExpectedFingerprint['ceremony']>): string {
+  return [`id ${c.id}`, ...(c.label === null ? [] : [`"${c.label}"`]), c.sealedAt === null ? 'not sealed' : `sealed ${c.sealedAt.slice(0, 16).replace('T', ' ')} UTC`].join(', ');
+}
+
+/** "pinned witness wendy" / "pinned witnesses wendy, victor". */
+function pinnedSigners(e: ExpectedFingerprint): string {
+  const ids = [...new Set(e.bindingSignoffs.filter((b) => b.pinned).map((b) => b.witnessId))];
+  return `pinned witness${ids.length === 1 ? '' : 'es'} ${ids.join(', ')}`;
+}
 
 interface Recovered {
   readonly scheme: string;
@@ -154,7 +165,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       '                        fingerprint of the wallet\'s BIP-39 seed (what the wallet shows)',
       '  --reveal              print the recovered secret (hex). It is the key: keep it off screens and logs',
       '  --out FILE            write the secret (hex) to FILE instead, a new file readable only by you',
-      '  --json                {"scheme","fingerprint","verified","source","groupPublicKey"?,"xpub"?} (+"secretHex" with',
+      '  --json                {"scheme","fingerprint","verified","source","ceremony"?,"groupPublicKey"?,"xpub"?} (+"secretHex" with',
       '                        --reveal, "out" with --out, "skipped" for folder files that could not be used)',
       '',
       'Exit 0 with "verified": true or false; exit 1 with FINGERPRINT_MISMATCH (the key is not the expected one: nothing',
@@ -234,6 +245,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           fingerprint: recovered.fingerprint,
           verified,
           source: expected.source,
+          ...(expected.ceremony === undefined ? {} : { ceremony: expected.ceremony }),
           ...(recovered.groupPublicKey === undefined ? {} : { groupPublicKey: recovered.groupPublicKey }),
           ...(recovered.xpub === undefined ? {} : { xpub: recovered.xpub }),
           ...(reveal ? (recovered.mnemonic === undefined ? { secretHex } : { mnemonic: recovered.mnemonic }) : {}),
@@ -247,7 +259,11 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
         const lines = [
           `Recovered the ${recovered.scheme} key from ${opened.length} shard file(s).`,
           `Fingerprint: ${shortDisplay(recovered.fingerprint)}  (${recovered.fingerprint})`,
-          verified
+          ...(expected.ceremony === undefined ? [] : [`Ceremony: ${ceremonyText(expected.ceremony)}`]),
+          verified && expected.source === 'witness-keys'
+            ? `VERIFIED: signed off by ${pinnedSigners(expected)} in ceremony ${expected.ceremony?.id ?? '?'}${expected.ceremony?.label == null ? '' : ` ("${expected.ceremony.label}")`}. ` +
+              'Compare the ceremony id, label and date with the paper record: a witness signs every ceremony they attend, rehearsals too; if they differ, these are shards of another ceremony.'
+            : verified
             ? `VERIFIED: it matches ${SOURCE_TEXT[expected.source]}. This is the ceremony's key.`
             : expected.source === 'transcript-unfinished'
               ? `UNVERIFIED: it matches ${SOURCE_TEXT[expected.source]}. ${expected.statusWhy ?? ''} Shards of an aborted or unfinished ceremony are not the ceremony's key, whoever signed. Use the sealed transcript from the ceremony's USB stick, or check the fingerprint against the paper record of the ceremony that finished (--fingerprint).`

@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { KeyshardError } from '../../../core/errors';
 import {
   expectedFromTranscript,
-  isSealed,
   parseFinalHashInput,
   parseWitnessKeyFingerprintInput,
   shortDisplay,
@@ -12,6 +11,7 @@ import {
   type TranscriptTrustOptions,
 } from '../../../core/recovery-trust';
 import { verifyTranscriptText } from '../../../core/transcript';
+import { transcriptEnd, type TranscriptEnd } from '../../../core/transcript-status';
 import type { VerifyOk, VerifyResult, VerifyTextOptions } from '../../../core/transcript';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
@@ -93,28 +93,35 @@ function trustLines(trust: ReturnType<typeof fingerprintTrust>): string[] {
       return [head, '  verified: the final hash matches the one given with --final-hash.'];
     case 'witness-keys':
       return [head, `  verified: signed with a pinned witness key (${pinnedSigners.join(', ')}).`];
+    case 'transcript-unfinished':
+      return [head, `  NOT verified: ${e.statusWhy ?? 'the ceremony did not finish.'} Nothing typed or pinned vouches for an unfinished ceremony's key.`];
     default:
       return [
         head,
         '  NOT verified: anyone can write a transcript that links and is signed by keys of their own. To verify it,',
         '  pass the final hash from the paper record (--final-hash), or pin the witness keys by the fingerprints the',
         '  team recorded (--witness-key).',
-        ...(e.unmatchedPins.length > 0 ? [`  These pinned keys signed no generate, split or seal step: ${e.unmatchedPins.join(', ')}.`] : []),
+        ...(e.unmatchedPins.length > 0 ? [`  These pinned keys signed no split or seal step: ${e.unmatchedPins.join(', ')}.`] : []),
       ];
   }
 }
 
-function humanSummary(result: VerifyOk, all: readonly SignoffWithKey[], trust: ReturnType<typeof fingerprintTrust>, finalHashGiven: boolean, pinsGiven: boolean): string {
+function humanSummary(
+  result: VerifyOk,
+  end: TranscriptEnd,
+  all: readonly SignoffWithKey[],
+  trust: ReturnType<typeof fingerprintTrust>,
+  finalHashGiven: boolean,
+  pinsGiven: boolean,
+): string {
   const signersOf = new Map(result.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
   const kindWidth = Math.max(...result.entries.map((e) => e.kind.length), 4);
   const seqWidth = String(result.entries.length).length;
-  const seal = [...result.entries].reverse().find((e) => e.kind === 'seal');
-  const last = result.entries[result.entries.length - 1]!;
   const lines = [
-    seal !== undefined
-      ? `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries; every link and signature holds. Sealed at entry ${seal.seq}.`
-      : `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries, NOT SEALED: it ends at entry ${last.seq} (${last.kind}) before any seal. ` +
-        'The links and signatures of these entries hold, but the ceremony did not finish or the file was cut short.',
+    end.status === 'sealed'
+      ? `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries; every link and signature holds. Sealed at entry ${end.sealSeq}.`
+      : `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries, NOT SEALED${end.status === 'aborted' ? ' (ABORTED)' : ''}: ${end.why ?? ''} ` +
+        'The links and signatures of these entries hold, but it is not a finished ceremony\'s record.',
     result.witnessesPinned
       ? `Witness keys listed in the plan: ${result.witnesses.map((w) => `${w.id} (${w.algorithm})`).join(', ') || 'none'} (the plan is part of this file, so this alone proves nothing).`
       : 'The plan lists no witness keys, so sign-offs were checked but their keys are not named in the plan.',
@@ -162,7 +169,7 @@ export const transcriptVerifyCommand: CliCommand = {
     'hash, that every witness sign-off verifies (against the keys the plan lists, when it lists them), and that the',
     'transcript reaches its seal. Lists which steps are signed, by which witness key (by its fingerprint), and',
     'whether the recorded key fingerprint is verified: by the final hash from the paper record, or by a sign-off of',
-    'the generate, split or seal step with a witness key you pin. Exits 0 when everything holds; 1 when something',
+    'the split or seal step with a witness key you pin (only for a sealed transcript). Exits 0 when everything holds; 1 when something',
     'does not (naming the first bad entry), or when the transcript ends before its seal (TRANSCRIPT_UNSEALED).',
     '',
     '  --final-hash HEX     the final hash written on the paper record (64 hex digits; spaces allowed); detects',
@@ -205,14 +212,16 @@ export const transcriptVerifyCommand: CliCommand = {
     if (!result.ok) {
       throw new KeyshardError(result.code, result.reason, { firstBadSeq: result.firstBadSeq, ...(result.entryCount === undefined ? {} : { entries: result.entryCount }) });
     }
-    const sealed = isSealed(result);
+    // Sealed as core/ceremony replays it: the seal with its required sign-offs, only sign-offs after it, no abort.
+    const end = transcriptEnd(result);
+    const sealed = end.status === 'sealed';
     if (!sealed && args.booleans.get('allow-unsealed') !== true) {
       const last = result.entries[result.entries.length - 1]!;
       throw new KeyshardError(
         'TRANSCRIPT_UNSEALED',
-        `The transcript ends at entry ${last.seq} (${last.kind}) before its seal: the ceremony did not finish${last.kind === 'abort' ? ' (it was aborted)' : ''}, or the file was cut short. ` +
+        `Not sealed: ${end.why ?? ''} ` +
           "Its links and signatures up to there hold, but it is not a ceremony's complete record. Use the sealed transcript from the ceremony's USB stick, or pass --allow-unsealed to list it anyway.",
-        { entries: result.entries.length, lastSeq: last.seq, lastKind: last.kind },
+        { entries: result.entries.length, lastSeq: last.seq, lastKind: last.kind, status: end.status },
       );
     }
     const all = signoffsWithKeys(result, pins);
@@ -224,6 +233,7 @@ export const transcriptVerifyCommand: CliCommand = {
         entries: result.entries.length,
         headHash: result.headHash,
         sealed,
+        status: end.status,
         finalHashMatches: finalHash === undefined ? null : true,
         witnessesPinned: result.witnessesPinned,
         witnessKeys: signingKeys(all),
@@ -238,7 +248,7 @@ export const transcriptVerifyCommand: CliCommand = {
       io.stdout(`${JSON.stringify(out)}\n`);
       return 0;
     }
-    io.stdout(humanSummary(result, all, trust, finalHash !== undefined, pins.length > 0));
+    io.stdout(humanSummary(result, end, all, trust, finalHash !== undefined, pins.length > 0));
     return 0;
   },
 };

@@ -122,6 +122,8 @@ function expectedView(e: ExpectedFingerprint): ExpectedView {
     signoffs: e.bindingSignoffs.map((b) => ({ witnessId: b.witnessId, keyFingerprint: b.keyFingerprint, pinned: b.pinned, step: b.targetKind })),
     unmatchedPins: [...e.unmatchedPins],
     sealed: e.sealed ?? null,
+    statusWhy: e.statusWhy ?? null,
+    ceremony: e.ceremony ?? null,
   };
 }
 
@@ -136,9 +138,25 @@ function sourceWords(source: ExpectedSourceName): string {
       return 'the transcript, signed by a witness key you pinned';
     case 'transcript-unsigned':
       return 'a transcript that nothing you hold apart from the shards confirms';
+    case 'transcript-unfinished':
+      return 'the transcript of a ceremony that was aborted or did not finish';
     case 'shards':
       return 'the fingerprint the shards carry';
   }
+}
+
+/** "pinned witness wendy" / "pinned witnesses wendy and victor". */
+function pinnedSignersWords(e: ExpectedFingerprint): string {
+  const ids = [...new Set(e.bindingSignoffs.filter((b) => b.pinned).map((b) => b.witnessId))];
+  return ids.length === 1 ? `pinned witness ${ids[0]}` : `pinned witnesses ${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`;
+}
+
+/** 'ceremony "Treasury seed" (id 3f2a…), sealed 2025-03-01 10:00 UTC'. */
+function ceremonyWords(e: ExpectedFingerprint): string {
+  const c = e.ceremony;
+  if (c === undefined) return 'the ceremony the transcript records';
+  const at = c.sealedAt === null ? '' : `, sealed ${c.sealedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  return `ceremony ${c.label === null ? '' : `"${c.label}" `}(id ${c.id})${at}`;
 }
 
 function freshSession(): Session {
@@ -519,13 +537,19 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       s.result = { handle: secrets.put('recovered-secret', secret), identity };
       s.phase = 'recovered';
       message =
-        verdict === 'verified'
+        verdict === 'verified' && source === 'witness-keys'
+          ? `Verified: ${pinnedSignersWords(e!)} signed off this key (fingerprint ${identity.fingerprint.display}) in ${ceremonyWords(e!)}. ` +
+            'Compare the ceremony id, label and date with the paper record: pinned witnesses sign every ceremony they attend, rehearsals too.'
+          : verdict === 'verified'
           ? `Verified: this is the ceremony's key. Its fingerprint ${identity.fingerprint.display} was checked against ${sourceWords(source)}.`
           : e === null
             ? `Unverified: the shards combine into a key with fingerprint ${identity.fingerprint.display}, but nothing said what it should be. ` +
               'To verify: start again and type the fingerprint or the final hash from the paper record.'
-            : `Unverified: the shards agree with each other and with ${sourceWords(source)}, but nothing you hold apart from the shards confirms the fingerprint ${identity.fingerprint.display}. ` +
-              'To verify: start again and type the fingerprint or the final hash from the paper record.';
+            : source === 'transcript-unfinished'
+              ? `Unverified: the shards agree with ${sourceWords(source)}. ${e.statusWhy ?? ''} Shards of an aborted or unfinished ceremony are not the ceremony's key, whoever signed. ` +
+                "To verify: use the sealed transcript from the ceremony's USB stick, or type the fingerprint from the paper record of the ceremony that finished."
+              : `Unverified: the shards agree with each other and with ${sourceWords(source)}, but nothing you hold apart from the shards confirms the fingerprint ${identity.fingerprint.display}. ` +
+                'To verify: start again and type the fingerprint or the final hash from the paper record.';
     }
     s.finished = {
       verdict,

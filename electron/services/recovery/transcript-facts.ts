@@ -16,7 +16,7 @@ export interface TranscriptFacts {
   readonly scheme: SchemeName;
   readonly secretKind: SecretKindName;
   readonly fingerprint: string;
-  /** The fingerprint with where its trust comes from (final-hash, witness-keys, or transcript-unsigned). */
+  /** The fingerprint with where its trust comes from (final-hash, witness-keys, transcript-unsigned or -unfinished). */
   readonly expected: ExpectedFingerprint;
   /** slip39: the 15-bit identifier of every share, when recorded. */
   readonly identifier?: number;
@@ -61,7 +61,7 @@ export function transcriptFacts(text: string, trust: TranscriptTrustOptions = {}
   const label = typeof plan['label'] === 'string' ? plan['label'] : null;
   const ids = plan['custodianIds'];
   const custodianIds = Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? (ids as string[]) : [];
-  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, expected, sealed: v.entries.some((e) => e.kind === 'seal'), custodianIds } as const;
+  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, expected, sealed: expected.sealed === true, custodianIds } as const;
   if (scheme === 'slip39') {
     const identifier = split['identifier'];
     return typeof identifier === 'number' ? { ...base, identifier } : base;

@@ -174,8 +174,12 @@ export interface ExpectedView {
   readonly signoffs: readonly { readonly witnessId: string; readonly keyFingerprint: string; readonly pinned: boolean; readonly step: string }[];
   /** Pinned witness key fingerprints that signed no binding sign-off (a typo, or a witness who did not sign). */
   readonly unmatchedPins: readonly string[];
-  /** Transcript sources: whether the transcript reaches its seal. */
+  /** Transcript sources: whether the transcript replays to 'sealed' (its seal with the sign-offs it needs). */
   readonly sealed: boolean | null;
+  /** Transcript sources: why it is not sealed (aborted, cut short, did not finish); null otherwise. */
+  readonly statusWhy: string | null;
+  /** Transcript sources: the ceremony the file records (id, label, seal time), to compare with the paper record. */
+  readonly ceremony: { readonly id: string; readonly label: string | null; readonly sealedAt: string | null } | null;
 }
 
 export interface RecoveredIdentity {
