@@ -216,7 +216,7 @@ describe('vss repair (repairable threshold scheme, ZF FROST repairable shape)', 
     const ids = helpers.map((h) => h.identifier);
     const base = { ciphersuite: 'secp256k1' as const, threshold: 2, commitments: deal.commitments, lostIdentifier: lost.identifier, random };
     const out = helpers.map((share) => repairStep1({ ...base, helpers: ids, share }));
-    out[0]![1]!.delta[31] ^= 1;
+    out[0]![1]!.delta[31]! ^= 1;
     const sigmas = [0, 1].map((j) => repairStep2('secp256k1', out.map((d) => d[j]!.delta)));
     const e = throwsCode(() => repairStep3({ ...base, sigmas }), 'VSS_SHARE_INVALID');
     assertNoHex(e.message, [bytesToHex(lost.signingShare), ...sigmas.map(bytesToHex)]);

@@ -23,6 +23,8 @@ const shard = from(() => import('./shard'), (m) => m.shardCommands);
 const recover = from(() => import('./recover'), (m) => m.recoverCommands);
 const qr = from(() => import('./qr'), (m) => m.qrCommands);
 const witness = from(() => import('./witness'), (m) => m.witnessCommands);
+const lifecycle = from(() => import('./lifecycle'), (m) => m.lifecycleCommands);
+const frost = from(() => import('./frost'), (m) => m.frostCommands);
 
 /**
  * Every `keyshard` command, in the order `keyshard --help` lists them. The summaries are the commands' own (a test
@@ -34,6 +36,12 @@ export const commands: readonly CliCommandLike[] = [
   vss('vss', 'deal', 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)'),
   vss('vss', 'verify-share', "Check one signer share against its deal's public commitments"),
   vss('vss', 'combine', 'Recover a FROST group secret from a quorum of signer shares'),
+  lifecycle('vss', 'refresh', 'Refresh verifiable shares: new shares of the same group key, old ones no longer combine with them'),
+  lifecycle('vss', 'repair', "Rebuild a custodian's lost share from a quorum of helpers, without reassembling the key"),
+  frost('frost', 'commit', 'FROST round 1 (signer): make one-time nonces and print their public commitment for the coordinator'),
+  frost('frost', 'request', "FROST coordinator: put the message and the signers' commitments into a signing request"),
+  frost('frost', 'sign-share', 'FROST round 2 (signer): sign the request with your share and your one-time nonces'),
+  frost('frost', 'aggregate', "FROST coordinator: check every signer's share and combine them into the signature"),
   shard('shard', 'open', 'open a shard file (KS1 text, .ks, .age, .asc, .p11) and print its public facts'),
   recover('recover', '', "recover the key from a quorum of shard files, and say how it knows it is the ceremony's key"),
   transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
