@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createCeremonyHost, type CeremonyHost } from '../../electron/ipc/ceremony-host';
 import { createRecoveryService } from '../../electron/services/recovery/index';
-import { allZero, cleanTemps, custodianKeys, rig, signPending, slip39Plan, trackingStore, WITNESSES } from './ceremony-harness';
+import { createTranscriptStore, type TranscriptStore } from '../../electron/services/transcript-store/index';
+import { keyFileCredential } from '../../electron/services/witness/credential';
+import { parseSealedWitnessKey, sealWitnessKeySync, unsealWitnessKey } from '../../electron/services/witness/key-file';
+import { allZero, cleanTemps, custodianKeys, rig, signAs, signPending, slip39Plan, tempDir, trackingStore, WITNESSES } from './ceremony-harness';
 import { slip39Backup } from './recovery-fixtures';
 
 after(cleanTemps);
@@ -81,4 +84,41 @@ describe('shutdown while a call is stuck', () => {
     await settle();
     for (const x of r.buffers) assert.ok(allZero(x.bytes), `${x.label} was not wiped while a call was stuck`);
   });
+
+  it("ceremony service: a witness's key opened for a sign-off stuck on its transcript write is zeroized at once, with the sealed file's bytes", async () => {
+    const k = await custodianKeys();
+    const dir = tempDir('stuck-signoff');
+    // The transcript write answers until `stuck` is set, then never (a drive that stops answering mid-sign-off).
+    const inner = createTranscriptStore(dir);
+    let stuck = false;
+    const store: TranscriptStore = { ...inner, saveTranscript: (t) => (stuck ? never<void>() : inner.saveTranscript(t)) };
+    const r = rig({ dir, overrides: { transcriptStore: store } });
+    // Wendy's encrypted key file, as main keeps it (sealed); `unseal` keeps a reference to each key it opens.
+    const passphrase = 'wendy passphrase';
+    const sealed = parseSealedWitnessKey(sealWitnessKeySync('wendy', new Uint8Array(32).fill(7), passphrase));
+    const opened: Uint8Array[] = [];
+    const credential = keyFileCredential(sealed, async (...args) => {
+      const key = await unsealWitnessKey(...args);
+      opened.push(key);
+      return key;
+    });
+    await r.service.adoptWitnesses([credential]);
+    await r.service.start({ plan: slip39Plan(k) });
+    await r.service.checkAirGap();
+    stuck = true;
+    let failed: unknown;
+    void signAs(r.service, 'wendy', { passphrase }).catch((e: unknown) => (failed = e ?? 'failed'));
+    // Wait for the state: Wendy's key is open (unsealing stretches her passphrase first), her sign-off waits on the write.
+    while (opened.length === 0 && failed === undefined) await settle();
+    await settle();
+    assert.equal(failed, undefined, "Wendy's sign-off failed instead of waiting on the write");
+    assert.ok(!allZero(opened[0]!), "Wendy's key was not held while her sign-off waited");
+    void r.service.shutdown();
+    await settle();
+    for (const key of opened) assert.ok(allZero(key), "Wendy's opened key was not wiped while her sign-off was stuck");
+    for (const [name, bytes] of [['ciphertext', sealed.ciphertext], ['nonce', sealed.nonce], ['salt', sealed.kdf.salt]] as const) {
+      assert.ok(allZero(bytes), `the sealed key file's ${name} was not wiped while a sign-off was stuck`);
+    }
+  });
 });
+

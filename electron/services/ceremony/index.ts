@@ -970,6 +970,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             step: 'plan',
             witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
             ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
+            ...(deps.build === undefined ? {} : { build: deps.build }),
           },
           { after: devices === null ? [] : [tokenCheckEntry(devices)] },
         );
@@ -1409,22 +1410,41 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         if (problem !== null) throw new KeyshardError('WITNESS_KEY', `The key "${request.keyLabel}" on ${witnessId}'s token is not a usable signing key: ${problem}.`, { witnessId });
         const serialNo = opened.token.serial;
         let gone = false;
+        const unloaded = (): KeyshardError =>
+          new KeyshardError('SECRET_DESTROYED', `The token key of witness "${witnessId}" was unloaded when its ceremony ended. Load it again to sign.`, { witnessId });
+        /** Sessions logged in for a sign-off and not yet closed: forgetting the key logs them out (quit during a stuck sign-off). */
+        const sessions = new Set<OpenedWitness>();
         witnesses.set(witnessId, {
           key,
           async open(act, who) {
-            if (gone) throw new KeyshardError('SECRET_DESTROYED', `The token key of witness "${witnessId}" was unloaded when its ceremony ended. Load it again to sign.`, { witnessId });
+            if (gone) throw unloaded();
             if ((act.pin === undefined || act.pin === '') && deps.pins === undefined) {
               throw new KeyshardError('WITNESS_ACT_NEEDED', `${who ?? witnessId} types their token PIN to sign; none was given. Nothing was signed.`, { witnessId, needs: 'pin' });
             }
             const session = await openWitnessToken(hsm, witnessId, { serial: serialNo }, request.keyLabel, act.pin, who);
+            if (gone) {
+              await session.close();
+              throw unloaded();
+            }
             if (bytesToHex(session.signer.publicKey) !== key.publicKey) {
               await session.close();
               throw new KeyshardError('WITNESS_KEY', `The key "${request.keyLabel}" on ${witnessId}'s token is not the one loaded for this ceremony. Use the witness's own token.`, { witnessId });
             }
-            return session;
+            sessions.add(session);
+            return {
+              signer: session.signer,
+              close: async () => {
+                sessions.delete(session);
+                await session.close();
+              },
+            };
           },
           forget() {
             gone = true;
+            for (const s of [...sessions]) {
+              sessions.delete(s);
+              void s.close().catch(() => undefined);
+            }
           },
         });
         return key;

@@ -49,21 +49,33 @@ function forgotten(witnessId: string): KeyshardError {
   });
 }
 
-/** A sealed key file: each open stretches the passphrase, decrypts, and the key is zeroized at close. */
-export function keyFileCredential(sealed: SealedWitnessKey): WitnessCredential {
+/**
+ * A sealed key file: each open stretches the passphrase, decrypts, and the key is zeroized at close. `forget` also
+ * zeroizes a key opened for a sign-off that has not closed yet (a sign-off stuck on a write must not keep the witness's
+ * key alive while the app quits). `unseal` is for tests that watch the opened key's bytes.
+ */
+export function keyFileCredential(sealed: SealedWitnessKey, unseal: typeof unsealWitnessKey = unsealWitnessKey): WitnessCredential {
   let gone = false;
+  /** Closes (zeroizes) each key opened and not yet closed. */
+  const openKeys = new Set<() => void>();
   const key: LoadedWitnessKey = { id: sealed.witnessId, algorithm: 'ed25519', publicKey: sealed.publicKeyHex, unlock: 'passphrase' };
   return {
     key,
     async open(act, who) {
       if (gone) throw forgotten(sealed.witnessId);
-      const secret = await unsealWitnessKey(sealed, act.passphrase ?? '', who);
+      const secret = await unseal(sealed, act.passphrase ?? '', who);
       if (gone) {
         secret.fill(0);
         throw forgotten(sealed.witnessId);
       }
       const signer = softwareEd25519Signer(sealed.witnessId, secret);
       let closed = false;
+      const closeNow = (): void => {
+        closed = true;
+        secret.fill(0);
+        openKeys.delete(closeNow);
+      };
+      openKeys.add(closeNow);
       return {
         signer: {
           witnessId: signer.witnessId,
@@ -74,14 +86,12 @@ export function keyFileCredential(sealed: SealedWitnessKey): WitnessCredential {
             return signer.sign(hash);
           },
         },
-        close: async () => {
-          closed = true;
-          secret.fill(0);
-        },
+        close: async () => closeNow(),
       };
     },
     forget() {
       gone = true;
+      for (const close of [...openKeys]) close();
       sealed.ciphertext.fill(0);
       sealed.nonce.fill(0);
       sealed.kdf.salt.fill(0);
