@@ -184,6 +184,16 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // Control characters, line/paragraph separators and bidi controls would let an id rewrite a terminal line or a screen.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const MAX_ID_LENGTH = 128;
+/**
+ * Verification checks every signature (milliseconds each, on main's thread), so the work is bounded before it starts.
+ * A 16 x 16 SLIP-39 ceremony with three witnesses signing every custodian's confirmation is about 2,100 entries
+ * (1.2 MB); the demo is 63 (34 KB). Entries beyond MAX_TRANSCRIPT_ENTRIES are refused unread.
+ */
+export const MAX_TRANSCRIPT_ENTRIES = 4096;
+/** The largest transcript file read (bytes, or characters of text over IPC): the 16 x 16 ceremony above with margin. */
+export const MAX_TRANSCRIPT_BYTES = 2 * 1024 * 1024;
+/** Sign-offs of one entry when the plan names no witnesses (otherwise: one per witness the plan names). */
+export const MAX_SIGNOFFS_PER_ENTRY = 32;
 const ENTRY_KEYS = ['seq', 'prevHash', 'at', 'kind', 'data', 'hash'] as const;
 const HEADER_KEYS = ['format', 'version', 'ceremonyId', 'entries'] as const;
 
@@ -398,6 +408,14 @@ function planWitnesses(data: JsonValue): { witnesses: readonly WitnessRef[] | un
   return { witnesses: out };
 }
 
+/** The number of witnesses the plan entry names (its witness keys, or its witnessIds list), or null when it names none. */
+function planWitnessCount(data: JsonValue, pinned: readonly WitnessRef[] | undefined): number | null {
+  if (pinned !== undefined) return pinned.length;
+  if (!isPlainRecord(data) || !Object.prototype.hasOwnProperty.call(data, 'witnessIds')) return null;
+  const ids = data['witnessIds'];
+  return Array.isArray(ids) && ids.length > 0 ? ids.length : null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Verification
 
@@ -421,7 +439,17 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
       reason: `A witness sign-off does not hold: ${what}. Do not trust this transcript; ask the witnesses to check the original file.`,
     });
 
+  if (raw.length > MAX_TRANSCRIPT_ENTRIES) {
+    return fail(
+      formatFail(
+        MAX_TRANSCRIPT_ENTRIES + 1,
+        `the transcript has ${raw.length} entries; a ceremony writes far fewer (at most ${MAX_TRANSCRIPT_ENTRIES} are read), so it is not a keyshard transcript`,
+      ),
+    );
+  }
   let pinned: readonly WitnessRef[] | undefined;
+  /** How many witnesses may sign one entry: those the plan names (keys or ids), else MAX_SIGNOFFS_PER_ENTRY. */
+  let perEntry = MAX_SIGNOFFS_PER_ENTRY;
   const entries: TranscriptEntry[] = [];
   const signoffs = new Map<number, (WitnessRef & { signoffSeq: number })[]>();
   let prev = genesisHash(ceremonyId);
@@ -453,6 +481,7 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
       const plan = planWitnesses(entry.data);
       if ('problem' in plan) return fail(formatFail(1, plan.problem));
       pinned = plan.witnesses;
+      perEntry = planWitnessCount(entry.data, pinned) ?? MAX_SIGNOFFS_PER_ENTRY;
     }
     if (entry.kind === 'signoff') {
       const d = entry.data as unknown as SignoffData;
@@ -465,12 +494,15 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
       if (pinned !== undefined && !pinned.some((p) => p.id === w.id && p.algorithm === w.algorithm && p.publicKey === w.publicKey)) {
         return badSignature(pos, `${who} signs with a key the plan does not list for that witness`);
       }
+      // Checked before the signature, so a file of repeated sign-offs costs no signature checks.
+      const earlier = signoffs.get(target.seq) ?? [];
+      const again = earlier.find((x) => x.id === w.id);
+      if (again !== undefined) return badSignature(pos, `${who} signs ${entryName(target.seq, target.kind)} a second time (entry ${again.signoffSeq} already did)`);
+      if (earlier.length >= perEntry) return badSignature(pos, `${entryName(target.seq, target.kind)} already has ${earlier.length} sign-offs, as many as the plan has witnesses`);
       if (!verifyWitnessSignature(w.algorithm, hexToBytes(w.publicKey), hexToBytes(target.hash), hexToBytes(d.signature))) {
         return badSignature(pos, `${who}'s signature over ${entryName(target.seq, target.kind)} does not verify with the key it names`);
       }
-      const list = signoffs.get(target.seq) ?? [];
-      if (!list.some((x) => x.id === w.id && x.publicKey === w.publicKey)) list.push({ id: w.id, algorithm: w.algorithm, publicKey: w.publicKey, signoffSeq: pos });
-      signoffs.set(target.seq, list);
+      signoffs.set(target.seq, [...earlier, { id: w.id, algorithm: w.algorithm, publicKey: w.publicKey, signoffSeq: pos }]);
     }
     entries.push(entry);
     prev = entry.hash;

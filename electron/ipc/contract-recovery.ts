@@ -13,11 +13,12 @@
  */
 import { z } from 'zod';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
+import { MAX_TRANSCRIPT_BYTES } from '../../core/transcript';
 import { Pin } from './contract-ceremony';
 import { DetailsSchema, FingerprintSchema, NoRequest, PathText, boundedList, channel, list } from './contract-kit';
 
-/** Transcripts grow by a few hundred bytes a step; 8 MB is far beyond any ceremony. */
-export const MAX_TRANSCRIPT_CHARS = 8_000_000;
+/** Transcripts grow by a few hundred bytes a step; verified on main's thread, so capped (core/transcript, review M4). */
+export const MAX_TRANSCRIPT_CHARS = MAX_TRANSCRIPT_BYTES;
 /** A protected shard file (armored age / OpenPGP of a few hundred characters of shard text). */
 const MAX_FILE_CHARS = 1_000_000;
 

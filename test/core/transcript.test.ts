@@ -12,6 +12,7 @@ import {
   findSecretLookingKey,
   genesisHash,
   isPrintableId,
+  MAX_TRANSCRIPT_ENTRIES,
   parseTranscript,
   resumeTranscript,
   serializeTranscript,
@@ -352,10 +353,44 @@ describe('transcript: sign-offs', () => {
     assertFails(verifyTranscript(withForgedSignoff(signoffData(await signWith(alice, 6), 11, hashOf(6), alice))), 'TRANSCRIPT_SIGNATURE', 11);
     assertFails(verifyTranscript(withForgedSignoff(signoffData(await signWith(alice, 7), 7, hashOf(7), alice))), 'TRANSCRIPT_SIGNATURE', 11);
     // A flipped bit in a signature (with the chain re-linked so only the signature is wrong).
-    const good = await signWith(alice, 6);
+    const good = await signWith(alice, 5);
     const bad = (good.slice(0, 10) + ((parseInt(good[10]!, 16) ^ 1).toString(16)) + good.slice(11));
-    assertFails(verifyTranscript(withForgedSignoff(signoffData(bad, 6, hashOf(6), alice))), 'TRANSCRIPT_SIGNATURE', 11);
-    assert.ok(verifyTranscript(withForgedSignoff(signoffData(good, 6, hashOf(6), alice))).ok);
+    assertFails(verifyTranscript(withForgedSignoff(signoffData(bad, 5, hashOf(5), alice))), 'TRANSCRIPT_SIGNATURE', 11);
+    assert.ok(verifyTranscript(withForgedSignoff(signoffData(good, 5, hashOf(5), alice))).ok);
+  });
+
+  it('review M4: 150 repeated sign-offs of one entry by one witness are refused at the first repeat, before its signature is checked', async () => {
+    const sig = await signWith(alice, 5);
+    const base = plain(ceremony);
+    for (let i = 0; i < 150; i++) base.entries.push({ seq: 0, prevHash: '', at: '2025-03-01T10:00:00.000Z', kind: 'signoff', data: signoffData(sig, 5, hashOf(5), alice), hash: '' });
+    rechain(base, 10);
+    const r = verifyTranscript(base);
+    assertFails(r, 'TRANSCRIPT_SIGNATURE', 12);
+    assert.match(r.ok ? '' : r.reason, /signs entry 5 \(shard-handoff\) a second time \(entry 11 already did\)/);
+    // The repeat carries a signature that would not verify: the reason is the repeat, so no signature was checked.
+    const other = plain(ceremony);
+    other.entries.push({ seq: 0, prevHash: '', at: '2025-03-01T10:00:00.000Z', kind: 'signoff', data: signoffData(sig, 5, hashOf(5), alice), hash: '' });
+    other.entries.push({ seq: 0, prevHash: '', at: '2025-03-01T10:00:00.000Z', kind: 'signoff', data: signoffData('00'.repeat(64), 5, hashOf(5), alice), hash: '' });
+    const o = verifyTranscript(rechain(other, 10));
+    assertFails(o, 'TRANSCRIPT_SIGNATURE', 12);
+    assert.match(o.ok ? '' : o.reason, /a second time/);
+  });
+
+  it('review M4: more sign-offs of one entry than the plan has witnesses, or more entries than a ceremony writes, are refused', async () => {
+    // No witness keys in the plan, three witness ids: a fourth signer of one entry is refused.
+    let t = createTranscript('capped', steppingClock());
+    t = appendEntry(t, 'plan', { witnessIds: ['w1', 'w2', 'w3'] });
+    t = appendEntry(t, 'seal', {});
+    for (const id of ['w1', 'w2', 'w3']) t = await signEntry(t, 2, ed25519Witness(id));
+    assert.ok(verifyTranscript(t).ok);
+    const fourth = verifyTranscript(await signEntry(t, 2, ed25519Witness('w4')));
+    assertFails(fourth, 'TRANSCRIPT_SIGNATURE', 6);
+    assert.match(fourth.ok ? '' : fourth.reason, /already has 3 sign-offs/);
+    // An over-long file is refused before any entry is checked.
+    const long = { format: 'keyshard-transcript', version: 1, ceremonyId: 'long', entries: Array.from({ length: MAX_TRANSCRIPT_ENTRIES + 1 }, () => ({})) };
+    const r = verifyTranscript(long);
+    assertFails(r, 'TRANSCRIPT_FORMAT', MAX_TRANSCRIPT_ENTRIES + 1);
+    assert.match(r.ok ? '' : r.reason, /4097 entries/);
   });
 
   it('signEntry refuses unlisted witnesses, bad signatures, tampered transcripts and missing entries; records nothing', async () => {

@@ -10,14 +10,14 @@ import {
   type SignoffWithKey,
   type TranscriptTrustOptions,
 } from '../../../core/recovery-trust';
-import { verifyTranscriptText } from '../../../core/transcript';
+import { MAX_TRANSCRIPT_BYTES, verifyTranscriptText } from '../../../core/transcript';
 import { transcriptEnd, type TranscriptEnd } from '../../../core/transcript-status';
 import type { VerifyOk, VerifyResult, VerifyTextOptions } from '../../../core/transcript';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 
-/** Far above any real ceremony (a few hundred KB); refuses to load something that is clearly not a transcript. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** The same cap as the app's (core/transcript): a 16 x 16 ceremony is about 1.2 MB. */
+const MAX_FILE_BYTES = MAX_TRANSCRIPT_BYTES;
 
 /**
  * Verifies a transcript file's bytes exactly as the CLI does: strict UTF-8 (a byte-order mark or an invalid sequence

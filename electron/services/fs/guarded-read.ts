@@ -15,6 +15,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { KeyshardError } from '../../../core/errors';
+import { MAX_TRANSCRIPT_BYTES } from '../../../core/transcript';
 
 export interface GuardedReadOptions {
   /** The most bytes a genuine file of this kind can have; one more is FILE_TOO_LARGE. */
@@ -28,7 +29,8 @@ export const READ_CAPS = {
   witnessKeyFile: 16 * 1024,
   shardFile: 1024 * 1024,
   planFile: 1024 * 1024,
-  transcriptFile: 16 * 1024 * 1024,
+  // core/transcript MAX_TRANSCRIPT_BYTES: every byte read is verified on main's thread (review M4).
+  transcriptFile: MAX_TRANSCRIPT_BYTES,
 } as const;
 
 const FIRST_CHUNK = 64 * 1024;
