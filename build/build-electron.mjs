@@ -25,7 +25,8 @@ const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome130';
 
 /**
- * @param {{ outDir?: string, production?: boolean, write?: boolean, logLevel?: import('esbuild').LogLevel }} [options]
+ * @param {{ outDir?: string, production?: boolean, write?: boolean, logLevel?: import('esbuild').LogLevel, plugins?: import('esbuild').Plugin[] }} [options]
+ *   `plugins` only for tests (the reproducibility test changes one byte of a source on the way in).
  * @returns {Promise<{ outDir: string, main: string, preload: string }>}
  */
 export async function buildElectron(options = {}) {
@@ -49,6 +50,7 @@ export async function buildElectron(options = {}) {
     minify: false,
     legalComments: 'none',
     logLevel,
+    plugins: options.plugins ?? [],
     banner: { js: "'use strict';\nconst __keyshard_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     define: {
       'import.meta.url': '__keyshard_import_meta_url',

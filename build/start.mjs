@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectron } from './build-electron.mjs';
+import { writeBuildManifest } from './build-manifest.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INSTALL_TIMEOUT_MS = 5 * 60 * 1000;
@@ -35,6 +36,7 @@ async function buildAll() {
   const { build } = await import('vite');
   await build({ configFile: join(root, 'build/vite.renderer.config.ts'), logLevel: 'warn' });
   await buildElectron({ production: process.env.KEYSHARD_DEV !== '1' });
+  writeBuildManifest();
   console.log('keyshard: built out/renderer, out/main/main.cjs and out/preload/preload.cjs');
 }
 

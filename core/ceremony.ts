@@ -105,6 +105,8 @@ export type CeremonyEvent =
       readonly signOffs?: SignOffPolicy;
       /** Witnesses' public keys, recorded for the transcript to pin (its `witnessKeys`). */
       readonly witnessKeys?: readonly WitnessKey[];
+      /** SHA-256 of the app's renderer and main bundles; null when run from sources (no build to attest). */
+      readonly build?: { readonly renderer: string; readonly main: string } | null;
     }
   | {
       readonly step: 'airgap-check';
@@ -364,6 +366,7 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
   plan(state, e) {
     const signOffs = state.plan.witnesses.length === 0 ? {} : signOffPolicy(state, e);
     const witnessKeys = e['witnessKeys'] === undefined ? undefined : witnessKeyList(state, e);
+    const build = e['build'] === undefined ? undefined : buildAttestation(state, e);
     const p = state.plan;
     return {
       // Field names avoid the words the transcript refuses as secret-looking (secret, seed, share, ...).
@@ -377,6 +380,8 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
         witnessIds: p.witnesses.map((w) => w.id),
         signOffs: signOffs as JsonObject,
         ...(witnessKeys === undefined ? {} : { witnessKeys }),
+        // Older transcripts have no `build`; they replay as they were written.
+        ...(build === undefined ? {} : { build }),
       },
       patch: { signOffs },
       checkpoint: { custodianId: null },
@@ -563,6 +568,17 @@ function signOffPolicy(state: CeremonyState, e: EventFields): SignOffPolicy {
   const policy: Partial<Record<CeremonyStep, SignOffRule>> = {};
   for (const s of CEREMONY_STEPS) if (given[s] !== undefined) policy[s] = given[s] as SignOffRule;
   return policy;
+}
+
+/** The bundle hashes the app runs (64 lowercase hex each), or null for a run from sources. */
+function buildAttestation(state: CeremonyState, e: EventFields): JsonObject | null {
+  const v = e['build'];
+  if (v === null) return null;
+  const o = typeof v === 'object' && !Array.isArray(v) ? (v as EventFields) : {};
+  for (const k of ['renderer', 'main'] as const) {
+    if (!isHexOf(o[k], [32])) throw badData(state, 'plan', `build.${k}`, 'must be the SHA-256 of the bundle, 64 lowercase hex digits');
+  }
+  return { renderer: o['renderer'] as string, main: o['main'] as string };
 }
 
 function witnessKeyList(state: CeremonyState, e: EventFields): JsonObject[] {

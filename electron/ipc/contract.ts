@@ -31,6 +31,8 @@ export const AppInfoSchema = z.object({
   arch: z.string().min(1),
   /** False only in an unpackaged build started with KEYSHARD_DEV=1 (DevTools available). */
   production: z.boolean(),
+  /** SHA-256 of the renderer and main bundles (out/build-manifest.json); null when running without a built manifest. */
+  build: z.object({ renderer: z.string().regex(/^[0-9a-f]{64}$/), main: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().optional(),
 });
 
 const InterfaceKindSchema = z.enum(['loopback', 'ethernet', 'wireless', 'bridge', 'tunnel', 'virtual', 'other']);

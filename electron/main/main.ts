@@ -20,7 +20,7 @@ import { openProtected, protectEnvelopeText } from '../services/protection/index
 import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
 import { APP_ENTRY_URL, APP_SCHEME, WINDOW_TITLE } from './app-origin';
-import { KEYSHARD_VERSION } from './build-info';
+import { KEYSHARD_VERSION, readBuildAttestation } from './build-info';
 import { createLog } from './log';
 import { buildMenuTemplate } from './menu';
 import { runtimeMode } from './mode';
@@ -37,6 +37,8 @@ const mode = runtimeMode({ isPackaged: app.isPackaged, env: process.env });
 const outDir = join(__dirname, '..');
 const preloadPath = join(outDir, 'preload', 'preload.cjs');
 const rendererDir = join(outDir, 'renderer');
+/** The bundle hashes this build was made with (null without out/build-manifest.json): About panel and transcripts. */
+const buildAttestation = readBuildAttestation(outDir);
 
 /** The OS CSPRNG. */
 const random: RandomSource = (length) => new Uint8Array(randomBytes(length));
@@ -103,6 +105,7 @@ function start(): void {
         hsm: hsm.ceremonyHsm,
         protect: protectEnvelopeText,
         openProtected,
+        build: buildAttestation,
       }),
     random,
     clock: () => new Date(),
@@ -152,7 +155,7 @@ function start(): void {
       registerIpcHandlers(
         ipcMain,
         createIpcHandlers({
-          appInfo: () => ({ name: 'keyshard', version: KEYSHARD_VERSION, platform: process.platform, arch: process.arch, production: mode.production }),
+          appInfo: () => ({ name: 'keyshard', version: KEYSHARD_VERSION, platform: process.platform, arch: process.arch, production: mode.production, build: buildAttestation }),
           checkAirGap: () => checkAirGap(),
           camera,
           ceremony: ceremonies,

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { navigate, type RouteName } from '../app/routes';
 import { Shell } from '../components/Shell';
+import { AboutBuild } from './AboutBuild';
 
 const CHOICES: readonly { route: RouteName; title: string; text: string; testId: string }[] = [
   { route: 'plan', title: 'New ceremony', text: 'Plan who holds the shares and who watches, then make and split the key.', testId: 'start-new' },
@@ -35,6 +36,7 @@ export function StartScreen() {
           </div>
         ))}
       </div>
+      <AboutBuild />
     </Shell>
   );
 }

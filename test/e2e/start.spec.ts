@@ -101,3 +101,23 @@ test('the shared building blocks: secret banner, error panel, step list with cus
   await expect(page.getByTestId('step-custodian-a')).toContainText('Alice Meier');
   await saveScreens(page, 'components');
 });
+
+test('About this build: the bundle hashes to read aloud, or a plain warning when the app runs from sources', async ({ launch }) => {
+  const build = { renderer: 'a783d7d78c46be900ce3ccfa3148ef57e49eadaa69aa14ea870ac140b3c4afef', main: '5749259f0d7efcc9241511ad1ab43ff5a72c07b481322ec9db0981f671372e52' };
+  const attested = await launch({
+    deps: { appInfo: () => ({ name: 'keyshard', version: '1.2.3', platform: 'linux', arch: 'x64', production: true, build }) },
+  });
+  await attested.open('');
+  const { page } = attested;
+  await page.getByTestId('about-build').locator('summary').click();
+  await expect(page.getByTestId('about-renderer-short')).toHaveText('A783 D7D7 8C46 BE90');
+  await expect(page.getByTestId('about-main-short')).toHaveText('5749 259F 0D7E FCC9');
+  await expect(page.getByTestId('about-build')).toContainText(build.renderer);
+  await expect(page.getByTestId('about-build')).toContainText('keyshard 1.2.3');
+  await saveScreens(page, 'start-about-build');
+
+  const fromSources = await launch();
+  await fromSources.open('');
+  await fromSources.page.getByTestId('about-build').locator('summary').click();
+  await expect(fromSources.page.getByTestId('about-no-build')).toContainText('Development build');
+});

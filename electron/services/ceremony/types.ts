@@ -106,6 +106,8 @@ export interface CeremonyServiceDeps {
   readonly kdf?: KeyStretcher;
   readonly slip39?: { readonly iterationExponent?: number; readonly extendable?: boolean };
   readonly qr?: QrFrameOptions;
+  /** The app's bundle hashes (electron/main/build-info), recorded in the plan entry; null when run from sources. */
+  readonly build?: { readonly renderer: string; readonly main: string } | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
