@@ -11,6 +11,8 @@
  *
  * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...],"finalHash",
  *                "witnesses":[{"id","key","passphrase"}]} (the witnesses' encrypted key files and their throwaway passphrases)
+ *                With --lifecycle also "lifecycle" (electron/cli/demo-lifecycle.ts): a throwaway ed25519 verifiable key refreshed,
+ *                one share repaired, and "keyshard" signed by FROST with a quorum of the refreshed shares.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected
 import { renderQrPng } from '../../services/qr-image';
 import { MIN_SCRYPT_LOG_N, sealWitnessKey } from '../../services/witness/key-file';
 import type { ParsedArgs } from '../args';
+import { type LifecycleSummary, runLifecycleDemo } from '../demo-lifecycle';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 
@@ -38,6 +41,8 @@ export interface DemoSummary {
   readonly finalHash: string;
   /** The witnesses' encrypted key files and the throwaway passphrases that open them (a real witness keeps theirs to themselves). */
   readonly witnesses: { readonly id: string; readonly key: string; readonly passphrase: string }[];
+  /** With --lifecycle: refresh, repair and FROST signing of a throwaway ed25519 verifiable key (issue 17). */
+  readonly lifecycle?: LifecycleSummary;
 }
 
 export interface DemoOptions {
@@ -47,6 +52,8 @@ export interface DemoOptions {
   readonly print?: (line: string) => void;
   /** Default: the real air-gap check of this machine. */
   readonly airgap?: AirGapPort;
+  /** Also refresh, repair and FROST-sign with a throwaway ed25519 verifiable key (summary.json "lifecycle"). */
+  readonly lifecycle?: boolean;
 }
 
 const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
@@ -301,6 +308,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       qr: qrFiles,
       finalHash: status.transcript.headHash ?? '',
       witnesses: WITNESSES.map((w) => ({ id: w.id, key: rel(keyFiles.witness(w.id)), passphrase: witnessPassphrases.get(w.id) ?? '' })),
+      ...(options.lifecycle === true ? { lifecycle: runLifecycleDemo(nodeRandom, print) } : {}),
     };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     const shown = isAbsolute(options.out) ? out : options.out;
@@ -331,7 +339,7 @@ export const demoCommand: CliCommand = {
   action: '',
   summary: 'run a whole 3-of-5 ceremony with throwaway keys and write everything it makes to a directory',
   help: [
-    'Usage: keyshard demo --out DIR [--scheme slip39|vss] [--json]',
+    'Usage: keyshard demo --out DIR [--scheme slip39|vss] [--lifecycle] [--json]',
     '',
     'Runs a complete ceremony headless, through the same ceremony service as the app, with throwaway keys:',
     '5 custodians (paper, screen QR, USB with age, USB with OpenPGP), 2 witnesses signing every checkpoint, an',
@@ -345,16 +353,20 @@ export const demoCommand: CliCommand = {
     '',
     '  --out DIR        where to write (required)',
     '  --scheme S       slip39 (a 256-bit seed, default) or vss (a FROST ed25519 key)',
+    '  --lifecycle      also deal a throwaway ed25519 verifiable key, refresh it, repair one lost share and sign\n'+
+    '                   "keyshard" by FROST with a quorum of the refreshed shares; summary.json gains "lifecycle":\n'+
+    '                   {"ciphersuite","groupPublicKey","oldShares","newShares","repaired","message","signature"}',
     '  --json           print only summary.json on stdout',
   ].join('\n'),
-  options: { values: ['out', 'scheme'], booleans: ['json'] },
+  options: { values: ['out', 'scheme'], booleans: ['json', 'lifecycle'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const out = args.values.get('out');
     if (out === undefined || out.trim() === '') throw usage('--out DIR is required: the directory the demo writes into. Run with --help to see the usage.');
     const scheme = args.values.get('scheme') ?? 'slip39';
     if (scheme !== 'slip39' && scheme !== 'vss') throw usage('--scheme must be slip39 or vss.');
     const json = args.booleans.get('json') === true;
-    const summary = await runDemo({ out, scheme, ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
+    const lifecycle = args.booleans.get('lifecycle') === true;
+    const summary = await runDemo({ out, scheme, lifecycle, ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
     if (json) io.stdout(`${JSON.stringify(summary)}\n`);
     return 0;
   },
