@@ -215,7 +215,9 @@ describe('bundled main process against a fake electron', () => {
     const info = fake.ipcHandlers.get('app:info') as (event: unknown, request: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
     const own = await info({ senderFrame: { url: 'app://keyshard/index.html', parent: null } }, undefined);
     assert.equal(own.ok, true);
-    assert.deepEqual(Object.keys(own.value as object).sort(), ['arch', 'name', 'platform', 'production', 'version']);
+    assert.deepEqual(Object.keys(own.value as object).sort(), ['arch', 'build', 'name', 'platform', 'production', 'version']);
+    // No out/build-manifest.json beside this bundle: no hash is claimed.
+    assert.equal((own.value as { build: unknown }).build, null);
     assert.equal((own.value as { production: boolean }).production, true);
     const foreign = await info({ senderFrame: { url: 'https://example.com/', parent: null } }, undefined);
     assert.equal(foreign.error?.code, 'IPC_SENDER_REFUSED');

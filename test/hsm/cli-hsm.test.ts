@@ -187,7 +187,6 @@ describe('keyshard hsm store and load', () => {
       [['hsm', 'store', '--module', SOFTHSM_MODULE, '--file', encrypted], /--token LABEL or --serial/],
       [['hsm', 'store', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--serial', '1', '--file', encrypted], /one of them/],
       [['hsm', 'store', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--file', encrypted], /encrypted \(age\)/],
-      [['hsm', 'store', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--file', join(env.root, 'missing.txt')], /ENOENT/],
       [['hsm', 'store', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--file', encrypted, '--pin-env', '123456'], /NAME of an environment variable/],
       [['hsm', 'load', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--ceremony', 'xyz'], /32 hex digits/],
     ];
@@ -197,6 +196,12 @@ describe('keyshard hsm store and load', () => {
       assert.match(r.stderr, message);
       assert.deepEqual(r.prompts, []);
     }
+    // A missing file is not wrong usage: exit 1 with its own code and a plain message (no ENOENT), before any token.
+    const missing = await cli(['hsm', 'store', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--file', join(env.root, 'missing.txt')]);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stderr, /FILE_NOT_FOUND: .*missing\.txt does not exist/);
+    assert.doesNotMatch(missing.stderr, /ENOENT/);
+    assert.deepEqual(missing.prompts, []);
     const unset = await cli(['hsm', 'load', '--module', SOFTHSM_MODULE, '--token', 'Alice', '--ceremony', 'ab'.repeat(16), '--pin-env', 'NOT_SET']);
     assert.equal(unset.code, 2);
     assert.match(unset.stderr, /NOT_SET .*not set/);
