@@ -16,7 +16,7 @@ import * as openpgp from 'openpgp';
 import { encodeSlip39Payload, EnvelopeScheme, envelopeToText } from '../../core/envelope';
 import { KeyshardError } from '../../core/errors';
 import { generateAgeIdentity, generateOpenPgpKey, openProtected, protectEnvelopeText, type OpenPgpKeyPair } from '../../electron/services/protection';
-import { MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES } from '../../electron/services/protection/limits';
+import { MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES } from '../../electron/services/protection/limits';
 
 const BOMB_BYTES = 64 * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'keyshard-bomb-'));
@@ -42,14 +42,46 @@ async function compressedTo(publicKeyArmored: string, data: Uint8Array): Promise
   });
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
+async function refusal(p: Promise<unknown>): Promise<KeyshardError> {
   try {
     await p;
   } catch (e) {
     assert.ok(e instanceof KeyshardError, String(e));
-    return e.code;
+    return e;
   }
   assert.fail('it opened');
+}
+const code = async (p: Promise<unknown>): Promise<string> => (await refusal(p)).code;
+
+/**
+ * An OpenPGP message for `key` whose first packet (its public-key session key packet, made anonymous as
+ * `gpg --throw-keyids` does) is repeated `copies` times: every copy is a recipient the key is tried on.
+ */
+async function manyAnonymousRecipients(publicKeyArmored: string, copies: number): Promise<Uint8Array> {
+  const message = await openpgp.createMessage({ binary: new TextEncoder().encode(`${TEXT}\n`) });
+  const b = (await openpgp.encrypt({
+    message,
+    encryptionKeys: await openpgp.readKey({ armoredKey: publicKeyArmored }),
+    wildcard: true,
+    format: 'binary',
+    config: { v6Keys: false, aeadProtect: false },
+  })) as Uint8Array;
+  // New-format packet header (0xC1 = tag 1), then a one- or two-octet body length (RFC 9580 4.2.1).
+  assert.equal(b[0], 0xc1);
+  const [headerLength, bodyLength] = b[1]! < 192 ? [2, b[1]!] : [3, ((b[1]! - 192) << 8) + b[2]! + 192];
+  const first = b.subarray(0, headerLength + bodyLength);
+  const out = new Uint8Array(first.length * copies + b.length - first.length);
+  for (let i = 0; i < copies; i++) out.set(first, i * first.length);
+  out.set(b.subarray(first.length), first.length * copies);
+  return out;
+}
+
+/** An age file with `others` recipients of throwaway keys and then `recipient`'s stanza. */
+async function ageWithRecipients(recipient: string, others: number): Promise<string> {
+  const encrypter = new Encrypter();
+  for (let i = 0; i < others; i++) encrypter.addRecipient((await generateAgeIdentity()).recipient);
+  encrypter.addRecipient(recipient);
+  return armor.encode(await encrypter.encrypt(new TextEncoder().encode(`${TEXT}\n`)));
 }
 
 before(async () => {
@@ -114,5 +146,40 @@ describe('bounds on encrypted shard files', () => {
     assert.ok(performance.now() - started < 2000);
     const normal = await protectEnvelopeText(TEXT, { kind: 'age', recipient: id.recipient });
     assert.equal(await openProtected(normal.data, { kind: 'age', identity: id.identity }), TEXT);
+  });
+
+  // Review M2: recipients and keys are counted before any key is tried. The proofs are structural, not timed: the
+  // refused files hold a recipient the given key opens, so had any key been tried on them they would have opened.
+  it('OpenPGP: more anonymous recipients than MAX_RECIPIENTS is ENVELOPE_TOO_LARGE before any key is tried; up to it opens', async () => {
+    const opening = { kind: 'openpgp', privateKeyArmored: key.privateKeyArmored } as const;
+    assert.equal(await openProtected(await manyAnonymousRecipients(key.publicKeyArmored, MAX_RECIPIENTS), opening), TEXT);
+    const e = await refusal(openProtected(await manyAnonymousRecipients(key.publicKeyArmored, MAX_RECIPIENTS + 1), opening));
+    assert.equal(e.code, 'ENVELOPE_TOO_LARGE');
+    assert.equal(e.details?.['reason'], 'too-many-recipients');
+    assert.match(e.message, /no key was tried/);
+    // 10,000 copies (about 1 MB, each an ECDH try for an anonymous recipient) is refused the same way.
+    const flood = await manyAnonymousRecipients(key.publicKeyArmored, 10_000);
+    assert.ok(flood.length < MAX_PROTECTED_FILE_BYTES);
+    assert.equal((await refusal(openProtected(flood, opening))).details?.['reason'], 'too-many-recipients');
+  });
+
+  it('age: more stanzas than MAX_RECIPIENTS is ENVELOPE_TOO_LARGE before any identity is tried; up to it opens', async () => {
+    const id = await generateAgeIdentity();
+    assert.equal(await openProtected(await ageWithRecipients(id.recipient, MAX_RECIPIENTS - 1), { kind: 'age', identity: id.identity }), TEXT);
+    const e = await refusal(openProtected(await ageWithRecipients(id.recipient, MAX_RECIPIENTS), { kind: 'age', identity: id.identity }));
+    assert.equal(e.code, 'ENVELOPE_TOO_LARGE');
+    assert.equal(e.details?.['reason'], 'too-many-recipients');
+  });
+
+  it('a key file with more keys than MAX_OPENING_KEYS is refused before any is tried (each key is tried on each recipient)', async () => {
+    const id = await generateAgeIdentity();
+    const file = await ageWithRecipients(id.recipient, 0);
+    const others = await Promise.all(Array.from({ length: MAX_OPENING_KEYS - 1 }, () => generateAgeIdentity()));
+    // The custodian's key last among MAX_OPENING_KEYS opens; one more key and nothing is tried.
+    const keys = [...others.map((o) => o.identity), id.identity];
+    assert.equal(await openProtected(file, { kind: 'age', identity: keys.join('\n') }), TEXT);
+    const e = await refusal(openProtected(file, { kind: 'age', identity: [(await generateAgeIdentity()).identity, ...keys].join('\n') }));
+    assert.equal(e.code, 'ENVELOPE_DECRYPT');
+    assert.equal(e.details?.['reason'], 'too-many-keys');
   });
 });

@@ -8,7 +8,7 @@
 import { Decrypter, Encrypter, armor, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { KeyshardError } from '../../../core/errors';
 import { decryptFailed, plaintextToString } from './errors';
-import { inputSize, MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES, tooLarge } from './limits';
+import { inputSize, MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES, tooLarge, tooManyRecipients } from './limits';
 
 const BECH32_CHARS = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 /** "age1" + 52 characters of a 32-byte key + 6 of checksum (bech32). */
@@ -69,6 +69,8 @@ function identitiesIn(identityFile: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length === 0 || !lines.every((l) => X25519_IDENTITY.test(l))) throw decryptFailed('bad-key', 'age');
+  // Each identity is tried on each recipient stanza: bounded like the stanzas.
+  if (lines.length > MAX_OPENING_KEYS) throw decryptFailed('too-many-keys', 'age');
   return lines;
 }
 
@@ -93,6 +95,28 @@ export function looksLikeAge(data: string | Uint8Array): boolean {
   return head.startsWith(AGE_ARMOR_HEADER) || head.startsWith(AGE_BINARY_MAGIC);
 }
 
+const LF = 0x0a;
+const isAt = (b: Uint8Array, i: number, text: string): boolean => {
+  for (let k = 0; k < text.length; k++) if (b[i + k] !== text.charCodeAt(k)) return false;
+  return true;
+};
+
+/**
+ * The recipient stanzas in an age header: lines starting "-> " before the MAC line ("--- "). A stanza body is base64,
+ * which has neither '-' nor '>', so no body line is counted. Stops counting past `limit`.
+ */
+export function countAgeStanzas(ciphertext: Uint8Array, limit: number): number {
+  let count = 0;
+  for (let i = 0; i < ciphertext.length; ) {
+    if (isAt(ciphertext, i, '---')) break;
+    if (isAt(ciphertext, i, '-> ') && ++count > limit) break;
+    const next = ciphertext.indexOf(LF, i);
+    if (next < 0) break;
+    i = next + 1;
+  }
+  return count;
+}
+
 /**
  * Decrypts an age file (armored or binary) with the identities in `identityFile` (the content of a key file
  * as age-keygen writes it, or one AGE-SECRET-KEY-1... line). Returns the plaintext as text.
@@ -109,6 +133,9 @@ export async function decryptWithAgeIdentity(data: string | Uint8Array, identity
   } catch {
     throw decryptFailed('damaged', 'age');
   }
+  // Counted before any identity is tried: each stanza costs an X25519 operation per identity (review M2).
+  const stanzas = countAgeStanzas(ciphertext, MAX_RECIPIENTS);
+  if (stanzas > MAX_RECIPIENTS) throw tooManyRecipients('age', stanzas);
   const decrypter = new Decrypter();
   try {
     for (const id of identities) decrypter.addIdentity(id);

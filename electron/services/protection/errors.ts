@@ -3,6 +3,7 @@
  * `cause`): their messages can quote packet contents. Each reason gets a message that says what to try.
  */
 import { KeyshardError } from '../../../core/errors';
+import { MAX_OPENING_KEYS } from './limits';
 
 export type DecryptFailure =
   | 'wrong-key'
@@ -11,7 +12,8 @@ export type DecryptFailure =
   | 'passphrase-required'
   | 'wrong-passphrase'
   | 'wrong-kind'
-  | 'not-protected';
+  | 'not-protected'
+  | 'too-many-keys';
 
 export type ProtectionName = 'age' | 'openpgp';
 
@@ -39,6 +41,10 @@ function messageFor(reason: DecryptFailure, kind: ProtectionName): string {
       return 'The passphrase for this OpenPGP key is wrong. Check Caps Lock and the keyboard layout, and try again.';
     case 'wrong-kind':
       return `This file is not protected with ${k}: choose the key type that matches the file (.age files need an age key, .asc files an OpenPGP key).`;
+    case 'too-many-keys':
+      return kind === 'age'
+        ? `This key file holds more than ${MAX_OPENING_KEYS} age keys, so none was tried: choose the custodian's own key file (age-keygen writes one key to a file).`
+        : `This OpenPGP private key has more than ${MAX_OPENING_KEYS} subkeys, so none was tried: export only the custodian's key (\`gpg --armor --export-secret-keys KEY-ID\`).`;
     case 'not-protected':
       return `This file is not an ${k}-encrypted shard. Check that you chose the right file.`;
   }

@@ -37,6 +37,25 @@ export function tooLarge(kind: ProtectionName, what: 'file' | 'plaintext'): Keys
   );
 }
 
+/**
+ * How many recipients (age stanzas, OpenPGP public-key or passphrase session-key packets) a shard file may name, and
+ * how many keys one opening may try. keyshard writes one recipient per shard file; a few more allow a file a custodian
+ * re-encrypted for a backup key too. Every recipient is tried with every key, and each try costs an X25519, ECDH or
+ * RSA operation (1,000 forged anonymous OpenPGP recipients took 2.6 s, 1,000 age stanzas 1.1 s; a 1 MiB file holds
+ * about ten times as many), so both counts are checked before any key is tried.
+ */
+export const MAX_RECIPIENTS = 16;
+export const MAX_OPENING_KEYS = 8;
+
+/** ENVELOPE_TOO_LARGE: the file names more recipients than any shard file keyshard makes (counted before any key is tried). */
+export function tooManyRecipients(kind: ProtectionName, count: number): KeyshardError {
+  return new KeyshardError(
+    'ENVELOPE_TOO_LARGE',
+    `This ${LABEL[kind]} file is encrypted to ${count} or more recipients; a keyshard shard file has one (at most ${MAX_RECIPIENTS} are opened), so no key was tried on it. Use the custodian's own shard file or the paper copy.`,
+    { reason: 'too-many-recipients', protection: kind, maxRecipients: MAX_RECIPIENTS },
+  );
+}
+
 /** The size of the data as it arrived, for the file cap (a string by its characters: never more than its bytes). */
 export function inputSize(data: string | Uint8Array): number {
   return data.length;

@@ -9,7 +9,7 @@ import * as openpgp from 'openpgp';
 import type { Key, PrivateKey } from 'openpgp';
 import { KeyshardError } from '../../../core/errors';
 import { decryptFailed, plaintextToString } from './errors';
-import { inputSize, MAX_PROTECTED_FILE_BYTES, MAX_SHARD_PLAINTEXT_BYTES, tooLarge } from './limits';
+import { inputSize, MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES, tooLarge, tooManyRecipients } from './limits';
 
 /** Settings that keep keys and messages within what gpg 2.2 reads. */
 const GPG22_COMPATIBLE = { v6Keys: false, aeadProtect: false } as const;
@@ -142,6 +142,8 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
   } catch {
     throw decryptFailed('bad-key', 'openpgp');
   }
+  // An anonymous recipient is tried with every subkey, and unlocking runs the passphrase's S2K once per subkey.
+  if (key.getKeys().length > MAX_OPENING_KEYS) throw decryptFailed('too-many-keys', 'openpgp');
   if (key.isDecrypted()) return key;
   if (passphrase === undefined || passphrase === '') throw decryptFailed('passphrase-required', 'openpgp');
   try {
@@ -158,16 +160,21 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
 export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<string> {
   if (!looksLikeOpenPgp(data)) throw decryptFailed('not-protected', 'openpgp');
   if (inputSize(data) > MAX_PROTECTED_FILE_BYTES) throw tooLarge('openpgp', 'file');
+  // The message is read before the key is unlocked: its recipients are counted before any key work (review M2).
+  let message: openpgp.Message<string | Uint8Array>;
+  try {
+    message = isArmored(data)
+      ? await openpgp.readMessage({ armoredMessage: typeof data === 'string' ? data.trim() : new TextDecoder().decode(data).trim() })
+      : await openpgp.readMessage({ binaryMessage: data as Uint8Array });
+  } catch {
+    throw decryptFailed('damaged', 'openpgp');
+  }
+  // Each public-key session key packet is tried with each matching key (every key, for an anonymous one): an RSA or
+  // ECDH operation apiece.
+  const recipients = message.packets.filterByTag(openpgp.enums.packet.publicKeyEncryptedSessionKey, openpgp.enums.packet.symEncryptedSessionKey).length;
+  if (recipients > MAX_RECIPIENTS) throw tooManyRecipients('openpgp', recipients);
   const key = await unlockPrivateKey(privateKeyArmored, passphrase);
   try {
-    let message: openpgp.Message<string | Uint8Array>;
-    try {
-      message = isArmored(data)
-        ? await openpgp.readMessage({ armoredMessage: typeof data === 'string' ? data.trim() : new TextDecoder().decode(data).trim() })
-        : await openpgp.readMessage({ binaryMessage: data as Uint8Array });
-    } catch {
-      throw decryptFailed('damaged', 'openpgp');
-    }
     // Decide "another key" from the key ids the message names, not from library wording. A wildcard id
     // (anonymous recipient) could be anyone, so then a failure counts as damage only if no id could be ours.
     const ours = key.getKeyIDs();
