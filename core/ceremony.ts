@@ -8,6 +8,7 @@
  * custodian, in any custodian order -> test-recovery -> destroy -> seal. A step cannot be skipped, only aborted.
  * After a checkpoint step (SignOffPolicy) the next step waits for a witness sign-off.
  */
+import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, type KeyCeremonyStep } from './ceremony-kinds';
 import { KeyshardError } from './errors';
 import {
   observes,
@@ -23,20 +24,12 @@ import {
 import { isIsoInstant, readClock } from './policy/text';
 import { witnessPublicKeyProblem } from './policy/witness-key';
 
-export const CEREMONY_STEPS = [
-  'plan',
-  'airgap-check',
-  'entropy',
-  'generate',
-  'import',
-  'split',
-  'handoff',
-  'confirm',
-  'test-recovery',
-  'destroy',
-  'seal',
-] as const;
-export type CeremonyStep = (typeof CEREMONY_STEPS)[number];
+/**
+ * The state machine's steps, in order: taken from the key ceremony's catalogue (core/ceremony-kinds), where the
+ * screens' step list, the transcript's words and the printed script come from too.
+ */
+export const CEREMONY_STEPS = Object.freeze(machineSteps(KEY_CEREMONY)) as unknown as readonly [KeyCeremonyStep, ...KeyCeremonyStep[]];
+export type CeremonyStep = KeyCeremonyStep;
 export type RecordStep = CeremonyStep | 'sign-off' | 'abort';
 export const RECORD_STEPS: readonly RecordStep[] = [...CEREMONY_STEPS, 'sign-off', 'abort'];
 
@@ -45,20 +38,11 @@ export type SignOffRule = 'one' | 'all';
 export type SignOffPolicy = Readonly<Partial<Record<CeremonyStep, SignOffRule>>>;
 
 /**
- * Checkpoints where a witness signs off before the ceremony moves on: the air gap, the fingerprint read aloud after
- * generate/import and after split, each custodian's confirmation, the test recovery, the destruction, and the seal.
- * For handoff and confirm only witnesses who observe that custodian are eligible; elsewhere any witness.
+ * Checkpoints where a witness signs off before the ceremony moves on (the catalogue's `signOff`): the air gap, the
+ * fingerprint read aloud after generate/import and after split, each custodian's confirmation, the test recovery, the
+ * destruction, and the seal. For handoff and confirm only witnesses who observe that custodian are eligible.
  */
-export const DEFAULT_SIGN_OFFS: SignOffPolicy = Object.freeze({
-  'airgap-check': 'one',
-  generate: 'one',
-  import: 'one',
-  split: 'one',
-  confirm: 'one',
-  'test-recovery': 'one',
-  destroy: 'one',
-  seal: 'one',
-});
+export const DEFAULT_SIGN_OFFS: SignOffPolicy = Object.freeze(defaultSignOffs(KEY_CEREMONY) as SignOffPolicy);
 
 /** A witness's public signing key as the transcript pins it. */
 export interface WitnessKey {
@@ -604,24 +588,18 @@ function witnessKeyList(state: CeremonyState, e: EventFields): JsonObject[] {
   });
 }
 
+/**
+ * What the state machine offers next. The order is the catalogue's (nextMachineStep); the reducer adds what only it
+ * knows: a failed check is done again, and handoff and confirm go round every custodian before the steps after them.
+ */
 function mainActions(state: CeremonyState): NextAction[] {
   const { plan } = state;
   switch (state.lastStep) {
-    case null:
-      return [{ step: 'plan', hint: 'Read the plan and its coalition warnings with the witnesses, then start the ceremony.' }];
-    case 'plan':
-      return [{ step: 'airgap-check', hint: 'Check the air gap: no network interface other than loopback may be up.' }];
     case 'airgap-check':
-      return state.airgap === 'failed'
-        ? [{ step: 'airgap-check', hint: 'The air-gap check failed: take every network interface down and check again, or have a witness override it.' }]
-        : [{ step: 'entropy', hint: 'Gather entropy from the planned sources.' }];
-    case 'entropy':
-      return plan.secret.type === 'import'
-        ? [{ step: 'import', hint: 'Import the existing secret and read its fingerprint aloud.' }]
-        : [{ step: 'generate', hint: `Generate the new ${plan.secret.type === 'new-key' ? `${plan.secret.curve} key` : 'seed'} and read its fingerprint aloud.` }];
-    case 'generate':
-    case 'import':
-      return [{ step: 'split', hint: 'Split the secret into shards and read the fingerprint aloud again.' }];
+      if (state.airgap === 'failed') {
+        return [{ step: 'airgap-check', hint: 'The air-gap check failed: take every network interface down and check again, or have a witness override it.' }];
+      }
+      break;
     case 'handoff': {
       const id = state.awaitingConfirmation ?? '';
       const c = plan.custodians.find((x) => x.id === id);
@@ -634,17 +612,24 @@ function mainActions(state: CeremonyState): NextAction[] {
       if (left.length > 0) {
         return left.map((c) => ({ step: 'handoff' as const, custodianId: c.id, hint: `Hand ${c.name} their shard (${c.medium}).` }));
       }
-      return [{ step: 'test-recovery', hint: 'Recover the secret from a quorum of shards and compare the fingerprint.' }];
+      return catalogueNext(state, 'confirm');
     }
     case 'test-recovery':
-      return state.recovery === 'failed'
-        ? [{ step: 'test-recovery', hint: 'The test recovery did not give the same fingerprint: try again with a quorum, or abort.' }]
-        : [{ step: 'destroy', hint: "Destroy the secret and every copy of the shards in this machine's memory." }];
-    case 'destroy':
-      return [{ step: 'seal', hint: 'Seal the ceremony transcript.' }];
-    case 'seal':
-      return [];
+      if (state.recovery === 'failed') {
+        return [{ step: 'test-recovery', hint: 'The test recovery did not give the same fingerprint: try again with a quorum, or abort.' }];
+      }
+      break;
+    default:
+      break;
   }
+  return catalogueNext(state, state.lastStep);
+}
+
+/** The catalogue's next step after `after`, with its hint; nothing after the seal. */
+function catalogueNext(state: CeremonyState, after: CeremonyStep | null): NextAction[] {
+  const next = nextMachineStep(KEY_CEREMONY, state.plan, after);
+  if (next === null) return [];
+  return [{ step: next.kind as CeremonyStep, hint: fillPlanWords(next.hint ?? '', state.plan) }];
 }
 
 function abortAction(): NextAction {

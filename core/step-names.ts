@@ -4,28 +4,11 @@
  * "Air-gap check", never "airgap-check". Pure: used by the resume list, the verify table and the printed summary.
  */
 import { CEREMONY_STEPS } from './ceremony';
+import { checkpointNames, KEY_CEREMONY, transcriptNames } from './ceremony-kinds';
 import { ownValue } from './own';
 
-const STEP_NAMES: Readonly<Record<string, string>> = {
-  plan: 'Plan recorded, ceremony started',
-  'airgap-check': 'Air-gap check',
-  entropy: 'Entropy gathered',
-  generate: 'Secret generated',
-  import: 'Secret imported',
-  split: 'Secret split into shards',
-  handoff: 'Shard handed over',
-  confirm: 'Custodian confirmed their shard',
-  'test-recovery': 'Test recovery',
-  destroy: 'Secret destroyed in memory',
-  seal: 'Transcript sealed',
-  abort: 'Ceremony aborted',
-  'sign-off': 'Witness sign-off',
-  signoff: 'Witness signature',
-  'token-check': 'Tokens checked before the start',
-  'token-store': 'Shard stored on a token',
-  'token-read-back': 'Shard read back from a token',
-  'token-random': 'Random bytes from a token',
-};
+// Both from the key ceremony's catalogue: the words the screens, the verify table and the paper all use.
+const STEP_NAMES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(transcriptNames(KEY_CEREMONY)));
 
 /** "airgap-check" -> "Air-gap check"; a kind keyshard does not know yet is shown as words ("new-step" -> "New step"). */
 export function stepName(kind: string): string {
@@ -53,19 +36,7 @@ export function isSigningEntry(kind: string): boolean {
   return kind === 'signoff' || kind === 'sign-off';
 }
 
-const CHECKPOINT_NAMES: Readonly<Record<string, string>> = {
-  plan: 'the plan',
-  'airgap-check': 'the air-gap check',
-  entropy: 'the entropy',
-  generate: 'the fingerprint of the new secret',
-  import: 'the fingerprint of the imported secret',
-  split: 'the split',
-  handoff: 'a handoff',
-  confirm: 'a confirmation',
-  'test-recovery': 'the test recovery',
-  destroy: 'the destruction of the secret',
-  seal: 'the seal',
-};
+const CHECKPOINT_NAMES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(checkpointNames(KEY_CEREMONY)));
 
 /** What a witness signs off, after "signs off": "airgap-check" -> "the air-gap check". */
 export function checkpointName(checkpoint: string): string {

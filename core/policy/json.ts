@@ -26,6 +26,9 @@ function planValue(plan: CeremonyPlan): unknown {
     custodians: plan.custodians.map(custodianValue),
     witnesses: plan.witnesses.map(witnessValue),
     ...(plan.noWitnessReason === undefined ? {} : { noWitnessReason: plan.noWitnessReason }),
+    // Left out when absent, so an older plan gives the same bytes and digest as before roles existed.
+    ...(plan.administrator === undefined ? {} : { administrator: { name: plan.administrator.name, organisation: plan.administrator.organisation } }),
+    ...(plan.externalWitnesses === undefined ? {} : { externalWitnesses: plan.externalWitnesses.map((p) => ({ name: p.name, organisation: p.organisation })) }),
   };
 }
 

@@ -4,6 +4,7 @@ import { validatePlan } from './validate';
 import type {
   CeremonyPlan,
   Custodian,
+  Participant,
   Protection,
   SchemePlan,
   SecretPlan,
@@ -96,7 +97,8 @@ function join(field: string, key: string): string {
   return field === '' ? key : `${field}.${key}`;
 }
 
-const PLAN_KEYS = ['version', 'label', 'createdAt', 'secret', 'scheme', 'custodians', 'witnesses', 'noWitnessReason'];
+// administrator and externalWitnesses came later and are optional: a plan without them is the plan it always was.
+const PLAN_KEYS = ['version', 'label', 'createdAt', 'secret', 'scheme', 'custodians', 'witnesses', 'noWitnessReason', 'administrator', 'externalWitnesses'];
 
 function readPlan(r: Reader, v: unknown): Partial<CeremonyPlan> {
   const o = r.object(v, '', PLAN_KEYS);
@@ -109,6 +111,8 @@ function readPlan(r: Reader, v: unknown): Partial<CeremonyPlan> {
   const custodians = r.array(o, 'custodians', '')?.map((c, i) => readCustodian(r, c, `custodians[${i}]`));
   const witnesses = r.array(o, 'witnesses', '')?.map((w, i) => readWitness(r, w, `witnesses[${i}]`));
   const noWitnessReason = r.string(o, 'noWitnessReason', '', true);
+  const administrator = o['administrator'] === undefined ? undefined : readParticipant(r, o['administrator'], 'administrator');
+  const externalWitnesses = o['externalWitnesses'] === undefined ? undefined : r.array(o, 'externalWitnesses', '')?.map((p, i) => readParticipant(r, p, `externalWitnesses[${i}]`));
   return {
     version: version as CeremonyPlan['version'],
     label,
@@ -118,7 +122,17 @@ function readPlan(r: Reader, v: unknown): Partial<CeremonyPlan> {
     custodians: custodians as Custodian[],
     witnesses: witnesses as Witness[],
     ...(noWitnessReason === undefined ? {} : { noWitnessReason }),
+    ...(administrator === undefined ? {} : { administrator }),
+    ...(externalWitnesses === undefined ? {} : { externalWitnesses }),
   } as Partial<CeremonyPlan>;
+}
+
+function readParticipant(r: Reader, v: unknown, field: string): Participant | undefined {
+  const o = r.object(v, field, ['name', 'organisation']);
+  if (o === undefined) return undefined;
+  const name = r.string(o, 'name', field);
+  const organisation = r.string(o, 'organisation', field);
+  return name === undefined || organisation === undefined ? undefined : { name, organisation };
 }
 
 function readSecret(r: Reader, v: unknown): SecretPlan | undefined {

@@ -110,6 +110,15 @@ export interface Witness {
   readonly observes: 'all' | readonly string[];
 }
 
+/**
+ * Someone who takes part without holding a shard or a signing key: the ceremony administrator, who reads the script
+ * and works the machine, or an external witness (an auditor), who watches and initials the printed script.
+ */
+export interface Participant {
+  readonly name: string;
+  readonly organisation: string;
+}
+
 export interface CeremonyPlan {
   readonly version: typeof PLAN_VERSION;
   readonly label: string;
@@ -121,6 +130,12 @@ export interface CeremonyPlan {
   readonly witnesses: readonly Witness[];
   /** Required when `witnesses` is empty, forbidden otherwise: why this ceremony runs unwitnessed. */
   readonly noWitnessReason?: string;
+  /**
+   * Roles (optional; plans written before them load unchanged and keep their digest): who runs the script, and who
+   * watches from outside. The witnesses above are the internal witnesses: they check each step and sign it off.
+   */
+  readonly administrator?: Participant;
+  readonly externalWitnesses?: readonly Participant[];
 }
 
 /** What a person fills in; createPlan adds version and createdAt. `observes` defaults to 'all'. */
@@ -131,6 +146,8 @@ export interface PlanDraft {
   readonly custodians: readonly Custodian[];
   readonly witnesses: readonly (Omit<Witness, 'observes'> & { readonly observes?: Witness['observes'] })[];
   readonly noWitnessReason?: string;
+  readonly administrator?: Participant;
+  readonly externalWitnesses?: readonly Participant[];
 }
 
 /** One thing wrong with a plan: the field (a path like `custodians[2].protection`) and how to fix it. */

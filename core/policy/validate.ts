@@ -51,6 +51,7 @@ export function validatePlan(plan: CeremonyPlan): PlanCheck {
   const ids = new Map<string, string>();
   checkCustodians(problems, plan, ids);
   checkWitnesses(problems, plan, ids);
+  checkRoles(problems, plan);
   problems.throwIfAny();
   return { warnings: planWarnings(plan) };
 }
@@ -66,6 +67,8 @@ export function createPlan(draft: PlanDraft, clock: Clock): CeremonyPlan {
     custodians: draft.custodians,
     witnesses: draft.witnesses.map((w) => ({ id: w.id, name: w.name, organisation: w.organisation, observes: w.observes ?? 'all' })),
     ...(draft.noWitnessReason === undefined ? {} : { noWitnessReason: draft.noWitnessReason }),
+    ...(draft.administrator === undefined ? {} : { administrator: draft.administrator }),
+    ...(draft.externalWitnesses === undefined ? {} : { externalWitnesses: draft.externalWitnesses }),
   };
   validatePlan(plan);
   return plan;
@@ -305,6 +308,38 @@ function checkWitnesses(problems: ProblemList, plan: CeremonyPlan, ids: Map<stri
       seen.add(id);
     });
   });
+}
+
+/**
+ * The administrator and external witnesses: named people, none of them a custodian or an internal witness. The
+ * administrator runs the machine and a witness checks the administrator, so one person cannot be both; an external
+ * witness listed twice, or also a custodian, would make the script ask one person to initial for two.
+ */
+function checkRoles(problems: ProblemList, plan: CeremonyPlan): void {
+  const taken = new Map<string, string>();
+  const note = (name: unknown, field: string): void => {
+    if (typeof name === 'string' && name.trim() !== '' && !taken.has(sameKey(name))) taken.set(sameKey(name), field);
+  };
+  if (Array.isArray(plan.custodians)) plan.custodians.forEach((c, i) => note(c.name, `custodians[${i}]`));
+  if (Array.isArray(plan.witnesses)) plan.witnesses.forEach((w, i) => note(w.name, `witnesses[${i}]`));
+  const person = (p: unknown, f: string, what: string): void => {
+    if (typeof p !== 'object' || p === null) {
+      problems.add(f, `give the ${what}'s name and organisation, or leave it out.`);
+      return;
+    }
+    const { name, organisation } = p as { name?: unknown; organisation?: unknown };
+    checkText(problems, `${f}.name`, name, `the ${what}'s name`);
+    checkText(problems, `${f}.organisation`, organisation, 'the organisation');
+    if (typeof name !== 'string' || name.trim() === '') return;
+    const other = taken.get(sameKey(name));
+    if (other !== undefined) problems.add(`${f}.name`, `"${name}" is also ${other}; each role needs its own person (if they are different people, make the names distinguishable).`);
+    else taken.set(sameKey(name), f);
+  };
+  if (plan.administrator !== undefined) person(plan.administrator, 'administrator', 'administrator');
+  if (plan.externalWitnesses !== undefined) {
+    if (!Array.isArray(plan.externalWitnesses)) problems.add('externalWitnesses', 'must be a list of { name, organisation }, or left out.');
+    else plan.externalWitnesses.forEach((p, i) => person(p, `externalWitnesses[${i}]`, 'external witness'));
+  }
 }
 
 /** True when the witness observes this custodian's handoff. */

@@ -1,0 +1,91 @@
+/**
+ * What the rest of keyshard takes from a ceremony kind's catalogue: the state machine's steps in order and their
+ * default sign-offs (core/ceremony.ts), the words of every transcript entry (core/step-names.ts), and the numbered
+ * steps a plan gives (the screens' step list and the printed script share the numbers). Pure.
+ */
+import type { CeremonyPlan } from '../policy/types';
+import type { CatalogueStep, CeremonyKind, RecordSpec, StepCondition } from './types';
+
+/** Whether a step takes place under this plan; without a plan (a list shown before one exists) every step but an import. */
+export function stepApplies(when: StepCondition, plan: CeremonyPlan | null): boolean {
+  if (plan === null) return when !== 'import-secret';
+  switch (when) {
+    case 'always':
+      return true;
+    case 'tokens':
+      return plan.custodians.some((c) => c.medium === 'pkcs11');
+    case 'witnesses':
+      return plan.witnesses.length > 0;
+    case 'new-secret':
+      return plan.secret.type !== 'import';
+    case 'import-secret':
+      return plan.secret.type === 'import';
+  }
+}
+
+export interface NumberedStep {
+  /** 1, 2, ...: the same on the screens, in the script and on the annotated paper. */
+  readonly number: number;
+  readonly step: CatalogueStep;
+}
+
+/** The steps that take place under this plan, numbered from 1. */
+export function numberedSteps(kind: CeremonyKind, plan: CeremonyPlan | null): NumberedStep[] {
+  return kind.steps.filter((s) => stepApplies(s.when, plan)).map((step, i) => ({ number: i + 1, step }));
+}
+
+function allRecords(kind: CeremonyKind): RecordSpec[] {
+  return [...kind.steps.flatMap((s) => s.records), ...kind.entries];
+}
+
+/** The state machine's steps in catalogue order: what core's reducer accepts and replays. */
+export function machineSteps(kind: CeremonyKind): string[] {
+  return kind.steps.flatMap((s) => s.records.filter((r) => r.machine).map((r) => r.kind));
+}
+
+/** The checkpoints a witness signs off unless the plan's start says otherwise, each by one eligible witness. */
+export function defaultSignOffs(kind: CeremonyKind): Record<string, 'one'> {
+  const out: Record<string, 'one'> = {};
+  for (const r of kind.steps.flatMap((s) => s.records)) if (r.signOff === true) out[r.kind] = 'one';
+  return out;
+}
+
+/** Every entry kind a transcript of this ceremony may hold, with its words ("airgap-check" -> "Air-gap check"). */
+export function transcriptNames(kind: CeremonyKind): Map<string, string> {
+  return new Map(allRecords(kind).map((r) => [r.kind, r.transcript]));
+}
+
+/** What a witness signs off at each checkpoint ("airgap-check" -> "the air-gap check"). */
+export function checkpointNames(kind: CeremonyKind): Map<string, string> {
+  return new Map(allRecords(kind).flatMap((r) => (r.checkpoint === undefined ? [] : [[r.kind, r.checkpoint] as const])));
+}
+
+/** The catalogue step that writes an entry of this kind (null for sign-offs, signatures and aborts). */
+export function stepOfRecord(kind: CeremonyKind, recordKind: string): CatalogueStep | null {
+  return kind.steps.find((s) => s.records.some((r) => r.kind === recordKind)) ?? null;
+}
+
+/**
+ * The state-machine step that comes after `after` (null: the first), skipping steps this plan does not have. The
+ * per-custodian loop and the retries of a failed check are the reducer's: this is only the catalogue's order.
+ */
+export function nextMachineStep(kind: CeremonyKind, plan: CeremonyPlan, after: string | null): RecordSpec | null {
+  const order = kind.steps.filter((s) => stepApplies(s.when, plan)).flatMap((s) => s.records.filter((r) => r.machine));
+  const i = after === null ? -1 : order.findIndex((r) => r.kind === after);
+  return order[i + 1] ?? null;
+}
+
+/** "{secret}" in a step's words, from the plan: "ed25519 key", "seed", "the existing ed25519 key". */
+export function fillPlanWords(text: string, plan: CeremonyPlan | null): string {
+  if (!text.includes('{secret}')) return text;
+  const s = plan?.secret;
+  const what =
+    s === undefined
+      ? 'the secret'
+      : s.type === 'new-key'
+        ? `${s.curve} key`
+        : s.type === 'new-seed'
+          ? 'seed'
+          : `the existing ${s.kind === 'seed' ? 'seed' : `${s.kind} key`}`;
+  return text.replace(/\{secret\}/g, what);
+}

@@ -1,0 +1,55 @@
+/**
+ * A ceremony kind as data (DESIGN.md "Ceremony kinds as data"): its numbered steps, each with who acts and who
+ * watches by role, what is read aloud, whether a witness signs it off, and its words for the screen, the transcript
+ * and paper. core's state machine, the screens' step list, the transcript's names and the printed script are derived
+ * from one catalogue (derive.ts, script.ts), so they cannot drift apart.
+ */
+
+/** Who takes part, as in the root-key ceremonies: the administrator runs the script, witnesses check it. */
+export const ROLES = ['administrator', 'internal-witness', 'external-witness', 'custodian'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** When a step takes place at all, decided by the plan (a step that does not apply gets no number). */
+export type StepCondition = 'always' | 'tokens' | 'witnesses' | 'new-secret' | 'import-secret';
+
+/** One kind of transcript entry a step writes. */
+export interface RecordSpec {
+  readonly kind: string;
+  /** In the transcript, the verify table and the printed summary: "Air-gap check". */
+  readonly transcript: string;
+  /** True for a step of core's state machine; false for an entry written beside one (token entries). */
+  readonly machine: boolean;
+  /** What a witness signs off, after "signs off": "the air-gap check". */
+  readonly checkpoint?: string;
+  /** Signed off by default (one eligible witness) before the ceremony moves on. */
+  readonly signOff?: boolean;
+  /** What the screen offers when this entry may come next ({secret} is filled in from the plan). */
+  readonly hint?: string;
+}
+
+export interface CatalogueStep {
+  /** Stable id: the step list's test id, the script's row. */
+  readonly id: string;
+  /** The step list's label: short. */
+  readonly screen: string;
+  /** The script's heading for the step. */
+  readonly paper: string;
+  /** What is done, in a sentence for the script and the screen ({secret} is filled in from the plan). */
+  readonly does: string;
+  /** What is read aloud at this step, or null. */
+  readonly readAloud: string | null;
+  readonly actor: Role;
+  readonly watchers: readonly Role[];
+  readonly when: StepCondition;
+  /** Done once per custodian in turn (the script numbers each: 9.1, 9.2, ...); only that custodian must be there. */
+  readonly perCustodian: boolean;
+  readonly records: readonly RecordSpec[];
+}
+
+export interface CeremonyKind {
+  readonly id: string;
+  readonly title: string;
+  readonly steps: readonly CatalogueStep[];
+  /** Entries any step may carry: sign-offs, signatures, an abort. Named in the transcript, never numbered. */
+  readonly entries: readonly RecordSpec[];
+}
