@@ -17,6 +17,7 @@ const benches: [string, string[]][] = [
   ['bench/slip39.bench.ts', quick ? ['3'] : ['7']],
   ['bench/cli-start.bench.ts', quick ? ['5'] : ['21']],
   ['bench/app.bench.ts', quick ? ['1'] : ['5']],
+  ['bench/renderer.bench.ts', quick ? ['2', '3'] : ['15', '15']],
   ['bench/scanner-memory.bench.ts', quick ? ['500'] : ['10000']],
 ];
 

@@ -80,7 +80,7 @@ for (const r of rows) {
 //    electron/services/kdf (progress, cancel);
 //  - the CLI (slip39 split/combine, recover): core's sync cipher with node:crypto's pbkdf2Sync;
 //  - core's default (@noble/hashes), which only runs where nothing native is injected (tests; not the app).
-// The renderer does not run PBKDF2 (the window hands words to main), so WebCrypto is not measured.
+// The renderer does not run PBKDF2 (the window hands words to main); WebCrypto in Chromium is in renderer.bench.ts.
 // Target: at most 1.2x native wherever it runs.
 {
   const { pbkdf2: pbkdf2Cb } = await import('node:crypto');
