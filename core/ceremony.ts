@@ -110,7 +110,16 @@ export type CeremonyEvent =
       /** vss: RFC 9591 coefficient commitments (hex), commitments[0] the group public key. */
       readonly commitments?: readonly string[];
     }
-  | { readonly step: 'handoff'; readonly custodianId: string; readonly medium?: HandoffMedium }
+  | {
+      readonly step: 'handoff';
+      readonly custodianId: string;
+      readonly medium?: HandoffMedium;
+      /**
+       * core/custody/fingerprint.ts of each of the custodian's shards, in the plan's order, so a custody check can
+       * later test one shard against the record alone. Transcripts written before it was recorded leave it out.
+       */
+      readonly shardFingerprints?: readonly string[];
+    }
   | {
       readonly step: 'confirm';
       readonly custodianId: string;
@@ -446,12 +455,20 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
     if (e['medium'] !== undefined && e['medium'] !== c.medium) {
       throw badData(state, 'handoff', 'medium', `the plan hands ${c.name} their shard by ${c.medium}; follow the plan, or abort and change the plan`);
     }
+    let shardFingerprints: string[] | undefined;
+    if (e['shardFingerprints'] !== undefined) {
+      shardFingerprints = hexList(state, e, 'shardFingerprints', 32);
+      if (shardFingerprints.length !== c.shares.length) {
+        throw badData(state, 'handoff', 'shardFingerprints', `${c.name} holds ${c.shares.length} share(s), so it lists ${c.shares.length} fingerprint(s), not ${shardFingerprints.length}`);
+      }
+    }
     return {
       data: {
         custodianId: id,
         medium: c.medium,
         protection: c.protection.type,
         shares: c.shares.map((s): JsonObject => ('signer' in s ? { signer: s.signer } : { group: s.group, member: s.member })),
+        ...(shardFingerprints === undefined ? {} : { shardFingerprints }),
       },
       patch: { handedOff: [...state.handedOff, id], awaitingConfirmation: id },
       checkpoint: { custodianId: id },
