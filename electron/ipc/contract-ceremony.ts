@@ -46,16 +46,12 @@ const TokenAssignmentSchema = z
   .strictObject({ custodianId: Id, ...TokenFields })
   .refine((t) => t.label !== undefined || t.serial !== undefined, 'name the token by label or serial');
 
-const WitnessKeyInput = z.strictObject({
-  id: Id,
-  algorithm: z.enum(['ed25519', 'ecdsa-p256']),
-  publicKey: z.string().regex(/^[0-9a-fA-F]{64,130}$/),
-});
-
 export const StartRequestSchema = z.strictObject({
   plan: PlanInputSchema,
-  witnessKeys: boundedList(WitnessKeyInput, 64).optional(),
   // No `signOffs`: which checkpoints need a witness comes from main's defaults, never from the page (strict: refused).
+  // No `witnessKeys` either: the keys pinned in the plan entry are those main read itself from the witnesses' key files
+  // and tokens (ceremony:load-witness-key / load-witness-token). A page naming keys would choose which keys a sign-off
+  // is checked against, and put a key of its choosing in the record the team copies to paper (review).
   /** Which token each pkcs11 custodian uses when the plan does not say (or to pin a serial); checked before start. */
   tokens: boundedList(TokenAssignmentSchema, 256).optional(),
   /** A token whose random generator entropy with `useHsm` mixes in; checked before start. */

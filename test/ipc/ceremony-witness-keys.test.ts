@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { witnessKeyFileText } from '../../electron/services/witness/index';
+import { parseTranscript } from '../../core/transcript';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createHsmHost } from '../../electron/ipc/hsm-host';
 import { COMMON_MODULE_PATHS, openHsm } from '../../electron/services/hsm/index';
@@ -108,6 +110,30 @@ describe('ceremony:witness-keys', () => {
     assert.equal(again.ok ? 'started' : again.error.code, 'WITNESS_KEY', 'the next ceremony needs the key loaded again');
     await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
     assert.equal((await r.call('ceremony:start', { plan: slip39Plan(k) })).phase, 'active');
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await signAs(r, 'wendy');
+  });
+
+  it('ceremony:start takes no witness keys from the page: only keys main read from the witnesses\' own files or tokens are pinned (review)', async () => {
+    const r = (rig = ipcRig());
+    // A well-formed key for Wendy that is not hers: before, start pinned it in the plan entry and checked her sign-offs
+    // against it (so the page chose which key counts as hers, the key the team copies to paper), with none loaded at all.
+    const pageKey = bytesToHex(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+    const fromPage = { plan: slip39Plan(k), witnessKeys: [{ id: 'wendy', algorithm: 'ed25519', publicKey: pageKey }] };
+    const refusedCode = async (): Promise<string> => {
+      const res = await r.raw('ceremony:start', fromPage);
+      return res.ok ? 'started' : res.error.code;
+    };
+    assert.equal(await refusedCode(), 'INVALID_ARGUMENT', 'no key loaded: the page cannot supply one');
+    assert.equal((await r.call('ceremony:status')).phase, 'not-started', 'nothing started');
+    const wendy = await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
+    assert.equal(await refusedCode(), 'INVALID_ARGUMENT', 'her key loaded: the page cannot replace it');
+    assert.equal((await r.call('ceremony:status')).phase, 'not-started', 'nothing started');
+    await r.call('ceremony:start', { plan: slip39Plan(k) });
+    const text = (await r.call('ceremony:transcript'))!.text;
+    const plan = parseTranscript(text).entries.find((e) => e.kind === 'plan');
+    assert.deepEqual((plan?.data as { witnessKeys?: unknown } | undefined)?.witnessKeys, [{ id: 'wendy', algorithm: wendy.algorithm, publicKey: wendy.publicKey }], 'the key main read from her file');
+    assert.ok(!text.includes(pageKey));
     await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
     await signAs(r, 'wendy');
   });

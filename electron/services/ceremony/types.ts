@@ -184,7 +184,10 @@ export interface TokenBindingView {
 export interface StartRequest {
   /** The plan (JSON value or text); validated with parsePlan. */
   readonly plan: unknown;
-  /** Public keys of every witness, pinned in the transcript. Default: the registered witness signers' keys. */
+  /**
+   * Public keys of every witness, pinned in the transcript. Default: the keys main loaded from the witnesses' key files
+   * and tokens. Main's callers only (tests): the window's ceremony:start cannot carry it, so the page never names a key.
+   */
   readonly witnessKeys?: readonly WitnessKey[];
   /**
    * Which checkpoints need sign-offs; default DEFAULT_SIGN_OFFS. Main's callers only (the CLI demo, tests): the window's
