@@ -7,6 +7,11 @@ export type KeyshardErrorCode =
   // input shape
   | 'INVALID_ARGUMENT'
   | 'INVALID_HEX'
+  // a fingerprint or hash typed as its words to read aloud (core/read-aloud.ts): a word not on the list, the wrong
+  // number of words, a checksum that does not hold
+  | 'READ_ALOUD_WORD'
+  | 'READ_ALOUD_LENGTH'
+  | 'READ_ALOUD_CHECKSUM'
   // SLIP-39 mnemonics
   | 'SLIP39_WORD'
   | 'SLIP39_LENGTH'

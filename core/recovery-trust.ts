@@ -57,6 +57,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { KeyshardError } from './errors';
+import { looksLikeWords, parseSpokenWords } from './read-aloud';
 import type { TranscriptEntry, VerifyOk, WitnessAlgorithm } from './transcript';
 import { transcriptEnd, type TranscriptStatus } from './transcript-status';
 
@@ -132,6 +133,8 @@ function compact(typed: string): string {
 
 function parseHex(typed: unknown, what: string, lengths: readonly number[], todo: string): string {
   if (typeof typed !== 'string') throw new KeyshardError('INVALID_HEX', `The ${what} must be text. ${todo}`);
+  // Typed as its 20 words to read aloud: they stand for the first 32 hex digits, which every caller accepts.
+  if (looksLikeWords(typed)) return parseSpokenWords(typed, what);
   const hex = compact(typed);
   if (!/^[0-9a-f]*$/.test(hex)) throw new KeyshardError('INVALID_HEX', `The ${what} has only the digits 0-9 and the letters A-F. ${todo}`);
   if (!lengths.includes(hex.length)) {
@@ -146,7 +149,7 @@ export function parseFingerprintInput(typed: string): string {
   return parseHex(typed, 'fingerprint', [64, 32], 'Type it again from the paper record, group by group (spaces are fine).');
 }
 
-/** A transcript final hash typed from the paper record: 64 hex digits. Returns lowercase hex. */
+/** A transcript final hash typed from the paper record: 64 hex digits, or its 20 words (its first 32). Lowercase hex. */
 export function parseFinalHashInput(typed: string): string {
   return parseHex(typed, 'final hash', [64], 'Type the whole final hash from the paper record (spaces are fine).');
 }
@@ -301,8 +304,8 @@ export function expectedFromTranscript(result: VerifyOk, options: TranscriptTrus
   const finalHash = options.finalHash === undefined ? undefined : parseFinalHashInput(options.finalHash);
   const pins = (options.witnessKeys ?? []).map(parseWitnessKeyFingerprintInput);
   const { fingerprint, splitSeq } = transcriptFingerprint(result);
-  if (finalHash !== undefined && finalHash !== result.headHash) {
-    const at = result.entries.findIndex((e) => e.hash === finalHash);
+  if (finalHash !== undefined && !result.headHash.startsWith(finalHash)) {
+    const at = result.entries.findIndex((e) => e.hash.startsWith(finalHash));
     throw new KeyshardError(
       'FINAL_HASH_MISMATCH',
       at >= 0

@@ -23,8 +23,11 @@ export const MAX_TRANSCRIPT_CHARS = MAX_TRANSCRIPT_BYTES;
 const MAX_FILE_CHARS = 1_000_000;
 
 const SecretKind = z.enum(['seed', 'ed25519', 'secp256k1', 'p256']);
-/** Hex typed by a person: digits and the separators they use; core/recovery-trust checks the length. */
-const TypedHex = z.string().min(1).max(200).regex(/^[0-9a-fA-F\s:\-_.]+$/);
+/**
+ * Hex typed by a person, or its words to read aloud (core/read-aloud: 20 four-letter words): letters, digits and the
+ * separators people use; core/recovery-trust checks the length, the words and their checksum.
+ */
+const TypedHex = z.string().min(1).max(200).regex(/^[0-9a-zA-Z\s:\-_.,;·]+$/);
 const Scheme = z.enum(['slip39', 'vss']);
 
 // ---------------------------------------------------------------------------------------------------------------

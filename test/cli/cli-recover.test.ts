@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { spokenText } from '../../core/read-aloud';
 import { recoverCommands } from '../../electron/cli/commands/recover';
 import { runCommands } from '../helpers/cli';
 import { slip39Backup, vssBackup } from '../services/recovery-fixtures';
@@ -38,8 +39,15 @@ describe('keyshard recover', () => {
     const typed = await cli(['--fingerprint', backup.fingerprint.slice(0, 32).toUpperCase().replace(/(.{4})/g, '$1 '), '--json', files[0]!, files[2]!]);
     assert.equal(typed.code, 0, typed.stderr);
     const out = JSON.parse(typed.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(out), ['scheme', 'fingerprint', 'verified', 'source', 'xpub']);
-    assert.deepEqual({ ...out, xpub: undefined }, { scheme: 'slip39', fingerprint: backup.fingerprint, verified: true, source: 'fingerprint', xpub: undefined });
+    assert.deepEqual(Object.keys(out), ['scheme', 'fingerprint', 'fingerprintWords', 'verified', 'source', 'xpub']);
+    assert.deepEqual(
+      { ...out, xpub: undefined },
+      { scheme: 'slip39', fingerprint: backup.fingerprint, fingerprintWords: spokenText(backup.fingerprint), verified: true, source: 'fingerprint', xpub: undefined },
+    );
+    // The fingerprint typed as its words to read aloud verifies alike.
+    const byWords = await cli(['--fingerprint', spokenText(backup.fingerprint).toUpperCase(), '--json', files[0]!, files[2]!]);
+    assert.equal(byWords.code, 0, byWords.stderr);
+    assert.equal((JSON.parse(byWords.stdout) as { verified: boolean }).verified, true);
     assert.match(String(out['xpub']), /^xpub/);
     assert.ok(!typed.stdout.includes(backup.secretHex));
 
@@ -110,7 +118,7 @@ describe('keyshard recover', () => {
     assert.equal(out.scheme, 'vss-ed25519');
     assert.equal(out.verified, true);
     assert.equal(out.secretHex, deal.secretHex);
-    assert.deepEqual(Object.keys(out), ['scheme', 'fingerprint', 'verified', 'source', 'groupPublicKey', 'secretHex']);
+    assert.deepEqual(Object.keys(out), ['scheme', 'fingerprint', 'fingerprintWords', 'verified', 'source', 'groupPublicKey', 'secretHex']);
     assert.equal(errorOf(await cli(['--json', paths[1]!])).code, 'BELOW_THRESHOLD');
   });
 

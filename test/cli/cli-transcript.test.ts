@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { spokenText } from '../../core/read-aloud';
 import { witnessKeyFingerprint } from '../../core/recovery-trust';
 import { appendEntry, parseTranscript, resumeTranscript, serializeTranscript } from '../../core/transcript';
 import { demoCommands } from '../../electron/cli/commands/demo';
@@ -179,6 +180,18 @@ describe('keyshard transcript verify: seal, sign-offs and pinned witness keys (o
     assert.deepEqual(p.witnessKeys.map((k) => [k.id, k.pinned]), [['wendy', true], ['victor', false]]);
     const byHash = JSON.parse((await run(['transcript', 'verify', path, '--json', '--final-hash', finalHash.toUpperCase()])).out) as { fingerprint: { source: string }; finalHashMatches: boolean };
     assert.deepEqual([byHash.fingerprint.source, byHash.finalHashMatches], ['final-hash', true]);
+    // The final hash typed as its 20 words to read aloud verifies alike; the JSON gives both values' words.
+    const byWords = await run(['transcript', 'verify', path, '--json', '--final-hash', spokenText(finalHash)]);
+    assert.equal(byWords.code, 0, byWords.err);
+    const w = JSON.parse(byWords.out) as { fingerprint: { hex: string; words: string; source: string }; headHashWords: string };
+    assert.deepEqual([w.fingerprint.source, w.headHashWords, w.fingerprint.words], ['final-hash', spokenText(finalHash), spokenText(w.fingerprint.hex)]);
+    const human = await run(['transcript', 'verify', path, '--final-hash', spokenText(finalHash)]);
+    assert.ok(human.out.includes(`in words: ${spokenText(finalHash)}`), human.out);
+    const wrongWord = spokenText(finalHash).split(' ');
+    wrongWord[2] = wrongWord[2] === 'able' ? 'acid' : 'able';
+    const refused = await run(['transcript', 'verify', path, '--json', '--final-hash', wrongWord.join(' ')]);
+    assert.equal(refused.code, 2, 'a typed value that cannot be read is wrong usage, as bad hex is');
+    assert.match(refused.err, /do not match the others/);
     const stranger = await run(['transcript', 'verify', path, '--witness-key', 'ab'.repeat(32)]);
     assert.equal(stranger.code, 0);
     assert.match(stranger.out, /NOT verified/);

@@ -17,6 +17,7 @@ import { combineShares, groupFingerprint, type VssShare } from '../../../core/vs
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
 import { bip39Identity, bip39Mnemonic } from '../bip39';
+import { spokenText } from '../../../core/read-aloud';
 import { fingerprintMismatch } from '../expected-key';
 import { readInputFile, writeNewFile } from '../files';
 import { verifyTranscriptBytes } from './transcript';
@@ -152,7 +153,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       'Opens the shard files given (every .ks, .txt, .age, .asc and .p11 file of a DIR, as the app reads a stick),',
       'combines them and checks the key against what the team expects. The answer is "verified" only when the',
       'expected fingerprint came from something the team holds apart from the shards:',
-      '  --fingerprint HEX     the key fingerprint typed from the paper record (64 hex digits, or the 32 read aloud)',
+      '  --fingerprint HEX     the key fingerprint typed from the paper record (64 hex digits, the 32 read aloud, or its 20 words)',
       '  --transcript FILE     the ceremony transcript, verified first; with --final-hash HEX (from the paper record)',
       '                        or --witness-key FP (a witness key fingerprint the team pins; repeat) it is verified,',
       '                        without them it is only a file that agrees with the shards: unverified',
@@ -165,7 +166,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       '                        fingerprint of the wallet\'s BIP-39 seed (what the wallet shows)',
       '  --reveal              print the recovered secret (hex). It is the key: keep it off screens and logs',
       '  --out FILE            write the secret (hex) to FILE instead, a new file readable only by you',
-      '  --json                {"scheme","fingerprint","verified","source","ceremony"?,"groupPublicKey"?,"xpub"?} (+"secretHex" with',
+      '  --json                {"scheme","fingerprint","fingerprintWords","verified","source","ceremony"?,"groupPublicKey"?,"xpub"?} (+"secretHex" with',
       '                        --reveal, "out" with --out, "skipped" for folder files that could not be used)',
       '',
       'Exit 0 with "verified": true or false; exit 1 with FINGERPRINT_MISMATCH (the key is not the expected one: nothing',
@@ -243,6 +244,8 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
         const result = {
           scheme: recovered.scheme,
           fingerprint: recovered.fingerprint,
+          // The same 128 bits as words to read aloud (core/read-aloud: Bytewords with their CRC-32).
+          fingerprintWords: spokenText(recovered.fingerprint),
           verified,
           source: expected.source,
           ...(expected.ceremony === undefined ? {} : { ceremony: expected.ceremony }),
@@ -259,6 +262,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
         const lines = [
           `Recovered the ${recovered.scheme} key from ${opened.length} shard file(s).`,
           `Fingerprint: ${shortDisplay(recovered.fingerprint)}  (${recovered.fingerprint})`,
+          `  in words: ${spokenText(recovered.fingerprint)}`,
           ...(expected.ceremony === undefined ? [] : [`Ceremony: ${ceremonyText(expected.ceremony)}`]),
           verified && expected.source === 'witness-keys'
             ? `VERIFIED: signed off by ${pinnedSigners(expected)} in ceremony ${expected.ceremony?.id ?? '?'}${expected.ceremony?.label == null ? '' : ` ("${expected.ceremony.label}")`}. ` +

@@ -10,6 +10,7 @@ import {
   type SignoffWithKey,
   type TranscriptTrustOptions,
 } from '../../../core/recovery-trust';
+import { spokenText } from '../../../core/read-aloud';
 import { MAX_TRANSCRIPT_BYTES, verifyTranscriptText } from '../../../core/transcript';
 import { transcriptEnd, type TranscriptEnd } from '../../../core/transcript-status';
 import type { VerifyOk, VerifyResult, VerifyTextOptions } from '../../../core/transcript';
@@ -86,7 +87,7 @@ function fingerprintTrust(result: VerifyOk, options: TranscriptTrustOptions): { 
 function trustLines(trust: ReturnType<typeof fingerprintTrust>): string[] {
   if ('problem' in trust) return [`Key fingerprint: none a recovery could use. ${trust.problem}`];
   const e = trust.expected;
-  const head = `Key fingerprint: ${e.fingerprint} (read aloud: ${shortDisplay(e.fingerprint)})`;
+  const head = `Key fingerprint: ${e.fingerprint} (read aloud: ${shortDisplay(e.fingerprint)}; in words: ${spokenText(e.fingerprint)})`;
   const pinnedSigners = [...new Set(e.bindingSignoffs.filter((b) => b.pinned).map((b) => `${b.witnessId} over the ${b.targetKind}`))];
   switch (e.source) {
     case 'final-hash':
@@ -148,7 +149,7 @@ function humanSummary(
     }
     lines.push(`  \u2713 ${String(e.seq).padStart(seqWidth)}  ${e.kind.padEnd(kindWidth)}  ${e.at}  ${note}`);
   }
-  lines.push('', ...trustLines(trust), '', `Final hash: ${result.headHash}`);
+  lines.push('', ...trustLines(trust), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
   lines.push(
     finalHashGiven
       ? 'It matches the final hash given with --final-hash.'
@@ -172,12 +173,12 @@ export const transcriptVerifyCommand: CliCommand = {
     'the split or seal step with a witness key you pin (only for a sealed transcript). Exits 0 when everything holds; 1 when something',
     'does not (naming the first bad entry), or when the transcript ends before its seal (TRANSCRIPT_UNSEALED).',
     '',
-    '  --final-hash HEX     the final hash written on the paper record (64 hex digits; spaces allowed); detects',
+    '  --final-hash HEX     the final hash written on the paper record (64 hex digits, spaces allowed, or its 20 words); detects',
     '                       entries removed from the end, and verifies the recorded fingerprint',
     '  --witness-key FP     a witness key fingerprint the team recorded (64 hex digits, or the first 32); repeatable',
     '  --allow-unsealed     list a transcript that ends before its seal (a ceremony that did not finish), exit 0',
     '  --ignore-layout      accept a file that was re-formatted (whitespace) as long as its content verifies',
-    '  --json               print {"valid","ceremonyId","entries","headHash","sealed","finalHashMatches","witnessKeys",',
+    '  --json               print {"valid","ceremonyId","entries","headHash","headHashWords","sealed","finalHashMatches","witnessKeys",',
     '                       "signoffs","fingerprint"} on stdout; a failure is {"error":{"code","message"}} on stderr',
   ].join('\n'),
   options: {
@@ -225,13 +226,16 @@ export const transcriptVerifyCommand: CliCommand = {
       );
     }
     const all = signoffsWithKeys(result, pins);
-    const trust = fingerprintTrust(result, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins });
+    // As typed: core reads hex or the words to read aloud again (parsed, words become 32 digits, not a final hash's 64).
+    const trust = fingerprintTrust(result, { ...(typedFinalHash === undefined ? {} : { finalHash: typedFinalHash }), witnessKeys: pins });
     if (args.booleans.get('json') === true) {
       const out = {
         valid: true,
         ceremonyId: result.ceremonyId,
         entries: result.entries.length,
         headHash: result.headHash,
+        // Both as words to read aloud too (core/read-aloud: the first 128 bits as Bytewords with their CRC-32).
+        headHashWords: spokenText(result.headHash),
         sealed,
         status: end.status,
         finalHashMatches: finalHash === undefined ? null : true,
@@ -242,7 +246,7 @@ export const transcriptVerifyCommand: CliCommand = {
           kind: step.kind,
           witnesses: all.filter((s) => s.targetSeq === step.seq).map((s) => ({ id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned, signoffSeq: s.signoffSeq })),
         })),
-        fingerprint: 'problem' in trust ? null : { hex: trust.expected.fingerprint, source: trust.expected.source, verified: trust.expected.verified },
+        fingerprint: 'problem' in trust ? null : { hex: trust.expected.fingerprint, words: spokenText(trust.expected.fingerprint), source: trust.expected.source, verified: trust.expected.verified },
         unmatchedPins: 'problem' in trust ? pins.filter((p) => !all.some((s) => s.keyFingerprint.startsWith(p))) : trust.expected.unmatchedPins,
       };
       io.stdout(`${JSON.stringify(out)}\n`);

@@ -10,6 +10,7 @@
 import type { WitnessKey } from '../../../core/ceremony';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
+import { looksLikeWords, parseSpokenWords } from '../../../core/read-aloud';
 import { softwareEd25519Signer, type WitnessSigner } from '../../../core/transcript';
 import { unsealWitnessKey, type SealedWitnessKey } from './key-file';
 
@@ -115,9 +116,19 @@ export function signerCredential(signer: WitnessSigner, onForget?: () => void): 
   };
 }
 
-/** Normalises what a witness typed: spaces, dashes and colons dropped, lower case. */
-function typedHex(typed: string): string {
-  return typed.replace(/[\s:-]/g, '').toLowerCase();
+/**
+ * Normalises what a witness typed: spaces, dashes and colons dropped, lower case; the fingerprint's 20 words to read
+ * aloud (core/read-aloud) become the 32 digits they stand for. Words that are not the list's, or whose checksum does
+ * not hold, are WITNESS_FINGERPRINT naming the position, never the word.
+ */
+function typedHex(typed: string, witnessId: string, what: string): string {
+  if (!looksLikeWords(typed)) return typed.replace(/[\s:-]/g, '').toLowerCase();
+  try {
+    return parseSpokenWords(typed, what);
+  } catch (e) {
+    if (!(e instanceof KeyshardError)) throw e;
+    throw new KeyshardError('WITNESS_FINGERPRINT', `${e.message} Nothing was signed.`, { witnessId, reason: 'words', words: e.code, ...(e.details ?? {}) });
+  }
 }
 
 /** How many hex digits a witness types: the 32 that are read aloud (the first 128 bits, eight groups of four). */
@@ -129,7 +140,7 @@ export const FINGERPRINT_TYPED_DIGITS = 32;
  * typed is not repeated.
  */
 export function checkFingerprintTyped(typed: string | undefined, expectedHex: string, witnessId: string, who: string, what: string): void {
-  const t = typeof typed === 'string' ? typedHex(typed) : '';
+  const t = typeof typed === 'string' ? typedHex(typed, witnessId, what) : '';
   const expected = expectedHex.toLowerCase();
   if (t.length === 0) {
     throw new KeyshardError('WITNESS_FINGERPRINT', `${who} types the ${what} read aloud at this checkpoint to sign it; nothing was typed. Nothing was signed.`, {
