@@ -122,6 +122,18 @@ import type {
   StartRequest,
 } from './types';
 
+import { custodianOf, expectStep, fingerprintView, nameOf, newSession, pinnedKeys, confirmOf, transition, type Delivered, type HeldShard, type Session } from './steps/session';
+import { messageOf, statusOf as statusView } from './status';
+import { createWitnessRegistry } from './witness-registry';
+import type { StepKit } from './steps/kit';
+import { abort } from './steps/abort';
+import { checkAirGap } from './steps/airgap';
+import { checkDevices } from './steps/device-check';
+import { resume } from './steps/resume';
+import { start } from './steps/start';
+import { destroy } from './steps/destroy';
+import { seal } from './steps/seal';
+
 export * from './types';
 export { PAPER_LAYOUT } from './compare';
 export { recoverFromTokens, ceremonyFacts, type RecoverFromTokensRequest, type TokenRecovery, type TokenShardSource } from './token-recovery';
@@ -129,53 +141,6 @@ export { TOKEN_ENTRY_KINDS, TOKEN_STORE_METHOD } from './tokens';
 
 /** Bytes of the split seed drawn with the secret's material at the entropy step. */
 const SPLIT_SEED_BYTES = 32;
-/** What the destroy step records (names, never values). */
-const DESTROYED_ITEMS = ['master-secret', 'shard-buffers'];
-/** Steps after which the secret exists only in memory (lost in a crash) until destroy. */
-const SECRET_IN_MEMORY: readonly CeremonyStep[] = ['generate', 'import', 'split', 'handoff', 'confirm', 'test-recovery'];
-
-interface HeldShard {
-  readonly index: number;
-  readonly ref: Custodian['shares'][number];
-  readonly handle: SecretHandle;
-}
-
-interface Delivered {
-  readonly view: HandoffView;
-  /** Written file bytes (ciphertext, public) per shard, for read-back. */
-  readonly files: { readonly location: string; readonly bytes: Uint8Array }[];
-}
-
-interface Context {
-  readonly plan: CeremonyPlan;
-  readonly store: TranscriptStore;
-  readonly ceremonyIdHex: string;
-  state: CeremonyState;
-  transcript: Transcript;
-  /** Transcript seq of the last main step's entry: what a witness sign-off signs. */
-  checkpointSeq: number | null;
-  lost: 'secret-lost' | 'secret-lost-after-handoff' | null;
-  entropyNeeded: string[] | null;
-  material: SecretHandle | null;
-  splitSeed: SecretHandle | null;
-  master: SecretHandle | null;
-  identity: SecretIdentity | null;
-  shards: Map<string, HeldShard[]>;
-  split: { identifier?: number; commitments?: string[] } | null;
-  delivered: Delivered | null;
-  /** pkcs11 custodians' tokens, by custodian id, as checked at start. */
-  tokens: Map<string, TokenBinding>;
-  /** The token chosen at start for entropy, if any. */
-  entropyToken: TokenRef | null;
-}
-
-function fingerprintView(hex: string): FingerprintView {
-  return { hex, display: (hex.slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ') };
-}
-
-function transition(message: string, details?: Record<string, unknown>): KeyshardError {
-  return new KeyshardError('CEREMONY_TRANSITION', message, details);
-}
 
 function parseHexSecret(text: unknown): Uint8Array {
   const hex = typeof text === 'string' ? text.trim().replace(/^0x/i, '') : '';
@@ -202,12 +167,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   const kdf = deps.kdf ?? createKeyStretcher();
   const protect = deps.protect ?? protectEnvelopeText;
   const open = deps.openProtected ?? defaultOpenProtected;
-  /**
-   * Loaded witnesses: public key plus the means to ask for their act (sealed key file, token choice); no unlocked key
-   * is held between sign-offs. All are forgotten when the ceremony ends (sealed, aborted) or the service shuts down.
-   */
-  const witnesses = new Map<string, WitnessCredential>();
-  let ctx: Context | null = null;
+  /** Loaded witnesses; all are forgotten when the ceremony ends (sealed, aborted) or the service shuts down. */
+  const witnesses = createWitnessRegistry();
+  let ctx: Session | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Runs calls one at a time, in order. */
@@ -217,134 +179,20 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return run;
   };
 
-  /** Forgets a witness's credential (zeroizes a sealed key file's bytes). */
-  function releaseWitness(id: string): void {
-    const w = witnesses.get(id);
-    if (w === undefined) return;
-    witnesses.delete(id);
-    w.forget();
-  }
-
   /** A ceremony that has ended (sealed, aborted) keeps no witness's key: the next one needs them loaded again. */
-  function dropWitnessesIfEnded(c: Context | null): void {
-    if (c !== null && c.state.status !== 'active') for (const id of [...witnesses.keys()]) releaseWitness(id);
-  }
-
-  /** The fingerprint witnesses type back at the open checkpoint: the key's once there is one, else the checkpoint's hash. */
-  function confirmOf(c: Context): { kind: 'key-fingerprint' | 'checkpoint-hash'; hex: string } {
-    if (c.state.fingerprint !== null) return { kind: 'key-fingerprint', hex: c.state.fingerprint };
-    const target = c.checkpointSeq === null ? undefined : c.transcript.entries[c.checkpointSeq - 1];
-    return { kind: 'checkpoint-hash', hex: target?.hash ?? '' };
+  function dropWitnessesIfEnded(c: Session | null): void {
+    if (c !== null && c.state.status !== 'active') witnesses.releaseAll();
   }
 
   const storeFor = (dir: string): TranscriptStore =>
     deps.transcriptStore !== undefined && dir === deps.transcriptStore.dir ? deps.transcriptStore : createTranscriptStore(dir);
 
-  // -------------------------------------------------------------------------------------------------------------
-  // Status
-
-  function phaseOf(c: Context | null): CeremonyPhase {
-    if (c === null) return 'not-started';
-    if (c.lost !== null) return c.lost;
-    return c.state.status;
-  }
-
-  function messageOf(c: Context | null): string {
-    if (c === null) return 'No ceremony is running. Start one from a plan, or resume one from its transcript.';
-    const names = c.state.handedOff.map((id) => c.plan.custodians.find((x) => x.id === id)?.name ?? id);
-    switch (phaseOf(c)) {
-      case 'secret-lost-after-handoff':
-        return (
-          `keyshard stopped after the secret was made and shards were handed out, and the secret was only in memory, so it is gone. ` +
-          `${names.join(', ')} already hold${names.length === 1 ? 's' : ''} a shard of it. This ceremony cannot be completed: abort it, ` +
-          'have those shards destroyed or set aside as incomplete, and run a new ceremony.'
-        );
-      case 'secret-lost':
-        return 'keyshard stopped after the secret was made, and the secret was only in memory, so it is gone. No shard was handed out. Abort this ceremony and run a new one.';
-      case 'sealed':
-        return 'The ceremony is sealed. Write the final hash on the paper record.';
-      case 'aborted':
-        return 'The ceremony was aborted; every secret in memory was zeroized.';
-      default: {
-        if (c.entropyNeeded !== null) {
-          return `The ceremony was resumed after its entropy step; the entropy was only in memory. Give the same sources again (${c.entropyNeeded.join(', ')}) to generate.`;
-        }
-        const next = nextActions(c.state)[0];
-        return next === undefined ? 'Nothing to do.' : next.hint;
-      }
-    }
-  }
-
-  function statusOf(c: Context | null): CeremonyStatus {
-    const path = c?.store.transcriptPath ?? storeFor(deps.transcriptDir).transcriptPath;
-    if (c === null) {
-      return {
-        phase: 'not-started',
-        message: messageOf(null),
-        ceremonyId: null,
-        label: null,
-        scheme: null,
-        lastStep: null,
-        next: [],
-        fingerprint: null,
-        airgap: null,
-        handedOff: [],
-        confirmed: [],
-        awaitingConfirmation: null,
-        signOff: null,
-        custodiansHoldingShards: [],
-        entropyNeeded: null,
-        transcript: { path, entries: 0, headHash: null },
-      };
-    }
-    const s = c.state;
-    const lost = c.lost !== null;
-    const next = nextActions(s)
-      .filter((a) => !lost || a.step === 'abort')
-      .map((a) => ({
-        step: a.step,
-        ...(a.custodianId === undefined ? {} : { custodianId: a.custodianId }),
-        ...(a.checkpoint === undefined ? {} : { checkpoint: a.checkpoint }),
-        ...(a.witnessIds === undefined ? {} : { witnessIds: [...a.witnessIds] }),
-        hint: a.hint,
-      }));
-    const head = c.transcript.entries[c.transcript.entries.length - 1];
-    return {
-      phase: phaseOf(c),
-      message: messageOf(c),
-      ceremonyId: c.ceremonyIdHex,
-      label: c.plan.label,
-      scheme: c.plan.scheme.type,
-      lastStep: s.lastStep,
-      next,
-      fingerprint: s.fingerprint === null ? null : fingerprintView(s.fingerprint),
-      airgap: s.airgap,
-      handedOff: [...s.handedOff],
-      confirmed: [...s.confirmed],
-      awaitingConfirmation: s.awaitingConfirmation,
-      signOff:
-        s.signOff === null
-          ? null
-          : {
-              checkpoint: s.signOff.checkpoint,
-              custodianId: s.signOff.custodianId,
-              eligible: [...s.signOff.eligible],
-              required: s.signOff.required,
-              signedBy: [...s.signOff.signedBy],
-              confirm: (({ kind, hex }) => ({ kind, display: fingerprintView(hex).display }))(confirmOf(c)),
-            },
-      custodiansHoldingShards: [...s.handedOff],
-      entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
-      transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
-      ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),
-      ...(c.entropyToken === null ? {} : { entropyToken: { tokenLabel: c.entropyToken.label, tokenSerial: c.entropyToken.serial } }),
-    };
-  }
+  const statusOf = (c: Session | null): CeremonyStatus => statusView(c, () => storeFor(deps.transcriptDir).transcriptPath);
 
   // -------------------------------------------------------------------------------------------------------------
   // Guards and recording
 
-  function running(): Context {
+  function running(): Session {
     if (ctx === null) throw transition('No ceremony is running. Start one from a plan, or resume one from its transcript.');
     if (ctx.lost !== null) {
       throw new KeyshardError('CEREMONY_SECRET_LOST', messageOf(ctx), { phase: ctx.lost, custodiansHoldingShards: [...ctx.state.handedOff] });
@@ -355,23 +203,11 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return ctx;
   }
 
-  /** Refuses a step core would refuse, before any work (entropy, encryption) is done for it. */
-  function expect(c: Context, step: CeremonyStep, custodianId?: string): void {
-    const actions = nextActions(c.state);
-    if (actions.some((a) => a.step === step && (custodianId === undefined || a.custodianId === undefined || a.custodianId === custodianId))) return;
-    const hints = actions.filter((a) => a.step !== 'abort').map((a) => a.hint);
-    throw transition(`"${step}" cannot happen now. ${hints.length > 0 ? `Next: ${hints.join(' ')}` : 'Only abort is possible.'}`, {
-      step,
-      lastStep: c.state.lastStep,
-      expected: actions.map((a) => ({ step: a.step, ...(a.custodianId === undefined ? {} : { custodianId: a.custodianId }) })),
-    });
-  }
-
   /**
    * Applies one event, appends its record to the transcript and saves it; only then updates memory. Token entries
    * (`extra`) are written in the same save, before the step's entry (or after it, for the plan, which must come first).
    */
-  async function record(c: Context, event: CeremonyEvent, extra: { readonly before?: readonly ExtraEntry[]; readonly after?: readonly ExtraEntry[] } = {}): Promise<CeremonyRecord> {
+  async function record(c: Session, event: CeremonyEvent, extra: { readonly before?: readonly ExtraEntry[]; readonly after?: readonly ExtraEntry[] } = {}): Promise<CeremonyRecord> {
     const next = apply(c.state, event);
     const rec = next.records[next.records.length - 1]!;
     let t = c.transcript;
@@ -383,29 +219,30 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     c.state = next;
     c.transcript = t;
     if ((CEREMONY_STEPS as readonly string[]).includes(rec.step)) c.checkpointSeq = stepSeq;
+    dropWitnessesIfEnded(c);
     return rec;
   }
 
-  function custodianOf(c: Context, id: string): Custodian {
-    const found = c.plan.custodians.find((x) => x.id === id);
-    if (found === undefined) throw new KeyshardError('INVALID_ARGUMENT', `"${id}" is not a custodian of this plan; check the id.`, { custodianId: id });
-    return found;
+  /**
+   * A witness's sign-off: the `sign-off` record, then `sign`'s signature entry over the checkpoint (and with it the
+   * whole chain up to it), saved together; only then memory changes. The checkpoint stays the last main step.
+   */
+  async function recordSigned(c: Session, event: CeremonyEvent, sign: (withRecord: Transcript, checkpointSeq: number) => Promise<Transcript>): Promise<void> {
+    if (c.checkpointSeq === null) throw new KeyshardError('INTERNAL', 'No checkpoint is open for a sign-off. Abort and start again.');
+    const next = apply(c.state, event);
+    const rec = next.records[next.records.length - 1]!;
+    const signed = await sign(appendEntry(c.transcript, rec.step, rec.data, { at: rec.at }), c.checkpointSeq);
+    await c.store.saveTranscript(signed);
+    c.state = next;
+    c.transcript = signed;
+    dropWitnessesIfEnded(c);
   }
 
-  function nameOf(c: Context, id: string): string {
-    return c.plan.custodians.find((x) => x.id === id)?.name ?? c.plan.witnesses.find((w) => w.id === id)?.name ?? id;
-  }
-
-  function pinnedKeys(c: Context): WitnessKey[] {
-    const keys = c.state.records[0]?.data['witnessKeys'];
-    return Array.isArray(keys) ? (keys as unknown as WitnessKey[]) : [];
-  }
-
-  function dropDisplay(c: Context): void {
+  function dropDisplay(c: Session): void {
     c.delivered = null;
   }
 
-  function wipeEverything(c: Context | null): number {
+  function wipeEverything(c: Session | null): number {
     if (c !== null) {
       c.material = null;
       c.splitSeed = null;
@@ -416,11 +253,36 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return secrets.destroyAll();
   }
 
+  /** What the step handlers are given; each handler's kit type names the few members it uses. */
+  const kit: StepKit = {
+    clock: deps.clock,
+    random: deps.random,
+    airgap: deps.airgap,
+    hsm: deps.hsm,
+    hsmRandom: deps.hsmRandom,
+    pins: deps.pins,
+    usb: deps.usb,
+    qr: deps.qr,
+    slip39: deps.slip39,
+    build: deps.build,
+    transcriptDir: deps.transcriptDir,
+    secrets,
+    kdf,
+    protect,
+    openProtected: open,
+    witnesses,
+    record,
+    recordSigned,
+    status: statusOf,
+    wipe: wipeEverything,
+    storeFor,
+  };
+
   /**
    * The HSM entropy source for this request: the chosen token's C_GenerateRandom (the request's hsmToken, else the
    * entropy token checked at start), logged in with its PIN for just that call; else deps.hsmRandom.
    */
-  function hsmSourceFor(c: Context, request: EntropyRequestBody, used: { token: (TokenRef & { bytes: number }) | null }): ((length: number) => Promise<Uint8Array>) | undefined {
+  function hsmSourceFor(c: Session, request: EntropyRequestBody, used: { token: (TokenRef & { bytes: number }) | null }): ((length: number) => Promise<Uint8Array>) | undefined {
     if (request.useHsm !== true) return undefined;
     const named = request.hsmToken?.label !== undefined || request.hsmToken?.serial !== undefined;
     const chosen: TokenChoice | undefined = named
@@ -447,7 +309,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
   /** Gathers entropy (material for the secret + a split seed) into the secret store. */
   async function gatherInto(
-    c: Context,
+    c: Session,
     request: EntropyRequestBody,
   ): Promise<{ sources: readonly string[]; diceRolls: number; diceBits: number; token: (TokenRef & { bytes: number }) | null }> {
     const shape = secretShape(c.plan);
@@ -467,7 +329,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** After a resume between entropy and generate: the same sources again, or a refusal. */
-  async function regatherIfNeeded(c: Context, request: EntropyRequestBody): Promise<void> {
+  async function regatherIfNeeded(c: Session, request: EntropyRequestBody): Promise<void> {
     if (c.entropyNeeded === null) return;
     const recorded = c.entropyNeeded;
     const before = secrets.list().map((s) => s.handle);
@@ -486,7 +348,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** Puts the secret in the store and records generate/import; on failure nothing stays behind. */
-  async function recordSecret(c: Context, step: 'generate' | 'import', secret: Uint8Array): Promise<SecretResponse> {
+  async function recordSecret(c: Session, step: 'generate' | 'import', secret: Uint8Array): Promise<SecretResponse> {
     let identity: SecretIdentity;
     try {
       identity = identityOf(c.plan, secret);
@@ -512,7 +374,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     };
   }
 
-  function viewFor(c: Context, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
+  function viewFor(c: Session, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
     return {
       custodianId: custodian.id,
       custodianName: custodian.name,
@@ -527,7 +389,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** Makes what leaves the service for this custodian: the display, or the protected files (written after recording). */
-  async function prepareHandoff(c: Context, custodian: Custodian): Promise<{ shards: ShardView[]; files: { index: number; fileName: string; protection: string; data: Uint8Array }[] }> {
+  async function prepareHandoff(c: Session, custodian: Custodian): Promise<{ shards: ShardView[]; files: { index: number; fileName: string; protection: string; data: Uint8Array }[] }> {
     const held = c.shards.get(custodian.id) ?? [];
     if (custodian.medium === 'usb') {
       if (deps.usb === undefined) {
@@ -605,7 +467,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     return ` ${left.join(', ')} could not be removed from the stick: delete ${left.length === 1 ? 'it' : 'them'} by hand before handing the shard over again.`;
   }
 
-  function deliver(c: Context, custodian: Custodian, prepared: Prepared, out: { written: Delivered['files']; files: HandoffView['files'][number][] } = { written: [], files: [] }): HandoffView {
+  function deliver(c: Session, custodian: Custodian, prepared: Prepared, out: { written: Delivered['files']; files: HandoffView['files'][number][] } = { written: [], files: [] }): HandoffView {
     const view = viewFor(c, custodian, prepared.shards, out.files);
     c.delivered = { view, files: out.written };
     return view;
@@ -614,7 +476,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   // -------------------------------------------------------------------------------------------------------------
   // pkcs11 custodians (see tokens.ts)
 
-  function tokenOf(c: Context, custodian: Custodian, why: string): { hsm: NonNullable<CeremonyServiceDeps['hsm']>; binding: TokenBinding } {
+  function tokenOf(c: Session, custodian: Custodian, why: string): { hsm: NonNullable<CeremonyServiceDeps['hsm']>; binding: TokenBinding } {
     const hsm = requireHsm(deps.hsm, `${custodian.name}'s shard ${why} their PKCS#11 token`);
     const binding = c.tokens.get(custodian.id);
     if (binding === undefined) {
@@ -629,7 +491,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** The one shard a pkcs11 custodian holds (the start check refuses plans that give them more). */
-  function tokenShard(c: Context, custodian: Custodian): HeldShard {
+  function tokenShard(c: Session, custodian: Custodian): HeldShard {
     const held = c.shards.get(custodian.id) ?? [];
     if (held.length !== 1) {
       throw new KeyshardError('POLICY_INVALID', `${custodian.name} holds ${held.length} shards, but a token keeps one shard per ceremony. Abort and give them one share in the plan.`, {
@@ -644,7 +506,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
    * private, non-modifiable data object (the HSM service removes a partial object when a store fails), read it back
    * through a fresh search and compare in constant time, log out. Any failure leaves the ceremony where it was.
    */
-  async function handoffToToken(c: Context, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
+  async function handoffToToken(c: Session, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
     const { hsm, binding } = tokenOf(c, custodian, 'cannot be stored on');
     const held = tokenShard(c, custodian);
     let token: TokenStoreView;
@@ -687,7 +549,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** Reads this ceremony's shard on the session's token and compares it with the held one in constant time. */
-  async function sameOnToken(c: Context, session: HsmSession, held: HeldShard): Promise<boolean> {
+  async function sameOnToken(c: Session, session: HsmSession, held: HeldShard): Promise<boolean> {
     const back = await session.readShard(c.ceremonyIdHex);
     let bytes: Uint8Array;
     try {
@@ -703,13 +565,13 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** The label of this ceremony's shard object on the session's token (public). */
-  async function objectLabelOn(c: Context, session: HsmSession): Promise<string> {
+  async function objectLabelOn(c: Session, session: HsmSession): Promise<string> {
     const mine = (await session.listShards()).filter((s) => s.ceremonyId === c.ceremonyIdHex);
     return mine[0]?.objectLabel ?? '';
   }
 
   /** confirm by read-back-pkcs11: the shard on the token must be exactly the one handed over. */
-  async function confirmOnToken(c: Context, custodian: Custodian, pin: string | undefined): Promise<ExtraEntry> {
+  async function confirmOnToken(c: Session, custodian: Custodian, pin: string | undefined): Promise<ExtraEntry> {
     const { hsm, binding } = tokenOf(c, custodian, 'cannot be read back from');
     const held = tokenShard(c, custodian);
     let result: { matches: boolean; objectLabel: string };
@@ -736,7 +598,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** test-recovery from a token: this ceremony's shard as the custodian's token holds it (the caller wipes the bytes). */
-  async function loadFromToken(c: Context, custodian: Custodian, pin: string | undefined): Promise<{ binary: Uint8Array; entry: ExtraEntry }> {
+  async function loadFromToken(c: Session, custodian: Custodian, pin: string | undefined): Promise<{ binary: Uint8Array; entry: ExtraEntry }> {
     const { hsm, binding } = tokenOf(c, custodian, 'cannot be read from');
     try {
       const pinText = await pinFor(pin, deps.pins, { purpose: 'test-recovery', custodianId: custodian.id, tokenLabel: binding.label, tokenSerial: binding.serial });
@@ -793,7 +655,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   /** Envelope bytes of this ceremony from a custodian's response (recovery). The caller wipes them. */
-  function bytesFromResponse(c: Context, custodian: Custodian, r: ShardResponse): Uint8Array {
+  function bytesFromResponse(c: Session, custodian: Custodian, r: ShardResponse): Uint8Array {
     if ('qrTexts' in r) return bytesFromQr(r.qrTexts);
     if ('text' in r) {
       const env = envelopeFromText(r.text);
@@ -818,186 +680,20 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Resume
-
-  function checkSignoffPairs(t: Transcript): void {
-    let lastMain = 0;
-    t.entries.forEach((e, i) => {
-      if ((CEREMONY_STEPS as readonly string[]).includes(e.kind)) lastMain = e.seq;
-      const bad = (why: string): KeyshardError =>
-        new KeyshardError('TRANSCRIPT_FORMAT', `Entry ${e.seq} (${e.kind}) ${why}; keyshard writes a sign-off record and its signature together. The transcript was edited.`, {
-          firstBadSeq: e.seq,
-        });
-      if (e.kind === 'sign-off') {
-        const next = t.entries[i + 1];
-        const d = next?.data as { witness?: { id?: string }; target?: { seq?: number } } | undefined;
-        const who = (e.data as { witnessId?: unknown }).witnessId;
-        if (next === undefined || next.kind !== 'signoff' || d?.witness?.id !== who || d?.target?.seq !== lastMain) {
-          throw bad("is not followed by that witness's signature over the checkpoint");
-        }
-      }
-      if (e.kind === 'signoff' && t.entries[i - 1]?.kind !== 'sign-off') throw bad('is a signature without its sign-off record');
-    });
-  }
-
-  async function resumeFrom(dir: string): Promise<CeremonyStatus> {
-    if (ctx !== null && ctx.state.status === 'active' && ctx.lost === null) {
-      throw transition('A ceremony is running in this session; finish or abort it before resuming another.');
-    }
-    const store = storeFor(dir);
-    await store.removeLeftovers();
-    const loaded = await store.loadTranscript();
-    if (loaded === null) {
-      ctx = null;
-      return statusOf(null);
-    }
-    const plan = await store.loadPlan();
-    if (plan === null) {
-      throw new KeyshardError('TRANSCRIPT_FORMAT', `${store.planPath} is missing: the transcript cannot be resumed without the plan it runs under. Put the plan file back.`);
-    }
-    if (!/^[0-9a-f]{32}$/.test(loaded.ceremonyId)) {
-      throw new KeyshardError('TRANSCRIPT_FORMAT', 'This transcript was not written by the ceremony service (its ceremony id is not 32 hex digits); it cannot be resumed.');
-    }
-    checkSignoffPairs(loaded);
-    const tokenKinds: readonly string[] = TOKEN_ENTRY_KINDS;
-    const records = loaded.entries.filter((e) => e.kind !== 'signoff' && !tokenKinds.includes(e.kind)).map((e) => ({ step: e.kind, at: e.at, data: e.data }));
-    const tokenCheck = bindingsFromEntry(loaded.entries.find((e) => e.kind === 'token-check')?.data);
-    const state = replay(plan, records, deps.clock);
-    let checkpointSeq: number | null = null;
-    for (const e of loaded.entries) if ((CEREMONY_STEPS as readonly string[]).includes(e.kind)) checkpointSeq = e.seq;
-    wipeEverything(ctx);
-    const active = state.status === 'active';
-    const lostSecret = active && state.lastStep !== null && SECRET_IN_MEMORY.includes(state.lastStep);
-    const entropyRecord = [...state.records].reverse().find((r) => r.step === 'entropy');
-    ctx = {
-      plan,
-      store,
-      ceremonyIdHex: loaded.ceremonyId,
-      state,
-      transcript: resumeTranscript(loaded, deps.clock),
-      checkpointSeq,
-      lost: lostSecret ? (state.handedOff.length > 0 ? 'secret-lost-after-handoff' : 'secret-lost') : null,
-      entropyNeeded: active && state.lastStep === 'entropy' ? ((entropyRecord?.data['sources'] ?? []) as string[]).slice() : null,
-      material: null,
-      splitSeed: null,
-      master: null,
-      identity: null,
-      shards: new Map(),
-      split: null,
-      delivered: null,
-      tokens: new Map(tokenCheck.bindings.map((b) => [b.custodianId, b] as const)),
-      entropyToken: tokenCheck.entropy,
-    };
-    return statusOf(ctx);
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
   // The service
 
   return {
-    checkDevices: (request: DeviceCheckRequest) =>
-      serial(async () => {
-        const plan = parsePlan(request.plan);
-        if (!hasTokenCustodians(plan) && request.entropyToken === undefined) return { ok: true, tokens: [], entropyToken: null, problems: [] } satisfies DeviceCheckResponse;
-        const hsm = requireHsm(deps.hsm, "this plan's tokens cannot be checked");
-        return (await inspectDevices(hsm, plan, request.tokens, request.entropyToken)).report;
-      }),
+    checkDevices: (request: DeviceCheckRequest) => serial(() => checkDevices(kit, request)),
 
     start: (request: StartRequest) =>
       serial(async () => {
-        if (ctx !== null && ctx.state.status === 'active') {
-          throw transition('A ceremony is already running in this session; finish or abort it first.');
-        }
-        const plan = parsePlan(request.plan);
-        const store = storeFor(deps.transcriptDir);
-        if ((await store.loadTranscript().catch(() => 'unreadable' as const)) !== null) {
-          throw new KeyshardError(
-            'INVALID_ARGUMENT',
-            `${store.transcriptPath} already holds a ceremony's transcript. Resume that ceremony, or choose another directory for this one.`,
-          );
-        }
-        const witnessKeys = request.witnessKeys ?? [...witnesses.values()].map((w) => w.key);
-        for (const k of witnessKeys) {
-          const problem = witnessPublicKeyProblem(k.algorithm, k.publicKey);
-          if (problem !== null) {
-            throw new KeyshardError('WITNESS_KEY', `The key given for witness "${k.id}" is not a usable signing key: ${problem}. Use the witness's own key file or token.`, {
-              witnessId: k.id,
-            });
-          }
-        }
-        const missing = plan.witnesses.filter((w) => !witnessKeys.some((k) => k.id === w.id));
-        if (missing.length > 0) {
-          throw new KeyshardError(
-            'WITNESS_KEY',
-            `No signing key is known for ${missing.map((w) => w.name).join(', ')}. Load every witness's key file (or token) before starting, so their sign-offs can be checked.`,
-            { witnessIds: missing.map((w) => w.id) },
-          );
-        }
-        // Every token the plan relies on is checked now, before anything is recorded (not halfway through).
-        let devices: DeviceCheck | null = null;
-        if (deps.hsm !== undefined && (hasTokenCustodians(plan) || request.entropyToken !== undefined)) {
-          devices = await inspectDevices(deps.hsm, plan, request.tokens, request.entropyToken);
-          if (!devices.report.ok) throw deviceCheckError(devices.report);
-        } else if ((request.tokens?.length ?? 0) > 0 || request.entropyToken !== undefined) {
-          requireHsm(deps.hsm, 'the tokens chosen for this ceremony cannot be checked');
-        }
-        wipeEverything(ctx);
-        const idBytes = deps.random(16);
-        const ceremonyIdHex = bytesToHex(idBytes);
-        const c: Context = {
-          plan,
-          store,
-          ceremonyIdHex,
-          state: createCeremony(plan, deps.clock),
-          transcript: createTranscript(ceremonyIdHex, deps.clock),
-          checkpointSeq: null,
-          lost: null,
-          entropyNeeded: null,
-          material: null,
-          splitSeed: null,
-          master: null,
-          identity: null,
-          shards: new Map(),
-          split: null,
-          delivered: null,
-          tokens: new Map((devices?.bindings ?? []).map((b) => [b.custodianId, b] as const)),
-          entropyToken: devices?.entropy ?? null,
-        };
-        await store.savePlan(plan);
-        await record(
-          c,
-          {
-            step: 'plan',
-            witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
-            ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
-            ...(deps.build === undefined ? {} : { build: deps.build }),
-          },
-          { after: devices === null ? [] : [tokenCheckEntry(devices)] },
-        );
-        ctx = c;
-        return statusOf(c);
+        ctx = await start(kit, ctx, request);
+        return statusOf(ctx);
       }),
 
     status: () => serial(async () => statusOf(ctx)),
 
-    checkAirGap: (request: AirGapRequest = {}) =>
-      serial(async () => {
-        const c = running();
-        expect(c, 'airgap-check');
-        const report = await deps.airgap.check();
-        const names = (report.problems !== undefined && report.problems.length > 0
-          ? report.problems.map((p) => p.name)
-          : report.interfaces.filter((i) => i.up && i.kind !== 'loopback' && i.name !== 'lo').map((i) => i.name)
-        ).filter((n, i, all) => /^[\x21-\x7e]{1,64}$/.test(n) && all.indexOf(n) === i);
-        const problems = (report.problems ?? []).map((p) => p.message ?? `${p.name} is up`);
-        if (report.ok) {
-          await record(c, { step: 'airgap-check', passed: true });
-          return { passed: true, overridden: false, interfacesUp: [], problems: [], status: statusOf(c) } satisfies AirGapResponse;
-        }
-        const override = request.override;
-        await record(c, { step: 'airgap-check', passed: false, interfacesUp: names, ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }) });
-        return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, status: statusOf(c) } satisfies AirGapResponse;
-      }),
+    checkAirGap: (request: AirGapRequest = {}) => serial(() => checkAirGap(kit, running(), request)),
 
     gatherEntropy: (request: EntropyRequestBody = {}) =>
       serial(async () => {
@@ -1008,7 +704,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             'The air-gap check failed: a network interface is up. Take every interface down and check again, or have a witness override the check (recorded in the transcript). Nothing secret was made.',
           );
         }
-        expect(c, 'entropy');
+        expectStep(c, 'entropy');
         const got = await gatherInto(c, request);
         try {
           const before: ExtraEntry[] = got.token === null ? [] : [{ kind: 'token-random', data: { tokenLabel: got.token.label, tokenSerial: got.token.serial, bytes: got.token.bytes } }];
@@ -1023,7 +719,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     generate: (request: EntropyRequestBody = {}) =>
       serial(async () => {
         const c = running();
-        expect(c, 'generate');
+        expectStep(c, 'generate');
         await regatherIfNeeded(c, request);
         if (c.material === null) throw new KeyshardError('INTERNAL', 'The entropy for the secret is missing. Abort and start again.');
         const material = c.material;
@@ -1036,7 +732,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     importSecret: (request: ImportRequest) =>
       serial(async () => {
         const c = running();
-        expect(c, 'import');
+        expectStep(c, 'import');
         const secret = parseHexSecret(request.secretHex);
         try {
           checkImportedSecret(c.plan, secret);
@@ -1051,7 +747,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     split: () =>
       serial(async () => {
         const c = running();
-        expect(c, 'split');
+        expectStep(c, 'split');
         if (c.master === null || c.splitSeed === null || c.identity === null) throw new KeyshardError('INTERNAL', 'The secret to split is missing. Abort and start again.');
         const rng = splitRandomSource(secrets.read(c.splitSeed), deps.random);
         let outcome;
@@ -1104,7 +800,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         const custodian = custodianOf(c, request.custodianId);
         // The same custodian again before confirming: show (or write) the same shard again, recording nothing new.
         const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
-        if (!again) expect(c, 'handoff', custodian.id);
+        if (!again) expectStep(c, 'handoff', custodian.id);
         if (custodian.medium === 'pkcs11') return handoffToToken(c, custodian, again, request.pin);
         const prepared = await prepareHandoff(c, custodian);
         if (custodian.medium === 'usb') {
@@ -1152,7 +848,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
             { custodianId: custodian.id, awaiting: waiting },
           );
         }
-        expect(c, 'confirm', custodian.id);
+        expectStep(c, 'confirm', custodian.id);
         const method: ConfirmationMethod = request.method;
         const allowed = CONFIRMATION_METHODS[custodian.medium];
         if (!allowed.includes(method)) {
@@ -1229,7 +925,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     testRecovery: (request: RecoveryRequest = {}) =>
       serial(async () => {
         const c = running();
-        expect(c, 'test-recovery');
+        expectStep(c, 'test-recovery');
         const binaries: Uint8Array[] = [];
         const owned: Uint8Array[] = [];
         const before: ExtraEntry[] = [];
@@ -1300,31 +996,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         }
       }),
 
-    destroy: (request: DestroyRequest) =>
-      serial(async () => {
-        const c = running();
-        expect(c, 'destroy');
-        // Typed callers always pass it; this guards a caller that forgot (or a page that skipped the confirmation).
-        if ((request as Partial<DestroyRequest> | undefined)?.confirmed !== true) {
-          throw new KeyshardError(
-            'INVALID_ARGUMENT',
-            'Destroying the secret needs an explicit confirmation: on the Destroy screen, tick that you understand only the custodians\' shards will be left, then destroy.',
-          );
-        }
-        const buffers = wipeEverything(c);
-        await record(c, { step: 'destroy', items: [...DESTROYED_ITEMS] });
-        return { items: [...DESTROYED_ITEMS], buffers, status: statusOf(c) } satisfies DestroyResponse;
-      }),
+    destroy: (request: DestroyRequest) => serial(() => destroy(kit, running(), request)),
 
-    seal: () =>
-      serial(async () => {
-        const c = running();
-        expect(c, 'seal');
-        await record(c, { step: 'seal' });
-        dropWitnessesIfEnded(c);
-        const head = c.transcript.entries[c.transcript.entries.length - 1]!;
-        return { sealed: c.state.status === 'sealed', headHash: head.hash, status: statusOf(c) } satisfies SealResponse;
-      }),
+    seal: () => serial(() => seal(kit, running())),
 
     signOff: (request) =>
       serial(async () => {
@@ -1352,9 +1026,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     loadWitnessKey: (request) =>
       serial(async () => {
         const sealed = await loadWitnessKeyFile(request.path, request.witnessId);
-        releaseWitness(sealed.witnessId);
+        witnesses.release(sealed.witnessId);
         const credential = keyFileCredential(sealed);
-        witnesses.set(sealed.witnessId, credential);
+        witnesses.set(credential);
         return credential.key;
       }),
 
@@ -1362,27 +1036,25 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       serial(async () => {
         const problem = witnessPublicKeyProblem(signer.algorithm, bytesToHex(signer.publicKey));
         if (problem !== null) throw new KeyshardError('WITNESS_KEY', `Witness "${signer.witnessId}"'s key is not a usable signing key: ${problem}.`, { witnessId: signer.witnessId });
-        releaseWitness(signer.witnessId);
+        witnesses.release(signer.witnessId);
         const credential = signerCredential(signer);
-        witnesses.set(signer.witnessId, credential);
+        witnesses.set(credential);
         return credential.key;
       }),
 
-    witnessKeys: () => serial(async () => [...witnesses.values()].map((w) => w.key)),
+    witnessKeys: () => serial(async () => witnesses.keys()),
 
     handOverWitnesses: (to) =>
       serial(async () => {
         if (ctx !== null) return;
-        const list = [...witnesses.values()];
-        witnesses.clear();
+        const list = witnesses.takeAll();
         await to.adoptWitnesses(list);
       }),
 
     adoptWitnesses: (credentials) =>
       serial(async () => {
         for (const c of credentials) {
-          releaseWitness(c.key.id);
-          witnesses.set(c.key.id, c);
+          witnesses.set(c);
         }
       }),
 
@@ -1391,7 +1063,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         const witnessId = request.witnessId;
         const hsm = requireHsm(deps.hsm, `witness ${String(witnessId)}'s token cannot be used`);
         // A witness loading their token again replaces the earlier registration.
-        releaseWitness(witnessId);
+        witnesses.release(witnessId);
         // One login now, to read and check the key; each sign-off logs in again with the PIN the witness types then.
         const opened = await openWitnessToken(hsm, witnessId, request.token, request.keyLabel, request.pin);
         let key: LoadedWitnessKey;
@@ -1414,7 +1086,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
           new KeyshardError('SECRET_DESTROYED', `The token key of witness "${witnessId}" was unloaded when its ceremony ended. Load it again to sign.`, { witnessId });
         /** Sessions logged in for a sign-off and not yet closed: forgetting the key logs them out (quit during a stuck sign-off). */
         const sessions = new Set<OpenedWitness>();
-        witnesses.set(witnessId, {
+        witnesses.set({
           key,
           async open(act, who) {
             if (gone) throw unloaded();
@@ -1450,28 +1122,22 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
         return key;
       }),
 
-    abort: (request: AbortRequest) =>
-      serial(async () => {
-        const c = ctx;
-        wipeEverything(c);
-        if (c === null || c.state.status !== 'active') return statusOf(c);
-        await record(c, { step: 'abort', reason: request.reason, ...(request.witnessId === undefined ? {} : { witnessId: request.witnessId }) });
-        dropWitnessesIfEnded(c);
-        c.lost = null;
-        c.entropyNeeded = null;
-        return statusOf(c);
-      }),
+    abort: (request: AbortRequest) => serial(() => abort(kit, ctx, request)),
 
-    resume: (request: ResumeRequest = {}) => serial(() => resumeFrom(request.dir ?? deps.transcriptDir)),
+    resume: (request: ResumeRequest = {}) =>
+      serial(async () => {
+        ctx = await resume(kit, ctx, request.dir ?? deps.transcriptDir);
+        return statusOf(ctx);
+      }),
 
     shutdown: () => {
       // The secrets go now, not behind the queue: a call still waiting (on a token, a drive) must not keep them alive
       // for as long as it waits, nor hold up quitting. The queued part drops the rest once that call is over.
       wipeEverything(ctx);
-      for (const id of [...witnesses.keys()]) releaseWitness(id);
+      witnesses.releaseAll();
       return serial(async () => {
         wipeEverything(ctx);
-        for (const id of [...witnesses.keys()]) releaseWitness(id);
+        witnesses.releaseAll();
         ctx = null;
       });
     },

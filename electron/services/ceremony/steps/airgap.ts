@@ -1,0 +1,27 @@
+/**
+ * Step: the air-gap check. Records what the air-gap service found; a failed check is recorded too (with the witness's
+ * override when there is one), since entropy refuses to run after a failed check that nobody overrode.
+ */
+import type { AirGapRequest, AirGapResponse } from '../types';
+import type { StepKit } from './kit';
+import { expectStep, type Session } from './session';
+
+export type AirGapKit = Pick<StepKit, 'airgap' | 'record' | 'status'>;
+
+export async function checkAirGap(kit: AirGapKit, c: Session, request: AirGapRequest): Promise<AirGapResponse> {
+  expectStep(c, 'airgap-check');
+  const report = await kit.airgap.check();
+  // Interface names go into the transcript: printable ASCII only, each once.
+  const names = (report.problems !== undefined && report.problems.length > 0
+    ? report.problems.map((p) => p.name)
+    : report.interfaces.filter((i) => i.up && i.kind !== 'loopback' && i.name !== 'lo').map((i) => i.name)
+  ).filter((n, i, all) => /^[\x21-\x7e]{1,64}$/.test(n) && all.indexOf(n) === i);
+  const problems = (report.problems ?? []).map((p) => p.message ?? `${p.name} is up`);
+  if (report.ok) {
+    await kit.record(c, { step: 'airgap-check', passed: true });
+    return { passed: true, overridden: false, interfacesUp: [], problems: [], status: kit.status(c) };
+  }
+  const override = request.override;
+  await kit.record(c, { step: 'airgap-check', passed: false, interfacesUp: names, ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }) });
+  return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, status: kit.status(c) };
+}
