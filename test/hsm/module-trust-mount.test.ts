@@ -28,6 +28,10 @@ const systemMount = `/usr/local/lib/keyshard-test-${randomBytes(6).toString('hex
 const systemLink = `/usr/local/lib/keyshard-test-link-${randomBytes(6).toString('hex')}.so`;
 const systemLinkToImage = `/usr/local/lib/keyshard-test-link-${randomBytes(6).toString('hex')}.so`;
 const systemFifo = `/usr/local/lib/keyshard-test-fifo-${randomBytes(6).toString('hex')}.so`;
+// Review M6/L1/L6: a folder others may write, and mounts no system library lives on, inside a system folder.
+const openFolder = `/usr/local/lib/keyshard-test-open-${randomBytes(6).toString('hex')}`;
+const bindMount = `/usr/local/lib/keyshard-test-bind-${randomBytes(6).toString('hex')}`;
+const ramMount = `/usr/local/lib/keyshard-test-ram-${randomBytes(6).toString('hex')}`;
 const LIB = 'libtoken-pkcs11.so';
 const mounted: string[] = [];
 let env: SoftHsm | undefined;
@@ -96,14 +100,17 @@ after(async () => {
   await rig?.host.shutdown();
   env?.cleanup();
   for (const p of [systemLink, systemLinkToImage, systemFifo]) rmSync(p, { force: true });
+  rmSync(openFolder, { recursive: true, force: true });
   for (const at of mounted) {
     const r = spawnSync('umount', [at]);
     if (r.status !== 0) spawnSync('umount', ['-l', at]);
   }
-  try {
-    rmdirSync(systemMount);
-  } catch {
-    // not made
+  for (const dir of [systemMount, bindMount, ramMount]) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not made
+    }
   }
   rmSync(work, { recursive: true, force: true });
 });
@@ -134,6 +141,38 @@ describe('PKCS#11 module from a loop-mounted stick image', () => {
     assert.equal(chosen.selected, SOFTHSM_MODULE);
     assert.equal(chosen.module.path, SOFTHSM_MODULE, 'the module is named by the path chosen, not the descriptor it was loaded through');
     assert.match(chosen.module.manufacturer, /SoftHSM/i);
+    assert.equal(existsSync(marker), false);
+  });
+
+  it('review M6/L1/L6: refuses the library in a folder others may write, on the system disk bind-mounted nosuid, and on a tmpfs; its constructor never runs', async () => {
+    const lib = join(work, LIB);
+    const placed = (dir: string): string => {
+      copyFileSync(lib, join(dir, LIB));
+      chownSync(join(dir, LIB), 0, 0);
+      chmodSync(join(dir, LIB), 0o644);
+      return join(dir, LIB);
+    };
+    // Root-owned library, root-owned folder that group and others may write (so anyone could swap the library).
+    mkdirSync(openFolder);
+    chmodSync(openFolder, 0o777);
+    const inOpenFolder = placed(openFolder);
+    // The system disk itself (no loop, not removable), bind-mounted nosuid,nodev as a stick's folder would be.
+    const kit = mkdtempSync(join(work, 'kit-'));
+    placed(kit);
+    mkdirSync(bindMount);
+    run('mount', ['--bind', kit, bindMount]);
+    mounted.unshift(bindMount);
+    run('mount', ['-o', 'remount,bind,nosuid,nodev', bindMount]);
+    // A memory file system mounted into a system folder: its files were put there since boot.
+    mkdirSync(ramMount);
+    run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=4m', 'tmpfs', ramMount]);
+    mounted.unshift(ramMount);
+    const onRam = placed(ramMount);
+    assert.ok(markerWorks(onRam) && markerWorks(join(bindMount, LIB)) && markerWorks(inOpenFolder), 'the copies would run if loaded');
+    rig ??= ipcRig({ hsm: createHsmHost({ open: (path) => openHsm(path), known: COMMON_MODULE_PATHS }) });
+    assert.equal(await refusedReason(rig, inOpenFolder), 'folder-untrusted');
+    assert.equal(await refusedReason(rig, join(bindMount, LIB)), 'mount-options');
+    assert.equal(await refusedReason(rig, onRam), 'mount-type');
     assert.equal(existsSync(marker), false);
   });
 

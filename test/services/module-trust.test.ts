@@ -30,11 +30,27 @@ const MOUNTINFO = [
   '61 27 8:17 / /usr/local/lib/pkcs11-bind rw - ext4 /dev/sdb1 rw',
   '62 27 7:3 / /usr/local/lib/keyshard-image rw,nosuid,nodev - ext4 /dev/loop3 rw',
   '63 27 8:33 / /opt/token\\040kit rw - ext4 /dev/sdc1 rw',
+  // Review M6/L6: mounts no system library lives on, on devices that are neither loop nor removable.
+  '64 27 0:50 / /opt/fuse-kit rw,nosuid,nodev - fuse.sshfs alice@host:/kit rw',
+  '65 27 0:51 / /opt/nfs-kit rw - nfs4 server:/kit rw',
+  '66 27 0:52 / /usr/local/lib/ram rw - tmpfs tmpfs rw',
+  '67 27 254:0 /srv/kit /usr/local/lib/bound rw,nosuid,nodev - ext4 /dev/vda rw',
+  '68 27 254:2 / /opt/noexec rw,noexec - ext4 /dev/vdc rw',
+  '69 27 254:3 / /opt/hardened rw,nodev,relatime - ext4 /dev/vdd rw',
+  '70 27 0:53 / /opt/ntfs rw - fuseblk /dev/sdd1 rw',
 ].join('\n');
 
 const SDC: RemovableDrive = { device: 'sdc1', label: 'KIT', mountPoint: '/opt/token kit', sizeBytes: 1, freeBytes: 1, readOnly: false, fsType: 'ext4', transport: 'usb' };
 
-function fakeDeps(files: Record<string, FakeFile>, drives: readonly RemovableDrive[] = []) {
+/** A folder on a checked path; any folder not listed is root's, mode 0755. */
+interface FakeFolder {
+  readonly uid?: number;
+  readonly mode?: number;
+  /** A link put where the folder was. */
+  readonly link?: boolean;
+}
+
+function fakeDeps(files: Record<string, FakeFile>, drives: readonly RemovableDrive[] = [], folders: Record<string, FakeFolder> = {}) {
   const fds = new Map<number, string>();
   let next = 20;
   const log: string[] = [];
@@ -57,6 +73,10 @@ function fakeDeps(files: Record<string, FakeFile>, drives: readonly RemovableDri
     fstat: (fd) => {
       const f = files[fds.get(fd)!]!;
       return { isFile: () => f.regular ?? true, uid: f.uid ?? 0, mode: f.mode ?? 0o100644, dev: f.dev ?? ROOT_DEV };
+    },
+    folder: (p) => {
+      const f = Object.hasOwn(folders, p) ? folders[p]! : {};
+      return { isDirectory: () => f.link !== true, uid: f.uid ?? 0, mode: f.mode ?? 0o40755 };
     },
     close: (fd) => {
       log.push(`close ${fds.get(fd)}`);
@@ -169,7 +189,9 @@ describe('PKCS#11 module trust rules', () => {
 
   it('reads the mount table and device numbers as the kernel writes them', () => {
     const mounts = parseMountInfo(MOUNTINFO);
-    assert.equal(mounts.length, 6);
+    assert.equal(mounts.length, 13);
+    assert.deepEqual(mounts[6]?.options, ['rw', 'nosuid', 'nodev']);
+    assert.equal(mounts[6]?.fsType, 'fuse.sshfs');
     assert.equal(mounts[5]?.mountPoint, '/opt/token kit');
     assert.equal(mountHolding(mounts, '/usr/lib/x.so')?.mountPoint, '/');
     assert.equal(mountHolding(mounts, '/usr/local/lib/keyshard-image/a/b.so')?.source, '/dev/loop3');
@@ -181,5 +203,62 @@ describe('PKCS#11 module trust rules', () => {
     assert.equal(deviceNumbers(LOOP_DEV), '7:3');
     // Minor numbers above 255 (e.g. 259:300, NVMe partitions) use the split encoding.
     assert.equal(deviceNumbers((300 & 0xff) | (259 << 8) | ((300 & ~0xff) << 12)), '259:300');
+  });
+
+  it('review M6/L1: refuses a module when any folder above it is not root\'s or is writable by group or others', async () => {
+    const files = { '/usr/lib/vendor/pkcs11/libtoken.so': {}, '/opt/kit/lib/libtoken.so': {}, '/usr/lib/ok.so': {} };
+    const cases: Array<[Record<string, FakeFolder>, string, string]> = [
+      [{ '/usr/lib/vendor/pkcs11': { uid: 1000 } }, '/usr/lib/vendor/pkcs11/libtoken.so', 'folder-untrusted'],
+      [{ '/usr/lib/vendor': { mode: 0o40775 } }, '/usr/lib/vendor/pkcs11/libtoken.so', 'folder-untrusted'],
+      [{ '/opt': { mode: 0o41777 } }, '/opt/kit/lib/libtoken.so', 'folder-untrusted'],
+      [{ '/': { uid: 1000 } }, '/usr/lib/ok.so', 'folder-untrusted'],
+      [{ '/opt/kit': { link: true } }, '/opt/kit/lib/libtoken.so', 'changed'],
+    ];
+    for (const [folders, path, reason] of cases) {
+      const f = fakeDeps(files, [], folders);
+      assert.equal(await refusal(f.deps, path), reason, `${path} with ${JSON.stringify(folders)}`);
+      assert.equal(f.openFds(), 0);
+    }
+    const e = await createModuleTrust(fakeDeps(files, [], { '/usr/lib/vendor': { uid: 1000 } }).deps)
+      .open('/usr/lib/vendor/pkcs11/libtoken.so')
+      .then(
+        () => assert.fail('accepted'),
+        (x: unknown) => x as KeyshardError,
+      );
+    assert.match(e.message, /\/usr\/lib\/vendor \(above \/usr\/lib\/vendor\/pkcs11\/libtoken\.so\) is owned by another user/);
+    // Folders only the administrator can change: accepted (also with the read-only and sticky bits a system may set).
+    (await createModuleTrust(fakeDeps(files, [], { '/usr/lib/vendor': { mode: 0o40555 } }).deps).open('/usr/lib/vendor/pkcs11/libtoken.so')).close();
+  });
+
+  it('review M6/L6: refuses mounts no system library lives on - nosuid, noexec, FUSE, network, memory - and allows nodev alone', async () => {
+    const f = fakeDeps({
+      '/opt/fuse-kit/libtoken.so': {},
+      '/opt/nfs-kit/libtoken.so': {},
+      '/usr/local/lib/ram/libtoken.so': {},
+      '/usr/local/lib/bound/libtoken.so': {},
+      '/opt/noexec/libtoken.so': {},
+      '/opt/ntfs/libtoken.so': {},
+      '/opt/hardened/libtoken.so': {},
+    });
+    const expect: Array<[string, string]> = [
+      ['/opt/fuse-kit/libtoken.so', 'mount-type'],
+      ['/opt/ntfs/libtoken.so', 'mount-type'],
+      ['/opt/nfs-kit/libtoken.so', 'mount-type'],
+      ['/usr/local/lib/ram/libtoken.so', 'mount-type'],
+      // The system disk itself, bind-mounted nosuid,nodev as a stick's folder would be: the options give it away.
+      ['/usr/local/lib/bound/libtoken.so', 'mount-options'],
+      ['/opt/noexec/libtoken.so', 'mount-options'],
+    ];
+    for (const [path, reason] of expect) assert.equal(await refusal(f.deps, path), reason, path);
+    assert.equal(f.openFds(), 0);
+    const e = await createModuleTrust(f.deps)
+      .open('/usr/local/lib/bound/libtoken.so')
+      .then(
+        () => assert.fail('accepted'),
+        (x: unknown) => x as KeyshardError,
+      );
+    assert.match(e.message, /mounted nosuid \(at \/usr\/local\/lib\/bound\)/);
+    assert.match(e.message, /Install the token's PKCS#11 module/);
+    (await createModuleTrust(f.deps).open('/opt/hardened/libtoken.so')).close();
   });
 });

@@ -3,11 +3,16 @@
  * every secret main holds, so only a library the system itself carries is accepted:
  *
  * - its real path (links resolved) lies under a system library folder (SYSTEM_LIBRARY_DIRS);
- * - it is a regular file owned by root and not writable by group or others;
+ * - it is a regular file owned by root and not writable by group or others, and so is every folder above it (a folder
+ *   another user may write lets them swap the file, or put a library beside it that it loads by $ORIGIN);
  * - the mount that holds it is not a removable drive (the drive lister's lsblk view), not a loop image (a system
  *   library is never on one, and a disk image is how a stick's contents are carried in) and not mounted below
  *   /media, /mnt or /run/media - a stick formatted ext4 carries root ownership with it, so ownership alone proves
- *   nothing about where a file came from.
+ *   nothing about where a file came from;
+ * - the mount is none a system library lives on: not nosuid or noexec (how media and scratch space are mounted; the
+ *   system's own /usr never is, its setuid programs would stop working), not FUSE or a network file system (there
+ *   the owner and mode are whatever a user-space daemon or another machine says), not a memory file system (tmpfs,
+ *   ramfs: its files were put there since boot). nodev alone is allowed: hardened systems mount /usr and /opt so.
  *
  * The file is opened once (no link followed at the last step) and every fact is read from that open descriptor, then
  * it is loaded through `/proc/self/fd/<fd>`: the loader maps the very file that was checked, even if the path is
@@ -15,7 +20,7 @@
  *
  * The file system is reached only through ModuleTrustDeps so the rules unit-test without root.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { KeyshardError } from '../../../core/errors';
 import type { RemovableDrive } from '../usb/types';
@@ -23,6 +28,11 @@ import type { RemovableDrive } from '../usb/types';
 export const SYSTEM_LIBRARY_DIRS: readonly string[] = ['/usr/lib', '/usr/lib64', '/usr/local/lib', '/lib', '/lib64', '/opt'];
 /** Where desktops and people mount sticks and other media. */
 export const MEDIA_MOUNT_DIRS: readonly string[] = ['/media', '/mnt', '/run/media'];
+/** Mount options no system library's mount has (nodev alone is allowed: hardened systems mount /usr and /opt nodev). */
+export const REFUSED_MOUNT_OPTIONS: readonly string[] = ['nosuid', 'noexec'];
+/** File systems where owner and mode are what another machine or a user-space daemon says, or made since boot. */
+const NETWORK_FS = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', '9p', 'ceph', 'glusterfs', 'afs', 'davfs', 'sshfs', 'lustre']);
+const MEMORY_FS = new Set(['tmpfs', 'ramfs']);
 /** Block major number of loop devices (Documentation/admin-guide/devices.txt). */
 const LOOP_MAJOR = 7;
 
@@ -36,6 +46,13 @@ export interface ModuleFileFacts {
   readonly dev: number;
 }
 
+/** The facts of a folder read without following a link (a subset of fs.Stats from lstat). */
+export interface FolderFacts {
+  isDirectory(): boolean;
+  readonly uid: number;
+  readonly mode: number;
+}
+
 export interface ModuleTrustDeps {
   readonly platform: NodeJS.Platform;
   realpath(path: string): string;
@@ -44,6 +61,8 @@ export interface ModuleTrustDeps {
   /** The path the kernel has for an open descriptor (readlink /proc/self/fd/N on Linux). */
   pathOf(fd: number): string;
   fstat(fd: number): ModuleFileFacts;
+  /** lstat of a folder on the checked file's real path. */
+  folder(path: string): FolderFacts;
   close(fd: number): void;
   /** The text of /proc/self/mountinfo. */
   mountInfo(): string;
@@ -75,6 +94,8 @@ export interface MountEntry {
   readonly device: string;
   readonly source: string;
   readonly fsType: string;
+  /** Per-mount options (rw, nosuid, nodev, noexec, ...). */
+  readonly options: readonly string[];
 }
 
 const decodeOctal = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
@@ -86,7 +107,13 @@ export function parseMountInfo(text: string): MountEntry[] {
     const fields = line.split(' ');
     const dash = fields.indexOf('-');
     if (fields.length < 7 || dash < 6 || fields.length < dash + 3) continue;
-    out.push({ device: fields[2]!, mountPoint: decodeOctal(fields[4]!), fsType: fields[dash + 1]!, source: decodeOctal(fields[dash + 2]!) });
+    out.push({
+      device: fields[2]!,
+      mountPoint: decodeOctal(fields[4]!),
+      options: fields[5]!.split(','),
+      fsType: fields[dash + 1]!,
+      source: decodeOctal(fields[dash + 2]!),
+    });
   }
   return out;
 }
@@ -116,6 +143,14 @@ const isLoop = (device: string, source: string): boolean => device.startsWith(`$
 
 function refused(reason: string, message: string, path: string): KeyshardError {
   return new KeyshardError('HSM_MODULE', message, { reason, path });
+}
+
+/** The folders above a file, nearest first, up to and including the root: /usr/lib/a.so gives /usr/lib, /usr, /. */
+export function foldersAbove(realPath: string): string[] {
+  const out: string[] = [];
+  for (let i = realPath.lastIndexOf('/'); i > 0; i = realPath.lastIndexOf('/', i - 1)) out.push(realPath.slice(0, i));
+  out.push('/');
+  return out;
 }
 
 const INSTALL_HINT = "Install the token's PKCS#11 module with its system package or installer (it goes to /usr/lib or /opt), then choose it there.";
@@ -163,6 +198,7 @@ export function createModuleTrust(deps: ModuleTrustDeps): ModuleTrust {
           path,
         );
       }
+      checkFolders(path, realPath);
       checkMount(path, realPath, deviceNumbers(facts.dev));
       const loadPath = `/proc/self/fd/${fd}`;
       let open = true;
@@ -178,6 +214,27 @@ export function createModuleTrust(deps: ModuleTrustDeps): ModuleTrust {
     } catch (e) {
       deps.close(fd);
       throw e;
+    }
+  }
+
+  /** Every folder above the real path: a folder, owned by root, not writable by group or others. */
+  function checkFolders(path: string, realPath: string): void {
+    for (const dir of foldersAbove(realPath)) {
+      let f: FolderFacts;
+      try {
+        f = deps.folder(dir);
+      } catch {
+        throw refused('changed', `${path} changed while it was being checked (${dir} is gone). Choose it again.`, path);
+      }
+      // lstat: a folder swapped for a link since realpath resolved it is not a folder.
+      if (!f.isDirectory()) throw refused('changed', `${path} changed while it was being checked (${dir} is no longer a folder). Choose it again.`, path);
+      if (f.uid !== 0 || (f.mode & 0o022) !== 0) {
+        throw refused(
+          'folder-untrusted',
+          `keyshard loads a PKCS#11 module only from folders that only the administrator can change, and ${dir} (above ${path}) is ${f.uid !== 0 ? 'owned by another user' : 'writable by other users'}: anyone who can write there could replace the module or what it loads. ${INSTALL_HINT}`,
+          path,
+        );
+      }
     }
   }
 
@@ -206,6 +263,23 @@ export function createModuleTrust(deps: ModuleTrustDeps): ModuleTrust {
     if (sameDevice.some(onMedia)) {
       throw refused('removable', removableMessage(path), path);
     }
+    const fs = mount.fsType;
+    if (fs === 'fuse' || fs.startsWith('fuse.') || fs === 'fuseblk' || NETWORK_FS.has(fs) || MEMORY_FS.has(fs)) {
+      const what = MEMORY_FS.has(fs)
+        ? 'a memory file system (its files were put there since the machine started)'
+        : NETWORK_FS.has(fs)
+          ? 'a network file system (its owner and permissions are what another machine says)'
+          : 'a FUSE file system (its owner and permissions are what a user-space program says)';
+      throw refused('mount-type', `${path} is on ${what} (${fs}, mounted at ${mount.mountPoint}), where a system library never is; keyshard does not load native code from there. ${INSTALL_HINT}`, path);
+    }
+    const option = REFUSED_MOUNT_OPTIONS.find((o) => mount.options.includes(o));
+    if (option !== undefined) {
+      throw refused(
+        'mount-options',
+        `${path} is on a drive mounted ${option} (at ${mount.mountPoint}), as sticks, media and scratch space are mounted and the system's own library folders never are; keyshard does not load native code from there. ${INSTALL_HINT}`,
+        path,
+      );
+    }
   }
 
   function openOtherSystem(path: string, realPath: string): TrustedModule {
@@ -222,6 +296,7 @@ export function createModuleTrust(deps: ModuleTrustDeps): ModuleTrust {
       if (deps.platform !== 'win32' && (facts.uid !== 0 || (facts.mode & 0o022) !== 0)) {
         throw refused('untrusted', `keyshard loads only a PKCS#11 module installed by the administrator (owned by root, not writable by other users), and ${path} is not. ${INSTALL_HINT}`, path);
       }
+      if (deps.platform !== 'win32') checkFolders(path, realPath);
     } catch (e) {
       deps.close(fd);
       throw e;
@@ -280,6 +355,7 @@ export function nodeModuleTrust(removableDrives: () => Promise<readonly Removabl
     open: (p) => openSync(p, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)),
     pathOf: (fd) => readlinkSync(`/proc/self/fd/${fd}`),
     fstat: (fd) => fstatSync(fd),
+    folder: (p) => lstatSync(p),
     close: (fd) => {
       try {
         closeSync(fd);
