@@ -111,6 +111,13 @@ export type KeyshardErrorCode =
   | 'FROST_COMMITMENT'
   | 'FROST_SHARE_INVALID'
   | 'FROST_SIGNATURE'
+  // custody checks (core/custody): a shard that is not the one the transcript recorded for its custodian, a shard of
+  // another ceremony, a transcript that records nothing to check a shard against; extending a SLIP-39 group
+  // (core/slip39/extend.ts) of a backup made without the extendable flag
+  | 'CUSTODY_MISMATCH'
+  | 'CUSTODY_OTHER_CEREMONY'
+  | 'CUSTODY_NOT_RECORDED'
+  | 'SLIP39_NOT_EXTENDABLE'
   // IPC between the window and the main process
   | 'IPC_SENDER_REFUSED'
   | 'INTERNAL';
