@@ -132,6 +132,9 @@ import { checkDevices } from './steps/device-check';
 import { resume } from './steps/resume';
 import { start } from './steps/start';
 import { destroy } from './steps/destroy';
+import { gatherEntropyStep } from './steps/entropy';
+import { generate, importSecret } from './steps/secret';
+import { split } from './steps/split';
 import { seal } from './steps/seal';
 
 export * from './types';
@@ -139,16 +142,6 @@ export { PAPER_LAYOUT } from './compare';
 export { recoverFromTokens, ceremonyFacts, type RecoverFromTokensRequest, type TokenRecovery, type TokenShardSource } from './token-recovery';
 export { TOKEN_ENTRY_KINDS, TOKEN_STORE_METHOD } from './tokens';
 
-/** Bytes of the split seed drawn with the secret's material at the entropy step. */
-const SPLIT_SEED_BYTES = 32;
-
-function parseHexSecret(text: unknown): Uint8Array {
-  const hex = typeof text === 'string' ? text.trim().replace(/^0x/i, '') : '';
-  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
-    throw new KeyshardError('INVALID_HEX', 'The secret must be hexadecimal digits (0-9, a-f), an even number of them. Check for stray characters or a missing digit.');
-  }
-  return hexToBytes(hex.toLowerCase());
-}
 
 function protectionOf(c: Custodian): ProtectionKind {
   const p = c.protection;
@@ -277,102 +270,6 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     wipe: wipeEverything,
     storeFor,
   };
-
-  /**
-   * The HSM entropy source for this request: the chosen token's C_GenerateRandom (the request's hsmToken, else the
-   * entropy token checked at start), logged in with its PIN for just that call; else deps.hsmRandom.
-   */
-  function hsmSourceFor(c: Session, request: EntropyRequestBody, used: { token: (TokenRef & { bytes: number }) | null }): ((length: number) => Promise<Uint8Array>) | undefined {
-    if (request.useHsm !== true) return undefined;
-    const named = request.hsmToken?.label !== undefined || request.hsmToken?.serial !== undefined;
-    const chosen: TokenChoice | undefined = named
-      ? { ...(request.hsmToken?.label === undefined ? {} : { label: request.hsmToken.label }), ...(request.hsmToken?.serial === undefined ? {} : { serial: request.hsmToken.serial }) }
-      : c.entropyToken === null
-        ? undefined
-        : { label: c.entropyToken.label, serial: c.entropyToken.serial };
-    if (chosen === undefined) return deps.hsmRandom;
-    const hsm = requireHsm(deps.hsm, 'random numbers cannot be drawn from a token');
-    return async (length) =>
-      withPort(hsm, async (port: HsmPort) => {
-        const info = await findChosen(port, chosen);
-        const pin = await pinFor(request.hsmToken?.pin, deps.pins, { purpose: 'entropy', tokenLabel: info.label, tokenSerial: info.serial });
-        const session = await port.openSession({ serial: info.serial }, pin, { require: ENTROPY_TOKEN_NEEDS });
-        try {
-          const bytes = await session.random(length);
-          used.token = { label: info.label, serial: info.serial, bytes: bytes.length };
-          return bytes;
-        } finally {
-          await session.close();
-        }
-      });
-  }
-
-  /** Gathers entropy (material for the secret + a split seed) into the secret store. */
-  async function gatherInto(
-    c: Session,
-    request: EntropyRequestBody,
-  ): Promise<{ sources: readonly string[]; diceRolls: number; diceBits: number; token: (TokenRef & { bytes: number }) | null }> {
-    const shape = secretShape(c.plan);
-    const used: { token: (TokenRef & { bytes: number }) | null } = { token: null };
-    const hsm = hsmSourceFor(c, request, used);
-    const g = await gatherEntropy(
-      { length: shape.materialLength + SPLIT_SEED_BYTES, ...(request.diceRolls === undefined ? {} : { diceRolls: request.diceRolls }), ...(request.useHsm === undefined ? {} : { useHsm: request.useHsm }) },
-      { os: deps.random, ...(hsm === undefined ? {} : { hsm }) },
-    );
-    try {
-      c.material = shape.materialLength === 0 ? null : secrets.put('entropy-material', g.bytes.subarray(0, shape.materialLength));
-      c.splitSeed = secrets.put('split-seed', g.bytes.subarray(shape.materialLength));
-    } finally {
-      g.bytes.fill(0);
-    }
-    return { sources: g.sources, diceRolls: g.diceRolls, diceBits: g.diceBits, token: used.token };
-  }
-
-  /** After a resume between entropy and generate: the same sources again, or a refusal. */
-  async function regatherIfNeeded(c: Session, request: EntropyRequestBody): Promise<void> {
-    if (c.entropyNeeded === null) return;
-    const recorded = c.entropyNeeded;
-    const before = secrets.list().map((s) => s.handle);
-    const got = await gatherInto(c, request);
-    if (got.sources.length !== recorded.length || got.sources.some((s, i) => s !== recorded[i])) {
-      for (const h of secrets.list().map((s) => s.handle)) if (!before.includes(h)) secrets.destroy(h);
-      c.material = null;
-      c.splitSeed = null;
-      throw new KeyshardError(
-        'ENTROPY_SOURCE',
-        `The transcript records the entropy sources ${recorded.join(', ')}, but ${got.sources.join(', ')} were given now. Give the same sources (the same number of fresh dice rolls), so the record stays true.`,
-        { recorded, given: [...got.sources] },
-      );
-    }
-    c.entropyNeeded = null;
-  }
-
-  /** Puts the secret in the store and records generate/import; on failure nothing stays behind. */
-  async function recordSecret(c: Session, step: 'generate' | 'import', secret: Uint8Array): Promise<SecretResponse> {
-    let identity: SecretIdentity;
-    try {
-      identity = identityOf(c.plan, secret);
-    } catch (e) {
-      secret.fill(0);
-      throw e;
-    }
-    const handle = secrets.put('master-secret', secret);
-    try {
-      await record(c, { step, fingerprint: identity.fingerprint.hex, ...(identity.publicKey === undefined ? {} : { publicKey: identity.publicKey }) });
-    } catch (e) {
-      secrets.destroy(handle);
-      throw e;
-    }
-    c.master = handle;
-    c.identity = identity;
-    return {
-      fingerprint: fingerprintView(identity.fingerprint.hex),
-      ...(identity.publicKey === undefined ? {} : { publicKey: identity.publicKey }),
-      ...(identity.xpub === undefined ? {} : { xpub: identity.xpub }),
-      ...(identity.masterFingerprint === undefined ? {} : { masterFingerprint: identity.masterFingerprint }),
-      status: statusOf(c),
-    };
-  }
 
   function viewFor(c: Session, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
     return {
@@ -695,104 +592,13 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
     checkAirGap: (request: AirGapRequest = {}) => serial(() => checkAirGap(kit, running(), request)),
 
-    gatherEntropy: (request: EntropyRequestBody = {}) =>
-      serial(async () => {
-        const c = running();
-        if (c.state.airgap === 'failed') {
-          throw new KeyshardError(
-            'AIRGAP_NETWORK_UP',
-            'The air-gap check failed: a network interface is up. Take every interface down and check again, or have a witness override the check (recorded in the transcript). Nothing secret was made.',
-          );
-        }
-        expectStep(c, 'entropy');
-        const got = await gatherInto(c, request);
-        try {
-          const before: ExtraEntry[] = got.token === null ? [] : [{ kind: 'token-random', data: { tokenLabel: got.token.label, tokenSerial: got.token.serial, bytes: got.token.bytes } }];
-          await record(c, { step: 'entropy', sources: [...got.sources] }, { before });
-        } catch (e) {
-          wipeEverything(c);
-          throw e;
-        }
-        return { sources: got.sources, diceRolls: got.diceRolls, diceBits: got.diceBits, status: statusOf(c) } satisfies EntropyResponse;
-      }),
+    gatherEntropy: (request: EntropyRequestBody = {}) => serial(() => gatherEntropyStep(kit, running(), request)),
 
-    generate: (request: EntropyRequestBody = {}) =>
-      serial(async () => {
-        const c = running();
-        expectStep(c, 'generate');
-        await regatherIfNeeded(c, request);
-        if (c.material === null) throw new KeyshardError('INTERNAL', 'The entropy for the secret is missing. Abort and start again.');
-        const material = c.material;
-        const secret = secrets.use(material, (m) => secretFromMaterial(c.plan, m));
-        secrets.destroy(material);
-        c.material = null;
-        return recordSecret(c, 'generate', secret);
-      }),
+    generate: (request: EntropyRequestBody = {}) => serial(() => generate(kit, running(), request)),
 
-    importSecret: (request: ImportRequest) =>
-      serial(async () => {
-        const c = running();
-        expectStep(c, 'import');
-        const secret = parseHexSecret(request.secretHex);
-        try {
-          checkImportedSecret(c.plan, secret);
-          await regatherIfNeeded(c, request);
-        } catch (e) {
-          secret.fill(0);
-          throw e;
-        }
-        return recordSecret(c, 'import', secret);
-      }),
+    importSecret: (request: ImportRequest) => serial(() => importSecret(kit, running(), request)),
 
-    split: () =>
-      serial(async () => {
-        const c = running();
-        expectStep(c, 'split');
-        if (c.master === null || c.splitSeed === null || c.identity === null) throw new KeyshardError('INTERNAL', 'The secret to split is missing. Abort and start again.');
-        const rng = splitRandomSource(secrets.read(c.splitSeed), deps.random);
-        let outcome;
-        try {
-          outcome = await splitIntoShards(c.plan, secrets.read(c.master), {
-            ceremonyId: hexToBytes(c.ceremonyIdHex),
-            groupFingerprint: hexToBytes(c.identity.fingerprint.hex),
-            random: rng.random,
-            kdf,
-            ...(deps.slip39?.iterationExponent === undefined ? {} : { iterationExponent: deps.slip39.iterationExponent }),
-            ...(deps.slip39?.extendable === undefined ? {} : { extendable: deps.slip39.extendable }),
-          });
-        } finally {
-          rng.wipe();
-        }
-        const held = new Map<string, HeldShard[]>();
-        const handles: SecretHandle[] = [];
-        for (const s of outcome.shards) {
-          const handle = secrets.put(`shard-${s.custodianIndex}-${s.index}`, s.binary);
-          handles.push(handle);
-          held.set(s.custodianId, [...(held.get(s.custodianId) ?? []), { index: s.index, ref: s.ref, handle }]);
-        }
-        try {
-          await record(c, {
-            step: 'split',
-            fingerprint: c.identity.fingerprint.hex,
-            ...(outcome.identifier === undefined ? {} : { identifier: outcome.identifier }),
-            ...(outcome.commitments === undefined ? {} : { commitments: outcome.commitments }),
-          });
-        } catch (e) {
-          handles.forEach((h) => secrets.destroy(h));
-          throw e;
-        }
-        secrets.destroy(c.splitSeed);
-        c.splitSeed = null;
-        c.shards = held;
-        c.split = { ...(outcome.identifier === undefined ? {} : { identifier: outcome.identifier }), ...(outcome.commitments === undefined ? {} : { commitments: outcome.commitments }) };
-        return {
-          fingerprint: fingerprintView(c.identity.fingerprint.hex),
-          shardCount: outcome.shards.length,
-          ...c.split,
-          custodians: c.plan.custodians.map((x) => ({ custodianId: x.id, shards: held.get(x.id)?.length ?? 0 })),
-          status: statusOf(c),
-        } satisfies SplitResponse;
-      }),
+    split: () => serial(() => split(kit, running())),
 
     handoff: (request: HandoffRequest) =>
       serial(async () => {
