@@ -6,6 +6,7 @@ import { HDKey } from '@scure/bip32';
 import { generateMnemonic, mnemonicToSeedSync } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
+import { spokenText } from '../../core/read-aloud';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +87,7 @@ describe('recover --as bip39', () => {
       const r = await runCommands(recoverCommands, ['recover', '--as', 'bip39', '--fingerprint', fingerprint, '--reveal', '--json', files[0]!, files[2]!]);
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as Record<string, unknown>;
-      assert.deepEqual(out, { scheme: 'slip39', fingerprint, verified: true, source: 'fingerprint', xpub: wallet(mnemonic).xpub, mnemonic });
+      assert.deepEqual(out, { scheme: 'slip39', fingerprint, fingerprintWords: spokenText(fingerprint), verified: true, source: 'fingerprint', xpub: wallet(mnemonic).xpub, mnemonic });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
