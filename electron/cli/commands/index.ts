@@ -25,6 +25,8 @@ const qr = from(() => import('./qr'), (m) => m.qrCommands);
 const witness = from(() => import('./witness'), (m) => m.witnessCommands);
 const lifecycle = from(() => import('./lifecycle'), (m) => m.lifecycleCommands);
 const frost = from(() => import('./frost'), (m) => m.frostCommands);
+const slip39Extend = from(() => import('./slip39-extend'), (m) => m.slip39ExtendCommands);
+const custody = from(() => import('./custody'), (m) => m.custodyCommands);
 
 /**
  * Every `keyshard` command, in the order `keyshard --help` lists them. The summaries are the commands' own (a test
@@ -33,6 +35,7 @@ const frost = from(() => import('./frost'), (m) => m.frostCommands);
 export const commands: readonly CliCommandLike[] = [
   slip39('slip39', 'split', 'Split a master secret into SLIP-39 share mnemonics (groups of members).'),
   slip39('slip39', 'combine', 'Recover a master secret from SLIP-39 share mnemonics read on standard input.'),
+  slip39Extend('slip39', 'extend', "Issue new SLIP-39 shares of one group for new custodians, from a quorum of that group's shares (extendable backups)."),
   vss('vss', 'deal', 'Deal verifiable FROST signer shares of a key (RFC 9591 trusted dealer)'),
   vss('vss', 'verify-share', "Check one signer share against its deal's public commitments"),
   vss('vss', 'combine', 'Recover a FROST group secret from a quorum of signer shares'),
@@ -44,6 +47,8 @@ export const commands: readonly CliCommandLike[] = [
   frost('frost', 'aggregate', "FROST coordinator: check every signer's share and combine them into the signature"),
   shard('shard', 'open', 'open a shard file (KS1 text, .ks, .age, .asc, .p11) and print its public facts'),
   recover('recover', '', "recover the key from a quorum of shard files, and say how it knows it is the ceremony's key"),
+  custody('custody', 'check', "check one custodian's shard against the ceremony transcript alone (no other shard, no key rebuilt)"),
+  custody('custody', 'drill', "quorum drill: rebuild the key in memory from a quorum's shards, show only its fingerprint against the transcript's, wipe it"),
   transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
   hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
   hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),
