@@ -1,0 +1,120 @@
+/**
+ * Step: handoff of one custodian's shards. Shown shards (paper, words, QR) are recorded first: once on screen they
+ * have been handed over. A usb custodian's files and a pkcs11 custodian's token are written and read back first and
+ * recorded only then, so a write that failed never marks the handoff done. The same custodian again before they
+ * confirm shows (or writes) the same shard again and records nothing new.
+ */
+import { CONFIRMATION_METHODS } from '../../../../core/ceremony';
+import { decodeEnvelope, envelopeToText, wipeEnvelope } from '../../../../core/envelope';
+import { KeyshardError } from '../../../../core/errors';
+import type { Custodian } from '../../../../core/policy';
+import type { Protection as ProtectionKind } from '../../protection/index';
+import { shardFileName } from '../../usb/shard-files';
+import { shardView, type ShardView } from '../shards';
+import { aboutCustodian } from '../tokens';
+import type { HandoffRequest, HandoffView, ShardFilePort } from '../types';
+import type { StepKit } from './kit';
+import { custodianOf, expectStep, fingerprintView, type Session } from './session';
+import { storeOnToken, type TokenKit } from './token-shards';
+import { leftText, removeWritten, writeFiles, type PreparedFile, type WrittenFile } from './usb-files';
+
+export type HandoffKit = TokenKit & Pick<StepKit, 'usb' | 'protect' | 'qr' | 'record' | 'status'>;
+
+function protectionOf(c: Custodian): ProtectionKind {
+  const p = c.protection;
+  if (p.type === 'age') return { kind: 'age', recipient: p.recipient };
+  if (p.type === 'openpgp') return { kind: 'openpgp', publicKeyArmored: p.publicKeyArmored };
+  if (p.type === 'none') return { kind: 'none' };
+  throw new KeyshardError('HSM_MODULE', `${c.name}'s shard is to be stored on a PKCS#11 token, which this build cannot do yet. Change the plan's medium for ${c.name}, or abort.`, {
+    custodianId: c.id,
+  });
+}
+
+function viewFor(kit: Pick<StepKit, 'status'>, c: Session, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
+  return {
+    custodianId: custodian.id,
+    custodianName: custodian.name,
+    medium: custodian.medium,
+    protection: custodian.protection.type,
+    fingerprint: fingerprintView(c.state.fingerprint ?? ''),
+    confirmWith: [...CONFIRMATION_METHODS[custodian.medium]],
+    shards,
+    files,
+    status: kit.status(c),
+  };
+}
+
+/** What leaves the service for a usb custodian: their protected files (written after this, recorded after that). */
+async function prepareFiles(kit: HandoffKit, c: Session, custodian: Custodian): Promise<PreparedFile[]> {
+  const held = c.shards.get(custodian.id) ?? [];
+  const protection = protectionOf(custodian);
+  const files: PreparedFile[] = [];
+  for (const [n, h] of held.entries()) {
+    const envelope = decodeEnvelope(kit.secrets.read(h.handle));
+    let text: string;
+    try {
+      text = envelopeToText(envelope);
+    } finally {
+      wipeEnvelope(envelope);
+    }
+    const p = await kit.protect(text, protection);
+    const data = typeof p.data === 'string' ? new TextEncoder().encode(p.data) : p.data;
+    // The USB service's shard file name, so recovery finds the file by its name alone.
+    const fileName = shardFileName(c.ceremonyIdHex, c.plan.custodians.indexOf(custodian), p.fileExtension, held.length > 1 ? n + 1 : undefined);
+    files.push({ index: h.index, fileName, protection: p.kind, data });
+  }
+  return files;
+}
+
+/** What the screen shows: the current custodian's shards, kept until they confirm. */
+function deliver(kit: HandoffKit, c: Session, custodian: Custodian, shards: ShardView[], out: { written: { location: string; bytes: Uint8Array }[]; files: WrittenFile[] }): HandoffView {
+  const view = viewFor(kit, c, custodian, shards, out.files);
+  c.delivered = { view, files: out.written };
+  return view;
+}
+
+async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
+  const token = await storeOnToken(kit, c, custodian, again, pin);
+  if (!again) await kit.record(c, { step: 'handoff', custodianId: custodian.id }, { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
+  const view: HandoffView = { ...viewFor(kit, c, custodian, [], []), token };
+  c.delivered = { view, files: [] };
+  return view;
+}
+
+async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, custodian: Custodian, again: boolean): Promise<HandoffView> {
+  const prepared = await prepareFiles(kit, c, custodian);
+  let out: Awaited<ReturnType<typeof writeFiles>>;
+  try {
+    out = await writeFiles(usb, custodian, prepared, again);
+  } catch (e) {
+    // What was delivered before can no longer be trusted to be on the stick: confirmation waits for a rewrite.
+    if (again) c.delivered = null;
+    throw e;
+  }
+  if (!again) {
+    try {
+      await kit.record(c, { step: 'handoff', custodianId: custodian.id });
+    } catch (e) {
+      // Not recorded, so not handed over: the files must not stay on the stick either.
+      const left = await removeWritten(usb, out.files);
+      throw aboutCustodian(e, `${custodian.name}'s handoff could not be recorded:`, custodian.id, leftText(out.files, left));
+    }
+  }
+  return deliver(kit, c, custodian, [], out);
+}
+
+export async function handoff(kit: HandoffKit, c: Session, request: HandoffRequest): Promise<HandoffView> {
+  const custodian = custodianOf(c, request.custodianId);
+  const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
+  if (!again) expectStep(c, 'handoff', custodian.id);
+  if (custodian.medium === 'pkcs11') return handoffToToken(kit, c, custodian, again, request.pin);
+  if (custodian.medium === 'usb') {
+    if (kit.usb === undefined) {
+      throw new KeyshardError('USB_REMOVED', `No removable drive is available to write ${custodian.name}'s shard. Plug in their drive and try again.`, { custodianId: custodian.id });
+    }
+    return handoffToUsb(kit, kit.usb, c, custodian, again);
+  }
+  const shards = (c.shards.get(custodian.id) ?? []).map((h) => shardView(kit.secrets.read(h.handle), h.index, h.ref, kit.qr));
+  if (!again) await kit.record(c, { step: 'handoff', custodianId: custodian.id });
+  return deliver(kit, c, custodian, shards, { written: [], files: [] });
+}
