@@ -286,11 +286,14 @@ export function renderFrame(spec: FrameSpec, seed: number, noiseSeed = seed): Gr
 
 /** The frames of a category, made one at a time (a 1280x720 frame is ~1 MB gray, ~3.7 MB RGBA). */
 export function* categoryFrames(category: Category, count: number, seed = 1, texts = sourceTexts(seed)): Generator<TestFrame> {
-  for (let index = 0; index < count; index++) {
-    const spec = frameSpec(category, index, texts, seed);
-    const placement = seed * 1_000_003 + CATEGORIES.indexOf(category) * 10_007 + Math.floor(index / BURST_LENGTH);
-    yield { category, index, text: spec.text, frame: renderFrame(spec, placement, placement * 64 + (index % BURST_LENGTH) + 1) };
-  }
+  for (let index = 0; index < count; index++) yield categoryFrame(category, index, seed, texts);
+}
+
+/** Frame `index` of a category alone (what categoryFrames gives at that index). */
+export function categoryFrame(category: Category, index: number, seed = 1, texts = sourceTexts(seed)): TestFrame {
+  const spec = frameSpec(category, index, texts, seed);
+  const placement = seed * 1_000_003 + CATEGORIES.indexOf(category) * 10_007 + Math.floor(index / BURST_LENGTH);
+  return { category, index, text: spec.text, frame: renderFrame(spec, placement, placement * 64 + (index % BURST_LENGTH) + 1) };
 }
 
 export function grayToRgba(gray: GrayFrame): Uint8ClampedArray {
