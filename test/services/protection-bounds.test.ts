@@ -182,4 +182,28 @@ describe('bounds on encrypted shard files', () => {
     assert.equal(e.code, 'ENVELOPE_DECRYPT');
     assert.equal(e.details?.['reason'], 'too-many-keys');
   });
+
+  it("an OpenPGP key whose passphrase protection costs more than two packets at Argon2's default is refused before any S2K runs", async () => {
+    // Argon2 S2K runs on main's thread (2^18 KiB x 6 passes on two packets took 5 s of CPU; a key may ask for 2^30 KiB
+    // and 255 passes). openpgp.js's own default, 3 passes over 2^16 KiB, still opens.
+    const argon2Key = async (passes: number, memoryExponent: number): Promise<{ privateKey: string; message: string }> => {
+      const k = await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'ed25519Legacy',
+        userIDs: [{ name: 'Argon Two' }],
+        passphrase: 'pw-argon',
+        format: 'armored',
+        config: { s2kType: openpgp.enums.s2k.argon2, s2kArgon2Params: { passes, parallelism: 1, memoryExponent }, v6Keys: false, aeadProtect: true },
+      });
+      const message = await protectEnvelopeText(TEXT, { kind: 'openpgp', publicKeyArmored: k.publicKey });
+      return { privateKey: k.privateKey, message: message.data as string };
+    };
+    const usual = await argon2Key(3, 16);
+    assert.equal(await openProtected(usual.message, { kind: 'openpgp', privateKeyArmored: usual.privateKey, passphrase: 'pw-argon' }), TEXT);
+    // 255 passes over 2^10 KiB: cheap to make here, yet more work than allowed (2 x 255 x 2^10 > 2 x 3 x 2^16).
+    const costly = await argon2Key(255, 10);
+    const e = await refusal(openProtected(costly.message, { kind: 'openpgp', privateKeyArmored: costly.privateKey, passphrase: 'pw-argon' }));
+    assert.equal(e.code, 'ENVELOPE_DECRYPT');
+    assert.equal(e.details?.['reason'], 'key-too-costly');
+  });
 });

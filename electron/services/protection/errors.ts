@@ -13,7 +13,8 @@ export type DecryptFailure =
   | 'wrong-passphrase'
   | 'wrong-kind'
   | 'not-protected'
-  | 'too-many-keys';
+  | 'too-many-keys'
+  | 'key-too-costly';
 
 export type ProtectionName = 'age' | 'openpgp';
 
@@ -45,6 +46,11 @@ function messageFor(reason: DecryptFailure, kind: ProtectionName): string {
       return kind === 'age'
         ? `This key file holds more than ${MAX_OPENING_KEYS} age keys, so none was tried: choose the custodian's own key file (age-keygen writes one key to a file).`
         : `This OpenPGP private key has more than ${MAX_OPENING_KEYS} subkeys, so none was tried: export only the custodian's key (\`gpg --armor --export-secret-keys KEY-ID\`).`;
+    case 'key-too-costly':
+      return (
+        "This OpenPGP key's passphrase protection asks for more work than keyshard spends on unlocking a key (far more than gpg writes), so the passphrase was not tried. " +
+        "Protect the key with gpg's usual settings (`gpg --edit-key KEY-ID passwd`, then `gpg --armor --export-secret-keys KEY-ID`), or use the paper copy."
+      );
     case 'not-protected':
       return `This file is not an ${k}-encrypted shard. Check that you chose the right file.`;
   }

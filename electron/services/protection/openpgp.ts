@@ -135,6 +135,35 @@ export function looksLikeOpenPgp(data: string | Uint8Array): boolean {
   return tag === 1 || tag === 3;
 }
 
+/**
+ * What unlocking a key may cost main. Unlocking runs each key packet's S2K on main's thread: Argon2 (openpgp.js's
+ * wasm) can ask for up to 2^30 KiB and 255 passes a packet (2^18 KiB x 6 passes on two packets took 5 s of CPU), and
+ * iterated-and-salted S2K hashes up to 65,011,712 bytes a packet. Allowed: two packets at openpgp.js's own Argon2
+ * default (3 passes over 2^16 KiB), or four at the largest iterated count (gpg 2.2 writes nothing costlier).
+ */
+const MAX_ARGON2_WORK_KIB = 2 * 3 * 2 ** 16;
+const MAX_ITERATED_BYTES = 4 * 65_011_712;
+
+interface S2kShape {
+  readonly type?: string;
+  readonly t?: number;
+  readonly encodedM?: number;
+  getCount?(): number;
+}
+
+/** True when unlocking every key packet would cost more than the bounds above (read from the packets, nothing run). */
+function unlockTooCostly(key: PrivateKey): boolean {
+  let argon2 = 0;
+  let iterated = 0;
+  for (const k of key.getKeys()) {
+    const s2k = (k.keyPacket as unknown as { s2k?: S2kShape | null }).s2k;
+    if (s2k === null || s2k === undefined) continue;
+    if (s2k.type === 'argon2') argon2 += (s2k.t ?? 0) * 2 ** (s2k.encodedM ?? 0);
+    else if (s2k.type === 'iterated') iterated += s2k.getCount?.() ?? 0;
+  }
+  return argon2 > MAX_ARGON2_WORK_KIB || iterated > MAX_ITERATED_BYTES;
+}
+
 async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | undefined): Promise<PrivateKey> {
   let key: PrivateKey;
   try {
@@ -146,6 +175,7 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
   if (key.getKeys().length > MAX_OPENING_KEYS) throw decryptFailed('too-many-keys', 'openpgp');
   if (key.isDecrypted()) return key;
   if (passphrase === undefined || passphrase === '') throw decryptFailed('passphrase-required', 'openpgp');
+  if (unlockTooCostly(key)) throw decryptFailed('key-too-costly', 'openpgp');
   try {
     return await openpgp.decryptKey({ privateKey: key, passphrase });
   } catch {
