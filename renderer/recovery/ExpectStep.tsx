@@ -15,6 +15,8 @@ import { MAX_TRANSCRIPT_BYTES } from '../transcript/readTranscript';
 import { recoveryApi, type RecoveryStatus } from './api';
 import { problemInfo } from './problems';
 import { typedList } from './trustWords';
+import { KeyshardError } from '../../core/errors';
+import { looksLikeWords, parseSpokenWords } from '../../core/read-aloud';
 
 export interface Expectation {
   readonly status: RecoveryStatus;
@@ -75,6 +77,19 @@ export function ExpectStep({ onStarted }: Props) {
   };
 
   const useTyped = async (): Promise<void> => {
+    if (looksLikeWords(typed)) {
+      // The fingerprint's words to read aloud: checked here word by word (main checks them again) for a quick answer.
+      let fromWords: string;
+      try {
+        fromWords = parseSpokenWords(typed, 'fingerprint');
+      } catch (e) {
+        const err = e instanceof KeyshardError ? e : { code: 'INVALID_HEX', message: 'These words cannot be read as a fingerprint.' };
+        setProblem({ title: 'These words are not a fingerprint', info: problemInfo(err, 'Type the words again from the paper record, group by group.') });
+        return;
+      }
+      await start({ expectedFingerprint: fromWords }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
+      return;
+    }
     const hex = compactHex(typed);
     if (!/^[0-9A-F]*$/.test(hex) || (hex.length !== 64 && hex.length !== 32)) {
       setProblem({
@@ -111,7 +126,7 @@ export function ExpectStep({ onStarted }: Props) {
           <div className="field">
             <label htmlFor={finalHashId}>Final hash from the paper record</label>
             <span className="hint" id={finalHashHintId}>
-              64 characters; spaces are fine.
+              64 characters, or its 20 words; spaces are fine.
             </span>
             <input
               id={finalHashId}
@@ -159,7 +174,7 @@ export function ExpectStep({ onStarted }: Props) {
             <div className="field">
               <label htmlFor={inputId}>Fingerprint from the paper record</label>
               <span className="hint" id={hintId}>
-                64 characters, or the 32 read aloud (eight groups of four). Verifies the result.
+                64 characters, the 32 read aloud (eight groups of four), or its 20 words. Verifies the result.
               </span>
               <input
                 id={inputId}

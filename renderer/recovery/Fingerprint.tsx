@@ -1,3 +1,4 @@
+import { SpokenWords } from '../components/SpokenWords';
 import type { FingerprintView } from './api';
 
 interface Props {
@@ -19,6 +20,7 @@ export function Fingerprint({ fingerprint, testId, size = 'normal', compact = fa
         {fingerprint.display}
       </span>
       {compact ? null : <span className="rfp-hex mono">{fingerprint.hex.replace(/(.{8})(?=.)/g, '$1 ')}</span>}
+      {compact ? null : <SpokenWords hex={fingerprint.hex} testId={`${testId}-words`} what="Fingerprint" />}
     </span>
   );
 }

@@ -1,6 +1,7 @@
 import { expectedFromTranscript, parseWitnessKeyFingerprintInput, signoffsWithKeys, type ExpectedFingerprint } from '../../core/recovery-trust';
 import type { VerifyFailure, VerifyOk } from '../../core/transcript';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { SpokenWords } from '../components/SpokenWords';
 import { todoFor } from '../components/errors';
 import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscript';
 import { signedSteps } from '../../core/signed-steps';
@@ -171,6 +172,9 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
                 {fingerprint.display}
                 <span className="visually-hidden"> (recorded at the {fingerprint.kind} step)</span>
               </dd>
+              <dd>
+                <SpokenWords hex={fingerprint.hex} testId="transcript-fingerprint-words" what="Key fingerprint" />
+              </dd>
             </>
           ) : null}
           <dt>Final hash</dt>
@@ -178,6 +182,9 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
             {/* Two lines of eight groups, as on the sealed screen and the printed summary. */}
             <span className="hash-line">{groupHex(result.headHash.slice(0, 32))}</span>{' '}
             <span className="hash-line">{groupHex(result.headHash.slice(32))}</span>
+          </dd>
+          <dd>
+            <SpokenWords hex={result.headHash} testId="transcript-head-words" what="Final hash" />
           </dd>
         </dl>
         {trust ? <TrustLine trust={trust} /> : null}

@@ -51,7 +51,7 @@ export function VerifyTranscriptScreen() {
       <div className="panel">
         <div className="field">
           <label htmlFor={headId}>Final hash from the paper record (optional)</label>
-          <span className="hint">64 characters; spaces are fine. With it, a file cut short at the end is caught too.</span>
+          <span className="hint">64 characters, or its 20 words; spaces are fine. With it, a file cut short at the end is caught too.</span>
           <input
             id={headId}
             type="text"
@@ -62,6 +62,11 @@ export function VerifyTranscriptScreen() {
             data-testid="expected-head"
             onChange={(e) => recheck(e.currentTarget.value)}
           />
+          {loaded?.finalHashProblem ? (
+            <span className="warn-text" role="alert" data-testid="expected-head-problem">
+              {loaded.finalHashProblem}
+            </span>
+          ) : null}
         </div>
         <details className="witness-pins">
           <summary>Witness key fingerprints the team recorded (optional)</summary>

@@ -4,6 +4,7 @@
  */
 import { verifyTranscriptText, type VerifyResult } from '../../core/transcript';
 import { isCeremonyStep } from '../../core/step-names';
+import { looksLikeWords, parseSpokenWords } from '../../core/read-aloud';
 
 /** Transcripts are tens of KB; a file this large is not one. */
 export const MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024;
@@ -24,8 +25,13 @@ export interface LoadedTranscript {
   readonly fileName: string;
   readonly result: VerifyResult;
   readonly rows: readonly EntryRow[];
-  /** The final hash typed from the paper record (lowercase, no spaces), when one was; a valid result ends at it. */
+  /**
+   * The final hash typed from the paper record (lowercase hex without spaces, or its words to read aloud as typed),
+   * when one was; a valid result ends at it.
+   */
   readonly finalHash?: string;
+  /** The final hash was typed as words that cannot be read (which position, never the word): the file is checked without it. */
+  readonly finalHashProblem?: string;
 }
 
 const KIND = /^[a-z][a-z0-9-]{0,39}$/;
@@ -72,6 +78,16 @@ export async function loadTranscript(file: File, expectedHeadHash?: string): Pro
 }
 
 export function verifyText(fileName: string, text: string, expectedHeadHash?: string): LoadedTranscript {
+  if (expectedHeadHash !== undefined && looksLikeWords(expectedHeadHash)) {
+    // Its 20 words to read aloud: they stand for the first 32 digits (core/read-aloud), enough to tell the ending.
+    try {
+      const prefix = parseSpokenWords(expectedHeadHash, 'final hash');
+      return { fileName, result: verifyTranscriptText(text, { expectedHeadHash: prefix }), rows: entryRows(text), finalHash: expectedHeadHash };
+    } catch (e) {
+      const finalHashProblem = e instanceof Error ? e.message : 'These words cannot be read as a final hash.';
+      return { fileName, result: verifyTranscriptText(text, {}), rows: entryRows(text), finalHashProblem };
+    }
+  }
   // Typed from paper: groups and spaces are fine.
   const head = expectedHeadHash?.replace(/[\s:-]+/g, '').toLowerCase();
   const result = verifyTranscriptText(text, head ? { expectedHeadHash: head } : {});

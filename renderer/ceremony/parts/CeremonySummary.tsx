@@ -5,6 +5,7 @@ import { signedSteps } from '../../../core/signed-steps';
 import { entropySourceName, methodName } from '../../../core/step-names';
 import type { Status } from '../api';
 import { groupHex, mediumText, schemeSentence, secretSentence, witnessName } from '../names';
+import { SpokenWords } from '../../components/SpokenWords';
 import { PrintSheet, printedAt } from './PrintSheet';
 
 interface Props {
@@ -60,6 +61,11 @@ export function CeremonySummary({ plan, status, verified }: Props) {
           <dd className="mono paper-fingerprint" data-testid="summary-fingerprint">
             {fp ? fp.display : '—'}
           </dd>
+          {fp ? (
+            <dd>
+              <SpokenWords hex={fp.hex} testId="summary-fingerprint-words" what="Fingerprint" />
+            </dd>
+          ) : null}
           <dt>Custodians</dt>
           <dd>
             <ul className="plain-list">
@@ -113,6 +119,7 @@ export function CeremonySummary({ plan, status, verified }: Props) {
               <span className="hash-line">{groupHex(verified.headHash.slice(0, 32))}</span>
               <span className="hash-line">{groupHex(verified.headHash.slice(32))}</span>
             </p>
+            <SpokenWords hex={verified.headHash} testId="summary-final-hash-words" what="Final hash" />
           </div>
           <div className="signature-lines">
             {plan.witnesses.map((w) => (

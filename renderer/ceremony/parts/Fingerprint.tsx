@@ -1,3 +1,5 @@
+import { SpokenWords } from '../../components/SpokenWords';
+
 interface Props {
   /** "ABCD EF01 ..." (eight groups of four). */
   readonly display: string;
@@ -25,6 +27,7 @@ export function Fingerprint({ display, hex, testId = 'fingerprint', showHex = tr
           </li>
         ))}
       </ol>
+      <SpokenWords hex={hex} testId={`${testId}-words`} what="Fingerprint" />
       {showHex ? (
         <figcaption className="mono fingerprint-hex">
           Full value: <span data-testid={`${testId}-hex`}>{hex}</span>

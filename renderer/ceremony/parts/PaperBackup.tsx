@@ -3,6 +3,7 @@ import type { HandoffView, ShardView } from '../api';
 import { schemeSentence } from '../names';
 import { PrintSheet, printedAt } from './PrintSheet';
 import { QrGrid } from './QrCode';
+import { SpokenWords } from '../../components/SpokenWords';
 
 interface Props {
   readonly view: HandoffView;
@@ -42,6 +43,9 @@ export function PaperBackup({ view, plan, ceremonyId }: Props) {
               <dt>Fingerprint</dt>
               <dd className="mono paper-fingerprint" data-testid="paper-fingerprint">
                 {view.fingerprint.display}
+              </dd>
+              <dd>
+                <SpokenWords hex={view.fingerprint.hex} testId="paper-fingerprint-words" what="Fingerprint" />
               </dd>
               <dt>Share</dt>
               <dd>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { StageProps } from '../context';
 import { CHECKPOINT_TITLE, checkpointMeaning, custodianName, names, witnessName } from '../names';
+import { SpokenWords } from '../../components/SpokenWords';
 import { signOffSatisfied } from '../stage';
 import { useLoadedWitnesses } from '../witnessKeys';
 import { WitnessKeyLoader } from './WitnessKeyLoader';
@@ -49,6 +50,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
           {so.confirm.display}
         </strong>
       </p>
+      <SpokenWords hex={so.confirm.display} testId="signoff-fingerprint-words" what={so.confirm.kind === 'key-fingerprint' ? 'Fingerprint' : 'Checkpoint code'} />
       <p className="muted" data-testid="signoff-rule">
         {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
       </p>

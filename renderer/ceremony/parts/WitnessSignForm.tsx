@@ -69,15 +69,15 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
       <div className="sign-fields">
         <div className="field sign-heard">
           <label htmlFor={typedId}>The {what} you heard</label>
-          <span className="hint">As read aloud; spaces do not matter.</span>
+          <span className="hint">As read aloud, the groups or the 20 words; spaces do not matter.</span>
           <input
             id={typedId}
             type="text"
             className="mono"
             autoComplete="off"
             spellCheck={false}
-            maxLength={80}
-            placeholder="8 groups of 4"
+            maxLength={160}
+            placeholder="8 groups of 4, or the words"
             value={typed}
             disabled={busy}
             onChange={(e) => {

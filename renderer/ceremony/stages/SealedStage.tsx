@@ -5,6 +5,7 @@ import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
+import { SpokenWords } from '../../components/SpokenWords';
 import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl } from '../../transcript/ceremonyFiles';
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from '../../transcript/readTranscript';
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
@@ -78,6 +79,7 @@ export function SealedStage({ status, plan, onPlan }: Props) {
             </li>
           ))}
         </ol>
+        <SpokenWords hex={head} testId="final-hash-words" what="Final hash" />
       </figure>
       <section className="panel sealed-export" data-testid="transcript-export" data-source={shown?.source ?? ''}>
         <h2>Save the transcript, print the summary</h2>

@@ -1,0 +1,45 @@
+/**
+ * A fingerprint or final hash as its 20 words to read aloud (core/read-aloud: Bytewords of the first 128 bits, then
+ * their CRC-32), in five numbered groups of four, beside the hex that B, D and E make hard to say. Public, like the hex.
+ */
+import { spokenWords, WORDS_PER_GROUP } from '../../core/read-aloud';
+import './SpokenWords.css';
+
+interface Props {
+  /** Hex of the fingerprint or hash (its first 32 digits are spoken). */
+  readonly hex: string;
+  readonly testId: string;
+  /** What the words stand for, for screen readers ("Fingerprint", "Final hash"). */
+  readonly what: string;
+  /** Inside a sentence or a printed line: one line, no numbers. */
+  readonly inline?: boolean;
+}
+
+export function SpokenWords({ hex, testId, what, inline = false }: Props) {
+  let words: string[];
+  try {
+    words = spokenWords(hex);
+  } catch {
+    return null;
+  }
+  const groups: string[] = [];
+  for (let i = 0; i < words.length; i += WORDS_PER_GROUP) groups.push(words.slice(i, i + WORDS_PER_GROUP).join(' '));
+  const text = groups.join(' · ');
+  if (inline) {
+    return (
+      <span className="spoken-words inline" data-testid={testId} data-words={text} aria-label={`${what} in words: ${words.join(' ')}`}>
+        {text}
+      </span>
+    );
+  }
+  return (
+    <div className="spoken-words" data-testid={testId} data-words={text}>
+      <span className="spoken-label">In words:</span>
+      <ol className="spoken-groups" aria-label={`${what} in words`}>
+        {groups.map((g, i) => (
+          <li key={i}>{g}</li>
+        ))}
+      </ol>
+    </div>
+  );
+}
