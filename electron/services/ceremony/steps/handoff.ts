@@ -10,12 +10,19 @@ import { KeyshardError } from '../../../../core/errors';
 import type { Custodian } from '../../../../core/policy';
 import type { Protection as ProtectionKind } from '../../protection/index';
 import { shardFileName } from '../../usb/shard-files';
+import { heldShardFingerprints } from '../shard-fingerprints';
 import { shardView, type ShardView } from '../shards';
 import { aboutCustodian } from '../tokens';
 import type { HandoffRequest, HandoffView, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
 import { custodianOf, expectStep, fingerprintView, type Session } from './session';
 import { storeOnToken, type TokenKit } from './token-shards';
+
+/** The handoff record, with the fingerprint of each shard handed over (for a later custody check, core/custody). */
+function handoffEvent(kit: Pick<StepKit, 'secrets'>, c: Session, custodian: Custodian): { step: 'handoff'; custodianId: string; shardFingerprints?: string[] } {
+  const held = c.shards.get(custodian.id) ?? [];
+  return { step: 'handoff', custodianId: custodian.id, ...(held.length === 0 ? {} : { shardFingerprints: heldShardFingerprints(held, (h) => kit.secrets.read(h)) }) };
+}
 import { leftText, removeWritten, writeFiles, type PreparedFile, type WrittenFile } from './usb-files';
 
 export type HandoffKit = TokenKit & Pick<StepKit, 'usb' | 'protect' | 'qr' | 'record' | 'status'>;
@@ -75,7 +82,7 @@ function deliver(kit: HandoffKit, c: Session, custodian: Custodian, shards: Shar
 
 async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
   const token = await storeOnToken(kit, c, custodian, again, pin);
-  if (!again) await kit.record(c, { step: 'handoff', custodianId: custodian.id }, { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
+  if (!again) await kit.record(c, handoffEvent(kit, c, custodian), { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
   const view: HandoffView = { ...viewFor(kit, c, custodian, [], []), token };
   c.delivered = { view, files: [] };
   return view;
@@ -93,7 +100,7 @@ async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, cus
   }
   if (!again) {
     try {
-      await kit.record(c, { step: 'handoff', custodianId: custodian.id });
+      await kit.record(c, handoffEvent(kit, c, custodian));
     } catch (e) {
       // Not recorded, so not handed over: the files must not stay on the stick either.
       const left = await removeWritten(usb, out.files);
@@ -115,6 +122,6 @@ export async function handoff(kit: HandoffKit, c: Session, request: HandoffReque
     return handoffToUsb(kit, kit.usb, c, custodian, again);
   }
   const shards = (c.shards.get(custodian.id) ?? []).map((h) => shardView(kit.secrets.read(h.handle), h.index, h.ref, kit.qr));
-  if (!again) await kit.record(c, { step: 'handoff', custodianId: custodian.id });
+  if (!again) await kit.record(c, handoffEvent(kit, c, custodian));
   return deliver(kit, c, custodian, shards, { written: [], files: [] });
 }
