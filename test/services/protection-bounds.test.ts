@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,7 @@ import * as openpgp from 'openpgp';
 import { encodeSlip39Payload, EnvelopeScheme, envelopeToText } from '../../core/envelope';
 import { KeyshardError } from '../../core/errors';
 import { generateAgeIdentity, generateOpenPgpKey, openProtected, protectEnvelopeText, type OpenPgpKeyPair } from '../../electron/services/protection';
-import { MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES } from '../../electron/services/protection/limits';
+import { MAX_DECRYPTION_TRIES, MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES } from '../../electron/services/protection/limits';
 
 const BOMB_BYTES = 64 * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'keyshard-bomb-'));
@@ -203,6 +203,30 @@ describe('bounds on encrypted shard files', () => {
     // 255 passes over 2^10 KiB: cheap to make here, yet more work than allowed (2 x 255 x 2^10 > 2 x 3 x 2^16).
     const costly = await argon2Key(255, 10);
     const e = await refusal(openProtected(costly.message, { kind: 'openpgp', privateKeyArmored: costly.privateKey, passphrase: 'pw-argon' }));
+    assert.equal(e.code, 'ENVELOPE_DECRYPT');
+    assert.equal(e.details?.['reason'], 'key-too-costly');
+  });
+
+  it('OpenPGP: anonymous recipients times decryption subkeys is bounded too (each is a private-key operation)', async () => {
+    // Two encryption subkeys: every anonymous recipient is tried with both.
+    const k = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Two Subkeys' }], subkeys: [{}, {}], format: 'armored', config: { v6Keys: false, aeadProtect: false } });
+    const opening = { kind: 'openpgp', privateKeyArmored: k.privateKey } as const;
+    const half = MAX_DECRYPTION_TRIES / 2;
+    assert.equal(await openProtected(await manyAnonymousRecipients(k.publicKey, half), opening), TEXT);
+    const e = await refusal(openProtected(await manyAnonymousRecipients(k.publicKey, half + 1), opening));
+    assert.equal(e.code, 'ENVELOPE_TOO_LARGE');
+    assert.equal(e.details?.['reason'], 'too-many-recipients');
+  });
+
+  it('OpenPGP: a key above 4,096 bits (RSA) is refused before any private-key operation', async () => {
+    // A private operation with a 16,384-bit RSA key takes seconds on main's thread; gpg makes none above 4,096 bits.
+    const fixture = (name: string): string =>
+      readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('# '))
+        .join('\n');
+    const message = await protectEnvelopeText(TEXT, { kind: 'openpgp', publicKeyArmored: fixture('rsa-4160-throwaway.pub.asc') });
+    const e = await refusal(openProtected(message.data, { kind: 'openpgp', privateKeyArmored: fixture('rsa-4160-throwaway.asc') }));
     assert.equal(e.code, 'ENVELOPE_DECRYPT');
     assert.equal(e.details?.['reason'], 'key-too-costly');
   });

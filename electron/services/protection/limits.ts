@@ -42,16 +42,28 @@ export function tooLarge(kind: ProtectionName, what: 'file' | 'plaintext'): Keys
  * how many keys one opening may try. keyshard writes one recipient per shard file; a few more allow a file a custodian
  * re-encrypted for a backup key too. Every recipient is tried with every key, and each try costs an X25519, ECDH or
  * RSA operation (1,000 forged anonymous OpenPGP recipients took 2.6 s, 1,000 age stanzas 1.1 s; a 1 MiB file holds
- * about ten times as many), so both counts are checked before any key is tried.
+ * about ten times as many), so both counts are checked before any key is tried: at most 8 x 8 X25519 operations for an
+ * age file (~50 ms), at most MAX_DECRYPTION_TRIES private-key operations for an OpenPGP one.
  */
-export const MAX_RECIPIENTS = 16;
+export const MAX_RECIPIENTS = 8;
 export const MAX_OPENING_KEYS = 8;
+/**
+ * OpenPGP: how many private-key operations one opening may run (an anonymous recipient is tried with every decryption
+ * subkey, a named one with the subkey it names), and the largest RSA or ElGamal key: gpg makes none above 4,096 bits
+ * without --enable-large-rsa, and one private operation takes ~25-70 ms at 4,096 bits here, ~370 ms at 8,192.
+ */
+export const MAX_DECRYPTION_TRIES = 8;
+export const MAX_KEY_BITS = 4096;
 
 /** ENVELOPE_TOO_LARGE: the file names more recipients than any shard file keyshard makes (counted before any key is tried). */
-export function tooManyRecipients(kind: ProtectionName, count: number): KeyshardError {
+export function tooManyRecipients(kind: ProtectionName, count: number, what: 'recipients' | 'tries' = 'recipients'): KeyshardError {
+  const said =
+    what === 'recipients'
+      ? `is encrypted to ${count} or more recipients (at most ${MAX_RECIPIENTS} are opened)`
+      : `has anonymous recipients that would take ${count} tries of the key's subkeys (at most ${MAX_DECRYPTION_TRIES} are made)`;
   return new KeyshardError(
     'ENVELOPE_TOO_LARGE',
-    `This ${LABEL[kind]} file is encrypted to ${count} or more recipients; a keyshard shard file has one (at most ${MAX_RECIPIENTS} are opened), so no key was tried on it. Use the custodian's own shard file or the paper copy.`,
+    `This ${LABEL[kind]} file ${said}; a keyshard shard file has one recipient, so no key was tried on it. Use the custodian's own shard file or the paper copy.`,
     { reason: 'too-many-recipients', protection: kind, maxRecipients: MAX_RECIPIENTS },
   );
 }

@@ -9,7 +9,17 @@ import * as openpgp from 'openpgp';
 import type { Key, PrivateKey } from 'openpgp';
 import { KeyshardError } from '../../../core/errors';
 import { decryptFailed, plaintextToString } from './errors';
-import { inputSize, MAX_OPENING_KEYS, MAX_PROTECTED_FILE_BYTES, MAX_RECIPIENTS, MAX_SHARD_PLAINTEXT_BYTES, tooLarge, tooManyRecipients } from './limits';
+import {
+  inputSize,
+  MAX_DECRYPTION_TRIES,
+  MAX_KEY_BITS,
+  MAX_OPENING_KEYS,
+  MAX_PROTECTED_FILE_BYTES,
+  MAX_RECIPIENTS,
+  MAX_SHARD_PLAINTEXT_BYTES,
+  tooLarge,
+  tooManyRecipients,
+} from './limits';
 
 /** Settings that keep keys and messages within what gpg 2.2 reads. */
 const GPG22_COMPATIBLE = { v6Keys: false, aeadProtect: false } as const;
@@ -173,6 +183,8 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
   }
   // An anonymous recipient is tried with every subkey, and unlocking runs the passphrase's S2K once per subkey.
   if (key.getKeys().length > MAX_OPENING_KEYS) throw decryptFailed('too-many-keys', 'openpgp');
+  // One private operation with a 16,384-bit RSA key takes seconds; gpg makes none above 4,096 bits by default.
+  if (key.getKeys().some((k) => (k.getAlgorithmInfo().bits ?? 0) > MAX_KEY_BITS)) throw decryptFailed('key-too-costly', 'openpgp');
   if (key.isDecrypted()) return key;
   if (passphrase === undefined || passphrase === '') throw decryptFailed('passphrase-required', 'openpgp');
   if (unlockTooCostly(key)) throw decryptFailed('key-too-costly', 'openpgp');
@@ -209,6 +221,11 @@ export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKe
     // (anonymous recipient) could be anyone, so then a failure counts as damage only if no id could be ours.
     const ours = key.getKeyIDs();
     const named = message.getEncryptionKeyIDs();
+    // The private-key operations openpgp.js would run: every decryption subkey for an anonymous recipient, the named
+    // subkey for a named one. Counted before any runs.
+    const decryptionKeys = (await key.getDecryptionKeys().catch(() => [])).map((k) => k.getKeyID());
+    const tries = named.reduce((n, id) => n + (id.toHex() === WILDCARD_KEY_ID ? decryptionKeys.length : decryptionKeys.filter((k) => k.equals(id)).length), 0);
+    if (tries > MAX_DECRYPTION_TRIES) throw tooManyRecipients('openpgp', tries, 'tries');
     const maybeOurs = named.some((id) => ours.some((o) => o.equals(id, true)));
     if (!maybeOurs) throw decryptFailed('wrong-key', 'openpgp');
     let data_: Uint8Array;
