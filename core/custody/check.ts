@@ -24,12 +24,13 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { type Envelope, describeEnvelope } from '../envelope';
 import { EnvelopeScheme, decodeVssPayload, vssCiphersuite } from '../envelope-payload';
+import { decodeShare } from '../slip39/share';
 import { KeyshardError, isKeyshardError } from '../errors';
 import { type ExpectedSourceName, type TranscriptTrustOptions, expectedFromTranscript } from '../recovery-trust';
 import type { TranscriptEntry, VerifyOk } from '../transcript';
 import { getSuite } from '../vss/ciphersuites';
 import { verifyShare } from '../vss/verify';
-import { shardFingerprint } from './fingerprint';
+import { shardFingerprint, slip39ShareFingerprint } from './fingerprint';
 
 export type CustodyResult = 'verified' | 'unverified';
 
@@ -173,6 +174,55 @@ export function checkCustody(result: VerifyOk, envelope: Envelope, trust: Transc
     shardFingerprint: fingerprint,
     transcriptFinalHash: result.headHash,
     checkedAgainst,
+    result: expected.verified ? 'verified' : 'unverified',
+    source: expected.source,
+  };
+}
+
+/**
+ * The same check for a SLIP-39 share typed (or scanned) as its words, without the envelope around it: the words are
+ * checked (RS1024), their shard fingerprint is looked up among those the handoffs recorded, and the custodian is the one
+ * whose handoff lists it. Throws the word errors (SLIP39_WORD, SLIP39_CHECKSUM, ...; by position, never the words),
+ * CUSTODY_MISMATCH (reason "shard": no handoff recorded it; "identifier": another backup), CUSTODY_NOT_RECORDED.
+ */
+export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: TranscriptTrustOptions = {}): CustodyCheck {
+  if (result.ok !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Verify the transcript before checking a shard against it.');
+  const share = decodeShare(mnemonic);
+  const identifier = share.identifier;
+  share.value.fill(0);
+  const expected = expectedFromTranscript(result, trust);
+  const split = [...result.entries].reverse().find((e) => e.kind === 'split')!;
+  if (own(dataOf(split), 'scheme') !== 'slip39') {
+    throw mismatch('scheme', 'This ceremony dealt verifiable shares, not SLIP-39 words: check the shard file instead.');
+  }
+  const recordedId = own(dataOf(split), 'identifier');
+  if (typeof recordedId === 'number' && recordedId !== identifier) {
+    throw mismatch('identifier', "These words belong to another SLIP-39 backup (their identifier is not the one the transcript's split recorded).");
+  }
+  const handoffs = result.entries.filter((e) => e.kind === 'handoff');
+  if (!handoffs.some((e) => hexStrings(own(dataOf(e), 'shardFingerprints')) !== undefined)) {
+    throw new KeyshardError(
+      'CUSTODY_NOT_RECORDED',
+      'This transcript was written before keyshard recorded each shard\'s fingerprint at handoff, so typed words cannot be checked alone against it. A quorum drill (keyshard custody drill) checks the shards together.',
+    );
+  }
+  const fingerprint = slip39ShareFingerprint(mnemonic);
+  const holder = [...handoffs].reverse().find((e) => hexStrings(own(dataOf(e), 'shardFingerprints'))?.includes(fingerprint) === true);
+  const custodianId = holder === undefined ? undefined : own(dataOf(holder), 'custodianId');
+  if (typeof custodianId !== 'string') {
+    throw mismatch('shard', 'These words are not a shard the transcript records as handed to any custodian: a word was changed or copied wrong, or they are another backup\'s.');
+  }
+  const ids = own(dataOf(result.entries[0]), 'custodianIds');
+  const custodianIndex = Array.isArray(ids) ? ids.indexOf(custodianId) : -1;
+  return {
+    ceremonyId: result.ceremonyId,
+    custodianIndex,
+    custodianId,
+    label: custodianId,
+    scheme: 'slip39',
+    shardFingerprint: fingerprint,
+    transcriptFinalHash: result.headHash,
+    checkedAgainst: 'shard-fingerprint',
     result: expected.verified ? 'verified' : 'unverified',
     source: expected.source,
   };

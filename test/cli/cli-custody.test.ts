@@ -28,7 +28,7 @@ function tempDir(): string {
 const NOW = new Date('2026-12-07T13:00:00.000Z');
 const PASSPHRASE = 'correct horse battery';
 const commands = createCustodyCommands({ env: { WITNESS_PASS: PASSPHRASE, WRONG_PASS: 'not the passphrase' }, now: () => NOW });
-const custody = (argv: string[]) => runCommands(commands, ['custody', ...argv]);
+const custody = (argv: string[], stdin = '') => runCommands(commands, ['custody', ...argv], stdin);
 const errorOf = (r: { code: number; stdout: string; stderr: string }, exit = 1) => {
   assert.equal(r.code, exit, r.stderr);
   assert.equal(r.stdout, '');
@@ -111,6 +111,18 @@ describe('keyshard custody check', () => {
     const wrong = errorOf(await custody(['check', '--json', '--transcript', c.transcript, '--witness-key', keyFile, '--passphrase-env', 'WRONG_PASS', '--out', other, c.files[2]!]));
     assert.equal(wrong.code, 'WITNESS_PASSPHRASE');
     assert.equal(existsSync(other), false);
+  });
+
+  it('--words: a SLIP-39 shard typed as words (on standard input) names its custodian from the handoff record', async () => {
+    const c = written('slip39', 17);
+    const words = new TextDecoder().decode(decodeEnvelope(c.shards[2]!).payload);
+    const r = await custody(['check', '--json', '--words', '--transcript', c.transcript, '--final-hash', c.finalHash], `${words.replace(/ /g, '\n')}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    const receipt = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(receipt['custodianId'], 'carol');
+    assert.equal(receipt['result'], 'verified');
+    assert.equal(errorOf(await custody(['check', '--json', '--words', '--transcript', c.transcript, c.files[0]!], words), 2).code, 'INVALID_ARGUMENT');
+    assert.equal(errorOf(await custody(['check', '--json', '--transcript', c.transcript]), 2).code, 'INVALID_ARGUMENT');
   });
 
   it('usage: --transcript is required, --passphrase-env only with --witness-key (exit 2)', async () => {

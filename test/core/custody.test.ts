@@ -11,9 +11,10 @@ import { describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
-import { checkCustody, custodyReceipt, shardFingerprint, signCustodyReceipt, slip39ShareFingerprint, verifySignedCustodyReceipt, type CustodyReceipt } from '../../core/custody/index';
+import { checkCustody, checkCustodyOfWords, custodyReceipt, shardFingerprint, signCustodyReceipt, slip39ShareFingerprint, verifySignedCustodyReceipt, type CustodyReceipt } from '../../core/custody/index';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '../../core/envelope';
 import { encodeSlip39Payload } from '../../core/envelope-payload';
+import { decodeShare, encodeShare } from '../../core/slip39/index';
 import { isKeyshardError } from '../../core/errors';
 import { softwareEd25519Signer } from '../../core/transcript';
 import { CUSTODIANS, custodyCeremony as ceremony } from '../helpers/custody-fixture';
@@ -119,6 +120,37 @@ describe('custody check', () => {
     const env = decodeEnvelope(m.shards[0]!);
     const words = new TextDecoder().decode(env.payload);
     assert.equal(slip39ShareFingerprint(`  ${words.toUpperCase().replace(/ /g, '\n ')} `), shardFingerprint(env));
+  });
+});
+
+describe('custody check of typed words', () => {
+  const wordsOf = (binary: Uint8Array) => new TextDecoder().decode(decodeEnvelope(binary).payload);
+
+  it('finds the custodian whose handoff recorded the words, verified with the final hash; changed words are refused', () => {
+    const m = ceremony('slip39', 9);
+    m.shards.forEach((b, i) => {
+      const r = checkCustodyOfWords(m.transcript, wordsOf(b).toUpperCase(), { finalHash: m.transcript.headHash });
+      assert.equal(r.custodianId, CUSTODIANS[i]);
+      assert.equal(r.custodianIndex, i);
+      assert.equal(r.result, 'verified');
+    });
+    // One word changed: the checksum catches it, by position only.
+    const words = wordsOf(m.shards[0]!).split(' ');
+    words[6] = words[6] === 'acid' ? 'academic' : 'acid';
+    assert.equal(codeOf(() => checkCustodyOfWords(m.transcript, words.join(' '))), 'SLIP39_CHECKSUM');
+    // The share value changed and the checksum made to fit: only the record can tell.
+    const d = decodeShare(wordsOf(m.shards[1]!));
+    d.value[0]! ^= 1;
+    assert.equal(codeOf(() => checkCustodyOfWords(m.transcript, encodeShare(d))), 'CUSTODY_MISMATCH');
+    // Another backup's words.
+    assert.equal(codeOf(() => checkCustodyOfWords(m.transcript, wordsOf(ceremony('slip39', 10).shards[0]!))), 'CUSTODY_MISMATCH');
+  });
+
+  it('a transcript without shard fingerprints is CUSTODY_NOT_RECORDED; a verifiable-share ceremony is not for words', () => {
+    const old = ceremony('slip39', 11, { fingerprints: false });
+    assert.equal(codeOf(() => checkCustodyOfWords(old.transcript, wordsOf(old.shards[0]!))), 'CUSTODY_NOT_RECORDED');
+    const vss = ceremony('ed25519', 12);
+    assert.equal(codeOf(() => checkCustodyOfWords(vss.transcript, wordsOf(old.shards[0]!))), 'CUSTODY_MISMATCH');
   });
 });
 

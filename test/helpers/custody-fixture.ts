@@ -5,7 +5,7 @@ import { shardFingerprint } from '../../core/custody/index';
 import { decodeEnvelope, encodeEnvelope } from '../../core/envelope';
 import { EnvelopeScheme, encodeSlip39Payload, encodeVssPayload, vssScheme } from '../../core/envelope-payload';
 import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
-import { splitMasterSecret } from '../../core/slip39/index';
+import { decodeShare, splitMasterSecret } from '../../core/slip39/index';
 import { appendEntry, createTranscript, verifyTranscript, type Transcript, type VerifyOk } from '../../core/transcript';
 import { dealShares, groupFingerprint, type Ciphersuite } from '../../core/vss/index';
 import { nodePbkdf2, seededRandom } from '../core/slip39-helpers';
@@ -47,7 +47,7 @@ export function custodyCeremony(kind: 'slip39' | Ciphersuite, seed: number, o: {
     fingerprint = fingerprintOf(seedIdentity(secret)).hex;
     payloads = groups[0]!.map((m) => encodeSlip39Payload(m));
     scheme = EnvelopeScheme.slip39;
-    split = { scheme: 'slip39', fingerprint, shareCount: 3, identifier: 1 };
+    split = { scheme: 'slip39', fingerprint, shareCount: 3, identifier: decodeShare(groups[0]![0]!).identifier };
     refs = [0, 1, 2].map((member) => ({ group: 0, member }));
   } else {
     const deal = dealShares({ ciphersuite: kind, threshold: 2, shares: 3, random });

@@ -9,8 +9,8 @@
  * --out), and only the public fingerprint is shown, compared with the transcript's; the key is wiped.
  */
 import { KeyshardError } from '../../../core/errors';
-import { checkCustody, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
-import { shortDisplay, transcriptFingerprint } from '../../../core/recovery-trust';
+import { checkCustody, checkCustodyOfWords, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
+import { shortDisplay, transcriptFingerprint, witnessKeyFingerprint } from '../../../core/recovery-trust';
 import { MAX_TRANSCRIPT_BYTES, softwareEd25519Signer, type VerifyOk } from '../../../core/transcript';
 import { loadWitnessKeyFile } from '../../services/witness/index';
 import { unsealWitnessKey } from '../../services/witness/key-file';
@@ -71,6 +71,18 @@ async function signWithKeyFile(receipt: CustodyReceipt, file: string, args: Pars
   }
 }
 
+/** A SLIP-39 share's words: standard input (lines joined), else typed unseen at the terminal. */
+async function typedWords(io: CliIo): Promise<string> {
+  const piped = (await io.readStdin()).split(/\s+/).filter((w) => w !== '');
+  if (piped.length > 0) {
+    // A share has at most 59 words; more is not one share.
+    if (piped.length > 64) throw new KeyshardError('INVALID_ARGUMENT', `Standard input holds ${piped.length} words, but one SLIP-39 share has at most 59. Give one share's words.`);
+    return piped.join(' ');
+  }
+  if (io.terminal === undefined) throw usage('--words reads the share\'s words on standard input (or asks for them at a terminal); none were given.');
+  return io.terminal.hidden('The shard\'s words (not shown): ');
+}
+
 const RESULT_TEXT = {
   verified: 'VERIFIED',
   unverified: 'UNVERIFIED',
@@ -89,7 +101,7 @@ function checkLines(r: CustodyReceipt, signed: SignedCustodyReceipt | undefined,
     `Shard fingerprint: ${r.shardFingerprint}`,
     `Final hash:        ${r.transcriptFinalHash}`,
     `Checked at:        ${r.checkedAt}`,
-    ...(signed === undefined ? [] : [`Signed by witness ${signed.witness.id} (ed25519 ${shortDisplay(signed.witness.publicKey)}).`]),
+    ...(signed === undefined ? [] : [`Signed by witness ${signed.witness.id} (key fingerprint ${shortDisplay(witnessKeyFingerprint(signed.witness.algorithm, signed.witness.publicKey))}).`]),
     ...(out === undefined ? [] : [`Receipt written to ${out}.`]),
     '',
   ];
@@ -103,7 +115,7 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     summary: "check one custodian's shard against the ceremony transcript alone (no other shard, no key rebuilt)",
     help: [
       'Usage: keyshard custody check --transcript FILE [--final-hash HEX] [key options]',
-      '                              [--witness-key FILE [--passphrase-env VAR]] [--out FILE] [--json] SHARD',
+      '                              [--witness-key FILE [--passphrase-env VAR]] [--out FILE] [--json] SHARD | --words',
       '',
       "Checks the custodian's shard against the ceremony's public record, without any other shard and without",
       'rebuilding the key: a verifiable share against the commitments the transcript recorded at the split (and the',
@@ -114,6 +126,8 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       'Options:',
       '  --transcript FILE    the ceremony transcript (verified first: links, signatures, layout)',
       '  --final-hash HEX     the final hash from the paper record',
+      '  --words              a SLIP-39 shard typed as its words instead of a SHARD file: read on standard input, or',
+      '                       typed unseen at the terminal; the custodian is the one whose handoff recorded them',
       ...SHARD_KEY_HELP,
       "  --witness-key FILE   a witness's encrypted key file (keyshard witness keygen): the witness signs the receipt,",
       '                       typing their passphrase (or --passphrase-env VAR names the variable holding it)',
@@ -129,27 +143,34 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     options: {
       values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'witness-key', 'passphrase-env', 'out'],
       repeatable: [...SHARD_KEY_OPTIONS.repeatable],
-      booleans: ['json'],
-      positionals: { min: 1, max: 1, names: 'one SHARD file' },
+      booleans: ['json', 'words'],
+      positionals: { min: 0, max: 1, names: 'one SHARD file (or --words)' },
     },
     async run(args, io) {
       const transcriptPath = requireValue(args, 'transcript');
+      const words = args.booleans.get('words') === true;
+      if (words === (args.positionals.length === 1)) throw usage('Give one SHARD file, or --words to type a SLIP-39 shard\'s words; not both.');
       const witnessKey = args.values.get('witness-key');
       if (args.values.has('passphrase-env') && witnessKey === undefined) throw usage('--passphrase-env is the witness passphrase: give it with --witness-key FILE.');
       const finalHash = args.values.get('final-hash');
       const transcript = await verifiedTranscript(transcriptPath);
-      const opener = await createShardOpener(args, deps.shardOpener);
-      let opened;
-      try {
-        opened = await opener.open(args.positionals[0]!);
-      } finally {
-        await opener.close();
-      }
+      const trust = finalHash === undefined ? {} : { finalHash };
       let receipt: CustodyReceipt;
-      try {
-        receipt = custodyReceipt(checkCustody(transcript, opened.envelope, finalHash === undefined ? {} : { finalHash }), deps.now());
-      } finally {
-        opened.envelope.payload.fill(0);
+      if (words) {
+        receipt = custodyReceipt(checkCustodyOfWords(transcript, await typedWords(io), trust), deps.now());
+      } else {
+        const opener = await createShardOpener(args, deps.shardOpener);
+        let opened;
+        try {
+          opened = await opener.open(args.positionals[0]!);
+        } finally {
+          await opener.close();
+        }
+        try {
+          receipt = custodyReceipt(checkCustody(transcript, opened.envelope, trust), deps.now());
+        } finally {
+          opened.envelope.payload.fill(0);
+        }
       }
       const signed = witnessKey === undefined ? undefined : await signWithKeyFile(receipt, witnessKey, args, io, deps);
       const json = JSON.stringify(signed ?? receipt);
