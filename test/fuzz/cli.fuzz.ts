@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
+import { combineMnemonics } from '../../core/slip39/index';
 import { slip39Commands } from '../../electron/cli/commands/slip39';
+import { slip39ExtendCommands } from '../../electron/cli/commands/slip39-extend';
+import { nodePbkdf2 } from '../core/slip39-helpers';
 import { vssCommands } from '../../electron/cli/commands/vss';
 import { runCommands, type CliRun } from '../helpers/cli';
 import { CallClock, fuzzRuns, mutatedJson, mutatedText, params } from './fuzz-kit';
@@ -64,6 +67,22 @@ describe('fuzz: CLI standard input', () => {
         const argv = ['slip39', 'combine', ...(json ? ['--json'] : [])];
         const out = await run(clock, slip39Commands, argv, stdin);
         if (out.code === 0) assert.ok(out.stdout.includes(SLIP39_SECRET_HEX), 'combined to a wrong secret');
+      }),
+      params(RUNS),
+    );
+    clock.report();
+  });
+
+  it('slip39 extend: random and damaged quorums on stdin; any share it issues combines with an old one to the secret', async () => {
+    const clock = new CallClock('keyshard slip39 extend');
+    const valid = fc.shuffledSubarray(SLIP39_SIMPLE, { minLength: 1 }).map((ms) => ms.join('\n'));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedText(valid, fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz \n\r\t')), valid, fc.string({ maxLength: 300 })), fc.integer({ min: 4, max: 16 }), async (stdin, member) => {
+        const out = await run(clock, slip39ExtendCommands, ['slip39', 'extend', '--member', String(member), '--json'], stdin);
+        if (out.code !== 0) return;
+        // A damaged quorum never yields a share: whatever is issued is a true share of the backup.
+        const issued = JSON.parse(out.stdout) as { shares: { mnemonic: string }[] };
+        for (const s of issued.shares) assert.equal(bytesToHex(combineMnemonics([SLIP39_SIMPLE[0]!, s.mnemonic], '', nodePbkdf2)), SLIP39_SECRET_HEX);
       }),
       params(RUNS),
     );
