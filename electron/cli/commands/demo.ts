@@ -323,6 +323,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (ageShard !== undefined) print(`  npx keyshard shard open --identity ${at(rel(keyFiles.age))} ${at(ageShard.file)}`);
     if (pgpShard !== undefined) print(`  npx keyshard shard open --gpg-key ${at(rel(keyFiles.pgp))} ${at(pgpShard.file)}`);
     print(`  npx keyshard recover ${keyFlags} --transcript ${at('transcript.json')} --final-hash ${finalHash} ${at('shards')}`);
+    // A custody check: one custodian's shard against the transcript alone (its handoff recorded the shard fingerprint).
+    const plainShard = summaryShards.find((s) => s.protection === 'none');
+    if (plainShard !== undefined) print(`  npx keyshard custody check --transcript ${at('transcript.json')} --final-hash ${finalHash} ${at(plainShard.file)}`);
     if (ageShard !== undefined) print(`  age -d -i ${at(rel(keyFiles.age))} ${at(ageShard.file)}`);
     return summary;
   } catch (e) {
