@@ -125,6 +125,14 @@ describe('keyshard custody check', () => {
     assert.equal(errorOf(await custody(['check', '--json', '--transcript', c.transcript]), 2).code, 'INVALID_ARGUMENT');
   });
 
+  it('reads are bounded: a device as transcript, shard or witness key is FILE_NOT_REGULAR at once', async () => {
+    const c = written('ed25519', 18);
+    assert.equal(errorOf(await custody(['check', '--json', '--transcript', '/dev/zero', c.files[0]!])).code, 'FILE_NOT_REGULAR');
+    assert.equal(errorOf(await custody(['check', '--json', '--transcript', c.transcript, '/dev/zero'])).code, 'FILE_NOT_REGULAR');
+    assert.equal(errorOf(await custody(['check', '--json', '--transcript', c.transcript, '--witness-key', '/dev/zero', '--passphrase-env', 'WITNESS_PASS', c.files[0]!])).code, 'FILE_NOT_REGULAR');
+    assert.equal(errorOf(await custody(['drill', '--json', '--transcript', '/dev/zero', c.files[0]!, c.files[1]!])).code, 'FILE_NOT_REGULAR');
+  });
+
   it('usage: --transcript is required, --passphrase-env only with --witness-key (exit 2)', async () => {
     const c = written('ed25519', 16);
     assert.equal(errorOf(await custody(['check', '--json', c.files[0]!]), 2).code, 'INVALID_ARGUMENT');
