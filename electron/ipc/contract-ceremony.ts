@@ -73,7 +73,10 @@ const EntropyFields = {
 
 const EntropyRequestSchema = z.strictObject(EntropyFields).optional();
 
-const ImportRequestSchema = z.strictObject({ ...EntropyFields, secretHex: z.string().min(1).max(200) });
+/** The secret in hex, or a BIP-39 wallet's mnemonic word by word (12 to 24 fields); never both. */
+const ImportRequestSchema = z
+  .strictObject({ ...EntropyFields, secretHex: z.string().min(1).max(200).optional(), bip39Words: z.array(z.string().max(32)).min(12).max(24).optional() })
+  .refine((r) => (r.secretHex === undefined) !== (r.bip39Words === undefined), { message: 'give secretHex or bip39Words' });
 
 const AirGapRequestSchema = z.strictObject({ override: z.strictObject({ witnessId: Id, reason: ShortText }).optional() }).optional();
 

@@ -24,10 +24,10 @@ const MAX_FILE_CHARS = 1_000_000;
 
 const SecretKind = z.enum(['seed', 'ed25519', 'secp256k1', 'p256']);
 /**
- * Hex typed by a person, or its words to read aloud (core/read-aloud: 20 four-letter words): letters, digits and the
- * separators people use; core/recovery-trust checks the length, the words and their checksum.
+ * Hex typed by a person (digits and the separators they use), or its words to read aloud (core/read-aloud: 20
+ * four-letter words, letters only); core/recovery-trust checks the length, the words and their checksum.
  */
-const TypedHex = z.string().min(1).max(200).regex(/^[0-9a-zA-Z\s:\-_.,;·]+$/);
+const TypedHex = z.string().min(1).max(200).regex(/^(?:[0-9a-fA-F\s:\-_.]+|[a-zA-Z\s\-_.,;·]+)$/);
 const Scheme = z.enum(['slip39', 'vss']);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ const DriveShardsRequestSchema = z.strictObject({ mountPoint: PathText });
 const FinishRequestSchema = z.strictObject({ passphrase: z.string().max(1000).optional(), allowSlowKdf: z.boolean().optional() }).optional();
 
 const ExportRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('display'), reveal: z.literal(true) }),
+  z.strictObject({ kind: z.literal('display'), reveal: z.literal(true), words: z.enum(['bip39', 'slip39', 'none']).optional() }),
   z.strictObject({
     kind: z.literal('encrypted-file'),
     path: PathText,
@@ -160,6 +160,7 @@ const IdentitySchema = z.object({
   publicKey: z.string().optional(),
   xpub: z.string().optional(),
   masterFingerprint: z.string().optional(),
+  wallet: z.literal('bip39').optional(),
 });
 
 const FinishResponseSchema = z.object({
@@ -199,7 +200,15 @@ const StatusSchema = z.object({
 
 /** SECRET for kind 'display': the recovered secret, shown because the person asked. */
 const ExportResponseSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('display'), secretHex: z.string(), secretKind: SecretKind, scheme: Scheme, fingerprint: FingerprintSchema }),
+  z.object({
+    kind: z.literal('display'),
+    secretHex: z.string(),
+    secretKind: SecretKind,
+    scheme: Scheme,
+    fingerprint: FingerprintSchema,
+    /** SECRET: the seed as a BIP-39 mnemonic or a single SLIP-39 share. */
+    words: z.object({ list: z.enum(['bip39', 'slip39']), words: z.array(z.string()), walletChecked: z.boolean().optional() }).optional(),
+  }),
   z.object({ kind: z.literal('encrypted-file'), path: z.string(), bytes: z.number(), protection: z.enum(['age', 'openpgp']), fingerprint: FingerprintSchema }),
   /** No secret: where the key went and the token's report that it cannot be read back out. */
   z.object({

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeEnvelope, encodeEnvelope, encodeSlip39Payload, encodeVssPayload, envelopeToText, EnvelopeScheme, vssScheme, wipeEnvelope } from '../../core/envelope';
+import { bip39Identity } from '../../core/bip39';
 import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
 import { planQrFrames, planTexts } from '../../core/qr/index';
 import { splitMasterSecret } from '../../core/slip39/index';
@@ -33,10 +34,11 @@ export function slip39Backup(
   groupThreshold: number,
   groups: { threshold: number; count: number }[],
   seed: Uint8Array = random(32),
-  options: { readonly iterationExponent?: number } = {},
+  options: { readonly iterationExponent?: number; readonly bip39Wallet?: boolean } = {},
 ): Slip39Backup {
   const secretHex = bytesToHex(seed);
-  const fingerprint = fingerprintOf(seedIdentity(seed)).hex;
+  // A BIP-39 wallet split by its entropy carries the wallet's fingerprint, as the app's import records it.
+  const fingerprint = options.bip39Wallet === true ? bip39Identity(seed).fingerprint : fingerprintOf(seedIdentity(seed)).hex;
   const ceremonyId = random(16);
   const mnemonics = splitMasterSecret(Uint8Array.from(seed), { groupThreshold, groups, random, pbkdf2: nodePbkdf2, iterationExponent: options.iterationExponent ?? 0 });
   let custodian = 0;

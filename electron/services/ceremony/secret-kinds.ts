@@ -8,7 +8,9 @@ import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { getMinHashLength, mapHashToField } from '@noble/curves/abstract/modular.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { bip39Identity, isBip39EntropyLength } from '../../../core/bip39';
 import { KeyshardError } from '../../../core/errors';
+import { shortDisplay } from '../../../core/recovery-trust';
 import { fingerprintOf, keyIdentity, seedIdentity, type Fingerprint } from '../../../core/fingerprint';
 import type { CeremonyPlan, KeyCurve } from '../../../core/policy';
 import { getSuite } from '../../../core/vss/ciphersuites';
@@ -50,9 +52,29 @@ export function secretFromMaterial(plan: CeremonyPlan, material: Uint8Array): Ui
   return mapHashToField(material, Fn.ORDER, Fn.isLE);
 }
 
+/**
+ * A seed imported as a BIP-39 wallet's mnemonic: the ceremony splits its entropy, and its fingerprint is the wallet's
+ * (its BIP-39 seed's BIP-32 root, core/bip39), so it matches what the wallet shows.
+ */
+export type Wallet = 'bip39';
+
 /** Checks an imported secret against the plan (length; a valid scalar or key for its curve). Never echoes it. */
-export function checkImportedSecret(plan: CeremonyPlan, secret: Uint8Array): void {
+export function checkImportedSecret(plan: CeremonyPlan, secret: Uint8Array, wallet?: Wallet): void {
   const shape = secretShape(plan);
+  if (wallet === 'bip39' && shape.kind !== 'seed') {
+    throw new KeyshardError('INVALID_ARGUMENT', `The plan imports a ${shape.kind} key; a BIP-39 mnemonic is a seed. Type the key in hex, or plan a seed import.`);
+  }
+  if (wallet === 'bip39' && secret.length !== shape.length) {
+    // A BIP-39 mnemonic holds 4 bytes of entropy per 3 words.
+    const words = (shape.length * 3) / 4;
+    throw new KeyshardError(
+      'SECRET_LENGTH',
+      isBip39EntropyLength(shape.length)
+        ? `The plan imports a ${shape.length}-byte seed, a ${words}-word BIP-39 mnemonic; ${(secret.length * 3) / 4} words were given. Check the mnemonic, or change the plan's length.`
+        : `The plan imports a ${shape.length}-byte seed, which no BIP-39 mnemonic holds (12 words are 16 bytes, 24 words 32). Change the plan's length to the wallet's.`,
+      { expected: shape.length, got: secret.length },
+    );
+  }
   if (secret.length !== shape.length) {
     throw new KeyshardError('SECRET_LENGTH', `The plan imports a ${shape.length}-byte ${shape.kind === 'seed' ? 'seed' : `${shape.kind} key`}; the secret given is ${secret.length} bytes. Check what you pasted.`, {
       expected: shape.length,
@@ -60,7 +82,7 @@ export function checkImportedSecret(plan: CeremonyPlan, secret: Uint8Array): voi
     });
   }
   try {
-    identityOf(plan, secret);
+    identityOf(plan, secret, wallet);
   } catch (e) {
     if (e instanceof KeyshardError && e.code === 'SECRET_LENGTH') throw e;
     throw new KeyshardError('INVALID_ARGUMENT', `The secret given is not a valid ${shape.kind === 'seed' ? 'seed' : `${shape.kind} private key`} (for example zero, or not below the curve order). Check what you pasted.`);
@@ -74,6 +96,8 @@ export interface SecretIdentity {
   /** For a seed: the BIP-32 root xpub and master fingerprint wallets show. */
   readonly xpub?: string;
   readonly masterFingerprint?: string;
+  /** The seed is a BIP-39 wallet's entropy; the fingerprint, xpub and master fingerprint are the wallet's. */
+  readonly wallet?: Wallet;
 }
 
 function plainPublicKey(curve: KeyCurve, secret: Uint8Array): Uint8Array {
@@ -88,8 +112,12 @@ function plainPublicKey(curve: KeyCurve, secret: Uint8Array): Uint8Array {
 }
 
 /** The secret's public identity: what the fingerprint is computed from. */
-export function identityOf(plan: CeremonyPlan, secret: Uint8Array): SecretIdentity {
+export function identityOf(plan: CeremonyPlan, secret: Uint8Array, wallet?: Wallet): SecretIdentity {
   const shape = secretShape(plan);
+  if (shape.kind === 'seed' && wallet === 'bip39') {
+    const w = bip39Identity(secret);
+    return { fingerprint: { hex: w.fingerprint, display: shortDisplay(w.fingerprint) }, xpub: w.xpub, masterFingerprint: w.masterFingerprint, wallet };
+  }
   if (shape.kind === 'seed') {
     const id = seedIdentity(secret);
     return {
@@ -104,4 +132,15 @@ export function identityOf(plan: CeremonyPlan, secret: Uint8Array): SecretIdenti
   }
   const pub = plainPublicKey(shape.kind, secret);
   return { fingerprint: fingerprintOf(keyIdentity(shape.kind, pub)), publicKey: bytesToHex(pub) };
+}
+
+/**
+ * The identity of a secret recovered from a ceremony's shards, as the ceremony recorded it: of the plan's kind, or, for
+ * a seed, of the BIP-39 wallet it is when that is the fingerprint recorded (the import step took the wallet's mnemonic).
+ */
+export function identityMatching(plan: CeremonyPlan, secret: Uint8Array, recordedHex: string): SecretIdentity {
+  const plain = identityOf(plan, secret);
+  if (plain.fingerprint.hex === recordedHex || secretShape(plan).kind !== 'seed' || !isBip39EntropyLength(secret.length)) return plain;
+  const wallet = identityOf(plan, secret, 'bip39');
+  return wallet.fingerprint.hex === recordedHex ? wallet : plain;
 }

@@ -20,7 +20,7 @@ import { parsePlan, planDigest, reachesQuorum, type CeremonyPlan } from '../../.
 import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
 import type { HsmPort } from '../hsm/types';
 import type { KeyStretcher } from '../kdf/index';
-import { identityOf } from './secret-kinds';
+import { identityMatching } from './secret-kinds';
 import { recoverFromShards } from './shards';
 import { CUSTODIAN_TOKEN_NEEDS, findChosen, tokenText } from './tokens';
 import type { FingerprintView, TokenChoice } from './types';
@@ -153,7 +153,7 @@ export async function recoverFromTokens(request: RecoverFromTokensRequest): Prom
     });
     let identity;
     try {
-      identity = identityOf(plan, secret);
+      identity = identityMatching(plan, secret, facts.fingerprint);
     } catch (e) {
       secret.fill(0);
       throw e;

@@ -284,8 +284,13 @@ export interface EntropyResponse {
 export type GenerateRequest = EntropyRequestBody;
 
 export interface ImportRequest extends EntropyRequestBody {
-  /** The existing secret, hex. Never echoed, logged or recorded. */
-  readonly secretHex: string;
+  /** The existing secret, hex. Never echoed, logged or recorded. One of secretHex and bip39Words. */
+  readonly secretHex?: string;
+  /**
+   * Or a BIP-39 wallet's mnemonic, word by word as typed in its fields (12 to 24): the ceremony splits its entropy and
+   * records the wallet's fingerprint. Never echoed, logged or recorded; an error names a word's position only.
+   */
+  readonly bip39Words?: readonly string[];
 }
 
 export interface SecretResponse {

@@ -47,6 +47,7 @@ import { listDriveShards } from './drive-files';
 import { encryptExport, exportPlaintext, writeNewFile } from './export';
 import { importRecoveredKey } from './hsm-import';
 import { chooseSlip39Identity, vssIdentity } from './identity';
+import { seedWords } from './seed-words';
 import { wipeCandidate, type Candidate, type VssCandidate } from './inputs';
 import { readCandidate } from './sources';
 import { emptyProgress, slip39Progress, vssProgress } from './progress';
@@ -572,7 +573,16 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     const secret = secrets.read(r.handle);
     if (request.kind === 'display') {
       if (request.reveal !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Showing the secret needs an explicit choice (reveal).');
-      return { kind: 'display', secretHex: bytesToHex(secret), secretKind: r.identity.kind, scheme: r.identity.scheme, fingerprint: r.identity.fingerprint };
+      // A seed comes with its words too (seed-words.ts): a BIP-39 wallet's mnemonic, else one SLIP-39 share of it.
+      const words = await seedWords(secret, r.identity, request.words, kdf);
+      return {
+        kind: 'display',
+        secretHex: bytesToHex(secret),
+        secretKind: r.identity.kind,
+        scheme: r.identity.scheme,
+        fingerprint: r.identity.fingerprint,
+        ...(words === undefined ? {} : { words }),
+      };
     }
     if (request.kind === 'hsm-import') {
       // A key goes onto a token only once it is verified against something held apart from the shards: an unsigned

@@ -191,6 +191,11 @@ export interface RecoveredIdentity {
   /** Seeds: the BIP-32 root xpub and master fingerprint. */
   readonly xpub?: string;
   readonly masterFingerprint?: string;
+  /**
+   * The seed is a BIP-39 wallet's entropy: the fingerprint (and xpub) are of the wallet's BIP-39 seed, as the ceremony
+   * that imported its mnemonic recorded them, and the result can give the mnemonic back.
+   */
+  readonly wallet?: 'bip39';
 }
 
 export type RecoveryPhase = 'idle' | 'collecting' | 'recovered' | 'failed';
@@ -245,10 +250,25 @@ export interface CancelFinishResponse {
   readonly message: string;
 }
 
+/** Which words a recovered seed is written in: its BIP-39 mnemonic, or a single SLIP-39 share (1 of 1). */
+export type SeedWordsList = 'bip39' | 'slip39';
+
+export interface SeedWords {
+  readonly list: SeedWordsList;
+  /** SECRET. */
+  readonly words: string[];
+  /** 'bip39' only: true when the recovered fingerprint is this wallet's (checked), false when the person asked for it. */
+  readonly walletChecked?: boolean;
+}
+
 export type ExportRecipient = { readonly kind: 'age'; readonly recipient: string } | { readonly kind: 'openpgp'; readonly publicKeyArmored: string };
 
 export type ExportRequest =
-  | { readonly kind: 'display'; readonly reveal: true }
+  /**
+   * `words`: a seed shown as words too (SECRET): 'bip39' the mnemonic of a BIP-39 wallet (the default when the result is
+   * one), 'slip39' one SLIP-39 share that alone recovers it (the default for other seeds); 'none' only hex.
+   */
+  | { readonly kind: 'display'; readonly reveal: true; readonly words?: SeedWordsList | 'none' }
   | { readonly kind: 'encrypted-file'; readonly path: string; readonly recipient: ExportRecipient }
   /** Imports the recovered EC private key (P-256 or secp256k1) into a token: sensitive, non-extractable, for signing. */
   | { readonly kind: 'hsm-import'; readonly token: TokenChoice; readonly pin: string; readonly keyLabel: string };
@@ -270,7 +290,15 @@ export interface HsmImportResponse {
 }
 
 export type ExportResponse =
-  | { readonly kind: 'display'; readonly secretHex: string; readonly secretKind: SecretKindName; readonly scheme: SchemeName; readonly fingerprint: FingerprintView }
+  | {
+      readonly kind: 'display';
+      readonly secretHex: string;
+      readonly secretKind: SecretKindName;
+      readonly scheme: SchemeName;
+      readonly fingerprint: FingerprintView;
+      /** SECRET: the seed as words to write down (see ExportRequest `words`); absent for keys and signer shares. */
+      readonly words?: SeedWords;
+    }
   | { readonly kind: 'encrypted-file'; readonly path: string; readonly bytes: number; readonly protection: 'age' | 'openpgp'; readonly fingerprint: FingerprintView }
   | HsmImportResponse;
 

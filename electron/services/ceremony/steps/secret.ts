@@ -5,7 +5,8 @@
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../../core/errors';
-import { checkImportedSecret, identityOf, secretFromMaterial, type SecretIdentity } from '../secret-kinds';
+import { bip39Entropy } from '../../../../core/bip39';
+import { checkImportedSecret, identityOf, secretFromMaterial, type SecretIdentity, type Wallet } from '../secret-kinds';
 import type { EntropyRequestBody, ImportRequest, SecretResponse } from '../types';
 import { regatherIfNeeded, type GatherKit } from './entropy';
 import type { StepKit } from './kit';
@@ -22,10 +23,10 @@ function parseHexSecret(text: unknown): Uint8Array {
 }
 
 /** Puts the secret in the store and records generate/import; on failure nothing stays behind. */
-async function recordSecret(kit: SecretKit, c: Session, step: 'generate' | 'import', secret: Uint8Array): Promise<SecretResponse> {
+async function recordSecret(kit: SecretKit, c: Session, step: 'generate' | 'import', secret: Uint8Array, wallet?: Wallet): Promise<SecretResponse> {
   let identity: SecretIdentity;
   try {
-    identity = identityOf(c.plan, secret);
+    identity = identityOf(c.plan, secret, wallet);
   } catch (e) {
     secret.fill(0);
     throw e;
@@ -61,13 +62,18 @@ export async function generate(kit: SecretKit, c: Session, request: EntropyReque
 
 export async function importSecret(kit: SecretKit, c: Session, request: ImportRequest): Promise<SecretResponse> {
   expectStep(c, 'import');
-  const secret = parseHexSecret(request.secretHex);
+  if ((request.secretHex === undefined) === (request.bip39Words === undefined)) {
+    throw new KeyshardError('INVALID_ARGUMENT', 'Give the secret either in hex or as a BIP-39 mnemonic, not both and not neither.');
+  }
+  // A BIP-39 wallet: its entropy is split, its wallet's fingerprint recorded (secret-kinds identityOf).
+  const wallet: Wallet | undefined = request.bip39Words === undefined ? undefined : 'bip39';
+  const secret = request.bip39Words === undefined ? parseHexSecret(request.secretHex) : bip39Entropy(request.bip39Words);
   try {
-    checkImportedSecret(c.plan, secret);
+    checkImportedSecret(c.plan, secret, wallet);
     await regatherIfNeeded(kit, c, request);
   } catch (e) {
     secret.fill(0);
     throw e;
   }
-  return recordSecret(kit, c, 'import', secret);
+  return recordSecret(kit, c, 'import', secret, wallet);
 }

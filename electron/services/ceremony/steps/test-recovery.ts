@@ -82,7 +82,7 @@ export async function testRecovery(kit: TestRecoveryKit, c: Session, request: Re
     });
     let recovered: string;
     try {
-      recovered = identityOf(c.plan, secret).fingerprint.hex;
+      recovered = identityOf(c.plan, secret, c.identity?.wallet).fingerprint.hex;
     } finally {
       secret.fill(0);
     }
