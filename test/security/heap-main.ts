@@ -1,0 +1,65 @@
+/**
+ * Not a test file: the stand-in for Electron's main process in heap-secrets.test.ts. It runs the real IPC handlers over
+ * real services (test/ipc/ipc-harness.ts) and answers requests that the test - playing the renderer - sends over a
+ * child-process channel, so the strings the "renderer" holds (shown shards, typed-back words) are in another heap, as
+ * they are in the app. It keeps nothing of a call: the rig's call log (every answer as JSON, shards included) is
+ * emptied after each call, or it would be the very leak the test looks for.
+ *
+ * Requests: { id, op, ... } -> { id, ok, value } | { id, ok: false, error }.
+ *   call {channel, request}  one IPC call; the handler's envelope comes back
+ *   witness-key {witnessId}  writes a witness key file; its path
+ *   drive {name}             a folder standing in for a USB stick; its path
+ *   buffers                  how many buffers the secret stores handed out, and the labels of any not zeroed
+ *   control {text}           keeps `text` in a live variable (the test's control case)
+ *   snapshot {path}          a V8 heap snapshot (taken after a full GC) written to path; its size in bytes
+ */
+import { statSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
+import type { ChannelName } from '../../electron/ipc/channels';
+import { ipcRig } from '../ipc/ipc-harness';
+
+type Request =
+  | { id: number; op: 'call'; channel: ChannelName; request?: unknown }
+  | { id: number; op: 'witness-key'; witnessId: string }
+  | { id: number; op: 'drive'; name: string }
+  | { id: number; op: 'buffers' }
+  | { id: number; op: 'control'; text: unknown }
+  | { id: number; op: 'snapshot'; path: string };
+
+const rig = ipcRig();
+// The control case's live secret: a reachable global, so a working search must find it.
+const kept: { text: unknown } = { text: null };
+(globalThis as { __heapControl?: unknown }).__heapControl = kept;
+
+async function handle(m: Request): Promise<unknown> {
+  switch (m.op) {
+    case 'call': {
+      const result = await rig.raw(m.channel, m.request);
+      rig.calls.length = 0;
+      return result;
+    }
+    case 'witness-key':
+      return rig.witnessKeyFile(m.witnessId);
+    case 'drive':
+      return rig.drive(m.name);
+    case 'buffers': {
+      const all = [...rig.ceremonyBuffers, ...rig.recoveryBuffers];
+      return { count: all.length, bytes: all.reduce((n, b) => n + b.bytes.length, 0), notZeroed: all.filter((b) => b.bytes.some((x) => x !== 0)).map((b) => b.label) };
+    }
+    case 'control':
+      kept.text = m.text;
+      return null;
+    case 'snapshot': {
+      writeHeapSnapshot(m.path);
+      return statSync(m.path).size;
+    }
+  }
+}
+
+process.on('message', (m: Request) => {
+  handle(m).then(
+    (value) => process.send!({ id: m.id, ok: true, value }),
+    (e: unknown) => process.send!({ id: m.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+  );
+});
+process.send!({ id: 0, ok: true, value: 'ready' });
