@@ -8,12 +8,13 @@ import type { CeremonyPlan } from '../../core/policy';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { ScreenTitle, Shell } from '../components/Shell';
-import { CEREMONY_STEPS, StepList, type CeremonyStepId } from '../components/StepList';
+import { ceremonyStepList, listStepOfRecord, stepPeopleLines } from '../components/ceremonySteps';
+import { StepList, type CeremonyStepId } from '../components/StepList';
 import { ask, asErrorInfo, type HandoffView, type Status } from './api';
 import type { StageProps, StepResults } from './context';
 import { AbortPanel } from './parts/AbortPanel';
 import { acceptedPlan, clearAcceptedPlan, rememberedPlan, rememberPlan } from './planStore';
-import { checkpointKey, custodianProgress, planFits, stageOf, stepOf, stepOfRecord, stepsDone, type Stage } from './stage';
+import { checkpointKey, custodianProgress, planFits, stageOf, stepOf, stepsDone, stoppedAt, type Stage, type StartPart } from './stage';
 import { AirGapStage } from './stages/AirGapStage';
 import { ConfirmedStage } from './stages/ConfirmedStage';
 import { ConfirmStage } from './stages/ConfirmStage';
@@ -57,6 +58,8 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   const [results, setResults] = useState<StepResults>({});
   const [acknowledged, setAcknowledged] = useState<string | null>(null);
   const [handoff, setHandoffState] = useState<{ view: HandoffView | null; revealed: boolean }>({ view: null, revealed: false });
+  // Which part of the first screen is next (tokens, witness keys, the start, the check): its own step in the list.
+  const [startPart, setStartPart] = useState<StartPart>('plan');
 
   const reload = useCallback(async () => {
     try {
@@ -117,15 +120,35 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
           setHandoff: (view, revealed) => setHandoffState({ view, revealed }),
         };
 
+  // The list is the catalogue's steps this plan has, numbered as the printed script numbers them.
+  const list = useMemo(() => ceremonyStepList(plan), [plan]);
+  const ended = status !== null && (stage.kind === 'lost' || stage.kind === 'aborted') ? stage.kind : null;
   const current: CeremonyStepId =
-    status !== null && (stage.kind === 'lost' || stage.kind === 'aborted' || stage.kind === 'need-plan') ? stepOfRecord(status.lastStep) : stepOf(stage);
-  const order = useMemo(() => CEREMONY_STEPS.map((s) => s.id), []);
+    status !== null && ended !== null
+      ? stoppedAt(status, plan, list)
+      : status !== null && stage.kind === 'need-plan'
+        ? listStepOfRecord(list, status.lastStep ?? 'plan')
+        : stepOf(stage, list, startPart);
+  const order = list.map((s) => s.id);
+  const done = ended !== null ? order.slice(0, Math.max(0, order.indexOf(current))) : stepsDone(stage, current, order);
+  const turn = stage.kind === 'confirm' || stage.kind === 'confirmed' ? stage.custodianId : null;
+  const people = plan !== null && ended === null && stage.kind !== 'sealed' ? stepPeopleLines(plan, current, turn) : null;
+  const stoppedStep = list.find((s) => s.id === current);
+  const endedNote =
+    ended === null
+      ? undefined
+      : {
+          kind: ended,
+          note: `${ended === 'aborted' ? 'Ceremony aborted' : 'Secret lost in a restart'} at step ${stoppedStep?.number ?? '?'}, ${stoppedStep?.label ?? ''}. It takes no more steps.`,
+        };
   const active = status?.phase === 'active';
 
   return (
     <Shell
       purpose={PURPOSE[stage.kind]}
-      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current={current} done={stepsDone(stage, current, order)} custodians={custodianProgress(plan, status)} />}
+      steps={
+        <StepList title="Key ceremony" steps={list} current={current} done={done} custodians={custodianProgress(plan, status)} ended={endedNote} people={people} />
+      }
     >
       {loadError ? (
         <>
@@ -138,7 +161,7 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         </>
       ) : (
         <div className="stage" data-testid="stage" data-stage={stage.kind}>
-          {renderStage(stage, props, status, plan, takePlan, setStatus)}
+          {renderStage(stage, props, status, plan, takePlan, setStatus, setStartPart)}
         </div>
       )}
       {active && stage.kind !== 'lost' ? (
@@ -160,6 +183,7 @@ function renderStage(
   plan: CeremonyPlan | null,
   onPlan: (p: CeremonyPlan) => void,
   setStatus: (s: Status) => void,
+  onStartPart: (part: StartPart) => void,
 ): React.ReactNode {
   if (status === null) return <p className="muted">Asking keyshard where the ceremony stands…</p>;
   switch (stage.kind) {
@@ -179,7 +203,7 @@ function renderStage(
   if (props === null) return <NeedPlanStage status={status} onPlan={onPlan} />;
   switch (stage.kind) {
     case 'airgap':
-      return <AirGapStage {...props} />;
+      return <AirGapStage {...props} onStartPart={onStartPart} />;
     case 'entropy':
       return <EntropyStage {...props} />;
     case 'generate':

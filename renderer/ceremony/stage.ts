@@ -4,7 +4,8 @@
  * people in the room pressed "Continue" (`acknowledged`), so a sign-off never makes the screen jump away unread.
  */
 import type { CeremonyPlan } from '../../core/policy';
-import type { CeremonyStepId, CustodianProgress } from '../components/StepList';
+import { listStepOfRecord, stepAfter, type ListStep } from '../components/ceremonySteps';
+import type { CeremonyStepId, CustodianProgress } from '../components/stepState';
 import type { Status } from './api';
 
 export type Stage =
@@ -121,59 +122,47 @@ export function stageOf(status: Status | null, plan: CeremonyPlan | null, acknow
   }
 }
 
-/** The step list's current step for a stage. */
-export function stepOf(stage: Stage): CeremonyStepId {
+/** Where the first screen stands before the air-gap check: tokens, witness keys, the start (AirGapStage says). */
+export type StartPart = 'devices' | 'witness-keys' | 'plan' | 'airgap';
+
+/** The step list's current step for a stage; each id is a catalogue step the list has (ceremonyStepList). */
+export function stepOf(stage: Stage, list: readonly ListStep[], startPart: StartPart): CeremonyStepId {
+  const has = (id: string): boolean => list.some((s) => s.id === id);
+  const first = list[0]?.id ?? 'plan';
   switch (stage.kind) {
     case 'loading':
     case 'no-plan':
     case 'need-plan':
-      return 'plan';
+      return first;
     case 'airgap':
-      return 'airgap';
-    case 'entropy':
-      return 'entropy';
+      return has(startPart) ? startPart : 'plan';
     case 'generate':
     case 'fingerprint':
-      return 'generate';
-    case 'split':
-      return 'split';
-    case 'handoff':
+      return has('import') ? 'import' : 'generate';
     case 'confirm':
     case 'confirmed':
       return 'handoff';
-    case 'test-recovery':
-      return 'test-recovery';
-    case 'destroy':
-      return 'destroy';
-    case 'seal':
     case 'sealed':
     case 'aborted':
     case 'lost':
       return 'seal';
+    default:
+      return stage.kind;
   }
 }
 
-/** Where a ceremony that can go no further stopped, by its last recorded step. */
-export function stepOfRecord(lastStep: Status['lastStep']): CeremonyStepId {
-  switch (lastStep) {
-    case null:
-    case 'plan':
-      return 'plan';
-    case 'airgap-check':
-      return 'airgap';
-    case 'entropy':
-      return 'entropy';
-    case 'generate':
-    case 'import':
-      return 'generate';
-    case 'split':
-      return 'split';
-    case 'handoff':
-    case 'confirm':
-      return 'handoff';
-    default:
-      return lastStep;
-  }
+/** Where a ceremony that can go no further (aborted, secret lost) stopped: the step it was doing when it ended. */
+export function stoppedAt(status: Status, plan: CeremonyPlan | null, list: readonly ListStep[]): CeremonyStepId {
+  if (status.lastStep === null) return list[0]?.id ?? 'plan';
+  const at = listStepOfRecord(list, status.lastStep);
+  // A step left unfinished is where it stopped: a failed air-gap check, a handoff whose confirmation or whose
+  // other custodians were still to come; anything else was finished, so it stopped at the next step.
+  const custodians = plan?.custodians.length ?? 0;
+  const unfinished =
+    (status.lastStep === 'airgap-check' && status.airgap === 'failed') ||
+    status.lastStep === 'handoff' ||
+    (status.lastStep === 'confirm' && status.confirmed.length < custodians);
+  return unfinished ? at : stepAfter(list, at);
 }
 
 /** Steps done, for the step list: everything before the current one, and all of them once sealed. */

@@ -3,13 +3,15 @@
  * no secrets): problems appear next to their fields once a field was left or a save was tried; the coalition analysis
  * beside the form updates as the plan changes.
  */
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { parsePlan, planToJson, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { toErrorInfo, type ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
-import { CEREMONY_STEPS, StepList } from '../components/StepList';
+import { CeremonyScript } from '../ceremony/parts/CeremonyScript';
+import { ceremonyStepList } from '../components/ceremonySteps';
+import { StepList } from '../components/StepList';
 import { AssignmentSection } from './AssignmentSection';
 import { checkPlan } from './check';
 import { CustodiansSection } from './CustodiansSection';
@@ -20,6 +22,7 @@ import { planToForm, type PlanForm } from './planForm';
 import { SchemeSection } from './SchemeSection';
 import { SecretSection } from './SecretSection';
 import type { UpdateForm } from './types';
+import { RolesSection } from './RolesSection';
 import { WitnessesSection } from './WitnessesSection';
 
 interface Props {
@@ -41,10 +44,19 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
 
   const deferred = useDeferredValue(form);
   const check = useMemo(() => checkPlan(deferred, checkTime), [deferred, checkTime]);
+  // The steps this plan will have, numbered as its script; the overview until the plan is valid.
+  const steps = useMemo(() => ceremonyStepList(check.problems.length === 0 ? check.plan : null), [check]);
+  // The plan the printed script was made from; any change to the form makes it stale, so it is dropped.
+  const [scriptPlan, setScriptPlan] = useState<CeremonyPlan | null>(null);
+  const [printRequests, setPrintRequests] = useState(0);
+  useEffect(() => {
+    if (printRequests > 0) window.print();
+  }, [printRequests]);
 
   const update: UpdateForm = useCallback(
     (change) => {
       setNotice(null);
+      setScriptPlan(null);
       setForm(change);
     },
     [setForm],
@@ -85,8 +97,18 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
     setNotice({ kind: 'saved', fileName: saved.fileName });
   };
 
+  /** The script of the plan as it is now, printed; its date is kept so the plan saved or started later is this one. */
+  const printScript = (): void => {
+    const plan = validPlan();
+    if (plan === null) return;
+    setForm((f) => ({ ...f, createdAt: plan.createdAt }));
+    setScriptPlan(plan);
+    setPrintRequests((n) => n + 1);
+  };
+
   const load = async (file: File): Promise<void> => {
     setNotice(null);
+    setScriptPlan(null);
     try {
       const text = await readPlanFile(file);
       const plan = parsePlan(text);
@@ -117,7 +139,7 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
   return (
     <Shell
       purpose="Plan the ceremony: the secret, how it is split, who holds each share, who watches"
-      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current="plan" />}
+      steps={<StepList title="Key ceremony" steps={steps} current={null} />}
     >
       <ScreenTitle>Plan the ceremony</ScreenTitle>
       <p className="lead">
@@ -152,6 +174,7 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
             <CustodiansSection form={form} update={update} />
             <AssignmentSection form={form} update={update} />
             <WitnessesSection form={form} update={update} />
+            <RolesSection form={form} update={update} />
             <div className="actions">
               <button type="submit" className="button" data-testid="plan-continue">
                 Continue to the air-gap check
@@ -159,11 +182,15 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
               <button type="button" className="button secondary" data-testid="plan-save" onClick={save}>
                 Save the plan file
               </button>
+              <button type="button" className="button secondary" data-testid="plan-print-script" onClick={printScript}>
+                Print the ceremony script
+              </button>
             </div>
           </div>
           <PlanChecks check={check} />
         </form>
       </ProblemContext.Provider>
+      {scriptPlan ? <CeremonyScript plan={scriptPlan} /> : null}
     </Shell>
   );
 }

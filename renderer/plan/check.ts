@@ -44,13 +44,14 @@ export function checkPlan(form: PlanForm, now: string): PlanCheckResult {
 }
 
 /** Where a problem's field is shown in the form; problems with no place of their own go to the section named. */
-export function sectionOf(field: string): 'about' | 'secret' | 'scheme' | 'custodians' | 'assignment' | 'witnesses' | 'other' {
+export function sectionOf(field: string): 'about' | 'secret' | 'scheme' | 'custodians' | 'assignment' | 'witnesses' | 'roles' | 'other' {
   if (field === 'label') return 'about';
   if (field.startsWith('secret')) return 'secret';
   if (field.startsWith('scheme')) return 'scheme';
   if (field === 'custodians' || /^custodians\[\d+\]\.shares/.test(field)) return 'assignment';
   if (field.startsWith('custodians')) return 'custodians';
   if (field.startsWith('witnesses') || field === 'noWitnessReason') return 'witnesses';
+  if (field.startsWith('administrator') || field.startsWith('externalWitnesses')) return 'roles';
   return 'other';
 }
 

@@ -69,6 +69,22 @@ export interface PlanForm {
   readonly assignment: Readonly<Record<string, string>>;
   readonly witnesses: readonly WitnessForm[];
   readonly noWitnessReason: string;
+  /** Roles (optional in the plan): left out of it while both fields are empty. */
+  readonly administrator: PersonForm;
+  readonly externalWitnesses: readonly PersonForm[];
+}
+
+export interface PersonForm {
+  /** Keeps a React key stable while names are typed. */
+  readonly key: string;
+  readonly name: string;
+  readonly organisation: string;
+}
+
+let personCounter = 0;
+export function blankPerson(): PersonForm {
+  personCounter += 1;
+  return { key: `person-${personCounter}`, name: '', organisation: '' };
 }
 
 export const MEDIUM_LABELS: Readonly<Record<HandoffMedium, string>> = {
@@ -136,6 +152,8 @@ export function initialForm(): PlanForm {
     assignment: {},
     witnesses: [blankWitness(custodians)],
     noWitnessReason: '',
+    administrator: blankPerson(),
+    externalWitnesses: [],
   };
   return { ...base, assignment: assignInOrder(base) };
 }
@@ -290,6 +308,10 @@ export function formToPlan(form: PlanForm, now: string): CeremonyPlan {
     custodians,
     witnesses,
     ...(form.witnesses.length === 0 ? { noWitnessReason: form.noWitnessReason.trim() } : {}),
+    ...(form.administrator.name.trim() === '' && form.administrator.organisation.trim() === ''
+      ? {}
+      : { administrator: { name: form.administrator.name.trim(), organisation: form.administrator.organisation.trim() } }),
+    ...(form.externalWitnesses.length === 0 ? {} : { externalWitnesses: form.externalWitnesses.map((p) => ({ name: p.name.trim(), organisation: p.organisation.trim() })) }),
   };
 }
 
@@ -344,5 +366,7 @@ export function planToForm(plan: CeremonyPlan): PlanForm {
       observes: w.observes === 'all' ? [] : [...w.observes],
     })),
     noWitnessReason: plan.noWitnessReason ?? '',
+    administrator: plan.administrator === undefined ? base.administrator : { ...base.administrator, ...plan.administrator },
+    externalWitnesses: (plan.externalWitnesses ?? []).map((p) => ({ ...blankPerson(), name: p.name, organisation: p.organisation })),
   };
 }

@@ -4,8 +4,7 @@ import { ContinueButton, SavedCeremonies, useSavedCeremonies } from '../ceremony
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
-import type { Status } from '../ceremony/api';
-import { stepOfRecord } from '../ceremony/stage';
+import { listStepOfRecord } from '../components/ceremonySteps';
 import { CEREMONY_STEPS, StepList, type CeremonyStepId } from '../components/StepList';
 import { formatUtc, lastStep, loadTranscript, type LoadedTranscript } from '../transcript/readTranscript';
 import { isCeremonyStep, stepName } from '../../core/step-names';
@@ -77,7 +76,7 @@ function stoppedAt(kind: string | undefined): { current: CeremonyStepId; done: C
   const order = CEREMONY_STEPS.map((s) => s.id);
   if (kind === undefined || kind === 'abort' || !isCeremonyStep(kind)) return { current: 'plan', done: [] };
   if (kind === 'seal') return { current: 'seal', done: order };
-  const current = stepOfRecord(kind as Status['lastStep']);
+  const current = listStepOfRecord(CEREMONY_STEPS, kind);
   return { current, done: order.slice(0, order.indexOf(current)) };
 }
 

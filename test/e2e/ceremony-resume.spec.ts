@@ -244,6 +244,12 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   await expect(page.getByTestId('abort-panel')).toHaveAttribute('open', '');
   // Nothing else is offered: no step button, only abort.
   for (const id of ['handoff-reveal', 'split', 'generate', 'status-reload']) await expect(page.getByTestId(id)).toHaveCount(0);
+  // The step list says it too: lost at the handoffs (Alice's was under way), never "handoff current".
+  await expect(page.getByTestId('step-list')).toHaveAttribute('data-ended', 'lost');
+  await expect(page.getByTestId('step-handoff')).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('step-split')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('step-seal')).toHaveAttribute('data-state', 'not-reached');
+  await expect(page.getByTestId('steps-ended')).toContainText('Secret lost in a restart at step');
   await saveScreens(page, 'ceremony-secret-lost');
   await page.getByTestId('abort-reason').fill('keyshard restarted after Alice received her shard; the secret was lost.');
   await page.getByTestId('abort-confirm').click();
@@ -252,6 +258,9 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   // Who must bring their shard to be destroyed, by name; and the record, to save as it is.
   await expect(page.getByTestId('aborted-holders')).toHaveText('Alice Meier');
   await expect(page.getByTestId('aborted-todo')).toContainText('destroy each one in front of the witnesses');
+  await expect(page.getByTestId('step-list')).toHaveAttribute('data-ended', 'aborted');
+  await expect(page.getByTestId('step-handoff')).toHaveAttribute('data-state', 'stopped');
+  await expect(page.getByTestId('steps-ended')).toContainText('Ceremony aborted at step');
   await saveScreens(page, 'ceremony-aborted');
   const [ceremonyDir] = second.ceremonyDirs();
   const onDisk = readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8');

@@ -56,7 +56,8 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
 
   // ---- start: the witness loads her key, the ceremony starts and the air gap is checked
   await c.expectStage('airgap');
-  await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'current');
+  // The witness's key comes first: a step of its own in the list (the catalogue's), not hidden in the air-gap check.
+  await expect(page.getByTestId('step-witness-keys')).toHaveAttribute('data-state', 'current');
   await expect(page.getByTestId('ceremony-start')).toBeDisabled();
   // On a laptop's screen the first thing to do, the witness's key loader, is in view without scrolling.
   await page.setViewportSize({ width: 1366, height: 768 });

@@ -53,7 +53,9 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
   await app.open('plan');
   const plan = new PlanPage(app.page);
   const { page } = app;
-  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'current');
+  // Planning comes before the ceremony's steps: the list shows them, none current yet (the catalogue's "Start" records the plan).
+  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'todo');
+  await expect(page.getByTestId('step-list').locator('[aria-current="step"]')).toHaveCount(0);
   await expect(page.getByTestId('quorum-sentence')).toHaveText('Recovery needs 2 of the 3 shares.');
   await expect(page.getByTestId('coalition-pending')).toBeVisible();
   await saveScreens(page, 'plan-new');
@@ -74,11 +76,11 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
   await expect(page.getByTestId('coalition-ok')).toBeVisible();
   await saveScreens(page, 'plan-valid');
 
-  // Continue: the ceremony's next step (air-gap) is current in the step list.
+  // Continue: the ceremony's first step is current in the step list: Alice's token is checked first (a step of its own).
   await page.getByTestId('plan-continue').click();
   await expect(page.getByTestId('screen-title')).toHaveText('Air-gap check');
-  await expect(page.getByTestId('step-airgap')).toHaveAttribute('data-state', 'current');
-  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('step-devices')).toHaveAttribute('data-state', 'current');
+  await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'todo');
   await expect(page.getByTestId('pending-plan')).toContainText('ACME root signing key 2025');
   await expect(page.getByTestId('module-info')).toContainText('SoftHSM2');
   await expect(page.locator('option', { hasText: 'alice-token' }).first()).toBeAttached();

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { KEY_CEREMONY, numberedSteps } from '../../../core/ceremony-kinds';
 import { analyzeCoalitions } from '../../../core/policy';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -11,7 +12,7 @@ import { SignOffPanel } from '../parts/SignOffPanel';
 import { NO_TOKENS, setupKey, tokenCustodians, tokenRequest, TokenSetup, type TokenSetupValue } from '../parts/TokenSetup';
 import { WitnessKeyLoader } from '../parts/WitnessKeyLoader';
 import { rememberPlan } from '../planStore';
-import { signOffSatisfied } from '../stage';
+import { signOffSatisfied, type StartPart } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
 
@@ -24,8 +25,8 @@ function count(n: number, one: string, many = `${one}s`): string {
  * machine is checked for network interfaces. If one is up: take it down and check again, or a witness overrides the
  * check with a reason that goes into the transcript.
  */
-export function AirGapStage(props: StageProps) {
-  const { status, plan, results, setStatus, remember } = props;
+export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: StartPart) => void }) {
+  const { status, plan, results, setStatus, remember, onStartPart } = props;
   // A sealed or aborted ceremony before this one counts as not started: this plan starts a new one.
   const started = status.phase === 'active';
   const { busy, error, run } = useAction();
@@ -37,7 +38,8 @@ export function AirGapStage(props: StageProps) {
   const [setup, setSetup] = useState<TokenSetupValue>(NO_TOKENS);
   const [checked, setChecked] = useState<{ readonly key: string; readonly result: DeviceCheck } | null>(null);
   const tokensReady = !needsTokens || (checked !== null && checked.key === setupKey(plan, setup) && checked.result.ok);
-  const first = needsTokens ? 2 : 1;
+  // The panels carry the step list's numbers (the catalogue's, as on the printed script).
+  const numbers = useMemo(() => new Map(numberedSteps(KEY_CEREMONY, plan).map((n) => [n.step.id, n.number])), [plan]);
   const warnings = useMemo(() => {
     try {
       return analyzeCoalitions(plan).warnings;
@@ -77,6 +79,9 @@ export function AirGapStage(props: StageProps) {
   const result = results.airgap;
   const failed = status.airgap === 'failed';
   const planSignOff = started && status.airgap === null && status.signOff?.checkpoint === 'plan' && !signOffSatisfied(status.signOff);
+  // This screen holds four steps of the list: the tokens, the witnesses' keys, the start, the check. Say which is next.
+  const part: StartPart = started ? (planSignOff ? 'plan' : 'airgap') : !tokensReady ? 'devices' : missing.length > 0 ? 'witness-keys' : 'plan';
+  useEffect(() => onStartPart?.(part), [part, onStartPart]);
   return (
     <>
       <ScreenTitle>Air-gap check</ScreenTitle>
@@ -89,9 +94,9 @@ export function AirGapStage(props: StageProps) {
 
       {!started ? (
         <>
-          {needsTokens ? <TokenSetup plan={plan} value={setup} onChange={setSetup} checked={checked} onChecked={setChecked} step={1} /> : null}
+          {needsTokens ? <TokenSetup plan={plan} value={setup} onChange={setSetup} checked={checked} onChecked={setChecked} step={numbers.get('devices') ?? 1} /> : null}
           <section className="panel start-part" data-testid="witness-keys" ref={keysPanel}>
-            <h2>{first}. The witnesses load their signing keys</h2>
+            <h2>{numbers.has('witness-keys') ? `${numbers.get('witness-keys')}. ` : ''}The witnesses load their signing keys</h2>
             {plan.witnesses.length === 0 ? (
               <p>This plan has no witness{plan.noWitnessReason ? `: ${plan.noWitnessReason}` : '.'}</p>
             ) : (
@@ -120,7 +125,7 @@ export function AirGapStage(props: StageProps) {
             )}
           </section>
           <section className="panel start-part" data-testid="start-panel" ref={startPanel}>
-            <h2>{first + 1}. Start the ceremony</h2>
+            <h2>{numbers.get('plan')}. Start the ceremony</h2>
             {/* Read just before the start, with the witnesses: what the plan lets a few people do together. */}
             {warnings.length > 0 ? (
               <div data-testid="start-warnings">

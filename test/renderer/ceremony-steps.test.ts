@@ -1,0 +1,111 @@
+/**
+ * The screens' step list is the catalogue's (core/ceremony-kinds): the steps a plan has, numbered as the script; a
+ * step added to a catalogue shows in it; and a ceremony that ended early says where it stopped instead of showing a
+ * step as current. Pure helpers, no DOM.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ceremonyScript, KEY_CEREMONY, numberedSteps, type CeremonyKind } from '../../core/ceremony-kinds';
+import type { CeremonyPlan } from '../../core/policy';
+import type { Status } from '../../renderer/ceremony/api';
+import { stepOf, stoppedAt } from '../../renderer/ceremony/stage';
+import { ceremonyStepList, listStepOfRecord, stepPeopleLines } from '../../renderer/components/ceremonySteps';
+import { stepState } from '../../renderer/components/stepState';
+import { slip39TwoOfThree, vssThreeOfFive } from '../core/plan-fixtures';
+
+function status(patch: Partial<Status>): Status {
+  return {
+    phase: 'aborted',
+    message: '',
+    ceremonyId: 'c1',
+    label: 'x',
+    scheme: 'slip39',
+    lastStep: null,
+    next: [],
+    fingerprint: null,
+    airgap: null,
+    handedOff: [],
+    confirmed: [],
+    awaitingConfirmation: null,
+    signOff: null,
+    custodiansHoldingShards: [],
+    entropyNeeded: null,
+    transcript: { path: '/t.json', entries: 0, headHash: null },
+    ...patch,
+  };
+}
+
+describe('the step list is the catalogue', () => {
+  it('lists exactly the catalogue steps a plan has, with the script numbers', () => {
+    for (const plan of [slip39TwoOfThree(), vssThreeOfFive(), null]) {
+      const list = ceremonyStepList(plan);
+      assert.deepEqual(
+        list.map((s) => [s.id, s.label, s.number]),
+        numberedSteps(KEY_CEREMONY, plan).map((n) => [n.step.id, n.step.screen, n.number]),
+      );
+      if (plan === null) continue;
+      const scriptNumbers = new Set(ceremonyScript(KEY_CEREMONY, plan).lines.map((l) => l.number.split('.')[0]));
+      assert.deepEqual([...scriptNumbers], list.map((s) => String(s.number)));
+    }
+    // Tokens and witness keys are steps of their own, before the start; not hidden in the air-gap check.
+    assert.deepEqual(ceremonyStepList(slip39TwoOfThree()).slice(0, 4).map((s) => s.label), ['Devices', 'Witness keys', 'Start', 'Air-gap check']);
+  });
+
+  it('shows a step added to a catalogue, where the catalogue puts it', () => {
+    const bags = { ...KEY_CEREMONY.steps.find((s) => s.id === 'destroy')!, id: 'bags', screen: 'Seal the bags', records: [] };
+    const at = KEY_CEREMONY.steps.findIndex((s) => s.id === 'seal');
+    const kind: CeremonyKind = { ...KEY_CEREMONY, steps: [...KEY_CEREMONY.steps.slice(0, at), bags, ...KEY_CEREMONY.steps.slice(at)] };
+    const list = ceremonyStepList(slip39TwoOfThree(), kind);
+    assert.deepEqual(list.slice(-3).map((s) => s.label), ['Destroy', 'Seal the bags', 'Seal']);
+    assert.equal(list.at(-1)!.number, list.length);
+  });
+
+  it('maps each transcript entry to the step that writes it, and each stage to its step', () => {
+    const list = ceremonyStepList(slip39TwoOfThree());
+    assert.equal(listStepOfRecord(list, 'airgap-check'), 'airgap');
+    assert.equal(listStepOfRecord(list, 'confirm'), 'handoff');
+    assert.equal(listStepOfRecord(list, 'token-check'), 'devices');
+    // The overview has no import step: an import is shown at the step before it.
+    assert.equal(listStepOfRecord(ceremonyStepList(null), 'import'), 'generate');
+    const imported: CeremonyPlan = { ...slip39TwoOfThree(), secret: { type: 'import', kind: 'seed', lengthBytes: 32 } };
+    assert.equal(stepOf({ kind: 'fingerprint' }, ceremonyStepList(imported), 'plan'), 'import');
+    assert.equal(stepOf({ kind: 'airgap' }, list, 'devices'), 'devices');
+    // A plan without tokens has no device step: the first screen is at the start instead.
+    const plain: CeremonyPlan = { ...vssThreeOfFive(), custodians: vssThreeOfFive().custodians.map((c) => (c.medium === 'pkcs11' ? { ...c, medium: 'paper', protection: { type: 'none' } } : c)) };
+    assert.equal(stepOf({ kind: 'airgap' }, ceremonyStepList(plain), 'devices'), 'plan');
+  });
+
+  it('says who acts and who watches, by name, for the custodian whose turn it is', () => {
+    const plan: CeremonyPlan = { ...vssThreeOfFive(), administrator: { name: 'Ada', organisation: 'Acme' } };
+    assert.deepEqual(stepPeopleLines(plan, 'airgap', null), { acts: 'Ceremony administrator (Ada)', watches: 'Internal witnesses (Wendy, Victor)' });
+    assert.deepEqual(stepPeopleLines(plan, 'handoff', 'alice'), { acts: 'Custodian (Alice)', watches: 'Ceremony administrator (Ada); Internal witness (Wendy)' });
+    assert.equal(stepPeopleLines(plan, 'handoff', null)?.acts, 'Custodian');
+    assert.equal(stepPeopleLines(vssThreeOfFive(), 'entropy', null)?.acts, 'Ceremony administrator');
+  });
+});
+
+describe('a ceremony that ended early', () => {
+  const plan = slip39TwoOfThree();
+  const list = ceremonyStepList(plan);
+
+  it('stopped at the step after the last finished one, or at the one left unfinished', () => {
+    assert.equal(stoppedAt(status({ lastStep: 'airgap-check', airgap: 'overridden' }), plan, list), 'entropy');
+    assert.equal(stoppedAt(status({ lastStep: 'airgap-check', airgap: 'failed' }), plan, list), 'airgap');
+    assert.equal(stoppedAt(status({ lastStep: 'split' }), plan, list), 'handoff');
+    assert.equal(stoppedAt(status({ lastStep: 'handoff', handedOff: ['alice'] }), plan, list), 'handoff');
+    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: ['alice'], confirmed: ['alice'] }), plan, list), 'handoff');
+    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: ['alice', 'bob', 'carol'], confirmed: ['alice', 'bob', 'carol'] }), plan, list), 'test-recovery');
+    assert.equal(stoppedAt(status({ phase: 'secret-lost', lastStep: 'generate' }), plan, list), 'split');
+  });
+
+  it('shows where it stopped, done before it, never reached after it: no step is "current"', () => {
+    const ids = list.map((s) => s.id);
+    const done = ids.slice(0, ids.indexOf('entropy'));
+    assert.deepEqual(
+      list.map((s) => stepState(list, s.id, 'entropy', done, true)),
+      ['done', 'done', 'done', 'done', 'stopped', 'not-reached', 'not-reached', 'not-reached', 'not-reached', 'not-reached', 'not-reached'],
+    );
+    // Before the ceremony (the plan screen): nothing current, everything to do.
+    assert.deepEqual(new Set(list.map((s) => stepState(list, s.id, null))), new Set(['todo']));
+  });
+});
