@@ -1,12 +1,15 @@
 /**
  * A share set that asks for a lot of SLIP-39 key stretching (a high iteration exponent) must not freeze main: through
  * the real IPC handlers, while recovery:finish stretches the key, other calls answer at once, the round under way is
- * reported, recovery:cancel-finish stops it and leaves the shards in hand, recovery:clear wipes at once, and the event
- * loop is never blocked for more than a fraction of a second. Above keyshard's own exponent, finish first asks
- * (SLIP39_SLOW_KDF, with the time it takes here) and goes ahead only with the person's yes (allowSlowKdf).
+ * reported, recovery:cancel-finish stops it and leaves the shards in hand, recovery:clear wipes without waiting for it.
+ * Above keyshard's own exponent, finish first asks (SLIP39_SLOW_KDF, with the time it takes here) and goes ahead only
+ * with the person's yes (allowSlowKdf).
+ *
+ * No assertion here reads a clock: the machine may be busy. That main stays free is shown by states instead: main
+ * answers status many times within one round (a round stretched on main's own thread would let at most one answer
+ * through between rounds), and a cancel or clear ends the stretch early (KDF_CANCELLED, never the recovered key).
  */
 import assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import type { ChannelName } from '../../electron/ipc/channels';
 import { KEYSHARD_ITERATION_EXPONENT } from '../../electron/services/kdf/index';
@@ -19,11 +22,11 @@ after(cleanTemps);
 /** 10,240,000 iterations: about half a second per round on one core here, far above keyshard's own 20,000. */
 const HIGH = 10;
 /**
- * Generous upper bounds: the machine has 2 cores shared with other work (load 16 seen while writing this), and a
- * blocked loop takes seconds, not these (PBKDF2 on main's thread held it 2.8 s here: all four rounds back to back).
+ * Answers to status within a single round that show main was free during it. Polling waits 25 ms between calls and a
+ * round takes hundreds of ms or more, so a free main answers many times; a main busy with the round answers at most
+ * once or twice around each round's edge.
  */
-const PROMPT_MS = 750;
-const MAX_LOOP_DELAY_MS = 1000;
+const ANSWERS_WITHIN_ONE_ROUND = 3;
 
 let high: Slip39Backup | undefined;
 const highBackup = (): Slip39Backup => (high ??= slip39Backup(1, [{ threshold: 2, count: 3 }], undefined, { iterationExponent: HIGH }));
@@ -33,36 +36,33 @@ async function collecting(rig: IpcRig, b: Slip39Backup): Promise<void> {
   for (const text of b.texts[0]!.slice(0, 2)) assert.equal((await rig.call('recovery:add-shard', { text })).outcome, 'accepted');
 }
 
-/** Calls a channel and returns how long main took to answer. */
-async function timed(rig: IpcRig, channel: ChannelName): Promise<{ ms: number; value: unknown }> {
-  const t0 = performance.now();
+/** Calls a channel; it must answer ok. */
+async function answer(rig: IpcRig, channel: ChannelName): Promise<unknown> {
   const r = await rig.raw(channel);
   assert.ok(r.ok, `${channel}: ${r.ok ? '' : r.error.code}`);
-  return { ms: performance.now() - t0, value: r.value };
+  return r.value;
 }
 
 type Status = Awaited<ReturnType<IpcRig['recovery']['status']>>;
 
 /**
- * Polls recovery:status and app:info while `until` is pending; returns the rounds reported and the slowest answer.
- * Stops polling when `stopWhen` says so (e.g. to cancel at round 2).
+ * Polls recovery:status and app:info while `until` is pending; returns the rounds reported and how many status
+ * answers each round got. Stops polling when `stopWhen` says so (e.g. to cancel at round 2).
  */
-async function watch(rig: IpcRig, until: Promise<unknown>, stopWhen: (s: Status) => boolean = () => false): Promise<{ rounds: Set<number>; slowestMs: number; last: Status | null }> {
+async function watch(rig: IpcRig, until: Promise<unknown>, stopWhen: (s: Status) => boolean = () => false): Promise<{ rounds: Set<number>; answersPerRound: Map<number, number>; last: Status | null }> {
   let done = false;
   void until.finally(() => (done = true));
-  const rounds = new Set<number>();
-  let slowestMs = 0;
+  const answersPerRound = new Map<number, number>();
   let last: Status | null = null;
   while (!done) {
-    const status = await timed(rig, 'recovery:status');
-    const info = await timed(rig, 'app:info');
-    slowestMs = Math.max(slowestMs, status.ms, info.ms);
-    last = status.value as Status;
-    if (last.stretching !== null) rounds.add(last.stretching.round);
+    last = (await answer(rig, 'recovery:status')) as Status;
+    await answer(rig, 'app:info');
+    const round = last.stretching?.round;
+    if (round !== undefined) answersPerRound.set(round, (answersPerRound.get(round) ?? 0) + 1);
     if (stopWhen(last)) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return { rounds, slowestMs, last };
+  return { rounds: new Set(answersPerRound.keys()), answersPerRound, last };
 }
 
 describe('recovery over IPC: key stretching off main\'s thread', () => {
@@ -103,10 +103,7 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
     const b = highBackup();
     const rig = ipcRig();
     await collecting(rig, b);
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    await new Promise((r) => setTimeout(r, 50)); // the monitor's first sample only starts its clock
-    try {
+    {
       // Cancel once round 2 is under way.
       const first = rig.raw('recovery:finish', { allowSlowKdf: true });
       const watched = await watch(rig, first, (s) => (s.stretching?.round ?? 0) >= 2);
@@ -114,11 +111,10 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
       assert.equal(watched.last?.stretching?.rounds, 4);
       assert.equal(watched.last?.stretching?.iterationExponent, HIGH);
       assert.match(watched.last?.message ?? '', /Stretching the passphrase key: round 2 of 4/);
-      const t0 = performance.now();
       const cancel = await rig.call('recovery:cancel-finish');
       assert.equal(cancel.cancelled, true);
+      // The stretch stops where it is: finish answers KDF_CANCELLED, not the key after the remaining rounds.
       const stopped = await first;
-      assert.ok(performance.now() - t0 < PROMPT_MS, `finish answered ${(performance.now() - t0).toFixed(0)} ms after cancel`);
       assert.ok(!stopped.ok);
       assert.equal(stopped.error.code, 'KDF_CANCELLED');
       assert.match(stopped.error.message, /The 2 shards in hand are kept/);
@@ -128,20 +124,15 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
       assert.equal(after.stretching, null);
       assert.equal((await rig.call('recovery:cancel-finish')).cancelled, false);
 
-      // Again, to the end: every round reported, every answer prompt, and the same key.
+      // Again, to the end: every round reported, main answering many times within a round, and the same key.
       const second = rig.raw('recovery:finish', { allowSlowKdf: true });
       const full = await watch(rig, second);
       const done = await second;
       assert.ok(done.ok, done.ok ? '' : done.error.code);
       assert.equal((done.value as { recovered: { fingerprint: { hex: string } } }).recovered.fingerprint.hex, b.fingerprint);
-      await new Promise((r) => setTimeout(r, 50)); // a block is recorded at the monitor's next sample
-      const maxMs = delay.max / 1e6;
-      assert.ok(maxMs < MAX_LOOP_DELAY_MS, `main's event loop was blocked for ${maxMs.toFixed(0)} ms`);
-      const slowest = Math.max(watched.slowestMs, full.slowestMs);
-      assert.ok(slowest < PROMPT_MS, `an IPC call took ${slowest.toFixed(0)} ms while the key was stretched`);
       assert.deepEqual([...full.rounds].sort(), [1, 2, 3, 4]);
-    } finally {
-      delay.disable();
+      const most = Math.max(...full.answersPerRound.values());
+      assert.ok(most >= ANSWERS_WITHIN_ONE_ROUND, `main answered status at most ${most} times within one round (${JSON.stringify([...full.answersPerRound])})`);
     }
   });
 
@@ -151,10 +142,9 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
     await collecting(rig, b);
     const finishing = rig.raw('recovery:finish', { allowSlowKdf: true });
     await watch(rig, finishing, (s) => s.stretching !== null);
-    const t0 = performance.now();
     const cleared = await rig.call('recovery:clear');
-    assert.ok(performance.now() - t0 < PROMPT_MS, `clear took ${(performance.now() - t0).toFixed(0)} ms`);
     assert.ok(cleared.buffers >= 2);
+    // Clear cut the stretch short: finish never got to the key.
     const stopped = await finishing;
     assert.ok(!stopped.ok && stopped.error.code === 'KDF_CANCELLED');
     assert.ok(rig.recoveryBuffers.length >= 2 && rig.recoveryBuffers.every((x) => allZero(x.bytes)), 'every recovery buffer zeroized');
@@ -164,9 +154,7 @@ describe('recovery over IPC: key stretching off main\'s thread', () => {
     await collecting(rig, b);
     const again = rig.raw('recovery:finish', { allowSlowKdf: true });
     await watch(rig, again, (s) => s.stretching !== null);
-    const t1 = performance.now();
     await rig.recovery.shutdown();
-    assert.ok(performance.now() - t1 < PROMPT_MS, `shutdown took ${(performance.now() - t1).toFixed(0)} ms`);
     const quit = await again;
     assert.ok(!quit.ok && quit.error.code === 'KDF_CANCELLED');
     assert.ok(rig.recoveryBuffers.every((x) => allZero(x.bytes)), 'every recovery buffer zeroized');
