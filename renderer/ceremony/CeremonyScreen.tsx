@@ -121,7 +121,9 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         };
 
   // The list is the catalogue's steps this plan has, numbered as the printed script numbers them.
-  const list = useMemo(() => ceremonyStepList(plan), [plan]);
+  // Only a plan that fits the running ceremony numbers its steps (a window may remember another ceremony's plan).
+  const fitting = plan !== null && (status === null || status.phase === 'not-started' || planFits(plan, status)) ? plan : null;
+  const list = useMemo(() => ceremonyStepList(fitting), [fitting]);
   const ended = status !== null && (stage.kind === 'lost' || stage.kind === 'aborted') ? stage.kind : null;
   const current: CeremonyStepId =
     status !== null && ended !== null
@@ -132,7 +134,7 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   const order = list.map((s) => s.id);
   const done = ended !== null ? order.slice(0, Math.max(0, order.indexOf(current))) : stepsDone(stage, current, order);
   const turn = stage.kind === 'confirm' || stage.kind === 'confirmed' ? stage.custodianId : null;
-  const people = plan !== null && ended === null && stage.kind !== 'sealed' ? stepPeopleLines(plan, current, turn) : null;
+  const people = fitting !== null && ended === null && stage.kind !== 'sealed' ? stepPeopleLines(fitting, current, turn) : null;
   const stoppedStep = list.find((s) => s.id === current);
   const endedNote =
     ended === null
@@ -161,7 +163,7 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         </>
       ) : (
         <div className="stage" data-testid="stage" data-stage={stage.kind}>
-          {renderStage(stage, props, status, plan, takePlan, setStatus, setStartPart)}
+          {renderStage(stage, props, status, plan, takePlan, setStatus, setStartPart, fitting)}
         </div>
       )}
       {active && stage.kind !== 'lost' ? (
@@ -184,6 +186,7 @@ function renderStage(
   onPlan: (p: CeremonyPlan) => void,
   setStatus: (s: Status) => void,
   onStartPart: (part: StartPart) => void,
+  fitting: CeremonyPlan | null,
 ): React.ReactNode {
   if (status === null) return <p className="muted">Asking keyshard where the ceremony stands…</p>;
   switch (stage.kind) {
@@ -196,9 +199,9 @@ function renderStage(
     case 'sealed':
       return <SealedStage status={status} plan={plan} onPlan={onPlan} />;
     case 'aborted':
-      return <AbortedStage status={status} />;
+      return <AbortedStage status={status} plan={fitting} onPlan={onPlan} />;
     case 'lost':
-      return <LostStage status={status} plan={plan} setStatus={setStatus} />;
+      return <LostStage status={status} plan={fitting} setStatus={setStatus} onPlan={onPlan} />;
   }
   if (props === null) return <NeedPlanStage status={status} onPlan={onPlan} />;
   switch (stage.kind) {

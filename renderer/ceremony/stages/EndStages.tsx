@@ -1,8 +1,9 @@
+import { useEffect, useMemo } from 'react';
 import { hrefOf } from '../../app/routes';
 import { ScreenTitle } from '../../components/Shell';
 import type { Status } from '../api';
 import type { CeremonyPlan } from '../../../core/policy';
-import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl } from '../../transcript/ceremonyFiles';
+import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl, type FilesReading } from '../../transcript/ceremonyFiles';
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import { custodianName, names } from '../names';
 import { AbortPanel } from '../parts/AbortPanel';
@@ -11,17 +12,28 @@ interface Props {
   readonly status: Status;
   readonly plan: CeremonyPlan | null;
   readonly setStatus: (s: Status) => void;
+  /** Takes the plan keyshard saved when this window has none (the step list numbers the plan's own steps). */
+  readonly onPlan?: (plan: CeremonyPlan) => void;
+}
+
+/** The plan keyshard saved beside the transcript, when this window has none; handed up as the sealed screen does. */
+function useSavedPlan(plan: CeremonyPlan | null, reading: FilesReading, status: Status, onPlan?: (plan: CeremonyPlan) => void): CeremonyPlan | null {
+  const saved = useMemo(() => (plan === null ? savedPlan(reading, status) : null), [plan, reading, status]);
+  useEffect(() => {
+    if (saved !== null) onPlan?.(saved);
+  }, [saved, onPlan]);
+  return plan ?? saved;
 }
 
 /**
  * After a restart that lost the secret: said plainly, with who holds shards of it (those shards must be destroyed),
  * and the one thing left to do: abort.
  */
-export function LostStage({ status, plan, setStatus }: Props) {
+export function LostStage({ status, plan, setStatus, onPlan }: Props) {
   const afterHandoff = status.phase === 'secret-lost-after-handoff';
   // A new window after the restart has no plan of its own: the one keyshard saved names the people.
   const { reading } = useCeremonyFiles();
-  const known = plan ?? savedPlan(reading, status);
+  const known = useSavedPlan(plan, reading, status, onPlan);
   const holders = known === null ? [] : status.custodiansHoldingShards.map((id) => custodianName(known, id));
   const who = holders.length > 0 ? names(holders) : 'Each custodian named above';
   const one = holders.length <= 1;
@@ -67,10 +79,10 @@ export function LostStage({ status, plan, setStatus }: Props) {
  * Aborted: the record stays. Said with what is left to do: the shards handed out before the abort are destroyed (named
  * when the plan is known: this window's, or the one keyshard saved), and a copy of the transcript can be saved.
  */
-export function AbortedStage({ status, plan }: { readonly status: Status; readonly plan?: CeremonyPlan | null }) {
+export function AbortedStage({ status, plan, onPlan }: { readonly status: Status; readonly plan?: CeremonyPlan | null; readonly onPlan?: (plan: CeremonyPlan) => void }) {
   const { reading } = useCeremonyFiles();
   const checked = useCheckedTranscript(reading, status.transcript.headHash ?? '');
-  const known = plan ?? savedPlan(reading, status);
+  const known = useSavedPlan(plan ?? null, reading, status, onPlan);
   const url = useDownloadUrl(checked?.loaded.result.ok ? checked.text : null);
   const holders = status.custodiansHoldingShards.map((id) => (known === null ? id : custodianName(known, id)));
   const one = holders.length === 1;
