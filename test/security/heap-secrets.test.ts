@@ -11,7 +11,8 @@
  * stores handed out must read back as zero, and main's whole memory is read through /proc/PID/mem and counted for the
  * raw bytes and text forms (Latin-1 and UTF-16) - including dead objects not yet overwritten, which JavaScript cannot
  * wipe (docs/threat-model.md, "what cannot be guaranteed"). Also: no secret in the transcript, main's stdout/stderr,
- * or any file main left in its temp folder (main runs with a TMPDIR of its own, empty before).
+ * any file main left in its temp folder (main runs with a TMPDIR of its own, empty before), or any file that appeared
+ * in the machine's temp folder meanwhile.
  *
  * The control case keeps a known secret string in a live variable of main and must find it, so a broken search
  * cannot pass.
@@ -51,7 +52,11 @@ after(cleanTemps);
 
 interface Main {
   readonly pid: number;
+  /** Main's own TMPDIR (empty when it starts). */
   readonly tmp: string;
+  /** The shared temp folder's entries before main started, and when it started. */
+  readonly sharedTmpBefore: ReadonlySet<string>;
+  readonly startedAt: number;
   call<K extends ChannelName>(channel: K, request?: RequestOf<K>): Promise<ResponseOf<K>>;
   op(op: string, fields?: Record<string, unknown>): Promise<unknown>;
   /** Everything main wrote to stdout and stderr so far. */
@@ -60,6 +65,8 @@ interface Main {
 }
 
 async function startMain(): Promise<Main> {
+  const sharedTmpBefore = new Set(readdirSync(tmpdir()));
+  const startedAt = Date.now();
   const tmp = tempDir('heap-main-tmp');
   const child: ChildProcess = fork(join(import.meta.dirname, 'heap-main.ts'), [], {
     execArgv: ['--import', 'tsx'],
@@ -95,6 +102,8 @@ async function startMain(): Promise<Main> {
   return {
     pid: child.pid!,
     tmp,
+    sharedTmpBefore,
+    startedAt,
     op,
     async call(channel, request) {
       const r = (await op('call', { channel, request })) as IpcResult<unknown>;
@@ -310,14 +319,62 @@ function searchBytes(data: Buffer, needles: Needles): string[] {
   return hits;
 }
 
+/** Regular files under dir; entries another process removes meanwhile, or may not be read, are left out. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...filesUnder(p));
     else if (e.isFile()) out.push(p);
   }
   return out;
+}
+
+/**
+ * Files that appeared in the machine's shared temp folder since main started (other people's tests write there too:
+ * searching them costs time, not truth), up to 4 MB each; this test's own snapshots and main's own TMPDIR (searched
+ * whole) are left out. Catches a temp file written to a fixed /tmp path rather than os.tmpdir().
+ */
+function newSharedTempFiles(main: Main, skip: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(tmpdir())) {
+    const p = join(tmpdir(), name);
+    if (main.sharedTmpBefore.has(name) || skip.includes(p)) continue;
+    for (const f of filesUnder(p)) {
+      try {
+        const st = statSync(f);
+        if (st.size <= 4 << 20 && st.mtimeMs >= main.startedAt) out.push(f);
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+function readIfThere(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/** Whether this process may read main's memory (a container may forbid it); if not, the memory counts are skipped. */
+function memoryReadable(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    closeSync(openSync(`/proc/${pid}/mem`, 'r'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface MemoryFindings {
@@ -417,16 +474,18 @@ async function checkAfter(what: string, main: Main, plan: CeremonyPlan, views: M
   assert.deepEqual(buffers.notZeroed, [], `${what}: secret buffers not zeroed`);
 
   const snap = searchSnapshot(((await main.op('snapshot', { path: join(outDir, `${what}.heapsnapshot`) })) as number, join(outDir, `${what}.heapsnapshot`)), needles);
-  const memory = process.platform === 'linux' ? searchMemory(main.pid, needles) : null;
+  const memory = memoryReadable(main.pid) ? searchMemory(main.pid, needles) : null;
   const files = filesUnder(main.tmp);
   const fileHits = files.flatMap((f) => searchBytes(readFileSync(f), needles).map((h) => `${f}: ${h}`));
+  const shared = newSharedTempFiles(main, [outDir, main.tmp]);
+  fileHits.push(...shared.flatMap((f) => searchBytes(readIfThere(f), needles).map((h) => `${f}: ${h}`)));
   const logHits = searchBytes(Buffer.from(main.output(), 'latin1'), needles);
   const transcriptHits = transcript === null ? [] : searchBytes(Buffer.from(transcript), needles);
   t.diagnostic(
     `${what}: ${needles.text.size} text needles, ${needles.bytes.length} byte windows, ${needles.mnemonics.length} mnemonics; ` +
       `${buffers.count} secret buffers (${buffers.bytes} bytes) all zero; snapshot ${snap.bytes} bytes, ${snap.strings} strings, ${snap.hits.length} hits; ` +
-      `${files.length} temp files, ${fileHits.length} hits; log ${main.output().length} chars, ${logHits.length} hits` +
-      (memory === null ? '' : `; memory ${memory.readBytes} bytes in ${memory.regions} regions: ${JSON.stringify(memory.found)}, raw: ${memory.rawFound.join(', ') || 'none'}`),
+      `${files.length} temp files of main and ${shared.length} new in ${tmpdir()}, ${fileHits.length} hits; log ${main.output().length} chars, ${logHits.length} hits` +
+      (memory === null ? '; memory not readable here' : `; memory ${memory.readBytes} bytes in ${memory.regions} regions: ${JSON.stringify(memory.found)}, raw: ${memory.rawFound.join(', ') || 'none'}`),
   );
   assert.deepEqual(snap.hits, [], `${what}: secrets in main's heap snapshot`);
   assert.deepEqual(fileHits, [], `${what}: secrets in main's temp files`);
@@ -457,7 +516,8 @@ describe('no secret left behind in main (heap snapshot, secret buffers, temp fil
       assert.ok(seq.hits.some((h) => h.includes(`holds the words "${words.slice(0, 3).join(' ')}"`)), seq.hits.join('\n'));
       t.diagnostic(`control: snapshot ${seq.bytes} bytes, ${seq.strings} strings; hits: ${found.hits.length} (hex), ${seq.hits.length} (words)`);
 
-      if (process.platform === 'linux') {
+      if (!memoryReadable(main.pid)) t.diagnostic('control: main\'s memory cannot be read here; the memory counts are skipped');
+      else {
         // Raw bytes main keeps (a Uint8Array) and a string it keeps are found in its memory.
         await main.op('control', { text: secretBytes });
         const raw = searchMemory(main.pid, needles);
