@@ -152,7 +152,8 @@ try {
         for (let r = 0; r < 4; r++) await webCrypto({ password, salt, iterations: (10000 << e) / 4, dkLen: 8 });
       };
       const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-      async function paired(a: () => unknown, b: () => unknown, n: number): Promise<[number, number]> {
+      // Minimums too (see slip39.bench.ts): on a loaded machine a median still swings with the scheduler.
+      async function paired(a: () => unknown, b: () => unknown, n: number): Promise<[number, number, number]> {
         await a();
         await b();
         const ta: number[] = [];
@@ -164,33 +165,37 @@ try {
             into.push(g.performance.now() - t0);
           }
         }
-        return [med(ta), med(tb)];
+        return [med(ta), med(tb), Math.min(...ta) / Math.min(...tb)];
       }
-      const out: { e: number; place: string; keyshardMs: number; nativeMs: number }[] = [];
+      const out: { e: number; place: string; keyshardMs: number; nativeMs: number; minRatio: number }[] = [];
       for (const e of [0, 1, 2, 3]) {
-        const [ks, wc] = await paired(() => g.slip39.decryptMasterSecretAsync(secret, { ...params(e), pbkdf2: webCrypto }), () => native(e), reps);
-        out.push({ e, place: 'renderer (WebCrypto injected)', keyshardMs: ks, nativeMs: wc });
+        const [ks, wc, minRatio] = await paired(() => g.slip39.decryptMasterSecretAsync(secret, { ...params(e), pbkdf2: webCrypto }), () => native(e), reps);
+        out.push({ e, place: 'renderer (WebCrypto injected)', keyshardMs: ks, nativeMs: wc, minRatio });
         // The pure-JS default is slow: fewer runs are enough to see it.
-        const [noble, wc2] = await paired(() => g.slip39.decryptMasterSecret(secret, params(e)), () => native(e), Math.max(3, Math.floor(reps / 3)));
-        out.push({ e, place: 'renderer, core default (@noble)', keyshardMs: noble, nativeMs: wc2 });
+        const [noble, wc2, nobleMinRatio] = await paired(() => g.slip39.decryptMasterSecret(secret, params(e)), () => native(e), Math.max(3, Math.floor(reps / 3)));
+        out.push({ e, place: 'renderer, core default (@noble)', keyshardMs: noble, nativeMs: wc2, minRatio: nobleMinRatio });
       }
       return out;
     }, kdfReps);
     const version = browser.version();
     console.log(`\nSLIP-39 key stretching in Chromium ${version} (decrypt, 4 rounds, 10000<<e iterations), median of ${kdfReps} taken in turns; native = the same 4 subtle.deriveBits calls`);
-    console.log(`${'e'.padEnd(3)}${'where'.padEnd(34)}${'keyshard'.padStart(10)}${'native'.padStart(10)}${'ratio'.padStart(8)}`);
+    console.log(`${'e'.padEnd(3)}${'where'.padEnd(34)}${'keyshard'.padStart(10)}${'native'.padStart(10)}${'ratio'.padStart(8)}${'of mins'.padStart(9)}`);
     const withRatio = rows.map((r) => ({ ...r, ratio: r.keyshardMs / r.nativeMs }));
-    for (const r of withRatio) console.log(`${String(r.e).padEnd(3)}${r.place.padEnd(34)}${r.keyshardMs.toFixed(1).padStart(10)}${r.nativeMs.toFixed(1).padStart(10)}${`${r.ratio.toFixed(2)}x`.padStart(8)}`);
+    for (const r of withRatio) console.log(`${String(r.e).padEnd(3)}${r.place.padEnd(34)}${r.keyshardMs.toFixed(1).padStart(10)}${r.nativeMs.toFixed(1).padStart(10)}${`${r.ratio.toFixed(2)}x`.padStart(8)}${`${r.minRatio.toFixed(2)}x`.padStart(9)}`);
     const injected = withRatio.filter((r) => r.place.startsWith('renderer (WebCrypto'));
     const met = injected.every((r) => r.ratio <= 1.2);
-    console.log(`target <= 1.2x native with WebCrypto injected: ${met ? 'met' : 'NOT met'} (worst ${Math.max(...injected.map((r) => r.ratio)).toFixed(2)}x); the app itself runs PBKDF2 in main, not here`);
+    const metByMin = injected.every((r) => r.minRatio <= 1.2);
+    console.log(
+      `target <= 1.2x native with WebCrypto injected: medians ${met ? 'met' : 'NOT met'} (worst ${Math.max(...injected.map((r) => r.ratio)).toFixed(2)}x), ` +
+        `minimums ${metByMin ? 'met' : 'NOT met'} (worst ${Math.max(...injected.map((r) => r.minRatio)).toFixed(2)}x); the app itself runs PBKDF2 in main, not here`,
+    );
     console.log(
       JSON.stringify({
         bench: 'renderer-pbkdf2',
         chromium: version,
         reps: kdfReps,
-        rows: withRatio.map((r) => ({ ...r, keyshardMs: Number(r.keyshardMs.toFixed(2)), nativeMs: Number(r.nativeMs.toFixed(2)), ratio: Number(r.ratio.toFixed(3)) })),
-        targets: { webCryptoInjectedAtMost1_2xNative: met },
+        rows: withRatio.map((r) => ({ ...r, keyshardMs: Number(r.keyshardMs.toFixed(2)), nativeMs: Number(r.nativeMs.toFixed(2)), ratio: Number(r.ratio.toFixed(3)), minRatio: Number(r.minRatio.toFixed(3)) })),
+        targets: { webCryptoInjectedAtMost1_2xNative: met, webCryptoInjectedAtMost1_2xNativeByMinimum: metByMin },
       }),
     );
   } finally {
