@@ -12,7 +12,12 @@ import { arbSmallPlan, slip39TwoOfThree, vssThreeOfFive } from '../core/plan-fix
 import { CallClock, fuzzRuns, mutatedJson, mutatedText, params } from './fuzz-kit';
 
 const RUNS = fuzzRuns(1000);
-const VALID = [slip39TwoOfThree(), vssThreeOfFive()];
+// One with the optional roles too, so their reader is fuzzed (a role object damaged, dropped, doubled).
+const VALID = [
+  slip39TwoOfThree(),
+  vssThreeOfFive(),
+  { ...slip39TwoOfThree(), administrator: { name: 'Ada Park', organisation: 'Acme' }, externalWitnesses: [{ name: 'Erik Lund', organisation: 'Audit Ltd' }] },
+];
 const validText = fc.oneof(fc.constantFrom(...VALID.map(planToJson)), arbSmallPlan().map(planToJson));
 
 function check(clock: CallClock, input: unknown): void {
