@@ -1,6 +1,6 @@
 /**
  * A fingerprint or final hash as its 20 words to read aloud (core/read-aloud: Bytewords of the first 128 bits, then
- * their CRC-32), in five numbered groups of four, beside the hex that B, D and E make hard to say. Public, like the hex.
+ * their CRC-32), in five groups of four, beside the hex that B, D and E make hard to say. Public, like the hex.
  */
 import { spokenWords, WORDS_PER_GROUP } from '../../core/read-aloud';
 import './SpokenWords.css';
@@ -11,11 +11,14 @@ interface Props {
   readonly testId: string;
   /** What the words stand for, for screen readers ("Fingerprint", "Final hash"). */
   readonly what: string;
-  /** Inside a sentence or a printed line: one line, no numbers. */
-  readonly inline?: boolean;
+  /**
+   * 'row': the groups on one line, wrapping as wholes (the default); 'column': one group a line, beside a large
+   * fingerprint so the words add no height; 'inline': one short line inside a sentence or a panel.
+   */
+  readonly layout?: 'row' | 'column' | 'inline';
 }
 
-export function SpokenWords({ hex, testId, what, inline = false }: Props) {
+export function SpokenWords({ hex, testId, what, layout = 'row' }: Props) {
   let words: string[];
   try {
     words = spokenWords(hex);
@@ -25,15 +28,15 @@ export function SpokenWords({ hex, testId, what, inline = false }: Props) {
   const groups: string[] = [];
   for (let i = 0; i < words.length; i += WORDS_PER_GROUP) groups.push(words.slice(i, i + WORDS_PER_GROUP).join(' '));
   const text = groups.join(' · ');
-  if (inline) {
+  if (layout === 'inline') {
     return (
-      <span className="spoken-words inline" data-testid={testId} data-words={text} aria-label={`${what} in words: ${words.join(' ')}`}>
-        {text}
+      <span className="spoken-words inline" data-testid={testId} data-words={text}>
+        <span className="spoken-label">in words:</span> <span aria-label={`${what} in words: ${words.join(' ')}`}>{text}</span>
       </span>
     );
   }
   return (
-    <div className="spoken-words" data-testid={testId} data-words={text}>
+    <div className={`spoken-words ${layout}`} data-testid={testId} data-words={text}>
       <span className="spoken-label">In words:</span>
       <ol className="spoken-groups" aria-label={`${what} in words`}>
         {groups.map((g, i) => (

@@ -54,7 +54,7 @@ export function SecretSection({ form, update }: SectionProps) {
               path="secret.kind"
               label="Kind of secret"
               value={form.importKind}
-              options={[...CURVES.map((c) => ({ value: c.value, label: `${c.label} private key` })), { value: 'seed', label: 'Seed (SLIP-39 master secret)' }]}
+              options={[...CURVES.map((c) => ({ value: c.value, label: `${c.label} private key` })), { value: 'seed', label: 'Seed (SLIP-39 master secret, or a BIP-39 wallet)' }]}
               onChange={(v) =>
                 update((f) => ({
                   ...f,
@@ -67,7 +67,7 @@ export function SecretSection({ form, update }: SectionProps) {
             <NumberField
               path="secret.lengthBytes"
               label="Length in bytes"
-              hint={form.importKind === 'seed' ? 'An even number from 16 to 64.' : 'Private keys are 32 bytes.'}
+              hint={form.importKind === 'seed' ? 'An even number from 16 to 64. A BIP-39 wallet: 16 for 12 words, 32 for 24.' : 'Private keys are 32 bytes.'}
               value={form.importLength}
               min={16}
               max={64}

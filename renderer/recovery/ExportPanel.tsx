@@ -12,6 +12,7 @@ import { recoveryApi, type ExportRecipient, type ExportResponse, type FinishResp
 import { Fingerprint } from './Fingerprint';
 import { HsmImport, importRefusal } from './HsmImport';
 import { problemInfo } from './problems';
+import { SecretWords } from './SecretWords';
 import { classifyKeyFile } from './shardFile';
 
 interface Props {
@@ -127,7 +128,9 @@ function ConfirmShow({ onShow, onCancel }: { onShow: (secret: ShownSecret) => vo
  * The secret on screen, at the top of the page under the secret banner: hexadecimal in groups of four, not selectable
  * and refused to the clipboard. "Hide the secret" drops it from this window.
  */
-export function SecretView({ secret, onHide }: { secret: ShownSecret; onHide: () => void }) {
+export function SecretView({ secret: first, onHide }: { secret: ShownSecret; onHide: () => void }) {
+  // The person may ask for the seed's words in the other list; main answers with the secret again.
+  const [secret, setSecret] = useState(first);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const groups = secret.secretHex.toUpperCase().match(/.{1,4}/g) ?? [];
@@ -160,6 +163,7 @@ export function SecretView({ secret, onHide }: { secret: ShownSecret; onHide: ()
           </span>
         ))}
       </p>
+      <SecretWords secret={secret} onChange={setSecret} />
       <div className="actions">
         <button type="button" className="button" data-testid="hide-secret" onClick={onHide}>
           Hide the secret

@@ -133,7 +133,7 @@ export function ResultStep({ result, onRestart, onDone }: Props) {
               : result.message}
         </p>
         <p className="muted">
-          {shardCount(result.shardsUsed)} used · {KIND_TEXT[id.kind]}
+          {shardCount(result.shardsUsed)} used · {id.wallet === 'bip39' ? "a BIP-39 wallet's entropy (its fingerprint is the wallet's)" : KIND_TEXT[id.kind]}
           {id.masterFingerprint ? ` · master fingerprint ${id.masterFingerprint}` : ''}
         </p>
         {verdict === 'mismatch' ? (

@@ -49,7 +49,8 @@ export const recoveryApi = {
   finish: (allowSlowKdf = false) => safely(() => invoke('recovery:finish', allowSlowKdf ? { allowSlowKdf: true } : {})),
   /** Stops a finish's key stretching; its finish then answers KDF_CANCELLED and the shards stay in hand. */
   cancelFinish: () => safely(() => invoke('recovery:cancel-finish')),
-  showSecret: () => safely(() => invoke('recovery:export', { kind: 'display', reveal: true })),
+  /** `words`: a seed's words in the other list than main's choice (a BIP-39 mnemonic, or one SLIP-39 share). */
+  showSecret: (words?: 'bip39' | 'slip39') => safely(() => invoke('recovery:export', { kind: 'display', reveal: true, ...(words === undefined ? {} : { words }) })),
   saveEncrypted: (path: string, recipient: ExportRecipient) => safely(() => invoke('recovery:export', { kind: 'encrypted-file', path, recipient })),
   /** The PIN goes in this one request; the caller has already cleared its field. */
   importToToken: (token: TokenChoice, pin: string, keyLabel: string) => safely(() => invoke('recovery:export', { kind: 'hsm-import', token, pin, keyLabel })),

@@ -27,7 +27,7 @@ export function Fingerprint({ display, hex, testId = 'fingerprint', showHex = tr
           </li>
         ))}
       </ol>
-      <SpokenWords hex={hex} testId={`${testId}-words`} what="Fingerprint" />
+      <SpokenWords hex={hex} testId={`${testId}-words`} what="Fingerprint" layout="column" />
       {showHex ? (
         <figcaption className="mono fingerprint-hex">
           Full value: <span data-testid={`${testId}-hex`}>{hex}</span>

@@ -48,9 +48,9 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
         <span>{so.confirm.kind === 'key-fingerprint' ? 'Fingerprint read aloud:' : 'Checkpoint code (read it aloud):'}</span>{' '}
         <strong className="mono signoff-code" data-testid="signoff-fingerprint">
           {so.confirm.display}
-        </strong>
+        </strong>{' '}
+        <SpokenWords hex={so.confirm.display} testId="signoff-fingerprint-words" what={so.confirm.kind === 'key-fingerprint' ? 'Fingerprint' : 'Checkpoint code'} layout="inline" />
       </p>
-      <SpokenWords hex={so.confirm.display} testId="signoff-fingerprint-words" what={so.confirm.kind === 'key-fingerprint' ? 'Fingerprint' : 'Checkpoint code'} />
       <p className="muted" data-testid="signoff-rule">
         {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
       </p>
