@@ -2,10 +2,11 @@
  * No secret left behind (issue 16.3). A child process stands in for Electron's main process (heap-main.ts: the real IPC
  * handlers over real services); this test plays the renderer over a child-process channel, so what the "renderer"
  * holds (shown shards, typed-back words) lives in this heap, not main's. After a sealed ceremony (SLIP-39, and FROST
- * with VSS) and after an abort with shards handed off, main's heap is written as a V8 heap snapshot (taken after a
- * full GC: only what is still reachable) and searched for the secret and every shard: hex, base64, base64url, base32,
- * the shard texts (one piece, paper layout, QR parts) and mnemonic words in sequence, both inside strings and as a
- * sequence of word strings held by one array or object. Zero hits.
+ * with VSS), after a recovery that showed the seed (hex and BIP-39 words) and was cleared, and after an abort with
+ * shards handed off, main's heap is written as a V8 heap snapshot (taken after a full GC: only what is still
+ * reachable) and searched for the secret and every shard: hex, base64, base64url, base32, the shard texts (one piece,
+ * paper layout, QR parts) and mnemonic words in sequence, both inside strings and as a sequence of word strings held
+ * by one array or object. Zero hits.
  *
  * A snapshot holds no ArrayBuffer contents, so raw bytes are covered in two other ways: every buffer main's secret
  * stores handed out must read back as zero, and main's whole memory is read through /proc/PID/mem and counted for the
@@ -180,6 +181,8 @@ interface Needles {
   readonly bytes: { readonly bytes: Uint8Array; readonly what: string }[];
   /** Each mnemonic's words, for sequences of word strings. */
   readonly mnemonics: string[][];
+  /** The secret the shards recover, as hex. */
+  secretHex: string;
 }
 
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
@@ -222,7 +225,7 @@ function addMnemonic(n: Needles, words: readonly string[], what: string): void {
  * A USB custodian's file is opened with their (throwaway) key. Dice rolls are entropy: searched too.
  */
 async function needlesOf(plan: CeremonyPlan, views: Map<string, View>): Promise<Needles> {
-  const n: Needles = { text: new Map([[DICE.slice(0, 19), 'the dice rolls']]), bytes: [], mnemonics: [] };
+  const n: Needles = { text: new Map([[DICE.slice(0, 19), 'the dice rolls']]), bytes: [], mnemonics: [], secretHex: '' };
   const mnemonics: string[] = [];
   const vssShares: { identifier: Uint8Array; signingShare: Uint8Array }[] = [];
   for (const c of plan.custodians) {
@@ -253,8 +256,12 @@ async function needlesOf(plan: CeremonyPlan, views: Map<string, View>): Promise<
       wipeEnvelope(env);
     }
   }
-  if (plan.scheme.type === 'slip39') addBytes(n, combineMnemonics(mnemonics, '', nodePbkdf2), 'the seed');
-  else addBytes(n, combineShares({ ciphersuite: plan.scheme.ciphersuite, threshold: plan.scheme.threshold, shares: vssShares }).secret, 'the group secret key');
+  const secret =
+    plan.scheme.type === 'slip39'
+      ? combineMnemonics(mnemonics, '', nodePbkdf2)
+      : combineShares({ ciphersuite: plan.scheme.ciphersuite, threshold: plan.scheme.threshold, shares: vssShares }).secret;
+  addBytes(n, secret, plan.scheme.type === 'slip39' ? 'the seed' : 'the group secret key');
+  n.secretHex = bytesToHex(secret);
   return n;
 }
 
@@ -467,8 +474,18 @@ function searchMemory(pid: number, needles: Needles): MemoryFindings {
 const outDir = mkdtempSync(join(tmpdir(), 'keyshard-heap-'));
 after(() => rmSync(outDir, { recursive: true, force: true }));
 
-async function checkAfter(what: string, main: Main, plan: CeremonyPlan, views: Map<string, View>, transcript: string | null, t: { diagnostic(s: string): void }): Promise<void> {
+/** Runs every search after `what`; returns the secret's hex. `moreWords`: other word lists of the secret (BIP-39). */
+async function checkAfter(
+  what: string,
+  main: Main,
+  plan: CeremonyPlan,
+  views: Map<string, View>,
+  transcript: string | null,
+  t: { diagnostic(s: string): void },
+  moreWords: readonly (readonly string[])[] = [],
+): Promise<string> {
   const needles = await needlesOf(plan, views);
+  for (const w of moreWords) addMnemonic(needles, w, 'the seed shown as words');
   const buffers = (await main.op('buffers')) as { count: number; bytes: number; notZeroed: string[] };
   assert.ok(buffers.count >= 5, `only ${buffers.count} secret buffers were handed out`);
   assert.deepEqual(buffers.notZeroed, [], `${what}: secret buffers not zeroed`);
@@ -491,6 +508,7 @@ async function checkAfter(what: string, main: Main, plan: CeremonyPlan, views: M
   assert.deepEqual(fileHits, [], `${what}: secrets in main's temp files`);
   assert.deepEqual(logHits, [], `${what}: secrets in main's output`);
   assert.deepEqual(transcriptHits, [], `${what}: secrets in the transcript`);
+  return needles.secretHex;
 }
 
 describe('no secret left behind in main (heap snapshot, secret buffers, temp files, output, transcript)', () => {
@@ -500,7 +518,7 @@ describe('no secret left behind in main (heap snapshot, secret buffers, temp fil
       // Words far apart in the wordlist (the wordlist array itself holds its neighbours in sequence).
       const words = [WORDLIST[700]!, WORDLIST[3]!, WORDLIST[512]!, WORDLIST[1000]!, WORDLIST[77]!];
       const secretBytes = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 0xff);
-      const needles: Needles = { text: new Map(), bytes: [], mnemonics: [words] };
+      const needles: Needles = { text: new Map(), bytes: [], mnemonics: [words], secretHex: '' };
       addBytes(needles, secretBytes, 'the control secret');
       const path = join(outDir, 'control.heapsnapshot');
       await main.op('snapshot', { path });
@@ -522,7 +540,7 @@ describe('no secret left behind in main (heap snapshot, secret buffers, temp fil
         await main.op('control', { text: secretBytes });
         const raw = searchMemory(main.pid, needles);
         assert.equal(raw.found.raw.found, raw.found.raw.searched, JSON.stringify(raw.found));
-        const text: Needles = { text: new Map([['kept-in-main-0123456789-control', 'a control string']]), bytes: [], mnemonics: [] };
+        const text: Needles = { text: new Map([['kept-in-main-0123456789-control', 'a control string']]), bytes: [], mnemonics: [], secretHex: '' };
         assert.equal(searchMemory(main.pid, text).found.latin1.found, 0);
         await main.op('control', { text: 'kept-in-main-0123456789-control' });
         assert.equal(searchMemory(main.pid, text).found.latin1.found, 1);
@@ -532,12 +550,24 @@ describe('no secret left behind in main (heap snapshot, secret buffers, temp fil
     }
   });
 
-  it('SLIP-39 2-of-3 sealed: nothing of the seed or any shard left in main', async (t) => {
+  it('SLIP-39 2-of-3 sealed, then recovered, shown and cleared: nothing of the seed or any shard left in main', async (t) => {
     const main = await startMain();
     try {
       const plan = slip39Plan(k);
       const run = await sealed(main, plan, ['alice', 'carol']);
       await checkAfter('slip39-sealed', main, plan, run.views, run.transcript, t);
+
+      // Then a recovery in the same main: Alice's and Carol's words, the seed shown (hex and BIP-39 words), cleared.
+      await main.call('recovery:start', { transcriptText: run.transcript });
+      for (const id of ['alice', 'carol']) {
+        assert.equal((await main.call('recovery:add-shard', { text: run.views.get(id)!.shards[0]!.words!.join(' ') })).outcome, 'accepted');
+      }
+      await main.call('recovery:finish');
+      const shown = await main.call('recovery:export', { kind: 'display', reveal: true, words: 'bip39' });
+      assert.ok(shown.kind === 'display' && shown.words !== undefined, 'the seed is shown with its words');
+      await main.call('recovery:clear');
+      const seed = await checkAfter('slip39-recovered', main, plan, run.views, null, t, [shown.words.words]);
+      assert.equal(shown.secretHex, seed, 'the seed searched for is the one shown');
     } finally {
       await main.stop();
     }
