@@ -2,7 +2,7 @@
  * The key ceremony's step list, from the catalogue (core/ceremony-kinds): the steps a plan has, numbered as the
  * printed script numbers them. Pure, so tests compare it with the catalogue without a DOM.
  */
-import { KEY_CEREMONY, numberedSteps, roleLine, stepOfRecord, stepPeople, type CeremonyKind } from '../../core/ceremony-kinds';
+import { KEY_CEREMONY, numberedSteps, ROLE_NAMES, roleLine, stepOfRecord, stepPeople, type CeremonyKind, type Person, type Role } from '../../core/ceremony-kinds';
 import type { CeremonyPlan } from '../../core/policy';
 
 export interface ListStep {
@@ -47,5 +47,10 @@ export function stepPeopleLines(plan: CeremonyPlan, stepId: string, custodianId:
   const people = stepPeople(plan, step, step.perCustodian ? custodianId : null);
   // A step done per custodian before it is known whose turn it is: "Custodian" (the role), not every name.
   const acts = step.perCustodian && custodianId === null ? roleLine(step.actor, []) : roleLine(step.actor, people.acts);
-  return { acts, watches: people.watchers.map((w) => roleLine(w.role, w.people)).join('; ') };
+  return { acts, watches: people.watchers.map((w) => screenRoleLine(w.role, w.people)).join('; ') };
+}
+
+/** The step list is narrow: more than two people of a role are counted ("Custodians (all 3)"); paper names them. */
+function screenRoleLine(role: Role, people: readonly Person[]): string {
+  return people.length > 2 ? `${ROLE_NAMES[role].many} (all ${people.length})` : roleLine(role, people);
 }

@@ -81,6 +81,8 @@ describe('the step list is the catalogue', () => {
     assert.deepEqual(stepPeopleLines(plan, 'handoff', 'alice'), { acts: 'Custodian (Alice)', watches: 'Ceremony administrator (Ada); Internal witness (Wendy)' });
     assert.equal(stepPeopleLines(plan, 'handoff', null)?.acts, 'Custodian');
     assert.equal(stepPeopleLines(vssThreeOfFive(), 'entropy', null)?.acts, 'Ceremony administrator');
+    // Narrow list: three or more people of a role are counted, not named.
+    assert.equal(stepPeopleLines(plan, 'seal', null)?.watches, 'Internal witnesses (Wendy, Victor); Custodians (all 5)');
   });
 });
 
