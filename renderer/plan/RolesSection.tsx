@@ -23,7 +23,7 @@ export function RolesSection({ form, update }: SectionProps) {
       </div>
       {form.externalWitnesses.map((p, i) => {
         const f = `externalWitnesses[${i}]`;
-        const name = p.name.trim() || `External witness ${i + 1}`;
+        const name = p.name.trim() === '' ? `External witness ${i + 1}` : `External witness: ${p.name.trim()}`;
         return (
           <div className="card" key={p.key} data-testid={`external-witness-${i}`}>
             <div className="card-head">
@@ -34,7 +34,7 @@ export function RolesSection({ form, update }: SectionProps) {
                 data-testid={`remove-external-witness-${i}`}
                 onClick={() => update((x) => ({ ...x, externalWitnesses: x.externalWitnesses.filter((q) => q.key !== p.key) }))}
               >
-                Remove {name}
+                Remove {p.name.trim() || `external witness ${i + 1}`}
               </button>
             </div>
             <div className="row">

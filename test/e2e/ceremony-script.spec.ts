@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CeremonyPlan } from '../../core/policy';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
-import { saveScreens } from './harness';
+import { saveScreens, SCREENS_DIR } from './harness';
 import { CeremonyPage } from './pages/ceremony-page';
 import type { PageGlobals } from './pages/page-globals';
 import { printToPng } from './print';
@@ -34,6 +34,7 @@ test('the plan prints its script: the step list numbers, who acts and watches, w
   await expect(page.getByTestId('plan-loaded')).toBeVisible();
   await expect(page.getByTestId('administrator.name')).toHaveValue('Ada Park');
   await expect(page.getByTestId('externalWitnesses[0].name')).toHaveValue('Erik Lund');
+  await page.getByTestId('section-roles').screenshot({ path: join(SCREENS_DIR, 'plan-roles-section.png') });
   const list = page.getByTestId('step-list');
   await expect(page.getByTestId('step-devices')).toContainText('Devices');
   await expect(page.getByTestId('step-witness-keys')).toContainText('Witness keys');
