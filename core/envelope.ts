@@ -41,6 +41,7 @@ import { decodeBase32, encodeBase32 } from './base32';
 import { isKnownScheme, MAX_WRITTEN_PAYLOAD_BYTES, payloadShapeProblem, schemeName } from './envelope-payload';
 import type { EnvelopeScheme } from './envelope-payload';
 import { KeyshardError } from './errors';
+import { stripLineChecks } from './paper-lines';
 import type { RandomSource } from './random';
 import { utf8Decode, utf8Encode } from './utf8';
 
@@ -385,8 +386,10 @@ function positionInOriginal(text: string, nonSpaceIndex: number): number {
  * Errors as decodeEnvelope, plus ENVELOPE_FORMAT for a missing "KS1" prefix or a character outside the
  * alphabet (its position is in `details.position`, the character itself is never echoed).
  */
-export function envelopeFromText(text: string): Envelope {
-  if (typeof text !== 'string') throw new KeyshardError('INVALID_ARGUMENT', 'A shard text must be a string.');
+export function envelopeFromText(typed: string): Envelope {
+  if (typeof typed !== 'string') throw new KeyshardError('INVALID_ARGUMENT', 'A shard text must be a string.');
+  // Typed from paper with each line's check characters (core/paper-lines): a mistyped line is named here.
+  const text = stripLineChecks(typed);
   const compact = text.replace(/\s+/g, '');
   const prefix = compact.slice(0, ENVELOPE_TEXT_PREFIX.length).toUpperCase();
   if (compact.length < ENVELOPE_TEXT_PREFIX.length) {

@@ -12,6 +12,8 @@ export type KeyshardErrorCode =
   | 'READ_ALOUD_WORD'
   | 'READ_ALOUD_LENGTH'
   | 'READ_ALOUD_CHECKSUM'
+  // a paper shard's line typed with check characters that do not match (core/paper-lines.ts): names the line
+  | 'PAPER_LINE_CHECK'
   // SLIP-39 mnemonics
   | 'SLIP39_WORD'
   | 'SLIP39_LENGTH'

@@ -4,6 +4,7 @@
  * (no early exit on secret data), and a mismatch is described by positions and parts only — word 7, character group
  * 12, "the share" — never by the words or characters themselves.
  */
+import { removeLineChecks } from '../../../core/paper-lines';
 import { decodeBase32 } from '../../../core/base32';
 import { CEREMONY_ID_LENGTH, ENVELOPE_TEXT_PREFIX, GROUP_FINGERPRINT_LENGTH } from '../../../core/envelope';
 
@@ -86,7 +87,8 @@ export function compareEnvelopeBytes(expected: Uint8Array, given: Uint8Array): M
  * groups that differ and the parts of the shard those characters fall in. Null when equal.
  */
 export function compareShardText(expected: Uint8Array, typed: string): Mismatch | null {
-  const compact = typed.replace(/\s+/g, '').toUpperCase();
+  // Line check characters (core/paper-lines) are left out: the comparison below names the very groups that differ.
+  const compact = removeLineChecks(typed).replace(/\s+/g, '').toUpperCase();
   const hasPrefix = compact.startsWith(ENVELOPE_TEXT_PREFIX);
   const body = hasPrefix ? compact.slice(ENVELOPE_TEXT_PREFIX.length) : compact;
   const decoded = decodeBase32(body);

@@ -2,6 +2,7 @@ import type { CeremonyPlan } from '../../../core/policy';
 import type { HandoffView, ShardView } from '../api';
 import { schemeSentence } from '../names';
 import { PrintSheet, printedAt } from './PrintSheet';
+import { withLineChecks } from '../../../core/paper-lines';
 import { QrGrid } from './QrCode';
 import { SpokenWords } from '../../components/SpokenWords';
 
@@ -74,9 +75,14 @@ export function PaperBackup({ view, plan, ceremonyId }: Props) {
               </ol>
             ) : (
               <ol className="paper-text">
-                {s.paperText.split('\n').map((line, k) => (
+                {/* Each line with its own check characters (core/paper-lines): a mistyped line is named when typed back. */}
+                {withLineChecks(s.paperText).map(({ line, check }, k) => (
                   <li key={k}>
                     <span className="word-n">{k + 1}</span> {line}
+                    <span className="line-check" data-testid="paper-line-check">
+                      {' / '}
+                      {check}
+                    </span>
                   </li>
                 ))}
               </ol>
