@@ -2,6 +2,7 @@
  * A fingerprint or final hash as its 20 words to read aloud (core/read-aloud: Bytewords of the first 128 bits, then
  * their CRC-32), in five groups of four, beside the hex that B, D and E make hard to say. Public, like the hex.
  */
+import { Fragment } from 'react';
 import { spokenWords, WORDS_PER_GROUP } from '../../core/read-aloud';
 import './SpokenWords.css';
 
@@ -31,7 +32,16 @@ export function SpokenWords({ hex, testId, what, layout = 'row' }: Props) {
   if (layout === 'inline') {
     return (
       <span className="spoken-words inline" data-testid={testId} data-words={text}>
-        <span className="spoken-label">in words:</span> <span aria-label={`${what} in words: ${words.join(' ')}`}>{text}</span>
+        <span className="spoken-label">in words:</span>{' '}
+        <span className="spoken-inline-groups" aria-label={`${what} in words: ${words.join(' ')}`}>
+          {/* Groups wrap as wholes: a line never ends inside a group of four. */}
+          {groups.map((g, i) => (
+            <Fragment key={i}>
+              <span className="spoken-inline-group">{g}</span>
+              {i < groups.length - 1 ? ' · ' : ''}
+            </Fragment>
+          ))}
+        </span>
       </span>
     );
   }
