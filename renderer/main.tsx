@@ -1,6 +1,7 @@
 // Entry of the renderer. The Buffer shim must load before any module that reaches bc-ur (core/qr).
 import './polyfills';
 import './styles.css';
+import './fit.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';

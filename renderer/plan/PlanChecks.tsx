@@ -110,7 +110,8 @@ export function PlanChecks({ check }: { check: PlanCheckResult }) {
   const { problems, analysis, warnings } = check;
   const coalitionWarnings = analysis?.warnings ?? [];
   return (
-    <aside className="plan-side" aria-label="Plan checks">
+    // Focusable: on a short screen the column scrolls on its own, and a keyboard user must be able to scroll it too.
+    <aside className="plan-side" aria-label="Plan checks" tabIndex={0}>
       {problems.length > 0 ? <ToDo problems={problems} /> : null}
       <section className="panel" data-testid="coalition-panel" aria-labelledby="coalition-title" aria-live="polite">
         <h2 id="coalition-title">Who could recover the secret together</h2>

@@ -105,6 +105,21 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
 
   const expected = expectation.status.expected;
   const canFinish = progress?.canFinish ?? false;
+  const finishRow = (
+    <div className="finish-row">
+      <button
+        type="button"
+        className={canFinish ? 'button big' : 'button secondary'}
+        disabled={finishing || checking > 0}
+        onClick={() => void finish(false)}
+        data-testid="finish"
+        data-primary={canFinish ? '' : undefined}
+      >
+        {finishing ? 'Recovering…' : 'Recover the key'}
+      </button>
+      <span className="muted">{canFinish ? 'All shards needed are in hand.' : 'When enough shards are in hand.'}</span>
+    </div>
+  );
   return (
     <>
       {/* The camera button takes the focus (the next thing to do), not the title. */}
@@ -185,6 +200,8 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
         </div>
         <div className="collect-status">
           <OutcomePanel outcome={outcome} checking={checking > 0} canFinish={canFinish} />
+          {/* Once enough shards are in hand, the button sits right under the card that says to press it. */}
+          {canFinish ? finishRow : null}
           <ProgressPanel progress={progress} />
           {finishError ? (
             <ErrorPanel title={finishError.fatal ? 'The key could not be recovered' : 'Not enough shards yet'} error={finishError.info} testId="finish-error" focus>
@@ -198,18 +215,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
             </ErrorPanel>
           ) : null}
           <KeyStretching state={stretch} running={finishing} onContinue={() => void finish(true)} onDismiss={() => setStretch(null)} />
-          <div className="finish-row">
-            <button
-              type="button"
-              className={canFinish ? 'button big' : 'button secondary'}
-              disabled={finishing || checking > 0}
-              onClick={() => void finish(false)}
-              data-testid="finish"
-            >
-              {finishing ? 'Recovering…' : 'Recover the key'}
-            </button>
-            <span className="muted">{canFinish ? 'All shards needed are in hand.' : 'When enough shards are in hand.'}</span>
-          </div>
+          {canFinish ? null : finishRow}
           <HeldList held={held} scheme={progress?.scheme} />
         </div>
       </div>

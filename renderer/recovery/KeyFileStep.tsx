@@ -81,7 +81,7 @@ export function KeyFileStep({ fileName, protection, busy, onOpen, onDone, onCanc
   return (
     <section className="panel key-step" data-testid="key-step" data-protection={protection} tabIndex={-1} ref={ref}>
       <h3>
-        {fileName}: protected with {protectionName(protection)}
+        <span data-wrap-anywhere>{fileName}</span>: protected with {protectionName(protection)}
       </h3>
       <p>
         Next: choose the custodian&apos;s {protection === 'age' ? 'age identity file (AGE-SECRET-KEY-1…)' : 'OpenPGP private key file'} that opens it.

@@ -23,6 +23,7 @@ import { createCameraGate, type CameraGate } from '../../electron/main/permissio
 import { createKeyshardBridge } from '../../electron/preload/bridge';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
+import { accessibilityProblems, layoutProblems } from './screen-checks';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the e2e build goes; KEYSHARD_E2E_OUT gives one engineer's runs their own folder on a shared machine. */
@@ -293,11 +294,15 @@ export async function nextPaint(page: Page): Promise<void> {
  * Saves the page at both review sizes as artifacts/screens/<name>-<W>x<H>.png: what a person sees on that screen
  * (the top of the page). When the page is longer than the screen, the whole page goes to <name>-<W>x<H>-full.png
  * too, so overflow and long forms can be reviewed. Restores the viewport it found. Returns the paths written.
+ * Then it checks the screen as first seen at 1366x768 (screen-checks.ts: primary action and content to read in view,
+ * no sideways scrolling, no text out of its box or broken mid-word, no serious axe-core violation) and fails the test
+ * with every problem found, once the pictures are saved for review.
  */
 export async function saveScreens(page: Page, name: string): Promise<string[]> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   const before = page.viewportSize();
   const paths: string[] = [];
+  const problems: string[] = [];
   for (const v of VIEWPORTS) {
     await page.setViewportSize(v);
     // From the top: a focused panel may have scrolled the page, and sticky columns would then sit mid-picture.
@@ -311,7 +316,9 @@ export async function saveScreens(page: Page, name: string): Promise<string[]> {
       await page.screenshot({ path: `${base}-full.png`, fullPage: true, animations: 'disabled', caret: 'hide' });
       paths.push(`${base}-full.png`);
     }
+    if (v === VIEWPORTS[0]) problems.push(...(await layoutProblems(page)), ...(await accessibilityProblems(page)));
   }
   if (before) await page.setViewportSize(before);
+  expect(problems, `screen ${name} at ${VIEWPORTS[0].width}x${VIEWPORTS[0].height}`).toEqual([]);
   return paths;
 }

@@ -87,7 +87,7 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
           </label>
           <p className="muted">
             {entropyToken !== undefined
-              ? "keyshard logs in to the token with its holder's PIN and asks its generator for random bytes."
+              ? "With its holder's PIN, keyshard asks the token's generator for random bytes."
               : 'If an HSM token is plugged in: choose it, and its holder types the PIN; keyshard asks its generator for random bytes.'}
           </p>
           {value.useHsm && entropyToken === undefined ? (
@@ -121,13 +121,12 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
             <strong>Dice rolls</strong> (optional): type the faces, 1 to 6, spaces allowed
           </label>
           <p className="muted">
-            Roll real dice in view of the witnesses. {enough} rolls give the {secretBits} bits of the secret on their own; fewer still add to the
-            other sources.
+            Roll real dice in view of the witnesses: {enough} rolls give all {secretBits} bits of the secret; fewer still add to the rest.
           </p>
           <textarea
             id={diceId}
             className="mono dice-input"
-            rows={3}
+            rows={2}
             autoComplete="off"
             spellCheck={false}
             value={value.dice}

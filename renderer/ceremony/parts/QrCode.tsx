@@ -47,7 +47,7 @@ export function QrCode({ frames, label, testId = 'shard-qr', fps = ANIMATED_QR_F
 
   const current = urls[Math.min(index, urls.length - 1)] ?? '';
   return (
-    <figure className="qr-figure" data-testid={testId} data-kind={animated ? 'animated' : 'single'} data-part={index + 1} data-parts={urls.length} data-fps={animated ? fps : 0}>
+    <figure className="qr-figure" data-testid={testId} data-must-see data-kind={animated ? 'animated' : 'single'} data-part={index + 1} data-parts={urls.length} data-fps={animated ? fps : 0}>
       <img className="qr-image shard-secret" src={current} alt={animated ? `${label}: animated QR code, part ${index + 1} of ${urls.length}` : `${label}: QR code`} draggable={false} {...NO_COPY} />
       {animated ? (
         <figcaption className="qr-caption">

@@ -8,7 +8,7 @@ interface Props {
 /** SECRET: a SLIP-39 share's words, numbered, large, in reading order down the columns. Not selectable, not copyable. */
 export function ShardWords({ words, testId = 'shard-words' }: Props) {
   return (
-    <ol className="shard-words shard-secret" data-testid={testId} aria-label={`The ${words.length} words of the shard, in order`} {...NO_COPY}>
+    <ol className="shard-words shard-secret" data-testid={testId} data-must-see aria-label={`The ${words.length} words of the shard, in order`} {...NO_COPY}>
       {words.map((w, i) => (
         <li key={i} data-testid={`shard-word-${i + 1}`}>
           <span className="word-n">{i + 1}</span>
@@ -23,7 +23,7 @@ export function ShardWords({ words, testId = 'shard-words' }: Props) {
 export function ShardText({ text, testId = 'shard-text' }: { readonly text: string; readonly testId?: string }) {
   const lines = text.split('\n');
   return (
-    <div className="shard-text shard-secret mono" data-testid={testId} {...NO_COPY}>
+    <div className="shard-text shard-secret mono" data-testid={testId} data-must-see {...NO_COPY}>
       {lines.map((l, i) => (
         <div key={i} className="shard-text-line">
           <span className="word-n">{i + 1}</span> {l}

@@ -10,6 +10,8 @@ import { WitnessSignForm } from './WitnessSignForm';
 interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'acknowledge'> {
   /** "Continue to the entropy step". */
   readonly continueLabel: string;
+  /** Signing is what this screen is for: Sign and Continue are its primary actions (kept in the first view). */
+  readonly primary?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'ackn
  * (shown here, status.signOff.confirm) and their key file's passphrase or token PIN; main checks both, opens the key
  * for that one signature and checks the signature. Nothing is one click.
  */
-export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel }: Props) {
+export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel, primary = false }: Props) {
   const so = status.signOff;
   const loaded = useLoadedWitnesses();
   const continueButton = useRef<HTMLButtonElement>(null);
@@ -66,7 +68,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
                 {done ? <span className="signoff-state"> signed</span> : null}
               </span>
               {done ? null : loaded.has(w) ? (
-                <WitnessSignForm witnessId={w} witnessName={name} loadedKey={loaded.get(w)!} what={what} onSigned={(r) => setStatus(r.status)} />
+                <WitnessSignForm witnessId={w} witnessName={name} loadedKey={loaded.get(w)!} what={what} onSigned={(r) => setStatus(r.status)} primary={primary} />
               ) : (
                 <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={`Load ${name}'s key`} />
               )}
@@ -79,7 +81,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
           <p>
             Signed by {names(signed)}. {signed.length === 1 ? 'The signature is' : 'The signatures are'} in the transcript.
           </p>
-          <button type="button" className="button" ref={continueButton} onClick={acknowledge} data-testid="signoff-continue">
+          <button type="button" className="button" ref={continueButton} onClick={acknowledge} data-testid="signoff-continue" data-primary={primary ? '' : undefined}>
             {continueLabel}
           </button>
         </div>

@@ -20,6 +20,8 @@ interface Props {
   /** "fingerprint" or "checkpoint code": what was read aloud at this checkpoint. */
   readonly what: string;
   readonly onSigned: (r: SignOffResult) => void;
+  /** Sign is the screen's primary action (the e2e screen checks keep it in the first view). */
+  readonly primary?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ interface Props {
  * and their key file's passphrase or their token's PIN. Both go to main for this one request and the fields are
  * cleared at once; main checks them (the page decides nothing) and opens the key for that one signature.
  */
-export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSigned }: Props) {
+export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSigned, primary = false }: Props) {
   const [typed, setTyped] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const pin = usePin();
@@ -122,7 +124,7 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
             hint={<>Only {witnessName} types it; the token signs this once.</>}
           />
         ) : null}
-        <button type="submit" className="button sign-button" disabled={busy || !typedReady || !actReady} data-testid={`sign-${witnessId}`}>
+        <button type="submit" className="button sign-button" disabled={busy || !typedReady || !actReady} data-testid={`sign-${witnessId}`} data-primary={primary ? '' : undefined}>
           {busy ? 'Signing…' : `Sign as ${witnessName}`}
         </button>
       </div>

@@ -60,10 +60,10 @@ function ShardDisplay({ custodian, view, plan, status, setHandoff }: DisplayProp
         Then hide the shard: you will prove you hold it.
       </p>
       <div className="actions top">
-        <button type="button" className={paper ? 'button' : 'button secondary'} onClick={print} data-testid="print-backup">
+        <button type="button" className={paper ? 'button' : 'button secondary'} onClick={print} data-testid="print-backup" data-primary={paper ? '' : undefined}>
           Print the paper backup
         </button>
-        <button type="button" className={paper ? 'button secondary' : 'button'} onClick={() => setHandoff(null, false)} data-testid="hide-shard">
+        <button type="button" className={paper ? 'button secondary' : 'button'} onClick={() => setHandoff(null, false)} data-testid="hide-shard" data-primary={paper ? undefined : ''}>
           Hide the shard and confirm
         </button>
       </div>

@@ -61,8 +61,9 @@ export function EntropyStage(props: StageProps) {
               <PinErrorNote error={error} testId="entropy-error-note" />
             </ErrorPanel>
           ) : null}
+          {/* Gather is in the first view (e2e screen checks); after a failure the error panel above it comes first. */}
           <div className="actions">
-            <button type="submit" className="button" disabled={busy || bad} data-testid="entropy-gather">
+            <button type="submit" className="button" disabled={busy || bad} data-testid="entropy-gather" data-primary={error ? undefined : ''}>
               {busy ? 'Gathering…' : 'Gather entropy'}
             </button>
           </div>

@@ -12,10 +12,19 @@ export function FingerprintStage(props: StageProps) {
     <>
       <ScreenTitle>Read the fingerprint aloud</ScreenTitle>
       <p className="lead">
-        The secret exists now, in this machine&apos;s memory only. One person reads the fingerprint aloud, group by group; every witness checks
-        it on the screen and writes it on the paper record. It identifies the secret and reveals nothing of it.
+        One person reads it aloud; each witness checks it and writes it on the paper record.
       </p>
-      {fp ? <Fingerprint display={fp.display} hex={fp.hex} /> : null}
+      {/* What the step asks to read aloud is in the first view (checked by the e2e screen checks), as is Sign. */}
+      {fp ? (
+        <div data-must-see>
+          <Fingerprint display={fp.display} hex={fp.hex} />
+        </div>
+      ) : null}
+      {/* The sign-off's own copy of the fingerprint is hidden here (fit.css): the large one is right above it. */}
+      <div className="fingerprint-step-signoff">
+        <SignOffPanel {...props} continueLabel="Continue to the split" primary />
+      </div>
+      {/* Public keys are for the record, not read aloud: after the sign-off, so the form stays in the first view. */}
       {s?.publicKey ? (
         <p className="mono small-print" data-testid="public-key">
           Public key: {s.publicKey}
@@ -26,7 +35,6 @@ export function FingerprintStage(props: StageProps) {
           Extended public key: {s.xpub}
         </p>
       ) : null}
-      <SignOffPanel {...props} continueLabel="Continue to the split" />
     </>
   );
 }
