@@ -168,9 +168,13 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
       )}
       {active && stage.kind !== 'lost' ? (
         <footer className="stage-footer">
-          <button type="button" className="button secondary small" onClick={() => void reload()} data-testid="status-reload">
-            Reload the ceremony status
-          </button>
+          {/* A way out when the screen is behind main (another window moved on): closed, as it is rarely needed. */}
+          <details className="stage-tools" data-testid="status-tools">
+            <summary>Screen out of date?</summary>
+            <button type="button" className="button secondary small" onClick={() => void reload()} data-testid="status-reload">
+              Reload the ceremony status
+            </button>
+          </details>
           <AbortPanel plan={plan} setStatus={setStatus} />
         </footer>
       ) : null}

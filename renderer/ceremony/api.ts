@@ -6,7 +6,7 @@
 import type { ChannelName } from '../../electron/ipc/channels';
 import { call, IpcCallError } from '../../electron/ipc/client';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
-import { toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
+import { supportOf, toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
 import { DEVICE_TODO } from '../devices/api';
 
 export type Status = ResponseOf<'ceremony:status'>;
@@ -41,7 +41,7 @@ const CEREMONY_TODO: Readonly<Record<string, string>> = {
   WITNESS_FINGERPRINT: 'Listen to the fingerprint read aloud again, compare it with the one on the screen group by group, and type it again.',
   WITNESS_KEY_UNENCRYPTED: "Make an encrypted key file with 'keyshard witness keygen', pin its public key in the plan, and load that file.",
   CONFIRM_MISMATCH: 'Compare each position named here with your copy, correct it, and confirm again. The shard stays hidden.',
-  CEREMONY_TRANSITION: 'Press "Reload the ceremony status" and do the step the screen then asks for.',
+  CEREMONY_TRANSITION: 'Open "Screen out of date?" at the bottom of the screen, press "Reload the ceremony status", and do the step the screen then asks for.',
   CEREMONY_SECRET_LOST: 'Abort this ceremony (the form at the bottom of the screen) and run a new one.',
   ENTROPY_SOURCE: 'Give the same sources as recorded (the same number of fresh dice rolls, and the HSM if it was used), then try again.',
   TRANSCRIPT_WRITE: "The ceremony's folder could not be written. Check that its disk is present and has space, then try the step again.",
@@ -71,7 +71,10 @@ export function ceremonyTodo(code: string): string {
 
 /** Any failure as an ErrorInfo for the error panel. */
 export function asErrorInfo(e: unknown): ErrorInfo {
-  if (e instanceof IpcCallError) return { code: e.code, message: e.message, todo: ceremonyTodo(e.code) };
+  if (e instanceof IpcCallError) {
+    const support = supportOf(e.details);
+    return { code: e.code, message: e.message, todo: ceremonyTodo(e.code), ...(support ? { support } : {}) };
+  }
   return toErrorInfo(e);
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { ErrorInfo } from './errors';
+import { fieldWords, type ErrorInfo } from './errors';
 
 interface Props {
   /** What failed, as a heading: "The plan file could not be loaded". */
@@ -11,7 +11,10 @@ interface Props {
   readonly children?: React.ReactNode;
 }
 
-/** The one way an error is shown: a heading, the stable code, what went wrong, and (bold) what to do next. */
+/**
+ * The one way an error is shown: a heading, what went wrong and (bold) what to do next, in plain words; the stable code
+ * (and a system error name or plan-file field paths, when there are some) only in a small line at the end, for support.
+ */
 export function ErrorPanel({ title, error, testId = 'error-panel', focus = false, children }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -19,18 +22,13 @@ export function ErrorPanel({ title, error, testId = 'error-panel', focus = false
   }, [focus, error]);
   return (
     <div className="error-panel" role="alert" data-testid={testId} data-code={error.code} tabIndex={-1} ref={ref}>
-      <h2>
-        {title}
-        <span className="error-code" data-testid={`${testId}-code`}>
-          {error.code}
-        </span>
-      </h2>
+      <h2>{title}</h2>
       <p data-testid={`${testId}-message`}>{error.message}</p>
       {error.problems && error.problems.length > 1 ? (
         <ul data-testid={`${testId}-problems`}>
           {error.problems.map((p, i) => (
             <li key={i}>
-              <code>{p.field}</code>: {p.message}
+              {fieldWords(p.field)}: {p.message}
             </li>
           ))}
         </ul>
@@ -39,6 +37,11 @@ export function ErrorPanel({ title, error, testId = 'error-panel', focus = false
         What to do: {error.todo}
       </p>
       {children}
+      <p className="error-details">
+        For support: <span className="error-code" data-testid={`${testId}-code`}>{error.code}</span>
+        {error.support ? ` · ${error.support}` : ''}
+        {error.problems && error.problems.length > 0 ? ` · ${error.problems.map((p) => p.field).join(', ')}` : ''}
+      </p>
     </div>
   );
 }

@@ -13,6 +13,18 @@ export interface ErrorInfo {
   readonly todo: string;
   /** For POLICY_INVALID: every field problem. */
   readonly problems?: readonly { readonly field: string; readonly message: string }[];
+  /** For support, beside the code: the system's name for a file-system error (ENOSPC...), never in the message. */
+  readonly support?: string;
+}
+
+/** The system error name main put in an error's details (`errno` or `reason`), if it is one (ENOENT, EROFS...). */
+export function supportOf(details: unknown): string | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  for (const key of ['errno', 'reason'] as const) {
+    const v = (details as Record<string, unknown>)[key];
+    if (typeof v === 'string' && /^E[A-Z0-9]{2,20}$/.test(v)) return v;
+  }
+  return undefined;
 }
 
 const TODO: Readonly<Record<string, string>> = {
@@ -57,13 +69,35 @@ function problemsOf(details: unknown): ErrorInfo['problems'] {
 export function toErrorInfo(e: unknown, todo?: string): ErrorInfo {
   if (isKeyshardError(e)) {
     const problems = problemsOf(e.details);
-    // Core's one-line message names the first problem and points at details.problems; the panel lists them all.
-    const message = problems && problems.length > 1 ? `There are ${problems.length} problems, listed here:` : e.message;
-    return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}) };
+    // Core's one-line message names the first problem by its field path; the panel names fields in words and lists
+    // every problem (the paths go in the line for support).
+    const first = problems?.length === 1 ? problems[0] : undefined;
+    const message = problems && problems.length > 1 ? `There are ${problems.length} problems, listed here:` : first ? `${fieldWords(first.field)}: ${first.message}` : e.message;
+    const support = supportOf(e.details);
+    return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}), ...(support ? { support } : {}) };
   }
   return {
     code: 'INTERNAL',
     message: 'Something unexpected went wrong on this screen. Nothing was saved or sent anywhere.',
     todo: todo ?? todoFor('INTERNAL'),
   };
+}
+
+/**
+ * A plan-file field path as words for the main text of an error: "scheme.groups[0].memberCount" ->
+ * "memberCount (scheme, group 1)", "custodians[2]" -> "custodian 3". The path itself goes in the line for support.
+ */
+export function fieldWords(path: string): string {
+  const parts = path.split(/\.|\[(\d+)\]/).filter((x): x is string => x !== undefined && x !== '');
+  const labels: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    const next = parts[i + 1];
+    if (next !== undefined && /^\d+$/.test(next)) {
+      labels.push(`${p.replace(/s$/, '')} ${Number(next) + 1}`);
+      i++;
+    } else labels.push(p);
+  }
+  const name = labels.pop() ?? path;
+  return labels.length > 0 ? `${name} (${labels.join(', ')})` : name;
 }

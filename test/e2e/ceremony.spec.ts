@@ -300,10 +300,11 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await expect(page.getByTestId('destroy')).toBeInViewport();
   await saveScreens(page, 'ceremony-destroy-ticked');
   await page.getByTestId('destroy').click();
-  await expect(page.getByTestId('destroyed')).toContainText('The secret was wiped in keyshard');
   const buffers = Number(await page.getByTestId('destroyed').getAttribute('data-buffers'));
   expect(buffers).toBeGreaterThanOrEqual(4);
-  await expect(page.getByTestId('destroyed')).toContainText(`${buffers} memory buffers were overwritten with zeros`);
+  await expect(page.getByTestId('destroyed')).toContainText("The secret was wiped from this computer's memory.");
+  // The number of buffers is an internal fact: on the element for this test, not in the words on screen.
+  await expect(page.getByTestId('destroyed')).not.toContainText('buffer');
   await saveScreens(page, 'ceremony-destroyed');
   await c.signOff();
 

@@ -79,7 +79,7 @@ function readFailed(path: string, what: string, e: unknown): KeyshardError {
   if (errno === 'ENOENT' || errno === 'ENOTDIR') {
     return new KeyshardError('FILE_READ', `There is no file at ${path}. Check that the drive is plugged in and the path is right, then try again.`, { reason: 'not-found', errno });
   }
-  return new KeyshardError('FILE_READ', `${cap(what)} at ${path} could not be read (${errno}). Check that the drive is plugged in and readable, then try again.`, { reason: 'read', errno });
+  return new KeyshardError('FILE_READ', `${cap(what)} at ${path} could not be read. Check that the drive is plugged in and readable, then try again.`, { reason: 'read', errno });
 }
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,4 +1,7 @@
-/** File-system errors on a stick, as typed KeyshardErrors. Only the errno name is kept, never a path's content. */
+/**
+ * File-system errors on a stick, as typed KeyshardErrors. The message says what happened in plain words; the system's
+ * name for it (ENOSPC, EROFS...) goes only in details.errno, which screens show in a small line for support.
+ */
 import { KeyshardError } from '../../../core/errors';
 
 export function errnoOf(e: unknown): string | undefined {
@@ -18,14 +21,14 @@ export function usbError(e: unknown, where: string, doing: string): KeyshardErro
   if (errno !== undefined && NO_SPACE.has(errno)) {
     return new KeyshardError(
       'USB_NO_SPACE',
-      `${cap(where)} is full (${errno}) while ${doing}. Nothing was left on it. Use a stick with more free space, or free some on this one, then try again.`,
+      `${cap(where)} is full while ${doing}. Nothing was left on it. Use a stick with more free space, or free some on this one, then try again.`,
       details,
     );
   }
   if (errno !== undefined && READ_ONLY.has(errno)) {
     return new KeyshardError(
       'USB_READ_ONLY',
-      `${cap(where)} cannot be written (${errno}) while ${doing}: it is read-only or write-protected, or mounted read-only. Nothing was written. ` +
+      `${cap(where)} cannot be written while ${doing}: it is read-only or write-protected, or mounted read-only. Nothing was written. ` +
         'Use another stick, or make this one writable (slide its lock switch off and plug it in again), then try again.',
       details,
     );
@@ -33,11 +36,11 @@ export function usbError(e: unknown, where: string, doing: string): KeyshardErro
   if (errno !== undefined && REMOVED.has(errno)) {
     return new KeyshardError(
       'USB_REMOVED',
-      `${cap(where)} went away or failed (${errno}) while ${doing}. Plug it back in and try again; keyshard writes the whole shard again and checks it.`,
+      `${cap(where)} went away or failed while ${doing}. Plug it back in and try again; keyshard writes the whole shard again and checks it.`,
       details,
     );
   }
-  return new KeyshardError('USB_VERIFY', `${cap(where)} reported an error (${errno ?? 'unknown'}) while ${doing}. Try again, or use another stick.`, details);
+  return new KeyshardError('USB_VERIFY', `${cap(where)} reported an error while ${doing}. Try again, or use another stick.`, details);
 }
 
 function cap(s: string): string {
