@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one go, one after another (so they do not compete for the CPU), each printing
  * its table and one JSON line per benchmark; at the end, the JSON lines again and which targets are met.
  *
- *   npm run bench                 # full sizes (about 15-30 minutes on a 2-core machine)
+ *   npm run bench                 # full sizes (45 minutes on the shared 2-core machine at load 16-30)
  *   npm run bench -- --quick      # small sizes, to check it runs
  */
 import { spawn } from 'node:child_process';
