@@ -79,7 +79,7 @@ export function SealedStage({ status, plan, onPlan }: Props) {
             </li>
           ))}
         </ol>
-        <SpokenWords hex={head} testId="final-hash-words" what="Final hash" />
+        <SpokenWords hex={head} testId="final-hash-words" what="Final hash" layout="column" />
       </figure>
       <section className="panel sealed-export" data-testid="transcript-export" data-source={shown?.source ?? ''}>
         <h2>Save the transcript, print the summary</h2>
