@@ -121,7 +121,7 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
             <strong>Dice rolls</strong> (optional): type the faces, 1 to 6, spaces allowed
           </label>
           <p className="muted">
-            Roll real dice in view of the witnesses: {enough} rolls give all {secretBits} bits of the secret; fewer still add to the rest.
+            Roll real dice in view of the witnesses: {enough} rolls give all {secretBits} bits; fewer still help.
           </p>
           <textarea
             id={diceId}
