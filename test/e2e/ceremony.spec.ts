@@ -360,6 +360,9 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   // this 3-custodian ceremony (one before the fingerprint and final hash were also printed in words).
   expect(summary.pages.length).toBeGreaterThanOrEqual(1);
   expect(summary.pages.length).toBeLessThanOrEqual(2);
+  // Every printed page names the final hash (13.9: paper bound to the digital record), in the 4-digit groups shown.
+  const firstGroups = (finalHash.match(/.{4}/g) ?? []).slice(0, 4).join(' ');
+  summary.texts.forEach((t, i) => expect(t, `page ${i + 1} of the summary`).toContain(firstGroups));
   // The summary names steps and methods in words, never by their transcript kinds.
   const steps = page.getByTestId('summary-steps');
   await expect(steps).toContainText('Air-gap check');

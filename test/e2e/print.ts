@@ -15,6 +15,8 @@ export interface Printed {
   /** Where the PNGs were saved. */
   readonly files: string[];
   readonly pdfBytes: number;
+  /** The text of each printed page (pdftotext -layout), to check what every page carries. */
+  readonly texts: string[];
 }
 
 export async function printToPng(page: Page, name: string): Promise<Printed> {
@@ -34,7 +36,12 @@ export async function printToPng(page: Page, name: string): Promise<Printed> {
       copyFileSync(join(dir, f), out);
       return out;
     });
-    return { pages: pngs.map((f) => new Uint8Array(readFileSync(join(dir, f)))), files, pdfBytes: pdf.length };
+    const texts = pngs.map((_, i) => {
+      const t = spawnSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdfPath, '-'], { encoding: 'utf8' });
+      if (t.status !== 0) throw new Error(`pdftotext failed: ${t.stderr}`);
+      return t.stdout;
+    });
+    return { pages: pngs.map((f) => new Uint8Array(readFileSync(join(dir, f)))), files, pdfBytes: pdf.length, texts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

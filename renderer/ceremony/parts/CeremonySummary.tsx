@@ -109,6 +109,15 @@ export function CeremonySummary({ plan, status, verified }: Props) {
               </tr>
             ))}
           </tbody>
+          {/* A table footer is printed again at the foot of every page the table runs over, so each page of the
+              summary names the final hash that binds it to the transcript file (page 2 has it in full below). */}
+          <tfoot>
+            <tr>
+              <td colSpan={4} className="summary-page-hash" data-testid="summary-page-hash">
+                Final hash of this ceremony's transcript: <span className="mono">{groupHex(verified.headHash)}</span>
+              </td>
+            </tr>
+          </tfoot>
         </table>
         {/* The final hash, the witnesses' signatures and how to check: kept together on one page. */}
         <div className="summary-end">
