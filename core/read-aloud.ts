@@ -12,6 +12,7 @@
  * same 20 words come out of any Bytewords decoder (`bytewords --in standard`), so the paper record can be checked
  * without keyshard. Typed back, the words give the 32 hex digits they stand for.
  */
+import { crc32 } from './crc32';
 import { KeyshardError } from './errors';
 
 /** The 256 Bytewords in byte order (BCR-2020-012; test/core/read-aloud.test.ts checks them against bc-ur's encoder). */
@@ -46,23 +47,6 @@ function indexOfWord(word: string): number | undefined {
     for (let b = 0; b < 256; b++) wordIndex.set(byteword(b), b);
   }
   return wordIndex.get(word);
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3, as Bytewords and zlib use it). */
-export function crc32(bytes: Uint8Array): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = (crcTable[(crc ^ b) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function crcBytes(bytes: Uint8Array): number[] {
