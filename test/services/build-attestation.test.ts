@@ -10,33 +10,14 @@ import { after, describe, it } from 'node:test';
 import { KeyshardError } from '../../core/errors';
 import type { CeremonyPlan } from '../../core/policy';
 import { readBuildAttestation } from '../../electron/main/build-info';
-import { cleanTemps, rig, tempDir } from './ceremony-harness';
+import { cleanTemps, rig, tempDir, unwitnessedPlan } from './ceremony-harness';
 
 after(cleanTemps);
 
 const RENDERER = 'ab'.repeat(32);
 const MAIN = 'cd'.repeat(32);
 
-function plan(): CeremonyPlan {
-  return {
-    version: 1,
-    label: 'attested',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret: { type: 'new-seed', bits: 128 },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: ['ann', 'ben', 'cat'].map((id, i) => ({
-      id,
-      name: id.toUpperCase(),
-      organisation: 'Org',
-      location: 'Here',
-      medium: 'screen-qr' as const,
-      protection: { type: 'none' as const },
-      shares: [{ group: 0, member: i }],
-    })),
-    witnesses: [],
-    noWitnessReason: 'unit test',
-  };
-}
+const plan = (): CeremonyPlan => unwitnessedPlan({ type: 'new-seed', bits: 128 }, 'slip39', 'ed25519', 'attested');
 
 function planEntry(dir: string): Record<string, unknown> {
   const t = JSON.parse(readFileSync(join(dir, 'transcript.json'), 'utf8')) as { entries: { kind: string; data: Record<string, unknown> }[] };

@@ -15,30 +15,11 @@ import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
 import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
 import { contract } from '../../electron/ipc/contract';
-import { allZero, cleanTemps, responseFor, rig } from './ceremony-harness';
+import { allZero, cleanTemps, responseFor, rig, unwitnessedPlan } from './ceremony-harness';
 
 after(cleanTemps);
 
-function seedImportPlan(lengthBytes: number): CeremonyPlan {
-  return {
-    version: 1,
-    label: 'wallet',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret: { type: 'import', kind: 'seed', lengthBytes },
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians: ['ann', 'ben', 'cat'].map((id, i) => ({
-      id,
-      name: id.toUpperCase(),
-      organisation: 'Org',
-      location: 'Here',
-      medium: 'screen-qr' as const,
-      protection: { type: 'none' as const },
-      shares: [{ group: 0, member: i }],
-    })),
-    witnesses: [],
-    noWitnessReason: 'unit test',
-  };
-}
+const seedImportPlan = (lengthBytes: number): CeremonyPlan => unwitnessedPlan({ type: 'import', kind: 'seed', lengthBytes }, 'slip39', 'ed25519', 'wallet');
 
 /** What the wallet itself shows, computed without keyshard's BIP-39 code: BIP-39 seed -> BIP-32 root -> fingerprint. */
 function walletFingerprint(mnemonic: string): string {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import type { CeremonyPlan } from '../../core/policy';
+import type { CeremonyPlan, KeyCurve, SecretPlan } from '../../core/policy';
 import type { Pbkdf2 } from '../../core/slip39/index';
 import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
 import { createCeremonyService, type CeremonyService, type CeremonyServiceDeps, type HandoffView, type ShardResponse } from '../../electron/services/ceremony/index';
@@ -67,6 +67,28 @@ export function custodianKeys(): Promise<Keys> {
 }
 
 const T0 = '2025-03-01T09:00:00.000Z';
+
+/** An unwitnessed plan (no sign-offs) with three screen custodians, 2 of 3: quick to drive through every step. */
+export function unwitnessedPlan(secret: SecretPlan, scheme: 'slip39' | 'vss', curve: KeyCurve = 'ed25519', label = 'variant'): CeremonyPlan {
+  return {
+    version: 1,
+    label,
+    createdAt: '2025-03-01T09:00:00.000Z',
+    secret,
+    scheme: scheme === 'slip39' ? { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] } : { type: 'vss', ciphersuite: curve, threshold: 2, shares: 3 },
+    custodians: ['ann', 'ben', 'cat'].map((id, i) => ({
+      id,
+      name: id.toUpperCase(),
+      organisation: 'Org',
+      location: 'Here',
+      medium: 'screen-qr' as const,
+      protection: { type: 'none' as const },
+      shares: [scheme === 'slip39' ? { group: 0, member: i } : { signer: i + 1 }],
+    })),
+    witnesses: [],
+    noWitnessReason: 'unit test',
+  };
+}
 
 /** SLIP-39 2-of-3 (256-bit seed): Alice on paper, Bob on USB (age), Carol on screen; Wendy witnesses all. */
 export function slip39Plan(k: Keys): CeremonyPlan {

@@ -8,7 +8,7 @@ import { fingerprintOf, keyIdentity, seedIdentity } from '../../core/fingerprint
 import type { CeremonyPlan, KeyCurve, SecretPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
 import { groupFingerprint, publicKeyOf } from '../../core/vss/index';
-import { allZero, cleanTemps, responseFor, rig, type Rig } from './ceremony-harness';
+import { allZero, cleanTemps, responseFor, rig, unwitnessedPlan, type Rig } from './ceremony-harness';
 
 after(cleanTemps);
 
@@ -21,27 +21,7 @@ function isError(code: string, check?: (e: KeyshardError) => void): (e: unknown)
   };
 }
 
-/** An unwitnessed plan (no sign-offs) with three screen custodians: quick to drive through every step. */
-function plan(secret: SecretPlan, scheme: 'slip39' | 'vss', curve: KeyCurve = 'ed25519'): CeremonyPlan {
-  return {
-    version: 1,
-    label: 'variant',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret,
-    scheme: scheme === 'slip39' ? { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] } : { type: 'vss', ciphersuite: curve, threshold: 2, shares: 3 },
-    custodians: ['ann', 'ben', 'cat'].map((id, i) => ({
-      id,
-      name: id.toUpperCase(),
-      organisation: 'Org',
-      location: 'Here',
-      medium: 'screen-qr' as const,
-      protection: { type: 'none' as const },
-      shares: [scheme === 'slip39' ? { group: 0, member: i } : { signer: i + 1 }],
-    })),
-    witnesses: [],
-    noWitnessReason: 'unit test',
-  };
-}
+const plan = (secret: SecretPlan, scheme: 'slip39' | 'vss', curve: KeyCurve = 'ed25519'): CeremonyPlan => unwitnessedPlan(secret, scheme, curve);
 
 async function toSplit(r: Rig, p: CeremonyPlan, secretHex?: string): Promise<string> {
   const s = r.service;
