@@ -2,13 +2,12 @@ import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import { hasBridge } from '../bridge';
+import { groupHex } from '../ceremony/names';
 
 type AppInfo = ResponseOf<'app:info'>;
 
 /** The first 16 hex digits in groups of four, upper case: short enough for a witness to read aloud and compare. */
-export function readAloud(hex: string): string {
-  return (hex.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join(' ');
-}
+const readAloud = (hex: string): string => groupHex(hex.slice(0, 16).toUpperCase());
 
 function BundleHash({ name, hex, testId }: { name: string; hex: string; testId: string }) {
   return (
