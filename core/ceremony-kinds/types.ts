@@ -5,6 +5,8 @@
  * from one catalogue (derive.ts, script.ts), so they cannot drift apart.
  */
 
+import type { SecretPlan } from '../policy/types';
+
 /** Who takes part, as in the root-key ceremonies: the administrator runs the script, witnesses check it. */
 export const ROLES = ['administrator', 'internal-witness', 'external-witness', 'custodian'] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,9 +49,24 @@ export interface CatalogueStep {
 }
 
 export interface CeremonyKind {
+  /** Stable id: the plan entry's `ceremonyKind` (core/ceremony-kinds/registry.ts). */
   readonly id: string;
   readonly title: string;
   readonly steps: readonly CatalogueStep[];
   /** Entries any step may carry: sign-offs, signatures, an abort. Named in the transcript, never numbered. */
   readonly entries: readonly RecordSpec[];
+}
+
+/**
+ * The people and choices a catalogue's derived views need (step list, roles, printed script). A key ceremony's
+ * CeremonyPlan is one; a refresh or repair builds one from its own plan (no secret: it makes none).
+ */
+export interface KindPlan {
+  readonly label: string;
+  readonly custodians: readonly { readonly id: string; readonly name: string; readonly organisation: string; readonly medium: string }[];
+  readonly witnesses: readonly { readonly id: string; readonly name: string; readonly organisation: string; readonly observes: 'all' | readonly string[] }[];
+  readonly administrator?: { readonly name: string; readonly organisation: string } | undefined;
+  readonly externalWitnesses?: readonly { readonly name: string; readonly organisation: string }[] | undefined;
+  /** Only the key ceremony makes or takes a secret ('new-secret' / 'import-secret' steps). */
+  readonly secret?: SecretPlan | undefined;
 }
