@@ -16,8 +16,8 @@ import { splitSecret, takeRandom } from '../shamir';
 import type { Pbkdf2, Pbkdf2Async } from './cipher';
 import { checkIterationExponent, decryptAsync, encrypt, encryptAsync, passphraseBytes } from './cipher';
 import { ID_LENGTH_BITS, MAX_SHARE_COUNT, MIN_STRENGTH_BITS } from './constants';
-import { Slip39Recovery, type EncryptedMasterSecret } from './recovery';
-import { encodeShare } from './share';
+import { Slip39Recovery, type AddResult, type EncryptedMasterSecret } from './recovery';
+import { encodeShare, encodeShareAscii, type Slip39Share } from './share';
 
 export type { Pbkdf2, Pbkdf2Async, Pbkdf2Call } from './cipher';
 export {
@@ -28,7 +28,7 @@ export {
   decryptAsync as decryptMasterSecretAsync,
 } from './cipher';
 export type { Slip39Share } from './share';
-export { decodeShare, encodeShare, encodeShareWords, mnemonicWords, mnemonicLengthForValue } from './share';
+export { decodeShare, decodeShareAscii, encodeShare, encodeShareAscii, encodeShareWords, mnemonicWords, mnemonicLengthForValue } from './share';
 export type { AddResult, EncryptedMasterSecret, GroupProgress, PileAnalysis, RecoveryProgress } from './recovery';
 export { Slip39Recovery, analyzeMnemonics, belowThresholdError } from './recovery';
 export { WORDLIST } from './wordlist';
@@ -113,6 +113,11 @@ export interface SplitEncryptedOptions {
  * shares with a new identifier that still opens with the same passphrase). Returns mnemonics per group.
  */
 export function splitEncryptedMasterSecret(encryptedMasterSecret: Uint8Array, options: SplitEncryptedOptions): string[][] {
+  // The mnemonics are JS strings: immutable, so they cannot be wiped like the byte arrays around them.
+  return splitEncryptedWith(encryptedMasterSecret, options, encodeShare);
+}
+
+function splitEncryptedWith<T>(encryptedMasterSecret: Uint8Array, options: SplitEncryptedOptions, encode: (share: Slip39Share) => T): T[][] {
   validateLayout(options.groupThreshold, options.groups);
   validateMasterSecretLength(encryptedMasterSecret.length);
   checkIterationExponent(options.iterationExponent);
@@ -122,9 +127,8 @@ export function splitEncryptedMasterSecret(encryptedMasterSecret: Uint8Array, op
     return options.groups.map((spec, groupIndex) => {
       const members = splitSecret(spec.threshold, spec.count, groupShares[groupIndex]!.value, options.random);
       memberShares.push(...members);
-      // The mnemonics are JS strings: immutable, so they cannot be wiped like the byte arrays around them.
       return members.map((m) =>
-        encodeShare({
+        encode({
           identifier: options.identifier,
           extendable: options.extendable,
           iterationExponent: options.iterationExponent,
@@ -166,16 +170,16 @@ function planSplit(masterSecret: Uint8Array, options: Omit<SplitOptions, 'pbkdf2
   return { identifier, extendable, iterationExponent, passphrase };
 }
 
-function splitEncrypted(ems: Uint8Array, plan: SplitPlan, options: Omit<SplitOptions, 'pbkdf2'>): string[][] {
+function splitEncrypted<T>(ems: Uint8Array, plan: SplitPlan, options: Omit<SplitOptions, 'pbkdf2'>, encode: (share: Slip39Share) => T): T[][] {
   try {
-    return splitEncryptedMasterSecret(ems, {
+    return splitEncryptedWith(ems, {
       identifier: plan.identifier,
       extendable: plan.extendable,
       iterationExponent: plan.iterationExponent,
       groupThreshold: options.groupThreshold,
       groups: options.groups,
       random: options.random,
-    });
+    }, encode);
   } finally {
     ems.fill(0);
   }
@@ -187,13 +191,26 @@ function splitEncrypted(ems: Uint8Array, plan: SplitPlan, options: Omit<SplitOpt
  */
 export function splitMasterSecret(masterSecret: Uint8Array, options: SplitOptions): string[][] {
   const plan = planSplit(masterSecret, options);
-  return splitEncrypted(encrypt(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options);
+  return splitEncrypted(encrypt(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options, encodeShare);
 }
 
 /** `splitMasterSecret` with PBKDF2 run off the caller's thread (same shares for the same randomness). */
 export async function splitMasterSecretAsync(masterSecret: Uint8Array, options: Omit<SplitOptions, 'pbkdf2'> & { readonly pbkdf2: Pbkdf2Async }): Promise<string[][]> {
   const plan = planSplit(masterSecret, options);
-  return splitEncrypted(await encryptAsync(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options);
+  return splitEncrypted(await encryptAsync(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options, encodeShare);
+}
+
+/**
+ * `splitMasterSecretAsync` giving each mnemonic as bytes (lowercase ASCII words, single spaces: a shard envelope's
+ * SLIP-39 payload) instead of a string, so that no string of a share is ever made and the caller can wipe each one.
+ * Same shares as the string form for the same randomness.
+ */
+export async function splitMasterSecretAsciiAsync(
+  masterSecret: Uint8Array,
+  options: Omit<SplitOptions, 'pbkdf2'> & { readonly pbkdf2: Pbkdf2Async },
+): Promise<Uint8Array[][]> {
+  const plan = planSplit(masterSecret, options);
+  return splitEncrypted(await encryptAsync(masterSecret, { ...plan, pbkdf2: options.pbkdf2 }), plan, options, encodeShareAscii);
 }
 
 /**
@@ -237,16 +254,49 @@ export async function combineMnemonicsAsync(
   }
 }
 
+/**
+ * `combineMnemonicsAsync` (no passphrase) of mnemonics held as bytes (lowercase ASCII words, single spaces: shard
+ * envelopes' SLIP-39 payloads). No string of a share is made; the caller wipes the inputs and the result.
+ */
+export async function combineAsciiMnemonicsAsync(
+  mnemonics: readonly Uint8Array[],
+  pbkdf2: Pbkdf2Async,
+  beforeStretch?: (iterationExponent: number) => void | Promise<void>,
+): Promise<Uint8Array> {
+  const state = collectShares(mnemonics.length, (i, s) => s.addAscii(mnemonics[i]!, i + 1));
+  let ems: EncryptedMasterSecret;
+  try {
+    ems = state.recoverEncryptedMasterSecret();
+  } finally {
+    state.clear();
+  }
+  try {
+    await beforeStretch?.(ems.iterationExponent);
+    return await decryptAsync(ems.value, { identifier: ems.identifier, extendable: ems.extendable, iterationExponent: ems.iterationExponent, passphrase: '', pbkdf2 });
+  } finally {
+    ems.value.fill(0);
+  }
+}
+
 /** Every mnemonic decoded into a recovery state; throws the first bad one's error, listing every bad one. */
 function collectMnemonics(mnemonics: readonly string[]): Slip39Recovery {
+  // Only the first problem is reported in full: later shares are checked without looking up word hints.
+  let problems = 0;
+  return collectShares(mnemonics.length, (i, state) => {
+    const result = state.add(mnemonics[i]!, i + 1, { suggest: problems === 0 });
+    if (result.status === 'rejected') problems++;
+    return result;
+  });
+}
+
+function collectShares(count: number, add: (i: number, state: Slip39Recovery) => AddResult): Slip39Recovery {
   const state = new Slip39Recovery();
   try {
     const problems: KeyshardError[] = [];
-    mnemonics.forEach((mnemonic, i) => {
-      // Only the first problem is reported in full: later shares are checked without looking up word hints.
-      const result = state.add(mnemonic, i + 1, { suggest: problems.length === 0 });
+    for (let i = 0; i < count; i++) {
+      const result = add(i, state);
       if (result.status === 'rejected') problems.push(result.error);
-    });
+    }
     const first = problems[0];
     if (first !== undefined) {
       if (problems.length === 1) throw first;

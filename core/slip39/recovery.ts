@@ -14,7 +14,7 @@ import { constantTimeEqual, recoverSecret } from '../shamir';
 import type { Pbkdf2 } from './cipher';
 import { decrypt } from './cipher';
 import type { Slip39Share } from './share';
-import { type DecodeOptions, decodeShare, mnemonicLengthForValue } from './share';
+import { type DecodeOptions, decodeShare, decodeShareAscii, mnemonicLengthForValue } from './share';
 
 export interface GroupProgress {
   /** 0-based, as in the share; messages call it group `groupIndex + 1`. */
@@ -106,6 +106,22 @@ export class Slip39Recovery {
     }
     const result = this.addDecoded(share, n);
     // A share that was not kept (rejected or a repeat) must not leave a copy of its value behind.
+    if (result.status !== 'accepted') share.value.fill(0);
+    return result;
+  }
+
+  /** `add` of a mnemonic held as bytes (lowercase ASCII words, single spaces); no string of it is made. */
+  addAscii(mnemonic: Uint8Array, shareNumber?: number): AddResult {
+    const n = shareNumber ?? this.attempts + 1;
+    this.attempts++;
+    let share: Slip39Share;
+    try {
+      share = decodeShareAscii(mnemonic, n);
+    } catch (e) {
+      if (isKeyshardError(e)) return { status: 'rejected', error: e, progress: this.progress() };
+      throw e;
+    }
+    const result = this.addDecoded(share, n);
     if (result.status !== 'accepted') share.value.fill(0);
     return result;
   }

@@ -22,7 +22,7 @@ import {
   RADIX_BITS,
 } from './constants';
 import { createChecksum, verifyChecksum } from './rs1024';
-import { wordAt, wordIndex } from './wordlist';
+import { wordAt, wordIndex, wordIndexOfAscii } from './wordlist';
 
 export interface Slip39Share {
   /** Random 15-bit number shared by every share of one backup. */
@@ -128,6 +128,33 @@ export function encodeShareWords(share: Slip39Share): string[] {
   return words;
 }
 
+/**
+ * The share's mnemonic as bytes: lowercase ASCII words separated by single spaces (the SLIP-39 payload of a shard
+ * envelope), made from the word list's letters without making a string of any word, so the caller can wipe it.
+ */
+export function encodeShareAscii(share: Slip39Share): Uint8Array {
+  checkShareFields(share);
+  const valueIndices = bytesToWordIndices(share.value, Math.ceil((share.value.length * 8) / RADIX_BITS));
+  const data = [...metadataIndices(share), ...valueIndices];
+  const all = [...data, ...createChecksum(data, share.extendable)];
+  try {
+    let length = all.length - 1;
+    for (const i of all) length += wordAt(i).length;
+    const out = new Uint8Array(length);
+    let at = 0;
+    all.forEach((index, k) => {
+      if (k > 0) out[at++] = 0x20;
+      const word = wordAt(index);
+      for (let c = 0; c < word.length; c++) out[at++] = word.charCodeAt(c);
+    });
+    return out;
+  } finally {
+    valueIndices.fill(0);
+    data.fill(0);
+    all.fill(0);
+  }
+}
+
 /** The share's mnemonic (words joined by single spaces). See encodeShareWords about wiping. */
 export function encodeShare(share: Slip39Share): string {
   return encodeShareWords(share).join(' ');
@@ -164,6 +191,32 @@ export function locateSingleWrongWord(indices: readonly number[]): number | unde
   } finally {
     trial.fill(0);
   }
+}
+
+/** Word indices of an ASCII mnemonic (single spaces between words); unknown words by position, as wordsToIndices. */
+function asciiToIndices(mnemonic: Uint8Array, n: ShareNumber): number[] {
+  const indices: number[] = [];
+  const unknown: { position: number }[] = [];
+  let start = 0;
+  for (let i = 0; i <= mnemonic.length; i++) {
+    if (i < mnemonic.length && mnemonic[i] !== 0x20) continue;
+    const index = i > start ? wordIndexOfAscii(mnemonic, start, i) : undefined;
+    if (index === undefined) unknown.push({ position: indices.length + unknown.length + 1 });
+    else indices.push(index);
+    start = i + 1;
+  }
+  const first = unknown[0];
+  if (first !== undefined) {
+    indices.fill(0);
+    const others = unknown.slice(1).map((u) => u.position);
+    const more = others.length > 0 ? ` ${others.length} more word(s) of this share are not in the list either.` : '';
+    throw new KeyshardError('SLIP39_WORD', `${whichShare(n)}: word ${first.position} is not a SLIP-39 word. Check its spelling against the SLIP-39 word list.${more}`, {
+      ...(n === undefined ? {} : { share: n }),
+      position: first.position,
+      unknownWords: unknown,
+    });
+  }
+  return indices;
 }
 
 function wordsToIndices(words: readonly string[], n: ShareNumber, suggest: boolean): number[] {
@@ -208,16 +261,28 @@ export interface DecodeOptions {
  * Errors name the share (by `shareNumber`) and word positions but never repeat the words themselves.
  */
 export function decodeShare(mnemonic: string, shareNumber?: number, options?: DecodeOptions): Slip39Share {
-  const n = shareNumber;
-  const words = mnemonicWords(mnemonic);
+  return decodeIndices(wordsToIndices(mnemonicWords(mnemonic), shareNumber, options?.suggest ?? true), shareNumber);
+}
+
+/**
+ * `decodeShare` of a mnemonic held as bytes: lowercase ASCII words separated by single spaces (a shard envelope's
+ * SLIP-39 payload). No string of a word is made, so nothing of the share is left in memory that cannot be wiped; an
+ * unknown word is named by its position only (a spelling hint would need the word as a string).
+ */
+export function decodeShareAscii(mnemonic: Uint8Array, shareNumber?: number): Slip39Share {
+  return decodeIndices(asciiToIndices(mnemonic, shareNumber), shareNumber);
+}
+
+/** Checks and decodes a share's word indices (wiped here). */
+function decodeIndices(indices: number[], n: ShareNumber): Slip39Share {
+  const count = indices.length;
   const where = n === undefined ? {} : { share: n };
-  const indices = wordsToIndices(words, n, options?.suggest ?? true);
   try {
-    if (words.length < MIN_MNEMONIC_LENGTH_WORDS) {
+    if (count < MIN_MNEMONIC_LENGTH_WORDS) {
       throw new KeyshardError(
         'SLIP39_LENGTH',
-        `${whichShare(n)} has ${words.length} word(s), but a SLIP-39 share has at least ${MIN_MNEMONIC_LENGTH_WORDS} (20 for a 128-bit secret, 33 for 256-bit). Look for missing words.`,
-        { ...where, words: words.length, minimum: MIN_MNEMONIC_LENGTH_WORDS },
+        `${whichShare(n)} has ${count} word(s), but a SLIP-39 share has at least ${MIN_MNEMONIC_LENGTH_WORDS} (20 for a 128-bit secret, 33 for 256-bit). Look for missing words.`,
+        { ...where, words: count, minimum: MIN_MNEMONIC_LENGTH_WORDS },
       );
     }
     const valueWords = indices.length - METADATA_LENGTH_WORDS;
@@ -229,25 +294,25 @@ export function decodeShare(mnemonic: string, shareNumber?: number, options?: De
       if (checksumOk) {
         throw new KeyshardError(
           'SECRET_LENGTH',
-          `${whichShare(n)} is well formed but its ${words.length} words cannot hold a valid secret (an even number of bytes, at least 16). It was made by faulty software and cannot be used.`,
-          { ...where, words: words.length },
+          `${whichShare(n)} is well formed but its ${count} words cannot hold a valid secret (an even number of bytes, at least 16). It was made by faulty software and cannot be used.`,
+          { ...where, words: count },
         );
       }
       throw new KeyshardError(
         'SLIP39_LENGTH',
-        `${whichShare(n)} has ${words.length} words, a count no SLIP-39 share has (usually 20 or 33). A word is probably missing or written twice; compare with the paper copy.`,
-        { ...where, words: words.length },
+        `${whichShare(n)} has ${count} words, a count no SLIP-39 share has (usually 20 or 33). A word is probably missing or written twice; compare with the paper copy.`,
+        { ...where, words: count },
       );
     }
     if (!checksumOk) {
       const suspect = locateSingleWrongWord(indices);
-      const unusual = words.length === 20 || words.length === 33 ? '' : ` Note that it has ${words.length} words where most shares have 20 or 33: a word may be missing or extra.`;
+      const unusual = count === 20 || count === 33 ? '' : ` Note that it has ${count} words where most shares have 20 or 33: a word may be missing or extra.`;
       throw new KeyshardError(
         'SLIP39_CHECKSUM',
         `${whichShare(n)} fails its checksum: a word is wrong, missing, extra or two words are swapped.` +
           (suspect === undefined ? ' Compare every word with the paper copy.' : ` If only one word is wrong, it is word ${suspect}.`) +
           unusual,
-        suspect === undefined ? { ...where, words: words.length } : { ...where, words: words.length, suspectPosition: suspect },
+        suspect === undefined ? { ...where, words: count } : { ...where, words: count, suspectPosition: suspect },
       );
     }
 

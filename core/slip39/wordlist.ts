@@ -147,6 +147,26 @@ export function wordIndex(word: string): number | undefined {
   return INDEX_OF.get(word);
 }
 
+/**
+ * The index of the word held as lowercase ASCII in bytes[start, end), or undefined; no string is made of it. A binary
+ * search over the sorted list (the same timing-only exposure as wordIndex).
+ */
+export function wordIndexOfAscii(bytes: Uint8Array, start: number, end: number): number | undefined {
+  let lo = 0;
+  let hi = WORDLIST.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const word = WORDLIST[mid]!;
+    let cmp = 0;
+    const n = Math.max(word.length, end - start);
+    for (let k = 0; k < n && cmp === 0; k++) cmp = (k < end - start ? bytes[start + k]! : -1) - (k < word.length ? word.charCodeAt(k) : -1);
+    if (cmp === 0) return mid;
+    if (cmp < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return undefined;
+}
+
 export function wordAt(index: number): string {
   const word = WORDLIST[index];
   if (word === undefined) throw new RangeError(`word index out of range: ${index}`);

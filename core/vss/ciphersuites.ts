@@ -38,10 +38,16 @@ export interface Suite {
   isValidPoint(bytes: Uint8Array): boolean;
   /** SerializeElement(G·s) for a scalar 1 <= s < order (constant-time multiplication: s may be secret). */
   basePointTimes(s: bigint): Uint8Array;
+  /**
+   * SerializeElement(Σ_j commitments[j]·id^j): the verifying share of identifier `id` (1 <= id < order), from public
+   * values only. Commitments must be valid points (checkCommitments).
+   */
+  commitmentAt(commitments: readonly Uint8Array[], id: bigint): Uint8Array;
 }
 
 interface GroupPoint<P> {
   multiply(scalar: bigint): P;
+  add(other: P): P;
   toBytes(): Uint8Array;
   is0(): boolean;
   isTorsionFree(): boolean;
@@ -83,6 +89,12 @@ function makeSuite<P extends GroupPoint<P>>(
     },
     basePointTimes(s: bigint): Uint8Array {
       return Point.BASE.multiply(s).toBytes();
+    },
+    commitmentAt(commitments: readonly Uint8Array[], id: bigint): Uint8Array {
+      // Horner's rule from the highest coefficient: ((C[t-1]·id + C[t-2])·id + ...)·id + C[0].
+      let acc = Point.fromBytes(commitments[commitments.length - 1]!);
+      for (let j = commitments.length - 2; j >= 0; j--) acc = acc.multiply(id).add(Point.fromBytes(commitments[j]!));
+      return acc.toBytes();
     },
   });
 }

@@ -12,7 +12,7 @@ export type { Ciphersuite } from './ciphersuites';
 export type { VssDeal, VssShare } from './types';
 export { dealShares } from './deal';
 export type { DealOptions } from './deal';
-export { verifyShare } from './verify';
+export { verifyShare, verifyingShareFromCommitments } from './verify';
 export { combineShares } from './combine';
 export type { CombineOptions, CombineResult } from './combine';
 export { groupFingerprint, publicKeyOf } from './group-key';

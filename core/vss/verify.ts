@@ -4,7 +4,7 @@
  */
 import { KeyshardError } from '../errors';
 import { type Ciphersuite, type Suite, checkThreshold, getSuite } from './ciphersuites';
-import { type DecodedShare, checkCommitments, decodeShare } from './inputs';
+import { type DecodedShare, checkCommitments, decodeScalar, decodeShare } from './inputs';
 import type { VssShare } from './types';
 
 /** Throws VSS_SHARE_INVALID (naming the share by position and identifier) unless the share matches the commitments. */
@@ -36,4 +36,20 @@ export function verifyShare(ciphersuite: Ciphersuite, threshold: number, commitm
   const decoded = decodeShare(suite, share, 0, 'The share');
   checkAgainstCommitments(suite, threshold, commitments, decoded, 'The share');
   return suite.basePointTimes(decoded.value);
+}
+
+/**
+ * The verifying share of a share's identifier, from the deal's public commitments alone (RFC 9591 vss_verify's
+ * right-hand side): what `verifyShare` returns for a valid share, without touching the signing share. For a share
+ * whose bytes were already compared with the dealt ones, this is the way to name it with no arithmetic on the secret.
+ */
+export function verifyingShareFromCommitments(ciphersuite: Ciphersuite, threshold: number, commitments: Uint8Array[], identifier: Uint8Array): Uint8Array {
+  const suite = getSuite(ciphersuite);
+  checkThreshold(threshold);
+  checkCommitments(suite, threshold, commitments);
+  const id = decodeScalar(suite, identifier);
+  if (identifier.length !== suite.scalarLength || id === undefined || id === 0n) {
+    throw new KeyshardError('INVALID_ARGUMENT', 'The identifier is not a valid nonzero scalar of this ciphersuite.');
+  }
+  return suite.commitmentAt(commitments, id);
 }
