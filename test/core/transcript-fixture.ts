@@ -50,7 +50,7 @@ export const carolHighS = p256TokenWitness('carol', true);
 
 /**
  * The ceremony used across tests (10 entries):
- * 1 plan (pins alice, bob, carol) · 2 airgap-check · 3 entropy · 4 split · 5 shard-handoff · 6 seal ·
+ * 1 plan (pins alice, bob, carol) · 2 airgap-check · 3 entropy · 4 split · 5 handoff · 6 seal ·
  * 7 alice signs 6 · 8 bob signs 6 · 9 carol signs 6 (low S) · 10 carol signs 4 (high S).
  */
 export async function ceremonyTranscript(ceremonyId = 'acme-root-2025'): Promise<Transcript> {
@@ -73,7 +73,7 @@ export async function ceremonyTranscript(ceremonyId = 'acme-root-2025'): Promise
   t = appendEntry(t, 'airgap-check', { interfaces: ['lo'], networkUp: false });
   t = appendEntry(t, 'entropy', { sources: ['os', 'dice'], bits: 256, diceRolls: 99 });
   t = appendEntry(t, 'split', { scheme: 'slip39', fingerprint: 'c0ffee12', shards: 4, note: 'Ünïcode ✓ "quoted" \\ back' });
-  t = appendEntry(t, 'shard-handoff', { custodian: 'Dana', shard: 1, protection: 'age', verified: true });
+  t = appendEntry(t, 'handoff', { custodian: 'Dana', shard: 1, protection: 'age', verified: true });
   t = appendEntry(t, 'seal', { shardsHandedOut: 4, fingerprint: 'c0ffee12' });
   t = await signEntry(t, 6, alice);
   t = await signEntry(t, 6, bob);

@@ -81,7 +81,7 @@ describe('transcript: a whole ceremony', () => {
     const signers = Object.fromEntries(r.signoffs.map((s) => [s.seq, s.witnesses.map((w) => `${w.id}@${w.signoffSeq}`)]));
     assert.deepEqual(signers, { 1: [], 2: [], 3: [], 4: ['carol@10'], 5: [], 6: ['alice@7', 'bob@8', 'carol@9'] });
     assert.equal(r.headHash, ceremony.entries[9]!.hash);
-    assert.deepEqual(ceremony.entries.map((e) => e.kind), ['plan', 'airgap-check', 'entropy', 'split', 'shard-handoff', 'seal', 'signoff', 'signoff', 'signoff', 'signoff']);
+    assert.deepEqual(ceremony.entries.map((e) => e.kind), ['plan', 'airgap-check', 'entropy', 'split', 'handoff', 'seal', 'signoff', 'signoff', 'signoff', 'signoff']);
   });
 
   it('follows the documented hashing, so another tool can re-implement it', () => {
@@ -366,7 +366,7 @@ describe('transcript: sign-offs', () => {
     rechain(base, 10);
     const r = verifyTranscript(base);
     assertFails(r, 'TRANSCRIPT_SIGNATURE', 12);
-    assert.match(r.ok ? '' : r.reason, /signs entry 5 \(shard-handoff\) a second time \(entry 11 already did\)/);
+    assert.match(r.ok ? '' : r.reason, /signs entry 5 \(handoff\) a second time \(entry 11 already did\)/);
     // The repeat carries a signature that would not verify: the reason is the repeat, so no signature was checked.
     const other = plain(ceremony);
     other.entries.push({ seq: 0, prevHash: '', at: '2025-03-01T10:00:00.000Z', kind: 'signoff', data: signoffData(sig, 5, hashOf(5), alice), hash: '' });

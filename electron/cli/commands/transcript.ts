@@ -1,4 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import { checkKindSteps } from '../../../core/ceremony-kinds/transcript-steps';
+import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
 import {
   expectedFromTranscript,
@@ -108,6 +110,7 @@ function trustLines(trust: ReturnType<typeof fingerprintTrust>): string[] {
 }
 
 function humanSummary(
+  kind: CeremonyKind,
   result: VerifyOk,
   end: TranscriptEnd,
   all: readonly SignoffWithKey[],
@@ -118,10 +121,12 @@ function humanSummary(
   const signersOf = new Map(result.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
   const kindWidth = Math.max(...result.entries.map((e) => e.kind.length), 4);
   const seqWidth = String(result.entries.length).length;
+  // A key ceremony's first line reads as it always has; another kind names itself.
+  const what = kind.id === 'key-ceremony' ? '' : ` (${kind.title})`;
   const lines = [
     end.status === 'sealed'
-      ? `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries; every link and signature holds. Sealed at entry ${end.sealSeq}.`
-      : `Transcript of ceremony "${result.ceremonyId}": ${result.entries.length} entries, NOT SEALED${end.status === 'aborted' ? ' (ABORTED)' : ''}: ${end.why ?? ''} ` +
+      ? `Transcript of ceremony "${result.ceremonyId}"${what}: ${result.entries.length} entries; every link and signature holds. Sealed at entry ${end.sealSeq}.`
+      : `Transcript of ceremony "${result.ceremonyId}"${what}: ${result.entries.length} entries, NOT SEALED${end.status === 'aborted' ? ' (ABORTED)' : ''}: ${end.why ?? ''} ` +
         'The links and signatures of these entries hold, but it is not a finished ceremony\'s record.',
     result.witnessesPinned
       ? `Witness keys listed in the plan: ${result.witnesses.map((w) => `${w.id} (${w.algorithm})`).join(', ') || 'none'} (the plan is part of this file, so this alone proves nothing).`
@@ -170,15 +175,16 @@ export const transcriptVerifyCommand: CliCommand = {
     'hash, that every witness sign-off verifies (against the keys the plan lists, when it lists them), and that the',
     'transcript reaches its seal. Lists which steps are signed, by which witness key (by its fingerprint), and',
     'whether the recorded key fingerprint is verified: by the final hash from the paper record, or by a sign-off of',
-    'the split or seal step with a witness key you pin (only for a sealed transcript). Exits 0 when everything holds; 1 when something',
-    'does not (naming the first bad entry), or when the transcript ends before its seal (TRANSCRIPT_UNSEALED).',
+    'the split or seal step with a witness key you pin (only for a sealed transcript). The steps must be those of the',
+    'ceremony kind the plan names (key ceremony, refresh, repair, ...), in its order. Exits 0 when everything holds; 1',
+    'when something does not (naming the first bad entry), or when the transcript ends before its seal (TRANSCRIPT_UNSEALED).',
     '',
     '  --final-hash HEX     the final hash written on the paper record (64 hex digits, spaces allowed, or its 20 words); detects',
     '                       entries removed from the end, and verifies the recorded fingerprint',
     '  --witness-key FP     a witness key fingerprint the team recorded (64 hex digits, or the first 32); repeatable',
     '  --allow-unsealed     list a transcript that ends before its seal (a ceremony that did not finish), exit 0',
     '  --ignore-layout      accept a file that was re-formatted (whitespace) as long as its content verifies',
-    '  --json               print {"valid","ceremonyId","entries","headHash","headHashWords","sealed","finalHashMatches","witnessKeys",',
+    '  --json               print {"valid","ceremonyId","ceremonyKind","entries","headHash","headHashWords","sealed","finalHashMatches","witnessKeys",',
     '                       "signoffs","fingerprint"} on stdout; a failure is {"error":{"code","message"}} on stderr',
   ].join('\n'),
   options: {
@@ -213,6 +219,11 @@ export const transcriptVerifyCommand: CliCommand = {
     if (!result.ok) {
       throw new KeyshardError(result.code, result.reason, { firstBadSeq: result.firstBadSeq, ...(result.entryCount === undefined ? {} : { entries: result.entryCount }) });
     }
+    // The steps against the catalogue of the kind the plan names (a key ceremony when it names none).
+    const steps = checkKindSteps(result.entries);
+    if (!steps.ok) {
+      throw new KeyshardError('TRANSCRIPT_FORMAT', `${steps.reason} Use the original file from the ceremony's USB stick.`, { firstBadSeq: steps.firstBadSeq, entries: result.entries.length });
+    }
     // Sealed as core/ceremony replays it: the seal with its required sign-offs, only sign-offs after it, no abort.
     const end = transcriptEnd(result);
     const sealed = end.status === 'sealed';
@@ -232,6 +243,7 @@ export const transcriptVerifyCommand: CliCommand = {
       const out = {
         valid: true,
         ceremonyId: result.ceremonyId,
+        ceremonyKind: steps.kind.id,
         entries: result.entries.length,
         headHash: result.headHash,
         // Both as words to read aloud too (core/read-aloud: the first 128 bits as Bytewords with their CRC-32).
@@ -252,7 +264,7 @@ export const transcriptVerifyCommand: CliCommand = {
       io.stdout(`${JSON.stringify(out)}\n`);
       return 0;
     }
-    io.stdout(humanSummary(result, end, all, trust, finalHash !== undefined, pins.length > 0));
+    io.stdout(humanSummary(steps.kind, result, end, all, trust, finalHash !== undefined, pins.length > 0));
     return 0;
   },
 };

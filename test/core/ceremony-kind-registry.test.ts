@@ -1,0 +1,87 @@
+// More than one ceremony kind: the registry, the kind a transcript names, and its steps checked against the catalogue.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { KEY_CEREMONY } from '../../core/ceremony-kinds/key-ceremony';
+import { machineSteps, transcriptNames } from '../../core/ceremony-kinds/derive';
+import { REFRESH_CEREMONY } from '../../core/ceremony-kinds/refresh';
+import { ceremonyKindById, ceremonyKinds, kindOfPlanData, requireCeremonyKind } from '../../core/ceremony-kinds/registry';
+import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
+import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
+import { KeyshardError } from '../../core/errors';
+
+const entries = (plan: unknown, ...kinds: string[]) => [{ seq: 1, kind: 'plan', data: plan }, ...kinds.map((kind, i) => ({ seq: i + 2, kind, data: {} }))];
+
+describe('ceremony kinds registry', () => {
+  it('knows each kind by its id; ids and step ids are unique', () => {
+    const ids = ceremonyKinds().map((k) => k.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(ceremonyKinds()[0], KEY_CEREMONY);
+    assert.equal(ceremonyKindById('refresh'), REFRESH_CEREMONY);
+    assert.equal(ceremonyKindById('repair'), REPAIR_CEREMONY);
+    assert.equal(ceremonyKindById('toString'), null);
+    assert.throws(() => requireCeremonyKind('nope'), (e: unknown) => e instanceof KeyshardError && e.code === 'INVALID_ARGUMENT' && /refresh/.test(e.message));
+    for (const k of ceremonyKinds()) assert.equal(new Set(k.steps.map((s) => s.id)).size, k.steps.length, k.id);
+  });
+
+  it('a record kind two catalogues share has the same words in both (the transcript names it one way)', () => {
+    const words = new Map<string, string>();
+    for (const k of ceremonyKinds()) {
+      for (const [kind, w] of transcriptNames(k)) {
+        if (words.has(kind)) assert.equal(w, words.get(kind), `${k.id}: ${kind}`);
+        words.set(kind, w);
+      }
+    }
+  });
+
+  it('every kind starts with the plan and ends with the seal (transcript-status reads both)', () => {
+    for (const k of ceremonyKinds()) {
+      const steps = machineSteps(k);
+      assert.equal(steps[0], 'plan', k.id);
+      assert.equal(steps[steps.length - 1], 'seal', k.id);
+    }
+  });
+
+  it('a plan entry names its kind; one without it is a key ceremony (older transcripts)', () => {
+    assert.equal('kind' in kindOfPlanData({ label: 'x' }) && (kindOfPlanData({ label: 'x' }) as { kind: unknown }).kind, KEY_CEREMONY);
+    assert.deepEqual(kindOfPlanData({ ceremonyKind: 'refresh' }), { kind: REFRESH_CEREMONY });
+    assert.deepEqual(kindOfPlanData({ ceremonyKind: 'key-ceremony' }), { kind: KEY_CEREMONY });
+    assert.match((kindOfPlanData({ ceremonyKind: 'teleport' }) as { problem: string }).problem, /"teleport".*does not know/);
+    assert.match((kindOfPlanData({ ceremonyKind: 7 }) as { problem: string }).problem, /must be the name/);
+    // A name that could redraw a terminal is not echoed.
+    assert.doesNotMatch((kindOfPlanData({ ceremonyKind: 'x\u001b[2J' }) as { problem: string }).problem, /\u001b/);
+  });
+});
+
+describe('checkKindSteps', () => {
+  it('accepts the steps of each kind in catalogue order, with repeats, sign-offs and optional steps left out', () => {
+    assert.equal(checkKindSteps(entries({}, 'airgap-check', 'airgap-check', 'entropy', 'generate', 'split', 'handoff', 'confirm', 'handoff', 'confirm', 'test-recovery', 'destroy', 'seal', 'sign-off', 'signoff')).ok, true);
+    const refresh = checkKindSteps(entries({ ceremonyKind: 'refresh' }, 'airgap-check', 'sign-off', 'signoff', 'quorum-share', 'quorum-share', 'refresh', 'handoff', 'confirm', 'handoff', 'confirm', 'destroy', 'seal'));
+    assert.equal(refresh.ok && refresh.kind, REFRESH_CEREMONY);
+    assert.equal(checkKindSteps(entries({ ceremonyKind: 'repair' }, 'airgap-check', 'quorum-share', 'quorum-share', 'repair', 'handoff', 'confirm', 'destroy', 'seal')).ok, true);
+  });
+
+  it('names the first entry that is not a step of the kind the plan names', () => {
+    const r = checkKindSteps(entries({ ceremonyKind: 'refresh' }, 'airgap-check', 'quorum-share', 'split'));
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.firstBadSeq, 4);
+    assert.match(!r.ok ? r.reason : '', /Entry 4 \("split"\) is not a step of a share refresh/);
+    // A repair's record in a refresh transcript, and a key ceremony's kinds in a repair, are refused alike.
+    assert.equal(checkKindSteps(entries({ ceremonyKind: 'refresh' }, 'repair')).ok, false);
+    assert.equal(checkKindSteps(entries({ ceremonyKind: 'repair' }, 'refresh')).ok, false);
+    assert.equal(checkKindSteps(entries({}, 'refresh')).ok, false);
+    const second = checkKindSteps(entries({}, 'plan'));
+    assert.match(!second.ok ? second.reason : '', /a second plan/);
+  });
+
+  it('names a step that first appears after a later one', () => {
+    const r = checkKindSteps(entries({ ceremonyKind: 'refresh' }, 'refresh', 'quorum-share'));
+    assert.equal(!r.ok && r.firstBadSeq, 3);
+    assert.match(!r.ok ? r.reason : '', /"quorum-share"\) first appears after "refresh".*out of order/);
+    assert.equal(checkKindSteps(entries({}, 'split', 'airgap-check')).ok, false);
+  });
+
+  it('an unknown kind in the plan fails at entry 1', () => {
+    const r = checkKindSteps(entries({ ceremonyKind: 'teleport' }, 'seal'));
+    assert.equal(!r.ok && r.firstBadSeq, 1);
+  });
+});
