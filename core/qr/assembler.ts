@@ -3,14 +3,18 @@
  * `receive` and show `progress`; frames may come in any order, repeat, or be misread, and none of that is fatal.
  *
  *  - a misread, truncated or foreign-format code -> 'rejected' with QR_FORMAT; nothing collected so far is lost
- *    (bc-ur's bytewords CRC-32 catches corruption before a part touches the decoder);
+ *    (the bytewords CRC-32 catches corruption before a part touches the decoder);
  *  - a good part of a different message -> 'rejected' with QR_MISMATCH; the parts of the current message are kept;
  *  - a part already received (same sequence number) -> 'duplicate', not fed again;
  *  - the part that finishes the message -> 'complete'; later parts of it -> 'duplicate'.
  * `result()` returns the payload, or throws QR_INCOMPLETE saying how many parts are still missing.
+ *
+ * Parts are solved by fountain-decoder.ts (every part an equation over the fragments), not by bc-ur's decoder: a mixed
+ * part helps as soon as it is independent of the parts held, so a lossy scan needs about as many parts as there are.
  */
 import { KeyshardError } from '../errors';
-import { URDecoder } from './bc-ur';
+import { chooseFragments } from './bc-ur';
+import { createFountainDecoder, type FountainDecoder } from './fountain-decoder';
 import { MAX_QR_PAYLOAD_BYTES, QR_UR_TYPE } from './framing';
 import { MAX_SCANNED_PAYLOAD_BYTES, mixedPartsKeptFor } from './limits';
 import { cborByteString } from './part-header';
@@ -25,6 +29,8 @@ export interface QrProgress {
   readonly recovered: number;
   /** 0..1 for a progress bar: 1 only when complete. */
   readonly fraction: number;
+  /** Independent parts held: plain parts plus mixed parts that told something new (reaches `expected` at the end). */
+  readonly rank?: number;
   /** Numbers (1-based) of the plain parts not yet known; absent before the first part of an animated code. */
   readonly missing?: readonly number[];
 }
@@ -33,6 +39,11 @@ export type QrReceiveStatus = 'complete' | 'progress' | 'duplicate' | 'rejected'
 
 export interface QrReceiveResult {
   readonly status: QrReceiveStatus;
+  /**
+   * For 'progress': false when the part followed from the parts already held (a mixed part can), so a caller that
+   * forwards parts need not forward it.
+   */
+  readonly useful?: boolean;
   readonly progress: QrProgress;
   /** Set when status is 'rejected': QR_FORMAT or QR_MISMATCH, with a message for the person holding the code. */
   readonly error?: KeyshardError;
@@ -57,7 +68,8 @@ export interface QrAssemblerOptions {
 }
 
 interface State {
-  decoder: URDecoder;
+  /** The decoder of the animated message being read; undefined before its first part. */
+  decoder: FountainDecoder | undefined;
   /** Identifies the message being assembled: its single-part text, or the multi-part key shared by all its parts. */
   messageKey: string | undefined;
   expected: number;
@@ -68,7 +80,7 @@ interface State {
 }
 
 function freshState(): State {
-  return { decoder: new URDecoder(), messageKey: undefined, expected: 0, seen: new Set(), mixed: 0, payload: undefined };
+  return { decoder: undefined, messageKey: undefined, expected: 0, seen: new Set(), mixed: 0, payload: undefined };
 }
 
 export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler {
@@ -77,19 +89,24 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
     throw new KeyshardError('INVALID_ARGUMENT', `maxPayloadBytes must be a whole number from 1 to ${MAX_QR_PAYLOAD_BYTES}.`, { maxPayloadBytes });
   }
   let state = freshState();
+  const startOver = (): void => {
+    state.decoder?.wipe();
+    state.payload?.fill(0);
+    state = freshState();
+  };
 
   const progress = (): QrProgress => {
     if (state.payload !== undefined) {
-      return { received: state.seen.size, expected: state.expected, recovered: state.expected, fraction: 1, missing: [] };
+      return { received: state.seen.size, expected: state.expected, recovered: state.expected, fraction: 1, missing: [], ...(state.expected > 1 ? { rank: state.expected } : {}) };
     }
-    if (state.messageKey === undefined) return { received: 0, expected: 0, recovered: 0, fraction: 0 };
-    const known = new Set(state.decoder.receivedPartIndexes());
+    if (state.messageKey === undefined || state.decoder === undefined) return { received: 0, expected: 0, recovered: 0, fraction: 0 };
+    const known = new Set(state.decoder.solvedIndexes());
     const missing: number[] = [];
     for (let i = 0; i < state.expected; i++) if (!known.has(i)) missing.push(i + 1);
-    // bc-ur's estimate counts parts received against 1.75x the plain count (fountain overhead); the share of plain parts
-    // already known is the better guide while plain parts arrive. Take the larger, never 1 before the end.
-    const fraction = Math.min(0.99, Math.max(state.decoder.estimatedPercentComplete(), known.size / state.expected));
-    return { received: state.seen.size, expected: state.expected, recovered: known.size, fraction, missing };
+    // Rank, not solved parts, measures how far the scan is: the last part can solve many at once. Never 1 before the end.
+    const rank = state.decoder.rank();
+    const fraction = Math.min(0.99, rank / state.expected);
+    return { received: state.seen.size, expected: state.expected, recovered: known.size, fraction, missing, rank };
   };
 
   const rejected = (error: KeyshardError): QrReceiveResult => ({ status: 'rejected', progress: progress(), error });
@@ -164,21 +181,23 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
         );
       }
     }
-    let accepted: boolean;
+    // Which fragments the part mixes: bc-ur's own choice, so it matches any encoder of the format.
+    let indexes: number[];
     try {
-      accepted = state.decoder.receivePart(parsed.normalized);
+      indexes = chooseFragments(parsed.seqNum, parsed.seqLength, parsed.checksum);
     } catch {
-      accepted = false;
-    }
-    if (!accepted) {
-      // parseQrText already checked everything bc-ur checks; reaching here means a disagreement we did not foresee.
       return rejected(new KeyshardError('QR_FORMAT', 'This QR code part could not be used. Hold the code steady so it is read again.', { reason: 'decoder-refused' }));
     }
-    if (state.decoder.isError()) {
-      // Every part passed its own CRC, yet the joined message fails the message checksum: a forged or inconsistent part
-      // got in. The decoder cannot recover from that, so start over rather than stay stuck.
+    const decoder =
+      state.decoder ??
+      createFountainDecoder({ seqLength: parsed.seqLength, messageLength: parsed.messageLength, checksum: parsed.checksum, fragmentLength: parsed.fragmentLength });
+    const status = decoder.receive(indexes, parsed.fragment);
+    if (status === 'inconsistent') {
+      // Every part passed its own CRC, yet they contradict each other or the joined message fails the message checksum:
+      // a forged or inconsistent part got in. Nothing says which, so start over rather than stay stuck.
       const had = state.seen.size + 1;
-      state = freshState();
+      decoder.wipe();
+      startOver();
       return rejected(
         new KeyshardError(
           'QR_FORMAT',
@@ -187,20 +206,25 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
         ),
       );
     }
+    state.decoder = decoder;
     state.messageKey = key;
     state.expected = parsed.seqLength;
     state.seen.add(parsed.seqNum);
     if (parsed.seqNum > parsed.seqLength) state.mixed++;
-    if (state.decoder.isSuccess()) {
+    if (status === 'complete') {
+      const message = decoder.result() as Uint8Array;
+      decoder.wipe();
       try {
-        state.payload = payloadOf(state.decoder.resultUR().cbor);
+        state.payload = payloadOf(message);
       } catch (e) {
-        state = freshState();
+        startOver();
         return rejected(e instanceof KeyshardError ? e : new KeyshardError('QR_FORMAT', 'The reassembled QR message is malformed.', { reason: 'bad-cbor' }));
+      } finally {
+        message.fill(0);
       }
       return { status: 'complete', progress: progress() };
     }
-    return { status: 'progress', progress: progress() };
+    return { status: 'progress', useful: status === 'added', progress: progress() };
   };
 
   return {
@@ -226,7 +250,7 @@ export function createQrAssembler(options: QrAssemblerOptions = {}): QrAssembler
       );
     },
     reset(): void {
-      state = freshState();
+      startOver();
     },
   };
 }

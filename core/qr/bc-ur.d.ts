@@ -54,3 +54,9 @@ export declare class URDecoder {
   estimatedPercentComplete(): number;
   getProgress(): number;
 }
+
+/**
+ * The 0-based fragment indexes XORed into part `seqNum` of a `seqLength`-part message with CRC-32 `checksum`
+ * ([seqNum - 1] for the plain parts). Seeded from (seqNum, checksum), so any decoder can redo the encoder's choice.
+ */
+export declare function chooseFragments(seqNum: number, seqLength: number, checksum: number): number[];

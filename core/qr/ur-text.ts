@@ -35,6 +35,8 @@ export interface ParsedMultiPart {
   /** Every part of one message agrees on this; parts of different messages (almost surely) do not. */
   readonly messageKey: string;
   readonly normalized: string;
+  /** The part's bytes (one fragment, or the XOR of several for a mixed part). */
+  readonly fragment: Uint8Array;
 }
 
 export type ParsedQrText = ParsedSinglePart | ParsedMultiPart;
@@ -139,5 +141,6 @@ export function parseQrText(text: string, limits: ParseLimits): ParsedQrText {
     fragmentLength,
     messageKey: `${type}/${seqLength}/${messageLength}/${fragmentLength}/${checksum}`,
     normalized,
+    fragment: header.fragment,
   };
 }
