@@ -21,6 +21,7 @@ import {
   type Custodian,
   type HandoffMedium,
 } from './policy';
+import { isBagSerial } from './bag-serial';
 import { isIsoInstant, readClock } from './policy/text';
 import { witnessPublicKeyProblem } from './policy/witness-key';
 
@@ -99,6 +100,8 @@ export type CeremonyEvent =
       readonly interfacesUp?: readonly string[];
       /** Only with passed: false; a witness takes responsibility for going on. */
       readonly override?: { readonly witnessId: string; readonly reason: string };
+      /** SHA-256 of the OS image the computer booted, typed by the administrator (64 lowercase hex); older transcripts have none. */
+      readonly osImageHash?: string;
     }
   | { readonly step: 'entropy'; readonly sources: readonly string[] }
   | { readonly step: 'generate' | 'import'; readonly fingerprint: string; readonly publicKey?: string }
@@ -119,6 +122,8 @@ export type CeremonyEvent =
        * later test one shard against the record alone. Transcripts written before it was recorded leave it out.
        */
       readonly shardFingerprints?: readonly string[];
+      /** The serial of the tamper-evident bag the shard goes into (core/bag-serial.ts, normalised); older transcripts have none. */
+      readonly bagSerial?: string;
     }
   | {
       readonly step: 'confirm';
@@ -396,8 +401,9 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
       override = { witnessId: knownWitness(state, oe, 'witnessId', 'override.witnessId'), reason: text(state, oe, 'reason', 1000, 'override.reason') };
     }
     const airgap = passed ? 'passed' : override !== undefined ? 'overridden' : 'failed';
+    const osImageHash = e['osImageHash'] === undefined ? undefined : hexField(state, e, 'osImageHash', 32);
     return {
-      data: { passed, interfacesUp, ...(override === undefined ? {} : { override }) },
+      data: { passed, interfacesUp, ...(override === undefined ? {} : { override }), ...(osImageHash === undefined ? {} : { osImageHash }) },
       patch: { airgap },
       checkpoint: airgap === 'failed' ? null : { custodianId: null },
     };
@@ -462,6 +468,10 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
         throw badData(state, 'handoff', 'shardFingerprints', `${c.name} holds ${c.shares.length} share(s), so it lists ${c.shares.length} fingerprint(s), not ${shardFingerprints.length}`);
       }
     }
+    const bagSerial = e['bagSerial'];
+    if (bagSerial !== undefined && !isBagSerial(bagSerial)) {
+      throw badData(state, 'handoff', 'bagSerial', 'must be a normalised bag serial: 4 to 24 upper-case letters and digits');
+    }
     return {
       data: {
         custodianId: id,
@@ -469,6 +479,7 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
         protection: c.protection.type,
         shares: c.shares.map((s): JsonObject => ('signer' in s ? { signer: s.signer } : { group: s.group, member: s.member })),
         ...(shardFingerprints === undefined ? {} : { shardFingerprints }),
+        ...(bagSerial === undefined ? {} : { bagSerial }),
       },
       patch: { handedOff: [...state.handedOff, id], awaitingConfirmation: id },
       checkpoint: { custodianId: id },

@@ -117,6 +117,11 @@ export type KeyshardErrorCode =
   // another ceremony, a transcript that records nothing to check a shard against; extending a SLIP-39 group
   // (core/slip39/extend.ts) of a backup made without the extendable flag
   | 'CUSTODY_MISMATCH'
+  // tamper-evident bags (core/bag-serial.ts): a serial that is not one (length, characters), a bag opened at recovery
+  // or sealed at the receipt whose serial is not the one recorded for that shard, a recorded bag whose serial was not typed
+  | 'BAG_SERIAL_INVALID'
+  | 'BAG_SERIAL_MISMATCH'
+  | 'BAG_SERIAL_NEEDED'
   | 'CUSTODY_OTHER_CEREMONY'
   | 'CUSTODY_NOT_RECORDED'
   | 'SLIP39_NOT_EXTENDABLE'

@@ -32,7 +32,7 @@ export interface CeremonyScript {
 
 export function ceremonyScript(kind: CeremonyKind, plan: CeremonyPlan): CeremonyScript {
   const witnessed = plan.witnesses.length > 0;
-  const lines = numberedSteps(kind, plan).flatMap(({ number, step }): ScriptLine[] => {
+  const perStep = numberedSteps(kind, plan).map(({ number, step }): ScriptLine[] => {
     const base = {
       stepId: step.id,
       heading: step.paper,
@@ -50,5 +50,24 @@ export function ceremonyScript(kind: CeremonyKind, plan: CeremonyPlan): Ceremony
       ...stepPeople(plan, step, c.id),
     }));
   });
-  return { kindTitle: kind.title, label: plan.label, lines };
+  return { kindTitle: kind.title, label: plan.label, lines: inCustodianTurns(perStep) };
+}
+
+/**
+ * Steps done per custodian that follow each other are done in turns (handoff 9.1, receipt 10.1, then 9.2, 10.2), so
+ * the script lists them in that order: paper follows the room.
+ */
+function inCustodianTurns(perStep: readonly ScriptLine[][]): ScriptLine[] {
+  const out: ScriptLine[] = [];
+  for (let i = 0; i < perStep.length; ) {
+    const run: ScriptLine[][] = [];
+    while (i < perStep.length && (perStep[i]![0]?.custodianId ?? null) !== null) run.push(perStep[i++]!);
+    if (run.length === 0) {
+      out.push(...perStep[i++]!);
+      continue;
+    }
+    const turns = Math.max(...run.map((r) => r.length));
+    for (let t = 0; t < turns; t++) for (const r of run) if (r[t] !== undefined) out.push(r[t]!);
+  }
+  return out;
 }

@@ -162,7 +162,13 @@ export function stoppedAt(status: Status, plan: CeremonyPlan | null, list: reado
     (status.lastStep === 'airgap-check' && status.airgap === 'failed') ||
     status.lastStep === 'handoff' ||
     (status.lastStep === 'confirm' && status.confirmed.length < custodians);
-  return unfinished ? at : stepAfter(list, at);
+  if (unfinished) return at;
+  // After the last custodian's turn, the steps done in turns with it (the receipt) are behind too.
+  let next = stepAfter(list, at);
+  while (list.find((s) => s.id === at)?.perCustodian === true && list.find((s) => s.id === next)?.perCustodian === true && stepAfter(list, next) !== next) {
+    next = stepAfter(list, next);
+  }
+  return next;
 }
 
 /** Steps done, for the step list: everything before the current one, and all of them once sealed. */

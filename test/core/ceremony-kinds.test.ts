@@ -122,9 +122,9 @@ describe('everything else is derived from the catalogue', () => {
   it('numbers only the steps a plan has: devices with tokens, witness keys with witnesses, generate or import', () => {
     const ids = (p: CeremonyPlan | null): string[] => numberedSteps(KEY_CEREMONY, p).map((n) => n.step.id);
     const tokens = slip39TwoOfThree(); // carol holds a token
-    assert.deepEqual(ids(tokens), ['devices', 'witness-keys', 'plan', 'airgap', 'entropy', 'generate', 'split', 'handoff', 'test-recovery', 'destroy', 'seal']);
+    assert.deepEqual(ids(tokens), ['devices', 'witness-keys', 'plan', 'airgap', 'entropy', 'generate', 'split', 'handoff', 'receipt', 'test-recovery', 'destroy', 'seal']);
     const plain: CeremonyPlan = { ...tokens, custodians: tokens.custodians.map((c) => (c.medium === 'pkcs11' ? { ...c, medium: 'paper', protection: { type: 'none' } } : c)), witnesses: [], noWitnessReason: 'a test without witnesses' };
-    assert.deepEqual(ids(plain), ['plan', 'airgap', 'entropy', 'generate', 'split', 'handoff', 'test-recovery', 'destroy', 'seal']);
+    assert.deepEqual(ids(plain), ['plan', 'airgap', 'entropy', 'generate', 'split', 'handoff', 'receipt', 'test-recovery', 'destroy', 'seal']);
     const imported: CeremonyPlan = { ...tokens, secret: { type: 'import', kind: 'seed', lengthBytes: 32 } };
     assert.equal(ids(imported).includes('import'), true);
     assert.equal(ids(imported).includes('generate'), false);
@@ -161,7 +161,13 @@ describe('roles and the printed script', () => {
       numbers.filter((n) => n.startsWith(`${handoff}.`)),
       plan.custodians.map((_, i) => `${handoff}.${i + 1}`),
     );
-    assert.deepEqual(script.lines.filter((l) => l.custodianId !== null).map((l) => l.custodianId), plan.custodians.map((c) => c.id));
+    // Each custodian's handoff is followed by their receipt (bag sealed), then the next custodian's turn: the room's order.
+    const receipt = numberedSteps(KEY_CEREMONY, plan).find((n) => n.step.id === 'receipt')!.number;
+    assert.equal(receipt, handoff + 1);
+    assert.deepEqual(
+      script.lines.filter((l) => l.custodianId !== null).map((l) => `${l.number} ${l.custodianId ?? ''}`),
+      plan.custodians.flatMap((c, i) => [`${handoff}.${i + 1} ${c.id}`, `${receipt}.${i + 1} ${c.id}`]),
+    );
     assert.match(script.lines.find((l) => l.stepId === 'generate')!.does, /the new ed25519 key/);
     assert.equal(script.lines.find((l) => l.stepId === 'seal')!.readAloud, 'The final hash of the transcript, group by group.');
     // A plan without witnesses has no sign-off to promise on paper.
