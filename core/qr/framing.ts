@@ -21,6 +21,7 @@
 import { Buffer } from 'buffer';
 import { KeyshardError } from '../errors';
 import { UR, UREncoder } from './bc-ur';
+import { displayLoopSeqNums } from './display-loop';
 import { framingMaxFragment, MAX_FRAGMENT_LENGTH, MIN_FRAGMENT_LENGTH } from './limits';
 import { parseQrText } from './ur-text';
 import { checkErrorCorrectionLevel, DEFAULT_ERROR_CORRECTION_LEVEL, qrVersionFor, type QrErrorCorrectionLevel } from './matrix';
@@ -78,6 +79,11 @@ export interface AnimatedQrPlan {
   nextPart(): string;
   /** `count` consecutive parts starting at `firstSeqNum` (default 1). */
   parts(count: number, firstSeqNum?: number): string[];
+  /**
+   * One round of what a screen shows, to be looped: the plain parts, then mixed parts a lossy scan solves from
+   * (display-loop.ts). Computed on each call (about 1 ms per 5 part numbers tried); keep the result.
+   */
+  displayLoop(): string[];
 }
 
 export type QrFramePlan = SingleQrPlan | AnimatedQrPlan;
@@ -147,6 +153,7 @@ export function planQrFrames(payload: Uint8Array, options: QrFrameOptions = {}):
 
   const first = parseQrText(firstPart, { maxPayloadBytes: MAX_QR_PAYLOAD_BYTES });
   const fragmentLength = first.kind === 'multi' ? first.fragmentLength : maxFragment;
+  const checksum = first.kind === 'multi' ? first.checksum : 0;
 
   let cursor = encoderAt(0);
   let shown = 0;
@@ -165,6 +172,9 @@ export function planQrFrames(payload: Uint8Array, options: QrFrameOptions = {}):
       }
       shown++;
       return cursor.nextPart().toUpperCase();
+    },
+    displayLoop(): string[] {
+      return displayLoopSeqNums(partCount, checksum).map(part);
     },
     parts(count: number, firstSeqNum = 1): string[] {
       if (!Number.isInteger(count) || count < 0 || count > 100_000) {
