@@ -5,17 +5,21 @@
  */
 import { CEREMONY_STEPS } from './ceremony';
 import { checkpointNames, KEY_CEREMONY, transcriptNames } from './ceremony-kinds';
+import { kindIn } from './ceremony-kinds/language';
+import type { Language } from './language';
 import { ownValue } from './own';
 
+const byLanguage = <T>(make: (lang: Language) => T): Readonly<Record<Language, T>> => ({ en: make('en'), de: make('de') });
+
 // Both from the key ceremony's catalogue: the words the screens, the verify table and the paper all use.
-const STEP_NAMES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(transcriptNames(KEY_CEREMONY)));
+const STEP_NAMES = byLanguage((l): Readonly<Record<string, string>> => Object.freeze(Object.fromEntries(transcriptNames(kindIn(KEY_CEREMONY, l)))));
 
 /** "airgap-check" -> "Air-gap check"; a kind keyshard does not know yet is shown as words ("new-step" -> "New step"). */
-export function stepName(kind: string): string {
-  const known = ownValue(STEP_NAMES, kind);
+export function stepName(kind: string, lang: Language = 'en'): string {
+  const known = ownValue(STEP_NAMES[lang], kind);
   if (known !== undefined) return known;
   const words = kind.replace(/[-_]+/g, ' ').trim();
-  return words === '' ? 'Unnamed entry' : words.charAt(0).toUpperCase() + words.slice(1);
+  return words === '' ? (lang === 'de' ? 'Eintrag ohne Namen' : 'Unnamed entry') : words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 const MAIN_STEPS: ReadonlySet<string> = new Set<string>([...CEREMONY_STEPS, 'abort']);
@@ -36,30 +40,41 @@ export function isSigningEntry(kind: string): boolean {
   return kind === 'signoff' || kind === 'sign-off';
 }
 
-const CHECKPOINT_NAMES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(checkpointNames(KEY_CEREMONY)));
+const CHECKPOINT_NAMES = byLanguage((l): Readonly<Record<string, string>> => Object.freeze(Object.fromEntries(checkpointNames(kindIn(KEY_CEREMONY, l)))));
 
 /** What a witness signs off, after "signs off": "airgap-check" -> "the air-gap check". */
-export function checkpointName(checkpoint: string): string {
-  return ownValue(CHECKPOINT_NAMES, checkpoint) ?? `the ${stepName(checkpoint).toLowerCase()}`;
+export function checkpointName(checkpoint: string, lang: Language = 'en'): string {
+  const known = ownValue(CHECKPOINT_NAMES[lang], checkpoint);
+  if (known !== undefined) return known;
+  return lang === 'de' ? `den Schritt „${stepName(checkpoint, lang)}“` : `the ${stepName(checkpoint).toLowerCase()}`;
 }
 
-const METHOD_NAMES: Readonly<Record<string, string>> = {
-  'type-back': 'typed the words back',
-  'scan-qr': 'scanned the code back',
-  'read-back-usb': 'file read back from the USB drive',
-  'read-back-pkcs11': 'read back from the token',
+const METHOD_NAMES: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: {
+    'type-back': 'typed the words back',
+    'scan-qr': 'scanned the code back',
+    'read-back-usb': 'file read back from the USB drive',
+    'read-back-pkcs11': 'read back from the token',
+  },
+  de: {
+    'type-back': 'Wörter zurückgetippt',
+    'scan-qr': 'Code zurückgescannt',
+    'read-back-usb': 'Datei vom USB-Laufwerk zurückgelesen',
+    'read-back-pkcs11': 'vom Token zurückgelesen',
+  },
 };
 
 /** How a custodian confirmed their shard, in words ("type-back" -> "typed the words back"). */
-export function methodName(method: string): string {
-  return ownValue(METHOD_NAMES, method) ?? method.replace(/-/g, ' ');
+export function methodName(method: string, lang: Language = 'en'): string {
+  return ownValue(METHOD_NAMES[lang], method) ?? method.replace(/-/g, ' ');
 }
 
 /** An entropy source as recorded ("os-csprng", "pkcs11-rng", "dice-20-rolls"), in words. */
-export function entropySourceName(source: string): string {
-  if (source === 'os-csprng') return "the computer's random generator";
-  if (source === 'pkcs11-rng') return "a token's random generator";
+export function entropySourceName(source: string, lang: Language = 'en'): string {
+  const de = lang === 'de';
+  if (source === 'os-csprng') return de ? 'Zufallsgenerator des Computers' : "the computer's random generator";
+  if (source === 'pkcs11-rng') return de ? 'Zufallsgenerator eines Tokens' : "a token's random generator";
   const dice = /^dice-(\d+)-rolls$/.exec(source);
-  if (dice) return `${dice[1]} dice rolls`;
+  if (dice) return de ? `${dice[1]} Würfelwürfe` : `${dice[1]} dice rolls`;
   return source.replace(/-/g, ' ');
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { hrefOf } from '../app/routes';
+import { useT } from '../i18n';
 
 interface Props {
   /** What this screen is for, in the header: "Plan the ceremony: who holds what, who watches". */
@@ -13,10 +14,11 @@ interface Props {
 
 /** Header (app name, purpose, way home), the step list on the left when there is one, and the screen. */
 export function Shell({ purpose, steps, showHome = true, children }: Props) {
+  const t = useT();
   return (
     <div className="app">
       <a className="skip-link" href="#main" onClick={skipToMain}>
-        Skip to the screen
+        {t('shell.skip')}
       </a>
       <header className="app-header" data-testid="app-header">
         <span className="app-name">keyshard</span>
@@ -25,7 +27,7 @@ export function Shell({ purpose, steps, showHome = true, children }: Props) {
         </span>
         {showHome ? (
           <a className="button quiet" href={hrefOf('start')} data-testid="nav-home">
-            Start screen
+            {t('shell.home')}
           </a>
         ) : null}
       </header>

@@ -3,6 +3,7 @@ import type { ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import { hasBridge } from '../bridge';
 import { groupHex } from '../ceremony/names';
+import { useT } from '../i18n';
 
 type AppInfo = ResponseOf<'app:info'>;
 
@@ -28,6 +29,7 @@ function BundleHash({ name, hex, testId }: { name: string; hex: string; testId: 
  * compare them with the published ones before the ceremony (the same values go into each transcript's plan entry).
  */
 export function AboutBuild() {
+  const t = useT();
   const [info, setInfo] = useState<AppInfo | 'none' | null>(null);
   // Asked only when the person opens the panel: the start screen itself makes no extra call to main.
   const [opened, setOpened] = useState(false);
@@ -49,22 +51,19 @@ export function AboutBuild() {
   const build = info !== null && info !== 'none' ? info.build : undefined;
   return (
     <details className="about-build" data-testid="about-build" onToggle={(e) => e.currentTarget.open && setOpened(true)}>
-      <summary>About this build</summary>
-      {info === null ? <p>Asking the app…</p> : null}
-      {info === 'none' ? <p>The app did not say which build this is. Do not run a ceremony with it until it does.</p> : null}
+      <summary>{t('about.summary')}</summary>
+      {info === null ? <p>{t('about.asking')}</p> : null}
+      {info === 'none' ? <p>{t('about.none')}</p> : null}
       {info !== null && info !== 'none' ? (
         <>
-          <p>
-            keyshard {info.version} ({info.platform}, {info.arch}). Read these hashes aloud and compare them with the published ones
-            for this version; every ceremony transcript records them too.
-          </p>
+          <p>{t('about.version', { version: info.version, platform: info.platform, arch: info.arch })}</p>
           {build ? (
             <dl>
-              <BundleHash name="Screens (renderer bundle) SHA-256" hex={build.renderer} testId="about-renderer" />
-              <BundleHash name="Main process (main bundle) SHA-256" hex={build.main} testId="about-main" />
+              <BundleHash name={t('about.renderer')} hex={build.renderer} testId="about-renderer" />
+              <BundleHash name={t('about.main')} hex={build.main} testId="about-main" />
             </dl>
           ) : (
-            <p data-testid="about-no-build">Development build, no hash: this copy runs from sources, so there is nothing to compare. Use a built release for a real ceremony.</p>
+            <p data-testid="about-no-build">{t('about.noBuild')}</p>
           )}
         </>
       ) : null}

@@ -1,15 +1,15 @@
 import { hrefOf } from '../app/routes';
 import { ScreenTitle, Shell } from '../components/Shell';
+import { useI18n } from '../i18n';
 
 export function NotFoundScreen({ path }: { path: string }) {
+  const { t, rich } = useI18n();
   return (
-    <Shell purpose="This screen does not exist">
-      <ScreenTitle>There is no screen here</ScreenTitle>
-      <p data-testid="not-found">
-        keyshard has no screen called <code>{path.slice(0, 80)}</code>. Nothing was changed.
-      </p>
+    <Shell purpose={t('notFound.purpose')}>
+      <ScreenTitle>{t('notFound.title')}</ScreenTitle>
+      <p data-testid="not-found">{rich('notFound.text', { path: <code>{path.slice(0, 80)}</code> })}</p>
       <a className="button" href={hrefOf('start')}>
-        Go to the start screen
+        {t('notFound.home')}
       </a>
     </Shell>
   );

@@ -1,25 +1,31 @@
 import { useEffect, useRef } from 'react';
 import { navigate, type RouteName } from '../app/routes';
 import { Shell } from '../components/Shell';
+import { LANGUAGES, setLanguage, useI18n, type Language, type PlainKey } from '../i18n';
 import { AboutBuild } from './AboutBuild';
+import './LanguageChoice.css';
 
-const CHOICES: readonly { route: RouteName; title: string; text: string; testId: string }[] = [
-  { route: 'plan', title: 'New ceremony', text: 'Plan who holds the shares and who watches, then make and split the key.', testId: 'start-new' },
-  { route: 'resume', title: 'Resume a ceremony', text: 'Continue an interrupted ceremony from its transcript file.', testId: 'start-resume' },
-  { route: 'recover', title: 'Recover a key', text: "Scan the custodians' shards and recover the key.", testId: 'start-recover' },
-  { route: 'verify', title: 'Verify a transcript', text: 'Check that a ceremony record is complete, unchanged and signed.', testId: 'start-verify' },
+const CHOICES: readonly { route: RouteName; title: PlainKey; text: PlainKey; testId: string }[] = [
+  { route: 'plan', title: 'start.new.title', text: 'start.new.text', testId: 'start-new' },
+  { route: 'resume', title: 'start.resume.title', text: 'start.resume.text', testId: 'start-resume' },
+  { route: 'recover', title: 'start.recover.title', text: 'start.recover.text', testId: 'start-recover' },
+  { route: 'verify', title: 'start.verify.title', text: 'start.verify.text', testId: 'start-verify' },
 ];
+
+// Each language is named in itself, so a person who reads only that one finds it.
+const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', de: 'Deutsch' };
 
 /** One question: what are you here to do? The first choice has focus, so Enter starts a new ceremony. */
 export function StartScreen() {
+  const { t, lang } = useI18n();
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
   return (
-    <Shell purpose="Offline key ceremonies: split a key among custodians, recover it, verify the record" showHome={false}>
+    <Shell purpose={t('start.purpose')} showHome={false}>
       <h1 tabIndex={-1} data-testid="screen-title">
-        What do you want to do?
+        {t('start.title')}
       </h1>
-      <p className="lead">Choose one. Use Tab to move between the choices and Enter to open one.</p>
+      <p className="lead">{t('start.lead')}</p>
       <div className="choices" role="list">
         {CHOICES.map((c, i) => (
           <div role="listitem" key={c.route}>
@@ -30,12 +36,22 @@ export function StartScreen() {
               data-testid={c.testId}
               onClick={() => navigate(c.route)}
             >
-              <span className="choice-title">{c.title}</span>
-              <span className="choice-text">{c.text}</span>
+              <span className="choice-title">{t(c.title)}</span>
+              <span className="choice-text">{t(c.text)}</span>
             </button>
           </div>
         ))}
       </div>
+      <fieldset className="language-choice" data-testid="language-choice">
+        <legend>{t('start.language')}</legend>
+        {LANGUAGES.map((l) => (
+          <label key={l} lang={l}>
+            <input type="radio" name="language" value={l} checked={lang === l} onChange={() => setLanguage(l)} data-testid={`language-${l}`} />
+            {LANGUAGE_NAMES[l]}
+          </label>
+        ))}
+        <span className="hint">{t('start.language.note')}</span>
+      </fieldset>
       <AboutBuild />
     </Shell>
   );
