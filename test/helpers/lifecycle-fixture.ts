@@ -1,0 +1,40 @@
+/** A sealed key ceremony of verifiable shares, written by hand for refresh and repair tests, and its deal. */
+import { randomBytes } from 'node:crypto';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { appendEntry, createTranscript, serializeTranscript, verifyTranscript, type VerifyOk } from '../../core/transcript';
+import { dealShares, type Ciphersuite, type VssDeal } from '../../core/vss/index';
+
+export const nodeRandom = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
+
+export function tickingClock(start = '2026-06-01T10:00:00.000Z'): () => Date {
+  let t = Date.parse(start);
+  return () => new Date((t += 1000));
+}
+
+export interface KeyCeremonyFixture {
+  readonly deal: VssDeal;
+  readonly verified: VerifyOk;
+  readonly text: string;
+}
+
+/** A 3-of-5 (by default) key ceremony without witnesses: sealed, its split recording the deal's commitments. */
+export function vssKeyCeremony(ciphersuite: Ciphersuite = 'ed25519', threshold = 3, shares = 5): KeyCeremonyFixture {
+  const deal = dealShares({ ciphersuite, threshold, shares, random: nodeRandom });
+  const ids = Array.from({ length: shares }, (_, i) => `c${i + 1}`);
+  let t = createTranscript('key-ceremony-fixture', tickingClock());
+  t = appendEntry(t, 'plan', { label: 'Signing key', scheme: 'vss', custodianIds: ids, witnessIds: [], signOffs: {} });
+  t = appendEntry(t, 'airgap-check', { passed: true, interfacesUp: [] });
+  t = appendEntry(t, 'entropy', { sources: ['os-csprng'] });
+  t = appendEntry(t, 'generate', { fingerprint: 'ab'.repeat(32) });
+  t = appendEntry(t, 'split', { scheme: 'vss', fingerprint: 'ab'.repeat(32), shareCount: shares, commitments: deal.commitments.map((c) => bytesToHex(c)) });
+  for (const id of ids) {
+    t = appendEntry(t, 'handoff', { custodianId: id, medium: 'paper' });
+    t = appendEntry(t, 'confirm', { custodianId: id, method: 'type-back' });
+  }
+  t = appendEntry(t, 'test-recovery', { custodianIds: ids.slice(0, threshold), fingerprintMatch: true });
+  t = appendEntry(t, 'destroy', { items: ['secret'] });
+  t = appendEntry(t, 'seal', {});
+  const verified = verifyTranscript(t);
+  if (!verified.ok) throw new Error(verified.reason);
+  return { deal, verified, text: serializeTranscript(t) };
+}
