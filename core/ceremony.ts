@@ -8,8 +8,10 @@
  * custodian, in any custodian order -> test-recovery -> destroy -> seal. A step cannot be skipped, only aborted.
  * After a checkpoint step (SignOffPolicy) the next step waits for a witness sign-off.
  */
-import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, type KeyCeremonyStep } from './ceremony-kinds';
+import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, numberedSteps, type KeyCeremonyStep } from './ceremony-kinds';
+import { isDeviation, reasonProblem, DEVIATIONS, type Deviation } from './ceremony-kinds/exceptions';
 import { KeyshardError } from './errors';
+import { isLanguage, LANGUAGES, type Language } from './language';
 import {
   observes,
   parsePlan,
@@ -31,8 +33,8 @@ import { witnessPublicKeyProblem } from './policy/witness-key';
  */
 export const CEREMONY_STEPS = Object.freeze(machineSteps(KEY_CEREMONY)) as unknown as readonly [KeyCeremonyStep, ...KeyCeremonyStep[]];
 export type CeremonyStep = KeyCeremonyStep;
-export type RecordStep = CeremonyStep | 'sign-off' | 'abort';
-export const RECORD_STEPS: readonly RecordStep[] = [...CEREMONY_STEPS, 'sign-off', 'abort'];
+export type RecordStep = CeremonyStep | 'sign-off' | 'abort' | 'exception';
+export const RECORD_STEPS: readonly RecordStep[] = [...CEREMONY_STEPS, 'sign-off', 'abort', 'exception'];
 
 /** How many witnesses must sign off a checkpoint: one of those eligible, or all of them. */
 export type SignOffRule = 'one' | 'all';
@@ -92,6 +94,8 @@ export type CeremonyEvent =
       readonly witnessKeys?: readonly WitnessKey[];
       /** SHA-256 of the app's renderer and main bundles; null when run from sources (no build to attest). */
       readonly build?: { readonly renderer: string; readonly main: string } | null;
+      /** The language the screens and paper were in (the start screen's choice); older transcripts have none. */
+      readonly language?: Language;
     }
   | {
       readonly step: 'airgap-check';
@@ -143,7 +147,18 @@ export type CeremonyEvent =
   | { readonly step: 'destroy'; readonly items: readonly string[] }
   | { readonly step: 'seal' }
   | { readonly step: 'sign-off'; readonly witnessId: string; readonly checkpoint: CeremonyStep; readonly custodianId?: string }
-  | { readonly step: 'abort'; readonly reason: string; readonly witnessId?: string };
+  | { readonly step: 'abort'; readonly reason: string; readonly witnessId?: string }
+  | {
+      /** A deviation from the script (core/ceremony-kinds/exceptions.ts); changes nothing but the record. */
+      readonly step: 'exception';
+      /** The catalogue step it happened at ("handoff"), one this plan has. */
+      readonly stepId: string;
+      readonly custodianId?: string;
+      readonly deviation: Deviation;
+      readonly reason: string;
+      /** The witness who signs it off: required when the plan has witnesses, left out when it has none. */
+      readonly witnessId?: string;
+    };
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type JsonObject = { readonly [key: string]: JsonValue };
@@ -300,6 +315,8 @@ function applyAt(state: CeremonyState, event: CeremonyEvent, at: string): Ceremo
   const step = e['step'] as RecordStep;
   if (step === 'abort') return appendRecord(state, step, at, abortData(state, e), { status: 'aborted', signOff: null });
   if (step === 'sign-off') return signOff(state, e, at);
+  // An exception is a note on the record: the open sign-off and the next step stay as they were.
+  if (step === 'exception') return appendRecord(state, step, at, exceptionData(state, e), {});
 
   const actions = nextActions(state);
   if (!actions.some((a) => a.step === step)) throw notExpected(state, step);
@@ -358,6 +375,31 @@ function abortData(state: CeremonyState, e: EventFields): JsonObject {
   return { reason, afterStep: state.lastStep, ...(witnessId === undefined ? {} : { witnessId }) };
 }
 
+function exceptionData(state: CeremonyState, e: EventFields): JsonObject {
+  const stepId = field(state, e, 'stepId', 'string');
+  const step = numberedSteps(KEY_CEREMONY, state.plan).find((n) => n.step.id === stepId)?.step;
+  if (step === undefined) throw badData(state, 'exception', 'stepId', `"${stepId}" is not a step of this plan's ceremony`);
+  const deviation = e['deviation'];
+  if (!isDeviation(deviation)) throw badData(state, 'exception', 'deviation', `must be one of ${DEVIATIONS.join(', ')}`);
+  const reasonWrong = reasonProblem(e['reason']);
+  if (reasonWrong !== null) throw badData(state, 'exception', 'reason', `is not usable: ${reasonWrong}`);
+  let custodianId: string | undefined;
+  if (e['custodianId'] !== undefined) custodianId = custodian(state, 'exception', field(state, e, 'custodianId', 'string')).id;
+  if (step.perCustodian && custodianId === undefined) throw badData(state, 'exception', 'custodianId', `is missing: step "${stepId}" is done per custodian`);
+  // A witness signs every exception off; only a plan without witnesses records one unsigned.
+  const witnessed = state.plan.witnesses.length > 0;
+  if (witnessed && e['witnessId'] === undefined) throw badData(state, 'exception', 'witnessId', 'is missing: a witness signs every exception off');
+  if (!witnessed && e['witnessId'] !== undefined) throw badData(state, 'exception', 'witnessId', 'names a witness, but the plan has none');
+  const witnessId = witnessed ? knownWitness(state, e, 'witnessId') : undefined;
+  return {
+    stepId,
+    ...(custodianId === undefined ? {} : { custodianId }),
+    deviation,
+    reason: e['reason'] as string,
+    ...(witnessId === undefined ? {} : { witnessId }),
+  };
+}
+
 type Handler = (state: CeremonyState, e: EventFields, actions: readonly NextAction[]) => Outcome;
 
 const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
@@ -365,6 +407,8 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
     const signOffs = state.plan.witnesses.length === 0 ? {} : signOffPolicy(state, e);
     const witnessKeys = e['witnessKeys'] === undefined ? undefined : witnessKeyList(state, e);
     const build = e['build'] === undefined ? undefined : buildAttestation(state, e);
+    const language = e['language'];
+    if (language !== undefined && !isLanguage(language)) throw badData(state, 'plan', 'language', `must be one of ${LANGUAGES.join(', ')}`);
     const p = state.plan;
     return {
       // Field names avoid the words the transcript refuses as secret-looking (secret, seed, share, ...).
@@ -380,6 +424,8 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
         ...(witnessKeys === undefined ? {} : { witnessKeys }),
         // Older transcripts have no `build`; they replay as they were written.
         ...(build === undefined ? {} : { build }),
+        // Likewise `language`: absent in older transcripts and when the caller did not say.
+        ...(language === undefined ? {} : { language }),
       },
       patch: { signOffs },
       checkpoint: { custodianId: null },

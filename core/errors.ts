@@ -76,6 +76,8 @@ export type KeyshardErrorCode =
   | 'WITNESS_FINGERPRINT'
   | 'WITNESS_KEY_UNENCRYPTED'
   | 'SECRET_DESTROYED'
+  // a deviation from the script (a failed confirmation) that must be recorded as an exception before the ceremony goes on
+  | 'EXCEPTION_NEEDED'
   | 'CEREMONY_SECRET_LOST'
   | 'ENTROPY_SOURCE'
   | 'TRANSCRIPT_WRITE'

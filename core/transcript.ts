@@ -65,6 +65,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalize, canonicalizePretty, duplicateMember, hasLoneSurrogate } from './canonical-json';
 import type { JsonValue } from './canonical-json';
+import { exceptionDataProblem } from './ceremony-kinds/exceptions';
+import { KEY_CEREMONY } from './ceremony-kinds/key-ceremony';
 import { KeyshardError } from './errors';
 
 export const TRANSCRIPT_FORMAT_NAME = 'keyshard-transcript';
@@ -355,6 +357,7 @@ function entryShapeProblem(e: unknown): string | null {
     return '"data" holds something other than plain JSON with whole numbers';
   }
   if (e['kind'] === 'signoff') return signoffShapeProblem(e['data']);
+  if (e['kind'] === 'exception') return exceptionDataProblem(KEY_CEREMONY, e['data']);
   return null;
 }
 
@@ -408,6 +411,13 @@ function planWitnesses(data: JsonValue): { witnesses: readonly WitnessRef[] | un
   return { witnesses: out };
 }
 
+/** The witness ids the plan entry names: its pinned keys' ids, else its witnessIds list. */
+function planWitnessIds(data: JsonValue, pinned: readonly WitnessRef[] | undefined): readonly string[] {
+  if (pinned !== undefined) return pinned.map((w) => w.id);
+  const ids = isPlainRecord(data) ? data['witnessIds'] : undefined;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+}
+
 /** The number of witnesses the plan entry names (its witness keys, or its witnessIds list), or null when it names none. */
 function planWitnessCount(data: JsonValue, pinned: readonly WitnessRef[] | undefined): number | null {
   if (pinned !== undefined) return pinned.length;
@@ -453,6 +463,14 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
   const entries: TranscriptEntry[] = [];
   const signoffs = new Map<number, (WitnessRef & { signoffSeq: number })[]>();
   let prev = genesisHash(ceremonyId);
+  let planWitnessList: readonly string[] = [];
+  /**
+   * An exception that names a witness: the very next entry must be that witness's signature over it. A file that ends
+   * at the exception is a shorter chain, like any other cut at the end (it is not sealed: transcript-status says so).
+   */
+  let unsignedException: { readonly pos: number; readonly witnessId: string } | null = null;
+  const exceptionUnsigned = (x: { readonly pos: number; readonly witnessId: string }): VerifyFailure =>
+    badSignature(x.pos, `the exception at entry ${x.pos} is not followed by witness "${x.witnessId}"'s signature over it`);
 
   for (let i = 0; i < raw.length; i++) {
     const pos = i + 1;
@@ -482,6 +500,19 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
       if ('problem' in plan) return fail(formatFail(1, plan.problem));
       pinned = plan.witnesses;
       perEntry = planWitnessCount(entry.data, pinned) ?? MAX_SIGNOFFS_PER_ENTRY;
+      planWitnessList = planWitnessIds(entry.data, pinned);
+    }
+    if (unsignedException !== null) {
+      const d = entry.kind === 'signoff' ? (entry.data as unknown as SignoffData) : null;
+      if (d === null || d.target.seq !== unsignedException.pos || d.witness.id !== unsignedException.witnessId) return exceptionUnsigned(unsignedException);
+      unsignedException = null;
+    }
+    if (entry.kind === 'exception') {
+      // A witness signs every exception off; only a plan with no witnesses records one unsigned.
+      const w = (entry.data as { witnessId?: string }).witnessId;
+      if (w === undefined && planWitnessList.length > 0) return badSignature(pos, `the exception at ${name} names no witness, but the plan has witnesses and one signs every exception`);
+      if (w !== undefined && !planWitnessList.includes(w)) return badSignature(pos, `the exception at ${name} names witness "${w}", who is not in the plan`);
+      if (w !== undefined) unsignedException = { pos, witnessId: w };
     }
     if (entry.kind === 'signoff') {
       const d = entry.data as unknown as SignoffData;

@@ -30,7 +30,8 @@ export function checkKindSteps(entries: readonly EntryLike[]): KindStepsResult {
   // Each record kind's step position in the catalogue; entries any step may carry (sign-offs, abort) have none.
   const stepIndex = new Map<string, number>();
   kind.steps.forEach((s, i) => s.records.forEach((r) => stepIndex.set(r.kind, r.machine ? i : -1)));
-  const anyTime = new Set(kind.entries.map((e) => e.kind));
+  // An exception (exceptions.ts) may be recorded at any step of any kind.
+  const anyTime = new Set([...kind.entries.map((e) => e.kind), 'exception']);
   const seen = new Set<string>();
   let reached = 0;
   let reachedKind = 'plan';

@@ -45,6 +45,8 @@ export function eventFor(plan: CeremonyPlan, action: NextAction): CeremonyEvent 
       return { step: 'sign-off', witnessId: action.witnessIds?.[0] ?? '', checkpoint: action.checkpoint ?? 'plan' };
     case 'abort':
       return { step: 'abort', reason: 'test abort' };
+    case 'exception':
+      throw new Error('an exception is never offered as a next action');
   }
 }
 

@@ -1,0 +1,273 @@
+/**
+ * The annotated script: the printed script (script.ts) filled in from a verified transcript. Each numbered step gets
+ * the entries recorded at it (with their times), who acted, the witness signatures over them, and the exceptions
+ * recorded under it; the participants sign below, and the transcript's final hash is on every page. The printed page
+ * and `keyshard transcript verify --script` both render this one model, so their numbers and words are the same.
+ * Every entry of the transcript is placed exactly once (annotatedScriptMismatch checks it). Pure.
+ */
+import type { CeremonyPlan } from '../policy/types';
+import { spokenText } from '../read-aloud';
+import { shortDisplay, witnessKeyFingerprint } from '../recovery-trust';
+import type { TranscriptEntry, VerifyOk } from '../transcript';
+import { stepOfRecord, transcriptNames } from './derive';
+import { DEVIATION_WORDS, isDeviation } from './exceptions';
+import { roleLine, ROLE_NAMES } from './roles';
+import { ceremonyScript } from './script';
+import type { CeremonyKind, Role } from './types';
+
+export interface AnnotatedSignature {
+  /** The witness's signature entry, and the sign-off record written with it (null for an exception's signature). */
+  readonly seq: number;
+  readonly recordSeq: number | null;
+  readonly recordAt: string | null;
+  readonly at: string;
+  readonly targetSeq: number;
+  readonly witnessId: string;
+  readonly witnessName: string;
+  /** The signing key's fingerprint, first 16 hex digits in groups ("3F9A 61C2 0B7E D4A5"). */
+  readonly keyShort: string;
+}
+
+export interface AnnotatedException {
+  readonly seq: number;
+  readonly at: string;
+  readonly deviation: string;
+  /** "Confirmation failed". */
+  readonly words: string;
+  readonly reason: string;
+  readonly witnessId: string | null;
+  readonly signature: AnnotatedSignature | null;
+}
+
+export interface AnnotatedEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly kind: string;
+  /** "Air-gap check". */
+  readonly name: string;
+}
+
+export interface AnnotatedLine {
+  readonly number: string;
+  readonly stepId: string;
+  readonly heading: string;
+  readonly custodianId: string | null;
+  /** "Ceremony administrator (Ada Park)". */
+  readonly acted: string;
+  readonly entries: readonly AnnotatedEntry[];
+  readonly signatures: readonly AnnotatedSignature[];
+  readonly exceptions: readonly AnnotatedException[];
+}
+
+export interface Participant {
+  readonly role: Role;
+  readonly roleName: string;
+  readonly name: string;
+  readonly organisation: string;
+}
+
+export interface AnnotatedScript {
+  readonly kindTitle: string;
+  readonly label: string;
+  readonly ceremonyId: string;
+  readonly headHash: string;
+  readonly headWords: string;
+  readonly lines: readonly AnnotatedLine[];
+  /** The abort, when the ceremony was aborted: after the step it stopped at. */
+  readonly abort: { readonly seq: number; readonly at: string; readonly reason: string; readonly afterNumber: string | null } | null;
+  /** Entries of a kind this catalogue does not place (a newer keyshard's): listed, never dropped. */
+  readonly other: readonly AnnotatedEntry[];
+  readonly participants: readonly Participant[];
+}
+
+type Data = Readonly<Record<string, unknown>>;
+
+function dataOf(e: TranscriptEntry): Data {
+  return typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data) ? (e.data as Data) : {};
+}
+
+function str(d: Data, key: string): string | null {
+  const v = d[key];
+  return typeof v === 'string' ? v : null;
+}
+
+interface MutableLine extends Omit<AnnotatedLine, 'entries' | 'signatures' | 'exceptions'> {
+  entries: AnnotatedEntry[];
+  signatures: AnnotatedSignature[];
+  exceptions: AnnotatedException[];
+}
+
+export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified: Pick<VerifyOk, 'ceremonyId' | 'entries' | 'headHash'>): AnnotatedScript {
+  const names = transcriptNames(kind);
+  const nameOf = (k: string): string => names.get(k) ?? k.charAt(0).toUpperCase() + k.slice(1).replace(/-/g, ' ');
+  const witnessName = (id: string): string => plan.witnesses.find((w) => w.id === id)?.name ?? id;
+  const lines: MutableLine[] = ceremonyScript(kind, plan).lines.map((l) => ({
+    number: l.number,
+    stepId: l.stepId,
+    heading: l.heading,
+    custodianId: l.custodianId,
+    acted: roleLine(l.actor, l.acts),
+    entries: [],
+    signatures: [],
+    exceptions: [],
+  }));
+  const lineFor = (stepId: string, custodianId: string | null): MutableLine | undefined =>
+    lines.find((l) => l.stepId === stepId && (l.custodianId === null || l.custodianId === custodianId));
+  /** Where each placed entry went, so a signature lands beside what it signs. */
+  const placed = new Map<number, { line: MutableLine; exception?: AnnotatedException }>();
+  const other: AnnotatedEntry[] = [];
+  let abort: AnnotatedScript['abort'] = null;
+  let lastLine: MutableLine | null = null;
+
+  verified.entries.forEach((e, i) => {
+    const d = dataOf(e);
+    const item: AnnotatedEntry = { seq: e.seq, at: e.at, kind: e.kind, name: nameOf(e.kind) };
+    if (e.kind === 'sign-off') return; // placed with the signature that follows it
+    if (e.kind === 'signoff') {
+      const target = d['target'] as { seq?: number } | undefined;
+      const witness = d['witness'] as { id?: string; algorithm?: 'ed25519' | 'ecdsa-p256'; publicKey?: string } | undefined;
+      const where = placed.get(target?.seq ?? 0);
+      const before = verified.entries[i - 1];
+      const sig: AnnotatedSignature = {
+        seq: e.seq,
+        recordSeq: before?.kind === 'sign-off' ? before.seq : null,
+        recordAt: before?.kind === 'sign-off' ? before.at : null,
+        at: e.at,
+        targetSeq: target?.seq ?? 0,
+        witnessId: witness?.id ?? '',
+        witnessName: witnessName(witness?.id ?? ''),
+        keyShort: shortDisplay(witnessKeyFingerprint(witness?.algorithm ?? 'ed25519', witness?.publicKey ?? '')).slice(0, 19),
+      };
+      if (where === undefined) other.push(item);
+      else if (where.exception !== undefined) (where.exception as { signature: AnnotatedSignature | null }).signature = sig;
+      else where.line.signatures.push(sig);
+      return;
+    }
+    if (e.kind === 'exception') {
+      const line = lineFor(str(d, 'stepId') ?? '', str(d, 'custodianId'));
+      const deviation = str(d, 'deviation') ?? '';
+      const x: AnnotatedException = {
+        seq: e.seq,
+        at: e.at,
+        deviation,
+        words: isDeviation(deviation) ? DEVIATION_WORDS[deviation] : deviation,
+        reason: str(d, 'reason') ?? '',
+        witnessId: str(d, 'witnessId'),
+        signature: null,
+      };
+      if (line === undefined) return void other.push(item);
+      line.exceptions.push(x);
+      placed.set(e.seq, { line, exception: x });
+      return;
+    }
+    if (e.kind === 'abort') {
+      abort = { seq: e.seq, at: e.at, reason: str(d, 'reason') ?? '', afterNumber: lastLine?.number ?? null };
+      return;
+    }
+    const step = stepOfRecord(kind, e.kind);
+    const line = step === null ? undefined : lineFor(step.id, step.perCustodian ? str(d, 'custodianId') : null);
+    if (line === undefined) return void other.push(item);
+    line.entries.push(item);
+    placed.set(e.seq, { line });
+    lastLine = line;
+  });
+
+  const people: Omit<Participant, 'roleName'>[] = [
+    { role: 'administrator', name: plan.administrator?.name ?? '', organisation: plan.administrator?.organisation ?? '' },
+    ...plan.witnesses.map((w) => ({ role: 'internal-witness' as const, name: w.name, organisation: w.organisation })),
+    ...(plan.externalWitnesses ?? []).map((p) => ({ role: 'external-witness' as const, name: p.name, organisation: p.organisation })),
+    ...plan.custodians.map((c) => ({ role: 'custodian' as const, name: c.name, organisation: c.organisation })),
+  ];
+  const participants: Participant[] = people.map((p) => ({ ...p, roleName: ROLE_NAMES[p.role].one }));
+
+  return {
+    kindTitle: kind.title,
+    label: plan.label,
+    ceremonyId: verified.ceremonyId,
+    headHash: verified.headHash,
+    headWords: spokenText(verified.headHash),
+    lines,
+    abort,
+    other,
+    participants,
+  };
+}
+
+/** Every (seq, time, kind) the annotated script shows, in one list: what it says the transcript holds. */
+export function annotatedItems(script: AnnotatedScript): { seq: number; at: string; kind: string }[] {
+  const out: { seq: number; at: string; kind: string }[] = [];
+  const sig = (s: AnnotatedSignature): void => {
+    if (s.recordSeq !== null) out.push({ seq: s.recordSeq, at: s.recordAt ?? '', kind: 'sign-off' });
+    out.push({ seq: s.seq, at: s.at, kind: 'signoff' });
+  };
+  for (const l of script.lines) {
+    for (const e of l.entries) out.push({ seq: e.seq, at: e.at, kind: e.kind });
+    l.signatures.forEach(sig);
+    for (const x of l.exceptions) {
+      out.push({ seq: x.seq, at: x.at, kind: 'exception' });
+      if (x.signature !== null) sig(x.signature);
+    }
+  }
+  if (script.abort !== null) out.push({ seq: script.abort.seq, at: script.abort.at, kind: 'abort' });
+  for (const e of script.other) out.push({ seq: e.seq, at: e.at, kind: e.kind });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Where an annotated script and a transcript first disagree, in words, or null when they match entry for entry: the
+ * same entries, each once, with the same time and kind, and the same final hash.
+ */
+export function annotatedScriptMismatch(script: AnnotatedScript, entries: readonly TranscriptEntry[]): string | null {
+  const items = annotatedItems(script);
+  for (let i = 0; i < Math.max(items.length, entries.length); i++) {
+    const a = items[i];
+    const e = entries[i];
+    if (e === undefined) return `the script shows entry ${a?.seq ?? '?'}, which the transcript does not have`;
+    if (a === undefined) return `transcript entry ${e.seq} (${e.kind}) is not in the script`;
+    if (a.seq !== e.seq) return `transcript entry ${e.seq} (${e.kind}) is not in the script where it belongs (found entry ${a.seq})`;
+    if (a.kind !== e.kind) return `entry ${e.seq} is ${e.kind} in the transcript but ${a.kind} in the script`;
+    if (a.at !== e.at) return `entry ${e.seq} (${e.kind}) was recorded at ${e.at}, but the script says ${a.at}`;
+  }
+  const head = entries[entries.length - 1]?.hash;
+  if (head !== script.headHash) return 'the final hash on the script is not the transcript’s';
+  return null;
+}
+
+/** "2025-03-01 10:00:07 UTC". */
+export function scriptTime(at: string): string {
+  return `${at.slice(0, 10)} ${at.slice(11, 19)} UTC`;
+}
+
+/** The annotated script as plain text (`keyshard transcript verify --script`): the printed page's words and numbers. */
+export function annotatedScriptText(script: AnnotatedScript): string {
+  const out: string[] = [
+    `${script.kindTitle}: ${script.label} - annotated script`,
+    `Ceremony id: ${script.ceremonyId}`,
+    `Final hash: ${script.headHash}`,
+    `  in words: ${script.headWords}`,
+    '',
+  ];
+  const sigText = (s: AnnotatedSignature): string => `${s.witnessName} (key ${s.keyShort}) signed, entry ${s.seq}`;
+  for (const l of script.lines) {
+    out.push(`${l.number}. ${l.heading}`);
+    out.push(`    Acted: ${l.acted}`);
+    if (l.entries.length === 0) out.push('    Not done.');
+    for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
+    for (const s of l.signatures) out.push(`    Witness: ${sigText(s)}`);
+    for (const x of l.exceptions) {
+      out.push(`    EXCEPTION ${scriptTime(x.at)}  ${x.words} (entry ${x.seq}): ${x.reason}`);
+      out.push(`      ${x.signature === null ? 'No witness signature (the plan has no witnesses).' : `Witness: ${sigText(x.signature)}`}`);
+    }
+  }
+  if (script.abort !== null) {
+    out.push('', `ABORTED ${scriptTime(script.abort.at)} after step ${script.abort.afterNumber ?? '-'} (entry ${script.abort.seq}): ${script.abort.reason}`);
+  }
+  if (script.other.length > 0) {
+    out.push('', 'Other entries:');
+    for (const e of script.other) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
+  }
+  out.push('', 'Participants (each signs the printed script):');
+  for (const p of script.participants) out.push(`    ${p.roleName}: ${p.name === '' ? '____________________' : `${p.name} (${p.organisation})`}   signature ____________   date ________`);
+  out.push('', `Final hash: ${script.headHash}`, '');
+  return out.join('\n');
+}
