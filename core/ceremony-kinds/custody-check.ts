@@ -53,7 +53,7 @@ export const CUSTODY_CHECK_CEREMONY = {
           signOff: true,
           hint: "Check the custodian's shard against the key ceremony's record.",
         },
-        { kind: 'custody-receipt', transcript: 'Receipt signed by a witness', machine: false },
+        { kind: 'custody-receipt', transcript: 'Receipt signed by a witness', machine: true },
       ],
     },
     {

@@ -14,7 +14,9 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { JsonValue } from '../canonical-json';
 import { KeyshardError } from '../errors';
-import { type Transcript, type TranscriptEntry, type VerifyOk, type WitnessSigner, appendEntry, createTranscript, signEntry } from '../transcript';
+import { CUSTODY_CHECK_CEREMONY } from '../ceremony-kinds/custody-check';
+import { type KindRun, recordKindStep, signKindCheckpoint, startKindRun } from '../ceremony-kinds/run';
+import type { Transcript, TranscriptEntry, VerifyOk, WitnessSigner } from '../transcript';
 import { canonicalize } from '../canonical-json';
 import { type CustodyReceipt, type SignedCustodyReceipt, signCustodyReceipt, verifySignedCustodyReceipt } from './receipt';
 
@@ -38,15 +40,12 @@ export interface CustodyPlanOptions {
   readonly witnessKeys?: readonly { readonly id: string; readonly algorithm: string; readonly publicKey: string }[];
 }
 
-export function custodyPlanData(o: CustodyPlanOptions): JsonValue {
+/** The plan's own data (the kind runner adds ceremonyKind, witnessIds, signOffs and the pinned witness keys). */
+export function custodyPlanData(o: Pick<CustodyPlanOptions, 'label' | 'receipt'>): Record<string, JsonValue> {
   return {
-    ceremonyKind: CUSTODY_CHECK_KIND_ID,
     label: o.label,
     keyCeremony: { ceremonyId: o.receipt.ceremonyId, finalHash: o.receipt.transcriptFinalHash },
     custodianId: o.receipt.custodianId,
-    witnessIds: [...o.witnessIds],
-    signOffs: o.witnessIds.length > 0 ? { 'custody-check': 'one', seal: 'one' } : {},
-    ...(o.witnessKeys === undefined ? {} : { witnessKeys: o.witnessKeys.map((k) => ({ ...k })) }),
   };
 }
 
@@ -54,7 +53,10 @@ export function custodySealData(receipt: CustodyReceipt): JsonValue {
   return { shardFingerprint: receipt.shardFingerprint, result: receipt.result };
 }
 
-/** A custody check's whole transcript: plan, the check, the witness's signed receipt and sign-offs, the seal. */
+/**
+ * A custody check's whole transcript on the kind runner: plan, the check (the witness signs it off), the witness's
+ * signed receipt, the seal (signed off). Without a witness: plan, check, seal.
+ */
 export async function custodyCheckTranscript(o: {
   readonly ceremonyId: string;
   readonly clock: () => Date;
@@ -63,19 +65,23 @@ export async function custodyCheckTranscript(o: {
   readonly witness?: WitnessSigner;
 }): Promise<{ transcript: Transcript; signed: SignedCustodyReceipt | null }> {
   const w = o.witness;
-  const witnessKeys = w === undefined ? undefined : [{ id: w.witnessId, algorithm: w.algorithm, publicKey: bytesToHex(w.publicKey) }];
-  let t = createTranscript(o.ceremonyId, o.clock);
-  t = appendEntry(t, 'plan', custodyPlanData({ label: o.label, receipt: o.receipt, witnessIds: w === undefined ? [] : [w.witnessId], ...(witnessKeys === undefined ? {} : { witnessKeys }) }));
-  t = appendEntry(t, 'custody-check', o.receipt);
+  const signOff = async (run: KindRun): Promise<KindRun> => (w !== undefined && run.pending !== null ? signKindCheckpoint(run, w) : run);
+  let run = startKindRun({
+    kind: CUSTODY_CHECK_CEREMONY,
+    ceremonyId: o.ceremonyId,
+    clock: o.clock,
+    plan: custodyPlanData(o),
+    witnessIds: w === undefined ? [] : [w.witnessId],
+    ...(w === undefined ? {} : { witnessKeys: [{ id: w.witnessId, algorithm: w.algorithm, publicKey: bytesToHex(w.publicKey) }] }),
+  });
+  run = await signOff(recordKindStep(run, 'custody-check', o.receipt as unknown as JsonValue));
   let signed: SignedCustodyReceipt | null = null;
   if (w !== undefined) {
-    t = await signEntry(t, t.entries.length, w);
     signed = await signCustodyReceipt(o.receipt, w);
-    t = appendEntry(t, 'custody-receipt', signed);
+    run = recordKindStep(run, 'custody-receipt', signed as unknown as JsonValue);
   }
-  t = appendEntry(t, 'seal', custodySealData(o.receipt));
-  if (w !== undefined) t = await signEntry(t, t.entries.length, w);
-  return { transcript: t, signed };
+  run = await signOff(recordKindStep(run, 'seal', custodySealData(o.receipt)));
+  return { transcript: run.transcript, signed };
 }
 
 export interface CustodySummary {

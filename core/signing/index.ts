@@ -12,6 +12,7 @@ export {
   signingRequestData,
   signingSealData,
   signingTranscript,
+  startSigningRun,
   type KeyCeremonyRef,
   type SigningPlanOptions,
   type SigningRecord,

@@ -5,7 +5,7 @@
  *
  *   plan             { ceremonyKind: "signing", label, keyCeremony: { ceremonyId, finalHash, groupPublicKey },
  *                      ciphersuite, threshold, message (hex, at most 1,024 bytes), messageHash (SHA-256 hex),
- *                      witnessIds, signOffs, witnessKeys? }
+ *                      witnessIds, signOffs, witnessKeys? }   (the last three and ceremonyKind: the kind runner's)
  *   commitment       { identifier, hiding, binding, custodianId? }      one per signer, public round-1 points
  *   signing-request  { requestDigest, messageHash, signers: [identifier, ...] }
  *   signature-share  { identifier, checked: true }                      the share itself is not recorded
@@ -21,7 +21,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { JsonValue } from '../canonical-json';
 import { KeyshardError } from '../errors';
-import { type Transcript, type TranscriptEntry, type VerifyOk, type WitnessSigner, appendEntry, createTranscript, signEntry } from '../transcript';
+import { type KindRun, recordKindStep, signKindCheckpoint, startKindRun } from '../ceremony-kinds/run';
+import { SIGNING_CEREMONY } from '../ceremony-kinds/signing';
+import type { Transcript, TranscriptEntry, VerifyOk, WitnessSigner } from '../transcript';
 import { type SigningCiphersuite, type SigningCommitment, type SigningPackage, signatureVerifyingKey, verifySignature } from '../vss/sign';
 import { MAX_SIGNING_MESSAGE_BYTES } from '../vss/sign-messages';
 
@@ -79,24 +81,31 @@ export function messageHash(message: Uint8Array): string {
   return bytesToHex(sha256(message));
 }
 
-export function signingPlanData(o: SigningPlanOptions): JsonValue {
+/** The plan's own data (the kind runner adds ceremonyKind, witnessIds, signOffs and the pinned witness keys). */
+export function signingPlanData(o: Omit<SigningPlanOptions, 'witnessIds' | 'witnessKeys'>): Record<string, JsonValue> {
   if (o.message.length > MAX_SIGNING_MESSAGE_BYTES) {
     throw new KeyshardError('INVALID_ARGUMENT', `The message is ${o.message.length} bytes; a signing ceremony signs at most ${MAX_SIGNING_MESSAGE_BYTES}. Sign its hash instead.`);
   }
-  const witnessed = o.witnessIds.length > 0;
   return {
-    ceremonyKind: SIGNING_KIND_ID,
     label: o.label,
     keyCeremony: { ...o.keyCeremony },
     ciphersuite: o.ciphersuite,
     threshold: o.threshold,
     message: bytesToHex(o.message),
     messageHash: messageHash(o.message),
-    witnessIds: [...o.witnessIds],
-    // One witness signs off the message, the signature and the seal (the catalogue's signOff steps).
-    signOffs: witnessed ? { plan: 'one', signature: 'one', seal: 'one' } : {},
-    ...(o.witnessKeys === undefined ? {} : { witnessKeys: o.witnessKeys.map((k) => ({ ...k })) }),
   };
+}
+
+/** A signing run started on the kind runner (core/ceremony-kinds/run.ts): the plan recorded, witnesses pinned. */
+export function startSigningRun(ceremonyId: string, clock: () => Date, o: SigningPlanOptions): KindRun {
+  return startKindRun({
+    kind: SIGNING_CEREMONY,
+    ceremonyId,
+    clock,
+    plan: signingPlanData(o),
+    witnessIds: o.witnessIds,
+    ...(o.witnessKeys === undefined ? {} : { witnessKeys: o.witnessKeys }),
+  });
 }
 
 export function commitmentData(c: SigningCommitment, custodianId?: string): JsonValue {
@@ -153,6 +162,7 @@ function str(d: Data, key: string, seq: number, pattern: RegExp = HEX): string {
 /** The step order a signing transcript follows (sign-offs and abort aside): the catalogue's. */
 const ORDER = ['plan', 'commitment', 'signing-request', 'signature-share', 'signature', 'seal'];
 const SIGNING_ENTRIES = new Set(['sign-off', 'signoff']);
+
 
 /**
  * Checks a VERIFIED transcript of the signing kind beyond its chain and sign-offs (see the top). Returns what it
@@ -250,14 +260,15 @@ export interface SigningRecord {
   readonly witness?: WitnessSigner;
 }
 
-/** A whole signing's transcript at once, for the CLI (the app's service appends the same entries step by step). */
+/** A whole signing's transcript at once, for the CLI (the app's service records the same steps one by one). */
 export async function signingTranscript(r: SigningRecord): Promise<Transcript> {
-  const sign = async (t: Transcript): Promise<Transcript> => (r.witness === undefined ? t : signEntry(t, t.entries.length, r.witness));
-  let t = createTranscript(r.ceremonyId, r.clock);
-  t = await sign(appendEntry(t, 'plan', signingPlanData(r.plan)));
-  for (const c of r.commitments) t = appendEntry(t, 'commitment', commitmentData(c.commitment, c.custodianId));
-  t = appendEntry(t, 'signing-request', signingRequestData(r.pkg, r.requestDigest));
-  for (const c of r.pkg.signers) t = appendEntry(t, 'signature-share', signatureShareData(c.identifier));
-  t = await sign(appendEntry(t, 'signature', signatureData(r.plan.ciphersuite, r.signature, r.pkg.commitments[0]!)));
-  return sign(appendEntry(t, 'seal', signingSealData(r.pkg.message, r.signature)));
+  const w = r.witness;
+  const signed = async (run: KindRun): Promise<KindRun> => (w !== undefined && run.pending !== null ? signKindCheckpoint(run, w) : run);
+  let run = await signed(startSigningRun(r.ceremonyId, r.clock, r.plan));
+  for (const c of r.commitments) run = recordKindStep(run, 'commitment', commitmentData(c.commitment, c.custodianId));
+  run = recordKindStep(run, 'signing-request', signingRequestData(r.pkg, r.requestDigest));
+  for (const c of r.pkg.signers) run = recordKindStep(run, 'signature-share', signatureShareData(c.identifier));
+  run = await signed(recordKindStep(run, 'signature', signatureData(r.plan.ciphersuite, r.signature, r.pkg.commitments[0]!)));
+  run = await signed(recordKindStep(run, 'seal', signingSealData(r.pkg.message, r.signature)));
+  return run.transcript;
 }

@@ -11,15 +11,15 @@
 import { KeyshardError } from '../../../core/errors';
 import { checkCustody, checkCustodyOfWords, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
 import { shortDisplay, transcriptFingerprint, witnessKeyFingerprint } from '../../../core/recovery-trust';
-import { MAX_TRANSCRIPT_BYTES, softwareEd25519Signer, type VerifyOk } from '../../../core/transcript';
-import { loadWitnessKeyFile } from '../../services/witness/index';
-import { unsealWitnessKey } from '../../services/witness/key-file';
+import { custodyCheckTranscript } from '../../../core/custody/transcript';
+import { MAX_TRANSCRIPT_BYTES, serializeTranscript, type Transcript, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
 import { type ParsedArgs, parseArgs, requireValue } from '../args';
 import type { CliCommand } from '../command';
 import { readInputFile, writeNewFile } from '../files';
 import type { CliIo } from '../io';
 import { SHARD_KEY_HELP, SHARD_KEY_OPTIONS, type ShardOpenerDeps, createShardOpener } from '../shard-files';
 import { createRecoverCommands } from './recover';
+import { withWitnessKeyFile } from '../witness-signer';
 import { verifyTranscriptBytes } from './transcript';
 
 export interface CustodyCliDeps {
@@ -43,34 +43,6 @@ async function verifiedTranscript(path: string): Promise<VerifyOk> {
   return v;
 }
 
-/** The witness's passphrase: from --passphrase-env VAR, else typed unseen at the terminal. */
-async function witnessPassphrase(args: ParsedArgs, io: CliIo, deps: CustodyCliDeps, witnessId: string): Promise<string> {
-  const variable = args.values.get('passphrase-env');
-  if (variable !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw usage('--passphrase-env takes the NAME of an environment variable (letters, digits, _), not the passphrase itself.');
-    const value = deps.env[variable];
-    if (value === undefined || value === '') throw usage(`The environment variable ${variable} (from --passphrase-env) is not set or is empty.`);
-    return value;
-  }
-  if (io.terminal === undefined) {
-    throw usage('The witness passphrase cannot be asked here (no terminal). Put it in an environment variable and give its name with --passphrase-env VAR.');
-  }
-  return io.terminal.hidden(`Passphrase of ${witnessId}'s witness key (not shown): `);
-}
-
-/** Signs the receipt with the witness key file: opened for this one signature, then zeroized. */
-async function signWithKeyFile(receipt: CustodyReceipt, file: string, args: ParsedArgs, io: CliIo, deps: CustodyCliDeps): Promise<SignedCustodyReceipt> {
-  const sealed = await loadWitnessKeyFile(file);
-  const passphrase = await witnessPassphrase(args, io, deps, sealed.witnessId);
-  const secretKey = await unsealWitnessKey(sealed, passphrase);
-  try {
-    return await signCustodyReceipt(receipt, softwareEd25519Signer(sealed.witnessId, secretKey));
-  } finally {
-    secretKey.fill(0);
-    sealed.ciphertext.fill(0);
-  }
-}
-
 /** A SLIP-39 share's words: standard input (lines joined), else typed unseen at the terminal. */
 async function typedWords(io: CliIo): Promise<string> {
   const piped = (await io.readStdin()).split(/\s+/).filter((w) => w !== '');
@@ -88,7 +60,12 @@ const RESULT_TEXT = {
   unverified: 'UNVERIFIED',
 } as const;
 
-function checkLines(r: CustodyReceipt, signed: SignedCustodyReceipt | undefined, out: string | undefined): string[] {
+/** The custody check's own transcript id: the key ceremony's id, the custodian and the time, within 128 characters. */
+function custodyCheckId(r: CustodyReceipt): string {
+  return `custody-${r.checkedAt.replace(/[:.]/g, '')}-${r.custodianId}-${r.ceremonyId}`.slice(0, 128);
+}
+
+function checkLines(r: CustodyReceipt, signed: SignedCustodyReceipt | undefined, out: string | undefined, transcriptOut?: string, transcript?: Transcript | null): string[] {
   const against = r.checkedAgainst === 'commitments' ? "the ceremony's commitments and the handoff record" : 'the shard fingerprint recorded at handoff';
   return [
     `${RESULT_TEXT[r.result]}: the shard of custodian #${r.custodianIndex + 1} (${r.label}, ${r.custodianId}) is the one the transcript records, checked against ${against}.`,
@@ -103,6 +80,9 @@ function checkLines(r: CustodyReceipt, signed: SignedCustodyReceipt | undefined,
     `Checked at:        ${r.checkedAt}`,
     ...(signed === undefined ? [] : [`Signed by witness ${signed.witness.id} (key fingerprint ${shortDisplay(witnessKeyFingerprint(signed.witness.algorithm, signed.witness.publicKey))}).`]),
     ...(out === undefined ? [] : [`Receipt written to ${out}.`]),
+    ...(transcriptOut === undefined || transcript == null
+      ? []
+      : [`Custody-check transcript written to ${transcriptOut} (final hash ${transcript.entries[transcript.entries.length - 1]!.hash}): keyshard transcript verify checks it.`]),
     '',
   ];
 }
@@ -132,6 +112,8 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       "  --witness-key FILE   a witness's encrypted key file (keyshard witness keygen): the witness signs the receipt,",
       '                       typing their passphrase (or --passphrase-env VAR names the variable holding it)',
       '  --out FILE           also write the receipt JSON to FILE (a new file), to append to the transcript later',
+      "  --transcript-out FILE  write the check as a sealed transcript of its own (ceremony kind custody-check), citing the",
+      "                       key ceremony's final hash; signed by the witness with --witness-key; a new file",
       '  --json               the receipt: {"format","version","ceremonyId","custodianIndex","custodianId","label",',
       '                       "scheme","checkedAt","shardFingerprint","transcriptFinalHash","checkedAgainst","result",',
       '                       "source"}; signed: {"receipt":{...},"witness":{"id","algorithm","publicKey"},"signature"}',
@@ -141,7 +123,7 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       'fingerprints: use custody drill), FINAL_HASH_MISMATCH, or the code of a file that cannot be read.',
     ].join('\n'),
     options: {
-      values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'witness-key', 'passphrase-env', 'out'],
+      values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'witness-key', 'passphrase-env', 'out', 'transcript-out'],
       repeatable: [...SHARD_KEY_OPTIONS.repeatable],
       booleans: ['json', 'words'],
       positionals: { min: 0, max: 1, names: 'one SHARD file (or --words)' },
@@ -172,12 +154,30 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
           opened.envelope.payload.fill(0);
         }
       }
-      const signed = witnessKey === undefined ? undefined : await signWithKeyFile(receipt, witnessKey, args, io, deps);
+      const transcriptOut = args.values.get('transcript-out');
+      const finished = receipt;
+      const { signed, transcript: written } = await (witnessKey === undefined
+        ? record(finished, undefined)
+        : withWitnessKeyFile(witnessKey, args, io, deps.env, (signer) => record(finished, signer)));
       const json = JSON.stringify(signed ?? receipt);
       const out = args.values.get('out');
       if (out !== undefined) await writeNewFile(out, `${json}\n`, 'the receipt');
-      io.stdout(args.booleans.get('json') === true ? `${json}\n` : checkLines(receipt, signed, out).join('\n'));
+      if (transcriptOut !== undefined && written !== null) await writeNewFile(transcriptOut, serializeTranscript(written), 'the custody-check transcript');
+      io.stdout(args.booleans.get('json') === true ? `${json}\n` : checkLines(receipt, signed, out, transcriptOut, written).join('\n'));
       return 0;
+
+      /** The receipt signed by the witness, and the custody check's own transcript when --transcript-out asks for it. */
+      async function record(r: CustodyReceipt, signer: WitnessSigner | undefined): Promise<{ signed: SignedCustodyReceipt | undefined; transcript: Transcript | null }> {
+        if (transcriptOut === undefined) return { signed: signer === undefined ? undefined : await signCustodyReceipt(r, signer), transcript: null };
+        const made = await custodyCheckTranscript({
+          ceremonyId: custodyCheckId(r),
+          clock: deps.now,
+          label: `Custody check of ${r.custodianId}'s shard`,
+          receipt: r,
+          ...(signer === undefined ? {} : { witness: signer }),
+        });
+        return { signed: made.signed ?? undefined, transcript: made.transcript };
+      }
     },
   };
 
