@@ -21,6 +21,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { JsonValue } from '../canonical-json';
 import { KeyshardError } from '../errors';
+import { citeSource } from '../lifecycle/transcript';
 import { type KindRun, recordKindStep, signKindCheckpoint, startKindRun } from '../ceremony-kinds/run';
 import { SIGNING_CEREMONY } from '../ceremony-kinds/signing';
 import type { Transcript, TranscriptEntry, VerifyOk, WitnessSigner } from '../transcript';
@@ -49,21 +50,16 @@ function own(d: Data, key: string): unknown {
 }
 
 /**
- * The key ceremony a signing (or custody check) works on, cited from its VERIFIED transcript: its id, final hash and
- * the group key of its split. Refuses a transcript whose split records no verifiable commitments, or another key.
+ * The key a signing works on, cited from a VERIFIED, sealed transcript: a key ceremony's (its split's commitments), or
+ * the last refresh or repair of it (the commitments it leaves in force: core/lifecycle's citeSource, so signing with
+ * refreshed shares cites the refresh). Refuses a SLIP-39 ceremony, an unsealed one, or another key than `groupPublicKey`.
  */
-export function citeKeyCeremony(result: VerifyOk, groupPublicKey?: Uint8Array): KeyCeremonyRef {
-  if (result.ok !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Verify the key ceremony transcript before citing it.');
-  const split = [...result.entries].reverse().find((e) => e.kind === 'split');
-  const commitments = own(dataOf(split), 'commitments');
-  const first = Array.isArray(commitments) ? commitments[0] : undefined;
-  if (typeof first !== 'string' || !/^(?:[0-9a-f]{2}){32,33}$/.test(first)) {
-    throw new KeyshardError('TRANSCRIPT_FORMAT', "This key ceremony's transcript records no verifiable shares (no commitments at its split), so no threshold signature can be tied to it. Use the transcript of the ceremony that dealt the signing key.");
+export function citeKeyCeremony(result: VerifyOk, groupPublicKey?: Uint8Array): KeyCeremonyRef & { readonly commitments: readonly string[] } {
+  const source = citeSource(result);
+  if (groupPublicKey !== undefined && bytesToHex(groupPublicKey) !== source.groupPublicKey) {
+    throw new KeyshardError('FROST_COMMITMENT', "The signers' shares are of another key than the one this transcript records. Use the transcript of the ceremony that dealt these shares (or of their last refresh).");
   }
-  if (groupPublicKey !== undefined && bytesToHex(groupPublicKey) !== first) {
-    throw new KeyshardError('FROST_COMMITMENT', "The signers' shares are of another key than the one this key ceremony's transcript records. Use the transcript of the ceremony that dealt these shares.");
-  }
-  return { ceremonyId: result.ceremonyId, finalHash: result.headHash, groupPublicKey: first };
+  return { ceremonyId: source.ceremonyId, finalHash: source.finalHash, groupPublicKey: source.groupPublicKey, commitments: source.commitments };
 }
 
 export interface SigningPlanOptions {
@@ -88,7 +84,7 @@ export function signingPlanData(o: Omit<SigningPlanOptions, 'witnessIds' | 'witn
   }
   return {
     label: o.label,
-    keyCeremony: { ...o.keyCeremony },
+    keyCeremony: { ceremonyId: o.keyCeremony.ceremonyId, finalHash: o.keyCeremony.finalHash, groupPublicKey: o.keyCeremony.groupPublicKey },
     ciphersuite: o.ciphersuite,
     threshold: o.threshold,
     message: bytesToHex(o.message),

@@ -206,9 +206,7 @@ async function requestDeal(args: ParsedArgs, commitmentTexts: readonly string[])
   }
   const verified = verifyTranscriptBytes(await readInputFile(transcriptPath!, MAX_TRANSCRIPT_BYTES));
   if (!verified.ok) throw new KeyshardError(verified.code, `The key ceremony transcript ${transcriptPath} does not verify: ${verified.reason}`);
-  citeKeyCeremony(verified);
-  const split = [...verified.entries].reverse().find((e) => e.kind === 'split')!;
-  const hex = (split.data as { commitments: string[] }).commitments;
+  const hex = citeKeyCeremony(verified).commitments;
   const first = commitmentTexts[0] === undefined ? undefined : parseJson(commitmentTexts[0], commitmentSchema, 'Commitment #1', `{"type":"${COMMITMENT_TYPE}",...} (frost commit prints it)`);
   const ciphersuite = first?.ciphersuite ?? (hex[0]!.length === 64 ? 'ed25519' : 'secp256k1');
   return { ciphersuite, threshold: hex.length, commitments: hex.map((c, i) => fromHex(c, `The transcript's commitments[${i}]`)) };
@@ -224,8 +222,8 @@ Reads the signers' commitments (frost commit output: JSON objects one after anot
 c2.json, or a JSON array) on standard input, checks them (valid points, one per signer, no nonce point
 twice, at least the threshold), and prints the signing request to carry to each signer.
 --deal is the deal's public commitments file (vss deal --out writes commitments.json; a share file works too);
---key-transcript takes the commitments from the key ceremony's transcript instead (verified first; its split
-records them), for shards handed out by a keyshard key ceremony.
+--key-transcript takes the commitments from the key ceremony's sealed transcript instead (verified first; its
+split records them), or from the transcript of the last refresh or repair of its shares.
 
 Output (always JSON):
   {"type":"${REQUEST_TYPE}","ciphersuite","threshold","groupPublicKey","commitments":[...],"message":"hex",
