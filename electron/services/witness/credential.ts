@@ -1,14 +1,18 @@
 /**
- * What main holds for a loaded witness between sign-offs: the public key and the means to ask for the witness's act,
- * never an unlocked key. Each sign-off opens the key for one signature with what the witness typed (the key file's
- * passphrase, the token's PIN) and closes it right after: the Ed25519 key is zeroized, the token session logged out.
- * `forget` drops the credential when its ceremony ends.
+ * What main holds for a loaded witness between sign-offs: the public key and the means to ask for the witness's act.
+ * Each sign-off opens the key for one signature with what the witness typed (the key file's passphrase, the token's
+ * PIN) and closes it right after: the signing copy of the Ed25519 key is zeroized, the token session logged out.
+ * A key file is unlocked (scrypt) once per ceremony: its key then stays in main's memory, like the ceremony's other
+ * secrets, until `forget` at the ceremony's end, and later sign-offs still need the passphrase, checked against a keyed
+ * tag of it instead of a second scrypt (a demo ceremony's 22 sign-offs spent 45% of its time re-stretching).
  *
  * The checkpoint's fingerprint, typed back by the witness, is checked here too (checkFingerprintTyped): before any
  * passphrase is stretched or PIN tried.
  */
 import type { WitnessKey } from '../../../core/ceremony';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
 import { looksLikeWords, parseSpokenWords } from '../../../core/read-aloud';
 import { softwareEd25519Signer, type WitnessSigner } from '../../../core/transcript';
@@ -50,24 +54,56 @@ function forgotten(witnessId: string): KeyshardError {
   });
 }
 
+/** Equal lengths and bytes, in time that does not depend on where they differ. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** What a key file's first unlock leaves for the rest of the ceremony. Zeroized by forget. */
+interface Unlocked {
+  readonly key: Uint8Array;
+  /** HMAC-SHA256 of the passphrase under `tagKey` (random per credential): a later sign-off's passphrase must match. */
+  readonly tagKey: Uint8Array;
+  readonly tag: Uint8Array;
+}
+
 /**
- * A sealed key file: each open stretches the passphrase, decrypts, and the key is zeroized at close. `forget` also
- * zeroizes a key opened for a sign-off that has not closed yet (a sign-off stuck on a write must not keep the witness's
- * key alive while the app quits). `unseal` is for tests that watch the opened key's bytes.
+ * A sealed key file: the first open stretches the passphrase and decrypts; later opens with the same passphrase use
+ * the key kept since (a wrong one goes through the key file again, and fails there). Each open hands out its own copy,
+ * zeroized at close. `forget` zeroizes the kept key and also a key opened for a sign-off that has not closed yet (a
+ * sign-off stuck on a write must not keep the witness's key alive while the app quits). `unseal` is for tests that
+ * watch the opened key's bytes.
  */
 export function keyFileCredential(sealed: SealedWitnessKey, unseal: typeof unsealWitnessKey = unsealWitnessKey): WitnessCredential {
   let gone = false;
   /** Closes (zeroizes) each key opened and not yet closed. */
   const openKeys = new Set<() => void>();
+  let unlocked: Unlocked | undefined;
   const key: LoadedWitnessKey = { id: sealed.witnessId, algorithm: 'ed25519', publicKey: sealed.publicKeyHex, unlock: 'passphrase' };
+  const tagOf = (tagKey: Uint8Array, passphrase: string): Uint8Array => hmac(sha256, tagKey, utf8ToBytes(passphrase));
   return {
     key,
     async open(act, who) {
       if (gone) throw forgotten(sealed.witnessId);
-      const secret = await unseal(sealed, act.passphrase ?? '', who);
-      if (gone) {
-        secret.fill(0);
-        throw forgotten(sealed.witnessId);
+      const passphrase = act.passphrase ?? '';
+      let secret: Uint8Array;
+      if (unlocked !== undefined && sameBytes(tagOf(unlocked.tagKey, passphrase), unlocked.tag)) {
+        secret = unlocked.key.slice();
+      } else {
+        const opened = await unseal(sealed, passphrase, who);
+        if (gone) {
+          opened.fill(0);
+          throw forgotten(sealed.witnessId);
+        }
+        secret = opened;
+        if (unlocked === undefined) {
+          const tagKey = randomBytes(32);
+          unlocked = { key: opened, tagKey, tag: tagOf(tagKey, passphrase) };
+          secret = opened.slice();
+        }
       }
       const signer = softwareEd25519Signer(sealed.witnessId, secret);
       let closed = false;
@@ -93,6 +129,8 @@ export function keyFileCredential(sealed: SealedWitnessKey, unseal: typeof unsea
     forget() {
       gone = true;
       for (const close of [...openKeys]) close();
+      if (unlocked !== undefined) for (const bytes of [unlocked.key, unlocked.tagKey, unlocked.tag]) bytes.fill(0);
+      unlocked = undefined;
       sealed.ciphertext.fill(0);
       sealed.nonce.fill(0);
       sealed.kdf.salt.fill(0);
