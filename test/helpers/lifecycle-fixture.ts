@@ -1,8 +1,10 @@
 /** A sealed key ceremony of verifiable shares, written by hand for refresh and repair tests, and its deal. */
 import { randomBytes } from 'node:crypto';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { envelopeFromText, envelopeToText } from '../../core/envelope';
+import { decodeVssPayload, encodeVssPayload, vssScheme } from '../../core/envelope-payload';
 import { appendEntry, createTranscript, serializeTranscript, verifyTranscript, type VerifyOk } from '../../core/transcript';
-import { dealShares, type Ciphersuite, type VssDeal } from '../../core/vss/index';
+import { dealShares, groupFingerprint, type Ciphersuite, type VssDeal, type VssShare } from '../../core/vss/index';
 
 export const nodeRandom = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
 
@@ -37,4 +39,20 @@ export function vssKeyCeremony(ciphersuite: Ciphersuite = 'ed25519', threshold =
   const verified = verifyTranscript(t);
   if (!verified.ok) throw new Error(verified.reason);
   return { deal, verified, text: serializeTranscript(t) };
+}
+
+/** A share as the shard text a custodian types back (KS1...), in an envelope of the given ceremony. */
+export function shardText(deal: VssDeal, index: number, ceremonyId: Uint8Array = new Uint8Array(16).fill(1)): string {
+  const share = deal.shares[index]!;
+  const scheme = vssScheme(deal.ciphersuite);
+  const payload = encodeVssPayload(scheme, { threshold: deal.threshold, shareCount: deal.shares.length, identifier: share.identifier, signingShare: share.signingShare, commitments: deal.commitments });
+  const fingerprint = hexToBytes(groupFingerprint(deal.ciphersuite, deal.groupPublicKey).hex);
+  return envelopeToText({ scheme, ceremonyId, custodianIndex: index, custodianLabel: `c${index + 1}`, groupFingerprint: fingerprint, payload });
+}
+
+/** The share an envelope text holds. */
+export function shareOfText(text: string): VssShare {
+  const e = envelopeFromText(text);
+  const p = decodeVssPayload(e.scheme, e.payload);
+  return { identifier: Uint8Array.from(p.identifier), signingShare: Uint8Array.from(p.signingShare) };
 }

@@ -1,0 +1,172 @@
+// The refresh / repair service in main: shares typed or scanned in, new shares handed over and confirmed, the
+// transcript saved at every step; what a forger or a wrong share meets.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
+import { KeyshardError } from '../../core/errors';
+import { checkLifecycleTranscript } from '../../core/lifecycle/transcript';
+import { verifyTranscriptText } from '../../core/transcript';
+import { transcriptEnd } from '../../core/transcript-status';
+import { combineShares, verifyShare } from '../../core/vss/index';
+import { createLifecycleService, type LifecycleService } from '../../electron/services/lifecycle/index';
+import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
+import { nodeRandom, shareOfText, shardText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
+
+const root = mkdtempSync(join(tmpdir(), 'keyshard-lifecycle-svc-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const PASS = 'witness passphrase';
+const keyFile = join(root, 'wendy.key');
+writeFileSync(keyFile, sealWitnessKeySync('wendy', new Uint8Array(32).fill(5), PASS, { logN: 14 }));
+
+function service(ok = true): { svc: LifecycleService; dir: string } {
+  const dir = join(root, `t${n++}`);
+  const svc = createLifecycleService({
+    clock: tickingClock(),
+    random: nodeRandom,
+    transcriptDir: dir,
+    airgap: { check: async () => ({ ok, interfaces: [{ name: 'lo', up: true, kind: 'loopback' }, ...(ok ? [] : [{ name: 'eth0', up: true, kind: 'ethernet' }])] }) },
+  });
+  return { svc, dir };
+}
+
+const isCode = (code: string) => (e: unknown) => e instanceof KeyshardError && e.code === code;
+
+function savedTranscript(dir: string) {
+  const text = readFileSync(join(dir, 'transcript.json'), 'utf8');
+  const v = verifyTranscriptText(text);
+  assert.ok(v.ok, v.ok ? '' : v.reason);
+  return { text, v };
+}
+
+describe('lifecycle service: refresh', () => {
+  it('refreshes every share with a witness: same group key, old and new do not mix, the saved transcript verifies and re-checks', async () => {
+    const kc = vssKeyCeremony('ed25519', 3, 5);
+    const { svc, dir } = service();
+    await svc.loadWitnessKey({ path: keyFile });
+    const custodians = [1, 2, 3, 4, 5].map((k) => ({ id: `c${k}`, name: `Custodian ${k}`, number: k }));
+    let st = await svc.start({ kind: 'refresh', label: 'Yearly refresh', sourceTranscript: kc.text, finalHash: kc.verified.headHash, ciphersuite: 'ed25519', custodians, witnessIds: ['wendy'] });
+    assert.deepEqual(st.next, ['airgap-check']);
+    st = await svc.checkAirGap();
+    assert.equal(st.pendingSignOff?.checkpoint, 'airgap-check');
+    await assert.rejects(svc.addShare({ input: { text: shardText(kc.deal, 0) } }), isCode('CEREMONY_TRANSITION'));
+    await assert.rejects(svc.signOff({ witnessId: 'wendy', passphrase: 'wrong passphrase' }));
+    st = await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
+    for (let i = 0; i < 5; i++) {
+      const r = await svc.addShare({ input: { text: shardText(kc.deal, i) } });
+      assert.equal(r.verifyingShare.length, 64);
+    }
+    st = await svc.make();
+    st = await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
+    const fresh = [];
+    for (const c of custodians) {
+      const view = await svc.handoff({ custodianId: c.id });
+      assert.equal(view.number, c.number);
+      assert.ok(view.qrFrames.length >= 1);
+      // A custodian typing a wrong share back is refused; the right one is recorded.
+      const other = c.number === 1 ? shardText(kc.deal, 0) : view.envelopeText.replace(/.$/, (x) => (x === 'A' ? 'B' : 'A'));
+      await assert.rejects(svc.confirm({ custodianId: c.id, method: 'type-back', response: { text: other } }));
+      await svc.confirm({ custodianId: c.id, method: 'type-back', response: { text: view.paperText } });
+      await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
+      fresh.push(shareOfText(view.envelopeText));
+    }
+    const destroyed = await svc.destroy();
+    assert.ok(destroyed.wiped >= 5);
+    await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
+    st = await svc.seal();
+    assert.equal(st.pendingSignOff?.checkpoint, 'seal');
+    st = await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
+    assert.equal(st.status, 'sealed');
+
+    const { text, v } = savedTranscript(dir);
+    assert.equal(transcriptEnd(v).status, 'sealed');
+    assert.equal(checkKindSteps(v.entries).ok, true);
+    const check = checkLifecycleTranscript(v);
+    assert.ok(check.ok, check.ok ? '' : check.reason);
+    const commitments = check.commitments.map((c) => Uint8Array.from(Buffer.from(c, 'hex')));
+    assert.equal(check.groupPublicKey, bytesToHex(kc.deal.groupPublicKey));
+    assert.equal(bytesToHex(combineShares({ ciphersuite: 'ed25519', threshold: 3, shares: fresh.slice(2), commitments }).groupPublicKey), bytesToHex(kc.deal.groupPublicKey));
+    assert.throws(() => verifyShare('ed25519', 3, commitments, kc.deal.shares[0]!), isCode('VSS_SHARE_INVALID'));
+    assert.throws(() => combineShares({ ciphersuite: 'ed25519', threshold: 3, shares: [fresh[0]!, fresh[1]!, kc.deal.shares[2]!], commitments }), isCode('VSS_SHARE_INVALID'));
+    for (const s of [...fresh, ...kc.deal.shares]) assert.equal(text.includes(bytesToHex(s.signingShare)), false);
+    // Changed after sealing: the chain breaks at that entry.
+    const tampered = text.replace(/"verifyingShare": "([0-9a-f])/, (_m, d: string) => `"verifyingShare": "${d === '0' ? '1' : '0'}`);
+    const bad = verifyTranscriptText(tampered);
+    assert.equal(bad.ok, false);
+    assert.equal(!bad.ok && bad.code, 'TRANSCRIPT_TAMPERED');
+    await svc.close();
+  });
+
+  it('refuses a share of another deal, a source transcript with the wrong final hash, and a network that is up', async () => {
+    const kc = vssKeyCeremony('secp256k1', 2, 3);
+    const other = vssKeyCeremony('secp256k1', 2, 3);
+    const custodians = [1, 2, 3].map((k) => ({ id: `c${k}`, name: `C${k}`, number: k }));
+    const { svc } = service();
+    await assert.rejects(svc.start({ kind: 'refresh', label: 'x', sourceTranscript: kc.text, finalHash: 'ab'.repeat(32), ciphersuite: 'secp256k1', custodians }), isCode('TRANSCRIPT_TAMPERED'));
+    await assert.rejects(svc.start({ kind: 'refresh', label: 'x', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians }), isCode('VSS_CIPHERSUITE'));
+    await svc.start({ kind: 'refresh', label: 'x', sourceTranscript: kc.text, ciphersuite: 'secp256k1', custodians });
+    await svc.checkAirGap();
+    await assert.rejects(svc.addShare({ input: { text: shardText(other.deal, 0) } }), isCode('VSS_SHARE_INVALID'));
+    await svc.addShare({ input: { text: shardText(kc.deal, 0) } });
+    await assert.rejects(svc.make(), isCode('BELOW_THRESHOLD'));
+    const aborted = await svc.abort({ reason: 'practice run' });
+    assert.equal(aborted.status, 'aborted');
+    const offline = service(false);
+    await offline.svc.start({ kind: 'refresh', label: 'x', sourceTranscript: kc.text, ciphersuite: 'secp256k1', custodians });
+    await assert.rejects(offline.svc.checkAirGap(), isCode('AIRGAP_NETWORK_UP'));
+  });
+
+  it('re-shares 2-of-3 to 3-of-4 new custodians; the key is the same', async () => {
+    const kc = vssKeyCeremony('ed25519', 2, 3);
+    const { svc, dir } = service();
+    const custodians = [1, 2, 3, 4].map((k) => ({ id: `n${k}`, name: `New ${k}`, number: k }));
+    await svc.start({ kind: 'refresh', reshare: true, newThreshold: 3, label: 'New board', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians });
+    await svc.checkAirGap();
+    await svc.addShare({ input: { text: shardText(kc.deal, 0) } });
+    await svc.addShare({ input: { text: shardText(kc.deal, 2) } });
+    const st = await svc.make();
+    assert.equal(st.threshold, 3);
+    const fresh = [];
+    for (const c of custodians) {
+      const view = await svc.handoff({ custodianId: c.id });
+      await svc.confirm({ custodianId: c.id, method: 'type-back', response: { text: view.envelopeText } });
+      fresh.push(shareOfText(view.envelopeText));
+    }
+    await svc.destroy();
+    assert.equal((await svc.seal()).status, 'sealed');
+    const { v } = savedTranscript(dir);
+    assert.ok(checkLifecycleTranscript(v).ok);
+    assert.equal(bytesToHex(combineShares({ ciphersuite: 'ed25519', threshold: 3, shares: [fresh[0]!, fresh[1]!, fresh[3]!] }).groupPublicKey), bytesToHex(kc.deal.groupPublicKey));
+  });
+});
+
+describe('lifecycle service: repair', () => {
+  it("rebuilds custodian 2's lost share from three helpers; it equals the lost one and verifies; the transcript is sealed", async () => {
+    const kc = vssKeyCeremony('ed25519', 3, 5);
+    const { svc, dir } = service();
+    await svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians: [{ id: 'bob', name: 'Bob', number: 2 }] });
+    await svc.checkAirGap();
+    await assert.rejects(svc.addShare({ input: { text: shardText(kc.deal, 1) } }), /rebuilding/);
+    for (const i of [0, 3]) await svc.addShare({ input: { text: shardText(kc.deal, i) } });
+    await assert.rejects(svc.make(), isCode('BELOW_THRESHOLD'));
+    await svc.addShare({ input: { text: shardText(kc.deal, 4) } });
+    await svc.make();
+    const view = await svc.handoff({ custodianId: 'bob' });
+    const repaired = shareOfText(view.envelopeText);
+    assert.equal(bytesToHex(repaired.signingShare), bytesToHex(kc.deal.shares[1]!.signingShare));
+    verifyShare('ed25519', 3, kc.deal.commitments, repaired);
+    await assert.rejects(svc.destroy(), isCode('CEREMONY_TRANSITION'));
+    await svc.confirm({ custodianId: 'bob', method: 'type-back', response: { text: view.paperText } });
+    await svc.destroy();
+    assert.equal((await svc.seal()).status, 'sealed');
+    const { v, text } = savedTranscript(dir);
+    const steps = checkKindSteps(v.entries);
+    assert.equal(steps.ok && steps.kind.id, 'repair');
+    assert.ok(checkLifecycleTranscript(v).ok);
+    assert.equal(text.includes(bytesToHex(repaired.signingShare)), false);
+  });
+});
