@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KEY_CEREMONY } from '../../core/ceremony-kinds/key-ceremony';
-import { machineSteps, transcriptNames } from '../../core/ceremony-kinds/derive';
+import { machineSteps } from '../../core/ceremony-kinds/derive';
 import { REFRESH_CEREMONY } from '../../core/ceremony-kinds/refresh';
 import { ceremonyKindById, ceremonyKinds, kindOfPlanData, requireCeremonyKind } from '../../core/ceremony-kinds/registry';
 import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
@@ -23,13 +23,11 @@ describe('ceremony kinds registry', () => {
     for (const k of ceremonyKinds()) assert.equal(new Set(k.steps.map((s) => s.id)).size, k.steps.length, k.id);
   });
 
-  it('a record kind two catalogues share has the same words in both (the transcript names it one way)', () => {
-    const words = new Map<string, string>();
+  it('within a kind, each record kind belongs to one step (the transcript check places an entry by its kind)', () => {
     for (const k of ceremonyKinds()) {
-      for (const [kind, w] of transcriptNames(k)) {
-        if (words.has(kind)) assert.equal(w, words.get(kind), `${k.id}: ${kind}`);
-        words.set(kind, w);
-      }
+      const records = k.steps.flatMap((s) => s.records.map((r) => r.kind));
+      assert.equal(new Set(records).size, records.length, k.id);
+      for (const e of k.entries) assert.equal(records.includes(e.kind), false, `${k.id}: ${e.kind}`);
     }
   });
 

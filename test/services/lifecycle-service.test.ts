@@ -11,7 +11,7 @@ import { KeyshardError } from '../../core/errors';
 import { checkLifecycleTranscript } from '../../core/lifecycle/transcript';
 import { verifyTranscriptText } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
-import { combineShares, verifyShare } from '../../core/vss/index';
+import { combineShares, verifyShare, type VssShare } from '../../core/vss/index';
 import { createLifecycleService, type LifecycleService } from '../../electron/services/lifecycle/index';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { nodeRandom, shareOfText, shardText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
@@ -62,7 +62,7 @@ describe('lifecycle service: refresh', () => {
     }
     st = await svc.make();
     st = await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
-    const fresh = [];
+    const fresh: VssShare[] = [];
     for (const c of custodians) {
       const view = await svc.handoff({ custodianId: c.id });
       assert.equal(view.number, c.number);
@@ -130,7 +130,7 @@ describe('lifecycle service: refresh', () => {
     await svc.addShare({ input: { text: shardText(kc.deal, 2) } });
     const st = await svc.make();
     assert.equal(st.threshold, 3);
-    const fresh = [];
+    const fresh: VssShare[] = [];
     for (const c of custodians) {
       const view = await svc.handoff({ custodianId: c.id });
       await svc.confirm({ custodianId: c.id, method: 'type-back', response: { text: view.envelopeText } });
