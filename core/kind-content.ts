@@ -3,14 +3,35 @@
  * with each other (a refresh's verifying shares with its commitments, its group key with the one it cites). A kind
  * with a check of its own adds it here; the others pass. Pure; `keyshard transcript verify` runs it after the steps.
  */
+import { checkCustodyTranscript } from './custody/transcript';
+import { isKeyshardError } from './errors';
 import { checkLifecycleTranscript } from './lifecycle/transcript';
+import { checkSigningTranscript } from './signing/transcript';
 import type { VerifyOk } from './transcript';
 
 export type KindContentResult = { readonly ok: true } | { readonly ok: false; readonly firstBadSeq: number; readonly reason: string };
 
+/** A check that throws a KeyshardError naming its entry (details.seq), as a result. */
+function throwing(check: (result: VerifyOk) => unknown): (result: VerifyOk) => KindContentResult {
+  return (result) => {
+    try {
+      check(result);
+      return { ok: true };
+    } catch (e) {
+      if (!isKeyshardError(e)) throw e;
+      const seq = e.details?.['seq'];
+      return { ok: false, firstBadSeq: typeof seq === 'number' ? seq : 1, reason: e.message };
+    }
+  };
+}
+
 const CHECKS: ReadonlyMap<string, (result: VerifyOk) => KindContentResult> = new Map([
   ['refresh', checkLifecycleTranscript],
   ['repair', checkLifecycleTranscript],
+  // The signature verified with a plain verifier over the recorded message, the signer set consistent (core/signing).
+  ['signing', throwing(checkSigningTranscript)],
+  // The receipt about the cited key ceremony, the witness's signed receipt that very one (core/custody/transcript).
+  ['custody-check', throwing(checkCustodyTranscript)],
 ]);
 
 /** The content check of the kind `kindId`, or ok for a kind that has none. */

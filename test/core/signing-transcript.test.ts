@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { checkKindContent } from '../../core/kind-content';
 import { checkCustody, custodyReceipt } from '../../core/custody/index';
 import { checkCustodyTranscript, custodyCheckTranscript } from '../../core/custody/transcript';
 import { decodeEnvelope } from '../../core/envelope';
@@ -82,6 +83,11 @@ describe('signing ceremony transcript', () => {
     const forged = verifyTranscriptText(serializeTranscript(t));
     assert.ok(forged.ok);
     throwsCode(() => checkSigningTranscript(forged as VerifyOk), 'FROST_SIGNATURE');
+    // transcript verify's per-kind content check names the signature entry.
+    const content = checkKindContent('signing', forged as VerifyOk);
+    assert.equal(content.ok, false);
+    assert.equal(content.ok ? 0 : (forged as VerifyOk).entries[content.firstBadSeq - 1]!.kind, 'signature');
+    assert.equal(checkKindContent('signing', verifyTranscriptText(r.text) as VerifyOk).ok, true);
   });
 
   it('refuses to cite a key ceremony of another key, or of SLIP-39 shards', () => {
