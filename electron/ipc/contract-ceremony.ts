@@ -86,6 +86,8 @@ const HandoffRequestSchema = z.strictObject({
   drive: z.strictObject({ mountPoint: PathText, label: z.string().max(256).nullable().optional() }).optional(),
   /** For a pkcs11 custodian: their token PIN (the shard is stored on the token and read back). */
   pin: Pin.optional(),
+  /** The serial of the tamper-evident bag, as typed (main normalises and bounds it again). */
+  bagSerial: z.string().min(1).max(64).optional(),
 });
 
 /** What a custodian gives back for one shard: typed words, a typed shard text, or the scanned QR texts. */
@@ -263,6 +265,7 @@ export const HandoffViewSchema = z.object({
   token: z
     .object({ tokenLabel: z.string(), tokenSerial: z.string(), objectLabel: z.string(), method: z.string(), bytes: z.number(), alreadyStored: z.boolean() })
     .optional(),
+  bagSerial: z.string().optional(),
   status: CeremonyStatusSchema,
 });
 

@@ -68,24 +68,29 @@ const CeremonyIdHex = z.string().regex(/^[0-9a-fA-F]{32}$/);
 /** A key label on a token: 1-64 printable characters. */
 const KeyLabel = z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/);
 
+/** The serial of the tamper-evident bag the shard came out of, as typed (main normalises and bounds it). */
+const BagSerialTyped = z.string().min(1).max(64).optional();
+
 export const AddShardRequestSchema = z.union([
   /** A shard text (KS1...), one complete UR:BYTES code, or SLIP-39 words. */
-  z.strictObject({ text: z.string().min(1).max(20_000) }),
+  z.strictObject({ text: z.string().min(1).max(20_000), bagSerial: BagSerialTyped }),
   /** Every part of an animated QR code. */
   z.strictObject({
     urParts: boundedList(z.string().min(1).max(8000), MAX_QR_TEXTS_PER_REQUEST)
       .refine((a) => a.length > 0)
       .refine(qrTextsWithinRequestBounds, { message: `At most ${MAX_MIXED_PARTS_PER_REQUEST} mixed QR code parts in one request.` }),
+    bagSerial: BagSerialTyped,
   }),
   /** A protected shard file's content and the custodian's key. */
   z.strictObject({
     file: z.union([z.strictObject({ text: z.string().min(1).max(MAX_FILE_CHARS) }), z.strictObject({ base64: z.string().min(1).max(MAX_FILE_CHARS) })]),
     openingKey: OpeningKeySchema,
+    bagSerial: BagSerialTyped,
   }),
   /** A shard file main reads from a listed drive, and (unless it is an unprotected .txt) what opens it. */
-  z.strictObject({ driveFile: DriveFileSchema, openingKey: z.union([OpeningKeySchema, TokenOpeningKeySchema]).optional() }),
+  z.strictObject({ driveFile: DriveFileSchema, openingKey: z.union([OpeningKeySchema, TokenOpeningKeySchema]).optional(), bagSerial: BagSerialTyped }),
   /** The shard a custodian's token holds: of `ceremonyId`, else of this recovery's ceremony, else the only one on it. */
-  z.strictObject({ token: TokenChoiceSchema, pin: Pin, ceremonyId: CeremonyIdHex.optional() }),
+  z.strictObject({ token: TokenChoiceSchema, pin: Pin, ceremonyId: CeremonyIdHex.optional(), bagSerial: BagSerialTyped }),
 ]);
 
 const DriveShardsRequestSchema = z.strictObject({ mountPoint: PathText });
@@ -196,6 +201,16 @@ const StatusSchema = z.object({
       elapsedSeconds: z.number(),
     })
     .nullable(),
+  bagChecks: list(
+    z.object({
+      at: z.string(),
+      shard: z.number(),
+      custodianId: z.string(),
+      recorded: z.string(),
+      typed: z.string().nullable(),
+      outcome: z.enum(['matched', 'mismatch', 'missing']),
+    }),
+  ),
 });
 
 /** SECRET for kind 'display': the recovered secret, shown because the person asked. */

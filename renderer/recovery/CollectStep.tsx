@@ -22,6 +22,7 @@ import { HeldList, ProgressPanel } from './ProgressPanel';
 import { TokenInput } from './TokenInput';
 import { UsbInput } from './UsbInput';
 import { WordsInput } from './WordsInput';
+import { BagSerialField, bagSerialCheck } from '../components/BagSerialField';
 
 type Method = 'camera' | 'words' | 'file' | 'usb' | 'token';
 
@@ -52,13 +53,18 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [stretch, setStretch] = useState<KeyStretchingState>(null);
   const attempts = useRef(0);
+  // The serial of the bag the next shard comes out of: sent with it; main checks it against the transcript's.
+  const [bagSerial, setBagSerial] = useState('');
+  const bagRef = useRef('');
+  bagRef.current = bagSerial;
 
   const submit = useCallback(async (request: ShardRequest, origin: ShardOrigin): Promise<SubmitResult> => {
     attempts.current += 1;
     const attempt = attempts.current;
     setChecking((n) => n + 1);
     setFinishError(null);
-    const r = await recoveryApi.addShard(request);
+    const bag = bagSerialCheck(bagRef.current);
+    const r = await recoveryApi.addShard(bag === null ? request : { ...request, bagSerial: bagRef.current });
     setChecking((n) => n - 1);
     if (!r.ok) {
       setOutcome({ outcome: 'rejected', attempt, origin, error: r.error });
@@ -67,7 +73,11 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
     const response = r.value;
     setProgress(response.progress);
     setOutcome(outcomeOf(response, attempt, origin));
-    if (response.outcome === 'accepted') setHeld((list) => [...list, { facts: response.shard, origin }]);
+    if (response.outcome === 'accepted') {
+      setHeld((list) => [...list, { facts: response.shard, origin }]);
+      // The next shard comes out of another bag.
+      setBagSerial('');
+    }
     return response.outcome === 'rejected' ? { outcome: 'rejected', error: response.error } : { outcome: response.outcome };
   }, []);
 
@@ -164,6 +174,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
       </div>
       <div className="collect-layout">
         <div className="collect-input">
+          <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" which="the bag this shard comes out of, read aloud before the bag is opened" emptyMeans="the shard was in no bag" />
           <div className="method-tabs" role="tablist" aria-label="How to add the next shard">
             {METHODS.map((m) => (
               <button

@@ -314,6 +314,8 @@ export interface HandoffRequest {
   readonly custodianId: string;
   /** pkcs11: the custodian's token PIN, typed by them (default: asked through deps.pins). Never kept. */
   readonly pin?: string;
+  /** The serial of the tamper-evident bag the shard goes into, as typed (core/bag-serial.ts normalises it). */
+  readonly bagSerial?: string;
 }
 
 /** Where a pkcs11 custodian's shard went (public facts; what the transcript's token-store entry records). */
@@ -341,6 +343,8 @@ export interface HandoffView {
   readonly files: readonly { readonly index: number; readonly location: string; readonly fileName: string; readonly protection: string; readonly bytes: number }[];
   /** For pkcs11: the token the shard was stored on and read back from. */
   readonly token?: TokenStoreView;
+  /** The bag serial recorded with the handoff (normalised), printed on the paper backup. */
+  readonly bagSerial?: string;
   readonly status: CeremonyStatus;
 }
 

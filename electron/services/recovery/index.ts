@@ -51,9 +51,11 @@ import { seedWords } from './seed-words';
 import { wipeCandidate, type Candidate, type VssCandidate } from './inputs';
 import { readCandidate } from './sources';
 import { emptyProgress, slip39Progress, vssProgress } from './progress';
-import { transcriptFacts, type TranscriptFacts } from './transcript-facts';
+import { transcriptFacts, type RecordedBag, type TranscriptFacts } from './transcript-facts';
+import { checkBagSerial, normaliseBagSerial } from '../../../core/bag-serial';
 import type {
   AddShardResponse,
+  BagCheck,
   DriveShardsRequest,
   DriveShardsResponse,
   ExpectedView,
@@ -109,6 +111,8 @@ interface Session {
   phase: RecoveryPhase;
   result: { readonly handle: SecretHandle; readonly identity: RecoveredIdentity } | null;
   finished: FinishResponse | null;
+  /** The recovery's log of the bags opened: each serial checked, matched or not. */
+  bagChecks: BagCheck[];
 }
 
 function fingerprintView(hex: string): FingerprintView {
@@ -176,7 +180,18 @@ function freshSession(): Session {
     phase: 'idle',
     result: null,
     finished: null,
+    bagChecks: [],
   };
+}
+
+/** The bag the transcript recorded this shard in (by its SLIP-39 group and member, or its VSS signer number), or none. */
+function bagOf(bags: readonly RecordedBag[], c: Candidate): RecordedBag | undefined {
+  if (c.kind === 'slip39') {
+    const { groupIndex, memberIndex } = c.share;
+    return bags.find((b) => b.shares.some((x) => 'group' in x && x.group === groupIndex && x.member === memberIndex));
+  }
+  const signer = signerNumber(c.ciphersuite, c.identifier);
+  return signer === undefined ? undefined : bags.find((b) => b.shares.some((x) => 'signer' in x && x.signer === signer));
 }
 
 function problemOf(e: KeyshardError): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
@@ -300,6 +315,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
       progress: p,
       result: s.finished,
       stretching: kdf.progress(),
+      bagChecks: [...s.bagChecks],
     };
   }
 
@@ -350,6 +366,38 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     return undefined;
   }
 
+  /**
+   * A shard the transcript recorded in a tamper-evident bag is used only when the serial of the bag it came out of is
+   * typed and is that one. Every check goes in the recovery's log; a refused shard is not kept (the serial can be
+   * typed again with the same shard: a typo loses nothing).
+   */
+  function bagProblem(c: Candidate, n: number, typed: string | undefined): KeyshardError | undefined {
+    const bag = bagOf(s.transcript?.bags ?? [], c);
+    if (bag === undefined) return undefined;
+    const whose = `share ${n} (${s.transcript?.custodianIds.includes(bag.custodianId) === true ? bag.custodianId : 'a custodian'})`;
+    const log = (t: string | null, outcome: BagCheck['outcome']): void => {
+      s.bagChecks.push({ at: new Date().toISOString(), shard: n, custodianId: bag.custodianId, recorded: bag.serial, typed: t, outcome });
+    };
+    if (typed === undefined || typed.trim() === '') {
+      log(null, 'missing');
+      return new KeyshardError(
+        'BAG_SERIAL_NEEDED',
+        `The ceremony sealed ${whose} in a tamper-evident bag. Read the serial on the bag it came out of aloud, type it with the shard, and add the shard again; it was not used.`,
+        { share: n, custodianId: bag.custodianId },
+      );
+    }
+    try {
+      checkBagSerial(bag.serial, typed, whose);
+    } catch (e) {
+      if (!isKeyshardError(e)) throw e;
+      // An unreadable serial is a typo, not a bag: it is not logged as a bag that differs.
+      if (e.code === 'BAG_SERIAL_MISMATCH') log(normaliseBagSerial(typed), 'mismatch');
+      return new KeyshardError(e.code, `${e.message} This shard was not used.`, { ...(e.details ?? {}), share: n, custodianId: bag.custodianId });
+    }
+    log(bag.serial, 'matched');
+    return undefined;
+  }
+
   function checkVssShare(c: VssCandidate, n: number): void {
     try {
       verifyShare(c.ciphersuite, c.threshold, c.commitments.map((x) => hexToBytes(x)), { identifier: c.identifier, signingShare: c.signingShare });
@@ -388,7 +436,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps = {}): RecoveryS
     const facts = factsOf(c, n);
     let kept = false;
     try {
-      const problem = belongsProblem(c, n);
+      const problem = belongsProblem(c, n) ?? bagProblem(c, n, input.bagSerial);
       if (problem !== undefined) return { outcome: 'rejected', error: problemOf(problem), progress: progress() };
 
       if (c.kind === 'vss') {

@@ -5,6 +5,7 @@
  * is refused with its own code, naming the first bad entry. Whether its fingerprint is a verified source (a typed final
  * hash, a pinned witness key's sign-off) is core/recovery-trust's rule.
  */
+import { isBagSerial } from '../../../core/bag-serial';
 import { KeyshardError } from '../../../core/errors';
 import { expectedFromTranscript, type ExpectedFingerprint, type TranscriptTrustOptions } from '../../../core/recovery-trust';
 import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
@@ -27,6 +28,36 @@ export interface TranscriptFacts {
   readonly sealed: boolean;
   /** The plan's custodian ids, in custodian-index order (names shard files on drives). */
   readonly custodianIds: readonly string[];
+  /** The tamper-evident bags recorded at the handoffs: whose, the serial, and the shares in it. */
+  readonly bags: readonly RecordedBag[];
+}
+
+export interface RecordedBag {
+  readonly custodianId: string;
+  /** Normalised (core/bag-serial.ts). */
+  readonly serial: string;
+  /** The shares in the bag as the handoff recorded them: SLIP-39 group and member (0-based), or a VSS signer number. */
+  readonly shares: readonly ({ readonly group: number; readonly member: number } | { readonly signer: number })[];
+}
+
+/** The bags the handoff entries recorded (transcripts written before bags were recorded have none). */
+function recordedBags(entries: readonly TranscriptEntry[]): RecordedBag[] {
+  const out: RecordedBag[] = [];
+  for (const e of entries) {
+    if (e.kind !== 'handoff') continue;
+    const d = obj(e);
+    const serial = d['bagSerial'];
+    const id = d['custodianId'];
+    if (!isBagSerial(serial) || typeof id !== 'string' || !Array.isArray(d['shares'])) continue;
+    const shares = (d['shares'] as unknown[]).flatMap((x): RecordedBag['shares'][number][] => {
+      const o = typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {};
+      if (typeof o['signer'] === 'number') return [{ signer: o['signer'] }];
+      if (typeof o['group'] === 'number' && typeof o['member'] === 'number') return [{ group: o['group'], member: o['member'] }];
+      return [];
+    });
+    out.push({ custodianId: id, serial, shares });
+  }
+  return out;
 }
 
 const KINDS: readonly SecretKindName[] = ['seed', 'ed25519', 'secp256k1', 'p256'];
@@ -61,7 +92,7 @@ export function transcriptFacts(text: string, trust: TranscriptTrustOptions = {}
   const label = typeof plan['label'] === 'string' ? plan['label'] : null;
   const ids = plan['custodianIds'];
   const custodianIds = Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? (ids as string[]) : [];
-  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, expected, sealed: expected.sealed === true, custodianIds } as const;
+  const base = { ceremonyId: v.ceremonyId, label, scheme, secretKind: kind as SecretKindName, fingerprint, expected, sealed: expected.sealed === true, custodianIds, bags: recordedBags(v.entries) } as const;
   if (scheme === 'slip39') {
     const identifier = split['identifier'];
     return typeof identifier === 'number' ? { ...base, identifier } : base;

@@ -102,12 +102,34 @@ export interface DriveFileRef {
  * - `token` + `pin`: the shard a custodian's token holds (of `ceremonyId`, else of this recovery's ceremony, else the
  *   only one on the token).
  */
-export type ShardInput =
+export type ShardInput = (
   | { readonly text: string }
   | { readonly urParts: readonly string[] }
   | { readonly file: { readonly text: string } | { readonly base64: string }; readonly openingKey: RecoveryOpeningKey }
   | { readonly driveFile: DriveFileRef; readonly openingKey?: RecoveryOpeningKey | TokenOpeningKey }
-  | { readonly token: TokenChoice; readonly pin: string; readonly ceremonyId?: string };
+  | { readonly token: TokenChoice; readonly pin: string; readonly ceremonyId?: string }
+) & {
+  /**
+   * The serial of the tamper-evident bag this shard came out of, as typed. When the transcript recorded a bag for the
+   * shard, it must be given and match (BAG_SERIAL_NEEDED, BAG_SERIAL_MISMATCH); the shard is not used otherwise.
+   */
+  readonly bagSerial?: string;
+};
+
+/** One bag serial checked at this recovery: the recovery's log of the bags opened (public facts). */
+export interface BagCheck {
+  /** ISO 8601 UTC, this computer's clock. */
+  readonly at: string;
+  /** The attempt number of the shard ("Share 3"). */
+  readonly shard: number;
+  readonly custodianId: string;
+  /** Normalised, as the transcript recorded it at the handoff. */
+  readonly recorded: string;
+  /** Normalised, as typed now; null when none was typed. */
+  readonly typed: string | null;
+  /** matched: the shard was used; mismatch and missing: it was not. */
+  readonly outcome: 'matched' | 'mismatch' | 'missing';
+}
 
 export type ShardSource = 'envelope' | 'qr' | 'mnemonic' | 'protected-file' | 'token';
 
@@ -232,6 +254,8 @@ export interface RecoveryStatus {
   readonly result: FinishResponse | null;
   /** While `finish` stretches a SLIP-39 passphrase key: the round under way and the time it takes here. */
   readonly stretching: StretchProgress | null;
+  /** Every bag serial checked in this recovery, in order, with its outcome. */
+  readonly bagChecks: readonly BagCheck[];
 }
 
 export interface FinishRequest {

@@ -5,6 +5,7 @@ import { PrintSheet, printedAt } from './PrintSheet';
 import { withLineChecks } from '../../../core/paper-lines';
 import { QrGrid } from './QrCode';
 import { SpokenWords } from '../../components/SpokenWords';
+import { bagSerialDisplay } from '../../../core/bag-serial';
 
 interface Props {
   readonly view: HandoffView;
@@ -52,13 +53,28 @@ export function PaperBackup({ view, plan, ceremonyId }: Props) {
               <dd>
                 {shareText(s.share)}. {schemeSentence(plan)}
               </dd>
+              <dt>Bag serial</dt>
+              <dd className="mono" data-testid="paper-bag-serial">
+                {view.bagSerial === undefined ? 'none recorded (write it here: ____________)' : bagSerialDisplay(view.bagSerial)}
+              </dd>
               <dt>Printed</dt>
               <dd>{when}</dd>
             </dl>
-            <p className="paper-note">
-              To recover, bring this paper unopened to the recovery ceremony. Anyone who sees the inside can copy the
-              shard: store it folded and sealed.
-            </p>
+            <div className="paper-note" data-testid="paper-instructions">
+              <p>
+                <strong>To recover:</strong> bring this paper, still sealed in its bag, to the recovery ceremony. There the team reads the bag
+                serial aloud and types it into keyshard before the bag is opened; a serial that differs from the one recorded means the
+                bag was swapped, and this shard is not used. Then give the shard (scan the code, or type the words) and compare the
+                recovered fingerprint with the one above.
+              </p>
+              <p>Anyone who sees the inside can copy the shard: store it folded and sealed.</p>
+            </div>
+            <div className="paper-receipt" data-testid="paper-receipt">
+              <p>
+                I, {view.custodianName}, received this shard and sealed it in bag {view.bagSerial === undefined ? '____________' : bagSerialDisplay(view.bagSerial)}.
+              </p>
+              <p className="signature-line">Signature ______________________________ Date and time ____________________</p>
+            </div>
           </div>
           <div className="fold-line" data-testid="fold-line">
             <span>fold here · the shard is on the inside</span>

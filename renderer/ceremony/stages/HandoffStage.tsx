@@ -10,6 +10,14 @@ import { driveRequest, UsbDrivePicker, useUsbDrives } from '../parts/UsbDrivePic
 import { useAction } from '../useAction';
 import { PinField, usePin } from '../../devices';
 import { PinErrorNote } from '../parts/PinErrorNote';
+import { BagSerialField, bagSerialCheck } from '../../components/BagSerialField';
+
+/** The bag serial to send: the typed text when it reads as a serial (main normalises it again), none when empty. */
+function useBagSerial(): { value: string; set: (v: string) => void; request: { bagSerial?: string }; blocked: boolean } {
+  const [value, set] = useState('');
+  const check = bagSerialCheck(value);
+  return { value, set, request: check?.ok === true ? { bagSerial: value } : {}, blocked: check?.ok === false };
+}
 
 /**
  * Handoffs, one custodian at a time, in any order: choose who is next, then hand them their shard. A shard shown on
@@ -78,8 +86,9 @@ function HandoffOne(props: OneProps) {
 /** Screen or paper: everyone else looks away, then the custodian asks for their shard. */
 function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
   const { busy, error, run } = useAction();
+  const bag = useBagSerial();
   const reveal = async (): Promise<void> => {
-    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id }));
+    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, ...bag.request }));
     if (view === undefined) return;
     setHandoff(view, true);
     setStatus(view.status);
@@ -95,9 +104,10 @@ function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
           {custodian.medium === 'paper' ? ', and you print your paper backup' : ''}. Witnesses watch you, not the screen.
         </p>
       </div>
+      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s shard goes into`} emptyMeans="it goes in no bag" />
       {error ? <ErrorPanel title="The shard was not handed over" error={error.info} testId="handoff-error" focus /> : null}
       <div className="actions">
-        <button type="button" className="button" disabled={busy} onClick={() => void reveal()} data-testid="handoff-reveal">
+        <button type="button" className="button" disabled={busy || bag.blocked} onClick={() => void reveal()} data-testid="handoff-reveal">
           Show {custodian.name}&apos;s shard
         </button>
         <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
@@ -113,9 +123,10 @@ function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
   const drives = useUsbDrives();
   const write = useAction();
   const drive = drives.chosen;
+  const bag = useBagSerial();
   const go = async (): Promise<void> => {
     if (drive === undefined) return;
-    const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive) }));
+    const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive), ...bag.request }));
     if (view === undefined) return;
     setHandoff(view, false);
     setStatus(view.status);
@@ -128,9 +139,10 @@ function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
         secret appears on screen.
       </p>
       <UsbDrivePicker who={custodian.name} drives={drives} />
+      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s drive goes into`} emptyMeans="it goes in no bag" />
       {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="handoff-error" focus /> : null}
       <div className="actions">
-        <button type="button" className="button" disabled={write.busy || drive === undefined} onClick={() => void go()} data-testid="handoff-write">
+        <button type="button" className="button" disabled={write.busy || drive === undefined || bag.blocked} onClick={() => void go()} data-testid="handoff-write">
           {write.busy ? 'Writing…' : `Write ${custodian.name}'s encrypted shard file`}
         </button>
         <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
@@ -150,9 +162,10 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
   const { busy, error, run } = useAction();
   const pin = usePin();
   const token = custodianToken(status, custodian);
+  const bag = useBagSerial();
   const go = async (): Promise<void> => {
     const typed = pin.take();
-    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, pin: typed }));
+    const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, pin: typed, ...bag.request }));
     if (view === undefined) return;
     setHandoff(view, false);
     setStatus(view.status);
@@ -169,17 +182,18 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
         data-testid="handoff-token-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (pin.ready && !busy) void go();
+          if (pin.ready && !busy && !bag.blocked) void go();
         }}
       >
         <PinField whose={custodian.name} token={token} value={pin.value} onChange={pin.set} testId="handoff-pin" autoFocus disabled={busy} />
+        <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s token goes into`} emptyMeans="it goes in no bag" disabled={busy} />
         {busy ? (
           <p role="status" className="token-progress" data-testid="handoff-progress">
             Storing the shard on the token… reading it back… (keep the token plugged in)
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" className="button" disabled={busy || !pin.ready} data-testid="handoff-token">
+          <button type="submit" className="button" disabled={busy || !pin.ready || bag.blocked} data-testid="handoff-token">
             {busy ? 'Storing on the token…' : `Store the shard on ${custodian.name}'s token`}
           </button>
           <button type="button" className="button secondary" disabled={busy} onClick={back} data-testid="handoff-back">

@@ -4,6 +4,7 @@
  * recorded only then, so a write that failed never marks the handoff done. The same custodian again before they
  * confirm shows (or writes) the same shard again and records nothing new.
  */
+import { normaliseBagSerial } from '../../../../core/bag-serial';
 import { CONFIRMATION_METHODS } from '../../../../core/ceremony';
 import { decodeEnvelope, envelopeToText, wipeEnvelope } from '../../../../core/envelope';
 import { KeyshardError } from '../../../../core/errors';
@@ -18,10 +19,36 @@ import type { StepKit } from './kit';
 import { custodianOf, expectStep, fingerprintView, type Session } from './session';
 import { storeOnToken, type TokenKit } from './token-shards';
 
-/** The handoff record, with the fingerprint of each shard handed over (for a later custody check, core/custody). */
-function handoffEvent(kit: Pick<StepKit, 'secrets'>, c: Session, custodian: Custodian): { step: 'handoff'; custodianId: string; shardFingerprints?: string[] } {
+/**
+ * The handoff record, with the fingerprint of each shard handed over (for a later custody check, core/custody) and the
+ * serial of the bag it goes into (checked again when the bag is opened at a recovery).
+ */
+function handoffEvent(
+  kit: Pick<StepKit, 'secrets'>,
+  c: Session,
+  custodian: Custodian,
+  bagSerial: string | undefined,
+): { step: 'handoff'; custodianId: string; shardFingerprints?: string[]; bagSerial?: string } {
   const held = c.shards.get(custodian.id) ?? [];
-  return { step: 'handoff', custodianId: custodian.id, ...(held.length === 0 ? {} : { shardFingerprints: heldShardFingerprints(held, (h) => kit.secrets.read(h)) }) };
+  return {
+    step: 'handoff',
+    custodianId: custodian.id,
+    ...(held.length === 0 ? {} : { shardFingerprints: heldShardFingerprints(held, (h) => kit.secrets.read(h)) }),
+    ...(bagSerial === undefined ? {} : { bagSerial }),
+  };
+}
+
+/** The bag serial typed for this handoff, normalised (BAG_SERIAL_INVALID before anything is written), or none. */
+function typedBagSerial(request: HandoffRequest): string | undefined {
+  const typed = request.bagSerial;
+  return typed === undefined || typed.trim() === '' ? undefined : normaliseBagSerial(typed);
+}
+
+/** The serial the transcript holds for this custodian's handoff (a handoff shown again keeps the first one). */
+function recordedBagSerial(c: Session, custodianId: string): string | undefined {
+  const r = c.state.records.find((x) => x.step === 'handoff' && x.data['custodianId'] === custodianId);
+  const v = r?.data['bagSerial'];
+  return typeof v === 'string' ? v : undefined;
 }
 import { leftText, removeWritten, writeFiles, type PreparedFile, type WrittenFile } from './usb-files';
 
@@ -38,7 +65,9 @@ function protectionOf(c: Custodian): ProtectionKind {
 }
 
 function viewFor(kit: Pick<StepKit, 'status'>, c: Session, custodian: Custodian, shards: ShardView[], files: HandoffView['files']): HandoffView {
+  const bagSerial = recordedBagSerial(c, custodian.id);
   return {
+    ...(bagSerial === undefined ? {} : { bagSerial }),
     custodianId: custodian.id,
     custodianName: custodian.name,
     medium: custodian.medium,
@@ -80,15 +109,15 @@ function deliver(kit: HandoffKit, c: Session, custodian: Custodian, shards: Shar
   return view;
 }
 
-async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined): Promise<HandoffView> {
+async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined, bag: string | undefined): Promise<HandoffView> {
   const token = await storeOnToken(kit, c, custodian, again, pin);
-  if (!again) await kit.record(c, handoffEvent(kit, c, custodian), { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
+  if (!again) await kit.record(c, handoffEvent(kit, c, custodian, bag), { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
   const view: HandoffView = { ...viewFor(kit, c, custodian, [], []), token };
   c.delivered = { view, files: [] };
   return view;
 }
 
-async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, custodian: Custodian, again: boolean): Promise<HandoffView> {
+async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, custodian: Custodian, again: boolean, bag: string | undefined): Promise<HandoffView> {
   const prepared = await prepareFiles(kit, c, custodian);
   let out: Awaited<ReturnType<typeof writeFiles>>;
   try {
@@ -100,7 +129,7 @@ async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, cus
   }
   if (!again) {
     try {
-      await kit.record(c, handoffEvent(kit, c, custodian));
+      await kit.record(c, handoffEvent(kit, c, custodian, bag));
     } catch (e) {
       // Not recorded, so not handed over: the files must not stay on the stick either.
       const left = await removeWritten(usb, out.files);
@@ -114,14 +143,15 @@ export async function handoff(kit: HandoffKit, c: Session, request: HandoffReque
   const custodian = custodianOf(c, request.custodianId);
   const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
   if (!again) expectStep(c, 'handoff', custodian.id);
-  if (custodian.medium === 'pkcs11') return handoffToToken(kit, c, custodian, again, request.pin);
+  const bag = typedBagSerial(request);
+  if (custodian.medium === 'pkcs11') return handoffToToken(kit, c, custodian, again, request.pin, bag);
   if (custodian.medium === 'usb') {
     if (kit.usb === undefined) {
       throw new KeyshardError('USB_REMOVED', `No removable drive is available to write ${custodian.name}'s shard. Plug in their drive and try again.`, { custodianId: custodian.id });
     }
-    return handoffToUsb(kit, kit.usb, c, custodian, again);
+    return handoffToUsb(kit, kit.usb, c, custodian, again, bag);
   }
   const shards = (c.shards.get(custodian.id) ?? []).map((h) => shardView(kit.secrets.read(h.handle), h.index, h.ref, kit.qr));
-  if (!again) await kit.record(c, handoffEvent(kit, c, custodian));
+  if (!again) await kit.record(c, handoffEvent(kit, c, custodian, bag));
   return deliver(kit, c, custodian, shards, { written: [], files: [] });
 }

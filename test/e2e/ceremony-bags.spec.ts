@@ -1,0 +1,113 @@
+/**
+ * Tamper-evident bags (issue 13.6, 13.7): at Alice's handoff the administrator types the serial of the bag her paper
+ * goes into (as read aloud, with spaces, dashes and lower case); the serial is recorded in the transcript's handoff
+ * entry and printed on her paper backup with the recovery instructions and her receipt line. At a recovery from that
+ * transcript, Alice's shard with a mistyped / swapped bag serial is stopped (BAG_SERIAL_MISMATCH, not used, logged),
+ * the same shard with the right serial is accepted, and a shard whose bag serial is left out is refused too.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { smallPlan, writePlanFile } from './ceremony-support';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+import { CeremonyPage } from './pages/ceremony-page';
+import { RecoveryPage } from './pages/recovery-page';
+import { printToPng } from './print';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-bags-'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The running ceremony's transcript file under the backend's ceremonies folder. */
+function findTranscript(root: string): string {
+  for (const e of readdirSync(root)) {
+    const p = join(root, e);
+    if (statSync(p).isDirectory()) {
+      try {
+        return findTranscript(p);
+      } catch {
+        continue;
+      }
+    }
+    if (e === 'transcript.json') return p;
+  }
+  throw new Error(`no transcript.json under ${root}`);
+}
+
+test('a bag serial recorded at the handoff is printed on the paper; at recovery a different serial stops the shard, the right one lets it through', async ({ app }) => {
+  const { page } = app;
+  const c = new CeremonyPage(page, app.backend);
+  await c.runToHandoffs(writePlanFile(dir, smallPlan()), (r) => app.open(r));
+  await c.chooseCustodian('Alice Meier');
+
+  // A serial that is not one blocks the handoff until it is fixed; the typed one reads back normalised.
+  await page.getByTestId('handoff-bag-serial').fill('KS#42');
+  await expect(page.getByTestId('handoff-bag-serial-reads')).toContainText('letters and digits only');
+  await expect(page.getByTestId('handoff-reveal')).toBeDisabled();
+  await page.getByTestId('handoff-bag-serial').fill('ks-0042 a7');
+  await expect(page.getByTestId('handoff-bag-serial-reads')).toHaveText('Read aloud: KS00 42A7');
+  await saveScreens(page, 'bags-handoff-serial');
+  await page.getByTestId('handoff-reveal').click();
+  const words = await c.shardWords();
+
+  // The paper backup: bag serial, recovery instructions, fingerprint in hex and words, the receipt line.
+  await page.evaluate(() => {
+    (globalThis as unknown as { print: () => void }).print = () => undefined;
+  });
+  await page.getByTestId('print-backup').click();
+  await expect(page.getByTestId('paper-bag-serial')).toHaveText('KS00 42A7');
+  const paper = await printToPng(page, 'bags-paper-backup-alice');
+  expect(paper.pages).toHaveLength(1);
+  const text = paper.texts[0]!;
+  expect(text).toContain('KS00 42A7');
+  expect(text).toContain('To recover:');
+  expect(text).toMatch(/I, Alice Meier, received this shard and sealed it in bag KS00 42A7/);
+  expect(text).toContain('Signature');
+  await page.getByTestId('hide-shard').click();
+
+  // The transcript's handoff entry holds the normalised serial.
+  const transcriptPath = findTranscript(app.backend.ceremoniesRoot);
+  const transcript = JSON.parse(readFileSync(transcriptPath, 'utf8')) as { entries: { kind: string; data: Record<string, unknown> }[] };
+  const handoff = transcript.entries.find((e) => e.kind === 'handoff');
+  expect(handoff?.data['bagSerial']).toBe('KS0042A7');
+
+  // Recovery from that transcript.
+  await app.open('recover');
+  const r = new RecoveryPage(page);
+  await r.loadTranscript(transcriptPath);
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
+
+  // No serial typed: refused, not used.
+  await r.typeWords(words);
+  await r.checkWords();
+  await r.expectOutcome('rejected', 1);
+  await expect(r.id('shard-error')).toHaveAttribute('data-code', 'BAG_SERIAL_NEEDED');
+
+  // Another bag's serial: stopped, with both serials and what to do.
+  await r.id('recovery-bag-serial').fill('KS00 42A1');
+  await r.typeWords(words);
+  await r.checkWords();
+  await r.expectOutcome('rejected', 2);
+  await expect(r.id('shard-error')).toHaveAttribute('data-code', 'BAG_SERIAL_MISMATCH');
+  await expect(r.id('shard-error-message')).toContainText('KS00 42A1');
+  await expect(r.id('shard-error-message')).toContainText('KS00 42A7');
+  await expect(r.id('shard-error-message')).toContainText('This shard was not used');
+  await expect(r.id('shard-error-todo')).toContainText('retype it');
+  await expect(r.id('progress-summary')).toContainText('No shard yet');
+  await saveScreens(page, 'bags-recovery-mismatch');
+  const log = await app.backend.recovery.status();
+  expect(log.bagChecks.map((b) => `${b.custodianId} ${b.recorded} ${b.typed ?? '-'} ${b.outcome}`)).toEqual(['alice KS0042A7 - missing', 'alice KS0042A7 KS0042A1 mismatch']);
+
+  // Retyped right (as read off the bag, lower case): the same shard goes through.
+  await r.id('recovery-bag-serial').fill('ks0042a7');
+  await r.typeWords(words);
+  await r.checkWords();
+  await r.expectOutcome('accepted', 3);
+  await expect(r.id('recovery-bag-serial')).toHaveValue('');
+  await saveScreens(page, 'bags-recovery-accepted');
+  const after = await app.backend.recovery.status();
+  expect(after.bagChecks.at(-1)?.outcome).toBe('matched');
+});
