@@ -30,7 +30,11 @@ export async function renderQrPng(text: string, options: QrPngOptions = {}): Pro
   }
   // Validates level and text and gives the same readable "too long" error as the SVG path, before qrcode's own.
   createQrMatrix(text, { errorCorrectionLevel });
-  const png = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel, scale, margin, color: { dark: '#000000ff', light: '#ffffffff' } });
+  // One PNG filter (Paeth) instead of pngjs's default of trying all five on every row: a third of the CPU (14 ms
+  // instead of 40 for a version-13 frame) for a file 1% larger. A fresh object each call: qrcode writes into it.
+  // (pngjs takes filterType; @types/qrcode lists only the deflate options.)
+  const rendererOpts: { deflateLevel?: number; filterType: number } = { filterType: 4 };
+  const png = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel, scale, margin, color: { dark: '#000000ff', light: '#ffffffff' }, rendererOpts });
   return new Uint8Array(png);
 }
 
