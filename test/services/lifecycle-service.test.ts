@@ -36,8 +36,8 @@ function service(ok = true): { svc: LifecycleService; dir: string } {
 
 const isCode = (code: string) => (e: unknown) => e instanceof KeyshardError && e.code === code;
 
-function savedTranscript(dir: string) {
-  const text = readFileSync(join(dir, 'transcript.json'), 'utf8');
+async function savedTranscript(svc: LifecycleService) {
+  const text = readFileSync((await svc.status()).transcriptPath, 'utf8');
   const v = verifyTranscriptText(text);
   assert.ok(v.ok, v.ok ? '' : v.reason);
   return { text, v };
@@ -46,7 +46,7 @@ function savedTranscript(dir: string) {
 describe('lifecycle service: refresh', () => {
   it('refreshes every share with a witness: same group key, old and new do not mix, the saved transcript verifies and re-checks', async () => {
     const kc = vssKeyCeremony('ed25519', 3, 5);
-    const { svc, dir } = service();
+    const { svc } = service();
     await svc.loadWitnessKey({ path: keyFile });
     const custodians = [1, 2, 3, 4, 5].map((k) => ({ id: `c${k}`, name: `Custodian ${k}`, number: k }));
     let st = await svc.start({ kind: 'refresh', label: 'Yearly refresh', sourceTranscript: kc.text, finalHash: kc.verified.headHash, ciphersuite: 'ed25519', custodians, witnessIds: ['wendy'] });
@@ -82,7 +82,7 @@ describe('lifecycle service: refresh', () => {
     st = await svc.signOff({ witnessId: 'wendy', passphrase: PASS });
     assert.equal(st.status, 'sealed');
 
-    const { text, v } = savedTranscript(dir);
+    const { text, v } = await savedTranscript(svc);
     assert.equal(transcriptEnd(v).status, 'sealed');
     assert.equal(checkKindSteps(v.entries).ok, true);
     const check = checkLifecycleTranscript(v);
@@ -122,7 +122,7 @@ describe('lifecycle service: refresh', () => {
 
   it('re-shares 2-of-3 to 3-of-4 new custodians; the key is the same', async () => {
     const kc = vssKeyCeremony('ed25519', 2, 3);
-    const { svc, dir } = service();
+    const { svc } = service();
     const custodians = [1, 2, 3, 4].map((k) => ({ id: `n${k}`, name: `New ${k}`, number: k }));
     await svc.start({ kind: 'refresh', reshare: true, newThreshold: 3, label: 'New board', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians });
     await svc.checkAirGap();
@@ -138,7 +138,7 @@ describe('lifecycle service: refresh', () => {
     }
     await svc.destroy();
     assert.equal((await svc.seal()).status, 'sealed');
-    const { v } = savedTranscript(dir);
+    const { v } = await savedTranscript(svc);
     assert.ok(checkLifecycleTranscript(v).ok);
     assert.equal(bytesToHex(combineShares({ ciphersuite: 'ed25519', threshold: 3, shares: [fresh[0]!, fresh[1]!, fresh[3]!] }).groupPublicKey), bytesToHex(kc.deal.groupPublicKey));
   });
@@ -147,7 +147,7 @@ describe('lifecycle service: refresh', () => {
 describe('lifecycle service: repair', () => {
   it("rebuilds custodian 2's lost share from three helpers; it equals the lost one and verifies; the transcript is sealed", async () => {
     const kc = vssKeyCeremony('ed25519', 3, 5);
-    const { svc, dir } = service();
+    const { svc } = service();
     await svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians: [{ id: 'bob', name: 'Bob', number: 2 }] });
     await svc.checkAirGap();
     await assert.rejects(svc.addShare({ input: { text: shardText(kc.deal, 1) } }), /rebuilding/);
@@ -163,7 +163,7 @@ describe('lifecycle service: repair', () => {
     await svc.confirm({ custodianId: 'bob', method: 'type-back', response: { text: view.paperText } });
     await svc.destroy();
     assert.equal((await svc.seal()).status, 'sealed');
-    const { v, text } = savedTranscript(dir);
+    const { v, text } = await savedTranscript(svc);
     const steps = checkKindSteps(v.entries);
     assert.equal(steps.ok && steps.kind.id, 'repair');
     assert.ok(checkLifecycleTranscript(v).ok);

@@ -11,6 +11,8 @@
  *   the wipe step, at an abort and at shutdown. Only the share of the custodian being handed one leaves main.
  * - Calls are served one at a time (a queue).
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { type KindRun, abortKindRun, nextKindSteps, signKindCheckpoint } from '../../../core/ceremony-kinds/run';
 import { EnvelopeScheme, encodeEnvelope, envelopeToText, decodeEnvelope, wipeEnvelope } from '../../../core/envelope';
@@ -94,10 +96,11 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
     queue = run.catch(() => undefined);
     return run;
   };
+  const root = (): string => (typeof deps.transcriptDir === 'function' ? deps.transcriptDir() : deps.transcriptDir);
   const storeFor = (dir: string): TranscriptStore => (deps.transcriptStore !== undefined && dir === deps.transcriptStore.dir ? deps.transcriptStore : createTranscriptStore(dir));
 
   function statusOf(x: Session | null): LifecycleStatus {
-    const path = storeFor(deps.transcriptDir).transcriptPath;
+    const path = join(root(), 'transcript.json');
     if (x === null) {
       return { active: false, kind: null, status: null, ceremonyId: null, label: null, next: [], pendingSignOff: null, witnessIds: [], groupFingerprint: null, threshold: null, custodians: [], quorum: [], quorumNeeded: null, entries: 0, headHash: null, transcriptPath: path };
     }
@@ -199,7 +202,10 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
       witnessIds,
       ...(keys.length === 0 ? {} : { witnessKeys: keys }),
     });
-    const store = storeFor(deps.transcriptDir);
+    // Each ceremony in a folder of its own under the lifecycle folder, so none replaces another's transcript.
+    const folder = join(root(), `${r.kind}-${ceremonyId.slice(0, 12)}`);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const store = storeFor(folder);
     await store.saveTranscript(run.transcript);
     wipeAll(s);
     s = {

@@ -12,8 +12,8 @@ export interface LifecycleServiceDeps {
   readonly clock: () => Date;
   readonly random: (length: number) => Uint8Array;
   readonly airgap: AirGapPort;
-  /** Where this ceremony's transcript.json is written after every step. */
-  readonly transcriptDir: string;
+  /** Under which each ceremony's folder (refresh-<id>, repair-<id>) holds its transcript.json, written after every step. */
+  readonly transcriptDir: string | (() => string);
   readonly transcriptStore?: TranscriptStore;
   readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
   readonly hsm?: CeremonyHsm;
