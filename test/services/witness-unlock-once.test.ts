@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { keyFileCredential } from '../../electron/services/witness/credential';
-import { parseSealedWitnessKey, sealWitnessKeySync, unsealWitnessKey } from '../../electron/services/witness/key-file';
+import { MAX_SCRYPT_LOG_N, parseSealedWitnessKey, sealWitnessKey, sealWitnessKeySync, unsealWitnessKey } from '../../electron/services/witness/key-file';
 
 const allZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
@@ -63,5 +63,18 @@ describe('witness key file: unlocked once per ceremony', () => {
     assert.equal(unsealed.length, 1);
     credential.forget();
     assert.ok(allZero(unsealed[0]!));
+  });
+
+  it("native scrypt (thread pool) reads files sealed with noble's scrypt, and stretches the largest cost a file may ask for", async () => {
+    // Sealed synchronously with @noble/hashes' scrypt, opened by unsealWitnessKey with node:crypto's: the AEAD only
+    // opens when both derive the same key.
+    const secretKey = new Uint8Array(32).fill(5);
+    const noble = parseSealedWitnessKey(sealWitnessKeySync('victor', secretKey, 'victor passphrase', { logN: 15 }));
+    assert.deepEqual(await unsealWitnessKey(noble, 'victor passphrase'), secretKey);
+    // N = 2^17 (128 MiB): within the memory bound the native call is given.
+    const largest = parseSealedWitnessKey(await sealWitnessKey('victor', secretKey, 'victor passphrase', { logN: MAX_SCRYPT_LOG_N }));
+    assert.equal(largest.kdf.N, 2 ** MAX_SCRYPT_LOG_N);
+    assert.deepEqual(await unsealWitnessKey(largest, 'victor passphrase'), secretKey);
+    await assert.rejects(unsealWitnessKey(largest, 'victor passphrasE'), { code: 'WITNESS_PASSPHRASE' });
   });
 });
