@@ -59,3 +59,20 @@ describe('display loop', () => {
     }
   });
 });
+
+describe('display loop from plain parts (the shard screen)', () => {
+  it('rebuilds the plan\'s own loop from its plain parts, and gives back anything else unchanged', async () => {
+    const { displayLoopOfParts } = await import('../../core/qr/display-loop-of-parts');
+    const plan = planQrFrames(seededBytes(21, 3000)) as AnimatedQrPlan;
+    const plain = plan.parts(plan.partCount);
+    assert.deepEqual(displayLoopOfParts(plain), plan.displayLoop());
+    assert.deepEqual(displayLoopOfParts(plain.map((t) => t.toLowerCase())).slice(plan.partCount), plan.displayLoop().slice(plan.partCount));
+    const short = plain.slice(1);
+    assert.equal(displayLoopOfParts(short), short, 'a part missing: no loop');
+    const other = planQrFrames(seededBytes(22, 3000)) as AnimatedQrPlan;
+    const mixedUp = [...plain.slice(0, -1), other.part(plan.partCount)];
+    assert.equal(displayLoopOfParts(mixedUp), mixedUp, 'a part of another code: no loop');
+    const single = [planQrFrames(seededBytes(23, 40)).kind === 'single' ? 'UR:BYTES/X' : 'x'];
+    assert.equal(displayLoopOfParts(single), single);
+  });
+});

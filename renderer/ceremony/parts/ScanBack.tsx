@@ -1,23 +1,23 @@
 import { useCallback, useRef, useState } from 'react';
-import { createQrAssembler, type QrProgress } from '../../../core/qr/index';
+import { createQrAssembler, planQrFrames, planTexts, type QrProgress } from '../../../core/qr/index';
 import { ProgressBar } from '../../components/ProgressBar';
 import { QrScanner } from '../../scanner/QrScanner';
 
 interface Props {
   /** What to hold up: "Carol's QR code". */
   readonly what: string;
-  /** The texts of every part read (one for a single code), once the code is complete. */
+  /** The code read, once complete: its single text, or the plain parts of an animated code. */
   readonly onComplete: (qrTexts: string[]) => void;
   readonly testId?: string;
 }
 
 /**
  * SECRET: scans a shard's QR code (single or animated) with the camera until every part is in, using core/qr's
- * assembler to know when it is complete. The scanned texts go to main as they were read; nothing is shown.
+ * assembler to know when it is complete. What goes to main is the code as read, in plain parts: the screen's loop also
+ * shows mixed parts, and main takes only a few of those per request (core/qr/limits.ts); nothing is shown.
  */
 export function ScanBack({ what, onComplete, testId = 'scan-back' }: Props) {
   const assembler = useRef(createQrAssembler());
-  const texts = useRef<string[]>([]);
   const [progress, setProgress] = useState<QrProgress>({ received: 0, expected: 0, recovered: 0, fraction: 0 });
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -29,21 +29,23 @@ export function ScanBack({ what, onComplete, testId = 'scan-back' }: Props) {
         const r = assembler.current.receive(t);
         setProgress(r.progress);
         if (r.status === 'rejected') {
-          // The assembler started over (parts that do not fit together): the texts kept so far go with it.
-          if (r.progress.received === 0) texts.current = [];
           setProblem(r.error?.message ?? 'This code is not a keyshard shard.');
           continue;
         }
-        if (r.status === 'progress' || r.status === 'complete') {
-          texts.current.push(t);
-          setProblem(null);
-        }
+        if (r.status === 'progress') setProblem(null);
         if (r.status === 'complete') {
-          const all = texts.current;
-          texts.current = [];
-          assembler.current.reset();
+          const bytes = assembler.current.result();
+          let read: string[];
+          try {
+            // The bytes read, framed again as keyshard frames them: one code, or the plain parts (at most 32).
+            read = planTexts(planQrFrames(bytes));
+          } finally {
+            bytes.fill(0);
+            assembler.current.reset();
+          }
+          setProblem(null);
           setDone(true);
-          onComplete(all);
+          onComplete(read);
           return;
         }
       }
@@ -53,7 +55,6 @@ export function ScanBack({ what, onComplete, testId = 'scan-back' }: Props) {
 
   const again = (): void => {
     assembler.current.reset();
-    texts.current = [];
     setProgress({ received: 0, expected: 0, recovered: 0, fraction: 0 });
     setDone(false);
   };
