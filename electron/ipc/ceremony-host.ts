@@ -95,6 +95,7 @@ export interface CeremonyHost {
   handoff(request: Arg<'handoff'> & { readonly drive?: DriveChoice }): Promise<HandoffView>;
   currentHandoff: CeremonyService['currentHandoff'];
   confirm: CeremonyService['confirm'];
+  receipt: CeremonyService['receipt'];
   testRecovery: CeremonyService['testRecovery'];
   destroy: CeremonyService['destroy'];
   seal: CeremonyService['seal'];
@@ -310,6 +311,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
 
     currentHandoff: () => (current === null ? Promise.resolve(null) : current.service.currentHandoff()),
     confirm: (r) => running().confirm(r),
+    receipt: (r) => running().receipt(r),
     testRecovery: (r) => running().testRecovery(r),
     destroy: (request) => running().destroy(request),
     seal: () => running().seal(),

@@ -30,6 +30,7 @@ export const CHANNELS = [
   'ceremony:handoff',
   'ceremony:current-handoff',
   'ceremony:confirm',
+  'ceremony:receipt',
   'ceremony:test-recovery',
   'ceremony:destroy',
   'ceremony:seal',

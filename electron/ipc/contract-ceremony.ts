@@ -197,6 +197,7 @@ export const CeremonyStatusSchema = z.object({
     })
     .nullable(),
   custodiansHoldingShards: list(z.string()),
+  receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean() })),
   entropyNeeded: list(z.string()).nullable(),
   transcript: z.object({ path: z.string(), entries: z.number(), headHash: z.string().nullable() }),
   /** pkcs11 custodians' tokens (public: label and serial), when the plan has any. */
@@ -379,6 +380,7 @@ export const ceremonyContract = {
   'ceremony:handoff': channel(HandoffRequestSchema, HandoffViewSchema),
   'ceremony:current-handoff': channel(NoRequest, HandoffViewSchema.nullable()),
   'ceremony:confirm': channel(ConfirmRequestSchema, ConfirmResponseSchema),
+  'ceremony:receipt': channel(z.strictObject({ custodianId: Id, bagSerial: z.string().min(1).max(64).optional() }), CeremonyStatusSchema),
   'ceremony:test-recovery': channel(TestRecoveryRequestSchema, TestRecoveryResponseSchema),
   'ceremony:destroy': channel(DestroyRequestSchema, DestroyResponseSchema),
   'ceremony:seal': channel(NoRequest, SealResponseSchema),

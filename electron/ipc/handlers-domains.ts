@@ -43,6 +43,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:handoff': (r) => h().handoff(r),
     'ceremony:current-handoff': () => h().currentHandoff(),
     'ceremony:confirm': (r) => h().confirm(r),
+    'ceremony:receipt': (r) => h().receipt(r),
     'ceremony:test-recovery': (r) => h().testRecovery(r),
     'ceremony:destroy': (r) => h().destroy(r),
     'ceremony:seal': () => h().seal(),

@@ -140,8 +140,10 @@ export function stepOf(stage: Stage, list: readonly ListStep[], startPart: Start
     case 'fingerprint':
       return has('import') ? 'import' : 'generate';
     case 'confirm':
-    case 'confirmed':
       return 'handoff';
+    case 'confirmed':
+      // After the confirmation the custodian seals their shard (the receipt), when the plan's list has that step.
+      return has('receipt') ? 'receipt' : 'handoff';
     case 'sealed':
     case 'aborted':
     case 'lost':

@@ -1,13 +1,15 @@
 /**
  * Tamper-evident bags (issue 13.6, 13.7): at Alice's handoff the administrator types the serial of the bag her paper
  * goes into (as read aloud, with spaces, dashes and lower case); the serial is recorded in the transcript's handoff
- * entry and printed on her paper backup with the recovery instructions and her receipt line. At a recovery from that
+ * entry and printed on her paper backup with the recovery instructions and her receipt line; after her confirmation
+ * the receipt (bag sealed, serial typed again off the bag) is recorded as its own entry. At a recovery from that
  * transcript, Alice's shard with a mistyped / swapped bag serial is stopped (BAG_SERIAL_MISMATCH, not used, logged),
  * the same shard with the right serial is accepted, and a shard whose bag serial is left out is refused too.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyTranscriptText } from '../../core/transcript';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
@@ -68,11 +70,35 @@ test('a bag serial recorded at the handoff is printed on the paper; at recovery 
   expect(text).toContain('Signature');
   await page.getByTestId('hide-shard').click();
 
+  // Alice confirms; then she seals her paper in the bag (the receipt step): the serial read off the sealed bag is typed
+  // again. A misread one is refused and can be retyped; Continue waits until the receipt is recorded.
+  await c.typeWordsWithCompletion(words);
+  await page.getByTestId('confirm-submit').click();
+  await c.expectStage('confirmed');
+  await expect(page.getByTestId('step-receipt')).toHaveAttribute('aria-current', 'step');
+  await c.signOff(false);
+  await expect(page.getByTestId('signoff-continue')).toBeDisabled();
+  await page.getByTestId('receipt-bag-serial').fill('KS00 42A1');
+  await page.getByTestId('receipt-record').click();
+  await expect(page.getByTestId('receipt-error')).toHaveAttribute('data-code', 'BAG_SERIAL_MISMATCH');
+  await saveScreens(page, 'bags-receipt-mismatch');
+  await page.getByTestId('receipt-bag-serial').fill('KS00 42A7');
+  await page.getByTestId('receipt-record').click();
+  await expect(page.getByTestId('receipt-done')).toContainText('sealed their shard in bag KS00 42A7');
+  await expect(page.getByTestId('signoff-continue')).toBeEnabled();
+  await saveScreens(page, 'bags-receipt-recorded');
+  await page.getByTestId('signoff-continue').click();
+  await c.expectStage('handoff');
+
   // The transcript's handoff entry holds the normalised serial.
   const transcriptPath = findTranscript(app.backend.ceremoniesRoot);
   const transcript = JSON.parse(readFileSync(transcriptPath, 'utf8')) as { entries: { kind: string; data: Record<string, unknown> }[] };
   const handoff = transcript.entries.find((e) => e.kind === 'handoff');
   expect(handoff?.data['bagSerial']).toBe('KS0042A7');
+  expect(transcript.entries.filter((e) => e.kind === 'receipt').map((e) => e.data)).toEqual([{ custodianId: 'alice', bagSerial: 'KS0042A7', sealed: true }]);
+  // `keyshard transcript verify` reads it with verifyTranscriptText: the new entries verify like any other.
+  const verified = verifyTranscriptText(readFileSync(transcriptPath, 'utf8'));
+  expect(verified.ok, verified.ok ? '' : verified.reason).toBe(true);
 
   // Recovery from that transcript.
   await app.open('recover');

@@ -29,6 +29,7 @@ function status(patch: Partial<Status>): Status {
     awaitingConfirmation: null,
     signOff: null,
     custodiansHoldingShards: [],
+    receipts: [],
     entropyNeeded: null,
     transcript: { path: '/t.json', entries: 0, headHash: null },
     ...patch,

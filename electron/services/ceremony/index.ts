@@ -44,6 +44,8 @@ import { signOff, signOffWith } from './steps/sign-off';
 import { split } from './steps/split';
 import { start } from './steps/start';
 import { testRecovery } from './steps/test-recovery';
+import { receipt } from './steps/receipt';
+import { readClock } from '../../../core/policy/text';
 import { loadWitnessKey, loadWitnessToken, registerWitnessSigner } from './steps/witness-keys';
 import type {
   AbortRequest,
@@ -147,6 +149,13 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     dropWitnessesIfEnded(c);
   }
 
+  /** An entry beside the steps (a receipt): appended, saved, and only then kept in memory. */
+  async function recordEntry(c: Session, kind: string, data: Readonly<Record<string, string | boolean>>): Promise<void> {
+    const t = appendEntry(c.transcript, kind, data, { at: readClock(deps.clock) });
+    await c.store.saveTranscript(t);
+    c.transcript = t;
+  }
+
   /** Drops the session's secret handles and zeroizes every buffer in the store; returns how many were zeroized. */
   function wipeEverything(c: Session | null): number {
     if (c !== null) {
@@ -179,6 +188,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     witnesses,
     record,
     recordSigned,
+    recordEntry,
     status: statusOf,
     wipe: wipeEverything,
     storeFor,
@@ -214,6 +224,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       }),
 
     confirm: (request: ConfirmRequest) => serial(() => confirm(kit, running(), request)),
+
+    receipt: (request) => serial(() => receipt(kit, running(), request)),
 
     testRecovery: (request: RecoveryRequest = {}) => serial(() => testRecovery(kit, running(), request)),
 

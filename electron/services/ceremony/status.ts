@@ -4,6 +4,7 @@
  */
 import { nextActions } from '../../../core/ceremony';
 import { confirmOf, fingerprintView, type Session } from './steps/session';
+import { receiptsOf } from './steps/receipt';
 import type { CeremonyPhase, CeremonyStatus } from './types';
 
 export function phaseOf(c: Session | null): CeremonyPhase {
@@ -56,6 +57,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
       awaitingConfirmation: null,
       signOff: null,
       custodiansHoldingShards: [],
+      receipts: [],
       entropyNeeded: null,
       transcript: { path: idlePath(), entries: 0, headHash: null },
     };
@@ -97,6 +99,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
             confirm: (({ kind, hex }) => ({ kind, display: fingerprintView(hex).display }))(confirmOf(c)),
           },
     custodiansHoldingShards: [...s.handedOff],
+    receipts: receiptsOf(c),
     entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
     transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
     ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),

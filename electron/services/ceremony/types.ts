@@ -159,6 +159,8 @@ export interface CeremonyStatus {
   } | null;
   /** Custodians who were handed a shard (they hold it now). */
   readonly custodiansHoldingShards: readonly string[];
+  /** Each custodian handed a shard: the bag serial recorded at the handoff (null: none) and whether their receipt is recorded. */
+  readonly receipts: readonly { readonly custodianId: string; readonly bagSerial: string | null; readonly received: boolean }[];
   /** After a resume between the entropy step and generate: the recorded sources, to be given again. */
   readonly entropyNeeded: readonly string[] | null;
   readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
@@ -308,6 +310,12 @@ export interface SplitResponse {
   readonly commitments?: readonly string[];
   readonly custodians: readonly { readonly custodianId: string; readonly shards: number }[];
   readonly status: CeremonyStatus;
+}
+
+export interface ReceiptRequest {
+  readonly custodianId: string;
+  /** Typed from the sealed bag; must be the serial recorded at the handoff (none when no bag was recorded). */
+  readonly bagSerial?: string;
 }
 
 export interface HandoffRequest {
@@ -466,6 +474,8 @@ export interface CeremonyService {
   /** The display of the custodian awaiting confirmation, again (e.g. after a screen reload); null when none. */
   currentHandoff(): Promise<HandoffView | null>;
   confirm(request: ConfirmRequest): Promise<ConfirmResponse>;
+  /** The custodian received their shard and sealed it in its bag (catalogue step 'receipt'); the serial is typed again. */
+  receipt(request: ReceiptRequest): Promise<CeremonyStatus>;
   testRecovery(request?: RecoveryRequest): Promise<RecoveryResponse>;
   destroy(request: DestroyRequest): Promise<DestroyResponse>;
   seal(): Promise<SealResponse>;

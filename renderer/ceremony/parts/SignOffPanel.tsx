@@ -12,6 +12,8 @@ interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'ackn
   readonly continueLabel: string;
   /** Signing is what this screen is for: Sign and Continue are its primary actions (kept in the first view). */
   readonly primary?: boolean;
+  /** Why Continue must wait although the witnesses signed (a receipt still to record), or null. */
+  readonly holdContinue?: string | null;
 }
 
 /**
@@ -20,7 +22,7 @@ interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'ackn
  * (shown here, status.signOff.confirm) and their key file's passphrase or token PIN; main checks both, opens the key
  * for that one signature and checks the signature. Nothing is one click.
  */
-export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel, primary = false }: Props) {
+export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel, primary = false, holdContinue = null }: Props) {
   const so = status.signOff;
   const loaded = useLoadedWitnesses();
   const continueButton = useRef<HTMLButtonElement>(null);
@@ -81,9 +83,22 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
           <p>
             Signed by {names(signed)}. {signed.length === 1 ? 'The signature is' : 'The signatures are'} in the transcript.
           </p>
-          <button type="button" className="button" ref={continueButton} onClick={acknowledge} data-testid="signoff-continue" data-primary={primary ? '' : undefined}>
+          <button
+            type="button"
+            className="button"
+            ref={continueButton}
+            onClick={acknowledge}
+            disabled={holdContinue !== null}
+            data-testid="signoff-continue"
+            data-primary={primary ? '' : undefined}
+          >
             {continueLabel}
           </button>
+          {holdContinue !== null ? (
+            <p className="muted" data-testid="signoff-hold">
+              {holdContinue}
+            </p>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { ScreenTitle } from '../../components/Shell';
 import type { StageProps } from '../context';
 import { custodianOf } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
+import { ReceiptPanel } from '../parts/ReceiptPanel';
 
 /**
  * A custodian's confirmation is in: what it shows, in plain words, and the witnesses who watched sign it. Only the
@@ -17,6 +18,9 @@ export function ConfirmedStage(props: StageProps & { readonly custodianId: strin
   const medium = custodian?.medium ?? 'paper';
   const proves = CONFIRMATION_PROVES[CONFIRMATION_METHODS[medium][0]!];
   const left = plan.custodians.length - status.confirmed.length;
+  const receipt = status.receipts.find((r) => r.custodianId === custodianId);
+  // A shard recorded for a bag is sealed in it (the receipt) before the next custodian's turn.
+  const hold = receipt !== undefined && receipt.bagSerial !== null && !receipt.received ? `First record ${name}'s receipt: the bag is sealed and its serial typed again.` : null;
   return (
     <>
       <ScreenTitle>{proves === 'write' ? `${name}'s file is written and checked` : `${name} holds their shard`}</ScreenTitle>
@@ -41,7 +45,8 @@ export function ConfirmedStage(props: StageProps & { readonly custodianId: strin
           </>
         )}
       </div>
-      <SignOffPanel {...props} continueLabel={left > 0 ? `Continue to the next handoff (${left} left)` : 'Continue to the test recovery'} />
+      <ReceiptPanel status={status} setStatus={props.setStatus} custodianId={custodianId} name={name} />
+      <SignOffPanel {...props} holdContinue={hold} continueLabel={left > 0 ? `Continue to the next handoff (${left} left)` : 'Continue to the test recovery'} />
     </>
   );
 }

@@ -33,6 +33,8 @@ export interface StepKit
   readonly record: (c: Session, event: CeremonyEvent, extra?: ExtraEntries) => Promise<CeremonyRecord>;
   /** A witness's sign-off: the event's record and `sign`'s signature entry over the checkpoint, saved together. */
   readonly recordSigned: (c: Session, event: CeremonyEvent, sign: (withRecord: Transcript, checkpointSeq: number) => Promise<Transcript>) => Promise<void>;
+  /** An entry beside the steps (a custodian's receipt): appended and saved alone; core's state does not change. */
+  readonly recordEntry: (c: Session, kind: string, data: Readonly<Record<string, string | boolean>>) => Promise<void>;
   readonly status: (c: Session | null) => CeremonyStatus;
   /** Drops every secret (the session's handles and the whole store); returns how many buffers were zeroized. */
   readonly wipe: (c: Session | null) => number;

@@ -8,6 +8,7 @@ import { CEREMONY_STEPS, replay, type CeremonyStep } from '../../../../core/cere
 import { KeyshardError } from '../../../../core/errors';
 import { resumeTranscript, type Transcript } from '../../../../core/transcript';
 import { bindingsFromEntry, TOKEN_ENTRY_KINDS } from '../tokens';
+import { RECEIPT_KIND } from './receipt';
 import type { StepKit } from './kit';
 import { newSession, transition, type Session } from './session';
 
@@ -55,7 +56,8 @@ export async function resume(kit: ResumeKit, previous: Session | null, dir: stri
   }
   checkSignoffPairs(loaded);
   const tokenKinds: readonly string[] = TOKEN_ENTRY_KINDS;
-  const records = loaded.entries.filter((e) => e.kind !== 'signoff' && !tokenKinds.includes(e.kind)).map((e) => ({ step: e.kind, at: e.at, data: e.data }));
+  // Receipts are entries beside the steps (steps/receipt.ts), not steps core replays.
+  const records = loaded.entries.filter((e) => e.kind !== 'signoff' && e.kind !== RECEIPT_KIND && !tokenKinds.includes(e.kind)).map((e) => ({ step: e.kind, at: e.at, data: e.data }));
   const tokenCheck = bindingsFromEntry(loaded.entries.find((e) => e.kind === 'token-check')?.data);
   const state = replay(plan, records, kit.clock);
   let checkpointSeq: number | null = null;
