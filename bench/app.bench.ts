@@ -3,6 +3,8 @@
  * to end, SLIP-39 and FROST/VSS; and the renderer's built bundle (size of every file, and of the JS and wasm).
  * The demo runs with keyshard's own SLIP-39 iteration exponent (1: the demo has no option to lower it; the PBKDF2 share
  * of the time at e=1 is measured separately in bench/slip39.bench.ts and is a few tens of ms).
+ * Each run's wall time and its CPU time (user + system of the demo's process, read by a preloaded exit hook): on a
+ * shared machine the wall time mostly measures the other processes, the CPU time what the demo costs.
  *
  *   node --import tsx bench/app.bench.ts [runs=5] [rendererDir]
  *
@@ -11,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -27,29 +29,55 @@ if (!existsSync(join(root, 'out/cli/keyshard.mjs'))) {
 
 // The demo, end to end as a user runs it (process start included), and `node -e 0` in turns for scale.
 const demo: Record<string, number[]> = { slip39: [], vss: [], 'node -e 0': [] };
+const demoCpu: Record<string, number[]> = { slip39: [], vss: [], 'node -e 0': [] };
+/** Preloaded into each run: prints the process's own CPU time (ms) as the last line of stderr when it exits. */
+const CPU_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\nCPU_MS '+((u.user+u.system)/1000).toFixed(1)+'\\n')})`;
+const cpuOf = (stderr: Buffer): number => {
+  const m = /CPU_MS ([0-9.]+)\s*$/.exec(stderr.toString());
+  if (m === null) throw new Error(`no CPU time in the run's output: ${stderr.toString().slice(-300)}`);
+  return Number(m[1]);
+};
 const scratch = mkdtempSync(join(tmpdir(), 'keyshard-bench-demo-'));
 try {
   for (let i = 0; i < runs; i++) {
     for (const scheme of ['slip39', 'vss'] as const) {
       const out = join(scratch, `${scheme}-${i}`);
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [join(root, 'bin/keyshard.mjs'), 'demo', '--scheme', scheme, '--out', out, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync(process.execPath, ['--import', CPU_HOOK, join(root, 'bin/keyshard.mjs'), 'demo', '--scheme', scheme, '--out', out, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
       const ms = performance.now() - t0;
       if (r.status !== 0) throw new Error(`keyshard demo --scheme ${scheme} exited ${r.status}: ${r.stderr.toString().slice(0, 400)}`);
       demo[scheme]!.push(ms);
+      demoCpu[scheme]!.push(cpuOf(r.stderr));
     }
     const t0 = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
+    const r = spawnSync(process.execPath, ['--import', CPU_HOOK, '-e', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     demo['node -e 0']!.push(performance.now() - t0);
+    demoCpu['node -e 0']!.push(cpuOf(r.stderr));
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`keyshard demo (3-of-5, whole ceremony, process start to exit), median of ${runs}, node ${process.version}`);
-for (const [name, xs] of Object.entries(demo)) console.log(`  ${name.padEnd(12)} ${median(xs).toFixed(0).padStart(6)} ms   (min ${Math.min(...xs).toFixed(0)} ms)`);
+console.log(`keyshard demo (3-of-5, whole ceremony, process start to exit), median of ${runs}, node ${process.version}, load ${loadavg()[0]!.toFixed(1)}`);
+for (const [name, xs] of Object.entries(demo)) {
+  console.log(`  ${name.padEnd(12)} wall ${median(xs).toFixed(0).padStart(6)} ms (min ${Math.min(...xs).toFixed(0)})   CPU ${median(demoCpu[name]!).toFixed(0).padStart(5)} ms (min ${Math.min(...demoCpu[name]!).toFixed(0)})`);
+}
 const demoTarget = median(demo.slip39!) < 1000 && median(demo.vss!) < 1000;
-console.log(`  target < 1 s: ${demoTarget ? 'met' : 'NOT met'}`);
-console.log(JSON.stringify({ bench: 'demo', runs, medianMs: Object.fromEntries(Object.entries(demo).map(([k, v]) => [k, Number(median(v).toFixed(1))])), minMs: Object.fromEntries(Object.entries(demo).map(([k, v]) => [k, Number(Math.min(...v).toFixed(1))])), targets: { under1s: demoTarget } }));
+// On a loaded, shared machine the wall time is mostly waiting for a core; the CPU time is what the demo itself costs.
+const demoCpuTarget = median(demoCpu.slip39!) < 1000 && median(demoCpu.vss!) < 1000;
+console.log(`  target < 1 s: wall ${demoTarget ? 'met' : 'NOT met'}, CPU ${demoCpuTarget ? 'met' : 'NOT met'}`);
+const perRun = (m: Record<string, number[]>, f: (xs: number[]) => number) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(f(v).toFixed(1))]));
+console.log(
+  JSON.stringify({
+    bench: 'demo',
+    runs,
+    load: Number(loadavg()[0]!.toFixed(1)),
+    medianMs: perRun(demo, median),
+    minMs: perRun(demo, (v) => Math.min(...v)),
+    medianCpuMs: perRun(demoCpu, median),
+    minCpuMs: perRun(demoCpu, (v) => Math.min(...v)),
+    targets: { under1s: demoTarget, under1sCpu: demoCpuTarget },
+  }),
+);
 
 // The renderer bundle.
 let rendererDir = process.argv[3];
