@@ -253,21 +253,36 @@ function publicKeyLengthOk(algorithm: WitnessAlgorithm, byteLength: number): boo
 /** Verifies a witness signature over a 32-byte entry hash. Malformed keys or signatures give false, never throw. */
 let signatureChecks = 0;
 
-/** How many witness signatures this process has checked so far: for tests and benchmarks of incremental verification. */
+/** How many witness signatures this process was asked to check so far: for tests and benchmarks of incremental verification. */
 export function witnessSignatureChecks(): number {
   return signatureChecks;
 }
 
+/**
+ * Signatures that verified, by their exact bytes (algorithm, key, hash, signature): a sign-off is checked when it is
+ * made, again by the witness service and once more as the next verification resumes, and verification is a pure
+ * function of those bytes, so the answer is kept. Only successes; at most MAX_VERIFIED_KEPT, then it starts afresh.
+ */
+const verifiedSignatures = new Set<string>();
+const MAX_VERIFIED_KEPT = 512;
+
 export function verifyWitnessSignature(algorithm: WitnessAlgorithm, publicKey: Uint8Array, hash: Uint8Array, signature: Uint8Array): boolean {
   signatureChecks++;
   if (hash.length !== 32 || signature.length !== 64 || !publicKeyLengthOk(algorithm, publicKey.length)) return false;
+  const key = `${algorithm}/${bytesToHex(publicKey)}/${bytesToHex(hash)}/${bytesToHex(signature)}`;
+  if (verifiedSignatures.has(key)) return true;
+  let ok: boolean;
   try {
-    if (algorithm === 'ed25519') return ed25519.verify(signature, hash, publicKey, { zip215: false });
     // A token signs the digest as given and does not normalise S: verify exactly that (see NOTES.md, PKCS#11).
-    return p256.verify(signature, hash, publicKey, { prehash: false, lowS: false });
+    ok = algorithm === 'ed25519' ? ed25519.verify(signature, hash, publicKey, { zip215: false }) : p256.verify(signature, hash, publicKey, { prehash: false, lowS: false });
   } catch {
-    return false;
+    ok = false;
   }
+  if (ok) {
+    if (verifiedSignatures.size >= MAX_VERIFIED_KEPT) verifiedSignatures.clear();
+    verifiedSignatures.add(key);
+  }
+  return ok;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendEntry, createTranscript, resumeTranscript, signEntry, verifyTranscript, witnessSignatureChecks, type Transcript } from '../../core/transcript';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { appendEntry, createTranscript, resumeTranscript, signEntry, verifyTranscript, verifyWitnessSignature, witnessSignatureChecks, type Transcript } from '../../core/transcript';
 import { alice, bob, steppingClock, witnessEntry } from './transcript-fixture';
 
 /** Witness signature checks made while `f` runs. */
@@ -68,5 +69,22 @@ describe('transcript: incremental verification', () => {
     const resumed = resumeTranscript(changed as unknown as Transcript, steppingClock());
     assert.equal(verifyTranscript(resumed).ok, false);
     await assert.rejects(signEntry(appendEntry(resumed, 'step', { i: 9 }), resumed.entries.length + 1, alice), { code: 'TRANSCRIPT_TAMPERED' });
+  });
+
+  it('a signature kept as verified answers only for its exact bytes', async () => {
+    const versions = await ceremony(1);
+    const last = versions[versions.length - 1]!;
+    const signoff = last.entries[2]!.data as { target: { hash: string }; signature: string };
+    const hash = hexToBytes(signoff.target.hash);
+    const sig = hexToBytes(signoff.signature);
+    assert.equal(verifyWitnessSignature('ed25519', alice.publicKey, hash, sig), true);
+    assert.equal(verifyWitnessSignature('ed25519', alice.publicKey, hash, sig), true, 'asked again');
+    const flipped = sig.slice();
+    flipped[10] = flipped[10]! ^ 1;
+    assert.equal(verifyWitnessSignature('ed25519', alice.publicKey, hash, flipped), false, 'another signature');
+    assert.equal(verifyWitnessSignature('ed25519', bob.publicKey, hash, sig), false, 'another key');
+    const otherHash = hash.slice();
+    otherHash[0] = otherHash[0]! ^ 1;
+    assert.equal(verifyWitnessSignature('ed25519', alice.publicKey, otherHash, sig), false, 'another hash');
   });
 });
