@@ -12,10 +12,11 @@
 import type { WitnessKey } from '../../../core/ceremony';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { KeyshardError } from '../../../core/errors';
 import { looksLikeWords, parseSpokenWords } from '../../../core/read-aloud';
-import { softwareEd25519Signer, type WitnessSigner } from '../../../core/transcript';
+import type { WitnessSigner } from '../../../core/transcript';
 import { unsealWitnessKey, type SealedWitnessKey } from './key-file';
 
 /** What the witness typed for this one sign-off. Never kept, never echoed. */
@@ -84,6 +85,7 @@ export function keyFileCredential(sealed: SealedWitnessKey, unseal: typeof unsea
   let unlocked: Unlocked | undefined;
   const key: LoadedWitnessKey = { id: sealed.witnessId, algorithm: 'ed25519', publicKey: sealed.publicKeyHex, unlock: 'passphrase' };
   const tagOf = (tagKey: Uint8Array, passphrase: string): Uint8Array => hmac(sha256, tagKey, utf8ToBytes(passphrase));
+  const publicKey = hexToBytes(sealed.publicKeyHex);
   return {
     key,
     async open(act, who) {
@@ -105,7 +107,8 @@ export function keyFileCredential(sealed: SealedWitnessKey, unseal: typeof unsea
           secret = opened.slice();
         }
       }
-      const signer = softwareEd25519Signer(sealed.witnessId, secret);
+      // The key file's public key: unsealing checked the secret key against it, so it is not derived again per sign-off.
+      const signer: WitnessSigner = { witnessId: sealed.witnessId, algorithm: 'ed25519', publicKey, sign: async (hash) => ed25519.sign(hash, secret) };
       let closed = false;
       const closeNow = (): void => {
         closed = true;
