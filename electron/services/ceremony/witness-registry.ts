@@ -1,7 +1,8 @@
 /**
- * Loaded witnesses: public key plus the means to ask for their act (sealed key file, token choice); no unlocked key
- * is held between sign-offs. Forgetting a credential zeroizes what it holds (a sealed key file's bytes, a key opened
- * for a sign-off not yet closed) or logs out its token sessions.
+ * Loaded witnesses: public key plus the means to ask for their act (sealed key file, token choice). A key file's key
+ * is unlocked at its first sign-off and kept until forgotten; every sign-off still needs the witness's passphrase
+ * (credential.ts). Forgetting a credential zeroizes what it holds (a sealed key file's bytes, its unlocked key, a key
+ * opened for a sign-off not yet closed) or logs out its token sessions.
  */
 import type { LoadedWitnessKey, WitnessCredential } from '../witness/credential';
 
