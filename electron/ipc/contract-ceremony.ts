@@ -78,7 +78,9 @@ const ImportRequestSchema = z
   .strictObject({ ...EntropyFields, secretHex: z.string().min(1).max(200).optional(), bip39Words: z.array(z.string().max(32)).min(12).max(24).optional() })
   .refine((r) => (r.secretHex === undefined) !== (r.bip39Words === undefined), { message: 'give secretHex or bip39Words' });
 
-const AirGapRequestSchema = z.strictObject({ override: z.strictObject({ witnessId: Id, reason: ShortText }).optional() }).optional();
+const AirGapRequestSchema = z
+  .strictObject({ override: z.strictObject({ witnessId: Id, reason: ShortText }).optional(), osImageHash: z.string().min(1).max(200).optional() })
+  .optional();
 
 const HandoffRequestSchema = z.strictObject({
   custodianId: Id,
@@ -211,6 +213,7 @@ const AirGapResponseSchema = z.object({
   overridden: z.boolean(),
   interfacesUp: list(z.string()),
   problems: list(z.string()),
+  osImageHash: z.string().optional(),
   status: CeremonyStatusSchema,
 });
 

@@ -35,7 +35,7 @@ const PURPOSE: Readonly<Record<Stage['kind'], string>> = {
   loading: 'Key ceremony',
   'no-plan': 'Key ceremony: it starts from a plan',
   'need-plan': "Key ceremony: this window needs the ceremony's plan",
-  airgap: 'Air-gap check: make sure this machine has no network before any secret exists',
+  airgap: 'Start the ceremony, then check the air gap before any secret exists',
   entropy: 'Entropy: the random sources the secret is made from',
   generate: 'Generate the secret inside keyshard',
   fingerprint: 'Read the fingerprint aloud; witnesses sign',

@@ -2,7 +2,9 @@
  * Tamper-evident bags (issue 13.6, 13.7): at Alice's handoff the administrator types the serial of the bag her paper
  * goes into (as read aloud, with spaces, dashes and lower case); the serial is recorded in the transcript's handoff
  * entry and printed on her paper backup with the recovery instructions and her receipt line; after her confirmation
- * the receipt (bag sealed, serial typed again off the bag) is recorded as its own entry. At a recovery from that
+ * the receipt (bag sealed, serial typed again off the bag) is recorded as its own entry. The OS image hash typed at
+ * the start (issue 13.8) is recorded with the air-gap check and shown with its words; the first screen's title follows
+ * the step list. At a recovery from that
  * transcript, Alice's shard with a mistyped / swapped bag serial is stopped (BAG_SERIAL_MISMATCH, not used, logged),
  * the same shard with the right serial is accepted, and a shard whose bag serial is left out is refused too.
  */
@@ -16,6 +18,9 @@ import { saveScreens } from './harness';
 import { CeremonyPage } from './pages/ceremony-page';
 import { RecoveryPage } from './pages/recovery-page';
 import { printToPng } from './print';
+
+/** SHA-256 of an OS image, as published: typed on the start screen in upper case with spaces. */
+const OS_HASH = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 
 let dir: string;
 test.beforeAll(() => {
@@ -42,7 +47,39 @@ function findTranscript(root: string): string {
 test('a bag serial recorded at the handoff is printed on the paper; at recovery a different serial stops the shard, the right one lets it through', async ({ app }) => {
   const { page } = app;
   const c = new CeremonyPage(page, app.backend);
-  await c.runToHandoffs(writePlanFile(dir, smallPlan()), (r) => app.open(r));
+  // The start, as runToHandoffs does it, with the OS image hash typed by the administrator (issue 13.8).
+  await app.open('plan');
+  await page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan()));
+  await expect(page.getByTestId('plan-loaded')).toBeVisible();
+  await page.getByTestId('plan-continue').click();
+  await c.expectStage('airgap');
+  // The title is the step the list marks current (the catalogue's words and number), not "Air-gap check".
+  await expect(page.getByTestId('step-witness-keys')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('screen-title')).toHaveText('1. Load the witnesses’ signing keys');
+  await c.loadWitnessKeys();
+  await expect(page.getByTestId('step-plan')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('screen-title')).toHaveText('2. Read the plan and start the ceremony');
+  await page.getByTestId('os-image-hash').fill('9f86 d081');
+  await expect(page.getByTestId('os-image-hash-problem')).toContainText('64 hex digits');
+  await expect(page.getByTestId('ceremony-start')).toBeDisabled();
+  await page.getByTestId('os-image-hash').fill(OS_HASH.toUpperCase().replace(/(.{8})/g, '$1 '));
+  await expect(page.getByTestId('os-image-hash-problem')).toHaveCount(0);
+  await saveScreens(page, 'bags-start-os-image-hash');
+  await c.start();
+  await expect(page.getByTestId('step-airgap')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('screen-title')).toHaveText('3. Check the air gap');
+  await c.overrideAirgap('The built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.');
+  await expect(page.getByTestId('os-image-hash-recorded')).toContainText('9f86 d081 884c');
+  await expect(page.getByTestId('os-image-hash-words')).toBeVisible();
+  await saveScreens(page, 'bags-airgap-os-image-hash');
+  await c.signOff();
+  await c.gatherEntropy('1 2 3 4 5 6 6 5 4 3 2 1');
+  await page.getByTestId('generate').click();
+  await c.expectStage('fingerprint');
+  await c.signOff();
+  await page.getByTestId('split').click();
+  await c.signOff();
+  await c.expectStage('handoff');
   await c.chooseCustodian('Alice Meier');
 
   // A serial that is not one blocks the handoff until it is fixed; the typed one reads back normalised.
@@ -94,6 +131,8 @@ test('a bag serial recorded at the handoff is printed on the paper; at recovery 
   const transcriptPath = findTranscript(app.backend.ceremoniesRoot);
   const transcript = JSON.parse(readFileSync(transcriptPath, 'utf8')) as { entries: { kind: string; data: Record<string, unknown> }[] };
   const handoff = transcript.entries.find((e) => e.kind === 'handoff');
+  // The OS image hash, normalised, with every air-gap check record (the failed one and the override).
+  expect(transcript.entries.filter((e) => e.kind === 'airgap-check').map((e) => e.data['osImageHash'])).toEqual([OS_HASH, OS_HASH]);
   expect(handoff?.data['bagSerial']).toBe('KS0042A7');
   expect(transcript.entries.filter((e) => e.kind === 'receipt').map((e) => e.data)).toEqual([{ custodianId: 'alice', bagSerial: 'KS0042A7', sealed: true }]);
   // `keyshard transcript verify` reads it with verifyTranscriptText: the new entries verify like any other.

@@ -256,6 +256,8 @@ export interface LoadWitnessTokenRequest {
 export interface AirGapRequest {
   /** Go on although interfaces are up: a witness takes responsibility, recorded with the reason. */
   readonly override?: { readonly witnessId: string; readonly reason: string };
+  /** SHA-256 of the OS image this computer booted, as the administrator typed it (spaces, dashes, colons, any case). */
+  readonly osImageHash?: string;
 }
 
 export interface AirGapResponse {
@@ -263,6 +265,8 @@ export interface AirGapResponse {
   readonly overridden: boolean;
   readonly interfacesUp: readonly string[];
   readonly problems: readonly string[];
+  /** The OS image hash recorded with the check (64 lowercase hex), when one was given. */
+  readonly osImageHash?: string;
   readonly status: CeremonyStatus;
 }
 

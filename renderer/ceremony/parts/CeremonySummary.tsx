@@ -6,6 +6,13 @@ import { entropySourceName, methodName } from '../../../core/step-names';
 import type { Status } from '../api';
 import { groupHex, mediumText, schemeSentence, secretSentence, witnessName } from '../names';
 import { SpokenWords } from '../../components/SpokenWords';
+import { bagSerialDisplay } from '../../../core/bag-serial';
+
+/** The OS image hash the air-gap check recorded last, or null. */
+function osImageHash(verified: VerifyOk): string | null {
+  const e = [...verified.entries].reverse().find((x) => x.kind === 'airgap-check' && typeof (x.data as Record<string, unknown>)['osImageHash'] === 'string');
+  return e === undefined ? null : ((e.data as Record<string, unknown>)['osImageHash'] as string);
+}
 import { PrintSheet, printedAt } from './PrintSheet';
 
 interface Props {
@@ -20,9 +27,12 @@ function detail(kind: string, data: unknown, plan: CeremonyPlan): string {
   const who = typeof d['custodianId'] === 'string' ? (plan.custodians.find((c) => c.id === d['custodianId'])?.name ?? String(d['custodianId'])) : null;
   if (kind === 'airgap-check') {
     const o = d['override'] as { witnessId?: unknown; reason?: unknown } | undefined;
-    if (d['passed'] === true) return 'passed';
-    return o ? `overridden by ${witnessName(plan, String(o.witnessId))}: ${String(o.reason)}` : `failed (${Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : ''})`;
+    const os = typeof d['osImageHash'] === 'string' ? `; OS image ${groupHex(d['osImageHash'].slice(0, 16))}…` : '';
+    if (d['passed'] === true) return `passed${os}`;
+    return `${o ? `overridden by ${witnessName(plan, String(o.witnessId))}: ${String(o.reason)}` : `failed (${Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : ''})`}${os}`;
   }
+  // Handoffs and receipts name the tamper-evident bag, as read aloud.
+  if ((kind === 'handoff' || kind === 'receipt') && who && typeof d['bagSerial'] === 'string') return `${who}, bag ${bagSerialDisplay(d['bagSerial'])}`;
   if (kind === 'entropy' && Array.isArray(d['sources'])) return d['sources'].map((x) => entropySourceName(String(x))).join(', ');
   if (kind === 'test-recovery') {
     const from = d['shardsFrom'] === 'keyshard-copies' ? " (keyshard's copies: checks the split only)" : d['shardsFrom'] === 'custodians' ? ' (shards given back)' : '';
@@ -43,6 +53,7 @@ export function CeremonySummary({ plan, status, verified }: Props) {
   // Every entry but the witnesses' sign-offs, which show as "Signed by" on the entry they sign.
   const steps = signedSteps(verified);
   const fp = status.fingerprint;
+  const os = osImageHash(verified);
   return (
     <PrintSheet testId="ceremony-summary">
       <section className="summary-page">
@@ -65,6 +76,17 @@ export function CeremonySummary({ plan, status, verified }: Props) {
             <dd>
               <SpokenWords hex={fp.hex} testId="summary-fingerprint-words" what="Fingerprint" />
             </dd>
+          ) : null}
+          {os !== null ? (
+            <>
+              <dt>OS image hash</dt>
+              <dd className="mono" data-testid="summary-os-image-hash">
+                {groupHex(os)}
+              </dd>
+              <dd>
+                <SpokenWords hex={os} testId="summary-os-image-hash-words" what="OS image hash" />
+              </dd>
+            </>
           ) : null}
           <dt>Custodians</dt>
           <dd>

@@ -7,7 +7,8 @@ import { ScreenTitle } from '../../components/Shell';
 import { ask, type DeviceCheck } from '../api';
 import { bringIntoView } from '../bringIntoView';
 import type { StageProps } from '../context';
-import { names, schemeSentence, witnessName } from '../names';
+import { groupHex, names, schemeSentence, witnessName } from '../names';
+import { SpokenWords } from '../../components/SpokenWords';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { NO_TOKENS, setupKey, tokenCustodians, tokenRequest, TokenSetup, type TokenSetupValue } from '../parts/TokenSetup';
 import { WitnessKeyLoader } from '../parts/WitnessKeyLoader';
@@ -15,6 +16,21 @@ import { rememberPlan } from '../planStore';
 import { signOffSatisfied, type StartPart } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
+
+/** The title is the catalogue step the screen is at (the step list's current one), numbered as on the script. */
+function startTitle(part: StartPart, numbers: ReadonlyMap<string, number>): string {
+  const step = KEY_CEREMONY.steps.find((s) => s.id === part);
+  const n = numbers.get(part);
+  return step === undefined ? 'Start the ceremony' : `${n === undefined ? '' : `${n}. `}${step.paper}`;
+}
+
+/** The OS image hash as typed: what it reads as (64 hex digits) or what is wrong; null while empty. */
+function osHashCheck(typed: string): { ok: true; hex: string } | { ok: false; message: string } | null {
+  if (typed.trim() === '') return null;
+  const hex = typed.replace(/[\s:-]+/g, '').toLowerCase();
+  if (/^[0-9a-f]{64}$/.test(hex)) return { ok: true, hex };
+  return { ok: false, message: `A SHA-256 is 64 hex digits (0-9, a-f); ${hex.length} typed${/[^0-9a-f]/.test(hex) ? ', some not hex digits' : ''}.` };
+}
 
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -30,6 +46,10 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
   // A sealed or aborted ceremony before this one counts as not started: this plan starts a new one.
   const started = status.phase === 'active';
   const { busy, error, run } = useAction();
+  // The OS image hash the administrator may type (from the published image): recorded with the air-gap check.
+  const [osHash, setOsHash] = useState('');
+  const osCheck = osHashCheck(osHash);
+  const osHashId = useId();
   const loaded = useLoadedWitnesses();
   const missing = plan.witnesses.filter((w) => !loaded.has(w.id));
   // Token custodians: their tokens are chosen and checked on this screen before the start (plans without tokens
@@ -55,7 +75,9 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
         rememberPlan(plan);
         setStatus(s);
       }
-      const r = await ask('ceremony:check-airgap', override === undefined ? undefined : { override });
+      const os = osHashCheck(osHash);
+      const request = { ...(override === undefined ? {} : { override }), ...(os?.ok === true ? { osImageHash: os.hex } : {}) };
+      const r = await ask('ceremony:check-airgap', Object.keys(request).length === 0 ? undefined : request);
       remember({ airgap: r, ...(override === undefined ? {} : { override }) });
       setStatus(r.status);
     });
@@ -84,7 +106,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
   useEffect(() => onStartPart?.(part), [part, onStartPart]);
   return (
     <>
-      <ScreenTitle>Air-gap check</ScreenTitle>
+      <ScreenTitle>{startTitle(part, numbers)}</ScreenTitle>
       {/* Once started, the header says it: the room keeps the result and its sign-off on screen instead. */}
       {!started ? <p className="lead">Before any secret exists, keyshard makes sure this machine cannot reach a network.</p> : null}
       <p className="plan-line" data-testid="pending-plan">
@@ -143,6 +165,15 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
               keyshard records the plan in a new transcript, with the witnesses&apos; keys pinned, then checks the network interfaces. Nothing
               secret exists yet.
             </p>
+            <div className="field">
+              <label htmlFor={osHashId}>SHA-256 of the OS image this computer booted (optional; recorded with the air-gap check)</label>
+              <input id={osHashId} className="mono" value={osHash} maxLength={200} autoComplete="off" spellCheck={false} onChange={(e) => setOsHash(e.target.value)} data-testid="os-image-hash" />
+              {osCheck?.ok === false ? (
+                <p className="problem-inline" role="status" data-testid="os-image-hash-problem">
+                  {osCheck.message}
+                </p>
+              ) : null}
+            </div>
             {missing.length > 0 ? (
               <p className="muted" data-testid="start-waiting">
                 Waiting for the key of {names(missing.map((w) => w.name))}.
@@ -154,7 +185,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
               </p>
             ) : null}
             <div className="actions">
-              <button type="button" className="button" ref={startButton} disabled={busy || missing.length > 0 || !tokensReady} onClick={() => void check()} data-testid="ceremony-start">
+              <button type="button" className="button" ref={startButton} disabled={busy || missing.length > 0 || !tokensReady || osCheck?.ok === false} onClick={() => void check()} data-testid="ceremony-start">
                 {busy ? 'Starting…' : 'Start the ceremony and check the air gap'}
               </button>
               <a className="button secondary" href={hrefOf('plan')} data-testid="back-to-plan">
@@ -201,6 +232,14 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
               ) : null}
             </div>
           )}
+          {result?.osImageHash !== undefined ? (
+            <div className="panel" data-testid="os-image-hash-recorded">
+              <p>
+                OS image hash, recorded: <span className="mono">{groupHex(result.osImageHash)}</span>
+              </p>
+              <SpokenWords hex={result.osImageHash} testId="os-image-hash-words" what="OS image hash" />
+            </div>
+          ) : null}
           <SignOffPanel {...props} continueLabel="Continue to the entropy" />
         </>
       ) : null}

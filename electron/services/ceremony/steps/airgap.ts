@@ -2,14 +2,30 @@
  * Step: the air-gap check. Records what the air-gap service found; a failed check is recorded too (with the witness's
  * override when there is one), since entropy refuses to run after a failed check that nobody overrode.
  */
+import { KeyshardError } from '../../../../core/errors';
 import type { AirGapRequest, AirGapResponse } from '../types';
 import type { StepKit } from './kit';
 import { expectStep, type Session } from './session';
 
 export type AirGapKit = Pick<StepKit, 'airgap' | 'record' | 'status'>;
 
+/** The OS image hash as typed, as recorded: 64 lowercase hex digits (INVALID_HEX before anything is checked). */
+export function osImageHashOf(typed: string | undefined): string | undefined {
+  if (typed === undefined || typed.trim() === '') return undefined;
+  const hex = typed.replace(/[\s:-]+/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new KeyshardError(
+      'INVALID_HEX',
+      `The OS image hash is a SHA-256: 64 hex digits (0-9, a-f); ${hex.length} characters were typed${/[^0-9a-f]/.test(hex) ? ', some not hex digits' : ''}. Type it again from the published hash, or leave it empty.`,
+    );
+  }
+  return hex;
+}
+
 export async function checkAirGap(kit: AirGapKit, c: Session, request: AirGapRequest): Promise<AirGapResponse> {
   expectStep(c, 'airgap-check');
+  const osImageHash = osImageHashOf(request.osImageHash);
+  const os = osImageHash === undefined ? {} : { osImageHash };
   const report = await kit.airgap.check();
   // Interface names go into the transcript: printable ASCII only, each once.
   const names = (report.problems !== undefined && report.problems.length > 0
@@ -18,10 +34,16 @@ export async function checkAirGap(kit: AirGapKit, c: Session, request: AirGapReq
   ).filter((n, i, all) => /^[\x21-\x7e]{1,64}$/.test(n) && all.indexOf(n) === i);
   const problems = (report.problems ?? []).map((p) => p.message ?? `${p.name} is up`);
   if (report.ok) {
-    await kit.record(c, { step: 'airgap-check', passed: true });
-    return { passed: true, overridden: false, interfacesUp: [], problems: [], status: kit.status(c) };
+    await kit.record(c, { step: 'airgap-check', passed: true, ...os });
+    return { passed: true, overridden: false, interfacesUp: [], problems: [], ...os, status: kit.status(c) };
   }
   const override = request.override;
-  await kit.record(c, { step: 'airgap-check', passed: false, interfacesUp: names, ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }) });
-  return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, status: kit.status(c) };
+  await kit.record(c, {
+    step: 'airgap-check',
+    passed: false,
+    interfacesUp: names,
+    ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }),
+    ...os,
+  });
+  return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, ...os, status: kit.status(c) };
 }
