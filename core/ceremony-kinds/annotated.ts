@@ -54,9 +54,16 @@ export interface AnnotatedLine {
   readonly custodianId: string | null;
   /** "Ceremony administrator (Ada Park)". */
   readonly acted: string;
+  /** The step writes no transcript entry (its initials on paper are its record). */
+  readonly unrecorded: boolean;
   readonly entries: readonly AnnotatedEntry[];
   readonly signatures: readonly AnnotatedSignature[];
   readonly exceptions: readonly AnnotatedException[];
+  /**
+   * Deviations older entries record in their own data (a failed check done again, an air-gap override with its
+   * witness and reason), in words: shown under the step like exceptions, though they are not entries of their own.
+   */
+  readonly notes: readonly string[];
 }
 
 export interface Participant {
@@ -91,8 +98,9 @@ function str(d: Data, key: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-interface MutableLine extends Omit<AnnotatedLine, 'entries' | 'signatures' | 'exceptions'> {
+interface MutableLine extends Omit<AnnotatedLine, 'entries' | 'signatures' | 'exceptions' | 'notes'> {
   entries: AnnotatedEntry[];
+  notes: string[];
   signatures: AnnotatedSignature[];
   exceptions: AnnotatedException[];
 }
@@ -107,9 +115,11 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
     heading: l.heading,
     custodianId: l.custodianId,
     acted: roleLine(l.actor, l.acts),
+    unrecorded: kind.steps.find((s) => s.id === l.stepId)?.records.length === 0,
     entries: [],
     signatures: [],
     exceptions: [],
+    notes: [],
   }));
   const lineFor = (stepId: string, custodianId: string | null): MutableLine | undefined =>
     lines.find((l) => l.stepId === stepId && (l.custodianId === null || l.custodianId === custodianId));
@@ -168,6 +178,8 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
     const line = step === null ? undefined : lineFor(step.id, step.perCustodian ? str(d, 'custodianId') : null);
     if (line === undefined) return void other.push(item);
     line.entries.push(item);
+    const note = noteOf(e.kind, d, witnessName);
+    if (note !== null) line.notes.push(`${note} (entry ${e.seq})`);
     placed.set(e.seq, { line });
     lastLine = line;
   });
@@ -191,6 +203,18 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
     other,
     participants,
   };
+}
+
+/** What an entry of the key ceremony records about a deviation in its own data, in words, or null. */
+function noteOf(kind: string, d: Data, witnessName: (id: string) => string): string | null {
+  if (kind === 'airgap-check' && d['passed'] === false) {
+    const up = Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : '';
+    const o = d['override'] as { witnessId?: unknown; reason?: unknown } | undefined;
+    if (o === undefined) return `Air-gap check failed (${up || 'an interface was up'}); done again`;
+    return `Air-gap check overridden by ${witnessName(String(o.witnessId))} (${up}): ${String(o.reason)}`;
+  }
+  if (kind === 'test-recovery' && d['fingerprintMatch'] === false) return 'Test recovery gave another fingerprint; done again';
+  return null;
 }
 
 /** Every (seq, time, kind) the annotated script shows, in one list: what it says the transcript holds. */
@@ -249,15 +273,16 @@ export function annotatedScriptText(script: AnnotatedScript): string {
   ];
   const sigText = (s: AnnotatedSignature): string => `${s.witnessName} (key ${s.keyShort}) signed, entry ${s.seq}`;
   for (const l of script.lines) {
-    out.push(`${l.number}. ${l.heading}`);
+    out.push(`${l.number}  ${l.heading}`);
     out.push(`    Acted: ${l.acted}`);
-    if (l.entries.length === 0) out.push('    Not done.');
+    if (l.entries.length === 0) out.push(l.unrecorded ? '    Not recorded in the transcript (initials on paper).' : '    Not done.');
     for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
-    for (const s of l.signatures) out.push(`    Witness: ${sigText(s)}`);
     for (const x of l.exceptions) {
       out.push(`    EXCEPTION ${scriptTime(x.at)}  ${x.words} (entry ${x.seq}): ${x.reason}`);
       out.push(`      ${x.signature === null ? 'No witness signature (the plan has no witnesses).' : `Witness: ${sigText(x.signature)}`}`);
     }
+    for (const n of l.notes) out.push(`    NOTE ${n}`);
+    for (const s of l.signatures) out.push(`    Witness: ${sigText(s)}`);
   }
   if (script.abort !== null) {
     out.push('', `ABORTED ${scriptTime(script.abort.at)} after step ${script.abort.afterNumber ?? '-'} (entry ${script.abort.seq}): ${script.abort.reason}`);

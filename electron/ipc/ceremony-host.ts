@@ -101,6 +101,7 @@ export interface CeremonyHost {
   seal: CeremonyService['seal'];
   signOff: CeremonyService['signOff'];
   abort: CeremonyService['abort'];
+  recordException: CeremonyService['recordException'];
   /** A witness's encrypted key file, for the running (or next) ceremony; each sign-off asks for its passphrase. */
   loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<LoadedWitnessKey>;
   /** A witness's key on their token, for the running (or next) ceremony; each sign-off asks for its PIN. */
@@ -317,6 +318,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     seal: () => running().seal(),
     signOff: (r) => running().signOff(r),
     abort: (r) => running().abort(r),
+    recordException: (r) => running().recordException(r),
 
     loadWitnessKey: (request) => serial(async () => (await forWitnesses()).loadWitnessKey(request)),
 

@@ -39,6 +39,7 @@ export const CHANNELS = [
   'ceremony:load-witness-token',
   'ceremony:witness-keys',
   'ceremony:abort',
+  'ceremony:record-exception',
   'ceremony:resume',
   'recovery:start',
   'recovery:add-shard',

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CEREMONY_STEPS } from '../../core/ceremony';
+import { MAX_EXCEPTION_REASON } from '../../core/ceremony-kinds/exceptions';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { FingerprintSchema, Id, NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
 
@@ -160,6 +161,16 @@ const LoadWitnessKeyRequestSchema = z.strictObject({ path: PathText, witnessId: 
  */
 const DestroyRequestSchema = z.strictObject({ confirmed: z.literal(true) });
 
+/**
+ * The exception for the deviation main noted (status.exceptionNeeded): the reason as typed, and the signing witness's
+ * act for this one signature (never echoed). The page names no deviation or step: main noted them when it happened.
+ */
+const ExceptionRequestSchema = z.strictObject({
+  reason: z.string().min(1).max(MAX_EXCEPTION_REASON),
+  witnessId: Id.optional(),
+  passphrase: z.string().min(1).max(1024).optional(),
+  pin: Pin.optional(),
+});
 const AbortRequestSchema = z.strictObject({ reason: ShortText, witnessId: Id.optional() });
 const ResumeRequestSchema = z.strictObject({ dir: PathText.optional() }).optional();
 
@@ -198,6 +209,10 @@ export const CeremonyStatusSchema = z.object({
       confirm: z.object({ kind: z.enum(['key-fingerprint', 'checkpoint-hash']), display: z.string() }),
     })
     .nullable(),
+  exceptionNeeded: z
+    .object({ stepId: z.string(), custodianId: z.string().nullable(), deviation: z.string(), number: z.string(), what: z.string() })
+    .nullable()
+    .optional(),
   custodiansHoldingShards: list(z.string()),
   receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean() })),
   entropyNeeded: list(z.string()).nullable(),
@@ -393,5 +408,6 @@ export const ceremonyContract = {
   /** The witness keys main holds now (public keys; key files and token logins), e.g. for a reloaded window. */
   'ceremony:witness-keys': channel(NoRequest, list(WitnessKeySchema)),
   'ceremony:abort': channel(AbortRequestSchema, CeremonyStatusSchema),
+  'ceremony:record-exception': channel(ExceptionRequestSchema, CeremonyStatusSchema),
   'ceremony:resume': channel(ResumeRequestSchema, CeremonyStatusSchema),
 } as const;

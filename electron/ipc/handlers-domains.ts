@@ -52,6 +52,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:load-witness-token': (r) => h().loadWitnessToken(r),
     'ceremony:witness-keys': () => h().witnessKeys(),
     'ceremony:abort': (r) => h().abort(r),
+    'ceremony:record-exception': (r) => h().recordException(r),
     'ceremony:resume': (r) => h().resume(r ?? {}),
   };
 }

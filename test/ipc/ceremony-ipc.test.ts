@@ -24,7 +24,7 @@ import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { assertCompleteCeremony } from '../core/ceremony-driver';
 import { allZero, cleanTemps, custodianKeys, nodePbkdf2, slip39Plan, tempDir, vssPlan, type Keys } from '../services/ceremony-harness';
-import { ipcRig, NETWORK_UP, signPending, type IpcRig } from './ipc-harness';
+import { ipcRig, NETWORK_UP, signPending, witnessPassphrase, type IpcRig } from './ipc-harness';
 
 let k: Keys;
 before(async () => {
@@ -199,6 +199,10 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
         for (const w of new Set([...words, 'academic', 'acid'])) assert.ok(!json.includes(`"${w}"`), 'the answer names a word');
         assert.ok(!json.includes(words.slice(5, 8).join(' ')));
         assert.equal((await rig.call('ceremony:status')).awaitingConfirmation, 'alice');
+        // The mismatch is an exception: Wendy signs it (with her passphrase) before Alice tries again.
+        assert.equal((await rig.call('ceremony:status')).exceptionNeeded?.deviation, 'confirmation-failed');
+        const after = await rig.call('ceremony:record-exception', { reason: 'Alice misread word 7.', witnessId: 'wendy', passphrase: witnessPassphrase('wendy') });
+        assert.equal(after.exceptionNeeded, null);
       }
       return view;
     };
@@ -370,6 +374,9 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:load-witness-key', { path: MARK.repeat(300) }],
       ['ceremony:witness-keys', { x: MARK }],
       ['ceremony:abort', {}],
+      ['ceremony:record-exception', { reason: '' }],
+      ['ceremony:record-exception', { reason: MARK.repeat(100) }],
+      ['ceremony:record-exception', { reason: 'ok', witnessId: 'wendy', stepId: MARK }],
       ['ceremony:abort', { reason: '' }],
       ['ceremony:resume', { dir: 42 }],
       ['ceremony:list-saved', {}],

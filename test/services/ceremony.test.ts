@@ -99,7 +99,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     assert.match(text, /"dice-10-rolls"/);
   });
 
-  it('refuses a confirmation with a wrong word, naming its position and not the word; records nothing; then accepts the right words', async () => {
+  it('refuses a confirmation with a wrong word, naming its position and not the word; records only the exception; then accepts the right words', async () => {
     const plan = slip39Plan(k);
     const r = rig();
     const s = r.service;
@@ -116,6 +116,8 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     const words = [...view.shards[0]!.words!];
     const wrong = words.map((w, i) => (i === 6 ? (w === 'academic' ? 'acid' : 'academic') : w));
     const entries = (await s.status()).transcript.entries;
+    // Each mismatch is a deviation: recorded as an exception, signed by Wendy, before the next try (issue 13.5).
+    const exception = () => s.recordException({ reason: 'Alice tries again.', witnessId: 'wendy' });
     await assert.rejects(
       s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: wrong.join(' ') }] }),
       isError('CONFIRM_MISMATCH', (e) => {
@@ -127,6 +129,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
         assert.deepEqual(e.details, { custodianId: 'alice', shard: 1, words: [7], parts: ['share'], lengthDiffers: false });
       }),
     );
+    await exception();
     // A word missing at the end: the count and the position are named.
     await assert.rejects(
       s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: words.slice(0, -1).join(' ') }] }),
@@ -135,6 +138,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
         assert.match(e.message, new RegExp(`${words.length - 1} words were given; the shard has ${words.length}`));
       }),
     );
+    await exception();
     // A typo in the typed shard text: the paper group is named.
     const paper = view.shards[0]!.paperText;
     const groups = paper.slice(4).split(/\s+/);
@@ -147,7 +151,8 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
         assert.ok(!e.message.includes(groups[g]!), 'the message shows the group');
       }),
     );
-    assert.equal((await s.status()).transcript.entries, entries, 'a refused confirmation records nothing');
+    await exception();
+    assert.equal((await s.status()).transcript.entries, entries + 6, 'a refused confirmation records only its exception and signature');
     assert.equal((await s.status()).awaitingConfirmation, 'alice');
     const ok = await s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ text: paper.toLowerCase() }] });
     assert.deepEqual(ok.status.confirmed, ['alice']);

@@ -1,4 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { annotatedScript, annotatedScriptText } from '../../../core/ceremony-kinds/annotated';
+import { parsePlan, planDigest, type CeremonyPlan } from '../../../core/policy';
 import { checkKindSteps } from '../../../core/ceremony-kinds/transcript-steps';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
@@ -58,6 +61,34 @@ async function readTranscriptFile(path: string): Promise<Uint8Array> {
     if (code === 'EACCES' || code === 'EPERM') throw cannot('permission denied');
     throw cannot(`the system refused (${typeof code === 'string' ? code : 'unknown error'})`);
   }
+}
+
+/**
+ * The plan the transcript ran under (for the script's numbers and names): --plan, else plan.json beside the
+ * transcript, as the ceremony saves it. It must be the plan the transcript recorded (its SHA-256 in entry 1).
+ */
+async function planFor(result: VerifyOk, transcriptPath: string, given: string | undefined): Promise<CeremonyPlan> {
+  const path = given ?? join(dirname(transcriptPath), 'plan.json');
+  let plan: CeremonyPlan;
+  try {
+    const info = await stat(path);
+    if (info.size > 1024 * 1024) throw new KeyshardError('POLICY_INVALID', `"${path}" is far larger than any plan.`);
+    plan = parsePlan(JSON.parse(await readFile(path, 'utf8')) as unknown);
+  } catch (e) {
+    if (e instanceof KeyshardError) throw e;
+    const code = (e as { code?: unknown }).code;
+    throw new KeyshardError(
+      'INVALID_ARGUMENT',
+      code === 'ENOENT'
+        ? `The annotated script needs the ceremony's plan: "${path}" does not exist. Pass it with --plan (the ceremony saves plan.json beside transcript.json).`
+        : `Cannot read the plan "${path}": it is not a readable JSON plan. Pass the ceremony's plan.json with --plan.`,
+    );
+  }
+  const recorded = (result.entries[0]?.data as { planSha256?: unknown } | undefined)?.planSha256;
+  if (recorded !== planDigest(plan)) {
+    throw new KeyshardError('POLICY_INVALID', `"${path}" is not the plan this transcript recorded (its SHA-256 differs from entry 1's). Pass the ceremony's own plan.json with --plan.`);
+  }
+  return plan;
 }
 
 function witnessList(ids: readonly string[]): string {
@@ -170,6 +201,7 @@ export const transcriptVerifyCommand: CliCommand = {
   summary: 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys',
   help: [
     'Usage: keyshard transcript verify FILE [--final-hash HEX] [--witness-key FP]... [--allow-unsealed] [--ignore-layout] [--json]',
+    '       keyshard transcript verify FILE --script [--plan PLAN] [--final-hash HEX] [--allow-unsealed]',
     '',
     'Checks the ceremony transcript FILE: its format, that every entry links to the one before it and matches its',
     'hash, that every witness sign-off verifies (against the keys the plan lists, when it lists them), and that the',
@@ -183,14 +215,18 @@ export const transcriptVerifyCommand: CliCommand = {
     '                       entries removed from the end, and verifies the recorded fingerprint',
     '  --witness-key FP     a witness key fingerprint the team recorded (64 hex digits, or the first 32); repeatable',
     '  --allow-unsealed     list a transcript that ends before its seal (a ceremony that did not finish), exit 0',
+    '  --script             print the annotated script instead: each numbered step with its time, who acted, the witness',
+    '                       signatures and the exceptions under it, the participants\' sign-off lines and the final hash (the',
+    '                       same as the page the app prints)',
+    '  --plan PLAN          the plan the ceremony ran under, for --script (default: plan.json beside FILE)',
     '  --ignore-layout      accept a file that was re-formatted (whitespace) as long as its content verifies',
     '  --json               print {"valid","ceremonyId","ceremonyKind","entries","headHash","headHashWords","sealed","finalHashMatches","witnessKeys",',
     '                       "signoffs","fingerprint"} on stdout; a failure is {"error":{"code","message"}} on stderr',
   ].join('\n'),
   options: {
-    values: ['final-hash'],
+    values: ['final-hash', 'plan'],
     repeatable: ['witness-key'],
-    booleans: ['json', 'ignore-layout', 'allow-unsealed'],
+    booleans: ['json', 'ignore-layout', 'allow-unsealed', 'script'],
     positionals: { min: 1, max: 1, names: 'FILE, the transcript to check' },
   },
   async run(args, io: CliIo): Promise<number> {
@@ -235,6 +271,12 @@ export const transcriptVerifyCommand: CliCommand = {
           "Its links and signatures up to there hold, but it is not a ceremony's complete record. Use the sealed transcript from the ceremony's USB stick, or pass --allow-unsealed to list it anyway.",
         { entries: result.entries.length, lastSeq: last.seq, lastKind: last.kind, status: end.status },
       );
+    }
+    if (args.booleans.get('script') === true) {
+      // The same core model as the printed annotated script (renderer/ceremony/parts/AnnotatedScript.tsx).
+      const plan = await planFor(result, path, args.values.get('plan'));
+      io.stdout(annotatedScriptText(annotatedScript(steps.kind, plan, result)));
+      return 0;
     }
     const all = signoffsWithKeys(result, pins);
     // As typed: core reads hex or the words to read aloud again (parsed, words become 32 digits, not a final hash's 64).

@@ -32,6 +32,7 @@ import { abort } from './steps/abort';
 import { checkAirGap } from './steps/airgap';
 import { confirm } from './steps/confirm';
 import { destroy } from './steps/destroy';
+import { recordException } from './steps/exception';
 import { checkDevices } from './steps/device-check';
 import { gatherEntropyStep } from './steps/entropy';
 import { handoff } from './steps/handoff';
@@ -57,6 +58,7 @@ import type {
   DestroyRequest,
   DeviceCheckRequest,
   EntropyRequestBody,
+  ExceptionRequest,
   HandoffRequest,
   ImportRequest,
   LoadWitnessTokenRequest,
@@ -156,6 +158,20 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     c.transcript = t;
   }
 
+  /**
+   * A note beside the steps (an exception): its record and, when `sign` is given, a witness's signature over that
+   * entry itself, saved together; only then memory changes. The open checkpoint stays as it was.
+   */
+  async function recordNote(c: Session, event: CeremonyEvent, sign?: (withRecord: Transcript, noteSeq: number) => Promise<Transcript>): Promise<void> {
+    const next = apply(c.state, event);
+    const rec = next.records[next.records.length - 1]!;
+    const withRecord = appendEntry(c.transcript, rec.step, rec.data, { at: rec.at });
+    const t = sign === undefined ? withRecord : await sign(withRecord, withRecord.entries.length);
+    await c.store.saveTranscript(t);
+    c.state = next;
+    c.transcript = t;
+  }
+
   /** Drops the session's secret handles and zeroizes every buffer in the store; returns how many were zeroized. */
   function wipeEverything(c: Session | null): number {
     if (c !== null) {
@@ -189,6 +205,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     record,
     recordSigned,
     recordEntry,
+    recordNote,
     status: statusOf,
     wipe: wipeEverything,
     storeFor,
@@ -226,6 +243,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     confirm: (request: ConfirmRequest) => serial(() => confirm(kit, running(), request)),
 
     receipt: (request) => serial(() => receipt(kit, running(), request)),
+    recordException: (request: ExceptionRequest) => serial(() => recordException(kit, running(), request)),
 
     testRecovery: (request: RecoveryRequest = {}) => serial(() => testRecovery(kit, running(), request)),
 

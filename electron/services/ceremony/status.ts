@@ -98,6 +98,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
             signedBy: [...s.signOff.signedBy],
             confirm: (({ kind, hex }) => ({ kind, display: fingerprintView(hex).display }))(confirmOf(c)),
           },
+    exceptionNeeded: c.deviation === null ? null : { ...c.deviation },
     custodiansHoldingShards: [...s.handedOff],
     receipts: receiptsOf(c),
     entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],

@@ -157,6 +157,17 @@ export interface CeremonyStatus {
      */
     readonly confirm: { readonly kind: 'key-fingerprint' | 'checkpoint-hash'; readonly display: string };
   } | null;
+  /**
+   * A deviation main saw (a failed confirmation) that must be recorded as an exception, with a reason and a witness's
+   * signature, before the ceremony goes on; null when there is none. `number` is the step's number in the script.
+   */
+  readonly exceptionNeeded?: {
+    readonly stepId: string;
+    readonly custodianId: string | null;
+    readonly deviation: string;
+    readonly number: string;
+    readonly what: string;
+  } | null;
   /** Custodians who were handed a shard (they hold it now). */
   readonly custodiansHoldingShards: readonly string[];
   /** Each custodian handed a shard: the bag serial recorded at the handoff (null: none) and whether their receipt is recorded. */
@@ -454,6 +465,15 @@ export interface LoadWitnessKeyRequest {
   readonly witnessId?: string;
 }
 
+/** The reason for the deviation main noted (status.exceptionNeeded), and the signing witness's own act for this one signature. */
+export interface ExceptionRequest {
+  readonly reason: string;
+  /** Required when the plan has witnesses. */
+  readonly witnessId?: string;
+  readonly passphrase?: string;
+  readonly pin?: string;
+}
+
 export interface AbortRequest {
   readonly reason: string;
   readonly witnessId?: string;
@@ -510,6 +530,8 @@ export interface CeremonyService {
   /** Takes over witnesses another service loaded (see handOverWitnesses). */
   adoptWitnesses(credentials: readonly WitnessCredential[]): Promise<void>;
   abort(request: AbortRequest): Promise<CeremonyStatus>;
+  /** Records the deviation main noted (a failed confirmation) as an exception, with its reason and a witness's signature. */
+  recordException(request: ExceptionRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */
   shutdown(): Promise<void>;

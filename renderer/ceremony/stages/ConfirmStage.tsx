@@ -16,6 +16,7 @@ import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { WordEntry } from '../parts/WordEntry';
 import { wordsPerShare } from '../secretSize';
 import { SignOffPanel } from '../parts/SignOffPanel';
+import { ExceptionPanel } from '../parts/ExceptionPanel';
 import { signOffSatisfied } from '../stage';
 import { useAction } from '../useAction';
 import { PinField, tokenName, usePin } from '../../devices';
@@ -160,7 +161,12 @@ function ConfirmForm(props: FormProps) {
     const r = await run(() =>
       ask('ceremony:confirm', { custodianId: custodian.id, method, ...(responses === undefined ? {} : { responses }), ...(typedPin === undefined ? {} : { pin: typedPin }) }),
     );
-    if (r === undefined) return;
+    if (r === undefined) {
+      // A mismatch is a deviation main noted: the status it now gives asks for the exception before a second try.
+      const s = await ask('ceremony:status').catch(() => undefined);
+      if (s !== undefined) setStatus(s);
+      return;
+    }
     setHandoff(null, false);
     setStatus(r.status);
   };
@@ -187,6 +193,7 @@ function ConfirmForm(props: FormProps) {
     setNoFileInMain(true);
   };
 
+  const needed = status.exceptionNeeded?.custodianId === custodian.id ? status.exceptionNeeded : null;
   const details = error?.details ?? {};
   const badShard = typeof details['shard'] === 'number' ? (details['shard'] as number) : 1;
   const wordsDiffer = numberList(details['words']);
@@ -221,7 +228,7 @@ function ConfirmForm(props: FormProps) {
         </section>
       ) : null}
 
-      {methods.length > 1 ? (
+      {needed === null && methods.length > 1 ? (
         <fieldset className="method-choice" aria-labelledby={groupId}>
           <legend id={groupId}>How {custodian.name} proves it</legend>
           <div className="choice-row">
@@ -235,7 +242,7 @@ function ConfirmForm(props: FormProps) {
         </fieldset>
       ) : null}
 
-      {error ? (
+      {error && needed === null ? (
         <ErrorPanel
           title={method === 'read-back-pkcs11' ? 'The shard could not be read back from the token' : method === 'read-back-usb' ? 'The file could not be read back' : 'The shard given back does not match'}
           error={error.info}
@@ -245,6 +252,9 @@ function ConfirmForm(props: FormProps) {
           <PinErrorNote error={error} testId="confirm-error-note" />
         </ErrorPanel>
       ) : null}
+
+      {/* The deviation is recorded before a second try; what was typed stays in the boxes, the differing ones flagged. */}
+      {needed !== null ? <ExceptionPanel needed={needed} cause={error?.info.message} plan={plan} setStatus={setStatus} /> : null}
 
       {method === 'type-back' ? (
         <form
@@ -281,14 +291,14 @@ function ConfirmForm(props: FormProps) {
             </section>
           ))}
           <div className="actions">
-            <button type="submit" className="button" disabled={busy || complete.some((c) => !c)} data-testid="confirm-submit">
+            <button type="submit" className="button" disabled={busy || needed !== null || complete.some((c) => !c)} data-testid="confirm-submit">
               {busy ? 'Comparing…' : 'Confirm'}
             </button>
           </div>
         </form>
       ) : null}
 
-      {method === 'scan-qr' ? (
+      {needed === null && method === 'scan-qr' ? (
         <section className="scan-confirm">
           {scanned.length < shards ? (
             <>
@@ -326,7 +336,7 @@ function ConfirmForm(props: FormProps) {
         </div>
       ) : null}
 
-      {method === 'read-back-pkcs11' ? (
+      {needed === null && method === 'read-back-pkcs11' ? (
         <form
           className="panel pin-panel"
           data-testid="confirm-token-form"

@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { KEY_CEREMONY } from '../../../core/ceremony-kinds';
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
 import { hrefOf } from '../../app/routes';
@@ -10,6 +12,7 @@ import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from '../../transcript/readTranscript';
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import type { StageProps } from '../context';
+import { AnnotatedScript } from '../parts/AnnotatedScript';
 import { CeremonySummary } from '../parts/CeremonySummary';
 import { NeedPlanStage } from './NeedPlanStage';
 
@@ -51,6 +54,12 @@ export function SealedStage({ status, plan, onPlan }: Props) {
   }, [saved, onPlan]);
   const firstReading = reading.state === 'reading' && chosen === null;
   const url = useDownloadUrl(ok && shown ? shown.text : null);
+  // One sheet is on the page at a time, so the printer gets the one asked for (rendered before the print starts).
+  const [sheet, setSheet] = useState<'summary' | 'annotated'>('summary');
+  const print = (which: 'summary' | 'annotated'): void => {
+    flushSync(() => setSheet(which));
+    window.print();
+  };
 
   const open = async (file: File): Promise<void> => {
     if (file.size > MAX_TRANSCRIPT_BYTES) {
@@ -130,9 +139,14 @@ export function SealedStage({ status, plan, onPlan }: Props) {
               Save a copy of the transcript (JSON)
             </a>
             {summaryPlan ? (
-              <button type="button" className="button secondary" onClick={() => window.print()} data-testid="print-summary">
-                Print the ceremony summary
-              </button>
+              <>
+                <button type="button" className="button secondary" onClick={() => print('summary')} data-testid="print-summary">
+                  Print the ceremony summary
+                </button>
+                <button type="button" className="button secondary" onClick={() => print('annotated')} data-testid="print-annotated">
+                  Print the annotated script
+                </button>
+              </>
             ) : (
               <p className="muted" data-testid="print-needs-plan">
                 To print the summary, this window needs the ceremony&apos;s plan (below).
@@ -165,7 +179,8 @@ export function SealedStage({ status, plan, onPlan }: Props) {
           Back to the start screen
         </a>
       </div>
-      {ok && summaryPlan ? <CeremonySummary plan={summaryPlan} status={status} verified={ok} /> : null}
+      {ok && summaryPlan && sheet === 'summary' ? <CeremonySummary plan={summaryPlan} status={status} verified={ok} /> : null}
+      {ok && summaryPlan && sheet === 'annotated' ? <AnnotatedScript kind={KEY_CEREMONY} plan={summaryPlan} verified={ok} /> : null}
     </>
   );
 }

@@ -14,6 +14,7 @@ import type { ExtraEntry } from '../tokens';
 import type { ConfirmRequest, ConfirmResponse, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
 import { custodianOf, expectStep, nameOf, transition, type HeldShard, type Session } from './session';
+import { expectNoDeviation, noteDeviation } from './exception';
 import { bytesFromQr } from './shard-input';
 import { confirmOnToken, type TokenKit } from './token-shards';
 
@@ -110,11 +111,20 @@ export async function confirm(kit: ConfirmKit, c: Session, request: ConfirmReque
   if (!allowed.includes(method)) {
     throw new KeyshardError('INVALID_ARGUMENT', `A ${custodian.medium} handoff is confirmed by ${allowed.join(' or ')}, not ${String(method)}.`, { allowed: [...allowed] });
   }
+  expectNoDeviation(c);
   const held = c.shards.get(custodian.id) ?? [];
   const before: ExtraEntry[] = [];
-  if (method === 'read-back-pkcs11') before.push(await confirmOnToken(kit, c, custodian, request.pin));
-  else if (method === 'read-back-usb') await readBackFiles(kit, c, custodian, held, request);
-  else compareGivenBack(kit, custodian, held, method, request);
+  try {
+    if (method === 'read-back-pkcs11') before.push(await confirmOnToken(kit, c, custodian, request.pin));
+    else if (method === 'read-back-usb') await readBackFiles(kit, c, custodian, held, request);
+    else compareGivenBack(kit, custodian, held, method, request);
+  } catch (e) {
+    // What was given back is not the shard handed over: a deviation, recorded as an exception before a second try.
+    if (e instanceof KeyshardError && e.code === 'CONFIRM_MISMATCH') {
+      noteDeviation(c, 'handoff', custodian.id, 'confirmation-failed', `${custodian.name}'s confirmation did not match the shard handed over.`);
+    }
+    throw e;
+  }
   const verifyingShare = c.plan.scheme.type === 'vss' && held.length === 1 ? verifyingShareOf(kit.secrets.read(held[0]!.handle)) : undefined;
   // The transcript says what this confirmation shows: a read-back of the file keyshard wrote checks the write only.
   const proves = CONFIRMATION_PROVES[method];

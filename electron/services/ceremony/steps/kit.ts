@@ -35,6 +35,8 @@ export interface StepKit
   readonly recordSigned: (c: Session, event: CeremonyEvent, sign: (withRecord: Transcript, checkpointSeq: number) => Promise<Transcript>) => Promise<void>;
   /** An entry beside the steps (a custodian's receipt): appended and saved alone; core's state does not change. */
   readonly recordEntry: (c: Session, kind: string, data: Readonly<Record<string, string | boolean>>) => Promise<void>;
+  /** A note that is not a step (an exception): its record, and `sign`'s signature over that very entry, saved together. */
+  readonly recordNote: (c: Session, event: CeremonyEvent, sign?: (withRecord: Transcript, noteSeq: number) => Promise<Transcript>) => Promise<void>;
   readonly status: (c: Session | null) => CeremonyStatus;
   /** Drops every secret (the session's handles and the whole store); returns how many buffers were zeroized. */
   readonly wipe: (c: Session | null) => number;

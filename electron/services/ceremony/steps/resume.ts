@@ -17,7 +17,7 @@ const SECRET_IN_MEMORY: readonly CeremonyStep[] = ['generate', 'import', 'split'
 
 export type ResumeKit = Pick<StepKit, 'clock' | 'storeFor' | 'wipe'>;
 
-/** Each `sign-off` record is followed by that witness's signature over the last main step, and only there. */
+/** Each `sign-off` record is followed by that witness's signature over the last main step; an exception may be followed by one over itself. */
 function checkSignoffPairs(t: Transcript): void {
   let lastMain = 0;
   t.entries.forEach((e, i) => {
@@ -34,7 +34,10 @@ function checkSignoffPairs(t: Transcript): void {
         throw bad("is not followed by that witness's signature over the checkpoint");
       }
     }
-    if (e.kind === 'signoff' && t.entries[i - 1]?.kind !== 'sign-off') throw bad('is a signature without its sign-off record');
+    // An exception is signed by its witness right after it, over the exception entry itself (steps/exception.ts).
+    const before = t.entries[i - 1];
+    const overException = before?.kind === 'exception' && (e.data as { target?: { seq?: number } }).target?.seq === before.seq;
+    if (e.kind === 'signoff' && before?.kind !== 'sign-off' && !overException) throw bad('is a signature without its sign-off record');
   });
 }
 

@@ -4,6 +4,7 @@
  * step's own business.
  */
 import { nextActions, type CeremonyState, type CeremonyStep, type WitnessKey } from '../../../../core/ceremony';
+import type { Deviation } from '../../../../core/ceremony-kinds/exceptions';
 import { KeyshardError } from '../../../../core/errors';
 import type { CeremonyPlan, Custodian } from '../../../../core/policy';
 import type { Transcript } from '../../../../core/transcript';
@@ -47,13 +48,25 @@ export interface Session {
   tokens: Map<string, TokenBinding>;
   /** The token chosen at start for entropy, if any. */
   entropyToken: TokenRef | null;
+  /** A deviation main saw (a failed confirmation) that must be recorded as an exception before going on (steps/exception.ts). */
+  deviation: PendingDeviation | null;
+}
+
+export interface PendingDeviation {
+  readonly stepId: string;
+  readonly custodianId: string | null;
+  readonly deviation: Deviation;
+  /** The step's number in the printed script ("9.2"). */
+  readonly number: string;
+  /** What happened, one sentence for the screen (no secret). */
+  readonly what: string;
 }
 
 /** A fresh session with no secret in it (start and resume fill in what they know). */
 export function newSession(
   base: Pick<Session, 'plan' | 'store' | 'ceremonyIdHex' | 'state' | 'transcript' | 'checkpointSeq' | 'lost' | 'entropyNeeded' | 'tokens' | 'entropyToken'>,
 ): Session {
-  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null };
+  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null, deviation: null };
 }
 
 export function fingerprintView(hex: string): FingerprintView {
