@@ -19,10 +19,10 @@ export const MAX_SCANNED_PAYLOAD_BYTES = MAX_WRITTEN_ENVELOPE_BYTES;
 
 /**
  * Mixed parts (numbers past the plain count) a scan keeps for one message: twice its plain count, and this slack.
- * keyshard's screens loop over the plain parts only, so a scan of keyshard's own code needs no mixed part at all; a
- * camera that joins another encoder's endless stream late needs about as many mixed parts as the plain parts it
- * missed, plus a quarter for dropped frames. bc-ur's decoder does its expensive work on mixed parts (choosing a part's
- * fragments costs about a millisecond, and each is reduced against every other), so they are what is bounded.
+ * keyshard's screens loop over the plain parts and then 2n mixed parts (display-loop.ts); a camera that joins late or
+ * drops frames needs about as many mixed parts as the plain parts it missed, plus a few (the elimination decoder,
+ * fountain-decoder.ts). Mixed parts are where a forged stream makes the decoder work (choosing a part's fragments costs
+ * about a millisecond; reducing it, up to seqLength row XORs), so they are what is bounded.
  */
 export const MIXED_PARTS_SLACK = 8;
 
