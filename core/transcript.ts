@@ -41,6 +41,13 @@
  *   When the plan pins witness keys, a sign-off must name a pinned witness with the identical id, algorithm and
  *   public key (same hex), or it fails as TRANSCRIPT_SIGNATURE. Without `witnessKeys` in the plan, any key is
  *   accepted and the result says the keys were not pinned.
+ * - An exception (a deviation from the script: core/ceremony-kinds/exceptions.ts) is an entry of kind `exception`
+ *   whose data has exactly the members `stepId` (a step id of the key ceremony's catalogue), `deviation`
+ *   (step-repeated, airgap-override, custodian-absent, confirmation-failed, abort), `reason` (1-500 characters, one
+ *   printable line, not only spaces) and optionally `custodianId` and `witnessId` (ids as in plans). When the plan
+ *   entry names witnesses, `witnessId` is required, is one of them, and the very next entry is that witness's
+ *   sign-off over the exception; otherwise verification fails at the exception (TRANSCRIPT_FORMAT for its data,
+ *   TRANSCRIPT_SIGNATURE for its witness). A file that ends at the exception is a shorter chain, as above.
  * - The file as keyshard writes it (`serializeTranscript`): two-space indentation, `"name": value` with one space,
  *   members in the order above, `data` with sorted keys and JCS string escaping, empty containers as `{}`/`[]`,
  *   "\n" line ends, one final "\n", no byte-order mark. `verifyTranscriptText` insists on this exact layout
