@@ -1,6 +1,7 @@
 /** Plain words for what the plan and the status name by id. */
 import type { CeremonyPlan, Custodian, HandoffMedium } from '../../core/policy';
 import { tokenName } from '../devices/api';
+import { t } from '../i18n/translate';
 import type { Status } from './api';
 
 export function custodianOf(plan: CeremonyPlan | null, id: string): Custodian | undefined {
@@ -17,35 +18,31 @@ export function witnessName(plan: CeremonyPlan | null, id: string): string {
 
 export function names(list: readonly string[]): string {
   if (list.length <= 1) return list.join('');
-  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return t('names.and', { first: list.slice(0, -1).join(', '), last: list[list.length - 1] ?? '' });
 }
 
-export const MEDIUM_TEXT: Readonly<Record<HandoffMedium, string>> = {
-  'screen-qr': 'QR code on this screen',
-  paper: 'printed paper',
-  usb: 'encrypted file on a USB drive',
-  pkcs11: 'HSM token',
-};
+// In the language chosen on the start screen (read when called: screens are drawn after the choice).
+const MEDIUM_KEYS = { 'screen-qr': 'medium.screen-qr', paper: 'medium.paper', usb: 'medium.usb', pkcs11: 'medium.pkcs11' } as const satisfies Record<HandoffMedium, string>;
 
 export function mediumText(medium: string): string {
-  return MEDIUM_TEXT[medium as HandoffMedium] ?? medium;
+  return Object.hasOwn(MEDIUM_KEYS, medium) ? t(MEDIUM_KEYS[medium as HandoffMedium]) : medium;
 }
 
 export function schemeSentence(plan: CeremonyPlan): string {
   const s = plan.scheme;
-  if (s.type === 'vss') return `Verifiable shares (FROST ${s.ciphersuite}): any ${s.threshold} of the ${s.shares} signers can sign or recover.`;
+  if (s.type === 'vss') return t('scheme.vss', { suite: s.ciphersuite, threshold: s.threshold, shares: s.shares });
   if (s.groups.length === 1) {
     const g = s.groups[0]!;
-    return `SLIP-39 shares: any ${g.memberThreshold} of the ${g.memberCount} shares recover the secret.`;
+    return t('scheme.slip39', { threshold: g.memberThreshold, count: g.memberCount });
   }
-  return `SLIP-39 shares in ${s.groups.length} groups: ${s.groupThreshold} groups are needed, each with enough of its own shares.`;
+  return t('scheme.slip39Groups', { groups: s.groups.length, threshold: s.groupThreshold });
 }
 
 export function secretSentence(plan: CeremonyPlan): string {
   const s = plan.secret;
-  if (s.type === 'new-seed') return `A new ${s.bits}-bit seed`;
-  if (s.type === 'new-key') return `A new ${s.curve} key`;
-  return `An existing ${s.kind === 'seed' ? 'seed' : `${s.kind} key`} of ${s.lengthBytes} bytes, imported`;
+  if (s.type === 'new-seed') return t('secret.newSeed', { bits: s.bits });
+  if (s.type === 'new-key') return t('secret.newKey', { curve: s.curve });
+  return s.kind === 'seed' ? t('secret.importSeed', { bytes: s.lengthBytes }) : t('secret.importKey', { kind: s.kind, bytes: s.lengthBytes });
 }
 
 export function shareCount(plan: CeremonyPlan): number {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useT } from '../i18n';
 import { fieldWords, type ErrorInfo } from './errors';
 
 interface Props {
@@ -16,6 +17,7 @@ interface Props {
  * (and a system error name or plan-file field paths, when there are some) only in a small line at the end, for support.
  */
 export function ErrorPanel({ title, error, testId = 'error-panel', focus = false, children }: Props) {
+  const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (focus) ref.current?.focus();
@@ -34,11 +36,11 @@ export function ErrorPanel({ title, error, testId = 'error-panel', focus = false
         </ul>
       ) : null}
       <p className="error-todo" data-testid={`${testId}-todo`}>
-        What to do: {error.todo}
+        {t('error.whatToDo', { todo: error.todo })}
       </p>
       {children}
       <p className="error-details">
-        For support: <span className="error-code" data-testid={`${testId}-code`}>{error.code}</span>
+        {t('error.support')} <span className="error-code" data-testid={`${testId}-code`}>{error.code}</span>
         {error.support ? ` · ${error.support}` : ''}
         {error.problems && error.problems.length > 0 ? ` · ${error.problems.map((p) => p.field).join(', ')}` : ''}
       </p>

@@ -4,6 +4,7 @@
  */
 import { Fragment } from 'react';
 import { spokenWords, WORDS_PER_GROUP } from '../../core/read-aloud';
+import { useT } from '../i18n';
 import './SpokenWords.css';
 
 interface Props {
@@ -20,6 +21,7 @@ interface Props {
 }
 
 export function SpokenWords({ hex, testId, what, layout = 'row' }: Props) {
+  const t = useT();
   let words: string[];
   try {
     words = spokenWords(hex);
@@ -32,8 +34,8 @@ export function SpokenWords({ hex, testId, what, layout = 'row' }: Props) {
   if (layout === 'inline') {
     return (
       <span className="spoken-words inline" data-testid={testId} data-words={text}>
-        <span className="spoken-label">in words:</span>{' '}
-        <span className="spoken-inline-groups" aria-label={`${what} in words: ${words.join(' ')}`}>
+        <span className="spoken-label">{t('spoken.inline')}</span>{' '}
+        <span className="spoken-inline-groups" aria-label={t('spoken.ariaWords', { what, words: words.join(' ') })}>
           {/* Groups wrap as wholes: a line never ends inside a group of four. */}
           {groups.map((g, i) => (
             <Fragment key={i}>
@@ -47,8 +49,8 @@ export function SpokenWords({ hex, testId, what, layout = 'row' }: Props) {
   }
   return (
     <div className={`spoken-words ${layout}`} data-testid={testId} data-words={text}>
-      <span className="spoken-label">In words:</span>
-      <ol className="spoken-groups" aria-label={`${what} in words`}>
+      <span className="spoken-label">{t('spoken.label')}</span>
+      <ol className="spoken-groups" aria-label={t('spoken.aria', { what })}>
         {groups.map((g, i) => (
           <li key={i}>{g}</li>
         ))}

@@ -1,4 +1,9 @@
+import { KEY_CEREMONY } from '../../core/ceremony-kinds';
+import { kindIn } from '../../core/ceremony-kinds/language';
+import { useI18n, type PlainKey } from '../i18n';
 import { ceremonyStepList, type ListStep } from './ceremonySteps';
+// German's long compounds in the step-list title (the rule applies under <html lang="de"> only).
+import '../i18n/german.css';
 import { stepState, type CustodianProgress, type StepState } from './stepState';
 
 export type { CeremonyStepId, CustodianProgress } from './stepState';
@@ -34,12 +39,18 @@ interface Props<Id extends string> {
   readonly people?: { readonly acts: string; readonly watches: string } | null;
 }
 
-const STATE_WORDS: Readonly<Record<StepState, string>> = {
-  done: ' (done)',
-  current: ' (current step)',
-  todo: '',
-  stopped: '',
-  'not-reached': ' (not reached)',
+const STATE_WORDS: Readonly<Record<StepState, PlainKey | null>> = {
+  done: 'steps.done',
+  current: 'steps.current',
+  todo: null,
+  stopped: null,
+  'not-reached': 'steps.notReached',
+};
+
+const CUSTODIAN_WORDS: Readonly<Record<CustodianProgress['state'], PlainKey>> = {
+  waiting: 'steps.custodian.waiting',
+  'handed-off': 'steps.custodian.handedOff',
+  confirmed: 'steps.custodian.confirmed',
 };
 
 const CUSTODIAN_MARK: Readonly<Record<CustodianProgress['state'], string>> = {
@@ -49,9 +60,15 @@ const CUSTODIAN_MARK: Readonly<Record<CustodianProgress['state'], string>> = {
 };
 
 export function StepList<Id extends string>({ title, steps, current, done, custodians, ended, people }: Props<Id>) {
+  const { t, lang } = useI18n();
+  // The key ceremony's list comes with the catalogue's English words (its callers are pure); its words in the chosen
+  // language are the catalogue's too, by step id.
+  const local = lang === 'en' ? null : kindIn(KEY_CEREMONY, lang);
+  const shownTitle = local !== null && title === KEY_CEREMONY.title ? local.title : title;
+  const labelOf = (id: string, label: string): string => local?.steps.find((k) => k.id === id)?.screen ?? label;
   return (
-    <nav className="steps" aria-label={title} data-testid="step-list" data-ended={ended?.kind}>
-      <h2>{title}</h2>
+    <nav className="steps" aria-label={shownTitle} data-testid="step-list" data-ended={ended?.kind}>
+      <h2>{shownTitle}</h2>
       {ended ? (
         <p className={`steps-ended ${ended.kind}`} data-testid="steps-ended">
           {ended.note}
@@ -75,16 +92,16 @@ export function StepList<Id extends string>({ title, steps, current, done, custo
                 {state === 'done' ? '✓' : state === 'stopped' ? '✕' : (s.number ?? i + 1)}
               </span>
               <span>
-                {s.label}
+                {labelOf(s.id, s.label)}
                 {state === 'stopped' && ended ? (
-                  <span className="step-stopped-note"> — {ended.kind === 'aborted' ? 'aborted here' : 'secret lost here'}</span>
+                  <span className="step-stopped-note"> — {t(ended.kind === 'aborted' ? 'steps.abortedHere' : 'steps.lostHere')}</span>
                 ) : (
-                  <span className="visually-hidden">{STATE_WORDS[state]}</span>
+                  <span className="visually-hidden">{STATE_WORDS[state] === null ? '' : t(STATE_WORDS[state])}</span>
                 )}
                 {here && people && !ended ? (
                   <span className="step-people" data-testid="step-people">
-                    <span data-testid="step-acts">Acts: {people.acts}</span>
-                    {people.watches !== '' ? <span data-testid="step-watches">Watch: {people.watches}</span> : null}
+                    <span data-testid="step-acts">{t('steps.acts', { people: people.acts })}</span>
+                    {people.watches !== '' ? <span data-testid="step-watches">{t('steps.watch', { people: people.watches })}</span> : null}
                   </span>
                 ) : null}
                 {perCustodian && custodians && custodians.length > 0 ? (
@@ -92,7 +109,7 @@ export function StepList<Id extends string>({ title, steps, current, done, custo
                     {custodians.map((c) => (
                       <li key={c.id} data-testid={`step-custodian-${c.id}`}>
                         <span aria-hidden="true">{CUSTODIAN_MARK[c.state]}</span> {c.name}
-                        <span className="visually-hidden"> ({c.state})</span>
+                        <span className="visually-hidden"> ({t(CUSTODIAN_WORDS[c.state])})</span>
                       </li>
                     ))}
                   </ul>

@@ -2,8 +2,11 @@
  * The key ceremony's step list, from the catalogue (core/ceremony-kinds): the steps a plan has, numbered as the
  * printed script numbers them. Pure, so tests compare it with the catalogue without a DOM.
  */
-import { KEY_CEREMONY, numberedSteps, ROLE_NAMES, roleLine, stepOfRecord, stepPeople, type CeremonyKind, type Person, type Role } from '../../core/ceremony-kinds';
+import { KEY_CEREMONY, numberedSteps, stepOfRecord, stepPeople, type CeremonyKind, type Person, type Role } from '../../core/ceremony-kinds';
+import { roleLineIn, ROLE_NAMES_BY_LANGUAGE } from '../../core/ceremony-kinds/language';
 import type { CeremonyPlan } from '../../core/policy';
+import { language, type Language } from '../i18n/language';
+import { translate } from '../i18n/translate';
 
 export interface ListStep {
   readonly id: string;
@@ -41,16 +44,23 @@ export function stepAfter(list: readonly ListStep[], id: string): string {
 }
 
 /** Who acts and who watches a step, in words for the step list ("Acts: Ceremony administrator (Ada Park)"). */
-export function stepPeopleLines(plan: CeremonyPlan, stepId: string, custodianId: string | null, kind: CeremonyKind = KEY_CEREMONY): { acts: string; watches: string } | null {
+export function stepPeopleLines(
+  plan: CeremonyPlan,
+  stepId: string,
+  custodianId: string | null,
+  kind: CeremonyKind = KEY_CEREMONY,
+  lang: Language = language(),
+): { acts: string; watches: string } | null {
   const step = kind.steps.find((s) => s.id === stepId);
   if (step === undefined) return null;
   const people = stepPeople(plan, step, step.perCustodian ? custodianId : null);
   // A step done per custodian before it is known whose turn it is: "Custodian" (the role), not every name.
-  const acts = step.perCustodian && custodianId === null ? roleLine(step.actor, []) : roleLine(step.actor, people.acts);
-  return { acts, watches: people.watchers.map((w) => screenRoleLine(w.role, w.people)).join('; ') };
+  const acts = step.perCustodian && custodianId === null ? roleLineIn(step.actor, [], lang) : roleLineIn(step.actor, people.acts, lang);
+  return { acts, watches: people.watchers.map((w) => screenRoleLine(w.role, w.people, lang)).join('; ') };
 }
 
 /** The step list is narrow: more than two people of a role are counted ("Custodians (all 3)"); paper names them. */
-function screenRoleLine(role: Role, people: readonly Person[]): string {
-  return people.length > 2 ? `${ROLE_NAMES[role].many} (all ${people.length})` : roleLine(role, people);
+function screenRoleLine(role: Role, people: readonly Person[], lang: Language): string {
+  if (people.length <= 2) return roleLineIn(role, people, lang);
+  return translate(lang, 'steps.all', { role: ROLE_NAMES_BY_LANGUAGE[lang][role].many, count: people.length });
 }

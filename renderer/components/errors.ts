@@ -5,6 +5,10 @@
  */
 import { isKeyshardError } from '../../core/errors';
 import { ownValue } from '../../core/own';
+import type { Key } from '../i18n/catalogue';
+import { language } from '../i18n/language';
+import { t } from '../i18n/translate';
+import { germanMessage } from '../i18n/errors-de';
 
 export interface ErrorInfo {
   readonly code: string;
@@ -27,32 +31,36 @@ export function supportOf(details: unknown): string | undefined {
   return undefined;
 }
 
-const TODO: Readonly<Record<string, string>> = {
-  POLICY_INVALID: 'Fix the plan fields named above, or load another plan file.',
-  TRANSCRIPT_TAMPERED: "Do not trust this file. Use the original transcript from the ceremony's USB stick and compare its final hash with the paper record.",
-  TRANSCRIPT_SIGNATURE: 'Do not trust this file. Ask the witnesses to check the original transcript and their signing keys.',
-  TRANSCRIPT_READ: "Check that the disk holding the ceremony's folder is plugged in and readable, then try again.",
-  TRANSCRIPT_FORMAT: "Choose the transcript file keyshard wrote (transcript.json on the ceremony's USB stick), not a copy that was opened and re-saved.",
-  QR_FORMAT: "Show only the shard's own keyshard QR code to the camera, held flat and still.",
-  QR_MISMATCH: 'Show one shard at a time; cover the other codes.',
-  QR_INCOMPLETE: 'Keep the code in view until the progress bar is full.',
-  ENVELOPE_FORMAT: 'Check that this is a keyshard shard from this ceremony; if it is, use its paper copy.',
-  ENVELOPE_CHECKSUM: 'The code is damaged. Scan it again, or use the paper copy of this shard.',
-  ENVELOPE_TRUNCATED: 'Part of the shard is missing. Scan it again until it completes, or use the paper copy.',
-  ENVELOPE_VERSION: 'This shard was made by a newer keyshard. Recover with that version.',
-  ENVELOPE_TOO_LARGE: "Set this file aside: keyshard never writes one like it. Use the custodian's own shard file or the paper copy.",
-  // A file chosen by its path that main refused to read (guarded-read.ts).
-  FILE_LINK: 'Choose the file itself, not a link to it (copy the file onto the drive if only a link is there).',
-  FILE_NOT_REGULAR: 'Choose the file itself: a plain file, not a folder, a pipe or a device.',
-  FILE_TOO_LARGE: 'Check that you chose the right file: it is far larger than any file of this kind.',
-  FILE_READ: 'Check that the drive is plugged in and the path is typed right, then try again.',
-  INTERNAL: 'Try again. If it happens again, restart keyshard and tell the ceremony lead the code shown here.',
-};
+// The next step per code, in the catalogue (renderer/i18n: error.todo.<CODE>); FILE_* are files main refused to read.
+const TODO: Readonly<Record<string, Key>> = Object.fromEntries(
+  [
+    'POLICY_INVALID',
+    'TRANSCRIPT_TAMPERED',
+    'TRANSCRIPT_SIGNATURE',
+    'TRANSCRIPT_READ',
+    'TRANSCRIPT_FORMAT',
+    'QR_FORMAT',
+    'QR_MISMATCH',
+    'QR_INCOMPLETE',
+    'ENVELOPE_FORMAT',
+    'ENVELOPE_CHECKSUM',
+    'ENVELOPE_TRUNCATED',
+    'ENVELOPE_VERSION',
+    'ENVELOPE_TOO_LARGE',
+    'FILE_LINK',
+    'FILE_NOT_REGULAR',
+    'FILE_TOO_LARGE',
+    'FILE_READ',
+    'INTERNAL',
+  ].map((code) => [code, `error.todo.${code}` as Key]),
+);
 
 export const DEFAULT_TODO = 'Try again. If it happens again, tell the ceremony lead the code shown here.';
 
+/** What to do next after an error with this code, in the chosen language. */
 export function todoFor(code: string): string {
-  return ownValue(TODO, code) ?? DEFAULT_TODO;
+  const key = ownValue(TODO, code);
+  return key === undefined ? t('error.todo.default') : (t as (k: Key) => string)(key);
 }
 
 function problemsOf(details: unknown): ErrorInfo['problems'] {
@@ -72,13 +80,16 @@ export function toErrorInfo(e: unknown, todo?: string): ErrorInfo {
     // Core's one-line message names the first problem by its field path; the panel names fields in words and lists
     // every problem (the paths go in the line for support).
     const first = problems?.length === 1 ? problems[0] : undefined;
-    const message = problems && problems.length > 1 ? `There are ${problems.length} problems, listed here:` : first ? `${fieldWords(first.field)}: ${first.message}` : e.message;
+    const english = problems && problems.length > 1 ? t('error.problems', { count: problems.length }) : first ? `${fieldWords(first.field)}: ${first.message}` : e.message;
+    // Main writes its messages in English; in German the screen says what the code means (the code stays in the
+    // support line), or keeps main's words where there is no German text for the code yet.
+    const message = language() === 'en' || (problems !== undefined && problems.length > 1) ? english : (germanMessage(e.code) ?? english);
     const support = supportOf(e.details);
     return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}), ...(support ? { support } : {}) };
   }
   return {
     code: 'INTERNAL',
-    message: 'Something unexpected went wrong on this screen. Nothing was saved or sent anywhere.',
+    message: t('error.unexpected'),
     todo: todo ?? todoFor('INTERNAL'),
   };
 }

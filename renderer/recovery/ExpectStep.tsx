@@ -11,6 +11,7 @@ import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle } from '../components/Shell';
+import { useT } from '../i18n';
 import { MAX_TRANSCRIPT_BYTES } from '../transcript/readTranscript';
 import { recoveryApi, type RecoveryStatus } from './api';
 import { problemInfo } from './problems';
@@ -34,6 +35,7 @@ function compactHex(typed: string): string {
 }
 
 export function ExpectStep({ onStarted }: Props) {
+  const t = useT();
   const [typed, setTyped] = useState('');
   const [finalHash, setFinalHash] = useState('');
   const [witnessKeys, setWitnessKeys] = useState('');
@@ -61,8 +63,8 @@ export function ExpectStep({ onStarted }: Props) {
   const loadTranscript = async (file: File): Promise<void> => {
     if (file.size > MAX_TRANSCRIPT_BYTES) {
       setProblem({
-        title: 'This file is too large to be a transcript',
-        info: { code: 'TRANSCRIPT_FORMAT', message: `${file.name} is far larger than any transcript.`, todo: "Choose transcript.json from the ceremony's USB stick, or skip this step." },
+        title: t('expect.tooLarge.title'),
+        info: { code: 'TRANSCRIPT_FORMAT', message: t('expect.tooLarge.message', { name: file.name }), todo: t('expect.tooLarge.todo') },
       });
       return;
     }
@@ -72,7 +74,7 @@ export function ExpectStep({ onStarted }: Props) {
     await start(
       { transcriptText: text, ...(hash === '' ? {} : { finalHash: hash }), ...(keys.length === 0 ? {} : { witnessKeys: keys }) },
       (status) => ({ status, source: 'transcript', fileName: file.name }),
-      'This transcript cannot guide the recovery',
+      t('expect.transcriptRefused'),
     );
   };
 
@@ -83,50 +85,42 @@ export function ExpectStep({ onStarted }: Props) {
       try {
         fromWords = parseSpokenWords(typed, 'fingerprint');
       } catch (e) {
-        const err = e instanceof KeyshardError ? e : { code: 'INVALID_HEX', message: 'These words cannot be read as a fingerprint.' };
-        setProblem({ title: 'These words are not a fingerprint', info: problemInfo(err, 'Type the words again from the paper record, group by group.') });
+        const err = e instanceof KeyshardError ? e : { code: 'INVALID_HEX', message: t('expect.wordsUnreadable') };
+        setProblem({ title: t('expect.notWords'), info: problemInfo(err, t('expect.wordsTodo')) });
         return;
       }
-      await start({ expectedFingerprint: fromWords }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
+      await start({ expectedFingerprint: fromWords }, (status) => ({ status, source: 'typed' }), t('expect.fingerprintRefused'));
       return;
     }
     const hex = compactHex(typed);
     if (!/^[0-9A-F]*$/.test(hex) || (hex.length !== 64 && hex.length !== 32)) {
       setProblem({
-        title: 'This is not a fingerprint',
+        title: t('expect.notFingerprint'),
         info: {
           code: 'INVALID_HEX',
-          message: /^[0-9A-F]*$/.test(hex)
-            ? `What was typed has ${hex.length} characters; a fingerprint has 64, or 32 in the short form read aloud at the ceremony (eight groups of four).`
-            : 'A fingerprint has only the digits 0-9 and the letters A-F.',
-          todo: 'Type it again from the paper record, group by group (spaces are fine).',
+          message: /^[0-9A-F]*$/.test(hex) ? t('expect.wrongLength', { length: hex.length }) : t('expect.notHex'),
+          todo: t('expect.typeAgain'),
         },
       });
       return;
     }
     // Main checks the whole fingerprint or the short form read aloud (its first 32 digits) alike.
-    await start({ expectedFingerprint: hex.toLowerCase() }, (status) => ({ status, source: 'typed' }), 'This fingerprint cannot be used');
+    await start({ expectedFingerprint: hex.toLowerCase() }, (status) => ({ status, source: 'typed' }), t('expect.fingerprintRefused'));
   };
 
   return (
     <>
-      <ScreenTitle>Recover a key</ScreenTitle>
-      <p className="lead">
-        First tell keyshard what the recovered key should be, from the ceremony&apos;s paper record: that is the check
-        that counts. Then add the shards one at a time.
-      </p>
+      <ScreenTitle>{t('expect.title')}</ScreenTitle>
+      <p className="lead">{t('expect.lead')}</p>
       {problem ? <ErrorPanel title={problem.title} error={problem.info} testId="expect-error" focus /> : null}
       <div className="expect-choices">
         <section className="panel expect-choice recommended" aria-labelledby="expect-transcript" data-testid="expect-transcript">
-          <h2 id="expect-transcript">Load the ceremony&apos;s transcript</h2>
-          <p>
-            Best. keyshard takes the key&apos;s fingerprint and the ceremony from the file. Type its final hash from the
-            paper record first: that proves the file is the ceremony&apos;s.
-          </p>
+          <h2 id="expect-transcript">{t('expect.transcript.title')}</h2>
+          <p>{t('expect.transcript.text')}</p>
           <div className="field">
-            <label htmlFor={finalHashId}>Final hash from the paper record</label>
+            <label htmlFor={finalHashId}>{t('expect.finalHash.label')}</label>
             <span className="hint" id={finalHashHintId}>
-              64 characters, or its 20 words; spaces are fine.
+              {t('expect.finalHash.hint')}
             </span>
             <input
               id={finalHashId}
@@ -141,12 +135,11 @@ export function ExpectStep({ onStarted }: Props) {
             />
           </div>
           <details className="witness-pins" data-testid="witness-pins">
-            <summary>Or the witness key fingerprints the team recorded</summary>
+            <summary>{t('expect.pins.summary')}</summary>
             <div className="field">
-              <label htmlFor={keysId}>Witness key fingerprints</label>
+              <label htmlFor={keysId}>{t('verify.pins.label')}</label>
               <span className="hint" id={keysHintId}>
-                One per line. A sign-off by one of these keys at the key&apos;s generation, split or seal verifies the
-                transcript.
+                {t('expect.pins.hint')}
               </span>
               <textarea
                 id={keysId}
@@ -161,10 +154,10 @@ export function ExpectStep({ onStarted }: Props) {
               />
             </div>
           </details>
-          <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void loadTranscript(f)} testId="recovery-transcript-file" />
+          <FilePicker label={t('verify.choose')} accept=".json,application/json" onFile={(f) => void loadTranscript(f)} testId="recovery-transcript-file" variant="secondary" />
         </section>
         <section className="panel expect-choice" aria-labelledby="expect-typed" data-testid="expect-typed">
-          <h2 id="expect-typed">Or type the fingerprint</h2>
+          <h2 id="expect-typed">{t('expect.typed.title')}</h2>
           <form
             onSubmit={(e) => {
               e.preventDefault();
@@ -172,9 +165,9 @@ export function ExpectStep({ onStarted }: Props) {
             }}
           >
             <div className="field">
-              <label htmlFor={inputId}>Fingerprint from the paper record</label>
+              <label htmlFor={inputId}>{t('expect.typed.label')}</label>
               <span className="hint" id={hintId}>
-                64 characters, the 32 read aloud (eight groups of four), or its 20 words. Verifies the result.
+                {t('expect.typed.hint')}
               </span>
               <input
                 id={inputId}
@@ -189,24 +182,23 @@ export function ExpectStep({ onStarted }: Props) {
               />
             </div>
             <button type="submit" className="button" disabled={busy} data-testid="use-fingerprint">
-              Use this fingerprint
+              {t('expect.typed.use')}
             </button>
           </form>
         </section>
       </div>
       <div className="skip-line">
         <p>
-          <strong>No paper record at hand?</strong> keyshard then checks the key only against the fingerprint inside the
-          shards. The result is unverified (the shards vouch only for themselves) and cannot go into a token.
+          <strong>{t('expect.skip.lead')}</strong> {t('expect.skip.text')}
         </p>
         <button
           type="button"
           className="button secondary"
           disabled={busy}
           data-testid="expect-skip"
-          onClick={() => void start({}, (status) => ({ status, source: 'none' }), 'The recovery could not start')}
+          onClick={() => void start({}, (status) => ({ status, source: 'none' }), t('expect.startFailed'))}
         >
-          Skip: add the shards
+          {t('expect.skip.button')}
         </button>
       </div>
     </>

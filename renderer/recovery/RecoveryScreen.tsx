@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { navigate } from '../app/routes';
 import { Shell } from '../components/Shell';
 import { StepList } from '../components/StepList';
+import { useT } from '../i18n';
 import { recoveryApi, type FinishResponse } from './api';
 import { CollectStep } from './CollectStep';
 import { ExpectStep, type Expectation } from './ExpectStep';
@@ -19,9 +20,8 @@ type Stage =
   | { readonly name: 'collect'; readonly expectation: Expectation; readonly round: number }
   | { readonly name: 'result'; readonly expectation: Expectation; readonly result: FinishResponse };
 
-const PURPOSE = 'Recover a key from the shards of a quorum of custodians';
-
 export function RecoveryScreen() {
+  const t = useT();
   const [stage, setStage] = useState<Stage>({ name: 'expect' });
   const [round, setRound] = useState(0);
 
@@ -60,7 +60,10 @@ export function RecoveryScreen() {
   }
 
   return (
-    <Shell purpose={PURPOSE} steps={<StepList title="Recovery" steps={RECOVERY_FLOW} current={current} done={doneSteps} />}>
+    <Shell
+      purpose={t('recovery.purpose')}
+      steps={<StepList title={t('recovery.steps')} steps={RECOVERY_FLOW.map((s) => ({ id: s.id, label: t(s.label) }))} current={current} done={doneSteps} />}
+    >
       <div className="recovery" data-testid="recovery" data-stage={stage.name}>
         {stage.name === 'expect' ? <ExpectStep key={round} onStarted={(expectation) => setStage({ name: 'collect', expectation, round })} /> : null}
         {stage.name === 'collect' ? (

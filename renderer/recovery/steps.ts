@@ -1,9 +1,9 @@
-/** The recovery's steps, always in view on the left, with the current one highlighted. */
+/** The recovery's steps, always in view on the left, with the current one highlighted (labels: catalogue keys). */
 export const RECOVERY_FLOW = [
-  { id: 'expect', label: 'What the key should be' },
-  { id: 'shards', label: 'Add the shards' },
-  { id: 'recover', label: 'Recover & check' },
-  { id: 'use', label: 'Show or save the key' },
+  { id: 'expect', label: 'recovery.flow.expect' },
+  { id: 'shards', label: 'recovery.flow.shards' },
+  { id: 'recover', label: 'recovery.flow.recover' },
+  { id: 'use', label: 'recovery.flow.use' },
 ] as const;
 
 export type RecoveryFlowStep = (typeof RECOVERY_FLOW)[number]['id'];

@@ -7,11 +7,13 @@ import { formatUtc, type EntryRow, type LoadedTranscript } from './readTranscrip
 import { signedSteps } from '../../core/signed-steps';
 import { checkpointName, stepName } from '../../core/step-names';
 import { transcriptEnd } from '../../core/transcript-status';
+import { useI18n, type T } from '../i18n';
+import type { Language } from '../i18n/language';
 
-const MEANING: Readonly<Record<VerifyFailure['code'], string>> = {
-  TRANSCRIPT_TAMPERED: 'An entry was changed, removed, inserted or reordered after keyshard wrote it, so the record cannot be trusted from that entry on.',
-  TRANSCRIPT_SIGNATURE: 'A witness sign-off does not hold: its signature is wrong, or it was made with a key the plan does not list.',
-  TRANSCRIPT_FORMAT: 'The file is not laid out the way keyshard wrote it, or it is not a keyshard transcript at all.',
+const MEANING: Readonly<Record<VerifyFailure['code'], 'transcript.meaning.TRANSCRIPT_TAMPERED' | 'transcript.meaning.TRANSCRIPT_SIGNATURE' | 'transcript.meaning.TRANSCRIPT_FORMAT'>> = {
+  TRANSCRIPT_TAMPERED: 'transcript.meaning.TRANSCRIPT_TAMPERED',
+  TRANSCRIPT_SIGNATURE: 'transcript.meaning.TRANSCRIPT_SIGNATURE',
+  TRANSCRIPT_FORMAT: 'transcript.meaning.TRANSCRIPT_FORMAT',
 };
 
 /** "cfc04fbc..." -> "cfc0 4fbc ...": easier to compare with the paper record, group by group. */
@@ -35,12 +37,21 @@ export function recordedFingerprint(result: VerifyOk): { hex: string; display: s
   return null;
 }
 
+/** The language the plan entry records the ceremony was run in ("Deutsch"); null for older transcripts without one. */
+export function recordedLanguageName(result: VerifyOk): string | null {
+  const data = result.entries.find((e) => e.kind === 'plan')?.data;
+  const v = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)['language'] : undefined;
+  return v === 'de' ? 'Deutsch' : v === 'en' ? 'English' : null;
+}
+
 /** The "Signed by" cell of a witness's signature or sign-off record: which entry or step, and who. */
-function signsText(row: EntryRow, rows: readonly EntryRow[]): string {
-  if (row.signOff) return `${row.signOff.witness} signs off ${checkpointName(row.signOff.checkpoint)}`;
+function signsText(row: EntryRow, rows: readonly EntryRow[], t: T, lang: Language): string {
+  if (row.signOff) return t('transcript.signsOff', { witness: row.signOff.witness, checkpoint: checkpointName(row.signOff.checkpoint, lang) });
   if (!row.signs) return '';
   const target = rows[row.signs.seq - 1];
-  return `Signs entry ${row.signs.seq}${target ? ` (${stepName(target.kind)})` : ''} as ${row.signs.witness}`;
+  return target
+    ? t('transcript.signsEntryStep', { seq: row.signs.seq, step: stepName(target.kind, lang), witness: row.signs.witness })
+    : t('transcript.signsEntry', { seq: row.signs.seq, witness: row.signs.witness });
 }
 
 /** Witness ids that signed each entry, from the sign-off rows before `limit` (only those are verified). */
@@ -87,21 +98,23 @@ function fingerprintTrust(result: VerifyOk, finalHash: string | undefined, pins:
 }
 
 function TrustLine({ trust }: { trust: ExpectedFingerprint }) {
-  const pinnedBy = [...new Set(trust.bindingSignoffs.filter((b) => b.pinned).map((b) => `${b.witnessId} at the ${stepName(b.targetKind).toLowerCase()}`))];
+  const { t, lang } = useI18n();
+  const pinnedBy = [...new Set(trust.bindingSignoffs.filter((b) => b.pinned).map((b) => t('transcript.pinnedAt', { witness: b.witnessId, step: lang === 'en' ? stepName(b.targetKind).toLowerCase() : stepName(b.targetKind, lang) })))];
   return (
     <p className={trust.verified ? 'ok-line' : 'warn-text'} data-testid="transcript-fingerprint-trust" data-source={trust.source} data-verified={trust.verified}>
       {trust.source === 'final-hash'
-        ? '✓ Verified: the file ends at the final hash you typed from the paper record.'
+        ? t('transcript.trust.finalHash')
         : trust.source === 'witness-keys'
-          ? `✓ Verified: signed off with a witness key you pinned (${pinnedBy.join('; ')}).`
+          ? t('transcript.trust.witnessKeys', { pinned: pinnedBy.join('; ') })
           : trust.source === 'transcript-unfinished'
-            ? "Not verified: the ceremony was aborted or did not reach its seal, so nothing typed or pinned vouches for this fingerprint."
-            : 'Not verified yet: anyone can write a transcript that checks out. Type the final hash from the paper record above, or the witness key fingerprints the team recorded.'}
+            ? t('transcript.trust.unfinished')
+            : t('transcript.trust.none')}
     </p>
   );
 }
 
 export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify' }: VerdictProps) {
+  const { t, lang } = useI18n();
   const { result } = loaded;
   if (result.ok) {
     // Steps as main's transcript:verify lists them: the sign-off records and signatures are signers, not steps.
@@ -116,6 +129,7 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
     const keys = new Map<string, { id: string; algorithm: string; keyFingerprint: string; pinned: boolean }>();
     for (const s of signoffsWithKeys(result, pins)) if (!keys.has(s.keyFingerprint)) keys.set(s.keyFingerprint, { id: s.witnessId, algorithm: s.algorithm, keyFingerprint: s.keyFingerprint, pinned: s.pinned });
     const trust = mode === 'verify' ? fingerprintTrust(result, loaded.finalHash, pins) : null;
+    const recordedLanguage = recordedLanguageName(result);
     return (
       <section
         className={unsealed ? 'summary-warn' : 'summary-ok'}
@@ -128,95 +142,97 @@ export function TranscriptVerdict({ loaded, pins: typedPins = [], mode = 'verify
         <h2 id="transcript-ok-title">
           {unsealed
             ? end.status === 'aborted'
-              ? `Not sealed: the ceremony was aborted at entry ${end.abortSeq ?? ''}`
-              : 'Not sealed: the ceremony did not finish, or the file was cut short'
+              ? t('transcript.abortedAt', { seq: end.abortSeq ?? '' })
+              : t('transcript.notFinished')
             : sealed && mode === 'verify'
-              ? `✓ Every entry checks out, sealed at entry ${end.sealSeq ?? ''}`
-              : '✓ Every entry checks out'}
+              ? t('transcript.sealedAt', { seq: end.sealSeq ?? '' })
+              : t('transcript.checksOut')}
         </h2>
         {unsealed ? (
           <p data-testid="transcript-unsealed-text">
-            {end.why} These entries link and their signatures hold, but this is not a finished ceremony&apos;s record. Use the
-            sealed transcript from the ceremony&apos;s USB stick.
+            {lang === 'en' ? `${end.why} ` : ''}
+            {t('transcript.unsealedText')}
           </p>
         ) : null}
         <dl className="kv">
-          <dt>File</dt>
+          <dt>{t('transcript.file')}</dt>
           <dd>{loaded.fileName}</dd>
-          <dt>Ceremony</dt>
+          <dt>{t('transcript.ceremony')}</dt>
           <dd data-testid="transcript-ceremony">{result.ceremonyId}</dd>
-          <dt>Entries</dt>
-          <dd data-testid="transcript-count">
-            {result.entries.length} entries, {signed} of {steps.length} steps signed by a witness
-          </dd>
-          <dt>Witness keys</dt>
+          <dt>{t('transcript.entries')}</dt>
+          <dd data-testid="transcript-count">{t('transcript.entryCount', { count: result.entries.length, signed, steps: steps.length })}</dd>
+          {recordedLanguage ? (
+            <>
+              <dt>{t('transcript.language')}</dt>
+              <dd data-testid="transcript-language">{recordedLanguage}</dd>
+            </>
+          ) : null}
+          <dt>{t('transcript.witnessKeys')}</dt>
           <dd data-testid="transcript-witness-keys">
             {keys.size === 0 ? (
-              'No witness signed any step.'
+              t('transcript.noWitness')
             ) : (
               <ul className="witness-key-list">
                 {[...keys.values()].map((k) => (
                   <li key={k.keyFingerprint} data-testid={`witness-key-${k.id}`} data-pinned={k.pinned}>
                     {k.id} ({k.algorithm}): <span className="mono">{groupHex(k.keyFingerprint.slice(0, 32))}</span>
-                    {k.pinned ? ' ✓ pinned' : ''}
+                    {k.pinned ? ` ${t('transcript.pinned')}` : ''}
                   </li>
                 ))}
               </ul>
             )}
-            {bad > 0 ? <span className="warn-text"> {bad === 1 ? 'One typed witness key fingerprint is' : `${bad} typed witness key fingerprints are`} not 64 (or 32) hex digits.</span> : null}
+            {bad > 0 ? <span className="warn-text"> {t('transcript.badPins', { count: bad })}</span> : null}
           </dd>
           {fingerprint ? (
             <>
-              <dt>Key fingerprint</dt>
-              <dd className="mono hash" data-testid="transcript-fingerprint" data-hex={fingerprint.hex} aria-label={`Key fingerprint ${fingerprint.display}`}>
+              <dt>{t('transcript.keyFingerprint')}</dt>
+              <dd className="mono hash" data-testid="transcript-fingerprint" data-hex={fingerprint.hex} aria-label={t('transcript.keyFingerprintAria', { display: fingerprint.display })}>
                 {fingerprint.display}
-                <span className="visually-hidden"> (recorded at the {fingerprint.kind} step)</span>
+                <span className="visually-hidden"> {t('transcript.recordedAt', { step: lang === 'en' ? fingerprint.kind : stepName(fingerprint.kind, lang) })}</span>
               </dd>
               <dd>
-                <SpokenWords hex={fingerprint.hex} testId="transcript-fingerprint-words" what="Key fingerprint" />
+                <SpokenWords hex={fingerprint.hex} testId="transcript-fingerprint-words" what={t('transcript.keyFingerprint')} />
               </dd>
             </>
           ) : null}
-          <dt>Final hash</dt>
-          <dd className="mono hash" data-testid="transcript-head" data-hash={result.headHash} aria-label={`Final hash ${result.headHash}`}>
+          <dt>{t('transcript.finalHash')}</dt>
+          <dd className="mono hash" data-testid="transcript-head" data-hash={result.headHash} aria-label={t('transcript.finalHashAria', { hash: result.headHash })}>
             {/* Two lines of eight groups, as on the sealed screen and the printed summary. */}
             <span className="hash-line">{groupHex(result.headHash.slice(0, 32))}</span>{' '}
             <span className="hash-line">{groupHex(result.headHash.slice(32))}</span>
           </dd>
           <dd>
-            <SpokenWords hex={result.headHash} testId="transcript-head-words" what="Final hash" />
+            <SpokenWords hex={result.headHash} testId="transcript-head-words" what={t('transcript.finalHash')} />
           </dd>
         </dl>
         {trust ? <TrustLine trust={trust} /> : null}
         {loaded.finalHash === undefined ? (
-          <p className="error-todo">Compare the final hash with the one written on the paper record: a shorter file also checks out.</p>
+          <p className="error-todo">{t('transcript.compareHead')}</p>
         ) : null}
         {fingerprint && mode === 'verify' ? (
           <p className="muted" data-testid="transcript-fingerprint-note">
-            A key recovered from this ceremony&apos;s shards must have the key fingerprint above. The recovery screen checks it
-            when it is given this file; with the final hash from the paper record, its answer is verified.
+            {t('transcript.fingerprintNote')}
           </p>
         ) : null}
       </section>
     );
   }
-  const where =
-    result.firstBadSeq === null
-      ? 'The problem is with the file as a whole, not one entry.'
-      : `Entry ${result.firstBadSeq} is the first broken link; the entries before it check out.`;
+  const where = result.firstBadSeq === null ? t('transcript.wholeFile') : t('transcript.firstBroken', { seq: result.firstBadSeq });
   return (
     <ErrorPanel
-      title="This transcript does not verify"
+      title={t('transcript.doesNotVerify')}
       testId="transcript-error"
-      error={{ code: result.code, message: `${where} ${result.reason}`, todo: todoFor(result.code) }}
+      // core's reason is English and names the field; in German the meaning below says what it implies.
+      error={{ code: result.code, message: lang === 'en' ? `${where} ${result.reason}` : where, todo: todoFor(result.code) }}
       focus
     >
-      <p>What this means: {MEANING[result.code]}</p>
+      <p>{t('transcript.whatItMeans', { meaning: t(MEANING[result.code]) })}</p>
     </ErrorPanel>
   );
 }
 
 export function TranscriptEntries({ loaded }: { loaded: LoadedTranscript }) {
+  const { t, lang } = useI18n();
   const { result, rows } = loaded;
   if (rows.length === 0) return null;
   const firstBad = result.ok ? null : result.firstBadSeq;
@@ -226,27 +242,27 @@ export function TranscriptEntries({ loaded }: { loaded: LoadedTranscript }) {
     : signersByEntry(rows, verifiedBefore);
   return (
     <table className="entries" data-testid="transcript-entries">
-      <caption className="visually-hidden">Transcript entries</caption>
+      <caption className="visually-hidden">{t('transcript.table.caption')}</caption>
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Step</th>
-          <th scope="col">Time</th>
-          <th scope="col">Signed by</th>
-          <th scope="col">Check</th>
+          <th scope="col">{t('transcript.table.step')}</th>
+          <th scope="col">{t('transcript.table.time')}</th>
+          <th scope="col">{t('transcript.table.signedBy')}</th>
+          <th scope="col">{t('transcript.table.check')}</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => {
           const state = result.ok ? 'ok' : r.position === firstBad ? 'bad' : r.position < verifiedBefore ? 'ok' : 'unchecked';
-          const who = r.kind === 'signoff' || r.kind === 'sign-off' ? signsText(r, rows) : (signers.get(r.position) ?? []).join(', ') || '—';
+          const who = r.kind === 'signoff' || r.kind === 'sign-off' ? signsText(r, rows, t, lang) : (signers.get(r.position) ?? []).join(', ') || '—';
           const rowsOut = [
             <tr key={r.position} className={state} data-testid={`entry-${r.position}`} data-state={state}>
               <td>{r.position}</td>
-              <td data-kind={r.kind}>{stepName(r.kind)}</td>
+              <td data-kind={r.kind}>{stepName(r.kind, lang)}</td>
               <td>{formatUtc(r.at)}</td>
               <td>{who}</td>
-              <td className="check" aria-label={state === 'ok' ? 'checks out' : state === 'bad' ? 'broken' : 'not checked'}>
+              <td className="check" aria-label={t(state === 'ok' ? 'transcript.state.ok' : state === 'bad' ? 'transcript.state.bad' : 'transcript.state.unchecked')}>
                 {state === 'ok' ? '✓' : state === 'bad' ? '✗' : '–'}
               </td>
             </tr>,
@@ -255,7 +271,7 @@ export function TranscriptEntries({ loaded }: { loaded: LoadedTranscript }) {
             rowsOut.push(
               <tr key={`${r.position}-detail`} className="bad-detail" data-testid="entry-bad-detail">
                 <td colSpan={5}>
-                  <strong>First broken entry.</strong> {MEANING[result.code]} Entries after it are not checked.
+                  <strong>{t('transcript.firstBrokenEntry')}</strong> {t('transcript.afterUnchecked', { meaning: t(MEANING[result.code]) })}
                 </td>
               </tr>,
             );

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
+import { useI18n } from '../i18n';
 import { typedList } from '../recovery/trustWords';
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from './readTranscript';
 import { TranscriptEntries, TranscriptVerdict } from './TranscriptView';
@@ -12,6 +13,7 @@ import { TranscriptEntries, TranscriptVerdict } from './TranscriptView';
  * team holds apart from the file (the final hash from the paper record, witness key fingerprints it recorded).
  */
 export function VerifyTranscriptScreen() {
+  const { t, lang } = useI18n();
   const [loaded, setLoaded] = useState<LoadedTranscript | null>(null);
   const [tooLarge, setTooLarge] = useState<{ name: string; size: number } | null>(null);
   const [head, setHead] = useState('');
@@ -41,17 +43,13 @@ export function VerifyTranscriptScreen() {
   };
 
   return (
-    <Shell purpose="Verify a ceremony transcript: every hash link and every witness signature">
-      <ScreenTitle>Verify a transcript</ScreenTitle>
-      <p className="lead">
-        Choose the transcript file from the ceremony&apos;s USB stick. keyshard checks that no entry was changed,
-        removed or reordered, that every witness signature holds, and that the file reaches its seal. The file is only
-        read.
-      </p>
+    <Shell purpose={t('verify.purpose')}>
+      <ScreenTitle>{t('verify.title')}</ScreenTitle>
+      <p className="lead">{t('verify.lead')}</p>
       <div className="panel">
         <div className="field">
-          <label htmlFor={headId}>Final hash from the paper record (optional)</label>
-          <span className="hint">64 characters, or its 20 words; spaces are fine. With it, a file cut short at the end is caught too.</span>
+          <label htmlFor={headId}>{t('verify.head.label')}</label>
+          <span className="hint">{t('verify.head.hint')}</span>
           <input
             id={headId}
             type="text"
@@ -64,16 +62,17 @@ export function VerifyTranscriptScreen() {
           />
           {loaded?.finalHashProblem ? (
             <span className="warn-text" role="alert" data-testid="expected-head-problem">
-              {loaded.finalHashProblem}
+              {/* core's words name which word is wrong; German has no such text yet, so it says that they cannot be read. */}
+              {lang === 'en' ? loaded.finalHashProblem : t('verify.head.unreadable')}
             </span>
           ) : null}
         </div>
         <details className="witness-pins">
-          <summary>Witness key fingerprints the team recorded (optional)</summary>
+          <summary>{t('verify.pins.summary')}</summary>
           <div className="field">
-            <label htmlFor={pinsId}>Witness key fingerprints</label>
+            <label htmlFor={pinsId}>{t('verify.pins.label')}</label>
             <span className="hint" id={pinsHintId}>
-              One per line. The screen shows which steps these keys signed.
+              {t('verify.pins.hint')}
             </span>
             <textarea
               id={pinsId}
@@ -88,17 +87,17 @@ export function VerifyTranscriptScreen() {
             />
           </div>
         </details>
-        <FilePicker label="Choose the transcript file" accept=".json,application/json" onFile={(f) => void open(f)} testId="transcript-file" />
+        <FilePicker label={t('verify.choose')} accept=".json,application/json" onFile={(f) => void open(f)} testId="transcript-file" />
       </div>
       {tooLarge ? (
         <ErrorPanel
-          title="This file is too large to be a transcript"
+          title={t('verify.tooLarge.title')}
           testId="transcript-too-large"
           focus
           error={{
             code: 'TRANSCRIPT_FORMAT',
-            message: `${tooLarge.name} is ${Math.round(tooLarge.size / 1024 / 1024)} MB; transcripts are far smaller (at most ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB are read).`,
-            todo: "Choose transcript.json from the ceremony's USB stick.",
+            message: t('verify.tooLarge.message', { name: tooLarge.name, mb: Math.round(tooLarge.size / 1024 / 1024), max: MAX_TRANSCRIPT_BYTES / 1024 / 1024 }),
+            todo: t('verify.tooLarge.todo'),
           }}
         />
       ) : null}

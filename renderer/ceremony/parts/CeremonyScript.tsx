@@ -1,4 +1,6 @@
-import { ceremonyScript, KEY_CEREMONY, roleLine, ROLE_NAMES, type Person } from '../../../core/ceremony-kinds';
+import { KEY_CEREMONY, type Person } from '../../../core/ceremony-kinds';
+import { ceremonyScriptIn, roleLineIn, ROLE_NAMES_BY_LANGUAGE } from '../../../core/ceremony-kinds/language';
+import { useI18n } from '../../i18n';
 import { planDigest, type CeremonyPlan } from '../../../core/policy';
 import { groupHex, mediumText, schemeSentence, secretSentence } from '../names';
 import { PrintSheet, printedAt } from './PrintSheet';
@@ -10,7 +12,8 @@ import { PrintSheet, printedAt } from './PrintSheet';
  * The plan's SHA-256 on the first page ties the paper to the plan the ceremony records.
  */
 export function CeremonyScript({ plan }: { readonly plan: CeremonyPlan }) {
-  const script = ceremonyScript(KEY_CEREMONY, plan);
+  const { t, lang } = useI18n();
+  const script = ceremonyScriptIn(KEY_CEREMONY, plan, lang);
   const digest = planDigest(plan);
   const everyone: Person[] = [
     { role: 'administrator', name: plan.administrator?.name ?? '', organisation: plan.administrator?.organisation ?? '' },
@@ -21,39 +24,37 @@ export function CeremonyScript({ plan }: { readonly plan: CeremonyPlan }) {
   return (
     <PrintSheet testId="ceremony-script">
       <section className="script-page">
-        <p className="paper-kicker">keyshard · {script.kindTitle.toLowerCase()} script · to be read aloud and initialled</p>
+        <p className="paper-kicker">{t('script.kicker', { kind: lang === 'en' ? script.kindTitle.toLowerCase() : script.kindTitle })}</p>
         <h1>{plan.label}</h1>
         <dl className="paper-facts">
-          <dt>Secret</dt>
+          <dt>{t('script.secret')}</dt>
           <dd>{secretSentence(plan)}</dd>
-          <dt>Split</dt>
+          <dt>{t('script.split')}</dt>
           <dd>{schemeSentence(plan)}</dd>
-          <dt>Plan SHA-256</dt>
+          <dt>{t('script.planDigest')}</dt>
           <dd className="mono" data-testid="script-plan-digest">
             {groupHex(digest)}
           </dd>
-          <dt>Administrator</dt>
-          <dd>{plan.administrator ? `${plan.administrator.name} (${plan.administrator.organisation})` : 'Not named in the plan: write the name here ____________________'}</dd>
-          <dt>Witnesses</dt>
+          <dt>{t('script.administrator')}</dt>
+          <dd>{plan.administrator ? `${plan.administrator.name} (${plan.administrator.organisation})` : t('script.noAdministrator')}</dd>
+          <dt>{t('script.witnesses')}</dt>
           <dd>
-            {plan.witnesses.length === 0 ? `None: ${plan.noWitnessReason ?? ''}` : plan.witnesses.map((w) => `${w.name} (${w.organisation})`).join(', ')}
-            {plan.externalWitnesses && plan.externalWitnesses.length > 0 ? `; external: ${plan.externalWitnesses.map((p) => `${p.name} (${p.organisation})`).join(', ')}` : ''}
+            {plan.witnesses.length === 0 ? t('script.noWitnesses', { reason: plan.noWitnessReason ?? '' }) : plan.witnesses.map((w) => `${w.name} (${w.organisation})`).join(', ')}
+            {plan.externalWitnesses && plan.externalWitnesses.length > 0
+              ? t('script.external', { names: plan.externalWitnesses.map((p) => `${p.name} (${p.organisation})`).join(', ') })
+              : ''}
           </dd>
-          <dt>Custodians</dt>
+          <dt>{t('script.custodians')}</dt>
           <dd>{plan.custodians.map((c) => `${c.name} (${c.organisation}, ${mediumText(c.medium)})`).join('; ')}</dd>
         </dl>
-        <p className="paper-note script-how">
-          The administrator reads each step aloud, then does it; the screen shows the same step number. A witness writes the time and every
-          person named at the step initials it. Anything that does not go as written (a step repeated, an override, someone absent): note it
-          under the step and have a witness initial the note.
-        </p>
+        <p className="paper-note script-how">{t('script.how')}</p>
         <table className="script-steps" data-testid="script-steps">
           <thead>
             <tr>
               <th>#</th>
-              <th>Step</th>
-              <th>Time</th>
-              <th>Initials</th>
+              <th>{t('script.col.step')}</th>
+              <th>{t('script.col.time')}</th>
+              <th>{t('script.col.initials')}</th>
             </tr>
           </thead>
           <tbody>
@@ -65,25 +66,25 @@ export function CeremonyScript({ plan }: { readonly plan: CeremonyPlan }) {
                   <p>{l.does}</p>
                   {l.readAloud ? (
                     <p>
-                      <strong>Read aloud:</strong> {l.readAloud}
+                      <strong>{t('script.readAloud')}</strong> {l.readAloud}
                     </p>
                   ) : null}
                   <p className="script-who">
-                    <strong>Acts:</strong> {roleLine(l.actor, l.acts)}
+                    <strong>{t('script.acts')}</strong> {roleLineIn(l.actor, l.acts, lang)}
                     {l.watchers.length > 0 ? (
                       <>
                         {' '}
-                        · <strong>Watch:</strong> {l.watchers.map((w) => roleLine(w.role, w.people)).join('; ')}
+                        · <strong>{t('script.watch')}</strong> {l.watchers.map((w) => roleLineIn(w.role, w.people, lang)).join('; ')}
                       </>
                     ) : null}
                   </p>
-                  {l.witnessSignsOff ? <p className="script-signoff">A witness signs this step off in keyshard before it goes on.</p> : null}
-                  <p className="script-notes">Notes: </p>
+                  {l.witnessSignsOff ? <p className="script-signoff">{t('script.signsOff')}</p> : null}
+                  <p className="script-notes">{t('script.notes')} </p>
                 </td>
-                <td className="script-box" aria-label="time" />
+                <td className="script-box" aria-label={t('script.timeBox')} />
                 <td className="script-initials">
-                  <span>Admin</span>
-                  <span>Witness</span>
+                  <span>{t('script.admin')}</span>
+                  <span>{t('script.witness')}</span>
                 </td>
               </tr>
             ))}
@@ -91,22 +92,22 @@ export function CeremonyScript({ plan }: { readonly plan: CeremonyPlan }) {
         </table>
       </section>
       <section className="script-page script-signatures" data-testid="script-signatures">
-        <p className="paper-kicker">keyshard · {plan.label} · participants</p>
-        <h2>Everyone present signs</h2>
-        <p className="paper-note">By signing, each person says the ceremony ran as this script and its notes record.</p>
+        <p className="paper-kicker">{t('script.participants', { label: plan.label })}</p>
+        <h2>{t('script.everyoneSigns')}</h2>
+        <p className="paper-note">{t('script.bySigning')}</p>
         <table className="script-people">
           <thead>
             <tr>
-              <th>Role</th>
-              <th>Name</th>
-              <th>Signature</th>
-              <th>Date and time</th>
+              <th>{t('script.col.role')}</th>
+              <th>{t('script.col.name')}</th>
+              <th>{t('script.col.signature')}</th>
+              <th>{t('script.col.date')}</th>
             </tr>
           </thead>
           <tbody>
             {everyone.map((p, i) => (
               <tr key={i} data-testid="script-person" data-role={p.role}>
-                <td>{ROLE_NAMES[p.role].one}</td>
+                <td>{ROLE_NAMES_BY_LANGUAGE[lang][p.role].one}</td>
                 <td>{p.name === '' ? '' : `${p.name} (${p.organisation})`}</td>
                 <td />
                 <td />
@@ -114,16 +115,13 @@ export function CeremonyScript({ plan }: { readonly plan: CeremonyPlan }) {
             ))}
           </tbody>
         </table>
-        <p>Final hash of the transcript, as shown when the ceremony is sealed (16 groups of 4):</p>
+        <p>{t('script.finalHash')}</p>
         <p className="script-hash-boxes" aria-hidden="true">
           {Array.from({ length: 16 }, (_, i) => (
             <span key={i} />
           ))}
         </p>
-        <p className="paper-note">
-          Printed {printedAt()} from the plan with the SHA-256 above. Check the transcript with “keyshard transcript verify transcript.json”:
-          its final hash must be the one written here.
-        </p>
+        <p className="paper-note">{t('script.printed', { at: printedAt() })}</p>
       </section>
     </PrintSheet>
   );

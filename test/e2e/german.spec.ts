@@ -1,0 +1,100 @@
+/**
+ * The screens in German (issue 14.8): Deutsch is chosen on the start screen, every screen reached from there shows
+ * its German strings, no English catalogue string is left on a migrated screen, and each is saved as <name>-de so the
+ * 1366x768 checks (fold, sideways scrolling, overflow, axe) apply to the longer German text too.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { appendEntry, createTranscript, serializeTranscript, signEntry, softwareEd25519Signer } from '../../core/transcript';
+import { de } from '../../renderer/i18n/de';
+import { en } from '../../renderer/i18n/en';
+import { expect, test } from './fixtures';
+import { chooseGerman, englishFragments, englishOnScreen, go } from './german';
+import { saveScreens } from './harness';
+
+let dir: string;
+let good: string;
+let tampered: string;
+
+function clock(): () => Date {
+  let n = 0;
+  return () => new Date(Date.UTC(2025, 2, 1, 9, 0, 0) + 60_000 * n++);
+}
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-german-'));
+  const alice = softwareEd25519Signer('alice', sha256(utf8ToBytes('e2e witness alice')));
+  let t = createTranscript('acme-root-2025', clock());
+  t = appendEntry(t, 'plan', { label: 'ACME root signing key', language: 'de', witnessKeys: [{ id: 'alice', algorithm: 'ed25519', publicKey: bytesToHex(alice.publicKey) }] });
+  t = appendEntry(t, 'airgap-check', { passed: true, interfacesUp: [] });
+  t = appendEntry(t, 'generate', { fingerprint: 'c0ffee1234' });
+  t = await signEntry(t, 3, alice);
+  t = appendEntry(t, 'split', { fingerprint: 'c0ffee1234', shards: 3 });
+  t = appendEntry(t, 'seal', { shardsHandedOut: 3 });
+  t = await signEntry(t, 6, alice);
+  const text = serializeTranscript(t);
+  good = join(dir, 'transcript.json');
+  writeFileSync(good, text);
+  tampered = join(dir, 'tampered.json');
+  // One recorded fact changed in entry 1 without touching the layout.
+  const changed = text.replace('ACME root signing key', 'ACME root signing kez');
+  if (changed === text) throw new Error('the tampering changed nothing');
+  writeFileSync(tampered, changed);
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the check finds English: the English start screen shows catalogue strings it would flag', async ({ app }) => {
+  await app.open('');
+  expect(englishFragments().length).toBeGreaterThan(50);
+  expect(await englishOnScreen(app.page)).toContain(en['start.lead'].replace(/\{\w+\}/g, '').trim());
+});
+
+test('start, about, not-found, recovery and verify screens in German, with no English catalogue string left', async ({ app }) => {
+  await app.open('');
+  const { page } = app;
+  await chooseGerman(page);
+  await expect(page.getByTestId('start-new')).toContainText(de['start.new.title']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'start-de');
+
+  await page.getByTestId('about-build').locator('summary').click();
+  await expect(page.getByTestId('about-build')).toContainText('Lesen Sie diese Hashes vor');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'start-about-de');
+
+  await go(page, 'no-such-screen');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['notFound.title']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'not-found-de');
+
+  await page.getByTestId('nav-home').click();
+  await page.getByTestId('start-recover').click();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['expect.title']);
+  await expect(page.getByTestId('step-list')).toContainText(de['recovery.flow.shards']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'recovery-expect-de');
+
+  await page.getByTestId('nav-home').click();
+  await page.getByTestId('start-verify').click();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['verify.title']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'verify-empty-de');
+
+  await page.getByTestId('transcript-file').setInputFiles(good);
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+  await expect(page.getByTestId('transcript-language')).toHaveText('Deutsch');
+  await expect(page.getByTestId('entry-2')).toContainText('Air-Gap-Prüfung');
+  await expect(page.getByTestId('transcript-count')).toContainText('7 Einträge');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'verify-ok-de');
+
+  await page.getByTestId('transcript-file').setInputFiles(tampered);
+  await expect(page.getByTestId('transcript-error')).toBeVisible();
+  await expect(page.getByTestId('transcript-error')).toContainText('Was das bedeutet:');
+  await expect(page.getByTestId('transcript-error')).toContainText('Für den Support:');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'verify-tampered-de');
+});
