@@ -21,6 +21,8 @@ import { spokenText } from '../../../core/read-aloud';
 import { fingerprintMismatch } from '../expected-key';
 import { readInputFile, writeNewFile } from '../files';
 import { verifyTranscriptBytes } from './transcript';
+import { bagSerialDisplay, isBagSerial, normaliseBagSerial } from '../../../core/bag-serial';
+import type { TranscriptEntry } from '../../../core/transcript';
 import type { CliIo } from '../io';
 import { SHARD_KEY_HELP, SHARD_KEY_OPTIONS, type ShardOpenerDeps, createShardOpener } from '../shard-files';
 
@@ -51,22 +53,77 @@ async function shardPaths(positionals: readonly string[]): Promise<{ path: strin
   return out;
 }
 
-/** What the team expects, from the flags (and the transcript they name). */
-async function expectation(args: ParsedArgs, shardFingerprint: string): Promise<ExpectedFingerprint> {
+/**
+ * The tamper-evident bags a transcript recorded at the handoffs, by custodian index (the envelope's): the plan entry
+ * names the custodians in index order, each handoff entry the serial of its custodian's bag.
+ */
+function recordedBags(entries: readonly TranscriptEntry[]): Map<number, { custodianId: string; serial: string }> {
+  const plan = entries.find((e) => e.kind === 'plan')?.data as { custodianIds?: unknown } | undefined;
+  const ids = Array.isArray(plan?.custodianIds) ? (plan.custodianIds as unknown[]) : [];
+  const out = new Map<number, { custodianId: string; serial: string }>();
+  for (const e of entries) {
+    const d = e.data as { custodianId?: unknown; bagSerial?: unknown };
+    const index = ids.indexOf(d.custodianId);
+    if (e.kind === 'handoff' && index >= 0 && isBagSerial(d.bagSerial)) out.set(index, { custodianId: String(d.custodianId), serial: d.bagSerial });
+  }
+  return out;
+}
+
+/** What the team expects, from the flags (and the transcript they name), and the bags that transcript recorded. */
+async function expectation(args: ParsedArgs, shardFingerprint: string): Promise<{ expected: ExpectedFingerprint; bags: Map<number, { custodianId: string; serial: string }> }> {
+  const none = new Map<number, { custodianId: string; serial: string }>();
   const typed = args.values.get('fingerprint');
   const transcript = args.values.get('transcript');
   const finalHash = args.values.get('final-hash');
   const pins = args.lists.get('witness-key') ?? [];
   if (typed !== undefined && transcript !== undefined) throw usage('Give --fingerprint or --transcript, not both: one is what the key is checked against.');
   if (transcript === undefined && (finalHash !== undefined || pins.length > 0)) throw usage('--final-hash and --witness-key check a transcript: give it with --transcript FILE.');
-  if (typed !== undefined) return expectedFromTypedFingerprint(typed);
-  if (transcript === undefined) return expectedFromShards(shardFingerprint);
+  if (typed !== undefined) return { expected: expectedFromTypedFingerprint(typed), bags: none };
+  if (transcript === undefined) return { expected: expectedFromShards(shardFingerprint), bags: none };
   // Strict UTF-8, as `transcript verify` reads it: an invalid byte is a change to the file, not something to replace.
   const v = verifyTranscriptBytes(await readInputFile(transcript));
   if (!v.ok) {
     throw new KeyshardError(v.code, `The transcript ${transcript} does not verify${v.firstBadSeq === null ? '' : ` (entry ${v.firstBadSeq})`}: ${v.reason} Nothing was recovered against it.`, { seq: v.firstBadSeq });
   }
-  return expectedFromTranscript(v, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins });
+  return { expected: expectedFromTranscript(v, { ...(finalHash === undefined ? {} : { finalHash }), witnessKeys: pins }), bags: recordedBags(v.entries) };
+}
+
+interface BagCheck {
+  readonly file: string;
+  readonly custodianId: string;
+  readonly recorded: string;
+  readonly outcome: 'matched' | 'mismatch' | 'missing';
+}
+
+/**
+ * Each shard the transcript recorded in a bag is used only when the serial of that bag is among those typed (--bag,
+ * one per bag opened); the others are set aside, wiped, and named with BAG_SERIAL_NEEDED / BAG_SERIAL_MISMATCH.
+ */
+function checkBags(
+  opened: { file: string; envelope: Envelope }[],
+  bags: ReadonlyMap<number, { custodianId: string; serial: string }>,
+  typed: readonly string[],
+  skipped: { file: string; code: string }[],
+): { kept: { file: string; envelope: Envelope }[]; checks: BagCheck[] } {
+  const given = new Set(typed.map((t) => normaliseBagSerial(t)));
+  const kept: { file: string; envelope: Envelope }[] = [];
+  const checks: BagCheck[] = [];
+  for (const o of opened) {
+    const bag = bags.get(o.envelope.custodianIndex);
+    if (bag === undefined) {
+      kept.push(o);
+      continue;
+    }
+    const outcome = given.has(bag.serial) ? 'matched' : given.size === 0 ? 'missing' : 'mismatch';
+    checks.push({ file: o.file, custodianId: bag.custodianId, recorded: bag.serial, outcome });
+    if (outcome === 'matched') {
+      kept.push(o);
+    } else {
+      wipeEnvelope(o.envelope);
+      skipped.push({ file: o.file, code: outcome === 'missing' ? 'BAG_SERIAL_NEEDED' : 'BAG_SERIAL_MISMATCH' });
+    }
+  }
+  return { kept, checks };
 }
 
 const SOURCE_TEXT: Record<ExpectedFingerprint['source'], string> = {
@@ -148,7 +205,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
     summary: 'recover the key from a quorum of shard files, and say how it knows it is the ceremony\'s key',
     help: [
       'Usage: keyshard recover [key options] [--fingerprint HEX | --transcript FILE [--final-hash HEX] [--witness-key FP]...]',
-      '                        [--passphrase-env VAR] [--reveal | --out FILE] [--json] FILE|DIR...',
+      '                        [--bag SERIAL]... [--passphrase-env VAR] [--reveal | --out FILE] [--json] FILE|DIR...',
       '',
       'Opens the shard files given (every .ks, .txt, .age, .asc and .p11 file of a DIR, as the app reads a stick),',
       'combines them and checks the key against what the team expects. The answer is "verified" only when the',
@@ -161,13 +218,16 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
       '',
       'Options:',
       ...SHARD_KEY_HELP,
+      '  --bag SERIAL          the serial of a tamper-evident bag opened, read aloud from the bag (repeat, one per bag).',
+      '                        A shard the transcript recorded in a bag is used only if that bag\'s serial is given;',
+      '                        otherwise it is set aside (BAG_SERIAL_NEEDED, or BAG_SERIAL_MISMATCH when other serials were typed)',
       '  --passphrase-env VAR  the SLIP-39 passphrase, from the environment variable VAR (default: none)',
       '  --as bip39            the shards hold a BIP-39 wallet\'s entropy: give it back as its mnemonic, and check the',
       '                        fingerprint of the wallet\'s BIP-39 seed (what the wallet shows)',
       '  --reveal              print the recovered secret (hex). It is the key: keep it off screens and logs',
       '  --out FILE            write the secret (hex) to FILE instead, a new file readable only by you',
       '  --json                {"scheme","fingerprint","fingerprintWords","verified","source","ceremony"?,"groupPublicKey"?,"xpub"?} (+"secretHex" with',
-      '                        --reveal, "out" with --out, "skipped" for folder files that could not be used)',
+      '                        --reveal, "out" with --out, "skipped" for files that could not be used, "bags" for each bag checked)',
       '',
       'Exit 0 with "verified": true or false; exit 1 with FINGERPRINT_MISMATCH (the key is not the expected one: nothing',
       'is printed or written), BELOW_THRESHOLD (says how many more shares of which group), FINAL_HASH_MISMATCH, or the',
@@ -176,7 +236,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
     ].join('\n'),
     options: {
       values: [...SHARD_KEY_OPTIONS.values, 'fingerprint', 'transcript', 'final-hash', 'passphrase-env', 'out', 'as'],
-      repeatable: [...SHARD_KEY_OPTIONS.repeatable, 'witness-key'],
+      repeatable: [...SHARD_KEY_OPTIONS.repeatable, 'witness-key', 'bag'],
       booleans: ['json', 'reveal'],
       positionals: { min: 1, max: 256, names: 'the shard FILEs or a DIR holding them' },
     },
@@ -224,7 +284,18 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
         if (stranger !== undefined) {
           throw new KeyshardError('SHARES_MISMATCH', `${stranger.file} is a shard of another ceremony (or another scheme) than ${base.file}. Give the shards of one ceremony only.`, { file: stranger.file });
         }
-        const expected = await expectation(args, base.groupFingerprint);
+        const { expected, bags } = await expectation(args, base.groupFingerprint);
+        // Bags before anything is combined: a shard from a bag whose serial was not typed is not used.
+        const bagged = checkBags(opened, bags, args.lists.get('bag') ?? [], skipped);
+        opened.splice(0, opened.length, ...bagged.kept);
+        const stopped = bagged.checks.filter((b) => b.outcome !== 'matched');
+        if (opened.length === 0) {
+          throw new KeyshardError(
+            stopped.some((b) => b.outcome === 'mismatch') ? 'BAG_SERIAL_MISMATCH' : 'BAG_SERIAL_NEEDED',
+            `No shard was used: the transcript recorded each one in a tamper-evident bag whose serial was not typed (${stopped.map((b) => `${b.file}: bag ${bagSerialDisplay(b.recorded)}`).join('; ')}). Read each bag's serial aloud before opening it and give it with --bag SERIAL; a bag whose serial differs from the record may have been swapped: do not use its shard.`,
+            { bags: stopped },
+          );
+        }
         const as = args.values.get('as');
         if (as !== undefined && as !== 'bip39') throw usage('--as takes bip39: the mnemonic of a BIP-39 wallet that was split.');
         const isSlip39 = base.scheme === 'slip39' && opened[0]!.envelope.scheme === EnvelopeScheme.slip39;
@@ -254,6 +325,7 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           ...(reveal ? (recovered.mnemonic === undefined ? { secretHex } : { mnemonic: recovered.mnemonic }) : {}),
           ...(outPath === undefined ? {} : { out: outPath }),
           ...(skipped.length === 0 ? {} : { skipped }),
+          ...(bagged.checks.length === 0 ? {} : { bags: bagged.checks }),
         };
         if (json) {
           io.stdout(`${JSON.stringify(result)}\n`);
@@ -275,6 +347,11 @@ export function createRecoverCommands(deps?: ShardOpenerDeps): readonly CliComma
           ...(recovered.xpub === undefined ? [] : [`xpub: ${recovered.xpub}`]),
           ...(recovered.groupPublicKey === undefined ? [] : [`Group public key: ${recovered.groupPublicKey}`]),
           ...skipped.map((s) => `Set aside: ${s.file} (${s.code})`),
+          ...bagged.checks.map((b) =>
+            b.outcome === 'matched'
+              ? `Bag ${bagSerialDisplay(b.recorded)} (${b.custodianId}): serial as recorded; ${b.file} used.`
+              : `Bag of ${b.custodianId}: recorded as ${bagSerialDisplay(b.recorded)}, not among the serials typed; ${b.file} NOT used (the bag may have been swapped, or its serial mistyped: check and give it with --bag).`,
+          ),
           reveal ? (recovered.mnemonic === undefined ? `Secret (hex): ${secretHex}` : `BIP-39 mnemonic: ${recovered.mnemonic}`) : outPath !== undefined ? `The secret was written to ${outPath} (readable only by you).` : 'The secret is not shown; add --reveal to print it, or --out FILE to write it.',
           '',
         ];
