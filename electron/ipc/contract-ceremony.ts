@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CEREMONY_STEPS } from '../../core/ceremony';
+import { LANGUAGES } from '../../core/language';
 import { MAX_EXCEPTION_REASON } from '../../core/ceremony-kinds/exceptions';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { FingerprintSchema, Id, NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
@@ -62,6 +63,8 @@ export const StartRequestSchema = z.strictObject({
    * main's dialog (ceremony:choose-folder); anything else is FOLDER_REFUSED. Default: a new folder under the app's data.
    */
   dir: PathText.optional(),
+  /** The language the screens and paper are in (the start screen's choice), recorded in the plan entry. */
+  language: z.enum(LANGUAGES).optional(),
 });
 
 const EntropyFields = {

@@ -6,6 +6,7 @@ import type { CeremonyStep, ConfirmationMethod, ConfirmationProof, RecoveryShard
 import type { Clock } from '../../../core/policy';
 import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
+import type { Language } from '../../../core/language';
 import type { WitnessSigner } from '../../../core/transcript';
 import type { LoadedWitnessKey, WitnessCredential } from '../witness/credential';
 import type { CapabilityId } from '../hsm/capabilities';
@@ -214,6 +215,8 @@ export interface StartRequest {
   readonly tokens?: readonly TokenAssignment[];
   /** A token whose random generator `gatherEntropy({ useHsm: true })` mixes in; checked at start too. */
   readonly entropyToken?: TokenChoice;
+  /** The language the screens and paper are in, recorded in the plan entry (left out: not recorded). */
+  readonly language?: Language;
 }
 
 export interface TokenAssignment extends TokenChoice {

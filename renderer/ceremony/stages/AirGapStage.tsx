@@ -16,6 +16,7 @@ import { rememberPlan } from '../planStore';
 import { signOffSatisfied, type StartPart } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
+import { language } from '../../i18n/language';
 
 /** The title is the catalogue step the screen is at (the step list's current one), numbered as on the script. */
 function startTitle(part: StartPart, numbers: ReadonlyMap<string, number>): string {
@@ -71,7 +72,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
   const check = async (override?: { witnessId: string; reason: string }): Promise<void> => {
     await run(async () => {
       if (!started) {
-        const s = await ask('ceremony:start', { plan, ...(needsTokens ? tokenRequest(plan, setup) : {}) });
+        const s = await ask('ceremony:start', { plan, language: language(), ...(needsTokens ? tokenRequest(plan, setup) : {}) });
         rememberPlan(plan);
         setStatus(s);
       }

@@ -73,6 +73,7 @@ export async function start(kit: StartKit, previous: Session | null, request: St
       witnessKeys: witnessKeys.filter((k) => plan.witnesses.some((w) => w.id === k.id)).map((k) => ({ id: k.id, algorithm: k.algorithm, publicKey: k.publicKey })),
       ...(request.signOffs === undefined ? {} : { signOffs: request.signOffs }),
       ...(kit.build === undefined ? {} : { build: kit.build }),
+      ...(request.language === undefined ? {} : { language: request.language }),
     },
     { after: devices === null ? [] : [tokenCheckEntry(devices)] },
   );
