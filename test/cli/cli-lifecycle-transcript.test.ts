@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { appendEntry, createTranscript, parseTranscript, serializeTranscript } from '../../core/transcript';
 import { createLifecycleCommands } from '../../electron/cli/commands/lifecycle';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
@@ -83,6 +84,23 @@ describe('keyshard vss refresh / repair --transcript-out', () => {
     const bad = await run(['transcript', 'verify', tampered, '--json']);
     assert.equal(bad.code, 1);
     assert.equal((JSON.parse(bad.err) as { error: { code: string } }).error.code, 'TRANSCRIPT_TAMPERED');
+  });
+
+  it('a re-chained forgery (every hash recomputed, a verifying share swapped) fails the kind content check, naming its entry', async () => {
+    const out = join(dir, 'repair-2.json');
+    ok(await run(['vss', 'repair', '--identifier', '4', '--transcript', source, '--transcript-out', out, '--json'], dealJson([kc.deal.shares[0]!, kc.deal.shares[1]!, kc.deal.shares[2]!])));
+    const t = parseTranscript(readFileSync(out, 'utf8'));
+    const at = t.entries.findIndex((e) => e.kind === 'repair');
+    const other = t.entries.find((e) => e.kind === 'quorum-share')!.data as { verifyingShare: string };
+    let forged = createTranscript(t.ceremonyId, () => new Date());
+    for (const [i, e] of t.entries.entries()) forged = appendEntry(forged, e.kind, i === at ? { ...(e.data as object), verifyingShare: other.verifyingShare } : e.data, { at: e.at });
+    const path = join(dir, 'repair-forged.json');
+    writeFileSync(path, serializeTranscript(forged));
+    const bad = await run(['transcript', 'verify', path, '--json']);
+    assert.equal(bad.code, 1);
+    const err = (JSON.parse(bad.err) as { error: { code: string; message: string } }).error;
+    assert.equal(err.code, 'TRANSCRIPT_TAMPERED');
+    assert.match(err.message, new RegExp(`^Entry ${at + 1}: the repaired share's verifying share does not match`));
   });
 
   it('refuses shares whose commitments are not the source transcript’s, a wrong final hash, and a half-given set of options', async () => {

@@ -5,6 +5,7 @@ import { parsePlan, planDigest, type CeremonyPlan } from '../../../core/policy';
 import { checkKindSteps } from '../../../core/ceremony-kinds/transcript-steps';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
+import { checkKindContent } from '../../../core/kind-content';
 import {
   expectedFromTranscript,
   parseFinalHashInput,
@@ -260,6 +261,9 @@ export const transcriptVerifyCommand: CliCommand = {
     if (!steps.ok) {
       throw new KeyshardError('TRANSCRIPT_FORMAT', `${steps.reason} Use the original file from the ceremony's USB stick.`, { firstBadSeq: steps.firstBadSeq, entries: result.entries.length });
     }
+    // What the chain cannot prove: the kind's recorded facts agree with each other (a refresh's shares with its commitments).
+    const content = checkKindContent(steps.kind.id, result);
+    if (!content.ok) throw new KeyshardError('TRANSCRIPT_TAMPERED', content.reason, { firstBadSeq: content.firstBadSeq, entries: result.entries.length });
     // Sealed as core/ceremony replays it: the seal with its required sign-offs, only sign-offs after it, no abort.
     const end = transcriptEnd(result);
     const sealed = end.status === 'sealed';
