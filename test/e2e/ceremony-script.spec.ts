@@ -54,11 +54,14 @@ test('the plan prints its script: the step list numbers, who acts and watches, w
   await page.getByTestId('plan-print-script').click();
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__printed)).toBe(1);
   const rows = page.getByTestId('script-step');
-  // Every step of the list is on paper under its number; the handoffs once per custodian (9.1, 9.2, 9.3).
+  // Every step of the list is on paper under its number; the handoff and the receipt once per custodian, in turns as
+  // the room does them (9.1, 10.1, 9.2, 10.2, ...).
   const onPaper = await rows.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-step') ?? '', n: e.getAttribute('data-number') ?? '' })));
   const handoff = listed.find((s) => s.id === 'handoff')!.n;
-  expect(onPaper.filter((r) => r.id !== 'handoff')).toEqual(listed.filter((s) => s.id !== 'handoff').map((s) => ({ id: s.id, n: s.n })));
-  expect(onPaper.filter((r) => r.id === 'handoff').map((r) => r.n)).toEqual([`${handoff}.1`, `${handoff}.2`, `${handoff}.3`]);
+  const receipt = listed.find((s) => s.id === 'receipt')!.n;
+  const turns = ['handoff', 'receipt'];
+  expect(onPaper.filter((r) => !turns.includes(r.id))).toEqual(listed.filter((s) => !turns.includes(s.id)).map((s) => ({ id: s.id, n: s.n })));
+  expect(onPaper.filter((r) => turns.includes(r.id)).map((r) => r.n)).toEqual([1, 2, 3].flatMap((i) => [`${handoff}.${i}`, `${receipt}.${i}`]));
   const airgap = page.locator('[data-testid="script-step"][data-step="airgap"]');
   await expect(airgap).toContainText('Acts: Ceremony administrator (Ada Park)');
   await expect(airgap).toContainText('Internal witness (Wendy Wu); External witness (Erik Lund)');
