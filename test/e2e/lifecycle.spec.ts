@@ -1,0 +1,135 @@
+/**
+ * Refresh and repair from the start screen (issue 17): a sealed key ceremony's transcript is chosen, the quorum's
+ * shards typed in, the new (or repaired) shares handed over one custodian at a time and typed back, the shares wiped
+ * and the transcript sealed; the sealed transcript verifies as its ceremony kind. Screens saved through saveScreens.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
+import { checkKindContent } from '../../core/kind-content';
+import { verifyTranscriptText } from '../../core/transcript';
+import { transcriptEnd } from '../../core/transcript-status';
+import { createLifecycleService } from '../../electron/services/lifecycle/index';
+import { nodeRandom, shareOfText, shardText, vssKeyCeremony } from '../helpers/lifecycle-fixture';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-lifecycle-'));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const quiet = { check: async () => ({ ok: true, interfaces: [{ name: 'lo', up: true, kind: 'loopback' }] }) };
+
+function verified(path: string, kind: string) {
+  const v = verifyTranscriptText(readFileSync(path, 'utf8'));
+  expect(v.ok).toBe(true);
+  if (!v.ok) throw new Error(v.reason);
+  const steps = checkKindSteps(v.entries);
+  expect(steps.ok && steps.kind.id).toBe(kind);
+  expect(checkKindContent(kind, v)).toEqual({ ok: true });
+  expect(transcriptEnd(v).status).toBe('sealed');
+  return v;
+}
+
+test('refresh shares: three custodians get new shares of the same key; the sealed transcript verifies', async ({ launch }) => {
+  const kc = vssKeyCeremony('ed25519', 2, 3);
+  const source = join(dir, 'key-ceremony-refresh.json');
+  writeFileSync(source, kc.text);
+  const lifecycle = createLifecycleService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'refresh'), airgap: quiet });
+  const app = await launch({ deps: { lifecycle } });
+  const { page } = app;
+  await app.open('');
+  await page.getByTestId('start-refresh').click();
+  await expect(page.getByTestId('lifecycle-setup')).toBeVisible();
+  await page.getByTestId('lifecycle-source').setInputFiles(source);
+  await expect(page.getByTestId('lifecycle-source-loaded')).toBeVisible();
+  await page.getByTestId('lifecycle-final-hash').fill(kc.verified.headHash);
+  await page.getByTestId('lifecycle-custodians').fill('1 Alice\n2 Bob\n3 Carol');
+  await saveScreens(page, 'lifecycle-refresh-setup');
+  await page.getByTestId('lifecycle-start').click();
+  await expect(page.getByTestId('lifecycle-airgap')).toBeVisible();
+  await expect(page.getByTestId('lifecycle-fingerprint')).toBeVisible();
+  await saveScreens(page, 'lifecycle-refresh-airgap');
+  await page.getByTestId('lifecycle-check-airgap').click();
+  await expect(page.getByTestId('lifecycle-quorum')).toBeVisible();
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, i));
+    await page.getByTestId('lifecycle-add-share').click();
+    if (i < 2) await expect(page.getByTestId('lifecycle-quorum-progress')).toContainText(`${i + 1}`);
+    if (i === 0) await saveScreens(page, 'lifecycle-refresh-quorum');
+  }
+  await expect(page.getByTestId('lifecycle-make')).toBeVisible();
+  await saveScreens(page, 'lifecycle-refresh-make');
+  await page.getByTestId('lifecycle-make-button').click();
+  await expect(page.getByTestId('lifecycle-handoffs')).toBeVisible();
+  const fresh = [];
+  for (const [i, id] of ['custodian-1', 'custodian-2', 'custodian-3'].entries()) {
+    await page.getByTestId(`lifecycle-show-${id}`).click();
+    await expect(page.getByTestId('lifecycle-handoff')).toBeVisible();
+    const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
+    if (i === 0) await saveScreens(page, 'lifecycle-refresh-handoff');
+    fresh.push(shareOfText(text));
+    await page.getByTestId('lifecycle-type-back').fill(text);
+    await page.getByTestId('lifecycle-confirm').click();
+    await expect(page.getByTestId(`lifecycle-confirmed-${id}`).or(page.getByTestId('lifecycle-destroy'))).toBeVisible();
+  }
+  await expect(page.getByTestId('lifecycle-destroy')).toBeVisible();
+  await saveScreens(page, 'lifecycle-refresh-destroy');
+  await page.getByTestId('lifecycle-destroy-button').click();
+  await page.getByTestId('lifecycle-seal-button').click();
+  await expect(page.getByTestId('lifecycle-sealed')).toBeVisible();
+  await saveScreens(page, 'lifecycle-refresh-sealed');
+  const status = await lifecycle.status();
+  const v = verified(status.transcriptPath, 'refresh');
+  await expect(page.getByTestId('lifecycle-final-hash-shown')).toHaveAttribute('data-hash', v.headHash);
+  // New shares are not the old ones, and no answer but the handoff carried a share.
+  for (const [i, s] of fresh.entries()) expect(bytesToHex(s.signingShare)).not.toBe(bytesToHex(kc.deal.shares[i]!.signingShare));
+  const secrets = [...kc.deal.shares, ...fresh].map((s) => bytesToHex(s.signingShare));
+  for (const a of app.answers.filter((x) => x.channel !== 'lifecycle:handoff')) for (const s of secrets) expect(a.json.includes(s)).toBe(false);
+});
+
+test('repair a lost share: two helpers rebuild share 3, equal to the lost one; the sealed transcript verifies', async ({ launch }) => {
+  const kc = vssKeyCeremony('secp256k1', 2, 3);
+  const source = join(dir, 'key-ceremony-repair.json');
+  writeFileSync(source, kc.text);
+  const lifecycle = createLifecycleService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'repair'), airgap: quiet });
+  const app = await launch({ deps: { lifecycle } });
+  const { page } = app;
+  await app.open('');
+  await page.getByTestId('start-repair').click();
+  await page.getByTestId('lifecycle-source').setInputFiles(source);
+  await page.getByTestId('lifecycle-curve').selectOption('secp256k1');
+  await page.getByTestId('lifecycle-lost').fill('3');
+  await page.getByTestId('lifecycle-lost-name').fill('Carol');
+  await saveScreens(page, 'lifecycle-repair-setup');
+  await page.getByTestId('lifecycle-start').click();
+  await page.getByTestId('lifecycle-check-airgap').click();
+  // The lost share itself is refused: its custodian has it after all.
+  await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, 2));
+  await page.getByTestId('lifecycle-add-share').click();
+  await expect(page.getByTestId('lifecycle-error')).toBeVisible();
+  await saveScreens(page, 'lifecycle-repair-refused');
+  for (const i of [0, 1]) {
+    await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, i));
+    await page.getByTestId('lifecycle-add-share').click();
+    if (i === 0) await expect(page.getByTestId('lifecycle-notice')).toBeVisible();
+  }
+  await page.getByTestId('lifecycle-make-button').click();
+  await page.getByTestId('lifecycle-show-custodian-3').click();
+  const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
+  expect(bytesToHex(shareOfText(text).signingShare)).toBe(bytesToHex(kc.deal.shares[2]!.signingShare));
+  await saveScreens(page, 'lifecycle-repair-handoff');
+  await page.getByTestId('lifecycle-type-back').fill(text);
+  await page.getByTestId('lifecycle-confirm').click();
+  await page.getByTestId('lifecycle-destroy-button').click();
+  await page.getByTestId('lifecycle-seal-button').click();
+  await expect(page.getByTestId('lifecycle-sealed')).toBeVisible();
+  await saveScreens(page, 'lifecycle-repair-sealed');
+  verified((await lifecycle.status()).transcriptPath, 'repair');
+  await page.getByTestId('lifecycle-done').click();
+  await expect(page.getByTestId('start-repair')).toBeVisible();
+});
