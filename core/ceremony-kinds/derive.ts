@@ -3,11 +3,10 @@
  * default sign-offs (core/ceremony.ts), the words of every transcript entry (core/step-names.ts), and the numbered
  * steps a plan gives (the screens' step list and the printed script share the numbers). Pure.
  */
-import type { CeremonyPlan } from '../policy/types';
-import type { CatalogueStep, CeremonyKind, RecordSpec, StepCondition } from './types';
+import type { CatalogueStep, CeremonyKind, KindPlan, RecordSpec, StepCondition } from './types';
 
 /** Whether a step takes place under this plan; without a plan (a list shown before one exists) every step but an import. */
-export function stepApplies(when: StepCondition, plan: CeremonyPlan | null): boolean {
+export function stepApplies(when: StepCondition, plan: KindPlan | null): boolean {
   if (plan === null) return when !== 'import-secret';
   switch (when) {
     case 'always':
@@ -17,9 +16,9 @@ export function stepApplies(when: StepCondition, plan: CeremonyPlan | null): boo
     case 'witnesses':
       return plan.witnesses.length > 0;
     case 'new-secret':
-      return plan.secret.type !== 'import';
+      return plan.secret !== undefined && plan.secret.type !== 'import';
     case 'import-secret':
-      return plan.secret.type === 'import';
+      return plan.secret?.type === 'import';
   }
 }
 
@@ -30,7 +29,7 @@ export interface NumberedStep {
 }
 
 /** The steps that take place under this plan, numbered from 1. */
-export function numberedSteps(kind: CeremonyKind, plan: CeremonyPlan | null): NumberedStep[] {
+export function numberedSteps(kind: CeremonyKind, plan: KindPlan | null): NumberedStep[] {
   return kind.steps.filter((s) => stepApplies(s.when, plan)).map((step, i) => ({ number: i + 1, step }));
 }
 
@@ -69,14 +68,14 @@ export function stepOfRecord(kind: CeremonyKind, recordKind: string): CatalogueS
  * The state-machine step that comes after `after` (null: the first), skipping steps this plan does not have. The
  * per-custodian loop and the retries of a failed check are the reducer's: this is only the catalogue's order.
  */
-export function nextMachineStep(kind: CeremonyKind, plan: CeremonyPlan, after: string | null): RecordSpec | null {
+export function nextMachineStep(kind: CeremonyKind, plan: KindPlan, after: string | null): RecordSpec | null {
   const order = kind.steps.filter((s) => stepApplies(s.when, plan)).flatMap((s) => s.records.filter((r) => r.machine));
   const i = after === null ? -1 : order.findIndex((r) => r.kind === after);
   return order[i + 1] ?? null;
 }
 
 /** "{secret}" in a step's words, from the plan: "ed25519 key", "seed", "the existing ed25519 key". */
-export function fillPlanWords(text: string, plan: CeremonyPlan | null): string {
+export function fillPlanWords(text: string, plan: KindPlan | null): string {
   if (!text.includes('{secret}')) return text;
   const s = plan?.secret;
   const what =

@@ -3,8 +3,7 @@
  * "watches" from this, and the printed script gives each step its lines for initials.
  */
 import { observes } from '../policy/validate';
-import type { CeremonyPlan } from '../policy/types';
-import type { CatalogueStep, Role } from './types';
+import type { CatalogueStep, KindPlan, Role } from './types';
 
 export const ROLE_NAMES: Readonly<Record<Role, { readonly one: string; readonly many: string }>> = {
   administrator: { one: 'Ceremony administrator', many: 'Ceremony administrator' },
@@ -23,7 +22,7 @@ export interface Person {
  * The people in a role. For a step done for one custodian, only that custodian, and only the witnesses who observe
  * their handoff (the plan's `observes`). An administrator the plan does not name is still a role to fill.
  */
-export function peopleIn(plan: CeremonyPlan, role: Role, custodianId: string | null = null): Person[] {
+export function peopleIn(plan: KindPlan, role: Role, custodianId: string | null = null): Person[] {
   switch (role) {
     case 'administrator':
       return [{ role, name: plan.administrator?.name ?? '', organisation: plan.administrator?.organisation ?? '' }];
@@ -44,7 +43,7 @@ export interface StepPeople {
 }
 
 /** Who acts and who watches one step (for one custodian when the step is done per custodian). */
-export function stepPeople(plan: CeremonyPlan, step: CatalogueStep, custodianId: string | null = null): StepPeople {
+export function stepPeople(plan: KindPlan, step: CatalogueStep, custodianId: string | null = null): StepPeople {
   const only = step.perCustodian ? custodianId : null;
   return {
     actor: step.actor,

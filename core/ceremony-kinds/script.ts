@@ -3,10 +3,9 @@
  * show), who acts and who watches, what is read aloud, whether a witness signs it off, and who initials it. A step
  * done per custodian becomes one line per custodian (9.1, 9.2, ...), in the plan's order. Pure: the renderer prints it.
  */
-import type { CeremonyPlan } from '../policy/types';
 import { fillPlanWords, numberedSteps } from './derive';
 import { stepPeople, type Person } from './roles';
-import type { CeremonyKind, Role } from './types';
+import type { CeremonyKind, KindPlan, Role } from './types';
 
 export interface ScriptLine {
   /** "4", or "9.2" for the second custodian's turn at step 9. */
@@ -30,7 +29,7 @@ export interface CeremonyScript {
   readonly lines: readonly ScriptLine[];
 }
 
-export function ceremonyScript(kind: CeremonyKind, plan: CeremonyPlan): CeremonyScript {
+export function ceremonyScript(kind: CeremonyKind, plan: KindPlan): CeremonyScript {
   const witnessed = plan.witnesses.length > 0;
   const perStep = numberedSteps(kind, plan).map(({ number, step }): ScriptLine[] => {
     const base = {

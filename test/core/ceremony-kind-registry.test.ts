@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KEY_CEREMONY } from '../../core/ceremony-kinds/key-ceremony';
 import { machineSteps } from '../../core/ceremony-kinds/derive';
+import { ceremonyScript } from '../../core/ceremony-kinds/script';
 import { REFRESH_CEREMONY } from '../../core/ceremony-kinds/refresh';
 import { ceremonyKindById, ceremonyKinds, kindOfPlanData, requireCeremonyKind } from '../../core/ceremony-kinds/registry';
 import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
@@ -81,5 +82,31 @@ describe('checkKindSteps', () => {
   it('an unknown kind in the plan fails at entry 1', () => {
     const r = checkKindSteps(entries({ ceremonyKind: 'teleport' }, 'seal'));
     assert.equal(!r.ok && r.firstBadSeq, 1);
+  });
+});
+
+describe('printed script per kind', () => {
+  it("a refresh's script numbers its own steps, one handoff line per custodian, witness sign-offs where its catalogue says", () => {
+    const plan = {
+      label: 'Yearly refresh',
+      custodians: [
+        { id: 'c1', name: 'Alice', organisation: 'Ops', medium: 'paper' },
+        { id: 'c2', name: 'Bob', organisation: 'Ops', medium: 'paper' },
+      ],
+      witnesses: [{ id: 'w', name: 'Wendy', organisation: 'Audit', observes: 'all' as const }],
+      administrator: { name: 'Ada', organisation: 'Ops' },
+    };
+    const script = ceremonyScript(REFRESH_CEREMONY, plan);
+    assert.equal(script.kindTitle, 'Share refresh');
+    assert.deepEqual(
+      script.lines.map((l) => l.number),
+      ['1', '2', '3', '4', '5', '6.1', '6.2', '7', '8'],
+    );
+    assert.deepEqual(script.lines.filter((l) => l.witnessSignsOff).map((l) => l.stepId), ['airgap', 'refresh', 'handoff', 'handoff', 'destroy', 'seal']);
+    assert.equal(script.lines.find((l) => l.number === '6.2')?.heading, 'Hand over and confirm a new share: Bob');
+    // Without witnesses, the witness-keys step is not in the script and nothing is signed off.
+    const alone = ceremonyScript(REPAIR_CEREMONY, { ...plan, witnesses: [] });
+    assert.equal(alone.lines[0]?.stepId, 'plan');
+    assert.equal(alone.lines.some((l) => l.witnessSignsOff), false);
   });
 });
