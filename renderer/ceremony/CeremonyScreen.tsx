@@ -14,6 +14,7 @@ import { ask, asErrorInfo, type HandoffView, type Status } from './api';
 import type { StageProps, StepResults } from './context';
 import { AbortPanel } from './parts/AbortPanel';
 import { acceptedPlan, clearAcceptedPlan, rememberedPlan, rememberPlan } from './planStore';
+import { LeaveGuard } from './parts/LeaveGuard';
 import { checkpointKey, custodianProgress, planFits, stageOf, stepOf, stepsDone, stoppedAt, type Stage, type StartPart } from './stage';
 import { AirGapStage } from './stages/AirGapStage';
 import { ConfirmedStage } from './stages/ConfirmedStage';
@@ -164,6 +165,8 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
       ) : (
         <div className="stage" data-testid="stage" data-stage={stage.kind}>
           {renderStage(stage, props, status, plan, takePlan, setStatus, setStartPart, fitting)}
+          {/* During a handoff, "Start screen" asks first. */}
+          {stage.kind === 'handoff' || stage.kind === 'confirm' ? <LeaveGuard /> : null}
         </div>
       )}
       {active && stage.kind !== 'lost' ? (

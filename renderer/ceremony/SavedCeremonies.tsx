@@ -23,8 +23,11 @@ export function useSavedCeremonies(): { saved: readonly SavedCeremony[] | null; 
   return { saved, error };
 }
 
-/** Continues a saved ceremony: main reopens its folder and replays the transcript; the ceremony screen takes over. */
-export function ContinueButton({ ceremony, testId }: { readonly ceremony: SavedCeremony; readonly testId: string }) {
+/**
+ * Continues a saved ceremony: main reopens its folder and replays the transcript; the ceremony screen takes over.
+ * `primary`: drawn as the screen's one primary action (default); otherwise outlined, beside another primary.
+ */
+export function ContinueButton({ ceremony, testId, primary = true }: { readonly ceremony: SavedCeremony; readonly testId: string; readonly primary?: boolean }) {
   const { busy, error, run } = useAction();
   const go = async (): Promise<void> => {
     const status = await run(() => ask('ceremony:resume', { dir: ceremony.dir }));
@@ -32,7 +35,7 @@ export function ContinueButton({ ceremony, testId }: { readonly ceremony: SavedC
   };
   return (
     <>
-      <button type="button" className="button" disabled={busy} onClick={() => void go()} data-testid={testId}>
+      <button type="button" className={primary ? 'button' : 'button secondary'} disabled={busy} onClick={() => void go()} data-testid={testId}>
         {busy ? 'Opening…' : ceremony.state === 'open' ? `Continue ${ceremony.label ?? 'this ceremony'}` : `Open ${ceremony.label ?? 'this ceremony'}`}
       </button>
       {error ? <ErrorPanel title="The ceremony could not be resumed" error={error.info} testId="resume-error" focus /> : null}
@@ -40,8 +43,13 @@ export function ContinueButton({ ceremony, testId }: { readonly ceremony: SavedC
   );
 }
 
-export function SavedCeremonies() {
+/**
+ * `secondary`: another part of the screen holds the primary action (a checked transcript's own Continue). Otherwise a
+ * single open ceremony's Continue is the primary action; with several, none is (the person picks one).
+ */
+export function SavedCeremonies({ secondary = false }: { readonly secondary?: boolean }) {
   const { saved, error } = useSavedCeremonies();
+  const open = saved?.filter((c) => c.state === 'open').length ?? 0;
   return (
     <section className="panel" data-testid="saved-ceremonies">
       <h2>Ceremonies on this machine</h2>
@@ -71,7 +79,7 @@ export function SavedCeremonies() {
                 </span>
                 <div className="mono small-print">{c.dir}</div>
               </div>
-              {c.state === 'open' ? <ContinueButton ceremony={c} testId={`resume-continue-${i}`} /> : null}
+              {c.state === 'open' ? <ContinueButton ceremony={c} testId={`resume-continue-${i}`} primary={!secondary && open === 1} /> : null}
             </li>
           ))}
         </ul>

@@ -55,9 +55,15 @@ export function AssignmentSection({ form, update }: SectionProps) {
           data-testid="assign-in-order"
           disabled={slots.length === 0 || form.custodians.length === 0}
           onClick={() => update((f) => ({ ...f, assignment: assignInOrder(f) }))}
+          aria-describedby="assign-in-order-what"
         >
           Give the shares to the custodians in turn
         </button>
+        <span id="assign-in-order-what" className="muted small" data-testid="assign-in-order-what">
+          Fills the table above: the first share to the first custodian, the second to the second, and so on
+          {slots.length > form.custodians.length && form.custodians.length > 0 ? ', starting again at the first custodian when the custodians run out' : ''}.
+          You can still change any row.
+        </span>
       </div>
       <div id={domIdOf('custodians')} tabIndex={-1}>
         <SectionProblems paths={['custodians']} testId="problem-custodians" always />

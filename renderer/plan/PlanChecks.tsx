@@ -1,6 +1,7 @@
 import type { CoalitionWarningKind, PolicyProblem } from '../../core/policy';
 import { ownValue } from '../../core/own';
 import { domIdOf, sectionOf, type PlanCheckResult } from './check';
+import { andList, groupWitnessWarnings, smallestCoalitions } from './coalitionView';
 import { sentence } from './formKit';
 
 const KIND_LABELS: Readonly<Record<CoalitionWarningKind, string>> = {
@@ -105,26 +106,49 @@ export function describeField(field: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The live checks beside the form: the to-do list while the plan has problems, then who could recover together. */
-export function PlanChecks({ check }: { check: PlanCheckResult }) {
+interface Props {
+  readonly check: PlanCheckResult;
+  /** The problems to list now: those of fields the person has touched, or all after "Check the plan". */
+  readonly shown: readonly PolicyProblem[];
+  /** "Check the plan": every problem is shown (and the first one focused). */
+  readonly onCheckAll: () => void;
+}
+
+/**
+ * The live checks beside the form: the to-do list of what the person has touched (a blank plan opens calm, not with
+ * every problem in red; "Check the plan" lists them all), then who could recover together: the warnings (a witness's
+ * grouped, with the fix) and the smallest coalitions by name.
+ */
+export function PlanChecks({ check, shown, onCheckAll }: Props) {
   const { problems, analysis, warnings } = check;
-  const coalitionWarnings = analysis?.warnings ?? [];
+  const coalitionWarnings = (analysis?.warnings ?? []).filter((w) => w.kind !== 'witness-can-assemble');
+  const witnessGroups = analysis === null ? [] : groupWitnessWarnings(check.plan, analysis.warnings);
+  const smallest = analysis === null ? null : smallestCoalitions(check.plan, analysis);
+  const hidden = problems.length - shown.length;
   return (
     // Focusable: on a short screen the column scrolls on its own, and a keyboard user must be able to scroll it too.
     <aside className="plan-side" aria-label="Plan checks" tabIndex={0}>
-      {problems.length > 0 ? <ToDo problems={problems} /> : null}
+      {shown.length > 0 ? <ToDo problems={shown} /> : null}
+      {hidden > 0 ? (
+        <div className="plan-check-more" data-testid="plan-check-more">
+          <p className="muted">
+            {shown.length === 0 ? 'Problems are listed here once you fill in a field, or when you check the plan.' : `${hidden} more ${hidden === 1 ? 'thing' : 'things'} to check in fields not filled in yet.`}
+          </p>
+          <button type="button" className="button secondary small" onClick={onCheckAll} data-testid="plan-check">
+            Check the plan
+          </button>
+        </div>
+      ) : null}
       <section className="panel" data-testid="coalition-panel" aria-labelledby="coalition-title" aria-live="polite">
         <h2 id="coalition-title">Who could recover the secret together</h2>
         {analysis === null ? (
           <p className="muted" data-testid="coalition-pending">
-            {check.analysisError
-              ? `The analysis failed (${check.analysisError.code}): ${check.analysisError.message}`
-              : `Shown when the plan is complete: ${problems.length} ${problems.length === 1 ? 'thing' : 'things'} still to do.`}
+            {check.analysisError ? `The analysis failed (${check.analysisError.code}): ${check.analysisError.message}` : 'Shown when the plan is complete.'}
           </p>
         ) : (
           <>
             {/* Warnings first: on a laptop screen they are what must be seen beside the form without scrolling. */}
-            {coalitionWarnings.length === 0 ? (
+            {coalitionWarnings.length === 0 && witnessGroups.length === 0 ? (
               <p className="ok-item" data-testid="coalition-ok">
                 No single person, organisation, location or witness can recover the secret alone.
               </p>
@@ -142,6 +166,16 @@ export function PlanChecks({ check }: { check: PlanCheckResult }) {
                     {w.message}
                   </li>
                 ))}
+                {witnessGroups.map((g) => (
+                  <li key={g.witnessId} className="warning-item critical" data-testid="coalition-warning" data-kind="witness-can-assemble" data-severity="critical" data-witness={g.witnessId}>
+                    <span className="warning-kind">{KIND_LABELS['witness-can-assemble']}</span>
+                    Witness {g.witnessName} sees the shards of {andList(g.custodianNames)} handed over, and could assemble the quorum from them
+                    {g.coalitions.length > 0 ? <> ({g.coalitions.map((c) => c.join(' + ')).join('; ')})</> : null}.
+                    <span className="warning-fix" data-testid="coalition-warning-fix">
+                      <strong>To fix:</strong> {g.fix}
+                    </span>
+                  </li>
+                ))}
               </ul>
             )}
             {warnings.length > 0 ? (
@@ -153,6 +187,24 @@ export function PlanChecks({ check }: { check: PlanCheckResult }) {
                   </li>
                 ))}
               </ul>
+            ) : null}
+            {smallest !== null && smallest.listed.length > 0 ? (
+              <div data-testid="coalition-smallest">
+                <h3>The smallest groups that could recover it</h3>
+                <ul className="coalition-list">
+                  {smallest.listed.map((c, i) => (
+                    <li key={i} data-testid="coalition">
+                      {c.join(' + ')}
+                    </li>
+                  ))}
+                </ul>
+                {smallest.more > 0 || smallest.cut ? (
+                  <p className="muted small" data-testid="coalition-more">
+                    {smallest.more > 0 ? `And ${smallest.more} more of this size` : 'More may exist'}
+                    {smallest.cut ? ' (the list was cut short to keep the check quick).' : '.'}
+                  </p>
+                ) : null}
+              </div>
             ) : null}
             <p data-testid="coalition-summary">{analysis.summary}</p>
           </>

@@ -1,7 +1,8 @@
 /**
  * Plan: what the ceremony makes, how it is split, who holds which share, who watches. Uses core/policy directly (pure,
- * no secrets): problems appear next to their fields once a field was left or a save was tried; the coalition analysis
- * beside the form updates as the plan changes.
+ * no secrets): problems appear next to their fields, and in the to-do list beside the form, once a field was left or
+ * the plan was checked (a save or continue checks it too); the coalition analysis beside the form updates as the plan
+ * changes.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { parsePlan, planToJson, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
@@ -77,13 +78,22 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
     [check.problems, showAll, touched],
   );
 
+  // The to-do list beside the form: only what the person has touched, until they check the whole plan.
+  const shownProblems = useMemo(
+    () => (showAll ? check.problems : check.problems.filter((p) => [...touched].some((t) => p.field === t || p.field.startsWith(`${t}.`) || p.field.startsWith(`${t}[`)))),
+    [check.problems, showAll, touched],
+  );
+  const checkAll = (): void => {
+    setShowAll(true);
+    // After the list has rendered: its first item takes the focus (it sits in the sticky column beside the form).
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="plan-todo"] .link-button')?.focus());
+  };
+
   /** The plan as it would be saved now, or null (and every problem shown) if it is not valid yet. */
   const validPlan = (): CeremonyPlan | null => {
     const now = checkPlan(form, form.createdAt ?? new Date().toISOString());
     if (now.problems.length > 0) {
-      setShowAll(true);
-      // The to-do list sits in the sticky column beside the form: focusing its first item brings it into view.
-      document.querySelector<HTMLElement>('[data-testid="plan-todo"] .link-button')?.focus();
+      checkAll();
       return null;
     }
     return now.plan;
@@ -187,7 +197,7 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
               </button>
             </div>
           </div>
-          <PlanChecks check={check} />
+          <PlanChecks check={check} shown={shownProblems} onCheckAll={checkAll} />
         </form>
       </ProblemContext.Provider>
       {scriptPlan ? <CeremonyScript plan={scriptPlan} /> : null}

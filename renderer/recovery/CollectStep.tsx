@@ -115,19 +115,28 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
 
   const expected = expectation.status.expected;
   const canFinish = progress?.canFinish ?? false;
+  // Until enough shards are in hand the button cannot work: it is disabled, with the reason beside it (main's count).
+  const reason = canFinish
+    ? 'All shards needed are in hand.'
+    : held.length === 0 || progress === null
+      ? 'Not yet: no shard has been added. Add the shards first, one at a time.'
+      : `Not yet: ${progress.summary.charAt(0).toLowerCase()}${progress.summary.slice(1)}`;
   const finishRow = (
     <div className="finish-row">
       <button
         type="button"
-        className={canFinish ? 'button big' : 'button secondary'}
-        disabled={finishing || checking > 0}
+        className={canFinish ? 'button big' : 'button'}
+        disabled={!canFinish || finishing || checking > 0}
         onClick={() => void finish(false)}
         data-testid="finish"
         data-primary={canFinish ? '' : undefined}
+        aria-describedby="finish-reason"
       >
         {finishing ? 'Recovering…' : 'Recover the key'}
       </button>
-      <span className="muted">{canFinish ? 'All shards needed are in hand.' : 'When enough shards are in hand.'}</span>
+      <span className="muted" id="finish-reason" data-testid="finish-reason">
+        {reason}
+      </span>
     </div>
   );
   return (
@@ -172,7 +181,8 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
           </button>
         )}
       </div>
-      <div className="collect-layout">
+      {/* data-can-finish: "Recover the key" is then the one primary action (the input's buttons turn outlined: fit.css). */}
+      <div className="collect-layout" data-can-finish={canFinish}>
         <div className="collect-input">
           <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" which="the bag this shard comes out of, read aloud before the bag is opened" emptyMeans="the shard was in no bag" />
           <div className="method-tabs" role="tablist" aria-label="How to add the next shard">

@@ -60,8 +60,9 @@ export function FileInput({ onSubmit, busy }: Props) {
         A shard file from a custodian&apos;s USB drive: its text form (starting KS1), or a file protected with age or
         OpenPGP. A protected file also needs the custodian&apos;s key file.
       </p>
+      {/* Once a protected file waits for its key, choosing the key is the one primary action. */}
       <div className="actions top">
-        <FilePicker label="Choose the shard file" accept=".txt,.age,.asc,.gpg,.pgp,text/plain" onFile={(f) => void chooseShard(f)} testId="shard-file" />
+        <FilePicker label="Choose the shard file" accept=".txt,.age,.asc,.gpg,.pgp,text/plain" onFile={(f) => void chooseShard(f)} testId="shard-file" variant={shard ? 'secondary' : 'primary'} />
       </div>
       {problem ? <ErrorPanel title="This file cannot be used" error={problem} testId="file-problem" focus /> : null}
       {shard ? (

@@ -221,7 +221,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
                   {f.suggestion ? (
                     <>
                       Did you mean <strong data-testid="word-suggestion">{f.suggestion}</strong>?{' '}
-                      <button type="button" className="button small" data-testid="use-suggestion" onClick={() => setWord(i, f.suggestion!)}>
+                      <button type="button" className="button small secondary" data-testid="use-suggestion" onClick={() => setWord(i, f.suggestion!)}>
                         Use “{f.suggestion}” as word {i + 1}
                       </button>
                     </>

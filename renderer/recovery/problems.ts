@@ -30,6 +30,7 @@ const RECOVERY_TODO: Readonly<Record<string, string>> = {
   TRANSCRIPT_TAMPERED: "Do not use this file. Load the original transcript from the ceremony's USB stick, or type the fingerprint from the paper record instead.",
   TRANSCRIPT_SIGNATURE: "Do not use this file. Load the original transcript from the ceremony's USB stick, or type the fingerprint from the paper record instead.",
   TRANSCRIPT_FORMAT: "Choose the transcript file keyshard wrote for this ceremony (transcript.json on the ceremony's USB stick), or skip this step.",
+  FILE_EXISTS: 'Choose the place again and give the file a new name; nothing was saved.',
   USB_NO_SPACE: 'Choose another drive or folder with free space; nothing was saved.',
   USB_READ_ONLY: 'Choose a drive that can be written to (check its write-protect switch); nothing was saved.',
   USB_REMOVED: 'Plug the drive in again, then save again; nothing was saved.',

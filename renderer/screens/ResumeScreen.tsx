@@ -30,13 +30,15 @@ export function ResumeScreen() {
         Continue a ceremony saved on this machine, or choose the transcript file of the interrupted ceremony: keyshard
         checks it first, then continues from the last step it records.
       </p>
-      <SavedCeremonies />
+      {/* One primary action: the saved ceremony's Continue, or once a transcript is checked, that file's own. */}
+      <SavedCeremonies secondary={loaded !== null} />
       <h2>Or check a transcript file first</h2>
       <div className="actions top">
         <FilePicker
           label="Choose the transcript file"
           accept=".json,application/json"
           testId="resume-file"
+          variant="secondary"
           onFile={(f) =>
             void loadTranscript(f).then((r) => {
               setTooLarge('tooLarge' in r);

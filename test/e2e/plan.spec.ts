@@ -58,7 +58,15 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
   await expect(page.getByTestId('step-list').locator('[aria-current="step"]')).toHaveCount(0);
   await expect(page.getByTestId('quorum-sentence')).toHaveText('Recovery needs 2 of the 3 shares.');
   await expect(page.getByTestId('coalition-pending')).toBeVisible();
+  // A blank plan opens calm: no list of problems until a field is touched or the plan is checked (issue 14.6).
+  await expect(page.getByTestId('plan-todo')).toHaveCount(0);
+  await expect(page.locator('.problem')).toHaveCount(0);
+  await expect(page.getByTestId('plan-check-more')).toContainText('once you fill in a field');
+  await expect(page.getByTestId('assign-in-order-what')).toContainText('the first share to the first custodian');
   await saveScreens(page, 'plan-new');
+  await page.getByTestId('plan-check').click();
+  await expect(plan.todo().first()).toBeVisible();
+  await expect(page.getByTestId('plan-todo').locator('.link-button').first()).toBeFocused();
 
   await fillTwoOfThree(plan);
   await expect(plan.todo()).toHaveCount(0);
@@ -67,6 +75,12 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
   await expect(warning).toHaveAttribute('data-kind', 'same-organisation');
   await expect(warning).toContainText('Custodians Alice Meier and Bruno Keller, both in Acme (Zurich), can reach the quorum together.');
   await expect(page.getByTestId('coalition-summary')).toContainText('smallest group of custodians that can recover the secret has 2 members');
+  // The smallest coalitions by name, with organisation and site.
+  await expect(page.getByTestId('coalition')).toHaveText([
+    'Alice Meier (Acme, Zurich) + Bruno Keller (Acme, Zurich)',
+    'Alice Meier (Acme, Zurich) + Chiara Rossi (Banca Rossi, Milan)',
+    'Bruno Keller (Acme, Zurich) + Chiara Rossi (Banca Rossi, Milan)',
+  ]);
   await saveScreens(page, 'plan-coalition-warning');
 
   // Fix it: Bruno is from another firm and site. The warning goes at once.
@@ -96,10 +110,12 @@ test('problems show next to their fields', async ({ app }) => {
   const { page } = app;
   // Nothing is red before the person has touched anything ...
   await expect(page.locator('.problem')).toHaveCount(0);
-  // ... a field left empty is, once left.
+  // ... a field left empty is, once left, and only it is on the to-do list.
   await plan.field('label').focus();
   await plan.field('label').blur();
   await expect(plan.problem('label')).toContainText('The ceremony label is empty; write it in.');
+  await expect(plan.todo()).toHaveCount(1);
+  await expect(plan.todo().first()).toHaveAttribute('data-field', 'label');
   await expect(plan.field('label')).toHaveAttribute('aria-invalid', 'true');
 
   // An age recipient that is not one.
@@ -216,6 +232,10 @@ test('verifiable shares: the ciphersuite follows the key, one share per signer',
   // The witness sees every printed shard in the room: critical warnings name them.
   await expect(plan.coalitionWarnings().first()).toHaveAttribute('data-kind', 'witness-can-assemble');
   await expect(plan.coalitionWarnings().first()).toHaveAttribute('data-severity', 'critical');
+  // One warning for the witness (not one per coalition), naming the coalitions and the change that would fix it.
+  await expect(plan.coalitionWarnings()).toHaveCount(1);
+  await expect(plan.coalitionWarnings().first()).toContainText('Ana + Ben; Ana + Cy; Ben + Cy');
+  await expect(page.getByTestId('coalition-warning-fix')).toContainText('let Wes observe fewer of these handoffs');
   await saveScreens(page, 'plan-vss-witness-warning');
   // Giving one signer two shares is refused next to the assignment.
   await page.getByTestId('assign-s2').selectOption({ label: 'Ana' });

@@ -46,6 +46,26 @@ test('the layout check finds a needed thing below the fold, sideways scrolling, 
   expect(await layoutProblems(page)).toEqual(['text (secret text) runs out of its box div[secret] (box 0 to 200 px)']);
 });
 
+test('the layout check finds more than one visible primary button, and counts only filled, enabled, shown ones', async ({ launch }) => {
+  const { page } = await launch({ viewport: { width: 1366, height: 768 } });
+  // The app's way of drawing buttons (styles.css, in short): the primary is filled with the accent colour.
+  const styles = `<style>:root{--accent:#1d4ed8;--accent-dark:#153a9f} .button{background:var(--accent);color:#fff} .button:hover{background:var(--accent-dark)}
+.button.secondary,.button.quiet,.button.danger,.turned .button{background:#fff;color:#000} .button:disabled,.button[aria-disabled='true']{background:#d9d9d9;color:#505a5f}</style>`;
+  const three = `<button class="button" data-testid="a">Continue</button><button class="button" data-testid="b">Check</button><label class="button" data-testid="c">Choose</label>`;
+  await page.setContent(PAGE(styles + three));
+  expect(await layoutProblems(page)).toEqual(['3 primary buttons are visible (one per screen; make the others secondary): button[a], button[b], label[c]']);
+  // Hovered, a primary's fill is the dark shade: it still counts.
+  await page.getByTestId('a').hover();
+  expect(await layoutProblems(page)).toEqual(['3 primary buttons are visible (one per screen; make the others secondary): button[a], button[b], label[c]']);
+  // One primary; the others outlined (by class or by the screen's state), quiet, danger, disabled or hidden: no problem.
+  await page.setContent(
+    PAGE(`${styles}<div class="turned"><button class="button">Outlined by the screen's state</button></div><button class="button">Continue</button>
+<button class="button secondary">Check</button><button class="button quiet">Later</button><button class="button danger">Abort</button><button class="button" disabled>Recover</button><button class="button" aria-disabled="true">Sign</button>
+<button class="button" style="display:none">Hidden</button><details><summary>More</summary><button class="button">Inside</button></details>`),
+  );
+  expect(await layoutProblems(page)).toEqual([]);
+});
+
 test('the accessibility check reports serious and critical axe-core violations only', async ({ launch }) => {
   const { page } = await launch({ viewport: { width: 1366, height: 768 } });
   await page.setContent(PAGE(`<p>Fine.</p><label>Name <input></label><button>Go</button>`));

@@ -2,6 +2,8 @@
  * Checks run on every screen saveScreens captures (issue 14, points 1 and 7), at the smallest review size (1366x768):
  * - nothing needed lies below the fold: the screen's primary action (`data-primary`) and what it asks the person to
  *   read or copy (`data-must-see`) are inside the first viewport, and not scrolled out of a box either;
+ * - one primary action: at most one visible, enabled button drawn as primary (a `.button` filled with the accent
+ *   colour, --accent or --accent-dark when hovered) on the screen (issue 14.5);
  * - the page does not scroll sideways;
  * - no text runs out of its box sideways, and no word is broken across lines ("pro tected");
  * - axe-core finds no serious or critical violation.
@@ -13,6 +15,8 @@ import type { Page } from '@playwright/test';
 
 /** Where secrets are drawn: text inside these is never quoted in a message. */
 const SECRET_AREAS = '.shard-secret, .secret-value, .secret-view, .paper-secret, [data-secret]';
+/** Buttons that may be drawn as the primary action: the page's accent fill then says which are (see layoutProblems). */
+const PRIMARY_BUTTONS = ".button:not(:disabled):not([aria-disabled='true'])";
 /** Codes, hex and shard text may wrap anywhere; words inside these are not checked for mid-word breaks. */
 const CODE_AREAS = '.mono, code, kbd, pre, samp, [data-wrap-anywhere]';
 
@@ -33,6 +37,8 @@ interface Element {
   closest(selector: string): Element | null;
   getBoundingClientRect(): Rect;
   getClientRects(): Iterable<Rect> & { readonly length: number };
+  /** Chromium: false for content the person cannot see (e.g. inside a closed <details>, which still has boxes). */
+  checkVisibility?(options?: { readonly contentVisibilityAuto?: boolean; readonly visibilityProperty?: boolean }): boolean;
 }
 interface TextNode {
   readonly textContent: string | null;
@@ -43,6 +49,8 @@ interface Style {
   readonly visibility: string;
   readonly overflowX: string;
   readonly overflowY: string;
+  readonly backgroundColor: string;
+  getPropertyValue(name: string): string;
 }
 interface Window {
   readonly innerHeight: number;
@@ -64,7 +72,7 @@ interface Window {
 /** Problems with what the first view shows and how text is laid out; [] when the screen is fine. */
 export function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(
-    ({ secretAreas, codeAreas }) => {
+    ({ secretAreas, codeAreas, primaryButtons }) => {
       const w = globalThis as unknown as Window;
       const doc = w.document;
       const vw = doc.documentElement.clientWidth;
@@ -88,6 +96,20 @@ export function layoutProblems(page: Page): Promise<string[]> {
         const s = w.getComputedStyle(el);
         return s.overflowX !== 'visible' || s.overflowY !== 'visible';
       };
+
+      // One primary action per screen: a second solid button makes the person choose which is "the" next step. What
+      // counts is what is drawn: a button filled with the accent colour (hovered: its dark shade).
+      const rootStyle = w.getComputedStyle(doc.documentElement);
+      const fills = new Set(
+        ['--accent', '--accent-dark'].map((v) => {
+          const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(rootStyle.getPropertyValue(v).trim());
+          return hex === null ? '' : `rgb(${hex.slice(1).map((h) => parseInt(h, 16)).join(', ')})`;
+        }),
+      );
+      const primaries = [...doc.querySelectorAll(primaryButtons)].filter(
+        (el) => shown(el) && el.checkVisibility?.({ contentVisibilityAuto: true, visibilityProperty: true }) !== false && fills.has(w.getComputedStyle(el).backgroundColor),
+      );
+      if (primaries.length > 1) problems.push(`${primaries.length} primary buttons are visible (one per screen; make the others secondary): ${primaries.map(name).join(', ')}`);
 
       const root = doc.documentElement;
       if (root.scrollWidth > root.clientWidth + 1) problems.push(`the page scrolls sideways: ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
@@ -149,7 +171,7 @@ export function layoutProblems(page: Page): Promise<string[]> {
       }
       return problems;
     },
-    { secretAreas: SECRET_AREAS, codeAreas: CODE_AREAS },
+    { secretAreas: SECRET_AREAS, codeAreas: CODE_AREAS, primaryButtons: PRIMARY_BUTTONS },
   );
 }
 

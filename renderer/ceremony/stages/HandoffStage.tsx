@@ -59,7 +59,8 @@ export function HandoffStage(props: StageProps) {
                 </span>
               </div>
               {next ? (
-                <button type="button" className="button" onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
+                // One primary action: the first custodian still waiting (any may go next; the others are outlined).
+                <button type="button" className={waiting[0] === c.id ? 'button' : 'button secondary'} onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
                   Hand over to {c.name}
                 </button>
               ) : null}

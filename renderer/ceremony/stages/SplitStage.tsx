@@ -20,48 +20,59 @@ export function SplitStage(props: StageProps) {
     setStatus(r.status);
   };
   const counts = new Map((results.split?.custodians ?? []).map((c) => [c.custodianId, c.shards] as const));
+  const table = (
+    <table className="entries split-table" data-testid="split-summary">
+      <caption className="visually-hidden">Shards per custodian</caption>
+      <thead>
+        <tr>
+          <th scope="col">Custodian</th>
+          <th scope="col">Organisation, location</th>
+          <th scope="col">Shards</th>
+          <th scope="col">Handed over as</th>
+        </tr>
+      </thead>
+      <tbody>
+        {plan.custodians.map((c) => (
+          <tr key={c.id} data-testid={`split-row-${c.id}`}>
+            <td>
+              <strong>{c.name}</strong>
+            </td>
+            <td>
+              {c.organisation}, {c.location}
+            </td>
+            <td>{counts.get(c.id) ?? c.shares.length}</td>
+            <td>{mediumText(c.medium)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
   return (
     <>
       <ScreenTitle>{done ? 'The secret is split' : 'Split the secret'}</ScreenTitle>
       <p className="lead">{schemeSentence(plan)}</p>
-      <table className="entries split-table" data-testid="split-summary">
-        <caption className="visually-hidden">Shards per custodian</caption>
-        <thead>
-          <tr>
-            <th scope="col">Custodian</th>
-            <th scope="col">Organisation, location</th>
-            <th scope="col">Shards</th>
-            <th scope="col">Handed over as</th>
-          </tr>
-        </thead>
-        <tbody>
-          {plan.custodians.map((c) => (
-            <tr key={c.id} data-testid={`split-row-${c.id}`}>
-              <td>
-                <strong>{c.name}</strong>
-              </td>
-              <td>
-                {c.organisation}, {c.location}
-              </td>
-              <td>{counts.get(c.id) ?? c.shares.length}</td>
-              <td>{mediumText(c.medium)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {done ? null : table}
       {done ? (
         <>
-          <p>
+          <p className="split-read-again">
             {results.split ? results.split.shardCount : total} shards were made. Read the fingerprint aloud again: it must be the one read after
             generating.
           </p>
           {status.fingerprint ? <Fingerprint display={status.fingerprint.display} hex={status.fingerprint.hex} testId="split-fingerprint" showHex={false} /> : null}
-          {results.split?.commitments?.[0] ? (
-            <p className="mono small-print" data-testid="group-key">
-              Group public key: {results.split.commitments[0]}
-            </p>
-          ) : null}
-          <SignOffPanel {...props} continueLabel="Continue to the handoffs" />
+          {/* Signing is what this screen is for now: the Sign buttons are held to the first view (screen checks). */}
+          <div className="split-signoff">
+            <SignOffPanel {...props} continueLabel="Continue to the handoffs" primary />
+          </div>
+          {/* Checked before the split; after it, folded under the sign-off so every Sign button fits the first view. */}
+          <details className="split-who" data-testid="split-who">
+            <summary>Who gets which shards{results.split?.commitments?.[0] ? ', and the group public key' : ''}</summary>
+            {table}
+            {results.split?.commitments?.[0] ? (
+              <p className="mono small-print" data-testid="group-key">
+                Group public key: {results.split.commitments[0]}
+              </p>
+            ) : null}
+          </details>
         </>
       ) : (
         <>
