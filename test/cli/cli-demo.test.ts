@@ -11,7 +11,7 @@ import { KeyshardError } from '../../core/errors';
 import { fingerprintOf, seedIdentity } from '../../core/fingerprint';
 import { parsePlan } from '../../core/policy';
 import { createQrAssembler } from '../../core/qr/index';
-import { combineMnemonics } from '../../core/slip39/index';
+import { combineMnemonics, decodeShare, DEFAULT_ITERATION_EXPONENT } from '../../core/slip39/index';
 import { combineShares, groupFingerprint } from '../../core/vss/index';
 import { demoCommands, type DemoSummary } from '../../electron/cli/commands/demo';
 import { transcriptCommands, verifyTranscriptBytes } from '../../electron/cli/commands/transcript';
@@ -348,5 +348,31 @@ describe('keyshard demo', () => {
     const badScheme = await cli(['demo', '--out', join(foreign, 'x'), '--scheme', 'shamir']);
     assert.equal(badScheme.code, 2);
     assert.match(badScheme.stderr, /--scheme must be slip39 or vss/);
+  });
+
+  it('--iteration-exponent E writes SLIP-39 shares stretched with exponent E (default: keyshard\'s own), and refuses what SLIP-39 cannot carry', { timeout: 120_000 }, async () => {
+    const exponents = async (dir: string, summary: DemoSummary): Promise<number[]> =>
+      [...(await shardTexts(dir, summary)).values()].map((t) => decodeShare(decodeSlip39Payload(envelopeFromText(t).payload)).iterationExponent);
+    assert.deepEqual(await exponents(slip39Dir, JSON.parse(readFileSync(join(slip39Dir, 'summary.json'), 'utf8')) as DemoSummary), Array(5).fill(DEFAULT_ITERATION_EXPONENT));
+
+    const dir = join(tempDir('out'), 'demo-e0');
+    const r = await cli(['demo', '--out', dir, '--iteration-exponent', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /SLIP-39, PBKDF2 iteration exponent 0 ceremony with throwaway keys/);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DemoSummary;
+    assert.deepEqual(await exponents(dir, summary), [0, 0, 0, 0, 0]);
+    await checkDemoDir(dir, summary, 'slip39');
+
+    for (const bad of ['16', '-1', '1.5', 'one', '']) {
+      const refused = await cli(['demo', '--out', join(dir, 'x'), `--iteration-exponent=${bad}`]);
+      assert.equal(refused.code, 2, bad);
+      assert.match(refused.stderr, /INVALID_ARGUMENT: --iteration-exponent must be a whole number from 0 to 15/, bad);
+    }
+    const vss = await cli(['demo', '--out', join(dir, 'x'), '--scheme', 'vss', '--iteration-exponent', '0']);
+    assert.equal(vss.code, 2);
+    assert.match(vss.stderr, /applies to SLIP-39 shares only/);
+    assert.equal(existsSync(join(dir, 'x')), false, 'nothing written for a refused option');
+    const help = await cli(['demo', '--help']);
+    assert.match(help.stdout, /--iteration-exponent E\n\s+SLIP-39 only: the shares' PBKDF2 iteration exponent, 0 to 15/);
   });
 });

@@ -20,6 +20,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
 import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
+import { MAX_ITERATION_EXPONENT } from '../../../core/slip39/constants';
+import { DEFAULT_ITERATION_EXPONENT } from '../../../core/slip39/index';
 import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
 import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
@@ -54,6 +56,8 @@ export interface DemoOptions {
   readonly airgap?: AirGapPort;
   /** Also refresh, repair and FROST-sign with a throwaway ed25519 verifiable key (summary.json "lifecycle"). */
   readonly lifecycle?: boolean;
+  /** SLIP-39's PBKDF2 iteration exponent (0..15; 10000 << e iterations). Default: keyshard's own (DEFAULT_ITERATION_EXPONENT). */
+  readonly iterationExponent?: number;
 }
 
 const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
@@ -144,7 +148,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const dirs = { shards: join(out, 'shards'), keys: join(out, 'keys'), qr: join(out, 'qr') };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
 
-  print(`keyshard demo: a ${THRESHOLD}-of-${CUSTODIANS.length} ${scheme === 'slip39' ? 'SLIP-39' : 'FROST (VSS, ed25519)'} ceremony with throwaway keys, in ${out}`);
+  const exponent = scheme === 'slip39' ? `SLIP-39, PBKDF2 iteration exponent ${options.iterationExponent ?? DEFAULT_ITERATION_EXPONENT}` : 'FROST (VSS, ed25519)';
+  print(`keyshard demo: a ${THRESHOLD}-of-${CUSTODIANS.length} ${exponent} ceremony with throwaway keys, in ${out}`);
 
   // Throwaway keys: the custodians' (to open their protected shards) and the witnesses' (to sign checkpoints).
   const age = await generateAgeIdentity();
@@ -179,6 +184,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     random: nodeRandom,
     airgap: options.airgap ?? { check: () => checkAirGap() },
     transcriptDir: out,
+    ...(options.iterationExponent === undefined ? {} : { slip39: { iterationExponent: options.iterationExponent } }),
     usb: {
       write: async ({ fileName, data }) => {
         const location = join(dirs.shards, fileName);
@@ -337,12 +343,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
+/** `--iteration-exponent E`: a whole number the SLIP-39 share format can carry (4 bits), and only for SLIP-39. */
+function parseIterationExponent(value: string | undefined, scheme: DemoScheme): number | undefined {
+  if (value === undefined) return undefined;
+  if (scheme !== 'slip39') throw usage('--iteration-exponent applies to SLIP-39 shares only; leave it out with --scheme vss.');
+  if (!/^[0-9]{1,2}$/.test(value.trim()) || Number(value.trim()) > MAX_ITERATION_EXPONENT) {
+    throw usage(`--iteration-exponent must be a whole number from 0 to ${MAX_ITERATION_EXPONENT} (got "${value}"). Leave it out for keyshard's default, ${DEFAULT_ITERATION_EXPONENT}.`);
+  }
+  return Number(value.trim());
+}
+
 export const demoCommand: CliCommand = {
   group: 'demo',
   action: '',
   summary: 'run a whole 3-of-5 ceremony with throwaway keys and write everything it makes to a directory',
   help: [
-    'Usage: keyshard demo --out DIR [--scheme slip39|vss] [--lifecycle] [--json]',
+    'Usage: keyshard demo --out DIR [--scheme slip39|vss] [--iteration-exponent E] [--lifecycle] [--json]',
     '',
     'Runs a complete ceremony headless, through the same ceremony service as the app, with throwaway keys:',
     '5 custodians (paper, screen QR, USB with age, USB with OpenPGP), 2 witnesses signing every checkpoint, an',
@@ -356,12 +372,15 @@ export const demoCommand: CliCommand = {
     '',
     '  --out DIR        where to write (required)',
     '  --scheme S       slip39 (a 256-bit seed, default) or vss (a FROST ed25519 key)',
+    '  --iteration-exponent E',
+    `                   SLIP-39 only: the shares' PBKDF2 iteration exponent, 0 to ${MAX_ITERATION_EXPONENT} (10000 << E iterations;`,
+    `                   default ${DEFAULT_ITERATION_EXPONENT}, as the app). 0 is the cheapest the SLIP-39 format allows`,
     '  --lifecycle      also deal a throwaway ed25519 verifiable key, refresh it, repair one lost share and sign\n'+
     '                   "keyshard" by FROST with a quorum of the refreshed shares; summary.json gains "lifecycle":\n'+
     '                   {"ciphersuite","groupPublicKey","oldShares","newShares","repaired","message","signature"}',
     '  --json           print only summary.json on stdout',
   ].join('\n'),
-  options: { values: ['out', 'scheme'], booleans: ['json', 'lifecycle'] },
+  options: { values: ['out', 'scheme', 'iteration-exponent'], booleans: ['json', 'lifecycle'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const out = args.values.get('out');
     if (out === undefined || out.trim() === '') throw usage('--out DIR is required: the directory the demo writes into. Run with --help to see the usage.');
@@ -369,7 +388,8 @@ export const demoCommand: CliCommand = {
     if (scheme !== 'slip39' && scheme !== 'vss') throw usage('--scheme must be slip39 or vss.');
     const json = args.booleans.get('json') === true;
     const lifecycle = args.booleans.get('lifecycle') === true;
-    const summary = await runDemo({ out, scheme, lifecycle, ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
+    const iterationExponent = parseIterationExponent(args.values.get('iteration-exponent'), scheme);
+    const summary = await runDemo({ out, scheme, lifecycle, ...(iterationExponent === undefined ? {} : { iterationExponent }), ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
     if (json) io.stdout(`${JSON.stringify(summary)}\n`);
     return 0;
   },
