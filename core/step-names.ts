@@ -4,15 +4,22 @@
  * "Air-gap check", never "airgap-check". Pure: used by the resume list, the verify table and the printed summary.
  */
 import { CEREMONY_STEPS } from './ceremony';
-import { checkpointNames, KEY_CEREMONY, transcriptNames } from './ceremony-kinds';
+import { checkpointNames, machineSteps, transcriptNames, type CeremonyKind } from './ceremony-kinds';
 import { kindIn } from './ceremony-kinds/language';
+import { ceremonyKinds } from './ceremony-kinds/registry';
 import type { Language } from './language';
 import { ownValue } from './own';
 
 const byLanguage = <T>(make: (lang: Language) => T): Readonly<Record<Language, T>> => ({ en: make('en'), de: make('de') });
 
-// Both from the key ceremony's catalogue: the words the screens, the verify table and the paper all use.
-const STEP_NAMES = byLanguage((l): Readonly<Record<string, string>> => Object.freeze(Object.fromEntries(transcriptNames(kindIn(KEY_CEREMONY, l)))));
+/**
+ * Both from the catalogues of every ceremony kind (core/ceremony-kinds/registry): the words the screens, the verify
+ * table and the paper all use. A record kind two kinds share (plan, seal) keeps the key ceremony's words: it is listed
+ * first, so it is written last.
+ */
+const wordsOf = (of: (kind: CeremonyKind) => Map<string, string>, l: Language): Readonly<Record<string, string>> =>
+  Object.freeze(Object.fromEntries([...ceremonyKinds()].reverse().flatMap((k) => [...of(kindIn(k, l))])));
+const STEP_NAMES = byLanguage((l) => wordsOf(transcriptNames, l));
 
 /** "airgap-check" -> "Air-gap check"; a kind keyshard does not know yet is shown as words ("new-step" -> "New step"). */
 export function stepName(kind: string, lang: Language = 'en'): string {
@@ -22,7 +29,7 @@ export function stepName(kind: string, lang: Language = 'en'): string {
   return words === '' ? (lang === 'de' ? 'Eintrag ohne Namen' : 'Unnamed entry') : words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const MAIN_STEPS: ReadonlySet<string> = new Set<string>([...CEREMONY_STEPS, 'abort']);
+const MAIN_STEPS: ReadonlySet<string> = new Set<string>([...CEREMONY_STEPS, ...ceremonyKinds().flatMap((k) => machineSteps(k)), 'abort']);
 
 /**
  * A step of the ceremony itself (plan, air-gap check, ..., seal, abort): not a witness's sign-off or signature, nor a
@@ -40,7 +47,7 @@ export function isSigningEntry(kind: string): boolean {
   return kind === 'signoff' || kind === 'sign-off';
 }
 
-const CHECKPOINT_NAMES = byLanguage((l): Readonly<Record<string, string>> => Object.freeze(Object.fromEntries(checkpointNames(kindIn(KEY_CEREMONY, l)))));
+const CHECKPOINT_NAMES = byLanguage((l) => wordsOf(checkpointNames, l));
 
 /** What a witness signs off, after "signs off": "airgap-check" -> "the air-gap check". */
 export function checkpointName(checkpoint: string, lang: Language = 'en'): string {

@@ -9,6 +9,7 @@ import { ceremonyKindById, ceremonyKinds, kindOfPlanData, requireCeremonyKind } 
 import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
 import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { KeyshardError } from '../../core/errors';
+import { checkpointName, isCeremonyStep, stepName } from '../../core/step-names';
 
 const entries = (plan: unknown, ...kinds: string[]) => [{ seq: 1, kind: 'plan', data: plan }, ...kinds.map((kind, i) => ({ seq: i + 2, kind, data: {} }))];
 
@@ -108,5 +109,18 @@ describe('printed script per kind', () => {
     const alone = ceremonyScript(REPAIR_CEREMONY, { ...plan, witnesses: [] });
     assert.equal(alone.lines[0]?.stepId, 'plan');
     assert.equal(alone.lines.some((l) => l.witnessSignsOff), false);
+  });
+});
+
+describe('step names of every kind', () => {
+  it("a refresh's or repair's entries are named from their catalogue; the key ceremony's words stay its own", () => {
+    assert.equal(stepName('quorum-share'), "A quorum member's share checked");
+    assert.equal(stepName('refresh'), 'New shares made, group key unchanged');
+    assert.equal(stepName('repair'), 'Lost share repaired and checked');
+    assert.equal(checkpointName('refresh'), 'the new commitments');
+    assert.equal(stepName('plan'), 'Plan recorded, ceremony started');
+    assert.equal(stepName('split'), 'Secret split into shards');
+    for (const k of ['quorum-share', 'refresh', 'repair', 'seal']) assert.equal(isCeremonyStep(k), true, k);
+    assert.equal(isCeremonyStep('signoff'), false);
   });
 });
