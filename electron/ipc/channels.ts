@@ -49,6 +49,23 @@ export const CHANNELS = [
   'recovery:cancel-finish',
   'recovery:export',
   'recovery:clear',
+  'signing:start',
+  'signing:status',
+  'signing:add-commitment',
+  'signing:make-request',
+  'signing:add-share',
+  'signing:aggregate',
+  'signing:seal',
+  'signing:sign-off',
+  'signing:abort',
+  'signing:transcript',
+  'signer:load-shard',
+  'signer:commit',
+  'signer:read-request',
+  'signer:sign',
+  'signer:clear',
+  'signer:status',
+  'custody:check',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

@@ -4,6 +4,7 @@ import { ceremonyContract } from './contract-ceremony';
 import { devicesContract } from './contract-devices';
 import { channel, NoRequest, type ChannelSpec } from './contract-kit';
 import { recoveryContract } from './contract-recovery';
+import { signingContract } from './contract-signing';
 import { toolsContract } from './contract-tools';
 
 export { NoRequest, type ChannelSpec } from './contract-kit';
@@ -81,6 +82,7 @@ export const contract = {
   ...devicesContract,
   ...ceremonyContract,
   ...recoveryContract,
+  ...signingContract,
 } as const satisfies { readonly [K in ChannelName]: ChannelSpec };
 
 /**

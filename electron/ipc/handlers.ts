@@ -9,6 +9,7 @@ import type { HsmHost } from './hsm-host';
 import { CHANNELS, type ChannelName } from './channels';
 import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
 import { ceremonyServices, deviceServices, recoveryServices, toolServices } from './handlers-domains';
+import { signingServices, type SigningHost } from './handlers-signing';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -20,6 +21,8 @@ export interface IpcDeps {
   ceremony?: CeremonyHost;
   /** The recovery session. Without it the recovery:* channels answer INTERNAL. */
   recovery?: RecoveryService;
+  /** Threshold signing and custody checks (signing:*, signer:*, custody:*). Without it those channels answer INTERNAL. */
+  signing?: SigningHost;
   /** The PKCS#11 module and its tokens (hsm:*). Without it the hsm:* channels answer INTERNAL. */
   hsm?: HsmHost;
   /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
@@ -83,6 +86,7 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
     ...deviceServices(deps.hsm),
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),
+    ...signingServices(deps.signing),
   };
   const handlers: Partial<Record<ChannelName, unknown>> = {};
   for (const name of CHANNELS) handlers[name] = wrap(name, services[name], log);

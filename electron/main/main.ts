@@ -11,6 +11,7 @@ import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import { createCeremonyHost } from '../ipc/ceremony-host';
 import { createIpcHandlers } from '../ipc/handlers';
+import { createSigningHost } from '../ipc/handlers-signing';
 import { createHsmHost } from '../ipc/hsm-host';
 import { registerIpcHandlers } from '../ipc/register';
 import { checkAirGap } from '../services/airgap/index';
@@ -112,6 +113,8 @@ function start(): void {
   });
   // Recovery reads shards from the custodians' tokens (through the chosen module) and from the drives listed now.
   const recovery = createRecoveryService({ openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
+  // Threshold signing and custody checks (issue 17): a signer's share is held only while they sign.
+  const signing = createSigningHost({ clock: () => new Date(), random });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
   // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done. Each shutdown
@@ -119,6 +122,7 @@ function start(): void {
   // end, so the quit waits for that only QUIT_GRACE_MS.
   let zeroizedForQuit = false;
   const zeroizeThenQuit = (): void => {
+    signing.signer.clear();
     const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown()]);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
     void Promise.race([settled, late]).then((results) => {
@@ -160,6 +164,7 @@ function start(): void {
           camera,
           ceremony: ceremonies,
           recovery,
+          signing,
           hsm,
           listDrives: () => drives.list(),
           log: createLog('ipc'),

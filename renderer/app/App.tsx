@@ -5,6 +5,9 @@ import { PlanScreen } from '../plan/PlanScreen';
 import { CeremonyScreen } from '../ceremony/CeremonyScreen';
 import { acceptPlan } from '../ceremony/planStore';
 import { RecoveryScreen } from '../recovery/RecoveryScreen';
+import { CustodyCheckScreen } from '../signing/CustodyCheckScreen';
+import { SignerScreen } from '../signing/SignerScreen';
+import { SigningScreen } from '../signing/SigningScreen';
 import { ComponentsScreen } from '../screens/ComponentsScreen';
 import { NotFoundScreen } from '../screens/NotFoundScreen';
 import { ResumeScreen } from '../screens/ResumeScreen';
@@ -46,6 +49,12 @@ export function App() {
       return <VerifyTranscriptScreen />;
     case 'recover':
       return <RecoveryScreen />;
+    case 'sign':
+      return <SigningScreen />;
+    case 'signer':
+      return <SignerScreen />;
+    case 'custody':
+      return <CustodyCheckScreen />;
     case 'components':
       return <ComponentsScreen />;
     case 'not-found':

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { navigate, type RouteName } from '../app/routes';
 import { Shell } from '../components/Shell';
 import { LANGUAGES, setLanguage, useI18n, type Language, type PlainKey } from '../i18n';
+import { signingWord } from '../signing/words';
 import { AboutBuild } from './AboutBuild';
 import './LanguageChoice.css';
 
@@ -11,6 +12,13 @@ const CHOICES: readonly { route: RouteName; title: PlainKey; text: PlainKey; tes
   { route: 'recover', title: 'start.recover.title', text: 'start.recover.text', testId: 'start-recover' },
   { route: 'verify', title: 'start.verify.title', text: 'start.verify.text', testId: 'start-verify' },
 ];
+
+// Threshold signing and the custody check (their words travel with their screens, renderer/signing).
+const SIGNING_CHOICES = [
+  { route: 'sign', title: 'sign.title', text: 'sign.text', testId: 'start-sign' },
+  { route: 'signer', title: 'signer.title', text: 'signer.text', testId: 'start-signer' },
+  { route: 'custody', title: 'custody.title', text: 'custody.text', testId: 'start-custody' },
+] as const;
 
 // Each language is named in itself, so a person who reads only that one finds it.
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', de: 'Deutsch' };
@@ -38,6 +46,14 @@ export function StartScreen() {
             >
               <span className="choice-title">{t(c.title)}</span>
               <span className="choice-text">{t(c.text)}</span>
+            </button>
+          </div>
+        ))}
+        {SIGNING_CHOICES.map((c) => (
+          <div role="listitem" key={c.route}>
+            <button type="button" className="choice" data-testid={c.testId} onClick={() => navigate(c.route)}>
+              <span className="choice-title">{signingWord(lang, c.title)}</span>
+              <span className="choice-text">{signingWord(lang, c.text)}</span>
             </button>
           </div>
         ))}

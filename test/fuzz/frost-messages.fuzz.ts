@@ -65,7 +65,8 @@ describe('fuzz: FROST signing messages by QR', () => {
       fc.property(bytes, (b) => {
         const texts = clock.run(() => ur(b));
         if (!texts.ok) return;
-        for (const step of [() => fresh.addCommitment(texts.value), () => round.coordinator.addShare(texts.value), () => reader.readRequest(texts.value)]) {
+        const steps: (() => unknown)[] = [() => fresh.addCommitment(texts.value), () => round.coordinator.addShare(texts.value), () => reader.readRequest(texts.value)];
+        for (const step of steps) {
           const out = clock.run(step);
           if (!out.ok && b.length >= 23) assert.ok(!out.error.message.toLowerCase().includes(bytesToHex(b.slice(7, 23))), 'an error quotes the message');
         }

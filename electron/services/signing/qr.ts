@@ -3,7 +3,10 @@
  * and scanned or typed UR texts assembled and decoded (bounded by core/qr's limits before bc-ur sees them, then by
  * core/vss/sign-messages' exact lengths). Only typed errors come out.
  */
+import { decodeBase32 } from '../../../core/base32';
+import { ENVELOPE_TEXT_PREFIX } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
+import { MAX_SCANNED_PAYLOAD_BYTES } from '../../../core/qr/limits';
 import { createQrAssembler, planQrFrames, planTexts } from '../../../core/qr/index';
 import { type SigningMessage, type SigningMessageType, decodeSigningMessage, encodeSigningMessage } from '../../../core/vss/sign-messages';
 
@@ -14,6 +17,13 @@ export function messageQrTexts(m: SigningMessage): string[] {
 
 /** The bytes of complete QR texts: a single code, or every part of an animated one. */
 export function bytesFromQrTexts(texts: readonly string[]): Uint8Array {
+  // The window's camera hands a completed code on as "KS1" + base32 of its bytes (renderer/recovery/shardCollector).
+  const only = texts.length === 1 ? texts[0]!.trim() : '';
+  if (only.startsWith(ENVELOPE_TEXT_PREFIX) && only.length <= 2 * MAX_SCANNED_PAYLOAD_BYTES) {
+    const d = decodeBase32(only.slice(ENVELOPE_TEXT_PREFIX.length));
+    if ('badIndex' in d || d.danglingCharacters) throw new KeyshardError('QR_FORMAT', 'This scanned code did not come through whole. Scan it again.');
+    return d.bytes;
+  }
   const assembler = createQrAssembler();
   let lastError: KeyshardError | undefined;
   for (const t of texts) {

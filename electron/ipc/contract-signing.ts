@@ -1,0 +1,117 @@
+/**
+ * The threshold-signing channels (electron/services/signing) and the custody check (electron/services/custody).
+ * signing:* is the coordinator's laptop, signer:* a signer's laptop; they exchange only QR codes, which the screens
+ * scan (or a person types) and send here as their UR texts, bounded as every scanned code is (core/qr/limits). No
+ * answer carries a share, a nonce or a signature share's value: commitments, requests and signature shares are
+ * public and cross as QR texts. A shard crosses towards main only (signer:load-shard, custody:check).
+ */
+import { z } from 'zod';
+import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
+import { MAX_SIGNING_MESSAGE_BYTES } from '../../core/vss/sign-messages';
+import { NoRequest, ShortText, boundedList, channel, list } from './contract-kit';
+import { MAX_TRANSCRIPT_CHARS } from './contract-recovery';
+
+/** Every part of a scanned code (one for a single code), bounded before anything is assembled. */
+const UrParts = boundedList(z.string().min(1).max(16_000), MAX_QR_TEXTS_PER_REQUEST)
+  .refine((a) => a.length > 0)
+  .refine(qrTextsWithinRequestBounds, { message: `At most ${MAX_MIXED_PARTS_PER_REQUEST} mixed QR code parts in one request.` });
+
+const Scanned = z.strictObject({ urParts: UrParts });
+
+/** A final hash typed from paper: hex with the separators people type, or its words (main parses it). */
+const TypedHash = z.string().min(1).max(200).regex(/^(?:[0-9a-fA-F\s:\-_.]+|[a-zA-Z\s\-_.,;·]+)$/);
+
+/** A shard typed from paper (its KS1 text) or scanned (its UR parts). */
+const ShardInputSchema = z.union([z.strictObject({ text: z.string().min(1).max(20_000) }), Scanned]);
+
+/** A witness's own act: their encrypted key file's text (keyshard witness keygen) and its passphrase, for one signature. */
+// electron/services/witness/key-file's MAX_WITNESS_KEY_FILE_CHARS (not imported: this file stays free of Node code).
+const KeyFileText = z.string().min(1).max(4096);
+const WitnessActSchema = z.strictObject({ keyFileText: KeyFileText, passphrase: z.string().min(1).max(1000) });
+
+const StartRequestSchema = z.strictObject({
+  transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS),
+  finalHash: TypedHash.optional(),
+  message: z.union([z.strictObject({ text: z.string().min(1).max(MAX_SIGNING_MESSAGE_BYTES) }), z.strictObject({ hex: z.string().regex(/^(?:[0-9a-fA-F]{2}){1,1024}$/) })]),
+  label: ShortText.max(200).optional(),
+  /** The witnesses' encrypted key files: main reads their ids and public keys (pinned in the plan); none: unwitnessed. */
+  witnessKeyFiles: boundedList(KeyFileText, 8).optional(),
+});
+
+const CoordinatorStatusSchema = z.object({
+  ceremonyId: z.string(),
+  label: z.string(),
+  step: z.enum(['commitments', 'request', 'shares', 'signature', 'sealed', 'aborted']),
+  ciphersuite: z.enum(['ed25519', 'secp256k1']),
+  threshold: z.number(),
+  groupFingerprint: z.string(),
+  keyCeremony: z.object({ ceremonyId: z.string(), finalHash: z.string() }),
+  messageText: z.string().nullable(),
+  messageHex: z.string(),
+  messageHash: z.string(),
+  committed: list(z.string()),
+  answered: list(z.string()),
+  requestQr: list(z.string()).nullable(),
+  signature: z.string().nullable(),
+  verifyingKey: z.string().nullable(),
+  pendingSignOff: z.string().nullable(),
+  witnessIds: list(z.string()),
+  finalHash: z.string().nullable(),
+});
+
+const SignerStatusSchema = z.object({
+  loaded: z.boolean(),
+  label: z.string().nullable(),
+  ceremonyId: z.string().nullable(),
+  ciphersuite: z.enum(['ed25519', 'secp256k1']).nullable(),
+  identifier: z.string().nullable(),
+  groupFingerprint: z.string().nullable(),
+  step: z.enum(['empty', 'ready', 'committed', 'request', 'signed']),
+  commitmentQr: list(z.string()).nullable(),
+  request: z.object({ messageText: z.string().nullable(), messageHex: z.string(), messageHash: z.string(), signers: z.number() }).nullable(),
+  shareQr: list(z.string()).nullable(),
+});
+
+const CustodyCheckRequestSchema = z.strictObject({
+  transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS),
+  finalHash: TypedHash.optional(),
+  shard: ShardInputSchema,
+  witness: WitnessActSchema.optional(),
+});
+
+const CustodyCheckResponseSchema = z.object({
+  ceremonyId: z.string(),
+  custodianId: z.string(),
+  label: z.string(),
+  scheme: z.string(),
+  shardFingerprint: z.string(),
+  checkedAgainst: z.enum(['shard-fingerprint', 'commitments']),
+  result: z.enum(['verified', 'unverified']),
+  source: z.string(),
+  keyCeremonyFinalHash: z.string(),
+  signedBy: z.string().nullable(),
+  transcriptText: z.string(),
+  finalHash: z.string(),
+});
+
+export const signingContract = {
+  'signing:start': channel(StartRequestSchema, CoordinatorStatusSchema),
+  'signing:status': channel(NoRequest, CoordinatorStatusSchema.nullable()),
+  'signing:add-commitment': channel(Scanned, CoordinatorStatusSchema),
+  'signing:make-request': channel(NoRequest, CoordinatorStatusSchema),
+  'signing:add-share': channel(Scanned, CoordinatorStatusSchema),
+  'signing:aggregate': channel(NoRequest, CoordinatorStatusSchema),
+  'signing:seal': channel(NoRequest, CoordinatorStatusSchema),
+  'signing:sign-off': channel(WitnessActSchema, CoordinatorStatusSchema),
+  'signing:abort': channel(z.strictObject({ reason: ShortText.max(500) }), CoordinatorStatusSchema),
+  'signing:transcript': channel(NoRequest, z.object({ ceremonyId: z.string(), text: z.string() })),
+  'signer:load-shard': channel(ShardInputSchema, SignerStatusSchema),
+  'signer:commit': channel(NoRequest, SignerStatusSchema),
+  'signer:read-request': channel(Scanned, SignerStatusSchema),
+  'signer:sign': channel(NoRequest, SignerStatusSchema),
+  'signer:clear': channel(NoRequest, SignerStatusSchema),
+  'signer:status': channel(NoRequest, SignerStatusSchema),
+  'custody:check': channel(CustodyCheckRequestSchema, CustodyCheckResponseSchema),
+} as const;
+
+export const SIGNING_CHANNELS = Object.keys(signingContract) as (keyof typeof signingContract)[];

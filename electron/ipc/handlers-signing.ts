@@ -1,0 +1,104 @@
+/**
+ * The service calls behind the signing, signer and custody channels (contract-signing.ts). A witness signs with their
+ * own act each time: main opens their key file with the passphrase for that one signature and wipes the key after.
+ */
+import { KeyshardError } from '../../core/errors';
+import type { RandomSource } from '../../core/random';
+import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
+import { runCustodyCheck } from '../services/custody/index';
+import { createSignerSession, createSigningCoordinator, type SignerSession, type SigningCoordinator } from '../services/signing/index';
+import { parseSealedWitnessKey, unsealWitnessKey } from '../services/witness/key-file';
+import type { ChannelName } from './channels';
+import type { ServicesOf } from './handlers-domains';
+
+export interface SigningHost {
+  readonly coordinator: SigningCoordinator;
+  readonly signer: SignerSession;
+  readonly clock: () => Date;
+}
+
+export function createSigningHost(deps: { readonly clock: () => Date; readonly random: RandomSource }): SigningHost {
+  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock };
+}
+
+type SigningChannel = Extract<ChannelName, `signing:${string}` | `signer:${string}` | `custody:${string}`>;
+
+async function withWitness<T>(act: { keyFileText: string; passphrase: string }, use: (signer: WitnessSigner) => Promise<T>): Promise<T> {
+  const sealed = parseSealedWitnessKey(act.keyFileText);
+  try {
+    const secretKey = await unsealWitnessKey(sealed, act.passphrase);
+    try {
+      return await use(softwareEd25519Signer(sealed.witnessId, secretKey));
+    } finally {
+      secretKey.fill(0);
+    }
+  } finally {
+    sealed.ciphertext.fill(0);
+  }
+}
+
+function messageBytes(m: { text: string } | { hex: string }): Uint8Array {
+  if ('text' in m) return new TextEncoder().encode(m.text);
+  return Uint8Array.from(m.hex.toLowerCase().match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+export function signingServices(host: SigningHost | undefined): ServicesOf<SigningChannel> {
+  const h = (): SigningHost => host ?? (() => { throw new KeyshardError('INTERNAL', 'Threshold signing is not available in this window. Restart keyshard; if it keeps happening, report it.'); })();
+  return {
+    'signing:start': async (r) => {
+      const witnesses: { id: string; algorithm: 'ed25519'; publicKey: string }[] = [];
+      for (const text of r.witnessKeyFiles ?? []) {
+        const sealed = parseSealedWitnessKey(text);
+        sealed.ciphertext.fill(0);
+        if (witnesses.some((w) => w.id === sealed.witnessId)) throw new KeyshardError('WITNESS_KEY', `Two key files are of witness "${sealed.witnessId}". Give each witness's own key file once.`);
+        witnesses.push({ id: sealed.witnessId, algorithm: sealed.algorithm, publicKey: sealed.publicKeyHex });
+      }
+      return h().coordinator.start({
+        transcriptText: r.transcriptText,
+        ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }),
+        message: messageBytes(r.message),
+        label: r.label ?? 'Threshold signature',
+        witnesses,
+      });
+    },
+    'signing:status': () => h().coordinator.status(),
+    'signing:add-commitment': (r) => h().coordinator.addCommitment(r.urParts),
+    'signing:make-request': () => h().coordinator.makeRequest(),
+    'signing:add-share': (r) => h().coordinator.addShare(r.urParts),
+    'signing:aggregate': () => h().coordinator.aggregate(),
+    'signing:seal': () => h().coordinator.seal(),
+    'signing:sign-off': (r) => withWitness(r, (signer) => h().coordinator.signOff(signer)),
+    'signing:abort': (r) => h().coordinator.abort(r.reason),
+    'signing:transcript': () => {
+      const s = h().coordinator.status();
+      if (s === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No signing has been started on this laptop.');
+      return { ceremonyId: s.ceremonyId, text: h().coordinator.transcriptText() };
+    },
+    'signer:load-shard': (r) => h().signer.loadShard(r),
+    'signer:commit': () => h().signer.commit(),
+    'signer:read-request': (r) => h().signer.readRequest(r.urParts),
+    'signer:sign': () => h().signer.sign(),
+    'signer:clear': () => h().signer.clear(),
+    'signer:status': () => h().signer.status(),
+    'custody:check': async (r) => {
+      const run = (witness?: WitnessSigner) =>
+        runCustodyCheck({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), shard: r.shard, ...(witness === undefined ? {} : { witness }) }, h().clock);
+      const out = r.witness === undefined ? await run() : await withWitness(r.witness, (w) => run(w));
+      const rc = out.receipt;
+      return {
+        ceremonyId: rc.ceremonyId,
+        custodianId: rc.custodianId,
+        label: rc.label,
+        scheme: rc.scheme,
+        shardFingerprint: rc.shardFingerprint,
+        checkedAgainst: rc.checkedAgainst,
+        result: rc.result,
+        source: rc.source,
+        keyCeremonyFinalHash: rc.transcriptFinalHash,
+        signedBy: out.signed?.witness.id ?? null,
+        transcriptText: out.transcriptText,
+        finalHash: out.finalHash,
+      };
+    },
+  };
+}

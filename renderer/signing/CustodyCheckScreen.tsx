@@ -1,0 +1,94 @@
+/**
+ * "Check a custodian's shard" (issue 17.1): one custodian's shard against the key ceremony's sealed transcript alone
+ * (no other shard, no key rebuilt); a witness signs the receipt, and the check is recorded as a sealed transcript of
+ * its own citing the key ceremony's final hash. The verdict says where its certainty comes from (trust rules).
+ */
+import { useState } from 'react';
+import { CUSTODY_CHECK_CEREMONY } from '../../core/ceremony-kinds/custody-check';
+import type { ResponseOf } from '../../electron/ipc/contract';
+import { navigate } from '../app/routes';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { FilePicker } from '../components/FilePicker';
+import { ScreenTitle, Shell } from '../components/Shell';
+import { SpokenWords } from '../components/SpokenWords';
+import { CameraInput } from '../recovery/CameraInput';
+import { Steps, WitnessAct, groups, useMain, useWords } from './parts';
+
+type Result = ResponseOf<'custody:check'>;
+
+export function CustodyCheckScreen() {
+  const w = useWords();
+  const main = useMain(w);
+  const [source, setSource] = useState<{ name: string; text: string } | null>(null);
+  const [finalHash, setFinalHash] = useState('');
+  const [shard, setShard] = useState('');
+  const [camera, setCamera] = useState(false);
+  const [result, setResult] = useState<Result | null>(null);
+
+  const check = async (act?: { keyFileText: string; passphrase: string }, scanned?: string): Promise<boolean> => {
+    if (source === null) return false;
+    const r = await main.call('custody:check', {
+      transcriptText: source.text,
+      ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
+      shard: { text: scanned ?? shard },
+      ...(act === undefined ? {} : { witness: act }),
+    });
+    if (r === null) return false;
+    setShard('');
+    setResult(r);
+    return true;
+  };
+
+  return (
+    <Shell purpose={w('purpose.custody')} steps={<Steps kind={CUSTODY_CHECK_CEREMONY} current={result === null ? 'check' : null} witnessIds={['witness']} w={w} testId="custody-steps" />}>
+      <ScreenTitle>{w('custody.title')}</ScreenTitle>
+      {result === null ? (
+        <section data-testid="custody-setup">
+          <p>{w('custody.lead')}</p>
+          <div className="field">
+            <span>{w('setup.source')}</span>{' '}
+            <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="custody-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
+            {source ? <span data-testid="custody-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
+          </div>
+          <label>
+            {w('setup.finalHash')}
+            <input value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
+          </label>
+          {camera ? (
+            <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
+          ) : (
+            <label>
+              {w('custody.shard')}
+              <textarea rows={3} value={shard} onChange={(e) => setShard(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="custody-shard-text" />
+            </label>
+          )}
+          <button type="button" className="button secondary" data-testid="custody-camera-toggle" onClick={() => setCamera(!camera)}>
+            {camera ? w('scan.typed') : w('scan.camera')}
+          </button>
+          <h2>{w('custody.witness')}</h2>
+          <WitnessAct w={w} busy={main.busy || source === null || shard.trim() === ''} label={w('custody.check')} testId="custody-witness" onAct={(act) => check(act)} />
+        </section>
+      ) : (
+        <section data-testid="custody-result" data-result={result.result}>
+          <p data-must-see className={result.result === 'verified' ? 'verdict ok' : 'verdict warn'} data-testid="custody-verdict">
+            {result.result === 'verified' ? w('custody.result.verified', { custodian: result.custodianId }) : w('custody.result.unverified')}
+          </p>
+          <p>
+            {w('custody.shardFingerprint')}: <span className="mono">{groups(result.shardFingerprint.slice(0, 32).toUpperCase())}</span>
+          </p>
+          <p data-testid="custody-signed">{result.signedBy === null ? w('custody.unsigned') : w('custody.signedBy', { witness: result.signedBy })}</p>
+          <p data-must-see>
+            {w('sealed.finalHash')}: <strong className="mono" data-testid="custody-final-hash-shown">{groups(result.finalHash)}</strong>
+          </p>
+          <SpokenWords hex={result.finalHash} testId="custody-final-hash-words" what={w('sealed.finalHash')} />
+          <div className="actions">
+            <button type="button" className="button" data-primary data-testid="custody-done" onClick={() => navigate('start')}>
+              {w('done')}
+            </button>
+          </div>
+        </section>
+      )}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="custody-error" focus /> : null}
+    </Shell>
+  );
+}

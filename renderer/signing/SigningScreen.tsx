@@ -1,0 +1,228 @@
+/**
+ * "Sign with a quorum" (issue 17.5): the coordinator's laptop. It holds no share. It cites the key ceremony's sealed
+ * transcript, records the message (its hash is read aloud), takes each signer's commitment code, shows the request
+ * code, takes each signature-share code, combines and verifies the signature, and seals; a witness signs off the
+ * message, the signature and the seal when the signing names witnesses. The steps are the signing kind's catalogue.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { SIGNING_CEREMONY } from '../../core/ceremony-kinds/signing';
+import type { ResponseOf } from '../../electron/ipc/contract';
+import { navigate } from '../app/routes';
+import { QrCode } from '../ceremony/parts/QrCode';
+import { ErrorPanel } from '../components/ErrorPanel';
+import { FilePicker } from '../components/FilePicker';
+import { ScreenTitle, Shell } from '../components/Shell';
+import { SpokenWords } from '../components/SpokenWords';
+import { ScanOrType, Steps, WitnessAct, groups, useMain, useWords, type W } from './parts';
+
+type Status = NonNullable<ResponseOf<'signing:status'>>;
+
+function currentStep(s: Status | null): string | null {
+  if (s === null || s.pendingSignOff === 'plan') return 'plan';
+  if (s.step === 'sealed' || s.step === 'aborted') return null;
+  if (s.step === 'signature') return s.pendingSignOff === 'signature' ? 'aggregate' : 'seal';
+  if (s.requestQr === null) return 'commit';
+  return s.answered.length < s.committed.length ? 'sign-share' : 'aggregate';
+}
+
+export function SigningScreen() {
+  const w = useWords();
+  const main = useMain(w);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const apply = useCallback((s: Status | null) => s !== null && (setStatus(s), true), []);
+
+  useEffect(() => {
+    void main.call('signing:status', undefined).then((s) => {
+      // A sealed or aborted signing from before is not shown again: the screen starts a new one.
+      if (s !== null && s.step !== 'sealed' && s.step !== 'aborted') setStatus(s);
+      setLoaded(true);
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <Shell purpose={w('purpose.sign')} steps={<Steps kind={SIGNING_CEREMONY} current={currentStep(status)} witnessIds={status?.witnessIds ?? []} w={w} testId="signing-steps" />}>
+      <ScreenTitle>{w('sign.title')}</ScreenTitle>
+      {status === null ? (
+        loaded ? <Setup w={w} busy={main.busy} onStart={async (r) => apply(await main.call('signing:start', r))} /> : null
+      ) : (
+        <Running status={status} w={w} main={main} apply={apply} />
+      )}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signing-error" focus /> : null}
+    </Shell>
+  );
+}
+
+function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { transcriptText: string; finalHash?: string; message: { text: string }; label: string }) => Promise<boolean> }) {
+  const [source, setSource] = useState<{ name: string; text: string } | null>(null);
+  const [finalHash, setFinalHash] = useState('');
+  const [message, setMessage] = useState('');
+  const [label, setLabel] = useState('');
+  return (
+    <section data-testid="signing-setup">
+      <div className="field">
+        <span>{w('setup.source')}</span>{' '}
+        <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="signing-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
+        {source ? <span data-testid="signing-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
+      </div>
+      <label>
+        {w('setup.finalHash')}
+        <input value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="signing-final-hash" />
+      </label>
+      <label>
+        {w('setup.label')}
+        <input value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="signing-label" />
+      </label>
+      <label>
+        {w('setup.message')}
+        <textarea rows={3} value={message} onChange={(e) => setMessage(e.currentTarget.value)} maxLength={1024} data-testid="signing-message" />
+      </label>
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          data-primary
+          disabled={busy || source === null || message === ''}
+          data-testid="signing-start"
+          onClick={() =>
+            void onStart({
+              transcriptText: source!.text,
+              ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
+              message: { text: message },
+              label: label.trim() === '' ? w('sign.title') : label.trim(),
+            })
+          }
+        >
+          {w('setup.start')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Running({ status: s, w, main, apply }: { status: Status; w: W; main: ReturnType<typeof useMain>; apply: (s: Status | null) => boolean }) {
+  const facts = (
+    <dl className="facts" data-testid="signing-facts">
+      <dt>{w('status.fingerprint')}</dt>
+      <dd className="mono" data-testid="signing-fingerprint">
+        {groups(s.groupFingerprint.slice(0, 32).toUpperCase())}
+      </dd>
+      <dt>{w('status.message')}</dt>
+      <dd data-testid="signing-message-shown">{s.messageText ?? groups(s.messageHex)}</dd>
+      <dt>{w('status.messageHash')}</dt>
+      <dd data-must-see>
+        <span className="mono" data-testid="signing-message-hash">
+          {groups(s.messageHash.slice(0, 32).toUpperCase())}
+        </span>
+        <SpokenWords hex={s.messageHash} testId="signing-message-hash-words" what={w('status.messageHash')} layout="inline" />
+      </dd>
+    </dl>
+  );
+  if (s.pendingSignOff !== null) {
+    const what = s.pendingSignOff === 'plan' ? w('status.message') : s.pendingSignOff === 'signature' ? w('signature.value') : w('sealed.finalHash');
+    return (
+      <>
+        {facts}
+        <section data-testid="signing-signoff" data-checkpoint={s.pendingSignOff}>
+          <p>{w('signoff.lead', { what })}</p>
+          <WitnessAct w={w} busy={main.busy} label={w('signoff.sign')} testId="signing-witness" onAct={async (act) => apply(await main.call('signing:sign-off', act))} />
+        </section>
+      </>
+    );
+  }
+  if (s.step === 'sealed') {
+    return (
+      <section data-testid="signing-sealed">
+        <h2>{w('sealed.title')}</h2>
+        <p>{w('sealed.lead')}</p>
+        <p data-must-see>
+          {w('sealed.finalHash')}:{' '}
+          <strong className="mono" data-testid="signing-final-hash-shown">
+            {groups(s.finalHash ?? '')}
+          </strong>
+        </p>
+        <SpokenWords hex={s.finalHash ?? ''} testId="signing-final-hash-words" what={w('sealed.finalHash')} />
+        <p className="mono wrap" data-testid="signing-signature">
+          {w('signature.value')}: {s.signature}
+        </p>
+        <div className="actions">
+          <button type="button" className="button" data-primary data-testid="signing-done" onClick={() => navigate('start')}>
+            {w('done')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (s.requestQr === null) {
+    return (
+      <>
+        {facts}
+        <section data-testid="signing-commitments">
+          <p>{w('commit.lead')}</p>
+          <p data-testid="signing-commit-progress" data-must-see>
+            {w('commit.progress', { have: s.committed.length, need: s.threshold })}
+          </p>
+          <ScanOrType w={w} busy={main.busy} testId="signing-commitment" primary={s.committed.length < s.threshold} onCode={async (texts) => apply(await main.call('signing:add-commitment', { urParts: texts }))} />
+          <div className="actions">
+            <button
+              type="button"
+              className="button"
+              data-primary={s.committed.length >= s.threshold ? true : undefined}
+              disabled={main.busy || s.committed.length < s.threshold}
+              data-testid="signing-make-request"
+              onClick={async () => apply(await main.call('signing:make-request', undefined))}
+            >
+              {w('request.make')}
+            </button>
+          </div>
+        </section>
+      </>
+    );
+  }
+  if (s.signature === null) {
+    const all = s.answered.length >= s.committed.length;
+    return (
+      <section data-testid="signing-request">
+        <p>{w('request.lead')}</p>
+        <div className="scan-layout">
+          <div>
+            <QrCode frames={s.requestQr} label={w('request.qr')} testId="signing-request-qr" />
+            <details data-testid="signing-request-text">
+              <summary>{w('scan.text')}</summary>
+              <p className="mono wrap">{s.requestQr.join(' ')}</p>
+            </details>
+          </div>
+          <div>
+            <p className="mono" data-testid="signing-message-hash" data-must-see>
+              {groups(s.messageHash.slice(0, 32).toUpperCase())}
+            </p>
+            <p data-testid="signing-shares-progress">{w('shares.progress', { have: s.answered.length, need: s.committed.length })}</p>
+            {all ? null : <ScanOrType w={w} busy={main.busy} testId="signing-share" onCode={async (texts) => apply(await main.call('signing:add-share', { urParts: texts }))} />}
+            <div className="actions">
+              <button type="button" className="button" data-primary={all ? true : undefined} disabled={main.busy || !all} data-testid="signing-aggregate" onClick={async () => apply(await main.call('signing:aggregate', undefined))}>
+                {w('aggregate')}
+              </button>
+            </div>
+          </div>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section data-testid="signing-signature-step">
+      <p data-testid="signing-verified">{w('signature.lead')}</p>
+      <p className="mono wrap" data-testid="signing-signature">
+        {w('signature.value')}: {s.signature}
+      </p>
+      <p className="mono wrap">
+        {w('signature.key')}: {s.verifyingKey}
+      </p>
+      <div className="actions">
+        <button type="button" className="button" data-primary disabled={main.busy} data-testid="signing-seal" onClick={async () => apply(await main.call('signing:seal', undefined))}>
+          {w('seal')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * What the signing, signer and custody screens share: one call to main with its error shown, a step list from the
+ * kind's catalogue, a code taken by camera or typed, and a witness's sign-off (their key file, chosen in main's own
+ * dialog, and its passphrase, typed for this one signature).
+ */
+import { useCallback, useMemo, useState } from 'react';
+import type { CeremonyKind } from '../../core/ceremony-kinds/types';
+import type { ChannelName } from '../../electron/ipc/channels';
+import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
+import { invoke } from '../../electron/ipc/client';
+import { FilePicker } from '../components/FilePicker';
+import { todoFor, type ErrorInfo } from '../components/errors';
+import { useLanguage } from '../i18n';
+import { CameraInput } from '../recovery/CameraInput';
+import { signingWord, type SigningWordKey } from './words';
+
+export type W = (key: SigningWordKey, params?: Readonly<Record<string, string | number>>) => string;
+
+export function useWords(): W {
+  const lang = useLanguage();
+  return useCallback((key, params) => signingWord(lang, key, params), [lang]);
+}
+
+export const groups = (hex: string): string => hex.match(/.{1,4}/g)?.join(' ') ?? hex;
+
+/** One call to main at a time; an error is kept to show under the step, and nothing changes. */
+export function useMain(w: W) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ title: string; info: ErrorInfo } | null>(null);
+  const call = useCallback(
+    async <K extends ChannelName>(channel: K, request: RequestOf<K>): Promise<ResponseOf<K> | null> => {
+      setBusy(true);
+      setError(null);
+      try {
+        const r = await (invoke as (c: K, q: RequestOf<K>) => ReturnType<typeof invoke<K>>)(channel, request);
+        if (!r.ok) {
+          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo: todoFor(r.error.code) } });
+          return null;
+        }
+        return r.value as ResponseOf<K>;
+      } catch {
+        setError({ title: w('problem'), info: { code: 'INTERNAL', message: 'This window could not reach the keyshard main process. Nothing was sent or saved.', todo: todoFor('INTERNAL') } });
+        return null;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [w],
+  );
+  return { busy, error, call, clearError: () => setError(null) };
+}
+
+/** The kind's steps, numbered as in its printed script; `current` is the step id under way. */
+export function Steps({ kind, current, witnessIds, w, testId }: { kind: CeremonyKind; current: string | null; witnessIds: readonly string[]; w: W; testId: string }) {
+  // The kind's steps that take place: witness steps only when the signing names witnesses (as core's numberedSteps).
+  const steps = useMemo(
+    () => kind.steps.filter((s) => s.when === 'always' || (s.when === 'witnesses' && witnessIds.length > 0)).map((step, i) => ({ number: i + 1, step })),
+    [kind, witnessIds],
+  );
+  return (
+    <nav className="steps" aria-label={w('steps.title')} data-testid={testId}>
+      <ol>
+        {steps.map(({ number, step }) => (
+          <li key={step.id} data-testid={`${testId}-${step.id}`} aria-current={step.id === current ? 'step' : undefined} className={step.id === current ? 'step current' : 'step'}>
+            <span className="step-marker" aria-hidden="true">
+              {number}
+            </span>
+            <span>{step.screen}</span>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/** A code from the other laptop: its text typed or pasted (UR:BYTES/...), or scanned with the camera. */
+export function ScanOrType({ onCode, busy, w, testId, primary = true }: { onCode: (texts: string[]) => Promise<boolean>; busy: boolean; w: W; testId: string; primary?: boolean }) {
+  const [text, setText] = useState('');
+  const [camera, setCamera] = useState(false);
+  const submit = async (): Promise<void> => {
+    const parts = text.split(/\s+/).filter((p) => p !== '');
+    if (await onCode(parts)) setText('');
+  };
+  return (
+    <div data-testid={testId}>
+      {camera ? (
+        <CameraInput onShard={(scanned) => void onCode([scanned])} />
+      ) : (
+        <label>
+          {w('scan.text')}
+          <textarea rows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid={`${testId}-text`} />
+        </label>
+      )}
+      <div className="actions">
+        {camera ? null : (
+          <button type="button" className="button" data-primary={primary ? true : undefined} disabled={busy || text.trim() === ''} onClick={() => void submit()} data-testid={`${testId}-add`}>
+            {w('scan.add')}
+          </button>
+        )}
+        <button type="button" className="button secondary" onClick={() => setCamera(!camera)} data-testid={`${testId}-toggle`}>
+          {camera ? w('scan.typed') : w('scan.camera')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A witness's own act for one signature: their encrypted key file and its passphrase, typed unseen. */
+export function WitnessAct({ w, busy, label, onAct, testId }: { w: W; busy: boolean; label: string; onAct: (act: { keyFileText: string; passphrase: string }) => Promise<boolean>; testId: string }) {
+  const [keyFile, setKeyFile] = useState<{ text: string; name: string } | null>(null);
+  const [passphrase, setPassphrase] = useState('');
+  return (
+    <div data-testid={testId}>
+      <div className="actions">
+        <FilePicker label={w('signoff.keyFile')} accept=".json,.key,application/json" testId={`${testId}-key-file`} variant="secondary" onFile={async (f) => setKeyFile({ name: f.name, text: await f.text() })} />
+        {keyFile ? <span data-testid={`${testId}-key-file-name`}>{`${w('signoff.keyFile.loaded')}: ${keyFile.name}`}</span> : null}
+      </div>
+      <label>
+        {w('signoff.passphrase')}
+        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="off" data-testid={`${testId}-passphrase`} />
+      </label>
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          data-primary
+          disabled={busy || keyFile === null || passphrase === ''}
+          data-testid={`${testId}-sign`}
+          onClick={async () => {
+            if (keyFile !== null && (await onAct({ keyFileText: keyFile.text, passphrase }))) setPassphrase('');
+          }}
+        >
+          {label}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * Threshold signing and the custody check on the screens (issue 17.1, 17.5): three laptops in one test, each a
+ * window with its own main (the coordinator, two signers), exchanging only the codes' texts typed from one screen into
+ * the other. The signature verifies with plain ed25519.verify, a second signature with the same nonces is refused on
+ * the signer's screen, and the coordinator's transcript verifies as a signing. Then one custodian's shard is checked
+ * against the key ceremony's record alone and a witness signs the receipt. Screens saved and checked (fold, axe).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import type { Page } from '@playwright/test';
+import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
+import { decodeEnvelope, envelopeToText } from '../../core/envelope';
+import { checkSigningTranscript } from '../../core/signing/index';
+import { serializeTranscript, verifyTranscriptText, type VerifyOk } from '../../core/transcript';
+import { createSigningHost, type SigningHost } from '../../electron/ipc/handlers-signing';
+import { custodyCeremony } from '../helpers/custody-fixture';
+import { witnessPassphrase } from './backend';
+import { expect, test } from './fixtures';
+import { saveScreens } from './harness';
+
+const kc = custodyCeremony('ed25519', 17);
+const shards = kc.shards.map((b) => envelopeToText(decodeEnvelope(b)));
+let dir: string;
+let transcriptPath: string;
+
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'keyshard-e2e-signing-'));
+  transcriptPath = join(dir, 'key-ceremony.json');
+  writeFileSync(transcriptPath, serializeTranscript(kc.file));
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const host = (): SigningHost => createSigningHost({ clock: () => new Date(), random: (n) => new Uint8Array(randomBytes(n)) });
+const paper = (hex: string): string => (hex.toUpperCase().match(/.{4}/g) ?? []).join(' ');
+const by = (page: Page, id: string) => page.getByTestId(id);
+/** The text of a code a screen shows beside it (what a person types on the other laptop). */
+const codeText = async (page: Page, id: string): Promise<string> => (await by(page, id).locator('p').textContent()) ?? '';
+
+test('a coordinator and two signers sign by typed codes; the signature verifies; nonce reuse is refused', async ({ launch }) => {
+  const coordinatorHost = host();
+  const coordinatorApp = await launch({ deps: { signing: coordinatorHost } });
+  await coordinatorApp.open('');
+  const coordinator = coordinatorApp.page;
+  const signers: Page[] = [];
+  for (let i = 0; i < 2; i++) {
+    const app = await launch({ deps: { signing: host() } });
+    await app.open('signer');
+    signers.push(app.page);
+  }
+
+  // The start screen offers the three new ceremonies.
+  await expect(by(coordinator, 'start-sign')).toBeVisible();
+  await expect(by(coordinator, 'start-signer')).toBeVisible();
+  await expect(by(coordinator, 'start-custody')).toBeVisible();
+  await by(coordinator, 'start-sign').click();
+  await expect(by(coordinator, 'signing-setup')).toBeVisible();
+  await by(coordinator, 'signing-source').setInputFiles(transcriptPath);
+  await expect(by(coordinator, 'signing-source-loaded')).toContainText('key-ceremony.json');
+  await by(coordinator, 'signing-final-hash').fill(paper(kc.transcript.headHash));
+  await by(coordinator, 'signing-label').fill('Release 2.0 tag');
+  await by(coordinator, 'signing-message').fill('keyshard');
+  await saveScreens(coordinator, 'signing-setup');
+  await by(coordinator, 'signing-start').click();
+  await expect(by(coordinator, 'signing-commitments')).toBeVisible();
+  await expect(by(coordinator, 'signing-message-shown')).toHaveText('keyshard');
+  const hash = (await by(coordinator, 'signing-message-hash').textContent()) ?? '';
+  await saveScreens(coordinator, 'signing-commitments');
+
+  // Each signer loads their shard (typed from paper) and shows a commitment; the coordinator takes it.
+  for (const [i, page] of signers.entries()) {
+    await expect(by(page, 'signer-load')).toBeVisible();
+    await by(page, 'signer-shard-text').fill(shards[i]!);
+    if (i === 0) await saveScreens(page, 'signer-load');
+    await by(page, 'signer-load-shard').click();
+    await expect(by(page, 'signer-loaded')).toBeVisible();
+    await by(page, 'signer-commit').click();
+    await expect(by(page, 'signer-committed')).toBeVisible();
+    if (i === 0) await saveScreens(page, 'signer-commitment');
+    await by(coordinator, 'signing-commitment-text').fill(await codeText(page, 'signer-commitment-text'));
+    await by(coordinator, 'signing-commitment-add').click();
+    await expect(by(coordinator, 'signing-commit-progress')).toContainText(`${i + 1} of 2`);
+  }
+  await by(coordinator, 'signing-make-request').click();
+  await expect(by(coordinator, 'signing-request')).toBeVisible();
+  await saveScreens(coordinator, 'signing-request');
+  const request = await codeText(coordinator, 'signing-request-text');
+
+  // Each signer reads the request: the same message and hash as the coordinator's screen; signs once.
+  for (const [i, page] of signers.entries()) {
+    await by(page, 'signer-request-text').fill(request);
+    await by(page, 'signer-request-add').click();
+    await expect(by(page, 'signer-message')).toHaveText('keyshard');
+    await expect(by(page, 'signer-message-hash')).toHaveText(hash);
+    if (i === 0) await saveScreens(page, 'signer-request');
+    await by(page, 'signer-sign').click();
+    await expect(by(page, 'signer-signed')).toBeVisible();
+    if (i === 0) {
+      await saveScreens(page, 'signer-share');
+      // A second signature with the same nonce state is refused, with what to do.
+      await by(page, 'signer-sign-again').click();
+      await expect(by(page, 'signer-error')).toHaveAttribute('data-code', 'FROST_NONCE_USED');
+      await expect(by(page, 'signer-error-message')).toContainText('never used twice');
+      await saveScreens(page, 'signer-nonce-used');
+    }
+    await by(coordinator, 'signing-share-text').fill(await codeText(page, 'signer-share-text'));
+    await by(coordinator, 'signing-share-add').click();
+    await expect(by(coordinator, 'signing-shares-progress')).toContainText(`${i + 1} of 2`);
+  }
+  await by(coordinator, 'signing-aggregate').click();
+  await expect(by(coordinator, 'signing-signature-step')).toBeVisible();
+  await saveScreens(coordinator, 'signing-signature');
+  await by(coordinator, 'signing-seal').click();
+  await expect(by(coordinator, 'signing-sealed')).toBeVisible();
+  await saveScreens(coordinator, 'signing-sealed');
+
+  // What main recorded: the signature verifies with plain Ed25519 under the group key; the transcript is a signing.
+  const s = coordinatorHost.coordinator.status()!;
+  expect(ed25519.verify(hexToBytes(s.signature!), new TextEncoder().encode('keyshard'), hexToBytes(s.verifyingKey!))).toBe(true);
+  const v = verifyTranscriptText(coordinatorHost.coordinator.transcriptText(), { expectedHeadHash: s.finalHash! });
+  expect(v.ok).toBe(true);
+  expect(checkKindSteps((v as VerifyOk).entries).ok).toBe(true);
+  expect(checkSigningTranscript(v as VerifyOk)?.keyCeremony.finalHash).toBe(kc.transcript.headHash);
+  await expect(by(coordinator, 'signing-final-hash-shown')).toContainText(s.finalHash!.slice(0, 4));
+});
+
+test("a custodian's shard checked against the record alone; a witness signs the receipt", async ({ launch }) => {
+  const session = await launch({ deps: { signing: host() } });
+  await session.open('custody');
+  const page = session.page;
+  await by(page, 'custody-source').setInputFiles(transcriptPath);
+  await by(page, 'custody-final-hash').fill(paper(kc.transcript.headHash));
+  await by(page, 'custody-shard-text').fill(shards[1]!);
+  await by(page, 'custody-witness-key-file').setInputFiles(session.backend.witnessKeyFile('wendy'));
+  await expect(by(page, 'custody-witness-key-file-name')).toBeVisible();
+  await by(page, 'custody-witness-passphrase').fill(witnessPassphrase('wendy'));
+  await saveScreens(page, 'custody-check');
+  await by(page, 'custody-witness-sign').click();
+  await expect(by(page, 'custody-result')).toHaveAttribute('data-result', 'verified');
+  await expect(by(page, 'custody-verdict')).toContainText('bob');
+  await expect(by(page, 'custody-signed')).toContainText('wendy');
+  await saveScreens(page, 'custody-receipt');
+});
