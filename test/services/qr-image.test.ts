@@ -3,6 +3,7 @@
  * compiled from ZXing-C++) -> text -> assembler -> payload.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { KeyshardError } from '../../core/errors';
 import { createQrAssembler, createQrMatrix, planQrFrames, type QrErrorCorrectionLevel } from '../../core/qr/index';
@@ -107,5 +108,32 @@ describe('renderQrPng + zxing-wasm', () => {
     }
     await assert.rejects(renderQrPng('A'.repeat(5000)), (e: unknown) => e instanceof KeyshardError && e.code === 'INVALID_ARGUMENT');
     await assert.rejects(renderQrPng(''), (e: unknown) => e instanceof KeyshardError && e.code === 'INVALID_ARGUMENT');
+  });
+
+  it('draws every pixel as the matrix says (read back by pngjs, an independent PNG decoder), widths not a multiple of 8 included', async () => {
+    // pngjs comes with qrcode; no types of its own.
+    const { PNG } = createRequire(import.meta.url)('pngjs') as { PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } } };
+    const cases = [
+      { text: 'UR:BYTES/HDCXLKAHSSQZWFVSLOFZOXWKRTCMSGATAEVD', scale: 8, margin: 4, level: 'M' as const },
+      { text: 'keyshard', scale: 3, margin: 1, level: 'H' as const },
+      { text: 'A'.repeat(300), scale: 1, margin: 0, level: 'L' as const },
+    ];
+    for (const c of cases) {
+      const matrix = createQrMatrix(c.text, { errorCorrectionLevel: c.level });
+      const image = PNG.sync.read(Buffer.from(await renderQrPng(c.text, { scale: c.scale, margin: c.margin, errorCorrectionLevel: c.level })));
+      const width = (matrix.size + 2 * c.margin) * c.scale;
+      assert.equal(image.width, width);
+      assert.equal(image.height, width);
+      let dark = 0;
+      for (let y = 0; y < width; y++) {
+        for (let x = 0; x < width; x++) {
+          const want = matrix.isDark(Math.floor(y / c.scale) - c.margin, Math.floor(x / c.scale) - c.margin) ? 0 : 255;
+          const at = (y * width + x) * 4;
+          assert.deepEqual([...image.data.subarray(at, at + 4)], [want, want, want, 255], `${c.text.slice(0, 12)} pixel ${x},${y}`);
+          if (want === 0) dark++;
+        }
+      }
+      assert.equal(dark, matrix.modules.reduce((n, m) => n + m, 0) * c.scale * c.scale);
+    }
   });
 });
