@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { CEREMONY_STEPS } from '../../core/ceremony';
 import { LANGUAGES } from '../../core/language';
 import { MAX_EXCEPTION_REASON } from '../../core/ceremony-kinds/exceptions';
-import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
+import { MAX_WRITTEN_ENVELOPE_BYTES } from '../../core/envelope';
 import { FingerprintSchema, Id, NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
 
 /** A plan as text (at most this many characters) or as a JSON value of at most this size once serialized. */
@@ -96,19 +96,22 @@ const HandoffRequestSchema = z.strictObject({
   bagSerial: z.string().min(1).max(64).optional(),
 });
 
-/** What a custodian gives back for one shard: typed words, a typed shard text, or the scanned QR texts. */
-export const ShardResponseSchema = z.union([
-  z.strictObject({ words: z.string().min(1).max(2000) }),
-  z.strictObject({ text: z.string().min(1).max(10_000) }),
-  z.strictObject({ qrTexts: boundedList(z.string().min(1).max(8000), MAX_QR_TEXTS_PER_REQUEST).refine((a) => a.length > 0) }),
-]);
+/**
+ * Bytes of a shard crossing the IPC boundary (issue 16.3: main makes no string of a shard). A Uint8Array of at most
+ * `max` bytes, at least one; main wipes every byte array a request brought once the call is over (handlers.ts).
+ */
+const AnyBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'bytes (a Uint8Array)' });
+const Bytes = (max: number) => AnyBytes.refine((b) => b.length >= 1 && b.length <= max, { message: `between 1 and ${max} bytes` });
 
-type ShardResponseInput = z.infer<typeof ShardResponseSchema>;
-/** All QR texts of a request's responses together stay within what main assembles in a fraction of a second. */
-const qrWithinBounds = (responses: readonly ShardResponseInput[] | undefined): boolean =>
-  qrTextsWithinRequestBounds((responses ?? []).flatMap((r) => ('qrTexts' in r ? r.qrTexts : [])));
-const QR_BOUNDS_MESSAGE =
-  `Too many QR code parts in one request: at most ${MAX_QR_TEXTS_PER_REQUEST} parts, of which ${MAX_MIXED_PARTS_PER_REQUEST} mixed ones, for all shards together.`;
+/**
+ * What a custodian gives back for one shard, as bytes the window made (core/shard-display.ts givenBackBytes): typed
+ * words (ASCII, single spaces), a typed shard text's characters, or the envelope the scanned QR codes assembled to.
+ */
+export const ShardResponseSchema = z.union([
+  z.strictObject({ words: Bytes(2000) }),
+  z.strictObject({ text: Bytes(10_000) }),
+  z.strictObject({ envelope: Bytes(MAX_WRITTEN_ENVELOPE_BYTES) }),
+]);
 
 /** Shards one custodian may hold (SLIP-39 allows several shares per custodian). */
 const MAX_SHARDS_PER_CUSTODIAN = 64;
@@ -120,7 +123,7 @@ const ConfirmRequestSchema = z.strictObject({
   responses: boundedList(ShardResponseSchema, MAX_SHARDS_PER_CUSTODIAN).optional(),
   /** read-back-pkcs11: the custodian's token PIN. */
   pin: Pin.optional(),
-}).refine((r) => qrWithinBounds(r.responses), { message: QR_BOUNDS_MESSAGE });
+});
 
 const TestRecoveryRequestSchema = z
   .strictObject({
@@ -129,7 +132,6 @@ const TestRecoveryRequestSchema = z
     tokens: boundedList(z.strictObject({ custodianId: Id, pin: Pin.optional() }), MAX_CUSTODIANS).optional(),
     custodianIds: boundedList(Id, MAX_CUSTODIANS).optional(),
   })
-  .refine((r) => qrWithinBounds(r.responses?.flatMap((c) => c.shards)), { message: QR_BOUNDS_MESSAGE })
   .optional();
 
 const CheckDevicesRequestSchema = z.strictObject({
@@ -259,19 +261,18 @@ const SplitResponseSchema = z.object({
   status: CeremonyStatusSchema,
 });
 
-/** SECRET: one shard of the current custodian, for display (words, text, QR frames). */
+/**
+ * SECRET: one shard of the current custodian, as its envelope bytes: the window makes the words, text and QR frames
+ * (core/shard-display.ts), with main's QR options so the codes are the ones main would make.
+ */
 const ShardViewSchema = z.object({
   index: z.number(),
   share: z.union([z.object({ group: z.number(), member: z.number() }), z.object({ signer: z.number() })]),
-  envelopeText: z.string(),
-  paperText: z.string(),
-  words: list(z.string()).optional(),
-  qr: z.object({
-    kind: z.enum(['single', 'animated']),
-    frames: list(z.string()),
-    partCount: z.number(),
-    version: z.number(),
-    errorCorrectionLevel: z.enum(['L', 'M', 'Q', 'H']),
+  envelope: AnyBytes,
+  qrOptions: z.object({
+    errorCorrectionLevel: z.enum(['L', 'M', 'Q', 'H']).optional(),
+    maxSingleVersion: z.number().optional(),
+    fragmentLength: z.number().optional(),
   }),
 });
 

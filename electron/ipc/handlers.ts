@@ -47,7 +47,32 @@ function describeIssues(error: z.ZodError): string {
 export const INTERNAL_MESSAGE =
   'Something unexpected went wrong in keyshard while doing this. Nothing was shown or saved from it. Try again; if it keeps happening, restart keyshard and report it.';
 
+/**
+ * Zeroes every byte array in a request or an answer (shards cross as bytes: issue 16.3): a request's once its call is
+ * over, answered or refused; an answer's once the transport has copied it (register.ts). They are small trees of
+ * plain objects and arrays; the depth is bounded all the same.
+ */
+export function wipeBytesIn(value: unknown, depth = 0): void {
+  if (depth > 8 || typeof value !== 'object' || value === null) return;
+  if (value instanceof Uint8Array) {
+    value.fill(0);
+    return;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) wipeBytesIn(v, depth + 1);
+}
+
 function wrap<K extends ChannelName>(name: K, service: Services[K], log: (m: string) => void): IpcHandlers[K] {
+  const inner = answer(name, service, log);
+  return (async (raw: unknown) => {
+    try {
+      return await inner(raw);
+    } finally {
+      wipeBytesIn(raw);
+    }
+  }) as IpcHandlers[K];
+}
+
+function answer<K extends ChannelName>(name: K, service: Services[K], log: (m: string) => void): (raw: unknown) => Promise<unknown> {
   const spec = contract[name];
   return (async (raw: unknown) => {
     const parsedRequest = spec.request.safeParse(raw);
@@ -69,7 +94,7 @@ function wrap<K extends ChannelName>(name: K, service: Services[K], log: (m: str
       return errorResult('INTERNAL', INTERNAL_MESSAGE);
     }
     return okResult(parsedResponse.data);
-  }) as IpcHandlers[K];
+  });
 }
 
 export function createIpcHandlers(deps: IpcDeps): IpcHandlers {

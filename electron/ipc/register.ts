@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { isAppUrl } from '../main/app-origin';
 import { describeUrlForLog } from '../main/request-policy';
 import { CHANNELS, type ChannelName } from './channels';
-import type { IpcHandlers } from './handlers';
+import { wipeBytesIn, type IpcHandlers } from './handlers';
 import { errorResult, type IpcResult } from './result';
 
 /** The parts of an invoke event the sender check reads (so tests can pass a plain object). */
@@ -50,7 +50,13 @@ export function registerIpcHandlers(
 ): () => void {
   for (const channel of CHANNELS) {
     const guarded = guardHandler(channel, handlers[channel], log);
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, request: unknown) => guarded(event, request));
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, request: unknown) => {
+      const answer = await guarded(event, request);
+      // Electron copies the answer into its IPC message as soon as this promise settles (in the same microtask run);
+      // a shard's bytes in it are wiped after that, so main keeps no copy of what it showed (issue 16.3).
+      setImmediate(() => wipeBytesIn(answer));
+      return answer;
+    });
   }
   return () => {
     for (const channel of CHANNELS) ipcMain.removeHandler(channel);

@@ -5,13 +5,15 @@
  */
 import type { ChannelName } from '../../electron/ipc/channels';
 import { call, IpcCallError } from '../../electron/ipc/client';
+import { isKeyshardError } from '../../core/errors';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { supportOf, toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
 import { DEVICE_TODO } from '../devices/api';
+import { confirmToWire, showHandoff, testRecoveryToWire, type ConfirmAsked, type GivenBack, type ShownHandoff, type ShownShard, type TestRecoveryAsked } from './shardWire';
 
 export type Status = ResponseOf<'ceremony:status'>;
-export type HandoffView = ResponseOf<'ceremony:handoff'>;
-export type ShardView = HandoffView['shards'][number];
+export type HandoffView = ShownHandoff;
+export type ShardView = ShownShard;
 export type AirGapResult = ResponseOf<'ceremony:check-airgap'>;
 export type EntropyResult = ResponseOf<'ceremony:gather-entropy'>;
 export type SecretResult = ResponseOf<'ceremony:generate'>;
@@ -23,7 +25,7 @@ export type SealResult = ResponseOf<'ceremony:seal'>;
 export type SignOffResult = ResponseOf<'ceremony:sign-off'>;
 export type SavedCeremony = ResponseOf<'ceremony:list-saved'>[number];
 export type Drive = ResponseOf<'usb:list-drives'>[number];
-export type ShardResponse = NonNullable<RequestOf<'ceremony:confirm'>['responses']>[number];
+export type ShardResponse = GivenBack;
 export type ConfirmMethod = RequestOf<'ceremony:confirm'>['method'];
 export type DeviceCheck = ResponseOf<'ceremony:check-devices'>;
 export type TokenCheck = DeviceCheck['tokens'][number];
@@ -75,7 +77,9 @@ export function asErrorInfo(e: unknown): ErrorInfo {
     const support = supportOf(e.details);
     return { code: e.code, message: e.message, todo: ceremonyTodo(e.code), ...(support ? { support } : {}) };
   }
-  return toErrorInfo(e);
+  // Typed errors raised in this window (a QR code that does not assemble, a shard text that cannot be read) say
+  // what to do as main's would.
+  return isKeyshardError(e) ? toErrorInfo(e, ceremonyTodo(e.code)) : toErrorInfo(e);
 }
 
 /** The non-secret details of an IPC failure, or an empty object. */
@@ -87,7 +91,19 @@ export function numberList(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((x): x is number => typeof x === 'number' && Number.isInteger(x)) : [];
 }
 
+/** What the screens send and get: shards as texts (main sends and takes them as bytes: shardWire.ts). */
+type Asked<K extends ChannelName> = K extends 'ceremony:confirm' ? ConfirmAsked : K extends 'ceremony:test-recovery' ? TestRecoveryAsked : RequestOf<K>;
+type Answered<K extends ChannelName> = K extends 'ceremony:handoff' ? ShownHandoff : K extends 'ceremony:current-handoff' ? ShownHandoff | null : ResponseOf<K>;
+
 /** A typed wrapper so screens can name a channel and get its response. */
-export function ask<K extends ChannelName>(channel: K, ...args: undefined extends RequestOf<K> ? [RequestOf<K>?] : [RequestOf<K>]): Promise<ResponseOf<K>> {
-  return (call as (c: K, ...a: unknown[]) => Promise<ResponseOf<K>>)(channel, ...args);
+export async function ask<K extends ChannelName>(channel: K, ...args: undefined extends Asked<K> ? [Asked<K>?] : [Asked<K>]): Promise<Answered<K>> {
+  const send = call as (c: K, ...a: unknown[]) => Promise<unknown>;
+  // A QR code that does not assemble, or a shard text that cannot be read, fails here with its typed error.
+  const request =
+    channel === 'ceremony:confirm' ? confirmToWire(args[0] as ConfirmAsked) : channel === 'ceremony:test-recovery' ? testRecoveryToWire(args[0] as TestRecoveryAsked) : args[0];
+  const answer = await send(channel, ...(args.length === 0 ? [] : [request]));
+  if ((channel === 'ceremony:handoff' || channel === 'ceremony:current-handoff') && answer !== null) {
+    return showHandoff(answer as ResponseOf<'ceremony:handoff'>) as Answered<K>;
+  }
+  return answer as Answered<K>;
 }

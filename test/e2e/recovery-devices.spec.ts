@@ -23,6 +23,7 @@ import type { CeremonyPlan } from '../../core/policy';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { generateAgeIdentity, protectEnvelopeText } from '../../electron/services/protection/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
+import { given, shownShards } from '../services/ceremony-harness';
 import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, type SoftHsm } from '../hsm/softhsm';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
 import { makeCeremony } from './fixtures/recovery-ceremony';
@@ -230,7 +231,7 @@ test('recovers a seed from the shard files on two custodians’ USB drives by th
       custodian('carol', 'Carol', 2, { medium: 'usb', protection: { type: 'age', recipient: carolKey.recipient } }),
     ]),
     (id) => (sticks[id] === undefined ? {} : { drive: sticks[id] }),
-    (id, view) => (sticks[id] === undefined ? { method: 'type-back', responses: view.shards.map((s) => ({ words: (s.words ?? []).join(' ') })) } : { method: 'read-back-usb' }),
+    (id, view) => (sticks[id] === undefined ? { method: 'type-back', responses: shownShards(view).map((s) => given({ words: (s.words ?? []).join(' ') })) } : { method: 'read-back-usb' }),
     { custodianIds: ['bob', 'carol'] },
   );
   const bobFile = join(bobStick, shardFileName(ceremony.ceremonyId, 1, '.age'));

@@ -19,7 +19,7 @@ import { createTranscriptStore, type TranscriptStore } from '../../electron/serv
 import { nodeUsbFs, type UsbFs } from '../../electron/services/usb/fs';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
-import { cleanTemps, custodianKeys, signAs, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
+import { cleanTemps, custodianKeys, given, shown, signAs, slip39Plan, steppingClock, tempDir, type Keys } from '../services/ceremony-harness';
 import { NETWORK_UP } from './ipc-harness';
 
 const PASSPHRASE = 'usbfs test passphrase';
@@ -81,7 +81,7 @@ async function toBob(host: CeremonyHost, root: string, plan: CeremonyPlan = slip
   await host.split();
   await signAs(host, 'wendy', { passphrase: PASSPHRASE });
   const alice = await host.handoff({ custodianId: 'alice' });
-  await host.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText! }] });
+  await host.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ text: shown(alice.shards[0]!).paperText })] });
   await signAs(host, 'wendy', { passphrase: PASSPHRASE });
 }
 

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { KeyshardError } from '../../core/errors';
 import { nodeUsbFs } from '../../electron/services/usb/fs';
 import { createChosenDrivePort } from '../../electron/ipc/shard-file-port';
-import { cleanTemps, custodianKeys, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
+import { cleanTemps, custodianKeys, given, shown, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
 import { ipcRig, signAs } from './ipc-harness';
 
 let k: Keys;
@@ -148,7 +148,7 @@ describe('ceremony host', () => {
     await rig.call('ceremony:split');
     await signAs(rig, 'wendy');
     const alice = await rig.call('ceremony:handoff', { custodianId: 'alice' });
-    await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [{ text: alice.shards[0]!.paperText }] });
+    await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [given({ text: shown(alice.shards[0]!).paperText })] });
     await signAs(rig, 'wendy');
     const before = await rig.call('ceremony:status');
     const r = await rig.raw('ceremony:handoff', { custodianId: 'bob' });

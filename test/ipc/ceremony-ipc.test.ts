@@ -23,7 +23,7 @@ import { createCameraGate } from '../../electron/main/permissions';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { assertCompleteCeremony } from '../core/ceremony-driver';
-import { allZero, cleanTemps, custodianKeys, nodePbkdf2, slip39Plan, tempDir, vssPlan, type Keys } from '../services/ceremony-harness';
+import { allZero, cleanTemps, custodianKeys, given, nodePbkdf2, shown, shownShards, slip39Plan, tempDir, vssPlan, type Keys } from '../services/ceremony-harness';
 import { ipcRig, NETWORK_UP, signPending, witnessPassphrase, type IpcRig } from './ipc-harness';
 
 let k: Keys;
@@ -43,9 +43,9 @@ function methodFor(medium: string): 'scan-qr' | 'type-back' | 'read-back-usb' {
 
 /** What a custodian gives back to confirm, by medium: the QR frames, the typed words or text, or nothing (USB). */
 function responsesFor(view: View, plan: CeremonyPlan) {
-  return view.shards.map((s) => {
-    if (view.medium === 'screen-qr') return { qrTexts: [...s.qr.frames] };
-    return plan.scheme.type === 'slip39' ? { words: (s.words ?? []).join(' ') } : { text: s.paperText };
+  return shownShards(view).map((s) => {
+    if (view.medium === 'screen-qr') return given({ qrTexts: [...s.qr.frames] });
+    return given(plan.scheme.type === 'slip39' ? { words: (s.words ?? []).join(' ') } : { text: s.paperText });
   });
 }
 
@@ -58,7 +58,7 @@ function recordsOf(text: string): CeremonyRecord[] {
 function secretNeedles(views: Iterable<View>, extra: readonly string[]): string[] {
   const needles: string[] = [...extra];
   for (const v of views) {
-    for (const s of v.shards) {
+    for (const s of shownShards(v)) {
       const body = s.envelopeText.slice(3);
       for (let i = 0; i + 20 <= body.length; i += 20) needles.push(body.slice(i, i + 20));
       for (const f of s.qr.frames) {
@@ -139,7 +139,7 @@ async function runOverIpc(rig: IpcRig, plan: CeremonyPlan, quorum: string[]): Pr
   }
 
   const rec = await rig.call('ceremony:test-recovery', {
-    responses: quorum.map((id) => ({ custodianId: id, shards: views.get(id)!.shards.map((s) => ({ text: s.envelopeText })) })),
+    responses: quorum.map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((s) => given({ text: s.envelopeText }, 'read')) })),
   });
   assert.equal(rec.fingerprintMatch, true);
   assert.equal(rec.recovered.hex, gen.fingerprint.hex);
@@ -187,9 +187,9 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
       const view = await realHandoff(request);
       if (request.custodianId === 'alice' && !mismatchChecked) {
         mismatchChecked = true;
-        const words = [...view.shards[0]!.words!];
+        const words = [...shown(view.shards[0]!).words!];
         const wrong = words.map((w, i) => (i === 6 ? (w === 'academic' ? 'acid' : 'academic') : w));
-        const r = await rig.raw('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [{ words: wrong.join(' ') }] });
+        const r = await rig.raw('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [given({ words: wrong.join(' ') })] });
         assert.equal(r.ok, false);
         assert.ok(!r.ok, '!r.ok');
         assert.equal(r.error.code, 'CONFIRM_MISMATCH');
@@ -224,7 +224,7 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
     assert.equal(tampered.valid, false);
 
     // The custodians' shards recover the seed through the recovery channels: Alice's words, Bob's age file.
-    const alice = run.views.get('alice')!.shards[0]!.words!.join(' ');
+    const alice = shown(run.views.get('alice')!.shards[0]!).words!.join(' ');
     // With the final hash from the paper record, the transcript is a verified source.
     const started = await rig.call('recovery:start', { transcriptText: run.transcriptText, finalHash: summary.valid ? summary.headHash : '' });
     assert.equal(started.expected?.source, 'final-hash');
@@ -238,7 +238,7 @@ describe('ceremony over IPC: SLIP-39 2-of-3', () => {
     const done = await rig.call('recovery:finish');
     assert.equal(done.verdict, 'verified');
     assert.equal(done.recovered.fingerprint.hex, run.fingerprint);
-    const seedHex = bytesToHex(combineMnemonics([alice, run.views.get('carol')!.shards[0]!.words!.join(' ')], '', nodePbkdf2));
+    const seedHex = bytesToHex(combineMnemonics([alice, shown(run.views.get('carol')!.shards[0]!).words!.join(' ')], '', nodePbkdf2));
     await rig.call('recovery:clear');
     for (const x of rig.recoveryBuffers) assert.ok(allZero(x.bytes), `${x.label} is not zeroed`);
 
@@ -270,7 +270,7 @@ describe('ceremony over IPC: VSS (FROST ed25519) 3-of-5 with two witnesses', () 
 
     // Secret material: every shard's signing share and the group secret, recombined independently.
     const shares = [...run.views.values()].flatMap((view) =>
-      view.shards.map((s) => {
+      shownShards(view).map((s) => {
         const env = envelopeFromText(s.envelopeText);
         const p = decodeVssPayload(env.scheme, env.payload);
         const share = { identifier: Uint8Array.from(p.identifier), signingShare: Uint8Array.from(p.signingShare), commitments: p.commitments.map((c) => Uint8Array.from(c)) };

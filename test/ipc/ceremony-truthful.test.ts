@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { ResponseOf } from '../../electron/ipc/contract';
-import { allZero, cleanTemps, custodianKeys, methodFor, slip39Plan, type Keys } from '../services/ceremony-harness';
+import { allZero, cleanTemps, custodianKeys, given, methodFor, shownShards, slip39Plan, type Keys } from '../services/ceremony-harness';
 import { ipcRig, signPending, type IpcRig } from './ipc-harness';
 
 let k: Keys;
@@ -28,7 +28,7 @@ function entries(path: string): Entry[] {
 
 /** What a custodian gives back to confirm: the QR frames (screen), the typed words (paper), nothing (USB). */
 function responsesFor(view: View) {
-  return view.shards.map((s) => (view.medium === 'screen-qr' ? { qrTexts: [...s.qr.frames] } : { words: (s.words ?? []).join(' ') }));
+  return shownShards(view).map((s) => given(view.medium === 'screen-qr' ? { qrTexts: [...s.qr.frames] } : { words: (s.words ?? []).join(' ') }));
 }
 
 /** From ceremony:start to the open destroy step, every checkpoint signed; returns the handoff views. */
@@ -54,7 +54,7 @@ async function runToDestroy(rig: IpcRig, plan: CeremonyPlan, recovery: 'custodia
   const quorum = ['alice', 'carol'];
   const rec =
     recovery === 'custodians'
-      ? await rig.call('ceremony:test-recovery', { responses: quorum.map((id) => ({ custodianId: id, shards: views.get(id)!.shards.map((s) => ({ text: s.envelopeText })) })) })
+      ? await rig.call('ceremony:test-recovery', { responses: quorum.map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((s) => given({ text: s.envelopeText }, 'read')) })) })
       : await rig.call('ceremony:test-recovery', { custodianIds: quorum });
   assert.equal(rec.fingerprintMatch, true);
   assert.equal(rec.shardsFrom, recovery === 'custodians' ? 'custodians' : 'keyshard-copies');

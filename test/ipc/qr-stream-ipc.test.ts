@@ -1,6 +1,7 @@
 /**
- * A forged QR stream through the real IPC handlers cannot hold main: `recovery:add-shard` with UR parts and
- * `ceremony:confirm` with scanned QR texts answer within a fraction of a second and refuse. The forged parts are what a
+ * A forged QR stream through the real IPC handlers cannot hold main: `recovery:add-shard` with UR parts answers within
+ * a fraction of a second and refuses; `ceremony:confirm` takes no QR texts at all (the window assembles them and sends
+ * envelope bytes, issue 16.3) and compares the largest forged envelope at once. The forged parts are what a
  * hostile page could send: 1-byte fragments announcing 65,545 parts (seconds of bc-ur work each before the bounds),
  * and parts within the bounds chosen to keep bc-ur's fountain decoder busy without ever completing.
  * Timings are generous upper bounds, measured per call.
@@ -74,7 +75,7 @@ describe('QR streams over IPC: main answers at once', () => {
     console.log(`recovery:add-shard per call (ms of CPU): ${timings.map((t) => t.toFixed(0)).join(', ')}`);
   });
 
-  it('ceremony:confirm refuses forged scans within a fraction of a second per call', async () => {
+  it('ceremony:confirm takes no QR texts (the window assembles them) and compares forged envelope bytes within a fraction of a second', async () => {
     const rig: IpcRig = ipcRig();
     const plan = vssPlan(k);
     for (const w of plan.witnesses) await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile(w.id) });
@@ -92,7 +93,7 @@ describe('QR streams over IPC: main answers at once', () => {
     await rig.call('ceremony:handoff', { custodianId: alice.id });
 
     const timings: number[] = [];
-    const confirm = async (responses: { qrTexts: string[] }[]): Promise<string> => {
+    const confirm = async (responses: unknown[]): Promise<string> => {
       const { value, ms, cpuMs } = await timedAsync(() => rig.raw('ceremony:confirm', { custodianId: alice.id, method: 'scan-qr', responses }));
       timings.push(cpuMs);
       assert.ok(cpuMs < MAX_CALL_MS, `ceremony:confirm with ${responses.length} responses held main for ${cpuMs.toFixed(0)} ms`);
@@ -100,12 +101,13 @@ describe('QR streams over IPC: main answers at once', () => {
       assert.equal(value.ok, false);
       return value.ok ? '' : value.error.code;
     };
-    assert.equal(await confirm([{ qrTexts: oneByteFragmentStream(8) }]), 'QR_FORMAT');
-    // Many responses full of forged parts: the request is refused before anything is assembled.
-    const forged = oneByteFragmentStream(MAX_MIXED_PARTS_PER_REQUEST);
-    assert.equal(await confirm(Array.from({ length: 64 }, () => ({ qrTexts: forged }))), 'INVALID_ARGUMENT');
+    // Scanned texts never reach main any more: the schema refuses them before any service runs.
+    assert.equal(await confirm([{ qrTexts: oneByteFragmentStream(8) }]), 'INVALID_ARGUMENT');
     const { mixed } = worstAllowedStream(MAX_MIXED_PARTS_PER_REQUEST);
-    assert.equal(await confirm([{ qrTexts: mixed }]), 'QR_INCOMPLETE');
+    assert.equal(await confirm([{ qrTexts: mixed }]), 'INVALID_ARGUMENT');
+    // The largest envelope bytes a request may carry, forged: compared and refused at once.
+    assert.equal(await confirm([{ envelope: new Uint8Array(MAX_SCANNED_PAYLOAD_BYTES).fill(0x33) }]), 'CONFIRM_MISMATCH');
+    assert.equal(await confirm([{ envelope: new Uint8Array(MAX_SCANNED_PAYLOAD_BYTES + 1) }]), 'INVALID_ARGUMENT');
     // The handoff is still open: the custodian can scan their real code.
     assert.equal((await rig.call('ceremony:current-handoff'))?.custodianId, alice.id);
     console.log(`ceremony:confirm per call (ms of CPU): ${timings.map((t) => t.toFixed(0)).join(', ')}`);

@@ -25,7 +25,7 @@ import type { ResponseOf } from '../../electron/ipc/contract';
 import { checkAirGap } from '../../electron/services/airgap/index';
 import { defaultDriveLister } from '../../electron/services/usb/index';
 import { ipcRig, signPending, type IpcRig } from '../ipc/ipc-harness';
-import { cleanTemps, custodianKeys, methodFor, responseFor, slip39Plan, vssPlan, type Keys } from '../services/ceremony-harness';
+import { cleanTemps, custodianKeys, given, methodFor, responseFor, shown, shownShards, slip39Plan, vssPlan, type Keys } from '../services/ceremony-harness';
 
 let k: Keys;
 before(async () => {
@@ -72,7 +72,7 @@ async function ceremony(rig: IpcRig, plan: CeremonyPlan): Promise<{ views: Map<s
   }
   const quorum = plan.custodians.filter((c) => c.medium !== 'usb').map((c) => c.id);
   const rec = await rig.call('ceremony:test-recovery', {
-    responses: quorum.map((id) => ({ custodianId: id, shards: views.get(id)!.shards.map((s) => ({ text: s.envelopeText })) })),
+    responses: quorum.map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((s) => given({ text: s.envelopeText }, 'read')) })),
   });
   assert.equal(rec.fingerprintMatch, true);
   await signPending(rig);
@@ -145,14 +145,14 @@ describe('no network: ceremonies and recoveries through the IPC handlers', () =>
     assertNoNetworkUse('the SLIP-39 ceremony');
 
     await rig.call('recovery:start', { transcriptText: run.transcript });
-    const alice = run.views.get('alice')!.shards[0]!.words!.join(' ');
+    const alice = shown(run.views.get('alice')!.shards[0]!).words!.join(' ');
     assert.equal((await rig.call('recovery:add-shard', { text: alice })).outcome, 'accepted');
     const bobFile = readFileSync(run.views.get('bob')!.files[0]!.location, 'utf8');
     assert.equal((await rig.call('recovery:add-shard', { file: { text: bobFile }, openingKey: { kind: 'age', identity: k.age.identity } })).outcome, 'accepted');
     await expectRecovered(rig, run.fingerprint);
 
     await rig.call('recovery:start', { expectedFingerprint: run.fingerprint });
-    assert.equal((await rig.call('recovery:add-shard', { urParts: [...run.views.get('carol')!.shards[0]!.qr.frames] })).outcome, 'accepted');
+    assert.equal((await rig.call('recovery:add-shard', { urParts: [...shown(run.views.get('carol')!.shards[0]!).qr.frames] })).outcome, 'accepted');
     assert.equal((await rig.call('recovery:add-shard', { text: alice })).outcome, 'accepted');
     await rig.call('recovery:status');
     await expectRecovered(rig, run.fingerprint);
@@ -173,7 +173,7 @@ describe('no network: ceremonies and recoveries through the IPC handlers', () =>
     const opened = await rig.call('recovery:add-shard', { file: { text: bobFile }, openingKey: { kind: 'openpgp', privateKeyArmored: k.pgp.privateKeyArmored } });
     assert.equal(opened.outcome, 'accepted');
     for (const id of ['alice', 'carol']) {
-      assert.equal((await rig.call('recovery:add-shard', { text: run.views.get(id)!.shards[0]!.envelopeText })).outcome, 'accepted');
+      assert.equal((await rig.call('recovery:add-shard', { text: shown(run.views.get(id)!.shards[0]!).envelopeText })).outcome, 'accepted');
     }
     await expectRecovered(rig, run.fingerprint);
     await rig.host.shutdown();

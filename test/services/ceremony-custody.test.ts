@@ -12,7 +12,7 @@ import { decodeEnvelope, encodeEnvelope, envelopeFromText } from '../../core/env
 import { isKeyshardError } from '../../core/errors';
 import { verifyTranscriptText, type VerifyOk } from '../../core/transcript';
 import { openProtected } from '../../electron/services/protection/index';
-import { cleanTemps, custodianKeys, openingKeyFor, rig, runCeremony, slip39Plan, vssPlan, type Keys } from './ceremony-harness';
+import { cleanTemps, custodianKeys, openingKeyFor, rig, shownShards, runCeremony, slip39Plan, vssPlan, type Keys } from './ceremony-harness';
 
 let keys: Keys;
 before(async () => {
@@ -33,7 +33,7 @@ describe('ceremony service: custody records', () => {
         // A USB custodian's shards are the files on their stick, opened with their key.
         const key = openingKeyFor(plan, req.custodianId, keys);
         const fromFiles = await Promise.all(view.files.map(async (f) => await openProtected(new Uint8Array(readFileSync(f.location)), key!)));
-        handedOver.set(req.custodianId, [...view.shards.map((sh) => sh.envelopeText), ...fromFiles]);
+        handedOver.set(req.custodianId, [...shownShards(view).map((sh) => sh.envelopeText), ...fromFiles]);
         return view;
       };
       const run = await runCeremony(r, plan, keys);

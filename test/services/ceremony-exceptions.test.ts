@@ -15,7 +15,7 @@ import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
-import { cleanTemps, custodianKeys, methodFor, openingKeyFor, responseFor, rig, signPending, slip39Plan, unwitnessedPlan, WITNESSES } from './ceremony-harness';
+import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shown, shownShards, signPending, slip39Plan, unwitnessedPlan, WITNESSES } from './ceremony-harness';
 
 after(cleanTemps);
 
@@ -56,9 +56,9 @@ test('a failed confirmation is recorded as a signed exception before the retry; 
     const good = { custodianId: c.id, method: methodFor(c.medium), ...(c.medium === 'usb' ? { openingKeys: key === undefined ? [] : [key] } : { responses: responseFor(view, plan) }) };
     if (c.id === 'alice') {
       // Alice types two words swapped: refused, and nothing goes on until the exception is recorded.
-      const words = (view.shards[0]!.words ?? []).slice();
+      const words = (shown(view.shards[0]!).words ?? []).slice();
       [words[3], words[4]] = [words[4]!, words[3]!];
-      await assert.rejects(s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: words.join(' ') }] }), { code: 'CONFIRM_MISMATCH' });
+      await assert.rejects(s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ words: words.join(' ') })] }), { code: 'CONFIRM_MISMATCH' });
       const st = await s.status();
       assert.equal(st.exceptionNeeded?.deviation, 'confirmation-failed');
       assert.equal(st.exceptionNeeded?.custodianId, 'alice');
@@ -75,7 +75,7 @@ test('a failed confirmation is recorded as a signed exception before the retry; 
     await s.confirm(good);
     await signPending(s);
   }
-  await s.testRecovery({ responses: ['alice', 'carol'].map((id) => ({ custodianId: id, shards: views.get(id)!.shards.map((sh) => ({ text: sh.envelopeText })) })) });
+  await s.testRecovery({ responses: ['alice', 'carol'].map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((sh) => given({ text: sh.envelopeText }, 'read')) })) });
   await signPending(s);
   await s.destroy({ confirmed: true });
   await signPending(s);
@@ -149,8 +149,8 @@ test('the verifier refuses an exception without its witness signature, at an unk
   await s.split();
   await signPending(s);
   const view = await s.handoff({ custodianId: 'alice' });
-  const words = (view.shards[0]!.words ?? []).slice().reverse();
-  await assert.rejects(s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: words.join(' ') }] }), { code: 'CONFIRM_MISMATCH' });
+  const words = (shown(view.shards[0]!).words ?? []).slice().reverse();
+  await assert.rejects(s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ words: words.join(' ') })] }), { code: 'CONFIRM_MISMATCH' });
   await s.recordException({ reason: 'Wrong order.', witnessId: 'wendy' });
   await s.confirm({ custodianId: 'alice', method: 'type-back', responses: responseFor(view, plan) });
   const text = readFileSync(join(r.dir, 'transcript.json'), 'utf8');
@@ -196,11 +196,11 @@ test('under a plan without witnesses the exception is recorded with its reason a
   await s.generate();
   await s.split();
   const view = await s.handoff({ custodianId: 'ann' });
-  const words = (view.shards[0]!.words ?? []).slice().reverse();
-  await assert.rejects(s.confirm({ custodianId: 'ann', method: 'type-back', responses: [{ words: words.join(' ') }] }), { code: 'CONFIRM_MISMATCH' });
+  const words = (shown(view.shards[0]!).words ?? []).slice().reverse();
+  await assert.rejects(s.confirm({ custodianId: 'ann', method: 'type-back', responses: [given({ words: words.join(' ') })] }), { code: 'CONFIRM_MISMATCH' });
   await assert.rejects(s.recordException({ reason: 'Reversed.', witnessId: 'wendy' }), { code: 'CEREMONY_TRANSITION' });
   await s.recordException({ reason: 'Ann read her words from the end.' });
-  await s.confirm({ custodianId: 'ann', method: 'type-back', responses: [{ words: (view.shards[0]!.words ?? []).join(' ') }] });
+  await s.confirm({ custodianId: 'ann', method: 'type-back', responses: [given({ words: (shown(view.shards[0]!).words ?? []).join(' ') })] });
   const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
   assert.ok(v.ok, v.ok ? '' : v.reason);
   const ex = v.entries.find((e) => e.kind === 'exception')!;

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { CeremonyPlan, KeyCurve, SecretPlan } from '../../core/policy';
+import type { QrFrameOptions } from '../../core/qr/index';
+import { givenBackBytes, shardDisplay, type GivenBackText, type ShardDisplay } from '../../core/shard-display';
 import type { Pbkdf2 } from '../../core/slip39/index';
 import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
 import { createCeremonyService, type CeremonyService, type CeremonyServiceDeps, type HandoffView, type ShardResponse } from '../../electron/services/ceremony/index';
@@ -206,11 +208,26 @@ export async function signPending(service: CeremonyService, acts: Readonly<Recor
   }
 }
 
+/** A shown shard's text forms, as the window makes them from the bytes main sends (words, KS1 text, QR frames). */
+export function shown(s: { readonly envelope: Uint8Array; readonly qrOptions: QrFrameOptions }): ShardDisplay {
+  return shardDisplay(s.envelope, s.qrOptions);
+}
+
+/** Every shard of a handoff (the service's or the IPC answer) as the window shows it. */
+export function shownShards(view: { readonly shards: readonly { readonly envelope: Uint8Array; readonly qrOptions: QrFrameOptions }[] }): ShardDisplay[] {
+  return view.shards.map(shown);
+}
+
+/** What the window sends for what a custodian gave back (typed words or text, scanned QR texts): bytes. */
+export function given(r: GivenBackText, use: 'compare' | 'read' = 'compare'): ShardResponse {
+  return givenBackBytes(r, use);
+}
+
 /** What a custodian gives back to confirm, by medium: the QR frames, the typed words or text, or nothing (USB). */
 export function responseFor(view: HandoffView, plan: CeremonyPlan): ShardResponse[] {
-  return view.shards.map((s) => {
-    if (view.medium === 'screen-qr') return { qrTexts: [...s.qr.frames] };
-    return plan.scheme.type === 'slip39' ? { words: (s.words ?? []).join(' ') } : { text: s.paperText };
+  return shownShards(view).map((s) => {
+    if (view.medium === 'screen-qr') return given({ qrTexts: [...s.qr.frames] });
+    return given(plan.scheme.type === 'slip39' ? { words: (s.words ?? []).join(' ') } : { text: s.paperText });
   });
 }
 
@@ -262,7 +279,7 @@ export async function runCeremony(r: Rig, plan: CeremonyPlan, k: Keys, options: 
   }
   const quorum = options.quorum ?? (plan.scheme.type === 'vss' ? ['alice', 'carol', 'erin'] : ['alice', 'carol']);
   const rec = await s.testRecovery({
-    responses: quorum.map((id) => ({ custodianId: id, shards: views.get(id)!.shards.map((sh) => ({ text: sh.envelopeText })) })),
+    responses: quorum.map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((sh) => given({ text: sh.envelopeText }, 'read')) })),
   });
   assert.equal(rec.fingerprintMatch, true);
   await signPending(s);

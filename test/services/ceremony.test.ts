@@ -16,10 +16,13 @@ import {
   allZero,
   cleanTemps,
   custodianKeys,
+  given,
   nodePbkdf2,
   responseFor,
   rig,
   runCeremony,
+  shown,
+  shownShards,
   signAs,
   signPending,
   slip39Plan,
@@ -76,13 +79,13 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     // Independently of the service: the shards the custodians got (paper words, the age file, the screen QR text)
     // recombine to a seed whose fingerprint is the one generated.
     assert.equal(run.recoveredFingerprint, run.generatedFingerprint);
-    const alice = run.views.get('alice')!.shards[0]!.words!.join(' ');
+    const alice = shown(run.views.get('alice')!.shards[0]!).words!.join(' ');
     const bobFile = readFileSync(run.views.get('bob')!.files[0]!.location);
     const bobText = await openProtected(new Uint8Array(bobFile), { kind: 'age', identity: k.age.identity });
     const bobEnvelope = envelopeFromText(bobText);
     const bob = new TextDecoder().decode(bobEnvelope.payload);
     assert.equal(bytesToHex(bobEnvelope.groupFingerprint), run.generatedFingerprint);
-    for (const pair of [[alice, bob], [bob, run.views.get('carol')!.shards[0]!.words!.join(' ')]]) {
+    for (const pair of [[alice, bob], [bob, shown(run.views.get('carol')!.shards[0]!).words!.join(' ')]]) {
       const seed = combineMnemonics(pair, '', nodePbkdf2);
       assert.equal(fingerprintOf(seedIdentity(seed)).hex, run.generatedFingerprint);
     }
@@ -90,7 +93,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
 
     // No shard, word sequence or entropy made it into the public record.
     for (const view of run.views.values()) {
-      for (const s of view.shards) {
+      for (const s of shownShards(view)) {
         assert.ok(!text.includes(s.envelopeText.slice(3, 40)), 'shard text in the transcript');
         assert.ok(!text.includes((s.words ?? []).slice(0, 3).join(' ')), 'mnemonic words in the transcript');
       }
@@ -113,13 +116,13 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     await s.split();
     await signPending(s);
     const view = await s.handoff({ custodianId: 'alice' });
-    const words = [...view.shards[0]!.words!];
+    const words = [...shown(view.shards[0]!).words!];
     const wrong = words.map((w, i) => (i === 6 ? (w === 'academic' ? 'acid' : 'academic') : w));
     const entries = (await s.status()).transcript.entries;
     // Each mismatch is a deviation: recorded as an exception, signed by Wendy, before the next try (issue 13.5).
     const exception = () => s.recordException({ reason: 'Alice tries again.', witnessId: 'wendy' });
     await assert.rejects(
-      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: wrong.join(' ') }] }),
+      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ words: wrong.join(' ') })] }),
       isError('CONFIRM_MISMATCH', (e) => {
         assert.deepEqual(e.details?.['words'], [7]);
         // The whole message is fixed text plus the position: nothing in it can come from the shard. (Checking for each
@@ -132,7 +135,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     await exception();
     // A word missing at the end: the count and the position are named.
     await assert.rejects(
-      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ words: words.slice(0, -1).join(' ') }] }),
+      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ words: words.slice(0, -1).join(' ') })] }),
       isError('CONFIRM_MISMATCH', (e) => {
         assert.deepEqual(e.details?.['words'], [words.length]);
         assert.match(e.message, new RegExp(`${words.length - 1} words were given; the shard has ${words.length}`));
@@ -140,12 +143,12 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     );
     await exception();
     // A typo in the typed shard text: the paper group is named.
-    const paper = view.shards[0]!.paperText;
+    const paper = shown(view.shards[0]!).paperText;
     const groups = paper.slice(4).split(/\s+/);
     const g = 9;
     const typo = groups.map((x, i) => (i === g ? (x[0] === 'A' ? 'B' : 'A') + x.slice(1) : x));
     await assert.rejects(
-      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ text: `KS1 ${typo.join(' ')}` }] }),
+      s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ text: `KS1 ${typo.join(' ')}` })] }),
       isError('CONFIRM_MISMATCH', (e) => {
         assert.deepEqual(e.details?.['groups'], [g + 1]);
         assert.ok(!e.message.includes(groups[g]!), 'the message shows the group');
@@ -154,7 +157,7 @@ describe('ceremony service: a whole SLIP-39 2-of-3 ceremony', () => {
     await exception();
     assert.equal((await s.status()).transcript.entries, entries + 6, 'a refused confirmation records only its exception and signature');
     assert.equal((await s.status()).awaitingConfirmation, 'alice');
-    const ok = await s.confirm({ custodianId: 'alice', method: 'type-back', responses: [{ text: paper.toLowerCase() }] });
+    const ok = await s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ text: paper.toLowerCase() })] });
     assert.deepEqual(ok.status.confirmed, ['alice']);
     // The display is dropped once confirmed.
     assert.equal(await s.currentHandoff(), null);
@@ -180,7 +183,7 @@ describe('ceremony service: a whole VSS (FROST ed25519) 3-of-5 ceremony', () => 
     const bobFile = readFileSync(run.views.get('bob')!.files[0]!.location, 'utf8');
     assert.match(bobFile, /BEGIN PGP MESSAGE/);
     const texts = [
-      ...['alice', 'carol', 'dan', 'erin'].map((id) => run.views.get(id)!.shards[0]!.envelopeText),
+      ...['alice', 'carol', 'dan', 'erin'].map((id) => shown(run.views.get(id)!.shards[0]!).envelopeText),
       await openProtected(bobFile, { kind: 'openpgp', privateKeyArmored: k.pgp.privateKeyArmored }),
     ];
     const shares = texts.map((t) => {
@@ -250,7 +253,7 @@ describe('ceremony service: a whole VSS (FROST ed25519) 3-of-5 ceremony', () => 
     plan.custodians.forEach((c, i) => {
       const view = run.views.get(c.id)!;
       assert.equal(view.custodianId, c.id);
-      for (const s of view.shards) {
+      for (const s of shownShards(view)) {
         const env = envelopeFromText(s.envelopeText);
         assert.equal(env.custodianIndex, i);
         assert.equal(env.custodianLabel, c.name);

@@ -15,7 +15,7 @@ import { MAX_LISTED_SHARD_FILES } from '../../electron/services/recovery/drive-f
 import { createRecoveryService, type AddShardResponse, type RecoveryService } from '../../electron/services/recovery/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import type { RemovableDrive } from '../../electron/services/usb/types';
-import { allZero, cleanTemps, custodianKeys, rig as ceremonyRig, runCeremony, slip39Plan, tempDir, trackingStore, type Keys } from './ceremony-harness';
+import { allZero, cleanTemps, custodianKeys, rig as ceremonyRig, runCeremony, shown, slip39Plan, tempDir, trackingStore, type Keys } from './ceremony-harness';
 import { slip39Backup } from './recovery-fixtures';
 
 let k: Keys;
@@ -191,7 +191,7 @@ describe('recovery from shard files on a drive', () => {
     const bob = accepted(await s.addShard({ driveFile: { mountPoint: r.usbDir, file: bobFile }, openingKey: { kind: 'age', identity: k.age.identity } }));
     assert.equal(bob.shard.custodianIndex, 1);
     assert.equal(bob.shard.custodianLabel, 'Bob');
-    accepted(await s.addShard({ text: run.views.get('alice')!.shards[0]!.envelopeText }));
+    accepted(await s.addShard({ text: shown(run.views.get('alice')!.shards[0]!).envelopeText }));
     const done = await s.finish();
     assert.equal(done.verdict, 'unverified');
     assert.equal(done.expected?.source, 'transcript-unsigned');

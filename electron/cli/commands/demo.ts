@@ -22,6 +22,7 @@ import { KeyshardError } from '../../../core/errors';
 import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
 import { MAX_ITERATION_EXPONENT } from '../../../core/slip39/constants';
 import { DEFAULT_ITERATION_EXPONENT } from '../../../core/slip39/index';
+import { givenBackBytes, shardDisplay } from '../../../core/shard-display';
 import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
 import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
@@ -249,7 +250,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         await service.confirm({ custodianId: c.id, method: 'read-back-usb', openingKeys: [openingKeys[c.id]!] });
         confirmLine = `${rel(file.location)} (${file.protection === 'age' ? 'age' : 'OpenPGP'}-encrypted; opens with ${rel(c.protection.type === 'age' ? keyFiles.age : keyFiles.pgp)}), confirmed by reading the file back and opening it`;
       } else {
-        const shard = view.shards[0]!;
+        // The CLI is the custodians' screen here: it makes the shard's text forms from the bytes, as the window does.
+        const shard = shardDisplay(view.shards[0]!.envelope, view.shards[0]!.qrOptions);
         const file = join(dirs.shards, `${c.id}.ks`);
         await writeFile(file, `${shard.envelopeText}\n`, { mode: 0o600 });
         summaryShards.push({ custodian: c.id, file: rel(file), protection: 'none' });
@@ -262,12 +264,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         qrFiles.push(...pngs);
         let response: ShardResponse;
         if (c.medium === 'screen-qr') {
-          response = { qrTexts: [...shard.qr.frames] };
+          response = givenBackBytes({ qrTexts: [...shard.qr.frames] });
           confirmLine = `${rel(file)} and ${pngs.join(', ')}, confirmed by scanning the QR code`;
         } else {
           // Paper: typed back from what was written (the words for SLIP-39, the shard text otherwise).
           const written = (await readFile(file, 'utf8')).trim();
-          response = shard.words !== undefined ? { words: shard.words.join(' ') } : { text: written };
+          response = givenBackBytes(shard.words !== undefined ? { words: shard.words.join(' ') } : { text: written });
           confirmLine = `${rel(file)} and ${pngs.join(', ')}, confirmed by typing ${shard.words !== undefined ? `the ${shard.words.length} words` : 'the shard text'} back`;
         }
         await service.confirm({ custodianId: c.id, method: c.medium === 'screen-qr' ? 'scan-qr' : 'type-back', responses: [response] });
@@ -288,7 +290,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const entry = summaryShards.find((s) => s.custodian === c.id)!;
       const data = await readFile(join(out, entry.file));
       const text = await openProtected(new Uint8Array(data), openingKeys[c.id] ?? { kind: 'none' });
-      responses.push({ custodianId: c.id, shards: [{ text }] });
+      responses.push({ custodianId: c.id, shards: [givenBackBytes({ text }, 'read')] });
     }
     const rec = await service.testRecovery({ responses });
     print(

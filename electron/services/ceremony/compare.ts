@@ -5,8 +5,8 @@
  * 12, "the share" — never by the words or characters themselves.
  */
 import { removeLineChecks } from '../../../core/paper-lines';
-import { decodeBase32 } from '../../../core/base32';
 import { CEREMONY_ID_LENGTH, ENVELOPE_TEXT_PREFIX, GROUP_FINGERPRINT_LENGTH } from '../../../core/envelope';
+import { PAPER_LAYOUT } from '../../../core/shard-display';
 
 /** Parts of an envelope, in byte order (see core/envelope.ts for the layout). */
 export type EnvelopePart = 'format' | 'ceremony' | 'custodian' | 'fingerprint' | 'share' | 'checksum';
@@ -25,8 +25,7 @@ export interface Mismatch {
   readonly expected: number;
 }
 
-/** Paper layout of a shard text: groups of 4 characters, 8 groups per line. */
-export const PAPER_LAYOUT = { groupSize: 4, groupsPerLine: 8 } as const;
+export { PAPER_LAYOUT };
 
 /** Equal length and content, in time that depends only on the lengths. */
 export function ctEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -84,25 +83,45 @@ export function compareEnvelopeBytes(expected: Uint8Array, given: Uint8Array): M
 
 /**
  * Compares a typed shard text ("KS1 ABCD EFGH ...", any case and spacing) with the shard's bytes. Reports the paper
- * groups that differ and the parts of the shard those characters fall in. Null when equal.
+ * groups that differ and the parts of the shard those characters fall in. Null when equal. (A file opened at a USB
+ * read-back is text already; what the window sends is compared by compareShardTextBytes, with no string made.)
  */
 export function compareShardText(expected: Uint8Array, typed: string): Mismatch | null {
-  // Line check characters (core/paper-lines) are left out: the comparison below names the very groups that differ.
+  // Line check characters (core/paper-lines) are left out: the comparison names the very groups that differ.
   const compact = removeLineChecks(typed).replace(/\s+/g, '').toUpperCase();
-  const hasPrefix = compact.startsWith(ENVELOPE_TEXT_PREFIX);
-  const body = hasPrefix ? compact.slice(ENVELOPE_TEXT_PREFIX.length) : compact;
-  const decoded = decodeBase32(body);
-  const givenBytes = 'bytes' in decoded ? decoded.bytes : new Uint8Array(0);
+  const chars = new Uint8Array(compact.length);
+  for (let i = 0; i < compact.length; i++) chars[i] = Math.min(compact.charCodeAt(i), 0xff);
   try {
-    if (hasPrefix && 'bytes' in decoded && decoded.canonical && ctEqualBytes(expected, givenBytes)) return null;
-    // Compare character by character against the expected text, so a typo is placed in its printed group.
-    const expectedBody = base32Body(expected);
+    return compareShardTextBytes(expected, chars);
+  } finally {
+    chars.fill(0);
+  }
+}
+
+const PREFIX = [...ENVELOPE_TEXT_PREFIX].map((c) => c.charCodeAt(0));
+
+/**
+ * Compares a typed shard text given as its characters (spaces and line checks removed, upper case: what the window
+ * sends) with the shard's bytes, character by character over the whole input against the shard's own base32 text,
+ * made here as bytes (never as a string). Equal exactly when the text is the canonical text of these bytes.
+ */
+export function compareShardTextBytes(expected: Uint8Array, typed: Uint8Array): Mismatch | null {
+  let prefixDiff = typed.length < PREFIX.length ? 1 : 0;
+  for (let i = 0; i < PREFIX.length; i++) prefixDiff |= (typed[i] ?? 0) ^ PREFIX[i]!;
+  const hasPrefix = prefixDiff === 0;
+  const body = hasPrefix ? typed.subarray(PREFIX.length) : typed;
+  const expectedBody = base32Chars(expected);
+  try {
     const n = Math.max(expectedBody.length, body.length);
     const flags = new Uint8Array(n);
+    let any = 0;
     for (let i = 0; i < n; i++) {
-      const d = ((expectedBody.charCodeAt(i) | 0) ^ (body.charCodeAt(i) | 0)) | (i >= expectedBody.length || i >= body.length ? 1 : 0);
+      const d = ((expectedBody[i] ?? 0) ^ (body[i] ?? 0)) | (i >= expectedBody.length || i >= body.length ? 1 : 0);
       flags[i] = ((d | -d) >>> 31) & 1;
+      any |= flags[i]!;
     }
+    if (hasPrefix && any === 0) return null;
+    // Each differing character is placed in its printed group, and in the parts of the shard its bits fall in.
     const groups = new Set<number>();
     const bytes = new Set<number>();
     for (let i = 0; i < n; i++) {
@@ -122,15 +141,16 @@ export function compareShardText(expected: Uint8Array, typed: string): Mismatch 
       expected: expectedBody.length,
     };
   } finally {
-    givenBytes.fill(0);
+    expectedBody.fill(0);
   }
 }
 
-/** The base32 body of an envelope's text form (without the KS1 prefix). */
-function base32Body(binary: Uint8Array): string {
-  // Local encoder so the text does not pass through any other module; same alphabet as core/base32.ts.
+/** The base32 body of an envelope's text form (without the KS1 prefix), as character codes. The caller wipes it. */
+function base32Chars(binary: Uint8Array): Uint8Array {
+  // Local encoder into bytes, so no string of the shard is made; same alphabet as core/base32.ts.
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let out = '';
+  const out = new Uint8Array(Math.ceil((binary.length * 8) / 5));
+  let at = 0;
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < binary.length; i++) {
@@ -138,15 +158,50 @@ function base32Body(binary: Uint8Array): string {
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      out += alphabet.charAt((buffer >> bits) & 31);
+      out[at++] = alphabet.charCodeAt((buffer >> bits) & 31);
     }
   }
-  if (bits > 0) out += alphabet.charAt((buffer << (5 - bits)) & 31);
+  if (bits > 0) out[at++] = alphabet.charCodeAt((buffer << (5 - bits)) & 31);
+  buffer = 0;
   return out;
 }
 
 /** Longest SLIP-39 word is 8 letters; anything typed longer simply differs. */
 const WORD_WIDTH = 16;
+
+/**
+ * Compares typed words given as ASCII (single spaces: what the window sends) with a SLIP-39 payload (the held
+ * mnemonic, ASCII), word by word, without making a string of either. Null when equal.
+ */
+export function compareWordBytes(expected: Uint8Array, typed: Uint8Array): Mismatch | null {
+  const e = wordSpans(expected);
+  const t = wordSpans(typed);
+  const n = Math.max(e.length, t.length);
+  const flags = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const [es, ee] = e[i] ?? [0, 0];
+    const [ts, te] = t[i] ?? [0, 0];
+    let d = ((ee - es) ^ (te - ts)) | (te - ts > WORD_WIDTH ? 1 : 0) | (i >= e.length || i >= t.length ? 1 : 0);
+    for (let k = 0; k < WORD_WIDTH; k++) d |= (es + k < ee ? expected[es + k]! : 0) ^ (ts + k < te ? typed[ts + k]! : 0);
+    flags[i] = ((d | -d) >>> 31) & 1;
+  }
+  const words: number[] = [];
+  for (let i = 0; i < n; i++) if (flags[i] === 1) words.push(i + 1);
+  if (words.length === 0) return null;
+  return { words, parts: ['share'], lengthDiffers: e.length !== t.length, given: t.length, expected: e.length };
+}
+
+/** [start, end) of each space-separated word of ASCII bytes. */
+function wordSpans(bytes: Uint8Array): [number, number][] {
+  const spans: [number, number][] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x20) continue;
+    if (i > start) spans.push([start, i]);
+    start = i + 1;
+  }
+  return spans;
+}
 
 /** Compares typed words with the shard's words, position by position. Null when equal. */
 export function compareWords(expected: readonly string[], typed: readonly string[]): Mismatch | null {

@@ -27,6 +27,7 @@ import { createKeyStretcher } from '../kdf/index';
 import { openProtected as defaultOpenProtected, protectEnvelopeText } from '../protection/index';
 import { createSecretStore } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
+import { copyShardView, wipeShardViews } from './shards';
 import { messageOf, statusOf as statusView } from './status';
 import { abort } from './steps/abort';
 import { checkAirGap } from './steps/airgap';
@@ -179,6 +180,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
       c.splitSeed = null;
       c.master = null;
       c.shards = new Map();
+      if (c.delivered !== null) wipeShardViews(c.delivered.view.shards);
       c.delivered = null;
     }
     return secrets.destroyAll();
@@ -237,7 +239,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     currentHandoff: () =>
       serial(async () => {
         if (ctx === null || ctx.delivered === null || ctx.lost !== null) return null;
-        return { ...ctx.delivered.view, status: statusOf(ctx) };
+        return { ...ctx.delivered.view, shards: ctx.delivered.view.shards.map(copyShardView), status: statusOf(ctx) };
       }),
 
     confirm: (request: ConfirmRequest) => serial(() => confirm(kit, running(), request)),

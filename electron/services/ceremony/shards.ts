@@ -6,12 +6,9 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import {
   decodeEnvelope,
-  decodeSlip39Payload,
   decodeVssPayload,
   encodeEnvelope,
-  encodeSlip39Payload,
   encodeVssPayload,
-  envelopeToText,
   EnvelopeScheme,
   vssScheme,
   wipeEnvelope,
@@ -19,12 +16,12 @@ import {
 } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
 import type { CeremonyPlan, Custodian, ShareRef } from '../../../core/policy';
-import { planQrFrames, planTexts, type QrErrorCorrectionLevel, type QrFrameOptions } from '../../../core/qr/index';
+import type { QrFrameOptions } from '../../../core/qr/index';
 import type { RandomSource } from '../../../core/random';
-import { combineMnemonicsAsync, decodeShare, DEFAULT_ITERATION_EXPONENT, mnemonicWords, splitMasterSecretAsync } from '../../../core/slip39/index';
-import { combineShares, dealShares, verifyShare, type VssShare } from '../../../core/vss/index';
+import { combineAsciiMnemonicsAsync, decodeShareAscii, DEFAULT_ITERATION_EXPONENT, splitMasterSecretAsciiAsync } from '../../../core/slip39/index';
+import { combineShares, dealShares, verifyingShareFromCommitments, type VssShare } from '../../../core/vss/index';
 import type { KeyStretcher } from '../kdf/index';
-import { PAPER_LAYOUT } from './compare';
+import { compareWordBytes, type Mismatch } from './compare';
 
 export interface SplitOptions {
   readonly ceremonyId: Uint8Array;
@@ -85,10 +82,10 @@ export async function splitIntoShards(plan: CeremonyPlan, secret: Uint8Array, o:
   const wipeAll = (): void => shards.forEach((s) => s.binary.fill(0));
   try {
     if (scheme.type === 'slip39') {
-      // The mnemonics are JS strings (cannot be wiped): they are turned into byte payloads at once and dropped.
+      // Each mnemonic comes as bytes (its envelope payload), never as a string: wiped once it is in its envelope.
       const iterationExponent = o.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
-      let groups: string[][] | undefined = await o.kdf.run(iterationExponent, (pbkdf2) =>
-        splitMasterSecretAsync(secret, {
+      const groups: Uint8Array[][] = await o.kdf.run(iterationExponent, (pbkdf2) =>
+        splitMasterSecretAsciiAsync(secret, {
           groupThreshold: scheme.groupThreshold,
           groups: scheme.groups.map((g) => ({ threshold: g.memberThreshold, count: g.memberCount })),
           random: o.random,
@@ -97,20 +94,23 @@ export async function splitIntoShards(plan: CeremonyPlan, secret: Uint8Array, o:
           ...(o.extendable === undefined ? {} : { extendable: o.extendable }),
         }),
       );
-      const first = groups[0]?.[0];
-      const decodedFirst = first === undefined ? undefined : decodeShare(first);
-      const identifier = decodedFirst?.identifier;
-      decodedFirst?.value.fill(0);
-      plan.custodians.forEach((c, custodianIndex) => {
-        c.shares.forEach((ref, index) => {
-          if (!('group' in ref)) throw new KeyshardError('INTERNAL', 'A SLIP-39 plan has a signer share reference.');
-          const mnemonic = groups?.[ref.group]?.[ref.member];
-          if (mnemonic === undefined) throw new KeyshardError('INTERNAL', 'The split did not produce a share the plan assigns.');
-          shards.push({ custodianId: c.id, custodianIndex, index, ref, binary: envelopeFor(EnvelopeScheme.slip39, o, custodianIndex, c, encodeSlip39Payload(mnemonic)) });
+      try {
+        const first = groups[0]?.[0];
+        const decodedFirst = first === undefined ? undefined : decodeShareAscii(first);
+        const identifier = decodedFirst?.identifier;
+        decodedFirst?.value.fill(0);
+        plan.custodians.forEach((c, custodianIndex) => {
+          c.shares.forEach((ref, index) => {
+            if (!('group' in ref)) throw new KeyshardError('INTERNAL', 'A SLIP-39 plan has a signer share reference.');
+            const mnemonic = groups[ref.group]?.[ref.member];
+            if (mnemonic === undefined) throw new KeyshardError('INTERNAL', 'The split did not produce a share the plan assigns.');
+            shards.push({ custodianId: c.id, custodianIndex, index, ref, binary: envelopeFor(EnvelopeScheme.slip39, o, custodianIndex, c, mnemonic.slice()) });
+          });
         });
-      });
-      groups = undefined;
-      return { shards, ...(identifier === undefined ? {} : { identifier }) };
+        return { shards, ...(identifier === undefined ? {} : { identifier }) };
+      } finally {
+        for (const g of groups) for (const m of g) m.fill(0);
+      }
     }
     const deal = dealShares({ ciphersuite: scheme.ciphersuite, threshold: scheme.threshold, shares: scheme.shares, secret, random: o.random });
     try {
@@ -140,68 +140,62 @@ export async function splitIntoShards(plan: CeremonyPlan, secret: Uint8Array, o:
   }
 }
 
-/** What a custodian's screen shows for one shard. */
+/**
+ * One shard as it crosses to the window (SECRET): its envelope bytes, which the window turns into words, text and QR
+ * codes itself (core/shard-display.ts), with main's QR options. Main makes no string of a shard (issue 16.3).
+ */
 export interface ShardView {
   readonly index: number;
   readonly share: { readonly group: number; readonly member: number } | { readonly signer: number };
-  /** "KS1..." in one piece (for files and QR). */
-  readonly envelopeText: string;
-  /** The same text in groups of 4 characters, 8 groups a line (for paper and typing back). */
-  readonly paperText: string;
-  /** SLIP-39 only: the mnemonic's words in order. */
-  readonly words?: readonly string[];
-  readonly qr: {
-    readonly kind: 'single' | 'animated';
-    /** The single code, or the plain parts 1..partCount of an animated code. */
-    readonly frames: readonly string[];
-    readonly partCount: number;
-    readonly version: number;
-    readonly errorCorrectionLevel: QrErrorCorrectionLevel;
-  };
+  /** A copy of the envelope bytes; wiped when the screen no longer gets it (wipeShardViews). */
+  readonly envelope: Uint8Array;
+  readonly qrOptions: QrFrameOptions;
 }
 
 export function shardView(binary: Uint8Array, index: number, ref: ShareRef, qrOptions: QrFrameOptions = {}): ShardView {
+  return {
+    index,
+    share: 'signer' in ref ? { signer: ref.signer } : { group: ref.group, member: ref.member },
+    envelope: binary.slice(),
+    qrOptions: { ...qrOptions },
+  };
+}
+
+/** A shown shard with its own copy of the envelope bytes: what leaves the service (its receiver wipes it). */
+export function copyShardView(v: ShardView): ShardView {
+  return { ...v, envelope: v.envelope.slice() };
+}
+
+/** Zeroes the envelope copies of shown shards (the IPC layer's own copies are out of reach: docs/threat-model.md). */
+export function wipeShardViews(views: readonly ShardView[]): void {
+  for (const v of views) v.envelope.fill(0);
+}
+
+/**
+ * Typed-back words (ASCII, as the window sends them) against a held SLIP-39 shard, word by word; undefined for a VSS
+ * shard (it has no words).
+ */
+export function compareWordsWithShard(binary: Uint8Array, typed: Uint8Array): Mismatch | null | undefined {
   const envelope = decodeEnvelope(binary);
   try {
-    const words = envelope.scheme === EnvelopeScheme.slip39 ? mnemonicWords(decodeSlip39Payload(envelope.payload)) : undefined;
-    const plan = planQrFrames(binary, qrOptions);
-    return {
-      index,
-      share: 'signer' in ref ? { signer: ref.signer } : { group: ref.group, member: ref.member },
-      envelopeText: envelopeToText(envelope),
-      paperText: envelopeToText(envelope, PAPER_LAYOUT),
-      ...(words === undefined ? {} : { words }),
-      qr: {
-        kind: plan.kind,
-        frames: planTexts(plan),
-        partCount: plan.kind === 'single' ? 1 : plan.partCount,
-        version: plan.kind === 'single' ? plan.version : plan.frameVersion,
-        errorCorrectionLevel: plan.errorCorrectionLevel,
-      },
-    };
+    return envelope.scheme === EnvelopeScheme.slip39 ? compareWordBytes(envelope.payload, typed) : undefined;
   } finally {
     wipeEnvelope(envelope);
   }
 }
 
-/** The shard's SLIP-39 words (from its envelope), or undefined for a VSS shard. Strings: drop them soon. */
-export function shardWords(binary: Uint8Array): string[] | undefined {
-  const envelope = decodeEnvelope(binary);
-  try {
-    return envelope.scheme === EnvelopeScheme.slip39 ? mnemonicWords(decodeSlip39Payload(envelope.payload)) : undefined;
-  } finally {
-    wipeEnvelope(envelope);
-  }
-}
-
-/** The RFC 9591 verifying share (hex) of a VSS shard, checked against its commitments; undefined for SLIP-39. */
+/**
+ * The RFC 9591 verifying share (hex) of a VSS shard, undefined for SLIP-39. Computed from the shard's public
+ * commitments and identifier: no arithmetic on the signing share (BigInts cannot be wiped), which confirmation
+ * has already compared byte for byte with the one dealt.
+ */
 export function verifyingShareOf(binary: Uint8Array): string | undefined {
   const envelope = decodeEnvelope(binary);
   try {
     if (envelope.scheme === EnvelopeScheme.slip39) return undefined;
     const p = decodeVssPayload(envelope.scheme, envelope.payload);
     const cs = vssCiphersuiteOf(envelope.scheme);
-    return bytesToHex(verifyShare(cs, p.threshold, p.commitments.map((c) => Uint8Array.from(c)), { identifier: p.identifier, signingShare: p.signingShare }));
+    return bytesToHex(verifyingShareFromCommitments(cs, p.threshold, p.commitments.map((c) => Uint8Array.from(c)), p.identifier));
   } finally {
     wipeEnvelope(envelope);
   }
@@ -241,9 +235,10 @@ export async function recoverFromShards(plan: CeremonyPlan, ceremonyIdHex: strin
     const scheme = plan.scheme;
     if (scheme.type === 'slip39') {
       const written = options.iterationExponent ?? DEFAULT_ITERATION_EXPONENT;
-      const mnemonics = envelopes.map((e) => decodeSlip39Payload(e.payload));
+      // The payloads are the mnemonics as bytes: read without making a string of any (wiped with the envelopes).
+      const mnemonics = envelopes.map((e) => e.payload);
       return await options.kdf.run(written, (pbkdf2) =>
-        combineMnemonicsAsync(mnemonics, '', pbkdf2, (iterationExponent) => {
+        combineAsciiMnemonicsAsync(mnemonics, pbkdf2, (iterationExponent) => {
           if (iterationExponent !== written) {
             throw new KeyshardError(
               'SHARES_MISMATCH',

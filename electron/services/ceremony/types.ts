@@ -15,6 +15,7 @@ import type { KeyStretcher } from '../kdf/index';
 import type { OpeningKey, ProtectedShard, Protection } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
 import type { TranscriptStore } from '../transcript-store/index';
+import type { GivenBackBytes } from '../../../core/shard-display';
 import type { ShardView } from './shards';
 
 export type { ShardView } from './shards';
@@ -375,7 +376,11 @@ export interface HandoffView {
 }
 
 /** What a custodian gives back for one shard. */
-export type ShardResponse = { readonly words: string } | { readonly text: string } | { readonly qrTexts: readonly string[] };
+/**
+ * What a custodian gives back for one shard, as bytes (core/shard-display.ts givenBackBytes makes them in the window):
+ * typed words (ASCII), typed shard text (its characters), or the envelope the scanned QR codes assembled to.
+ */
+export type ShardResponse = GivenBackBytes;
 
 export interface ConfirmRequest {
   readonly custodianId: string;

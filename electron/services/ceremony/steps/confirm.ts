@@ -7,15 +7,13 @@
 import { CONFIRMATION_METHODS, CONFIRMATION_PROVES, type ConfirmationMethod } from '../../../../core/ceremony';
 import { KeyshardError } from '../../../../core/errors';
 import type { Custodian } from '../../../../core/policy';
-import { mnemonicWords } from '../../../../core/slip39/index';
-import { compareEnvelopeBytes, compareShardText, compareWords, ctEqualBytes, describeMismatch, type Mismatch } from '../compare';
-import { shardWords, verifyingShareOf } from '../shards';
+import { compareEnvelopeBytes, compareShardText, compareShardTextBytes, ctEqualBytes, describeMismatch, type Mismatch } from '../compare';
+import { compareWordsWithShard, verifyingShareOf, wipeShardViews } from '../shards';
 import type { ExtraEntry } from '../tokens';
 import type { ConfirmRequest, ConfirmResponse, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
 import { custodianOf, expectStep, nameOf, transition, type HeldShard, type Session } from './session';
 import { expectNoDeviation, noteDeviation } from './exception';
-import { bytesFromQr } from './shard-input';
 import { confirmOnToken, type TokenKit } from './token-shards';
 
 export type ConfirmKit = TokenKit & Pick<StepKit, 'usb' | 'openProtected' | 'record' | 'status'>;
@@ -70,25 +68,27 @@ function compareGivenBack(kit: ConfirmKit, custodian: Custodian, held: readonly 
     const binary = kit.secrets.read(held[i]!.handle);
     let m: Mismatch | null;
     let what: string;
-    if ('words' in r) {
-      if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'Words are typed back: use the type-back method.');
-      const expected = shardWords(binary);
-      if (expected === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'Verifiable shares have no words: type back the shard text (KS1...) or scan its QR code.');
-      m = compareWords(expected, mnemonicWords(r.words));
-      what = 'What was typed back';
-    } else if ('text' in r) {
-      if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'A shard text is typed back: use the type-back method.');
-      m = compareShardText(binary, r.text);
-      what = 'What was typed back';
-    } else {
-      if (method !== 'scan-qr') throw new KeyshardError('INVALID_ARGUMENT', 'Scanned QR codes confirm with the scan-qr method.');
-      const scanned = bytesFromQr(r.qrTexts);
-      try {
-        m = compareEnvelopeBytes(binary, scanned);
-      } finally {
-        scanned.fill(0);
+    // Every form arrives as bytes (typed words, typed characters, the envelope the scanned codes assembled to), is
+    // compared byte by byte with the held shard, and is wiped here: main makes no string of a shard (issue 16.3).
+    const given = 'words' in r ? r.words : 'text' in r ? r.text : r.envelope;
+    try {
+      if ('words' in r) {
+        if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'Words are typed back: use the type-back method.');
+        const w = compareWordsWithShard(binary, r.words);
+        if (w === undefined) throw new KeyshardError('INVALID_ARGUMENT', 'Verifiable shares have no words: type back the shard text (KS1...) or scan its QR code.');
+        m = w;
+        what = 'What was typed back';
+      } else if ('text' in r) {
+        if (method !== 'type-back') throw new KeyshardError('INVALID_ARGUMENT', 'A shard text is typed back: use the type-back method.');
+        m = compareShardTextBytes(binary, r.text);
+        what = 'What was typed back';
+      } else {
+        if (method !== 'scan-qr') throw new KeyshardError('INVALID_ARGUMENT', 'Scanned QR codes confirm with the scan-qr method.');
+        m = compareEnvelopeBytes(binary, r.envelope);
+        what = 'What was scanned';
       }
-      what = 'What was scanned';
+    } finally {
+      given.fill(0);
     }
     if (m !== null) throw mismatchError(custodian, i + 1, held.length, m, what);
   });
@@ -130,6 +130,7 @@ export async function confirm(kit: ConfirmKit, c: Session, request: ConfirmReque
   const proves = CONFIRMATION_PROVES[method];
   await kit.record(c, { step: 'confirm', custodianId: custodian.id, method, proves, ...(verifyingShare === undefined ? {} : { verifyingShare }) }, { before });
   // Confirmed: the screen no longer needs (and no longer gets) this custodian's shard.
+  if (c.delivered !== null) wipeShardViews(c.delivered.view.shards);
   c.delivered = null;
   return { custodianId: custodian.id, method, proves, ...(verifyingShare === undefined ? {} : { verifyingShare }), status: kit.status(c) };
 }

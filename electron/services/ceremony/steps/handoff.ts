@@ -12,7 +12,7 @@ import type { Custodian } from '../../../../core/policy';
 import type { Protection as ProtectionKind } from '../../protection/index';
 import { shardFileName } from '../../usb/shard-files';
 import { heldShardFingerprints } from '../shard-fingerprints';
-import { shardView, type ShardView } from '../shards';
+import { copyShardView, shardView, wipeShardViews, type ShardView } from '../shards';
 import { aboutCustodian } from '../tokens';
 import type { HandoffRequest, HandoffView, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
@@ -105,8 +105,11 @@ async function prepareFiles(kit: HandoffKit, c: Session, custodian: Custodian): 
 /** What the screen shows: the current custodian's shards, kept until they confirm. */
 function deliver(kit: HandoffKit, c: Session, custodian: Custodian, shards: ShardView[], out: { written: { location: string; bytes: Uint8Array }[]; files: WrittenFile[] }): HandoffView {
   const view = viewFor(kit, c, custodian, shards, out.files);
+  // The service keeps one copy of the shown envelopes (for current-handoff), wiped when it is replaced or dropped;
+  // the caller gets copies of its own.
+  if (c.delivered !== null) wipeShardViews(c.delivered.view.shards);
   c.delivered = { view, files: out.written };
-  return view;
+  return { ...view, shards: view.shards.map(copyShardView) };
 }
 
 async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined, bag: string | undefined): Promise<HandoffView> {

@@ -92,5 +92,7 @@ export async function testRecovery(kit: TestRecoveryKit, c: Session, request: Re
     return { custodianIds: ids, fingerprintMatch, shardsFrom, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: kit.status(c) };
   } finally {
     owned.forEach((b) => b.fill(0));
+    // What the window sent (bytes) is wiped too: main keeps no copy of a shard it was given.
+    for (const r of request.responses ?? []) for (const s of r.shards) ('words' in s ? s.words : 'text' in s ? s.text : s.envelope).fill(0);
   }
 }
