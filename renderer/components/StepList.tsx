@@ -67,7 +67,8 @@ export function StepList<Id extends string>({ title, steps, current, done, custo
   const shownTitle = local !== null && title === KEY_CEREMONY.title ? local.title : title;
   const labelOf = (id: string, label: string): string => local?.steps.find((k) => k.id === id)?.screen ?? label;
   return (
-    <nav className="steps" aria-label={shownTitle} data-testid="step-list" data-ended={ended?.kind}>
+    // Focusable: with many custodians the list scrolls on a laptop screen, and a keyboard must be able to scroll it too.
+    <nav className="steps" aria-label={shownTitle} data-testid="step-list" data-ended={ended?.kind} tabIndex={0}>
       <h2>{shownTitle}</h2>
       {ended ? (
         <p className={`steps-ended ${ended.kind}`} data-testid="steps-ended">
