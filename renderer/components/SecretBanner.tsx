@@ -1,3 +1,5 @@
+import { useT } from '../i18n';
+
 interface Props {
   /** The one person who may look: the custodian receiving (or confirming) their shard. */
   readonly custodian: string;
@@ -8,14 +10,15 @@ interface Props {
  * asks everyone else to look away; witnesses watch the handoff, not the code.
  */
 export function SecretBanner({ custodian }: Props) {
+  const t = useT();
   return (
     <div className="secret-banner" role="status" aria-live="polite" data-testid="secret-banner">
       <span className="secret-icon" aria-hidden="true">
         ◉
       </span>
       <span>
-        Only {custodian} should look at the screen now.
-        <span className="secret-sub">Everyone else, please look away until this shard is hidden again.</span>
+        {t('secretBanner.only', { custodian })}
+        <span className="secret-sub">{t('secretBanner.away')}</span>
       </span>
     </div>
   );

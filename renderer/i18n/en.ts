@@ -239,4 +239,35 @@ export const en = {
   'script.finalHash': 'Final hash of the transcript, as shown when the ceremony is sealed (16 groups of 4):',
   'script.printed':
     'Printed {at} from the plan with the SHA-256 above. Check the transcript with “keyshard transcript verify transcript.json”: its final hash must be the one written here.',
+
+  // The printed ceremony summary
+  'summary.kicker': 'keyshard · ceremony summary · public record',
+  'summary.ceremonyId': 'Ceremony id',
+  'summary.fingerprint': 'Fingerprint',
+  'summary.osImage': 'OS image hash',
+  'summary.shards': { one: '{count} shard', other: '{count} shards' },
+  'summary.observesAll': 'observes every handoff',
+  'summary.observes': 'observes {names}',
+  'summary.col.step': 'Step',
+  'summary.col.time': 'Time',
+  'summary.col.signedBy': 'Signed by',
+  'summary.pageHash': "Final hash of this ceremony's transcript:",
+  'summary.finalHash': { one: 'Final hash of the transcript ({count} entry):', other: 'Final hash of the transcript ({count} entries):' },
+  'summary.date': 'date',
+  'summary.printed': 'Printed {at}. Check the transcript file with “keyshard transcript verify transcript.json”: its final hash must be the one above.',
+  'summary.passed': 'passed',
+  'summary.osShort': '; OS image {hash}…',
+  'summary.overridden': 'overridden by {witness}: {reason}',
+  'summary.failed': 'failed ({interfaces})',
+  'summary.bag': '{who}, bag {serial}',
+  'summary.copies': " (keyshard's copies: checks the split only)",
+  'summary.givenBack': ' (shards given back)',
+  'summary.matches': 'fingerprint matches',
+  'summary.differs': 'fingerprint DIFFERS',
+  'summary.checksWrite': ': checks the write',
+  'summary.provesPossession': ': proves possession',
+
+  // The banner over shard material
+  'secretBanner.only': 'Only {custodian} should look at the screen now.',
+  'secretBanner.away': 'Everyone else, please look away until this shard is hidden again.',
 } as const;
