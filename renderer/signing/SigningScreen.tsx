@@ -54,8 +54,9 @@ export function SigningScreen() {
   );
 }
 
-function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { transcriptText: string; finalHash?: string; message: { text: string }; label: string }) => Promise<boolean> }) {
+function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { transcriptText: string; finalHash?: string; message: { text: string }; label: string; witnessKeyFiles: string[] }) => Promise<boolean> }) {
   const [source, setSource] = useState<{ name: string; text: string } | null>(null);
+  const [witnesses, setWitnesses] = useState<{ name: string; text: string }[]>([]);
   const [finalHash, setFinalHash] = useState('');
   const [message, setMessage] = useState('');
   const [label, setLabel] = useState('');
@@ -74,6 +75,11 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
         {w('setup.label')}
         <input value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="signing-label" />
       </label>
+      <div className="field">
+        <span>{w('setup.witnesses')}</span>{' '}
+        <FilePicker label={w('setup.witness.add')} accept=".json,.key,application/json" testId="signing-witness-file" variant="secondary" onFile={async (f) => setWitnesses([...witnesses, { name: f.name, text: await f.text() }])} />
+        {witnesses.length > 0 ? <span data-testid="signing-witnesses-loaded"> {witnesses.map((x) => x.name).join(', ')}</span> : null}
+      </div>
       <label>
         {w('setup.message')}
         <textarea rows={3} value={message} onChange={(e) => setMessage(e.currentTarget.value)} maxLength={1024} data-testid="signing-message" />
@@ -91,6 +97,7 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
               ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
               message: { text: message },
               label: label.trim() === '' ? w('sign.title') : label.trim(),
+              witnessKeyFiles: witnesses.map((x) => x.text),
             })
           }
         >
@@ -114,7 +121,7 @@ function Running({ status: s, w, main, apply }: { status: Status; w: W; main: Re
       <dd data-must-see>
         <span className="mono" data-testid="signing-message-hash">
           {groups(s.messageHash.slice(0, 32).toUpperCase())}
-        </span>
+        </span>{' '}
         <SpokenWords hex={s.messageHash} testId="signing-message-hash-words" what={w('status.messageHash')} layout="inline" />
       </dd>
     </dl>
@@ -126,6 +133,11 @@ function Running({ status: s, w, main, apply }: { status: Status; w: W; main: Re
         {facts}
         <section data-testid="signing-signoff" data-checkpoint={s.pendingSignOff}>
           <p>{w('signoff.lead', { what })}</p>
+          {s.signature !== null ? (
+            <p className="mono wrap" data-testid="signing-signoff-signature">
+              {w('signature.value')}: {s.signature}
+            </p>
+          ) : null}
           <WitnessAct w={w} busy={main.busy} label={w('signoff.sign')} testId="signing-witness" onAct={async (act) => apply(await main.call('signing:sign-off', act))} />
         </section>
       </>

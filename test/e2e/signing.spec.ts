@@ -43,6 +43,16 @@ const codeText = async (page: Page, id: string): Promise<string> => (await by(pa
 test('a coordinator and two signers sign by typed codes; the signature verifies; nonce reuse is refused', async ({ launch }) => {
   const coordinatorHost = host();
   const coordinatorApp = await launch({ deps: { signing: coordinatorHost } });
+  const wendyKey = coordinatorApp.backend.witnessKeyFile('wendy');
+  /** Wendy signs off the checkpoint the coordinator's screen waits at: her key file and her passphrase. */
+  const signOff = async (checkpoint: string, screen?: string): Promise<void> => {
+    await expect(by(coordinator, 'signing-signoff')).toHaveAttribute('data-checkpoint', checkpoint);
+    await by(coordinator, 'signing-witness-key-file').setInputFiles(wendyKey);
+    await by(coordinator, 'signing-witness-passphrase').fill(witnessPassphrase('wendy'));
+    if (screen !== undefined) await saveScreens(coordinator, screen);
+    await by(coordinator, 'signing-witness-sign').click();
+    await expect(by(coordinator, 'signing-signoff')).toHaveCount(0);
+  };
   await coordinatorApp.open('');
   const coordinator = coordinatorApp.page;
   const signers: Page[] = [];
@@ -63,10 +73,15 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   await by(coordinator, 'signing-final-hash').fill(paper(kc.transcript.headHash));
   await by(coordinator, 'signing-label').fill('Release 2.0 tag');
   await by(coordinator, 'signing-message').fill('keyshard');
+  await by(coordinator, 'signing-witness-file').setInputFiles(wendyKey);
+  await expect(by(coordinator, 'signing-witnesses-loaded')).toBeVisible();
   await saveScreens(coordinator, 'signing-setup');
   await by(coordinator, 'signing-start').click();
+  // The message is a checkpoint: the witness signs it off before any signer commits.
+  await signOff('plan', 'signing-signoff-message');
   await expect(by(coordinator, 'signing-commitments')).toBeVisible();
   await expect(by(coordinator, 'signing-message-shown')).toHaveText('keyshard');
+  await expect(by(coordinator, 'signing-steps-witness-keys')).toBeVisible();
   const hash = (await by(coordinator, 'signing-message-hash').textContent()) ?? '';
   await saveScreens(coordinator, 'signing-commitments');
 
@@ -111,9 +126,11 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
     await expect(by(coordinator, 'signing-shares-progress')).toContainText(`${i + 1} of 2`);
   }
   await by(coordinator, 'signing-aggregate').click();
+  await signOff('signature', 'signing-signoff-signature');
   await expect(by(coordinator, 'signing-signature-step')).toBeVisible();
   await saveScreens(coordinator, 'signing-signature');
   await by(coordinator, 'signing-seal').click();
+  await signOff('seal');
   await expect(by(coordinator, 'signing-sealed')).toBeVisible();
   await saveScreens(coordinator, 'signing-sealed');
 
