@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChannelName } from './channels';
 import { ceremonyContract } from './contract-ceremony';
 import { devicesContract } from './contract-devices';
+import { lifecycleContract } from './contract-lifecycle';
 import { channel, NoRequest, type ChannelSpec } from './contract-kit';
 import { recoveryContract } from './contract-recovery';
 import { signingContract } from './contract-signing';
@@ -82,6 +83,7 @@ export const contract = {
   ...devicesContract,
   ...ceremonyContract,
   ...recoveryContract,
+  ...lifecycleContract,
   ...signingContract,
 } as const satisfies { readonly [K in ChannelName]: ChannelSpec };
 
@@ -89,7 +91,7 @@ export const contract = {
  * The only channels whose answer may carry shard or secret material: the current custodian's shard for display, and
  * the recovered secret when the person asked to see or save it. Every other answer must hold none (test/ipc checks).
  */
-export const SECRET_BEARING_CHANNELS: readonly ChannelName[] = ['ceremony:handoff', 'ceremony:current-handoff', 'recovery:export'];
+export const SECRET_BEARING_CHANNELS: readonly ChannelName[] = ['ceremony:handoff', 'ceremony:current-handoff', 'recovery:export', 'lifecycle:handoff'];
 
 export type Contract = typeof contract;
 /** What the renderer passes. */

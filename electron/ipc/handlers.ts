@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isKeyshardError } from '../../core/errors';
 import type { CameraGate } from '../main/permissions';
 import type { AirGapReport } from '../services/airgap/types';
+import type { LifecycleService } from '../services/lifecycle/types';
 import type { RecoveryService } from '../services/recovery/types';
 import type { RemovableDrive } from '../services/usb/types';
 import type { CeremonyHost } from './ceremony-host';
@@ -10,6 +11,7 @@ import { CHANNELS, type ChannelName } from './channels';
 import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
 import { ceremonyServices, deviceServices, recoveryServices, toolServices } from './handlers-domains';
 import { signingServices, type SigningHost } from './handlers-signing';
+import { lifecycleServices } from './handlers-lifecycle';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -23,6 +25,8 @@ export interface IpcDeps {
   recovery?: RecoveryService;
   /** Threshold signing and custody checks (signing:*, signer:*, custody:*). Without it those channels answer INTERNAL. */
   signing?: SigningHost;
+  /** Refresh and repair ceremonies (lifecycle:*). Without it those channels answer INTERNAL. */
+  lifecycle?: LifecycleService;
   /** The PKCS#11 module and its tokens (hsm:*). Without it the hsm:* channels answer INTERNAL. */
   hsm?: HsmHost;
   /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
@@ -111,6 +115,7 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
     ...deviceServices(deps.hsm),
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),
+    ...lifecycleServices(deps.lifecycle),
     ...signingServices(deps.signing),
   };
   const handlers: Partial<Record<ChannelName, unknown>> = {};

@@ -18,6 +18,7 @@ import { checkAirGap } from '../services/airgap/index';
 import { createCeremonyService } from '../services/ceremony/index';
 import { COMMON_MODULE_PATHS } from '../services/hsm/module-paths';
 import { openProtected, protectEnvelopeText } from '../services/protection/index';
+import { createLifecycleService } from '../services/lifecycle/index';
 import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
 import { APP_ENTRY_URL, APP_SCHEME, WINDOW_TITLE } from './app-origin';
@@ -113,6 +114,15 @@ function start(): void {
   });
   // Recovery reads shards from the custodians' tokens (through the chosen module) and from the drives listed now.
   const recovery = createRecoveryService({ openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() });
+  // Refresh and repair (issue 17): each ceremony's transcript in a folder of its own under userData/lifecycle/.
+  const lifecycle = createLifecycleService({
+    clock: () => new Date(),
+    random,
+    airgap: { check: () => checkAirGap() },
+    transcriptDir: () => join(app.getPath('userData'), 'lifecycle'),
+    openProtected,
+    hsm: hsm.ceremonyHsm,
+  });
   // Threshold signing and custody checks (issue 17): a signer's share is held only while they sign.
   const signing = createSigningHost({ clock: () => new Date(), random });
 
@@ -123,7 +133,7 @@ function start(): void {
   let zeroizedForQuit = false;
   const zeroizeThenQuit = (): void => {
     signing.signer.clear();
-    const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown()]);
+    const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown(), lifecycle.shutdown()]);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
     void Promise.race([settled, late]).then((results) => {
       if (results === 'late') log('zeroize on quit: a call was still under way (its secrets were wiped); quitting without waiting for it');
@@ -164,6 +174,7 @@ function start(): void {
           camera,
           ceremony: ceremonies,
           recovery,
+          lifecycle,
           signing,
           hsm,
           listDrives: () => drives.list(),

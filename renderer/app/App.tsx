@@ -4,6 +4,7 @@ import { initialForm, type PlanForm } from '../plan/planForm';
 import { PlanScreen } from '../plan/PlanScreen';
 import { CeremonyScreen } from '../ceremony/CeremonyScreen';
 import { acceptPlan } from '../ceremony/planStore';
+import { LifecycleScreen } from '../lifecycle/LifecycleScreen';
 import { RecoveryScreen } from '../recovery/RecoveryScreen';
 import { CustodyCheckScreen } from '../signing/CustodyCheckScreen';
 import { SignerScreen } from '../signing/SignerScreen';
@@ -49,6 +50,9 @@ export function App() {
       return <VerifyTranscriptScreen />;
     case 'recover':
       return <RecoveryScreen />;
+    case 'refresh':
+    case 'repair':
+      return <LifecycleScreen key={route.name} kind={route.name} />;
     case 'sign':
       return <SigningScreen />;
     case 'signer':

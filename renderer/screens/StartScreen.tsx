@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { navigate, type RouteName } from '../app/routes';
 import { Shell } from '../components/Shell';
 import { LANGUAGES, setLanguage, useI18n, type Language, type PlainKey } from '../i18n';
+import { lifecycleWord } from '../lifecycle/words';
 import { signingWord } from '../signing/words';
 import { AboutBuild } from './AboutBuild';
 import './LanguageChoice.css';
@@ -12,6 +13,12 @@ const CHOICES: readonly { route: RouteName; title: PlainKey; text: PlainKey; tes
   { route: 'recover', title: 'start.recover.title', text: 'start.recover.text', testId: 'start-recover' },
   { route: 'verify', title: 'start.verify.title', text: 'start.verify.text', testId: 'start-verify' },
 ];
+
+// After day one: the share-maintenance ceremony kinds (their words travel with their screens, renderer/lifecycle).
+const LIFECYCLE_CHOICES = [
+  { route: 'refresh', title: 'refresh.title', text: 'refresh.text', testId: 'start-refresh' },
+  { route: 'repair', title: 'repair.title', text: 'repair.text', testId: 'start-repair' },
+] as const;
 
 // Threshold signing and the custody check (their words travel with their screens, renderer/signing).
 const SIGNING_CHOICES = [
@@ -46,6 +53,14 @@ export function StartScreen() {
             >
               <span className="choice-title">{t(c.title)}</span>
               <span className="choice-text">{t(c.text)}</span>
+            </button>
+          </div>
+        ))}
+        {LIFECYCLE_CHOICES.map((c) => (
+          <div role="listitem" key={c.route}>
+            <button type="button" className="choice" data-testid={c.testId} onClick={() => navigate(c.route)}>
+              <span className="choice-title">{lifecycleWord(lang, c.title)}</span>
+              <span className="choice-text">{lifecycleWord(lang, c.text)}</span>
             </button>
           </div>
         ))}

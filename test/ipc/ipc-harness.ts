@@ -20,6 +20,7 @@ import type { IpcResult } from '../../electron/ipc/result';
 import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
+import { createLifecycleService } from '../../electron/services/lifecycle/index';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
@@ -95,12 +96,15 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     clock: () => new Date('2025-03-01T10:00:00.000Z'),
   });
   const recovery = createRecoveryService({ secrets: rec.store });
+  // Refresh and repair (lifecycle:*), each ceremony's transcript under the rig's folder.
+  const lifecycle = createLifecycleService({ clock: steppingClock(), random, airgap: { check: async () => NETWORK_UP }, transcriptDir: join(root, 'lifecycle') });
   const handlers = createIpcHandlers({
     appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: process.platform, arch: process.arch, production: true }),
     checkAirGap: async () => NETWORK_UP,
     camera: createCameraGate(),
     ceremony: host,
     recovery,
+    lifecycle,
     ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
     listDrives,
   });
