@@ -11,6 +11,7 @@ export const CHANNELS = [
   'camera:allow',
   'camera:release',
   'usb:list-drives',
+  'dialog:choose-file',
   'hsm:list-tokens',
   'hsm:suggested-modules',
   'hsm:select-module',

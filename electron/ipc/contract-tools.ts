@@ -81,8 +81,25 @@ const DriveSchema = z.object({
   transport: z.string().nullable(),
 });
 
+/**
+ * What a file is chosen for in main's own dialog (dialog:choose-file): it sets the dialog's title and filters, and
+ * whether it opens a file (a witness's key file, a PKCS#11 module) or names a new one (where an export is saved).
+ */
+export const FILE_PURPOSES = ['witness-key', 'pkcs11-module', 'export-file'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
+/** suggestedName: a bare file name the save dialog starts with (never a folder: main picks where the dialog opens). */
+const ChooseFileRequestSchema = z.strictObject({
+  purpose: z.enum(FILE_PURPOSES),
+  suggestedName: z.string().min(1).max(255).regex(/^[^/\\\0]+$/).optional(),
+});
+
+/** The file the person chose (its absolute path, and its name to show), or null when they cancelled. */
+const ChosenFileSchema = z.object({ path: z.string(), name: z.string() }).nullable();
+
 export const toolsContract = {
   'transcript:verify': channel(TranscriptVerifyRequestSchema, TranscriptSummarySchema),
   'plan:analyze': channel(PlanAnalyzeRequestSchema, PlanAnalysisSchema),
   'usb:list-drives': channel(NoRequest, list(DriveSchema)),
+  'dialog:choose-file': channel(ChooseFileRequestSchema, ChosenFileSchema),
 } as const;

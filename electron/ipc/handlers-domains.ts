@@ -2,6 +2,7 @@
  * The service calls behind the ceremony, recovery and tool channels (handlers.ts wraps each with validation and the
  * result envelope). Thin on purpose: the services decide; this file only maps a validated request to a call.
  */
+import { basename, resolve } from 'node:path';
 import { isKeyshardError, KeyshardError } from '../../core/errors';
 import { analyzeCoalitions, parsePlan, validatePlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
@@ -21,6 +22,10 @@ type CeremonyChannel = Extract<ChannelName, `ceremony:${string}`>;
 type RecoveryChannel = Extract<ChannelName, `recovery:${string}`>;
 type ToolChannel = 'transcript:verify' | 'plan:analyze' | 'usb:list-drives';
 type DeviceChannel = Extract<ChannelName, `hsm:${string}`>;
+type DialogChannel = Extract<ChannelName, `dialog:${string}`>;
+
+/** Main's own file dialog: the path the person chose, or null when they cancelled. */
+export type ChooseFile = (request: ParsedRequestOf<'dialog:choose-file'>) => Promise<string | null>;
 
 function unavailable(what: string): never {
   throw new KeyshardError('INTERNAL', `The ${what} is not available in this window. Restart keyshard; if it keeps happening, report it.`);
@@ -77,6 +82,21 @@ export function deviceServices(hsm: HsmHost | undefined): ServicesOf<DeviceChann
     'hsm:list-tokens': (r) => d().listTokens(r?.modulePath),
     'hsm:suggested-modules': () => d().suggestedModules(),
     'hsm:select-module': (r) => d().select(r.modulePath),
+  };
+}
+
+/**
+ * The file dialogs main opens, so no screen asks for a typed path. The answer is only a choice: whatever then uses the
+ * path (the witness key load, the module load, the export) applies its own checks to it as to any other path.
+ */
+export function dialogServices(chooseFile: ChooseFile | undefined): ServicesOf<DialogChannel> {
+  return {
+    'dialog:choose-file': async (request) => {
+      const chosen = await (chooseFile ?? unavailable('file dialog'))(request);
+      if (chosen === null) return null;
+      const path = resolve(chosen);
+      return { path, name: basename(path) };
+    },
   };
 }
 

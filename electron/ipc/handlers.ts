@@ -9,7 +9,7 @@ import type { CeremonyHost } from './ceremony-host';
 import type { HsmHost } from './hsm-host';
 import { CHANNELS, type ChannelName } from './channels';
 import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf } from './contract';
-import { ceremonyServices, deviceServices, recoveryServices, toolServices } from './handlers-domains';
+import { ceremonyServices, deviceServices, dialogServices, recoveryServices, toolServices, type ChooseFile } from './handlers-domains';
 import { signingServices, type SigningHost } from './handlers-signing';
 import { lifecycleServices } from './handlers-lifecycle';
 import { errorResult, okResult, type IpcResult } from './result';
@@ -31,6 +31,8 @@ export interface IpcDeps {
   hsm?: HsmHost;
   /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
   listDrives?: () => Promise<readonly RemovableDrive[]>;
+  /** Main's own file dialog (dialog:choose-file). Without it that channel answers INTERNAL. */
+  chooseFile?: ChooseFile;
   /** Non-secret diagnostics (channel names, error class names). */
   log?: (message: string) => void;
 }
@@ -112,6 +114,7 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
       return { allowed: false };
     },
     ...toolServices(deps.listDrives),
+    ...dialogServices(deps.chooseFile),
     ...deviceServices(deps.hsm),
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),

@@ -23,6 +23,7 @@ import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
 import { APP_ENTRY_URL, APP_SCHEME, WINDOW_TITLE } from './app-origin';
 import { KEYSHARD_VERSION, readBuildAttestation } from './build-info';
+import { fileDialogSpec } from './file-dialog';
 import { createLog } from './log';
 import { buildMenuTemplate } from './menu';
 import { runtimeMode } from './mode';
@@ -178,6 +179,18 @@ function start(): void {
           signing,
           hsm,
           listDrives: () => drives.list(),
+          // Files are chosen in main's own dialog; what then uses the path checks it as before.
+          chooseFile: async ({ purpose, suggestedName }) => {
+            const spec = fileDialogSpec(purpose, app.getPath('home'), suggestedName);
+            const common = { title: spec.title, buttonLabel: spec.buttonLabel, filters: spec.filters.map((f) => ({ name: f.name, extensions: [...f.extensions] })), ...(spec.defaultPath === undefined ? {} : { defaultPath: spec.defaultPath }) };
+            if (spec.kind === 'save') {
+              const r = mainWindow === null ? await dialog.showSaveDialog(common) : await dialog.showSaveDialog(mainWindow, common);
+              return r.canceled || r.filePath === undefined || r.filePath === '' ? null : r.filePath;
+            }
+            const options = { ...common, properties: ['openFile' as const] };
+            const r = mainWindow === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(mainWindow, options);
+            return r.canceled ? null : (r.filePaths[0] ?? null);
+          },
           log: createLog('ipc'),
         }),
         createLog('ipc'),

@@ -36,7 +36,7 @@ export type { ChannelName };
 /** What to do next, for the codes the ceremony steps raise (the message already says what happened). */
 const CEREMONY_TODO: Readonly<Record<string, string>> = {
   AIRGAP_NETWORK_UP: 'Take every network interface down (unplug the cable, switch Wi-Fi and Bluetooth off) and check again, or have a witness override the check.',
-  WITNESS_KEY: "Check the path: it must be this witness's own key file (from their USB stick). Type it again and load it.",
+  WITNESS_KEY: "Choose the key file again: it must be this witness's own key file (from their USB stick).",
   WITNESS_NOT_ELIGIBLE: 'Ask a witness who watched this step to sign it.',
   WITNESS_ACT_NEEDED: 'The witness types their key file\'s passphrase (or their token PIN) in the sign-off form, then signs.',
   WITNESS_PASSPHRASE: 'The witness types their passphrase again, carefully; only they should know it.',

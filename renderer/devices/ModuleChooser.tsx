@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { ChooseFileButton, type ChosenFile } from '../components/ChooseFileButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { askDevices, deviceErrorInfo, type KnownModule, type SelectedModule } from './api';
@@ -16,14 +17,15 @@ const OTHER = '';
 /**
  * The PKCS#11 module (the library of the tokens' maker) that main loads: the usual modules found on this machine that
  * pass main's rules for native code (system library folders, owned by root, not on removable media) as choices, or a
- * typed absolute path, with those rules said beside it; a refused path comes back with the rule it broke.
+ * module file chosen in main's dialog, with those rules said beside it; a refused file comes back with the rule it broke.
  * hsm:select-module opens it in main (refused unless it loads as a PKCS#11 module)
  * and the chooser then shows its manufacturer and version. Changing it is refused by main while a ceremony runs.
  */
 export function ModuleChooser({ onChange, autoUse = true, testId = 'module-chooser' }: Props) {
   const [known, setKnown] = useState<readonly KnownModule[] | null>(null);
   const [choice, setChoice] = useState<string>(OTHER);
-  const [typed, setTyped] = useState('');
+  // Another module: the file chosen in main's dialog (main checks it against its rules for native code when it loads it).
+  const [other, setOther] = useState<ChosenFile | null>(null);
   const [selected, setSelected] = useState<SelectedModule | null>(null);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -60,7 +62,7 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
         if (first !== null && s.modules.some((m) => m.path === first)) setChoice(first);
         else if (first !== null) {
           setChoice(OTHER);
-          setTyped(first);
+          setOther({ path: first, name: first.slice(first.lastIndexOf('/') + 1) });
         }
         if (autoUse && s.selected !== null) await use(s.selected);
         else setEditing(true);
@@ -77,7 +79,7 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
     // Once, when the chooser appears.
   }, []);
 
-  const path = choice === OTHER ? typed.trim() : choice;
+  const path = choice === OTHER ? (other?.path ?? '') : choice;
   const chosenName = known?.find((m) => m.path === selected?.selected)?.name;
 
   return (
@@ -112,7 +114,7 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
             <legend id={groupId}>Which PKCS#11 module do the tokens use?</legend>
             {known === null ? <p className="muted">Looking for the usual modules on this machine…</p> : null}
             {known !== null && known.length === 0 ? (
-              <p data-testid="module-none-found">None of the usual modules (SoftHSM2, OpenSC, YubiKey, Nitrokey…) is installed here. Type the full path of your tokens&apos; module.</p>
+              <p data-testid="module-none-found">None of the usual modules (SoftHSM2, OpenSC, YubiKey, Nitrokey…) is installed here. Choose your tokens&apos; module file.</p>
             ) : null}
             {known?.map((m, i) => (
               <label key={m.path} className="checkbox module-option">
@@ -125,23 +127,29 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
             ))}
             <label className="checkbox module-option">
               <input type="radio" name={`${groupId}-module`} checked={choice === OTHER} onChange={() => setChoice(OTHER)} data-testid="module-other" />
-              <span>Another module: its full path</span>
+              <span>Another module: choose its file</span>
             </label>
             {choice === OTHER ? (
               <div className="field module-path-field">
-                <label htmlFor={pathId}>Full path of the module (the library file, ending in .so)</label>
-                <input
-                  id={pathId}
-                  type="text"
-                  className="mono"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
-                  value={typed}
-                  onChange={(e) => setTyped(e.currentTarget.value)}
-                  data-testid="module-path-input"
-                  aria-describedby={`${pathId}-rule`}
-                />
+                <div className="inline-form">
+                  <ChooseFileButton
+                    purpose="pkcs11-module"
+                    label={other === null ? 'Choose the module file' : 'Choose another file'}
+                    variant="secondary"
+                    onChosen={(file) => {
+                      setOther(file);
+                      setError(null);
+                    }}
+                    onError={(e) => setError(deviceErrorInfo(e))}
+                    describedBy={`${pathId}-rule`}
+                    testId="module-choose-file"
+                  />
+                  {other !== null ? (
+                    <span className="chosen-file" data-testid="module-chosen">
+                      {other.name} <span className="mono muted small">{other.path}</span>
+                    </span>
+                  ) : null}
+                </div>
                 <p id={`${pathId}-rule`} className="muted small" data-testid="module-rule">
                   A module is a program that runs inside keyshard, so keyshard loads one only from this computer&apos;s own system library folders
                   (/usr/lib, /usr/lib64, /usr/local/lib, /lib, /lib64 or /opt), owned by the administrator, and never from a USB stick, memory card or
@@ -151,7 +159,8 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
             ) : null}
           </fieldset>
           <div className="actions">
-            <button type="submit" className="button" disabled={busy || path === ''} data-testid="module-use">
+            {/* Changing a module that is already in use: the screen's own next step (e.g. checking the tokens) stays primary. */}
+            <button type="submit" className={selected !== null ? 'button secondary' : 'button'} disabled={busy || path === ''} data-testid="module-use">
               {busy ? 'Opening the module…' : 'Use this module'}
             </button>
             {selected !== null ? (

@@ -7,6 +7,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
+import { IpcCallError } from '../../electron/ipc/client';
+import { ChooseFileButton, type ChosenFile } from '../components/ChooseFileButton';
 import { FilePicker } from '../components/FilePicker';
 import { recoveryApi, type ExportRecipient, type ExportResponse, type FinishResponse } from './api';
 import { Fingerprint } from './Fingerprint';
@@ -24,13 +26,15 @@ interface Props {
   readonly onDone: () => void;
   /** The person confirmed and main sent the secret: the result screen shows it at the top. */
   readonly onShow: (secret: ShownSecret) => void;
+  /** The secret is on the screen: "Hide the secret" is then the one primary action, not "Done". */
+  readonly secretShown?: boolean;
 }
 
 type Choice = 'none' | 'display' | 'file' | 'hsm';
 export type ShownSecret = Extract<ExportResponse, { kind: 'display' }>;
 type Saved = Extract<ExportResponse, { kind: 'encrypted-file' }>;
 
-export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow }: Props) {
+export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow, secretShown = false }: Props) {
   const [choice, setChoice] = useState<Choice>('none');
   const refusal =
     importRefusal(kind) ??
@@ -76,7 +80,8 @@ export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow 
       {choice === 'hsm' ? <HsmImport fingerprintHex={fingerprintHex} /> : null}
       <div className="actions done-row">
         <span>When this recovery has what it needs:</span>
-        <button type="button" className="button" onClick={onDone} data-testid="recovery-done">
+        {/* The one primary action, unless the secret is shown (Hide is) or a file or token export has its own. */}
+        <button type="button" className={secretShown || choice === 'file' || choice === 'hsm' ? 'button secondary' : 'button'} onClick={onDone} data-testid="recovery-done">
           Done: wipe the key and leave
         </button>
       </div>
@@ -177,22 +182,16 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
   const [kind, setKind] = useState<'age' | 'openpgp'>('age');
   const [ageRecipient, setAgeRecipient] = useState('');
   const [pgpKey, setPgpKey] = useState<{ name: string; text: string } | null>(null);
-  const [path, setPath] = useState('');
-  const [drives, setDrives] = useState<readonly { mountPoint: string; label: string | null; readOnly: boolean }[]>([]);
+  // Where to save: a new file named in main's save dialog (main still refuses to replace any file: FILE_EXISTS).
+  const [target, setTarget] = useState<ChosenFile | null>(null);
   const [problem, setProblem] = useState<ErrorInfo | null>(null);
   const [saved, setSaved] = useState<Saved | null>(null);
   const [busy, setBusy] = useState(false);
   const kindName = useId();
   const recipientId = useId();
-  const pathId = useId();
+  const targetId = useId();
   const formRef = useFocusOnOpen<HTMLFormElement>();
   const fileName = `keyshard-recovered-${fingerprintHex.slice(0, 8)}.${kind === 'age' ? 'age' : 'asc'}`;
-
-  useEffect(() => {
-    void recoveryApi.listDrives().then((r) => {
-      if (r.ok) setDrives(r.value.filter((d) => !d.readOnly));
-    });
-  }, []);
 
   const chooseKey = async (file: File): Promise<void> => {
     setProblem(null);
@@ -225,12 +224,12 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
       });
       return;
     }
-    if (path.trim() === '') {
-      setProblem({ code: 'INVALID_ARGUMENT', message: 'No place to save the file yet.', todo: 'Choose a drive below, or type the full path of a new file.' });
+    if (target === null) {
+      setProblem({ code: 'INVALID_ARGUMENT', message: 'No place to save the file yet.', todo: 'Press “Choose where to save” and name a new file (on the USB stick, for example).' });
       return;
     }
     setBusy(true);
-    const r = await recoveryApi.saveEncrypted(path.trim(), recipient);
+    const r = await recoveryApi.saveEncrypted(target.path, recipient);
     setBusy(false);
     if (!r.ok) {
       setProblem(problemInfo(r.error, r.error.code === 'INVALID_ARGUMENT' ? 'Fix what is named above, then press “Encrypt and save” again. Nothing was written.' : undefined));
@@ -300,23 +299,30 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
         )}
       </fieldset>
       <div className="field">
-        <label htmlFor={pathId}>Save as (full path of a new file)</label>
-        <span className="hint">keyshard never replaces an existing file.</span>
-        {drives.length > 0 ? (
-          <div className="choice-row">
-            {drives.map((d) => (
-              <button key={d.mountPoint} type="button" className="button small secondary" onClick={() => setPath(`${d.mountPoint.replace(/\/+$/, '')}/${fileName}`)}>
-                On {d.label ?? d.mountPoint}
-              </button>
-            ))}
-          </div>
-        ) : null}
-        <input id={pathId} type="text" className="mono" autoComplete="off" spellCheck={false} value={path} placeholder={`/media/…/${fileName}`} onChange={(e) => {
-            setPath(e.currentTarget.value);
-            setProblem(null);
-          }}
-          data-testid="export-path"
-        />
+        <span className="label" id={targetId}>
+          Save as
+        </span>
+        <span className="hint">A new file: keyshard never replaces an existing one.</span>
+        <div className="inline-form">
+          <ChooseFileButton
+            purpose="export-file"
+            suggestedName={fileName}
+            label={target === null ? 'Choose where to save' : 'Choose another place'}
+            variant="secondary"
+            onChosen={(file) => {
+              setTarget(file);
+              setProblem(null);
+            }}
+            onError={(e) => setProblem(problemInfo(e instanceof IpcCallError ? e : { code: 'INTERNAL', message: 'The save dialog could not be opened. Nothing was written.' }))}
+            describedBy={targetId}
+            testId="export-choose-path"
+          />
+          {target !== null ? (
+            <span className="chosen-file" data-testid="export-path-chosen" data-path={target.path}>
+              {target.name}
+            </span>
+          ) : null}
+        </div>
       </div>
       {problem ? <ErrorPanel title="The file was not saved" error={problem} testId="export-error" focus /> : null}
       <button type="submit" className="button" disabled={busy} data-testid="export-save">

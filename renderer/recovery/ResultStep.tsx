@@ -151,7 +151,7 @@ export function ResultStep({ result, onRestart, onDone }: Props) {
         ) : null}
       </section>
       {verdict !== 'mismatch' && result.exportable ? (
-        <ExportPanel fingerprintHex={id.fingerprint.hex} kind={id.kind} tokenImport={result.tokenImport} onDone={onDone} onShow={setSecret} />
+        <ExportPanel fingerprintHex={id.fingerprint.hex} kind={id.kind} tokenImport={result.tokenImport} onDone={onDone} onShow={setSecret} secretShown={secret !== null} />
       ) : null}
     </>
   );

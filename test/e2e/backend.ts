@@ -7,6 +7,8 @@
  * - witness keys: encrypted Ed25519 key files the test writes (`witnessKeyFile`, passphrase `witnessPassphrase`),
  *   loaded by path as a witness would;
  * - USB drives: folders the test creates (`drive`), listed by usb:list-drives;
+ * - main's file dialog (dialog:choose-file): answers the test queued with `answerDialog`, in order (none queued: the
+ *   person cancelled); `dialogPurposes` lists what each dialog was opened for;
  * - PBKDF2: node:crypto (the service's option for speed); the clock is the real one;
  * - PKCS#11 (with `hsm: true`): the real hsm host over the real module, as main builds it. The test makes SoftHSM2
  *   tokens first (test/hsm/softhsm.ts sets SOFTHSM2_CONF); the module is loaded on first use.
@@ -96,6 +98,10 @@ export interface CeremonyBackend {
   readonly hsm: HsmHost | undefined;
   /** What the IPC handlers get (merged into the harness's deps). */
   readonly deps: Partial<IpcDeps>;
+  /** What main's file dialog answers next: the file the person chooses there, or null (cancel). */
+  answerDialog(path: string | null): void;
+  /** The purpose of every file dialog opened so far (dialog:choose-file), in order. */
+  readonly dialogPurposes: readonly string[];
   /** Writes witness `witnessId`'s key file (Ed25519, from a fixed seed per id) and returns its path. */
   witnessKeyFile(witnessId: string): string;
   /**
@@ -130,6 +136,8 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
         })
       : undefined;
   const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
+  const dialogAnswers: (string | null)[] = [];
+  const dialogPurposes: string[] = [];
   const host = createCeremonyHost({
     ceremoniesRoot: () => ceremoniesRoot,
     listDrives,
@@ -162,7 +170,15 @@ export function createCeremonyBackend(options: BackendOptions = {}): CeremonyBac
       recovery,
       ...(hsm === undefined ? {} : { hsm }),
       listDrives,
+      chooseFile: async ({ purpose }) => {
+        dialogPurposes.push(purpose);
+        return dialogAnswers.shift() ?? null;
+      },
     },
+    answerDialog: (path) => {
+      dialogAnswers.push(path);
+    },
+    dialogPurposes,
     witnessKeyFile(witnessId) {
       const dir = join(root, 'keys');
       mkdirSync(dir, { recursive: true });

@@ -1,8 +1,8 @@
 /**
  * A whole ceremony with the keyboard only: Tab to move, Enter and Space to act, arrows in radio groups, typing. No
  * click anywhere; the file choosers open from the keyboard (Space on the file button) and Playwright answers the
- * operating system's dialog. A 2-of-3 SLIP-39 plan of three on-screen/paper custodians, from the start screen to the
- * exported transcript.
+ * operating system's dialog (main's own dialog, for the witness's key file, is answered by the test's backend). A
+ * 2-of-3 SLIP-39 plan of three on-screen/paper custodians, from the start screen to the exported transcript.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,11 +59,10 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
   await expect(page.getByTestId('plan-loaded')).toBeVisible();
   await c.press('plan-continue');
 
-  // Start: the witness types her key file's path, Enter loads it; then start.
+  // Start: the witness chooses her key file (main's dialog, answered here), which loads it; then start.
   await c.expectStage('airgap');
-  await c.tabTo('key-path-wendy');
-  await page.keyboard.type(backend.witnessKeyFile('wendy'));
-  await page.keyboard.press('Enter');
+  backend.answerDialog(backend.witnessKeyFile('wendy'));
+  await c.press('key-load-wendy');
   await expect(page.getByTestId('witness-key-wendy')).toHaveAttribute('data-loaded', 'true');
   await c.press('ceremony-start');
   await expect(page.getByTestId('airgap-failed')).toBeFocused();

@@ -81,7 +81,7 @@ test('a ceremony stopped after the air-gap check is resumed in a new window and 
   await c.gatherEntropy('2 2 3 3 4 4 5 5 6 6');
   await page.getByTestId('generate').click();
   await c.expectStage('fingerprint');
-  await expect(page.getByTestId('signoff').locator('[data-testid^="key-path-"]')).toHaveCount(1);
+  await expect(page.getByTestId('signoff').locator('[data-testid^="key-load-"]')).toHaveCount(1);
   await c.signOff();
   await page.getByTestId('split').click();
   await c.signOff();

@@ -111,7 +111,9 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('module-other').check();
   await expect(page.getByTestId('module-rule')).toContainText('never from a USB stick');
   // A root-owned copy of the real module outside the system library folders (as on a stick) is refused, saying why.
-  await page.getByTestId('module-path-input').fill(stickModule);
+  backend.answerDialog(stickModule);
+  await page.getByTestId('module-choose-file').click();
+  await expect(page.getByTestId('module-chosen')).toContainText('libtoken-pkcs11.so');
   await page.getByTestId('module-use').click();
   await expect(page.getByTestId('module-error')).toHaveAttribute('data-code', 'HSM_MODULE');
   await expect(page.getByTestId('module-error-message')).toContainText('only from the system library folders');
@@ -142,8 +144,8 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
   await page.getByTestId('entropy-token-carol-token').check();
   expect(await c.checkTokens()).toBe(true);
   // The tokens are ready: the witnesses' keys are the next thing, brought into view (at 1366x768) with the focus.
-  await expect(page.getByTestId('key-path-tess')).toBeFocused();
-  await expect(page.getByTestId('key-path-tess')).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId('key-load-tess')).toBeFocused();
+  await expect(page.getByTestId('key-load-tess')).toBeInViewport({ ratio: 1 });
 
   // ---- Tess loads the key on her token: the tokens she could use, a wrong PIN refused, then her PIN
   await page.getByTestId('key-way-token-tess').check();

@@ -61,15 +61,19 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   await expect(page.getByTestId('ceremony-start')).toBeDisabled();
   // On a laptop's screen the first thing to do, the witness's key loader, is in view without scrolling.
   await page.setViewportSize({ width: 1366, height: 768 });
-  await expect(page.locator('[data-testid^="key-path-"]').first()).toBeInViewport({ ratio: 1 });
   await expect(page.locator('[data-testid^="key-load-"]').first()).toBeInViewport({ ratio: 1 });
+  // No path to type: the key file is chosen in main's dialog.
+  await expect(page.locator('[data-testid^="key-loader-"] input[type="text"]')).toHaveCount(0);
   await saveScreens(page, 'ceremony-start');
-  // A wrong path first: the error says which file could not be read and what to do.
+  // A file that is gone by the time main reads it first: the error names the file (not its path) and what to do.
   const loaderId = (await page.locator('[data-testid^="key-loader-"]').first().getAttribute('data-testid'))!.slice('key-loader-'.length);
-  await page.getByTestId(`key-path-${loaderId}`).fill('/media/wendy/no-such-key.json');
+  backend.answerDialog('/media/wendy/no-such-key.json');
   await page.getByTestId(`key-load-${loaderId}`).click();
   await expect(page.getByTestId(`key-error-${loaderId}`)).toHaveAttribute('data-code', 'WITNESS_KEY');
-  await expect(page.getByTestId(`key-error-${loaderId}-message`)).toContainText('could not be read');
+  expect(backend.dialogPurposes).toEqual(['witness-key']);
+  await expect(page.getByTestId(`key-file-name-${loaderId}`)).toHaveText('no-such-key.json');
+  await expect(page.getByTestId(`key-error-${loaderId}-message`)).toContainText('"no-such-key.json" could not be read');
+  await expect(page.getByTestId(`key-error-${loaderId}-message`)).not.toContainText('/media/');
   await expect(page.getByTestId(`key-error-${loaderId}-todo`)).toContainText("this witness's own key file");
   await saveScreens(page, 'ceremony-witness-key-error');
   const [wendy] = await c.loadWitnessKeys();
@@ -163,6 +167,20 @@ test('a 2-of-3 SLIP-39 ceremony from the plan to the sealed transcript', async (
   expect(aliceWords).toHaveLength(33);
   await expect(page.getByTestId('secret-banner')).toBeVisible();
   await saveScreens(page, 'ceremony-handoff-shard-paper');
+  // "Start screen" during a handoff asks first, and the keyboard answers: the focus starts on "Stay", Tab moves
+  // between the two answers only, Escape stays (issue 14.5).
+  await page.getByTestId('nav-home').click();
+  await expect(page.getByTestId('leave-confirm')).toBeVisible();
+  await expect(page.getByTestId('leave-stay')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('leave-go')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('leave-stay')).toBeFocused();
+  await saveScreens(page, 'ceremony-handoff-leave-confirm');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('leave-confirm')).toHaveCount(0);
+  await c.expectStage('confirm');
+  await expect(page.getByTestId('shard-words')).toBeVisible();
   // Not selectable, not copyable.
   expect(await page.getByTestId('shard-words').evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).userSelect)).toBe('none');
   const copyCancelled = await page.getByTestId('shard-words').evaluate((el) => {

@@ -143,7 +143,14 @@ test('shard files: duplicate and other-ceremony shards refused; protected files 
   await r.id('export-save').click();
   await expect(r.id('export-error')).toContainText('No age recipient yet');
   await r.id('export-age-recipient').fill(recipient);
-  await r.id('export-path').fill(out);
+  await r.id('export-save').click();
+  await expect(r.id('export-error')).toContainText('No place to save the file yet');
+  // No path to type: main's save dialog names the file (answered here), and the form shows its name.
+  await expect(r.id('export-file-form').locator('input[type="text"]')).toHaveCount(1); // the age recipient only
+  app.backend.answerDialog(out);
+  await r.id('export-choose-path').click();
+  await expect(r.id('export-path-chosen')).toHaveText('recovered-signing-seed.age');
+  expect(app.backend.dialogPurposes).toEqual(['export-file']);
   await saveScreens(page, 'recovery-export-form');
   await r.id('export-save').click();
   await expect(r.id('export-saved')).toHaveAttribute('data-path', out);
@@ -160,10 +167,13 @@ test('shard files: duplicate and other-ceremony shards refused; protected files 
   await r.id('export-display').click();
   await r.id('export-file').click();
   await r.id('export-age-recipient').fill(recipient);
-  await r.id('export-path').fill(out);
+  app.backend.answerDialog(out);
+  await r.id('export-choose-path').click();
   await r.id('export-save').click();
-  await expect(r.id('export-error')).toHaveAttribute('data-code', 'INVALID_ARGUMENT');
+  // "File exists" has its own code, in the support line only.
+  await expect(r.id('export-error')).toHaveAttribute('data-code', 'FILE_EXISTS');
   await expect(r.id('export-error-message')).toContainText('already there');
+  await expect(r.id('export-error-message')).not.toContainText('FILE_EXISTS');
   await saveScreens(page, 'recovery-export-exists');
 
   await r.id('recovery-done').click();
@@ -249,10 +259,9 @@ test('recovering before any shard says what to do; the USB drive tab with no dri
   await app.open('recover');
   const r = new RecoveryPage(app.page);
   await r.skip();
-  // "Recover the key" before any shard: said here, what to do first.
-  await r.finish();
-  await expect(r.id('finish-error')).toHaveAttribute('data-code', 'BELOW_THRESHOLD');
-  await expect(r.id('finish-error-message')).toContainText('No shard has been added yet');
+  // "Recover the key" before any shard cannot work yet: disabled, with the reason beside it (issue 14.5).
+  await expect(r.id('finish')).toBeDisabled();
+  await expect(r.id('finish-reason')).toContainText('no shard has been added');
   await saveScreens(app.page, 'recovery-finish-no-shards');
   await r.method('usb');
   await expect(r.id('usb-no-drives')).toContainText('No USB drive is plugged in');

@@ -18,7 +18,7 @@ const SECRET_FILE = new TextEncoder().encode('-----BEGIN AGE ENCRYPTED FILE-----
 const THEIRS = 'a file someone else put there\n';
 
 function isExists(e: unknown): boolean {
-  return e instanceof KeyshardError && e.code === 'INVALID_ARGUMENT' && e.details?.['reason'] === 'exists';
+  return e instanceof KeyshardError && e.code === 'FILE_EXISTS' && e.details?.['reason'] === 'exists';
 }
 
 describe('recovery export: a new file only', () => {

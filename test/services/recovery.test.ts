@@ -336,7 +336,7 @@ describe('recovery service: SLIP-39', () => {
 
     const taken = join(dir, 'taken.asc');
     writeFileSync(taken, 'already here');
-    await assert.rejects(service.export({ kind: 'encrypted-file', path: taken, recipient: { kind: 'openpgp', publicKeyArmored: k.pgp.publicKeyArmored } }), isError('INVALID_ARGUMENT'));
+    await assert.rejects(service.export({ kind: 'encrypted-file', path: taken, recipient: { kind: 'openpgp', publicKeyArmored: k.pgp.publicKeyArmored } }), isError('FILE_EXISTS'));
     assert.equal(readFileSync(taken, 'utf8'), 'already here');
     await assert.rejects(service.export({ kind: 'encrypted-file', path: 'relative.age', recipient: { kind: 'age', recipient: k.age.recipient } }), isError('INVALID_ARGUMENT'));
     assert.ok(!existsSync('relative.age'), '!existsSync(\'relative.age\')');

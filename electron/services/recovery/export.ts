@@ -38,7 +38,7 @@ export async function encryptExport(plaintext: string, recipient: ExportRecipien
 }
 
 function alreadyThere(): KeyshardError {
-  return new KeyshardError('INVALID_ARGUMENT', 'A file of that name is already there. Choose another name; keyshard never replaces an existing file with a secret. Nothing was written.', {
+  return new KeyshardError('FILE_EXISTS', 'A file of that name is already there. Choose another name; keyshard never replaces an existing file with a secret. Nothing was written.', {
     reason: 'exists',
   });
 }

@@ -10,6 +10,7 @@
  * (WITNESS_KEY otherwise), must be allowed to sign the open checkpoint (WITNESS_NOT_ELIGIBLE), and the signature is
  * verified right after signing, before anything is recorded (WITNESS_KEY when it does not hold).
  */
+import { basename } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { OpenSignOff, WitnessKey } from '../../../core/ceremony';
@@ -109,7 +110,7 @@ export async function loadWitnessKeyFile(path: string, witnessId?: string): Prom
   } catch (e) {
     // A link, a pipe, a device or an oversized file says what it is (FILE_*); a file that cannot be read is WITNESS_KEY.
     if (e instanceof KeyshardError && e.code !== 'FILE_READ') throw e;
-    throw new KeyshardError('WITNESS_KEY', `The witness key file "${path}" could not be read. Check that the drive is plugged in and the path is right.`);
+    throw new KeyshardError('WITNESS_KEY', `The witness key file "${basename(path)}" could not be read. Check that its drive is still plugged in.`);
   }
   return parseSealedWitnessKey(text, witnessId);
 }

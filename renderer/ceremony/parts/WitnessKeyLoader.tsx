@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { ChooseFileButton, type ChosenFile } from '../../components/ChooseFileButton';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PinField, TokenPicker, tokenName, usePin, type Token } from '../../devices';
 import { PinErrorNote } from './PinErrorNote';
@@ -13,6 +14,8 @@ interface Props {
   readonly actionLabel?: string;
   /** Runs after the key is loaded (e.g. the sign-off itself). */
   readonly then?: (key: LoadedKey) => Promise<void> | void;
+  /** Drawn as the screen's one primary action (the next thing to do); otherwise outlined. Default false. */
+  readonly primary?: boolean;
 }
 
 /** The label keyshard gives a witness's key pair on a token (`keyshard hsm witness-key`). */
@@ -21,13 +24,13 @@ export const DEFAULT_WITNESS_KEY_LABEL = 'keyshard-witness';
 type Way = 'file' | 'token';
 
 /**
- * A witness's signing key, made known to main for this ceremony in one of two ways: an encrypted key file by its path
- * (the file stays on the witness's USB stick; main keeps it sealed and opens it with the passphrase the witness types
+ * A witness's signing key, made known to main for this ceremony in one of two ways: an encrypted key file chosen in
+ * main's file dialog (the file stays on the witness's USB stick; main keeps it sealed and opens it with the passphrase the witness types
  * at each sign-off), or a key pair on the witness's own token (main logs in once with the PIN to read the key, and
  * again at each sign-off; the private key never leaves the token). Main forgets both when the ceremony ends. The page
  * only learns the public key.
  */
-export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load the key', then }: Props) {
+export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load the key', then, primary = false }: Props) {
   const [way, setWay] = useState<Way>('file');
   const wayId = useId();
   return (
@@ -48,7 +51,7 @@ export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load t
         </div>
       </fieldset>
       {way === 'file' ? (
-        <KeyFileLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} {...(then ? { then } : {})} />
+        <KeyFileLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} primary={primary} {...(then ? { then } : {})} />
       ) : (
         <KeyTokenLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} {...(then ? { then } : {})} />
       )}
@@ -56,49 +59,43 @@ export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load t
   );
 }
 
-function KeyFileLoader({ witnessId, witnessName, actionLabel, then }: Props) {
-  const [path, setPath] = useState('');
+function KeyFileLoader({ witnessId, witnessName, then, primary = false }: Props) {
+  const [chosen, setChosen] = useState<ChosenFile | null>(null);
   const { busy, error, run } = useAction();
-  const id = useId();
-  const load = async (): Promise<void> => {
-    const key = await run(() => ask('ceremony:load-witness-key', { path: path.trim(), witnessId }));
+  const hint = useId();
+  // The file is chosen in main's dialog and loaded at once: main reads it through its guarded reader, as any path.
+  const load = async (file: ChosenFile): Promise<void> => {
+    setChosen(file);
+    const key = await run(() => ask('ceremony:load-witness-key', { path: file.path, witnessId }));
     if (key === undefined) return;
     markLoaded(key);
     await then?.(key);
   };
   return (
-    <form
-      className="key-loader"
-      data-testid={`key-loader-${witnessId}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void load();
-      }}
-    >
-      <label htmlFor={id}>
-        Path of {witnessName}&apos;s key file <span className="muted normal">(witness id {witnessId})</span>
-      </label>
-      <span className="hint">
-        For example /media/{witnessId}/{witnessId}.key (made with keyshard witness keygen): the file stays on the witness&apos;s stick, encrypted; its passphrase is
-        asked at each sign-off.
-      </span>
+    <div className="key-loader" data-testid={`key-loader-${witnessId}`}>
+      <p id={hint} className="hint">
+        {witnessName}&apos;s key file (witness id {witnessId}, made with keyshard witness keygen) stays on their stick, encrypted; its passphrase is asked at each
+        sign-off.
+      </p>
       <div className="inline-form">
-        <input
-          id={id}
-          type="text"
-          className="mono"
-          autoComplete="off"
-          spellCheck={false}
-          value={path}
-          onChange={(e) => setPath(e.currentTarget.value)}
-          data-testid={`key-path-${witnessId}`}
+        <ChooseFileButton
+          purpose="witness-key"
+          label={busy ? 'Loading…' : chosen === null ? `Choose ${witnessName}'s key file` : 'Choose the key file again'}
+          onChosen={load}
+          onError={(e) => void run(() => Promise.reject(e))}
+          variant={primary ? 'primary' : 'secondary'}
+          disabled={busy}
+          describedBy={hint}
+          testId={`key-load-${witnessId}`}
         />
-        <button type="submit" className="button" disabled={busy || path.trim() === ''} data-testid={`key-load-${witnessId}`}>
-          {busy ? 'Loading…' : actionLabel}
-        </button>
+        {chosen !== null ? (
+          <span className="chosen-file" data-testid={`key-file-name-${witnessId}`}>
+            {chosen.name}
+          </span>
+        ) : null}
       </div>
       {error ? <ErrorPanel title={`${witnessName}'s key could not be loaded`} error={error.info} testId={`key-error-${witnessId}`} focus /> : null}
-    </form>
+    </div>
   );
 }
 

@@ -93,7 +93,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
   const missingKeys = missing.length > 0;
   useEffect(() => {
     // Only a check that just passed (each check is a new answer) moves on, with a witness's key still to load.
-    if (checked?.result.ok && missingKeys) bringIntoView(keysPanel.current, keysPanel.current?.querySelector<HTMLElement>('[data-testid^="key-path-"]') ?? null);
+    if (checked?.result.ok && missingKeys) bringIntoView(keysPanel.current, keysPanel.current?.querySelector<HTMLElement>('[data-testid^="key-load-"]') ?? null);
   }, [checked]); // not on missingKeys: a key loaded meanwhile moves the focus to the start instead
   useEffect(() => {
     if (startNext) bringIntoView(startPanel.current, startButton.current);
@@ -138,7 +138,8 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
                             {w.name}&apos;s key is loaded <span className="mono muted">({key.algorithm}, public key {key.publicKey.slice(0, 16)}…)</span>
                           </p>
                         ) : (
-                          <WitnessKeyLoader witnessId={w.id} witnessName={w.name} />
+                          // The primary action only when the keys are next, and for the first witness still to load one.
+                          <WitnessKeyLoader witnessId={w.id} witnessName={w.name} primary={part === 'witness-keys' && missing[0]?.id === w.id} />
                         )}
                       </li>
                     );

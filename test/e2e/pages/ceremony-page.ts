@@ -20,7 +20,7 @@ export class CeremonyPage {
     await expect(this.byTestId('stage')).toHaveAttribute('data-stage', kind);
   }
 
-  /** Every witness types the path of their key file and loads it (start screen). */
+  /** Every witness chooses their key file in main's dialog, which loads it (start screen). */
   async loadWitnessKeys(): Promise<string[]> {
     await this.expectStage('airgap');
     await expect(this.byTestId('witness-keys')).toBeVisible();
@@ -29,7 +29,7 @@ export class CeremonyPage {
     for (const l of await loaders.all()) ids.push((await l.getAttribute('data-testid'))!.slice('key-loader-'.length));
     expect(ids.length, 'witnesses waiting for their key').toBeGreaterThan(0);
     for (const id of ids) {
-      await this.byTestId(`key-path-${id}`).fill(this.backend.witnessKeyFile(id));
+      this.backend.answerDialog(this.backend.witnessKeyFile(id));
       await this.byTestId(`key-load-${id}`).click();
       await expect(this.byTestId(`witness-key-${id}`)).toHaveAttribute('data-loaded', 'true');
     }
@@ -58,8 +58,8 @@ export class CeremonyPage {
     await expect(panel).toBeVisible();
     const row = witnessId === undefined ? panel.locator('li[data-signed="false"]').first() : panel.getByTestId(`signoff-${witnessId}`);
     const id = (await row.getAttribute('data-testid'))!.slice('signoff-'.length);
-    if ((await row.getByTestId(`key-path-${id}`).count()) > 0) {
-      await row.getByTestId(`key-path-${id}`).fill(this.backend.witnessKeyFile(id));
+    if ((await row.getByTestId(`key-load-${id}`).count()) > 0) {
+      this.backend.answerDialog(this.backend.witnessKeyFile(id));
       await row.getByTestId(`key-load-${id}`).click();
     }
     await this.fillSignForm(id, act);
