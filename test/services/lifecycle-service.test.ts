@@ -155,6 +155,8 @@ describe('lifecycle service: repair', () => {
     await assert.rejects(svc.make(), isCode('BELOW_THRESHOLD'));
     await svc.addShare({ input: { text: shardText(kc.deal, 4) } });
     await svc.make();
+    // New shares are made once: a second make is refused, nothing recorded.
+    await assert.rejects(svc.make(), isCode('CEREMONY_TRANSITION'));
     const view = await svc.handoff({ custodianId: 'bob' });
     const repaired = shareOfText(view.envelopeText);
     assert.equal(bytesToHex(repaired.signingShare), bytesToHex(kc.deal.shares[1]!.signingShare));

@@ -259,6 +259,8 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
 
   async function make(): Promise<LifecycleStatus> {
     const x = running();
+    // The catalogue lets a step's record come again (a retried check); new shares are made once per ceremony.
+    if (x.run.transcript.entries.some((e) => e.kind === 'refresh' || e.kind === 'repair')) throw transition('The new shares were made already. Hand them over, or abort.');
     if (x.quorum.length < x.quorumNeeded) {
       throw new KeyshardError('BELOW_THRESHOLD', `${x.quorumNeeded - x.quorum.length} more ${x.quorumNeeded - x.quorum.length === 1 ? 'share is' : 'shares are'} needed before the new shares can be made.`, {
         given: x.quorum.length,
