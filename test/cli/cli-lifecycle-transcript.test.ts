@@ -69,7 +69,12 @@ describe('keyshard vss refresh / repair --transcript-out', () => {
     const text = readFileSync(out, 'utf8');
     for (const s of [...printed.shares.map((x) => x.signingShare), ...kc.deal.shares.map((x) => bytesToHex(x.signingShare))]) assert.equal(text.includes(s), false);
     assert.match(text, new RegExp(kc.verified.headHash));
-    assert.match(ok(await run(['transcript', 'verify', out])), /\(Share refresh\): \d+ entries; every link and signature holds\. Sealed/);
+    const human = ok(await run(['transcript', 'verify', out]));
+    assert.match(human, /\(Share refresh\): \d+ entries; every link and signature holds\. Sealed/);
+    // No split, so no key fingerprint: it names the group key it kept and the key ceremony it works on instead.
+    assert.match(human, new RegExp(`Group key \\(unchanged\\): ${bytesToHex(kc.deal.groupPublicKey)}`));
+    assert.match(human, new RegExp(`Works on: "key-ceremony-fixture" \\(key-ceremony\\), final hash ${kc.verified.headHash}`));
+    assert.doesNotMatch(human, /none a recovery could use/);
   });
 
   it('a repair without a witness: the lost share, and a repair transcript that verifies; a tampered one fails', async () => {

@@ -6,6 +6,7 @@ import { checkKindSteps } from '../../../core/ceremony-kinds/transcript-steps';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
 import { checkKindContent } from '../../../core/kind-content';
+import { checkLifecycleTranscript } from '../../../core/lifecycle/transcript';
 import {
   expectedFromTranscript,
   parseFinalHashInput,
@@ -141,6 +142,21 @@ function trustLines(trust: ReturnType<typeof fingerprintTrust>): string[] {
   }
 }
 
+/**
+ * A refresh or repair records no split and so no key fingerprint; it says which key it kept and what it worked on:
+ * the group key, the commitments it leaves in force (checked by the content check), and the transcript it cites.
+ */
+function lifecycleLines(result: VerifyOk): string[] {
+  const check = checkLifecycleTranscript(result);
+  if (!check.ok) return [];
+  const source = check.source;
+  return [
+    `Group key (unchanged): ${check.groupPublicKey}`,
+    `Commitments left in force: ${check.commitments.length} (threshold ${check.commitments.length}); every share recorded here was checked against them.`,
+    ...(source === null ? [] : [`Works on: "${source.ceremonyId}" (${source.ceremonyKind}), final hash ${source.finalHash}: compare it with that ceremony's paper record.`]),
+  ];
+}
+
 function humanSummary(
   kind: CeremonyKind,
   result: VerifyOk,
@@ -186,7 +202,7 @@ function humanSummary(
     }
     lines.push(`  \u2713 ${String(e.seq).padStart(seqWidth)}  ${e.kind.padEnd(kindWidth)}  ${e.at}  ${note}`);
   }
-  lines.push('', ...trustLines(trust), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
+  lines.push('', ...(kind.id === 'refresh' || kind.id === 'repair' ? lifecycleLines(result) : trustLines(trust)), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
   lines.push(
     finalHashGiven
       ? 'It matches the final hash given with --final-hash.'
