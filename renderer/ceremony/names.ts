@@ -1,7 +1,7 @@
 /** Plain words for what the plan and the status name by id. */
 import type { CeremonyPlan, Custodian, HandoffMedium } from '../../core/policy';
 import { tokenName } from '../devices/api';
-import { t } from '../i18n/translate';
+import { t, translate } from '../i18n/translate';
 import type { Status } from './api';
 
 export function custodianOf(plan: CeremonyPlan | null, id: string): Custodian | undefined {
@@ -58,47 +58,55 @@ export function shareCount(plan: CeremonyPlan): number {
 export function checkpointMeaning(checkpoint: string, custodian: string | null, airgap: Status['airgap'] = null): string {
   switch (checkpoint) {
     case 'plan':
-      return 'The plan named on this screen is the one read with everyone present before the start.';
+      return t('meaning.plan');
     case 'airgap-check':
-      return airgap === 'overridden'
-        ? 'The check found a network interface up; I saw the override given, by the witness and for the reason recorded.'
-        : 'I saw the air-gap check find no network interface up on this machine.';
+      return t(airgap === 'overridden' ? 'meaning.airgapOverridden' : 'meaning.airgap');
     case 'entropy':
-      return 'I watched the entropy being gathered from the sources chosen on this screen.';
+      return t('meaning.entropy');
     case 'generate':
     case 'import':
-      return 'The fingerprint read aloud is the one on this screen.';
+      return t('meaning.fingerprint');
     case 'split':
-      return 'The secret was split as this screen shows, and the fingerprint read aloud again is the same as before.';
+      return t('meaning.split');
     case 'handoff':
-      return `${custodian ?? 'The custodian'} received their shard while the others looked away.`;
+      return t('meaning.handoff', { custodian: custodian ?? t('meaning.theCustodian') });
     case 'confirm':
       // True for every method: the screen above says whether it proves possession or only checks the write.
-      return `${custodian ?? 'The custodian'}'s shard was checked as this screen says, and it matches the one handed over.`;
+      return t('meaning.confirm', { custodian: custodian ?? t('meaning.theCustodian') });
     case 'test-recovery':
-      return 'The secret recovered in the test has the fingerprint read aloud earlier.';
+      return t('meaning.testRecovery');
     case 'destroy':
-      return "I saw keyshard report the secret and every shard wiped from this machine's memory.";
+      return t('meaning.destroy');
     case 'seal':
-      return 'The ceremony ran as the transcript records it, and nothing is left to add to it.';
+      return t('meaning.seal');
     default:
-      return `The ${checkpoint} step happened in front of me.`;
+      return t('meaning.other', { checkpoint });
   }
 }
 
-export const CHECKPOINT_TITLE: Readonly<Record<string, string>> = {
-  plan: 'the plan',
-  'airgap-check': 'the air-gap check',
-  entropy: 'the entropy',
-  generate: 'the fingerprint',
-  import: 'the fingerprint',
-  split: 'the split',
-  handoff: 'the handoff',
-  confirm: 'the confirmation',
-  'test-recovery': 'the test recovery',
-  destroy: 'the destruction',
-  seal: 'the seal',
-};
+const CHECKPOINT_KEYS = {
+  plan: 'checkpoint.plan',
+  'airgap-check': 'checkpoint.airgap-check',
+  entropy: 'checkpoint.entropy',
+  generate: 'checkpoint.generate',
+  import: 'checkpoint.import',
+  split: 'checkpoint.split',
+  handoff: 'checkpoint.handoff',
+  confirm: 'checkpoint.confirm',
+  'test-recovery': 'checkpoint.test-recovery',
+  destroy: 'checkpoint.destroy',
+  seal: 'checkpoint.seal',
+} as const;
+
+/** "the air-gap check": what a sign-off is of, in the chosen language; undefined for a checkpoint it does not know. */
+export function checkpointTitle(checkpoint: string): string | undefined {
+  return Object.hasOwn(CHECKPOINT_KEYS, checkpoint) ? t(CHECKPOINT_KEYS[checkpoint as keyof typeof CHECKPOINT_KEYS]) : undefined;
+}
+
+/** The English titles, by checkpoint. */
+export const CHECKPOINT_TITLE: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(CHECKPOINT_KEYS).map(([checkpoint, key]) => [checkpoint, translate('en', key)]),
+);
 
 /** "a1b2c3d4..." -> "a1b2 c3d4 ...". */
 export function groupHex(hex: string): string {

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { StageProps } from '../context';
-import { CHECKPOINT_TITLE, checkpointMeaning, custodianName, names, witnessName } from '../names';
+import { useT } from '../../i18n';
+import { checkpointMeaning, checkpointTitle, custodianName, names, witnessName } from '../names';
 import { SpokenWords } from '../../components/SpokenWords';
 import { signOffSatisfied } from '../stage';
 import { useLoadedWitnesses } from '../witnessKeys';
@@ -23,6 +24,7 @@ interface Props extends Pick<StageProps, 'status' | 'plan' | 'setStatus' | 'ackn
  * for that one signature and checks the signature. Nothing is one click.
  */
 export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLabel, primary = false, holdContinue = null }: Props) {
+  const t = useT();
   const so = status.signOff;
   const loaded = useLoadedWitnesses();
   const continueButton = useRef<HTMLButtonElement>(null);
@@ -32,31 +34,32 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
   }, [satisfied]);
   if (so === null) return null;
 
+  // WitnessSignForm's own words are not in the catalogue yet: it gets the English noun.
   const what = so.confirm.kind === 'key-fingerprint' ? 'fingerprint' : 'checkpoint code';
   const forWhom = so.custodianId === null ? null : custodianName(plan, so.custodianId);
   const rule =
     so.required >= so.eligible.length && so.eligible.length > 1
-      ? `Every witness who watched must sign (${so.eligible.length}).`
-      : `One witness's signature is needed${so.eligible.length > 1 ? '; the others may sign too' : ''}.`;
+      ? t('signoff.every', { count: so.eligible.length })
+      : t(so.eligible.length > 1 ? 'signoff.oneOthers' : 'signoff.one');
   const signed = so.signedBy.map((w) => witnessName(plan, w));
   return (
     <section className="panel signoff" data-testid="signoff" data-checkpoint={so.checkpoint} data-custodian={so.custodianId ?? ''} aria-labelledby="signoff-title">
       <h2 id="signoff-title">
-        Witness sign-off: {CHECKPOINT_TITLE[so.checkpoint] ?? so.checkpoint}
-        {forWhom ? ` of ${forWhom}` : ''}
+        {t('signoff.title', { checkpoint: checkpointTitle(so.checkpoint) ?? so.checkpoint })}
+        {forWhom ? t('signoff.of', { custodian: forWhom }) : ''}
       </h2>
       <p>
-        By signing, a witness states: <strong>{checkpointMeaning(so.checkpoint, forWhom, status.airgap)}</strong>
+        {t('signoff.states')} <strong>{checkpointMeaning(so.checkpoint, forWhom, status.airgap)}</strong>
       </p>
       <p className="signoff-read-aloud">
-        <span>{so.confirm.kind === 'key-fingerprint' ? 'Fingerprint read aloud:' : 'Checkpoint code (read it aloud):'}</span>{' '}
+        <span>{t(so.confirm.kind === 'key-fingerprint' ? 'signoff.fingerprint' : 'signoff.code')}</span>{' '}
         <strong className="mono signoff-code" data-testid="signoff-fingerprint">
           {so.confirm.display}
         </strong>{' '}
-        <SpokenWords hex={so.confirm.display} testId="signoff-fingerprint-words" what={so.confirm.kind === 'key-fingerprint' ? 'Fingerprint' : 'Checkpoint code'} layout="inline" />
+        <SpokenWords hex={so.confirm.display} testId="signoff-fingerprint-words" what={t(so.confirm.kind === 'key-fingerprint' ? 'signoff.fingerprintWhat' : 'signoff.codeWhat')} layout="inline" />
       </p>
       <p className="muted" data-testid="signoff-rule">
-        {rule} Signed so far: {so.signedBy.length} of {so.required} needed.
+        {rule} {t('signoff.sofar', { signed: so.signedBy.length, required: so.required })}
       </p>
       <ul className="signoff-list">
         {so.eligible.map((w) => {
@@ -67,12 +70,12 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
               <span className="signoff-name">
                 {done ? <span className="tick" aria-hidden="true">✓ </span> : null}
                 {name}
-                {done ? <span className="signoff-state"> signed</span> : null}
+                {done ? <span className="signoff-state"> {t('signoff.signed')}</span> : null}
               </span>
               {done ? null : loaded.has(w) ? (
                 <WitnessSignForm witnessId={w} witnessName={name} loadedKey={loaded.get(w)!} what={what} onSigned={(r) => setStatus(r.status)} primary={primary} />
               ) : (
-                <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={`Load ${name}'s key`} />
+                <WitnessKeyLoader witnessId={w} witnessName={name} actionLabel={t('signoff.load', { name })} />
               )}
             </li>
           );
@@ -81,7 +84,7 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
       {satisfied ? (
         <div className="ok-item signoff-done" role="status" data-testid="signoff-done">
           <p>
-            Signed by {names(signed)}. {signed.length === 1 ? 'The signature is' : 'The signatures are'} in the transcript.
+            {t('signoff.done', { count: signed.length, names: names(signed) })}
           </p>
           <button
             type="button"
