@@ -4,6 +4,7 @@
  * no other shard and no key rebuilt (core/custody). A witness signs the receipt. The sealed key-ceremony transcript
  * cannot be appended to, so the check is a transcript of its own that cites the key ceremony's final hash.
  */
+import { SIGN_OFF_ENTRIES } from './common-steps';
 import type { CeremonyKind } from './types';
 
 export const CUSTODY_CHECK_CEREMONY = {
@@ -70,8 +71,7 @@ export const CUSTODY_CHECK_CEREMONY = {
     },
   ],
   entries: [
-    { kind: 'sign-off', transcript: 'Witness sign-off', machine: false },
-    { kind: 'signoff', transcript: 'Witness signature', machine: false },
+    ...SIGN_OFF_ENTRIES,
     { kind: 'abort', transcript: 'Custody check aborted', machine: false },
   ],
 } as const satisfies CeremonyKind;

@@ -4,6 +4,7 @@
  * list and the printed script its rows. Record kinds and their order are what transcripts already hold: changing a
  * kind would stop old transcripts from replaying (test/core/ceremony-kinds.test.ts pins them).
  */
+import { SIGN_OFF_ENTRIES, WITNESS_KEYS_STEP } from './common-steps';
 import type { CeremonyKind } from './types';
 
 const WITNESSES = ['internal-witness', 'external-witness'] as const;
@@ -24,18 +25,7 @@ export const KEY_CEREMONY = {
       perCustodian: false,
       records: [{ kind: 'token-check', transcript: 'Tokens checked before the start', machine: false }],
     },
-    {
-      id: 'witness-keys',
-      screen: 'Witness keys',
-      paper: 'Load the witnesses’ signing keys',
-      does: 'Each witness loads their own signing key (key file and passphrase, or token and PIN).',
-      readAloud: "The start of each witness's public key.",
-      actor: 'internal-witness',
-      watchers: ['administrator', 'external-witness'],
-      when: 'witnesses',
-      perCustodian: false,
-      records: [],
-    },
+    WITNESS_KEYS_STEP,
     {
       id: 'plan',
       screen: 'Start',
@@ -240,8 +230,7 @@ export const KEY_CEREMONY = {
     },
   ],
   entries: [
-    { kind: 'sign-off', transcript: 'Witness sign-off', machine: false },
-    { kind: 'signoff', transcript: 'Witness signature', machine: false },
+    ...SIGN_OFF_ENTRIES,
     { kind: 'abort', transcript: 'Ceremony aborted', machine: false },
   ],
 } as const satisfies CeremonyKind;

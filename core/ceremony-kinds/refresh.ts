@@ -6,24 +6,14 @@
  * ceremony. Record kinds shared with the key ceremony keep its words (plan, airgap-check, handoff, confirm, destroy,
  * seal).
  */
+import { SIGN_OFF_ENTRIES, WITNESS_KEYS_STEP } from './common-steps';
 import type { CeremonyKind } from './types';
 
 const WITNESSES = ['internal-witness', 'external-witness'] as const;
 
 /** Steps both share-maintenance kinds have: the witnesses' keys, the plan, the air gap, the quorum's shares. */
 export const LIFECYCLE_OPENING = [
-  {
-    id: 'witness-keys',
-    screen: 'Witness keys',
-    paper: 'Load the witnesses’ signing keys',
-    does: 'Each witness loads their own signing key (key file and passphrase, or token and PIN).',
-    readAloud: "The start of each witness's public key.",
-    actor: 'internal-witness',
-    watchers: ['administrator', 'external-witness'],
-    when: 'witnesses',
-    perCustodian: false,
-    records: [],
-  },
+  WITNESS_KEYS_STEP,
   {
     id: 'plan',
     screen: 'Start',
@@ -125,8 +115,7 @@ export const LIFECYCLE_CLOSING = [
 ] as const;
 
 export const LIFECYCLE_ENTRIES = [
-  { kind: 'sign-off', transcript: 'Witness sign-off', machine: false },
-  { kind: 'signoff', transcript: 'Witness signature', machine: false },
+  ...SIGN_OFF_ENTRIES,
   { kind: 'abort', transcript: 'Ceremony aborted', machine: false },
 ] as const;
 

@@ -6,6 +6,7 @@
  * ceremony (its final hash and group key) and records the message hash, the signer set, the commitments and the
  * signature; never a nonce or a share. Record kinds are what signing transcripts hold: keep them stable.
  */
+import { SIGN_OFF_ENTRIES, WITNESS_KEYS_STEP } from './common-steps';
 import type { CeremonyKind } from './types';
 
 const WITNESSES = ['internal-witness', 'external-witness'] as const;
@@ -14,18 +15,7 @@ export const SIGNING_CEREMONY = {
   id: 'signing',
   title: 'Threshold signature',
   steps: [
-    {
-      id: 'witness-keys',
-      screen: 'Witness keys',
-      paper: 'Load the witnesses’ signing keys',
-      does: 'Each witness loads their own signing key (key file and passphrase, or token and PIN).',
-      readAloud: "The start of each witness's public key.",
-      actor: 'internal-witness',
-      watchers: ['administrator', 'external-witness'],
-      when: 'witnesses',
-      perCustodian: false,
-      records: [],
-    },
+    WITNESS_KEYS_STEP,
     {
       id: 'plan',
       screen: 'Message',
@@ -118,8 +108,7 @@ export const SIGNING_CEREMONY = {
     },
   ],
   entries: [
-    { kind: 'sign-off', transcript: 'Witness sign-off', machine: false },
-    { kind: 'signoff', transcript: 'Witness signature', machine: false },
+    ...SIGN_OFF_ENTRIES,
     { kind: 'abort', transcript: 'Signing aborted', machine: false },
   ],
 } as const satisfies CeremonyKind;
