@@ -25,6 +25,7 @@ import { type SignatureShare, type SigningCiphersuite, type SigningCommitment, t
 import { MAX_SIGNING_MESSAGE_BYTES, requestDigest, requestOfPackage, encodeSigningMessage } from '../../../core/vss/sign-messages';
 import { messageQrTexts, readMessage } from './qr';
 import type { CoordinatorStatus } from './types';
+import { printableMessage } from './printable';
 
 export interface StartSigning {
   /** The key ceremony's transcript (or its last refresh's), as the file holds it. */
@@ -66,15 +67,6 @@ export interface SigningCoordinator {
   transcriptText(): string;
 }
 
-function printable(message: Uint8Array): string | null {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(message);
-    // Control and bidi characters could hide what is signed: such a message is shown as hex only.
-    return /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text) ? null : text;
-  } catch {
-    return null;
-  }
-}
 
 export function createSigningCoordinator(deps: { readonly clock: () => Date }): SigningCoordinator {
   let s: State | null = null;
@@ -105,7 +97,7 @@ export function createSigningCoordinator(deps: { readonly clock: () => Date }): 
       threshold: c.threshold,
       groupFingerprint: groupFingerprint(c.ciphersuite, c.commitments[0]!).hex,
       keyCeremony: c.keyCeremony,
-      messageText: printable(c.message),
+      messageText: printableMessage(c.message),
       messageHex: bytesToHex(c.message),
       messageHash: messageHash(c.message),
       committed: c.signers.map((x) => bytesToHex(x.identifier)),

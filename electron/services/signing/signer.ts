@@ -15,6 +15,7 @@ import { type SigningNonces, type SigningPackage, frostCommit, frostSignShare } 
 import { encodeSigningMessage, packageForSigner, requestDigest } from '../../../core/vss/sign-messages';
 import { bytesFromQrTexts, messageQrTexts, readMessage } from './qr';
 import type { SignerStatus } from './types';
+import { printableMessage } from './printable';
 
 export type ShardInput = { readonly text: string } | { readonly urParts: readonly string[] };
 
@@ -27,14 +28,6 @@ export interface SignerSession {
   status(): SignerStatus;
 }
 
-function printable(message: Uint8Array): string | null {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(message);
-    return /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text) ? null : text;
-  } catch {
-    return null;
-  }
-}
 
 /** A shard as typed (KS1 text) or scanned (one UR code, or every part of an animated one). */
 export function envelopeOfInput(input: ShardInput): Envelope {
@@ -71,7 +64,7 @@ export function createSignerSession(deps: { readonly random: RandomSource }): Si
       request:
         request === null
           ? null
-          : { messageText: printable(request.pkg.message), messageHex: bytesToHex(request.pkg.message), messageHash: messageHash(request.pkg.message), signers: request.pkg.signers.length },
+          : { messageText: printableMessage(request.pkg.message), messageHex: bytesToHex(request.pkg.message), messageHash: messageHash(request.pkg.message), signers: request.pkg.signers.length },
       shareQr,
     };
   };
