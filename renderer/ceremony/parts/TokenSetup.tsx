@@ -161,7 +161,8 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
             <button type="button" className="button secondary small" disabled={tokens.busy} onClick={() => void tokens.lookAgain()} data-testid="tokens-again">
               {tokens.busy ? 'Looking…' : 'Look again for tokens'}
             </button>
-            <button type="button" ref={checkButton} className="button" disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
+            {/* Once the tokens passed their check, the next step (a witness's key, the start) is the primary action. */}
+            <button type="button" ref={checkButton} className={current?.ok ? 'button secondary' : 'button'} disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
               {check.busy ? 'Checking the tokens…' : 'Check the tokens'}
             </button>
           </div>
