@@ -184,7 +184,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
       {/* data-can-finish: "Recover the key" is then the one primary action (the input's buttons turn outlined: fit.css). */}
       <div className="collect-layout" data-can-finish={canFinish}>
         <div className="collect-input">
-          <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" which="the bag this shard comes out of, read aloud before the bag is opened" emptyMeans="the shard was in no bag" />
+          <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" which="the shard's bag, read aloud before it is opened" emptyMeans="it was in no bag" />
           <div className="method-tabs" role="tablist" aria-label="How to add the next shard">
             {METHODS.map((m) => (
               <button
