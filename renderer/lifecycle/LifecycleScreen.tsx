@@ -11,8 +11,10 @@ import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import type { ChannelName } from '../../electron/ipc/channels';
+import { checkpointName } from '../../core/step-names';
 import { navigate } from '../app/routes';
 import { QrCode } from '../ceremony/parts/QrCode';
+import { ChooseFileButton } from '../components/ChooseFileButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import type { ErrorInfo } from '../components/errors';
@@ -86,7 +88,12 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
     [catalogue, status?.witnessIds],
   );
   // The latest step main allows is where the ceremony is (an earlier step's record may be allowed again, as a retry).
-  const currentStep = [...steps].reverse().find((s) => s.step.records.some((r) => status?.next.includes(r.kind) ?? false))?.step.id ?? (status?.active ? null : 'plan');
+  // While a witness signs off, nothing is allowed next: the step is the one whose record waits for the sign-off.
+  const pending = status?.pendingSignOff?.checkpoint;
+  const currentStep =
+    (pending === undefined ? undefined : steps.find((s) => s.step.records.some((r) => r.kind === pending))?.step.id) ??
+    [...steps].reverse().find((s) => s.step.records.some((r) => status?.next.includes(r.kind) ?? false))?.step.id ??
+    (status?.active ? null : 'plan');
 
   const done = status?.status === 'sealed' ? steps.map((x) => x.step.id) : undefined;
   const stepList = (
@@ -103,7 +110,13 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   const title = w(shownKind === 'refresh' ? 'refresh.title' : 'repair.title');
   const body =
     status === null ? null : status.status === null ? (
-      <Setup kind={kind} w={w} busy={busy} onStart={(request) => run('lifecycle:start', request, 'setup.problem')} />
+      <Setup
+        kind={kind}
+        w={w}
+        busy={busy}
+        onStart={(request) => run('lifecycle:start', request, 'setup.problem')}
+        onWitnessFile={async (path) => (await run('lifecycle:load-witness-key', { path }, 'setup.witness.problem'))?.id ?? null}
+      />
     ) : status.status === 'sealed' ? (
       <Sealed status={status} w={w} onDone={async () => (await run('lifecycle:close', undefined)) !== null && navigate('start')} />
     ) : status.status === 'aborted' ? (
@@ -133,7 +146,16 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
 
 type W = (key: LifecycleWordKey, params?: Readonly<Record<string, string | number>>) => string;
 
-function Setup({ kind, w, busy, onStart }: { kind: Kind; w: W; busy: boolean; onStart: (r: RequestOf<'lifecycle:start'>) => Promise<unknown> }) {
+interface SetupProps {
+  kind: Kind;
+  w: W;
+  busy: boolean;
+  onStart: (r: RequestOf<'lifecycle:start'>) => Promise<unknown>;
+  /** Main loads the key file chosen in its own dialog and answers the witness id (null: not loaded, error shown). */
+  onWitnessFile: (path: string) => Promise<string | null>;
+}
+
+function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
   const [label, setLabel] = useState(w(kind === 'refresh' ? 'refresh.title' : 'repair.title'));
   const [source, setSource] = useState<{ name: string; text: string } | null>(null);
   const [finalHash, setFinalHash] = useState('');
@@ -144,6 +166,7 @@ function Setup({ kind, w, busy, onStart }: { kind: Kind; w: W; busy: boolean; on
   const [lost, setLost] = useState('');
   const [lostName, setLostName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [witnessIds, setWitnessIds] = useState<string[]>([]);
 
   const start = async (): Promise<void> => {
     setProblem(null);
@@ -167,6 +190,7 @@ function Setup({ kind, w, busy, onStart }: { kind: Kind; w: W; busy: boolean; on
       custodians: list,
       ...(kind === 'refresh' && reshare ? { reshare: true } : {}),
       ...(kind === 'refresh' && newThreshold.trim() !== '' ? { newThreshold: Number(newThreshold) } : {}),
+      ...(witnessIds.length === 0 ? {} : { witnessIds }),
     });
   };
 
@@ -235,7 +259,23 @@ function Setup({ kind, w, busy, onStart }: { kind: Kind; w: W; busy: boolean; on
           {problem}
         </p>
       ) : null}
+      {/* The witnesses sit in the Start row: the whole form and Start stay in the first view of a laptop screen. */}
       <div className="actions">
+        <ChooseFileButton
+          purpose="witness-key"
+          label={w('setup.witness.add')}
+          variant="secondary"
+          disabled={busy}
+          testId="lifecycle-witness-file"
+          onError={() => setProblem(w('setup.witness.problem'))}
+          onChosen={async (file) => {
+            const id = await onWitnessFile(file.path);
+            if (id !== null && !witnessIds.includes(id)) setWitnessIds([...witnessIds, id]);
+          }}
+        />
+        <span className="hint" data-testid="lifecycle-witnesses-loaded" data-count={witnessIds.length}>
+          {witnessIds.length > 0 ? w('setup.witness.loaded', { ids: witnessIds.join(', ') }) : w('setup.witnesses')}
+        </span>
         <button type="button" className="button" data-primary disabled={busy} onClick={() => void start()} data-testid="lifecycle-start">
           {w('setup.start')}
         </button>
@@ -265,13 +305,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       {w('abort.button')}
     </button>
   );
-  if (status.pendingSignOff !== null) {
-    return (
-      <p data-testid="lifecycle-signoff-pending" data-must-see>
-        {w('signoff.pending', { checkpoint: status.pendingSignOff.checkpoint })}
-      </p>
-    );
-  }
+  if (status.pendingSignOff !== null) return <SignOff checkpoint={status.pendingSignOff.checkpoint} witnessIds={status.witnessIds} w={w} busy={busy} run={run} />;
   // The latest step main allows is the one to show (an earlier step's record may be allowed again, as a retry).
   if (next.includes('airgap-check') && !next.includes('quorum-share')) {
     return (
@@ -422,6 +456,56 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       <div className="actions">
         <button type="button" className="button" data-primary disabled={busy || !next.includes('seal')} onClick={() => void run('lifecycle:seal', undefined)} data-testid="lifecycle-seal-button">
           {w('seal.button')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * A catalogue checkpoint waits for one of the plan's witnesses: their key was loaded at the start (main keeps it
+ * sealed); here they type its passphrase, which opens it for this one signature.
+ */
+function SignOff({ checkpoint, witnessIds, w, busy, run }: { checkpoint: string; witnessIds: readonly string[]; w: W; busy: boolean; run: RunningProps['run'] }) {
+  const lang = useLanguage();
+  const [witnessId, setWitnessId] = useState(witnessIds[0] ?? '');
+  const [passphrase, setPassphrase] = useState('');
+  return (
+    <section className="lc-signoff" data-testid="lifecycle-signoff" data-checkpoint={checkpoint}>
+      <p data-testid="lifecycle-signoff-pending" data-must-see>
+        {w('signoff.pending', { checkpoint: checkpointName(checkpoint, lang) })}
+      </p>
+      {witnessIds.length > 1 ? (
+        <div className="field">
+          <label htmlFor="lc-signoff-witness">{w('signoff.witness')}</label>
+          <select id="lc-signoff-witness" value={witnessId} onChange={(e) => setWitnessId(e.currentTarget.value)} data-testid="lifecycle-signoff-witness">
+            {witnessIds.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="lc-signoff-passphrase">{w('signoff.passphrase')}</label>
+        <input id="lc-signoff-passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="off" data-testid="lifecycle-signoff-passphrase" />
+      </div>
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          data-primary
+          disabled={busy || witnessId === '' || passphrase === ''}
+          data-testid="lifecycle-signoff-sign"
+          onClick={async () => {
+            // The passphrase is dropped whatever main answered: a wrong one is typed again.
+            const typed = passphrase;
+            setPassphrase('');
+            await run('lifecycle:sign-off', { witnessId, passphrase: typed });
+          }}
+        >
+          {w('signoff.sign', { id: witnessId })}
         </button>
       </div>
     </section>

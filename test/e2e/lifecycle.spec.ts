@@ -1,7 +1,9 @@
 /**
  * Refresh and repair from the start screen (issue 17): a sealed key ceremony's transcript is chosen, the quorum's
  * shards typed in, the new (or repaired) shares handed over one custodian at a time and typed back, the shares wiped
- * and the transcript sealed; the sealed transcript verifies as its ceremony kind. Screens saved through saveScreens.
+ * and the transcript sealed; the sealed transcript verifies as its ceremony kind. The refresh is witnessed: the witness's
+ * key file is chosen in main's dialog at the start and each catalogue sign-off checkpoint waits for their passphrase.
+ * Screens saved through saveScreens.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,12 @@ import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { checkKindContent } from '../../core/kind-content';
 import { verifyTranscriptText } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
+import { transcriptCommands } from '../../electron/cli/commands/transcript';
+import { runCli } from '../../electron/cli/main';
 import { createLifecycleService } from '../../electron/services/lifecycle/index';
 import { nodeRandom, shareOfText, shardText, vssKeyCeremony } from '../helpers/lifecycle-fixture';
 import { expect, test } from './fixtures';
+import { witnessPassphrase } from './backend';
 import { saveScreens } from './harness';
 
 let dir: string;
@@ -35,7 +40,7 @@ function verified(path: string, kind: string) {
   return v;
 }
 
-test('refresh shares: three custodians get new shares of the same key; the sealed transcript verifies', async ({ launch }) => {
+test('refresh shares with a witness: three custodians get new shares of the same key; Wendy signs off each checkpoint; the sealed transcript verifies', async ({ launch }) => {
   const kc = vssKeyCeremony('ed25519', 2, 3);
   const source = join(dir, 'key-ceremony-refresh.json');
   writeFileSync(source, kc.text);
@@ -49,12 +54,31 @@ test('refresh shares: three custodians get new shares of the same key; the seale
   await expect(page.getByTestId('lifecycle-source-loaded')).toBeVisible();
   await page.getByTestId('lifecycle-final-hash').fill(kc.verified.headHash);
   await page.getByTestId('lifecycle-custodians').fill('1 Alice\n2 Bob\n3 Carol');
+  // The witness's key file, chosen in main's dialog (answered here); main reads it and answers her id.
+  app.backend.answerDialog(app.backend.witnessKeyFile('wendy'));
+  await page.getByTestId('lifecycle-witness-file').click();
+  await expect(page.getByTestId('lifecycle-witnesses-loaded')).toContainText('wendy');
+  expect(app.backend.dialogPurposes).toContain('witness-key');
   await saveScreens(page, 'lifecycle-refresh-setup');
   await page.getByTestId('lifecycle-start').click();
   await expect(page.getByTestId('lifecycle-airgap')).toBeVisible();
   await expect(page.getByTestId('lifecycle-fingerprint')).toBeVisible();
   await saveScreens(page, 'lifecycle-refresh-airgap');
   await page.getByTestId('lifecycle-check-airgap').click();
+  // Each catalogue checkpoint with a sign-off waits for the witness: a wrong passphrase is refused and nothing moves.
+  const signOff = async (checkpoint: string, screen?: string): Promise<void> => {
+    await expect(page.getByTestId('lifecycle-signoff')).toHaveAttribute('data-checkpoint', checkpoint);
+    if (screen !== undefined) await saveScreens(page, screen);
+    await page.getByTestId('lifecycle-signoff-passphrase').fill(witnessPassphrase('wendy'));
+    await page.getByTestId('lifecycle-signoff-sign').click();
+    await expect(page.getByTestId('lifecycle-signoff')).toHaveCount(0);
+  };
+  await expect(page.getByTestId('lifecycle-signoff')).toHaveAttribute('data-checkpoint', 'airgap-check');
+  await page.getByTestId('lifecycle-signoff-passphrase').fill('not-her-passphrase');
+  await page.getByTestId('lifecycle-signoff-sign').click();
+  await expect(page.getByTestId('lifecycle-error')).toBeVisible();
+  await saveScreens(page, 'lifecycle-refresh-signoff-refused');
+  await signOff('airgap-check');
   await expect(page.getByTestId('lifecycle-quorum')).toBeVisible();
   for (let i = 0; i < 3; i++) {
     await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, i));
@@ -65,6 +89,7 @@ test('refresh shares: three custodians get new shares of the same key; the seale
   await expect(page.getByTestId('lifecycle-make')).toBeVisible();
   await saveScreens(page, 'lifecycle-refresh-make');
   await page.getByTestId('lifecycle-make-button').click();
+  await signOff('refresh', 'lifecycle-refresh-signoff');
   await expect(page.getByTestId('lifecycle-handoffs')).toBeVisible();
   const fresh = [];
   for (const [i, id] of ['custodian-1', 'custodian-2', 'custodian-3'].entries()) {
@@ -75,16 +100,31 @@ test('refresh shares: three custodians get new shares of the same key; the seale
     fresh.push(shareOfText(text));
     await page.getByTestId('lifecycle-type-back').fill(text);
     await page.getByTestId('lifecycle-confirm').click();
+    await signOff('confirm');
     await expect(page.getByTestId(`lifecycle-confirmed-${id}`).or(page.getByTestId('lifecycle-destroy'))).toBeVisible();
   }
   await expect(page.getByTestId('lifecycle-destroy')).toBeVisible();
   await saveScreens(page, 'lifecycle-refresh-destroy');
   await page.getByTestId('lifecycle-destroy-button').click();
+  await signOff('destroy');
   await page.getByTestId('lifecycle-seal-button').click();
+  await signOff('seal');
   await expect(page.getByTestId('lifecycle-sealed')).toBeVisible();
   await saveScreens(page, 'lifecycle-refresh-sealed');
   const status = await lifecycle.status();
   const v = verified(status.transcriptPath, 'refresh');
+  // Wendy's key is pinned in the plan and her signature is on every catalogue sign-off checkpoint; the CLI's
+  // `keyshard transcript verify` accepts the file as a sealed refresh with those signatures.
+  expect(v.witnessesPinned && v.witnesses.map((x) => x.id)).toEqual(['wendy']);
+  const signedKinds = ['airgap-check', 'refresh', 'confirm', 'confirm', 'confirm', 'destroy', 'seal'];
+  expect(v.signoffs.filter((x) => x.witnesses.length > 0).map((x) => x.kind)).toEqual(signedKinds);
+  let out = '';
+  const io = { readStdin: async () => '', stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t) };
+  expect(await runCli(['transcript', 'verify', status.transcriptPath, '--final-hash', v.headHash, '--json'], io, transcriptCommands)).toBe(0);
+  const cli = JSON.parse(out) as { ceremonyKind: string; sealed: boolean; signoffs: { kind: string; witnesses: unknown[] }[] };
+  expect(cli.ceremonyKind).toBe('refresh');
+  expect(cli.sealed).toBe(true);
+  expect(cli.signoffs.filter((x) => x.witnesses.length > 0).map((x) => x.kind)).toEqual(signedKinds);
   await expect(page.getByTestId('lifecycle-final-hash-shown')).toHaveAttribute('data-hash', v.headHash);
   // New shares are not the old ones, and no answer but the handoff carried a share.
   for (const [i, s] of fresh.entries()) expect(bytesToHex(s.signingShare)).not.toBe(bytesToHex(kc.deal.shares[i]!.signingShare));
