@@ -463,7 +463,7 @@ describe('token faults during the ceremony leave it where it was', () => {
     assert.deepEqual(ok.status.confirmed, ['bob']);
   });
 
-  it('a token that gives back another shard than the one handed over: confirm is CONFIRM_MISMATCH and nothing is recorded', async () => {
+  it('a token that gives back another shard than the one handed over: confirm is CONFIRM_MISMATCH, nothing is recorded, and the retry waits for the exception', async () => {
     env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token'], { pin: PIN });
     const faults: { interceptor?: OpenHsmOptions['sessionInterceptor'] } = {};
     const r = tokenRig(softHsmDep(faults));
@@ -484,6 +484,9 @@ describe('token faults during the ceremony leave it where it was', () => {
     assert.equal(still.awaitingConfirmation, 'alice');
     assert.equal(still.transcript.headHash, waiting.transcript.headHash);
     faults.interceptor = undefined;
+    // A failed confirmation is a deviation (issue 13.5): the retry waits until its exception is recorded.
+    await rejectsCode(s.confirm({ custodianId: 'alice', method: 'read-back-pkcs11', pin: PIN }), 'EXCEPTION_NEEDED');
+    await s.recordException({ reason: "Alice's token read back another shard; read it again." });
     await s.confirm({ custodianId: 'alice', method: 'read-back-pkcs11', pin: PIN });
     assert.deepEqual((await s.status()).confirmed, ['alice']);
   });
