@@ -4,7 +4,7 @@
  * script. Shares go to main only (typed shard text, or a code scanned with the recovery screens' camera input); a new
  * share comes back only for the custodian being handed it, and is dropped here once they confirmed it.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { numberedSteps } from '../../core/ceremony-kinds/derive';
 import { REFRESH_CEREMONY } from '../../core/ceremony-kinds/refresh';
 import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
@@ -305,7 +305,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       {w('abort.button')}
     </button>
   );
-  if (status.pendingSignOff !== null) return <SignOff checkpoint={status.pendingSignOff.checkpoint} witnessIds={status.witnessIds} w={w} busy={busy} run={run} />;
+  if (status.pendingSignOff !== null) return <SignOff checkpoint={status.pendingSignOff.checkpoint} witnessIds={status.witnessIds} w={w} busy={busy} run={run} abort={abort} />;
   // The latest step main allows is the one to show (an earlier step's record may be allowed again, as a retry).
   if (next.includes('airgap-check') && !next.includes('quorum-share')) {
     return (
@@ -466,7 +466,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
  * A catalogue checkpoint waits for one of the plan's witnesses: their key was loaded at the start (main keeps it
  * sealed); here they type its passphrase, which opens it for this one signature.
  */
-function SignOff({ checkpoint, witnessIds, w, busy, run }: { checkpoint: string; witnessIds: readonly string[]; w: W; busy: boolean; run: RunningProps['run'] }) {
+function SignOff({ checkpoint, witnessIds, w, busy, run, abort }: { checkpoint: string; witnessIds: readonly string[]; w: W; busy: boolean; run: RunningProps['run']; abort: ReactNode }) {
   const lang = useLanguage();
   const [witnessId, setWitnessId] = useState(witnessIds[0] ?? '');
   const [passphrase, setPassphrase] = useState('');
@@ -507,6 +507,8 @@ function SignOff({ checkpoint, witnessIds, w, busy, run }: { checkpoint: string;
         >
           {w('signoff.sign', { id: witnessId })}
         </button>
+        {/* A witness who will not sign stops the ceremony here; the abort is recorded. */}
+        {abort}
       </div>
     </section>
   );
