@@ -143,6 +143,10 @@ export class CeremonyPage {
     // A plan with token custodians: their tokens (preselected from the plan's labels) are checked before the start.
     if (options.tokens === true) {
       await this.expectTokenSetup();
+      // The plan's labels preselect each custodian's token as the token list arrives: a check pressed before that
+      // checks a partial choice, and the picks that land after it make that check stale.
+      await expect(this.byTestId('token-assign')).toBeVisible();
+      await expect(this.page.locator('[data-testid="token-assign"] [data-chosen=""]')).toHaveCount(0);
       expect(await this.checkTokens(), 'every token of the plan is ready').toBe(true);
     }
     await this.loadWitnessKeys();
