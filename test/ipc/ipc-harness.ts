@@ -21,6 +21,7 @@ import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createLifecycleService } from '../../electron/services/lifecycle/index';
+import { createSigningHost } from '../../electron/ipc/handlers-signing';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { steppingClock, tempDir, trackingStore } from '../services/ceremony-harness';
@@ -105,6 +106,8 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     ceremony: host,
     recovery,
     lifecycle,
+    // Threshold signing and custody checks (signing:*, signer:*, custody:check), as main wires them.
+    signing: createSigningHost({ clock: () => new Date('2025-03-01T10:00:00.000Z'), random }),
     ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
     listDrives,
   });
