@@ -202,7 +202,8 @@ export function UsbInput({ onSubmit, busy }: Props) {
                         ✓ In hand
                       </span>
                     ) : (
-                      <button type="button" className="button small" disabled={blocked || busy} onClick={() => open(f)} data-testid="usb-file-open">
+                      // While a file's key is asked below, opening that key is the one primary action.
+                      <button type="button" className={file === null ? 'button small' : 'button small secondary'} disabled={blocked || busy} onClick={() => open(f)} data-testid="usb-file-open">
                         {f.protection === 'none' ? 'Add this shard' : 'Open…'}
                       </button>
                     )}
