@@ -92,7 +92,8 @@ test('a 2-of-3 plan warns when two custodians of one organisation reach the quor
 
   // Continue: the ceremony's first step is current in the step list: Alice's token is checked first (a step of its own).
   await page.getByTestId('plan-continue').click();
-  await expect(page.getByTestId('screen-title')).toHaveText('Air-gap check');
+  // The title is the step the list marks current, with its number (since 99ebc2a), not 'Air-gap check'.
+  await expect(page.getByTestId('screen-title')).toHaveText('1. Check the tokens');
   await expect(page.getByTestId('step-devices')).toHaveAttribute('data-state', 'current');
   await expect(page.getByTestId('step-plan')).toHaveAttribute('data-state', 'todo');
   await expect(page.getByTestId('pending-plan')).toContainText('ACME root signing key 2025');
