@@ -295,7 +295,7 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
       </ErrorPanel>
       {plan.witnesses.length > 0 ? (
         <form
-          className="panel override-form"
+          className="panel"
           data-testid="airgap-override"
           onSubmit={(e) => {
             e.preventDefault();
