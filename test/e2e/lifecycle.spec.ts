@@ -173,3 +173,89 @@ test('repair a lost share: two helpers rebuild share 3, equal to the lost one; t
   await page.getByTestId('lifecycle-done').click();
   await expect(page.getByTestId('start-repair')).toBeVisible();
 });
+
+test('repair with two witnesses: each checkpoint signed off (Walter chosen for the repair itself); the saved transcript verifies in the CLI', async ({ launch }) => {
+  const kc = vssKeyCeremony('ed25519', 2, 3);
+  const source = join(dir, 'key-ceremony-witnessed-repair.json');
+  writeFileSync(source, kc.text);
+  const lifecycle = createLifecycleService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'witnessed-repair'), airgap: quiet });
+  const app = await launch({ deps: { lifecycle } });
+  const { page } = app;
+  await app.open('');
+  await page.getByTestId('start-repair').click();
+  await page.getByTestId('lifecycle-source').setInputFiles(source);
+  await page.getByTestId('lifecycle-final-hash').fill(kc.verified.headHash);
+  await page.getByTestId('lifecycle-lost').fill('2');
+  await page.getByTestId('lifecycle-lost-name').fill('Bob');
+  for (const id of ['wendy', 'walter']) {
+    app.backend.answerDialog(app.backend.witnessKeyFile(id));
+    await page.getByTestId('lifecycle-witness-file').click();
+    await expect(page.getByTestId('lifecycle-witnesses-loaded')).toContainText(id);
+  }
+  await expect(page.getByTestId('lifecycle-witnesses-loaded')).toHaveAttribute('data-count', '2');
+  await saveScreens(page, 'lifecycle-repair-witnessed-setup');
+  await page.getByTestId('lifecycle-start').click();
+  await page.getByTestId('lifecycle-check-airgap').click();
+  // Who signs each checkpoint: Wendy by default (the first loaded), Walter chosen in the sign-off's witness list.
+  const signed: { checkpoint: string; by: string }[] = [];
+  const signOff = async (checkpoint: string, by: 'wendy' | 'walter', screen?: string): Promise<void> => {
+    const panel = page.getByTestId('lifecycle-signoff');
+    await expect(panel).toHaveAttribute('data-checkpoint', checkpoint);
+    await page.getByTestId('lifecycle-signoff-witness').selectOption(by);
+    await expect(page.getByTestId('lifecycle-signoff-sign')).toContainText(by);
+    await page.getByTestId('lifecycle-signoff-passphrase').fill(witnessPassphrase(by));
+    if (screen !== undefined) await saveScreens(page, screen);
+    await page.getByTestId('lifecycle-signoff-sign').click();
+    await expect(panel).toHaveCount(0);
+    signed.push({ checkpoint, by });
+  };
+  await signOff('airgap-check', 'wendy');
+  for (const i of [0, 2]) {
+    await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, i));
+    await page.getByTestId('lifecycle-add-share').click();
+    if (i === 0) await expect(page.getByTestId('lifecycle-notice')).toBeVisible();
+  }
+  await page.getByTestId('lifecycle-make-button').click();
+  // Walter's passphrase does not open Wendy's key: refused, nothing recorded, the checkpoint still waits.
+  await expect(page.getByTestId('lifecycle-signoff')).toHaveAttribute('data-checkpoint', 'repair');
+  await page.getByTestId('lifecycle-signoff-witness').selectOption('wendy');
+  await page.getByTestId('lifecycle-signoff-passphrase').fill(witnessPassphrase('walter'));
+  await page.getByTestId('lifecycle-signoff-sign').click();
+  await expect(page.getByTestId('lifecycle-error')).toBeVisible();
+  await expect(page.getByTestId('lifecycle-signoff')).toHaveAttribute('data-checkpoint', 'repair');
+  await signOff('repair', 'walter', 'lifecycle-repair-witnessed-signoff');
+  await page.getByTestId('lifecycle-show-custodian-2').click();
+  const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
+  expect(bytesToHex(shareOfText(text).signingShare)).toBe(bytesToHex(kc.deal.shares[1]!.signingShare));
+  await page.getByTestId('lifecycle-type-back').fill(text);
+  await page.getByTestId('lifecycle-confirm').click();
+  await signOff('confirm', 'wendy');
+  await page.getByTestId('lifecycle-destroy-button').click();
+  await signOff('destroy', 'wendy');
+  await page.getByTestId('lifecycle-seal-button').click();
+  await signOff('seal', 'walter');
+  await expect(page.getByTestId('lifecycle-sealed')).toBeVisible();
+  await saveScreens(page, 'lifecycle-repair-witnessed-sealed');
+
+  // The transcript main saved: both keys pinned, each catalogue checkpoint signed by the witness who signed it on
+  // screen, and `keyshard transcript verify` accepts it as a sealed repair with the final hash the screen shows.
+  const status = await lifecycle.status();
+  const v = verified(status.transcriptPath, 'repair');
+  expect(v.witnessesPinned && v.witnesses.map((x) => x.id).sort()).toEqual(['walter', 'wendy']);
+  const bySignoff = v.signoffs.filter((x) => x.witnesses.length > 0).map((x) => ({ checkpoint: x.kind, by: x.witnesses.map((w) => w.id).join(',') }));
+  expect(bySignoff).toEqual(signed);
+  await expect(page.getByTestId('lifecycle-final-hash-shown')).toHaveAttribute('data-hash', v.headHash);
+  let out = '';
+  const io = { readStdin: async () => '', stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t) };
+  expect(await runCli(['transcript', 'verify', status.transcriptPath, '--final-hash', v.headHash, '--json'], io, transcriptCommands)).toBe(0);
+  const cli = JSON.parse(out) as { ceremonyKind: string; sealed: boolean; signoffs: { kind: string; witnesses: unknown[] }[] };
+  expect(cli.ceremonyKind).toBe('repair');
+  expect(cli.sealed).toBe(true);
+  expect(cli.signoffs.filter((x) => x.witnesses.length > 0).map((x) => x.kind)).toEqual(signed.map((x) => x.checkpoint));
+  // One character changed in the saved file: verify refuses it (exit not 0).
+  const tampered = join(dir, 'witnessed-repair-tampered.json');
+  const saved = readFileSync(status.transcriptPath, 'utf8');
+  expect(saved).toContain('"Bob"');
+  writeFileSync(tampered, saved.replace('"Bob"', '"Bib"'));
+  expect(await runCli(['transcript', 'verify', tampered, '--final-hash', v.headHash, '--json'], io, transcriptCommands)).not.toBe(0);
+});
