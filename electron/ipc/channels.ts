@@ -73,6 +73,7 @@ export const CHANNELS = [
   'signing:sign-off',
   'signing:abort',
   'signing:transcript',
+  'signing:save-transcript',
   'signer:load-shard',
   'signer:commit',
   'signer:read-request',
@@ -80,6 +81,7 @@ export const CHANNELS = [
   'signer:clear',
   'signer:status',
   'custody:check',
+  'custody:save-transcript',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

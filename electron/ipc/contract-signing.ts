@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { MAX_SIGNING_MESSAGE_BYTES } from '../../core/vss/sign-messages';
-import { NoRequest, ShortText, boundedList, channel, list } from './contract-kit';
+import { NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
 import { MAX_TRANSCRIPT_CHARS } from './contract-recovery';
 
 /** Every part of a scanned code (one for a single code), bounded before anything is assembled. */
@@ -24,10 +24,19 @@ const TypedHash = z.string().min(1).max(200).regex(/^(?:[0-9a-fA-F\s:\-_.]+|[a-z
 /** A shard typed from paper (its KS1 text) or scanned (its UR parts). */
 const ShardInputSchema = z.union([z.strictObject({ text: z.string().min(1).max(20_000) }), Scanned]);
 
-/** A witness's own act: their encrypted key file's text (keyshard witness keygen) and its passphrase, for one signature. */
+/**
+ * A witness's own act: their encrypted key file (keyshard witness keygen) and its passphrase, for one signature. The
+ * screens send the path chosen in main's own dialog (main reads the file with its guarded read); the file's text is
+ * still taken from callers that hold it already (the IPC tests).
+ */
 // electron/services/witness/key-file's MAX_WITNESS_KEY_FILE_CHARS (not imported: this file stays free of Node code).
 const KeyFileText = z.string().min(1).max(4096);
-const WitnessActSchema = z.strictObject({ keyFileText: KeyFileText, passphrase: z.string().min(1).max(1000) });
+const Passphrase = z.string().min(1).max(1000);
+const WitnessActSchema = z.union([z.strictObject({ keyFileText: KeyFileText, passphrase: Passphrase }), z.strictObject({ keyFilePath: PathText, passphrase: Passphrase })]);
+
+/** Where main writes a transcript: a new file named in main's save dialog (never over an existing one: FILE_EXISTS). */
+const SaveTranscriptSchema = z.strictObject({ path: PathText });
+const SavedTranscriptSchema = z.object({ path: z.string(), name: z.string(), ceremonyId: z.string(), finalHash: z.string().nullable() });
 
 const StartRequestSchema = z.strictObject({
   transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS),
@@ -36,6 +45,8 @@ const StartRequestSchema = z.strictObject({
   label: ShortText.max(200).optional(),
   /** The witnesses' encrypted key files: main reads their ids and public keys (pinned in the plan); none: unwitnessed. */
   witnessKeyFiles: boundedList(KeyFileText, 8).optional(),
+  /** The same, as paths chosen in main's own dialog: main reads each file. */
+  witnessKeyPaths: boundedList(PathText, 8).optional(),
 });
 
 const CoordinatorStatusSchema = z.object({
@@ -105,6 +116,7 @@ export const signingContract = {
   'signing:sign-off': channel(WitnessActSchema, CoordinatorStatusSchema),
   'signing:abort': channel(z.strictObject({ reason: ShortText.max(500) }), CoordinatorStatusSchema),
   'signing:transcript': channel(NoRequest, z.object({ ceremonyId: z.string(), text: z.string() })),
+  'signing:save-transcript': channel(SaveTranscriptSchema, SavedTranscriptSchema),
   'signer:load-shard': channel(ShardInputSchema, SignerStatusSchema),
   'signer:commit': channel(NoRequest, SignerStatusSchema),
   'signer:read-request': channel(Scanned, SignerStatusSchema),
@@ -112,6 +124,7 @@ export const signingContract = {
   'signer:clear': channel(NoRequest, SignerStatusSchema),
   'signer:status': channel(NoRequest, SignerStatusSchema),
   'custody:check': channel(CustodyCheckRequestSchema, CustodyCheckResponseSchema),
+  'custody:save-transcript': channel(SaveTranscriptSchema, SavedTranscriptSchema),
 } as const;
 
 export const SIGNING_CHANNELS = Object.keys(signingContract) as (keyof typeof signingContract)[];

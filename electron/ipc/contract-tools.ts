@@ -83,9 +83,10 @@ const DriveSchema = z.object({
 
 /**
  * What a file is chosen for in main's own dialog (dialog:choose-file): it sets the dialog's title and filters, and
- * whether it opens a file (a witness's key file, a PKCS#11 module) or names a new one (where an export is saved).
+ * whether it opens a file (a witness's key file, a PKCS#11 module) or names a new one (where an export or a signing's
+ * or custody check's transcript is saved).
  */
-export const FILE_PURPOSES = ['witness-key', 'pkcs11-module', 'export-file'] as const;
+export const FILE_PURPOSES = ['witness-key', 'pkcs11-module', 'export-file', 'transcript-file'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** suggestedName: a bare file name the save dialog starts with (never a folder: main picks where the dialog opens). */

@@ -6,8 +6,9 @@ import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
 import { runCustodyCheck } from '../services/custody/index';
-import { createSignerSession, createSigningCoordinator, type SignerSession, type SigningCoordinator } from '../services/signing/index';
-import { parseSealedWitnessKey, unsealWitnessKey } from '../services/witness/key-file';
+import { createSignerSession, createSigningCoordinator, saveTranscriptFile, type SignerSession, type SigningCoordinator } from '../services/signing/index';
+import { loadWitnessKeyFile } from '../services/witness/index';
+import { parseSealedWitnessKey, unsealWitnessKey, type SealedWitnessKey } from '../services/witness/key-file';
 import type { ChannelName } from './channels';
 import type { ServicesOf } from './handlers-domains';
 
@@ -15,16 +16,25 @@ export interface SigningHost {
   readonly coordinator: SigningCoordinator;
   readonly signer: SignerSession;
   readonly clock: () => Date;
+  /** The last custody check's sealed transcript (public), kept so the screen can save it to a file. */
+  readonly custody: { last: { ceremonyId: string; text: string; finalHash: string } | null };
 }
 
 export function createSigningHost(deps: { readonly clock: () => Date; readonly random: RandomSource }): SigningHost {
-  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock };
+  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock, custody: { last: null } };
 }
 
 type SigningChannel = Extract<ChannelName, `signing:${string}` | `signer:${string}` | `custody:${string}`>;
 
-async function withWitness<T>(act: { keyFileText: string; passphrase: string }, use: (signer: WitnessSigner) => Promise<T>): Promise<T> {
-  const sealed = parseSealedWitnessKey(act.keyFileText);
+type WitnessAct = { keyFileText: string; passphrase: string } | { keyFilePath: string; passphrase: string };
+
+/** The witness's key file: read by main from the path chosen in its dialog, or given as text. */
+async function sealedKeyOf(act: { keyFileText: string } | { keyFilePath: string }): Promise<SealedWitnessKey> {
+  return 'keyFilePath' in act ? loadWitnessKeyFile(act.keyFilePath) : parseSealedWitnessKey(act.keyFileText);
+}
+
+async function withWitness<T>(act: WitnessAct, use: (signer: WitnessSigner) => Promise<T>): Promise<T> {
+  const sealed = await sealedKeyOf(act);
   try {
     const secretKey = await unsealWitnessKey(sealed, act.passphrase);
     try {
@@ -47,8 +57,9 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
   return {
     'signing:start': async (r) => {
       const witnesses: { id: string; algorithm: 'ed25519'; publicKey: string }[] = [];
-      for (const text of r.witnessKeyFiles ?? []) {
-        const sealed = parseSealedWitnessKey(text);
+      const files = [...(r.witnessKeyFiles ?? []).map((keyFileText) => ({ keyFileText })), ...(r.witnessKeyPaths ?? []).map((keyFilePath) => ({ keyFilePath }))];
+      for (const file of files) {
+        const sealed = await sealedKeyOf(file);
         sealed.ciphertext.fill(0);
         if (witnesses.some((w) => w.id === sealed.witnessId)) throw new KeyshardError('WITNESS_KEY', `Two key files are of witness "${sealed.witnessId}". Give each witness's own key file once.`);
         witnesses.push({ id: sealed.witnessId, algorithm: sealed.algorithm, publicKey: sealed.publicKeyHex });
@@ -74,6 +85,13 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
       if (s === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No signing has been started on this laptop.');
       return { ceremonyId: s.ceremonyId, text: h().coordinator.transcriptText() };
     },
+    // Sealed or aborted (or still under way): the record as it stands, as the CLI would write it.
+    'signing:save-transcript': async (r) => {
+      const s = h().coordinator.status();
+      if (s === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No signing has been started on this laptop, so there is no transcript to save.');
+      const saved = await saveTranscriptFile(r.path, h().coordinator.transcriptText());
+      return { ...saved, ceremonyId: s.ceremonyId, finalHash: s.finalHash };
+    },
     'signer:load-shard': (r) => h().signer.loadShard(r),
     'signer:commit': () => h().signer.commit(),
     'signer:read-request': (r) => h().signer.readRequest(r.urParts),
@@ -85,6 +103,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
         runCustodyCheck({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), shard: r.shard, ...(witness === undefined ? {} : { witness }) }, h().clock);
       const out = r.witness === undefined ? await run() : await withWitness(r.witness, (w) => run(w));
       const rc = out.receipt;
+      h().custody.last = { ceremonyId: rc.ceremonyId, text: out.transcriptText, finalHash: out.finalHash };
       return {
         ceremonyId: rc.ceremonyId,
         custodianId: rc.custodianId,
@@ -99,6 +118,11 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
         transcriptText: out.transcriptText,
         finalHash: out.finalHash,
       };
+    },
+    'custody:save-transcript': async (r) => {
+      const last = h().custody.last;
+      if (last === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No custody check has been made on this laptop since it started, so there is no transcript to save. Check a shard first.');
+      return { ...(await saveTranscriptFile(r.path, last.text)), ceremonyId: last.ceremonyId, finalHash: last.finalHash };
     },
   };
 }

@@ -33,5 +33,13 @@ export function fileDialogSpec(purpose: FilePurpose, home: string, suggestedName
         defaultPath: suggestedName === undefined ? home : join(home, suggestedName),
         filters: [{ name: 'Encrypted files', extensions: ['age', 'asc'] }, ANY],
       };
+    case 'transcript-file':
+      return {
+        kind: 'save',
+        title: 'Save the transcript as',
+        buttonLabel: 'Save here',
+        defaultPath: suggestedName === undefined ? home : join(home, suggestedName),
+        filters: [{ name: 'Transcripts', extensions: ['json'] }, ANY],
+      };
   }
 }

@@ -123,5 +123,43 @@ describe('signing over IPC: coordinator and two signers', () => {
     })) as { result: string; signedBy: string; transcriptText: string; finalHash: string; custodianId: string };
     assert.deepEqual([r.result, r.signedBy, r.custodianId], ['verified', 'victor', 'carol']);
     assert.ok(verifyTranscriptText(r.transcriptText, { expectedHeadHash: r.finalHash }).ok);
+    // Saved where main's dialog named: the same record, byte for byte; never over an existing file.
+    const out = join(dir, 'custody-transcript.json');
+    const saved = (await l.call('custody:save-transcript', { path: out })) as { name: string; finalHash: string };
+    assert.deepEqual([saved.name, saved.finalHash], ['custody-transcript.json', r.finalHash]);
+    assert.equal(readFileSync(out, 'utf8'), r.transcriptText);
+    assert.equal(await code(l.call('custody:save-transcript', { path: out })), 'FILE_EXISTS');
+    assert.equal(await code(laptop().call('custody:save-transcript', { path: join(dir, 'none.json') })), 'CEREMONY_TRANSITION');
+  });
+
+  it('a witness key file chosen in main\'s dialog (a path), an abort recorded and saved; a file already there is kept', async () => {
+    const kc = custodyCeremony('ed25519', 83);
+    const keyFile = join(dir, 'willa.key');
+    writeFileSync(keyFile, sealWitnessKeySync('willa', new Uint8Array(32).fill(7), 'correct horse battery', { logN: 14 }));
+    type Status = { pendingSignOff: string | null; requestQr: string[] | null; step: string; finalHash: string | null; committed: string[] };
+    const coordinator = laptop();
+    const alice = laptop();
+    await coordinator.call('signing:start', { transcriptText: serializeTranscript(kc.file), message: { text: 'abort me' }, witnessKeyPaths: [keyFile] });
+    assert.equal(await code(coordinator.call('signing:sign-off', { keyFilePath: keyFile, passphrase: 'wrong passphrase' })), 'WITNESS_PASSPHRASE');
+    let s = (await coordinator.call('signing:sign-off', { keyFilePath: keyFile, passphrase: 'correct horse battery' })) as Status;
+    assert.equal(s.pendingSignOff, null);
+    await alice.call('signer:load-shard', { text: envelopeToText(decodeEnvelope(kc.shards[0]!)) });
+    const a = (await alice.call('signer:commit')) as { commitmentQr: string[] };
+    s = (await coordinator.call('signing:add-commitment', { urParts: a.commitmentQr })) as Status;
+    assert.equal(s.committed.length, 1);
+    s = (await coordinator.call('signing:abort', { reason: 'The second signer did not come.' })) as Status;
+    assert.deepEqual([s.step, s.committed.length, s.requestQr, s.finalHash], ['aborted', 0, null, null]);
+    assert.equal(await code(coordinator.call('signing:add-commitment', { urParts: a.commitmentQr })), 'CEREMONY_TRANSITION');
+    const out = join(dir, 'aborted-signing.json');
+    writeFileSync(out, 'someone else\'s record');
+    assert.equal(await code(coordinator.call('signing:save-transcript', { path: out })), 'FILE_EXISTS');
+    assert.equal(readFileSync(out, 'utf8'), 'someone else\'s record');
+    const fresh = join(dir, 'aborted-signing-2.json');
+    await coordinator.call('signing:save-transcript', { path: fresh });
+    const v = verifyTranscriptText(readFileSync(fresh, 'utf8'));
+    assert.ok(v.ok, 'the saved file verifies');
+    assert.equal(v.entries[v.entries.length - 1]!.kind, 'abort');
+    assert.equal(await code(coordinator.call('signing:save-transcript', { path: 'relative.json' })), 'INVALID_ARGUMENT');
+    await alice.call('signer:clear');
   });
 });

@@ -239,6 +239,13 @@ export function createSigningCoordinator(deps: { readonly clock: () => Date }): 
     abort(reason) {
       const c = active();
       c.run = abortKindRun(c.run, reason);
+      // Nothing of the round is kept: a signer who comes back starts a new signing with fresh nonces.
+      c.signers = [];
+      c.pkg = null;
+      c.digest = null;
+      c.requestQr = null;
+      c.shares.clear();
+      c.signature = null;
       return now();
     },
 

@@ -2,3 +2,4 @@
 export { createSigningCoordinator, type SigningCoordinator, type StartSigning } from './coordinator';
 export { createSignerSession, envelopeOfInput, type ShardInput, type SignerSession } from './signer';
 export type { CoordinatorStatus, SignerStatus } from './types';
+export { saveTranscriptFile } from './save';
