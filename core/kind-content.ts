@@ -4,6 +4,7 @@
  * with a check of its own adds it here; the others pass. Pure; `keyshard transcript verify` runs it after the steps.
  */
 import { checkCustodyTranscript } from './custody/transcript';
+import { checkExtendTranscript } from './extend/transcript';
 import { isKeyshardError } from './errors';
 import { checkLifecycleTranscript } from './lifecycle/transcript';
 import { checkSigningTranscript } from './signing/transcript';
@@ -32,6 +33,8 @@ const CHECKS: ReadonlyMap<string, (result: VerifyOk) => KindContentResult> = new
   ['signing', throwing(checkSigningTranscript)],
   // The receipt about the cited key ceremony, the witness's signed receipt that very one (core/custody/transcript).
   ['custody-check', throwing(checkCustodyTranscript)],
+  // New SLIP-39 shares: quorum of the plan's group, new members unused, handoffs, confirmations and seal agree.
+  ['extend', checkExtendTranscript],
 ]);
 
 /** The content check of the kind `kindId`, or ok for a kind that has none. */

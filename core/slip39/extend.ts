@@ -48,6 +48,15 @@ function mismatch(n: number, what: string, details: Record<string, unknown>): Ke
   return new KeyshardError('SHARES_MISMATCH', `Share ${n} is not of the same group as share 1: ${what}. Give shares of one group of one backup only.`, { share: n, ...details });
 }
 
+/** SLIP39_NOT_EXTENDABLE: also what a ceremony says as soon as one share of such a backup is given. */
+export function notExtendable(identifier: number): KeyshardError {
+  return new KeyshardError(
+    'SLIP39_NOT_EXTENDABLE',
+    'This backup was made without the SLIP-39 extendable flag, so keyshard does not add shares to it. To give more custodians a share, recover the secret in a ceremony and split it again as an extendable backup.',
+    { identifier },
+  );
+}
+
 /** The fields that must agree for shares to be of one group of one backup. */
 const SAME_GROUP: readonly (keyof Slip39Share)[] = ['identifier', 'extendable', 'iterationExponent', 'groupIndex', 'groupThreshold', 'groupCount', 'memberThreshold'];
 
@@ -102,11 +111,7 @@ export function extendGroup(o: ExtendGroupOptions): ExtendedGroup {
     checkOneGroup(decoded);
     const first = decoded[0]!;
     if (!first.extendable) {
-      throw new KeyshardError(
-        'SLIP39_NOT_EXTENDABLE',
-        'This backup was made without the SLIP-39 extendable flag, so keyshard does not add shares to it. To give more custodians a share, recover the secret in a ceremony and split it again as an extendable backup.',
-        { identifier: first.identifier },
-      );
+      throw notExtendable(first.identifier);
     }
     if (first.memberThreshold === 1) {
       throw new KeyshardError(
