@@ -158,6 +158,8 @@ export type CeremonyEvent =
       readonly reason: string;
       /** The witness who signs it off: required when the plan has witnesses, left out when it has none. */
       readonly witnessId?: string;
+      /** Only for an abort's exception in a plan with witnesses, when no witness will sign it (said, not implied). */
+      readonly unsigned?: true;
     };
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -238,7 +240,7 @@ export function createCeremony(plan: CeremonyPlan, clock: Clock): CeremonyState 
 
 /** Applies one event at the clock's current time; returns the new state or throws CEREMONY_TRANSITION. */
 export function apply(state: CeremonyState, event: CeremonyEvent): CeremonyState {
-  if (state.status !== 'active') throw finished(state, stepName(event));
+  if (!acceptsMore(state, event)) throw finished(state, stepName(event));
   return applyAt(state, event, readClock(state.clock));
 }
 
@@ -281,7 +283,7 @@ export function replay(plan: CeremonyPlan, records: readonly unknown[], clock: C
         step: record.step,
         ...extra,
       });
-    if (state.status !== 'active') throw fail(`the ceremony was already ${state.status}.`);
+    if (!acceptsMore(state, { step: record.step })) throw fail(`the ceremony was already ${state.status}.`);
     let next: CeremonyState;
     try {
       next = applyAt(state, { ...record.data, step: record.step } as unknown as CeremonyEvent, record.at);
@@ -309,10 +311,23 @@ interface Outcome {
   readonly checkpoint: { readonly custodianId: string | null } | null;
 }
 
+/**
+ * The abort's exception may follow the abort entry, once (its reason and the witness's signature come after the wipe):
+ * the only record an aborted ceremony accepts. Nothing follows it.
+ */
+export function abortExceptionOpen(state: CeremonyState): boolean {
+  return state.status === 'aborted' && state.records[state.records.length - 1]?.step === 'abort';
+}
+
+function acceptsMore(state: CeremonyState, event: unknown): boolean {
+  return state.status === 'active' || (stepName(event) === 'exception' && abortExceptionOpen(state));
+}
+
 function applyAt(state: CeremonyState, event: CeremonyEvent, at: string): CeremonyState {
-  if (state.status !== 'active') throw finished(state, stepName(event));
+  if (!acceptsMore(state, event)) throw finished(state, stepName(event));
   const e = asEvent(state, event);
   const step = e['step'] as RecordStep;
+  if (state.status === 'aborted') return appendRecord(state, step, at, exceptionData(state, e), {});
   if (step === 'abort') return appendRecord(state, step, at, abortData(state, e), { status: 'aborted', signOff: null });
   if (step === 'sign-off') return signOff(state, e, at);
   // An exception is a note on the record: the open sign-off and the next step stay as they were.
@@ -381,22 +396,36 @@ function exceptionData(state: CeremonyState, e: EventFields): JsonObject {
   if (step === undefined) throw badData(state, 'exception', 'stepId', `"${stepId}" is not a step of this plan's ceremony`);
   const deviation = e['deviation'];
   if (!isDeviation(deviation)) throw badData(state, 'exception', 'deviation', `must be one of ${DEVIATIONS.join(', ')}`);
+  // The abort's exception, and only it, comes right after the abort entry.
+  const afterAbort = state.status === 'aborted';
+  if (afterAbort !== (deviation === 'abort')) {
+    throw badData(state, 'exception', 'deviation', afterAbort ? 'must be "abort": the ceremony was aborted' : 'is "abort", but the ceremony was not aborted; abort it first');
+  }
   const reasonWrong = reasonProblem(e['reason']);
   if (reasonWrong !== null) throw badData(state, 'exception', 'reason', `is not usable: ${reasonWrong}`);
   let custodianId: string | undefined;
   if (e['custodianId'] !== undefined) custodianId = custodian(state, 'exception', field(state, e, 'custodianId', 'string')).id;
   if (step.perCustodian && custodianId === undefined) throw badData(state, 'exception', 'custodianId', `is missing: step "${stepId}" is done per custodian`);
   // A witness signs every exception off; only a plan without witnesses records one unsigned.
+  // An abort's exception may instead say outright that no witness signs it (none stayed, or the witness declined).
   const witnessed = state.plan.witnesses.length > 0;
-  if (witnessed && e['witnessId'] === undefined) throw badData(state, 'exception', 'witnessId', 'is missing: a witness signs every exception off');
+  const unsigned = e['unsigned'];
+  if (unsigned !== undefined) {
+    if (unsigned !== true) throw badData(state, 'exception', 'unsigned', 'is true or left out');
+    if (!afterAbort) throw badData(state, 'exception', 'unsigned', 'is only for an abort’s exception; a witness signs every other exception');
+    if (!witnessed) throw badData(state, 'exception', 'unsigned', 'is for a plan with witnesses; leave it out (the plan has none)');
+    if (e['witnessId'] !== undefined) throw badData(state, 'exception', 'unsigned', 'contradicts witnessId: name the witness who signs, or mark it unsigned');
+  }
+  if (witnessed && unsigned === undefined && e['witnessId'] === undefined) throw badData(state, 'exception', 'witnessId', 'is missing: a witness signs every exception off');
   if (!witnessed && e['witnessId'] !== undefined) throw badData(state, 'exception', 'witnessId', 'names a witness, but the plan has none');
-  const witnessId = witnessed ? knownWitness(state, e, 'witnessId') : undefined;
+  const witnessId = witnessed && unsigned === undefined ? knownWitness(state, e, 'witnessId') : undefined;
   return {
     stepId,
     ...(custodianId === undefined ? {} : { custodianId }),
     deviation,
     reason: e['reason'] as string,
     ...(witnessId === undefined ? {} : { witnessId }),
+    ...(unsigned === true ? { unsigned: true } : {}),
   };
 }
 

@@ -48,6 +48,11 @@
  *   entry names witnesses, `witnessId` is required, is one of them, and the very next entry is that witness's
  *   sign-off over the exception; otherwise verification fails at the exception (TRANSCRIPT_FORMAT for its data,
  *   TRANSCRIPT_SIGNATURE for its witness). A file that ends at the exception is a shorter chain, as above.
+ * - After an `abort` entry only one entry may come: an exception with deviation `abort` (the reason typed after the
+ *   wipe), then only that exception's witness signature. Instead of a `witnessId`, that exception alone may carry
+ *   `"unsigned": true` (a plan with witnesses, none of whom signs); then nothing follows it. An `abort` exception
+ *   anywhere else, or any other entry after the abort, fails as TRANSCRIPT_FORMAT (a signature over an exception
+ *   marked unsigned: TRANSCRIPT_SIGNATURE).
  * - The file as keyshard writes it (`serializeTranscript`): two-space indentation, `"name": value` with one space,
  *   members in the order above, `data` with sorted keys and JCS string escaping, empty containers as `{}`/`[]`,
  *   "\n" line ends, one final "\n", no byte-order mark. `verifyTranscriptText` insists on this exact layout
@@ -469,7 +474,14 @@ interface ChainState {
   readonly signoffs: ReadonlyMap<number, readonly (WitnessRef & { signoffSeq: number })[]>;
   readonly prev: string;
   readonly unsignedException: { readonly pos: number; readonly witnessId: string } | null;
+  readonly abort: AbortStage;
 }
+
+/**
+ * Where a file stands with respect to an abort: none yet; the abort entry; its exception waiting for the witness's
+ * signature; closed (the exception signed, or marked unsigned: `exceptionPos` is that exception).
+ */
+type AbortStage = { readonly stage: 'none' | 'aborted' | 'noted' } | { readonly stage: 'closed'; readonly exceptionPos: number; readonly markedUnsigned: boolean };
 
 /**
  * For a transcript this module built (frozen, from appendEntry/signEntry): the state of a verification that passed
@@ -526,6 +538,7 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
   let unsignedException: { readonly pos: number; readonly witnessId: string } | null = base?.unsignedException ?? null;
   const exceptionUnsigned = (x: { readonly pos: number; readonly witnessId: string }): VerifyFailure =>
     badSignature(x.pos, `the exception at entry ${x.pos} is not followed by witness "${x.witnessId}"'s signature over it`);
+  let abort: AbortStage = base?.abort ?? { stage: 'none' };
 
   for (let i = base?.count ?? 0; i < raw.length; i++) {
     const pos = i + 1;
@@ -557,17 +570,34 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
       perEntry = planWitnessCount(entry.data, pinned) ?? MAX_SIGNOFFS_PER_ENTRY;
       planWitnessList = planWitnessIds(entry.data, pinned);
     }
+    // After an abort: the abort's exception (the reason, typed after the wipe) and its witness's signature, or that
+    // exception marked unsigned; nothing else (core/ceremony.ts). An abort's exception anywhere else is refused too.
+    const abortNote = entry.kind === 'exception' && (entry.data as { deviation?: unknown }).deviation === 'abort';
+    if (abort.stage === 'closed') {
+      const d = entry.kind === 'signoff' ? (entry.data as unknown as SignoffData) : null;
+      if (d !== null && abort.markedUnsigned && d.target.seq === abort.exceptionPos) {
+        return badSignature(pos, `${name} signs the abort's exception (entry ${abort.exceptionPos}), which says no witness signs it`);
+      }
+      return fail(formatFail(pos, `${name} comes after the abort's exception (entry ${abort.exceptionPos}); an aborted ceremony records nothing more`));
+    }
+    if (abort.stage === 'aborted' && !abortNote) return fail(formatFail(pos, `${name} follows the abort; only the abort's exception may (its reason, then the witness's signature)`));
+    if (abort.stage === 'none' && abortNote) return fail(formatFail(pos, `${name} is an abort's exception, but the entry before it is not the abort`));
     if (unsignedException !== null) {
       const d = entry.kind === 'signoff' ? (entry.data as unknown as SignoffData) : null;
       if (d === null || d.target.seq !== unsignedException.pos || d.witness.id !== unsignedException.witnessId) return exceptionUnsigned(unsignedException);
+      if (abort.stage === 'noted') abort = { stage: 'closed', exceptionPos: unsignedException.pos, markedUnsigned: false };
       unsignedException = null;
     }
+    if (entry.kind === 'abort' && abort.stage === 'none') abort = { stage: 'aborted' };
     if (entry.kind === 'exception') {
       // A witness signs every exception off; only a plan with no witnesses records one unsigned.
       const w = (entry.data as { witnessId?: string }).witnessId;
-      if (w === undefined && planWitnessList.length > 0) return badSignature(pos, `the exception at ${name} names no witness, but the plan has witnesses and one signs every exception`);
+      const markedUnsigned = (entry.data as { unsigned?: unknown }).unsigned === true;
+      if (w === undefined && planWitnessList.length > 0 && !markedUnsigned) return badSignature(pos, `the exception at ${name} names no witness, but the plan has witnesses and one signs every exception`);
       if (w !== undefined && !planWitnessList.includes(w)) return badSignature(pos, `the exception at ${name} names witness "${w}", who is not in the plan`);
       if (w !== undefined) unsignedException = { pos, witnessId: w };
+      if (markedUnsigned && planWitnessList.length === 0) return fail(formatFail(pos, `${name} is marked unsigned, but the plan has no witnesses, so no exception of it is signed; the marker is only for a plan with witnesses`));
+      if (abortNote) abort = w === undefined ? { stage: 'closed', exceptionPos: pos, markedUnsigned } : { stage: 'noted' };
     }
     if (entry.kind === 'signoff') {
       const d = entry.data as unknown as SignoffData;
@@ -594,7 +624,7 @@ export function verifyTranscript(t: unknown, options: VerifyOptions = {}): Verif
     prev = entry.hash;
   }
   if (ours) {
-    verifiedBase.set(t as Transcript, { count: entries.length, pinned, perEntry, planWitnessList, signoffs, prev, unsignedException });
+    verifiedBase.set(t as Transcript, { count: entries.length, pinned, perEntry, planWitnessList, signoffs, prev, unsignedException, abort });
   }
 
   // The whole hash, or its first 32 digits (what its words to read aloud stand for, core/read-aloud): 128 bits.

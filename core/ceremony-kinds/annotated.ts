@@ -37,6 +37,8 @@ export interface AnnotatedException {
   readonly reason: string;
   readonly witnessId: string | null;
   readonly signature: AnnotatedSignature | null;
+  /** An abort's exception that says no witness signs it (the plan has witnesses; none signed). */
+  readonly unsigned: boolean;
 }
 
 export interface AnnotatedEntry {
@@ -80,8 +82,14 @@ export interface AnnotatedScript {
   readonly headHash: string;
   readonly headWords: string;
   readonly lines: readonly AnnotatedLine[];
-  /** The abort, when the ceremony was aborted: after the step it stopped at. */
-  readonly abort: { readonly seq: number; readonly at: string; readonly reason: string; readonly afterNumber: string | null } | null;
+  /** The abort, when the ceremony was aborted: after the step it stopped at, with its exception once recorded. */
+  readonly abort: {
+    readonly seq: number;
+    readonly at: string;
+    readonly reason: string;
+    readonly afterNumber: string | null;
+    readonly exception: AnnotatedException | null;
+  } | null;
   /** Entries of a kind this catalogue does not place (a newer keyshard's): listed, never dropped. */
   readonly other: readonly AnnotatedEntry[];
   readonly participants: readonly Participant[];
@@ -124,9 +132,9 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
   const lineFor = (stepId: string, custodianId: string | null): MutableLine | undefined =>
     lines.find((l) => l.stepId === stepId && (l.custodianId === null || l.custodianId === custodianId));
   /** Where each placed entry went, so a signature lands beside what it signs. */
-  const placed = new Map<number, { line: MutableLine; exception?: AnnotatedException }>();
+  const placed = new Map<number, { line?: MutableLine; exception?: AnnotatedException }>();
   const other: AnnotatedEntry[] = [];
-  let abort: AnnotatedScript['abort'] = null;
+  let abort: { seq: number; at: string; reason: string; afterNumber: string | null; exception: AnnotatedException | null } | null = null;
   let lastLine: MutableLine | null = null;
 
   verified.entries.forEach((e, i) => {
@@ -150,7 +158,7 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
       };
       if (where === undefined) other.push(item);
       else if (where.exception !== undefined) (where.exception as { signature: AnnotatedSignature | null }).signature = sig;
-      else where.line.signatures.push(sig);
+      else where.line?.signatures.push(sig);
       return;
     }
     if (e.kind === 'exception') {
@@ -164,21 +172,33 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
         reason: str(d, 'reason') ?? '',
         witnessId: str(d, 'witnessId'),
         signature: null,
+        unsigned: d['unsigned'] === true,
       };
+      // The abort's exception is printed with the abort it explains (the verifier put it right after the abort).
+      const stopped = abort as { exception: AnnotatedException | null } | null;
+      if (deviation === 'abort' && stopped !== null && stopped.exception === null) {
+        stopped.exception = x;
+        placed.set(e.seq, { exception: x });
+        return;
+      }
       if (line === undefined) return void other.push(item);
       line.exceptions.push(x);
       placed.set(e.seq, { line, exception: x });
       return;
     }
     if (e.kind === 'abort') {
-      abort = { seq: e.seq, at: e.at, reason: str(d, 'reason') ?? '', afterNumber: lastLine?.number ?? null };
+      abort = { seq: e.seq, at: e.at, reason: str(d, 'reason') ?? '', afterNumber: lastLine?.number ?? null, exception: null };
       return;
     }
     const step = stepOfRecord(kind, e.kind);
     const line = step === null ? undefined : lineFor(step.id, step.perCustodian ? str(d, 'custodianId') : null);
     if (line === undefined) return void other.push(item);
     line.entries.push(item);
-    const note = noteOf(e.kind, d, witnessName);
+    const next = verified.entries[i + 1];
+    // An override recorded as its own exception (since issue 13.5) shows there with its signature: the check's note
+    // then keeps only what the exception does not say, the interfaces that were up.
+    const signedOverride = next?.kind === 'exception' && dataOf(next)['deviation'] === 'airgap-override';
+    const note = noteOf(e.kind, d, witnessName, signedOverride);
     if (note !== null) line.notes.push(`${note} (entry ${e.seq})`);
     placed.set(e.seq, { line });
     lastLine = line;
@@ -206,11 +226,12 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
 }
 
 /** What an entry of the key ceremony records about a deviation in its own data, in words, or null. */
-function noteOf(kind: string, d: Data, witnessName: (id: string) => string): string | null {
+function noteOf(kind: string, d: Data, witnessName: (id: string) => string, overrideIsException = false): string | null {
   if (kind === 'airgap-check' && d['passed'] === false) {
     const up = Array.isArray(d['interfacesUp']) ? d['interfacesUp'].join(', ') : '';
     const o = d['override'] as { witnessId?: unknown; reason?: unknown } | undefined;
     if (o === undefined) return `Air-gap check failed (${up || 'an interface was up'}); done again`;
+    if (overrideIsException) return `Air-gap check failed (${up || 'an interface was up'}); overridden, see the exception`;
     return `Air-gap check overridden by ${witnessName(String(o.witnessId))} (${up}): ${String(o.reason)}`;
   }
   if (kind === 'test-recovery' && d['fingerprintMatch'] === false) return 'Test recovery gave another fingerprint; done again';
@@ -232,7 +253,14 @@ export function annotatedItems(script: AnnotatedScript): { seq: number; at: stri
       if (x.signature !== null) sig(x.signature);
     }
   }
-  if (script.abort !== null) out.push({ seq: script.abort.seq, at: script.abort.at, kind: 'abort' });
+  if (script.abort !== null) {
+    out.push({ seq: script.abort.seq, at: script.abort.at, kind: 'abort' });
+    const x = script.abort.exception;
+    if (x !== null) {
+      out.push({ seq: x.seq, at: x.at, kind: 'exception' });
+      if (x.signature !== null) sig(x.signature);
+    }
+  }
   for (const e of script.other) out.push({ seq: e.seq, at: e.at, kind: e.kind });
   return out.sort((a, b) => a.seq - b.seq);
 }
@@ -257,6 +285,13 @@ export function annotatedScriptMismatch(script: AnnotatedScript, entries: readon
   return null;
 }
 
+/** Why an exception has no witness signature, in the printed words. */
+export function unsignedWords(x: Pick<AnnotatedException, 'unsigned' | 'witnessId'>): string {
+  if (x.unsigned) return 'Not signed: no witness signed this abort (recorded as unsigned).';
+  if (x.witnessId !== null) return 'Not signed: the witness’s signature is missing.';
+  return 'No witness signature (the plan has no witnesses).';
+}
+
 /** "2025-03-01 10:00:07 UTC". */
 export function scriptTime(at: string): string {
   return `${at.slice(0, 10)} ${at.slice(11, 19)} UTC`;
@@ -272,20 +307,23 @@ export function annotatedScriptText(script: AnnotatedScript): string {
     '',
   ];
   const sigText = (s: AnnotatedSignature): string => `${s.witnessName} (key ${s.keyShort}) signed, entry ${s.seq}`;
+  const exceptionText = (x: AnnotatedException): void => {
+    out.push(`    EXCEPTION ${scriptTime(x.at)}  ${x.words} (entry ${x.seq}): ${x.reason}`);
+    out.push(`      ${x.signature !== null ? `Witness: ${sigText(x.signature)}` : unsignedWords(x)}`);
+  };
   for (const l of script.lines) {
     out.push(`${l.number}  ${l.heading}`);
     out.push(`    Acted: ${l.acted}`);
     if (l.entries.length === 0) out.push(l.unrecorded ? '    Not recorded in the transcript (initials on paper).' : '    Not done.');
     for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
-    for (const x of l.exceptions) {
-      out.push(`    EXCEPTION ${scriptTime(x.at)}  ${x.words} (entry ${x.seq}): ${x.reason}`);
-      out.push(`      ${x.signature === null ? 'No witness signature (the plan has no witnesses).' : `Witness: ${sigText(x.signature)}`}`);
-    }
+    for (const x of l.exceptions) exceptionText(x);
     for (const n of l.notes) out.push(`    NOTE ${n}`);
     for (const s of l.signatures) out.push(`    Witness: ${sigText(s)}`);
   }
   if (script.abort !== null) {
     out.push('', `ABORTED ${scriptTime(script.abort.at)} after step ${script.abort.afterNumber ?? '-'} (entry ${script.abort.seq}): ${script.abort.reason}`);
+    if (script.abort.exception !== null) exceptionText(script.abort.exception);
+    else out.push('    No exception recorded for the abort (no reason typed after it).');
   }
   if (script.other.length > 0) {
     out.push('', 'Other entries:');

@@ -30,13 +30,15 @@ export interface ExceptionData {
   readonly custodianId?: string;
   readonly deviation: Deviation;
   readonly reason: string;
-  /** The witness who signs it off (absent only when the plan has no witnesses). */
+  /** The witness who signs it off (absent only when the plan has no witnesses, or for an abort's unsigned exception). */
   readonly witnessId?: string;
+  /** An abort's exception that no witness signs (none stayed, or the witness declined): said outright, never implied. */
+  readonly unsigned?: true;
 }
 
 // Line breaks and controls would let a reason redraw a terminal line or forge a line of the printed script.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const MEMBERS = new Set(['stepId', 'custodianId', 'deviation', 'reason', 'witnessId']);
+const MEMBERS = new Set(['stepId', 'custodianId', 'deviation', 'reason', 'witnessId', 'unsigned']);
 
 export function isDeviation(v: unknown): v is Deviation {
   return typeof v === 'string' && (DEVIATIONS as readonly string[]).includes(v);
@@ -58,13 +60,18 @@ export function exceptionDataProblem(kind: CeremonyKind, data: unknown): string 
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'the exception data is not a JSON object';
   const d = data as Record<string, unknown>;
   const extra = Object.keys(d).find((k) => !MEMBERS.has(k));
-  if (extra !== undefined) return 'the exception data has a member other than stepId, custodianId, deviation, reason, witnessId';
+  if (extra !== undefined) return 'the exception data has a member other than stepId, custodianId, deviation, reason, witnessId, unsigned';
   if (typeof d['stepId'] !== 'string' || !kind.steps.some((s) => s.id === d['stepId'])) return `the exception names no step of the ${kind.title.toLowerCase()}`;
   if (!isDeviation(d['deviation'])) return `the deviation is not one of ${DEVIATIONS.join(', ')}`;
   const r = reasonProblem(d['reason']);
   if (r !== null) return r;
   for (const k of ['custodianId', 'witnessId'] as const) {
     if (Object.prototype.hasOwnProperty.call(d, k) && (typeof d[k] !== 'string' || !ID_PATTERN.test(d[k] as string))) return `the exception's ${k} is not an id`;
+  }
+  if (Object.prototype.hasOwnProperty.call(d, 'unsigned')) {
+    if (d['unsigned'] !== true) return 'the exception\'s unsigned member is not true';
+    if (d['deviation'] !== 'abort') return 'only an abort\'s exception may be marked unsigned';
+    if (Object.prototype.hasOwnProperty.call(d, 'witnessId')) return 'the exception is marked unsigned and names a witness';
   }
   return null;
 }

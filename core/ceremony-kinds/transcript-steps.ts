@@ -4,7 +4,8 @@
  * a file whose links are fine but whose steps are not those of a ceremony keyshard runs (an entry of another kind,
  * a split before the air-gap check) is named at its first wrong entry. Steps a plan leaves out (tokens, witnesses)
  * are not required here, and a step done again (a retried check, the next custodian) may follow later ones: only
- * the first time each step appears is held to the order. Pure.
+ * the first time each step appears is held to the order. After an abort come only the abort's exception and its
+ * witness's signature. Pure.
  */
 import { kindOfPlanData } from './registry';
 import type { CeremonyKind } from './types';
@@ -17,6 +18,11 @@ interface EntryLike {
   readonly seq: number;
   readonly kind: string;
   readonly data: unknown;
+}
+
+function dataMember(e: EntryLike, key: string): unknown {
+  const d = e.data;
+  return typeof d === 'object' && d !== null && Object.prototype.hasOwnProperty.call(d, key) ? (d as Record<string, unknown>)[key] : undefined;
 }
 
 const shown = (kind: string): string => (/^[a-z][a-z0-9-]{0,39}$/.test(kind) ? `"${kind}"` : 'an unnamed entry');
@@ -35,7 +41,19 @@ export function checkKindSteps(entries: readonly EntryLike[]): KindStepsResult {
   const seen = new Set<string>();
   let reached = 0;
   let reachedKind = 'plan';
+  /** After the abort: what was recorded since (the abort's exception, its witness's signature). */
+  let sinceAbort: EntryLike[] | null = null;
   for (const e of entries.slice(1)) {
+    const abortNote = e.kind === 'exception' && dataMember(e, 'deviation') === 'abort';
+    if (sinceAbort !== null) {
+      const note = sinceAbort[0];
+      const fits = note === undefined ? abortNote : sinceAbort.length === 1 && e.kind === 'signoff' && dataMember(note, 'witnessId') !== undefined;
+      if (!fits) return { ok: false, kind, firstBadSeq: e.seq, reason: `Entry ${e.seq} (${shown(e.kind)}) comes after the abort: an aborted ceremony records only the abort's exception and its witness's signature.` };
+      sinceAbort.push(e);
+      continue;
+    }
+    if (abortNote) return { ok: false, kind, firstBadSeq: e.seq, reason: `Entry ${e.seq} (${shown(e.kind)}) is an abort's exception, but the ceremony was not aborted before it.` };
+    if (e.kind === 'abort') sinceAbort = [];
     if (anyTime.has(e.kind)) continue;
     const at = stepIndex.get(e.kind);
     if (at === undefined || e.kind === 'plan') {
