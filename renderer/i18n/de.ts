@@ -3,6 +3,8 @@
  * wie in deutschen Sicherheitsprodukten: Anteil (Shard), Schwellenwert, Zeuge, Verwahrer, Transkript, Fingerabdruck.
  */
 import type { Catalogue } from './catalogue';
+import { deCeremony } from './de-ceremony';
+import { deRecovery } from './de-recovery';
 
 export const de: Catalogue = {
   'shell.skip': 'Zum Bildschirminhalt springen',
@@ -297,4 +299,6 @@ export const de: Catalogue = {
   'signoff.signed': 'signiert',
   'signoff.load': 'Schlüssel von {name} laden',
   'signoff.done': { one: 'Signiert von {names}. Die Signatur steht im Transkript.', other: 'Signiert von {names}. Die Signaturen stehen im Transkript.' },
+  ...deCeremony,
+  ...deRecovery,
 };

@@ -2,6 +2,8 @@
  * Every English string the screens and printed pages show, by key: the source of the catalogue (catalogue.ts).
  * Keys start with the screen or part they belong to. "{name}" is a parameter; { one, other } is a plural on {count}.
  */
+import { enCeremony } from './en-ceremony';
+import { enRecovery } from './en-recovery';
 export const en = {
   // The shell around every screen
   'shell.skip': 'Skip to the screen',
@@ -310,4 +312,6 @@ export const en = {
   'signoff.signed': 'signed',
   'signoff.load': "Load {name}'s key",
   'signoff.done': { one: 'Signed by {names}. The signature is in the transcript.', other: 'Signed by {names}. The signatures are in the transcript.' },
+  ...enCeremony,
+  ...enRecovery,
 } as const;

@@ -88,6 +88,23 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
   FOLDER_NOT_WRITABLE: 'In diesen Ordner kann nicht geschrieben werden.',
   INPUT_TOO_LARGE: 'Die Eingabe ist zu groß.',
   INTERNAL: 'Etwas Unerwartetes ist schiefgegangen. Es wurde nichts gespeichert oder gesendet.',
+  BAG_SERIAL_INVALID: 'Eine Beutel-Seriennummer hat 4 bis 24 Buchstaben und Ziffern. Geben Sie die Seriennummer vom Beutel erneut ein.',
+  BAG_SERIAL_MISMATCH:
+    'Die eingegebene Beutel-Seriennummer ist nicht die bei der Zeremonie erfasste. Lesen Sie die Seriennummer auf dem Beutel erneut und geben Sie sie noch einmal ein; trägt der Beutel wirklich eine andere, öffnen Sie ihn nicht und melden Sie es dem Zeremonieleiter.',
+  BAG_SERIAL_NEEDED: 'Dieser Anteil wurde bei der Übergabe für einen Beutel erfasst. Geben Sie die Seriennummer vom versiegelten Beutel ein, laut vorgelesen, und erfassen Sie die Quittung erneut.',
+  CUSTODY_MISMATCH: 'Dieser Anteil passt nicht zu dem, was das Transkript für ihn festhält. Legen Sie ihn beiseite, melden Sie es dem Zeremonieleiter und verwenden Sie ihn nicht, bis es geklärt ist.',
+  CUSTODY_NOT_RECORDED: 'Das Transkript hält diesen Anteil nicht fest. Prüfen Sie ihn gegen das Transkript seiner eigenen Zeremonie.',
+  CUSTODY_OTHER_CEREMONY: 'Dieser Anteil stammt aus einer anderen Zeremonie als das Transkript. Prüfen Sie ihn gegen das Transkript seiner eigenen Zeremonie.',
+  EXCEPTION_NEEDED: 'Dieser Schritt weicht vom Plan ab. Geben Sie vor dem Weitergehen den Grund ein und lassen Sie einen Zeugen die Ausnahme signieren; sie wird im Transkript festgehalten.',
+  FROST_COMMITMENT: 'Die Anteile der Unterzeichner gehören zu einem anderen Schlüssel als dem im Transkript. Verwenden Sie das Transkript der Zeremonie, die diese Anteile ausgegeben (oder zuletzt erneuert) hat.',
+  FROST_NONCE_USED: 'Diese Nonces wurden schon für einen Signaturanteil verwendet; eine Nonce wird nie zweimal verwendet. Erzeugen Sie eine neue Zusage und bitten Sie den Koordinator um eine neue Anfrage.',
+  FROST_SHARE_INVALID: 'Ein Signaturanteil stammt von einem Unterzeichner, der nicht in der Signieranfrage steht, oder passt nicht zu ihr. Verwenden Sie nur Anteile, die für diese Anfrage erstellt wurden.',
+  FROST_SIGNATURE: 'Die Signatur lässt sich mit dem öffentlichen Gruppenschlüssel nicht prüfen. Verwenden Sie sie nicht.',
+  IPC_SENDER_REFUSED: 'Diese Anfrage kam nicht aus dem keyshard-Fenster und wurde abgelehnt.',
+  OUTPUT_CLOSED: 'Das Programm, das die Ausgabe von keyshard las, hat vor dem Ende aufgehört; die Ausgabe ist unvollständig.',
+  OUTPUT_FAILED: 'Die Ausgabe von keyshard konnte nicht geschrieben werden; sie ist unvollständig.',
+  SLIP39_NOT_EXTENDABLE:
+    'Diese Sicherung wurde ohne das SLIP-39-Merkmal „erweiterbar“ erstellt; keyshard fügt ihr keine Anteile hinzu. Stellen Sie das Geheimnis in einer Zeremonie wieder her und teilen Sie es erneut als erweiterbare Sicherung auf.',
 };
 
 /** The German message for a code, or undefined (then the screen keeps main's English message). */

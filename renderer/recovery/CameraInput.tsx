@@ -6,6 +6,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { QrProgress } from '../../core/qr/assembler';
 import { ProgressBar } from '../components/ProgressBar';
+import { useT, type T } from '../i18n';
 import { QrScanner } from '../scanner/QrScanner';
 import { createShardCollector } from './shardCollector';
 
@@ -24,10 +25,10 @@ interface Props {
 
 const EMPTY: QrProgress = { received: 0, expected: 0, recovered: 0, fraction: 0 };
 
-function counterText(p: QrProgress): string {
-  if (p.expected === 0) return 'No code read yet';
-  if (p.expected === 1) return p.fraction >= 1 ? 'Single code read' : 'Reading a single code';
-  return `${p.recovered} of ${p.expected} parts`;
+function counterText(p: QrProgress, t: T): string {
+  if (p.expected === 0) return t('camera.none');
+  if (p.expected === 1) return p.fraction >= 1 ? t('camera.single') : t('camera.reading');
+  return t('camera.parts', { recovered: p.recovered, expected: p.expected });
 }
 
 export function CameraInput({ onShard }: Props) {
@@ -36,6 +37,7 @@ export function CameraInput({ onShard }: Props) {
   const [progress, setProgress] = useState<QrProgress>(EMPTY);
   const [notice, setNotice] = useState<string | null>(null);
   const onShardRef = useRef(onShard);
+  const t = useT();
   onShardRef.current = onShard;
 
   const onTexts = useCallback((texts: readonly string[], frame: number) => {
@@ -64,26 +66,26 @@ export function CameraInput({ onShard }: Props) {
     <div className="camera-input" data-testid="camera-input">
       <div className="this-code" data-testid="scan-progress-panel">
         <div className="this-code-head">
-          <span className="visually-hidden">This code: </span>
+          <span className="visually-hidden">{t('camera.thisCode')}</span>
           <span className="part-counter" data-testid="part-counter" aria-live="polite">
-            {counterText(progress)}
+            {counterText(progress, t)}
           </span>
           {complete ? (
             <span className="this-code-done" data-testid="scan-complete">
-              Complete: show the next shard&apos;s code.
+              {t('camera.complete')}
             </span>
           ) : progress.expected > 1 ? (
-            <span className="muted">Keep the animated code in view.</span>
+            <span className="muted">{t('camera.keep')}</span>
           ) : null}
         </div>
-        <ProgressBar fraction={progress.fraction} label="Progress of this code" testId="scan-progress" complete={complete} />
+        <ProgressBar fraction={progress.fraction} label={t('camera.progress')} testId="scan-progress" complete={complete} />
         {notice ? (
           <p className="inline-warning" role="status" data-testid="scan-notice">
             {notice}
           </p>
         ) : null}
       </div>
-      <QrScanner onTexts={onTexts} what="one shard's QR code" />
+      <QrScanner onTexts={onTexts} what={t('camera.what')} />
     </div>
   );
 }

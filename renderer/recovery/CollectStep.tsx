@@ -23,15 +23,17 @@ import { TokenInput } from './TokenInput';
 import { UsbInput } from './UsbInput';
 import { WordsInput } from './WordsInput';
 import { BagSerialField, bagSerialCheck } from '../components/BagSerialField';
+import { useI18n, type PlainKey } from '../i18n';
+import { progressWords } from './progressWords';
 
 type Method = 'camera' | 'words' | 'file' | 'usb' | 'token';
 
-const METHODS: readonly { id: Method; label: string }[] = [
-  { id: 'camera', label: 'Scan QR code' },
-  { id: 'words', label: 'Type words' },
-  { id: 'file', label: 'Shard file' },
-  { id: 'usb', label: 'USB drive' },
-  { id: 'token', label: 'HSM token' },
+const METHODS: readonly { id: Method; label: PlainKey }[] = [
+  { id: 'camera', label: 'collect.method.camera' },
+  { id: 'words', label: 'collect.method.words' },
+  { id: 'file', label: 'collect.method.file' },
+  { id: 'usb', label: 'collect.method.usb' },
+  { id: 'token', label: 'collect.method.token' },
 ];
 
 interface Props {
@@ -43,6 +45,7 @@ interface Props {
 
 export function CollectStep({ expectation, onFinished, onRestart }: Props) {
   const vss = expectation.status.scheme === 'vss';
+  const { t, lang } = useI18n();
   const [method, setMethod] = useState<Method>('camera');
   const [held, setHeld] = useState<readonly HeldShard[]>([]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -88,8 +91,8 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
       setFinishError({
         info: {
           code: 'BELOW_THRESHOLD',
-          message: 'No shard has been added yet, so there is nothing to recover.',
-          todo: "Add the shards first, one at a time: scan a QR code, type the words, open a shard file, or read it from the custodian's USB drive or token.",
+          message: t('collect.none.message'),
+          todo: t('collect.none.todo'),
         },
         fatal: false,
       });
@@ -117,10 +120,10 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
   const canFinish = progress?.canFinish ?? false;
   // Until enough shards are in hand the button cannot work: it is disabled, with the reason beside it (main's count).
   const reason = canFinish
-    ? 'All shards needed are in hand.'
+    ? t('collect.ready')
     : held.length === 0 || progress === null
-      ? 'Not yet: no shard has been added. Add the shards first, one at a time.'
-      : `Not yet: ${progress.summary.charAt(0).toLowerCase()}${progress.summary.slice(1)}`;
+      ? t('collect.notYet')
+      : notYet(t('collect.notYetSummary', { summary: progressWords(progress, lang).summary }));
   const finishRow = (
     <div className="finish-row">
       <button
@@ -132,7 +135,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
         data-primary={canFinish ? '' : undefined}
         aria-describedby="finish-reason"
       >
-        {finishing ? 'Recovering…' : 'Recover the key'}
+        {finishing ? t('collect.recovering') : t('collect.recover')}
       </button>
       <span className="muted" id="finish-reason" data-testid="finish-reason">
         {reason}
@@ -142,50 +145,49 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
   return (
     <>
       {/* The camera button takes the focus (the next thing to do), not the title. */}
-      <ScreenTitle focusOnMount={false}>Add the shards</ScreenTitle>
+      <ScreenTitle focusOnMount={false}>{t('collect.title')}</ScreenTitle>
       <div className="expect-bar" data-testid="expect-bar" data-source={expectation.source} data-trust={expected?.source ?? 'none'} data-verified={expected?.verified ?? false}>
         {expected ? (
           <p>
-            The key must have the fingerprint <Fingerprint fingerprint={expected.fingerprint} testId="expect-bar-fingerprint" compact />{' '}
+            {t('collect.mustHave')} <Fingerprint fingerprint={expected.fingerprint} testId="expect-bar-fingerprint" compact />{' '}
             <span data-testid="expect-bar-source" className={expected.verified ? undefined : 'warn-text'}>
-              ({SOURCE_SHORT[expected.source]}
-              {expected.source !== 'fingerprint' && expected.source !== 'shards' && expectation.status.label ? `; ceremony “${expectation.status.label}”` : ''}
+              ({t(SOURCE_SHORT[expected.source])}
+              {expected.source !== 'fingerprint' && expected.source !== 'shards' && expectation.status.label ? t('collect.ceremony', { label: expectation.status.label }) : ''}
               ).
             </span>
             {expected.unmatchedPins.length > 0 ? (
               <span className="warn-text" data-testid="expect-bar-unmatched-pins">
                 {' '}
-                {expected.unmatchedPins.length === 1 ? 'The witness key you typed' : `${expected.unmatchedPins.length} witness keys you typed`} did not sign the key&apos;s
-                generation, split or seal: check {expected.unmatchedPins.length === 1 ? 'it' : 'them'}.
+                {t('collect.unmatchedPins', { count: expected.unmatchedPins.length })}
               </span>
             ) : null}
           </p>
         ) : (
-          <p>Nothing to check the key against yet: keyshard uses the fingerprint printed inside the first shard.</p>
+          <p>{t('collect.nothingYet')}</p>
         )}
         {confirmRestart ? (
-          <span className="confirm-inline" role="group" aria-label="Change what the key should be">
+          <span className="confirm-inline" role="group" aria-label={t('collect.change')}>
             <span>
-              {held.length > 0 ? `This wipes the ${held.length} shard${held.length === 1 ? '' : 's'} in hand.` : 'Go back to the first step?'}
+              {held.length > 0 ? t('collect.wipes', { count: held.length }) : t('collect.goBack')}
             </span>
             <button type="button" className="button small danger" onClick={onRestart} data-testid="restart-confirm">
-              Yes, start again
+              {t('collect.restartYes')}
             </button>
             <button type="button" className="button small secondary" onClick={() => setConfirmRestart(false)}>
-              No
+              {t('collect.restartNo')}
             </button>
           </span>
         ) : (
           <button type="button" className="button small quiet" onClick={() => setConfirmRestart(true)} data-testid="restart">
-            Change
+            {t('collect.changeButton')}
           </button>
         )}
       </div>
       {/* data-can-finish: "Recover the key" is then the one primary action (the input's buttons turn outlined: fit.css). */}
       <div className="collect-layout" data-can-finish={canFinish}>
         <div className="collect-input">
-          <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" which="the shard's bag, read aloud before it is opened" emptyMeans="it was in no bag" />
-          <div className="method-tabs" role="tablist" aria-label="How to add the next shard">
+          <BagSerialField value={bagSerial} onChange={setBagSerial} testId="recovery-bag-serial" label={t('bag.recovery')} />
+          <div className="method-tabs" role="tablist" aria-label={t('collect.methods')}>
             {METHODS.map((m) => (
               <button
                 key={m.id}
@@ -198,7 +200,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
                 data-testid={`method-${m.id}`}
                 onClick={() => setMethod(m.id)}
               >
-                {m.label}
+                {t(m.label)}
               </button>
             ))}
           </div>
@@ -207,8 +209,7 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
             {method === 'words' ? (
               vss ? (
                 <p className="notice" data-testid="words-vss">
-                  This ceremony made verifiable (FROST) shares, which have no words. Scan their QR codes or open their
-                  files instead.
+                  {t('collect.vssNoWords')}
                 </p>
               ) : (
                 <WordsInput onSubmit={(request) => submit(request, { kind: 'words' })} busy={checking > 0 || finishing} />
@@ -225,11 +226,11 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
           {canFinish ? finishRow : null}
           <ProgressPanel progress={progress} />
           {finishError ? (
-            <ErrorPanel title={finishError.fatal ? 'The key could not be recovered' : 'Not enough shards yet'} error={finishError.info} testId="finish-error" focus>
+            <ErrorPanel title={finishError.fatal ? t('collect.failed') : t('collect.notEnough')} error={finishError.info} testId="finish-error" focus>
               {finishError.fatal ? (
                 <div className="actions">
                   <button type="button" className="button" onClick={onRestart} data-testid="finish-restart">
-                    Start the recovery again
+                    {t('collect.startAgain')}
                   </button>
                 </div>
               ) : null}
@@ -242,4 +243,10 @@ export function CollectStep({ expectation, onFinished, onRestart }: Props) {
       </div>
     </>
   );
+}
+
+/** "Not yet: 2 more shares..." - the progress sentence goes on lower-case after the colon (both languages). */
+function notYet(text: string): string {
+  const i = text.indexOf(': ');
+  return i < 0 ? text : `${text.slice(0, i + 2)}${text.charAt(i + 2).toLowerCase()}${text.slice(i + 3)}`;
 }

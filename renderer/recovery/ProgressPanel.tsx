@@ -1,5 +1,7 @@
+import { useI18n } from '../i18n';
 import type { RecoveryProgress } from './api';
 import { shardSubline, shardTitle, type HeldShard } from './outcome';
+import { progressWords } from './progressWords';
 
 interface Props {
   readonly progress: RecoveryProgress | null;
@@ -11,11 +13,13 @@ interface Props {
  */
 export function ProgressPanel({ progress }: Props) {
   const groups = progress?.groups ?? [];
+  const { t, lang } = useI18n();
+  const words = progress === null ? null : progressWords(progress, lang);
   return (
     <section className="panel progress-panel" aria-labelledby="progress-title" data-testid="progress-panel" data-can-finish={progress?.canFinish ? 'true' : 'false'}>
-      <h2 id="progress-title">Progress</h2>
+      <h2 id="progress-title">{t('progress.title')}</h2>
       <p className={progress?.canFinish ? 'progress-summary ready' : 'progress-summary'} data-testid="progress-summary" aria-live="polite">
-        {progress?.summary ?? 'No shard yet. Add the shards one at a time.'}
+        {words?.summary ?? t('progress.none')}
       </p>
       {groups.length > 0 ? (
         <ul className="group-list">
@@ -34,7 +38,7 @@ export function ProgressPanel({ progress }: Props) {
                   <span aria-hidden="true" className="group-mark">
                     {g.complete ? '✓' : g.have > 0 ? '◐' : '○'}
                   </span>{' '}
-                  {progress?.sentences[i] ?? `Group ${g.group}`}
+                  {words?.sentences[i] ?? t('progress.group', { group: g.group })}
                 </span>
                 <span className="group-bar" aria-hidden="true">
                   <span className="group-bar-fill" style={{ width: `${Math.round(fraction * 100)}%` }} />
@@ -50,11 +54,12 @@ export function ProgressPanel({ progress }: Props) {
 
 /** The shards main holds for this recovery (public facts only). */
 export function HeldList({ held, scheme }: { held: readonly HeldShard[]; scheme: RecoveryProgress['scheme'] | undefined }) {
+  const { t } = useI18n();
   return (
     <section className="panel" aria-labelledby="held-title" data-testid="received-panel">
-      <h2 id="held-title">Shards in hand ({held.length})</h2>
+      <h2 id="held-title">{t('held.title', { count: held.length })}</h2>
       {held.length === 0 ? (
-        <p className="muted">None yet.</p>
+        <p className="muted">{t('held.none')}</p>
       ) : (
         <ul className="received-list">
           {held.map((h) => (
@@ -81,7 +86,7 @@ export function HeldList({ held, scheme }: { held: readonly HeldShard[]; scheme:
           ))}
         </ul>
       )}
-      <p className="muted small">The shards themselves are never shown; they stay in keyshard&apos;s main process until the recovery ends.</p>
+      <p className="muted small">{t('held.note')}</p>
     </section>
   );
 }

@@ -2,6 +2,7 @@
  * How the recovery screens name where the expected fingerprint came from (core/recovery-trust's sources), so the
  * step bar and the verdict say the same thing. Only 'fingerprint', 'final-hash' and 'witness-keys' are verified.
  */
+import type { PlainKey } from '../i18n/catalogue';
 import type { FinishResponse } from './api';
 
 export type ExpectedSourceName = FinishResponse['source'];
@@ -16,14 +17,14 @@ export const SOURCE_WORDS: Readonly<Record<ExpectedSourceName, string>> = {
   shards: 'only the fingerprint the shards carry about themselves',
 };
 
-/** Short form for the step bar. */
-export const SOURCE_SHORT: Readonly<Record<ExpectedSourceName, string>> = {
-  fingerprint: 'typed from the paper record: verified',
-  'final-hash': 'from the transcript, its final hash typed from the paper record: verified',
-  'witness-keys': 'from the transcript, signed by a pinned witness key: verified',
-  'transcript-unsigned': 'from the transcript only: unverified until checked against the paper record',
-  'transcript-unfinished': 'from a transcript that was aborted or never sealed: unverified',
-  shards: 'carried by the shards themselves: unverified',
+/** Short form for the step bar: catalogue keys. */
+export const SOURCE_SHORT: Readonly<Record<ExpectedSourceName, PlainKey>> = {
+  fingerprint: 'source.fingerprint',
+  'final-hash': 'source.final-hash',
+  'witness-keys': 'source.witness-keys',
+  'transcript-unsigned': 'source.transcript-unsigned',
+  'transcript-unfinished': 'source.transcript-unfinished',
+  shards: 'source.shards',
 };
 
 /** "Verify" in one sentence: what the team does to turn an unverified result into a verified one. */

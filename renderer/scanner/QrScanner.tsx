@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { tellMain } from '../bridge';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
+import { useT } from '../i18n';
 import { CAMERA_PROBLEMS, CameraProblem, openCamera, stopStream } from './camera';
 import { createFrameGate, type FrameGate, type FrameStats } from './frameGate';
 import type { FromDecoder, ToDecoder } from './protocol';
@@ -150,38 +151,39 @@ export function QrScanner({ onTexts, intervalMs = 100, what = 'the QR code' }: P
   }, [phase]);
 
   const running = phase === 'scanning' || phase === 'starting';
+  const t = useT();
   return (
     <div className="scanner-wrap" data-testid="qr-scanner" data-phase={phase}>
-      {problem ? <ErrorPanel title="The camera could not be used" error={problem} testId="camera-error" focus /> : null}
+      {problem ? <ErrorPanel title={t('scanner.failed')} error={problem} testId="camera-error" focus /> : null}
       <div className="scanner">
         <div className={running ? 'scanner-view' : 'scanner-view off'}>
-          <video ref={video} muted playsInline aria-label="Camera picture" data-testid="scanner-video" hidden={!running} />
+          <video ref={video} muted playsInline aria-label={t('scanner.picture')} data-testid="scanner-video" hidden={!running} />
           {running ? (
             <div className="scanner-guide" aria-hidden="true">
               <span />
             </div>
           ) : (
             <div className="scanner-idle">
-              <p>The camera is off.</p>
-              <p>Start it, then hold {what} inside the yellow square.</p>
+              <p>{t('scanner.off')}</p>
+              <p>{t('scanner.offHow', { what })}</p>
             </div>
           )}
         </div>
         <p className="scanner-status" role="status" data-testid="scanner-status">
           {phase === 'starting'
-            ? 'Starting the camera…'
+            ? t('scanner.starting')
             : phase === 'scanning'
-              ? `Hold ${what} inside the yellow square, flat and still.`
+              ? t('scanner.hold', { what })
               : ''}
         </p>
         <div className="actions scanner-actions">
           {running ? (
             <button type="button" className="button secondary" ref={button} onClick={() => stop()} data-testid="scanner-stop">
-              Stop the camera
+              {t('scanner.stop')}
             </button>
           ) : (
             <button type="button" className="button" ref={button} onClick={() => void start()} data-testid="scanner-start" autoFocus>
-              {phase === 'error' ? 'Try the camera again' : 'Start the camera'}
+              {phase === 'error' ? t('scanner.retry') : t('scanner.start')}
             </button>
           )}
         </div>
@@ -192,10 +194,11 @@ export function QrScanner({ onTexts, intervalMs = 100, what = 'the QR code' }: P
 }
 
 function StatsLine({ stats }: { stats: ScanStats | null }) {
+  const t = useT();
   if (stats === null) return null;
   return (
     <details>
-      <summary>Scanner details</summary>
+      <summary>{t('scanner.details')}</summary>
       <p
         data-testid="scanner-stats"
         data-decoded={stats.decoded}

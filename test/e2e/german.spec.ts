@@ -14,6 +14,7 @@ import { en } from '../../renderer/i18n/en';
 import { expect, test } from './fixtures';
 import { chooseGerman, englishFragments, englishOnScreen, go } from './german';
 import { saveScreens } from './harness';
+import { RecoveryPage } from './pages/recovery-page';
 
 let dir: string;
 let good: string;
@@ -97,4 +98,29 @@ test('start, about, not-found, recovery and verify screens in German, with no En
   await expect(page.getByTestId('transcript-error')).toContainText('Für den Support:');
   expect(await englishOnScreen(page)).toEqual([]);
   await saveScreens(page, 'verify-tampered-de');
+});
+
+test('recovery in German: adding the shards, the bag serial and a bad serial say it in German', async ({ app }) => {
+  await app.open('');
+  const { page } = app;
+  await chooseGerman(page);
+  await page.getByTestId('start-recover').click();
+  const recovery = new RecoveryPage(page);
+  await recovery.skip();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['collect.title']);
+  await expect(page.getByTestId('method-words')).toHaveText(de['collect.method.words']);
+  await expect(page.getByTestId('finish-reason')).toHaveText(de['collect.notYet']);
+  await expect(page.getByTestId('expect-bar')).toContainText(de['collect.nothingYet']);
+  await expect(page.locator('.bag-serial-field label')).toHaveText(de['bag.recovery']);
+  await expect(page.getByTestId('recovery-bag-serial-reads')).toHaveText(de['bag.hint']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'recovery-collect-de');
+
+  // A serial too short: what is wrong, in German (core's message is English).
+  await page.getByTestId('recovery-bag-serial').fill('ab');
+  await expect(page.getByTestId('recovery-bag-serial-reads')).toHaveText(/Seriennummer/);
+  await page.getByTestId('recovery-bag-serial').fill('ks00-42a7');
+  await expect(page.getByTestId('recovery-bag-serial-reads')).toHaveText('Vorlesen: KS00 42A7');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'recovery-bag-serial-de');
 });

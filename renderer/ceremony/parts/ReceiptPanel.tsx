@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { bagSerialDisplay } from '../../../core/bag-serial';
 import { BagSerialField, bagSerialCheck } from '../../components/BagSerialField';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { useT } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { useAction } from '../useAction';
@@ -15,15 +16,13 @@ export function ReceiptPanel({ status, setStatus, custodianId, name }: Pick<Stag
   const r = status.receipts.find((x) => x.custodianId === custodianId);
   const [typed, setTyped] = useState('');
   const { busy, error, run } = useAction();
+  const t = useT();
   if (r === undefined) return null;
   const bag = r.bagSerial;
   if (r.received) {
     return (
       <div className="ok-item" role="status" data-testid="receipt-done">
-        <p>
-          ✓ Receipt recorded: {name} {bag === null ? 'received their shard' : `sealed their shard in bag ${bagSerialDisplay(bag)}`} and signs the receipt line of their
-          paper.
-        </p>
+        <p>{bag === null ? t('receipt.done', { name }) : t('receipt.doneBag', { name, bag: bagSerialDisplay(bag) })}</p>
       </div>
     );
   }
@@ -33,17 +32,13 @@ export function ReceiptPanel({ status, setStatus, custodianId, name }: Pick<Stag
   };
   return (
     <section className="panel receipt-panel" data-testid="receipt-panel" aria-labelledby="receipt-title">
-      <h2 id="receipt-title">Receipt: {name} seals their shard</h2>
-      <p>
-        {bag === null
-          ? `${name} takes their shard and signs the receipt line of their paper; a witness watches.`
-          : `${name} puts their shard in bag ${bagSerialDisplay(bag)} and seals it; a witness watches. Read the serial off the sealed bag aloud and type it; then ${name} signs the receipt line of their paper.`}
-      </p>
-      {bag === null ? null : <BagSerialField value={typed} onChange={setTyped} testId="receipt-bag-serial" which="the sealed bag, as read off it" />}
-      {error ? <ErrorPanel title="The receipt was not recorded" error={error.info} testId="receipt-error" focus /> : null}
+      <h2 id="receipt-title">{t('receipt.title', { name })}</h2>
+      <p>{bag === null ? t('receipt.text', { name }) : t('receipt.textBag', { name, bag: bagSerialDisplay(bag) })}</p>
+      {bag === null ? null : <BagSerialField value={typed} onChange={setTyped} testId="receipt-bag-serial" label={t('bag.receipt')} />}
+      {error ? <ErrorPanel title={t('receipt.failed')} error={error.info} testId="receipt-error" focus /> : null}
       <div className="actions">
         <button type="button" className="button" disabled={busy || (bag !== null && bagSerialCheck(typed)?.ok !== true)} onClick={() => void record()} data-testid="receipt-record">
-          Record {name}&apos;s receipt
+          {t('receipt.button', { name })}
         </button>
       </div>
     </section>

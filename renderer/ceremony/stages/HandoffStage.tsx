@@ -11,6 +11,7 @@ import { useAction } from '../useAction';
 import { PinField, usePin } from '../../devices';
 import { PinErrorNote } from '../parts/PinErrorNote';
 import { BagSerialField, bagSerialCheck } from '../../components/BagSerialField';
+import { useT } from '../../i18n';
 
 /** The bag serial to send: the typed text when it reads as a serial (main normalises it again), none when empty. */
 function useBagSerial(): { value: string; set: (v: string) => void; request: { bagSerial?: string }; blocked: boolean } {
@@ -28,14 +29,12 @@ export function HandoffStage(props: StageProps) {
   const waiting = status.next.filter((n) => n.step === 'handoff' && n.custodianId !== undefined).map((n) => n.custodianId!);
   const [chosen, setChosen] = useState<string | null>(null);
   const custodian = chosen === null ? undefined : custodianOf(plan, chosen);
+  const t = useT();
   if (custodian !== undefined && waiting.includes(custodian.id)) return <HandoffOne {...props} custodian={custodian} back={() => setChosen(null)} />;
   return (
     <>
-      <ScreenTitle>Who receives their shard next?</ScreenTitle>
-      <p className="lead">
-        One custodian at a time. Each receives their shard and proves they hold it before the next one starts. {status.confirmed.length} of{' '}
-        {plan.custodians.length} done.
-      </p>
+      <ScreenTitle>{t('handoff.title')}</ScreenTitle>
+      <p className="lead">{t('handoff.lead', { done: status.confirmed.length, total: plan.custodians.length })}</p>
       <ul className="custodian-choices" data-testid="handoff-choices">
         {plan.custodians.map((c) => {
           const done = status.confirmed.includes(c.id);
@@ -55,13 +54,13 @@ export function HandoffStage(props: StageProps) {
                   {' '}
                   · {c.organisation}, {c.location} · {mediumText(c.medium)}
                   {c.medium === 'pkcs11' ? ` ${custodianToken(status, c)}` : ''}
-                  {done ? ' · holds their shard' : ''}
+                  {done ? t('handoff.holds') : ''}
                 </span>
               </div>
               {next ? (
                 // One primary action: the first custodian still waiting (any may go next; the others are outlined).
                 <button type="button" className={waiting[0] === c.id ? 'button' : 'button secondary'} onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
-                  Hand over to {c.name}
+                  {t('handoff.choose', { name: c.name })}
                 </button>
               ) : null}
             </li>
@@ -88,6 +87,7 @@ function HandoffOne(props: OneProps) {
 function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
   const { busy, error, run } = useAction();
   const bag = useBagSerial();
+  const t = useT();
   const reveal = async (): Promise<void> => {
     const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, ...bag.request }));
     if (view === undefined) return;
@@ -97,22 +97,19 @@ function HandoffReveal({ custodian, back, setStatus, setHandoff }: OneProps) {
   return (
     <>
       <SecretBanner custodian={custodian.name} />
-      <ScreenTitle>Handoff to {custodian.name}</ScreenTitle>
+      <ScreenTitle>{t('handoff.reveal.title', { name: custodian.name })}</ScreenTitle>
       <div className="look-away" data-testid="look-away">
-        <p className="big-line">Everyone except {custodian.name}: please look away from the screen now.</p>
-        <p>
-          {custodian.name}: when only you can see the screen, press the button. Your shard appears as words and as a QR code
-          {custodian.medium === 'paper' ? ', and you print your paper backup' : ''}. Witnesses watch you, not the screen.
-        </p>
+        <p className="big-line">{t('handoff.reveal.lookAway', { name: custodian.name })}</p>
+        <p>{t(custodian.medium === 'paper' ? 'handoff.reveal.textPaper' : 'handoff.reveal.text', { name: custodian.name })}</p>
       </div>
-      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s shard goes into`} emptyMeans="it goes in no bag" />
-      {error ? <ErrorPanel title="The shard was not handed over" error={error.info} testId="handoff-error" focus /> : null}
+      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" label={t('bag.handoff.shard', { name: custodian.name })} />
+      {error ? <ErrorPanel title={t('handoff.reveal.failed')} error={error.info} testId="handoff-error" focus /> : null}
       <div className="actions">
         <button type="button" className="button" disabled={busy || bag.blocked} onClick={() => void reveal()} data-testid="handoff-reveal">
-          Show {custodian.name}&apos;s shard
+          {t('handoff.reveal.button', { name: custodian.name })}
         </button>
         <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
-          Choose someone else
+          {t('handoff.back')}
         </button>
       </div>
     </>
@@ -125,6 +122,7 @@ function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
   const write = useAction();
   const drive = drives.chosen;
   const bag = useBagSerial();
+  const t = useT();
   const go = async (): Promise<void> => {
     if (drive === undefined) return;
     const view = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive), ...bag.request }));
@@ -134,20 +132,17 @@ function HandoffUsb({ custodian, back, setStatus, setHandoff }: OneProps) {
   };
   return (
     <>
-      <ScreenTitle>Handoff to {custodian.name}: USB drive</ScreenTitle>
-      <p className="lead">
-        keyshard encrypts {custodian.name}&apos;s shard to their {protectionName(custodian)} key, writes the file to their drive and reads it back. Nothing
-        secret appears on screen.
-      </p>
+      <ScreenTitle>{t('handoff.usb.title', { name: custodian.name })}</ScreenTitle>
+      <p className="lead">{t('handoff.usb.lead', { name: custodian.name, protection: protectionName(custodian) })}</p>
       <UsbDrivePicker who={custodian.name} drives={drives} />
-      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s drive goes into`} emptyMeans="it goes in no bag" />
-      {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="handoff-error" focus /> : null}
+      <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" label={t('bag.handoff.drive', { name: custodian.name })} />
+      {write.error ? <ErrorPanel title={t('handoff.usb.failed')} error={write.error.info} testId="handoff-error" focus /> : null}
       <div className="actions">
         <button type="button" className="button" disabled={write.busy || drive === undefined || bag.blocked} onClick={() => void go()} data-testid="handoff-write">
-          {write.busy ? 'Writing…' : `Write ${custodian.name}'s encrypted shard file`}
+          {write.busy ? t('handoff.usb.writing') : t('handoff.usb.button', { name: custodian.name })}
         </button>
         <button type="button" className="button secondary" onClick={back} data-testid="handoff-back">
-          Choose someone else
+          {t('handoff.back')}
         </button>
       </div>
     </>
@@ -164,6 +159,7 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
   const pin = usePin();
   const token = custodianToken(status, custodian);
   const bag = useBagSerial();
+  const t = useT();
   const go = async (): Promise<void> => {
     const typed = pin.take();
     const view = await run(() => ask('ceremony:handoff', { custodianId: custodian.id, pin: typed, ...bag.request }));
@@ -173,11 +169,8 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
   };
   return (
     <>
-      <ScreenTitle>Handoff to {custodian.name}: HSM token</ScreenTitle>
-      <p className="lead">
-        Plug in {custodian.name}&apos;s token {token}. {custodian.name} types the token&apos;s PIN; keyshard stores the shard on the token and reads it
-        back. Nothing secret appears on screen.
-      </p>
+      <ScreenTitle>{t('handoff.token.title', { name: custodian.name })}</ScreenTitle>
+      <p className="lead">{t('handoff.token.lead', { name: custodian.name, token })}</p>
       <form
         className="panel pin-panel"
         data-testid="handoff-token-form"
@@ -187,25 +180,25 @@ function HandoffToken({ custodian, back, status, setStatus, setHandoff }: OnePro
         }}
       >
         <PinField whose={custodian.name} token={token} value={pin.value} onChange={pin.set} testId="handoff-pin" autoFocus disabled={busy} />
-        <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" which={`the tamper-evident bag ${custodian.name}'s token goes into`} emptyMeans="it goes in no bag" disabled={busy} />
+        <BagSerialField value={bag.value} onChange={bag.set} testId="handoff-bag-serial" label={t('bag.handoff.token', { name: custodian.name })} disabled={busy} />
         {busy ? (
           <p role="status" className="token-progress" data-testid="handoff-progress">
-            Storing the shard on the token… reading it back… (keep the token plugged in)
+            {t('handoff.token.progress')}
           </p>
         ) : null}
         <div className="actions">
           <button type="submit" className="button" disabled={busy || !pin.ready || bag.blocked} data-testid="handoff-token">
-            {busy ? 'Storing on the token…' : `Store the shard on ${custodian.name}'s token`}
+            {busy ? t('handoff.token.storing') : t('handoff.token.button', { name: custodian.name })}
           </button>
           <button type="button" className="button secondary" disabled={busy} onClick={back} data-testid="handoff-back">
-            Choose someone else
+            {t('handoff.back')}
           </button>
         </div>
       </form>
       {error ? (
-        <ErrorPanel title="The shard was not stored on the token" error={error.info} testId="handoff-error" focus>
+        <ErrorPanel title={t('handoff.token.failed')} error={error.info} testId="handoff-error" focus>
           <PinErrorNote error={error} testId="handoff-error-note" />
-          <p className="muted">Nothing was handed over: {custodian.name} is still waiting for their shard.</p>
+          <p className="muted">{t('handoff.token.nothing', { name: custodian.name })}</p>
         </ErrorPanel>
       ) : null}
     </>
