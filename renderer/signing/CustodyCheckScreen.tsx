@@ -12,7 +12,8 @@ import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
 import { CameraInput } from '../recovery/CameraInput';
-import { Steps, WitnessAct, groups, useMain, useWords } from './parts';
+import { SaveTranscript, WitnessKeyAct } from './files';
+import { Steps, groups, useMain, useWords } from './parts';
 
 type Result = ResponseOf<'custody:check'>;
 
@@ -25,7 +26,7 @@ export function CustodyCheckScreen() {
   const [camera, setCamera] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
 
-  const check = async (act?: { keyFileText: string; passphrase: string }, scanned?: string): Promise<boolean> => {
+  const check = async (act?: { keyFilePath: string; passphrase: string }, scanned?: string): Promise<boolean> => {
     if (source === null) return false;
     const r = await main.call('custody:check', {
       transcriptText: source.text,
@@ -45,28 +46,35 @@ export function CustodyCheckScreen() {
       {result === null ? (
         <section data-testid="custody-setup">
           <p>{w('custody.lead')}</p>
-          <div className="field">
-            <span>{w('setup.source')}</span>{' '}
-            <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="custody-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
-            {source ? <span data-testid="custody-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
+          {/* The shard on the left, the witness's act beside it: the check button stays in a laptop's first view. */}
+          <div className="scan-layout">
+            <div>
+              <div className="field">
+                <span>{w('setup.source')}</span>{' '}
+                <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="custody-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
+                {source ? <span data-testid="custody-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
+              </div>
+              <label className="stacked">
+                {w('setup.finalHash')}
+                <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
+              </label>
+              {camera ? (
+                <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
+              ) : (
+                <label className="stacked">
+                  {w('custody.shard')}
+                  <textarea rows={3} value={shard} onChange={(e) => setShard(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="custody-shard-text" />
+                </label>
+              )}
+              <button type="button" className="button secondary" data-testid="custody-camera-toggle" onClick={() => setCamera(!camera)}>
+                {camera ? w('scan.typed') : w('scan.camera')}
+              </button>
+            </div>
+            <div>
+              <h2>{w('custody.witness')}</h2>
+              <WitnessKeyAct w={w} busy={main.busy || source === null || shard.trim() === ''} label={w('custody.check')} testId="custody-witness" onAct={(act) => check(act)} />
+            </div>
           </div>
-          <label>
-            {w('setup.finalHash')}
-            <input value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
-          </label>
-          {camera ? (
-            <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
-          ) : (
-            <label>
-              {w('custody.shard')}
-              <textarea rows={3} value={shard} onChange={(e) => setShard(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="custody-shard-text" />
-            </label>
-          )}
-          <button type="button" className="button secondary" data-testid="custody-camera-toggle" onClick={() => setCamera(!camera)}>
-            {camera ? w('scan.typed') : w('scan.camera')}
-          </button>
-          <h2>{w('custody.witness')}</h2>
-          <WitnessAct w={w} busy={main.busy || source === null || shard.trim() === ''} label={w('custody.check')} testId="custody-witness" onAct={(act) => check(act)} />
         </section>
       ) : (
         <section data-testid="custody-result" data-result={result.result}>
@@ -81,11 +89,17 @@ export function CustodyCheckScreen() {
             {w('sealed.finalHash')}: <strong className="mono" data-testid="custody-final-hash-shown">{groups(result.finalHash)}</strong>
           </p>
           <SpokenWords hex={result.finalHash} testId="custody-final-hash-words" what={w('sealed.finalHash')} />
-          <div className="actions">
-            <button type="button" className="button" data-primary data-testid="custody-done" onClick={() => navigate('start')}>
-              {w('done')}
-            </button>
-          </div>
+          <SaveTranscript
+            w={w}
+            testId="custody-save"
+            suggestedName={`custody-check-${result.custodianId}.json`}
+            onSave={(path) => main.call('custody:save-transcript', { path })}
+            leave={(primary) => (
+              <button type="button" className={primary ? 'button' : 'button secondary'} data-primary={primary ? true : undefined} data-testid="custody-done" onClick={() => navigate('start')}>
+                {w('done')}
+              </button>
+            )}
+          />
         </section>
       )}
       {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="custody-error" focus /> : null}

@@ -13,7 +13,9 @@ import { ErrorPanel } from '../components/ErrorPanel';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
-import { ScanOrType, Steps, WitnessAct, groups, useMain, useWords, type W } from './parts';
+import type { ChosenFile } from '../components/ChooseFileButton';
+import { SaveTranscript, WitnessFilesChooser, WitnessKeyAct } from './files';
+import { ScanOrType, Steps, groups, useMain, useWords, type W } from './parts';
 
 type Status = NonNullable<ResponseOf<'signing:status'>>;
 
@@ -54,9 +56,9 @@ export function SigningScreen() {
   );
 }
 
-function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { transcriptText: string; finalHash?: string; message: { text: string }; label: string; witnessKeyFiles: string[] }) => Promise<boolean> }) {
+function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { transcriptText: string; finalHash?: string; message: { text: string }; label: string; witnessKeyPaths: string[] }) => Promise<boolean> }) {
   const [source, setSource] = useState<{ name: string; text: string } | null>(null);
-  const [witnesses, setWitnesses] = useState<{ name: string; text: string }[]>([]);
+  const [witnesses, setWitnesses] = useState<ChosenFile[]>([]);
   const [finalHash, setFinalHash] = useState('');
   const [message, setMessage] = useState('');
   const [label, setLabel] = useState('');
@@ -75,11 +77,7 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
         {w('setup.label')}
         <input value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="signing-label" />
       </label>
-      <div className="field">
-        <span>{w('setup.witnesses')}</span>{' '}
-        <FilePicker label={w('setup.witness.add')} accept=".json,.key,application/json" testId="signing-witness-file" variant="secondary" onFile={async (f) => setWitnesses([...witnesses, { name: f.name, text: await f.text() }])} />
-        {witnesses.length > 0 ? <span data-testid="signing-witnesses-loaded"> {witnesses.map((x) => x.name).join(', ')}</span> : null}
-      </div>
+      <WitnessFilesChooser w={w} files={witnesses} onChange={setWitnesses} testId="signing-witness-file" loadedTestId="signing-witnesses-loaded" />
       <label>
         {w('setup.message')}
         <textarea rows={3} value={message} onChange={(e) => setMessage(e.currentTarget.value)} maxLength={1024} data-testid="signing-message" />
@@ -97,7 +95,7 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
               ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
               message: { text: message },
               label: label.trim() === '' ? w('sign.title') : label.trim(),
-              witnessKeyFiles: witnesses.map((x) => x.text),
+              witnessKeyPaths: witnesses.map((x) => x.path),
             })
           }
         >
@@ -108,7 +106,69 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
   );
 }
 
-function Running({ status: s, w, main, apply }: { status: Status; w: W; main: ReturnType<typeof useMain>; apply: (s: Status | null) => boolean }) {
+type RunningProps = { status: Status; w: W; main: ReturnType<typeof useMain>; apply: (s: Status | null) => boolean };
+
+/** The step under way, with "Abort the signing" under it until the signing is sealed or aborted (the abort is recorded). */
+function Running(p: RunningProps) {
+  const { status: s, w, main, apply } = p;
+  if (s.step === 'sealed' || s.step === 'aborted') return <Ended {...p} />;
+  return (
+    <>
+      <Step {...p} />
+      <div className="actions">
+        <button type="button" className="button quiet" disabled={main.busy} data-testid="signing-abort" onClick={async () => apply(await main.call('signing:abort', { reason: w('abort.reason') }))}>
+          {w('abort.button')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** Sealed or aborted: the final hash (sealed) and the transcript saved through main's save dialog. */
+function Ended({ status: s, w, main }: RunningProps) {
+  const sealed = s.step === 'sealed';
+  const save = (
+    <SaveTranscript
+      w={w}
+      testId="signing-save"
+      suggestedName={`${s.ceremonyId}.json`}
+      onSave={(path) => main.call('signing:save-transcript', { path })}
+      leave={(primary) => (
+        <button type="button" className={primary ? 'button' : 'button secondary'} data-primary={primary ? true : undefined} data-testid="signing-done" onClick={() => navigate('start')}>
+          {w('done')}
+        </button>
+      )}
+    />
+  );
+  if (!sealed) {
+    return (
+      <section data-testid="signing-aborted">
+        <h2>{w('aborted.title')}</h2>
+        <p>{w('aborted.lead')}</p>
+        {save}
+      </section>
+    );
+  }
+  return (
+    <section data-testid="signing-sealed">
+      <h2>{w('sealed.title')}</h2>
+      <p>{w('sealed.lead')}</p>
+      <p data-must-see>
+        {w('sealed.finalHash')}:{' '}
+        <strong className="mono" data-testid="signing-final-hash-shown">
+          {groups(s.finalHash ?? '')}
+        </strong>
+      </p>
+      <SpokenWords hex={s.finalHash ?? ''} testId="signing-final-hash-words" what={w('sealed.finalHash')} />
+      <p className="mono wrap" data-testid="signing-signature">
+        {w('signature.value')}: {s.signature}
+      </p>
+      {save}
+    </section>
+  );
+}
+
+function Step({ status: s, w, main, apply }: RunningProps) {
   const facts = (
     <dl className="facts" data-testid="signing-facts">
       <dt>{w('status.fingerprint')}</dt>
@@ -138,32 +198,9 @@ function Running({ status: s, w, main, apply }: { status: Status; w: W; main: Re
               {w('signature.value')}: {s.signature}
             </p>
           ) : null}
-          <WitnessAct w={w} busy={main.busy} label={w('signoff.sign')} testId="signing-witness" onAct={async (act) => apply(await main.call('signing:sign-off', act))} />
+          <WitnessKeyAct w={w} busy={main.busy} label={w('signoff.sign')} testId="signing-witness" onAct={async (act) => apply(await main.call('signing:sign-off', act))} />
         </section>
       </>
-    );
-  }
-  if (s.step === 'sealed') {
-    return (
-      <section data-testid="signing-sealed">
-        <h2>{w('sealed.title')}</h2>
-        <p>{w('sealed.lead')}</p>
-        <p data-must-see>
-          {w('sealed.finalHash')}:{' '}
-          <strong className="mono" data-testid="signing-final-hash-shown">
-            {groups(s.finalHash ?? '')}
-          </strong>
-        </p>
-        <SpokenWords hex={s.finalHash ?? ''} testId="signing-final-hash-words" what={w('sealed.finalHash')} />
-        <p className="mono wrap" data-testid="signing-signature">
-          {w('signature.value')}: {s.signature}
-        </p>
-        <div className="actions">
-          <button type="button" className="button" data-primary data-testid="signing-done" onClick={() => navigate('start')}>
-            {w('done')}
-          </button>
-        </div>
-      </section>
     );
   }
   if (s.requestQr === null) {

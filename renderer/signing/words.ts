@@ -76,6 +76,12 @@ const en = {
   'custody.shardFingerprint': 'Shard fingerprint',
   'custody.signedBy': 'Receipt signed by witness {witness}.',
   'custody.unsigned': 'No witness signed the receipt.',
+  'save.saved': 'Saved as {name}. Verify it anywhere with: keyshard transcript verify {name}',
+  'save.dialog.problem': "Main's file dialog did not open. Try again; if it keeps failing, restart keyshard.",
+  'abort.button': 'Abort the signing',
+  'abort.reason': 'Aborted on the coordinator’s screen',
+  'aborted.title': 'Signing aborted',
+  'aborted.lead': 'The abort is recorded in the transcript. The commitments and signature shares taken are dropped: each signer clears their laptop, and a new signing starts with fresh commitments.',
   'done': 'Back to the start',
 } as const;
 
@@ -153,6 +159,12 @@ const de: Readonly<Record<SigningWordKey, string>> = {
   'custody.shardFingerprint': 'Fingerabdruck des Anteils',
   'custody.signedBy': 'Quittung signiert von Zeuge {witness}.',
   'custody.unsigned': 'Kein Zeuge hat die Quittung signiert.',
+  'save.saved': 'Gespeichert als {name}. Überall prüfbar mit: keyshard transcript verify {name}',
+  'save.dialog.problem': 'Der Dateidialog des Hauptprozesses öffnete sich nicht. Versuchen Sie es erneut; wenn es weiter scheitert, starten Sie keyshard neu.',
+  'abort.button': 'Signatur abbrechen',
+  'abort.reason': 'Auf dem Bildschirm des Koordinators abgebrochen',
+  'aborted.title': 'Signatur abgebrochen',
+  'aborted.lead': 'Der Abbruch ist im Protokoll festgehalten. Die erhaltenen Zusagen und Signaturanteile sind verworfen: Jeder Unterzeichner leert seinen Laptop, und eine neue Signatur beginnt mit frischen Zusagen.',
   'done': 'Zurück zum Start',
 };
 

@@ -2,11 +2,14 @@
  * Threshold signing and the custody check on the screens (issue 17.1, 17.5): three laptops in one test, each a
  * window with its own main (the coordinator, two signers), exchanging only the codes' texts typed from one screen into
  * the other. The signature verifies with plain ed25519.verify, a second signature with the same nonces is refused on
- * the signer's screen, and the coordinator's transcript verifies as a signing. Then one custodian's shard is checked
- * against the key ceremony's record alone and a witness signs the receipt. Screens saved and checked (fold, axe).
+ * the signer's screen, and the coordinator's transcript, saved to a file through main's save dialog, verifies as a
+ * signing with `keyshard transcript verify` (a second save to the same name is refused: FILE_EXISTS). An aborted
+ * signing's transcript is saved and verifies too. Then one custodian's shard is checked against the key ceremony's
+ * record alone, a witness signs the receipt, and its transcript is saved and verified. Witness key files are chosen in
+ * main's own dialog (answered by the test). Screens saved and checked (fold, axe).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -16,6 +19,8 @@ import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { decodeEnvelope, envelopeToText } from '../../core/envelope';
 import { checkSigningTranscript } from '../../core/signing/index';
 import { serializeTranscript, verifyTranscriptText, type VerifyOk } from '../../core/transcript';
+import { transcriptCommands } from '../../electron/cli/commands/transcript';
+import { runCli } from '../../electron/cli/main';
 import { createSigningHost, type SigningHost } from '../../electron/ipc/handlers-signing';
 import { custodyCeremony } from '../helpers/custody-fixture';
 import { witnessPassphrase } from './backend';
@@ -39,6 +44,13 @@ const paper = (hex: string): string => (hex.toUpperCase().match(/.{4}/g) ?? []).
 const by = (page: Page, id: string) => page.getByTestId(id);
 /** The text of a code a screen shows beside it (what a person types on the other laptop). */
 const codeText = async (page: Page, id: string): Promise<string> => (await by(page, id).locator('p').textContent()) ?? '';
+/** `keyshard transcript verify FILE [--final-hash H] --json` through the CLI's entry point: its exit code and report. */
+async function cliVerify(file: string, flags: readonly string[] = []): Promise<{ code: number; report: { ceremonyKind: string; sealed: boolean } }> {
+  let out = '';
+  const io = { readStdin: async () => '', stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t) };
+  const code = await runCli(['transcript', 'verify', file, ...flags, '--json'], io, transcriptCommands);
+  return { code, report: JSON.parse(out) as { ceremonyKind: string; sealed: boolean } };
+}
 
 test('a coordinator and two signers sign by typed codes; the signature verifies; nonce reuse is refused', async ({ launch }) => {
   const coordinatorHost = host();
@@ -47,7 +59,9 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   /** Wendy signs off the checkpoint the coordinator's screen waits at: her key file and her passphrase. */
   const signOff = async (checkpoint: string, screen?: string): Promise<void> => {
     await expect(by(coordinator, 'signing-signoff')).toHaveAttribute('data-checkpoint', checkpoint);
-    await by(coordinator, 'signing-witness-key-file').setInputFiles(wendyKey);
+    coordinatorApp.backend.answerDialog(wendyKey);
+    await by(coordinator, 'signing-witness-key-file').click();
+    await expect(by(coordinator, 'signing-witness-key-file-name')).toContainText('wendy');
     await by(coordinator, 'signing-witness-passphrase').fill(witnessPassphrase('wendy'));
     if (screen !== undefined) await saveScreens(coordinator, screen);
     await by(coordinator, 'signing-witness-sign').click();
@@ -73,8 +87,9 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   await by(coordinator, 'signing-final-hash').fill(paper(kc.transcript.headHash));
   await by(coordinator, 'signing-label').fill('Release 2.0 tag');
   await by(coordinator, 'signing-message').fill('keyshard');
-  await by(coordinator, 'signing-witness-file').setInputFiles(wendyKey);
-  await expect(by(coordinator, 'signing-witnesses-loaded')).toBeVisible();
+  coordinatorApp.backend.answerDialog(wendyKey);
+  await by(coordinator, 'signing-witness-file').click();
+  await expect(by(coordinator, 'signing-witnesses-loaded')).toContainText('wendy');
   await saveScreens(coordinator, 'signing-setup');
   await by(coordinator, 'signing-start').click();
   // The message is a checkpoint: the witness signs it off before any signer commits.
@@ -142,6 +157,48 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   expect(checkKindSteps((v as VerifyOk).entries).ok).toBe(true);
   expect(checkSigningTranscript(v as VerifyOk)?.keyCeremony.finalHash).toBe(kc.transcript.headHash);
   await expect(by(coordinator, 'signing-final-hash-shown')).toContainText(s.finalHash!.slice(0, 4));
+
+  // "Save the transcript": a new file named in main's save dialog; the CLI accepts it as this sealed signing.
+  const saved = join(dir, 'signing-transcript.json');
+  coordinatorApp.backend.answerDialog(saved);
+  await by(coordinator, 'signing-save-choose').click();
+  await expect(by(coordinator, 'signing-save-saved')).toContainText('signing-transcript.json');
+  expect(coordinatorApp.backend.dialogPurposes.filter((x) => x === 'transcript-file')).toHaveLength(1);
+  expect(readFileSync(saved, 'utf8')).toBe(coordinatorHost.coordinator.transcriptText());
+  const cli = await cliVerify(saved, ['--final-hash', paper(s.finalHash!)]);
+  expect(cli.code).toBe(0);
+  expect([cli.report.ceremonyKind, cli.report.sealed]).toEqual(['signing', true]);
+  await saveScreens(coordinator, 'signing-saved');
+  // The same name again: main never writes over a file; the screen says so and the file is unchanged.
+  coordinatorApp.backend.answerDialog(saved);
+  await by(coordinator, 'signing-save-choose').click();
+  await expect(by(coordinator, 'signing-error')).toHaveAttribute('data-code', 'FILE_EXISTS');
+  expect(readFileSync(saved, 'utf8')).toBe(coordinatorHost.coordinator.transcriptText());
+});
+
+test('a signing aborted on the coordinator\'s screen: the abort is recorded and the saved transcript verifies', async ({ launch }) => {
+  const h = host();
+  const app = await launch({ deps: { signing: h } });
+  await app.open('sign');
+  const page = app.page;
+  await by(page, 'signing-source').setInputFiles(transcriptPath);
+  await by(page, 'signing-message').fill('never signed');
+  await by(page, 'signing-start').click();
+  await expect(by(page, 'signing-commitments')).toBeVisible();
+  await by(page, 'signing-abort').click();
+  await expect(by(page, 'signing-aborted')).toBeVisible();
+  await saveScreens(page, 'signing-aborted');
+  const saved = join(dir, 'aborted-signing.json');
+  app.backend.answerDialog(saved);
+  await by(page, 'signing-save-choose').click();
+  await expect(by(page, 'signing-save-saved')).toBeVisible();
+  // An aborted record is not a sealed one: the CLI refuses it as such, and lists it with --allow-unsealed.
+  expect((await cliVerify(saved)).code).not.toBe(0);
+  const cli = await cliVerify(saved, ['--allow-unsealed']);
+  expect(cli.code).toBe(0);
+  expect([cli.report.ceremonyKind, cli.report.sealed]).toEqual(['signing', false]);
+  const v = verifyTranscriptText(readFileSync(saved, 'utf8')) as VerifyOk;
+  expect(v.entries.at(-1)?.kind).toBe('abort');
 });
 
 test("a custodian's shard checked against the record alone; a witness signs the receipt", async ({ launch }) => {
@@ -151,7 +208,8 @@ test("a custodian's shard checked against the record alone; a witness signs the 
   await by(page, 'custody-source').setInputFiles(transcriptPath);
   await by(page, 'custody-final-hash').fill(paper(kc.transcript.headHash));
   await by(page, 'custody-shard-text').fill(shards[1]!);
-  await by(page, 'custody-witness-key-file').setInputFiles(session.backend.witnessKeyFile('wendy'));
+  session.backend.answerDialog(session.backend.witnessKeyFile('wendy'));
+  await by(page, 'custody-witness-key-file').click();
   await expect(by(page, 'custody-witness-key-file-name')).toBeVisible();
   await by(page, 'custody-witness-passphrase').fill(witnessPassphrase('wendy'));
   await saveScreens(page, 'custody-check');
@@ -160,4 +218,11 @@ test("a custodian's shard checked against the record alone; a witness signs the 
   await expect(by(page, 'custody-verdict')).toContainText('bob');
   await expect(by(page, 'custody-signed')).toContainText('wendy');
   await saveScreens(page, 'custody-receipt');
+  const saved = join(dir, 'custody-transcript.json');
+  session.backend.answerDialog(saved);
+  await by(page, 'custody-save-choose').click();
+  await expect(by(page, 'custody-save-saved')).toContainText('custody-transcript.json');
+  const cli = await cliVerify(saved, ['--final-hash', (await by(page, 'custody-final-hash-shown').textContent()) ?? '']);
+  expect(cli.code).toBe(0);
+  expect([cli.report.ceremonyKind, cli.report.sealed]).toEqual(['custody-check', true]);
 });
