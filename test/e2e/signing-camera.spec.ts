@@ -5,8 +5,9 @@
  * Before a scan the test writes the video of the code the other screen shows (test/e2e/fake-camera.ts, drawn from
  * that screen's own frames), as if that laptop were held up to the camera. The coordinator scans both commitments and
  * signer 1's signature share; signer 1 scans the request; signer 2's request and share stay typed, so both ways meet
- * in one signing. The signature verifies with plain schnorr.verify (secp256k1, BIP-340), and
- * `keyshard transcript verify` accepts the coordinator's sealed transcript.
+ * in one signing. The request is an animated code (a long message), read part by part. The signature verifies with
+ * plain schnorr.verify (secp256k1, BIP-340), and `keyshard transcript verify` accepts the coordinator's sealed
+ * transcript.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,12 @@ test.beforeAll(() => {
   writeFileSync(transcriptPath, serializeTranscript(kc.file));
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A release note long enough (about 600 bytes) that the request code, which carries the message, is an animated code
+ * of several parts: the signer's camera assembles it part by part. Commitments and shares stay single codes.
+ */
+const MESSAGE = Array.from({ length: 12 }, (_, i) => `Release 2.1 note ${i + 1}: signed by a quorum of custodians, never reassembled.`).join(' ');
 
 const host = (): SigningHost => createSigningHost({ clock: () => new Date(), random: (n) => new Uint8Array(randomBytes(n)) });
 const by = (page: Page, id: string) => page.getByTestId(id);
@@ -84,7 +91,7 @@ test('a coordinator and two signers sign with codes read by the camera; the sign
   await by(coordinator, 'signing-source').setInputFiles(transcriptPath);
   await by(coordinator, 'signing-final-hash').fill(kc.transcript.headHash);
   await by(coordinator, 'signing-label').fill('Release 2.1 tag');
-  await by(coordinator, 'signing-message').fill('keyshard');
+  await by(coordinator, 'signing-message').fill(MESSAGE);
   await by(coordinator, 'signing-start').click();
   await expect(by(coordinator, 'signing-commitments')).toBeVisible();
 
@@ -109,18 +116,19 @@ test('a coordinator and two signers sign with codes read by the camera; the sign
   await expect(by(coordinator, 'signing-request')).toBeVisible();
   const request = await frames(coordinator, 'signing-request-text');
   parts.push(`request ${request.length}`);
+  expect(request.length).toBeGreaterThan(1);
   const hash = (await by(coordinator, 'signing-message-hash').textContent()) ?? '';
 
   // Signer 1 holds its camera to the coordinator's request code; signer 2 types it.
   showToCamera(signerVideo, request);
   await scan(signers[0]!, 'signer-request', async () => {
-    await expect(by(signers[0]!, 'signer-message')).toHaveText('keyshard');
+    await expect(by(signers[0]!, 'signer-message')).toHaveText(MESSAGE);
     await saveScreens(signers[0]!, 'signer-camera-request');
   });
   await by(signers[1]!, 'signer-request-text').fill(request.join(' '));
   await by(signers[1]!, 'signer-request-add').click();
   for (const page of signers) {
-    await expect(by(page, 'signer-message')).toHaveText('keyshard');
+    await expect(by(page, 'signer-message')).toHaveText(MESSAGE);
     await expect(by(page, 'signer-message-hash')).toHaveText(hash);
     await by(page, 'signer-sign').click();
     await expect(by(page, 'signer-signed')).toBeVisible();
@@ -152,7 +160,7 @@ test('a coordinator and two signers sign with codes read by the camera; the sign
 
   // The signature verifies with plain BIP-340 Schnorr under the group key; the sealed transcript is a signing.
   const s = coordinatorHost.coordinator.status()!;
-  expect(schnorr.verify(hexToBytes(s.signature!), new TextEncoder().encode('keyshard'), hexToBytes(s.verifyingKey!).slice(-32))).toBe(true);
+  expect(schnorr.verify(hexToBytes(s.signature!), new TextEncoder().encode(MESSAGE), hexToBytes(s.verifyingKey!).slice(-32))).toBe(true);
   const text = coordinatorHost.coordinator.transcriptText();
   const v = verifyTranscriptText(text, { expectedHeadHash: s.finalHash! });
   expect(v.ok).toBe(true);
