@@ -6,6 +6,7 @@ import { lifecycleWord } from '../lifecycle/words';
 import { signingWord } from '../signing/words';
 import { AboutBuild } from './AboutBuild';
 import './LanguageChoice.css';
+import './StartScreen.css';
 
 const CHOICES: readonly { route: RouteName; title: PlainKey; text: PlainKey; testId: string }[] = [
   { route: 'plan', title: 'start.new.title', text: 'start.new.text', testId: 'start-new' },
@@ -41,7 +42,7 @@ export function StartScreen() {
         {t('start.title')}
       </h1>
       <p className="lead">{t('start.lead')}</p>
-      <div className="choices" role="list">
+      <div className="choices start-choices" role="list">
         {CHOICES.map((c, i) => (
           <div role="listitem" key={c.route}>
             <button

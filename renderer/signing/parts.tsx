@@ -3,7 +3,7 @@
  * kind's catalogue, a code taken by camera or typed, and a witness's sign-off (their key file, chosen in main's own
  * dialog, and its passphrase, typed for this one signature).
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import type { CeremonyKind } from '../../core/ceremony-kinds/types';
 import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
@@ -13,6 +13,7 @@ import { todoFor, type ErrorInfo } from '../components/errors';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
 import { signingWord, type SigningWordKey } from './words';
+import './signing.css';
 
 export type W = (key: SigningWordKey, params?: Readonly<Record<string, string | number>>) => string;
 
@@ -109,16 +110,17 @@ export function ScanOrType({ onCode, busy, w, testId, primary = true }: { onCode
 export function WitnessAct({ w, busy, label, onAct, testId }: { w: W; busy: boolean; label: string; onAct: (act: { keyFileText: string; passphrase: string }) => Promise<boolean>; testId: string }) {
   const [keyFile, setKeyFile] = useState<{ text: string; name: string } | null>(null);
   const [passphrase, setPassphrase] = useState('');
+  const passId = useId();
   return (
-    <div data-testid={testId}>
+    <div className="witness-act" data-testid={testId}>
       <div className="actions">
         <FilePicker label={w('signoff.keyFile')} accept=".json,.key,application/json" testId={`${testId}-key-file`} variant="secondary" onFile={async (f) => setKeyFile({ name: f.name, text: await f.text() })} />
         {keyFile ? <span data-testid={`${testId}-key-file-name`}>{`${w('signoff.keyFile.loaded')}: ${keyFile.name}`}</span> : null}
       </div>
-      <label>
-        {w('signoff.passphrase')}
-        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="off" data-testid={`${testId}-passphrase`} />
-      </label>
+      <div className="field">
+        <label htmlFor={passId}>{w('signoff.passphrase')}</label>
+        <input id={passId} type="password" className="passphrase-input" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="off" spellCheck={false} data-testid={`${testId}-passphrase`} />
+      </div>
       <div className="actions">
         <button
           type="button"
