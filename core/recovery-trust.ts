@@ -38,6 +38,8 @@
  *
  * ## Binding sign-offs (decided here; the CLI and the app print the same)
  * The expected fingerprint is the one the transcript's last `split` entry records (what every shard was cut from).
+ * A refresh or repair transcript has no split: its group key is unchanged, so the expected fingerprint is that key's,
+ * and its refresh or repair entry takes the split's place below.
  * A witness signature covers the chain up to the entry it signs, and the witness attests that step. A sign-off binds
  * the fingerprint when its target is that split entry, or a `seal` entry after it (the seal covers the split through
  * the chain). Sign-offs over other steps (air-gap check, generate, handoffs, confirmations, test recovery, destroy) do
@@ -60,6 +62,8 @@ import { KeyshardError } from './errors';
 import { looksLikeWords, parseSpokenWords } from './read-aloud';
 import type { TranscriptEntry, VerifyOk, WitnessAlgorithm } from './transcript';
 import { transcriptEnd, type TranscriptStatus } from './transcript-status';
+import { isCiphersuite } from './vss/ciphersuites';
+import { groupFingerprint } from './vss/group-key';
 
 /** Where the expected fingerprint came from (the CLI prints these exact strings). */
 export type ExpectedSourceName = 'fingerprint' | 'final-hash' | 'witness-keys' | 'transcript-unsigned' | 'transcript-unfinished' | 'shards';
@@ -222,12 +226,45 @@ export function isSealed(result: Pick<VerifyOk, 'entries' | 'signoffs'>): boolea
 }
 
 /**
- * The fingerprint a verified transcript records for the shards: its last split entry's. Refuses a transcript without
- * one, or one whose generate / import / seal entries record a different fingerprint.
+ * A refresh or repair transcript (core/lifecycle/transcript.ts) changes the shares, never the key: the fingerprint is
+ * that of the group public key its plan, its refresh entry and its seal all name (one differing: refused). The entry
+ * that plays the split's part (what a binding sign-off targets) is the refresh or the repair.
+ */
+function lifecycleFingerprint(result: Pick<VerifyOk, 'entries'>): { readonly fingerprint: string; readonly splitSeq: number } | null {
+  const plan = result.entries[0];
+  const kind = plan === undefined ? undefined : ownString(plan, 'ceremonyKind');
+  if (plan === undefined || (kind !== 'refresh' && kind !== 'repair')) return null;
+  const ciphersuite = ownString(plan, 'ciphersuite');
+  const groupKey = ownString(plan, 'groupPublicKey');
+  const made = [...result.entries].reverse().find((e) => e.kind === kind);
+  if (!isCiphersuite(ciphersuite) || groupKey === undefined || !/^(?:[0-9a-f]{2}){32,33}$/.test(groupKey) || made === undefined) {
+    throw new KeyshardError('TRANSCRIPT_FORMAT', `This ${kind} transcript names no group key, or records no ${kind}. Use the sealed transcript of the ${kind} that made these shards.`);
+  }
+  for (const e of result.entries) {
+    const other = e.kind === 'refresh' || e.kind === 'seal' ? ownString(e, 'groupPublicKey') : undefined;
+    if (other !== undefined && other !== groupKey) {
+      throw new KeyshardError('TRANSCRIPT_FORMAT', `This transcript records two different group keys (entry ${e.seq}, ${e.kind}, and its plan). Do not trust it; use the original file from the ceremony's USB stick.`, { seq: e.seq });
+    }
+  }
+  let fingerprint: string;
+  try {
+    fingerprint = groupFingerprint(ciphersuite, hexToBytes(groupKey)).hex;
+  } catch {
+    throw new KeyshardError('TRANSCRIPT_FORMAT', `This ${kind} transcript's group key is not a ${ciphersuite} point. Do not trust it; use the original file from the ceremony's USB stick.`);
+  }
+  return { fingerprint, splitSeq: made.seq };
+}
+
+/**
+ * The fingerprint a verified transcript records for the shards: its last split entry's, or for a refresh or repair
+ * the group key's (lifecycleFingerprint). Refuses a transcript without one, or one whose generate / import / seal
+ * entries record a different fingerprint.
  */
 export function transcriptFingerprint(result: Pick<VerifyOk, 'entries'>): { readonly fingerprint: string; readonly splitSeq: number } {
   const split = [...result.entries].reverse().find((e) => e.kind === 'split');
   if (split === undefined) {
+    const lifecycle = lifecycleFingerprint(result);
+    if (lifecycle !== null) return lifecycle;
     throw new KeyshardError('TRANSCRIPT_FORMAT', 'This transcript records no split, so it cannot say what the recovered key should be. Use the transcript of the ceremony that made these shards.');
   }
   const fingerprint = ownString(split, 'fingerprint');
@@ -250,7 +287,7 @@ export function transcriptFingerprint(result: Pick<VerifyOk, 'entries'>): { read
 
 /** Whether a sign-off over `target` binds `fingerprint` recorded by the split entry `splitSeq` (rule at the top). */
 function bindsFingerprint(target: TranscriptEntry, splitSeq: number): boolean {
-  if (target.kind === 'split') return target.seq === splitSeq;
+  if (target.kind === 'split' || target.kind === 'refresh' || target.kind === 'repair') return target.seq === splitSeq;
   if (target.kind === 'seal') return target.seq > splitSeq;
   return false;
 }
