@@ -50,6 +50,28 @@ export function encodeBase32(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Encodes bytes as uppercase base32 into ASCII character codes: the same characters as encodeBase32, with no string
+ * made, so the caller can wipe them (a shard's text in main, issue 16.3). The caller wipes the result.
+ */
+export function encodeBase32Ascii(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil((bytes.length * 8) / 5));
+  let at = 0;
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    buffer = ((buffer << 8) | (bytes[i] as number)) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out[at++] = valueToCharCode((buffer >> bits) & 31);
+    }
+  }
+  if (bits > 0) out[at++] = valueToCharCode((buffer << (5 - bits)) & 31);
+  buffer = 0;
+  return out;
+}
+
 export interface Base32Decoded {
   /** The whole bytes the characters encode (a trailing partial byte is dropped). */
   readonly bytes: Uint8Array;

@@ -37,7 +37,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { decodeBase32, encodeBase32 } from './base32';
+import { decodeBase32, encodeBase32, encodeBase32Ascii } from './base32';
 import { isKnownScheme, MAX_WRITTEN_PAYLOAD_BYTES, payloadShapeProblem, schemeName } from './envelope-payload';
 import type { EnvelopeScheme } from './envelope-payload';
 import { KeyshardError } from './errors';
@@ -368,6 +368,19 @@ export function envelopeToText(e: Envelope, layout: EnvelopeTextLayout = {}): st
   const lines: string[] = [];
   for (let i = 0; i < groups.length; i += perLine) lines.push(groups.slice(i, i + perLine).join(' '));
   return `${ENVELOPE_TEXT_PREFIX} ${lines.join('\n')}`;
+}
+
+/**
+ * The text form of an envelope's binary ("KS1" + base32, no layout) as ASCII bytes, never as a string: what a shard
+ * file holds before it is encrypted. The caller wipes it.
+ */
+export function envelopeTextBytes(binary: Uint8Array): Uint8Array {
+  const body = encodeBase32Ascii(binary);
+  const out = new Uint8Array(ENVELOPE_TEXT_PREFIX.length + body.length);
+  for (let i = 0; i < ENVELOPE_TEXT_PREFIX.length; i++) out[i] = ENVELOPE_TEXT_PREFIX.charCodeAt(i);
+  out.set(body, ENVELOPE_TEXT_PREFIX.length);
+  body.fill(0);
+  return out;
 }
 
 /** 1-based position in `text` of the n-th (0-based) character that is not whitespace. */

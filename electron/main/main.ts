@@ -17,7 +17,7 @@ import { registerIpcHandlers } from '../ipc/register';
 import { checkAirGap } from '../services/airgap/index';
 import { createCeremonyService } from '../services/ceremony/index';
 import { COMMON_MODULE_PATHS } from '../services/hsm/module-paths';
-import { openProtected, protectEnvelopeText } from '../services/protection/index';
+import { openProtected, openProtectedBytes, protectShardText } from '../services/protection/index';
 import { createLifecycleService } from '../services/lifecycle/index';
 import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
@@ -106,8 +106,8 @@ function start(): void {
         transcriptDir,
         usb: ports.usb,
         hsm: hsm.ceremonyHsm,
-        protect: protectEnvelopeText,
-        openProtected,
+        protect: protectShardText,
+        openProtected: openProtectedBytes,
         build: buildAttestation,
       }),
     random,

@@ -4,6 +4,7 @@
  * (no early exit on secret data), and a mismatch is described by positions and parts only — word 7, character group
  * 12, "the share" — never by the words or characters themselves.
  */
+import { encodeBase32Ascii } from '../../../core/base32';
 import { removeLineChecks } from '../../../core/paper-lines';
 import { CEREMONY_ID_LENGTH, ENVELOPE_TEXT_PREFIX, GROUP_FINGERPRINT_LENGTH } from '../../../core/envelope';
 import { PAPER_LAYOUT } from '../../../core/shard-display';
@@ -83,8 +84,8 @@ export function compareEnvelopeBytes(expected: Uint8Array, given: Uint8Array): M
 
 /**
  * Compares a typed shard text ("KS1 ABCD EFGH ...", any case and spacing) with the shard's bytes. Reports the paper
- * groups that differ and the parts of the shard those characters fall in. Null when equal. (A file opened at a USB
- * read-back is text already; what the window sends is compared by compareShardTextBytes, with no string made.)
+ * groups that differ and the parts of the shard those characters fall in. Null when equal. (Main compares bytes: what
+ * the window sends with compareShardTextBytes, a file opened at a USB read-back with compareShardTextAscii.)
  */
 export function compareShardText(expected: Uint8Array, typed: string): Mismatch | null {
   // Line check characters (core/paper-lines) are left out: the comparison names the very groups that differ.
@@ -93,6 +94,25 @@ export function compareShardText(expected: Uint8Array, typed: string): Mismatch 
   for (let i = 0; i < compact.length; i++) chars[i] = Math.min(compact.charCodeAt(i), 0xff);
   try {
     return compareShardTextBytes(expected, chars);
+  } finally {
+    chars.fill(0);
+  }
+}
+
+/**
+ * Compares a shard text given as ASCII bytes in any case and spacing (a shard file opened at a USB read-back) with the
+ * shard's bytes, as compareShardText does for a string, with no string made. Does not wipe `text`.
+ */
+export function compareShardTextAscii(expected: Uint8Array, text: Uint8Array): Mismatch | null {
+  const chars = new Uint8Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    chars[n++] = c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
+  }
+  try {
+    return compareShardTextBytes(expected, chars.subarray(0, n));
   } finally {
     chars.fill(0);
   }
@@ -110,7 +130,7 @@ export function compareShardTextBytes(expected: Uint8Array, typed: Uint8Array): 
   for (let i = 0; i < PREFIX.length; i++) prefixDiff |= (typed[i] ?? 0) ^ PREFIX[i]!;
   const hasPrefix = prefixDiff === 0;
   const body = hasPrefix ? typed.subarray(PREFIX.length) : typed;
-  const expectedBody = base32Chars(expected);
+  const expectedBody = encodeBase32Ascii(expected);
   try {
     const n = Math.max(expectedBody.length, body.length);
     const flags = new Uint8Array(n);
@@ -143,27 +163,6 @@ export function compareShardTextBytes(expected: Uint8Array, typed: Uint8Array): 
   } finally {
     expectedBody.fill(0);
   }
-}
-
-/** The base32 body of an envelope's text form (without the KS1 prefix), as character codes. The caller wipes it. */
-function base32Chars(binary: Uint8Array): Uint8Array {
-  // Local encoder into bytes, so no string of the shard is made; same alphabet as core/base32.ts.
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const out = new Uint8Array(Math.ceil((binary.length * 8) / 5));
-  let at = 0;
-  let buffer = 0;
-  let bits = 0;
-  for (let i = 0; i < binary.length; i++) {
-    buffer = ((buffer << 8) | (binary[i] as number)) & 0xfff;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out[at++] = alphabet.charCodeAt((buffer >> bits) & 31);
-    }
-  }
-  if (bits > 0) out[at++] = alphabet.charCodeAt((buffer << (5 - bits)) & 31);
-  buffer = 0;
-  return out;
 }
 
 /** Longest SLIP-39 word is 8 letters; anything typed longer simply differs. */

@@ -24,7 +24,7 @@ import { CEREMONY_STEPS, apply, type CeremonyEvent, type CeremonyRecord } from '
 import { KeyshardError } from '../../../core/errors';
 import { appendEntry, type Transcript } from '../../../core/transcript';
 import { createKeyStretcher } from '../kdf/index';
-import { openProtected as defaultOpenProtected, protectEnvelopeText } from '../protection/index';
+import { openProtectedBytes, protectShardText } from '../protection/index';
 import { createSecretStore } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
 import { copyShardView, wipeShardViews } from './shards';
@@ -79,8 +79,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
   // SLIP-39 key stretching (split, test recovery) runs on libuv's pool (electron/services/kdf), never on main's thread.
   // It is bounded by keyshard's own iteration exponent: test recovery refuses shards announcing another.
   const kdf = deps.kdf ?? createKeyStretcher();
-  const protect = deps.protect ?? protectEnvelopeText;
-  const open = deps.openProtected ?? defaultOpenProtected;
+  const protect = deps.protect ?? protectShardText;
+  const open = deps.openProtected ?? openProtectedBytes;
   /** Loaded witnesses; all are forgotten when the ceremony ends (sealed, aborted) or the service shuts down. */
   const witnesses = createWitnessRegistry();
   let ctx: Session | null = null;

@@ -12,7 +12,7 @@ import type { LoadedWitnessKey, WitnessCredential } from '../witness/credential'
 import type { CapabilityId } from '../hsm/capabilities';
 import type { HsmPort } from '../hsm/types';
 import type { KeyStretcher } from '../kdf/index';
-import type { OpeningKey, ProtectedShard, Protection } from '../protection/index';
+import type { OpeningKey, ProtectedShardFile, Protection } from '../protection/index';
 import type { SecretStore } from '../secrets/index';
 import type { TranscriptStore } from '../transcript-store/index';
 import type { GivenBackBytes } from '../../../core/shard-display';
@@ -97,9 +97,9 @@ export interface CeremonyServiceDeps {
   readonly pins?: PinSupplier;
   /** The removable-drive writer for usb handoffs. */
   readonly usb?: ShardFilePort;
-  /** Default: electron/services/protection protectEnvelopeText / openProtected. */
-  readonly protect?: (text: string, protection: Protection) => Promise<ProtectedShard>;
-  readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+  /** Default: electron/services/protection protectShardText / openProtectedBytes (bytes in and out: no shard string in main). */
+  readonly protect?: (text: Uint8Array, protection: Protection) => Promise<ProtectedShardFile>;
+  readonly openProtected?: (data: Uint8Array, key: OpeningKey) => Promise<Uint8Array>;
   /** Default: a fresh store. Tests pass their own to inspect the buffers. */
   readonly secrets?: SecretStore;
   /** Default: createTranscriptStore(transcriptDir). */

@@ -36,8 +36,11 @@ export function ageIdentityFile(identity: string, recipient: string): string {
   return `# keyshard throwaway key\n# public key: ${recipient}\n${identity}\n`;
 }
 
-/** Encrypts `plaintext` to one X25519 recipient; returns the armored file. */
-export async function encryptToAgeRecipient(plaintext: string, recipient: string): Promise<string> {
+/**
+ * Encrypts `plaintext` to one X25519 recipient; returns the armored file. A shard's text comes as bytes (the caller
+ * wipes them); a string (an export's JSON) is encoded here and its bytes wiped.
+ */
+export async function encryptToAgeRecipient(plaintext: string | Uint8Array, recipient: string): Promise<string> {
   const r = recipient.trim();
   const notARecipient = () =>
     new KeyshardError(
@@ -52,13 +55,13 @@ export async function encryptToAgeRecipient(plaintext: string, recipient: string
   } catch {
     throw notARecipient();
   }
-  const bytes = new TextEncoder().encode(plaintext);
+  const bytes = typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext;
   try {
     return armor.encode(await encrypter.encrypt(bytes));
   } catch {
     throw new KeyshardError('INTERNAL', 'age encryption failed. Try again; if it keeps failing, report it.');
   } finally {
-    bytes.fill(0);
+    if (typeof plaintext === 'string') bytes.fill(0);
   }
 }
 
@@ -123,6 +126,11 @@ export function countAgeStanzas(ciphertext: Uint8Array, limit: number): number {
  * Every failure is ENVELOPE_DECRYPT with `details.reason`; no library message is passed on.
  */
 export async function decryptWithAgeIdentity(data: string | Uint8Array, identityFile: string): Promise<string> {
+  return plaintextToString(await decryptAgeToBytes(data, identityFile), 'age');
+}
+
+/** decryptWithAgeIdentity, returning the plaintext bytes (no string made); the caller wipes them. */
+export async function decryptAgeToBytes(data: string | Uint8Array, identityFile: string): Promise<Uint8Array> {
   const identities = identitiesIn(identityFile);
   if (!looksLikeAge(data)) throw decryptFailed('not-protected', 'age');
   // age does not compress, so its plaintext is never larger than the file: capping the file bounds the work.
@@ -155,5 +163,5 @@ export async function decryptWithAgeIdentity(data: string | Uint8Array, identity
     plaintext.fill(0);
     throw tooLarge('age', 'plaintext');
   }
-  return plaintextToString(plaintext, 'age');
+  return plaintext;
 }

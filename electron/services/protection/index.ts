@@ -9,10 +9,10 @@
 import { envelopeFromText } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
-import { decryptWithAgeIdentity, encryptToAgeRecipient, looksLikeAge } from './age';
-import { decryptFailed } from './errors';
-import { decryptWithOpenPgpKey, encryptToOpenPgpKey, looksLikeOpenPgp } from './openpgp';
-import { SEAL_FILE_EXTENSION, looksLikeTokenSealed, openWithToken, protectWithTokenKey } from './pkcs11';
+import { decryptAgeToBytes, encryptToAgeRecipient, looksLikeAge } from './age';
+import { decryptFailed, plaintextToString } from './errors';
+import { decryptOpenPgpToBytes, encryptToOpenPgpKey, looksLikeOpenPgp } from './openpgp';
+import { SEAL_FILE_EXTENSION, looksLikeTokenSealed, openWithTokenToBytes, protectWithTokenKey } from './pkcs11';
 import type { SealedShardOpener } from './pkcs11';
 
 export { ageIdentityFile, generateAgeIdentity, isAgeX25519Recipient } from './age';
@@ -50,37 +50,84 @@ export interface ProtectedShard {
   readonly fileExtension: string;
 }
 
-/** A shard text: the KS1 prefix then base32, possibly in groups and lines. Checked before anything is encrypted. */
-const SHARD_TEXT = /^KS1[\sA-Z2-7]+$/i;
-
-function requireShardText(text: string): string {
-  const trimmed = typeof text === 'string' ? text.trim() : '';
-  if (!SHARD_TEXT.test(trimmed)) {
-    throw new KeyshardError('INVALID_ARGUMENT', 'Only shard texts (starting with KS1) can be protected for a custodian. Make the shard first, then protect it.');
-  }
-  return trimmed;
+/** A protected shard file as bytes (main's handoff: no string of the shard is made). `data` is ASCII; for 'none' it is
+ * the shard text itself (SECRET): the caller wipes it once written. */
+export interface ProtectedShardFile {
+  readonly kind: Protection['kind'];
+  readonly data: Uint8Array;
+  readonly fileExtension: string;
 }
 
-/** Encrypts (or, for 'none', just frames) a shard's text form for one custodian. */
-export async function protectEnvelopeText(text: string, protection: Protection): Promise<ProtectedShard> {
+/** A shard text: the KS1 prefix then base32, possibly in groups and lines (an opened file's, read as a string). */
+const SHARD_TEXT = /^KS1[\sA-Z2-7]+$/i;
+
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+const isShardChar = (c: number): boolean => isSpace(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x32 && c <= 0x37);
+
+/**
+ * Where the shard text in `bytes` starts and ends once ASCII whitespace around it is left out, or null when it is not
+ * one (the SHARD_TEXT rule, read from the bytes: no string of a shard is made).
+ */
+function shardTextSpan(bytes: Uint8Array): { start: number; end: number } | null {
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isSpace(bytes[start]!)) start++;
+  while (end > start && isSpace(bytes[end - 1]!)) end--;
+  if (end - start < 4 || (bytes[start]! & ~0x20) !== 0x4b || (bytes[start + 1]! & ~0x20) !== 0x53 || bytes[start + 2] !== 0x31) return null;
+  for (let i = start + 3; i < end; i++) if (!isShardChar(bytes[i]!)) return null;
+  return { start, end };
+}
+
+/**
+ * Encrypts (or, for 'none', just frames) a shard's text form, given as ASCII bytes, for one custodian; the file comes
+ * back as bytes. Only byte arrays hold the shard here (issue 16.3): `text` stays the caller's to wipe, and every copy
+ * made here is wiped, except the 'none' file, which is the caller's.
+ */
+export async function protectShardText(text: Uint8Array, protection: Protection): Promise<ProtectedShardFile> {
+  const span = text instanceof Uint8Array ? shardTextSpan(text) : null;
+  if (span === null) {
+    throw new KeyshardError('INVALID_ARGUMENT', 'Only shard texts (starting with KS1) can be protected for a custodian. Make the shard first, then protect it.');
+  }
   // A final newline so that `age -d` / `gpg -d` print a whole line.
-  const plaintext = `${requireShardText(text)}\n`;
-  switch (protection.kind) {
-    case 'none':
-      return { kind: 'none', data: plaintext, fileExtension: '.txt' };
-    case 'age':
-      return { kind: 'age', data: await encryptToAgeRecipient(plaintext, protection.recipient), fileExtension: '.age' };
-    case 'openpgp':
-      return { kind: 'openpgp', data: await encryptToOpenPgpKey(plaintext, protection.publicKeyArmored), fileExtension: '.asc' };
-    case 'pkcs11':
-      return { kind: 'pkcs11', data: protectWithTokenKey(plaintext, protection.publicKey), fileExtension: SEAL_FILE_EXTENSION };
-    default: {
-      const unknown: never = protection;
-      const kind = (unknown as { kind?: unknown }).kind;
-      throw new KeyshardError('INVALID_ARGUMENT', 'Unknown protection: choose none, age, openpgp or pkcs11 for this custodian.', {
-        kind: typeof kind === 'string' ? kind : 'unknown',
-      });
+  const plaintext = new Uint8Array(span.end - span.start + 1);
+  plaintext.set(text.subarray(span.start, span.end));
+  plaintext[plaintext.length - 1] = 0x0a;
+  const ascii = (armored: string): Uint8Array => new TextEncoder().encode(armored);
+  let keep = false;
+  try {
+    switch (protection.kind) {
+      case 'none':
+        keep = true;
+        return { kind: 'none', data: plaintext, fileExtension: '.txt' };
+      case 'age':
+        return { kind: 'age', data: ascii(await encryptToAgeRecipient(plaintext, protection.recipient)), fileExtension: '.age' };
+      case 'openpgp':
+        return { kind: 'openpgp', data: ascii(await encryptToOpenPgpKey(plaintext, protection.publicKeyArmored)), fileExtension: '.asc' };
+      case 'pkcs11':
+        return { kind: 'pkcs11', data: ascii(protectWithTokenKey(plaintext, protection.publicKey)), fileExtension: SEAL_FILE_EXTENSION };
+      default: {
+        const unknown: never = protection;
+        const kind = (unknown as { kind?: unknown }).kind;
+        throw new KeyshardError('INVALID_ARGUMENT', 'Unknown protection: choose none, age, openpgp or pkcs11 for this custodian.', {
+          kind: typeof kind === 'string' ? kind : 'unknown',
+        });
+      }
     }
+  } finally {
+    if (!keep) plaintext.fill(0);
+  }
+}
+
+/** protectShardText for a caller holding the text as a string (the CLI, tests); the file comes back as text. */
+export async function protectEnvelopeText(text: string, protection: Protection): Promise<ProtectedShard> {
+  const bytes = new TextEncoder().encode(typeof text === 'string' ? text : '');
+  try {
+    const file = await protectShardText(bytes, protection);
+    const data = new TextDecoder().decode(file.data);
+    file.data.fill(0);
+    return { kind: file.kind, data, fileExtension: file.fileExtension };
+  } finally {
+    bytes.fill(0);
   }
 }
 
@@ -99,6 +146,52 @@ export function detectProtection(data: string | Uint8Array): Protection['kind'] 
  * ENVELOPE_FORMAT (it opened but holds no shard text). Messages never include the plaintext.
  */
 export async function openProtected(data: string | Uint8Array, key: OpeningKey): Promise<string> {
+  const plaintext = await openToBytes(data, key);
+  let text: string;
+  switch (key.kind) {
+    case 'age':
+    case 'openpgp':
+      text = plaintextToString(plaintext, key.kind);
+      break;
+    case 'pkcs11':
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
+      } catch {
+        throw new KeyshardError('ENVELOPE_FORMAT', 'This token-sealed file opened, but it does not hold a keyshard shard text. Check that you chose the right file.');
+      } finally {
+        plaintext.fill(0);
+      }
+      break;
+    default:
+      text = new TextDecoder().decode(plaintext);
+      plaintext.fill(0);
+  }
+  const trimmed = text.trim();
+  if (!SHARD_TEXT.test(trimmed)) throw notAShardFile();
+  return trimmed;
+}
+
+/**
+ * openProtected with no string made: the shard text (trimmed) as ASCII bytes, which the caller wipes. A USB read-back
+ * opens the file it wrote this way (issue 16.3). Same failures as openProtected.
+ */
+export async function openProtectedBytes(data: string | Uint8Array, key: OpeningKey): Promise<Uint8Array> {
+  const plaintext = await openToBytes(data, key);
+  try {
+    const span = shardTextSpan(plaintext);
+    if (span === null) throw notAShardFile();
+    return plaintext.slice(span.start, span.end);
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+function notAShardFile(): KeyshardError {
+  return new KeyshardError('ENVELOPE_FORMAT', 'This file opened, but it does not hold a keyshard shard text (KS1...). Check that you chose the right file.');
+}
+
+/** The plaintext of a protected file (a copy for 'none' bytes); the caller wipes it. */
+async function openToBytes(data: string | Uint8Array, key: OpeningKey): Promise<Uint8Array> {
   const detected = detectProtection(data);
   if (key.kind !== 'none' && detected !== key.kind && detected !== 'unknown') {
     if (key.kind !== 'pkcs11') throw decryptFailed('wrong-kind', key.kind);
@@ -107,7 +200,6 @@ export async function openProtected(data: string | Uint8Array, key: OpeningKey):
       protection: 'pkcs11',
     });
   }
-  let text: string;
   switch (key.kind) {
     case 'none':
       if (detected === 'age' || detected === 'openpgp' || detected === 'pkcs11') {
@@ -117,17 +209,13 @@ export async function openProtected(data: string | Uint8Array, key: OpeningKey):
           protection: detected,
         });
       }
-      text = typeof data === 'string' ? data : new TextDecoder().decode(data);
-      break;
+      return typeof data === 'string' ? new TextEncoder().encode(data) : data.slice();
     case 'age':
-      text = await decryptWithAgeIdentity(data, key.identity);
-      break;
+      return decryptAgeToBytes(data, key.identity);
     case 'openpgp':
-      text = await decryptWithOpenPgpKey(data, key.privateKeyArmored, key.passphrase);
-      break;
+      return decryptOpenPgpToBytes(data, key.privateKeyArmored, key.passphrase);
     case 'pkcs11':
-      text = await openWithToken(data, key.token);
-      break;
+      return openWithTokenToBytes(data, key.token);
     default: {
       const unknown: never = key;
       throw new KeyshardError('INVALID_ARGUMENT', 'Unknown key type: use an age identity or an OpenPGP private key.', {
@@ -135,11 +223,6 @@ export async function openProtected(data: string | Uint8Array, key: OpeningKey):
       });
     }
   }
-  const trimmed = text.trim();
-  if (!SHARD_TEXT.test(trimmed)) {
-    throw new KeyshardError('ENVELOPE_FORMAT', 'This file opened, but it does not hold a keyshard shard text (KS1...). Check that you chose the right file.');
-  }
-  return trimmed;
 }
 
 /** openProtected, then reads the envelope (checksum and all). The caller wipes it with wipeEnvelope when done. */

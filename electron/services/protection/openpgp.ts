@@ -108,17 +108,20 @@ export async function openPgpFingerprint(publicKeyArmored: string): Promise<stri
   return (await readRecipientKey(publicKeyArmored)).getFingerprint().toUpperCase();
 }
 
-/** Encrypts `plaintext` to the recipient's public key; returns an armored message. */
-export async function encryptToOpenPgpKey(plaintext: string, publicKeyArmored: string): Promise<string> {
+/**
+ * Encrypts `plaintext` to the recipient's public key; returns an armored message. A shard's text comes as bytes (the
+ * caller wipes them); a string (an export's JSON) is encoded here and its bytes wiped.
+ */
+export async function encryptToOpenPgpKey(plaintext: string | Uint8Array, publicKeyArmored: string): Promise<string> {
   const key = await readRecipientKey(publicKeyArmored);
-  const bytes = new TextEncoder().encode(plaintext);
+  const bytes = typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext;
   try {
     const message = await openpgp.createMessage({ binary: bytes, format: 'utf8' });
     return await openpgp.encrypt({ message, encryptionKeys: key, format: 'armored', config: GPG22_COMPATIBLE });
   } catch {
     throw new KeyshardError('INTERNAL', 'OpenPGP encryption failed. Try again; if it keeps failing, report it.');
   } finally {
-    bytes.fill(0);
+    if (typeof plaintext === 'string') bytes.fill(0);
   }
 }
 
@@ -200,6 +203,11 @@ async function unlockPrivateKey(privateKeyArmored: string, passphrase: string | 
  * has one. Every failure is ENVELOPE_DECRYPT with `details.reason`; no library message is passed on.
  */
 export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<string> {
+  return plaintextToString(await decryptOpenPgpToBytes(data, privateKeyArmored, passphrase), 'openpgp');
+}
+
+/** decryptWithOpenPgpKey, returning the plaintext bytes (no string made); the caller wipes them. */
+export async function decryptOpenPgpToBytes(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<Uint8Array> {
   if (!looksLikeOpenPgp(data)) throw decryptFailed('not-protected', 'openpgp');
   if (inputSize(data) > MAX_PROTECTED_FILE_BYTES) throw tooLarge('openpgp', 'file');
   // The message is read before the key is unlocked: its recipients are counted before any key work (review M2).
@@ -242,7 +250,7 @@ export async function decryptWithOpenPgpKey(data: string | Uint8Array, privateKe
       data_.fill(0);
       throw tooLarge('openpgp', 'plaintext');
     }
-    return plaintextToString(data_, 'openpgp');
+    return data_;
   } finally {
     // Best effort: the typings omit it, but PrivateKey.clearPrivateParams zeroes the unlocked key material.
     try {

@@ -185,20 +185,19 @@ export function openSealedWithSoftwareKey(sealed: SealedShard, secretKey: Uint8A
   }
 }
 
-/** Encrypts a shard text to a token key and returns the armored file content. */
-export function protectWithTokenKey(plaintext: string, publicKey: string | Uint8Array): string {
-  const bytes = new TextEncoder().encode(plaintext);
+/** Encrypts a shard text to a token key and returns the armored file content. Bytes given are the caller's to wipe. */
+export function protectWithTokenKey(plaintext: string | Uint8Array, publicKey: string | Uint8Array): string {
+  const bytes = typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext;
   try {
     return armorSealed(sealToTokenKey(bytes, publicKey));
   } finally {
-    bytes.fill(0);
+    if (typeof plaintext === 'string') bytes.fill(0);
   }
 }
 
 /** Opens a sealed file with a token (through `opener`) and returns the plaintext as text. */
 export async function openWithToken(data: string | Uint8Array, opener: SealedShardOpener): Promise<string> {
-  const sealed = parseSealed(data);
-  const bytes = await opener.openSealed(sealed);
+  const bytes = await openWithTokenToBytes(data, opener);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -206,4 +205,9 @@ export async function openWithToken(data: string | Uint8Array, opener: SealedSha
   } finally {
     bytes.fill(0);
   }
+}
+
+/** Opens a sealed file with a token (through `opener`) and returns the plaintext bytes; the caller wipes them. */
+export async function openWithTokenToBytes(data: string | Uint8Array, opener: SealedShardOpener): Promise<Uint8Array> {
+  return opener.openSealed(parseSealed(data));
 }

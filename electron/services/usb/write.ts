@@ -17,10 +17,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ceremonyIdToHex, envelopeToText } from '../../../core/envelope';
+import { ceremonyIdToHex, encodeEnvelope, envelopeTextBytes } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
-import { protectEnvelopeText } from '../protection/index';
+import { protectShardText } from '../protection/index';
 import type { Protection } from '../protection/index';
 import { driveName, errnoOf, usbError } from './errors';
 import { nodeUsbFs } from './fs';
@@ -104,16 +104,24 @@ export async function writeShard(drive: DriveTarget, envelope: Envelope, options
   }
   // A drive flagged read-only is refused before anything is encrypted or looked at.
   if (drive.readOnly === true) throw readOnlyDrive(drive);
-  const protectedShard = await protectEnvelopeText(envelopeToText(envelope), options.protection);
-  const data = typeof protectedShard.data === 'string' ? new TextEncoder().encode(protectedShard.data) : protectedShard.data;
+  // The shard's text is made as bytes and wiped here: no string of it (issue 16.3).
+  const binary = encodeEnvelope(envelope);
+  const text = envelopeTextBytes(binary);
+  binary.fill(0);
+  let data: Uint8Array;
+  let extension: string;
+  try {
+    ({ data, fileExtension: extension } = await protectShardText(text, options.protection));
+  } finally {
+    text.fill(0);
+  }
   try {
     return await writeShardFile(
       drive,
-      { ceremonyHex: ceremonyIdToHex(envelope.ceremonyId), custodianIndex: envelope.custodianIndex, extension: protectedShard.fileExtension, data },
+      { ceremonyHex: ceremonyIdToHex(envelope.ceremonyId), custodianIndex: envelope.custodianIndex, extension, data },
       options.fs === undefined ? {} : { fs: options.fs },
     );
   } finally {
-    if (typeof protectedShard.data !== 'string') protectedShard.data.fill(0);
     data.fill(0);
   }
 }

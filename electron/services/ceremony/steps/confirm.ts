@@ -7,7 +7,7 @@
 import { CONFIRMATION_METHODS, CONFIRMATION_PROVES, type ConfirmationMethod } from '../../../../core/ceremony';
 import { KeyshardError } from '../../../../core/errors';
 import type { Custodian } from '../../../../core/policy';
-import { compareEnvelopeBytes, compareShardText, compareShardTextBytes, ctEqualBytes, describeMismatch, type Mismatch } from '../compare';
+import { compareEnvelopeBytes, compareShardTextAscii, compareShardTextBytes, ctEqualBytes, describeMismatch, type Mismatch } from '../compare';
 import { compareWordsWithShard, verifyingShareOf, wipeShardViews } from '../shards';
 import type { ExtraEntry } from '../tokens';
 import type { ConfirmRequest, ConfirmResponse, ShardFilePort } from '../types';
@@ -48,8 +48,14 @@ async function readBackFiles(kit: ConfirmKit, c: Session, custodian: Custodian, 
     }
     const key = request.openingKeys?.[i];
     if (key !== undefined) {
-      const text = await kit.openProtected(back, key);
-      const m = compareShardText(kit.secrets.read(held[i]!.handle), text);
+      // Opened as bytes and wiped after the comparison: no string of the shard (issue 16.3).
+      const opened = await kit.openProtected(back, key);
+      let m: Mismatch | null;
+      try {
+        m = compareShardTextAscii(kit.secrets.read(held[i]!.handle), opened);
+      } finally {
+        opened.fill(0);
+      }
       if (m !== null) throw mismatchError(custodian, i + 1, held.length, m, 'The opened file');
     }
   }

@@ -6,7 +6,7 @@
  */
 import { normaliseBagSerial } from '../../../../core/bag-serial';
 import { CONFIRMATION_METHODS } from '../../../../core/ceremony';
-import { decodeEnvelope, envelopeToText, wipeEnvelope } from '../../../../core/envelope';
+import { envelopeTextBytes } from '../../../../core/envelope';
 import { KeyshardError } from '../../../../core/errors';
 import type { Custodian } from '../../../../core/policy';
 import type { Protection as ProtectionKind } from '../../protection/index';
@@ -86,15 +86,15 @@ async function prepareFiles(kit: HandoffKit, c: Session, custodian: Custodian): 
   const protection = protectionOf(custodian);
   const files: PreparedFile[] = [];
   for (const [n, h] of held.entries()) {
-    const envelope = decodeEnvelope(kit.secrets.read(h.handle));
-    let text: string;
+    // The shard's text as bytes, wiped once protected: main makes no string of it (issue 16.3).
+    const text = envelopeTextBytes(kit.secrets.read(h.handle));
+    let p: Awaited<ReturnType<HandoffKit['protect']>>;
     try {
-      text = envelopeToText(envelope);
+      p = await kit.protect(text, protection);
     } finally {
-      wipeEnvelope(envelope);
+      text.fill(0);
     }
-    const p = await kit.protect(text, protection);
-    const data = typeof p.data === 'string' ? new TextEncoder().encode(p.data) : p.data;
+    const data = p.data;
     // The USB service's shard file name, so recovery finds the file by its name alone.
     const fileName = shardFileName(c.ceremonyIdHex, c.plan.custodians.indexOf(custodian), p.fileExtension, held.length > 1 ? n + 1 : undefined);
     files.push({ index: h.index, fileName, protection: p.kind, data });

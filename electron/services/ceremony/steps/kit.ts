@@ -7,7 +7,7 @@
 import type { CeremonyEvent, CeremonyRecord } from '../../../../core/ceremony';
 import type { Transcript } from '../../../../core/transcript';
 import type { KeyStretcher } from '../../kdf/index';
-import type { OpeningKey, ProtectedShard, Protection } from '../../protection/index';
+import type { OpeningKey, ProtectedShardFile, Protection } from '../../protection/index';
 import type { SecretStore } from '../../secrets/index';
 import type { TranscriptStore } from '../../transcript-store/index';
 import type { ExtraEntry } from '../tokens';
@@ -25,8 +25,10 @@ export interface StepKit
   extends Pick<CeremonyServiceDeps, 'clock' | 'random' | 'airgap' | 'hsm' | 'hsmRandom' | 'pins' | 'usb' | 'qr' | 'slip39' | 'build' | 'transcriptDir'> {
   readonly secrets: SecretStore;
   readonly kdf: KeyStretcher;
-  readonly protect: (text: string, protection: Protection) => Promise<ProtectedShard>;
-  readonly openProtected: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+  /** A shard's text as ASCII bytes in (the caller wipes them), the file's bytes out. */
+  readonly protect: (text: Uint8Array, protection: Protection) => Promise<ProtectedShardFile>;
+  /** The opened file's shard text as ASCII bytes, which the caller wipes. */
+  readonly openProtected: (data: Uint8Array, key: OpeningKey) => Promise<Uint8Array>;
   /** Loaded witnesses' credentials (public key plus the means to ask for their act). */
   readonly witnesses: WitnessRegistry;
   /** Applies one event, appends its record (with `extra`) to the transcript and saves it; only then updates memory. */
