@@ -231,7 +231,8 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     const v = verifyTranscriptText(text);
     if (!v.ok) return { dir, ceremonyId: v.ceremonyId ?? null, label: null, entries: v.entryCount ?? 0, lastStep: null, lastAt: null, state: 'unreadable' };
     const plan = v.entries.find((e) => e.kind === 'plan')?.data as { label?: unknown } | undefined;
-    const last = [...v.entries].reverse().find((e) => e.kind !== 'signoff' && e.kind !== 'sign-off');
+    // Sign-offs and exceptions are notes on a step, not steps: the last step is the last other entry.
+    const last = [...v.entries].reverse().find((e) => e.kind !== 'signoff' && e.kind !== 'sign-off' && e.kind !== 'exception');
     const state = v.entries.some((e) => e.kind === 'seal') ? 'sealed' : v.entries.some((e) => e.kind === 'abort') ? 'aborted' : 'open';
     return {
       dir,

@@ -83,7 +83,10 @@ const ImportRequestSchema = z
   .refine((r) => (r.secretHex === undefined) !== (r.bip39Words === undefined), { message: 'give secretHex or bip39Words' });
 
 const AirGapRequestSchema = z
-  .strictObject({ override: z.strictObject({ witnessId: Id, reason: ShortText }).optional(), osImageHash: z.string().min(1).max(200).optional() })
+  .strictObject({
+    // The witness who overrides signs the exception it records: their act (passphrase or PIN) for this one signature.
+    override: z.strictObject({ witnessId: Id, reason: z.string().min(1).max(MAX_EXCEPTION_REASON), passphrase: z.string().min(1).max(1024).optional(), pin: Pin.optional() }).optional(),
+    osImageHash: z.string().min(1).max(200).optional() })
   .optional();
 
 const HandoffRequestSchema = z.strictObject({

@@ -171,25 +171,35 @@ test('one wrong word: the mismatch names its position only, is recorded as a sig
   expect(all).toContain('Exception: Confirmation failed');
   expect(all.replace(/\s+/g, ' ')).toContain(REASON);
   expect(all).toContain('Everyone present signs');
-  // The air-gap override the run made (recorded in the check's own entry) is noted under step 3's line.
-  expect(all.replace(/\s+/g, ' ')).toContain('Air-gap check overridden by Wendy Wu');
+  // The air-gap override the run made is an exception under step 3's line; the check's own note keeps only the
+  // interfaces that were up, so the override's reason is printed once.
+  expect(all).toContain('Exception: Air-gap check overridden');
+  expect(all.replace(/\s+/g, ' ')).toContain('Air-gap check failed (eth0); overridden, see the exception');
+  expect(all).not.toContain('Air-gap check overridden by');
 
   // Entry for entry: the transcript keyshard saved, and the annotated script made from it and the plan.
   const text = readFileSync(await c.transcriptPath(), 'utf8');
   const v = verifyTranscriptText(text, { expectedHeadHash: finalHash });
   expect(v.ok, v.ok ? '' : v.reason).toBe(true);
   if (!v.ok) return;
-  const ex = v.entries.filter((e) => e.kind === 'exception');
+  const deviationOf = (e: { readonly data: unknown }): unknown => (e.data as { deviation?: unknown }).deviation;
+  // The air-gap override is an exception too, signed by Wendy in the very next entry.
+  const over = v.entries.filter((e) => e.kind === 'exception' && deviationOf(e) === 'airgap-override');
+  expect(over).toHaveLength(1);
+  expect(over[0]!.data).toMatchObject({ stepId: 'airgap', witnessId: 'wendy' });
+  expect(v.entries[over[0]!.seq]!.kind).toBe('signoff');
+  const ex = v.entries.filter((e) => e.kind === 'exception' && deviationOf(e) === 'confirmation-failed');
   expect(ex).toHaveLength(1);
   expect(ex[0]!.data).toMatchObject({ stepId: 'handoff', custodianId: 'alice', deviation: 'confirmation-failed', reason: REASON, witnessId: 'wendy' });
   expect(v.entries[ex[0]!.seq]!.kind).toBe('signoff');
   const script = annotatedScript(KEY_CEREMONY, plan, v);
   expect(annotatedScriptMismatch(script, v.entries)).toBeNull();
   // Each step's number and the time of each of its entries are on the printed pages as the model has them.
-  const exceptionLine = script.lines.find((l) => l.exceptions.length > 0)!;
-  expect(exceptionLine.custodianId).toBe('alice');
-  const annotatedRow = page.getByTestId('annotated-exception');
-  await expect(annotatedRow).toHaveAttribute('data-seq', String(ex[0]!.seq));
+  expect(script.lines.filter((l) => l.exceptions.length > 0).map((l) => [l.stepId, l.custodianId])).toEqual([
+    ['airgap', null],
+    ['handoff', 'alice'],
+  ]);
+  for (const x of [over[0]!, ex[0]!]) await expect(page.locator(`[data-testid="annotated-exception"][data-seq="${x.seq}"]`)).toHaveCount(1);
   for (const l of script.lines) {
     const row = page.locator(`[data-testid="annotated-step"][data-number="${l.number}"]`);
     await expect(row).toHaveCount(1);

@@ -12,6 +12,7 @@ import { verifyTranscriptText } from '../../core/transcript';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
+import { witnessPassphrase } from './backend';
 import { CeremonyPage } from './pages/ceremony-page';
 
 let dir: string;
@@ -68,6 +69,9 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
   await expect(page.getByTestId('airgap-failed')).toBeFocused();
   await c.tabTo('override-reason');
   await page.keyboard.type('The built-in network card cannot be disabled; the cable is out and Wi-Fi is off.');
+  // Wendy signs the override's exception with her passphrase.
+  await c.tabTo('override-passphrase');
+  await page.keyboard.type(witnessPassphrase('wendy'));
   await c.press('override-submit');
   await c.signByKeyboard('wendy');
   await expect(page.getByTestId('signoff-continue')).toBeFocused();

@@ -167,7 +167,8 @@ test('a 2-of-3 ceremony with every shard on its own token, driven only through t
 
   // ---- start; the air gap is overridden by Tess, who signs with her token key
   await c.start();
-  await c.overrideAirgap(OVERRIDE_REASON);
+  // Tess's key is on her token: the override's exception is signed with its PIN (2a195b2).
+  await c.overrideAirgap(OVERRIDE_REASON, { pin: PIN });
   await c.signOff(true, undefined, { pin: PIN });
 
   // ---- entropy: the token chosen at the start is on; its holder types the PIN. The window is reloaded first (it

@@ -13,7 +13,7 @@ import type { ChannelName } from '../../electron/ipc/channels';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import type { IpcResult } from '../../electron/ipc/result';
 import { cleanTemps, custodianKeys, slip39Plan, type Keys } from '../services/ceremony-harness';
-import { ipcRig, signPending, type IpcRig } from '../ipc/ipc-harness';
+import { ipcRig, signPending, witnessPassphrase, type IpcRig } from '../ipc/ipc-harness';
 import { CallClock, fuzzRuns, mutatedBytes, params } from './fuzz-kit';
 
 const RUNS = fuzzRuns(300);
@@ -29,7 +29,7 @@ async function atAlicesHandoff(rig: IpcRig): Promise<ResponseOf<'ceremony:handof
   const plan = slip39Plan(k);
   for (const w of plan.witnesses) await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile(w.id) });
   await rig.call('ceremony:start', { plan });
-  await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'Fuzzing on a machine with a network card.' } });
+  await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'Fuzzing on a machine with a network card.', passphrase: witnessPassphrase('wendy') } });
   await signPending(rig);
   await rig.call('ceremony:gather-entropy', { diceRolls: '3 1 4 1 5 2 6 5 3 5 6 2 4 1 3 3 6 5 2 1' });
   await signPending(rig);

@@ -22,7 +22,7 @@ import { makeSoftHsm, SOFTHSM_MODULE, tokenHeldPlan, witnessKeyOnToken, type Sof
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
 const WITNESS_KEY_LABEL = 'keyshard-witness';
-const OVERRIDE = { witnessId: 'tess', reason: 'The rehearsal machine keeps its loopback and one NIC; Tess checked the cable is out.' };
+const OVERRIDE = { witnessId: 'tess', reason: 'The rehearsal machine keeps its loopback and one NIC; Tess checked the cable is out.', pin: PIN };
 
 let env: SoftHsm | undefined;
 let rig: IpcRig | undefined;

@@ -73,7 +73,7 @@ async function toBob(host: CeremonyHost, root: string, plan: CeremonyPlan = slip
   writeFileSync(keyFile, sealWitnessKeySync('wendy', sha256(utf8ToBytes('keyshard host usbFs test wendy')), PASSPHRASE), { mode: 0o600 });
   await host.loadWitnessKey({ path: keyFile });
   await host.start({ plan });
-  await host.checkAirGap({ override: { witnessId: 'wendy', reason: 'test' } });
+  await host.checkAirGap({ override: { witnessId: 'wendy', reason: 'test', passphrase: PASSPHRASE } });
   await signAs(host, 'wendy', { passphrase: PASSPHRASE });
   await host.gatherEntropy({});
   await host.generate({});

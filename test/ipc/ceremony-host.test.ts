@@ -10,7 +10,7 @@ import { KeyshardError } from '../../core/errors';
 import { nodeUsbFs } from '../../electron/services/usb/fs';
 import { createChosenDrivePort } from '../../electron/ipc/shard-file-port';
 import { cleanTemps, custodianKeys, given, shown, slip39Plan, tempDir, type Keys } from '../services/ceremony-harness';
-import { ipcRig, signAs } from './ipc-harness';
+import { ipcRig, signAs, witnessPassphrase } from './ipc-harness';
 
 let k: Keys;
 before(async () => {
@@ -88,7 +88,7 @@ describe('ceremony host', () => {
 
     await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
     await rig.call('ceremony:start', { plan: slip39Plan(k) });
-    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test', passphrase: witnessPassphrase('wendy') } });
     await rig.host.shutdown();
     // After shutdown the loaded key is gone (zeroized): a new ceremony cannot start without loading it again.
     const after = await rig.raw('ceremony:start', { plan: slip39Plan(k), dir: join(rig.root, 'ceremonies', 'after') });
@@ -140,7 +140,7 @@ describe('ceremony host', () => {
     await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile('wendy') });
     const plan = slip39Plan(k);
     await rig.call('ceremony:start', { plan });
-    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test', passphrase: witnessPassphrase('wendy') } });
     await signAs(rig, 'wendy');
     await rig.call('ceremony:gather-entropy');
     await rig.call('ceremony:generate');

@@ -104,7 +104,7 @@ async function runOverIpc(rig: IpcRig, plan: CeremonyPlan, quorum: string[]): Pr
   assert.equal(started.phase, 'active');
   assert.ok(started.transcript.path.startsWith(join(rig.root, 'ceremonies')), started.transcript.path);
 
-  const air = await rig.call('ceremony:check-airgap', { override: OVERRIDE });
+  const air = await rig.call('ceremony:check-airgap', { override: { ...OVERRIDE, passphrase: witnessPassphrase('wendy') } });
   assert.deepEqual([air.passed, air.overridden, air.interfacesUp], [false, true, ['eth0']]);
   assert.equal(air.status.airgap, 'overridden');
   await signPending(rig);

@@ -13,7 +13,7 @@ import { isChannelName } from '../../electron/ipc/channels';
 import { contract, SECRET_BEARING_CHANNELS } from '../../electron/ipc/contract';
 import { createKeyshardBridge } from '../../electron/preload/bridge';
 import { cleanTemps, custodianKeys, slip39Plan, type Keys } from '../services/ceremony-harness';
-import { ipcRig, signPending } from './ipc-harness';
+import { ipcRig, signPending, witnessPassphrase } from './ipc-harness';
 
 let k: Keys;
 before(async () => {
@@ -69,7 +69,7 @@ describe('ceremony:transcript', () => {
     assert.equal(planToJson(parsePlan(first.plan.text)), planToJson(plan));
 
     // A step and its sign-off later, the answer follows the ceremony.
-    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: REASON } });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: REASON, passphrase: witnessPassphrase('wendy') } });
     await signPending(rig);
     const second = await rig.call('ceremony:transcript');
     assert.ok(second !== null, 'second !== null');

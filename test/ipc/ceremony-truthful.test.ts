@@ -10,7 +10,7 @@ import type { CeremonyPlan } from '../../core/policy';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { allZero, cleanTemps, custodianKeys, given, methodFor, shownShards, slip39Plan, type Keys } from '../services/ceremony-harness';
-import { ipcRig, signPending, type IpcRig } from './ipc-harness';
+import { ipcRig, signPending, witnessPassphrase, type IpcRig } from './ipc-harness';
 
 let k: Keys;
 before(async () => {
@@ -35,7 +35,7 @@ function responsesFor(view: View) {
 async function runToDestroy(rig: IpcRig, plan: CeremonyPlan, recovery: 'custodians' | 'copies'): Promise<Map<string, View>> {
   for (const w of plan.witnesses) await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile(w.id) });
   await rig.call('ceremony:start', { plan });
-  await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'The test machine has a network card that cannot be disabled here.' } });
+  await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'The test machine has a network card that cannot be disabled here.', passphrase: witnessPassphrase('wendy') } });
   await signPending(rig);
   await rig.call('ceremony:gather-entropy', { diceRolls: '3 1 4 1 5 2 6 5 3 5 6 2 4 1 3 3 6 5 2 1' });
   await signPending(rig);

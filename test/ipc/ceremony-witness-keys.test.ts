@@ -80,7 +80,7 @@ describe('ceremony:witness-keys', () => {
     const r = (rig = ipcRig());
     await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
     await r.call('ceremony:start', { plan: slip39Plan(k) });
-    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test', passphrase: witnessPassphrase('wendy') } });
     const so = (await r.call('ceremony:status')).signOff!;
     const entries = (await r.call('ceremony:status')).transcript.entries;
     const refused = async (request: Record<string, unknown>, code: string): Promise<void> => {
@@ -110,7 +110,7 @@ describe('ceremony:witness-keys', () => {
     assert.equal(again.ok ? 'started' : again.error.code, 'WITNESS_KEY', 'the next ceremony needs the key loaded again');
     await r.call('ceremony:load-witness-key', { path: r.witnessKeyFile('wendy') });
     assert.equal((await r.call('ceremony:start', { plan: slip39Plan(k) })).phase, 'active');
-    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test', passphrase: witnessPassphrase('wendy') } });
     await signAs(r, 'wendy');
   });
 
@@ -134,7 +134,7 @@ describe('ceremony:witness-keys', () => {
     const plan = parseTranscript(text).entries.find((e) => e.kind === 'plan');
     assert.deepEqual((plan?.data as { witnessKeys?: unknown } | undefined)?.witnessKeys, [{ id: 'wendy', algorithm: wendy.algorithm, publicKey: wendy.publicKey }], 'the key main read from her file');
     assert.ok(!text.includes(pageKey));
-    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test' } });
+    await r.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'test', passphrase: witnessPassphrase('wendy') } });
     await signAs(r, 'wendy');
   });
 

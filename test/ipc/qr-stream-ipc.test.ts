@@ -14,7 +14,7 @@ import { parseQrText } from '../../core/qr/ur-text';
 import type { IpcResult } from '../../electron/ipc/result';
 import { cleanTemps, custodianKeys, vssPlan, type Keys } from '../services/ceremony-harness';
 import { forgedParts, oneByteFragmentStream, timedAsync, unsolvableMixedParts } from '../helpers/qr-forged';
-import { ipcRig, signPending, type IpcRig } from './ipc-harness';
+import { ipcRig, signPending, witnessPassphrase, type IpcRig } from './ipc-harness';
 
 /** Generous: "a fraction of a second" of main's thread (CPU time; see timedAsync), and the wall clock very loosely. */
 const MAX_CALL_MS = 250;
@@ -80,7 +80,7 @@ describe('QR streams over IPC: main answers at once', () => {
     const plan = vssPlan(k);
     for (const w of plan.witnesses) await rig.call('ceremony:load-witness-key', { path: rig.witnessKeyFile(w.id) });
     await rig.call('ceremony:start', { plan });
-    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'The lab machine has an internal NIC; Wendy checked the cable is unplugged.' } });
+    await rig.call('ceremony:check-airgap', { override: { witnessId: 'wendy', reason: 'The lab machine has an internal NIC; Wendy checked the cable is unplugged.', passphrase: witnessPassphrase('wendy') } });
     await signPending(rig);
     await rig.call('ceremony:gather-entropy', { diceRolls: '3 1 4 1 5 2 6 5 3 5 6 2 4 1 3 3 6 5 2 1' });
     await signPending(rig);

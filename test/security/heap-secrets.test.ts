@@ -41,7 +41,7 @@ import { cleanTemps, custodianKeys, given, methodFor, nodePbkdf2, openingKeyFor,
 
 type View = ResponseOf<'ceremony:handoff'>;
 const DICE = '6 2 3 5 1 4 4 2 6 1 3 5 5 2 1 6 4 3 2 2';
-const OVERRIDE = { witnessId: 'wendy', reason: 'The test machine has a network card; this test is about memory.' };
+const OVERRIDE = { witnessId: 'wendy', reason: 'The test machine has a network card; this test is about memory.', passphrase: witnessPassphrase('wendy') };
 
 let k: Keys;
 before(async () => {

@@ -24,7 +24,7 @@ import type { CeremonyPlan } from '../../core/policy';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { checkAirGap } from '../../electron/services/airgap/index';
 import { defaultDriveLister } from '../../electron/services/usb/index';
-import { ipcRig, signPending, type IpcRig } from '../ipc/ipc-harness';
+import { ipcRig, signPending, witnessPassphrase, type IpcRig } from '../ipc/ipc-harness';
 import { cleanTemps, custodianKeys, given, methodFor, responseFor, shown, shownShards, slip39Plan, vssPlan, type Keys } from '../services/ceremony-harness';
 
 let k: Keys;
@@ -35,7 +35,8 @@ after(cleanTemps);
 
 type View = ResponseOf<'ceremony:handoff'>;
 const DICE = '6 2 3 5 1 4 4 2 6 1 3 5 5 2 1 6 4 3 2 2';
-const OVERRIDE = { witnessId: 'wendy', reason: 'The test machine has a network card; the trap in this test refuses every use of it.' };
+// Wendy signs the override's exception with her own act, as at every sign-off.
+const OVERRIDE = { witnessId: 'wendy', reason: 'The test machine has a network card; the trap in this test refuses every use of it.', passphrase: witnessPassphrase('wendy') };
 
 function assertNoNetworkUse(where: string): void {
   const used = takeNetworkUses();

@@ -208,3 +208,34 @@ test('under a plan without witnesses the exception is recorded with its reason a
   assert.equal(v.entries[ex.seq]!.kind, 'confirm');
   await s.abort({ reason: 'test over' });
 });
+
+test("an air-gap override is its exception on the annotated script: the check's note keeps the interfaces, the reason is printed once", async () => {
+  const k = await custodianKeys();
+  const plan = slip39Plan(k);
+  const r = rig({ airgapOk: false });
+  const s = r.service;
+  await s.registerWitnessSigner(WITNESSES.wendy);
+  await s.start({ plan });
+  const reason = 'The lab machine has an internal NIC; Wendy checked the cable is unplugged.';
+  await s.checkAirGap({ override: { witnessId: 'wendy', reason } });
+  await signPending(s);
+  const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
+  assert.ok(v.ok, v.ok ? '' : v.reason);
+  const script = annotatedScript(KEY_CEREMONY, plan, v);
+  assert.equal(annotatedScriptMismatch(script, v.entries), null);
+  const line = script.lines.find((l) => l.stepId === 'airgap')!;
+  assert.equal(line.exceptions.length, 1);
+  assert.equal(line.exceptions[0]!.signature?.witnessId, 'wendy');
+  assert.deepEqual(line.notes.map((n) => n.replace(/ \(entry \d+\)$/, '')), ['Air-gap check failed (eth0); overridden, see the exception']);
+  const words = annotatedScriptText(script);
+  assert.equal(words.split(reason).length - 1, 1, 'the reason is printed once, under the exception');
+
+  // A transcript from before the override was an exception (the check alone, its exception and signature left out)
+  // still shows the override with its witness and reason in the check's note.
+  const ex = v.entries.find((e) => e.kind === 'exception')!;
+  const old = rechainedWithout(v.ceremonyId, rechainedWithout(v.ceremonyId, v.entries, ex.seq + 1), ex.seq);
+  const oldLine = annotatedScript(KEY_CEREMONY, plan, { ...v, entries: old }).lines.find((l) => l.stepId === 'airgap')!;
+  assert.equal(oldLine.exceptions.length, 0);
+  assert.match(oldLine.notes.join('\n'), new RegExp(`overridden by Wendy \\(eth0\\): ${reason.replace(/[.;]/g, '\\$&')}`));
+  await s.abort({ reason: 'test over' });
+});

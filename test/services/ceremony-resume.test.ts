@@ -75,14 +75,29 @@ describe('ceremony service: the air gap', () => {
     assert.equal(entries.length, 2);
     assert.deepEqual(entries[0]!.data, { passed: false, interfacesUp: ['eth0'] });
     assert.deepEqual(entries[1]!.data, { passed: false, interfacesUp: ['eth0'], override: { witnessId: 'wendy', reason: 'test lab machine; cable cannot be unplugged' } });
+    // The override is an exception entry right after its check, signed by the witness in the very next entry.
+    const all = transcriptEntries(r.dir);
+    const at = all.findIndex((e) => e.kind === 'airgap-check' && e.data['override'] !== undefined);
+    assert.equal(all[at + 1]!.kind, 'exception');
+    assert.deepEqual(all[at + 1]!.data, { stepId: 'airgap', deviation: 'airgap-override', reason: 'test lab machine; cable cannot be unplugged', witnessId: 'wendy' });
+    assert.equal(all[at + 2]!.kind, 'signoff');
+    assert.equal((all[at + 2]!.data['target'] as { seq: number }).seq, at + 2);
     await s.abort({ reason: 'test over' });
   });
 
   it('an override must name a witness of the plan', async () => {
     const r = rig({ airgapOk: false });
     await begin(r);
-    await assert.rejects(r.service.checkAirGap({ override: { witnessId: 'mallory', reason: 'x' } }), isError('CEREMONY_TRANSITION'));
+    await assert.rejects(r.service.checkAirGap({ override: { witnessId: 'mallory', reason: 'x' } }), isError('WITNESS_KEY'));
     assert.equal((await r.service.status()).lastStep, 'plan');
+    assert.equal(transcriptEntries(r.dir).some((e) => e.kind === 'airgap-check'), false, 'nothing recorded');
+  });
+
+  it("an override's reason follows the exception rule (one line), and nothing is recorded otherwise", async () => {
+    const r = rig({ airgapOk: false });
+    await begin(r);
+    await assert.rejects(r.service.checkAirGap({ override: { witnessId: 'wendy', reason: 'two\nlines' } }), isError('INVALID_ARGUMENT'));
+    assert.equal(transcriptEntries(r.dir).some((e) => e.kind === 'airgap-check'), false, 'nothing recorded');
   });
 });
 

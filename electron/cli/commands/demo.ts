@@ -241,7 +241,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     } else {
       const up = air.interfacesUp.join(', ') || 'a network interface';
       print(`Air gap: this machine is online (${up} up). A real ceremony stops here; the demo goes on with an override by ${WITNESSES[0]!.name}, recorded in the transcript.`);
-      await service.checkAirGap({ override: { witnessId: WITNESSES[0]!.id, reason: `keyshard demo with throwaway keys on a networked machine (${up} up)` } });
+      await service.checkAirGap({ override: { witnessId: WITNESSES[0]!.id, reason: `keyshard demo with throwaway keys on a networked machine (${up} up)`, passphrase: witnessPassphrases.get(WITNESSES[0]!.id) ?? '' } });
     }
     await signAll();
 

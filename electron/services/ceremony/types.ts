@@ -270,7 +270,7 @@ export interface LoadWitnessTokenRequest {
 
 export interface AirGapRequest {
   /** Go on although interfaces are up: a witness takes responsibility, recorded with the reason. */
-  readonly override?: { readonly witnessId: string; readonly reason: string };
+  readonly override?: { readonly witnessId: string; readonly reason: string; readonly passphrase?: string; readonly pin?: string };
   /** SHA-256 of the OS image this computer booted, as the administrator typed it (spaces, dashes, colons, any case). */
   readonly osImageHash?: string;
 }

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { KEY_CEREMONY, numberedSteps } from '../../../core/ceremony-kinds';
+import { MAX_EXCEPTION_REASON } from '../../../core/ceremony-kinds/exceptions';
 import { analyzeCoalitions } from '../../../core/policy';
+import { PinField, usePin } from '../../devices';
 import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
@@ -69,7 +71,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
     }
   }, [plan]);
 
-  const check = async (override?: { witnessId: string; reason: string }): Promise<void> => {
+  const check = async (override?: OverrideRequest): Promise<void> => {
     await run(async () => {
       if (!started) {
         const s = await ask('ceremony:start', { plan, language: language(), ...(needsTokens ? tokenRequest(plan, setup) : {}) });
@@ -79,7 +81,8 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
       const os = osHashCheck(osHash);
       const request = { ...(override === undefined ? {} : { override }), ...(os?.ok === true ? { osImageHash: os.hex } : {}) };
       const r = await ask('ceremony:check-airgap', Object.keys(request).length === 0 ? undefined : request);
-      remember({ airgap: r, ...(override === undefined ? {} : { override }) });
+      // The window keeps who overrode and why; never the witness's passphrase or PIN.
+      remember({ airgap: r, ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }) });
       setStatus(r.status);
     });
   };
@@ -252,14 +255,23 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
 interface FailedProps extends StageProps {
   readonly busy: boolean;
   readonly onRetry: () => void;
-  readonly onOverride: (o: { witnessId: string; reason: string }) => void;
+  readonly onOverride: (o: OverrideRequest) => void;
 }
+
+/** An override is an exception: the witness signs it with their own act (passphrase or PIN), for this one signature. */
+type OverrideRequest = { witnessId: string; reason: string; passphrase?: string; pin?: string };
 
 function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps) {
   const [witness, setWitness] = useState(plan.witnesses[0]?.id ?? '');
   const [reason, setReason] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const pin = usePin();
   const reasonId = useId();
   const witnessId = useId();
+  const passId = useId();
+  const key = useLoadedWitnesses().get(witness);
+  const name = witnessName(plan, witness);
+  const actReady = key !== undefined && (key.unlock === 'passphrase' ? passphrase.length > 0 : key.unlock === 'pin' ? pin.ready : true);
   const r = results.airgap;
   const up = (r && !r.passed ? r.interfacesUp : []).join(', ');
   const problems = (r && !r.passed ? r.problems : []).join('; ');
@@ -283,17 +295,20 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
       </ErrorPanel>
       {plan.witnesses.length > 0 ? (
         <form
-          className="panel"
+          className="panel override-form"
           data-testid="airgap-override"
           onSubmit={(e) => {
             e.preventDefault();
-            if (reason.trim() !== '' && witness !== '') onOverride({ witnessId: witness, reason: reason.trim() });
+            if (reason.trim() === '' || witness === '' || !actReady) return;
+            const act = key?.unlock === 'passphrase' ? { passphrase } : key?.unlock === 'pin' ? { pin: pin.take() } : {};
+            setPassphrase('');
+            onOverride({ witnessId: witness, reason: reason.trim(), ...act });
           }}
         >
           <h2>Or: a witness overrides the check</h2>
           <p>
-            Only if an interface cannot be taken down and the witness has made sure it reaches no network. The witness&apos;s
-            name and the reason are written into the transcript.
+            Only if an interface cannot be taken down and the witness has made sure it reaches no network. The override is
+            recorded as an exception under this step, with the reason, and the witness signs it.
           </p>
           <div className="field">
             <label htmlFor={witnessId}>Witness taking responsibility</label>
@@ -308,10 +323,37 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
           <div className="field">
             <label htmlFor={reasonId}>Reason (recorded)</label>
             <span className="hint">For example: the built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.</span>
-            <textarea id={reasonId} value={reason} maxLength={1000} onChange={(e) => setReason(e.currentTarget.value)} data-testid="override-reason" />
+            <input id={reasonId} type="text" autoComplete="off" value={reason} maxLength={MAX_EXCEPTION_REASON} onChange={(e) => setReason(e.currentTarget.value)} data-testid="override-reason" />
           </div>
-          <button type="submit" className="button secondary" disabled={busy || reason.trim() === ''} data-testid="override-submit">
-            Record the override and go on
+          {key === undefined ? <WitnessKeyLoader witnessId={witness} witnessName={name} actionLabel={`Load ${name}'s key`} /> : null}
+          {key?.unlock === 'passphrase' ? (
+            <div className="field">
+              <label htmlFor={passId}>{name}&apos;s passphrase (signs the exception)</label>
+              <input
+                id={passId}
+                type="password"
+                className="passphrase-input"
+                autoComplete="off"
+                maxLength={1024}
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.currentTarget.value)}
+                data-testid="override-passphrase"
+              />
+            </div>
+          ) : null}
+          {key?.unlock === 'pin' ? (
+            <PinField
+              whose={name}
+              token={key.tokenLabel ?? 'their token'}
+              value={pin.value}
+              onChange={(v) => pin.set(v)}
+              disabled={busy}
+              testId="override-pin"
+              hint={<>Only {name} types it; the token signs the exception once.</>}
+            />
+          ) : null}
+          <button type="submit" className="button secondary" disabled={busy || reason.trim() === '' || !actReady} data-testid="override-submit">
+            Record the override, signed by {name}
           </button>
         </form>
       ) : null}

@@ -42,8 +42,16 @@ export class CeremonyPage {
     await expect(this.byTestId('airgap-failed').or(this.byTestId('airgap-passed'))).toBeVisible();
   }
 
-  async overrideAirgap(reason: string): Promise<void> {
+  /** A witness overrides the failed check: the reason, then their passphrase (or `pin` for a token key), which signs the exception. */
+  async overrideAirgap(reason: string, act: { readonly pin?: string } = {}): Promise<void> {
     await this.byTestId('override-reason').fill(reason);
+    const witnessId = await this.byTestId('override-witness').inputValue();
+    if ((await this.byTestId('override-passphrase').count()) > 0) {
+      await this.byTestId('override-passphrase').fill(witnessPassphrase(witnessId));
+    } else if ((await this.byTestId('override-pin').count()) > 0) {
+      expect(act.pin, `${witnessId} signs with a token: give the PIN`).toBeDefined();
+      await this.byTestId('override-pin').fill(act.pin!);
+    }
     await this.byTestId('override-submit').click();
     await expect(this.byTestId('airgap-overridden')).toBeVisible();
   }

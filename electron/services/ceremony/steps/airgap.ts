@@ -2,12 +2,15 @@
  * Step: the air-gap check. Records what the air-gap service found; a failed check is recorded too (with the witness's
  * override when there is one), since entropy refuses to run after a failed check that nobody overrode.
  */
+import type { CeremonyEvent } from '../../../../core/ceremony';
 import { KeyshardError } from '../../../../core/errors';
 import type { AirGapRequest, AirGapResponse } from '../types';
 import type { StepKit } from './kit';
 import { expectStep, type Session } from './session';
+import { recordSignedNote } from './exception';
+import { reasonProblem } from '../../../../core/ceremony-kinds/exceptions';
 
-export type AirGapKit = Pick<StepKit, 'airgap' | 'record' | 'status'>;
+export type AirGapKit = Pick<StepKit, 'airgap' | 'record' | 'status' | 'witnesses' | 'recordNote'>;
 
 /** The OS image hash as typed, as recorded: 64 lowercase hex digits (INVALID_HEX before anything is checked). */
 export function osImageHashOf(typed: string | undefined): string | undefined {
@@ -38,12 +41,23 @@ export async function checkAirGap(kit: AirGapKit, c: Session, request: AirGapReq
     return { passed: true, overridden: false, interfacesUp: [], problems: [], ...os, status: kit.status(c) };
   }
   const override = request.override;
-  await kit.record(c, {
+  const failed: CeremonyEvent = {
     step: 'airgap-check',
     passed: false,
     interfacesUp: names,
     ...(override === undefined ? {} : { override: { witnessId: override.witnessId, reason: override.reason } }),
     ...os,
-  });
+  };
+  if (override === undefined) {
+    await kit.record(c, failed);
+  } else {
+    // An override is an exception: the check's entry, then the exception with the reason, signed by the witness.
+    const problem = reasonProblem(override.reason);
+    if (problem !== null) throw new KeyshardError('INVALID_ARGUMENT', `The override was not recorded: the reason ${problem}.`);
+    const exception: CeremonyEvent = { step: 'exception', stepId: 'airgap', deviation: 'airgap-override', reason: override.reason, witnessId: override.witnessId };
+    await recordSignedNote(kit, c, exception, override, async () => {
+      await kit.record(c, failed);
+    });
+  }
   return { passed: false, overridden: override !== undefined, interfacesUp: names, problems, ...os, status: kit.status(c) };
 }

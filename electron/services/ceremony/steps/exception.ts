@@ -45,28 +45,42 @@ export async function recordException(kit: ExceptionKit, c: Session, request: Ex
     reason: request.reason,
     ...(request.witnessId === undefined ? {} : { witnessId: request.witnessId }),
   };
-  if (c.plan.witnesses.length === 0) {
-    await kit.recordNote(c, event);
-  } else {
-    const id = request.witnessId;
-    const w = id === undefined ? undefined : kit.witnesses.get(id);
-    if (id === undefined || w === undefined) {
-      throw new KeyshardError('WITNESS_KEY', `A witness signs the exception: load ${id === undefined ? "a witness's" : `${nameOf(c, id)}'s`} key file (or token) first.`, {
-        ...(id === undefined ? {} : { witnessId: id }),
-      });
-    }
-    const pinned = pinnedKeys(c).find((k) => k.id === w.key.id);
-    if (pinned === undefined || pinned.algorithm !== w.key.algorithm || pinned.publicKey !== w.key.publicKey) {
-      throw new KeyshardError('WITNESS_KEY', `This is not the key the plan pins for witness ${nameOf(c, w.key.id)}. Use their own key file or token.`, { witnessId: w.key.id });
-    }
-    const act = { ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.pin === undefined ? {} : { pin: request.pin }) };
-    const opened: OpenedWitness = await w.open(act, nameOf(c, w.key.id));
-    try {
-      await kit.recordNote(c, event, (t, seq) => signAndVerify(t, seq, opened.signer));
-    } finally {
-      await opened.close();
-    }
-  }
+  await recordSignedNote(kit, c, event, request);
   c.deviation = null;
   return kit.status(c);
+}
+
+/** Records an exception entry and, when the plan has witnesses, the named witness's signature over it (their own act). */
+export async function recordSignedNote(
+  kit: Pick<StepKit, 'witnesses' | 'recordNote'>,
+  c: Session,
+  event: CeremonyEvent,
+  request: { readonly witnessId?: string; readonly passphrase?: string; readonly pin?: string },
+  before?: () => Promise<void>,
+): Promise<void> {
+  if (c.plan.witnesses.length === 0) {
+    await before?.();
+    await kit.recordNote(c, event);
+    return;
+  }
+  const id = request.witnessId;
+  const w = id === undefined ? undefined : kit.witnesses.get(id);
+  if (id === undefined || w === undefined) {
+    throw new KeyshardError('WITNESS_KEY', `A witness signs the exception: load ${id === undefined ? "a witness's" : `${nameOf(c, id)}'s`} key file (or token) first.`, {
+      ...(id === undefined ? {} : { witnessId: id }),
+    });
+  }
+  const pinned = pinnedKeys(c).find((k) => k.id === w.key.id);
+  if (pinned === undefined || pinned.algorithm !== w.key.algorithm || pinned.publicKey !== w.key.publicKey) {
+    throw new KeyshardError('WITNESS_KEY', `This is not the key the plan pins for witness ${nameOf(c, w.key.id)}. Use their own key file or token.`, { witnessId: w.key.id });
+  }
+  const act = { ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.pin === undefined ? {} : { pin: request.pin }) };
+  // The witness's act is checked before anything is recorded: a wrong passphrase records nothing.
+  const opened: OpenedWitness = await w.open(act, nameOf(c, w.key.id));
+  try {
+    await before?.();
+    await kit.recordNote(c, event, (t, seq) => signAndVerify(t, seq, opened.signer));
+  } finally {
+    await opened.close();
+  }
 }
