@@ -123,6 +123,8 @@ function start(): void {
     transcriptDir: () => join(app.getPath('userData'), 'lifecycle'),
     openProtected,
     hsm: hsm.ceremonyHsm,
+    // A helper's shard file on their USB stick, read from a drive listed at that moment (as recovery reads it).
+    listDrives: () => drives.list(),
   });
   // Threshold signing and custody checks (issue 17): a signer's share is held only while they sign.
   const signing = createSigningHost({ clock: () => new Date(), random });

@@ -1,7 +1,7 @@
 // The refresh / repair service in main: shares typed or scanned in, new shares handed over and confirmed, the
 // transcript saved at every step; what a forger or a wrong share meets.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { verifyTranscriptText } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
 import { combineShares, verifyShare, type VssShare } from '../../core/vss/index';
 import { createLifecycleService, type LifecycleService } from '../../electron/services/lifecycle/index';
+import type { RemovableDrive } from '../../electron/services/usb/types';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { nodeRandom, shareOfText, shardText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
 
@@ -23,9 +24,10 @@ const PASS = 'witness passphrase';
 const keyFile = join(root, 'wendy.key');
 writeFileSync(keyFile, sealWitnessKeySync('wendy', new Uint8Array(32).fill(5), PASS, { logN: 14 }));
 
-function service(ok = true): { svc: LifecycleService; dir: string } {
+function service(ok = true, listDrives?: () => Promise<readonly RemovableDrive[]>): { svc: LifecycleService; dir: string } {
   const dir = join(root, `t${n++}`);
   const svc = createLifecycleService({
+    ...(listDrives === undefined ? {} : { listDrives }),
     clock: tickingClock(),
     random: nodeRandom,
     transcriptDir: dir,
@@ -170,5 +172,40 @@ describe('lifecycle service: repair', () => {
     assert.equal(steps.ok && steps.kind.id, 'repair');
     assert.ok(checkLifecycleTranscript(v).ok);
     assert.equal(text.includes(bytesToHex(repaired.signingShare)), false);
+  });
+
+  it('takes helpers\' shard files from a listed USB drive, read by main as the recovery screen reads them; refuses the rest', async () => {
+    const kc = vssKeyCeremony('secp256k1', 2, 3);
+    const stick = join(root, `stick${n}`);
+    mkdirSync(stick);
+    const drive: RemovableDrive = { device: 'sdb1', label: 'ALICE', mountPoint: stick, sizeBytes: null, freeBytes: null, readOnly: false, fsType: 'vfat', transport: 'usb' };
+    let plugged = [drive];
+    const { svc } = service(true, async () => plugged);
+    const ceremony = '01'.repeat(16); // the fixture's ceremony id
+    writeFileSync(join(stick, `keyshard-${ceremony}-c0.txt`), shardText(kc.deal, 0, new Uint8Array(16).fill(1)));
+    // A file named for custodian 3 that holds custodian 2's shard (copied by hand), and a file with no shard name.
+    writeFileSync(join(stick, `keyshard-${ceremony}-c2.txt`), shardText(kc.deal, 1));
+    writeFileSync(join(stick, 'notes.txt'), shardText(kc.deal, 1));
+    await svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: kc.text, ciphersuite: 'secp256k1', custodians: [{ id: 'carol', name: 'Carol', number: 3 }] });
+    await svc.checkAirGap();
+    await assert.rejects(svc.addShare({ input: { driveFile: { mountPoint: stick, file: `keyshard-${ceremony}-c2.txt` } } }), isCode('SHARES_MISMATCH'));
+    await assert.rejects(svc.addShare({ input: { driveFile: { mountPoint: stick, file: 'notes.txt' } } }), isCode('INVALID_ARGUMENT'));
+    await assert.rejects(svc.addShare({ input: { driveFile: { mountPoint: root, file: `keyshard-${ceremony}-c0.txt` } } }), isCode('USB_REMOVED'));
+    await assert.rejects(svc.addShare({ input: { token: { slot: 0, serial: 'x', label: 'x' }, pin: '1234' } as never }), isCode('INVALID_ARGUMENT'));
+    assert.equal((await svc.status()).quorum.length, 0);
+    const r = await svc.addShare({ input: { driveFile: { mountPoint: stick, file: `keyshard-${ceremony}-c0.txt` } } });
+    assert.equal(r.quorum.length, 1);
+    // The stick is pulled: the same file is no longer read.
+    plugged = [];
+    await assert.rejects(svc.addShare({ input: { driveFile: { mountPoint: stick, file: `keyshard-${ceremony}-c0.txt` } } }), isCode('USB_REMOVED'));
+    await svc.addShare({ input: { text: shardText(kc.deal, 1) } });
+    await svc.make();
+    const view = await svc.handoff({ custodianId: 'carol' });
+    assert.equal(bytesToHex(shareOfText(view.envelopeText).signingShare), bytesToHex(kc.deal.shares[2]!.signingShare));
+    await svc.confirm({ custodianId: 'carol', method: 'type-back', response: { text: view.paperText } });
+    await svc.destroy();
+    assert.equal((await svc.seal()).status, 'sealed');
+    const { v } = await savedTranscript(svc);
+    assert.ok(checkLifecycleTranscript(v).ok);
   });
 });

@@ -40,9 +40,10 @@ import { loadWitnessKey } from '../ceremony/steps/witness-keys';
 import { createWitnessRegistry } from '../ceremony/witness-registry';
 import { openProtected as defaultOpenProtected } from '../protection/index';
 import { readShardInput, wipeCandidate } from '../recovery/inputs';
+import { readCandidate } from '../recovery/sources';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
-import type { LifecycleCustodian, LifecycleHandoffView, LifecycleService, LifecycleServiceDeps, LifecycleStartRequest, LifecycleStatus } from './types';
+import type { LifecycleAddShareRequest, LifecycleCustodian, LifecycleHandoffView, LifecycleService, LifecycleServiceDeps, LifecycleStartRequest, LifecycleStatus } from './types';
 
 export * from './types';
 
@@ -236,13 +237,18 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
     return statusOf(x);
   }
 
-  async function addShare(request: { input: Parameters<typeof readShardInput>[0] | { driveFile: unknown } | { token: unknown }; custodianId?: string }): Promise<LifecycleStatus & { verifyingShare: string }> {
+  async function addShare(request: LifecycleAddShareRequest): Promise<LifecycleStatus & { verifyingShare: string }> {
     const x = running();
-    if ('driveFile' in request.input || 'token' in request.input) {
-      throw new KeyshardError('INVALID_ARGUMENT', 'Type the shard, scan its code, or add its file with its key here; read a USB drive or token shard through the recovery screen first.');
+    if ('token' in request.input) {
+      throw new KeyshardError('INVALID_ARGUMENT', "Type the shard, scan its code, or read its file from the custodian's USB drive here; read a token's shard through the recovery screen first.");
     }
     const c = lifecycleContext(x.run);
-    const candidate = await readShardInput(request.input, x.quorum.length + 1, open);
+    const n = x.quorum.length + 1;
+    // A shard file on a drive is read by main from a drive listed now, as the recovery screen reads it (same checks).
+    const candidate =
+      'driveFile' in request.input
+        ? await readCandidate(request.input, n, { hsm: undefined, listDrives: deps.listDrives, open, ceremonyId: null, custodianIds: [] })
+        : await readShardInput(request.input, n, open);
     try {
       if (candidate.kind !== 'vss') throw new KeyshardError('SHARES_MISMATCH', 'This is a SLIP-39 share; a refresh or repair works on verifiable (FROST) shares.');
       const share: VssShare = { identifier: candidate.identifier, signingShare: candidate.signingShare };

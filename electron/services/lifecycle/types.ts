@@ -4,6 +4,7 @@ import type { AirGapPort, CeremonyHsm, PinSupplier } from '../ceremony/types';
 import type { OpeningKey } from '../protection/index';
 import type { ShardInput } from '../recovery/types';
 import type { TranscriptStore } from '../transcript-store/index';
+import type { RemovableDrive } from '../usb/types';
 import type { LoadedWitnessKey } from '../witness/credential';
 
 export type LifecycleKind = 'refresh' | 'repair';
@@ -18,6 +19,8 @@ export interface LifecycleServiceDeps {
   readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
   readonly hsm?: CeremonyHsm;
   readonly pins?: PinSupplier;
+  /** The drives plugged in now (main's usb service): a quorum share may be a shard file on a custodian's stick. */
+  readonly listDrives?: () => Promise<readonly RemovableDrive[]>;
 }
 
 export interface LifecycleCustodian {
