@@ -15,6 +15,8 @@ import { expect, test } from './fixtures';
 import { chooseGerman, englishFragments, englishOnScreen, go } from './german';
 import { saveScreens } from './harness';
 import { RecoveryPage } from './pages/recovery-page';
+import { CeremonyPage } from './pages/ceremony-page';
+import { smallPlan, writePlanFile } from './ceremony-support';
 
 let dir: string;
 let good: string;
@@ -123,4 +125,49 @@ test('recovery in German: adding the shards, the bag serial and a bad serial say
   await expect(page.getByTestId('recovery-bag-serial-reads')).toHaveText('Vorlesen: KS00 42A7');
   expect(await englishOnScreen(page)).toEqual([]);
   await saveScreens(page, 'recovery-bag-serial-de');
+});
+
+test('a ceremony in German: entropy, split, the handoff list and a handoff, each saved as -de', async ({ app }) => {
+  await app.open('');
+  const { page } = app;
+  await chooseGerman(page);
+  const c = new CeremonyPage(page, app.backend);
+  // As runToHandoffs, but every route is opened without a reload (a reload starts in English again).
+  await go(page, 'plan');
+  await page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan('Tresor 2025')));
+  await expect(page.getByTestId('plan-loaded')).toBeVisible();
+  await page.getByTestId('plan-continue').click();
+  await c.loadWitnessKeys();
+  await c.start();
+  await c.overrideAirgap('Die eingebaute Netzwerkkarte lässt sich nicht abschalten; das Kabel ist gezogen.');
+  await c.signOff();
+
+  await c.expectStage('entropy');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['entropy.title']);
+  await expect(page.getByTestId('entropy-gather')).toHaveText(de['entropy.gather']);
+  await saveScreens(page, 'ceremony-entropy-de');
+  await c.gatherEntropy('1 2 3 4 5 6 6 5 4 3 2 1');
+  await page.getByTestId('generate').click();
+  await c.expectStage('fingerprint');
+  await c.signOff();
+
+  await c.expectStage('split');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['split.title']);
+  await expect(page.getByTestId('split')).toHaveText('Das Geheimnis in 3 Anteile aufteilen');
+  await saveScreens(page, 'ceremony-split-de');
+  await page.getByTestId('split').click();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['split.titleDone']);
+  await saveScreens(page, 'ceremony-split-done-de');
+  await c.signOff();
+
+  await c.expectStage('handoff');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['handoff.title']);
+  await expect(page.getByTestId('handoff-choose-alice')).toHaveText('An Alice Meier übergeben');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-handoff-list-de');
+  await page.getByTestId('handoff-choose-alice').click();
+  await expect(page.getByTestId('screen-title')).toHaveText('Übergabe an Alice Meier');
+  await expect(page.locator('.bag-serial-field label')).toHaveText(de['bag.handoff.shard'].replace('{name}', 'Alice Meier'));
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-handoff-reveal-de');
 });

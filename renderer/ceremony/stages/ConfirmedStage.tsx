@@ -1,5 +1,6 @@
 import { CONFIRMATION_METHODS, CONFIRMATION_PROVES } from '../../../core/ceremony';
 import { ScreenTitle } from '../../components/Shell';
+import { useT } from '../../i18n';
 import type { StageProps } from '../context';
 import { custodianOf } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
@@ -18,35 +19,33 @@ export function ConfirmedStage(props: StageProps & { readonly custodianId: strin
   const medium = custodian?.medium ?? 'paper';
   const proves = CONFIRMATION_PROVES[CONFIRMATION_METHODS[medium][0]!];
   const left = plan.custodians.length - status.confirmed.length;
+  const t = useT();
   const receipt = status.receipts.find((r) => r.custodianId === custodianId);
   // A shard recorded for a bag is sealed in it (the receipt) before the next custodian's turn.
-  const hold = receipt !== undefined && receipt.bagSerial !== null && !receipt.received ? `First record ${name}'s receipt: the bag is sealed and its serial typed again.` : null;
+  const hold = receipt !== undefined && receipt.bagSerial !== null && !receipt.received ? t('confirmed.hold', { name }) : null;
   return (
     <>
-      <ScreenTitle>{proves === 'write' ? `${name}'s file is written and checked` : `${name} holds their shard`}</ScreenTitle>
+      <ScreenTitle>{proves === 'write' ? t('confirmed.titleWrite', { name }) : t('confirmed.title', { name })}</ScreenTitle>
       <div className="summary-ok" data-testid="confirmed" data-custodian={custodianId} data-proves={proves}>
         {medium === 'usb' ? (
           <>
-            <h2>✓ keyshard read the file back from {name}&apos;s drive: it is exactly what was written.</h2>
-            <p data-testid="confirmed-meaning">
-              This checks the write, not that {name} can open the file: only {name}&apos;s own key opens it. {name} takes the drive and should
-              check, with their key, that it opens before relying on it.
-            </p>
+            <h2>{t('confirmed.usb', { name })}</h2>
+            <p data-testid="confirmed-meaning">{t('confirmed.usbMeaning', { name })}</p>
           </>
         ) : medium === 'pkcs11' ? (
           <>
-            <h2>✓ {name} unlocked their token with its PIN, and the shard keyshard read back from it is the one it stored.</h2>
-            <p data-testid="confirmed-meaning">This shows the shard is on {name}&apos;s token and that {name} can open it.</p>
+            <h2>{t('confirmed.token', { name })}</h2>
+            <p data-testid="confirmed-meaning">{t('confirmed.tokenMeaning', { name })}</p>
           </>
         ) : (
           <>
-            <h2>✓ {name} gave their shard back from their own copy, and it matches the shard keyshard handed over.</h2>
-            <p data-testid="confirmed-meaning">This proves {name} holds their shard. It is no longer shown anywhere on this computer&apos;s screen.</p>
+            <h2>{t('confirmed.paper', { name })}</h2>
+            <p data-testid="confirmed-meaning">{t('confirmed.paperMeaning', { name })}</p>
           </>
         )}
       </div>
       <ReceiptPanel status={status} setStatus={props.setStatus} custodianId={custodianId} name={name} />
-      <SignOffPanel {...props} holdContinue={hold} continueLabel={left > 0 ? `Continue to the next handoff (${left} left)` : 'Continue to the test recovery'} />
+      <SignOffPanel {...props} holdContinue={hold} continueLabel={left > 0 ? t('confirmed.next', { count: left }) : t('confirmed.toTest')} />
     </>
   );
 }

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
+import { useT, type PlainKey } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { custodianName, names } from '../names';
 import { SignOffPanel } from '../parts/SignOffPanel';
 import { useAction } from '../useAction';
 
-const ITEM_TEXT: Readonly<Record<string, string>> = {
-  'master-secret': 'the master secret',
-  'shard-buffers': 'every shard',
+const ITEM_TEXT: Readonly<Record<string, PlainKey>> = {
+  'master-secret': 'destroy.item.master-secret',
+  'shard-buffers': 'destroy.item.shard-buffers',
 };
 
 /**
@@ -30,18 +31,19 @@ export function DestroyStage(props: StageProps) {
   };
   const d = results.destroy;
   const holders = names(plan.custodians.map((c) => custodianName(plan, c.id)));
+  const t = useT();
   return (
     <>
-      <ScreenTitle>{done ? 'The secret is destroyed' : 'Destroy the secret'}</ScreenTitle>
+      <ScreenTitle>{done ? t('destroy.titleDone') : t('destroy.title')}</ScreenTitle>
       {done ? (
         <>
           <div className="summary-ok" data-testid="destroyed" data-buffers={d?.buffers ?? ''}>
             {/* How many buffers main zeroed is for the test and the transcript, not for the people in the room. */}
-            <h2>✓ The secret was wiped from this computer&apos;s memory.</h2>
-            {d && d.items.length > 0 ? <p data-testid="destroyed-items">Wiped: {d.items.map((i) => ITEM_TEXT[i] ?? i).join(', ')}.</p> : null}
-            <p>From now on the secret exists only as the shards the custodians hold. This computer cannot make it again.</p>
+            <h2>{t('destroy.wiped')}</h2>
+            {d && d.items.length > 0 ? <p data-testid="destroyed-items">{t('destroy.items', { items: d.items.map((i) => (Object.hasOwn(ITEM_TEXT, i) ? t(ITEM_TEXT[i]!) : i)).join(', ') })}</p> : null}
+            <p>{t('destroy.after')}</p>
           </div>
-          <SignOffPanel {...props} continueLabel="Continue to seal the transcript" />
+          <SignOffPanel {...props} continueLabel={t('destroy.continue')} />
         </>
       ) : (
         <form
@@ -52,22 +54,21 @@ export function DestroyStage(props: StageProps) {
         >
           <div className="panel destroy-warning" data-testid="destroy-warning">
             <p>
-              <strong>This wipes the master secret and every shard from this computer&apos;s memory.</strong> After this, only the custodians&apos;
-              shards can rebuild the key ({holders} hold them). keyshard cannot make it again, and this cannot be undone.
+              <strong>{t('destroy.warning')}</strong> {t('destroy.warningMore', { holders })}
             </p>
             <label className="checkbox">
               <input type="checkbox" checked={understood} disabled={busy} onChange={(e) => setUnderstood(e.currentTarget.checked)} data-testid="destroy-understood" />
-              {"I understand: after this, only the custodians' shards can rebuild the key."}
+              {t('destroy.understood')}
             </label>
           </div>
-          {error ? <ErrorPanel title="The secret was not destroyed" error={error.info} testId="destroy-error" focus /> : null}
+          {error ? <ErrorPanel title={t('destroy.failed')} error={error.info} testId="destroy-error" focus /> : null}
           <div className="actions">
             <button type="submit" className="button danger-solid" disabled={busy || !understood} data-testid="destroy">
-              {busy ? 'Destroying…' : "Destroy the secret in this computer's memory"}
+              {busy ? t('destroy.destroying') : t('destroy.button')}
             </button>
             {understood ? null : (
               <p className="muted" data-testid="destroy-hint">
-                Tick the box above to destroy.
+                {t('destroy.tick')}
               </p>
             )}
           </div>

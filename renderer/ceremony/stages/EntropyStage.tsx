@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
+import { entropySourceName } from '../../../core/step-names';
+import { useI18n } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { entropyTokenOf, names } from '../names';
@@ -29,19 +31,23 @@ export function EntropyStage(props: StageProps) {
     setStatus(r.status);
   };
   const bad = !sourcesReady(sources);
+  const { t, lang } = useI18n();
+  // English keeps the generate screen's words; German takes the catalogue's source names.
+  const source = (x: string): string => (lang === 'en' ? sourceText(x) : entropySourceName(x, lang));
   return (
     <>
-      <ScreenTitle>Entropy</ScreenTitle>
-      <p className="lead">The secret is made from random numbers. Choose what is mixed in, then gather.</p>
+      <ScreenTitle>{t('entropy.title')}</ScreenTitle>
+      <p className="lead">{t('entropy.lead')}</p>
       {gathered ? (
         <>
           {results.entropy ? (
             <p className="ok-item" data-testid="entropy-gathered">
-              Gathered from {names(results.entropy.sources.map(sourceText))}
-              {results.entropy.diceRolls > 0 ? ` (${results.entropy.diceRolls} dice rolls, ${results.entropy.diceBits} bits)` : ''}.
+              {results.entropy.diceRolls > 0
+                ? t('entropy.gatheredDice', { sources: names(results.entropy.sources.map(source)), rolls: results.entropy.diceRolls, bits: results.entropy.diceBits })
+                : t('entropy.gathered', { sources: names(results.entropy.sources.map(source)) })}
             </p>
           ) : null}
-          <SignOffPanel {...props} continueLabel="Continue to generate" />
+          <SignOffPanel {...props} continueLabel={t('entropy.continue')} />
         </>
       ) : (
         <form
@@ -53,18 +59,18 @@ export function EntropyStage(props: StageProps) {
           <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(entropyToken ? { entropyToken } : {})} />
           {busy && sources.useHsm ? (
             <p role="status" className="token-progress" data-testid="entropy-progress">
-              Drawing random bytes from the token…
+              {t('entropy.drawing')}
             </p>
           ) : null}
           {error ? (
-            <ErrorPanel title="The entropy was not gathered" error={error.info} testId="entropy-error" focus>
+            <ErrorPanel title={t('entropy.failed')} error={error.info} testId="entropy-error" focus>
               <PinErrorNote error={error} testId="entropy-error-note" />
             </ErrorPanel>
           ) : null}
           {/* Gather is in the first view (e2e screen checks); after a failure the error panel above it comes first. */}
           <div className="actions">
             <button type="submit" className="button" disabled={busy || bad} data-testid="entropy-gather" data-primary={error ? undefined : ''}>
-              {busy ? 'Gathering…' : 'Gather entropy'}
+              {busy ? t('entropy.gathering') : t('entropy.gather')}
             </button>
           </div>
         </form>

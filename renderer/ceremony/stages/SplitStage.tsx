@@ -1,5 +1,6 @@
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
+import { useT } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { mediumText, schemeSentence, shareCount } from '../names';
@@ -13,6 +14,7 @@ export function SplitStage(props: StageProps) {
   const { busy, error, run } = useAction();
   const done = status.lastStep === 'split';
   const total = shareCount(plan);
+  const t = useT();
   const split = async (): Promise<void> => {
     const r = await run(() => ask('ceremony:split'));
     if (r === undefined) return;
@@ -22,13 +24,13 @@ export function SplitStage(props: StageProps) {
   const counts = new Map((results.split?.custodians ?? []).map((c) => [c.custodianId, c.shards] as const));
   const table = (
     <table className="entries split-table" data-testid="split-summary">
-      <caption className="visually-hidden">Shards per custodian</caption>
+      <caption className="visually-hidden">{t('split.caption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Custodian</th>
-          <th scope="col">Organisation, location</th>
-          <th scope="col">Shards</th>
-          <th scope="col">Handed over as</th>
+          <th scope="col">{t('split.custodian')}</th>
+          <th scope="col">{t('split.where')}</th>
+          <th scope="col">{t('split.shards')}</th>
+          <th scope="col">{t('split.as')}</th>
         </tr>
       </thead>
       <tbody>
@@ -49,37 +51,36 @@ export function SplitStage(props: StageProps) {
   );
   return (
     <>
-      <ScreenTitle>{done ? 'The secret is split' : 'Split the secret'}</ScreenTitle>
+      <ScreenTitle>{done ? t('split.titleDone') : t('split.title')}</ScreenTitle>
       <p className="lead">{schemeSentence(plan)}</p>
       {done ? null : table}
       {done ? (
         <>
           <p className="split-read-again">
-            {results.split ? results.split.shardCount : total} shards were made. Read the fingerprint aloud again: it must be the one read after
-            generating.
+            {t('split.readAgain', { count: results.split ? results.split.shardCount : total })}
           </p>
           {status.fingerprint ? <Fingerprint display={status.fingerprint.display} hex={status.fingerprint.hex} testId="split-fingerprint" showHex={false} /> : null}
           {/* Signing is what this screen is for now: the Sign buttons are held to the first view (screen checks). */}
           <div className="split-signoff">
-            <SignOffPanel {...props} continueLabel="Continue to the handoffs" primary />
+            <SignOffPanel {...props} continueLabel={t('split.continue')} primary />
           </div>
           {/* Checked before the split; after it, folded under the sign-off so every Sign button fits the first view. */}
           <details className="split-who" data-testid="split-who">
-            <summary>Who gets which shards{results.split?.commitments?.[0] ? ', and the group public key' : ''}</summary>
+            <summary>{results.split?.commitments?.[0] ? t('split.whoKey') : t('split.who')}</summary>
             {table}
             {results.split?.commitments?.[0] ? (
               <p className="mono small-print" data-testid="group-key">
-                Group public key: {results.split.commitments[0]}
+                {t('split.groupKey', { key: results.split.commitments[0] })}
               </p>
             ) : null}
           </details>
         </>
       ) : (
         <>
-          {error ? <ErrorPanel title="The secret was not split" error={error.info} testId="split-error" focus /> : null}
+          {error ? <ErrorPanel title={t('split.failed')} error={error.info} testId="split-error" focus /> : null}
           <div className="actions">
             <button type="button" className="button" disabled={busy} onClick={() => void split()} data-testid="split">
-              {busy ? 'Splitting…' : `Split the secret into ${total} shards`}
+              {busy ? t('split.splitting') : t('split.button', { count: total })}
             </button>
           </div>
         </>
