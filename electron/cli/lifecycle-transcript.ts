@@ -41,7 +41,8 @@ export interface LifecycleRunOptions {
   readonly clock: () => Date;
   readonly source: SourceRef;
   readonly ciphersuite: Ciphersuite;
-  readonly airgap: AirGapReport;
+  /** The air gap as found (an AirGapReport, or the ceremony service's check result: the interfaces are what is recorded). */
+  readonly airgap: Pick<AirGapReport, 'ok'> & { readonly interfaces: readonly { readonly name: string; readonly up: boolean; readonly kind?: string }[] };
   readonly witness?: WitnessSigner;
   readonly random: (n: number) => Uint8Array;
 }

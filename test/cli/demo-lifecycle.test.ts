@@ -2,7 +2,8 @@
  * `keyshard demo --lifecycle` (issue 17): summary.json's "lifecycle" is checked here without keyshard's own VSS code,
  * by plain bigint Lagrange interpolation over the ed25519 group order and noble's ed25519.verify: the refreshed shares
  * recombine to the group key, old and new shares do not mix, the repaired share is the lost one, and the FROST
- * signature verifies as an ordinary Ed25519 signature.
+ * signature verifies as an ordinary Ed25519 signature. The refresh, the repair and the signing each leave a sealed
+ * transcript that `keyshard transcript verify` accepts as its kind, each citing the one before.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { demoCommands, type DemoSummary } from '../../electron/cli/commands/demo';
+import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 
@@ -79,6 +81,32 @@ describe('keyshard demo --lifecycle', () => {
     const flipped = hexToBytes(lc.signature);
     flipped[40]! ^= 1;
     assert.equal(ed25519.verify(flipped, msg, hexToBytes(lc.groupPublicKey)), false);
+
+    // The old shares are the demo ceremony's own (its transcript's split commitments are what they were checked against).
+    // Each lifecycle transcript named in summary.json: `keyshard transcript verify` accepts it as its sealed kind, and
+    // each cites the one before it by final hash (key ceremony -> refresh -> repair -> signing).
+    assert.deepEqual(lc.transcripts, { refresh: 'refresh-transcript.json', repair: 'repair-transcript.json', signing: 'signing-transcript.json' });
+    const verify = async (file: string): Promise<{ ceremonyKind: string; sealed: boolean; headHash: string; ceremonyId: string }> => {
+      let report = '';
+      let err = '';
+      const vio: CliIo = { readStdin: async () => '', stdout: (t) => void (report += t), stderr: (t) => void (err += t) };
+      assert.equal(await runCli(['transcript', 'verify', join(out, file), '--json'], vio, transcriptCommands), 0, err);
+      return JSON.parse(report) as { ceremonyKind: string; sealed: boolean; headHash: string; ceremonyId: string };
+    };
+    const kinds: string[] = [];
+    for (const [kind, file] of Object.entries(lc.transcripts)) {
+      const v = await verify(file);
+      assert.deepEqual([v.ceremonyKind, v.sealed], [kind, true], file);
+      kinds.push(kind);
+    }
+    assert.deepEqual(kinds, ['refresh', 'repair', 'signing']);
+    const cites = (file: string): string => readFileSync(join(out, file), 'utf8');
+    assert.ok(cites(lc.transcripts.refresh).includes(summary.finalHash), 'the refresh cites the key ceremony');
+    assert.ok(cites(lc.transcripts.repair).includes((await verify(lc.transcripts.refresh)).headHash), 'the repair cites the refresh');
+    assert.ok(cites(lc.transcripts.signing).includes((await verify(lc.transcripts.repair)).headHash), 'the signing cites the repair');
+    assert.ok(cites(lc.transcripts.signing).includes(lc.signature), 'the signing records the signature');
+    const texts: string[] = Object.values(lc.transcripts).map((name: string) => cites(name));
+    for (const share of [...lc.oldShares, ...lc.newShares]) for (const text of texts) assert.equal(text.includes(share.signingShare), false, 'no share in a transcript');
   });
 
   it('without --lifecycle the summary has no lifecycle section', { timeout: 180_000 }, async () => {

@@ -11,8 +11,9 @@
  *
  * summary.json: {"fingerprint","transcript":"transcript.json","shards":[{"custodian","file","protection","key"?}],"qr":[...],"finalHash",
  *                "witnesses":[{"id","key","passphrase"}]} (the witnesses' encrypted key files and their throwaway passphrases)
- *                With --lifecycle also "lifecycle" (electron/cli/demo-lifecycle.ts): a throwaway ed25519 verifiable key refreshed,
- *                one share repaired, and "keyshard" signed by FROST with a quorum of the refreshed shares.
+ *                With --lifecycle also "lifecycle" (electron/cli/demo-lifecycle.ts): the ceremony's ed25519 verifiable shares
+ *                refreshed, one share repaired, and "keyshard" signed by FROST with a quorum of the refreshed shares, each
+ *                with its sealed transcript (refresh-transcript.json, repair-transcript.json, signing-transcript.json).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected
 import { renderQrPng } from '../../services/qr-image';
 import { MIN_SCRYPT_LOG_N, sealWitnessKey } from '../../services/witness/key-file';
 import type { ParsedArgs } from '../args';
-import { type LifecycleSummary, runLifecycleDemo } from '../demo-lifecycle';
+import { LIFECYCLE_TRANSCRIPTS, type LifecycleSummary, ceremonyShares, runLifecycleDemo } from '../demo-lifecycle';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
 
@@ -64,7 +65,7 @@ export interface DemoOptions {
 const nodeRandom = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
 /** What a previous demo leaves in its directory; only these may be replaced. */
-const DEMO_ENTRIES = new Set(['shards', 'keys', 'qr', 'plan.json', 'transcript.json', 'summary.json']);
+const DEMO_ENTRIES = new Set(['shards', 'keys', 'qr', 'plan.json', 'transcript.json', 'summary.json', ...Object.values(LIFECYCLE_TRANSCRIPTS)]);
 
 const CUSTODIANS: readonly { id: string; name: string; organisation: string; location: string; medium: Custodian['medium']; protection: 'none' | 'age' | 'openpgp' }[] = [
   { id: 'alice', name: 'Alice', organisation: 'Acme', location: 'Zurich', medium: 'paper', protection: 'none' },
@@ -228,6 +229,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
   const summaryShards: DemoSummary['shards'][number][] = [];
   const qrFiles: string[] = [];
+  // --lifecycle: this ceremony's shares, opened from the files it wrote, refreshed, repaired and used to sign.
+  const lifecycleOf = async (files: DemoSummary['shards'][number][]): Promise<LifecycleSummary> => {
+    if (scheme !== 'vss') throw new KeyshardError('INVALID_ARGUMENT', 'The lifecycle refreshes a verifiable ceremony\'s shares: run the demo with --scheme vss.');
+    const { shares, commitments } = await ceremonyShares(files.map((f) => ({ path: join(out, f.file), key: openingKeys[f.custodian] ?? { kind: 'none' } })));
+    try {
+      return await runLifecycleDemo(nodeRandom, { out, transcript: 'transcript.json', shares, commitments, airgap: await (options.airgap ?? { check: () => checkAirGap() }).check() }, print);
+    } finally {
+      for (const s of shares) s.signingShare.fill(0);
+    }
+  };
   try {
     for (const w of WITNESSES) await service.loadWitnessKey({ path: keyFiles.witness(w.id) });
     // Both witnesses sign every checkpoint.
@@ -331,7 +342,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       qr: qrFiles,
       finalHash: status.transcript.headHash ?? '',
       witnesses: WITNESSES.map((w) => ({ id: w.id, key: rel(keyFiles.witness(w.id)), passphrase: witnessPassphrases.get(w.id) ?? '' })),
-      ...(options.lifecycle === true ? { lifecycle: runLifecycleDemo(nodeRandom, print) } : {}),
+      ...(options.lifecycle === true ? { lifecycle: await lifecycleOf(summaryShards) } : {}),
     };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     const shown = isAbsolute(options.out) ? out : options.out;
@@ -350,6 +361,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const plainShard = summaryShards.find((s) => s.protection === 'none');
     if (plainShard !== undefined) print(`  npx keyshard custody check --transcript ${at('transcript.json')} --final-hash ${finalHash} ${at(plainShard.file)}`);
     if (ageShard !== undefined) print(`  age -d -i ${at(rel(keyFiles.age))} ${at(ageShard.file)}`);
+    if (summary.lifecycle !== undefined) for (const name of Object.values(summary.lifecycle.transcripts)) print(`  npx keyshard transcript verify ${at(name)}`);
     return summary;
   } catch (e) {
     // Whatever failed, nothing secret stays in memory; the transcript records the abort when it can.
@@ -392,19 +404,22 @@ export const demoCommand: CliCommand = {
     '  --iteration-exponent E',
     `                   SLIP-39 only: the shares' PBKDF2 iteration exponent, 0 to ${MAX_ITERATION_EXPONENT} (10000 << E iterations;`,
     `                   default ${DEFAULT_ITERATION_EXPONENT}, as the app). 0 is the cheapest the SLIP-39 format allows`,
-    '  --lifecycle      also deal a throwaway ed25519 verifiable key, refresh it, repair one lost share and sign\n'+
-    '                   "keyshard" by FROST with a quorum of the refreshed shares; summary.json gains "lifecycle":\n'+
-    '                   {"ciphersuite","groupPublicKey","oldShares","newShares","repaired","message","signature"}',
+    '  --lifecycle      also refresh the ceremony\'s shares (--scheme vss, the default with --lifecycle), repair one\n'+
+    '                   lost share and sign "keyshard" by FROST with a quorum of the refreshed shares, each with its\n'+
+    `                   sealed transcript (${Object.values(LIFECYCLE_TRANSCRIPTS).join(', ')}); summary.json gains "lifecycle":\n`+
+    '                   {"ciphersuite","groupPublicKey","oldShares","newShares","repaired","message","signature","transcripts"}',
     '  --json           print only summary.json on stdout',
   ].join('\n'),
   options: { values: ['out', 'scheme', 'iteration-exponent'], booleans: ['json', 'lifecycle'] },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const out = args.values.get('out');
     if (out === undefined || out.trim() === '') throw usage('--out DIR is required: the directory the demo writes into. Run with --help to see the usage.');
-    const scheme = args.values.get('scheme') ?? 'slip39';
-    if (scheme !== 'slip39' && scheme !== 'vss') throw usage('--scheme must be slip39 or vss.');
-    const json = args.booleans.get('json') === true;
     const lifecycle = args.booleans.get('lifecycle') === true;
+    // The lifecycle works on the ceremony's verifiable shares: --lifecycle makes vss the default.
+    const scheme = args.values.get('scheme') ?? (lifecycle ? 'vss' : 'slip39');
+    if (scheme !== 'slip39' && scheme !== 'vss') throw usage('--scheme must be slip39 or vss.');
+    if (lifecycle && scheme !== 'vss') throw usage('--lifecycle refreshes, repairs and signs with verifiable shares: use it with --scheme vss (its default).');
+    const json = args.booleans.get('json') === true;
     const iterationExponent = parseIterationExponent(args.values.get('iteration-exponent'), scheme);
     const summary = await runDemo({ out, scheme, lifecycle, ...(iterationExponent === undefined ? {} : { iterationExponent }), ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
     if (json) io.stdout(`${JSON.stringify(summary)}\n`);
