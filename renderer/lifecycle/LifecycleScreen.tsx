@@ -22,6 +22,7 @@ import { ScreenTitle, Shell } from '../components/Shell';
 import { StepList } from '../components/StepList';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
+import { UsbInput } from '../recovery/UsbInput';
 import { lifecycleWord, type LifecycleWordKey } from './words';
 import './lifecycle.css';
 
@@ -298,6 +299,8 @@ interface RunningProps {
 function Running({ status, w, busy, view, setView, notice, setNotice, run }: RunningProps) {
   const [shard, setShard] = useState('');
   const [scan, setScan] = useState(false);
+  // A helper's shard file on their stick: the recovery screen's drive and file chooser; main reads the file itself.
+  const [usb, setUsb] = useState(false);
   const [typed, setTyped] = useState('');
   const next = status.next;
   const abort = (
@@ -340,7 +343,17 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
             {notice}
           </p>
         ) : null}
-        {scan ? (
+        {usb ? (
+          <UsbInput
+            busy={busy}
+            onSubmit={async (request) => {
+              const r = await run('lifecycle:add-share', { input: request });
+              if (r === null) return { outcome: 'rejected', error: { code: 'LIFECYCLE_SHARE', message: '' } };
+              setNotice(w('quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
+              return { outcome: 'accepted' };
+            }}
+          />
+        ) : scan ? (
           <CameraInput onShard={(text) => void add({ text })} />
         ) : (
           <div className="field">
@@ -349,13 +362,18 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
           </div>
         )}
         <div className="actions">
-          {scan ? null : (
+          {scan || usb ? null : (
             <button type="button" className="button" data-primary disabled={busy || shard.trim() === ''} onClick={() => void add({ text: shard })} data-testid="lifecycle-add-share">
               {w('quorum.add')}
             </button>
           )}
-          <button type="button" className="button secondary" onClick={() => setScan(!scan)} data-testid="lifecycle-scan-toggle">
-            {w('quorum.scan')}
+          {usb ? null : (
+            <button type="button" className="button secondary" onClick={() => setScan(!scan)} data-testid="lifecycle-scan-toggle">
+              {w('quorum.scan')}
+            </button>
+          )}
+          <button type="button" className="button secondary" onClick={() => setUsb(!usb)} data-testid="lifecycle-usb-toggle">
+            {w(usb ? 'quorum.typed' : 'quorum.usb')}
           </button>
           {abort}
         </div>

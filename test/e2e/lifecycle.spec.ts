@@ -16,6 +16,7 @@ import { transcriptEnd } from '../../core/transcript-status';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import { runCli } from '../../electron/cli/main';
 import { createLifecycleService } from '../../electron/services/lifecycle/index';
+import type { RemovableDrive } from '../../electron/services/usb/types';
 import { nodeRandom, shareOfText, shardText, vssKeyCeremony } from '../helpers/lifecycle-fixture';
 import { expect, test } from './fixtures';
 import { witnessPassphrase } from './backend';
@@ -258,4 +259,53 @@ test('repair with two witnesses: each checkpoint signed off (Walter chosen for t
   expect(saved).toContain('"Bob"');
   writeFileSync(tampered, saved.replace('"Bob"', '"Bib"'));
   expect(await runCli(['transcript', 'verify', tampered, '--final-hash', v.headHash, '--json'], io, transcriptCommands)).not.toBe(0);
+});
+
+test("repair with a helper's shard file read from their USB stick: main reads the listed drive's file; the repaired share is the lost one", async ({ launch }) => {
+  const kc = vssKeyCeremony('secp256k1', 2, 3);
+  const source = join(dir, 'key-ceremony-usb-repair.json');
+  writeFileSync(source, kc.text);
+  // The service lists the drives the test's main lists (the backend's sticks), when a share is added.
+  let listDrives: () => Promise<readonly RemovableDrive[]> = async () => [];
+  const lifecycle = createLifecycleService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'usb-repair'), airgap: quiet, listDrives: () => listDrives() });
+  const app = await launch({ deps: { lifecycle } });
+  listDrives = async () => (await app.backend.deps.listDrives?.()) ?? [];
+  const stick = app.backend.drive('ALICE-STICK');
+  const file = `keyshard-${'01'.repeat(16)}-c0.txt`; // the fixture's ceremony id; custodian 1's shard
+  writeFileSync(join(stick, file), shardText(kc.deal, 0));
+  const { page } = app;
+  await app.open('');
+  await page.getByTestId('start-repair').click();
+  await page.getByTestId('lifecycle-source').setInputFiles(source);
+  await page.getByTestId('lifecycle-curve').selectOption('secp256k1');
+  await page.getByTestId('lifecycle-lost').fill('3');
+  await page.getByTestId('lifecycle-lost-name').fill('Carol');
+  await page.getByTestId('lifecycle-start').click();
+  await page.getByTestId('lifecycle-check-airgap').click();
+  await page.getByTestId('lifecycle-usb-toggle').click();
+  // The only stick is chosen at once and its shard file listed; opening it sends main the drive and file name only.
+  await expect(page.getByTestId('usb-drive')).toHaveAttribute('data-label', 'ALICE-STICK');
+  const listed = page.getByTestId('usb-file');
+  await expect(listed).toHaveAttribute('data-file', file);
+  await saveScreens(page, 'lifecycle-repair-usb');
+  await listed.getByTestId('usb-file-open').click();
+  await expect(page.getByTestId('lifecycle-quorum-progress')).toContainText('1');
+  await expect(page.getByTestId('lifecycle-notice')).toBeVisible();
+  expect(app.ipcCalls).toContain('recovery:drive-shards');
+  // Main's answers to the page name the file at most, never the share it holds.
+  for (const a of app.answers) expect(a.json.includes(bytesToHex(kc.deal.shares[0]!.signingShare))).toBe(false);
+  // The second helper types theirs.
+  await page.getByTestId('lifecycle-usb-toggle').click();
+  await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, 1));
+  await page.getByTestId('lifecycle-add-share').click();
+  await page.getByTestId('lifecycle-make-button').click();
+  await page.getByTestId('lifecycle-show-custodian-3').click();
+  const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
+  expect(bytesToHex(shareOfText(text).signingShare)).toBe(bytesToHex(kc.deal.shares[2]!.signingShare));
+  await page.getByTestId('lifecycle-type-back').fill(text);
+  await page.getByTestId('lifecycle-confirm').click();
+  await page.getByTestId('lifecycle-destroy-button').click();
+  await page.getByTestId('lifecycle-seal-button').click();
+  await expect(page.getByTestId('lifecycle-sealed')).toBeVisible();
+  verified((await lifecycle.status()).transcriptPath, 'repair');
 });
