@@ -3,6 +3,7 @@ import type { ChannelName } from './channels';
 import { ceremonyContract } from './contract-ceremony';
 import { devicesContract } from './contract-devices';
 import { lifecycleContract } from './contract-lifecycle';
+import { extendContract } from './contract-extend';
 import { channel, NoRequest, type ChannelSpec } from './contract-kit';
 import { recoveryContract } from './contract-recovery';
 import { signingContract } from './contract-signing';
@@ -85,6 +86,7 @@ export const contract = {
   ...ceremonyContract,
   ...recoveryContract,
   ...lifecycleContract,
+  ...extendContract,
   ...signingContract,
 } as const satisfies { readonly [K in ChannelName]: ChannelSpec };
 
@@ -92,7 +94,7 @@ export const contract = {
  * The only channels whose answer may carry shard or secret material: the current custodian's shard for display, and
  * the recovered secret when the person asked to see or save it. Every other answer must hold none (test/ipc checks).
  */
-export const SECRET_BEARING_CHANNELS: readonly ChannelName[] = ['ceremony:handoff', 'ceremony:current-handoff', 'recovery:export', 'lifecycle:handoff'];
+export const SECRET_BEARING_CHANNELS: readonly ChannelName[] = ['ceremony:handoff', 'ceremony:current-handoff', 'recovery:export', 'lifecycle:handoff', 'extend:handoff'];
 
 export type Contract = typeof contract;
 /** What the renderer passes. */

@@ -3,6 +3,7 @@ import { isKeyshardError } from '../../core/errors';
 import type { CameraGate } from '../main/permissions';
 import type { AirGapReport } from '../services/airgap/types';
 import type { LifecycleService } from '../services/lifecycle/types';
+import type { ExtendService } from '../services/extend/index';
 import type { RecoveryService } from '../services/recovery/types';
 import type { RemovableDrive } from '../services/usb/types';
 import type { CeremonyHost } from './ceremony-host';
@@ -12,6 +13,7 @@ import { contract, type ParsedRequestOf, type ResponseOf, type ServiceResultOf }
 import { ceremonyServices, deviceServices, dialogServices, recoveryServices, toolServices, type ChooseFile } from './handlers-domains';
 import { signingServices, type SigningHost } from './handlers-signing';
 import { lifecycleServices } from './handlers-lifecycle';
+import { extendServices } from './handlers-extend';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -27,6 +29,8 @@ export interface IpcDeps {
   signing?: SigningHost;
   /** Refresh and repair ceremonies (lifecycle:*). Without it those channels answer INTERNAL. */
   lifecycle?: LifecycleService;
+  /** SLIP-39 share extension (extend:*). Without it those channels answer INTERNAL. */
+  extend?: ExtendService;
   /** The PKCS#11 module and its tokens (hsm:*). Without it the hsm:* channels answer INTERNAL. */
   hsm?: HsmHost;
   /** Removable drives for USB handoffs (electron/services/usb). Default: none. */
@@ -119,6 +123,7 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),
     ...lifecycleServices(deps.lifecycle),
+    ...extendServices(deps.extend),
     ...signingServices(deps.signing),
   };
   const handlers: Partial<Record<ChannelName, unknown>> = {};

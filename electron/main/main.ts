@@ -19,6 +19,7 @@ import { createCeremonyService } from '../services/ceremony/index';
 import { COMMON_MODULE_PATHS } from '../services/hsm/module-paths';
 import { openProtected, openProtectedBytes, protectShardText } from '../services/protection/index';
 import { createLifecycleService } from '../services/lifecycle/index';
+import { createExtendService } from '../services/extend/index';
 import { createRecoveryService } from '../services/recovery/index';
 import { defaultDriveLister } from '../services/usb/index';
 import { APP_ENTRY_URL, APP_SCHEME, WINDOW_TITLE } from './app-origin';
@@ -126,6 +127,8 @@ function start(): void {
     // A helper's shard file on their USB stick, read from a drive listed at that moment (as recovery reads it).
     listDrives: () => drives.list(),
   });
+  // SLIP-39 share extension (issue 17.2): its transcripts under userData/extend/, one folder per ceremony.
+  const extend = createExtendService({ clock: () => new Date(), random, airgap: { check: () => checkAirGap() }, transcriptDir: () => join(app.getPath('userData'), 'extend'), openProtected, hsm: hsm.ceremonyHsm });
   // Threshold signing and custody checks (issue 17): a signer's share is held only while they sign.
   const signing = createSigningHost({ clock: () => new Date(), random });
 
@@ -136,7 +139,7 @@ function start(): void {
   let zeroizedForQuit = false;
   const zeroizeThenQuit = (): void => {
     signing.signer.clear();
-    const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown(), lifecycle.shutdown()]);
+    const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown(), lifecycle.shutdown(), extend.shutdown()]);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
     void Promise.race([settled, late]).then((results) => {
       if (results === 'late') log('zeroize on quit: a call was still under way (its secrets were wiped); quitting without waiting for it');
@@ -178,6 +181,7 @@ function start(): void {
           ceremony: ceremonies,
           recovery,
           lifecycle,
+          extend,
           signing,
           hsm,
           listDrives: () => drives.list(),

@@ -21,6 +21,7 @@ import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
 import { createLifecycleService } from '../../electron/services/lifecycle/index';
+import { createExtendService } from '../../electron/services/extend/index';
 import { createSigningHost } from '../../electron/ipc/handlers-signing';
 import { createRecoveryService, type RecoveryService } from '../../electron/services/recovery/index';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
@@ -99,6 +100,8 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   const recovery = createRecoveryService({ secrets: rec.store });
   // Refresh and repair (lifecycle:*), each ceremony's transcript under the rig's folder.
   const lifecycle = createLifecycleService({ clock: steppingClock(), random, airgap: { check: async () => NETWORK_UP }, transcriptDir: join(root, 'lifecycle') });
+  // SLIP-39 share extension (extend:*), as main wires it.
+  const extend = createExtendService({ clock: steppingClock(), random, airgap: { check: async () => NETWORK_UP }, transcriptDir: join(root, 'extend') });
   const handlers = createIpcHandlers({
     appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: process.platform, arch: process.arch, production: true }),
     checkAirGap: async () => NETWORK_UP,
@@ -106,6 +109,7 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     ceremony: host,
     recovery,
     lifecycle,
+    extend,
     // Threshold signing and custody checks (signing:*, signer:*, custody:check), as main wires them.
     signing: createSigningHost({ clock: () => new Date('2025-03-01T10:00:00.000Z'), random }),
     ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
