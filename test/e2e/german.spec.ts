@@ -145,6 +145,10 @@ test('a ceremony in German: entropy, split, the handoff list and a handoff, each
   await c.expectStage('entropy');
   await expect(page.getByTestId('screen-title')).toHaveText(de['entropy.title']);
   await expect(page.getByTestId('entropy-gather')).toHaveText(de['entropy.gather']);
+  await expect(page.getByTestId('source-os')).toContainText(de['sources.os']);
+  await page.getByTestId('entropy-dice').fill('1 2 7');
+  await expect(page.getByTestId('dice-bad')).toHaveText(' · Zeichen 5 ist keine Augenzahl (nur 1 bis 6)');
+  await expect(page.getByTestId('dice-count')).toContainText('2 Würfe · 5 Bit');
   await saveScreens(page, 'ceremony-entropy-de');
   await c.gatherEntropy('1 2 3 4 5 6 6 5 4 3 2 1');
   await page.getByTestId('generate').click();

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useT } from '../../i18n';
 import { PinField, pinReady, TokenPicker, tokenName } from '../../devices';
 
 /** log2(6): the bits one roll of a fair die gives. */
@@ -61,6 +62,7 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
   const hsmId = useId();
   const dice = countDice(value.dice);
   const enough = Math.ceil(secretBits / BITS_PER_ROLL);
+  const t = useT();
   return (
     <ul className="source-list" data-testid="entropy-sources">
       <li className="source on" data-testid="source-os">
@@ -68,8 +70,8 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
           ✓
         </span>
         <div>
-          <strong>Operating system random generator</strong>
-          <p className="muted">Always used: the kernel&apos;s cryptographic generator.</p>
+          <strong>{t('sources.os')}</strong>
+          <p className="muted">{t('sources.osText')}</p>
         </div>
       </li>
       <li className={`source${value.useHsm ? ' on' : ''}`} data-testid="source-hsm">
@@ -82,32 +84,32 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
         />
         <div className="grow">
           <label htmlFor={hsmId}>
-            <strong>HSM random generator</strong> (optional)
-            {entropyToken !== undefined ? <>: token {tokenName(entropyToken)}, checked at the start</> : null}
+            <strong>{t('sources.hsm')}</strong> {t('sources.optional')}
+            {entropyToken !== undefined ? t('sources.hsmToken', { token: tokenName(entropyToken) }) : null}
           </label>
           <p className="muted">
             {entropyToken !== undefined
-              ? "With its holder's PIN, keyshard asks the token's generator for random bytes."
-              : 'If an HSM token is plugged in: choose it, and its holder types the PIN; keyshard asks its generator for random bytes.'}
+              ? t('sources.hsmTextToken')
+              : t('sources.hsmText')}
           </p>
           {value.useHsm && entropyToken === undefined ? (
             <TokenPicker
               role="entropy"
               value={value.token?.serial ?? null}
-              onChange={(t) => onChange({ ...value, token: t === null ? null : { label: t.label, serial: t.serial } })}
-              legend="Which token gives random numbers?"
+              onChange={(tok) => onChange({ ...value, token: tok === null ? null : { label: tok.label, serial: tok.serial } })}
+              legend={t('sources.hsmWhich')}
               testId="entropy-token-pick"
             />
           ) : null}
           {value.useHsm && value.token !== null ? (
             <PinField
-              whose="The token holder"
+              whose={t('sources.pinWhose')}
               token={tokenName(value.token)}
               value={value.pin}
               onChange={(pin) => onChange({ ...value, pin })}
               testId="entropy-pin"
               disabled={disabled}
-              hint="Only the token's holder types it. It is used to draw random bytes for this step and not kept."
+              hint={t('sources.pinHint')}
             />
           ) : null}
         </div>
@@ -118,10 +120,10 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
         </span>
         <div className="grow">
           <label htmlFor={diceId}>
-            <strong>Dice rolls</strong> (optional): type the faces, 1 to 6, spaces allowed
+            <strong>{t('sources.dice')}</strong> {t('sources.diceHow')}
           </label>
           <p className="muted">
-            Roll real dice in view of the witnesses: {enough} rolls give all {secretBits} bits; fewer still help.
+            {t('sources.diceText', { enough, bits: secretBits })}
           </p>
           <textarea
             id={diceId}
@@ -135,13 +137,10 @@ export function EntropySources({ value, onChange, secretBits, entropyToken, disa
             data-testid="entropy-dice"
           />
           <p className="dice-count" role="status" data-testid="dice-count" data-rolls={dice.rolls} data-bits={dice.bits}>
-            <strong>
-              {dice.rolls} {dice.rolls === 1 ? 'roll' : 'rolls'} · {dice.bits} bits
-            </strong>
+            <strong>{t('sources.diceCount', { count: dice.rolls, bits: dice.bits })}</strong>
             {dice.bad ? (
               <span className="problem-inline" data-testid="dice-bad">
-                {' '}
-                · character {dice.bad.position} is not a die face (only 1 to 6)
+                {t('sources.diceBad', { position: dice.bad.position })}
               </span>
             ) : null}
           </p>

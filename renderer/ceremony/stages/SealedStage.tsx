@@ -7,6 +7,7 @@ import { hrefOf } from '../../app/routes';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
+import { useI18n } from '../../i18n';
 import { SpokenWords } from '../../components/SpokenWords';
 import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl } from '../../transcript/ceremonyFiles';
 import { MAX_TRANSCRIPT_BYTES, verifyText, type LoadedTranscript } from '../../transcript/readTranscript';
@@ -56,6 +57,7 @@ export function SealedStage({ status, plan, onPlan }: Props) {
   const url = useDownloadUrl(ok && shown ? shown.text : null);
   // One sheet is on the page at a time, so the printer gets the one asked for (rendered before the print starts).
   const [sheet, setSheet] = useState<'summary' | 'annotated'>('summary');
+  const { t, rich } = useI18n();
   const print = (which: 'summary' | 'annotated'): void => {
     flushSync(() => setSheet(which));
     window.print();
@@ -75,9 +77,9 @@ export function SealedStage({ status, plan, onPlan }: Props) {
   const groups = head.match(/.{1,4}/g) ?? [];
   return (
     <>
-      <ScreenTitle>The ceremony is sealed</ScreenTitle>
-      <p className="lead">Write the final hash on the paper record now; each witness checks it, group by group.</p>
-      <figure className="final-hash" data-testid="final-hash" data-hash={head} aria-label={`Final hash ${head}`}>
+      <ScreenTitle>{t('sealed.title')}</ScreenTitle>
+      <p className="lead">{t('sealed.lead')}</p>
+      <figure className="final-hash" data-testid="final-hash" data-hash={head} aria-label={t('sealed.finalHashAria', { hash: head })}>
         <ol className="fingerprint-groups hash-groups">
           {groups.map((g, i) => (
             <li key={i}>
@@ -88,46 +90,44 @@ export function SealedStage({ status, plan, onPlan }: Props) {
             </li>
           ))}
         </ol>
-        <SpokenWords hex={head} testId="final-hash-words" what="Final hash" layout="column" />
+        <SpokenWords hex={head} testId="final-hash-words" what={t('sealed.finalHash')} layout="column" />
       </figure>
       <section className="panel sealed-export" data-testid="transcript-export" data-source={shown?.source ?? ''}>
-        <h2>Save the transcript, print the summary</h2>
+        <h2>{t('sealed.export')}</h2>
         {firstReading ? (
           <p className="muted" role="status" data-testid="transcript-reading">
-            Reading the transcript keyshard saved…
+            {t('sealed.reading')}
           </p>
         ) : null}
         {reading.state === 'failed' && chosen === null ? (
-          <ErrorPanel title="keyshard could not read the transcript it saved" error={reading.error} testId="transcript-read-error" focus>
-            <p>
-              It is in <span className="mono">{status.transcript.path}</span>. Ask again, or check a copy from the ceremony&apos;s USB stick below.
-            </p>
+          <ErrorPanel title={t('sealed.readFailed')} error={reading.error} testId="transcript-read-error" focus>
+            <p>{rich('sealed.readWhere', { path: <span className="mono">{status.transcript.path}</span> })}</p>
             <button type="button" className="button" onClick={() => void read()} data-testid="transcript-read-again">
-              Ask again
+              {t('sealed.askAgain')}
             </button>
           </ErrorPanel>
         ) : null}
         {tooLarge !== null ? (
           <ErrorPanel
-            title="This file is too large to be a transcript"
+            title={t('sealed.tooLarge')}
             testId="sealed-too-large"
             focus
-            error={{ code: 'TRANSCRIPT_FORMAT', message: `${tooLarge} is far larger than any transcript.`, todo: `Choose transcript.json from the ceremony's USB stick, or use keyshard's own copy.` }}
+            error={{ code: 'TRANSCRIPT_FORMAT', message: t('sealed.tooLargeMessage', { name: tooLarge }), todo: t('sealed.tooLargeTodo') }}
           />
         ) : null}
         {shown && ok ? (
           <div className="sealed-ok" data-testid="transcript-ok" role="status">
             <p>
-              <strong className="ok-line">✓ The transcript checks out against the final hash</strong>: {ok.entries.length} entries, every link and every witness
-              signature holds.
+              <strong className="ok-line">{t('sealed.ok')}</strong>
+              {t('sealed.okMore', { count: ok.entries.length })}
             </p>
             {shown.source === 'keyshard' ? (
               <p className="small-print">
-                keyshard saved it in <span data-testid="transcript-path">{shown.loaded.fileName}</span>
+                {rich('sealed.savedIn', { path: <span data-testid="transcript-path">{shown.loaded.fileName}</span> })}
               </p>
             ) : (
               <p className="small-print" data-testid="transcript-chosen">
-                Checked: the copy you chose, {shown.loaded.fileName}
+                {t('sealed.chosen', { name: shown.loaded.fileName })}
               </p>
             )}
           </div>
@@ -136,20 +136,20 @@ export function SealedStage({ status, plan, onPlan }: Props) {
         {ok && url ? (
           <div className="actions">
             <a className="button" href={url} download={`${slug(summaryPlan?.label ?? status.label ?? '')}.transcript.json`} data-testid="transcript-download">
-              Save a copy of the transcript (JSON)
+              {t('sealed.download')}
             </a>
             {summaryPlan ? (
               <>
                 <button type="button" className="button secondary" onClick={() => print('summary')} data-testid="print-summary">
-                  Print the ceremony summary
+                  {t('sealed.printSummary')}
                 </button>
                 <button type="button" className="button secondary" onClick={() => print('annotated')} data-testid="print-annotated">
-                  Print the annotated script
+                  {t('sealed.printAnnotated')}
                 </button>
               </>
             ) : (
               <p className="muted" data-testid="print-needs-plan">
-                To print the summary, this window needs the ceremony&apos;s plan (below).
+                {t('sealed.needsPlan')}
               </p>
             )}
           </div>
@@ -158,14 +158,14 @@ export function SealedStage({ status, plan, onPlan }: Props) {
           <div className="sealed-other">
             <p className="muted">
               {chosen === null
-                ? "A copy elsewhere, such as on the ceremony's USB stick? Check it against the final hash too:"
-                : `Shown above: the copy you chose (${chosen.loaded.fileName}). Check yet another copy, or go back to the transcript keyshard saved:`}
+                ? t('sealed.otherCopy')
+                : t('sealed.otherChosen', { name: chosen.loaded.fileName })}
             </p>
             <div className="actions top">
-              <FilePicker label="Check another copy" accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" variant="secondary" />
+              <FilePicker label={t('sealed.checkAnother')} accept=".json,application/json" onFile={(f) => void open(f)} testId="sealed-transcript-file" variant="secondary" />
               {chosen !== null ? (
                 <button type="button" className="button secondary" onClick={() => setChosen(null)} data-testid="transcript-use-own">
-                  Use keyshard&apos;s copy
+                  {t('sealed.useOwn')}
                 </button>
               ) : null}
             </div>
@@ -176,7 +176,7 @@ export function SealedStage({ status, plan, onPlan }: Props) {
       {plan === null && reading.state === 'done' && saved === null ? <NeedPlanStage status={status} onPlan={onPlan} inline files={reading} /> : null}
       <div className="actions">
         <a className="button secondary" href={hrefOf('start')} data-testid="sealed-home">
-          Back to the start screen
+          {t('sealed.home')}
         </a>
       </div>
       {ok && summaryPlan && sheet === 'summary' ? <CeremonySummary plan={summaryPlan} status={status} verified={ok} /> : null}
