@@ -64,43 +64,50 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
   const [label, setLabel] = useState('');
   return (
     <section data-testid="signing-setup">
-      <div className="field">
-        <span>{w('setup.source')}</span>{' '}
-        <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="signing-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
-        {source ? <span data-testid="signing-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
-      </div>
-      <label>
-        {w('setup.finalHash')}
-        <input value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="signing-final-hash" />
-      </label>
-      <label>
-        {w('setup.label')}
-        <input value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="signing-label" />
-      </label>
-      <WitnessFilesChooser w={w} files={witnesses} onChange={setWitnesses} testId="signing-witness-file" loadedTestId="signing-witnesses-loaded" />
-      <label>
-        {w('setup.message')}
-        <textarea rows={3} value={message} onChange={(e) => setMessage(e.currentTarget.value)} maxLength={1024} data-testid="signing-message" />
-      </label>
-      <div className="actions">
-        <button
-          type="button"
-          className="button"
-          data-primary
-          disabled={busy || source === null || message === ''}
-          data-testid="signing-start"
-          onClick={() =>
-            void onStart({
-              transcriptText: source!.text,
-              ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
-              message: { text: message },
-              label: label.trim() === '' ? w('sign.title') : label.trim(),
-              witnessKeyPaths: witnesses.map((x) => x.path),
-            })
-          }
-        >
-          {w('setup.start')}
-        </button>
+      {/* The key ceremony on the left, what is signed and by whom on the right: Start stays in a laptop's first view. */}
+      <div className="scan-layout">
+        <div>
+          <div className="field">
+            <span className="label">{w('setup.source')}</span>
+            <FilePicker label={w('setup.source.choose')} accept=".json,application/json" testId="signing-source" variant="secondary" onFile={async (f) => setSource({ name: f.name, text: await f.text() })} />
+            {source ? <span data-testid="signing-source-loaded"> {w('setup.source.loaded', { name: source.name })}</span> : null}
+          </div>
+          <div className="field">
+            <label htmlFor="signing-final-hash">{w('setup.finalHash')}</label>
+            <input id="signing-final-hash" type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="signing-final-hash" />
+          </div>
+          <WitnessFilesChooser w={w} files={witnesses} onChange={setWitnesses} testId="signing-witness-file" loadedTestId="signing-witnesses-loaded" />
+        </div>
+        <div>
+          <div className="field">
+            <label htmlFor="signing-label">{w('setup.label')}</label>
+            <input id="signing-label" type="text" value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="signing-label" />
+          </div>
+          <div className="field">
+            <label htmlFor="signing-message">{w('setup.message')}</label>
+            <textarea id="signing-message" rows={3} value={message} onChange={(e) => setMessage(e.currentTarget.value)} maxLength={1024} data-testid="signing-message" />
+          </div>
+          <div className="actions">
+            <button
+              type="button"
+              className="button"
+              data-primary
+              disabled={busy || source === null || message === ''}
+              data-testid="signing-start"
+              onClick={() =>
+                void onStart({
+                  transcriptText: source!.text,
+                  ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
+                  message: { text: message },
+                  label: label.trim() === '' ? w('sign.title') : label.trim(),
+                  witnessKeyPaths: witnesses.map((x) => x.path),
+                })
+              }
+            >
+              {w('setup.start')}
+            </button>
+          </div>
+        </div>
       </div>
     </section>
   );

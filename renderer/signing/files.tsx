@@ -68,7 +68,7 @@ export function WitnessFilesChooser({ w, files, onChange, testId, loadedTestId }
   const [problem, setProblem] = useState(false);
   return (
     <div className="field">
-      <span>{w('setup.witnesses')}</span>{' '}
+      <span className="label">{w('setup.witnesses')}</span>
       <ChooseFileButton
         purpose="witness-key"
         label={w('setup.witness.add')}
