@@ -1,14 +1,13 @@
 /**
  * What the signing, signer and custody screens share: one call to main with its error shown, a step list from the
- * kind's catalogue, a code taken by camera or typed, and a witness's sign-off (their key file, chosen in main's own
- * dialog, and its passphrase, typed for this one signature).
+ * kind's catalogue, and a code taken by camera or typed. (A witness's sign-off and the transcript's save, chosen in
+ * main's own dialog: files.tsx.)
  */
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { CeremonyKind } from '../../core/ceremony-kinds/types';
 import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
-import { FilePicker } from '../components/FilePicker';
 import { todoFor, type ErrorInfo } from '../components/errors';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
@@ -100,39 +99,6 @@ export function ScanOrType({ onCode, busy, w, testId, primary = true }: { onCode
         )}
         <button type="button" className="button secondary" onClick={() => setCamera(!camera)} data-testid={`${testId}-toggle`}>
           {camera ? w('scan.typed') : w('scan.camera')}
-        </button>
-      </div>
-    </div>
-  );
-}
-
-/** A witness's own act for one signature: their encrypted key file and its passphrase, typed unseen. */
-export function WitnessAct({ w, busy, label, onAct, testId }: { w: W; busy: boolean; label: string; onAct: (act: { keyFileText: string; passphrase: string }) => Promise<boolean>; testId: string }) {
-  const [keyFile, setKeyFile] = useState<{ text: string; name: string } | null>(null);
-  const [passphrase, setPassphrase] = useState('');
-  const passId = useId();
-  return (
-    <div className="witness-act" data-testid={testId}>
-      <div className="actions">
-        <FilePicker label={w('signoff.keyFile')} accept=".json,.key,application/json" testId={`${testId}-key-file`} variant="secondary" onFile={async (f) => setKeyFile({ name: f.name, text: await f.text() })} />
-        {keyFile ? <span data-testid={`${testId}-key-file-name`}>{`${w('signoff.keyFile.loaded')}: ${keyFile.name}`}</span> : null}
-      </div>
-      <div className="field">
-        <label htmlFor={passId}>{w('signoff.passphrase')}</label>
-        <input id={passId} type="password" className="passphrase-input" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="off" spellCheck={false} data-testid={`${testId}-passphrase`} />
-      </div>
-      <div className="actions">
-        <button
-          type="button"
-          className="button"
-          data-primary
-          disabled={busy || keyFile === null || passphrase === ''}
-          data-testid={`${testId}-sign`}
-          onClick={async () => {
-            if (keyFile !== null && (await onAct({ keyFileText: keyFile.text, passphrase }))) setPassphrase('');
-          }}
-        >
-          {label}
         </button>
       </div>
     </div>
