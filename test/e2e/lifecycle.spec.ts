@@ -5,7 +5,7 @@
  * key file is chosen in main's dialog at the start and each catalogue sign-off checkpoint waits for their passphrase.
  * Screens saved through saveScreens.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -16,6 +16,8 @@ import { transcriptEnd } from '../../core/transcript-status';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import { runCli } from '../../electron/cli/main';
 import { createLifecycleService } from '../../electron/services/lifecycle/index';
+import { generateAgeIdentity } from '../../electron/services/protection/age';
+import { protectShardText } from '../../electron/services/protection/index';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { nodeRandom, shareOfText, shardText, vssKeyCeremony } from '../helpers/lifecycle-fixture';
 import { expect, test } from './fixtures';
@@ -261,7 +263,7 @@ test('repair with two witnesses: each checkpoint signed off (Walter chosen for t
   expect(await runCli(['transcript', 'verify', tampered, '--final-hash', v.headHash, '--json'], io, transcriptCommands)).not.toBe(0);
 });
 
-test("repair with a helper's shard file read from their USB stick: main reads the listed drive's file; the repaired share is the lost one", async ({ launch }) => {
+test("repair with helpers' shard files read from a USB stick (plain, then age with a wrong key first): main reads the listed drive's files; the repaired share is the lost one", async ({ launch }) => {
   const kc = vssKeyCeremony('secp256k1', 2, 3);
   const source = join(dir, 'key-ceremony-usb-repair.json');
   writeFileSync(source, kc.text);
@@ -273,6 +275,14 @@ test("repair with a helper's shard file read from their USB stick: main reads th
   const stick = app.backend.drive('ALICE-STICK');
   const file = `keyshard-${'01'.repeat(16)}-c0.txt`; // the fixture's ceremony id; custodian 1's shard
   writeFileSync(join(stick, file), shardText(kc.deal, 0));
+  const keys = join(dir, 'usb-repair-keys');
+  mkdirSync(keys, { recursive: true });
+  const [bob, carol] = [await generateAgeIdentity(), await generateAgeIdentity()];
+  writeFileSync(join(keys, 'bob.age-identity.txt'), `${bob.identity}\n`);
+  writeFileSync(join(keys, 'carol.age-identity.txt'), `${carol.identity}\n`);
+  const bobName = `keyshard-${'01'.repeat(16)}-c1.age`;
+  const bobStick = app.backend.drive('BOB-STICK');
+  writeFileSync(join(bobStick, bobName), (await protectShardText(new TextEncoder().encode(shardText(kc.deal, 1)), { kind: 'age', recipient: bob.recipient })).data);
   const { page } = app;
   await app.open('');
   await page.getByTestId('start-repair').click();
@@ -283,8 +293,9 @@ test("repair with a helper's shard file read from their USB stick: main reads th
   await page.getByTestId('lifecycle-start').click();
   await page.getByTestId('lifecycle-check-airgap').click();
   await page.getByTestId('lifecycle-usb-toggle').click();
-  // The only stick is chosen at once and its shard file listed; opening it sends main the drive and file name only.
-  await expect(page.getByTestId('usb-drive')).toHaveAttribute('data-label', 'ALICE-STICK');
+  // Each helper's stick: Alice's is chosen and its shard file listed; opening it sends main the drive and file name only.
+  await expect(page.getByTestId('usb-drive')).toHaveCount(2);
+  await page.locator('[data-testid="usb-drive"][data-label="ALICE-STICK"]').click();
   const listed = page.getByTestId('usb-file');
   await expect(listed).toHaveAttribute('data-file', file);
   await saveScreens(page, 'lifecycle-repair-usb');
@@ -294,10 +305,19 @@ test("repair with a helper's shard file read from their USB stick: main reads th
   expect(app.ipcCalls).toContain('recovery:drive-shards');
   // Main's answers to the page name the file at most, never the share it holds.
   for (const a of app.answers) expect(a.json.includes(bytesToHex(kc.deal.shares[0]!.signingShare))).toBe(false);
-  // The second helper types theirs.
-  await page.getByTestId('lifecycle-usb-toggle').click();
-  await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, 1));
-  await page.getByTestId('lifecycle-add-share').click();
+  // Bob's file on his stick is sealed with age: Carol's key is refused and the key step stays open; his opens it.
+  await page.locator('[data-testid="usb-drive"][data-label="BOB-STICK"]').click();
+  await expect(page.getByTestId('usb-file')).toHaveAttribute('data-file', bobName);
+  await page.getByTestId('usb-file-open').click();
+  await expect(page.getByTestId('key-step')).toBeVisible();
+  await page.getByTestId('key-file').setInputFiles(join(keys, 'carol.age-identity.txt'));
+  await page.getByTestId('open-shard-file').click();
+  await expect(page.getByTestId('lifecycle-error')).toHaveAttribute('data-code', 'ENVELOPE_DECRYPT');
+  await expect(page.getByTestId('key-step')).toBeVisible();
+  await expect(page.getByTestId('lifecycle-quorum-progress')).toContainText('1 of 2');
+  await saveScreens(page, 'lifecycle-repair-usb-wrong-key');
+  await page.getByTestId('key-file').setInputFiles(join(keys, 'bob.age-identity.txt'));
+  await page.getByTestId('open-shard-file').click();
   await page.getByTestId('lifecycle-make-button').click();
   await page.getByTestId('lifecycle-show-custodian-3').click();
   const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
