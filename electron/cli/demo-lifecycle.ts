@@ -16,7 +16,7 @@ import { KeyshardError } from '../../core/errors';
 import { checkSourceCommitments, citeSource } from '../../core/lifecycle/transcript';
 import type { RandomSource } from '../../core/random';
 import { citeKeyCeremony, signingTranscript } from '../../core/signing/index';
-import { serializeTranscript, verifyTranscriptText, type Transcript, type VerifyOk } from '../../core/transcript';
+import { serializeTranscript, verifyTranscriptText, type Transcript, type VerifyOk, type WitnessSigner } from '../../core/transcript';
 import { type SignerKey, type VssShare, createSigningPackage, frostAggregate, frostCommit, frostSignShare, verifySignature } from '../../core/vss/index';
 import { requestDigest, requestOfPackage, encodeSigningMessage } from '../../core/vss/sign-messages';
 import { envelopeFromText, wipeEnvelope } from '../../core/envelope';
@@ -54,6 +54,8 @@ export interface LifecycleSource {
   readonly shares: readonly VssShare[];
   readonly commitments: readonly Uint8Array[];
   readonly airgap: LifecycleRunOptions['airgap'];
+  /** The witness who signs off every checkpoint of the three (the demo's Wendy), pinned in each plan. */
+  readonly witness?: WitnessSigner;
 }
 
 /** The ceremony's shares, opened from the shard files it wrote (as custodians would bring them back). */
@@ -94,8 +96,10 @@ export async function runLifecycleDemo(random: RandomSource, src: LifecycleSourc
   checkSourceCommitments(source, src.commitments);
   const groupPublicKey = src.commitments[0]!;
   const identifiers = src.shares.map((s) => bytesToHex(s.identifier));
-  const base = { clock, ciphersuite, airgap: src.airgap, random } as const;
-  print(`Lifecycle: the ${t}-of-${src.shares.length} ed25519 ceremony's shares (group key ${bytesToHex(groupPublicKey)}), citing ${src.transcript}.`);
+  const base = { clock, ciphersuite, airgap: src.airgap, random, ...(src.witness === undefined ? {} : { witness: src.witness }) } as const;
+  const w = src.witness;
+  const pinned = w === undefined ? {} : { witnessKeys: [{ id: w.witnessId, algorithm: w.algorithm, publicKey: bytesToHex(w.publicKey) }] };
+  print(`Lifecycle: the ${t}-of-${src.shares.length} ed25519 ceremony's shares (group key ${bytesToHex(groupPublicKey)}), citing ${src.transcript}${w === undefined ? '' : `; ${w.witnessId} signs off every checkpoint`}.`);
 
   // Every custodian brings their share (a refresh gives each a new one for the same identifier): same group key, new commitments.
   const refreshed = await refreshWithTranscript({ ...base, ceremonyId: `demo-refresh-${stamp()}`, label: 'Demo: refresh the shares', source }, [...src.shares], 'refresh', t, identifiers);
@@ -125,11 +129,12 @@ export async function runLifecycleDemo(random: RandomSource, src: LifecycleSourc
   const signing = await signingTranscript({
     ceremonyId: `demo-signing-${stamp()}`,
     clock,
-    plan: { label: 'Demo: sign "keyshard"', keyCeremony: { ceremonyId: cited.ceremonyId, finalHash: cited.finalHash, groupPublicKey: cited.groupPublicKey }, ciphersuite, threshold: t, message, witnessIds: [] },
+    plan: { label: 'Demo: sign "keyshard"', keyCeremony: { ceremonyId: cited.ceremonyId, finalHash: cited.finalHash, groupPublicKey: cited.groupPublicKey }, ciphersuite, threshold: t, message, witnessIds: w === undefined ? [] : [w.witnessId], ...pinned },
     commitments: pkg.signers.map((commitment) => ({ commitment })),
     pkg,
     requestDigest: requestDigest(encodeSigningMessage(requestOfPackage(pkg))),
     signature,
+    ...(w === undefined ? {} : { witness: w }),
   });
   await write(src.out, LIFECYCLE_TRANSCRIPTS.signing, signing);
   print(`Lifecycle: custodians 1, 2 and 4 signed "${LIFECYCLE_MESSAGE}" by FROST with their refreshed shares (the key never reassembled); the signature verifies as plain Ed25519. Transcript: ${LIFECYCLE_TRANSCRIPTS.signing}.`);

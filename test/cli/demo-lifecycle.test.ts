@@ -86,17 +86,21 @@ describe('keyshard demo --lifecycle', () => {
     // Each lifecycle transcript named in summary.json: `keyshard transcript verify` accepts it as its sealed kind, and
     // each cites the one before it by final hash (key ceremony -> refresh -> repair -> signing).
     assert.deepEqual(lc.transcripts, { refresh: 'refresh-transcript.json', repair: 'repair-transcript.json', signing: 'signing-transcript.json' });
-    const verify = async (file: string): Promise<{ ceremonyKind: string; sealed: boolean; headHash: string; ceremonyId: string }> => {
+    type Report = { ceremonyKind: string; sealed: boolean; headHash: string; ceremonyId: string; witnessesPinned: boolean; signoffs: { kind: string; witnesses: unknown[] }[] };
+    const verify = async (file: string): Promise<Report> => {
       let report = '';
       let err = '';
       const vio: CliIo = { readStdin: async () => '', stdout: (t) => void (report += t), stderr: (t) => void (err += t) };
       assert.equal(await runCli(['transcript', 'verify', join(out, file), '--json'], vio, transcriptCommands), 0, err);
-      return JSON.parse(report) as { ceremonyKind: string; sealed: boolean; headHash: string; ceremonyId: string };
+      return JSON.parse(report) as Report;
     };
     const kinds: string[] = [];
     for (const [kind, file] of Object.entries(lc.transcripts)) {
       const v = await verify(file);
       assert.deepEqual([v.ceremonyKind, v.sealed], [kind, true], file);
+      // The demo's witness, pinned in each plan, signed off each one's checkpoints, the seal among them.
+      assert.equal(v.witnessesPinned, true, file);
+      assert.ok(v.signoffs.some((x) => x.kind === 'seal' && x.witnesses.length === 1), `${file}: the seal is signed off`);
       kinds.push(kind);
     }
     assert.deepEqual(kinds, ['refresh', 'repair', 'signing']);

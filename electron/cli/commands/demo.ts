@@ -20,6 +20,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { KeyshardError } from '../../../core/errors';
+import { softwareEd25519Signer } from '../../../core/transcript';
 import { createPlan, type CeremonyPlan, type Custodian, type PlanDraft } from '../../../core/policy';
 import { MAX_ITERATION_EXPONENT } from '../../../core/slip39/constants';
 import { DEFAULT_ITERATION_EXPONENT } from '../../../core/slip39/index';
@@ -28,7 +29,7 @@ import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
 import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
 import { renderQrPng } from '../../services/qr-image';
-import { MIN_SCRYPT_LOG_N, sealWitnessKey } from '../../services/witness/key-file';
+import { MIN_SCRYPT_LOG_N, parseSealedWitnessKey, sealWitnessKey, unsealWitnessKey } from '../../services/witness/key-file';
 import type { ParsedArgs } from '../args';
 import { LIFECYCLE_TRANSCRIPTS, type LifecycleSummary, ceremonyShares, runLifecycleDemo } from '../demo-lifecycle';
 import type { CliCommand } from '../command';
@@ -233,9 +234,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const lifecycleOf = async (files: DemoSummary['shards'][number][]): Promise<LifecycleSummary> => {
     if (scheme !== 'vss') throw new KeyshardError('INVALID_ARGUMENT', 'The lifecycle refreshes a verifiable ceremony\'s shares: run the demo with --scheme vss.');
     const { shares, commitments } = await ceremonyShares(files.map((f) => ({ path: join(out, f.file), key: openingKeys[f.custodian] ?? { kind: 'none' } })));
+    // The first witness signs off the lifecycle's checkpoints too, with her key file and passphrase (throwaway).
+    const witness = WITNESSES[0]!;
+    const sealed = parseSealedWitnessKey(await readFile(keyFiles.witness(witness.id), 'utf8'));
+    const secretKey = await unsealWitnessKey(sealed, witnessPassphrases.get(witness.id) ?? '');
     try {
-      return await runLifecycleDemo(nodeRandom, { out, transcript: 'transcript.json', shares, commitments, airgap: await (options.airgap ?? { check: () => checkAirGap() }).check() }, print);
+      const airgap = await (options.airgap ?? { check: () => checkAirGap() }).check();
+      return await runLifecycleDemo(nodeRandom, { out, transcript: 'transcript.json', shares, commitments, airgap, witness: softwareEd25519Signer(witness.id, secretKey) }, print);
     } finally {
+      secretKey.fill(0);
+      sealed.ciphertext.fill(0);
       for (const s of shares) s.signingShare.fill(0);
     }
   };
