@@ -17,6 +17,7 @@ import { saveScreens } from './harness';
 import { RecoveryPage } from './pages/recovery-page';
 import { CeremonyPage } from './pages/ceremony-page';
 import { smallPlan, writePlanFile } from './ceremony-support';
+import { printToPng } from './print';
 
 let dir: string;
 let good: string;
@@ -127,7 +128,7 @@ test('recovery in German: adding the shards, the bag serial and a bad serial say
   await saveScreens(page, 'recovery-bag-serial-de');
 });
 
-test('a ceremony in German: entropy, split, the handoff list and a handoff, each saved as -de', async ({ app }) => {
+test('a ceremony in German from the plan to the seal: entropy, split, handoffs, the shard paper, confirmations, test recovery, destroy and sealed, each saved as -de', async ({ app }) => {
   await app.open('');
   const { page } = app;
   await chooseGerman(page);
@@ -174,4 +175,56 @@ test('a ceremony in German: entropy, split, the handoff list and a handoff, each
   await expect(page.locator('.bag-serial-field label')).toHaveText(de['bag.handoff.shard'].replace('{name}', 'Alice Meier'));
   expect(await englishOnScreen(page)).toEqual([]);
   await saveScreens(page, 'ceremony-handoff-reveal-de');
+
+  // Each custodian: shard shown, (Alice) paper printed in German, typed back; confirmed in German.
+  const words: Record<string, string[]> = {};
+  for (const [id, name] of [['alice', 'Alice Meier'], ['bob', 'Bob Keller'], ['carol', 'Carol Rossi']] as const) {
+    if (id !== 'alice') await page.getByTestId(`handoff-choose-${id}`).click();
+    await page.getByTestId('handoff-reveal').click();
+    words[id] = await c.shardWords();
+    if (id === 'alice') {
+      await expect(page.getByTestId('paper-backup')).toContainText(de['paper.kicker']);
+      await expect(page.getByTestId('paper-instructions')).toContainText(de['paper.recoverLabel']);
+      await expect(page.getByTestId('paper-receipt')).toContainText('Ich, Alice Meier, habe diesen Anteil erhalten');
+      await printToPng(page, 'paper-backup-alice-de');
+    }
+    await page.getByTestId('hide-shard').click();
+    if ((await page.getByTestId('method-type-back').count()) > 0) await page.getByTestId('method-type-back').check();
+    await c.fillWords(words[id]!);
+    await page.getByTestId('confirm-submit').click();
+    await c.expectStage('confirmed');
+    await expect(page.getByTestId('confirmed-meaning')).toHaveText(de['confirmed.paperMeaning'].replaceAll('{name}', name));
+    if (id === 'alice') await saveScreens(page, 'ceremony-confirmed-de');
+    await c.signOff();
+  }
+
+  await c.expectStage('test-recovery');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['test.title']);
+  const givers = page.locator('section[data-testid^="giveback-"]');
+  for (let i = 0; i < 2; i++) {
+    const id = (await givers.nth(i).getAttribute('data-testid'))!.slice('giveback-'.length);
+    await c.fillWords(words[id]!, `rec-${id}-1`);
+    if (i === 1) await saveScreens(page, 'ceremony-test-recovery-de');
+    await page.getByTestId(`giveback-done-${id}`).click();
+  }
+  await page.getByTestId('recovery-run').click();
+  await expect(page.getByTestId('recovery-match')).toContainText(de['test.match']);
+  await saveScreens(page, 'ceremony-test-recovery-match-de');
+  await c.signOff();
+
+  await c.expectStage('destroy');
+  await expect(page.getByTestId('destroy-warning')).toContainText(de['destroy.warning']);
+  await saveScreens(page, 'ceremony-destroy-de');
+  await c.destroy();
+  await expect(page.getByTestId('destroyed')).toContainText(de['destroy.wiped']);
+  await saveScreens(page, 'ceremony-destroyed-de');
+  await c.signOff();
+
+  await c.expectStage('seal');
+  await page.getByTestId('seal').click();
+  await c.signOff(false);
+  await c.expectStage('sealed');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['sealed.title']);
+  await expect(page.getByTestId('transcript-ok')).toContainText(de['sealed.ok']);
+  await saveScreens(page, 'ceremony-sealed-de');
 });

@@ -6,6 +6,7 @@ import { withLineChecks } from '../../../core/paper-lines';
 import { QrGrid } from './QrCode';
 import { SpokenWords } from '../../components/SpokenWords';
 import { bagSerialDisplay } from '../../../core/bag-serial';
+import { useT, type T } from '../../i18n';
 
 interface Props {
   readonly view: HandoffView;
@@ -13,8 +14,8 @@ interface Props {
   readonly ceremonyId: string;
 }
 
-export function shareText(share: ShardView['share']): string {
-  return 'signer' in share ? `signer ${share.signer}` : `member ${share.member + 1} of group ${share.group + 1}`;
+export function shareText(share: ShardView['share'], t: T): string {
+  return 'signer' in share ? t('paper.signer', { signer: share.signer }) : t('paper.member', { member: share.member + 1, group: share.group + 1 });
 }
 
 /**
@@ -23,64 +24,61 @@ export function shareText(share: ShardView['share']): string {
  */
 export function PaperBackup({ view, plan, ceremonyId }: Props) {
   const when = printedAt();
+  const t = useT();
   return (
     <PrintSheet testId="paper-backup">
       {view.shards.map((s, i) => (
         <section className="paper-page" key={i} data-testid="paper-page">
           <div className="paper-public">
-            <p className="paper-kicker">keyshard · paper backup of one shard · keep it folded</p>
+            <p className="paper-kicker">{t('paper.kicker')}</p>
             <h1>
-              Shard of {view.custodianName}
-              {view.shards.length > 1 ? ` (${i + 1} of ${view.shards.length})` : ''}
+              {view.shards.length > 1
+                ? t('paper.titleOf', { name: view.custodianName, n: i + 1, total: view.shards.length })
+                : t('paper.title', { name: view.custodianName })}
             </h1>
             <dl className="paper-facts">
-              <dt>Custodian</dt>
+              <dt>{t('paper.custodian')}</dt>
               <dd data-testid="paper-custodian">{view.custodianName}</dd>
-              <dt>Ceremony</dt>
+              <dt>{t('paper.ceremony')}</dt>
               <dd>{plan.label}</dd>
-              <dt>Ceremony id</dt>
+              <dt>{t('paper.ceremonyId')}</dt>
               <dd className="mono" data-testid="paper-ceremony-id">
                 {ceremonyId}
               </dd>
-              <dt>Fingerprint</dt>
+              <dt>{t('paper.fingerprint')}</dt>
               <dd className="mono paper-fingerprint" data-testid="paper-fingerprint">
                 {view.fingerprint.display}
               </dd>
               <dd>
-                <SpokenWords hex={view.fingerprint.hex} testId="paper-fingerprint-words" what="Fingerprint" />
+                <SpokenWords hex={view.fingerprint.hex} testId="paper-fingerprint-words" what={t('paper.fingerprint')} />
               </dd>
-              <dt>Share</dt>
+              <dt>{t('paper.share')}</dt>
               <dd>
-                {shareText(s.share)}. {schemeSentence(plan)}
+                {t('paper.shareText', { share: shareText(s.share, t), scheme: schemeSentence(plan) })}
               </dd>
-              <dt>Bag serial</dt>
+              <dt>{t('paper.bag')}</dt>
               <dd className="mono" data-testid="paper-bag-serial">
-                {view.bagSerial === undefined ? 'none recorded (write it here: ____________)' : bagSerialDisplay(view.bagSerial)}
+                {view.bagSerial === undefined ? t('paper.noBag') : bagSerialDisplay(view.bagSerial)}
               </dd>
-              <dt>Printed</dt>
+              <dt>{t('paper.printed')}</dt>
               <dd>{when}</dd>
             </dl>
             <div className="paper-note" data-testid="paper-instructions">
               <p>
-                <strong>To recover:</strong> bring this paper, still sealed in its bag, to the recovery ceremony. There the team reads the bag
-                serial aloud and types it into keyshard before the bag is opened; a serial that differs from the one recorded means the
-                bag was swapped, and this shard is not used. Then give the shard (scan the code, or type the words) and compare the
-                recovered fingerprint with the one above.
+                <strong>{t('paper.recoverLabel')}</strong> {t('paper.recover')}
               </p>
-              <p>Anyone who sees the inside can copy the shard: store it folded and sealed.</p>
+              <p>{t('paper.copy')}</p>
             </div>
             <div className="paper-receipt" data-testid="paper-receipt">
-              <p>
-                I, {view.custodianName}, received this shard and sealed it in bag {view.bagSerial === undefined ? '____________' : bagSerialDisplay(view.bagSerial)}.
-              </p>
-              <p className="signature-line">Signature ______________________________ Date and time ____________________</p>
+              <p>{t('paper.receipt', { name: view.custodianName, bag: view.bagSerial === undefined ? '____________' : bagSerialDisplay(view.bagSerial) })}</p>
+              <p className="signature-line">{t('paper.signature')}</p>
             </div>
           </div>
           <div className="fold-line" data-testid="fold-line">
-            <span>fold here · the shard is on the inside</span>
+            <span>{t('paper.fold')}</span>
           </div>
           <div className="paper-secret">
-            <QrGrid frames={s.qr.frames} label={`Shard of ${view.custodianName}`} />
+            <QrGrid frames={s.qr.frames} label={t('paper.title', { name: view.custodianName })} />
             {s.words ? (
               <ol className="paper-words">
                 {s.words.map((w, k) => (

@@ -4,6 +4,7 @@ import { ownValue } from '../../../core/own';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { SecretBanner } from '../../components/SecretBanner';
 import { ScreenTitle } from '../../components/Shell';
+import { useT } from '../../i18n';
 import { ask, type ShardResponse } from '../api';
 import type { StageProps } from '../context';
 import { custodianToken, names } from '../names';
@@ -53,6 +54,7 @@ export function TestRecoveryStage(props: StageProps) {
   const [pins, setPins] = useState<Readonly<Record<string, string>>>({});
   const { busy, error, run } = useAction();
   const modeId = useId();
+  const t = useT();
   const slip39 = plan.scheme.type === 'slip39';
   const quorum = reachesQuorum(plan, chosen);
   const chosenCustodians = plan.custodians.filter((c) => chosen.includes(c.id));
@@ -90,20 +92,17 @@ export function TestRecoveryStage(props: StageProps) {
     const copies = r?.shardsFrom === 'keyshard-copies';
     return (
       <>
-        <ScreenTitle>{copies ? 'The check of the split worked' : 'The test recovery worked'}</ScreenTitle>
+        <ScreenTitle>{copies ? t('test.titleCopies') : t('test.titleDone')}</ScreenTitle>
         <div className="summary-ok" data-testid="recovery-match" data-shards-from={r?.shardsFrom ?? ''}>
-          <h2>✓ The recovered secret has the fingerprint read aloud earlier</h2>
+          <h2>{t('test.match')}</h2>
           {r === undefined ? null : copies ? (
-            <p data-testid="recovery-meaning">
-              Recovered from keyshard&apos;s own copies of {who}&apos;s shards. This checks the split only, not what the custodians hold: no custodian
-              gave a shard back.
-            </p>
+            <p data-testid="recovery-meaning">{t('test.copiesMeaning', { who })}</p>
           ) : (
-            <p data-testid="recovery-meaning">Recovered from the shards {who} gave back. This tests what they hold.</p>
+            <p data-testid="recovery-meaning">{t('test.giveBackMeaning', { who })}</p>
           )}
         </div>
         {r ? <Fingerprint display={r.recovered.display} hex={r.recovered.hex} testId="recovered-fingerprint" showHex={false} /> : null}
-        <SignOffPanel {...props} continueLabel="Continue to destroy the secret" />
+        <SignOffPanel {...props} continueLabel={t('test.continue')} />
       </>
     );
   }
@@ -116,16 +115,13 @@ export function TestRecoveryStage(props: StageProps) {
 
   return (
     <>
-      <ScreenTitle>Test the recovery</ScreenTitle>
-      <p className="lead">
-        Before the secret is destroyed, keyshard recovers it from a quorum of shards and compares its fingerprint with the one read aloud.
-        Shards the custodians give back test what they hold; keyshard&apos;s own copies check only the split.
-      </p>
+      <ScreenTitle>{t('test.title')}</ScreenTitle>
+      <p className="lead">{t('test.lead')}</p>
       {r && !r.fingerprintMatch ? (
         <ErrorPanel
-          title="The recovered secret is not the one generated"
+          title={t('test.mismatch')}
           testId="recovery-mismatch"
-          error={{ code: 'SHARES_MISMATCH', message: `Recovered fingerprint ${r.recovered.display}; expected ${r.expected.display}.`, todo: 'Check whose shards were given back and try again with a quorum; if it fails again, abort the ceremony.' }}
+          error={{ code: 'SHARES_MISMATCH', message: t('test.mismatchMessage', { recovered: r.recovered.display, expected: r.expected.display }), todo: t('test.mismatchTodo') }}
         />
       ) : null}
       <form
@@ -135,7 +131,7 @@ export function TestRecoveryStage(props: StageProps) {
         }}
       >
         <fieldset data-testid="recovery-custodians">
-          <legend>Custodians who take part</legend>
+          <legend>{t('test.who')}</legend>
           <div className="choice-row">
             {plan.custodians.map((c) => (
               <label key={c.id} className="checkbox">
@@ -153,25 +149,24 @@ export function TestRecoveryStage(props: StageProps) {
             ))}
           </div>
           <p role="status" className={quorum ? 'ok-line' : 'problem-inline'} data-testid="recovery-quorum" data-quorum={quorum}>
-            {quorum ? `✓ ${names(chosenCustodians.map((c) => c.name))} hold enough shards to recover the secret.` : 'These custodians do not hold enough shards yet: choose more.'}
+            {quorum ? t('test.quorum', { names: names(chosenCustodians.map((c) => c.name)) }) : t('test.noQuorum')}
           </p>
         </fieldset>
         <fieldset aria-labelledby={modeId}>
-          <legend id={modeId}>Which shards are used</legend>
+          <legend id={modeId}>{t('test.which')}</legend>
           <div className="choice-row">
             <label className="checkbox">
               <input type="radio" name="recovery-mode" checked={mode === 'give-back'} onChange={() => setMode('give-back')} data-testid="recovery-mode-give-back" />
-              The custodians give their shards back (tests what they hold)
+              {t('test.giveBack')}
             </label>
             <label className="checkbox">
               <input type="radio" name="recovery-mode" checked={mode === 'machine'} onChange={() => setMode('machine')} data-testid="recovery-mode-machine" />
-              keyshard&apos;s own copies of these custodians&apos; shards (checks the split only, not what the custodians hold)
+              {t('test.machine')}
             </label>
           </div>
           {cannot.length > 0 ? (
             <p className="problem-inline" data-testid="recovery-cannot">
-              {names(cannot.map((c) => c.name))} hold{cannot.length === 1 ? 's' : ''} an encrypted file, which cannot be typed back here: choose other
-              custodians, or use keyshard&apos;s own copies.
+              {t('test.cannot', { count: cannot.length, names: names(cannot.map((c) => c.name)) })}
             </p>
           ) : null}
         </fieldset>
@@ -184,7 +179,7 @@ export function TestRecoveryStage(props: StageProps) {
                   {now ? <SecretBanner custodian={c.name} /> : null}
                   <h2>
                     {hidden.has(c.id) && done ? <span className="tick">✓ </span> : null}
-                    {c.name} {now ? 'types their shard back' : hidden.has(c.id) ? 'has given their shard back (hidden)' : 'types next'}
+                    {now ? t('test.typing', { name: c.name }) : hidden.has(c.id) ? t('test.given', { name: c.name }) : t('test.next', { name: c.name })}
                   </h2>
                   {/* Entries stay mounted (they keep what was typed) but only the one being typed is shown. */}
                   <div hidden={!now}>
@@ -202,7 +197,7 @@ export function TestRecoveryStage(props: StageProps) {
                       ),
                     )}
                     <button type="button" className="button secondary" disabled={!done} onClick={() => setHidden((h) => new Set([...h, c.id]))} data-testid={`giveback-done-${c.id}`}>
-                      Done: hide {c.name}&apos;s entry
+                      {t('test.hide', { name: c.name })}
                     </button>
                   </div>
                   {hidden.has(c.id) ? (
@@ -212,7 +207,7 @@ export function TestRecoveryStage(props: StageProps) {
                       onClick={() => setHidden((h) => new Set([...h].filter((x) => x !== c.id)))}
                       data-testid={`giveback-edit-${c.id}`}
                     >
-                      Show {c.name}&apos;s entry again
+                      {t('test.show', { name: c.name })}
                     </button>
                   ) : null}
                 </section>
@@ -221,7 +216,7 @@ export function TestRecoveryStage(props: StageProps) {
           : null}
         {holders.map((c) => (
           <section key={c.id} className="panel pin-panel" data-testid={`token-giveback-${c.id}`}>
-            <h2>{c.name}&apos;s shard is read from their token</h2>
+            <h2>{t('test.token', { name: c.name })}</h2>
             <PinField
               whose={c.name}
               token={custodianToken(status, c)}
@@ -229,23 +224,23 @@ export function TestRecoveryStage(props: StageProps) {
               onChange={(v) => setPins((p) => ({ ...p, [c.id]: v }))}
               testId={`recovery-pin-${c.id}`}
               disabled={busy}
-              hint={<>Plug in {c.name}&apos;s token; {c.name} types its PIN. keyshard reads the shard from it for this test and does not keep the PIN.</>}
+              hint={t('test.tokenHint', { name: c.name })}
             />
           </section>
         ))}
         {busy && holders.length > 0 ? (
           <p role="status" className="token-progress" data-testid="recovery-progress">
-            Reading the shards back from the tokens… recovering…
+            {t('test.reading')}
           </p>
         ) : null}
         {error ? (
-          <ErrorPanel title="The test recovery did not run" error={error.info} testId="recovery-error" focus>
+          <ErrorPanel title={t('test.failed')} error={error.info} testId="recovery-error" focus>
             <PinErrorNote error={error} testId="recovery-error-note" />
           </ErrorPanel>
         ) : null}
         <div className="actions">
           <button type="submit" className="button" disabled={busy || !quorum || cannot.length > 0 || (mode === 'give-back' && (!allTyped || typing !== undefined))} data-testid="recovery-run">
-            {busy ? 'Recovering…' : 'Recover and compare the fingerprint'}
+            {busy ? t('test.recovering') : t('test.run')}
           </button>
         </div>
       </form>
