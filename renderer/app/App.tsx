@@ -52,6 +52,7 @@ export function App() {
       return <RecoveryScreen />;
     case 'refresh':
     case 'repair':
+    case 'extend':
       return <LifecycleScreen key={route.name} kind={route.name} />;
     case 'sign':
       return <SigningScreen />;

@@ -1,6 +1,6 @@
 /**
- * Refresh and repair, from the start screen (issue 17.3, 17.4): one screen for both ceremony kinds, driven by main's
- * lifecycle:* status. The steps listed are the kind's catalogue (core/ceremony-kinds), numbered as in its printed
+ * Refresh, repair and SLIP-39 extension, from the start screen (issue 17.2-17.4): one screen for the three ceremony
+ * kinds, driven by main's lifecycle:* status (extend:*, shaped the same, for an extension). The steps listed are the kind's catalogue (core/ceremony-kinds), numbered as in its printed
  * script. Shares go to main only (typed shard text, or a code scanned with the recovery screens' camera input); a new
  * share comes back only for the custodian being handed it, and is dropped here once they confirmed it.
  */
@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { numberedSteps } from '../../core/ceremony-kinds/derive';
 import { REFRESH_CEREMONY } from '../../core/ceremony-kinds/refresh';
 import { REPAIR_CEREMONY } from '../../core/ceremony-kinds/repair';
+import { EXTEND_CEREMONY } from '../../core/ceremony-kinds/extend';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import type { ChannelName } from '../../electron/ipc/channels';
@@ -26,9 +27,10 @@ import { UsbInput } from '../recovery/UsbInput';
 import { lifecycleWord, type LifecycleWordKey } from './words';
 import './lifecycle.css';
 
-type Status = ResponseOf<'lifecycle:status'>;
+type Kind = 'refresh' | 'repair' | 'extend';
+/** lifecycle:status, or extend:status with its own kind. */
+type Status = Omit<ResponseOf<'lifecycle:status'>, 'kind'> & { readonly kind: Kind | null };
 type HandoffView = ResponseOf<'lifecycle:handoff'>;
-type Kind = 'refresh' | 'repair';
 
 const groups = (hex: string): string => hex.match(/.{1,4}/g)?.join(' ') ?? hex;
 
@@ -61,7 +63,10 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
       setBusy(true);
       setError(null);
       try {
-        const r = await (invoke as (c: K, q: RequestOf<K>) => ReturnType<typeof invoke<K>>)(channel, request);
+        // An extension's service answers on extend:* with the same requests and answers as lifecycle:* (contract-extend.ts),
+        // so the steps below name lifecycle:* channels and an extension's calls go to its own.
+        const target = (kind === 'extend' ? channel.replace(/^lifecycle:/, 'extend:') : channel) as K;
+        const r = await (invoke as (c: K, q: RequestOf<K>) => ReturnType<typeof invoke<K>>)(target, request);
         if (!r.ok) {
           setError({ title: w(title), info: { code: r.error.code, message: r.error.message, todo: w('error.todo') } });
           refused?.({ code: r.error.code, message: r.error.message });
@@ -76,7 +81,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
         setBusy(false);
       }
     },
-    [w],
+    [w, kind],
   );
 
   useEffect(() => {
@@ -84,7 +89,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   }, [run]);
 
   const shownKind: Kind = status?.kind ?? kind;
-  const catalogue = shownKind === 'refresh' ? REFRESH_CEREMONY : REPAIR_CEREMONY;
+  const catalogue = shownKind === 'refresh' ? REFRESH_CEREMONY : shownKind === 'repair' ? REPAIR_CEREMONY : EXTEND_CEREMONY;
   const steps = useMemo(
     () => numberedSteps(catalogue, { label: '', custodians: [], witnesses: (status?.witnessIds ?? []).map((id) => ({ id, name: id, organisation: '', observes: 'all' as const })) }),
     [catalogue, status?.witnessIds],
@@ -92,8 +97,11 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   // The latest step main allows is where the ceremony is (an earlier step's record may be allowed again, as a retry).
   // While a witness signs off, nothing is allowed next: the step is the one whose record waits for the sign-off.
   const pending = status?.pendingSignOff?.checkpoint;
+  // While a custodian still waits for their share, the handoff is the step, though the wipe is already allowed next.
+  const handing = status?.next.includes('handoff') === true && status.custodians.some((c) => !c.confirmed) ? 'handoff' : undefined;
   const currentStep =
     (pending === undefined ? undefined : steps.find((s) => s.step.records.some((r) => r.kind === pending))?.step.id) ??
+    handing ??
     [...steps].reverse().find((s) => s.step.records.some((r) => status?.next.includes(r.kind) ?? false))?.step.id ??
     (status?.active ? null : 'plan');
 
@@ -109,14 +117,14 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
     />
   );
 
-  const title = w(shownKind === 'refresh' ? 'refresh.title' : 'repair.title');
+  const title = w(`${shownKind}.title`);
   const body =
     status === null ? null : status.status === null ? (
       <Setup
         kind={kind}
         w={w}
         busy={busy}
-        onStart={(request) => run('lifecycle:start', request, 'setup.problem')}
+        onStart={(request) => ('kind' in request ? run('lifecycle:start', request, 'setup.problem') : run('extend:start', request, 'setup.problem'))}
         onWitnessFile={async (path) => (await run('lifecycle:load-witness-key', { path }, 'setup.witness.problem'))?.id ?? null}
       />
     ) : status.status === 'sealed' ? (
@@ -152,13 +160,14 @@ interface SetupProps {
   kind: Kind;
   w: W;
   busy: boolean;
-  onStart: (r: RequestOf<'lifecycle:start'>) => Promise<unknown>;
+  onStart: (r: RequestOf<'lifecycle:start'> | RequestOf<'extend:start'>) => Promise<unknown>;
   /** Main loads the key file chosen in its own dialog and answers the witness id (null: not loaded, error shown). */
   onWitnessFile: (path: string) => Promise<string | null>;
 }
 
 function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
-  const [label, setLabel] = useState(w(kind === 'refresh' ? 'refresh.title' : 'repair.title'));
+  const [label, setLabel] = useState(w(`${kind}.title`));
+  const [group, setGroup] = useState('1');
   const [source, setSource] = useState<{ name: string; text: string } | null>(null);
   const [finalHash, setFinalHash] = useState('');
   const [curve, setCurve] = useState<'ed25519' | 'secp256k1' | 'p256'>('ed25519');
@@ -174,6 +183,15 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
     setProblem(null);
     if (source === null) return setProblem(w('setup.source'));
     let list: { id: string; name: string; number: number }[];
+    if (kind === 'extend') {
+      const parsed = parseCustodians(custodians);
+      const g = Number(group);
+      if ('problem' in parsed || parsed.length === 0 || parsed.some((c) => c.number > 16)) return setProblem(w('setup.members'));
+      if (!Number.isInteger(g) || g < 1 || g > 16) return setProblem(w('setup.group'));
+      const request = { label: label.trim() || w('extend.title'), sourceTranscript: source.text, group: g, custodians: parsed.map((c) => ({ ...c, id: `member-${c.number}` })) };
+      await onStart({ ...request, ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }), ...(witnessIds.length === 0 ? {} : { witnessIds }) });
+      return;
+    }
     if (kind === 'refresh') {
       const parsed = parseCustodians(custodians);
       if ('problem' in parsed || parsed.length === 0) return setProblem(w('setup.custodians'));
@@ -185,7 +203,7 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
     }
     await onStart({
       kind,
-      label: label.trim() || w(kind === 'refresh' ? 'refresh.title' : 'repair.title'),
+      label: label.trim() || w(`${kind}.title`),
       sourceTranscript: source.text,
       ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
       ciphersuite: curve,
@@ -198,21 +216,29 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
 
   return (
     <section data-testid="lifecycle-setup" className="lc-setup">
-      <p className="lead">{w(kind === 'refresh' ? 'setup.lead.refresh' : 'setup.lead.repair')}</p>
+      <p className="lead">{w(`setup.lead.${kind}`)}</p>
       <div className="field">
         <label htmlFor="lc-label">{w('setup.label')}</label>
         <input id="lc-label" type="text" value={label} onChange={(e) => setLabel(e.currentTarget.value)} maxLength={200} data-testid="lifecycle-label" />
       </div>
+      {/* An extension has no curve to choose: its group sits there, so the form keeps Start in the first view. */}
+      {kind === 'extend' ? (
+        <div className="field">
+          <label htmlFor="lc-group">{w('setup.group')}</label>
+          <input id="lc-group" type="text" inputMode="numeric" size={4} value={group} onChange={(e) => setGroup(e.currentTarget.value.replace(/\D/g, ''))} data-testid="lifecycle-group" />
+        </div>
+      ) : (
+        <div className="field">
+          <label htmlFor="lc-curve">{w('setup.curve')}</label>
+          <select id="lc-curve" value={curve} onChange={(e) => setCurve(e.currentTarget.value as typeof curve)} data-testid="lifecycle-curve">
+            <option value="ed25519">ed25519</option>
+            <option value="secp256k1">secp256k1</option>
+            <option value="p256">p256</option>
+          </select>
+        </div>
+      )}
       <div className="field">
-        <label htmlFor="lc-curve">{w('setup.curve')}</label>
-        <select id="lc-curve" value={curve} onChange={(e) => setCurve(e.currentTarget.value as typeof curve)} data-testid="lifecycle-curve">
-          <option value="ed25519">ed25519</option>
-          <option value="secp256k1">secp256k1</option>
-          <option value="p256">p256</option>
-        </select>
-      </div>
-      <div className="field">
-        <span className="label">{w('setup.source')}</span>
+        <span className="label">{w(kind === 'extend' ? 'setup.source.extend' : 'setup.source')}</span>
         <FilePicker
           label={w('setup.source.choose')}
           accept=".json,application/json"
@@ -226,7 +252,14 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
         <label htmlFor="lc-final-hash">{w('setup.finalHash')}</label>
         <input id="lc-final-hash" type="text" className="mono" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} spellCheck={false} autoComplete="off" data-testid="lifecycle-final-hash" />
       </div>
-      {kind === 'refresh' ? (
+      {kind === 'extend' ? (
+        <>
+          <div className="field">
+            <label htmlFor="lc-custodians">{w('setup.members')}</label>
+            <textarea id="lc-custodians" rows={2} value={custodians} onChange={(e) => setCustodians(e.currentTarget.value)} spellCheck={false} data-testid="lifecycle-custodians" />
+          </div>
+        </>
+      ) : kind === 'refresh' ? (
         <>
           <div className="field">
             <label htmlFor="lc-custodians">{w('setup.custodians')}</label>
@@ -310,6 +343,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
   const [usb, setUsb] = useState(false);
   const [typed, setTyped] = useState('');
   const next = status.next;
+  const ext = status.kind === 'extend';
   const abort = (
     <button type="button" className="button quiet" disabled={busy} onClick={() => void run('lifecycle:abort', { reason: w('abort.reason') })} data-testid="lifecycle-abort">
       {w('abort.button')}
@@ -336,14 +370,15 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       const r = await run('lifecycle:add-share', { input });
       if (r !== null) {
         setShard('');
-        setNotice(w('quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
+        setNotice(w(ext ? 'quorum.added.extend' : 'quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
       }
     };
     return (
       <section data-testid="lifecycle-quorum">
-        <p>{w('quorum.lead')}</p>
+        <p>{w(ext ? 'quorum.lead.extend' : 'quorum.lead')}</p>
         <p data-testid="lifecycle-quorum-progress" data-must-see>
-          {w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? 0 })}
+          {/* An extension learns the group's member threshold from the first share. */}
+          {w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? '?' })}
         </p>
         {notice ? (
           <p role="status" data-testid="lifecycle-notice">
@@ -366,7 +401,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
           <CameraInput onShard={(text) => void add({ text })} />
         ) : (
           <div className="field">
-            <label htmlFor="lc-shard">{w('quorum.text')}</label>
+            <label htmlFor="lc-shard">{w(ext ? 'quorum.text.extend' : 'quorum.text')}</label>
             <textarea id="lc-shard" rows={3} value={shard} onChange={(e) => setShard(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="lifecycle-shard-text" />
           </div>
         )}
@@ -381,22 +416,25 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
               {w('quorum.scan')}
             </button>
           )}
-          <button type="button" className="button secondary" onClick={() => setUsb(!usb)} data-testid="lifecycle-usb-toggle">
-            {w(usb ? 'quorum.typed' : 'quorum.usb')}
-          </button>
+          {/* An extension takes typed or scanned words (its service reads no drive). */}
+          {ext ? null : (
+            <button type="button" className="button secondary" onClick={() => setUsb(!usb)} data-testid="lifecycle-usb-toggle">
+              {w(usb ? 'quorum.typed' : 'quorum.usb')}
+            </button>
+          )}
           {abort}
         </div>
       </section>
     );
   }
-  if ((next.includes('refresh') || next.includes('repair')) && !next.includes('handoff')) {
+  if ((next.includes('refresh') || next.includes('repair') || next.includes('extend')) && !next.includes('handoff')) {
     return (
       <section data-testid="lifecycle-make">
         <p data-testid="lifecycle-quorum-progress">{w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? 0 })}</p>
         <p>{w('make.lead')}</p>
         <div className="actions">
           <button type="button" className="button" data-primary disabled={busy} onClick={() => void run('lifecycle:make', undefined)} data-testid="lifecycle-make-button">
-            {w(status.kind === 'repair' ? 'make.repair' : 'make.refresh')}
+            {w(`make.${status.kind ?? 'refresh'}`)}
           </button>
           {abort}
         </div>
@@ -408,7 +446,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
     if (view !== null) {
       return (
         <section data-testid="lifecycle-handoff">
-          <h2>{w('handoff.heading', { name: view.custodianName, number: view.number })}</h2>
+          <h2>{w(ext ? 'handoff.heading.extend' : 'handoff.heading', { name: view.custodianName, number: view.number })}</h2>
           <div className="lc-handoff">
             <QrCode frames={view.qrFrames} label={w('handoff.qr', { name: view.custodianName })} testId="lifecycle-qr" />
             <div>
@@ -417,7 +455,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
               </pre>
               <div className="field">
                 <label htmlFor="lc-type-back">{w('handoff.typeBack')}</label>
-                <span className="hint">{w('handoff.paper')}</span>
+                <span className="hint">{w(ext ? 'handoff.paper.extend' : 'handoff.paper')}</span>
                 <textarea id="lc-type-back" rows={2} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="lifecycle-type-back" />
               </div>
               <div className="actions">
@@ -468,7 +506,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
   if (next.includes('destroy') && !next.includes('seal')) {
     return (
       <section data-testid="lifecycle-destroy">
-        <p>{w('destroy.lead')}</p>
+        <p>{w(ext ? 'destroy.lead.extend' : 'destroy.lead')}</p>
         <div className="actions">
           <button type="button" className="button" data-primary disabled={busy} onClick={() => void run('lifecycle:destroy', undefined)} data-testid="lifecycle-destroy-button">
             {w('destroy.button')}
@@ -544,7 +582,7 @@ function SignOff({ checkpoint, witnessIds, w, busy, run, abort }: { checkpoint: 
 function Sealed({ status, w, onDone }: { status: Status; w: W; onDone: () => Promise<unknown> }) {
   return (
     <section data-testid="lifecycle-sealed">
-      <h2>{w(status.kind === 'repair' ? 'sealed.title.repair' : 'sealed.title.refresh')}</h2>
+      <h2>{w(`sealed.title.${status.kind ?? 'refresh'}`)}</h2>
       <p>{w('sealed.lead')}</p>
       <p data-must-see>
         {w('sealed.finalHash')}:{' '}

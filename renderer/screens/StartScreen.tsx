@@ -19,6 +19,7 @@ const CHOICES: readonly { route: RouteName; title: PlainKey; text: PlainKey; tes
 const LIFECYCLE_CHOICES = [
   { route: 'refresh', title: 'refresh.title', text: 'refresh.text', testId: 'start-refresh' },
   { route: 'repair', title: 'repair.title', text: 'repair.text', testId: 'start-repair' },
+  { route: 'extend', title: 'extend.title', text: 'extend.text', testId: 'start-extend' },
 ] as const;
 
 // Threshold signing and the custody check (their words travel with their screens, renderer/signing).
