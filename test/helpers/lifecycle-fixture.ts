@@ -20,10 +20,10 @@ export interface KeyCeremonyFixture {
 }
 
 /** A 3-of-5 (by default) key ceremony without witnesses: sealed, its split recording the deal's commitments. */
-export function vssKeyCeremony(ciphersuite: Ciphersuite = 'ed25519', threshold = 3, shares = 5): KeyCeremonyFixture {
+export function vssKeyCeremony(ciphersuite: Ciphersuite = 'ed25519', threshold = 3, shares = 5, ceremonyId = 'key-ceremony-fixture'): KeyCeremonyFixture {
   const deal = dealShares({ ciphersuite, threshold, shares, random: nodeRandom });
   const ids = Array.from({ length: shares }, (_, i) => `c${i + 1}`);
-  let t = createTranscript('key-ceremony-fixture', tickingClock());
+  let t = createTranscript(ceremonyId, tickingClock());
   t = appendEntry(t, 'plan', { label: 'Signing key', scheme: 'vss', custodianIds: ids, witnessIds: [], signOffs: {} });
   t = appendEntry(t, 'airgap-check', { passed: true, interfacesUp: [] });
   t = appendEntry(t, 'entropy', { sources: ['os-csprng'] });

@@ -5,13 +5,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { KeyshardError } from '../../core/errors';
 import { checkLifecycleTranscript } from '../../core/lifecycle/transcript';
+import { envelopeFromText } from '../../core/envelope';
 import { verifyTranscriptText } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
-import { combineShares, verifyShare, type VssShare } from '../../core/vss/index';
+import { combineShares, groupFingerprint, verifyShare, type VssShare } from '../../core/vss/index';
+import { recoverCommands } from '../../electron/cli/commands/recover';
+import { runCli } from '../../electron/cli/main';
 import { createLifecycleService, type LifecycleService } from '../../electron/services/lifecycle/index';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
@@ -172,6 +175,32 @@ describe('lifecycle service: repair', () => {
     assert.equal(steps.ok && steps.kind.id, 'repair');
     assert.ok(checkLifecycleTranscript(v).ok);
     assert.equal(text.includes(bytesToHex(repaired.signingShare)), false);
+  });
+
+  it('the repaired share joins its share set (the source ceremony\'s envelope id), so `keyshard recover` takes it with two others', async () => {
+    const id = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+    const kc = vssKeyCeremony('ed25519', 3, 5, id);
+    const { svc, dir } = service();
+    await svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians: [{ id: 'bob', name: 'Bob', number: 2 }] });
+    await svc.checkAirGap();
+    for (const i of [0, 3, 4]) await svc.addShare({ input: { text: shardText(kc.deal, i, hexToBytes(id)) } });
+    await svc.make();
+    const view = await svc.handoff({ custodianId: 'bob' });
+    assert.equal(bytesToHex(envelopeFromText(view.envelopeText).ceremonyId), id);
+    // The repair's own transcript keeps an id of its own.
+    assert.notEqual((await svc.status()).ceremonyId, id);
+    // Bob's repaired shard with Alice's and Erin's: before, a repaired shard was "a shard of another ceremony" (SHARES_MISMATCH).
+    const files = [view.envelopeText, shardText(kc.deal, 0, hexToBytes(id)), shardText(kc.deal, 4, hexToBytes(id))].map((text, i) => {
+      const f = join(dir, `recover-${i}.ks`);
+      writeFileSync(f, `${text}\n`);
+      return f;
+    });
+    let out = '';
+    let err = '';
+    const code = await runCli(['recover', '--json', ...files], { readStdin: async () => '', stdout: (t) => void (out += t), stderr: (t) => void (err += t) }, recoverCommands);
+    assert.equal(code, 0, err);
+    assert.equal((JSON.parse(out) as { fingerprint: string }).fingerprint, groupFingerprint('ed25519', kc.deal.groupPublicKey).hex);
+    await svc.abort({ reason: 'test over' });
   });
 
   it('takes helpers\' shard files from a listed USB drive, read by main as the recovery screen reads them; refuses the rest', async () => {

@@ -187,8 +187,11 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
     const reshare = r.kind === 'refresh' && r.reshare === true;
     if (r.kind === 'repair' && r.custodians.length !== 1) throw new KeyshardError('INVALID_ARGUMENT', 'A repair rebuilds one share: name the one custodian who lost theirs.');
     if (reshare && r.custodians.some((c, i) => c.number !== i + 1)) throw new KeyshardError('INVALID_ARGUMENT', 'A re-share numbers the new custodians 1, 2, 3, ... in order.');
-    const envelopeId = deps.random(16);
-    const ceremonyId = bytesToHex(envelopeId);
+    // A repaired share joins the share set it repairs: its envelope carries that set's ceremony id (the source
+    // transcript's, when it is one keyshard put on envelopes), so recovery takes it with the others. A refresh makes a
+    // new set with an id of its own.
+    const envelopeId = r.kind === 'repair' && /^[0-9a-f]{32}$/.test(source.ceremonyId) ? hexToBytes(source.ceremonyId) : deps.random(16);
+    const ceremonyId = r.kind === 'repair' ? bytesToHex(deps.random(16)) : bytesToHex(envelopeId);
     const custodians = r.custodians.map((c) => ({ id: c.id, name: c.name, identifier: bytesToHex(identifierOf(r.ciphersuite, c.number)) }));
     const run = startLifecycle({
       ceremonyId,
