@@ -16,6 +16,7 @@ import { combineShares, groupFingerprint, verifyShare, type VssShare } from '../
 import { recoverCommands } from '../../electron/cli/commands/recover';
 import { runCli } from '../../electron/cli/main';
 import { createLifecycleService, type LifecycleService } from '../../electron/services/lifecycle/index';
+import { createRecoveryService } from '../../electron/services/recovery/index';
 import type { RemovableDrive } from '../../electron/services/usb/types';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { nodeRandom, shareOfText, shardText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
@@ -236,5 +237,62 @@ describe('lifecycle service: repair', () => {
     assert.equal((await svc.seal()).status, 'sealed');
     const { v } = await savedTranscript(svc);
     assert.ok(checkLifecycleTranscript(v).ok);
+  });
+});
+
+describe('lifecycle service, then recovery in the app', () => {
+  it('the refresh transcript, then the repair transcript, each guides a recovery of the shares it leaves in force: verified by its final hash', async () => {
+    const kc = vssKeyCeremony('ed25519', 2, 3, 'a1'.repeat(16));
+    const custodians = [1, 2, 3].map((k) => ({ id: `c${k}`, name: `C${k}`, number: k }));
+    const refresh = service();
+    await refresh.svc.start({ kind: 'refresh', label: 'Yearly refresh', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians });
+    await refresh.svc.checkAirGap();
+    for (const i of [0, 1, 2]) await refresh.svc.addShare({ input: { text: shardText(kc.deal, i, hexToBytes('a1'.repeat(16))) } });
+    await refresh.svc.make();
+    const fresh: string[] = [];
+    for (const c of custodians) {
+      const view = await refresh.svc.handoff({ custodianId: c.id });
+      await refresh.svc.confirm({ custodianId: c.id, method: 'type-back', response: { text: view.envelopeText } });
+      fresh.push(view.envelopeText);
+    }
+    await refresh.svc.destroy();
+    await refresh.svc.seal();
+    const refreshed = await savedTranscript(refresh.svc);
+    const key = groupFingerprint('ed25519', kc.deal.groupPublicKey).hex;
+
+    const recovery = createRecoveryService();
+    const recoverWith = async (transcriptText: string, finalHash: string, texts: readonly string[]) => {
+      const st = await recovery.start({ transcriptText, finalHash });
+      assert.equal(st.expected?.source, 'final-hash');
+      for (const text of texts) {
+        const r = await recovery.addShard({ text });
+        assert.equal(r.outcome, 'accepted', r.outcome === 'rejected' ? `${r.error.code}: ${r.error.message}` : r.outcome);
+      }
+      return recovery.finish();
+    };
+    const afterRefresh = await recoverWith(refreshed.text, refreshed.v.headHash, [fresh[0]!, fresh[2]!]);
+    assert.deepEqual([afterRefresh.verdict, afterRefresh.source], ['verified', 'final-hash']);
+    assert.equal(afterRefresh.recovered.fingerprint.hex, key);
+    await recovery.clear();
+
+    // Custodian 2 loses the refreshed share; 1 and 3 repair it from the refresh transcript.
+    const repair = service();
+    await repair.svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: refreshed.text, ciphersuite: 'ed25519', custodians: [{ id: 'c2', name: 'C2', number: 2 }] });
+    await repair.svc.checkAirGap();
+    for (const text of [fresh[0]!, fresh[2]!]) await repair.svc.addShare({ input: { text } });
+    await repair.svc.make();
+    const view = await repair.svc.handoff({ custodianId: 'c2' });
+    await repair.svc.confirm({ custodianId: 'c2', method: 'type-back', response: { text: view.paperText } });
+    await repair.svc.destroy();
+    await repair.svc.seal();
+    const repaired = await savedTranscript(repair.svc);
+    const afterRepair = await recoverWith(repaired.text, repaired.v.headHash, [view.envelopeText, fresh[2]!]);
+    assert.deepEqual([afterRepair.verdict, afterRepair.source, afterRepair.recovered.fingerprint.hex], ['verified', 'final-hash', key]);
+    // The old shares are another share set (the key ceremony's): refused against the refresh's record.
+    await recovery.clear();
+    await recovery.start({ transcriptText: refreshed.text, finalHash: refreshed.v.headHash });
+    const old = await recovery.addShard({ text: shardText(kc.deal, 0, hexToBytes('a1'.repeat(16))) });
+    assert.equal(old.outcome, 'rejected');
+    await recovery.shutdown();
   });
 });

@@ -8,7 +8,7 @@
 import { isBagSerial } from '../../../core/bag-serial';
 import { KeyshardError } from '../../../core/errors';
 import { expectedFromTranscript, type ExpectedFingerprint, type TranscriptTrustOptions } from '../../../core/recovery-trust';
-import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
+import { verifyTranscriptText, type TranscriptEntry, type VerifyOk } from '../../../core/transcript';
 import type { SchemeName, SecretKindName } from './types';
 
 export interface TranscriptFacts {
@@ -71,11 +71,47 @@ function unusable(why: string): KeyshardError {
   return new KeyshardError('TRANSCRIPT_FORMAT', `This transcript cannot guide a recovery: ${why}. Use the transcript of the ceremony that made these shards.`);
 }
 
+/**
+ * A refresh or repair transcript guides a recovery of the shares it leaves in force: the key is unchanged (its
+ * fingerprint is the group key's: core/recovery-trust), the commitments are the refresh's new ones or, for a repair, its
+ * plan's. A refresh's shares carry its own ceremony id; a repaired share joins the set it repaired, whose id the plan
+ * cites as its source. Null for any other transcript.
+ */
+function lifecycleFacts(v: VerifyOk, trust: TranscriptTrustOptions): TranscriptFacts | null {
+  const plan = obj(v.entries[0]);
+  const kind = plan['ceremonyKind'];
+  if (kind !== 'refresh' && kind !== 'repair') return null;
+  const ciphersuite = plan['ciphersuite'];
+  if (typeof ciphersuite !== 'string' || ciphersuite === 'seed' || !(KINDS as readonly string[]).includes(ciphersuite)) throw unusable('its plan names no ciphersuite');
+  const expected = expectedFromTranscript(v, trust);
+  const refresh = obj([...v.entries].reverse().find((e) => e.kind === 'refresh'));
+  const commitments = kind === 'refresh' ? refresh['commitments'] : plan['commitments'];
+  if (!Array.isArray(commitments) || commitments.length < 2 || commitments.some((c) => typeof c !== 'string' || !/^[0-9a-f]+$/.test(c))) throw unusable(`its ${kind} records no commitments`);
+  const source = obj({ data: plan['source'] } as TranscriptEntry)['ceremonyId'];
+  const setId = kind === 'repair' && typeof source === 'string' ? source : v.ceremonyId;
+  const custodians = plan['custodians'];
+  return {
+    ceremonyId: setId,
+    label: typeof plan['label'] === 'string' ? plan['label'] : null,
+    scheme: 'vss',
+    secretKind: ciphersuite as SecretKindName,
+    fingerprint: expected.fingerprint,
+    expected,
+    sealed: expected.sealed === true,
+    custodianIds: [],
+    bags: [],
+    commitments: commitments as string[],
+    ...(kind === 'refresh' && Array.isArray(custodians) ? { shareCount: custodians.length } : {}),
+  };
+}
+
 export function transcriptFacts(text: string, trust: TranscriptTrustOptions = {}): TranscriptFacts {
   const v = verifyTranscriptText(text);
   if (!v.ok) {
     throw new KeyshardError(v.code, `The transcript does not verify: ${v.reason}`, { firstBadSeq: v.firstBadSeq });
   }
+  const lifecycle = lifecycleFacts(v, trust);
+  if (lifecycle !== null) return lifecycle;
   const last = <K extends string>(kinds: readonly K[]): TranscriptEntry | undefined => [...v.entries].reverse().find((e) => (kinds as readonly string[]).includes(e.kind));
   const plan = obj(v.entries.find((e) => e.kind === 'plan'));
   const secret = obj(last(['generate', 'import']));
