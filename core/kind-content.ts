@@ -5,6 +5,7 @@
  */
 import { checkCustodyTranscript } from './custody/transcript';
 import { checkExtendTranscript } from './extend/transcript';
+import { checkDrillTranscript } from './drill/transcript';
 import { isKeyshardError } from './errors';
 import { checkLifecycleTranscript } from './lifecycle/transcript';
 import { checkSigningTranscript } from './signing/transcript';
@@ -35,6 +36,8 @@ const CHECKS: ReadonlyMap<string, (result: VerifyOk) => KindContentResult> = new
   ['custody-check', throwing(checkCustodyTranscript)],
   // New SLIP-39 shares: quorum of the plan's group, new members unused, handoffs, confirmations and seal agree.
   ['extend', checkExtendTranscript],
+  // The drill is about the cited key ceremony, its fingerprints agree, the seal names them.
+  ['quorum-drill', checkDrillTranscript],
 ]);
 
 /** The content check of the kind `kindId`, or ok for a kind that has none. */

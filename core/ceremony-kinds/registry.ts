@@ -13,13 +13,14 @@ import { REPAIR_CEREMONY } from './repair';
 import { SIGNING_CEREMONY } from './signing';
 import { CUSTODY_CHECK_CEREMONY } from './custody-check';
 import { EXTEND_CEREMONY } from './extend';
+import { QUORUM_DRILL_CEREMONY } from './quorum-drill';
 import type { CeremonyKind } from './types';
 
 /** The plan entry's member that names the ceremony kind. */
 export const CEREMONY_KIND_FIELD = 'ceremonyKind';
 
 // The key ceremony first: where two kinds use the same record kind ("plan", "seal"), its words are the default.
-const KINDS: readonly CeremonyKind[] = [KEY_CEREMONY, REFRESH_CEREMONY, REPAIR_CEREMONY, SIGNING_CEREMONY, CUSTODY_CHECK_CEREMONY, EXTEND_CEREMONY];
+const KINDS: readonly CeremonyKind[] = [KEY_CEREMONY, REFRESH_CEREMONY, REPAIR_CEREMONY, SIGNING_CEREMONY, CUSTODY_CHECK_CEREMONY, EXTEND_CEREMONY, QUORUM_DRILL_CEREMONY];
 
 const BY_ID: ReadonlyMap<string, CeremonyKind> = new Map(KINDS.map((k) => [k.id, k]));
 

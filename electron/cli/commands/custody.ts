@@ -12,6 +12,7 @@ import { KeyshardError } from '../../../core/errors';
 import { checkCustody, checkCustodyOfWords, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
 import { shortDisplay, transcriptFingerprint, witnessKeyFingerprint } from '../../../core/recovery-trust';
 import { custodyCheckTranscript } from '../../../core/custody/transcript';
+import { drillTranscript } from '../../../core/drill/transcript';
 import { MAX_TRANSCRIPT_BYTES, serializeTranscript, type Transcript, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
 import { type ParsedArgs, parseArgs, requireValue } from '../args';
 import type { CliCommand } from '../command';
@@ -198,6 +199,10 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       '  --final-hash HEX      the final hash from the paper record: without it the answer is at most "unverified"',
       ...SHARD_KEY_HELP,
       '  --passphrase-env VAR  the SLIP-39 passphrase, from the environment variable VAR (default: none)',
+      "  --transcript-out FILE write the drill's own transcript (a new file, kind quorum-drill): its plan cites the",
+      "                        key ceremony's final hash; it records the fingerprints compared and a seal, no share",
+      "  --witness-key FILE    a witness's encrypted key file: the witness signs the drill's result and the seal",
+      '                        (their passphrase typed, or from --witness-passphrase-env VAR)',
       '  --json                {"ceremonyId","scheme","fingerprint","expectedFingerprint","match":true,"result",',
       '                        "source","transcriptFinalHash","checkedAt"} (+ "skipped": folder files not opened)',
       '',
@@ -205,13 +210,17 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       'group), FINAL_HASH_MISMATCH, or the code of a file that cannot be read.',
     ].join('\n'),
     options: {
-      values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'passphrase-env'],
+      values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'passphrase-env', 'transcript-out', 'witness-key', 'witness-passphrase-env', 'label', 'ceremony-id'],
       repeatable: [...SHARD_KEY_OPTIONS.repeatable],
       booleans: ['json'],
       positionals: { min: 1, max: 256, names: 'the shard FILEs or a DIR holding them' },
     },
     async run(args, io) {
       const transcriptPath = requireValue(args, 'transcript');
+      const out = args.values.get('transcript-out');
+      if (out === undefined && (args.values.has('witness-key') || args.values.has('witness-passphrase-env'))) {
+        throw new KeyshardError('INVALID_ARGUMENT', '--witness-key goes with --transcript-out (the drill transcript a witness signs).', { usage: true });
+      }
       const recover = createRecoverCommands(deps.shardOpener)[0]!;
       // The same argv recover would get, minus anything that could print or write the key.
       const argv: string[] = ['--json', '--transcript', transcriptPath];
@@ -229,6 +238,25 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       // recover has refused already (FINGERPRINT_MISMATCH) unless they agree; compared again here from the file itself.
       const expected = transcriptFingerprint(transcript).fingerprint;
       if (expected !== r.fingerprint) throw new KeyshardError('FINGERPRINT_MISMATCH', "The rebuilt key's fingerprint is not the transcript's. Nothing was printed; the key was wiped.");
+      const at = deps.now();
+      let written: { file: string; finalHash: string } | null = null;
+      if (out !== undefined) {
+        const drill = { ceremonyId: transcript.ceremonyId, transcriptFinalHash: transcript.headHash, scheme: r.scheme, fingerprint: r.fingerprint, expectedFingerprint: expected, result: r.verified ? ('verified' as const) : ('unverified' as const) };
+        const make = (witness: WitnessSigner | undefined) =>
+          drillTranscript({
+            ceremonyId: args.values.get('ceremony-id') ?? `drill-${at.toISOString().replace(/[:.]/g, '')}`,
+            clock: deps.now,
+            label: (args.values.get('label') ?? `Quorum drill of ${transcript.ceremonyId}`).slice(0, 200),
+            drill,
+            ...(witness === undefined ? {} : { witness }),
+          });
+        const key = args.values.get('witness-key');
+        // The witness's passphrase has its own variable: --passphrase-env is the SLIP-39 passphrase here.
+        const witnessArgs = { ...args, values: new Map([...(args.values.has('witness-passphrase-env') ? [['passphrase-env', args.values.get('witness-passphrase-env')!] as [string, string]] : [])]) };
+        const t = key === undefined ? await make(undefined) : await withWitnessKeyFile(key, witnessArgs, io, deps.env, make);
+        await writeNewFile(out, serializeTranscript(t), 'the drill transcript');
+        written = { file: out, finalHash: t.entries[t.entries.length - 1]!.hash };
+      }
       const result = {
         ceremonyId: transcript.ceremonyId,
         scheme: r.scheme,
@@ -239,7 +267,8 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
         source: r.source,
         ...(r.skipped === undefined ? {} : { skipped: r.skipped }),
         transcriptFinalHash: transcript.headHash,
-        checkedAt: deps.now().toISOString(),
+        checkedAt: at.toISOString(),
+        ...(written === null ? {} : { transcript: written }),
       };
       if (args.booleans.get('json') === true) {
         io.stdout(`${JSON.stringify(result)}\n`);
@@ -251,6 +280,7 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
           `Fingerprint: ${shortDisplay(r.fingerprint)}  (${r.fingerprint})`,
           r.verified ? '  The transcript is the one the paper record describes.' : '  But nothing the team holds vouches for this transcript: give --final-hash HEX from the paper record.',
           `Final hash:  ${transcript.headHash}`,
+          ...(written === null ? [] : [`Drill transcript written to ${written.file} (final hash ${written.finalHash}); keyshard transcript verify checks it.`]),
           '',
         ].join('\n'),
       );
