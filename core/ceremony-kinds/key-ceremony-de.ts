@@ -95,7 +95,7 @@ const WORDS = {
       readAloud: 'Die Nummer des versiegelten Beutels.',
     },
     'test-recovery': {
-      screen: 'Testwiederherstellung',
+      screen: 'Test-Wiederherstellung',
       paper: 'Wiederherstellung testen',
       does: 'Ein Quorum von Verwahrern gibt seine Anteile zurück; keyshard stellt das Geheimnis wieder her und vergleicht den Fingerabdruck.',
       readAloud: 'Der wiederhergestellte Fingerabdruck: Er muss der zuvor vorgelesene sein.',
@@ -148,8 +148,8 @@ const WORDS = {
     'token-read-back': { transcript: 'Anteil von einem Token zurückgelesen' },
     receipt: { transcript: 'Anteil empfangen und im Beutel versiegelt' },
     'test-recovery': {
-      transcript: 'Testwiederherstellung',
-      checkpoint: 'die Testwiederherstellung',
+      transcript: 'Test-Wiederherstellung',
+      checkpoint: 'die Test-Wiederherstellung',
       hint: 'Stellen Sie das Geheimnis aus einem Quorum von Anteilen wieder her und vergleichen Sie den Fingerabdruck.',
     },
     destroy: {

@@ -282,7 +282,7 @@ export const de: Catalogue = {
   'checkpoint.split': 'die Aufteilung',
   'checkpoint.handoff': 'die Übergabe',
   'checkpoint.confirm': 'die Bestätigung',
-  'checkpoint.test-recovery': 'die Testwiederherstellung',
+  'checkpoint.test-recovery': 'die Test-Wiederherstellung',
   'checkpoint.destroy': 'die Vernichtung',
   'checkpoint.seal': 'das Siegel',
   'signoff.title': 'Freigabe durch Zeugen: {checkpoint}',

@@ -195,7 +195,6 @@ export const enCeremony = {
   'paper.ceremonyId': 'Ceremony id',
   'paper.fingerprint': 'Fingerprint',
   'paper.share': 'Share',
-  'paper.shareText': '{share}. {scheme}',
   'paper.bag': 'Bag serial',
   'paper.noBag': 'none recorded (write it here: ____________)',
   'paper.printed': 'Printed',

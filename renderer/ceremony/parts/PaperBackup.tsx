@@ -54,7 +54,7 @@ export function PaperBackup({ view, plan, ceremonyId }: Props) {
               </dd>
               <dt>{t('paper.share')}</dt>
               <dd>
-                {t('paper.shareText', { share: shareText(s.share, t), scheme: schemeSentence(plan) })}
+                {shareText(s.share, t)}. {schemeSentence(plan)}
               </dd>
               <dt>{t('paper.bag')}</dt>
               <dd className="mono" data-testid="paper-bag-serial">
