@@ -178,6 +178,8 @@ const ExceptionRequestSchema = z.strictObject({
   witnessId: Id.optional(),
   passphrase: z.string().min(1).max(1024).optional(),
   pin: Pin.optional(),
+  // Only for the abort's exception, when no witness signs it (main refuses it anywhere else).
+  unsigned: z.literal(true).optional(),
 });
 const AbortRequestSchema = z.strictObject({ reason: ShortText, witnessId: Id.optional() });
 const ResumeRequestSchema = z.strictObject({ dir: PathText.optional() }).optional();

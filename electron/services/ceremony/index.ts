@@ -14,13 +14,14 @@
  *   once, even while a call is stuck behind the queue.
  * - Resume (steps/resume.ts) rebuilds the session from the verified transcript with core's replay; a secret lost in a
  *   crash stays lost (only abort is offered); it never re-generates or re-uses a secret.
- * - A ceremony that ends (sealed, aborted) forgets every witness's key; the next one needs them loaded again.
+ * - A ceremony that ends (sealed, aborted) forgets every witness's key; the next one needs them loaded again. An abort
+ *   keeps them until its exception is recorded (signed, or marked unsigned), so a witness can still sign it.
  * - PKCS#11 tokens (tokens.ts, steps/token-shards.ts) are checked at start before anything is recorded; a token
  *   failure leaves the ceremony exactly where it was.
  *
  * Calls are served one at a time (a queue), so two screens clicking at once cannot interleave steps.
  */
-import { CEREMONY_STEPS, apply, type CeremonyEvent, type CeremonyRecord } from '../../../core/ceremony';
+import { CEREMONY_STEPS, abortExceptionOpen, apply, type CeremonyEvent, type CeremonyRecord } from '../../../core/ceremony';
 import { KeyshardError } from '../../../core/errors';
 import { appendEntry, type Transcript } from '../../../core/transcript';
 import { createKeyStretcher } from '../kdf/index';
@@ -29,7 +30,7 @@ import { createSecretStore } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
 import { copyShardView, wipeShardViews } from './shards';
 import { messageOf, statusOf as statusView } from './status';
-import { abort } from './steps/abort';
+import { abort, recordAbortException, type AbortExceptionRequest } from './steps/abort';
 import { checkAirGap } from './steps/airgap';
 import { confirm } from './steps/confirm';
 import { destroy } from './steps/destroy';
@@ -95,7 +96,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
   /** A ceremony that has ended (sealed, aborted) keeps no witness's key: the next one needs them loaded again. */
   function dropWitnessesIfEnded(c: Session | null): void {
-    if (c !== null && c.state.status !== 'active') witnesses.releaseAll();
+    // An abort's exception may still be signed (steps/abort.ts): the keys go once it is recorded.
+    if (c !== null && c.state.status !== 'active' && !abortExceptionOpen(c.state)) witnesses.releaseAll();
   }
 
   const storeFor = (dir: string): TranscriptStore =>
@@ -171,6 +173,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     await c.store.saveTranscript(t);
     c.state = next;
     c.transcript = t;
+    dropWitnessesIfEnded(c);
   }
 
   /** Drops the session's secret handles and zeroizes every buffer in the store; returns how many were zeroized. */
@@ -245,7 +248,9 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     confirm: (request: ConfirmRequest) => serial(() => confirm(kit, running(), request)),
 
     receipt: (request) => serial(() => receipt(kit, running(), request)),
-    recordException: (request: ExceptionRequest) => serial(() => recordException(kit, running(), request)),
+    // After an abort, the one exception left to record is the abort's own (the session is no longer running).
+    recordException: (request: ExceptionRequest | AbortExceptionRequest) =>
+      serial(() => (ctx !== null && abortExceptionOpen(ctx.state) ? recordAbortException(kit, ctx, request) : recordException(kit, running(), request))),
 
     testRecovery: (request: RecoveryRequest = {}) => serial(() => testRecovery(kit, running(), request)),
 

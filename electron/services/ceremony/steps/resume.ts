@@ -4,10 +4,11 @@
  * secret-lost-after-handoff with the custodians who already hold shards) and offers only abort. It never
  * re-generates or re-uses a secret; after a crash right after entropy, generate asks for the same sources again.
  */
-import { CEREMONY_STEPS, replay, type CeremonyStep } from '../../../../core/ceremony';
+import { CEREMONY_STEPS, abortExceptionOpen, replay, type CeremonyStep } from '../../../../core/ceremony';
 import { KeyshardError } from '../../../../core/errors';
 import { resumeTranscript, type Transcript } from '../../../../core/transcript';
 import { bindingsFromEntry, TOKEN_ENTRY_KINDS } from '../tokens';
+import { awaitAbortException } from './abort';
 import { RECEIPT_KIND } from './receipt';
 import type { StepKit } from './kit';
 import { newSession, transition, type Session } from './session';
@@ -69,7 +70,7 @@ export async function resume(kit: ResumeKit, previous: Session | null, dir: stri
   const active = state.status === 'active';
   const lostSecret = active && state.lastStep !== null && SECRET_IN_MEMORY.includes(state.lastStep);
   const entropyRecord = [...state.records].reverse().find((r) => r.step === 'entropy');
-  return newSession({
+  const session = newSession({
     plan,
     store,
     ceremonyIdHex: loaded.ceremonyId,
@@ -81,4 +82,7 @@ export async function resume(kit: ResumeKit, previous: Session | null, dir: stri
     tokens: new Map(tokenCheck.bindings.map((b) => [b.custodianId, b] as const)),
     entropyToken: tokenCheck.entropy,
   });
+  // An abort whose exception was not recorded yet still asks for it.
+  if (abortExceptionOpen(state)) awaitAbortException(session);
+  return session;
 }
