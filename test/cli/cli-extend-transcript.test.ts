@@ -55,6 +55,10 @@ describe('keyshard slip39 extend --transcript-out', () => {
     const summary = JSON.parse(v.stdout) as { ceremonyKind: string; sealed: boolean; signoffs: { kind: string; witnesses: unknown[] }[] };
     assert.deepEqual([summary.ceremonyKind, summary.sealed], ['extend', true]);
     assert.deepEqual(summary.signoffs.filter((s) => s.witnesses.length > 0).map((s) => s.kind), ['airgap-check', 'extend', 'destroy', 'seal']);
+    // The text summary names what was extended and each new share's fingerprint, not "no key fingerprint".
+    const human = (await run(['transcript', 'verify', out])).stdout;
+    assert.match(human, new RegExp(`Extends group 1 of SLIP-39 backup \\d+ of "${kc.ceremonyId}", final hash ${kc.transcript.headHash}`));
+    for (const s of made.shares) assert.ok(human.includes(`member ${s.member}, shard fingerprint ${s.shardFingerprint}`));
     const t = JSON.parse(text) as { entries: { kind: string; data: Record<string, unknown> }[] };
     const plan = t.entries[0]!.data;
     assert.deepEqual(plan['source'], { ceremonyId: kc.ceremonyId, ceremonyKind: 'key-ceremony', finalHash: kc.transcript.headHash });

@@ -7,6 +7,7 @@ import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
 import { checkKindContent } from '../../../core/kind-content';
 import { checkLifecycleTranscript } from '../../../core/lifecycle/transcript';
+import { checkExtendTranscript } from '../../../core/extend/transcript';
 import {
   expectedFromTranscript,
   parseFinalHashInput,
@@ -157,6 +158,19 @@ function lifecycleLines(result: VerifyOk): string[] {
   ];
 }
 
+/**
+ * A SLIP-39 extension records no split either: it names the key ceremony it extends and each new share's fingerprint,
+ * which a custody check of that share compares.
+ */
+function extendLines(result: VerifyOk): string[] {
+  const check = checkExtendTranscript(result);
+  if (!check.ok) return [];
+  return [
+    `Extends group ${check.group + 1} of SLIP-39 backup ${check.identifier} of "${check.source.ceremonyId}", final hash ${check.source.finalHash}: compare it with that ceremony's paper record.`,
+    ...check.shares.map((x) => `  New share: ${x.custodianId}, member ${x.member + 1}, shard fingerprint ${x.shardFingerprint}`),
+  ];
+}
+
 function humanSummary(
   kind: CeremonyKind,
   result: VerifyOk,
@@ -202,7 +216,7 @@ function humanSummary(
     }
     lines.push(`  \u2713 ${String(e.seq).padStart(seqWidth)}  ${e.kind.padEnd(kindWidth)}  ${e.at}  ${note}`);
   }
-  lines.push('', ...(kind.id === 'refresh' || kind.id === 'repair' ? lifecycleLines(result) : trustLines(trust)), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
+  lines.push('', ...(kind.id === 'refresh' || kind.id === 'repair' ? lifecycleLines(result) : kind.id === 'extend' ? extendLines(result) : trustLines(trust)), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
   lines.push(
     finalHashGiven
       ? 'It matches the final hash given with --final-hash.'
