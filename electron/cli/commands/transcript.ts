@@ -159,8 +159,8 @@ function lifecycleLines(result: VerifyOk): string[] {
 }
 
 /**
- * A SLIP-39 extension records no split either: it names the key ceremony it extends and each new share's fingerprint,
- * which a custody check of that share compares.
+ * A SLIP-39 extension records no split either: it names the key ceremony it extends and each new share's fingerprint
+ * (the public record of that share; the custody check does not read extension transcripts yet).
  */
 function extendLines(result: VerifyOk): string[] {
   const check = checkExtendTranscript(result);
