@@ -99,9 +99,12 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   const pending = status?.pendingSignOff?.checkpoint;
   // While a custodian still waits for their share, the handoff is the step, though the wipe is already allowed next.
   const handing = status?.next.includes('handoff') === true && status.custodians.some((c) => !c.confirmed) ? 'handoff' : undefined;
+  // Likewise the quorum, while it has fewer shares than it needs (main refuses to make new shares until then).
+  const gathering = status?.next.includes('quorum-share') === true && (status.quorumNeeded === null || status.quorum.length < status.quorumNeeded) ? 'quorum' : undefined;
   const currentStep =
     (pending === undefined ? undefined : steps.find((s) => s.step.records.some((r) => r.kind === pending))?.step.id) ??
     handing ??
+    gathering ??
     [...steps].reverse().find((s) => s.step.records.some((r) => status?.next.includes(r.kind) ?? false))?.step.id ??
     (status?.active ? null : 'plan');
 
