@@ -102,6 +102,7 @@ export interface CeremonyHost {
   signOff: CeremonyService['signOff'];
   abort: CeremonyService['abort'];
   recordException: CeremonyService['recordException'];
+  markAbsent: CeremonyService['markAbsent'];
   /** A witness's encrypted key file, for the running (or next) ceremony; each sign-off asks for its passphrase. */
   loadWitnessKey(request: { readonly path: string; readonly witnessId?: string }): Promise<LoadedWitnessKey>;
   /** A witness's key on their token, for the running (or next) ceremony; each sign-off asks for its PIN. */
@@ -320,6 +321,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     signOff: (r) => running().signOff(r),
     abort: (r) => running().abort(r),
     recordException: (r) => running().recordException(r),
+    markAbsent: (r) => running().markAbsent(r),
 
     loadWitnessKey: (request) => serial(async () => (await forWitnesses()).loadWitnessKey(request)),
 

@@ -41,6 +41,7 @@ export const CHANNELS = [
   'ceremony:witness-keys',
   'ceremony:abort',
   'ceremony:record-exception',
+  'ceremony:mark-absent',
   'ceremony:resume',
   'recovery:start',
   'recovery:add-shard',

@@ -181,6 +181,14 @@ const ExceptionRequestSchema = z.strictObject({
   // Only for the abort's exception, when no witness signs it (main refuses it anywhere else).
   unsigned: z.literal(true).optional(),
 });
+/** A custodian absent at their handoff: who, the reason as typed, and the signing witness's act (never echoed). */
+const AbsentRequestSchema = z.strictObject({
+  custodianId: Id,
+  reason: z.string().min(1).max(MAX_EXCEPTION_REASON),
+  witnessId: Id.optional(),
+  passphrase: z.string().min(1).max(1024).optional(),
+  pin: Pin.optional(),
+});
 const AbortRequestSchema = z.strictObject({ reason: ShortText, witnessId: Id.optional() });
 const ResumeRequestSchema = z.strictObject({ dir: PathText.optional() }).optional();
 
@@ -223,6 +231,7 @@ export const CeremonyStatusSchema = z.object({
     .object({ stepId: z.string(), custodianId: z.string().nullable(), deviation: z.string(), number: z.string(), what: z.string() })
     .nullable()
     .optional(),
+  absent: list(z.string()).optional(),
   custodiansHoldingShards: list(z.string()),
   receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean() })),
   entropyNeeded: list(z.string()).nullable(),
@@ -418,5 +427,6 @@ export const ceremonyContract = {
   'ceremony:witness-keys': channel(NoRequest, list(WitnessKeySchema)),
   'ceremony:abort': channel(AbortRequestSchema, CeremonyStatusSchema),
   'ceremony:record-exception': channel(ExceptionRequestSchema, CeremonyStatusSchema),
+  'ceremony:mark-absent': channel(AbsentRequestSchema, CeremonyStatusSchema),
   'ceremony:resume': channel(ResumeRequestSchema, CeremonyStatusSchema),
 } as const;

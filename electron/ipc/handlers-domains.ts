@@ -58,6 +58,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:witness-keys': () => h().witnessKeys(),
     'ceremony:abort': (r) => h().abort(r),
     'ceremony:record-exception': (r) => h().recordException(r),
+    'ceremony:mark-absent': (r) => h().markAbsent(r),
     'ceremony:resume': (r) => h().resume(r ?? {}),
   };
 }

@@ -35,6 +35,7 @@ import { checkAirGap } from './steps/airgap';
 import { confirm } from './steps/confirm';
 import { destroy } from './steps/destroy';
 import { recordException } from './steps/exception';
+import { markAbsent } from './steps/absent';
 import { checkDevices } from './steps/device-check';
 import { gatherEntropyStep } from './steps/entropy';
 import { handoff } from './steps/handoff';
@@ -251,6 +252,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     // After an abort, the one exception left to record is the abort's own (the session is no longer running).
     recordException: (request: ExceptionRequest | AbortExceptionRequest) =>
       serial(() => (ctx !== null && abortExceptionOpen(ctx.state) ? recordAbortException(kit, ctx, request) : recordException(kit, running(), request))),
+
+    markAbsent: (request) => serial(() => markAbsent(kit, running(), request)),
 
     testRecovery: (request: RecoveryRequest = {}) => serial(() => testRecovery(kit, running(), request)),
 

@@ -5,6 +5,7 @@
 import { nextActions } from '../../../core/ceremony';
 import { confirmOf, fingerprintView, type Session } from './steps/session';
 import { receiptsOf } from './steps/receipt';
+import { absentCustodians } from './steps/absent';
 import type { CeremonyPhase, CeremonyStatus } from './types';
 
 export function phaseOf(c: Session | null): CeremonyPhase {
@@ -99,6 +100,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
             confirm: (({ kind, hex }) => ({ kind, display: fingerprintView(hex).display }))(confirmOf(c)),
           },
     exceptionNeeded: c.deviation === null ? null : { ...c.deviation },
+    absent: absentCustodians(c),
     custodiansHoldingShards: [...s.handedOff],
     receipts: receiptsOf(c),
     entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],

@@ -170,6 +170,11 @@ export interface CeremonyStatus {
     readonly number: string;
     readonly what: string;
   } | null;
+  /**
+   * Custodians recorded absent at their handoff (a signed exception) who have not taken their shard since: their
+   * handoff waits, so the ceremony cannot reach the test recovery or the seal until they come, or it is aborted.
+   */
+  readonly absent?: readonly string[];
   /** Custodians who were handed a shard (they hold it now). */
   readonly custodiansHoldingShards: readonly string[];
   /** Each custodian handed a shard: the bag serial recorded at the handoff (null: none) and whether their receipt is recorded. */
@@ -482,6 +487,16 @@ export interface ExceptionRequest {
   readonly pin?: string;
 }
 
+/** A custodian not there at their handoff: the reason, and the signing witness's own act for this one signature. */
+export interface AbsentRequest {
+  readonly custodianId: string;
+  readonly reason: string;
+  /** Required when the plan has witnesses. */
+  readonly witnessId?: string;
+  readonly passphrase?: string;
+  readonly pin?: string;
+}
+
 export interface AbortRequest {
   readonly reason: string;
   readonly witnessId?: string;
@@ -540,6 +555,8 @@ export interface CeremonyService {
   abort(request: AbortRequest): Promise<CeremonyStatus>;
   /** Records the deviation main noted (a failed confirmation) as an exception, with its reason and a witness's signature. */
   recordException(request: ExceptionRequest): Promise<CeremonyStatus>;
+  /** Records a custodian absent at their handoff (a witness-signed exception); their handoff is deferred, not skipped. */
+  markAbsent(request: AbsentRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */
   shutdown(): Promise<void>;

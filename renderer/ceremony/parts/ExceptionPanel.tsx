@@ -11,11 +11,17 @@ import { PinErrorNote } from './PinErrorNote';
 import { WitnessKeyLoader } from './WitnessKeyLoader';
 
 type Needed = NonNullable<Status['exceptionNeeded']>;
+/** What the form sends: the reason and, when the plan has witnesses, who signs and their act. */
+export type ExceptionAct = { reason: string; witnessId?: string; passphrase?: string; pin?: string };
 
 interface Props extends Pick<StageProps, 'plan' | 'setStatus'> {
   readonly needed: Needed;
   /** What main said went wrong (the mismatch's message: positions only), when this window saw it. */
   readonly cause?: string;
+  /** Another channel for the same form (a custodian absent); default: the deviation main noted. */
+  readonly submit?: (act: ExceptionAct) => Promise<Status>;
+  /** Shown as "Cancel" when the form was opened by a choice (an absence), not forced by main. */
+  readonly onCancel?: () => void;
 }
 
 /**
@@ -23,7 +29,7 @@ interface Props extends Pick<StageProps, 'plan' | 'setStatus'> {
  * the exception with their own act (key-file passphrase or token PIN), as at a sign-off. Main records the exception
  * entry and the signature together; the page chooses neither the deviation nor its step. One primary action.
  */
-export function ExceptionPanel({ needed, cause, plan, setStatus }: Props) {
+export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCancel }: Props) {
   const loaded = useLoadedWitnesses();
   const witnesses = plan.witnesses;
   const [witnessId, setWitnessId] = useState<string>(() => witnesses.find((w) => loaded.has(w.id))?.id ?? witnesses[0]?.id ?? '');
@@ -43,7 +49,8 @@ export function ExceptionPanel({ needed, cause, plan, setStatus }: Props) {
   const record = async (): Promise<void> => {
     const act = key?.unlock === 'passphrase' ? { passphrase } : key?.unlock === 'pin' ? { pin: pin.take() } : {};
     setPassphrase('');
-    const s = await run(() => ask('ceremony:record-exception', { reason, ...(unwitnessed ? {} : { witnessId, ...act }) }));
+    const request: ExceptionAct = { reason, ...(unwitnessed ? {} : { witnessId, ...act }) };
+    const s = await run(() => (submit === undefined ? ask('ceremony:record-exception', request) : submit(request)));
     if (s !== undefined) setStatus(s);
   };
 
@@ -53,10 +60,18 @@ export function ExceptionPanel({ needed, cause, plan, setStatus }: Props) {
         Record an exception at step {needed.number}: {words}
       </h2>
       <p data-testid="exception-cause">{cause ?? needed.what}</p>
-      <p>
-        Before a second try, type why it happened{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and
-        printed under step {needed.number}.
-      </p>
+      {needed.deviation === 'custodian-absent' ? (
+        <p>
+          Type why they are not here{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and printed under step{' '}
+          {needed.number}. Their shard stays in keyshard: the others go on, but the test recovery and the seal wait until they take it, or the
+          ceremony is aborted.
+        </p>
+      ) : (
+        <p>
+          Before a second try, type why it happened{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and
+          printed under step {needed.number}.
+        </p>
+      )}
       <form
         className="sign-form"
         onSubmit={(e) => {
@@ -131,6 +146,11 @@ export function ExceptionPanel({ needed, cause, plan, setStatus }: Props) {
         <button type="submit" className="button sign-button" disabled={!ready} data-testid="exception-record" data-primary="">
           {busy ? 'Recording…' : unwitnessed ? 'Record the exception' : `Record, signed by ${name}`}
         </button>
+        {onCancel !== undefined ? (
+          <button type="button" className="button secondary" onClick={onCancel} disabled={busy} data-testid="exception-cancel">
+            Cancel
+          </button>
+        ) : null}
         </div>
         {error ? (
           <ErrorPanel title="The exception was not recorded" error={error.info} testId="exception-error" focus>

@@ -12,6 +12,8 @@ import { PinField, usePin } from '../../devices';
 import { PinErrorNote } from '../parts/PinErrorNote';
 import { BagSerialField, bagSerialCheck } from '../../components/BagSerialField';
 import { useT } from '../../i18n';
+import { ceremonyScript, KEY_CEREMONY } from '../../../core/ceremony-kinds';
+import { ExceptionPanel } from '../parts/ExceptionPanel';
 
 /** The bag serial to send: the typed text when it reads as a serial (main normalises it again), none when empty. */
 function useBagSerial(): { value: string; set: (v: string) => void; request: { bagSerial?: string }; blocked: boolean } {
@@ -28,9 +30,40 @@ export function HandoffStage(props: StageProps) {
   const { status, plan } = props;
   const waiting = status.next.filter((n) => n.step === 'handoff' && n.custodianId !== undefined).map((n) => n.custodianId!);
   const [chosen, setChosen] = useState<string | null>(null);
+  // A custodian who is not there: the absence form for them (a witness-signed exception; their handoff waits).
+  const [absentFor, setAbsentFor] = useState<string | null>(null);
+  const absent = status.absent ?? [];
   const custodian = chosen === null ? undefined : custodianOf(plan, chosen);
   const t = useT();
+  // The primary action goes to the first waiting custodian who is here (an absent one keeps an outlined button).
+  const firstHere = waiting.find((id) => !absent.includes(id)) ?? waiting[0];
+  const marking = absentFor !== null && waiting.includes(absentFor) && !absent.includes(absentFor) ? custodianOf(plan, absentFor) : undefined;
   if (custodian !== undefined && waiting.includes(custodian.id)) return <HandoffOne {...props} custodian={custodian} back={() => setChosen(null)} />;
+  // The absence form has the screen to itself, so its one primary action is in the first view.
+  if (marking !== undefined) {
+    return (
+      <>
+        <ScreenTitle>{t('handoff.absent.title', { name: marking.name })}</ScreenTitle>
+        <ExceptionPanel
+          key={marking.id}
+          plan={plan}
+          needed={{
+            stepId: 'handoff',
+            custodianId: marking.id,
+            deviation: 'custodian-absent',
+            number: ceremonyScript(KEY_CEREMONY, plan).lines.find((l) => l.stepId === 'handoff' && l.custodianId === marking.id)?.number ?? '',
+            what: t('handoff.absent.what', { name: marking.name }),
+          }}
+          submit={(act) => ask('ceremony:mark-absent', { custodianId: marking.id, ...act })}
+          setStatus={(s) => {
+            setAbsentFor(null);
+            props.setStatus(s);
+          }}
+          onCancel={() => setAbsentFor(null)}
+        />
+      </>
+    );
+  }
   return (
     <>
       <ScreenTitle>{t('handoff.title')}</ScreenTitle>
@@ -39,8 +72,9 @@ export function HandoffStage(props: StageProps) {
         {plan.custodians.map((c) => {
           const done = status.confirmed.includes(c.id);
           const next = waiting.includes(c.id);
+          const away = absent.includes(c.id);
           return (
-            <li key={c.id} className={done ? 'done' : ''} data-testid={`handoff-row-${c.id}`} data-state={done ? 'confirmed' : next ? 'waiting' : 'other'}>
+            <li key={c.id} className={done ? 'done' : ''} data-testid={`handoff-row-${c.id}`} data-state={done ? 'confirmed' : away ? 'absent' : next ? 'waiting' : 'other'}>
               <div>
                 <strong className="custodian-name">
                   {done ? (
@@ -55,13 +89,21 @@ export function HandoffStage(props: StageProps) {
                   · {c.organisation}, {c.location} · {mediumText(c.medium)}
                   {c.medium === 'pkcs11' ? ` ${custodianToken(status, c)}` : ''}
                   {done ? t('handoff.holds') : ''}
+                  {away ? t('handoff.absent.waits') : ''}
                 </span>
               </div>
               {next ? (
-                // One primary action: the first custodian still waiting (any may go next; the others are outlined).
-                <button type="button" className={waiting[0] === c.id ? 'button' : 'button secondary'} onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
-                  {t('handoff.choose', { name: c.name })}
-                </button>
+                <span className="handoff-actions">
+                  {/* One primary action: the first custodian still waiting (any may go next; the others are outlined). */}
+                  <button type="button" className={firstHere === c.id ? 'button' : 'button secondary'} onClick={() => setChosen(c.id)} data-testid={`handoff-choose-${c.id}`}>
+                    {t('handoff.choose', { name: c.name })}
+                  </button>
+                  {away ? null : (
+                    <button type="button" className="button secondary" onClick={() => setAbsentFor(c.id)} data-testid={`handoff-absent-${c.id}`}>
+                      {t('handoff.absent.button', { name: c.name })}
+                    </button>
+                  )}
+                </span>
               ) : null}
             </li>
           );
