@@ -33,6 +33,7 @@ function reachableChunks(outDir) {
     }
   };
   visit(join(outDir, 'keyshard.mjs'));
+  visit(join(outDir, 'openpgp-child.mjs'));
   return seen;
 }
 
@@ -45,7 +46,8 @@ export async function buildCli(options = {}) {
   try {
     await build({
       absWorkingDir: root,
-      entryPoints: { keyshard: join(root, 'electron/cli/bin.ts') },
+      // openpgp-child: the OpenPGP helper process that protection/openpgp-process.ts starts (issue 16.3).
+      entryPoints: { keyshard: join(root, 'electron/cli/bin.ts'), 'openpgp-child': join(root, 'electron/services/protection/openpgp-child.ts') },
       outdir: staging,
       outExtension: { '.js': '.mjs' },
       bundle: true,
@@ -66,6 +68,7 @@ export async function buildCli(options = {}) {
       const target = join(outDir, 'chunks', name);
       if (!existsSync(target)) renameSync(join(staging, 'chunks', name), target);
     }
+    renameSync(join(staging, 'openpgp-child.mjs'), join(outDir, 'openpgp-child.mjs'));
     renameSync(join(staging, 'keyshard.mjs'), join(outDir, 'keyshard.mjs'));
   } finally {
     rmSync(staging, { recursive: true, force: true });

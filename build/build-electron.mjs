@@ -58,6 +58,25 @@ export async function buildElectron(options = {}) {
     },
   });
 
+  // The OpenPGP helper (issue 16.3): main starts it as a utility process for each OpenPGP encryption or opening,
+  // so openpgp.js's copies of a shard's text die with it. It sits next to main.cjs, where main looks for it.
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'electron/services/protection/openpgp-child.ts')],
+    outfile: join(outDir, 'main', 'openpgp-child.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: NODE_TARGET,
+    external: MAIN_EXTERNALS,
+    sourcemap: false,
+    minify: false,
+    legalComments: 'none',
+    logLevel,
+    banner: { js: "'use strict';\nconst __keyshard_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__keyshard_import_meta_url' },
+  });
+
   const preloadResult = await build({
     absWorkingDir: root,
     entryPoints: [join(root, 'electron/preload/preload.ts')],

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
 import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import { createCeremonyHost } from '../ipc/ceremony-host';
@@ -17,7 +17,7 @@ import { registerIpcHandlers } from '../ipc/register';
 import { checkAirGap } from '../services/airgap/index';
 import { createCeremonyService } from '../services/ceremony/index';
 import { COMMON_MODULE_PATHS } from '../services/hsm/module-paths';
-import { openProtected, openProtectedBytes, protectShardText } from '../services/protection/index';
+import { openProtected, openProtectedBytes, protectShardText, useOpenPgpLauncher } from '../services/protection/index';
 import { createLifecycleService } from '../services/lifecycle/index';
 import { createExtendService } from '../services/extend/index';
 import { createRecoveryService } from '../services/recovery/index';
@@ -87,6 +87,13 @@ function start(): void {
 
   // Removable drives plugged in now: USB handoffs write, and recovery reads, only on a drive listed at that moment.
   const drives = defaultDriveLister();
+
+  // OpenPGP encryption and opening of a shard run in a short-lived utility process (issue 16.3): openpgp.js's own
+  // copies of the shard's text die with it. Not Node's child_process: the runAsNode fuse is off in the packaged app.
+  useOpenPgpLauncher((entry, args) => {
+    const child = utilityProcess.fork(entry, [...args], { serviceName: 'keyshard OpenPGP', stdio: 'ignore' });
+    return { onExit: (listener) => child.once('exit', (code) => listener(code)), kill: () => child.kill() };
+  });
 
   // The ceremony: one service per ceremony folder, under userData/ceremonies/ unless the person chooses a folder.
   // Secrets live here in main only, in the services' secret stores.

@@ -3,6 +3,7 @@
  * Also validates build/electron-builder.yml against electron-builder's own schema (offline).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,29 @@ describe('build/build-electron.mjs', () => {
     assert.doesNotMatch(mainCode, /__KEYSHARD_VERSION__/, 'the version is baked in');
     const version = JSON.parse(readFileSync(join(rootPath, 'package.json'), 'utf8')).version as string;
     assert.ok(mainCode.includes(JSON.stringify(version)));
+  });
+
+  it('bundles the OpenPGP helper next to main.cjs (issue 16.3): Node built-ins only, and it encrypts and opens a shard', async () => {
+    // Built by the test above into the same outDir.
+    const helper = join(outDir, 'main', 'openpgp-child.cjs');
+    const code = readFileSync(helper, 'utf8');
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    assert.deepEqual(requiredModules(code).filter((m) => !builtins.has(m)), [], 'the helper needs nothing from node_modules at run time');
+    assert.doesNotMatch(code, /import\.meta/, 'import.meta is shimmed in the CommonJS bundle');
+    // The built file itself runs the request (with Node here; the app starts it as a utility process).
+    const { generateOpenPgpKey, openProtectedBytes, protectShardText, useOpenPgpLauncher } = await import('../../electron/services/protection/index');
+    const started: string[] = [];
+    useOpenPgpLauncher((_entry, args) => {
+      started.push(helper);
+      const child = spawn(process.execPath, [helper, ...args], { stdio: 'ignore' });
+      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
+    });
+    const bob = await generateOpenPgpKey('Bob');
+    const text = new TextEncoder().encode('KS1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+    const file = await protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored });
+    const opened = await openProtectedBytes(file.data, { kind: 'openpgp', privateKeyArmored: bob.privateKeyArmored });
+    assert.equal(new TextDecoder().decode(opened), 'KS1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+    assert.equal(started.length, 2);
   });
 });
 

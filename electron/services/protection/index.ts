@@ -11,12 +11,15 @@ import type { Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
 import { decryptAgeToBytes, encryptToAgeRecipient, looksLikeAge } from './age';
 import { decryptFailed, plaintextToString } from './errors';
-import { decryptOpenPgpToBytes, encryptToOpenPgpKey, looksLikeOpenPgp } from './openpgp';
+import { decryptOpenPgpToBytes, looksLikeOpenPgp } from './openpgp';
+import { decryptOpenPgpOutside, encryptOpenPgpOutside } from './openpgp-process';
 import { SEAL_FILE_EXTENSION, looksLikeTokenSealed, openWithTokenToBytes, protectWithTokenKey } from './pkcs11';
 import type { SealedShardOpener } from './pkcs11';
 
 export { ageIdentityFile, generateAgeIdentity, isAgeX25519Recipient } from './age';
 export { generateOpenPgpKey, openPgpFingerprint } from './openpgp';
+export { useOpenPgpLauncher } from './openpgp-process';
+export type { OpenPgpLauncher } from './openpgp-process';
 export type { OpenPgpKeyPair } from './openpgp';
 export type { DecryptFailure } from './errors';
 export { parseSealed, openSealedWithSoftwareKey, tokenPublicKeyBytes } from './pkcs11';
@@ -102,7 +105,8 @@ export async function protectShardText(text: Uint8Array, protection: Protection)
       case 'age':
         return { kind: 'age', data: ascii(await encryptToAgeRecipient(plaintext, protection.recipient)), fileExtension: '.age' };
       case 'openpgp':
-        return { kind: 'openpgp', data: ascii(await encryptToOpenPgpKey(plaintext, protection.publicKeyArmored)), fileExtension: '.asc' };
+        // In a helper process: openpgp.js leaves copies of the plaintext that main could not wipe (openpgp-process.ts).
+        return { kind: 'openpgp', data: ascii(await encryptOpenPgpOutside(plaintext, protection.publicKeyArmored)), fileExtension: '.asc' };
       case 'pkcs11':
         return { kind: 'pkcs11', data: ascii(protectWithTokenKey(plaintext, protection.publicKey)), fileExtension: SEAL_FILE_EXTENSION };
       default: {
@@ -176,7 +180,7 @@ export async function openProtected(data: string | Uint8Array, key: OpeningKey):
  * opens the file it wrote this way (issue 16.3). Same failures as openProtected.
  */
 export async function openProtectedBytes(data: string | Uint8Array, key: OpeningKey): Promise<Uint8Array> {
-  const plaintext = await openToBytes(data, key);
+  const plaintext = await openToBytes(data, key, true);
   try {
     const span = shardTextSpan(plaintext);
     if (span === null) throw notAShardFile();
@@ -190,8 +194,11 @@ function notAShardFile(): KeyshardError {
   return new KeyshardError('ENVELOPE_FORMAT', 'This file opened, but it does not hold a keyshard shard text (KS1...). Check that you chose the right file.');
 }
 
-/** The plaintext of a protected file (a copy for 'none' bytes); the caller wipes it. */
-async function openToBytes(data: string | Uint8Array, key: OpeningKey): Promise<Uint8Array> {
+/**
+ * The plaintext of a protected file (a copy for 'none' bytes); the caller wipes it. `outside`: an OpenPGP file is opened
+ * in the helper process (openpgp-process.ts), for callers that hold the shard only as bytes.
+ */
+async function openToBytes(data: string | Uint8Array, key: OpeningKey, outside = false): Promise<Uint8Array> {
   const detected = detectProtection(data);
   if (key.kind !== 'none' && detected !== key.kind && detected !== 'unknown') {
     if (key.kind !== 'pkcs11') throw decryptFailed('wrong-kind', key.kind);
@@ -213,7 +220,7 @@ async function openToBytes(data: string | Uint8Array, key: OpeningKey): Promise<
     case 'age':
       return decryptAgeToBytes(data, key.identity);
     case 'openpgp':
-      return decryptOpenPgpToBytes(data, key.privateKeyArmored, key.passphrase);
+      return (outside ? decryptOpenPgpOutside : decryptOpenPgpToBytes)(data, key.privateKeyArmored, key.passphrase);
     case 'pkcs11':
       return openWithTokenToBytes(data, key.token);
     default: {

@@ -1,0 +1,117 @@
+/**
+ * OpenPGP in a helper process (issue 16.3): protectShardText encrypts an OpenPGP shard file, and openProtectedBytes
+ * opens one, in a short-lived process of their own (protection/openpgp-process.ts), so openpgp.js's copies of the
+ * shard's text are never in main. Each case starts the helper through a recording launcher: if OpenPGP ran in this
+ * process again, no helper would be started and the counts below fail. The helper's errors come back as the same
+ * typed errors; a helper that dies is INTERNAL, with no shard text in the message.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { EnvelopeScheme, encodeEnvelope, encodeSlip39Payload, envelopeTextBytes, newCeremonyId } from '../../core/envelope';
+import { KeyshardError } from '../../core/errors';
+import {
+  generateOpenPgpKey,
+  openProtected,
+  openProtectedBytes,
+  protectShardText,
+  useOpenPgpLauncher,
+  type OpenPgpLauncher,
+} from '../../electron/services/protection/index';
+
+const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+const WORDS = 'academic acid acne acquire acrobat activity actress adapt adequate adjust admit adorn adult advance advocate afraid again agency agree aide';
+
+function shardText(): Uint8Array {
+  const binary = encodeEnvelope({ scheme: EnvelopeScheme.slip39, ceremonyId: newCeremonyId(random), custodianIndex: 1, custodianLabel: 'Bob', groupFingerprint: random(32), payload: encodeSlip39Payload(WORDS) });
+  return envelopeTextBytes(binary);
+}
+
+/** Node's launcher, counting the helpers it starts and their exit codes. */
+function recording(): { launcher: OpenPgpLauncher; started: string[]; exits: Promise<number | null>[] } {
+  const started: string[] = [];
+  const exits: Promise<number | null>[] = [];
+  const launcher: OpenPgpLauncher = (entry, args, execArgv) => {
+    started.push(entry);
+    const child = spawn(process.execPath, [...execArgv, entry, ...args], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    exits.push(exited);
+    return { onExit: (l) => void exited.then(l), kill: () => child.kill() };
+  };
+  return { launcher, started, exits };
+}
+
+describe('OpenPGP in a helper process', () => {
+  after(() => useOpenPgpLauncher((entry, args, execArgv) => recording().launcher(entry, args, execArgv)));
+
+  it('encrypts and opens in one helper each, which exits 0; the file opens in main too and holds no plaintext', async () => {
+    const rec = recording();
+    useOpenPgpLauncher(rec.launcher);
+    const bob = await generateOpenPgpKey('Bob', { passphrase: 'correct horse' });
+    const text = shardText();
+    const expected = new TextDecoder().decode(text).trim();
+    const file = await protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored });
+    assert.equal(rec.started.length, 1, 'encryption ran in a helper');
+    assert.match(rec.started[0]!, /openpgp-child\.ts$/);
+    const armored = new TextDecoder().decode(file.data);
+    assert.match(armored, /^-----BEGIN PGP MESSAGE-----/);
+    assert.ok(!armored.includes(expected.slice(3, 30)), 'no plaintext in the file');
+    assert.equal(new TextDecoder().decode(text).trim(), expected, "the caller's bytes are left alone");
+    const key = { kind: 'openpgp', privateKeyArmored: bob.privateKeyArmored, passphrase: 'correct horse' } as const;
+    const opened = await openProtectedBytes(file.data, key);
+    assert.equal(rec.started.length, 2, 'opening ran in a helper');
+    assert.equal(new TextDecoder().decode(opened), expected);
+    // openProtected (recovery's string path) opens the same file in main, by design.
+    assert.equal(await openProtected(file.data, key), expected);
+    assert.equal(rec.started.length, 2);
+    assert.deepEqual(await Promise.all(rec.exits), [0, 0], 'each helper exits by itself once it answered');
+  });
+
+  it("the helper's refusals come back typed: a wrong key, a wrong passphrase, a key that is not a public key", async () => {
+    const rec = recording();
+    useOpenPgpLauncher(rec.launcher);
+    const [bob, carol] = await Promise.all([generateOpenPgpKey('Bob', { passphrase: 'pw' }), generateOpenPgpKey('Carol')]);
+    const file = await protectShardText(shardText(), { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored });
+    const refused = async (p: Promise<unknown>, code: string, reason?: string): Promise<void> => {
+      await assert.rejects(p, (e: unknown) => {
+        assert.ok(e instanceof KeyshardError, String(e));
+        assert.equal(e.code, code, e.message);
+        if (reason !== undefined) assert.equal(e.details?.['reason'], reason);
+        return true;
+      });
+    };
+    await refused(openProtectedBytes(file.data, { kind: 'openpgp', privateKeyArmored: carol.privateKeyArmored }), 'ENVELOPE_DECRYPT', 'wrong-key');
+    await refused(openProtectedBytes(file.data, { kind: 'openpgp', privateKeyArmored: bob.privateKeyArmored, passphrase: 'nope' }), 'ENVELOPE_DECRYPT', 'wrong-passphrase');
+    await refused(protectShardText(shardText(), { kind: 'openpgp', publicKeyArmored: bob.privateKeyArmored }), 'INVALID_ARGUMENT');
+    assert.equal(rec.started.length, 4);
+    assert.deepEqual(await Promise.all(rec.exits), [0, 0, 0, 0]);
+  });
+
+  it('a helper that dies before answering (or never starts) is INTERNAL, naming no shard text', async () => {
+    const bob = await generateOpenPgpKey('Bob');
+    const text = shardText();
+    const plain = new TextDecoder().decode(text);
+    // A helper that exits at once without connecting.
+    useOpenPgpLauncher((_entry, args) => {
+      const child = spawn(process.execPath, ['-e', 'process.exit(3)', ...args], { stdio: 'ignore' });
+      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
+    });
+    for (const p of [protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored })]) {
+      await assert.rejects(p, (e: unknown) => {
+        assert.ok(e instanceof KeyshardError);
+        assert.equal(e.code, 'INTERNAL');
+        assert.equal(e.details?.['reason'], 'openpgp-helper-failed');
+        assert.ok(!plain.includes(e.message) && !e.message.includes(plain.slice(3, 20)));
+        return true;
+      });
+    }
+    // A helper that connects, reads, and dies without an answer.
+    const dies = "const s=require('node:net').connect(process.argv[1]);s.on('data',()=>process.exit(1));";
+    useOpenPgpLauncher((_entry, args) => {
+      const child = spawn(process.execPath, ['-e', dies, ...args], { stdio: 'ignore' });
+      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
+    });
+    await assert.rejects(protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored }), (e: unknown) => e instanceof KeyshardError && e.code === 'INTERNAL');
+  });
+});
