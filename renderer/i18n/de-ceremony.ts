@@ -202,4 +202,13 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
   'paper.receipt': 'Ich, {name}, habe diesen Anteil erhalten und in Beutel {bag} versiegelt.',
   'paper.signature': 'Unterschrift ______________________________ Datum und Uhrzeit ____________________',
   'paper.fold': 'hier falten · der Anteil steht innen',
+  'words.entered': '{entered} von {count} Wörtern eingegeben',
+  'words.unknown': '; nicht in der Wortliste: Wort {list}',
+  'words.differing': '; anders als im Anteil: Wort {list}',
+  'words.box': 'Wort {n} von {count}',
+  'words.tab': ' · Tab übernimmt',
+  'words.noteUnknown': 'kein SLIP-39-Wort',
+  'words.noteIncomplete': 'unvollständiges Wort',
+  'words.noteDiffers': 'anders als im Anteil',
+  'words.shard': 'Die {count} Wörter des Anteils, der Reihe nach',
 };

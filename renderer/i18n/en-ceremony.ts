@@ -205,4 +205,14 @@ export const enCeremony = {
   'paper.receipt': 'I, {name}, received this shard and sealed it in bag {bag}.',
   'paper.signature': 'Signature ______________________________ Date and time ____________________',
   'paper.fold': 'fold here · the shard is on the inside',
+  // Typing a shard's words (confirmation, test recovery)
+  'words.entered': '{entered} of {count} words entered',
+  'words.unknown': '; not in the word list: word {list}',
+  'words.differing': '; different from the shard: word {list}',
+  'words.box': 'Word {n} of {count}',
+  'words.tab': ' · Tab accepts',
+  'words.noteUnknown': 'not a SLIP-39 word',
+  'words.noteIncomplete': 'unfinished word',
+  'words.noteDiffers': 'differs from the shard',
+  'words.shard': 'The {count} words of the shard, in order',
 } as const;

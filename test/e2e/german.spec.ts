@@ -190,7 +190,14 @@ test('a ceremony in German from the plan to the seal: entropy, split, handoffs, 
     }
     await page.getByTestId('hide-shard').click();
     if ((await page.getByTestId('method-type-back').count()) > 0) await page.getByTestId('method-type-back').check();
+    if (id === 'alice') {
+      await page.getByTestId('word-1').fill('xqzt');
+      await expect(page.getByTestId('word-note-1')).toHaveText(de['words.noteUnknown']);
+      await expect(page.getByTestId('word-count')).toContainText('0 von 20 Wörtern eingegeben; nicht in der Wortliste: Wort 1');
+      await page.getByTestId('word-1').fill('');
+    }
     await c.fillWords(words[id]!);
+    await expect(page.getByTestId('word-count')).toContainText('20 von 20 Wörtern eingegeben');
     await page.getByTestId('confirm-submit').click();
     await c.expectStage('confirmed');
     await expect(page.getByTestId('confirmed-meaning')).toHaveText(de['confirmed.paperMeaning'].replaceAll('{name}', name));

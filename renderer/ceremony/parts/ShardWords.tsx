@@ -1,3 +1,4 @@
+import { useT } from '../../i18n';
 import { NO_COPY } from './noCopy';
 
 interface Props {
@@ -7,8 +8,9 @@ interface Props {
 
 /** SECRET: a SLIP-39 share's words, numbered, large, in reading order down the columns. Not selectable, not copyable. */
 export function ShardWords({ words, testId = 'shard-words' }: Props) {
+  const t = useT();
   return (
-    <ol className="shard-words shard-secret" data-testid={testId} data-must-see aria-label={`The ${words.length} words of the shard, in order`} {...NO_COPY}>
+    <ol className="shard-words shard-secret" data-testid={testId} data-must-see aria-label={t('words.shard', { count: words.length })} {...NO_COPY}>
       {words.map((w, i) => (
         <li key={i} data-testid={`shard-word-${i + 1}`}>
           <span className="word-n">{i + 1}</span>

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useT } from '../../i18n';
 import { WORDLIST } from '../../../core/slip39/wordlist';
 
 /** SLIP-39 words are unique in their first four letters: four letters name the word. */
@@ -119,12 +120,13 @@ export function WordEntry({ count, testId = 'word', differs = NONE, onChange, au
   const entered = values.filter((v) => WORDS.has(v)).length;
   const unknown = states.map((s, i) => (s === 'unknown' || s === 'incomplete' ? i + 1 : 0)).filter((n) => n > 0);
   const differing = states.map((s, i) => (s === 'differs' ? i + 1 : 0)).filter((n) => n > 0);
+  const t = useT();
   return (
     <div className="word-entry" data-testid={`${testId}-entry`}>
       <p className="word-count" role="status" data-testid={`${testId}-count`} data-entered={entered} data-unknown={unknown.length}>
-        {entered} of {count} words entered
-        {unknown.length > 0 ? <strong className="problem-inline">; not in the word list: word {unknown.join(', ')}</strong> : null}
-        {differing.length > 0 ? <strong className="problem-inline">; different from the shard: word {differing.join(', ')}</strong> : null}
+        {t('words.entered', { entered, count })}
+        {unknown.length > 0 ? <strong className="problem-inline">{t('words.unknown', { list: unknown.join(', ') })}</strong> : null}
+        {differing.length > 0 ? <strong className="problem-inline">{t('words.differing', { list: differing.join(', ') })}</strong> : null}
       </p>
       {/* Down the columns, like the paper backup and the screen: word 2 is under word 1. */}
       <ol className="word-boxes" style={{ gridTemplateRows: `repeat(${Math.ceil(count / 3)}, auto)` }}>
@@ -147,7 +149,7 @@ export function WordEntry({ count, testId = 'word', differs = NONE, onChange, au
                 autoComplete="off"
                 autoCapitalize="off"
                 spellCheck={false}
-                aria-label={`Word ${i + 1} of ${count}`}
+                aria-label={t('words.box', { n: i + 1, count })}
                 aria-invalid={state === 'unknown' || state === 'differs' || state === 'incomplete' || undefined}
                 aria-describedby={noteId}
                 value={v}
@@ -159,14 +161,15 @@ export function WordEntry({ count, testId = 'word', differs = NONE, onChange, au
               <span className="word-note" id={noteId} data-testid={`${testId}-note-${i + 1}`}>
                 {completion !== undefined ? (
                   <>
-                    <span className="completion">{completion}</span> · Tab accepts
+                    <span className="completion">{completion}</span>
+                    {t('words.tab')}
                   </>
                 ) : state === 'unknown' ? (
-                  'not a SLIP-39 word'
+                  t('words.noteUnknown')
                 ) : state === 'incomplete' ? (
-                  'unfinished word'
+                  t('words.noteIncomplete')
                 ) : state === 'differs' ? (
-                  'differs from the shard'
+                  t('words.noteDiffers')
                 ) : (
                   ''
                 )}
