@@ -206,7 +206,8 @@ function renderStage(
     case 'sealed':
       return <SealedStage status={status} plan={plan} onPlan={onPlan} />;
     case 'aborted':
-      return <AbortedStage status={status} plan={fitting} onPlan={onPlan} />;
+      // Keyed by the entry count: the abort's exception adds entries, and the saved file is read (and checked) again.
+      return <AbortedStage key={status.transcript.entries} status={status} plan={fitting} onPlan={onPlan} setStatus={setStatus} />;
     case 'lost':
       return <LostStage status={status} plan={fitting} setStatus={setStatus} onPlan={onPlan} />;
   }

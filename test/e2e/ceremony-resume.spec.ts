@@ -263,11 +263,26 @@ test('after a restart that lost the secret once a shard was handed out, the scre
   await expect(page.getByTestId('step-list')).toHaveAttribute('data-ended', 'aborted');
   await expect(page.getByTestId('step-handoff')).toHaveAttribute('data-state', 'stopped');
   await expect(page.getByTestId('steps-ended')).toContainText('Ceremony aborted at step');
-  await saveScreens(page, 'ceremony-aborted');
+  // After the wipe the abort is recorded as an exception: the reason, and Wendy's signature or, as here (her key is
+  // not loaded in this restarted app and she is not staying), the exception marked unsigned.
+  const ex = page.getByTestId('exception-panel');
+  await expect(ex).toHaveAttribute('data-deviation', 'abort');
+  await expect(ex).toContainText('Record the abort as an exception (stopped at step 7');
+  await expect(page.getByTestId('exception-unsigned')).toBeDisabled();
+  await page.getByTestId('exception-reason').fill('The app restarted after Alice got her shard; Wendy had left.');
+  await saveScreens(page, 'ceremony-aborted-exception');
   const [ceremonyDir] = second.ceremonyDirs();
-  const onDisk = readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8');
+  const transcriptFile = join(ceremonyDir!, 'transcript.json');
+  const beforeNote = verifyTranscriptText(readFileSync(transcriptFile, 'utf8'));
+  expect(beforeNote.ok && beforeNote.entries[beforeNote.entries.length - 1]?.kind).toBe('abort');
+  await page.getByTestId('exception-unsigned').click();
+  await expect(ex).toHaveCount(0);
+  await expect(page.getByTestId('aborted-plan')).toHaveClass(/^button$/);
+  await saveScreens(page, 'ceremony-aborted');
+  const onDisk = readFileSync(transcriptFile, 'utf8');
   const v = verifyTranscriptText(onDisk);
-  expect(v.ok && v.entries[v.entries.length - 1]?.kind).toBe('abort');
+  expect(v.ok && v.entries.slice(-2).map((e) => e.kind)).toEqual(['abort', 'exception']);
+  expect(v.ok && v.entries[v.entries.length - 1]?.data).toMatchObject({ deviation: 'abort', unsigned: true, reason: 'The app restarted after Alice got her shard; Wendy had left.' });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('aborted-download').click()]);
   expect(download.suggestedFilename()).toBe('lost-key-2025.aborted.transcript.json');
   const savedCopy = join(dir, 'aborted.transcript.json');

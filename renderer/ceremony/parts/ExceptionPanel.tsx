@@ -28,6 +28,8 @@ interface Props extends Pick<StageProps, 'plan' | 'setStatus'> {
  * A deviation main saw (a failed confirmation): before the ceremony goes on, the reason is typed and a witness signs
  * the exception with their own act (key-file passphrase or token PIN), as at a sign-off. Main records the exception
  * entry and the signature together; the page chooses neither the deviation nor its step. One primary action.
+ * After an abort (the secrets already wiped) the same form records the abort's exception; when no witness signs it
+ * (none stayed, or the witness declines), a second button records it marked unsigned, which the script then says.
  */
 export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCancel }: Props) {
   const loaded = useLoadedWitnesses();
@@ -40,11 +42,18 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
   const reasonId = useId();
   const passId = useId();
   const words = isDeviation(needed.deviation) ? DEVIATION_WORDS[needed.deviation] : needed.deviation;
+  const aborted = needed.deviation === 'abort';
   const key = loaded.get(witnessId);
   const name = witnessName(plan, witnessId);
   const unwitnessed = witnesses.length === 0;
   const actReady = unwitnessed || (key !== undefined && (key.unlock === 'passphrase' ? passphrase.length > 0 : key.unlock === 'pin' ? pin.ready : true));
   const ready = reason.trim() !== '' && actReady && !busy;
+
+  const recordUnsigned = async (): Promise<void> => {
+    setPassphrase('');
+    const s = await run(() => ask('ceremony:record-exception', { reason, unsigned: true }));
+    if (s !== undefined) setStatus(s);
+  };
 
   const record = async (): Promise<void> => {
     const act = key?.unlock === 'passphrase' ? { passphrase } : key?.unlock === 'pin' ? { pin: pin.take() } : {};
@@ -57,10 +66,15 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
   return (
     <section className="panel exception-panel" role="alert" data-testid="exception-panel" data-deviation={needed.deviation} aria-labelledby="exception-title">
       <h2 id="exception-title">
-        Record an exception at step {needed.number}: {words}
+        {aborted ? `Record the abort as an exception (stopped at step ${needed.number})` : `Record an exception at step ${needed.number}: ${words}`}
       </h2>
       <p data-testid="exception-cause">{cause ?? needed.what}</p>
-      {needed.deviation === 'custodian-absent' ? (
+      {aborted ? (
+        <p>
+          Type why the ceremony was aborted{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and printed
+          under the abort.{unwitnessed ? '' : ' If no witness will sign, record it unsigned: the script then says so.'}
+        </p>
+      ) : needed.deviation === 'custodian-absent' ? (
         <p>
           Type why they are not here{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and printed under step{' '}
           {needed.number}. Their shard stays in keyshard: the others go on, but the test recovery and the seal wait until they take it, or the
@@ -146,6 +160,11 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
         <button type="submit" className="button sign-button" disabled={!ready} data-testid="exception-record" data-primary="">
           {busy ? 'Recording…' : unwitnessed ? 'Record the exception' : `Record, signed by ${name}`}
         </button>
+        {aborted && !unwitnessed ? (
+          <button type="button" className="button secondary" disabled={busy || reason.trim() === ''} onClick={() => void recordUnsigned()} data-testid="exception-unsigned">
+            No witness signs: record it unsigned
+          </button>
+        ) : null}
         {onCancel !== undefined ? (
           <button type="button" className="button secondary" onClick={onCancel} disabled={busy} data-testid="exception-cancel">
             Cancel

@@ -7,6 +7,7 @@ import { savedPlan, slug, useCeremonyFiles, useCheckedTranscript, useDownloadUrl
 import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import { custodianName, names } from '../names';
 import { AbortPanel } from '../parts/AbortPanel';
+import { ExceptionPanel } from '../parts/ExceptionPanel';
 
 interface Props {
   readonly status: Status;
@@ -79,16 +80,30 @@ export function LostStage({ status, plan, setStatus, onPlan }: Props) {
  * Aborted: the record stays. Said with what is left to do: the shards handed out before the abort are destroyed (named
  * when the plan is known: this window's, or the one keyshard saved), and a copy of the transcript can be saved.
  */
-export function AbortedStage({ status, plan, onPlan }: { readonly status: Status; readonly plan?: CeremonyPlan | null; readonly onPlan?: (plan: CeremonyPlan) => void }) {
+export function AbortedStage({
+  status,
+  plan,
+  onPlan,
+  setStatus,
+}: {
+  readonly status: Status;
+  readonly plan?: CeremonyPlan | null;
+  readonly onPlan?: (plan: CeremonyPlan) => void;
+  readonly setStatus?: (s: Status) => void;
+}) {
   const { reading } = useCeremonyFiles();
   const checked = useCheckedTranscript(reading, status.transcript.headHash ?? '');
   const known = useSavedPlan(plan ?? null, reading, status, onPlan);
   const url = useDownloadUrl(checked?.loaded.result.ok ? checked.text : null);
   const holders = status.custodiansHoldingShards.map((id) => (known === null ? id : custodianName(known, id)));
   const one = holders.length === 1;
+  // The abort's exception (the reason for the script, a witness's signature) is asked for after the wipe.
+  const needed = status.exceptionNeeded?.deviation === 'abort' ? status.exceptionNeeded : null;
   return (
     <>
       <ScreenTitle>The ceremony was aborted</ScreenTitle>
+      {/* First, while the witness is still in the room: the abort's exception. */}
+      {needed !== null && known !== null && setStatus !== undefined ? <ExceptionPanel needed={needed} plan={known} setStatus={setStatus} /> : null}
       <div className="notice" data-testid="aborted">
         <p>{status.message}</p>
         {holders.length > 0 ? (
@@ -111,7 +126,7 @@ export function AbortedStage({ status, plan, onPlan }: { readonly status: Status
       </div>
       {checked !== null && !checked.loaded.result.ok ? <TranscriptVerdict loaded={checked.loaded} /> : null}
       <div className="actions">
-        <a className="button" href={hrefOf('plan')} data-testid="aborted-plan">
+        <a className={needed === null ? 'button' : 'button secondary'} href={hrefOf('plan')} data-testid="aborted-plan">
           Plan a new ceremony
         </a>
         {url !== null ? (
