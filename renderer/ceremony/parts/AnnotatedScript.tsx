@@ -1,4 +1,4 @@
-import { annotatedScript, scriptTime, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
+import { annotatedScript, scriptTime, unsignedWords, type AnnotatedException, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
@@ -17,6 +17,19 @@ function Signed({ s }: { readonly s: AnnotatedSignature }) {
     <p className="annotated-signature" data-testid="annotated-signature" data-seq={s.seq}>
       Witness: {s.witnessName} · key {s.keyShort} · <strong>signed</strong> <span className="muted">(entry {s.seq})</span>
     </p>
+  );
+}
+
+/** One exception: its words, time, reason, and the witness's signature or why there is none (core's words). */
+function ExceptionBlock({ x }: { readonly x: AnnotatedException }) {
+  return (
+    <div className="annotated-exception" data-testid="annotated-exception" data-seq={x.seq} data-deviation={x.deviation}>
+      <p>
+        <strong>Exception: {x.words}</strong> <span className="muted">({scriptTime(x.at)}, entry {x.seq})</span>
+      </p>
+      <p>Reason: {x.reason}</p>
+      {x.signature ? <Signed s={x.signature} /> : <p>{unsignedWords(x)}</p>}
+    </div>
   );
 }
 
@@ -68,13 +81,7 @@ export function AnnotatedScript({ kind, plan, verified }: Props) {
                     </p>
                   ))}
                   {l.exceptions.map((x) => (
-                    <div key={x.seq} className="annotated-exception" data-testid="annotated-exception" data-seq={x.seq} data-deviation={x.deviation}>
-                      <p>
-                        <strong>Exception: {x.words}</strong> <span className="muted">({scriptTime(x.at)}, entry {x.seq})</span>
-                      </p>
-                      <p>Reason: {x.reason}</p>
-                      {x.signature ? <Signed s={x.signature} /> : <p>No witness signature (the plan has no witnesses).</p>}
-                    </div>
+                    <ExceptionBlock key={x.seq} x={x} />
                   ))}
                   {l.notes.map((n) => (
                     <p key={n} className="annotated-note" data-testid="annotated-note">
@@ -92,6 +99,7 @@ export function AnnotatedScript({ kind, plan, verified }: Props) {
                 <td />
                 <td>
                   <strong>Aborted</strong> after step {script.abort.afterNumber ?? '—'} ({scriptTime(script.abort.at)}): {script.abort.reason}
+                  {script.abort.exception ? <ExceptionBlock x={script.abort.exception} /> : <p>No exception recorded for the abort.</p>}
                 </td>
               </tr>
             ) : null}
