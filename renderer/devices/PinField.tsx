@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useT } from '../i18n';
 import { PIN_MAX, PIN_MIN, pinReady } from './api';
 
 interface Props {
@@ -37,17 +38,16 @@ export function PinField({ whose, token, value, onChange, testId, autoFocus = fa
   const min = Math.max(PIN_MIN, Math.min(minLength ?? PIN_MIN, PIN_MAX));
   const max = Math.min(PIN_MAX, Math.max(maxLength ?? PIN_MAX, min));
   const short = value.length > 0 && value.length < min;
+  const t = useT();
   return (
     <div className={`field pin-field${short ? ' has-problem' : ''}`}>
-      <label htmlFor={id}>
-        {whose}&apos;s PIN for token {token}
-      </label>
+      <label htmlFor={id}>{t('pin.label', { whose, token })}</label>
       <span className="hint" id={hintId}>
-        {hint ?? <>Only {whose} types it. keyshard passes it to the token for this one step and does not keep it.</>}
+        {hint ?? t('pin.hint', { whose })}
       </span>
       {short ? (
         <span className="problem" data-testid={`${testId}-short`}>
-          At least {min} characters.
+          {t('pin.short', { min })}
         </span>
       ) : null}
       <input

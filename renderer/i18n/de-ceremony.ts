@@ -211,4 +211,7 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
   'words.noteIncomplete': 'unvollständiges Wort',
   'words.noteDiffers': 'anders als im Anteil',
   'words.shard': 'Die {count} Wörter des Anteils, der Reihe nach',
+  'pin.label': 'PIN für Token {token} ({whose})',
+  'pin.hint': 'Nur {whose} gibt sie ein. keyshard gibt sie für diesen einen Schritt an den Token weiter und behält sie nicht.',
+  'pin.short': 'Mindestens {min} Zeichen.',
 };

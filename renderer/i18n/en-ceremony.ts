@@ -215,4 +215,8 @@ export const enCeremony = {
   'words.noteIncomplete': 'unfinished word',
   'words.noteDiffers': 'differs from the shard',
   'words.shard': 'The {count} words of the shard, in order',
+  // A token's PIN (devices/PinField)
+  'pin.label': "{whose}'s PIN for token {token}",
+  'pin.hint': 'Only {whose} types it. keyshard passes it to the token for this one step and does not keep it.',
+  'pin.short': 'At least {min} characters.',
 } as const;
