@@ -184,6 +184,12 @@ export function custodianProgress(plan: CeremonyPlan | null, status: Status | nu
   return plan.custodians.map((c) => ({
     id: c.id,
     name: c.name,
-    state: status?.confirmed.includes(c.id) ? 'confirmed' : status?.handedOff.includes(c.id) ? 'handed-off' : 'waiting',
+    state: status?.confirmed.includes(c.id)
+      ? 'confirmed'
+      : status?.handedOff.includes(c.id)
+        ? 'handed-off'
+        : status?.absent?.includes(c.id)
+          ? 'absent'
+          : 'waiting',
   }));
 }

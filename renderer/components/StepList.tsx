@@ -49,12 +49,14 @@ const STATE_WORDS: Readonly<Record<StepState, PlainKey | null>> = {
 
 const CUSTODIAN_WORDS: Readonly<Record<CustodianProgress['state'], PlainKey>> = {
   waiting: 'steps.custodian.waiting',
+  absent: 'steps.custodian.absent',
   'handed-off': 'steps.custodian.handedOff',
   confirmed: 'steps.custodian.confirmed',
 };
 
 const CUSTODIAN_MARK: Readonly<Record<CustodianProgress['state'], string>> = {
   waiting: '○',
+  absent: '–',
   'handed-off': '◐',
   confirmed: '✓',
 };
@@ -110,7 +112,8 @@ export function StepList<Id extends string>({ title, steps, current, done, custo
                     {custodians.map((c) => (
                       <li key={c.id} data-testid={`step-custodian-${c.id}`}>
                         <span aria-hidden="true">{CUSTODIAN_MARK[c.state]}</span> {c.name}
-                        <span className="visually-hidden"> ({t(CUSTODIAN_WORDS[c.state])})</span>
+                        {/* An absence is said in words on screen too: the mark alone would not tell it from waiting. */}
+                        <span className={c.state === 'absent' ? undefined : 'visually-hidden'}> ({t(CUSTODIAN_WORDS[c.state])})</span>
                       </li>
                     ))}
                   </ul>

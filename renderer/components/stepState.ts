@@ -6,7 +6,8 @@ export type CeremonyStepId = string;
 export interface CustodianProgress {
   readonly id: string;
   readonly name: string;
-  readonly state: 'waiting' | 'handed-off' | 'confirmed';
+  /** absent: recorded absent at their handoff (a signed exception); the handoff waits for them. */
+  readonly state: 'waiting' | 'absent' | 'handed-off' | 'confirmed';
 }
 
 export type StepState = 'done' | 'current' | 'todo' | 'stopped' | 'not-reached';

@@ -143,6 +143,7 @@ export const de: Catalogue = {
   'steps.watch': 'Sieht zu: {people}',
   'steps.all': '{role} (alle {count})',
   'steps.custodian.waiting': 'wartet',
+  'steps.custodian.absent': 'abwesend',
   'steps.custodian.handedOff': 'übergeben',
   'steps.custodian.confirmed': 'bestätigt',
 

@@ -150,6 +150,7 @@ export const en = {
   'steps.watch': 'Watch: {people}',
   'steps.all': '{role} (all {count})',
   'steps.custodian.waiting': 'waiting',
+  'steps.custodian.absent': 'absent',
   'steps.custodian.handedOff': 'handed off',
   'steps.custodian.confirmed': 'confirmed',
 

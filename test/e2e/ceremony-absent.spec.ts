@@ -41,6 +41,8 @@ test('Alice absent: a signed exception on the handoff list, her handoff waits, t
   await expect(alice).toHaveAttribute('data-state', 'absent');
   await expect(alice).toContainText('absent: their shard waits for them');
   await expect(page.getByTestId('handoff-absent-alice')).toHaveCount(0);
+  // The step list says it too, in words.
+  await expect(page.getByTestId('step-custodian-alice')).toContainText('Alice Meier (absent)');
   await saveScreens(page, 'handoff-absent-recorded');
 
   const shardWords = new Map<string, string[]>();
