@@ -90,9 +90,24 @@ function start(): void {
 
   // OpenPGP encryption and opening of a shard run in a short-lived utility process (issue 16.3): openpgp.js's own
   // copies of the shard's text die with it. Not Node's child_process: the runAsNode fuse is off in the packaged app.
-  useOpenPgpLauncher((entry, args) => {
-    const child = utilityProcess.fork(entry, [...args], { serviceName: 'keyshard OpenPGP', stdio: 'ignore' });
-    return { onExit: (listener) => child.once('exit', (code) => listener(code)), kill: () => child.kill() };
+  // One message each way on the utility process's port; main ends the helper once its answer is in.
+  useOpenPgpLauncher((entry) => {
+    const child = utilityProcess.fork(entry, [], { serviceName: 'keyshard OpenPGP', stdio: 'ignore' });
+    return {
+      send: (frame, sent) => {
+        child.postMessage(frame);
+        sent();
+      },
+      onAnswer: (listener) =>
+        child.once('message', (message: unknown) => {
+          const answer = ArrayBuffer.isView(message) ? new Uint8Array(message.buffer.slice(message.byteOffset, message.byteOffset + message.byteLength)) : new Uint8Array(0);
+          if (ArrayBuffer.isView(message)) new Uint8Array(message.buffer, message.byteOffset, message.byteLength).fill(0);
+          listener(answer);
+          child.kill();
+        }),
+      onExit: (listener) => child.once('exit', (code) => listener(code)),
+      kill: () => child.kill(),
+    };
   });
 
   // The ceremony: one service per ceremony folder, under userData/ceremonies/ unless the person chooses a folder.

@@ -3,7 +3,6 @@
  * Also validates build/electron-builder.yml against electron-builder's own schema (offline).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -56,10 +55,10 @@ describe('build/build-electron.mjs', () => {
     // The built file itself runs the request (with Node here; the app starts it as a utility process).
     const { generateOpenPgpKey, openProtectedBytes, protectShardText, useOpenPgpLauncher } = await import('../../electron/services/protection/index');
     const started: string[] = [];
-    useOpenPgpLauncher((_entry, args) => {
+    const { spawnNodeHelper } = await import('../../electron/services/protection/openpgp-process');
+    useOpenPgpLauncher(() => {
       started.push(helper);
-      const child = spawn(process.execPath, [helper, ...args], { stdio: 'ignore' });
-      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
+      return spawnNodeHelper([helper]);
     });
     const bob = await generateOpenPgpKey('Bob');
     const text = new TextEncoder().encode('KS1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');

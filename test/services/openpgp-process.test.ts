@@ -6,7 +6,6 @@
  * typed errors; a helper that dies is INTERNAL, with no shard text in the message.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { EnvelopeScheme, encodeEnvelope, encodeSlip39Payload, envelopeTextBytes, newCeremonyId } from '../../core/envelope';
@@ -19,6 +18,7 @@ import {
   useOpenPgpLauncher,
   type OpenPgpLauncher,
 } from '../../electron/services/protection/index';
+import { spawnNodeHelper } from '../../electron/services/protection/openpgp-process';
 
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 const WORDS = 'academic acid acne acquire acrobat activity actress adapt adequate adjust admit adorn adult advance advocate afraid again agency agree aide';
@@ -32,18 +32,17 @@ function shardText(): Uint8Array {
 function recording(): { launcher: OpenPgpLauncher; started: string[]; exits: Promise<number | null>[] } {
   const started: string[] = [];
   const exits: Promise<number | null>[] = [];
-  const launcher: OpenPgpLauncher = (entry, args, execArgv) => {
+  const launcher: OpenPgpLauncher = (entry, execArgv) => {
     started.push(entry);
-    const child = spawn(process.execPath, [...execArgv, entry, ...args], { stdio: 'ignore' });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    exits.push(exited);
-    return { onExit: (l) => void exited.then(l), kill: () => child.kill() };
+    const helper = spawnNodeHelper([...execArgv, entry]);
+    exits.push(new Promise<number | null>((r) => helper.onExit(r)));
+    return helper;
   };
   return { launcher, started, exits };
 }
 
 describe('OpenPGP in a helper process', () => {
-  after(() => useOpenPgpLauncher((entry, args, execArgv) => recording().launcher(entry, args, execArgv)));
+  after(() => useOpenPgpLauncher((entry, execArgv) => recording().launcher(entry, execArgv)));
 
   it('encrypts and opens in one helper each, which exits 0; the file opens in main too and holds no plaintext', async () => {
     const rec = recording();
@@ -92,11 +91,8 @@ describe('OpenPGP in a helper process', () => {
     const bob = await generateOpenPgpKey('Bob');
     const text = shardText();
     const plain = new TextDecoder().decode(text);
-    // A helper that exits at once without connecting.
-    useOpenPgpLauncher((_entry, args) => {
-      const child = spawn(process.execPath, ['-e', 'process.exit(3)', ...args], { stdio: 'ignore' });
-      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
-    });
+    // A helper that exits at once without reading its request.
+    useOpenPgpLauncher(() => spawnNodeHelper(['-e', 'process.exit(3)']));
     for (const p of [protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored })]) {
       await assert.rejects(p, (e: unknown) => {
         assert.ok(e instanceof KeyshardError);
@@ -106,12 +102,8 @@ describe('OpenPGP in a helper process', () => {
         return true;
       });
     }
-    // A helper that connects, reads, and dies without an answer.
-    const dies = "const s=require('node:net').connect(process.argv[1]);s.on('data',()=>process.exit(1));";
-    useOpenPgpLauncher((_entry, args) => {
-      const child = spawn(process.execPath, ['-e', dies, ...args], { stdio: 'ignore' });
-      return { onExit: (l) => void child.once('exit', l), kill: () => child.kill() };
-    });
+    // A helper that reads its request and dies without an answer.
+    useOpenPgpLauncher(() => spawnNodeHelper(['-e', "process.stdin.once('data',()=>process.exit(1))"]));
     await assert.rejects(protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored }), (e: unknown) => e instanceof KeyshardError && e.code === 'INTERNAL');
   });
 });

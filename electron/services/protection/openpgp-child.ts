@@ -3,13 +3,13 @@
  * key, and exits. openpgp.js copies a message's plaintext into buffers of its own (the literal data packet) that its
  * caller cannot reach to wipe; run here, those copies die with this short-lived process instead of staying in main.
  *
- * Started by openpgp-process.ts (Node's child_process, or Electron's utilityProcess), with one argument: the path of a
- * local socket that main listens on. Bytes, not messages, cross it, so main can wipe what it sent and received:
- *   in:  [u32 BE header length][header JSON][payload]   (main then ends its side)
+ * Started by openpgp-process.ts: by Node's child_process (the request on stdin, the answer on stdout) or by Electron's
+ * utilityProcess (one message each way on its parent port). No socket, so nothing of node:net runs. Bytes, not
+ * strings, cross it, so main can wipe what it sent and received:
+ *   in:  [u32 BE header length][header JSON][payload]   (then stdin ends)
  *   out: [0][armored message or plaintext]  |  [1][error JSON {code, message, details}]
  * Nothing is logged: a failure goes back as a KeyshardError's code and message, which never hold the plaintext.
  */
-import { connect } from 'node:net';
 import { KeyshardError } from '../../../core/errors';
 import { decryptOpenPgpToBytes, encryptToOpenPgpKey } from './openpgp';
 
@@ -31,14 +31,23 @@ async function answer(input: Buffer): Promise<Buffer> {
   }
 }
 
-const socketPath = process.argv[2];
-if (socketPath === undefined) process.exit(2);
-const socket = connect({ path: socketPath, allowHalfOpen: true });
-const chunks: Buffer[] = [];
-socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-socket.on('end', () => {
-  void answer(Buffer.concat(chunks)).then((out) => socket.end(out));
-});
-// Exit as soon as the answer is out (an Electron utility process would otherwise stay), or when main goes away.
-socket.on('close', () => process.exit(0));
-socket.on('error', () => process.exit(1));
+/** Electron's utility process gives the helper a parent port; under Node there is none. */
+interface ParentPort {
+  once(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+if (parentPort !== undefined) {
+  // Main ends this process once the answer is in (an exit here could drop the message before it is sent).
+  parentPort.once('message', (e) => {
+    const input = ArrayBuffer.isView(e.data) ? Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength) : Buffer.alloc(0);
+    void answer(input).then((out) => parentPort.postMessage(out));
+  });
+} else {
+  const chunks: Buffer[] = [];
+  process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+  process.stdin.on('end', () => {
+    void answer(Buffer.concat(chunks)).then((out) => process.stdout.write(out, () => process.exit(0)));
+  });
+}

@@ -1,44 +1,66 @@
 /**
  * Runs OpenPGP encryption and opening in a short-lived helper process (openpgp-child.ts), so that openpgp.js's own
- * copies of a shard's text never exist in main (issue 16.3). Main hands the helper bytes over a local socket it
- * listens on, wipes what it sent once written and what it received once copied out, and the helper exits after one
- * answer.
+ * copies of a shard's text never exist in main (issue 16.3). Main hands the helper one request as bytes over the
+ * process's own channel (its stdin and stdout under Node, the utility process's message port in Electron; never a
+ * socket, so nothing of node:net is used), wipes what it sent once it is out and what it received once copied out,
+ * and the helper exits after one answer.
  *
  * The helper is started by a launcher: Node's child_process here (tests, the CLI), Electron's utilityProcess in the
  * app (main.ts calls useOpenPgpLauncher; the packaged app cannot run its binary as Node, runAsNode is fused off).
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeyshardError, type KeyshardErrorCode } from '../../../core/errors';
 import type { OpenPgpRequest } from './openpgp-child';
 
-/** A started helper: main only needs to know when it ends, and to end it. */
+/** A started helper and its one exchange: the request out, the whole answer back, its end. */
 export interface HelperProcess {
+  /** Sends the request; `sent` runs once the bytes are handed over, so main can wipe its copy. */
+  send(frame: Uint8Array, sent: () => void): void;
+  /** The helper's whole answer, in an array of its own that the caller wipes. */
+  onAnswer(listener: (answer: Uint8Array) => void): void;
+  /** The helper ended (after its answer, or without one). */
   onExit(listener: (code: number | null) => void): void;
   kill(): void;
 }
 
-/** Starts `entry` (a script path) with `args`; `execArgv` holds Node's flags for a TypeScript entry (tsx). */
-export type OpenPgpLauncher = (entry: string, args: readonly string[], execArgv: readonly string[]) => HelperProcess;
+/** Starts the helper at `entry`; `execArgv` holds Node's flags for a TypeScript entry (tsx). */
+export type OpenPgpLauncher = (entry: string, execArgv: readonly string[]) => HelperProcess;
 
-/** Node's launcher: the same Node binary, nothing inherited but the environment, no output kept. */
-const nodeLauncher: OpenPgpLauncher = (entry, args, execArgv) => {
-  const child = spawn(process.execPath, [...execArgv, entry, ...args], { stdio: 'ignore', windowsHide: true });
+/** Copies chunks into one array of our own and wipes them (Buffer.concat may take a pooled slab nobody wipes). */
+function joinAndWipe(chunks: readonly Buffer[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+    c.fill(0);
+  }
+  return out;
+}
+
+/** Node's helper: the same Node binary with `args`, its stdin and stdout the channel, nothing else kept. */
+export function spawnNodeHelper(args: readonly string[]): HelperProcess {
+  const child = spawn(process.execPath, [...args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // A helper that died before reading makes the write fail (EPIPE); its exit reports the failure.
+  child.stdin.on('error', () => undefined);
   return {
+    send: (frame, sent) => void child.stdin.end(frame, sent),
+    onAnswer: (listener) => void child.stdout.once('end', () => listener(joinAndWipe(chunks))),
+    // 'close', not 'exit': it comes after the output was read to its end, so an answer is never reported lost.
     onExit: (listener) => {
-      child.once('exit', (code) => listener(code));
+      child.once('close', (code) => listener(code));
       child.once('error', () => listener(null));
     },
     kill: () => child.kill(),
   };
-};
+}
 
-let launcher: OpenPgpLauncher = nodeLauncher;
+let launcher: OpenPgpLauncher = (entry, execArgv) => spawnNodeHelper([...execArgv, entry]);
 
 /** Main (Electron) starts the helper as a utility process instead of Node's child process. */
 export function useOpenPgpLauncher(next: OpenPgpLauncher): void {
@@ -65,13 +87,6 @@ function helperFailed(): KeyshardError {
   });
 }
 
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => resolve());
-  });
-}
-
 /** Sends one request and its payload to a fresh helper; its answer's bytes (status byte first), which the caller wipes. */
 async function ask(request: OpenPgpRequest, payload: Uint8Array): Promise<Uint8Array> {
   const { entry, execArgv } = helperEntry();
@@ -82,50 +97,23 @@ async function ask(request: OpenPgpRequest, payload: Uint8Array): Promise<Uint8A
   header.copy(frame, 4);
   frame.set(payload, 4 + header.length);
   header.fill(0);
-  // A folder only this user can enter holds the socket (mkdtemp makes it 0700).
-  const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'keyshard-pgp-'));
-  const path = dir === null ? `\\\\.\\pipe\\keyshard-pgp-${randomUUID()}` : join(dir, 's');
-  const server = createServer({ allowHalfOpen: true });
-  const chunks: Buffer[] = [];
   let helper: HelperProcess | null = null;
   let gotAnswer = false;
   try {
-    await listen(server, path);
     return await new Promise<Uint8Array>((resolve, reject) => {
-      let connected = false;
-      server.once('connection', (socket: Socket) => {
-        connected = true;
-        server.close();
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.on('error', () => reject(helperFailed()));
-        socket.on('end', () => {
-          // Copied into one array of our own (Buffer.concat may take a pooled slab that nobody wipes).
-          const answer = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-          let at = 0;
-          for (const c of chunks) {
-            answer.set(c, at);
-            at += c.length;
-          }
-          gotAnswer = answer.length > 0;
-          if (gotAnswer) resolve(answer);
-          else reject(helperFailed());
-        });
-        // Closed with no answer: the helper crashed (a settled promise ignores this).
-        socket.on('close', () => reject(helperFailed()));
-        socket.write(frame, () => frame.fill(0));
-        socket.end();
+      const started = launcher(entry, execArgv);
+      helper = started;
+      started.onAnswer((answer) => {
+        gotAnswer = answer.length > 0;
+        if (gotAnswer) resolve(answer);
+        else reject(helperFailed());
       });
-      helper = launcher(entry, [path], execArgv);
-      // A helper that ends before it connected (it failed to start) fails the request.
-      helper.onExit(() => {
-        if (!connected) reject(helperFailed());
-      });
+      // Ended with no answer: it crashed or never started (a settled promise ignores this).
+      started.onExit(() => reject(helperFailed()));
+      started.send(frame, () => frame.fill(0));
     });
   } finally {
     frame.fill(0);
-    for (const c of chunks) c.fill(0);
-    server.close();
-    if (dir !== null) rmSync(dir, { recursive: true, force: true });
     // The helper exits by itself once it answered; one that failed without answering is not left behind.
     if (!gotAnswer) (helper as HelperProcess | null)?.kill();
   }
