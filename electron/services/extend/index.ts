@@ -31,6 +31,7 @@ import type { ShardInput } from '../recovery/types';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
 import type { LoadedWitnessKey } from '../witness/credential';
+import { withWitnessSigner } from '../lifecycle/witness-sign-off';
 
 export type ExtendStatus = Omit<LifecycleStatus, 'kind'> & { readonly kind: 'extend' | null };
 
@@ -264,15 +265,7 @@ export function createExtendService(deps: Omit<LifecycleServiceDeps, 'random'> &
 
   async function signOff(request: LifecycleSignOffRequest): Promise<ExtendStatus> {
     const x = running();
-    const w = witnesses.get(request.witnessId);
-    if (w === undefined) throw new KeyshardError('WITNESS_KEY', `The key of witness "${request.witnessId.slice(0, 64)}" is not loaded. Load their key file first.`, { witnessId: request.witnessId });
-    const act = { ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.pin === undefined ? {} : { pin: request.pin }) };
-    const opened = await w.open(act, request.witnessId);
-    try {
-      await commit(x, await signKindCheckpoint(x.run, opened.signer));
-    } finally {
-      await opened.close();
-    }
+    await withWitnessSigner(witnesses, request, async (signer) => commit(x, await signKindCheckpoint(x.run, signer)));
     if (x.run.status !== 'active') witnesses.releaseAll();
     return statusOf(x);
   }

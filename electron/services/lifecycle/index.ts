@@ -43,6 +43,7 @@ import { readShardInput, wipeCandidate } from '../recovery/inputs';
 import { readCandidate } from '../recovery/sources';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
+import { withWitnessSigner } from './witness-sign-off';
 import type { LifecycleAddShareRequest, LifecycleCustodian, LifecycleHandoffView, LifecycleService, LifecycleServiceDeps, LifecycleStartRequest, LifecycleStatus } from './types';
 
 export * from './types';
@@ -381,15 +382,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
 
   async function signOff(request: { witnessId: string; passphrase?: string; pin?: string }): Promise<LifecycleStatus> {
     const x = running();
-    const w = witnesses.get(request.witnessId);
-    if (w === undefined) throw new KeyshardError('WITNESS_KEY', `The key of witness "${request.witnessId.slice(0, 64)}" is not loaded. Load their key file first.`, { witnessId: request.witnessId });
-    const act = { ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.pin === undefined ? {} : { pin: request.pin }) };
-    const opened = await w.open(act, request.witnessId);
-    try {
-      await commit(x, await signKindCheckpoint(x.run, opened.signer));
-    } finally {
-      await opened.close();
-    }
+    await withWitnessSigner(witnesses, request, async (signer) => commit(x, await signKindCheckpoint(x.run, signer)));
     if (x.run.status !== 'active') witnesses.releaseAll();
     return statusOf(x);
   }
