@@ -100,6 +100,7 @@ export const CHANNELS = [
   'custody:drill-add-shard',
   'custody:drill-run',
   'custody:drill-clear',
+  'custody:drill-status',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

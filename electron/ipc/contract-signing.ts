@@ -158,6 +158,7 @@ export const signingContract = {
   'custody:drill-add-shard': channel(ShardInputSchema, DrillStatusSchema),
   'custody:drill-run': channel(DrillRunSchema, DrillOutcomeSchema),
   'custody:drill-clear': channel(NoRequest, z.null()),
+  'custody:drill-status': channel(NoRequest, DrillStatusSchema.nullable()),
 } as const;
 
 export const SIGNING_CHANNELS = Object.keys(signingContract) as (keyof typeof signingContract)[];

@@ -137,5 +137,6 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
       return out;
     },
     'custody:drill-clear': () => h().drill.clear(),
+    'custody:drill-status': () => h().drill.status(),
   };
 }

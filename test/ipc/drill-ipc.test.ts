@@ -84,12 +84,14 @@ describe('quorum drill over IPC', () => {
     assert.equal((await refusal(l.call('custody:drill-add-shard', { text: text(c.shards[0]!) }))).code, 'DUPLICATE_SHARE');
     // One shard of a 2-of-3: below the quorum the shard is kept for the next custodian.
     assert.equal((await refusal(l.call('custody:drill-run', {}))).code, 'BELOW_THRESHOLD');
+    assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 1);
     s = (await l.call('custody:drill-add-shard', { text: text(c.shards[2]!) })) as Status;
     assert.deepEqual(s.shards.map((x) => x.custodianId), ['alice', 'carol']);
     // A wrong witness passphrase stops before the rebuild: the shards stay in for another try.
     assert.equal((await refusal(l.call('custody:drill-run', { witness: { ...wendy, passphrase: 'not it' } }))).code, 'WITNESS_PASSPHRASE');
     // A wrong SLIP-39 passphrase rebuilds another key: nothing is recorded, and everything is wiped.
     assert.equal((await refusal(l.call('custody:drill-run', { passphrase: 'TREZOR' }))).code, 'FINGERPRINT_MISMATCH');
+    assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 0);
     assert.match((await refusal(l.call('custody:drill-run', {}))).message, /No shard has been given/);
 
     await l.call('custody:drill-add-shard', { text: text(c.shards[2]!) });
