@@ -144,6 +144,20 @@ describe('quorum drill over IPC', () => {
     assert.equal(await l.call('custody:drill-clear'), null);
   });
 
+  it('a SLIP-39 transcript from before shard fingerprints: shards taken by their label, the combination decides', async () => {
+    const c = custodyCeremony('slip39', 94, { fingerprints: false });
+    const other = custodyCeremony('slip39', 95, { fingerprints: false });
+    const l = laptop();
+    await l.call('custody:drill-start', { transcriptText: serializeTranscript(c.file), finalHash: c.transcript.headHash });
+    await l.call('custody:drill-add-shard', { text: text(c.shards[0]!) });
+    // Another ceremony's shard is still refused by its ceremony id, and named.
+    assert.match((await refusal(l.call('custody:drill-add-shard', { text: text(other.shards[1]!) }))).message, /^Shard 2 given \(labelled bob\)/);
+    const s = (await l.call('custody:drill-add-shard', { text: text(c.shards[1]!) })) as Status;
+    assert.deepEqual(s.shards.map((x) => x.custodianId), ['alice', 'bob']);
+    const r = (await l.call('custody:drill-run', {})) as Outcome;
+    assert.deepEqual([r.fingerprint, r.result], [c.fingerprint, 'verified']);
+  });
+
   it('refuses malformed requests before the service', async () => {
     const l = laptop();
     assert.equal((await refusal(l.call('custody:drill-start', { transcriptText: 'x', extra: 1 }))).code, 'INVALID_ARGUMENT');
