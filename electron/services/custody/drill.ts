@@ -6,19 +6,17 @@
  * match is recorded as the drill's own sealed transcript (core/drill/transcript.ts), signed off by the witness. No
  * answer carries a share or the key: only custodian ids, shard fingerprints and key fingerprints.
  */
-import { pbkdf2Sync } from 'node:crypto';
 import { checkCustody, shardFingerprint } from '../../../core/custody/index';
 import { drillTranscript, type DrillResult } from '../../../core/drill/transcript';
 import { EnvelopeScheme, decodeSlip39Payload, decodeVssPayload, describeEnvelope, vssCiphersuite, wipeEnvelope, type Envelope } from '../../../core/envelope';
 import { KeyshardError, isKeyshardError } from '../../../core/errors';
 import { fingerprintOf, seedIdentity } from '../../../core/fingerprint';
 import { expectedFromTranscript, transcriptFingerprint } from '../../../core/recovery-trust';
-import { Slip39Recovery, type Pbkdf2 } from '../../../core/slip39/index';
+import { Slip39Recovery, decryptMasterSecretAsync } from '../../../core/slip39/index';
 import { serializeTranscript, verifyTranscriptText, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
 import { combineShares, groupFingerprint } from '../../../core/vss/index';
+import { KEYSHARD_ITERATION_EXPONENT, createKeyStretcher, type KeyStretcher } from '../kdf/index';
 import { envelopeOfInput, type ShardInput } from '../signing/signer';
-
-const nodePbkdf2: Pbkdf2 = (password, salt, iterations, dkLen) => pbkdf2Sync(password, salt, iterations, dkLen, 'sha256');
 
 /** A shard taken in: who it is (from the record), its public fingerprint; the envelope stays in main until wiped. */
 export interface DrillShardView {
@@ -60,7 +58,9 @@ interface Held {
   readonly envelope: Envelope;
 }
 
-export function createDrillSession(deps: { readonly clock: () => Date }): DrillSession {
+export function createDrillSession(deps: { readonly clock: () => Date; readonly kdf?: KeyStretcher }): DrillSession {
+  // SLIP-39 key stretching runs on libuv's pool (electron/services/kdf), never on main's thread.
+  const kdf = deps.kdf ?? createKeyStretcher();
   let s: { verified: VerifyOk; finalHash: string | undefined; status: Omit<DrillStatus, 'shards'>; held: Held[] } | null = null;
 
   const wipeAll = () => {
@@ -133,7 +133,7 @@ export function createDrillSession(deps: { readonly clock: () => Date }): DrillS
       const scheme = describeEnvelope(d.held[0]!.envelope).scheme;
       let fingerprint: string;
       try {
-        fingerprint = d.held[0]!.envelope.scheme === EnvelopeScheme.slip39 ? slip39Fingerprint(d.held, r.passphrase ?? '') : vssFingerprint(d.held);
+        fingerprint = d.held[0]!.envelope.scheme === EnvelopeScheme.slip39 ? await slip39Fingerprint(d.held, r.passphrase ?? '', kdf) : vssFingerprint(d.held);
       } catch (e) {
         // Below the quorum: keep the shards so the next custodian can add theirs. Anything else ends the drill.
         if (!(isKeyshardError(e) && e.code === 'BELOW_THRESHOLD')) wipeAll();
@@ -152,6 +152,7 @@ export function createDrillSession(deps: { readonly clock: () => Date }): DrillS
     },
 
     clear() {
+      kdf.cancel();
       wipeAll();
       s = null;
       return null;
@@ -161,22 +162,40 @@ export function createDrillSession(deps: { readonly clock: () => Date }): DrillS
   };
 }
 
-/** SLIP-39: the shares combined in a short-lived core state, the seed's fingerprint kept, the seed and state wiped. */
-function slip39Fingerprint(held: readonly Held[], passphrase: string): string {
+/**
+ * SLIP-39: Shamir and the digest check in a short-lived core state, the passphrase's key stretching on the pool; the
+ * seed's fingerprint kept, the seed and the state wiped.
+ */
+async function slip39Fingerprint(held: readonly Held[], passphrase: string, kdf: KeyStretcher): Promise<string> {
   const state = new Slip39Recovery();
+  let ems;
   try {
     held.forEach((h, i) => {
       const added = state.add(decodeSlip39Payload(h.envelope.payload), i + 1);
       if (added.status === 'rejected') throw new KeyshardError(added.error.code, `${h.view.custodianId}'s shard: ${added.error.message}`, { ...added.error.details, custodianId: h.view.custodianId });
     });
-    const seed = state.combine(passphrase, nodePbkdf2);
+    ems = state.recoverEncryptedMasterSecret();
+  } finally {
+    state.clear();
+  }
+  try {
+    // keyshard's ceremonies write its own exponent; a larger one could hold the drill for hours, so the app refuses it.
+    if (ems.iterationExponent > KEYSHARD_ITERATION_EXPONENT) {
+      throw new KeyshardError(
+        'SLIP39_SLOW_KDF',
+        `These shares ask for SLIP-39 iteration exponent ${ems.iterationExponent}, above keyshard's own (${KEYSHARD_ITERATION_EXPONENT}): the app's drill does not run such a long key stretching. Run the drill on the command line (keyshard custody drill), or recover on the recovery screen, which asks before a long stretch.`,
+        { iterationExponent: ems.iterationExponent },
+      );
+    }
+    const { identifier, extendable, iterationExponent, value } = ems;
+    const seed = await kdf.run(iterationExponent, (pbkdf2) => decryptMasterSecretAsync(value, { identifier, extendable, iterationExponent, passphrase, pbkdf2 }));
     try {
       return fingerprintOf(seedIdentity(seed)).hex;
     } finally {
       seed.fill(0);
     }
   } finally {
-    state.clear();
+    ems.value.fill(0);
   }
 }
 
