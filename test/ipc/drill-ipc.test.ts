@@ -158,6 +158,18 @@ describe('quorum drill over IPC', () => {
     assert.deepEqual([r.fingerprint, r.result], [c.fingerprint, 'verified']);
   });
 
+  it('SLIP-39 shares asking for more key stretching than keyshard writes are refused, and wiped', async () => {
+    const c = custodyCeremony('slip39', 96, { iterationExponent: 2 });
+    const l = laptop();
+    await l.call('custody:drill-start', { transcriptText: serializeTranscript(c.file) });
+    await l.call('custody:drill-add-shard', { text: text(c.shards[0]!) });
+    await l.call('custody:drill-add-shard', { text: text(c.shards[1]!) });
+    const r = await refusal(l.call('custody:drill-run', {}));
+    assert.equal(r.code, 'SLIP39_SLOW_KDF');
+    assert.match(r.message, /exponent 2.*keyshard custody drill/);
+    assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 0);
+  });
+
   it('refuses malformed requests before the service', async () => {
     const l = laptop();
     assert.equal((await refusal(l.call('custody:drill-start', { transcriptText: 'x', extra: 1 }))).code, 'INVALID_ARGUMENT');
