@@ -117,8 +117,9 @@ const DrillStatusSchema = z.object({
   shards: list(z.object({ custodianId: z.string(), label: z.string(), shardFingerprint: z.string() })),
 });
 
-/** The SLIP-39 passphrase (if the ceremony set one) and the witness who signs the drill's result and seal. */
-const DrillRunSchema = z.strictObject({ passphrase: z.string().max(1000).optional(), witness: WitnessActSchema.optional() });
+/** The SLIP-39 passphrase (if the ceremony set one) and the witness who signs the drill's result and seal (null: said
+ * outright that none signs, so an empty request is refused like every request that is not all optional). */
+const DrillRunSchema = z.strictObject({ passphrase: z.string().max(1000).optional(), witness: WitnessActSchema.nullable() });
 
 const DrillOutcomeSchema = z.object({
   ceremonyId: z.string(),

@@ -132,7 +132,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
     'custody:drill-run': async (r) => {
       const run = (witness?: WitnessSigner) => h().drill.run({ ...(r.passphrase === undefined ? {} : { passphrase: r.passphrase }), ...(witness === undefined ? {} : { witness }) });
       // The witness's key is opened before the rebuild: a wrong passphrase leaves the shards in for another try.
-      const out = r.witness === undefined ? await run() : await withWitness(r.witness, (w) => run(w));
+      const out = r.witness === null ? await run() : await withWitness(r.witness, (w) => run(w));
       h().custody.last = { ceremonyId: out.drillId, text: out.transcriptText, finalHash: out.finalHash };
       return out;
     },

@@ -83,16 +83,16 @@ describe('quorum drill over IPC', () => {
     assert.match(named.message, /^Shard 2 given \(labelled bob\): .*bob/);
     assert.equal((await refusal(l.call('custody:drill-add-shard', { text: text(c.shards[0]!) }))).code, 'DUPLICATE_SHARE');
     // One shard of a 2-of-3: below the quorum the shard is kept for the next custodian.
-    assert.equal((await refusal(l.call('custody:drill-run', {}))).code, 'BELOW_THRESHOLD');
+    assert.equal((await refusal(l.call('custody:drill-run', { witness: null }))).code, 'BELOW_THRESHOLD');
     assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 1);
     s = (await l.call('custody:drill-add-shard', { text: text(c.shards[2]!) })) as Status;
     assert.deepEqual(s.shards.map((x) => x.custodianId), ['alice', 'carol']);
     // A wrong witness passphrase stops before the rebuild: the shards stay in for another try.
     assert.equal((await refusal(l.call('custody:drill-run', { witness: { ...wendy, passphrase: 'not it' } }))).code, 'WITNESS_PASSPHRASE');
     // A wrong SLIP-39 passphrase rebuilds another key: nothing is recorded, and everything is wiped.
-    assert.equal((await refusal(l.call('custody:drill-run', { passphrase: 'TREZOR' }))).code, 'FINGERPRINT_MISMATCH');
+    assert.equal((await refusal(l.call('custody:drill-run', { passphrase: 'TREZOR', witness: null }))).code, 'FINGERPRINT_MISMATCH');
     assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 0);
-    assert.match((await refusal(l.call('custody:drill-run', {}))).message, /No shard has been given/);
+    assert.match((await refusal(l.call('custody:drill-run', { witness: null }))).message, /No shard has been given/);
 
     await l.call('custody:drill-add-shard', { text: text(c.shards[2]!) });
     await l.call('custody:drill-add-shard', { text: text(c.shards[1]!) });
@@ -100,7 +100,7 @@ describe('quorum drill over IPC', () => {
     assert.deepEqual([r.fingerprint, r.expectedFingerprint, r.result, r.signedBy], [c.fingerprint, c.fingerprint, 'verified', 'wendy']);
     assert.deepEqual(r.custodians, ['carol', 'bob']);
     // The shards were wiped with the key: another rebuild has nothing to combine.
-    assert.match((await refusal(l.call('custody:drill-run', {}))).message, /No shard has been given/);
+    assert.match((await refusal(l.call('custody:drill-run', { witness: null }))).message, /No shard has been given/);
 
     const out = join(dir, 'drill-transcript.json');
     const saved = (await l.call('custody:save-transcript', { path: out })) as { finalHash: string };
@@ -131,9 +131,9 @@ describe('quorum drill over IPC', () => {
     assert.equal(named.code, 'CUSTODY_MISMATCH');
     assert.match(named.message, /^Shard 1 given \(labelled carol\)/);
     await l.call('custody:drill-add-shard', { text: text(c.shards[0]!) });
-    assert.match((await refusal(l.call('custody:drill-run', {}))).message, /1 of the 2 shards needed/);
+    assert.match((await refusal(l.call('custody:drill-run', { witness: null }))).message, /1 of the 2 shards needed/);
     await l.call('custody:drill-add-shard', { text: text(c.shards[2]!) });
-    const r = (await l.call('custody:drill-run', {})) as Outcome;
+    const r = (await l.call('custody:drill-run', { witness: null })) as Outcome;
     assert.deepEqual([r.fingerprint, r.result, r.signedBy], [c.fingerprint, 'unverified', null]);
     const file = join(dir, 'vss-drill.json');
     writeFileSync(file, r.transcriptText);
@@ -154,7 +154,7 @@ describe('quorum drill over IPC', () => {
     assert.match((await refusal(l.call('custody:drill-add-shard', { text: text(other.shards[1]!) }))).message, /^Shard 2 given \(labelled bob\)/);
     const s = (await l.call('custody:drill-add-shard', { text: text(c.shards[1]!) })) as Status;
     assert.deepEqual(s.shards.map((x) => x.custodianId), ['alice', 'bob']);
-    const r = (await l.call('custody:drill-run', {})) as Outcome;
+    const r = (await l.call('custody:drill-run', { witness: null })) as Outcome;
     assert.deepEqual([r.fingerprint, r.result], [c.fingerprint, 'verified']);
   });
 
@@ -164,7 +164,7 @@ describe('quorum drill over IPC', () => {
     await l.call('custody:drill-start', { transcriptText: serializeTranscript(c.file) });
     await l.call('custody:drill-add-shard', { text: text(c.shards[0]!) });
     await l.call('custody:drill-add-shard', { text: text(c.shards[1]!) });
-    const r = await refusal(l.call('custody:drill-run', {}));
+    const r = await refusal(l.call('custody:drill-run', { witness: null }));
     assert.equal(r.code, 'SLIP39_SLOW_KDF');
     assert.match(r.message, /exponent 2.*keyshard custody drill/);
     assert.equal(((await l.call('custody:drill-status')) as Status).shards.length, 0);
@@ -174,7 +174,8 @@ describe('quorum drill over IPC', () => {
     const l = laptop();
     assert.equal((await refusal(l.call('custody:drill-start', { transcriptText: 'x', extra: 1 }))).code, 'INVALID_ARGUMENT');
     assert.equal((await refusal(l.call('custody:drill-add-shard', { text: '' }))).code, 'INVALID_ARGUMENT');
-    assert.equal((await refusal(l.call('custody:drill-run', { passphrase: 7 }))).code, 'INVALID_ARGUMENT');
+    assert.equal((await refusal(l.call('custody:drill-run', { passphrase: 7, witness: null }))).code, 'INVALID_ARGUMENT');
+    assert.equal((await refusal(l.call('custody:drill-run', {}))).code, 'INVALID_ARGUMENT');
     assert.equal((await refusal(l.call('custody:drill-start', { transcriptText: '{}' }))).code === 'INVALID_ARGUMENT', false);
   });
 });
