@@ -96,6 +96,11 @@ export const CHANNELS = [
   'signer:status',
   'custody:check',
   'custody:save-transcript',
+  'custody:drill-start',
+  'custody:drill-add-shard',
+  'custody:drill-run',
+  'custody:drill-clear',
+  'custody:drill-status',
 ] as const;
 
 export type ChannelName = (typeof CHANNELS)[number];

@@ -3,7 +3,8 @@
  * signing:* is the coordinator's laptop, signer:* a signer's laptop; they exchange only QR codes, which the screens
  * scan (or a person types) and send here as their UR texts, bounded as every scanned code is (core/qr/limits). No
  * answer carries a share, a nonce or a signature share's value: commitments, requests and signature shares are
- * public and cross as QR texts. A shard crosses towards main only (signer:load-shard, custody:check).
+ * public and cross as QR texts. A shard crosses towards main only (signer:load-shard, custody:check,
+ * custody:drill-add-shard); the drill answers key and shard fingerprints, never the key.
  */
 import { z } from 'zod';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
@@ -105,6 +106,35 @@ const CustodyCheckResponseSchema = z.object({
   finalHash: z.string(),
 });
 
+const DrillStartSchema = z.strictObject({ transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS), finalHash: TypedHash.optional() });
+
+const DrillStatusSchema = z.object({
+  ceremonyId: z.string(),
+  keyCeremonyFinalHash: z.string(),
+  scheme: z.string(),
+  expectedFingerprint: z.string(),
+  result: z.enum(['verified', 'unverified']),
+  shards: list(z.object({ custodianId: z.string(), label: z.string(), shardFingerprint: z.string() })),
+});
+
+/** The SLIP-39 passphrase (if the ceremony set one) and the witness who signs the drill's result and seal (null: said
+ * outright that none signs, so an empty request is refused like every request that is not all optional). */
+const DrillRunSchema = z.strictObject({ passphrase: z.string().max(1000).optional(), witness: WitnessActSchema.nullable() });
+
+const DrillOutcomeSchema = z.object({
+  ceremonyId: z.string(),
+  transcriptFinalHash: z.string(),
+  scheme: z.string(),
+  fingerprint: z.string(),
+  expectedFingerprint: z.string(),
+  result: z.enum(['verified', 'unverified']),
+  custodians: list(z.string()),
+  signedBy: z.string().nullable(),
+  drillId: z.string(),
+  transcriptText: z.string(),
+  finalHash: z.string(),
+});
+
 export const signingContract = {
   'signing:start': channel(StartRequestSchema, CoordinatorStatusSchema),
   'signing:status': channel(NoRequest, CoordinatorStatusSchema.nullable()),
@@ -125,6 +155,11 @@ export const signingContract = {
   'signer:status': channel(NoRequest, SignerStatusSchema),
   'custody:check': channel(CustodyCheckRequestSchema, CustodyCheckResponseSchema),
   'custody:save-transcript': channel(SaveTranscriptSchema, SavedTranscriptSchema),
+  'custody:drill-start': channel(DrillStartSchema, DrillStatusSchema),
+  'custody:drill-add-shard': channel(ShardInputSchema, DrillStatusSchema),
+  'custody:drill-run': channel(DrillRunSchema, DrillOutcomeSchema),
+  'custody:drill-clear': channel(NoRequest, z.null()),
+  'custody:drill-status': channel(NoRequest, DrillStatusSchema.nullable()),
 } as const;
 
 export const SIGNING_CHANNELS = Object.keys(signingContract) as (keyof typeof signingContract)[];

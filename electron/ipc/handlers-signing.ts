@@ -6,6 +6,7 @@ import { KeyshardError } from '../../core/errors';
 import type { RandomSource } from '../../core/random';
 import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
 import { runCustodyCheck } from '../services/custody/index';
+import { createDrillSession, type DrillSession } from '../services/custody/drill';
 import { createSignerSession, createSigningCoordinator, saveTranscriptFile, type SignerSession, type SigningCoordinator } from '../services/signing/index';
 import { loadWitnessKeyFile } from '../services/witness/index';
 import { parseSealedWitnessKey, unsealWitnessKey, type SealedWitnessKey } from '../services/witness/key-file';
@@ -16,12 +17,14 @@ export interface SigningHost {
   readonly coordinator: SigningCoordinator;
   readonly signer: SignerSession;
   readonly clock: () => Date;
-  /** The last custody check's sealed transcript (public), kept so the screen can save it to a file. */
+  /** The last custody check's or quorum drill's sealed transcript (public), kept so the screen can save it to a file. */
   readonly custody: { last: { ceremonyId: string; text: string; finalHash: string } | null };
+  /** The quorum drill under way: its shards stay in main until the drill rebuilds and wipes them. */
+  readonly drill: DrillSession;
 }
 
 export function createSigningHost(deps: { readonly clock: () => Date; readonly random: RandomSource }): SigningHost {
-  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock, custody: { last: null } };
+  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock, custody: { last: null }, drill: createDrillSession({ clock: deps.clock }) };
 }
 
 type SigningChannel = Extract<ChannelName, `signing:${string}` | `signer:${string}` | `custody:${string}`>;
@@ -121,8 +124,19 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
     },
     'custody:save-transcript': async (r) => {
       const last = h().custody.last;
-      if (last === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No custody check has been made on this laptop since it started, so there is no transcript to save. Check a shard first.');
+      if (last === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No custody check or quorum drill has been made on this laptop since it started, so there is no transcript to save. Check a shard or run a drill first.');
       return { ...(await saveTranscriptFile(r.path, last.text)), ceremonyId: last.ceremonyId, finalHash: last.finalHash };
     },
+    'custody:drill-start': (r) => h().drill.start({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }) }),
+    'custody:drill-add-shard': (r) => h().drill.addShard(r),
+    'custody:drill-run': async (r) => {
+      const run = (witness?: WitnessSigner) => h().drill.run({ ...(r.passphrase === undefined ? {} : { passphrase: r.passphrase }), ...(witness === undefined ? {} : { witness }) });
+      // The witness's key is opened before the rebuild: a wrong passphrase leaves the shards in for another try.
+      const out = r.witness === null ? await run() : await withWitness(r.witness, (w) => run(w));
+      h().custody.last = { ceremonyId: out.drillId, text: out.transcriptText, finalHash: out.finalHash };
+      return out;
+    },
+    'custody:drill-clear': () => h().drill.clear(),
+    'custody:drill-status': () => h().drill.status(),
   };
 }

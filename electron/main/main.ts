@@ -161,6 +161,7 @@ function start(): void {
   let zeroizedForQuit = false;
   const zeroizeThenQuit = (): void => {
     signing.signer.clear();
+    signing.drill.clear();
     const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown(), lifecycle.shutdown(), extend.shutdown()]);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
     void Promise.race([settled, late]).then((results) => {

@@ -7,6 +7,7 @@ import { acceptPlan } from '../ceremony/planStore';
 import { LifecycleScreen } from '../lifecycle/LifecycleScreen';
 import { RecoveryScreen } from '../recovery/RecoveryScreen';
 import { CustodyCheckScreen } from '../signing/CustodyCheckScreen';
+import { DrillScreen } from '../signing/DrillScreen';
 import { SignerScreen } from '../signing/SignerScreen';
 import { SigningScreen } from '../signing/SigningScreen';
 import { ComponentsScreen } from '../screens/ComponentsScreen';
@@ -60,6 +61,8 @@ export function App() {
       return <SignerScreen />;
     case 'custody':
       return <CustodyCheckScreen />;
+    case 'drill':
+      return <DrillScreen />;
     case 'components':
       return <ComponentsScreen />;
     case 'not-found':

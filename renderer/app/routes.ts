@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 
-export const ROUTES = ['start', 'plan', 'ceremony', 'resume', 'verify', 'recover', 'refresh', 'repair', 'extend', 'sign', 'signer', 'custody', 'components'] as const;
+export const ROUTES = ['start', 'plan', 'ceremony', 'resume', 'verify', 'recover', 'refresh', 'repair', 'extend', 'sign', 'signer', 'custody', 'drill', 'components'] as const;
 export type RouteName = (typeof ROUTES)[number];
 export type Route = { readonly name: RouteName } | { readonly name: 'not-found'; readonly path: string };
 

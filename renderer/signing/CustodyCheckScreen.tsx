@@ -42,10 +42,16 @@ export function CustodyCheckScreen() {
 
   return (
     <Shell purpose={w('purpose.custody')} steps={<Steps kind={CUSTODY_CHECK_CEREMONY} current={result === null ? 'check' : null} witnessIds={['witness']} w={w} testId="custody-steps" />}>
-      <ScreenTitle>{w('custody.title')}</ScreenTitle>
+      <ScreenTitle>{w('custody.check.title')}</ScreenTitle>
       {result === null ? (
         <section data-testid="custody-setup">
-          <p>{w('custody.lead')}</p>
+          <p>
+            {w('custody.lead')}{' '}
+            {/* One start card for custody: the quorum drill is the other way to check it. */}
+            <button type="button" className="button secondary" data-testid="custody-to-drill" onClick={() => navigate('drill')}>
+              {w('custody.toDrill')}
+            </button>
+          </p>
           {/* The shard on the left, the witness's act beside it: the check button stays in a laptop's first view. */}
           <div className="scan-layout">
             <div>

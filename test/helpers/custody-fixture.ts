@@ -32,7 +32,7 @@ function wrap(scheme: EnvelopeScheme, ceremonyId: Uint8Array, index: number, fin
 }
 
 /** A finished ceremony's transcript (no witnesses: the seal needs no sign-off) and the custodians' shards. */
-export function custodyCeremony(kind: 'slip39' | Ciphersuite, seed: number, o: { fingerprints?: boolean; seal?: boolean } = {}): CustodyCeremony {
+export function custodyCeremony(kind: 'slip39' | Ciphersuite, seed: number, o: { fingerprints?: boolean; seal?: boolean; iterationExponent?: number } = {}): CustodyCeremony {
   const random = seededRandom(seed);
   const id = random(16);
   const ceremonyId = bytesToHex(id);
@@ -43,7 +43,7 @@ export function custodyCeremony(kind: 'slip39' | Ciphersuite, seed: number, o: {
   let refs: Record<string, unknown>[];
   if (kind === 'slip39') {
     const secret = random(16);
-    const groups = splitMasterSecret(secret, { groupThreshold: 1, groups: [{ threshold: 2, count: 3 }], random, iterationExponent: 0, pbkdf2: nodePbkdf2 });
+    const groups = splitMasterSecret(secret, { groupThreshold: 1, groups: [{ threshold: 2, count: 3 }], random, iterationExponent: o.iterationExponent ?? 0, pbkdf2: nodePbkdf2 });
     fingerprint = fingerprintOf(seedIdentity(secret)).hex;
     payloads = groups[0]!.map((m) => encodeSlip39Payload(m));
     scheme = EnvelopeScheme.slip39;
