@@ -17,6 +17,7 @@ export const CHANNELS = [
   'hsm:select-module',
   'transcript:verify',
   'plan:analyze',
+  'plan:read-file',
   'ceremony:list-saved',
   'ceremony:choose-folder',
   'ceremony:check-devices',

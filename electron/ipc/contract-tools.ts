@@ -83,10 +83,10 @@ const DriveSchema = z.object({
 
 /**
  * What a file is chosen for in main's own dialog (dialog:choose-file): it sets the dialog's title and filters, and
- * whether it opens a file (a witness's key file, a PKCS#11 module) or names a new one (where an export or a signing's
+ * whether it opens a file (a witness's key file, a PKCS#11 module, a ceremony's plan) or names a new one (where an export or a signing's
  * or custody check's transcript is saved).
  */
-export const FILE_PURPOSES = ['witness-key', 'pkcs11-module', 'export-file', 'transcript-file'] as const;
+export const FILE_PURPOSES = ['witness-key', 'pkcs11-module', 'export-file', 'transcript-file', 'plan-file'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** suggestedName: a bare file name the save dialog starts with (never a folder: main picks where the dialog opens). */
@@ -98,9 +98,16 @@ const ChooseFileRequestSchema = z.strictObject({
 /** The file the person chose (its absolute path, and its name to show), or null when they cancelled. */
 const ChosenFileSchema = z.object({ path: z.string(), name: z.string() }).nullable();
 
+/** A plan file chosen in main's dialog (its absolute path): main reads it (guarded) and answers the plan it holds. */
+const PlanReadRequestSchema = z.strictObject({ path: z.string().min(1).max(4096) });
+
+/** The plan as canonical JSON (core's planToJson: its SHA-256 is the one a transcript records), and the file's name. */
+const PlanFileSchema = z.object({ name: z.string(), plan: z.string() });
+
 export const toolsContract = {
   'transcript:verify': channel(TranscriptVerifyRequestSchema, TranscriptSummarySchema),
   'plan:analyze': channel(PlanAnalyzeRequestSchema, PlanAnalysisSchema),
+  'plan:read-file': channel(PlanReadRequestSchema, PlanFileSchema),
   'usb:list-drives': channel(NoRequest, list(DriveSchema)),
   'dialog:choose-file': channel(ChooseFileRequestSchema, ChosenFileSchema),
 } as const;

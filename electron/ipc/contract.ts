@@ -23,7 +23,7 @@ export { NoRequest, type ChannelSpec } from './contract-kit';
  *   3. add its service call to the `services` map in handlers.ts (or the domain's handlers-*.ts).
  *
  * Domains: contract-ceremony.ts (ceremony:*), contract-recovery.ts (recovery:*), contract-tools.ts (transcript:verify,
- * plan:analyze, usb:list-drives, dialog:choose-file), contract-devices.ts (hsm:*: PKCS#11 modules and tokens). Only the channels in SECRET_BEARING_CHANNELS (below) carry shard or secret
+ * plan:analyze, plan:read-file, usb:list-drives, dialog:choose-file), contract-devices.ts (hsm:*: PKCS#11 modules and tokens). Only the channels in SECRET_BEARING_CHANNELS (below) carry shard or secret
  * material in their responses.
  */
 
@@ -81,6 +81,7 @@ export const contract = {
   'usb:list-drives': toolsContract['usb:list-drives'],
   'transcript:verify': toolsContract['transcript:verify'],
   'plan:analyze': toolsContract['plan:analyze'],
+  'plan:read-file': toolsContract['plan:read-file'],
   'dialog:choose-file': toolsContract['dialog:choose-file'],
   ...devicesContract,
   ...ceremonyContract,

@@ -2,9 +2,10 @@
  * The service calls behind the ceremony, recovery and tool channels (handlers.ts wraps each with validation and the
  * result envelope). Thin on purpose: the services decide; this file only maps a validated request to a call.
  */
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { isKeyshardError, KeyshardError } from '../../core/errors';
-import { analyzeCoalitions, parsePlan, validatePlan } from '../../core/policy';
+import { analyzeCoalitions, parsePlan, planToJson, validatePlan } from '../../core/policy';
+import { READ_CAPS, readGuardedText } from '../services/fs/guarded-read';
 import { verifyTranscriptText } from '../../core/transcript';
 import { signedSteps } from '../../core/signed-steps';
 import type { RecoveryService } from '../services/recovery/types';
@@ -20,7 +21,7 @@ export type ServicesOf<K extends ChannelName> = {
 
 type CeremonyChannel = Extract<ChannelName, `ceremony:${string}`>;
 type RecoveryChannel = Extract<ChannelName, `recovery:${string}`>;
-type ToolChannel = 'transcript:verify' | 'plan:analyze' | 'usb:list-drives';
+type ToolChannel = 'transcript:verify' | 'plan:analyze' | 'plan:read-file' | 'usb:list-drives';
 type DeviceChannel = Extract<ChannelName, `hsm:${string}`>;
 type DialogChannel = Extract<ChannelName, `dialog:${string}`>;
 
@@ -148,6 +149,23 @@ export function toolServices(listDrives: (() => Promise<readonly RemovableDrive[
         throw e;
       }
       return { valid: true, problems: [], warnings: validatePlan(parsed).warnings, coalitions: analyzeCoalitions(parsed, { limit: COALITION_LIMIT }) };
+    },
+
+    // A plan file the person chose in main's dialog (for a transcript's annotated script). Only a valid plan is
+    // answered, so the page cannot use this to read other files.
+    'plan:read-file': async ({ path }) => {
+      if (!isAbsolute(path)) throw new KeyshardError('INVALID_ARGUMENT', 'The plan file is chosen in the file dialog. Choose it there again.');
+      const text = await readGuardedText(path, { maxBytes: READ_CAPS.planFile, what: 'the plan file' });
+      let plan;
+      try {
+        plan = parsePlan(text);
+      } catch (e) {
+        if (isKeyshardError(e) && e.code === 'POLICY_INVALID') {
+          throw new KeyshardError('POLICY_INVALID', `${basename(path)} is not a keyshard plan (${e.message}). Choose the plan.json the ceremony saved beside its transcript.`);
+        }
+        throw e;
+      }
+      return { name: basename(path), plan: planToJson(plan) };
     },
   };
 }

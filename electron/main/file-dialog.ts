@@ -33,6 +33,8 @@ export function fileDialogSpec(purpose: FilePurpose, home: string, suggestedName
         defaultPath: suggestedName === undefined ? home : join(home, suggestedName),
         filters: [{ name: 'Encrypted files', extensions: ['age', 'asc'] }, ANY],
       };
+    case 'plan-file':
+      return { kind: 'open', title: "Choose the ceremony's plan file", buttonLabel: 'Use this plan', defaultPath: home, filters: [{ name: 'Plans', extensions: ['json'] }, ANY] };
     case 'transcript-file':
       return {
         kind: 'save',

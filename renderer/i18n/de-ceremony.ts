@@ -160,7 +160,7 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
     'Bevor das Geheimnis vernichtet wird, stellt keyshard es aus einem Quorum von Anteilen wieder her und vergleicht seinen Fingerabdruck mit dem vorgelesenen. Von den Verwahrern zurückgegebene Anteile prüfen, was sie halten; die eigenen Kopien von keyshard prüfen nur die Aufteilung.',
   'test.mismatch': 'Das wiederhergestellte Geheimnis ist nicht das erzeugte',
   'test.mismatchMessage': 'Wiederhergestellter Fingerabdruck {recovered}; erwartet {expected}.',
-  'test.mismatchTodo': 'Prüfen Sie, wessen Anteile zurückgegeben wurden, und versuchen Sie es erneut mit einem Quorum; schlägt es wieder fehl, brechen Sie die Zeremonie ab.',
+  'test.mismatchTodo': 'Prüfen Sie, wessen Anteile zurückgegeben wurden. Ein neuer Versuch wiederholt den Schritt: Halten Sie unten den Grund fest (ein Zeuge signiert ihn), dann versuchen Sie es erneut mit einem Quorum; schlägt es wieder fehl, brechen Sie die Zeremonie ab.',
   'test.who': 'Beteiligte Verwahrer',
   'test.quorum': '✓ {names} halten genug Anteile, um das Geheimnis wiederherzustellen.',
   'test.noQuorum': 'Diese Verwahrer halten noch nicht genug Anteile: Wählen Sie weitere.',

@@ -82,6 +82,15 @@ export const de: Catalogue = {
   'verify.tooLarge.title': 'Diese Datei ist zu groß für ein Transkript',
   'verify.tooLarge.message': '{name} ist {mb} MB groß; Transkripte sind weit kleiner (höchstens {max} MB werden gelesen).',
   'verify.tooLarge.todo': 'Wählen Sie transcript.json vom USB-Stick der Zeremonie.',
+  'verify.script.title': 'Kommentiertes Skript drucken',
+  'verify.script.hint':
+    'Jeder Schritt mit Uhrzeit, Handelnden, Zeugensignaturen und Ausnahmen, danach eine Seite, die alle unterschreiben. Nummern und Namen der Schritte stammen aus dem Plan der Zeremonie: Wählen Sie die plan.json, die neben diesem Transkript gespeichert ist.',
+  'verify.script.choose': 'Plandatei der Zeremonie wählen',
+  'verify.script.chooseAgain': 'Andere Plandatei wählen',
+  'verify.script.reading': 'Plan wird gelesen…',
+  'verify.script.planOk': '✓ {name} ist der Plan, den dieses Transkript festhält',
+  'verify.script.failed': 'Mit diesem Plan lässt sich das kommentierte Skript nicht drucken',
+  'verify.script.todo': 'Wählen Sie die eigene plan.json der Zeremonie, die neben diesem Transkript auf ihrem USB-Stick liegt.',
 
   'transcript.meaning.TRANSCRIPT_TAMPERED':
     'Ein Eintrag wurde geändert, entfernt, eingefügt oder umsortiert, nachdem keyshard ihn geschrieben hat; ab diesem Eintrag ist dem Protokoll nicht zu trauen.',

@@ -162,7 +162,7 @@ export const enCeremony = {
     "Before the secret is destroyed, keyshard recovers it from a quorum of shards and compares its fingerprint with the one read aloud. Shards the custodians give back test what they hold; keyshard's own copies check only the split.",
   'test.mismatch': 'The recovered secret is not the one generated',
   'test.mismatchMessage': 'Recovered fingerprint {recovered}; expected {expected}.',
-  'test.mismatchTodo': 'Check whose shards were given back and try again with a quorum; if it fails again, abort the ceremony.',
+  'test.mismatchTodo': 'Check whose shards were given back. Trying again repeats the step: record why below (a witness signs it), then try again with a quorum; if it fails again, abort the ceremony.',
   'test.who': 'Custodians who take part',
   'test.quorum': '✓ {names} hold enough shards to recover the secret.',
   'test.noQuorum': 'These custodians do not hold enough shards yet: choose more.',

@@ -87,6 +87,15 @@ export const en = {
   'verify.tooLarge.title': 'This file is too large to be a transcript',
   'verify.tooLarge.message': '{name} is {mb} MB; transcripts are far smaller (at most {max} MB are read).',
   'verify.tooLarge.todo': "Choose transcript.json from the ceremony's USB stick.",
+  'verify.script.title': 'Print the annotated script',
+  'verify.script.hint':
+    "Each step with its time, who acted, the witness signatures and the exceptions, then a page for everyone to sign. The step numbers and names come from the ceremony's plan: choose the plan.json saved beside this transcript.",
+  'verify.script.choose': "Choose the ceremony's plan file",
+  'verify.script.chooseAgain': 'Choose another plan file',
+  'verify.script.reading': 'Reading the plan…',
+  'verify.script.planOk': '✓ {name} is the plan this transcript recorded',
+  'verify.script.failed': 'This plan cannot print the annotated script',
+  'verify.script.todo': "Choose the ceremony's own plan.json, the one saved beside this transcript on its USB stick.",
 
   // The verdict and the entry table (verify and resume screens)
   'transcript.meaning.TRANSCRIPT_TAMPERED':

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { AnnotatedScriptPrint } from './AnnotatedScriptPrint';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { useI18n } from '../i18n';
@@ -104,6 +105,8 @@ export function VerifyTranscriptScreen() {
       {loaded ? (
         <>
           <TranscriptVerdict loaded={loaded} pins={typedList(pins)} />
+          {/* Keyed by the file, so another transcript starts without the last one's plan. */}
+          {loaded.result.ok ? <AnnotatedScriptPrint key={`${text?.name ?? ''}:${loaded.result.headHash}`} verified={loaded.result} /> : null}
           <TranscriptEntries loaded={loaded} />
         </>
       ) : null}

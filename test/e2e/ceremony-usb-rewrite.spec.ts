@@ -1,7 +1,8 @@
 /**
  * A USB custodian awaiting confirmation whose file main cannot read back, or no longer holds, writes it again from the
  * confirm screen (the drive picker shared with the handoff, then ceremony:handoff for the custodian awaiting
- * confirmation: same shard, nothing new recorded), then reads it back.
+ * confirmation: same shard, no second handoff), then reads it back. Writing it again repeats the handoff, so the first
+ * rewrite asks for the step-repeated exception (reason, Wendy's signature) before anything is written.
  *
  * Bob's file is written; the window is reloaded (a new window on the same backend): main still holds the delivery, so
  * the confirm screen shows where the file is and no rewrite. Bob's file is deleted from the stick: the read-back answers
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyPlan } from '../../core/policy';
-import { createCeremonyBackend } from './backend';
+import { createCeremonyBackend, witnessPassphrase } from './backend';
 import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
@@ -23,6 +24,8 @@ import { CeremonyPage } from './pages/ceremony-page';
 
 /** The example recipient from the age specification (a public key; nothing secret). */
 const AGE_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+const REASON = 'The file was gone from the stick at the read-back; written again onto the same stick.';
 
 let dir: string;
 test.beforeAll(() => {
@@ -71,6 +74,22 @@ test('a USB custodian whose file main does not hold writes it again from the con
   await expect(page2.getByTestId('rewrite-write')).toBeInViewport({ ratio: 1 });
   await saveScreens(page2, 'ceremony-confirm-usb-rewrite-after-readback');
 
+  // Writing the file again repeats the handoff (the stick written first may still hold a copy): main wrote nothing
+  // and asks for the step-repeated exception first; Wendy signs it with her passphrase.
+  await page2.getByTestId('rewrite-write').click();
+  const panel = page2.getByTestId('exception-panel');
+  await expect(panel).toHaveAttribute('data-deviation', 'step-repeated');
+  await expect(page2.getByTestId('exception-cause')).toContainText("Writing Bob Keller's shard file again repeats the handoff");
+  await expect(page2.getByTestId('usb-rewrite')).toHaveCount(0);
+  await expect(page2.getByTestId('rewrite-error')).toHaveCount(0);
+  await page2.getByTestId('exception-reason').fill(REASON);
+  await page2.getByTestId('exception-passphrase').fill(witnessPassphrase('wendy'));
+  await saveScreens(page2, 'ceremony-confirm-usb-rewrite-exception');
+  await page2.getByTestId('exception-record').click();
+  await expect(panel).toHaveCount(0);
+  await expect(page2.getByTestId('usb-rewrite')).toBeVisible();
+  await expect(c2.driveOption('BOB-KEY')).toBeChecked();
+
   // A rewrite that fails (the stick turned read-only after it was listed): main drops the delivery it held.
   backend.setDrive('BOB-KEY', { readOnly: true });
   await page2.getByTestId('rewrite-write').click();
@@ -102,7 +121,8 @@ test('a USB custodian whose file main does not hold writes it again from the con
   await page3.getByTestId('confirm-readback').click();
   await c3.expectStage('confirmed');
 
-  // One handoff and one confirmation for Bob: the rewrites recorded nothing.
+  // One handoff and one confirmation for Bob; the rewrites recorded only the one exception, signed by Wendy (the write
+  // that failed did not use it up, so the one that worked needed no second).
   const [ceremonyDir] = backend.ceremonyDirs();
   const v = verifyTranscriptText(readFileSync(join(ceremonyDir!, 'transcript.json'), 'utf8'));
   expect(v.ok).toBe(true);
@@ -110,6 +130,9 @@ test('a USB custodian whose file main does not hold writes it again from the con
   const bobSteps = v.entries.filter((e) => (e.data as { custodianId?: unknown }).custodianId === 'bob').map((e) => e.kind);
   expect(bobSteps.filter((k) => k === 'handoff')).toHaveLength(1);
   expect(bobSteps.filter((k) => k === 'confirm')).toHaveLength(1);
+  const repeats = v.entries.filter((e) => e.kind === 'exception' && (e.data as { deviation?: unknown }).deviation === 'step-repeated');
+  expect(repeats.map((e) => e.data)).toEqual([{ stepId: 'handoff', custodianId: 'bob', deviation: 'step-repeated', reason: REASON, witnessId: 'wendy' }]);
+  expect(v.entries[repeats[0]!.seq]!.kind).toBe('signoff');
   await third.close();
   await backend.shutdown();
   backend.remove();

@@ -118,7 +118,13 @@ describe('ceremony host usbFs', () => {
       assert.equal(bob.files.length, 1);
       assert.deepEqual(readdirSync(stick), [bob.files[0]!.fileName]);
       assert.equal(created.length, 2);
-      // Writing Bob's file again fails: confirmation then waits for a rewrite (the earlier file is not trusted).
+      // Writing Bob's file again repeats the handoff: refused, nothing written, until the step-repeated exception is
+      // recorded with Wendy's signature. Confirming instead would drop the unrecorded ask (checked further down).
+      await assert.rejects(host.handoff({ custodianId: 'bob', drive: { mountPoint: stick } }), (e: unknown) => e instanceof KeyshardError && e.code === 'EXCEPTION_NEEDED');
+      assert.equal(created.length, 2, 'nothing written before the exception');
+      assert.deepEqual((await host.status()).exceptionNeeded && { ...(await host.status()).exceptionNeeded, what: '' }, { stepId: 'handoff', custodianId: 'bob', deviation: 'step-repeated', number: '7.2', what: '' });
+      await host.recordException({ reason: 'The stick was pulled before the read-back.', witnessId: 'wendy', passphrase: PASSPHRASE });
+      // The rewrite fails: confirmation then waits for a rewrite (the earlier file is not trusted).
       refuse = true;
       await assert.rejects(host.handoff({ custodianId: 'bob', drive: { mountPoint: stick } }), (e: unknown) => {
         assert.ok(e instanceof KeyshardError);
@@ -126,10 +132,17 @@ describe('ceremony host usbFs', () => {
         return true;
       });
       await assert.rejects(host.confirm({ custodianId: 'bob', method: 'read-back-usb' }), (e: unknown) => e instanceof KeyshardError && e.code === 'USB_REMOVED');
+      // The exception still stands for the write that failed: the next try goes ahead without another.
       refuse = false;
       await host.handoff({ custodianId: 'bob', drive: { mountPoint: stick } });
+      // Once written, it is used up: a third write asks again; confirming instead drops that ask.
+      await assert.rejects(host.handoff({ custodianId: 'bob', drive: { mountPoint: stick } }), (e: unknown) => e instanceof KeyshardError && e.code === 'EXCEPTION_NEEDED');
       const confirmed = await host.confirm({ custodianId: 'bob', method: 'read-back-usb' });
       assert.ok(confirmed.status.confirmed.includes('bob'));
+      assert.equal(confirmed.status.exceptionNeeded, null);
+      const kinds = (JSON.parse((await host.transcript())?.text ?? '{}') as { entries: { kind: string }[] }).entries.map((e) => e.kind);
+      assert.equal(kinds.filter((k) => k === 'exception').length, 2, 'the air-gap override and the one rewrite');
+      assert.equal(kinds.filter((k) => k === 'handoff').length, 2, 'one handoff each for Alice and Bob');
     } finally {
       await host.shutdown();
     }

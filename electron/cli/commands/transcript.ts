@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { annotatedScript, annotatedScriptText } from '../../../core/ceremony-kinds/annotated';
-import { parsePlan, planDigest, type CeremonyPlan } from '../../../core/policy';
+import { parsePlan, type CeremonyPlan } from '../../../core/policy';
+import { isRecordedPlan } from '../../../core/ceremony-kinds/recorded-plan';
 import { checkKindSteps } from '../../../core/ceremony-kinds/transcript-steps';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import { KeyshardError } from '../../../core/errors';
@@ -87,8 +88,7 @@ async function planFor(result: VerifyOk, transcriptPath: string, given: string |
         : `Cannot read the plan "${path}": it is not a readable JSON plan. Pass the ceremony's plan.json with --plan.`,
     );
   }
-  const recorded = (result.entries[0]?.data as { planSha256?: unknown } | undefined)?.planSha256;
-  if (recorded !== planDigest(plan)) {
+  if (!isRecordedPlan(result.entries, plan)) {
     throw new KeyshardError('POLICY_INVALID', `"${path}" is not the plan this transcript recorded (its SHA-256 differs from entry 1's). Pass the ceremony's own plan.json with --plan.`);
   }
   return plan;

@@ -207,7 +207,8 @@ function ConfirmForm(props: FormProps) {
         {confirmLead(custodian)}
       </p>
       {handoffSignOff ? <SignOffPanel {...props} continueLabel={`Continue: ${custodian.name} proves they hold it`} /> : null}
-      {files.length > 0 ? (
+      {/* While a rewrite's exception waits, the form comes first (the file it would replace is not shown). */}
+      {files.length > 0 && needed?.deviation !== 'step-repeated' ? (
         <section className="panel" data-testid="usb-written">
           <h2>Where the file was written</h2>
           <ul>
@@ -254,7 +255,9 @@ function ConfirmForm(props: FormProps) {
       ) : null}
 
       {/* The deviation is recorded before a second try; what was typed stays in the boxes, the differing ones flagged. */}
-      {needed !== null ? <ExceptionPanel needed={needed} cause={error?.info.message} plan={plan} setStatus={setStatus} /> : null}
+      {needed !== null ? (
+        <ExceptionPanel needed={needed} cause={needed.deviation === 'step-repeated' ? needed.what : error?.info.message} plan={plan} setStatus={setStatus} />
+      ) : null}
 
       {method === 'type-back' ? (
         <form
@@ -326,7 +329,10 @@ function ConfirmForm(props: FormProps) {
         </section>
       ) : null}
 
-      {offerRewrite ? <RewriteUsb custodian={custodian} afterRead={readBackFailed} onWritten={rewritten} onFailed={rewriteFailed} /> : null}
+      {/* While a rewrite's exception waits, its form is the one way on (and holds the one primary action). */}
+      {offerRewrite && needed === null ? (
+        <RewriteUsb custodian={custodian} afterRead={readBackFailed} onWritten={rewritten} onFailed={rewriteFailed} onStatus={setStatus} />
+      ) : null}
 
       {method === 'read-back-usb' && !offerRewrite ? (
         <div className="actions">
@@ -390,11 +396,13 @@ function RewriteUsb({
   afterRead,
   onWritten,
   onFailed,
+  onStatus,
 }: {
   readonly custodian: Custodian;
   readonly afterRead: boolean;
   readonly onWritten: (v: HandoffView) => void;
   readonly onFailed: () => void;
+  readonly onStatus: StageProps['setStatus'];
 }) {
   const drives = useUsbDrives();
   const write = useAction();
@@ -407,8 +415,16 @@ function RewriteUsb({
   const go = async (): Promise<void> => {
     if (drive === undefined) return;
     const v = await write.run(() => ask('ceremony:handoff', { custodianId: custodian.id, drive: driveRequest(drive) }));
-    if (v === undefined) onFailed();
-    else onWritten(v);
+    if (v !== undefined) {
+      onWritten(v);
+      return;
+    }
+    // Writing again repeats the handoff: main asks for the step-repeated exception first and wrote nothing, so the
+    // file it holds stays trusted; its status now brings the exception form.
+    const s = await ask('ceremony:status').catch(() => undefined);
+    if (s !== undefined) onStatus(s);
+    if (s?.exceptionNeeded?.deviation === 'step-repeated' && s.exceptionNeeded.custodianId === custodian.id) write.clear();
+    else onFailed();
   };
   return (
     <section ref={panel} className="panel usb-rewrite" data-testid="usb-rewrite" aria-labelledby="usb-rewrite-title">
@@ -418,7 +434,8 @@ function RewriteUsb({
           ? `The file on ${custodian.name}'s drive cannot be read back as it was written.`
           : `keyshard holds no file it wrote for ${custodian.name} in this session (its last write failed, or it was never written here).`}{' '}
         Plug in {custodian.name}&apos;s drive and choose it: keyshard writes the same shard, encrypted to their {protectionName(custodian)} key, and
-        reads it back. Nothing new is recorded.
+        reads it back. Writing it again repeats the handoff (the stick written first may still hold a copy): the reason is typed and a witness
+        signs the exception first.
       </p>
       <UsbDrivePicker who={custodian.name} drives={drives} />
       {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="rewrite-error" focus /> : null}

@@ -10,6 +10,7 @@ import type { StageProps } from '../context';
 import { custodianToken, names } from '../names';
 import { PinField, pinReady } from '../../devices';
 import { PinErrorNote } from '../parts/PinErrorNote';
+import { ExceptionPanel } from '../parts/ExceptionPanel';
 import { Fingerprint } from '../parts/Fingerprint';
 import { ShardTextEntry } from '../parts/ShardTextEntry';
 import { SignOffPanel } from '../parts/SignOffPanel';
@@ -87,6 +88,8 @@ export function TestRecoveryStage(props: StageProps) {
   };
 
   const r = results.recovery;
+  // A run after a failed one repeats the step: main waits for the exception (reason, witness) before it.
+  const needed = status.exceptionNeeded?.stepId === 'test-recovery' && status.exceptionNeeded.deviation === 'step-repeated' ? status.exceptionNeeded : null;
   if (done) {
     const who = r ? names(r.custodianIds.map((id) => plan.custodians.find((c) => c.id === id)?.name ?? id)) : '';
     const copies = r?.shardsFrom === 'keyshard-copies';
@@ -116,8 +119,16 @@ export function TestRecoveryStage(props: StageProps) {
   return (
     <>
       <ScreenTitle>{t('test.title')}</ScreenTitle>
-      <p className="lead">{t('test.lead')}</p>
-      {r && !r.fingerprintMatch ? (
+      {needed === null ? <p className="lead">{t('test.lead')}</p> : null}
+      {/* After a failed run the exception form says what failed (one panel, so its record button is in the first view). */}
+      {needed !== null ? (
+        <ExceptionPanel
+          needed={needed}
+          cause={r && !r.fingerprintMatch ? `${t('test.mismatch')}: ${t('test.mismatchMessage', { recovered: r.recovered.display, expected: r.expected.display })}` : needed.what}
+          plan={plan}
+          setStatus={setStatus}
+        />
+      ) : r && !r.fingerprintMatch ? (
         <ErrorPanel
           title={t('test.mismatch')}
           testId="recovery-mismatch"
@@ -238,11 +249,19 @@ export function TestRecoveryStage(props: StageProps) {
             <PinErrorNote error={error} testId="recovery-error-note" />
           </ErrorPanel>
         ) : null}
-        <div className="actions">
-          <button type="submit" className="button" disabled={busy || !quorum || cannot.length > 0 || (mode === 'give-back' && (!allTyped || typing !== undefined))} data-testid="recovery-run">
-            {busy ? t('test.recovering') : t('test.run')}
-          </button>
-        </div>
+        {/* Until the repeat's exception is recorded, its form holds the one primary action. */}
+        {needed !== null ? null : (
+          <div className="actions">
+            <button
+              type="submit"
+              className="button"
+              disabled={busy || !quorum || cannot.length > 0 || (mode === 'give-back' && (!allTyped || typing !== undefined))}
+              data-testid="recovery-run"
+            >
+              {busy ? t('test.recovering') : t('test.run')}
+            </button>
+          </div>
+        )}
       </form>
     </>
   );

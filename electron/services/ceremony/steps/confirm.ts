@@ -117,6 +117,9 @@ export async function confirm(kit: ConfirmKit, c: Session, request: ConfirmReque
   if (!allowed.includes(method)) {
     throw new KeyshardError('INVALID_ARGUMENT', `A ${custodian.medium} handoff is confirmed by ${allowed.join(' or ')}, not ${String(method)}.`, { allowed: [...allowed] });
   }
+  // A rewrite asked for but not done (its exception not recorded) happened nowhere: confirming instead drops it.
+  const d = c.deviation;
+  if (d !== null && d.deviation === 'step-repeated' && d.stepId === 'handoff' && d.custodianId === custodian.id) c.deviation = null;
   expectNoDeviation(c);
   const held = c.shards.get(custodian.id) ?? [];
   const before: ExtraEntry[] = [];
@@ -135,6 +138,7 @@ export async function confirm(kit: ConfirmKit, c: Session, request: ConfirmReque
   // The transcript says what this confirmation shows: a read-back of the file keyshard wrote checks the write only.
   const proves = CONFIRMATION_PROVES[method];
   await kit.record(c, { step: 'confirm', custodianId: custodian.id, method, proves, ...(verifyingShare === undefined ? {} : { verifyingShare }) }, { before });
+  c.repeatCleared = null;
   // Confirmed: the screen no longer needs (and no longer gets) this custodian's shard.
   if (c.delivered !== null) wipeShardViews(c.delivered.view.shards);
   c.delivered = null;

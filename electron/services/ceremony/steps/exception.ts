@@ -26,6 +26,18 @@ export function expectNoDeviation(c: Session): void {
   );
 }
 
+/**
+ * A repeat of a step that is a real deviation: goes ahead only once its step-repeated exception is recorded. The first
+ * ask notes the deviation and refuses (EXCEPTION_NEEDED); after the exception, `repeatCleared` lets it through.
+ */
+export function expectRepeatCleared(c: Session, stepId: string, custodianId: string | null, what: string): void {
+  expectNoDeviation(c);
+  const cleared = c.repeatCleared;
+  if (cleared !== null && cleared.stepId === stepId && cleared.custodianId === custodianId) return;
+  noteDeviation(c, stepId, custodianId, 'step-repeated', what);
+  expectNoDeviation(c);
+}
+
 /** Notes a deviation that just happened at a step (for one custodian, or none), with its number in the printed script. */
 export function noteDeviation(c: Session, stepId: string, custodianId: string | null, deviation: Deviation, what: string): void {
   const line = ceremonyScript(KEY_CEREMONY, c.plan).lines.find((l) => l.stepId === stepId && l.custodianId === custodianId);
@@ -47,6 +59,8 @@ export async function recordException(kit: ExceptionKit, c: Session, request: Ex
   };
   await recordSignedNote(kit, c, event, request);
   c.deviation = null;
+  // The repeat the exception is about may now go ahead (the step's handler clears it once it has).
+  if (d.deviation === 'step-repeated') c.repeatCleared = { stepId: d.stepId, custodianId: d.custodianId };
   return kit.status(c);
 }
 

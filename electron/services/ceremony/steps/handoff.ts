@@ -2,7 +2,8 @@
  * Step: handoff of one custodian's shards. Shown shards (paper, words, QR) are recorded first: once on screen they
  * have been handed over. A usb custodian's files and a pkcs11 custodian's token are written and read back first and
  * recorded only then, so a write that failed never marks the handoff done. The same custodian again before they
- * confirm shows (or writes) the same shard again and records nothing new.
+ * confirm shows (or writes) the same shard again and records nothing new; writing a usb custodian's file again is a
+ * repeated step, so it waits for a step-repeated exception (reason, witness) first.
  */
 import { normaliseBagSerial } from '../../../../core/bag-serial';
 import { CONFIRMATION_METHODS } from '../../../../core/ceremony';
@@ -16,6 +17,7 @@ import { copyShardView, shardView, wipeShardViews, type ShardView } from '../sha
 import { aboutCustodian } from '../tokens';
 import type { HandoffRequest, HandoffView, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
+import { expectRepeatCleared } from './exception';
 import { custodianOf, expectStep, fingerprintView, type Session } from './session';
 import { storeOnToken, type TokenKit } from './token-shards';
 
@@ -121,6 +123,15 @@ async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian,
 }
 
 async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, custodian: Custodian, again: boolean, bag: string | undefined): Promise<HandoffView> {
+  // A second write of the same shard is a deviation: the first stick (or a part-written file) may still hold a copy.
+  if (again) {
+    expectRepeatCleared(
+      c,
+      'handoff',
+      custodian.id,
+      `Writing ${custodian.name}'s shard file again repeats the handoff: the stick written first may still hold a copy.`,
+    );
+  }
   const prepared = await prepareFiles(kit, c, custodian);
   let out: Awaited<ReturnType<typeof writeFiles>>;
   try {
@@ -139,6 +150,8 @@ async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, cus
       throw aboutCustodian(e, `${custodian.name}'s handoff could not be recorded:`, custodian.id, leftText(out.files, left));
     }
   }
+  // Written again: the exception that allowed it is used up (a failed write above keeps it for the next try).
+  if (again) c.repeatCleared = null;
   return deliver(kit, c, custodian, [], out);
 }
 

@@ -50,6 +50,11 @@ export interface Session {
   entropyToken: TokenRef | null;
   /** A deviation main saw (a failed confirmation) that must be recorded as an exception before going on (steps/exception.ts). */
   deviation: PendingDeviation | null;
+  /**
+   * A repeat whose step-repeated exception is recorded (a USB custodian's file written again): the repeat may go
+   * ahead, once; cleared when it has worked.
+   */
+  repeatCleared: { readonly stepId: string; readonly custodianId: string | null } | null;
 }
 
 export interface PendingDeviation {
@@ -66,7 +71,7 @@ export interface PendingDeviation {
 export function newSession(
   base: Pick<Session, 'plan' | 'store' | 'ceremonyIdHex' | 'state' | 'transcript' | 'checkpointSeq' | 'lost' | 'entropyNeeded' | 'tokens' | 'entropyToken'>,
 ): Session {
-  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null, deviation: null };
+  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null, deviation: null, repeatCleared: null };
 }
 
 export function fingerprintView(hex: string): FingerprintView {

@@ -2,7 +2,9 @@
  * Step: test recovery. A quorum's shards recover the secret and its fingerprint is compared with the recorded one.
  * The shards come from the custodians (typed, scanned, read from their tokens: a test of what they hold) or, when
  * none are given, from keyshard's own copies (a check of the split only); the record says which. Every copy made
- * here is zeroized before returning.
+ * here is zeroized before returning. A run after a failed one repeats the step: the failed run is recorded, and the
+ * next one waits for a step-repeated exception (why it failed, typed at the time, and a witness's signature), so the
+ * script shows why the quorum tested twice.
  */
 import { decodeEnvelope, wipeEnvelope } from '../../../../core/envelope';
 import type { RecoveryShardSource } from '../../../../core/ceremony';
@@ -14,6 +16,7 @@ import type { ExtraEntry } from '../tokens';
 import type { RecoveryRequest, RecoveryResponse } from '../types';
 import type { StepKit } from './kit';
 import { custodianOf, expectStep, fingerprintView, nameOf, type Session } from './session';
+import { expectNoDeviation, noteDeviation } from './exception';
 import { bytesFromResponse } from './shard-input';
 import { loadFromToken, type TokenKit } from './token-shards';
 
@@ -29,6 +32,7 @@ function listedTwice(): KeyshardError {
 
 export async function testRecovery(kit: TestRecoveryKit, c: Session, request: RecoveryRequest): Promise<RecoveryResponse> {
   expectStep(c, 'test-recovery');
+  expectNoDeviation(c);
   const binaries: Uint8Array[] = [];
   const owned: Uint8Array[] = [];
   const before: ExtraEntry[] = [];
@@ -89,6 +93,7 @@ export async function testRecovery(kit: TestRecoveryKit, c: Session, request: Re
     const expected = c.state.fingerprint ?? '';
     const fingerprintMatch = recovered === expected;
     await kit.record(c, { step: 'test-recovery', custodianIds: ids, fingerprintMatch, shardsFrom }, { before });
+    if (!fingerprintMatch) noteDeviation(c, 'test-recovery', null, 'step-repeated', 'The test recovery did not give the recorded fingerprint, so running it again repeats the step.');
     return { custodianIds: ids, fingerprintMatch, shardsFrom, recovered: fingerprintView(recovered), expected: fingerprintView(expected), status: kit.status(c) };
   } finally {
     owned.forEach((b) => b.fill(0));
