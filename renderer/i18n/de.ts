@@ -4,6 +4,7 @@
  */
 import type { Catalogue } from './catalogue';
 import { deCeremony } from './de-ceremony';
+import { deLifecycle } from './de-lifecycle';
 import { deRecovery } from './de-recovery';
 
 export const de: Catalogue = {
@@ -311,4 +312,5 @@ export const de: Catalogue = {
   'signoff.done': { one: 'Signiert von {names}. Die Signatur steht im Transkript.', other: 'Signiert von {names}. Die Signaturen stehen im Transkript.' },
   ...deCeremony,
   ...deRecovery,
+  ...deLifecycle,
 };

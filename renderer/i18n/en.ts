@@ -3,6 +3,7 @@
  * Keys start with the screen or part they belong to. "{name}" is a parameter; { one, other } is a plural on {count}.
  */
 import { enCeremony } from './en-ceremony';
+import { enLifecycle } from './en-lifecycle';
 import { enRecovery } from './en-recovery';
 export const en = {
   // The shell around every screen
@@ -324,4 +325,5 @@ export const en = {
   'signoff.done': { one: 'Signed by {names}. The signature is in the transcript.', other: 'Signed by {names}. The signatures are in the transcript.' },
   ...enCeremony,
   ...enRecovery,
+  ...enLifecycle,
 } as const;
