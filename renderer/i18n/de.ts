@@ -6,6 +6,7 @@ import type { Catalogue } from './catalogue';
 import { deCeremony } from './de-ceremony';
 import { deLifecycle } from './de-lifecycle';
 import { deRecovery } from './de-recovery';
+import { deSteps } from './de-steps';
 
 export const de: Catalogue = {
   'shell.skip': 'Zum Bildschirminhalt springen',
@@ -313,4 +314,5 @@ export const de: Catalogue = {
   ...deCeremony,
   ...deRecovery,
   ...deLifecycle,
+  ...deSteps,
 };

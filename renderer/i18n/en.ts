@@ -5,6 +5,7 @@
 import { enCeremony } from './en-ceremony';
 import { enLifecycle } from './en-lifecycle';
 import { enRecovery } from './en-recovery';
+import { enSteps } from './en-steps';
 export const en = {
   // The shell around every screen
   'shell.skip': 'Skip to the screen',
@@ -326,4 +327,5 @@ export const en = {
   ...enCeremony,
   ...enRecovery,
   ...enLifecycle,
+  ...enSteps,
 } as const;

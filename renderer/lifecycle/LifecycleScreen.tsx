@@ -25,6 +25,7 @@ import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
 import { UsbInput } from '../recovery/UsbInput';
 import { lifecycleWord, type LifecycleWordKey } from './words';
+import { stepLabel } from '../i18n/steps';
 import './lifecycle.css';
 
 type Kind = 'refresh' | 'repair' | 'extend';
@@ -112,7 +113,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   const stepList = (
     <StepList
       title={w('steps.title')}
-      steps={steps.map(({ number, step }) => ({ id: step.id, label: step.screen, number, perCustodian: step.perCustodian }))}
+      steps={steps.map(({ number, step }) => ({ id: step.id, label: stepLabel(lang, catalogue.id, step), number, perCustodian: step.perCustodian }))}
       current={status?.status === 'sealed' ? 'seal' : currentStep}
       {...(done === undefined ? {} : { done })}
       custodians={(status?.custodians ?? []).map((c) => ({ id: c.id, name: c.name, state: c.confirmed ? ('confirmed' as const) : c.handedOver ? ('handed-off' as const) : ('waiting' as const) }))}

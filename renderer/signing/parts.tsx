@@ -10,6 +10,7 @@ import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import { todoFor, type ErrorInfo } from '../components/errors';
 import { useLanguage } from '../i18n';
+import { stepLabel } from '../i18n/steps';
 import { CameraInput } from '../recovery/CameraInput';
 import { signingWord, type SigningWordKey } from './words';
 import './signing.css';
@@ -53,6 +54,7 @@ export function useMain(w: W) {
 /** The kind's steps, numbered as in its printed script; `current` is the step id under way. */
 export function Steps({ kind, current, witnessIds, w, testId }: { kind: CeremonyKind; current: string | null; witnessIds: readonly string[]; w: W; testId: string }) {
   // The kind's steps that take place: witness steps only when the signing names witnesses (as core's numberedSteps).
+  const lang = useLanguage();
   const steps = useMemo(
     () => kind.steps.filter((s) => s.when === 'always' || (s.when === 'witnesses' && witnessIds.length > 0)).map((step, i) => ({ number: i + 1, step })),
     [kind, witnessIds],
@@ -65,7 +67,7 @@ export function Steps({ kind, current, witnessIds, w, testId }: { kind: Ceremony
             <span className="step-marker" aria-hidden="true">
               {number}
             </span>
-            <span>{step.screen}</span>
+            <span>{stepLabel(lang, kind.id, step)}</span>
           </li>
         ))}
       </ol>

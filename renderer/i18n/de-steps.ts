@@ -1,0 +1,36 @@
+/** Die Schrittnamen der Schrittliste (en-steps.ts); die der Schlüsselzeremonie wie in core/ceremony-kinds/key-ceremony-de.ts. */
+import type { Catalogue } from './catalogue';
+import type { enSteps } from './en-steps';
+
+export const deSteps: { readonly [K in keyof typeof enSteps]: Catalogue[K] } = {
+  'step.devices': 'Geräte',
+  'step.witness-keys': 'Zeugenschlüssel',
+  'step.plan': 'Start',
+  'step.airgap': 'Air-Gap-Prüfung',
+  'step.entropy': 'Entropie',
+  'step.generate': 'Erzeugen',
+  'step.import': 'Importieren',
+  'step.split': 'Aufteilen',
+  'step.handoff': 'Übergabe und Bestätigung',
+  'step.receipt': 'Empfang & Beutel',
+  'step.test-recovery': 'Test-Wiederherstellung',
+  'step.destroy': 'Vernichten',
+  'step.seal': 'Versiegeln',
+  'step.quorum': 'Quorum-Anteile',
+  'step.refresh.destroy': 'Löschen',
+  'step.refresh.refresh': 'Neue Anteile',
+  'step.repair.destroy': 'Löschen',
+  'step.repair.repair': 'Reparieren',
+  'step.extend.destroy': 'Löschen',
+  'step.extend.extend': 'Neue Anteile',
+  'step.signing.plan': 'Nachricht',
+  'step.signing.commit': 'Zusagen',
+  'step.signing.request': 'Anfrage',
+  'step.signing.sign-share': 'Signaturanteile',
+  'step.signing.aggregate': 'Signatur',
+  'step.custody-check.witness-keys': 'Zeugenschlüssel',
+  'step.custody-check.plan': 'Schlüsselzeremonie',
+  'step.custody-check.check': 'Anteil prüfen',
+  'step.quorum-drill.plan': 'Schlüsselzeremonie',
+  'step.quorum-drill.drill': 'Wiederherstellen und vergleichen',
+};
