@@ -96,6 +96,7 @@ export interface CeremonyHost {
   currentHandoff: CeremonyService['currentHandoff'];
   confirm: CeremonyService['confirm'];
   receipt: CeremonyService['receipt'];
+  printPaper: CeremonyService['printPaper'];
   testRecovery: CeremonyService['testRecovery'];
   destroy: CeremonyService['destroy'];
   seal: CeremonyService['seal'];
@@ -315,6 +316,7 @@ export function createCeremonyHost(deps: CeremonyHostDeps): CeremonyHost {
     currentHandoff: () => (current === null ? Promise.resolve(null) : current.service.currentHandoff()),
     confirm: (r) => running().confirm(r),
     receipt: (r) => running().receipt(r),
+    printPaper: (r) => running().printPaper(r),
     testRecovery: (r) => running().testRecovery(r),
     destroy: (request) => running().destroy(request),
     seal: () => running().seal(),

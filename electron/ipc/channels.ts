@@ -33,6 +33,7 @@ export const CHANNELS = [
   'ceremony:current-handoff',
   'ceremony:confirm',
   'ceremony:receipt',
+  'ceremony:print-paper',
   'ceremony:test-recovery',
   'ceremony:destroy',
   'ceremony:seal',

@@ -417,6 +417,8 @@ export const ceremonyContract = {
   'ceremony:current-handoff': channel(NoRequest, HandoffViewSchema.nullable()),
   'ceremony:confirm': channel(ConfirmRequestSchema, ConfirmResponseSchema),
   'ceremony:receipt': channel(z.strictObject({ custodianId: Id, bagSerial: z.string().min(1).max(64).optional() }), CeremonyStatusSchema),
+  /** Asked before each print of the shown paper backup: a second print waits for a step-repeated exception. */
+  'ceremony:print-paper': channel(z.strictObject({ custodianId: Id }), CeremonyStatusSchema),
   'ceremony:test-recovery': channel(TestRecoveryRequestSchema, TestRecoveryResponseSchema),
   'ceremony:destroy': channel(DestroyRequestSchema, DestroyResponseSchema),
   'ceremony:seal': channel(NoRequest, SealResponseSchema),

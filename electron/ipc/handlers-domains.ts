@@ -51,6 +51,7 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:confirm': (r) => h().confirm(r),
     'ceremony:receipt': (r) => h().receipt(r),
     'ceremony:test-recovery': (r) => h().testRecovery(r),
+    'ceremony:print-paper': (r) => h().printPaper(r),
     'ceremony:destroy': (r) => h().destroy(r),
     'ceremony:seal': () => h().seal(),
     'ceremony:sign-off': (r) => h().signOff(r),

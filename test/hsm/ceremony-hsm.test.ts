@@ -424,17 +424,29 @@ describe('token faults during the ceremony leave it where it was', () => {
     const view = await s.handoff({ custodianId: 'alice', pin: PIN });
     assert.equal(view.token?.alreadyStored, false);
     assert.equal((await shardsOn('alice-token')).length, 1);
-    // The same handoff again (a screen reload) stores nothing new and records nothing.
+    // Storing the shard again repeats the handoff (issue 13.5): refused until the step-repeated exception is recorded
+    // (this plan has no witnesses: the reason alone), and nothing is stored or recorded by the refused ask.
     const entriesAfterHandoff = (await s.status()).transcript.entries;
+    const refused = await rejectsCode(s.handoff({ custodianId: 'alice', pin: PIN }), 'EXCEPTION_NEEDED');
+    assert.match(refused.message, /Storing Alice's shard on their token again repeats the handoff/);
+    assert.equal((await s.status()).transcript.entries, entriesAfterHandoff);
+    assert.equal((await shardsOn('alice-token')).length, 1);
+    await s.recordException({ reason: 'The token was taken out of the room for a moment; stored again.' });
+    const entriesAfterException = entriesAfterHandoff + 1;
+    assert.equal((await s.status()).transcript.entries, entriesAfterException);
+    // Then one store goes ahead (the token already holds this very shard: nothing new on it, no second handoff).
     const again = await s.handoff({ custodianId: 'alice', pin: PIN });
     assert.equal(again.token?.alreadyStored, true);
-    assert.equal((await s.status()).transcript.entries, entriesAfterHandoff);
+    assert.equal((await s.status()).transcript.entries, entriesAfterException);
+    assert.equal((await shardsOn('alice-token')).length, 1);
+    // The exception is used up: a third store asks again.
+    await rejectsCode(s.handoff({ custodianId: 'alice', pin: PIN }), 'EXCEPTION_NEEDED');
 
     // A wrong PIN at confirm: still waiting for Alice's confirmation.
     const bad = await rejectsCode(s.confirm({ custodianId: 'alice', method: 'read-back-pkcs11', pin: WRONG_PIN }), 'HSM_PIN_INCORRECT');
     assert.match(bad.message, /still waits for Alice's confirmation/);
     assert.equal((await s.status()).awaitingConfirmation, 'alice');
-    assert.equal((await s.status()).transcript.entries, entriesAfterHandoff);
+    assert.equal((await s.status()).transcript.entries, entriesAfterException);
     await s.confirm({ custodianId: 'alice', method: 'read-back-pkcs11', pin: PIN });
     assert.deepEqual((await s.status()).confirmed, ['alice']);
   });

@@ -360,6 +360,8 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
       ['ceremony:receipt', { custodianId: 'alice', bagSerial: MARK.repeat(20) }],
       ['ceremony:receipt', { custodianId: 'alice', bagSerial: '' }],
       ['ceremony:receipt', { custodianId: 'alice', extra: MARK }],
+      ['ceremony:print-paper', { custodianId: 'alice', copies: MARK }],
+      ['ceremony:print-paper', { custodianId: `../${MARK}` }],
       ['ceremony:test-recovery', { responses: [{ custodianId: 'alice', shards: [{ qrTexts: [] }] }] }],
       ['ceremony:test-recovery', { custodianIds: Array.from({ length: 257 }, (_, i) => `c${i}`) }],
       ['ceremony:destroy', undefined],

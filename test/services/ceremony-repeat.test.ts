@@ -1,5 +1,6 @@
 /**
- * "Step repeated" (issue 13.5): a test recovery after a failed one repeats the step. The failed run is recorded; the
+ * "Step repeated" (issue 13.5): a test recovery after a failed one repeats the step; so does printing a custodian's
+ * paper backup a second time (another paper copy of the shard). The failed run is recorded; the
  * next run is refused (EXCEPTION_NEEDED, nothing recorded) until the reason is typed and a witness signs the
  * step-repeated exception, as after a failed confirmation. The annotated script shows it under the test recovery.
  * A failed test recovery is made here by a key stretcher that goes wrong after the split (a fault the quorum's
@@ -106,5 +107,61 @@ test('without witnesses the repeat waits for the reason alone; a passing first r
   assert.ok(v.ok, v.ok ? '' : v.reason);
   assert.equal(v.entries.filter((e) => e.kind === 'exception').length, 1);
   assert.equal((await s.status()).exceptionNeeded, null);
+  await s.abort({ reason: 'test over' });
+});
+
+test("printing a custodian's paper again waits for a signed step-repeated exception; one print per exception; confirming drops an unrecorded ask", async () => {
+  const k = await custodianKeys();
+  const plan = slip39Plan(k);
+  const r = rig();
+  const s = r.service;
+  await s.registerWitnessSigner(WITNESSES.wendy);
+  await s.start({ plan });
+  await s.checkAirGap();
+  await signPending(s);
+  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
+  await signPending(s);
+  await s.generate();
+  await signPending(s);
+  await s.split();
+  await signPending(s);
+
+  // Nothing on screen yet: nothing to print.
+  await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'CEREMONY_TRANSITION' });
+  const view = await s.handoff({ custodianId: 'alice' });
+  const before = entries(r.dir);
+  // The first print is part of the handoff; the second repeats it.
+  assert.equal((await s.printPaper({ custodianId: 'alice' })).exceptionNeeded, null);
+  await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'EXCEPTION_NEEDED' });
+  const needed = (await s.status()).exceptionNeeded;
+  assert.deepEqual(needed && { ...needed, what: '' }, { stepId: 'handoff', custodianId: 'alice', deviation: 'step-repeated', number: '7.1', what: '' });
+  assert.match(needed!.what, /Printing Alice's paper backup again repeats the handoff/);
+  assert.equal(entries(r.dir), before, 'nothing recorded by the asks');
+  await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'EXCEPTION_NEEDED' });
+
+  const REPRINT = 'The printer jammed; the jammed sheet was shredded in front of the witness.';
+  await s.recordException({ reason: REPRINT, witnessId: 'wendy' });
+  assert.equal(entries(r.dir), before + 2, 'the exception and its signature');
+  // One print per exception: the next one asks again.
+  assert.equal((await s.printPaper({ custodianId: 'alice' })).exceptionNeeded, null);
+  await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'EXCEPTION_NEEDED' });
+  // Confirming instead: that ask never became a print, so it is dropped and nothing more is recorded for it.
+  await s.confirm({ custodianId: 'alice', method: 'type-back', responses: responseFor(view, plan) });
+  assert.equal((await s.status()).exceptionNeeded, null);
+  await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'CEREMONY_TRANSITION' }, 'confirmed: the shard is no longer on screen');
+  await signPending(s);
+
+  const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
+  assert.ok(v.ok, v.ok ? '' : v.reason);
+  const repeats = v.entries.filter((e) => e.kind === 'exception' && (e.data as { deviation?: string }).deviation === 'step-repeated');
+  assert.deepEqual(
+    repeats.map((e) => e.data),
+    [{ stepId: 'handoff', custodianId: 'alice', deviation: 'step-repeated', reason: REPRINT, witnessId: 'wendy' }],
+  );
+  assert.equal(v.entries.filter((e) => e.kind === 'handoff').length, 1, 'one handoff for Alice');
+  const script = annotatedScript(KEY_CEREMONY, plan, v);
+  assert.equal(annotatedScriptMismatch(script, v.entries), null);
+  const line = script.lines.find((l) => l.stepId === 'handoff' && l.custodianId === 'alice')!;
+  assert.deepEqual(line.exceptions.map((x) => [x.words, x.reason, x.signature?.witnessId]), [['Step repeated', REPRINT, 'wendy']]);
   await s.abort({ reason: 'test over' });
 });

@@ -35,6 +35,7 @@ import { checkAirGap } from './steps/airgap';
 import { confirm } from './steps/confirm';
 import { destroy } from './steps/destroy';
 import { recordException } from './steps/exception';
+import { printPaper } from './steps/reprint';
 import { markAbsent } from './steps/absent';
 import { checkDevices } from './steps/device-check';
 import { gatherEntropyStep } from './steps/entropy';
@@ -249,6 +250,8 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
     confirm: (request: ConfirmRequest) => serial(() => confirm(kit, running(), request)),
 
     receipt: (request) => serial(() => receipt(kit, running(), request)),
+
+    printPaper: (request) => serial(() => printPaper(kit, running(), request)),
     // After an abort, the one exception left to record is the abort's own (the session is no longer running).
     recordException: (request: ExceptionRequest | AbortExceptionRequest) =>
       serial(() => (ctx !== null && abortExceptionOpen(ctx.state) ? recordAbortException(kit, ctx, request) : recordException(kit, running(), request))),

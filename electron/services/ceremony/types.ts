@@ -342,6 +342,11 @@ export interface ReceiptRequest {
   readonly bagSerial?: string;
 }
 
+export interface PrintPaperRequest {
+  /** The custodian whose shard is on screen now (awaiting confirmation). */
+  readonly custodianId: string;
+}
+
 export interface HandoffRequest {
   readonly custodianId: string;
   /** pkcs11: the custodian's token PIN, typed by them (default: asked through deps.pins). Never kept. */
@@ -523,6 +528,11 @@ export interface CeremonyService {
   confirm(request: ConfirmRequest): Promise<ConfirmResponse>;
   /** The custodian received their shard and sealed it in its bag (catalogue step 'receipt'); the serial is typed again. */
   receipt(request: ReceiptRequest): Promise<CeremonyStatus>;
+  /**
+   * The page is about to print the shown custodian's paper backup: the first print is allowed; another one repeats the
+   * handoff and is refused (EXCEPTION_NEEDED) until its step-repeated exception is recorded (steps/reprint.ts).
+   */
+  printPaper(request: PrintPaperRequest): Promise<CeremonyStatus>;
   testRecovery(request?: RecoveryRequest): Promise<RecoveryResponse>;
   destroy(request: DestroyRequest): Promise<DestroyResponse>;
   seal(): Promise<SealResponse>;

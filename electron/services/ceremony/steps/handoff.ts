@@ -2,8 +2,9 @@
  * Step: handoff of one custodian's shards. Shown shards (paper, words, QR) are recorded first: once on screen they
  * have been handed over. A usb custodian's files and a pkcs11 custodian's token are written and read back first and
  * recorded only then, so a write that failed never marks the handoff done. The same custodian again before they
- * confirm shows (or writes) the same shard again and records nothing new; writing a usb custodian's file again is a
- * repeated step, so it waits for a step-repeated exception (reason, witness) first.
+ * confirm shows (or writes) the same shard again and records nothing new; writing a usb custodian's file, a pkcs11
+ * custodian's token or (steps/reprint.ts) printing a paper again is a repeated step, so it waits for a step-repeated
+ * exception (reason, witness) first.
  */
 import { normaliseBagSerial } from '../../../../core/bag-serial';
 import { CONFIRMATION_METHODS } from '../../../../core/ceremony';
@@ -115,7 +116,19 @@ function deliver(kit: HandoffKit, c: Session, custodian: Custodian, shards: Shar
 }
 
 async function handoffToToken(kit: HandoffKit, c: Session, custodian: Custodian, again: boolean, pin: string | undefined, bag: string | undefined): Promise<HandoffView> {
+  // Storing the shard again repeats the handoff as a USB rewrite does: keyshard cannot tell what became of the token
+  // (or a copy made of it) since the first store, so the repeat waits for its step-repeated exception.
+  if (again) {
+    expectRepeatCleared(
+      c,
+      'handoff',
+      custodian.id,
+      `Storing ${custodian.name}'s shard on their token again repeats the handoff: the copy stored first may still exist.`,
+    );
+  }
   const token = await storeOnToken(kit, c, custodian, again, pin);
+  // Stored again: the exception that allowed it is used up (a failed store above keeps it for the next try).
+  if (again) c.repeatCleared = null;
   if (!again) await kit.record(c, handoffEvent(kit, c, custodian, bag), { before: [{ kind: 'token-store', data: { custodianId: custodian.id, ...token } }] });
   const view: HandoffView = { ...viewFor(kit, c, custodian, [], []), token };
   c.delivered = { view, files: [] };

@@ -55,6 +55,8 @@ export interface Session {
    * ahead, once; cleared when it has worked.
    */
   repeatCleared: { readonly stepId: string; readonly custodianId: string | null } | null;
+  /** Custodians whose paper backup the page has printed in this session (steps/reprint.ts): a second print repeats the handoff. */
+  printed: Set<string>;
 }
 
 export interface PendingDeviation {
@@ -71,7 +73,7 @@ export interface PendingDeviation {
 export function newSession(
   base: Pick<Session, 'plan' | 'store' | 'ceremonyIdHex' | 'state' | 'transcript' | 'checkpointSeq' | 'lost' | 'entropyNeeded' | 'tokens' | 'entropyToken'>,
 ): Session {
-  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null, deviation: null, repeatCleared: null };
+  return { ...base, material: null, splitSeed: null, master: null, identity: null, shards: new Map(), split: null, delivered: null, deviation: null, repeatCleared: null, printed: new Set() };
 }
 
 export function fingerprintView(hex: string): FingerprintView {
