@@ -27,6 +27,7 @@ import { EnvelopeScheme, decodeVssPayload, vssCiphersuite } from '../envelope-pa
 import { decodeShare } from '../slip39/share';
 import { KeyshardError, isKeyshardError } from '../errors';
 import { type ExpectedSourceName, type TranscriptTrustOptions, expectedFromTranscript } from '../recovery-trust';
+import type { ExtensionRecord } from '../extend/records';
 import type { TranscriptEntry, VerifyOk } from '../transcript';
 import { getSuite } from '../vss/ciphersuites';
 import { verifyShare } from '../vss/verify';
@@ -49,6 +50,11 @@ export interface CustodyCheck {
   readonly checkedAgainst: 'shard-fingerprint' | 'commitments';
   readonly result: CustodyResult;
   readonly source: ExpectedSourceName;
+  /**
+   * Only for a member a share extension gave out (core/extend/records.ts): that extension, and the member's 0-based
+   * group and member numbers. custodianIndex is then -1: the key ceremony's plan does not name them.
+   */
+  readonly extension?: { readonly ceremonyId: string; readonly finalHash: string; readonly group: number; readonly member: number };
 }
 
 type Data = Readonly<Record<string, unknown>>;
@@ -184,8 +190,12 @@ export function checkCustody(result: VerifyOk, envelope: Envelope, trust: Transc
  * checked (RS1024), their shard fingerprint is looked up among those the handoffs recorded, and the custodian is the one
  * whose handoff lists it. Throws the word errors (SLIP39_WORD, SLIP39_CHECKSUM, ...; by position, never the words),
  * CUSTODY_MISMATCH (reason "shard": no handoff recorded it; "identifier": another backup), CUSTODY_NOT_RECORDED.
+ *
+ * `extensions` are the key ceremony's share extensions (citeExtension, core/extend/records.ts): a share no handoff
+ * of the key ceremony lists is looked up among their seals. Such a member is "verified" only when the key ceremony's
+ * transcript and the extension's are both vouched for (the extension's final hash typed from its paper record).
  */
-export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: TranscriptTrustOptions = {}): CustodyCheck {
+export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: TranscriptTrustOptions = {}, extensions: readonly ExtensionRecord[] = []): CustodyCheck {
   if (result.ok !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Verify the transcript before checking a shard against it.');
   const share = decodeShare(mnemonic);
   const identifier = share.identifier;
@@ -200,17 +210,39 @@ export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: T
     throw mismatch('identifier', "These words belong to another SLIP-39 backup (their identifier is not the one the transcript's split recorded).");
   }
   const handoffs = result.entries.filter((e) => e.kind === 'handoff');
+  const fingerprint = slip39ShareFingerprint(mnemonic);
+  const extended = extendedMember(extensions, fingerprint, result.ceremonyId, result.headHash);
+  if (extended !== undefined) {
+    const { record, member } = extended;
+    const verified = expected.verified && record.vouched;
+    return {
+      ceremonyId: result.ceremonyId,
+      custodianIndex: -1,
+      custodianId: member.custodianId,
+      label: member.custodianId,
+      scheme: 'slip39',
+      shardFingerprint: fingerprint,
+      transcriptFinalHash: result.headHash,
+      checkedAgainst: 'shard-fingerprint',
+      result: verified ? 'verified' : 'unverified',
+      // The weaker of the two files' sources: an extension nothing vouches for is "transcript-unsigned".
+      source: expected.verified && !record.vouched ? 'transcript-unsigned' : expected.source,
+      extension: { ceremonyId: record.ceremonyId, finalHash: record.finalHash, group: member.group, member: member.member },
+    };
+  }
   if (!handoffs.some((e) => hexStrings(own(dataOf(e), 'shardFingerprints')) !== undefined)) {
     throw new KeyshardError(
       'CUSTODY_NOT_RECORDED',
       'This transcript was written before keyshard recorded each shard\'s fingerprint at handoff, so typed words cannot be checked alone against it. A quorum drill (keyshard custody drill) checks the shards together.',
     );
   }
-  const fingerprint = slip39ShareFingerprint(mnemonic);
   const holder = [...handoffs].reverse().find((e) => hexStrings(own(dataOf(e), 'shardFingerprints'))?.includes(fingerprint) === true);
   const custodianId = holder === undefined ? undefined : own(dataOf(holder), 'custodianId');
   if (typeof custodianId !== 'string') {
-    throw mismatch('shard', 'These words are not a shard the transcript records as handed to any custodian: a word was changed or copied wrong, or they are another backup\'s.');
+    throw mismatch(
+      'shard',
+      `These words are not a shard the transcript records as handed to any custodian${extensions.length === 0 ? '' : ` (nor one of the ${extensions.length} extension${extensions.length === 1 ? '' : 's'} given)`}: a word was changed or copied wrong, they are another backup's, or they are a share from an extension not given here.`,
+    );
   }
   const ids = own(dataOf(result.entries[0]), 'custodianIds');
   const custodianIndex = Array.isArray(ids) ? ids.indexOf(custodianId) : -1;
@@ -226,4 +258,17 @@ export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: T
     result: expected.verified ? 'verified' : 'unverified',
     source: expected.source,
   };
+}
+
+/** The extension member whose seal lists this fingerprint; the extensions must cite this key ceremony. */
+function extendedMember(extensions: readonly ExtensionRecord[], fingerprint: string, ceremonyId: string, headHash: string): { record: ExtensionRecord; member: ExtensionRecord['members'][number] } | undefined {
+  for (const record of extensions) {
+    // citeExtension refuses another ceremony's extension; this keeps a record read against another transcript out.
+    if (record.keyCeremony.ceremonyId !== ceremonyId || record.keyCeremony.finalHash !== headHash) {
+      throw new KeyshardError('CUSTODY_OTHER_CEREMONY', `The extension ${record.ceremonyId.slice(0, 64)} extends ceremony ${record.keyCeremony.ceremonyId.slice(0, 64)}, not ${ceremonyId.slice(0, 64)}. Give only extensions of this key ceremony.`, { extensionCeremonyId: record.ceremonyId, citedCeremonyId: record.keyCeremony.ceremonyId });
+    }
+    const member = record.members.find((m) => m.shardFingerprint === fingerprint);
+    if (member !== undefined) return { record, member };
+  }
+  return undefined;
 }

@@ -14,6 +14,7 @@ import { constantTimeEqual } from '../shamir';
 import { extendGroup, notExtendable } from '../slip39/extend';
 import { decodeShare } from '../slip39/share';
 import type { Clock, VerifyOk } from '../transcript';
+import type { ExtensionRecord } from './records';
 import { type ExtendPlanOptions, dataOf, extendPlanData, own } from './transcript';
 
 export { recordAirGap, recordDestroy } from '../lifecycle/steps';
@@ -39,9 +40,17 @@ export function startExtend(o: StartExtendOptions): KindRun {
   const members = o.custodians.map((c) => c.member);
   for (const c of o.custodians) {
     if (!Number.isInteger(c.member) || c.member < 0 || c.member > 15) throw new KeyshardError('SLIP39_PARAMETERS', 'A group has at most 16 members: member numbers run from 1 to 16.');
-    if (used.includes(c.member)) {
-      throw new KeyshardError('SLIP39_PARAMETERS', `Member ${c.member + 1} of group ${o.group + 1} already has a share from the key ceremony: a new share there would be a copy of it. Choose a number from ${Math.max(...used) + 2} up.`, { member: c.member });
-    }
+  }
+  const taken = o.custodians.filter((c) => used.includes(c.member)).map((c) => c.member);
+  if (taken.length > 0) {
+    // Name every number taken and who holds it (the key ceremony's custodian, or an earlier extension's).
+    const by = taken.map((m) => ({ member: m + 1, heldBy: o.source.holders?.get(`${o.group}:${m}`) ?? 'a custodian of the key ceremony' }));
+    const free = Array.from({ length: 16 }, (_, i) => i).filter((m) => !used.includes(m));
+    throw new KeyshardError(
+      'SLIP39_PARAMETERS',
+      `${by.map((b) => `Member ${b.member} of group ${o.group + 1} is held by ${b.heldBy.slice(0, 120)}`).join('; ')}: a new share there would be a copy of theirs. Choose ${free.length === 0 ? 'another group: this one has no free number' : `from the free numbers ${free.map((m) => m + 1).join(', ')}`}.`,
+      { group: o.group + 1, taken: by },
+    );
   }
   if (new Set(members).size !== members.length || new Set(o.custodians.map((c) => c.id)).size !== o.custodians.length) {
     throw new KeyshardError('INVALID_ARGUMENT', 'Each new custodian receives one share with a member number of their own.');
@@ -63,10 +72,11 @@ function recorded(run: KindRun, kind: string): Readonly<Record<string, unknown>>
 
 /**
  * Checks one quorum member's words: of an extendable backup (else SLIP39_NOT_EXTENDABLE at once), the plan's backup
- * and group, not given before, and (when the key ceremony recorded shard fingerprints) one it handed out; then
+ * and group, not given before, and (when the key ceremony recorded shard fingerprints) one it or one of `extensions`
+ * (earlier extensions of it, core/extend/records.ts) handed out; then
  * records its member number and fingerprint. The caller keeps the words for the make step and wipes them after.
  */
-export function recordExtendQuorumShare(run: KindRun, source: VerifyOk, mnemonic: string): { run: KindRun; member: number; custodianId: string | null } {
+export function recordExtendQuorumShare(run: KindRun, source: VerifyOk, mnemonic: string, extensions: readonly ExtensionRecord[] = []): { run: KindRun; member: number; custodianId: string | null } {
   const c = extendContext(run);
   const share = decodeShare(mnemonic);
   share.value.fill(0);
@@ -80,7 +90,8 @@ export function recordExtendQuorumShare(run: KindRun, source: VerifyOk, mnemonic
   }
   let custodianId: string | null = null;
   try {
-    custodianId = checkCustodyOfWords(source, mnemonic).custodianId;
+    // A member an earlier extension gave out is found in its seal (the extensions the plan counted).
+    custodianId = checkCustodyOfWords(source, mnemonic, {}, extensions).custodianId;
   } catch (e) {
     // A key ceremony written before shard fingerprints were recorded cannot name the holder; the group digest still
     // checks the shares together at the make step.

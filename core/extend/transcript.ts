@@ -4,7 +4,8 @@
  * and shard fingerprints (core/custody/fingerprint.ts, the same a custody check compares); never a share.
  *
  *   plan          { ceremonyKind: "extend", label, source: { ceremonyId, ceremonyKind, finalHash }, identifier, group,
- *                   membersInUse: [member, ...], custodians: [{ id, name, member }], witnessIds, signOffs, witnessKeys? }
+ *                   membersInUse: [member, ...], custodians: [{ id, name, member }], witnessIds, signOffs, witnessKeys?,
+ *                   earlierExtensions?: [{ ceremonyId, finalHash }] }   membersInUse counts the earlier extensions' too
  *   quorum-share  { group, member, shardFingerprint, custodianId }   custodianId: whose handoff in the key ceremony
  *                                                                    recorded that fingerprint (null: it records none)
  *   extend        { identifier, group, memberThreshold, groupThreshold, groupCount, quorumMembers, newMembers }
@@ -22,6 +23,7 @@ import { checkKindSteps } from '../ceremony-kinds/transcript-steps';
 import { KeyshardError } from '../errors';
 import type { TranscriptEntry, VerifyOk } from '../transcript';
 import { transcriptEnd } from '../transcript-status';
+import type { ExtensionRecord } from './records';
 
 export const EXTEND_KIND_ID = 'extend';
 
@@ -35,6 +37,10 @@ export interface Slip39SourceRef {
   readonly membersInUse: ReadonlyMap<number, readonly number[]>;
   /** Whether the handoffs recorded shard fingerprints (so each quorum share can be matched to its custodian). */
   readonly fingerprinted: boolean;
+  /** Who holds each member number given out: `${group}:${member}` -> custodian id (and the extension that gave it). */
+  readonly holders?: ReadonlyMap<string, string>;
+  /** Earlier extensions of the same backup whose members are counted in membersInUse (withEarlierExtensions). */
+  readonly earlierExtensions?: readonly { readonly ceremonyId: string; readonly finalHash: string }[];
 }
 
 type Data = Readonly<Record<string, unknown>>;
@@ -69,20 +75,45 @@ export function citeSlip39Source(result: VerifyOk): Slip39SourceRef {
     throw new KeyshardError('TRANSCRIPT_FORMAT', 'This key ceremony did not split a SLIP-39 backup (it records no SLIP-39 identifier), so there is nothing to extend. Verifiable shares are refreshed or repaired instead.');
   }
   const inUse = new Map<number, number[]>();
+  const holders = new Map<string, string>();
   let fingerprinted = false;
   for (const e of result.entries) {
     if (e.kind !== 'handoff') continue;
     const d = dataOf(e);
     if (Array.isArray(own(d, 'shardFingerprints'))) fingerprinted = true;
     const shares = own(d, 'shares');
+    const who = own(d, 'custodianId');
     for (const s of Array.isArray(shares) ? shares : []) {
       const ref = dataOf({ data: s });
       const g = own(ref, 'group');
       const m = own(ref, 'member');
-      if (typeof g === 'number' && isMember(m)) inUse.set(g, [...(inUse.get(g) ?? []), m]);
+      if (typeof g === 'number' && isMember(m)) {
+        inUse.set(g, [...(inUse.get(g) ?? []), m]);
+        if (typeof who === 'string') holders.set(`${g}:${m}`, who);
+      }
     }
   }
-  return { ceremonyId: result.ceremonyId, finalHash: result.headHash, identifier, membersInUse: inUse, fingerprinted };
+  return { ceremonyId: result.ceremonyId, finalHash: result.headHash, identifier, membersInUse: inUse, fingerprinted, holders };
+}
+
+/**
+ * The source with the members earlier extensions of it gave out (citeExtension records, core/extend/records.ts)
+ * counted as in use, so a new extension cannot hand out a number someone already holds.
+ */
+export function withEarlierExtensions(source: Slip39SourceRef, records: readonly ExtensionRecord[]): Slip39SourceRef {
+  if (records.length === 0) return source;
+  const inUse = new Map<number, number[]>([...source.membersInUse].map(([g, ms]) => [g, [...ms]]));
+  const holders = new Map(source.holders ?? []);
+  for (const r of records) {
+    if (r.keyCeremony.ceremonyId !== source.ceremonyId || r.keyCeremony.finalHash !== source.finalHash) {
+      throw new KeyshardError('CUSTODY_OTHER_CEREMONY', `The extension ${r.ceremonyId.slice(0, 64)} extends ceremony ${r.keyCeremony.ceremonyId.slice(0, 64)}, not ${source.ceremonyId.slice(0, 64)}. Give only earlier extensions of this key ceremony.`, { extensionCeremonyId: r.ceremonyId, citedCeremonyId: r.keyCeremony.ceremonyId });
+    }
+    for (const m of r.members) {
+      inUse.set(m.group, [...(inUse.get(m.group) ?? []), m.member]);
+      holders.set(`${m.group}:${m.member}`, `${m.custodianId} (extension ${r.ceremonyId.slice(0, 64)})`);
+    }
+  }
+  return { ...source, membersInUse: inUse, holders, earlierExtensions: [...(source.earlierExtensions ?? []), ...records.map((r) => ({ ceremonyId: r.ceremonyId, finalHash: r.finalHash }))] };
 }
 
 export interface ExtendPlanOptions {
@@ -100,8 +131,10 @@ export function extendPlanData(o: ExtendPlanOptions): Record<string, JsonValue> 
     source: { ceremonyId: o.source.ceremonyId, ceremonyKind: 'key-ceremony', finalHash: o.source.finalHash },
     identifier: o.source.identifier,
     group: o.group,
-    membersInUse: [...(o.source.membersInUse.get(o.group) ?? [])].sort((a, b) => a - b),
+    membersInUse: [...new Set(o.source.membersInUse.get(o.group) ?? [])].sort((a, b) => a - b),
     custodians: o.custodians.map((c) => ({ id: c.id, name: c.name, member: c.member })),
+    // Only when there were earlier extensions, so a first extension's plan reads as before.
+    ...(o.source.earlierExtensions === undefined || o.source.earlierExtensions.length === 0 ? {} : { earlierExtensions: o.source.earlierExtensions.map((x) => ({ ceremonyId: x.ceremonyId, finalHash: x.finalHash })) }),
   };
 }
 
