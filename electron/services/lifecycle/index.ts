@@ -58,6 +58,8 @@ interface Session {
   run: KindRun;
   readonly store: TranscriptStore;
   readonly envelopeId: Uint8Array;
+  /** The envelope ceremony id of the shares this ceremony takes in (the source transcript's, when it is one), or null. */
+  readonly sourceSetId: string | null;
   readonly custodians: readonly LifecycleCustodian[];
   readonly quorumNeeded: number;
   quorum: HeldShare[];
@@ -191,7 +193,8 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
     // A repaired share joins the share set it repairs: its envelope carries that set's ceremony id (the source
     // transcript's, when it is one keyshard put on envelopes), so recovery takes it with the others. A refresh makes a
     // new set with an id of its own.
-    const envelopeId = r.kind === 'repair' && /^[0-9a-f]{32}$/.test(source.ceremonyId) ? hexToBytes(source.ceremonyId) : deps.random(16);
+    const sourceSetId = /^[0-9a-f]{32}$/.test(source.ceremonyId) ? source.ceremonyId : null;
+    const envelopeId = r.kind === 'repair' && sourceSetId !== null ? hexToBytes(sourceSetId) : deps.random(16);
     const ceremonyId = r.kind === 'repair' ? bytesToHex(deps.random(16)) : bytesToHex(envelopeId);
     const custodians = r.custodians.map((c) => ({ id: c.id, name: c.name, identifier: bytesToHex(identifierOf(r.ciphersuite, c.number)) }));
     const run = startLifecycle({
@@ -217,6 +220,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
       run,
       store,
       envelopeId,
+      sourceSetId,
       custodians: r.custodians.map((c) => ({ id: c.id, name: c.name, number: c.number })),
       // A refresh needs every kept custodian's share; a re-share or a repair a quorum.
       quorumNeeded: r.kind === 'refresh' && !reshare ? r.custodians.length : threshold,
@@ -243,15 +247,13 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
 
   async function addShare(request: LifecycleAddShareRequest): Promise<LifecycleStatus & { verifyingShare: string }> {
     const x = running();
-    if ('token' in request.input) {
-      throw new KeyshardError('INVALID_ARGUMENT', "Type the shard, scan its code, or read its file from the custodian's USB drive here; read a token's shard through the recovery screen first.");
-    }
     const c = lifecycleContext(x.run);
     const n = x.quorum.length + 1;
-    // A shard file on a drive is read by main from a drive listed now, as the recovery screen reads it (same checks).
+    // A shard file on a drive or a shard on a custodian's token is read by main itself, as the recovery screen reads
+    // it (same checks; the PIN goes to one login). A token is asked for the shard of the share set being worked on.
     const candidate =
-      'driveFile' in request.input
-        ? await readCandidate(request.input, n, { hsm: undefined, listDrives: deps.listDrives, open, ceremonyId: null, custodianIds: [] })
+      'driveFile' in request.input || 'token' in request.input
+        ? await readCandidate(request.input, n, { hsm: deps.hsm, listDrives: deps.listDrives, open, ceremonyId: x.sourceSetId, custodianIds: [] })
         : await readShardInput(request.input, n, open);
     try {
       if (candidate.kind !== 'vss') throw new KeyshardError('SHARES_MISMATCH', 'This is a SLIP-39 share; a refresh or repair works on verifiable (FROST) shares.');
