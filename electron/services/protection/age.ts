@@ -57,11 +57,47 @@ export async function encryptToAgeRecipient(plaintext: string | Uint8Array, reci
   }
   const bytes = typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext;
   try {
-    return armor.encode(await encrypter.encrypt(bytes));
+    return armor.encode(await readAllBytes(await encrypter.encrypt(oneChunkStream(bytes))));
   } catch {
     throw new KeyshardError('INTERNAL', 'age encryption failed. Try again; if it keeps failing, report it.');
   } finally {
     if (typeof plaintext === 'string') bytes.fill(0);
+  }
+}
+
+/**
+ * Bytes in and out of the library as streams. Given bytes, typage collects its output with `new Response(stream)`,
+ * and the first use of Response loads Node's fetch implementation (undici): about 50 ms of a CLI run's CPU for
+ * nothing. Reading the stream here also lets the plaintext's intermediate chunks be wiped.
+ */
+function oneChunkStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+async function readAllBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return all;
+  } finally {
+    for (const c of chunks) c.fill(0);
+    reader.releaseLock();
   }
 }
 
@@ -152,7 +188,8 @@ export async function decryptAgeToBytes(data: string | Uint8Array, identityFile:
   }
   let plaintext: Uint8Array;
   try {
-    plaintext = await decrypter.decrypt(ciphertext);
+    // A chunk with a bad tag fails while the stream is read, so the read stays inside this try.
+    plaintext = await readAllBytes(await decrypter.decrypt(oneChunkStream(ciphertext)));
   } catch (e) {
     // The library says "no identity matched" both for another key and for a damaged recipient stanza;
     // anything else (bad MAC, bad chunk tag, bad header) is damage. Only the category is kept.
