@@ -33,6 +33,7 @@ import { MIN_SCRYPT_LOG_N, parseSealedWitnessKey, sealWitnessKey, unsealWitnessK
 import type { ParsedArgs } from '../args';
 import { LIFECYCLE_TRANSCRIPTS, type LifecycleSummary, ceremonyShares, runLifecycleDemo } from '../demo-lifecycle';
 import type { CliCommand } from '../command';
+import { useOneShotCurveTables } from '../curve-tables';
 import type { CliIo } from '../io';
 
 export type DemoScheme = 'slip39' | 'vss';
@@ -429,6 +430,8 @@ export const demoCommand: CliCommand = {
     if (lifecycle && scheme !== 'vss') throw usage('--lifecycle refreshes, repairs and signs with verifiable shares: use it with --scheme vss (its default).');
     const json = args.booleans.get('json') === true;
     const iterationExponent = parseIterationExponent(args.values.get('iteration-exponent'), scheme);
+    // A one-off process: small base-point tables cost less than building the library's large ones (curve-tables.ts).
+    useOneShotCurveTables();
     const summary = await runDemo({ out, scheme, lifecycle, ...(iterationExponent === undefined ? {} : { iterationExponent }), ...(json ? {} : { print: (line: string) => io.stdout(`${line}\n`) }) });
     if (json) io.stdout(`${JSON.stringify(summary)}\n`);
     return 0;
