@@ -4,20 +4,25 @@
  *
  * Why more than one decoder call: a webcam in a vault gives blurred, noisy, dim, unevenly lit, JPEG-mangled frames.
  *  1. crop: the code is usually where it was a frame ago; decoding a crop around it is several times cheaper.
- *  2. full frame, the decoder's usual local-average binarizer (what zxing alone does).
- *  3. only when that fails, fallbacks that read what it misses: a 2x box downscale (averages out sensor noise and
- *     JPEG blocks), a 3x3 box smoothing at full size (the same for codes whose modules are too small to halve), a local
- *     contrast normalisation of the halved frame (each pixel against the mean and spread of its
- *     neighbourhood: a dim code, or one half in shadow), a contrast stretch (the local binarizer treats a dim code's
- *     blocks as flat and skips them) and the global-histogram binarizer. The fallback that read the last code goes first.
- *  4. when all of that fails on consecutive frames of one still scene, their average (up to 4 frames): sensor noise
- *     falls by the square root of the count. Frames are averaged only while their coarse picture stays the same.
+ *  2. full frame, the decoder's usual local-average binarizer: exactly what zxing alone does, so a frame zxing reads
+ *     costs what zxing costs.
+ *  3. only when that fails, fallbacks on the region where the code probably is (locate.ts; the whole frame when
+ *     nothing stands out): a 2x box downscale (averages out sensor noise and JPEG blocks), a 3x3 box smoothing, an
+ *     unsharp mask (lens blur of half a module), a 2x upscale of the smoothed region (modules under ~3.3 px), a local
+ *     contrast normalisation (a dim code, or one half in shadow), a contrast stretch, the global-histogram binarizer,
+ *     and the average of the last frames of one still scene (sensor noise falls by the square root of the count).
+ *     The fallback that read the last code goes first.
+ *  4. time budget (`budgetMs`): fallbacks run only while the frame's budget lasts, judged by what each step cost
+ *     before; the ones left over run first on the next frame, so a still scene gets every fallback within a few frames
+ *     and no frame takes much longer than zxing alone.
  * Evidence from earlier frames decides where and how to look, and adds pixels of the same still scene; it never
  * decides what the text is. Every text returned was read by the decoder (with its Reed-Solomon check) from this
  * frame's pixels, or from their average with the few frames just before it of the same scene, and passed `accept`.
  * So nothing comes out that was not in front of the camera; the UR CRC and the envelope checksum downstream reject
  * the rest (a mix of two codes at one spot fails Reed-Solomon long before that).
  */
+import { locateCode } from './locate';
+import { unsharpMask, upscale2 } from './scan-filters';
 
 export type ScanFrameFormat = 'gray' | 'rgba';
 
@@ -58,14 +63,16 @@ export interface DecoderHit {
 /** Reads at most one QR code from a luminance image; null when it reads none (or none passes its own checks). */
 export type QrImageDecoder = (image: LumaImage, hints: DecodeHints) => DecoderHit | null;
 
-export type ScanStep = 'crop' | 'full' | 'half' | 'smooth' | 'stretch' | 'normalize' | 'global' | 'average';
+export type ScanStep = 'crop' | 'full' | 'half' | 'smooth' | 'sharpen' | 'upscale' | 'stretch' | 'normalize' | 'global' | 'average';
 
 export interface ScanResult {
   readonly text: string | null;
   /** The step that read it (null when nothing was read). */
   readonly step: ScanStep | null;
-  /** Decoder calls made for this frame. */
+  /** Tries made for this frame (crop, full frame, each fallback). */
   readonly attempts: number;
+  /** The fallbacks tried on this frame, in order (the rest waited for a later frame's budget, or were disabled). */
+  readonly tried: readonly ScanStep[];
 }
 
 export interface ScanPipelineOptions {
@@ -73,8 +80,9 @@ export interface ScanPipelineOptions {
   /** Extra check on a decoded text (e.g. "is a UR"); a text it refuses is treated as not read and the next step runs. */
   readonly accept?: (text: string) => boolean;
   /**
-   * Stop trying fallbacks once this much time went into one frame (ms). Default: no limit - on a loaded machine a
-   * budget would skip the fallbacks exactly when the frames are hard, and the scanner drops newer frames anyway.
+   * Time for one frame (ms): a fallback starts only if what it cost before still fits; the rest run first on the next
+   * frame. Default: no limit (one image file: `keyshard qr decode`). The camera scanner sets one, so a hard scene
+   * costs each frame about what zxing alone costs and the fallbacks spread over the frames that follow.
    */
   readonly budgetMs?: number;
   /** Clock for the budget (performance.now in the app). */
@@ -90,7 +98,15 @@ export interface ScanPipeline {
 }
 
 
-const FALLBACKS: readonly ScanStep[] = ['half', 'smooth', 'normalize', 'stretch', 'global'];
+/**
+ * The camera scanner's time for one frame (ms): issue 15's p95 target. A frame past it is not waited for: the worker
+ * drops the frames that arrive meanwhile, so time spent on one hard frame is time not spent on the newer ones.
+ */
+export const CAMERA_FRAME_BUDGET_MS = 20;
+
+const FALLBACKS: readonly ScanStep[] = ['half', 'smooth', 'sharpen', 'average', 'upscale', 'normalize', 'stretch', 'global'];
+/** Upscaling a region bigger than this (pixels) costs more than a whole frame's try: its modules are not small anyway. */
+const MAX_UPSCALE_PIXELS = 400 * 400;
 /** Frames averaged at most (a hand moves; older frames blur more than they denoise). */
 const MAX_STACK = 4;
 /** Largest difference of 64x64 block means (gray levels) between frames of one still scene: noise and a pixel or two of shake. */
@@ -113,6 +129,10 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   const disabled = new Set(options.disable ?? []);
   let lastRegion: Region | null = null;
   let lastFallback: ScanStep | null = null;
+  // Fallbacks left over when a frame's budget ran out: the next frame starts with them.
+  let cursor = 0;
+  // What each fallback cost per pixel before (ms), to judge whether it fits what is left of a frame's budget.
+  const costPerPixel = new Map<ScanStep, number>();
   // Buffers reused across frames: a camera sends the same size over and over.
   let luma: Uint8Array = new Uint8Array(0);
   let scratch: Uint8Array = new Uint8Array(0);
@@ -153,42 +173,58 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
     );
   }
 
-  function runFallback(step: ScanStep, image: LumaImage): DecoderHit | null {
-    if (step === 'half') {
-      const half = downscale2(image, scratch);
-      scratch = half.data;
-      const hit = tryDecode(half, { binarizer: 'local', tryHarder: true });
-      if (hit !== null) remember(hit, 2, 0, 0, image);
+  const LOCAL = { binarizer: 'local', tryHarder: true } as const;
+  const GLOBAL = { binarizer: 'global', tryHarder: true } as const;
+
+  /** Runs one fallback on `area` (the located code, or the whole frame at offset 0,0). Null: not read, or not applicable. */
+  function runFallback(step: ScanStep, area: LumaImage, at: Region, image: LumaImage): DecoderHit | null {
+    // The decoder's corners are in the coordinates of the image it was given: `scale` and `at` map them back.
+    const decode = (input: LumaImage, hints: DecodeHints, scale: number): DecoderHit | null => {
+      const hit = tryDecode(input, hints);
+      if (hit !== null) remember(hit, scale, at.x, at.y, image);
       return hit;
+    };
+    const smoothed = (): LumaImage => {
+      const n = area.width * area.height;
+      if (rowSums.length < n) rowSums = new Uint16Array(n);
+      const out = boxSmooth3(area, smoothScratch, rowSums);
+      smoothScratch = out.data.buffer === smoothScratch.buffer ? smoothScratch : out.data;
+      return out;
+    };
+    switch (step) {
+      case 'half': {
+        const half = downscale2(area, scratch);
+        scratch = half.data.buffer === scratch.buffer ? scratch : half.data;
+        return decode(half, LOCAL, 2);
+      }
+      case 'smooth':
+        return decode(smoothed(), LOCAL, 1);
+      case 'sharpen':
+        return decode(unsharpMask(area), LOCAL, 1);
+      case 'upscale':
+        if (area.width * area.height > MAX_UPSCALE_PIXELS) return null;
+        return decode(upscale2(smoothed()), LOCAL, 0.5);
+      case 'normalize': {
+        const half = downscale2(area, scratch);
+        scratch = half.data.buffer === scratch.buffer ? scratch : half.data;
+        const normalized = localNormalize(half, normScratch);
+        normScratch = normalized.data.buffer === normScratch.buffer ? normScratch : normalized.data;
+        return decode(normalized, GLOBAL, 2);
+      }
+      case 'stretch': {
+        const stretched = contrastStretch(area, new Uint8Array(area.width * area.height));
+        return stretched === null ? null : decode(stretched, LOCAL, 1); // null: already full range, nothing new to see
+      }
+      case 'global':
+        return decode(area, GLOBAL, 1);
+      case 'average': {
+        if (stackCount < 2) return null;
+        const averaged = stackAverage(at);
+        return decode(averaged, LOCAL, 1) ?? decode(downscale2(averaged, new Uint8Array(0)), LOCAL, 2);
+      }
+      default:
+        return null;
     }
-    if (step === 'smooth') {
-      if (rowSums.length < image.width * image.height) rowSums = new Uint16Array(image.width * image.height);
-      const smoothed = boxSmooth3(image, smoothScratch, rowSums);
-      smoothScratch = smoothed.data;
-      const hit = tryDecode(smoothed, { binarizer: 'local', tryHarder: true });
-      if (hit !== null) remember(hit, 1, 0, 0, image);
-      return hit;
-    }
-    if (step === 'normalize') {
-      const half = downscale2(image, scratch);
-      const normalized = localNormalize(half, normScratch);
-      scratch = half.data;
-      normScratch = normalized.data;
-      const hit = tryDecode(normalized, { binarizer: 'global', tryHarder: true });
-      if (hit !== null) remember(hit, 2, 0, 0, image);
-      return hit;
-    }
-    if (step === 'stretch') {
-      const stretched = contrastStretch(image, scratch);
-      if (stretched === null) return null; // already full range: nothing new to see
-      scratch = stretched.data;
-      const hit = tryDecode(stretched, { binarizer: 'local', tryHarder: true });
-      if (hit !== null) remember(hit, 1, 0, 0, image);
-      return hit;
-    }
-    const hit = tryDecode(image, { binarizer: 'global', tryHarder: true });
-    if (hit !== null) remember(hit, 1, 0, 0, image);
-    return hit;
   }
 
   function clearStack(): void {
@@ -197,11 +233,11 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   }
 
   /**
-   * Adds an unread frame to the stack of the still scene and returns the average of the stack (2 frames or more), or
-   * null. A frame whose coarse picture (64x64 block means) differs from the stack's starts a new stack: only frames of
-   * the same scene are averaged, so the average shows what this frame shows, with less noise.
+   * Adds an unread frame to the stack of the still scene. A frame whose coarse picture (64x64 block means) differs from
+   * the stack's starts a new stack: only frames of the same scene are averaged, so the average shows what this frame
+   * shows, with less noise.
    */
-  function stackFrame(image: LumaImage): LumaImage | null {
+  function stackFrame(image: LumaImage): void {
     const blocks = blockMeans(image);
     const { width, height } = image;
     const n = width * height;
@@ -213,15 +249,21 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
       stackBlocks = blocks;
       stackWidth = width;
       stackHeight = height;
-      return null;
+      return;
     }
     for (let i = 0; i < n; i++) stack[i] = (stack[i] as number) + (image.data[i] as number);
     stackCount++;
-    const out = normScratch.length >= n ? normScratch.subarray(0, n) : new Uint8Array(n);
-    normScratch = out;
+  }
+
+  /** The average of the stacked frames over one region. */
+  function stackAverage(r: Region): LumaImage {
+    const out = new Uint8Array(r.width * r.height);
     const half = stackCount >> 1;
-    for (let i = 0; i < n; i++) out[i] = ((stack[i] as number) + half) / stackCount;
-    return { data: out, width, height };
+    for (let row = 0; row < r.height; row++) {
+      const from = (r.y + row) * stackWidth + r.x;
+      for (let x = 0; x < r.width; x++) out[row * r.width + x] = ((stack[from + x] as number) + half) / stackCount;
+    }
+    return { data: out, width: r.width, height: r.height };
   }
 
   return {
@@ -229,61 +271,76 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
       const start = now();
       const image = lumaOf(frame);
       let attempts = 0;
-      const done = (text: string | null, step: ScanStep | null): ScanResult => ({ text, step, attempts });
+      const tried: ScanStep[] = [];
+      const done = (text: string | null, step: ScanStep | null): ScanResult => ({ text, step, attempts, tried });
+      const read = (text: string, step: ScanStep): ScanResult => {
+        clearStack();
+        cursor = 0;
+        return done(text, step);
+      };
 
       if (lastRegion !== null && !disabled.has('crop')) {
         const r = lastRegion;
         if (r.width * r.height <= MAX_CROP_SHARE * image.width * image.height) {
           const crop = cropOf(image, r, scratch);
-          scratch = crop.data;
+          scratch = crop.data.buffer === scratch.buffer ? scratch : crop.data;
           attempts++;
-          const hit = tryDecode(crop, { binarizer: 'local', tryHarder: true });
+          const hit = tryDecode(crop, LOCAL);
           if (hit !== null) {
             remember(hit, 1, r.x, r.y, image);
-            clearStack();
-            return done(hit.text, 'crop');
+            return read(hit.text, 'crop');
           }
         }
       }
       if (!disabled.has('full')) {
         attempts++;
-        const hit = tryDecode(image, { binarizer: 'local', tryHarder: true });
+        const hit = tryDecode(image, LOCAL);
         if (hit !== null) {
           remember(hit, 1, 0, 0, image);
-          clearStack();
-          return done(hit.text, 'full');
+          return read(hit.text, 'full');
         }
       }
       lastRegion = null;
-      const order = lastFallback === null ? FALLBACKS : [lastFallback, ...FALLBACKS.filter((s) => s !== lastFallback)];
-      for (const step of order) {
-        if (disabled.has(step)) continue;
-        if (attempts > 0 && now() - start > budgetMs) break;
+      if (!disabled.has('average')) stackFrame(image);
+      // Where the fallbacks look: the located code, or the whole frame when it does not stand out (or is most of it).
+      const found = locateCode(image);
+      const whole: Region = { x: 0, y: 0, width: image.width, height: image.height };
+      const at = found !== null && found.width * found.height <= MAX_CROP_SHARE * image.width * image.height ? found : whole;
+      const area = at === whole ? image : cropOf(image, at, new Uint8Array(at.width * at.height));
+      const pixels = at.width * at.height;
+      const order = (lastFallback === null ? FALLBACKS : [lastFallback, ...FALLBACKS.filter((s) => s !== lastFallback)]).filter((s) => !disabled.has(s));
+      let skipped = -1;
+      for (let k = 0; k < order.length; k++) {
+        const i = (cursor + k) % order.length;
+        const step = order[i] as ScanStep;
+        const cost = costPerPixel.get(step);
+        const elapsed = now() - start;
+        if (elapsed >= budgetMs || (cost !== undefined && elapsed + cost * pixels > budgetMs)) {
+          // Does not fit: the next frame starts with it. Its cost estimate decays slowly, so one slow run under load bars
+          // it not for good, while a step that really does not fit runs only now and then (once in ~15 frames or more).
+          if (cost !== undefined) costPerPixel.set(step, cost * 0.98);
+          if (skipped < 0) skipped = i;
+          continue;
+        }
         attempts++;
-        const hit = runFallback(step, image);
+        tried.push(step);
+        const t0 = now();
+        const hit = runFallback(step, area, at, image);
+        const spent = (now() - t0) / pixels;
+        costPerPixel.set(step, cost === undefined ? spent : 0.7 * cost + 0.3 * spent);
         if (hit !== null) {
           lastFallback = step;
-          clearStack();
-          return done(hit.text, step);
+          return read(hit.text, step);
         }
       }
-      if (!disabled.has('average') && !(attempts > 0 && now() - start > budgetMs)) {
-        const averaged = stackFrame(image);
-        if (averaged !== null) {
-          attempts++;
-          const hit = tryDecode(averaged, { binarizer: 'local', tryHarder: true }) ?? (attempts++, tryDecode(downscale2(averaged, scratch), { binarizer: 'local', tryHarder: true }));
-          if (hit !== null) {
-            clearStack();
-            return done(hit.text, 'average');
-          }
-        }
-      }
+      cursor = skipped < 0 ? 0 : skipped;
       return done(null, null);
     },
     reset() {
       clearStack();
       lastRegion = null;
       lastFallback = null;
+      cursor = 0;
     },
   };
 }

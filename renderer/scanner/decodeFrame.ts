@@ -1,13 +1,13 @@
 /**
  * The QR decoder of the app's scanner: keyshard's scan pipeline (core/qr/scan-pipeline.ts - the same one
  * `keyshard qr decode` uses) over zxing-wasm. The pipeline lives as long as the worker, so it remembers where the last
- * code was and which fallback read it, and looks there first in the next frame.
+ * code was and which fallback read it, and looks there first in the next frame; its fallbacks fit a per-frame budget.
  * zxing-wasm loads its .wasm from the app's own files: Vite emits it as an asset and `locateFile` points there, so
  * nothing is fetched from a CDN (zxing-wasm's default) - the CSP and the request filter would block that anyway.
  */
 import { prepareZXingModule } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import { createScanPipeline, type ScanPipeline } from '../../core/qr/scan-pipeline';
+import { CAMERA_FRAME_BUDGET_MS, createScanPipeline, type ScanPipeline } from '../../core/qr/scan-pipeline';
 import { zxingImageDecoder, type ZxingReaderModuleLike } from '../../core/qr/scan-pipeline-zxing';
 
 let ready: Promise<ScanPipeline> | undefined;
@@ -19,7 +19,12 @@ export function prepareDecoder(): Promise<ScanPipeline> {
     },
     fireImmediately: true,
   }).then((module) =>
-    createScanPipeline({ decoder: zxingImageDecoder(module as unknown as ZxingReaderModuleLike), now: () => performance.now() }),
+    createScanPipeline({
+      decoder: zxingImageDecoder(module as unknown as ZxingReaderModuleLike),
+      now: () => performance.now(),
+      // Fallbacks only while the frame's time lasts; the rest run on the next frames (the page sends the newest one).
+      budgetMs: CAMERA_FRAME_BUDGET_MS,
+    }),
   );
   return ready;
 }

@@ -24,7 +24,7 @@ const clean = (text: string): FrameSpec => ({
   jpegQuality: 0,
 });
 const gray = (spec: FrameSpec, seed: number): ScanFrame => ({ ...renderFrame(spec, seed), format: 'gray' });
-const FALLBACKS = ['half', 'smooth', 'normalize', 'stretch', 'global'] as const;
+const FALLBACKS = ['half', 'smooth', 'sharpen', 'upscale', 'normalize', 'stretch', 'global', 'average'] as const;
 
 test('a frame showing another code gives that code, never the last one read', async () => {
   const pipeline = await createNodeScanPipeline();
@@ -73,19 +73,20 @@ test('a text the accept check refuses is not returned, and the decoder is not as
 });
 
 test('only text the injected decoder returned for this frame comes out', () => {
-  const answers: (string | null)[] = [null, null, null, null, null, 'FROM-DECODER'];
+  let answer: string | null = null;
   const calls: number[] = [];
   const pipeline = createScanPipeline({
     decoder: (image) => {
       calls.push(image.width);
-      const answer = answers.shift() ?? null;
       return answer === null ? null : { text: answer };
     },
   });
   const frame: ScanFrame = { data: new Uint8Array(64 * 48), width: 64, height: 48, format: 'gray' };
   assert.equal(pipeline.scan(frame).text, null); // the full frame and the fallbacks, all null
   assert.ok(calls.length >= 3);
+  answer = 'FROM-DECODER';
   assert.equal(pipeline.scan(frame).text, 'FROM-DECODER');
+  answer = null;
   assert.equal(pipeline.scan(frame).text, null);
 });
 
@@ -113,9 +114,9 @@ test('the fallbacks read a dim low-contrast code that the first pass does not', 
 });
 
 test('noisy, dim, JPEG-mangled webcam frames that every other step misses are read after 3x3 smoothing', async () => {
-  // Webcam-like mixes from the benchmark's set (seed 1): modules of 3.3-4.7 px, sensor noise 11-12, a code of under 60
-  // levels in half light with a shadow across it, JPEG quality 47.
-  for (const index of [16, 20]) {
+  // Webcam-like mixes from the benchmark's set (seed 1): modules of 4.7 px, sensor noise 12, a code of under 60 levels
+  // in half light with a shadow across it, JPEG quality 47.
+  for (const index of [16, 17]) {
     const f = categoryFrame('webcam', index, 1, texts);
     const frame: ScanFrame = { ...f.frame, format: 'gray' };
     const withoutSmoothing = await createNodeScanPipeline({ disable: ['smooth', 'average'] });

@@ -1,0 +1,140 @@
+/**
+ * The scan pipeline's locate, sharpen and upscale steps and its per-frame budget. Each step's test reads frames of the
+ * benchmark's harsh set (seed 1) that no other step reads, so it fails without the step; the budget's test runs on a
+ * counted clock (each decoder call "takes" 10 ms), never on real time.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { categoryFrame, renderFrame, sourceTexts, type FrameSpec } from '../../bench/frames/generate';
+import { createNodeScanPipeline, zxingDecoder } from '../../electron/services/qr-scan';
+import { createScanPipeline, type LumaImage, type ScanFrame, type ScanStep } from '../../core/qr/scan-pipeline';
+import { locateCode } from '../../core/qr/locate';
+import { unsharpMask, upscale2 } from '../../core/qr/scan-filters';
+
+const texts = sourceTexts();
+const OTHERS: readonly ScanStep[] = ['half', 'smooth', 'sharpen', 'upscale', 'normalize', 'stretch', 'global', 'average'];
+const grayOf = (category: 'blur' | 'webcam', index: number) => {
+  const f = categoryFrame(category, index, 1, texts);
+  return { text: f.text, frame: { ...f.frame, format: 'gray' } as ScanFrame };
+};
+
+test('locateCode finds the code on a frame (a small share of it) and nothing on a frame without one', async () => {
+  const spec: FrameSpec = {
+    text: texts[2] as string,
+    modulePx: 3.5,
+    rotationDeg: 10,
+    perspective: 0.05,
+    blurSigma: 0.6,
+    noiseSigma: 8,
+    ink: 70,
+    paper: 170,
+    lightMin: 0.6,
+    shadow: 0.6,
+    jpegQuality: 60,
+  };
+  for (const seed of [3, 4, 5]) {
+    const image = renderFrame(spec, seed);
+    const hit = (await zxingDecoder())(image, { binarizer: 'local', tryHarder: true });
+    assert.ok(hit?.corners, `zxing reads frame ${seed} (the test needs its corners)`);
+    const r = locateCode(image);
+    assert.ok(r !== null);
+    for (const c of hit.corners) assert.ok(c.x >= r.x && c.y >= r.y && c.x <= r.x + r.width && c.y <= r.y + r.height, `corner ${c.x},${c.y} outside the region`);
+    assert.ok(r.width * r.height < 0.25 * image.width * image.height, `region ${r.width}x${r.height} is most of the frame`);
+  }
+  // A desk in uneven light with a soft shadow, no code: nothing stands out.
+  const flat = new Uint8Array(1280 * 720);
+  for (let y = 0; y < 720; y++) for (let x = 0; x < 1280; x++) flat[y * 1280 + x] = 60 + x / 16 + (y > 300 ? 0 : 40) * Math.min(1, Math.abs(y - 300) / 40);
+  assert.equal(locateCode({ data: flat, width: 1280, height: 720 }), null);
+});
+
+test('the fallbacks run on the located code, not the whole frame', async () => {
+  const { text, frame } = grayOf('webcam', 16);
+  const decoder = await zxingDecoder();
+  const sizes: number[] = [];
+  const pipeline = createScanPipeline({
+    decoder: (image, hints) => {
+      sizes.push(image.width * image.height);
+      return decoder(image, hints);
+    },
+  });
+  const result = pipeline.scan(frame);
+  assert.equal(result.text, text);
+  assert.equal(result.step, 'smooth');
+  // The full-frame try, then fallbacks on the located code (a large one here: 1078 characters in modules of 4.7 px).
+  assert.equal(sizes[0], 1280 * 720);
+  assert.ok(sizes.length > 1 && sizes.slice(1).every((n) => n < 0.5 * 1280 * 720), `fallback image sizes ${sizes.join(',')}`);
+});
+
+test('a lens blur of 0.45 module that every other step misses is read after the unsharp mask', async () => {
+  // Blur burst of the harsh set: modules of 3.7 px, Gaussian blur sigma 1.66 px.
+  for (const index of [16, 17]) {
+    const { text, frame } = grayOf('blur', index);
+    const without = await createNodeScanPipeline({ disable: ['sharpen'] });
+    assert.equal(without.scan(frame).text, null, `another step reads blur frame ${index}: the test frame is too easy`);
+    const pipeline = await createNodeScanPipeline({ disable: ['average'] });
+    const result = pipeline.scan(frame);
+    assert.equal(result.text, text);
+    assert.equal(result.step, 'sharpen');
+  }
+});
+
+test('small noisy modules (3.3 px, noise 11.5, JPEG 47) that every other step misses are read after smoothing and a 2x upscale', async () => {
+  const { text, frame } = grayOf('webcam', 21);
+  const without = await createNodeScanPipeline({ disable: ['upscale'] });
+  assert.equal(without.scan(frame).text, null, 'another step reads webcam frame 21: the test frame is too easy');
+  const pipeline = await createNodeScanPipeline({ disable: ['average'] });
+  const result = pipeline.scan(frame);
+  assert.equal(result.text, text);
+  assert.equal(result.step, 'upscale');
+});
+
+test('unsharpMask leaves flat areas alone and steepens an edge; upscale2 doubles the size and keeps levels', () => {
+  const width = 16;
+  const height = 8;
+  const ramp = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) ramp[y * width + x] = x < 6 ? 50 : x > 9 ? 200 : 50 + ((x - 5) * 150) / 5;
+  const image: LumaImage = { data: ramp, width, height };
+  const sharp = unsharpMask(image);
+  assert.equal(sharp.data[3 * width + 0], 50);
+  assert.equal(sharp.data[3 * width + 15], 200);
+  assert.ok((sharp.data[3 * width + 6] as number) < (ramp[3 * width + 6] as number), 'the dark side of the edge got darker');
+  assert.ok((sharp.data[3 * width + 9] as number) > (ramp[3 * width + 9] as number), 'the light side got lighter');
+  const big = upscale2(image);
+  assert.equal(big.width, 32);
+  assert.equal(big.height, 16);
+  assert.equal(big.data[0], 50);
+  assert.equal(big.data[31], 200);
+  assert.ok(big.data.every((v) => v >= 50 && v <= 200));
+});
+
+test('with a budget, fallbacks that do not fit wait for the next frames, and a still scene gets every one of them', () => {
+  let clock = 0;
+  const pipeline = createScanPipeline({
+    decoder: () => {
+      clock += 10; // each decoder call "takes" 10 ms
+      return null;
+    },
+    now: () => clock,
+    budgetMs: 25,
+  });
+  // A still scene with some texture (so frames stack for averaging), no code.
+  const data = new Uint8Array(128 * 96);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 251;
+  const frame: ScanFrame = { data, width: 128, height: 96, format: 'gray' };
+  const seen = new Set<ScanStep>();
+  const spent: number[] = [];
+  for (let k = 0; k < 12; k++) {
+    const t0 = clock;
+    const result = pipeline.scan(frame);
+    assert.equal(result.text, null);
+    result.tried.forEach((s) => seen.add(s));
+    spent.push(clock - t0);
+  }
+  assert.deepEqual([...seen].sort(), [...OTHERS].sort());
+  // Once each step's cost is known (the first frames), no frame goes over its budget.
+  assert.ok(spent.slice(6).every((ms) => ms <= 25), `ms per frame: ${spent.join(',')}`);
+  // Without a budget one frame tries every fallback.
+  const unlimited = createScanPipeline({ decoder: () => null });
+  unlimited.scan(frame);
+  assert.deepEqual([...unlimited.scan(frame).tried].sort(), [...OTHERS].sort());
+});
