@@ -1,5 +1,6 @@
 /**
- * "Step repeated" (issue 13.5) on screen: the test recovery fails (a key stretcher fault after the split, so the
+ * "Step repeated" (issue 13.5) on screen. Printing Alice's paper backup a second time is refused until the exception
+ * is recorded (the shard is hidden for the form; then shown again and printed once more). And the test recovery fails (a key stretcher fault after the split, so the
  * quorum's shards check out but recover another secret); the run button gives way to the exception form, and only
  * after the reason is typed and Wendy signs with her passphrase can the test run again. The transcript holds the
  * failed run, the step-repeated exception with Wendy's signature as the next entry, then the passing run.
@@ -14,6 +15,7 @@ import { smallPlan, writePlanFile } from './ceremony-support';
 import { expect, test } from './fixtures';
 import { saveScreens } from './harness';
 import { CeremonyPage } from './pages/ceremony-page';
+import type { PageGlobals } from './pages/page-globals';
 
 let dir: string;
 test.beforeAll(() => {
@@ -22,6 +24,67 @@ test.beforeAll(() => {
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const REASON = 'The first test recovered another fingerprint; the stretcher fault was found and fixed.';
+const REPRINT = 'The printer jammed; the jammed sheet was shredded in front of Wendy.';
+
+/** The running ceremony's transcript, in its folder under the backend's ceremonies folder. */
+function runningTranscript(root: string) {
+  const folder = readdirSync(root).map((d) => join(root, d)).find((d) => existsSync(join(d, 'transcript.json')));
+  expect(folder, `a ceremony folder with transcript.json under ${root}`).toBeDefined();
+  return verifyTranscriptText(readFileSync(join(folder!, 'transcript.json'), 'utf8'));
+}
+
+test("printing Alice's paper a second time waits for the step-repeated exception, signed by Wendy", async ({ launch }) => {
+  const backend = createCeremonyBackend();
+  const app = await launch({ backend });
+  const { page } = app;
+  const c = new CeremonyPage(page, backend);
+  await c.runToHandoffs(writePlanFile(dir, smallPlan()), (r) => app.open(r));
+  await c.chooseCustodian('Alice Meier');
+  await page.getByTestId('handoff-reveal').click();
+  const words = await c.shardWords();
+  // The print button asks main first, then the window prints (counted here instead of a print dialog).
+  await page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals;
+    g.__printed = 0;
+    g.print = () => {
+      g.__printed++;
+    };
+  });
+  const printed = (): Promise<number> => page.evaluate(() => (globalThis as unknown as PageGlobals).__printed);
+  await page.getByTestId('print-backup').click();
+  await expect.poll(printed).toBe(1);
+  // The second print: nothing printed; the shard is hidden and the form asks for the reason and Wendy's signature.
+  await page.getByTestId('print-backup').click();
+  const panel = page.getByTestId('exception-panel');
+  await expect(panel).toHaveAttribute('data-deviation', 'step-repeated');
+  await expect(panel).toContainText('Record an exception at step 7.1: Step repeated');
+  await expect(page.getByTestId('exception-cause')).toContainText("Printing Alice Meier's paper backup again repeats the handoff");
+  await expect(page.getByTestId('shard-words')).toHaveCount(0);
+  expect(await printed()).toBe(1);
+  await page.getByTestId('exception-reason').fill(REPRINT);
+  await page.getByTestId('exception-passphrase').fill(witnessPassphrase('wendy'));
+  await saveScreens(page, 'ceremony-reprint-exception');
+  await page.getByTestId('exception-record').click();
+  await expect(panel).toHaveCount(0);
+  // Then the shard is shown again and printed once more.
+  await page.getByTestId('show-again').click();
+  await page.getByTestId('print-backup').click();
+  await expect.poll(printed).toBe(2);
+  await page.getByTestId('hide-shard').click();
+  await c.fillWords(words);
+  await page.getByTestId('confirm-submit').click();
+  await c.expectStage('confirmed');
+
+  const v = runningTranscript(backend.ceremoniesRoot);
+  expect(v.ok, v.ok ? '' : v.reason).toBe(true);
+  if (!v.ok) return;
+  const kinds = v.entries.map((e) => e.kind);
+  const handoff = kinds.indexOf('handoff');
+  // One handoff for Alice, the exception and Wendy's signature over it, then her confirmation.
+  expect(kinds.filter((k) => k === 'handoff')).toHaveLength(1);
+  expect(kinds.slice(handoff, handoff + 4)).toEqual(['handoff', 'exception', 'signoff', 'confirm']);
+  expect(v.entries[handoff + 1]!.data).toEqual({ stepId: 'handoff', custodianId: 'alice', deviation: 'step-repeated', reason: REPRINT, witnessId: 'wendy' });
+});
 
 test('a test recovery after a failed one waits for the step-repeated exception, signed by Wendy', async ({ launch }) => {
   const { kdf, broken } = faultyStretcher();
@@ -64,11 +127,7 @@ test('a test recovery after a failed one waits for the step-repeated exception, 
   await expect(page.getByTestId('recovery-match')).toBeVisible();
   await saveScreens(page, 'test-recovery-repeat-matched');
 
-  // The running ceremony's transcript, in its folder under the backend's ceremonies folder.
-  const root = backend.ceremoniesRoot;
-  const folder = readdirSync(root).map((d) => join(root, d)).find((d) => existsSync(join(d, 'transcript.json')));
-  expect(folder, `a ceremony folder with transcript.json under ${root}`).toBeDefined();
-  const v = verifyTranscriptText(readFileSync(join(folder!, 'transcript.json'), 'utf8'));
+  const v = runningTranscript(backend.ceremoniesRoot);
   expect(v.ok, v.ok ? '' : v.reason).toBe(true);
   if (!v.ok) return;
   const kinds = v.entries.map((e) => e.kind);

@@ -45,9 +45,25 @@ interface DisplayProps extends Props {
 }
 
 /** SECRET: the shard as words (or text) and QR code, and the print-only paper backup. */
-function ShardDisplay({ custodian, view, plan, status, setHandoff }: DisplayProps) {
+function ShardDisplay({ custodian, view, plan, status, setStatus, setHandoff }: DisplayProps) {
   const paper = custodian.medium === 'paper';
-  const print = (): void => window.print();
+  const printing = useAction();
+  // Main is asked before each print: the first is part of the handoff; another one repeats it (a second paper copy),
+  // so main refuses it until the step-repeated exception is recorded. The shard is hidden for that form (a witness
+  // comes to the screen to sign), which the confirm form shows; then "Show the shard again" and print.
+  const print = async (): Promise<void> => {
+    const s = await printing.run(() => ask('ceremony:print-paper', { custodianId: custodian.id }));
+    if (s !== undefined) {
+      setStatus(s);
+      window.print();
+      return;
+    }
+    const now = await ask('ceremony:status').catch(() => undefined);
+    if (now?.exceptionNeeded?.deviation === 'step-repeated' && now.exceptionNeeded.custodianId === custodian.id) {
+      setStatus(now);
+      setHandoff(null, false);
+    }
+  };
   return (
     <>
       <SecretBanner custodian={custodian.name} />
@@ -61,13 +77,14 @@ function ShardDisplay({ custodian, view, plan, status, setHandoff }: DisplayProp
         Then hide the shard: you will prove you hold it.
       </p>
       <div className="actions top">
-        <button type="button" className={paper ? 'button' : 'button secondary'} onClick={print} data-testid="print-backup" data-primary={paper ? '' : undefined}>
+        <button type="button" className={paper ? 'button' : 'button secondary'} disabled={printing.busy} onClick={() => void print()} data-testid="print-backup" data-primary={paper ? '' : undefined}>
           Print the paper backup
         </button>
         <button type="button" className={paper ? 'button secondary' : 'button'} onClick={() => setHandoff(null, false)} data-testid="hide-shard" data-primary={paper ? undefined : ''}>
           Hide the shard and confirm
         </button>
       </div>
+      {printing.error ? <ErrorPanel title="The paper backup was not printed" error={printing.error.info} testId="print-error" focus /> : null}
       {view.shards.map((s, i) => (
         <section className="shard-panel" key={i} data-testid="shard-panel">
           {view.shards.length > 1 ? <h2>Shard {i + 1} of {view.shards.length}</h2> : null}
