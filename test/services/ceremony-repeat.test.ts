@@ -138,6 +138,9 @@ test("printing a custodian's paper again waits for a signed step-repeated except
   assert.match(needed!.what, /Printing Alice's paper backup again repeats the handoff/);
   assert.equal(entries(r.dir), before, 'nothing recorded by the asks');
   await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'EXCEPTION_NEEDED' });
+  // Only an abort's exception may go unsigned.
+  await assert.rejects(s.recordException({ reason: 'nobody signs', unsigned: true }), { code: 'INVALID_ARGUMENT', message: /only an abort's exception may go unsigned/ });
+  assert.equal(entries(r.dir), before);
 
   const REPRINT = 'The printer jammed; the jammed sheet was shredded in front of the witness.';
   await s.recordException({ reason: REPRINT, witnessId: 'wendy' });

@@ -30,7 +30,7 @@ import { createSecretStore } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
 import { copyShardView, wipeShardViews } from './shards';
 import { messageOf, statusOf as statusView } from './status';
-import { abort, recordAbortException, type AbortExceptionRequest } from './steps/abort';
+import { abort, recordAbortException } from './steps/abort';
 import { checkAirGap } from './steps/airgap';
 import { confirm } from './steps/confirm';
 import { destroy } from './steps/destroy';
@@ -253,7 +253,7 @@ export function createCeremonyService(deps: CeremonyServiceDeps): CeremonyServic
 
     printPaper: (request) => serial(() => printPaper(kit, running(), request)),
     // After an abort, the one exception left to record is the abort's own (the session is no longer running).
-    recordException: (request: ExceptionRequest | AbortExceptionRequest) =>
+    recordException: (request: ExceptionRequest) =>
       serial(() => (ctx !== null && abortExceptionOpen(ctx.state) ? recordAbortException(kit, ctx, request) : recordException(kit, running(), request))),
 
     markAbsent: (request) => serial(() => markAbsent(kit, running(), request)),

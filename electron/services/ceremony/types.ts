@@ -486,10 +486,15 @@ export interface LoadWitnessKeyRequest {
 /** The reason for the deviation main noted (status.exceptionNeeded), and the signing witness's own act for this one signature. */
 export interface ExceptionRequest {
   readonly reason: string;
-  /** Required when the plan has witnesses. */
+  /** Required when the plan has witnesses (unless `unsigned`). */
   readonly witnessId?: string;
   readonly passphrase?: string;
   readonly pin?: string;
+  /**
+   * Only for an abort's exception in a plan with witnesses, when no witness signs it (said outright, never implied by
+   * a missing witness); refused for any other deviation (steps/abort.ts, core's reducer).
+   */
+  readonly unsigned?: true;
 }
 
 /** A custodian not there at their handoff: the reason, and the signing witness's own act for this one signature. */

@@ -36,9 +36,7 @@ export function awaitAbortException(c: Session): void {
 }
 
 /** What the aborted screen sends: the exception's reason and the witness's act, or `unsigned` when no witness signs. */
-export interface AbortExceptionRequest extends ExceptionRequest {
-  readonly unsigned?: true;
-}
+export type AbortExceptionRequest = ExceptionRequest;
 
 export type AbortExceptionKit = Pick<StepKit, 'witnesses' | 'recordNote' | 'status'>;
 

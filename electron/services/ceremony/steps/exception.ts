@@ -49,6 +49,9 @@ export async function recordException(kit: ExceptionKit, c: Session, request: Ex
   if (d === null) throw transition('Nothing out of the script has happened that needs an exception now.');
   const problem = reasonProblem(request.reason);
   if (problem !== null) throw new KeyshardError('INVALID_ARGUMENT', `The exception was not recorded: ${problem}.`);
+  if (request.unsigned === true) {
+    throw new KeyshardError('INVALID_ARGUMENT', "The exception was not recorded: only an abort's exception may go unsigned. Have a witness sign this one.");
+  }
   const event: CeremonyEvent = {
     step: 'exception',
     stepId: d.stepId,
