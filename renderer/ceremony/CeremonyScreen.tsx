@@ -5,7 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CeremonyPlan } from '../../core/policy';
+import { KEY_CEREMONY } from '../../core/ceremony-kinds';
+import { kindIn } from '../../core/ceremony-kinds/language';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { t as tNow, useI18n } from '../i18n';
 import type { ErrorInfo } from '../components/errors';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { ceremonyStepList, listStepOfRecord, stepPeopleLines } from '../components/ceremonySteps';
@@ -32,27 +35,9 @@ import { SplitStage } from './stages/SplitStage';
 import { TestRecoveryStage } from './stages/TestRecoveryStage';
 import { setLoadedFromMain } from './witnessKeys';
 
-const PURPOSE: Readonly<Record<Stage['kind'], string>> = {
-  loading: 'Key ceremony',
-  'no-plan': 'Key ceremony: it starts from a plan',
-  'need-plan': "Key ceremony: this window needs the ceremony's plan",
-  airgap: 'Start the ceremony, then check the air gap before any secret exists',
-  entropy: 'Entropy: the random sources the secret is made from',
-  generate: 'Generate the secret inside keyshard',
-  fingerprint: 'Read the fingerprint aloud; witnesses sign',
-  split: 'Split the secret into shards',
-  handoff: 'Handoffs: one custodian at a time',
-  confirm: 'The custodian receives their shard, and it is checked',
-  confirmed: "A custodian's shard is checked; witnesses sign",
-  'test-recovery': 'Test recovery from a quorum of shards',
-  destroy: "Destroy the secret in this machine's memory",
-  seal: 'Seal the transcript',
-  sealed: 'The ceremony is sealed: write down the final hash',
-  aborted: 'The ceremony was aborted',
-  lost: 'The secret was lost in a restart',
-};
 
 export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan | null }) {
+  const { t, lang } = useI18n();
   const [status, setStatus] = useState<Status | null>(null);
   const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
   const [plan, setPlan] = useState<CeremonyPlan | null>(() => acceptedPlan() ?? accepted ?? rememberedPlan());
@@ -137,28 +122,30 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
   const turn = stage.kind === 'confirm' || stage.kind === 'confirmed' ? stage.custodianId : null;
   const people = fitting !== null && ended === null && stage.kind !== 'sealed' ? stepPeopleLines(fitting, current, turn) : null;
   const stoppedStep = list.find((s) => s.id === current);
+  // The step's name as the list shows it: core's catalogue in the language chosen, by step id.
+  const stoppedName = kindIn(KEY_CEREMONY, lang).steps.find((s) => s.id === current)?.screen ?? stoppedStep?.label ?? '';
   const endedNote =
     ended === null
       ? undefined
       : {
           kind: ended,
-          note: `${ended === 'aborted' ? 'Ceremony aborted' : 'Secret lost in a restart'} at step ${stoppedStep?.number ?? '?'}, ${stoppedStep?.label ?? ''}. It takes no more steps.`,
+          note: t(ended === 'aborted' ? 'ceremony.endedAborted' : 'ceremony.endedLost', { number: stoppedStep?.number ?? '?', step: stoppedName }),
         };
   const active = status?.phase === 'active';
 
   return (
     <Shell
-      purpose={PURPOSE[stage.kind]}
+      purpose={t(`ceremony.purpose.${stage.kind}`)}
       steps={
-        <StepList title="Key ceremony" steps={list} current={current} done={done} custodians={custodianProgress(plan, status)} ended={endedNote} people={people} />
+        <StepList title={t('steps.keyCeremony')} steps={list} current={current} done={done} custodians={custodianProgress(plan, status)} ended={endedNote} people={people} />
       }
     >
       {loadError ? (
         <>
-          <ScreenTitle>Key ceremony</ScreenTitle>
-          <ErrorPanel title="keyshard could not say where the ceremony stands" error={loadError} testId="status-error" focus>
+          <ScreenTitle>{t('steps.keyCeremony')}</ScreenTitle>
+          <ErrorPanel title={t('ceremony.statusFailed')} error={loadError} testId="status-error" focus>
             <button type="button" className="button" onClick={() => void reload()} data-testid="status-retry">
-              Ask again
+              {t('ceremony.askAgain')}
             </button>
           </ErrorPanel>
         </>
@@ -173,9 +160,9 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         <footer className="stage-footer">
           {/* A way out when the screen is behind main (another window moved on): closed, as it is rarely needed. */}
           <details className="stage-tools" data-testid="status-tools">
-            <summary>Screen out of date?</summary>
+            <summary>{t('ceremony.outOfDate')}</summary>
             <button type="button" className="button secondary small" onClick={() => void reload()} data-testid="status-reload">
-              Reload the ceremony status
+              {t('ceremony.reload')}
             </button>
           </details>
           <AbortPanel plan={plan} setStatus={setStatus} />
@@ -195,7 +182,7 @@ function renderStage(
   onStartPart: (part: StartPart) => void,
   fitting: CeremonyPlan | null,
 ): React.ReactNode {
-  if (status === null) return <p className="muted">Asking keyshard where the ceremony stands…</p>;
+  if (status === null) return <p className="muted">{tNow('ceremony.asking')}</p>;
   switch (stage.kind) {
     case 'loading':
       return null;

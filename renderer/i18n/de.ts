@@ -7,6 +7,8 @@ import { deCeremony } from './de-ceremony';
 import { deLifecycle } from './de-lifecycle';
 import { deRecovery } from './de-recovery';
 import { deSteps } from './de-steps';
+import { dePlan } from './de-plan';
+import { deStages } from './de-stages';
 
 export const de: Catalogue = {
   'shell.skip': 'Zum Bildschirminhalt springen',
@@ -315,4 +317,6 @@ export const de: Catalogue = {
   ...deRecovery,
   ...deLifecycle,
   ...deSteps,
+  ...dePlan,
+  ...deStages,
 };

@@ -6,6 +6,8 @@ import { enCeremony } from './en-ceremony';
 import { enLifecycle } from './en-lifecycle';
 import { enRecovery } from './en-recovery';
 import { enSteps } from './en-steps';
+import { enPlan } from './en-plan';
+import { enStages } from './en-stages';
 export const en = {
   // The shell around every screen
   'shell.skip': 'Skip to the screen',
@@ -328,4 +330,6 @@ export const en = {
   ...enRecovery,
   ...enLifecycle,
   ...enSteps,
+  ...enPlan,
+  ...enStages,
 } as const;

@@ -1,22 +1,25 @@
 import { domIdOf } from './check';
+import { useT } from '../i18n';
 import { SectionProblems } from './formKit';
 import { custodianName } from './CustodiansSection';
 import { assignInOrder, shareSlots } from './planForm';
 import type { SectionProps } from './types';
 
 export function AssignmentSection({ form, update }: SectionProps) {
+  const t = useT();
   const slots = shareSlots(form);
+  const wraps = slots.length > form.custodians.length && form.custodians.length > 0;
   return (
     <fieldset id="section-assignment" tabIndex={-1} data-testid="section-assignment">
-      <legend>4. Who holds which share</legend>
+      <legend>{t('plan.assign.legend')}</legend>
       {slots.length === 0 ? (
-        <p className="muted">Set the number of shares in section 2 first.</p>
+        <p className="muted">{t('plan.assign.countsFirst')}</p>
       ) : (
         <table className="assignment-table">
           <thead>
             <tr>
-              <th scope="col">Share</th>
-              <th scope="col">Held by</th>
+              <th scope="col">{t('plan.assign.share')}</th>
+              <th scope="col">{t('plan.assign.heldBy')}</th>
             </tr>
           </thead>
           <tbody>
@@ -35,7 +38,7 @@ export function AssignmentSection({ form, update }: SectionProps) {
                       update((f) => ({ ...f, assignment: { ...f.assignment, [s.key]: holder } }));
                     }}
                   >
-                    <option value="">— nobody yet —</option>
+                    <option value="">{t('plan.assign.nobody')}</option>
                     {form.custodians.map((c, i) => (
                       <option key={c.id} value={c.id}>
                         {custodianName(c, i)}
@@ -57,12 +60,10 @@ export function AssignmentSection({ form, update }: SectionProps) {
           onClick={() => update((f) => ({ ...f, assignment: assignInOrder(f) }))}
           aria-describedby="assign-in-order-what"
         >
-          Give the shares to the custodians in turn
+          {t('plan.assign.inOrder')}
         </button>
         <span id="assign-in-order-what" className="muted small" data-testid="assign-in-order-what">
-          Fills the table above: the first share to the first custodian, the second to the second, and so on
-          {slots.length > form.custodians.length && form.custodians.length > 0 ? ', starting again at the first custodian when the custodians run out' : ''}.
-          You can still change any row.
+          {t(wraps ? 'plan.assign.inOrder.whatWrap' : 'plan.assign.inOrder.what')} {t('plan.assign.inOrder.change')}
         </span>
       </div>
       <div id={domIdOf('custodians')} tabIndex={-1}>

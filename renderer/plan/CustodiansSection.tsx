@@ -1,12 +1,13 @@
 import { HANDOFF_MEDIA, type HandoffMedium } from '../../core/policy';
+import { t as tNow, useT } from '../i18n';
 import { RadioGroup, SectionProblems, SelectField, TextField } from './formKit';
-import { blankCustodian, fillAssignment, MEDIUM_LABELS, shareSlots, type CustodianForm, type FileProtection, type PlanForm } from './planForm';
+import { blankCustodian, fillAssignment, shareSlots, type CustodianForm, type FileProtection, type PlanForm } from './planForm';
 import type { SectionProps } from './types';
 
-const MEDIA = HANDOFF_MEDIA.map((m) => ({ value: m, label: MEDIUM_LABELS[m] }));
 
+/** The name typed in, or "Custodian 2" (in the language shown now). */
 export function custodianName(c: CustodianForm, index: number): string {
-  return c.name.trim() || `Custodian ${index + 1}`;
+  return c.name.trim() || tNow('plan.custodian.numbered', { n: index + 1 });
 }
 
 function removeCustodian(f: PlanForm, id: string): PlanForm {
@@ -19,13 +20,14 @@ function removeCustodian(f: PlanForm, id: string): PlanForm {
 }
 
 export function CustodiansSection({ form, update }: SectionProps) {
+  const t = useT();
   const slots = shareSlots(form);
   const set = (i: number, patch: Partial<CustodianForm>) =>
     update((f) => ({ ...f, custodians: f.custodians.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
   return (
     <fieldset id="section-custodians" tabIndex={-1} data-testid="section-custodians">
-      <legend>3. Custodians</legend>
-      <p className="muted">The people who will each keep a share, and how each share reaches them.</p>
+      <legend>{t('plan.custodians.legend')}</legend>
+      <p className="muted">{t('plan.custodians.lead')}</p>
       {form.custodians.map((c, i) => {
         const p = `custodians[${i}]`;
         const holds = slots.filter((s) => form.assignment[s.key] === c.id).map((s) => s.label);
@@ -39,19 +41,19 @@ export function CustodiansSection({ form, update }: SectionProps) {
                 data-testid={`remove-custodian-${i}`}
                 onClick={() => update((f) => removeCustodian(f, c.id))}
               >
-                Remove {custodianName(c, i)}
+                {t('plan.remove', { name: custodianName(c, i) })}
               </button>
             </div>
             <div className="row">
-              <TextField path={`${p}.name`} label="Name" value={c.name} onChange={(v) => set(i, { name: v })} alsoPaths={[`${p}.id`]} />
-              <TextField path={`${p}.organisation`} label="Organisation" value={c.organisation} onChange={(v) => set(i, { organisation: v })} />
-              <TextField path={`${p}.location`} label="Location" hint="City or site, e.g. Zurich" value={c.location} onChange={(v) => set(i, { location: v })} />
+              <TextField path={`${p}.name`} label={t('plan.field.name')} value={c.name} onChange={(v) => set(i, { name: v })} alsoPaths={[`${p}.id`]} />
+              <TextField path={`${p}.organisation`} label={t('plan.field.organisation')} value={c.organisation} onChange={(v) => set(i, { organisation: v })} />
+              <TextField path={`${p}.location`} label={t('plan.field.location')} hint={t('plan.field.location.hint')} value={c.location} onChange={(v) => set(i, { location: v })} />
             </div>
             <SelectField<HandoffMedium>
               path={`${p}.medium`}
-              label="Handoff"
+              label={t('plan.custodian.medium')}
               value={c.medium}
-              options={MEDIA}
+              options={HANDOFF_MEDIA.map((m) => ({ value: m, label: t(`plan.medium.${m}`) }))}
               alsoPaths={[`${p}.protection`]}
               onChange={(v) => set(i, { medium: v })}
             />
@@ -59,27 +61,27 @@ export function CustodiansSection({ form, update }: SectionProps) {
               <>
                 <RadioGroup<FileProtection>
                   path={`${p}.protection.type`}
-                  label="Encrypt the file to"
+                  label={t('plan.custodian.encryptTo')}
                   value={c.fileProtection}
                   options={[
-                    { value: 'age', label: 'An age recipient' },
-                    { value: 'openpgp', label: 'An OpenPGP public key' },
+                    { value: 'age', label: t('plan.custodian.age') },
+                    { value: 'openpgp', label: t('plan.custodian.openpgp') },
                   ]}
                   onChange={(v) => set(i, { fileProtection: v })}
                 />
                 {c.fileProtection === 'age' ? (
                   <TextField
                     path={`${p}.protection.recipient`}
-                    label="age recipient"
-                    hint="The public recipient, from age-keygen -y: starts with age1"
+                    label={t('plan.custodian.ageRecipient')}
+                    hint={t('plan.custodian.ageRecipient.hint')}
                     value={c.ageRecipient}
                     onChange={(v) => set(i, { ageRecipient: v })}
                   />
                 ) : (
                   <TextField
                     path={`${p}.protection.publicKeyArmored`}
-                    label="OpenPGP public key"
-                    hint="Paste the output of gpg --armor --export (the public key only)."
+                    label={t('plan.custodian.openpgpKey')}
+                    hint={t('plan.custodian.openpgpKey.hint')}
                     multiline
                     value={c.openpgpPublicKey}
                     onChange={(v) => set(i, { openpgpPublicKey: v })}
@@ -90,8 +92,8 @@ export function CustodiansSection({ form, update }: SectionProps) {
             {c.medium === 'pkcs11' ? (
               <TextField
                 path={`${p}.protection.tokenLabel`}
-                label="Token label (optional)"
-                hint="The label of this custodian's HSM token, so the right token is used."
+                label={t('plan.custodian.tokenLabel')}
+                hint={t('plan.custodian.tokenLabel.hint')}
                 value={c.tokenLabel}
                 onChange={(v) => set(i, { tokenLabel: v })}
               />
@@ -99,12 +101,12 @@ export function CustodiansSection({ form, update }: SectionProps) {
             {c.medium === 'screen-qr' || c.medium === 'paper' ? (
               <p className="muted">
                 {c.medium === 'screen-qr'
-                  ? 'The shard is shown on this screen for the custodian to scan or copy; it is not encrypted.'
-                  : 'The shard is printed for the custodian; it is not encrypted.'}
+                  ? t('plan.custodian.screenNote')
+                  : t('plan.custodian.paperNote')}
               </p>
             ) : null}
             <p data-testid={`custodian-${i}-holds`}>
-              <strong>Holds:</strong> {holds.length ? holds.join(', ') : 'no share yet (assign one in section 4)'}
+              <strong>{t('plan.custodian.holds')}</strong> {holds.length ? holds.join(', ') : t('plan.custodian.holdsNone')}
             </p>
             <SectionProblems paths={[`${p}.shares`]} testId={`problem-${p}.shares`} always />
           </div>
@@ -121,7 +123,7 @@ export function CustodiansSection({ form, update }: SectionProps) {
           })
         }
       >
-        Add a custodian
+        {t('plan.custodians.add')}
       </button>
     </fieldset>
   );

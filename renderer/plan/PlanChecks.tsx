@@ -1,15 +1,10 @@
 import type { CoalitionWarningKind, PolicyProblem } from '../../core/policy';
 import { ownValue } from '../../core/own';
+import { language, translate, useT, type Language, type PlainKey } from '../i18n';
 import { domIdOf, sectionOf, type PlanCheckResult } from './check';
 import { andList, groupWitnessWarnings, smallestCoalitions } from './coalitionView';
 import { sentence } from './formKit';
 
-const KIND_LABELS: Readonly<Record<CoalitionWarningKind, string>> = {
-  'single-custodian': 'One person can recover',
-  'same-organisation': 'One organisation can recover',
-  'same-location': 'One location can recover',
-  'witness-can-assemble': 'A witness could recover',
-};
 
 /**
  * Moves focus to the control a problem belongs to, from the to-do list: the field itself, else the closest enclosing
@@ -34,9 +29,10 @@ function focusField(field: string): void {
 }
 
 function ToDo({ problems }: { problems: readonly PolicyProblem[] }) {
+  const t = useT();
   return (
     <section className="panel problem-summary" data-testid="plan-todo" aria-labelledby="plan-todo-title">
-      <h2 id="plan-todo-title">Still to do ({problems.length})</h2>
+      <h2 id="plan-todo-title">{t('plan.todo.title', { count: problems.length })}</h2>
       <ul>
         {problems.map((p, i) => (
           <li key={i} data-testid="plan-todo-item" data-field={p.field}>
@@ -51,40 +47,47 @@ function ToDo({ problems }: { problems: readonly PolicyProblem[] }) {
   );
 }
 
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-  label: 'Ceremony name',
-  name: 'name',
-  organisation: 'organisation',
-  location: 'location',
-  medium: 'handoff',
-  protection: 'protection',
-  recipient: 'age recipient',
-  publicKeyArmored: 'OpenPGP public key',
-  tokenLabel: 'token label',
-  shares: 'shares',
-  observes: 'observed handoffs',
-  id: 'name',
-  type: 'type',
-  curve: 'key type',
-  bits: 'seed length',
-  kind: 'kind of secret',
-  lengthBytes: 'length',
-  groupThreshold: 'groups needed',
-  groups: 'groups',
-  memberThreshold: 'shares needed',
-  memberCount: 'shares made',
-  threshold: 'signers needed',
-  ciphersuite: 'ciphersuite',
-  noWitnessReason: 'Reason for having no witness',
-  witnesses: 'Witnesses',
-  custodians: 'Share assignment',
-  secret: 'The secret',
-  scheme: 'The split',
+// Field path segments in words for the to-do list ("custodians[1].protection.recipient" -> "Custodian 2, age recipient").
+const FIELD_WORDS: Readonly<Record<string, PlainKey>> = {
+  label: 'plan.field.w.label',
+  name: 'plan.field.w.name',
+  organisation: 'plan.field.w.organisation',
+  location: 'plan.field.w.location',
+  medium: 'plan.field.w.medium',
+  protection: 'plan.field.w.protection',
+  recipient: 'plan.field.w.recipient',
+  publicKeyArmored: 'plan.field.w.publicKeyArmored',
+  tokenLabel: 'plan.field.w.tokenLabel',
+  shares: 'plan.field.w.shares',
+  observes: 'plan.field.w.observes',
+  id: 'plan.field.w.name',
+  type: 'plan.field.w.type',
+  curve: 'plan.field.w.curve',
+  bits: 'plan.field.w.bits',
+  kind: 'plan.field.w.kind',
+  lengthBytes: 'plan.field.w.lengthBytes',
+  groupThreshold: 'plan.field.w.groupThreshold',
+  groups: 'plan.field.w.groups',
+  memberThreshold: 'plan.field.w.memberThreshold',
+  memberCount: 'plan.field.w.memberCount',
+  threshold: 'plan.field.w.threshold',
+  ciphersuite: 'plan.field.w.ciphersuite',
+  noWitnessReason: 'plan.field.w.noWitnessReason',
+  witnesses: 'plan.field.w.witnesses',
+  custodians: 'plan.field.w.custodians',
+  secret: 'plan.field.w.secretSection',
+  scheme: 'plan.field.w.scheme',
+  administrator: 'plan.field.w.administrator',
+  externalWitnesses: 'plan.field.w.externalWitnesses',
 };
 
-/** "custodians[1].protection.recipient" -> "Custodian 2, age recipient", for people. */
-export function describeField(field: string): string {
-  if (field === '') return 'The plan';
+/** "custodians[1].protection.recipient" -> "Custodian 2, age recipient", for people, in the language shown now. */
+export function describeField(field: string, lang: Language = language()): string {
+  const word = (segment: string): string => {
+    const key = ownValue(FIELD_WORDS, segment);
+    return key === undefined ? segment : translate(lang, key);
+  };
+  if (field === '') return translate(lang, 'plan.field.w.thePlan');
   const parts: string[] = [];
   for (const segment of field.split('.')) {
     const indexed = /^(\w+)\[(\d+)\]$/.exec(segment);
@@ -92,14 +95,20 @@ export function describeField(field: string): string {
       const [, name = '', n = '0'] = indexed;
       const nth = Number(n) + 1;
       parts.push(
-        name === 'custodians' ? `Custodian ${nth}` : name === 'witnesses' ? `Witness ${nth}` : name === 'groups' ? `group ${nth}` : `${ownValue(FIELD_WORDS, name) ?? name} ${nth}`,
+        name === 'custodians'
+          ? translate(lang, 'plan.custodian.numbered', { n: nth })
+          : name === 'witnesses'
+            ? translate(lang, 'plan.witness.numbered', { n: nth })
+            : name === 'groups'
+              ? translate(lang, 'plan.field.w.group', { n: nth })
+              : `${word(name)} ${nth}`,
       );
     } else if (segment === 'protection' && field.split('.').length > 2) {
       continue; // "protection.recipient" reads as "age recipient"
     } else if (parts.length === 0 && (segment === 'scheme' || segment === 'secret') && field.includes('.')) {
-      parts.push(segment === 'scheme' ? 'Split' : 'Secret');
+      parts.push(translate(lang, segment === 'scheme' ? 'plan.field.w.split' : 'plan.field.w.secret'));
     } else {
-      parts.push(ownValue(FIELD_WORDS, segment) ?? segment);
+      parts.push(word(segment));
     }
   }
   const text = parts.join(', ');
@@ -122,35 +131,37 @@ interface Props {
 export function PlanChecks({ check, shown, onCheckAll }: Props) {
   const { problems, analysis, warnings } = check;
   const coalitionWarnings = (analysis?.warnings ?? []).filter((w) => w.kind !== 'witness-can-assemble');
-  const witnessGroups = analysis === null ? [] : groupWitnessWarnings(check.plan, analysis.warnings);
+  const witnessGroups = analysis === null ? [] : groupWitnessWarnings(check.plan, analysis.warnings, language());
   const smallest = analysis === null ? null : smallestCoalitions(check.plan, analysis);
   const hidden = problems.length - shown.length;
+  const t = useT();
+  const kindLabel = (kind: CoalitionWarningKind): string => t(`plan.coalition.kind.${kind}`);
   return (
     // Focusable: on a short screen the column scrolls on its own, and a keyboard user must be able to scroll it too.
-    <aside className="plan-side" aria-label="Plan checks" tabIndex={0}>
+    <aside className="plan-side" aria-label={t('plan.checks.aria')} tabIndex={0}>
       {shown.length > 0 ? <ToDo problems={shown} /> : null}
       {hidden > 0 ? (
         <div className="plan-check-more" data-testid="plan-check-more">
           <p className="muted">
-            {shown.length === 0 ? 'Problems are listed here once you fill in a field, or when you check the plan.' : `${hidden} more ${hidden === 1 ? 'thing' : 'things'} to check in fields not filled in yet.`}
+            {shown.length === 0 ? t('plan.checks.notYet') : t('plan.checks.more', { count: hidden })}
           </p>
           <button type="button" className="button secondary small" onClick={onCheckAll} data-testid="plan-check">
-            Check the plan
+            {t('plan.checks.checkAll')}
           </button>
         </div>
       ) : null}
       <section className="panel" data-testid="coalition-panel" aria-labelledby="coalition-title" aria-live="polite">
-        <h2 id="coalition-title">Who could recover the secret together</h2>
+        <h2 id="coalition-title">{t('plan.coalition.title')}</h2>
         {analysis === null ? (
           <p className="muted" data-testid="coalition-pending">
-            {check.analysisError ? `The analysis failed (${check.analysisError.code}): ${check.analysisError.message}` : 'Shown when the plan is complete.'}
+            {check.analysisError ? t('plan.coalition.failed', { code: check.analysisError.code, message: check.analysisError.message }) : t('plan.coalition.pending')}
           </p>
         ) : (
           <>
             {/* Warnings first: on a laptop screen they are what must be seen beside the form without scrolling. */}
             {coalitionWarnings.length === 0 && witnessGroups.length === 0 ? (
               <p className="ok-item" data-testid="coalition-ok">
-                No single person, organisation, location or witness can recover the secret alone.
+                {t('plan.coalition.ok')}
               </p>
             ) : (
               <ul className="warning-list">
@@ -162,17 +173,17 @@ export function PlanChecks({ check, shown, onCheckAll }: Props) {
                     data-kind={w.kind}
                     data-severity={w.severity}
                   >
-                    <span className="warning-kind">{KIND_LABELS[w.kind]}</span>
+                    <span className="warning-kind">{kindLabel(w.kind)}</span>
                     {w.message}
                   </li>
                 ))}
                 {witnessGroups.map((g) => (
                   <li key={g.witnessId} className="warning-item critical" data-testid="coalition-warning" data-kind="witness-can-assemble" data-severity="critical" data-witness={g.witnessId}>
-                    <span className="warning-kind">{KIND_LABELS['witness-can-assemble']}</span>
-                    Witness {g.witnessName} sees the shards of {andList(g.custodianNames)} handed over, and could assemble the quorum from them
+                    <span className="warning-kind">{kindLabel('witness-can-assemble')}</span>
+                    {t('plan.coalition.witnessSees', { witness: g.witnessName, names: andList(g.custodianNames, t('plan.coalition.and')) })}
                     {g.coalitions.length > 0 ? <> ({g.coalitions.map((c) => c.join(' + ')).join('; ')})</> : null}.
                     <span className="warning-fix" data-testid="coalition-warning-fix">
-                      <strong>To fix:</strong> {g.fix}
+                      <strong>{t('plan.coalition.toFix')}</strong> {g.fix}
                     </span>
                   </li>
                 ))}
@@ -182,7 +193,7 @@ export function PlanChecks({ check, shown, onCheckAll }: Props) {
               <ul className="warning-list">
                 {warnings.map((w, i) => (
                   <li key={i} className="warning-item" data-testid="plan-warning" data-kind={w.kind}>
-                    <span className="warning-kind">{w.kind === 'no-witnesses' ? 'No witness' : 'Handoff not witnessed'}</span>
+                    <span className="warning-kind">{t(`plan.warning.${w.kind}`)}</span>
                     {w.message}
                   </li>
                 ))}
@@ -190,7 +201,7 @@ export function PlanChecks({ check, shown, onCheckAll }: Props) {
             ) : null}
             {smallest !== null && smallest.listed.length > 0 ? (
               <div data-testid="coalition-smallest">
-                <h3>The smallest groups that could recover it</h3>
+                <h3>{t('plan.coalition.smallest')}</h3>
                 <ul className="coalition-list">
                   {smallest.listed.map((c, i) => (
                     <li key={i} data-testid="coalition">
@@ -200,8 +211,8 @@ export function PlanChecks({ check, shown, onCheckAll }: Props) {
                 </ul>
                 {smallest.more > 0 || smallest.cut ? (
                   <p className="muted small" data-testid="coalition-more">
-                    {smallest.more > 0 ? `And ${smallest.more} more of this size` : 'More may exist'}
-                    {smallest.cut ? ' (the list was cut short to keep the check quick).' : '.'}
+                    {smallest.more > 0 ? t('plan.coalition.more', { count: smallest.more }) : t('plan.coalition.maybeMore')}
+                    {smallest.cut ? t('plan.coalition.cut') : '.'}
                   </p>
                 ) : null}
               </div>

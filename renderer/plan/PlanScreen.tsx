@@ -7,6 +7,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { parsePlan, planToJson, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { useT } from '../i18n';
 import { toErrorInfo, type ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
@@ -36,6 +37,7 @@ interface Props {
 type Notice = { readonly kind: 'saved'; readonly fileName: string } | { readonly kind: 'loaded'; readonly fileName: string };
 
 export function PlanScreen({ form, setForm, onAccept }: Props) {
+  const t = useT();
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [showAll, setShowAll] = useState(false);
   const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
@@ -132,10 +134,10 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
         e instanceof PlanFileTooLarge
           ? {
               code: 'POLICY_INVALID',
-              message: `The file ${file.name} is ${Math.round(e.size / 1024)} KB; a plan file is a few KB (at most ${MAX_PLAN_FILE_BYTES / 1024} KB).`,
-              todo: 'Choose the .plan.json file saved from this screen.',
+              message: t('plan.tooLarge', { file: file.name, size: Math.round(e.size / 1024), max: MAX_PLAN_FILE_BYTES / 1024 }),
+              todo: t('plan.tooLarge.todo'),
             }
-          : toErrorInfo(e, 'Fix the plan file in a text editor (the fields are named above), or make the plan again on this screen and save it.'),
+          : toErrorInfo(e, t('plan.load.todo')),
       );
     }
   };
@@ -148,33 +150,31 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
 
   return (
     <Shell
-      purpose="Plan the ceremony: the secret, how it is split, who holds each share, who watches"
-      steps={<StepList title="Key ceremony" steps={steps} current={null} />}
+      purpose={t('plan.purpose')}
+      steps={<StepList title={t('steps.keyCeremony')} steps={steps} current={null} />}
     >
-      <ScreenTitle>Plan the ceremony</ScreenTitle>
-      <p className="lead">
-        Fill in the plan, or load one saved earlier. The plan holds names and public keys only, never a secret.
-      </p>
+      <ScreenTitle>{t('plan.title')}</ScreenTitle>
+      <p className="lead">{t('plan.lead')}</p>
       <div className="actions top">
-        <FilePicker label="Load a plan file" accept=".json,application/json" onFile={(f) => void load(f)} testId="plan-load" variant="secondary" />
+        <FilePicker label={t('plan.load')} accept=".json,application/json" onFile={(f) => void load(f)} testId="plan-load" variant="secondary" />
       </div>
-      {loadError ? <ErrorPanel title="The plan file could not be loaded" error={loadError} testId="plan-load-error" focus /> : null}
+      {loadError ? <ErrorPanel title={t('plan.loadFailed')} error={loadError} testId="plan-load-error" focus /> : null}
       {notice ? (
         <div className="ok-item" role="status" data-testid={`plan-${notice.kind}`}>
           {notice.kind === 'saved'
-            ? `Saved as ${notice.fileName}. Keep a copy with the ceremony papers.`
-            : `Loaded ${notice.fileName}. Check every section before you continue.`}
+            ? t('plan.saved', { file: notice.fileName })
+            : t('plan.loaded', { file: notice.fileName })}
         </div>
       ) : null}
       <ProblemContext.Provider value={problemView}>
         <form className="plan-layout" onSubmit={proceed} noValidate data-testid="plan-form">
           <div>
             <fieldset id="section-about" tabIndex={-1} data-testid="section-about">
-              <legend>The ceremony</legend>
+              <legend>{t('plan.about.legend')}</legend>
               <TextField
                 path="label"
-                label="Name of this ceremony"
-                hint="For example: ACME root signing key 2025"
+                label={t('plan.label')}
+                hint={t('plan.label.hint')}
                 value={form.label}
                 onChange={(v) => update((f) => ({ ...f, label: v }))}
               />
@@ -187,13 +187,13 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
             <RolesSection form={form} update={update} />
             <div className="actions">
               <button type="submit" className="button" data-testid="plan-continue">
-                Continue to the air-gap check
+                {t('plan.continue')}
               </button>
               <button type="button" className="button secondary" data-testid="plan-save" onClick={save}>
-                Save the plan file
+                {t('plan.save')}
               </button>
               <button type="button" className="button secondary" data-testid="plan-print-script" onClick={printScript}>
-                Print the ceremony script
+                {t('plan.printScript')}
               </button>
             </div>
           </div>

@@ -1,11 +1,12 @@
+import { useI18n, type T } from '../i18n';
 import { NumberField, RadioGroup, SectionProblems } from './formKit';
 import { CURVE_LABELS, fillAssignment, toInt, type PlanForm, type SchemeChoice } from './planForm';
 import type { SectionProps } from './types';
 
-const SCHEMES: readonly { value: SchemeChoice; label: string }[] = [
-  { value: 'slip39', label: 'SLIP-39 shares (words), in groups' },
-  { value: 'vss', label: 'Verifiable shares for signers (FROST)' },
-];
+const SCHEMES = [
+  { value: 'slip39', key: 'plan.scheme.slip39' },
+  { value: 'vss', key: 'plan.scheme.vss' },
+] as const satisfies readonly { value: SchemeChoice; key: string }[];
 
 /** Changing counts adds or removes shares: drop assignments of shares that are gone, give new ones to idle custodians. */
 function withCounts(f: PlanForm): PlanForm {
@@ -18,33 +19,34 @@ function keyCurveOf(form: PlanForm): PlanForm['ciphersuite'] | null {
   return null;
 }
 
-function quorumSentence(form: PlanForm): string | null {
+function quorumSentence(form: PlanForm, t: T): string | null {
   if (form.schemeType === 'vss') {
-    const t = toInt(form.vssThreshold);
+    const th = toInt(form.vssThreshold);
     const n = toInt(form.vssShares);
-    return Number.isInteger(t) && Number.isInteger(n) ? `Signing or recovery needs ${t} of the ${n} signers.` : null;
+    return Number.isInteger(th) && Number.isInteger(n) ? t('plan.scheme.quorumVss', { t: th, n }) : null;
   }
   const gt = toInt(form.groupThreshold);
   if (form.groups.length === 1) {
     const g = form.groups[0];
-    const t = toInt(g?.memberThreshold ?? '');
+    const th = toInt(g?.memberThreshold ?? '');
     const n = toInt(g?.memberCount ?? '');
-    return Number.isInteger(t) && Number.isInteger(n) ? `Recovery needs ${t} of the ${n} shares.` : null;
+    return Number.isInteger(th) && Number.isInteger(n) ? t('plan.scheme.quorumShares', { t: th, n }) : null;
   }
-  return Number.isInteger(gt) ? `Recovery needs ${gt} of the ${form.groups.length} groups, each with enough of its own shares.` : null;
+  return Number.isInteger(gt) ? t('plan.scheme.quorumGroups', { t: gt, n: form.groups.length }) : null;
 }
 
 export function SchemeSection({ form, update }: SectionProps) {
+  const { t, rich } = useI18n();
   const curve = keyCurveOf(form);
-  const sentence = quorumSentence(form);
+  const sentence = quorumSentence(form, t);
   return (
     <fieldset id="section-scheme" tabIndex={-1} data-testid="section-scheme">
-      <legend>2. How it is split</legend>
+      <legend>{t('plan.scheme.legend')}</legend>
       <RadioGroup
         path="scheme.type"
-        label="Scheme"
+        label={t('plan.scheme.type')}
         value={form.schemeType}
-        options={SCHEMES}
+        options={SCHEMES.map((c) => ({ value: c.value, label: t(c.key) }))}
         onChange={(v) =>
           update((f) => {
             // FROST splits a signing key: choosing it turns a seed plan into a new-key plan rather than leaving an error.
@@ -57,8 +59,8 @@ export function SchemeSection({ form, update }: SectionProps) {
         <>
           <NumberField
             path="scheme.groupThreshold"
-            label="Groups needed to recover"
-            hint="With one group, leave this at 1."
+            label={t('plan.scheme.groupThreshold')}
+            hint={t('plan.scheme.groupThreshold.hint')}
             value={form.groupThreshold}
             min={1}
             max={16}
@@ -67,7 +69,7 @@ export function SchemeSection({ form, update }: SectionProps) {
           {form.groups.map((g, i) => (
             <div className="card" key={i} data-testid={`group-${i}`}>
               <div className="card-head">
-                <h3>{form.groups.length === 1 ? 'The shares' : `Group ${i + 1}`}</h3>
+                <h3>{form.groups.length === 1 ? t('plan.scheme.theShares') : t('plan.scheme.group', { n: i + 1 })}</h3>
                 {form.groups.length > 1 ? (
                   <button
                     type="button"
@@ -75,14 +77,14 @@ export function SchemeSection({ form, update }: SectionProps) {
                     data-testid={`remove-group-${i}`}
                     onClick={() => update((f) => withCounts({ ...f, groups: f.groups.filter((_, j) => j !== i) }))}
                   >
-                    Remove group {i + 1}
+                    {t('plan.scheme.removeGroup', { n: i + 1 })}
                   </button>
                 ) : null}
               </div>
               <div className="row">
                 <NumberField
                   path={`scheme.groups[${i}].memberCount`}
-                  label="Shares made"
+                  label={t('plan.scheme.sharesMade')}
                   value={g.memberCount}
                   min={1}
                   max={16}
@@ -90,7 +92,7 @@ export function SchemeSection({ form, update }: SectionProps) {
                 />
                 <NumberField
                   path={`scheme.groups[${i}].memberThreshold`}
-                  label="Shares needed"
+                  label={t('plan.scheme.sharesNeeded')}
                   value={g.memberThreshold}
                   min={1}
                   max={16}
@@ -106,18 +108,18 @@ export function SchemeSection({ form, update }: SectionProps) {
             disabled={form.groups.length >= 16}
             onClick={() => update((f) => ({ ...f, groups: [...f.groups, { memberThreshold: '2', memberCount: '3' }] }))}
           >
-            Add a group
+            {t('plan.scheme.addGroup')}
           </button>
         </>
       ) : (
         <>
           <p data-testid="vss-ciphersuite">
-            Ciphersuite: <strong>{curve ? CURVE_LABELS[curve] : 'choose a signing key in section 1'}</strong> (follows the key).
+            {rich('plan.scheme.ciphersuite', { suite: <strong>{curve ? CURVE_LABELS[curve] : t('plan.scheme.ciphersuiteNone')}</strong> })}
           </p>
           <div className="row">
             <NumberField
               path="scheme.shares"
-              label="Signers (shares made)"
+              label={t('plan.scheme.signers')}
               value={form.vssShares}
               min={2}
               max={255}
@@ -125,7 +127,7 @@ export function SchemeSection({ form, update }: SectionProps) {
             />
             <NumberField
               path="scheme.threshold"
-              label="Signers needed"
+              label={t('plan.scheme.signersNeeded')}
               value={form.vssThreshold}
               min={2}
               onChange={(v) => update((f) => ({ ...f, vssThreshold: v }))}

@@ -1,31 +1,33 @@
 import { KEY_CURVES, type KeyCurve } from '../../core/policy';
+import { useT } from '../i18n';
 import { NumberField, RadioGroup, SectionProblems, SelectField } from './formKit';
 import { CURVE_LABELS, type SecretChoice } from './planForm';
 import type { SectionProps } from './types';
 
-const SECRET_CHOICES: readonly { value: SecretChoice; label: string }[] = [
-  { value: 'new-key', label: 'Make a new signing key' },
-  { value: 'new-seed', label: 'Make a new seed' },
-  { value: 'import', label: 'Import an existing secret' },
-];
+const SECRET_CHOICES = [
+  { value: 'new-key', key: 'plan.secret.newKey' },
+  { value: 'new-seed', key: 'plan.secret.newSeed' },
+  { value: 'import', key: 'plan.secret.import' },
+] as const satisfies readonly { value: SecretChoice; key: string }[];
 
 const CURVES = KEY_CURVES.map((c) => ({ value: c, label: CURVE_LABELS[c] }));
 
 export function SecretSection({ form, update }: SectionProps) {
+  const t = useT();
   return (
     <fieldset id="section-secret" tabIndex={-1} data-testid="section-secret">
-      <legend>1. The secret</legend>
+      <legend>{t('plan.secret.legend')}</legend>
       <RadioGroup
         path="secret.type"
-        label="What will the ceremony split?"
+        label={t('plan.secret.type')}
         value={form.secretType}
-        options={SECRET_CHOICES}
+        options={SECRET_CHOICES.map((c) => ({ value: c.value, label: t(c.key) }))}
         onChange={(v) => update((f) => ({ ...f, secretType: v }))}
       />
       {form.secretType === 'new-key' ? (
         <RadioGroup
           path="secret.curve"
-          label="Key type"
+          label={t('plan.secret.curve')}
           value={form.keyCurve}
           options={CURVES}
           onChange={(v) => update((f) => ({ ...f, keyCurve: v, ciphersuite: v }))}
@@ -34,11 +36,11 @@ export function SecretSection({ form, update }: SectionProps) {
       {form.secretType === 'new-seed' ? (
         <RadioGroup
           path="secret.bits"
-          label="Seed length"
+          label={t('plan.secret.bits')}
           value={form.seedBits}
           options={[
-            { value: '128', label: '128 bits (20-word shares)' },
-            { value: '256', label: '256 bits (33-word shares)' },
+            { value: '128', label: t('plan.secret.bits128') },
+            { value: '256', label: t('plan.secret.bits256') },
           ]}
           onChange={(v) => update((f) => ({ ...f, seedBits: v }))}
         />
@@ -46,15 +48,14 @@ export function SecretSection({ form, update }: SectionProps) {
       {form.secretType === 'import' ? (
         <>
           <p className="notice" data-testid="import-notice">
-            The plan records only what kind of secret it is and how long. The secret itself is entered during the
-            ceremony, on the air-gapped machine, and never goes into this plan.
+            {t('plan.secret.importNotice')}
           </p>
           <div className="row">
             <SelectField<KeyCurve | 'seed'>
               path="secret.kind"
-              label="Kind of secret"
+              label={t('plan.secret.kind')}
               value={form.importKind}
-              options={[...CURVES.map((c) => ({ value: c.value, label: `${c.label} private key` })), { value: 'seed', label: 'Seed (SLIP-39 master secret, or a BIP-39 wallet)' }]}
+              options={[...CURVES.map((c) => ({ value: c.value, label: t('plan.secret.privateKey', { curve: c.label }) })), { value: 'seed', label: t('plan.secret.seedKind') }]}
               onChange={(v) =>
                 update((f) => ({
                   ...f,
@@ -66,8 +67,8 @@ export function SecretSection({ form, update }: SectionProps) {
             />
             <NumberField
               path="secret.lengthBytes"
-              label="Length in bytes"
-              hint={form.importKind === 'seed' ? 'An even number from 16 to 64. A BIP-39 wallet: 16 for 12 words, 32 for 24.' : 'Private keys are 32 bytes.'}
+              label={t('plan.secret.length')}
+              hint={form.importKind === 'seed' ? t('plan.secret.length.seedHint') : t('plan.secret.length.keyHint')}
               value={form.importLength}
               min={16}
               max={64}

@@ -1,19 +1,21 @@
 import { domIdOf } from './check';
+import { useT } from '../i18n';
 import { SectionProblems, TextField } from './formKit';
 import { custodianName } from './CustodiansSection';
 import { blankWitness, type WitnessForm } from './planForm';
 import type { SectionProps } from './types';
 
 export function WitnessesSection({ form, update }: SectionProps) {
+  const t = useT();
   const set = (i: number, patch: Partial<WitnessForm>) =>
     update((f) => ({ ...f, witnesses: f.witnesses.map((w, j) => (j === i ? { ...w, ...patch } : w)) }));
   return (
     <fieldset id="section-witnesses" tabIndex={-1} data-testid="section-witnesses">
-      <legend>5. Witnesses</legend>
-      <p className="muted">People who watch the handoffs and sign the transcript. A witness cannot also be a custodian.</p>
+      <legend>{t('plan.witnesses.legend')}</legend>
+      <p className="muted">{t('plan.witnesses.lead')}</p>
       {form.witnesses.map((w, i) => {
         const p = `witnesses[${i}]`;
-        const name = w.name.trim() || `Witness ${i + 1}`;
+        const name = w.name.trim() || t('plan.witness.numbered', { n: i + 1 });
         return (
           <div className="card" key={w.id} data-testid={`witness-${i}`}>
             <div className="card-head">
@@ -24,16 +26,16 @@ export function WitnessesSection({ form, update }: SectionProps) {
                 data-testid={`remove-witness-${i}`}
                 onClick={() => update((f) => ({ ...f, witnesses: f.witnesses.filter((x) => x.id !== w.id) }))}
               >
-                Remove {name}
+                {t('plan.remove', { name })}
               </button>
             </div>
             <div className="row">
-              <TextField path={`${p}.name`} label="Name" value={w.name} onChange={(v) => set(i, { name: v })} alsoPaths={[`${p}.id`]} />
-              <TextField path={`${p}.organisation`} label="Organisation" value={w.organisation} onChange={(v) => set(i, { organisation: v })} />
+              <TextField path={`${p}.name`} label={t('plan.field.name')} value={w.name} onChange={(v) => set(i, { name: v })} alsoPaths={[`${p}.id`]} />
+              <TextField path={`${p}.organisation`} label={t('plan.field.organisation')} value={w.organisation} onChange={(v) => set(i, { organisation: v })} />
             </div>
             <div className="field" role="group" aria-labelledby={`${domIdOf(p)}-observes`} id={domIdOf(`${p}.observes`)}>
               <span className="label" id={`${domIdOf(p)}-observes`}>
-                Handoffs this witness observes
+                {t('plan.witness.observes')}
               </span>
               <SectionProblems paths={[`${p}.observes`]} testId={`problem-${p}.observes`} />
               <div className="choice-row">
@@ -44,7 +46,7 @@ export function WitnessesSection({ form, update }: SectionProps) {
                     data-testid={`${p}.observes=all`}
                     onChange={(e) => set(i, { observesAll: e.currentTarget.checked })}
                   />
-                  All handoffs
+                  {t('plan.witness.observesAll')}
                 </label>
                 {w.observesAll
                   ? null
@@ -73,13 +75,13 @@ export function WitnessesSection({ form, update }: SectionProps) {
         data-testid="add-witness"
         onClick={() => update((f) => ({ ...f, witnesses: [...f.witnesses, blankWitness([...f.custodians, ...f.witnesses])] }))}
       >
-        Add a witness
+        {t('plan.witnesses.add')}
       </button>
       {form.witnesses.length === 0 ? (
         <TextField
           path="noWitnessReason"
-          label="Why does this ceremony have no witness?"
-          hint="Recorded in the plan and the transcript."
+          label={t('plan.witnesses.noneWhy')}
+          hint={t('plan.witnesses.noneWhy.hint')}
           multiline
           value={form.noWitnessReason}
           onChange={(v) => update((f) => ({ ...f, noWitnessReason: v }))}

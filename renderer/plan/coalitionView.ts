@@ -3,6 +3,8 @@
  * organisation and site, and the witness warnings grouped by witness, each with the change that would fix it.
  */
 import type { CeremonyPlan, CoalitionAnalysis, CoalitionWarning } from '../../core/policy';
+import type { Language } from '../i18n/language';
+import { translate } from '../i18n/translate';
 
 /** A custodian as the panel names them: "Alice Meier (Acme, Zurich)". */
 export function custodianLabel(plan: CeremonyPlan, id: string): string {
@@ -43,7 +45,7 @@ export interface WitnessWarningGroup {
 }
 
 /** One group per witness instead of one warning per coalition. */
-export function groupWitnessWarnings(plan: CeremonyPlan, warnings: readonly CoalitionWarning[]): WitnessWarningGroup[] {
+export function groupWitnessWarnings(plan: CeremonyPlan, warnings: readonly CoalitionWarning[], lang: Language = 'en'): WitnessWarningGroup[] {
   const byWitness = new Map<string, CoalitionWarning[]>();
   for (const w of warnings) {
     if (w.kind !== 'witness-can-assemble' || w.witnessId === undefined) continue;
@@ -58,15 +60,13 @@ export function groupWitnessWarnings(plan: CeremonyPlan, warnings: readonly Coal
       witnessName,
       custodianNames: plan.custodians.filter((c) => ids.has(c.id)).map((c) => c.name),
       coalitions: list.filter((w) => w.minimal).map((w) => w.custodianIds.map(nameOf)),
-      fix:
-        `In “5. Witnesses”, let ${witnessName} observe fewer of these handoffs, so that the shards ${witnessName} sees no longer reach the quorum; ` +
-        'or, in “3. Custodians”, hand some of these shards over unseen (an encrypted file on a USB drive, or an HSM token).',
+      fix: translate(lang, 'plan.coalition.witnessFix', { witness: witnessName }),
     };
   });
 }
 
-/** "A, B and C". */
-export function andList(names: readonly string[]): string {
+/** "A, B and C" ("and" in the language shown: pass "und"). */
+export function andList(names: readonly string[], and = 'and'): string {
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${and} ${names[names.length - 1]}`;
 }

@@ -16,6 +16,8 @@ import {
   type ShareRef,
   type Witness,
 } from '../../core/policy';
+// The share labels ("Share 2") in the language shown now; the form's values themselves never depend on it.
+import { t } from '../i18n/translate';
 
 export type SecretChoice = SecretPlan['type'];
 export type SchemeChoice = SchemePlan['type'];
@@ -86,13 +88,6 @@ export function blankPerson(): PersonForm {
   personCounter += 1;
   return { key: `person-${personCounter}`, name: '', organisation: '' };
 }
-
-export const MEDIUM_LABELS: Readonly<Record<HandoffMedium, string>> = {
-  'screen-qr': 'QR code on this screen',
-  paper: 'Printed paper',
-  usb: 'USB drive (encrypted file)',
-  pkcs11: 'HSM token (PKCS#11)',
-};
 
 export const CURVE_LABELS: Readonly<Record<KeyCurve, string>> = {
   ed25519: 'Ed25519',
@@ -181,7 +176,7 @@ export function shareSlots(form: PlanForm): ShareSlot[] {
   if (form.schemeType === 'vss') {
     const n = toInt(form.vssShares);
     if (!Number.isInteger(n) || n < 1 || n > MAX_SLOTS) return [];
-    return Array.from({ length: n }, (_, i) => ({ key: `s${i + 1}`, ref: { signer: i + 1 }, label: `Signer ${i + 1}` }));
+    return Array.from({ length: n }, (_, i) => ({ key: `s${i + 1}`, ref: { signer: i + 1 }, label: t('plan.slot.signer', { n: i + 1 }) }));
   }
   const out: ShareSlot[] = [];
   form.groups.forEach((g, gi) => {
@@ -191,7 +186,7 @@ export function shareSlots(form: PlanForm): ShareSlot[] {
       out.push({
         key: `g${gi}m${m}`,
         ref: { group: gi, member: m },
-        label: form.groups.length === 1 ? `Share ${m + 1}` : `Group ${gi + 1}, share ${m + 1}`,
+        label: form.groups.length === 1 ? t('plan.slot.share', { n: m + 1 }) : t('plan.slot.groupShare', { group: gi + 1, n: m + 1 }),
         group: gi,
       });
     }

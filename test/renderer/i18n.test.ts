@@ -18,7 +18,7 @@ const params = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) =>
 const forms = (e: string | { one: string; other: string }): string[] => (typeof e === 'string' ? [e] : [e.one, e.other]);
 
 // Strings that are the same in both languages on purpose (product names, units, words German uses as they are).
-const SAME_IN_GERMAN: ReadonlySet<string> = new Set(['Start', 'PIN', 'Token', 'SLIP-39', 'BIP-39', 'OK', 'Status', 'Administrator', 'Admin', 'Name']);
+const SAME_IN_GERMAN: ReadonlySet<string> = new Set(['Start', 'PIN', 'Token', 'SLIP-39', 'BIP-39', 'OK', 'Status', 'Administrator', 'Admin', 'Name', 'Organisation']);
 
 describe('string catalogue', () => {
   it('German has exactly the English keys, with the same parameters and the same plural shape', () => {

@@ -19,12 +19,15 @@ import { signOffSatisfied, type StartPart } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
 import { language } from '../../i18n/language';
+import { kindIn } from '../../../core/ceremony-kinds/language';
+import { t as tNow, useI18n } from '../../i18n';
 
 /** The title is the catalogue step the screen is at (the step list's current one), numbered as on the script. */
 function startTitle(part: StartPart, numbers: ReadonlyMap<string, number>): string {
-  const step = KEY_CEREMONY.steps.find((s) => s.id === part);
+  // The step's paper name in the language shown (core's catalogue, by step id).
+  const step = kindIn(KEY_CEREMONY, language()).steps.find((s) => s.id === part);
   const n = numbers.get(part);
-  return step === undefined ? 'Start the ceremony' : `${n === undefined ? '' : `${n}. `}${step.paper}`;
+  return step === undefined ? tNow('airgap.startTitle') : `${n === undefined ? '' : `${n}. `}${step.paper}`;
 }
 
 /** The OS image hash as typed: what it reads as (64 hex digits) or what is wrong; null while empty. */
@@ -32,11 +35,7 @@ function osHashCheck(typed: string): { ok: true; hex: string } | { ok: false; me
   if (typed.trim() === '') return null;
   const hex = typed.replace(/[\s:-]+/g, '').toLowerCase();
   if (/^[0-9a-f]{64}$/.test(hex)) return { ok: true, hex };
-  return { ok: false, message: `A SHA-256 is 64 hex digits (0-9, a-f); ${hex.length} typed${/[^0-9a-f]/.test(hex) ? ', some not hex digits' : ''}.` };
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return { ok: false, message: tNow(/[^0-9a-f]/.test(hex) ? 'airgap.osHashBadChars' : 'airgap.osHashBad', { count: hex.length }) };
 }
 
 /**
@@ -46,6 +45,7 @@ function count(n: number, one: string, many = `${one}s`): string {
  */
 export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: StartPart) => void }) {
   const { status, plan, results, setStatus, remember, onStartPart } = props;
+  const { t, rich } = useI18n();
   // A sealed or aborted ceremony before this one counts as not started: this plan starts a new one.
   const started = status.phase === 'active';
   const { busy, error, run } = useAction();
@@ -112,9 +112,13 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
     <>
       <ScreenTitle>{startTitle(part, numbers)}</ScreenTitle>
       {/* Once started, the header says it: the room keeps the result and its sign-off on screen instead. */}
-      {!started ? <p className="lead">Before any secret exists, keyshard makes sure this machine cannot reach a network.</p> : null}
+      {!started ? <p className="lead">{t('airgap.lead')}</p> : null}
       <p className="plan-line" data-testid="pending-plan">
-        Plan: <strong>{plan.label}</strong>, {count(plan.custodians.length, 'custodian')}, {count(plan.witnesses.length, 'witness', 'witnesses')}.{' '}
+        {rich('airgap.planLine', {
+          label: <strong>{plan.label}</strong>,
+          custodians: t('airgap.custodians', { count: plan.custodians.length }),
+          witnesses: t('airgap.witnesses', { count: plan.witnesses.length }),
+        })}{' '}
         {schemeSentence(plan)}
       </p>
 
@@ -122,12 +126,12 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
         <>
           {needsTokens ? <TokenSetup plan={plan} value={setup} onChange={setSetup} checked={checked} onChecked={setChecked} step={numbers.get('devices') ?? 1} /> : null}
           <section className="panel start-part" data-testid="witness-keys" ref={keysPanel}>
-            <h2>{numbers.has('witness-keys') ? `${numbers.get('witness-keys')}. ` : ''}The witnesses load their signing keys</h2>
+            <h2>{numbers.has('witness-keys') ? `${numbers.get('witness-keys')}. ` : ''}{t('airgap.keys.title')}</h2>
             {plan.witnesses.length === 0 ? (
-              <p>This plan has no witness{plan.noWitnessReason ? `: ${plan.noWitnessReason}` : '.'}</p>
+              <p>{plan.noWitnessReason ? t('airgap.keys.noneWhy', { reason: plan.noWitnessReason }) : t('airgap.keys.none')}</p>
             ) : (
               <>
-                <p>Each witness signs the ceremony&apos;s checkpoints with their own key.</p>
+                <p>{t('airgap.keys.each')}</p>
                 <ul className="key-list">
                   {plan.witnesses.map((w) => {
                     const key = loaded.get(w.id);
@@ -138,7 +142,8 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
                             <span className="tick" aria-hidden="true">
                               ✓
                             </span>{' '}
-                            {w.name}&apos;s key is loaded <span className="mono muted">({key.algorithm}, public key {key.publicKey.slice(0, 16)}…)</span>
+                            {t('airgap.keys.loaded', { name: w.name })}{' '}
+                            <span className="mono muted">{t('airgap.keys.publicKey', { algorithm: key.algorithm, key: key.publicKey.slice(0, 16) })}</span>
                           </p>
                         ) : (
                           // The primary action only when the keys are next, and for the first witness still to load one.
@@ -152,11 +157,13 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
             )}
           </section>
           <section className="panel start-part" data-testid="start-panel" ref={startPanel}>
-            <h2>{numbers.get('plan')}. Start the ceremony</h2>
+            <h2>
+              {numbers.get('plan')}. {t('airgap.start.title')}
+            </h2>
             {/* Read just before the start, with the witnesses: what the plan lets a few people do together. */}
             {warnings.length > 0 ? (
               <div data-testid="start-warnings">
-                <p className="strong">First, read these warnings with the witnesses:</p>
+                <p className="strong">{t('airgap.start.warnings')}</p>
                 <ul className="warning-list">
                   {warnings.map((w, i) => (
                     <li key={i} className={`warning-item ${w.severity}`} data-testid="start-warning" data-kind={w.kind}>
@@ -166,12 +173,9 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
                 </ul>
               </div>
             ) : null}
-            <p>
-              keyshard records the plan in a new transcript, with the witnesses&apos; keys pinned, then checks the network interfaces. Nothing
-              secret exists yet.
-            </p>
+            <p>{t('airgap.start.what')}</p>
             <div className="field">
-              <label htmlFor={osHashId}>SHA-256 of the OS image this computer booted (optional; recorded with the air-gap check)</label>
+              <label htmlFor={osHashId}>{t('airgap.osHash')}</label>
               <input id={osHashId} className="mono" value={osHash} maxLength={200} autoComplete="off" spellCheck={false} onChange={(e) => setOsHash(e.target.value)} data-testid="os-image-hash" />
               {osCheck?.ok === false ? (
                 <p className="problem-inline" role="status" data-testid="os-image-hash-problem">
@@ -181,36 +185,36 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
             </div>
             {missing.length > 0 ? (
               <p className="muted" data-testid="start-waiting">
-                Waiting for the key of {names(missing.map((w) => w.name))}.
+                {t('airgap.waitingKeys', { names: names(missing.map((w) => w.name)) })}
               </p>
             ) : null}
             {!tokensReady ? (
               <p className="muted" data-testid="start-waiting-tokens">
-                Waiting for the tokens: choose them and press “Check the tokens” until every one is ready.
+                {t('airgap.waitingTokens')}
               </p>
             ) : null}
             <div className="actions">
               <button type="button" className="button" ref={startButton} disabled={busy || missing.length > 0 || !tokensReady || osCheck?.ok === false} onClick={() => void check()} data-testid="ceremony-start">
-                {busy ? 'Starting…' : 'Start the ceremony and check the air gap'}
+                {busy ? t('airgap.starting') : t('airgap.start')}
               </button>
               <a className="button secondary" href={hrefOf('plan')} data-testid="back-to-plan">
-                Back to the plan
+                {t('airgap.backToPlan')}
               </a>
             </div>
           </section>
         </>
       ) : null}
 
-      {error ? <ErrorPanel title={started ? 'The air gap could not be checked' : 'The ceremony did not start'} error={error.info} testId="airgap-error" focus /> : null}
+      {error ? <ErrorPanel title={started ? t('airgap.checkFailed') : t('airgap.startFailed')} error={error.info} testId="airgap-error" focus /> : null}
 
       {/* A plan whose own start is a checkpoint (signOffs.plan, e.g. a ceremony started elsewhere and resumed here):
           the witnesses sign it before the check. */}
-      {planSignOff ? <SignOffPanel {...props} continueLabel="Continue to the air-gap check" /> : null}
+      {planSignOff ? <SignOffPanel {...props} continueLabel={t('airgap.continueToCheck')} /> : null}
 
       {started && status.airgap === null && !planSignOff ? (
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={() => void check()} data-testid="airgap-check">
-            Check the air gap
+            {t('airgap.check')}
           </button>
         </div>
       ) : null}
@@ -221,18 +225,15 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
         <>
           {status.airgap === 'passed' ? (
             <div className="summary-ok" data-testid="airgap-passed">
-              <h2>✓ No network: only the loopback interface is up</h2>
+              <h2>{t('airgap.passed')}</h2>
             </div>
           ) : (
             <div className="inline-warning big" data-testid="airgap-overridden">
-              <h2>A witness overrode the air-gap check</h2>
-              <p>
-                An interface was up{result?.overridden ? ` (${result.interfacesUp.join(', ')})` : ''}; the override, the witness and the reason are in the
-                transcript.
-              </p>
+              <h2>{t('airgap.overridden.title')}</h2>
+              <p>{result?.overridden ? t('airgap.overridden.textUp', { interfaces: result.interfacesUp.join(', ') }) : t('airgap.overridden.text')}</p>
               {results.override ? (
                 <p data-testid="airgap-override-reason">
-                  <strong>{witnessName(plan, results.override.witnessId)}</strong> took responsibility: “{results.override.reason}”
+                  {rich('airgap.overridden.who', { name: <strong>{witnessName(plan, results.override.witnessId)}</strong>, reason: results.override.reason })}
                 </p>
               ) : null}
             </div>
@@ -240,12 +241,12 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
           {result?.osImageHash !== undefined ? (
             <div className="panel" data-testid="os-image-hash-recorded">
               <p>
-                OS image hash, recorded: <span className="mono">{groupHex(result.osImageHash)}</span>
+                {rich('airgap.osHashRecorded', { hash: <span className="mono">{groupHex(result.osImageHash)}</span> })}
               </p>
-              <SpokenWords hex={result.osImageHash} testId="os-image-hash-words" what="OS image hash" />
+              <SpokenWords hex={result.osImageHash} testId="os-image-hash-words" what={t('airgap.osHashWhat')} />
             </div>
           ) : null}
-          <SignOffPanel {...props} continueLabel="Continue to the entropy" />
+          <SignOffPanel {...props} continueLabel={t('airgap.continueToEntropy')} />
         </>
       ) : null}
     </>
@@ -262,6 +263,7 @@ interface FailedProps extends StageProps {
 type OverrideRequest = { witnessId: string; reason: string; passphrase?: string; pin?: string };
 
 function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps) {
+  const { t, lang } = useI18n();
   const [witness, setWitness] = useState(plan.witnesses[0]?.id ?? '');
   const [reason, setReason] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -279,17 +281,18 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
   const error = useMemo(
     () => ({
       code: 'AIRGAP_NETWORK_UP',
-      message: up !== '' ? `Network interfaces up: ${up}.${problems !== '' ? ` (${problems})` : ''}` : 'The last check found a network interface up.',
-      todo: 'Unplug every network cable and switch off Wi-Fi and Bluetooth (with the hardware switch, or in the system settings), then press "Check again". Each check is recorded.',
+      message: up === '' ? t('airgap.upUnknown') : problems === '' ? t('airgap.up', { up }) : t('airgap.upWhy', { up, problems }),
+      todo: t('airgap.upTodo'),
     }),
-    [up, problems],
+    // t is new on each render; its words change only with the language.
+    [up, problems, lang],
   );
   return (
     <>
-      <ErrorPanel title="This machine is connected to a network" testId="airgap-failed" focus error={error}>
+      <ErrorPanel title={t('airgap.connected')} testId="airgap-failed" focus error={error}>
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={onRetry} data-testid="airgap-retry">
-            Check again
+            {t('airgap.retry')}
           </button>
         </div>
       </ErrorPanel>
@@ -305,13 +308,10 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
             onOverride({ witnessId: witness, reason: reason.trim(), ...act });
           }}
         >
-          <h2>Or: a witness overrides the check</h2>
-          <p>
-            Only if an interface cannot be taken down and the witness has made sure it reaches no network. The override is
-            recorded as an exception under this step, with the reason, and the witness signs it.
-          </p>
+          <h2>{t('airgap.override.title')}</h2>
+          <p>{t('airgap.override.text')}</p>
           <div className="field">
-            <label htmlFor={witnessId}>Witness taking responsibility</label>
+            <label htmlFor={witnessId}>{t('airgap.override.witness')}</label>
             <select id={witnessId} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} data-testid="override-witness">
               {plan.witnesses.map((w) => (
                 <option key={w.id} value={w.id}>
@@ -321,14 +321,14 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
             </select>
           </div>
           <div className="field">
-            <label htmlFor={reasonId}>Reason (recorded)</label>
-            <span className="hint">For example: the built-in network card cannot be disabled; the cable is unplugged and Wi-Fi is off.</span>
+            <label htmlFor={reasonId}>{t('airgap.override.reason')}</label>
+            <span className="hint">{t('airgap.override.reasonHint')}</span>
             <input id={reasonId} type="text" autoComplete="off" value={reason} maxLength={MAX_EXCEPTION_REASON} onChange={(e) => setReason(e.currentTarget.value)} data-testid="override-reason" />
           </div>
-          {key === undefined ? <WitnessKeyLoader witnessId={witness} witnessName={name} actionLabel={`Load ${name}'s key`} /> : null}
+          {key === undefined ? <WitnessKeyLoader witnessId={witness} witnessName={name} actionLabel={t('airgap.override.loadKey', { name })} /> : null}
           {key?.unlock === 'passphrase' ? (
             <div className="field">
-              <label htmlFor={passId}>{name}&apos;s passphrase (signs the exception)</label>
+              <label htmlFor={passId}>{t('airgap.override.passphrase', { name })}</label>
               <input
                 id={passId}
                 type="password"
@@ -344,16 +344,16 @@ function AirGapFailed({ plan, results, busy, onRetry, onOverride }: FailedProps)
           {key?.unlock === 'pin' ? (
             <PinField
               whose={name}
-              token={key.tokenLabel ?? 'their token'}
+              token={key.tokenLabel ?? t('airgap.override.theirToken')}
               value={pin.value}
               onChange={(v) => pin.set(v)}
               disabled={busy}
               testId="override-pin"
-              hint={<>Only {name} types it; the token signs the exception once.</>}
+              hint={<>{t('airgap.override.pinHint', { name })}</>}
             />
           ) : null}
           <button type="submit" className="button secondary" disabled={busy || reason.trim() === '' || !actReady} data-testid="override-submit">
-            Record the override, signed by {name}
+            {t('airgap.override.submit', { name })}
           </button>
         </form>
       ) : null}
