@@ -11,10 +11,12 @@ import { after, describe, it } from 'node:test';
 import { EnvelopeScheme, encodeEnvelope, encodeSlip39Payload, envelopeTextBytes, newCeremonyId } from '../../core/envelope';
 import { KeyshardError } from '../../core/errors';
 import {
+  dropEarlyOpenPgpHelpers,
   generateOpenPgpKey,
   openProtected,
   openProtectedBytes,
   protectShardText,
+  startOpenPgpHelpersEarly,
   useOpenPgpLauncher,
   type OpenPgpLauncher,
 } from '../../electron/services/protection/index';
@@ -85,6 +87,40 @@ describe('OpenPGP in a helper process', () => {
     await refused(protectShardText(shardText(), { kind: 'openpgp', publicKeyArmored: bob.privateKeyArmored }), 'INVALID_ARGUMENT');
     assert.equal(rec.started.length, 4);
     assert.deepEqual(await Promise.all(rec.exits), [0, 0, 0, 0]);
+  });
+
+  it('helpers started early serve the next requests, one each; a dead one is INTERNAL when asked; unused ones are ended', async () => {
+    const rec = recording();
+    useOpenPgpLauncher(rec.launcher);
+    const bob = await generateOpenPgpKey('Bob');
+    const text = shardText();
+    const expected = new TextDecoder().decode(text).trim();
+    startOpenPgpHelpersEarly(2);
+    startOpenPgpHelpersEarly(5); // at most two wait
+    assert.equal(rec.started.length, 2, 'both started before any request');
+    const file = await protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored });
+    const opened = await openProtectedBytes(file.data, { kind: 'openpgp', privateKeyArmored: bob.privateKeyArmored });
+    assert.equal(new TextDecoder().decode(opened), expected);
+    assert.equal(rec.started.length, 2, 'the two requests used the early helpers');
+    assert.deepEqual(await Promise.all(rec.exits), [0, 0]);
+    // An early helper that died while waiting: its end was kept, so the request fails at once instead of waiting.
+    let died: Promise<number | null> | undefined;
+    useOpenPgpLauncher(() => {
+      const helper = spawnNodeHelper(['-e', 'process.exit(3)']);
+      died = new Promise<number | null>((r) => helper.onExit(r));
+      return helper;
+    });
+    startOpenPgpHelpersEarly();
+    assert.equal(await died, 3, 'it ended before its request');
+    await assert.rejects(protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored }), (e: unknown) => e instanceof KeyshardError && e.code === 'INTERNAL');
+    // Unused: dropped, each ends (killed by a signal, so no exit code).
+    const rec2 = recording();
+    useOpenPgpLauncher(rec2.launcher);
+    startOpenPgpHelpersEarly(2);
+    dropEarlyOpenPgpHelpers();
+    assert.deepEqual(await Promise.all(rec2.exits), [null, null]);
+    await protectShardText(text, { kind: 'openpgp', publicKeyArmored: bob.publicKeyArmored });
+    assert.equal(rec2.started.length, 3, 'after a drop, a request starts its own helper');
   });
 
   it('a helper that dies before answering (or never starts) is INTERNAL, naming no shard text', async () => {

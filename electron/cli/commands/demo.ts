@@ -27,7 +27,7 @@ import { DEFAULT_ITERATION_EXPONENT } from '../../../core/slip39/index';
 import { givenBackBytes, shardDisplay } from '../../../core/shard-display';
 import { checkAirGap } from '../../services/airgap/index';
 import { createCeremonyService, type AirGapPort, type CeremonyService, type HandoffView, type ShardResponse } from '../../services/ceremony/index';
-import { ageIdentityFile, generateAgeIdentity, generateOpenPgpKey, openProtected, type OpeningKey } from '../../services/protection/index';
+import { ageIdentityFile, dropEarlyOpenPgpHelpers, generateAgeIdentity, generateOpenPgpKey, openProtected, startOpenPgpHelpersEarly, type OpeningKey } from '../../services/protection/index';
 import { renderQrPng } from '../../services/qr-image';
 import { MIN_SCRYPT_LOG_N, parseSealedWitnessKey, sealWitnessKey, unsealWitnessKey } from '../../services/witness/key-file';
 import type { ParsedArgs } from '../args';
@@ -249,6 +249,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
   };
   try {
+    // Each OpenPGP USB shard is encrypted and read back in a helper process apiece: start both now, so their start
+    // (Node loading openpgp.js) runs beside the steps before the handoff instead of being waited for at it.
+    startOpenPgpHelpersEarly(2 * plan.custodians.filter((c) => c.medium === 'usb' && c.protection.type === 'openpgp').length);
     for (const w of WITNESSES) await service.loadWitnessKey({ path: keyFiles.witness(w.id) });
     // Both witnesses sign every checkpoint.
     const signOffs = { 'airgap-check': 'all', generate: 'all', import: 'all', split: 'all', confirm: 'all', 'test-recovery': 'all', destroy: 'all', seal: 'all' } as const;
@@ -377,6 +380,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await service.abort({ reason: 'the demo failed' }).catch(() => undefined);
     throw e;
   } finally {
+    dropEarlyOpenPgpHelpers();
     await service.shutdown();
   }
 }

@@ -18,7 +18,7 @@ import type { SealedShardOpener } from './pkcs11';
 
 export { ageIdentityFile, generateAgeIdentity, isAgeX25519Recipient } from './age';
 export { generateOpenPgpKey, openPgpFingerprint } from './openpgp';
-export { useOpenPgpLauncher } from './openpgp-process';
+export { dropEarlyOpenPgpHelpers, startOpenPgpHelpersEarly, useOpenPgpLauncher } from './openpgp-process';
 export type { OpenPgpLauncher } from './openpgp-process';
 export type { OpenPgpKeyPair } from './openpgp';
 export type { DecryptFailure } from './errors';

@@ -87,6 +87,51 @@ function helperFailed(): KeyshardError {
   });
 }
 
+/**
+ * A helper started before its request: its events are kept until ask() listens, so one that ended early (crashed,
+ * killed) is reported as failed when it is asked, never waited on.
+ */
+function startedEarly(helper: HelperProcess): HelperProcess {
+  let answer: Uint8Array | undefined;
+  let exit: { code: number | null } | undefined;
+  const onAnswer: ((a: Uint8Array) => void)[] = [];
+  const onExit: ((code: number | null) => void)[] = [];
+  helper.onAnswer((a) => {
+    answer = a;
+    for (const l of onAnswer.splice(0)) l(a);
+  });
+  helper.onExit((code) => {
+    exit = { code };
+    for (const l of onExit.splice(0)) l(code);
+  });
+  return {
+    send: (frame, sent) => helper.send(frame, sent),
+    onAnswer: (l) => void (answer === undefined ? onAnswer.push(l) : l(answer)),
+    onExit: (l) => void (exit === undefined ? onExit.push(l) : l(exit.code)),
+    kill: () => helper.kill(),
+  };
+}
+
+/** Helpers started ahead of the requests they will get, oldest first (startOpenPgpHelpersEarly); none holds a request yet. */
+const early: HelperProcess[] = [];
+const MAX_EARLY = 2;
+
+/**
+ * Starts the helpers of the next `count` requests (at most 2) now, so each start (a Node process loading openpgp.js,
+ * ~0.1 s of CPU) overlaps the work before its request instead of being waited for. For a caller that knows OpenPGP
+ * requests come next (the headless demo: a USB shard's encryption, then its read-back); a helper holds nothing until
+ * its request is sent. Pair with dropEarlyOpenPgpHelpers.
+ */
+export function startOpenPgpHelpersEarly(count = 1): void {
+  const { entry, execArgv } = helperEntry();
+  while (early.length < Math.min(count, MAX_EARLY)) early.push(startedEarly(launcher(entry, execArgv)));
+}
+
+/** Ends the helpers started early that no request used (they never saw a byte of a shard). */
+export function dropEarlyOpenPgpHelpers(): void {
+  for (const helper of early.splice(0)) helper.kill();
+}
+
 /** Sends one request and its payload to a fresh helper; its answer's bytes (status byte first), which the caller wipes. */
 async function ask(request: OpenPgpRequest, payload: Uint8Array): Promise<Uint8Array> {
   const { entry, execArgv } = helperEntry();
@@ -101,7 +146,8 @@ async function ask(request: OpenPgpRequest, payload: Uint8Array): Promise<Uint8A
   let gotAnswer = false;
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
-      const started = launcher(entry, execArgv);
+      // One helper per request: a helper started early is taken (and no longer kept), or a new one is started.
+      const started = early.shift() ?? launcher(entry, execArgv);
       helper = started;
       started.onAnswer((answer) => {
         gotAnswer = answer.length > 0;
