@@ -9,7 +9,8 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { type KindRun, signKindCheckpoint } from '../../core/ceremony-kinds/run';
 import { KeyshardError } from '../../core/errors';
 import { recordAirGap, recordDestroy, recordExtendHandoff, recordExtendMake, recordExtendQuorumShare, recordExtendSeal, startExtend } from '../../core/extend/steps';
-import { citeSlip39Source } from '../../core/extend/transcript';
+import type { ExtensionRecord } from '../../core/extend/records';
+import { citeSlip39Source, withEarlierExtensions } from '../../core/extend/transcript';
 import { parseFinalHashInput } from '../../core/recovery-trust';
 import type { Transcript, VerifyOk, WitnessSigner } from '../../core/transcript';
 import type { AirGapReport } from '../services/airgap/index';
@@ -34,6 +35,8 @@ export interface ExtendRunOptions {
   readonly newMembers: readonly number[];
   readonly airgap: AirGapReport;
   readonly witness?: WitnessSigner;
+  /** Earlier extensions of the same key ceremony (core/extend/records.ts): their members are taken, and may be in the quorum. */
+  readonly extensions?: readonly ExtensionRecord[];
 }
 
 async function signed(run: KindRun, witness: WitnessSigner | undefined): Promise<KindRun> {
@@ -47,7 +50,7 @@ export async function extendWithTranscript(o: ExtendRunOptions, quorum: readonly
     ceremonyId: o.ceremonyId,
     clock: o.clock,
     label: o.label,
-    source: citeSlip39Source(o.source),
+    source: withEarlierExtensions(citeSlip39Source(o.source), o.extensions ?? []),
     group: o.group,
     custodians: o.newMembers.map((m) => ({ id: `member-${m + 1}`, name: `Member ${m + 1}`, member: m })),
     witnessIds: w === undefined ? [] : [w.witnessId],
@@ -55,7 +58,7 @@ export async function extendWithTranscript(o: ExtendRunOptions, quorum: readonly
   });
   const interfacesUp = o.airgap.interfaces.filter((i) => i.up && i.kind !== 'loopback').map((i) => i.name);
   run = await signed(recordAirGap(run, { passed: o.airgap.ok, interfacesUp }), w);
-  for (const m of quorum) run = recordExtendQuorumShare(run, o.source, m).run;
+  for (const m of quorum) run = recordExtendQuorumShare(run, o.source, m, o.extensions ?? []).run;
   const made = recordExtendMake(run, quorum);
   run = await signed(made.run, w);
   for (const s of made.shares) run = recordExtendHandoff(run, s.custodianId, 'printed', s.mnemonic);

@@ -22,6 +22,8 @@ import { SHARD_KEY_HELP, SHARD_KEY_OPTIONS, type ShardOpenerDeps, createShardOpe
 import { createRecoverCommands } from './recover';
 import { withWitnessKeyFile } from '../witness-signer';
 import { verifyTranscriptBytes } from './transcript';
+import { EXTENSION_HELP, EXTENSION_OPTION, readExtensions } from '../extension-files';
+import { drillOfWords, sharesOfFiles, sharesOfLines } from '../drill-words';
 
 export interface CustodyCliDeps {
   readonly shardOpener?: ShardOpenerDeps;
@@ -68,14 +70,22 @@ function custodyCheckId(r: CustodyReceipt): string {
 
 function checkLines(r: CustodyReceipt, signed: SignedCustodyReceipt | undefined, out: string | undefined, transcriptOut?: string, transcript?: Transcript | null): string[] {
   const against = r.checkedAgainst === 'commitments' ? "the ceremony's commitments and the handoff record" : 'the shard fingerprint recorded at handoff';
+  const x = r.extension;
   return [
-    `${RESULT_TEXT[r.result]}: the shard of custodian #${r.custodianIndex + 1} (${r.label}, ${r.custodianId}) is the one the transcript records, checked against ${against}.`,
+    x === undefined
+      ? `${RESULT_TEXT[r.result]}: the shard of custodian #${r.custodianIndex + 1} (${r.label}, ${r.custodianId}) is the one the transcript records, checked against ${against}.`
+      : `${RESULT_TEXT[r.result]}: the shard of ${r.custodianId} (member ${x.member + 1} of group ${x.group + 1}) is the one share extension ${x.ceremonyId} handed over, checked against the shard fingerprint its seal records.`,
     r.result === 'verified'
-      ? '  The transcript is the one the paper record describes (its final hash was typed from it).'
+      ? x === undefined
+        ? '  The transcript is the one the paper record describes (its final hash was typed from it).'
+        : "  Both transcripts are the ones their paper records describe (the key ceremony's and the extension's final hashes were typed from them)."
       : r.source === 'transcript-unfinished'
         ? '  But the transcript is of a ceremony that was aborted or did not reach its seal.'
-        : '  But nothing the team holds vouches for this transcript: give --final-hash HEX from the paper record.',
+        : x !== undefined && r.source === 'transcript-unsigned'
+          ? "  But nothing the team holds vouches for the transcripts: give --final-hash HEX and --extension FILE:HASH from the paper records."
+          : '  But nothing the team holds vouches for this transcript: give --final-hash HEX from the paper record.',
     `Ceremony:          ${r.ceremonyId}`,
+    ...(x === undefined ? [] : [`Extension:         ${x.ceremonyId} (final hash ${x.finalHash})`]),
     `Shard fingerprint: ${r.shardFingerprint}`,
     `Final hash:        ${r.transcriptFinalHash}`,
     `Checked at:        ${r.checkedAt}`,
@@ -97,6 +107,7 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     help: [
       'Usage: keyshard custody check --transcript FILE [--final-hash HEX] [key options]',
       '                              [--witness-key FILE [--passphrase-env VAR]] [--out FILE] [--json] SHARD | --words',
+      '       keyshard custody check --transcript FILE [--final-hash HEX] --extension EXT.json[:HASH]... --words',
       '',
       "Checks the custodian's shard against the ceremony's public record, without any other shard and without",
       'rebuilding the key: a verifiable share against the commitments the transcript recorded at the split (and the',
@@ -109,6 +120,8 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       '  --final-hash HEX     the final hash from the paper record',
       '  --words              a SLIP-39 shard typed as its words instead of a SHARD file: read on standard input, or',
       '                       typed unseen at the terminal; the custodian is the one whose handoff recorded them',
+      ...EXTENSION_HELP,
+      '                       (with --words: an extended member holds words, not a shard file)',
       ...SHARD_KEY_HELP,
       "  --witness-key FILE   a witness's encrypted key file (keyshard witness keygen): the witness signs the receipt,",
       '                       typing their passphrase (or --passphrase-env VAR names the variable holding it)',
@@ -125,7 +138,7 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     ].join('\n'),
     options: {
       values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'witness-key', 'passphrase-env', 'out', 'transcript-out'],
-      repeatable: [...SHARD_KEY_OPTIONS.repeatable],
+      repeatable: [...SHARD_KEY_OPTIONS.repeatable, EXTENSION_OPTION],
       booleans: ['json', 'words'],
       positionals: { min: 0, max: 1, names: 'one SHARD file (or --words)' },
     },
@@ -136,11 +149,13 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       const witnessKey = args.values.get('witness-key');
       if (args.values.has('passphrase-env') && witnessKey === undefined) throw usage('--passphrase-env is the witness passphrase: give it with --witness-key FILE.');
       const finalHash = args.values.get('final-hash');
+      if (!words && args.lists.has(EXTENSION_OPTION)) throw usage('--extension goes with --words: a member an extension added holds words, not a shard file.');
       const transcript = await verifiedTranscript(transcriptPath);
       const trust = finalHash === undefined ? {} : { finalHash };
       let receipt: CustodyReceipt;
       if (words) {
-        receipt = custodyReceipt(checkCustodyOfWords(transcript, await typedWords(io), trust), deps.now());
+        const extensions = await readExtensions(args, transcript);
+        receipt = custodyReceipt(checkCustodyOfWords(transcript, await typedWords(io), trust, extensions), deps.now());
       } else {
         const opener = await createShardOpener(args, deps.shardOpener);
         let opened;
@@ -189,6 +204,8 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     help: [
       'Usage: keyshard custody drill --transcript FILE [--final-hash HEX] [key options] [--passphrase-env VAR] [--json]',
       '                              FILE|DIR...',
+      '       keyshard custody drill --transcript FILE [--final-hash HEX] [--extension EXT.json[:HASH]]... --words',
+      '                              [key options] [--passphrase-env VAR] [--json] [FILE...] < quorum.txt',
       '',
       "A rehearsal of recovery: the quorum's shard files are opened and combined in memory exactly as keyshard recover",
       "does, the key's public fingerprint is compared with the one the transcript recorded, and the key is wiped.",
@@ -197,6 +214,10 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       'Options:',
       '  --transcript FILE     the ceremony transcript (verified first)',
       '  --final-hash HEX      the final hash from the paper record: without it the answer is at most "unverified"',
+      '  --words               SLIP-39 shares as words on standard input, one share a line (beside any shard FILEs):',
+      "                        each is checked against the record first (the handoffs, and the seals of the",
+      '                        extensions given), so members a share extension added can take part',
+      ...EXTENSION_HELP,
       ...SHARD_KEY_HELP,
       '  --passphrase-env VAR  the SLIP-39 passphrase, from the environment variable VAR (default: none)',
       "  --transcript-out FILE write the drill's own transcript (a new file, kind quorum-drill): its plan cites the",
@@ -211,9 +232,9 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     ].join('\n'),
     options: {
       values: [...SHARD_KEY_OPTIONS.values, 'transcript', 'final-hash', 'passphrase-env', 'transcript-out', 'witness-key', 'witness-passphrase-env', 'label', 'ceremony-id'],
-      repeatable: [...SHARD_KEY_OPTIONS.repeatable],
-      booleans: ['json'],
-      positionals: { min: 1, max: 256, names: 'the shard FILEs or a DIR holding them' },
+      repeatable: [...SHARD_KEY_OPTIONS.repeatable, EXTENSION_OPTION],
+      booleans: ['json', 'words'],
+      positionals: { min: 0, max: 256, names: 'the shard FILEs or a DIR holding them' },
     },
     async run(args, io) {
       const transcriptPath = requireValue(args, 'transcript');
@@ -221,19 +242,27 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       if (out === undefined && (args.values.has('witness-key') || args.values.has('witness-passphrase-env'))) {
         throw new KeyshardError('INVALID_ARGUMENT', '--witness-key goes with --transcript-out (the drill transcript a witness signs).', { usage: true });
       }
-      const recover = createRecoverCommands(deps.shardOpener)[0]!;
-      // The same argv recover would get, minus anything that could print or write the key.
-      const argv: string[] = ['--json', '--transcript', transcriptPath];
-      for (const name of ['final-hash', 'passphrase-env', ...SHARD_KEY_OPTIONS.values]) {
-        const v = args.values.get(name);
-        if (v !== undefined) argv.push(`--${name}`, v);
+      const words = args.booleans.get('words') === true;
+      if (!words && args.lists.has(EXTENSION_OPTION)) throw usage('--extension goes with --words: members an extension added hold words, given on standard input.');
+      if (!words && args.positionals.length === 0) throw usage("Give the quorum's shard FILEs or a DIR holding them, or --words with the shares on standard input.");
+      let r: { scheme: string; fingerprint: string; verified: boolean; source: string; skipped?: { file: string; code: string }[] };
+      if (words) {
+        r = await drillWords(args, io, transcriptPath);
+      } else {
+        const recover = createRecoverCommands(deps.shardOpener)[0]!;
+        // The same argv recover would get, minus anything that could print or write the key.
+        const argv: string[] = ['--json', '--transcript', transcriptPath];
+        for (const name of ['final-hash', 'passphrase-env', ...SHARD_KEY_OPTIONS.values]) {
+          const v = args.values.get(name);
+          if (v !== undefined) argv.push(`--${name}`, v);
+        }
+        for (const name of SHARD_KEY_OPTIONS.repeatable) for (const v of args.lists.get(name) ?? []) argv.push(`--${name}`, v);
+        argv.push('--', ...args.positionals);
+        let output = '';
+        const code = await recover.run(parseArgs(argv, recover.options), { ...io, stdout: (t) => (output += t) });
+        if (code !== 0) return code;
+        r = JSON.parse(output) as typeof r;
       }
-      for (const name of SHARD_KEY_OPTIONS.repeatable) for (const v of args.lists.get(name) ?? []) argv.push(`--${name}`, v);
-      argv.push('--', ...args.positionals);
-      let output = '';
-      const code = await recover.run(parseArgs(argv, recover.options), { ...io, stdout: (t) => (output += t) });
-      if (code !== 0) return code;
-      const r = JSON.parse(output) as { scheme: string; fingerprint: string; verified: boolean; source: string; skipped?: { file: string; code: string }[] };
       const transcript = await verifiedTranscript(transcriptPath);
       // recover has refused already (FINGERPRINT_MISMATCH) unless they agree; compared again here from the file itself.
       const expected = transcriptFingerprint(transcript).fingerprint;
@@ -288,6 +317,32 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
     },
   };
   return [check, drill];
+
+  /** --words: the shares on standard input (and any shard files), checked against the record, then combined. */
+  async function drillWords(args: ParsedArgs, io: CliIo, transcriptPath: string) {
+    const transcript = await verifiedTranscript(transcriptPath);
+    const extensions = await readExtensions(args, transcript);
+    const passphraseVar = args.values.get('passphrase-env');
+    if (passphraseVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(passphraseVar)) throw usage('--passphrase-env takes the NAME of an environment variable.');
+    const passphrase = passphraseVar === undefined ? '' : (deps.env[passphraseVar] ?? '');
+    if (passphraseVar !== undefined && passphrase === '') throw usage(`The environment variable ${passphraseVar} (from --passphrase-env) is not set or is empty.`);
+    let files: Awaited<ReturnType<typeof sharesOfFiles>> = [];
+    if (args.positionals.length > 0) {
+      const opener = await createShardOpener(args, deps.shardOpener);
+      try {
+        files = await sharesOfFiles(opener, args.positionals);
+      } finally {
+        await opener.close();
+      }
+    }
+    const finalHash = args.values.get('final-hash');
+    const d = drillOfWords({ transcript, ...(finalHash === undefined ? {} : { finalHash }), extensions, shares: [...files, ...sharesOfLines(await io.readStdin())], passphrase });
+    const expected = transcriptFingerprint(transcript).fingerprint;
+    if (d.fingerprint !== expected) {
+      throw new KeyshardError('FINGERPRINT_MISMATCH', "The rebuilt key's fingerprint is not the one the key ceremony recorded. Nothing was printed; the key was wiped. Check the SLIP-39 passphrase, then drill again.", { fingerprint: d.fingerprint, expectedFingerprint: expected });
+    }
+    return { scheme: d.scheme, fingerprint: d.fingerprint, verified: d.verified, source: d.source };
+  }
 }
 
 export const custodyCommands: readonly CliCommand[] = createCustodyCommands();

@@ -11,6 +11,7 @@ import { type AirGapReport, checkAirGap } from '../../services/airgap/index';
 import type { ParsedArgs } from '../args';
 import type { CliCommand } from '../command';
 import { extendWithTranscript, verifiedKeyCeremony } from '../extend-transcript';
+import { EXTENSION_OPTION, readExtensions } from '../extension-files';
 import { writeNewFile } from '../files';
 import type { CliIo } from '../io';
 import { withWitnessKeyFile } from '../witness-signer';
@@ -56,6 +57,7 @@ function transcriptRequest(args: ParsedArgs): TranscriptRequest | null {
     for (const flag of ['transcript', 'final-hash', 'witness-key', 'passphrase-env', 'label', 'ceremony-id'] as const) {
       if (args.values.has(flag)) throw usage(`--${flag} goes with --transcript-out (the transcript of this extension).`);
     }
+    if (args.lists.has(EXTENSION_OPTION)) throw usage('--extension goes with --transcript-out (the transcript of this extension, which counts the earlier ones).');
     return null;
   }
   if (source === undefined) throw usage('--transcript-out needs --transcript FILE: the sealed transcript of the key ceremony that split this backup, which the new transcript cites.');
@@ -72,7 +74,8 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
     help: [
       'Usage: keyshard slip39 extend --member N [--member N ...] [--json] < quorum.txt',
       '       keyshard slip39 extend --member N ... --transcript KC.json [--final-hash HEX] --transcript-out FILE',
-      '                              [--witness-key KEY --passphrase-env VAR] [--json] < quorum.txt',
+      '                              [--extension EXT.json[:HASH]]... [--witness-key KEY --passphrase-env VAR] [--json]',
+      '                              < quorum.txt',
       '',
       "Reads share mnemonics of ONE group on standard input, one per line: at least that group's member threshold.",
       'Checks they fit together (the group digest), then makes a share for each new member number given. The new',
@@ -97,6 +100,10 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
       "               ceremony's final hash; it records the air gap as found, each quorum share's member and",
       "               fingerprint, the new members, each new share's fingerprint (handed over as printed), a",
       '               wipe and a seal. keyshard transcript verify accepts it; no share is in it',
+      '  --extension FILE[:HASH]  an earlier sealed extension of the same key ceremony, with its final hash from its',
+      "               paper record; repeat for each. Member numbers it gave out are refused (SLIP39_PARAMETERS names",
+      "               them and who holds them), and its members' shares may be in the quorum. Give every earlier",
+      '               extension: one left out cannot be seen, and its numbers could be handed out again',
       "  --witness-key FILE  a witness's encrypted key file: the witness signs each checkpoint, typing their",
       '               passphrase (or --passphrase-env VAR)',
       "  --label TEXT, --ceremony-id ID  the transcript's label and id",
@@ -104,7 +111,7 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
       'Exit 1 with SLIP39_NOT_EXTENDABLE, BELOW_THRESHOLD (how many more shares of the group), SLIP39_DIGEST (the shares',
       'do not fit together), SHARES_MISMATCH (shares of several groups or backups), SLIP39_PARAMETERS, or a word error.',
     ].join('\n'),
-    options: { repeatable: ['member'], values: ['transcript', 'final-hash', 'transcript-out', 'witness-key', 'passphrase-env', 'label', 'ceremony-id'], booleans: ['json'] },
+    options: { repeatable: ['member', EXTENSION_OPTION], values: ['transcript', 'final-hash', 'transcript-out', 'witness-key', 'passphrase-env', 'label', 'ceremony-id'], booleans: ['json'] },
     async run(args: ParsedArgs, io: CliIo): Promise<number> {
       const req = transcriptRequest(args);
       const indices = newMembers(args);
@@ -121,6 +128,7 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
       let written: { file: string; finalHash: string } | null = null;
       if (req !== null) {
         const source = await verifiedKeyCeremony(req.source, req.finalHash);
+        const extensions = await readExtensions(args, source);
         const airgap = await deps.airgap();
         const at = deps.now();
         const group = out.groupIndex;
@@ -134,6 +142,7 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
               group,
               newMembers: indices,
               airgap,
+              extensions,
               ...(witness === undefined ? {} : { witness }),
             },
             lines,
@@ -165,8 +174,13 @@ export function createSlip39ExtendCommands(overrides: Partial<Slip39ExtendDeps> 
         ...shares.flatMap((s) => [`Member ${s.member}: ${s.mnemonic}`, `  shard fingerprint ${s.shardFingerprint}`]),
         '',
         'Give each new share to its new custodian and have them read it back. Record the new members and their shard',
-        'fingerprints with the ceremony papers, so a custody check can find them later.',
-        ...(written === null ? [] : [`Transcript written to ${written.file} (final hash ${written.finalHash}); keyshard transcript verify checks it.`]),
+        'fingerprints with the ceremony papers.',
+        ...(written === null
+          ? ['A custody check finds new members only in an extension transcript: run with --transcript-out to write one.']
+          : [
+              `Transcript written to ${written.file} (final hash ${written.finalHash}); keyshard transcript verify checks it.`,
+              `A custody check or drill finds the new members with --extension ${written.file}:${written.finalHash} --words.`,
+            ]),
         '',
       ];
       io.stdout(text.join('\n'));
