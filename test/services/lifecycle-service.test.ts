@@ -204,6 +204,39 @@ describe('lifecycle service: repair', () => {
     await svc.abort({ reason: 'test over' });
   });
 
+  it("the repaired share's envelope carries its custodian's own index in the set, so `keyshard recover` matches it to that custodian's bag", async () => {
+    // The plan lists carol, alice, bob; alice holds signer 1, bob 2, carol 3, each share sealed in a bag of their own.
+    const id = '7c'.repeat(16);
+    const signer: Record<string, number> = { alice: 1, bob: 2, carol: 3 };
+    const bag: Record<string, string> = { alice: 'BAGALICE1', bob: 'BAGBOB22', carol: 'BAGCAROL3' };
+    const order = ['carol', 'alice', 'bob'];
+    const kc = vssKeyCeremony('ed25519', 2, 3, id, { custodianIds: order, realFingerprint: true, handoff: (who) => ({ shares: [{ signer: signer[who]! }], bagSerial: bag[who]! }) });
+    const { svc, dir } = service();
+    await svc.start({ kind: 'repair', label: 'Lost share', sourceTranscript: kc.text, ciphersuite: 'ed25519', custodians: [{ id: 'bob', name: 'Bob', number: 2 }] });
+    await svc.checkAirGap();
+    await svc.addShare({ input: { text: shardText(kc.deal, 0, hexToBytes(id), order.indexOf('alice')) } });
+    await svc.addShare({ input: { text: shardText(kc.deal, 2, hexToBytes(id), order.indexOf('carol')) } });
+    await svc.make();
+    const view = await svc.handoff({ custodianId: 'bob' });
+    // Bob is third in the plan: index 2 (not 0, his place in the repair's list, nor 1, his share number less one).
+    assert.equal(envelopeFromText(view.envelopeText).custodianIndex, order.indexOf('bob'));
+    const transcript = join(dir, 'key-ceremony.json');
+    writeFileSync(transcript, kc.text);
+    const files = [view.envelopeText, shardText(kc.deal, 2, hexToBytes(id), order.indexOf('carol'))].map((text, i) => {
+      const f = join(dir, `bagged-${i}.ks`);
+      writeFileSync(f, `${text}\n`);
+      return f;
+    });
+    let out = '';
+    let err = '';
+    const code = await runCli(['recover', '--json', '--transcript', transcript, '--bag', bag['bob']!, '--bag', bag['carol']!, ...files], { readStdin: async () => '', stdout: (t) => void (out += t), stderr: (t) => void (err += t) }, recoverCommands);
+    assert.equal(code, 0, err);
+    const result = JSON.parse(out) as { fingerprint: string; bags: { custodianId: string; recorded: string; outcome: string }[] };
+    assert.equal(result.fingerprint, groupFingerprint('ed25519', kc.deal.groupPublicKey).hex);
+    assert.deepEqual(result.bags.map((b) => `${b.custodianId} ${b.recorded} ${b.outcome}`), ['bob BAGBOB22 matched', 'carol BAGCAROL3 matched']);
+    await svc.abort({ reason: 'test over' });
+  });
+
   it('takes helpers\' shard files from a listed USB drive, read by main as the recovery screen reads them; refuses the rest', async () => {
     const kc = vssKeyCeremony('secp256k1', 2, 3);
     const stick = join(root, `stick${n}`);

@@ -43,6 +43,7 @@ import { readShardInput, wipeCandidate } from '../recovery/inputs';
 import { readCandidate } from '../recovery/sources';
 import { createSecretStore, type SecretHandle } from '../secrets/index';
 import { createTranscriptStore, type TranscriptStore } from '../transcript-store/index';
+import { sourceCustodianIndex } from './source-index';
 import { withWitnessSigner } from './witness-sign-off';
 import type { LifecycleAddShareRequest, LifecycleCustodian, LifecycleHandoffView, LifecycleService, LifecycleServiceDeps, LifecycleStartRequest, LifecycleStatus } from './types';
 
@@ -60,6 +61,8 @@ interface Session {
   readonly envelopeId: Uint8Array;
   /** The envelope ceremony id of the shares this ceremony takes in (the source transcript's, when it is one), or null. */
   readonly sourceSetId: string | null;
+  /** Repair: the custodian index the lost share's envelope carried in its set (written on the repaired one). */
+  readonly repairIndex: number | null;
   readonly custodians: readonly LifecycleCustodian[];
   readonly quorumNeeded: number;
   quorum: HeldShare[];
@@ -221,6 +224,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
       store,
       envelopeId,
       sourceSetId,
+      repairIndex: r.kind === 'repair' ? sourceCustodianIndex(v.entries, custodians[0]!.identifier, r.custodians[0]!.number) : null,
       custodians: r.custodians.map((c) => ({ id: c.id, name: c.name, number: c.number })),
       // A refresh needs every kept custodian's share; a re-share or a repair a quorum.
       quorumNeeded: r.kind === 'refresh' && !reshare ? r.custodians.length : threshold,
@@ -307,8 +311,10 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
   function envelopeFor(x: Session, custodianId: string, share: VssShare): Uint8Array {
     const c = lifecycleContext(x.run);
     const force = commitmentsInForce(x.run);
-    const index = x.custodians.findIndex((k) => k.id === custodianId);
-    const name = x.custodians[index]!.name;
+    const place = x.custodians.findIndex((k) => k.id === custodianId);
+    const name = x.custodians[place]!.name;
+    // A repaired share goes back to its custodian's place in the set it repairs, not the repair's one-custodian list.
+    const index = x.repairIndex ?? place;
     const label = new TextEncoder().encode(name).length <= 64 ? name : custodianId.slice(0, 64);
     const scheme: EnvelopeScheme = vssScheme(c.ciphersuite);
     const shareCount = c.kind === 'repair' ? Math.max(x.shareCount ?? 0, force.threshold) : x.custodians.length;
