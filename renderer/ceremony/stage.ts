@@ -76,6 +76,18 @@ function atCheckpoint(so: SignOff): Stage {
   }
 }
 
+/**
+ * The custodian whose receipt (catalogue step 'receipt') the screen waits for in a plan without witnesses: the one
+ * just confirmed, until the administrator records it. A witnessed plan stops at the confirmation's sign-off instead,
+ * where the receipt panel is shown too (and holds Continue when a bag was recorded).
+ */
+export function receiptWaiting(status: Status, plan: CeremonyPlan): string | null {
+  if (plan.witnesses.length > 0 || status.lastStep !== 'confirm') return null;
+  const last = status.confirmed[status.confirmed.length - 1];
+  const r = status.receipts.find((x) => x.custodianId === last);
+  return r !== undefined && !r.received ? r.custodianId : null;
+}
+
 export function stageOf(status: Status | null, plan: CeremonyPlan | null, acknowledged: string | null): Stage {
   if (status === null) return { kind: 'loading' };
   switch (status.phase) {
@@ -94,6 +106,8 @@ export function stageOf(status: Status | null, plan: CeremonyPlan | null, acknow
   if (plan === null || !planFits(plan, status)) return { kind: 'need-plan' };
   const so = status.signOff;
   if (so !== null && (!signOffSatisfied(so) || acknowledged !== checkpointKey(status))) return atCheckpoint(so);
+  const receiving = receiptWaiting(status, plan);
+  if (receiving !== null) return { kind: 'confirmed', custodianId: receiving };
   const next = status.next.find((n) => n.step !== 'sign-off' && n.step !== 'abort');
   switch (next?.step) {
     case 'plan':

@@ -49,6 +49,9 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
   'receipt.text': '{name} nimmt den Anteil und unterschreibt die Quittungszeile auf dem Papier; ein Zeuge sieht zu.',
   'receipt.textBag':
     '{name} legt den Anteil in Beutel {bag} und versiegelt ihn; ein Zeuge sieht zu. Lesen Sie die Seriennummer vom versiegelten Beutel vor und geben Sie sie ein; dann unterschreibt {name} die Quittungszeile auf dem Papier.',
+  'receipt.textAlone': '{name} nimmt den Anteil und unterschreibt die Quittungszeile auf dem Papier; der Zeremonie-Administrator erfasst die Quittung.',
+  'receipt.textBagAlone':
+    '{name} legt den Anteil in Beutel {bag} und versiegelt ihn. Lesen Sie die Seriennummer vom versiegelten Beutel vor und geben Sie sie ein; dann unterschreibt {name} die Quittungszeile auf dem Papier, und der Zeremonie-Administrator erfasst die Quittung.',
   'receipt.failed': 'Die Quittung wurde nicht erfasst',
   'receipt.button': 'Quittung von {name} erfassen',
   'entropy.title': 'Entropie',

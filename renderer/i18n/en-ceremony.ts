@@ -49,6 +49,10 @@ export const enCeremony = {
   'receipt.text': '{name} takes their shard and signs the receipt line of their paper; a witness watches.',
   'receipt.textBag':
     '{name} puts their shard in bag {bag} and seals it; a witness watches. Read the serial off the sealed bag aloud and type it; then {name} signs the receipt line of their paper.',
+  // A plan without witnesses: the administrator records the receipt, nobody else watches.
+  'receipt.textAlone': '{name} takes their shard and signs the receipt line of their paper; the administrator records the receipt.',
+  'receipt.textBagAlone':
+    '{name} puts their shard in bag {bag} and seals it. Read the serial off the sealed bag aloud and type it; then {name} signs the receipt line of their paper and the administrator records the receipt.',
   'receipt.failed': 'The receipt was not recorded',
   'receipt.button': "Record {name}'s receipt",
   // Entropy

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ceremonyScript, KEY_CEREMONY, numberedSteps, type CeremonyKind } from '../../core/ceremony-kinds';
 import type { CeremonyPlan } from '../../core/policy';
 import type { Status } from '../../renderer/ceremony/api';
-import { stepOf, stoppedAt } from '../../renderer/ceremony/stage';
+import { receiptWaiting, stageOf, stepOf, stoppedAt } from '../../renderer/ceremony/stage';
 import { ceremonyStepList, listStepOfRecord, stepPeopleLines } from '../../renderer/components/ceremonySteps';
 import { stepState } from '../../renderer/components/stepState';
 import { slip39TwoOfThree, vssThreeOfFive } from '../core/plan-fixtures';
@@ -110,5 +110,38 @@ describe('a ceremony that ended early', () => {
     );
     // Before the ceremony (the plan screen): nothing current, everything to do.
     assert.deepEqual(new Set(list.map((s) => stepState(list, s.id, null))), new Set(['todo']));
+  });
+});
+
+describe("a custodian's receipt in every plan", () => {
+  const active = (patch: Partial<Status>): Status => status({ phase: 'active', label: null, scheme: null, ...patch });
+  const confirmedAlice = (received: boolean): Status =>
+    active({
+      lastStep: 'confirm',
+      handedOff: ['alice'],
+      confirmed: ['alice'],
+      receipts: [{ custodianId: 'alice', bagSerial: null, received }],
+      next: [{ step: 'handoff', custodianId: 'bob', hint: '' }],
+    });
+
+  it('without witnesses the screen stays at the confirmed custodian until the administrator records the receipt', () => {
+    const plan = { ...slip39TwoOfThree(), witnesses: [] } as CeremonyPlan;
+    const alice = plan.custodians[0]!.id;
+    const waiting = { ...confirmedAlice(false), confirmed: [alice], handedOff: [alice], receipts: [{ custodianId: alice, bagSerial: null, received: false }] };
+    assert.equal(receiptWaiting(waiting, plan), alice);
+    assert.deepEqual(stageOf(waiting, plan, null), { kind: 'confirmed', custodianId: alice });
+    const list = ceremonyStepList(plan);
+    assert.equal(stepOf({ kind: 'confirmed', custodianId: alice }, list, 'plan'), 'receipt', 'the step list marks the receipt step');
+    const received = { ...waiting, receipts: [{ custodianId: alice, bagSerial: null, received: true }] };
+    assert.equal(receiptWaiting(received, plan), null);
+    assert.deepEqual(stageOf(received, plan, null), { kind: 'handoff' });
+  });
+
+  it('with witnesses the confirmation sign-off is where the receipt is recorded (no extra stop)', () => {
+    const plan = slip39TwoOfThree();
+    assert.ok(plan.witnesses.length > 0);
+    const alice = plan.custodians[0]!.id;
+    const s = { ...confirmedAlice(false), confirmed: [alice], handedOff: [alice], receipts: [{ custodianId: alice, bagSerial: null, received: false }] };
+    assert.equal(receiptWaiting(s, plan), null);
   });
 });

@@ -10,9 +10,16 @@ import { useAction } from '../useAction';
 /**
  * Catalogue step 'receipt': the custodian seals their shard in its tamper-evident bag while the witness watches, the
  * serial is read off the sealed bag and typed again (main checks it is the one recorded at the handoff), and the
- * custodian signs the receipt line of their paper. Recorded in the transcript as the custodian's receipt.
+ * custodian signs the receipt line of their paper. Recorded in the transcript as the custodian's receipt. In a plan
+ * without witnesses the administrator records it (the screen waits for it: stage.ts receiptWaiting); no signature.
  */
-export function ReceiptPanel({ status, setStatus, custodianId, name }: Pick<StageProps, 'status' | 'setStatus'> & { readonly custodianId: string; readonly name: string }) {
+export function ReceiptPanel({
+  status,
+  setStatus,
+  custodianId,
+  name,
+  witnessed,
+}: Pick<StageProps, 'status' | 'setStatus'> & { readonly custodianId: string; readonly name: string; readonly witnessed: boolean }) {
   const r = status.receipts.find((x) => x.custodianId === custodianId);
   const [typed, setTyped] = useState('');
   const { busy, error, run } = useAction();
@@ -33,7 +40,11 @@ export function ReceiptPanel({ status, setStatus, custodianId, name }: Pick<Stag
   return (
     <section className="panel receipt-panel" data-testid="receipt-panel" aria-labelledby="receipt-title">
       <h2 id="receipt-title">{t('receipt.title', { name })}</h2>
-      <p>{bag === null ? t('receipt.text', { name }) : t('receipt.textBag', { name, bag: bagSerialDisplay(bag) })}</p>
+      <p>
+        {bag === null
+          ? t(witnessed ? 'receipt.text' : 'receipt.textAlone', { name })
+          : t(witnessed ? 'receipt.textBag' : 'receipt.textBagAlone', { name, bag: bagSerialDisplay(bag) })}
+      </p>
       {bag === null ? null : <BagSerialField value={typed} onChange={setTyped} testId="receipt-bag-serial" label={t('bag.receipt')} />}
       {error ? <ErrorPanel title={t('receipt.failed')} error={error.info} testId="receipt-error" focus /> : null}
       <div className="actions">

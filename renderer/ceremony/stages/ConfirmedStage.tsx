@@ -44,7 +44,7 @@ export function ConfirmedStage(props: StageProps & { readonly custodianId: strin
           </>
         )}
       </div>
-      <ReceiptPanel status={status} setStatus={props.setStatus} custodianId={custodianId} name={name} />
+      <ReceiptPanel status={status} setStatus={props.setStatus} custodianId={custodianId} name={name} witnessed={plan.witnesses.length > 0} />
       <SignOffPanel {...props} holdContinue={hold} continueLabel={left > 0 ? t('confirmed.next', { count: left }) : t('confirmed.toTest')} />
     </>
   );
