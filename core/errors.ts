@@ -106,6 +106,8 @@ export type KeyshardErrorCode =
   | 'DISK_FULL'
   | 'FOLDER_NOT_WRITABLE'
   | 'FILE_EXISTS'
+  // a path the screen sent that main's own file dialog did not give for that purpose (electron/ipc/chosen-files.ts)
+  | 'FILE_NOT_CHOSEN'
   | 'FILE_WRITE'
   | 'OUTPUT_CLOSED'
   | 'OUTPUT_FAILED'

@@ -13,6 +13,7 @@ import type { RemovableDrive } from '../services/usb/types';
 import type { ChannelName } from './channels';
 import type { ParsedRequestOf, ServiceResultOf } from './contract';
 import type { CeremonyHost } from './ceremony-host';
+import type { ChosenFiles } from './chosen-files';
 import type { HsmHost } from './hsm-host';
 
 export type ServicesOf<K extends ChannelName> = {
@@ -50,8 +51,8 @@ export function ceremonyServices(host: CeremonyHost | undefined): ServicesOf<Cer
     'ceremony:current-handoff': () => h().currentHandoff(),
     'ceremony:confirm': (r) => h().confirm(r),
     'ceremony:receipt': (r) => h().receipt(r),
-    'ceremony:test-recovery': (r) => h().testRecovery(r),
     'ceremony:print-paper': (r) => h().printPaper(r),
+    'ceremony:test-recovery': (r) => h().testRecovery(r),
     'ceremony:destroy': (r) => h().destroy(r),
     'ceremony:seal': () => h().seal(),
     'ceremony:sign-off': (r) => h().signOff(r),
@@ -92,12 +93,14 @@ export function deviceServices(hsm: HsmHost | undefined): ServicesOf<DeviceChann
  * The file dialogs main opens, so no screen asks for a typed path. The answer is only a choice: whatever then uses the
  * path (the witness key load, the module load, the export) applies its own checks to it as to any other path.
  */
-export function dialogServices(chooseFile: ChooseFile | undefined): ServicesOf<DialogChannel> {
+export function dialogServices(chooseFile: ChooseFile | undefined, files: ChosenFiles): ServicesOf<DialogChannel> {
   return {
     'dialog:choose-file': async (request) => {
       const chosen = await (chooseFile ?? unavailable('file dialog'))(request);
       if (chosen === null) return null;
       const path = resolve(chosen);
+      // Only what main's dialog gave may then be used for this purpose (chosen-files.ts).
+      files.remember(request.purpose, path);
       return { path, name: basename(path) };
     },
   };

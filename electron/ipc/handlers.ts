@@ -14,6 +14,7 @@ import { ceremonyServices, deviceServices, dialogServices, recoveryServices, too
 import { signingServices, type SigningHost } from './handlers-signing';
 import { lifecycleServices } from './handlers-lifecycle';
 import { extendServices } from './handlers-extend';
+import { confineToChosenFiles, createChosenFiles } from './chosen-files';
 import { errorResult, okResult, type IpcResult } from './result';
 
 /** What the handlers need from the world. Main passes real services; tests pass fakes. */
@@ -109,7 +110,9 @@ function answer<K extends ChannelName>(name: K, service: Services[K], log: (m: s
 
 export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
   const log = deps.log ?? (() => {});
-  const services: Services = {
+  // The files main's own dialog gave this window: the only paths the channels that read or write a file accept.
+  const chosenFiles = createChosenFiles();
+  const services: Services = confineToChosenFiles<Services>({
     'app:info': () => deps.appInfo(),
     'airgap:check': () => deps.checkAirGap(),
     'camera:allow': () => ({ allowed: true, expiresAt: deps.camera.allow().toISOString() }),
@@ -118,14 +121,14 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlers {
       return { allowed: false };
     },
     ...toolServices(deps.listDrives),
-    ...dialogServices(deps.chooseFile),
+    ...dialogServices(deps.chooseFile, chosenFiles),
     ...deviceServices(deps.hsm),
     ...ceremonyServices(deps.ceremony),
     ...recoveryServices(deps.recovery),
     ...lifecycleServices(deps.lifecycle),
     ...extendServices(deps.extend),
     ...signingServices(deps.signing),
-  };
+  }, chosenFiles, async (path) => deps.hsm !== undefined && (await deps.hsm.suggestedModules()).modules.some((m) => m.path === path));
   const handlers: Partial<Record<ChannelName, unknown>> = {};
   for (const name of CHANNELS) handlers[name] = wrap(name, services[name], log);
   return Object.freeze(handlers) as IpcHandlers;

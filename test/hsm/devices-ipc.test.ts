@@ -114,13 +114,13 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
         [elsewhere, 'outside-system-folders'],
       ];
       for (const [path, reason] of reasons) {
-        const r = await rig.raw('hsm:select-module', { modulePath: path });
+        const r = await rig.raw('hsm:select-module', { modulePath: await rig.choose('pkcs11-module', path) });
         assert.equal(!r.ok && r.error.code, 'HSM_MODULE', path);
         assert.equal(!r.ok && r.error.details?.['reason'], reason, path);
       }
       const unchosen = await rig.raw('hsm:list-tokens', { modulePath: trusted });
       assert.equal(!unchosen.ok && unchosen.error.details?.['reason'], 'not-chosen');
-      assert.equal((await rig.call('hsm:select-module', { modulePath: trusted })).selected, trusted);
+      assert.equal((await rig.call('hsm:select-module', { modulePath: await rig.choose('pkcs11-module', trusted) })).selected, trusted);
       assert.equal((await rig.call('hsm:select-module', { modulePath: SOFTHSM_MODULE })).selected, SOFTHSM_MODULE);
     } finally {
       rmSync(copies, { recursive: true, force: true });

@@ -78,7 +78,8 @@ function markerWorks(path: string): boolean {
 }
 
 async function refusedReason(r: IpcRig, modulePath: string): Promise<string> {
-  const answer = await r.raw('hsm:select-module', { modulePath });
+  // Chosen in main's dialog, so main's own module rules are what refuses it (not FILE_NOT_CHOSEN).
+  const answer = await r.raw('hsm:select-module', { modulePath: await r.choose('pkcs11-module', modulePath) });
   assert.equal(answer.ok, false, `${modulePath} was loaded`);
   assert.equal(!answer.ok && answer.error.code, 'HSM_MODULE', JSON.stringify(answer));
   assert.ok(!answer.ok && answer.error.message.length > 40, 'the refusal says why');

@@ -81,7 +81,7 @@ describe('ceremony host', () => {
     const rig = ipcRig();
     const wrong = join(rig.root, 'not-a-key.json');
     writeFileSync(wrong, '{"hello": 1}');
-    const refused = await rig.raw('ceremony:load-witness-key', { path: wrong, witnessId: 'wendy' });
+    const refused = await rig.raw('ceremony:load-witness-key', { path: await rig.choose('witness-key', wrong), witnessId: 'wendy' });
     assert.equal(!refused.ok && refused.error.code, 'WITNESS_KEY');
     const missing = await rig.raw('ceremony:start', { plan: slip39Plan(k) });
     assert.equal(!missing.ok && missing.error.code, 'WITNESS_KEY');

@@ -145,7 +145,7 @@ describe('ceremony:witness-keys', () => {
     const r = (rig = ipcRig());
     const path = join(r.root, 'plain-wendy.json');
     writeFileSync(path, witnessKeyFileText('wendy', sha256(utf8ToBytes('plain wendy'))));
-    const res = await r.raw('ceremony:load-witness-key', { path });
+    const res = await r.raw('ceremony:load-witness-key', { path: await r.choose('witness-key', path) });
     assert.equal(res.ok ? 'loaded' : res.error.code, 'WITNESS_KEY_UNENCRYPTED');
     assert.deepEqual(await r.call('ceremony:witness-keys'), []);
   });

@@ -13,6 +13,8 @@ import { decodeEnvelope, decodeSlip39Payload, decodeVssPayload, envelopeToText }
 import { serializeTranscript } from '../../core/transcript';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
+import type { FilePurpose } from '../../electron/ipc/contract-tools';
+import { dialogStub } from './dialog-stub';
 import { createSigningHost } from '../../electron/ipc/handlers-signing';
 import { createCameraGate } from '../../electron/main/permissions';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
@@ -23,8 +25,10 @@ const PASSPHRASE = 'correct horse battery';
 const dir = mkdtempSync(join(tmpdir(), 'ks-drill-ipc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[] } {
+function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[]; choose: (purpose: FilePurpose, path: string) => Promise<string> } {
+  const dialog = dialogStub();
   const handlers: IpcHandlers = createIpcHandlers({
+    chooseFile: dialog.chooseFile,
     appInfo: () => ({ name: 'keyshard', version: '0', platform: 'linux', arch: 'x64', production: true }),
     checkAirGap: async () => ({ ok: true, interfaces: [], radios: [], problems: [], sources: ['os'], checkedAt: new Date().toISOString() }),
     camera: createCameraGate(),
@@ -33,6 +37,7 @@ function laptop(): { call: (channel: string, request?: unknown) => Promise<unkno
   const answers: string[] = [];
   return {
     answers,
+    choose: (purpose, path) => dialog.choose(handlers, purpose, path),
     async call(channel, request) {
       const r = await (handlers as unknown as Record<string, (q: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>>)[channel]!(request);
       answers.push(JSON.stringify(r));
@@ -102,7 +107,7 @@ describe('quorum drill over IPC', () => {
     // The shards were wiped with the key: another rebuild has nothing to combine.
     assert.match((await refusal(l.call('custody:drill-run', { witness: null }))).message, /No shard has been given/);
 
-    const out = join(dir, 'drill-transcript.json');
+    const out = await l.choose('transcript-file', join(dir, 'drill-transcript.json'));
     const saved = (await l.call('custody:save-transcript', { path: out })) as { finalHash: string };
     assert.equal(saved.finalHash, r.finalHash);
     assert.equal(readFileSync(out, 'utf8'), r.transcriptText);

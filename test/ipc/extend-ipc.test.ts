@@ -12,6 +12,7 @@ import { combineMnemonics, splitMasterSecret } from '../../core/slip39/index';
 import { serializeTranscript, verifyTranscriptText } from '../../core/transcript';
 import { SECRET_BEARING_CHANNELS } from '../../electron/ipc/contract';
 import { createIpcHandlers } from '../../electron/ipc/handlers';
+import { dialogStub } from './dialog-stub';
 import { createCameraGate } from '../../electron/main/permissions';
 import { createExtendService } from '../../electron/services/extend/index';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
@@ -26,7 +27,8 @@ const keyFile = join(dir, 'wendy.key');
 writeFileSync(keyFile, sealWitnessKeySync('wendy', new Uint8Array(32).fill(7), PASSPHRASE, { logN: 14 }));
 
 const service = createExtendService({ clock: tickingClock(), random: nodeRandom, transcriptDir: dir, airgap: { check: async () => ({ ok: true, interfaces: [] }) } });
-const handlers = createIpcHandlers({ appInfo: () => assert.fail('not asked'), checkAirGap: async () => assert.fail('not asked'), camera: createCameraGate(), extend: service });
+const dialog = dialogStub();
+const handlers = createIpcHandlers({ appInfo: () => assert.fail('not asked'), checkAirGap: async () => assert.fail('not asked'), camera: createCameraGate(), extend: service, chooseFile: dialog.chooseFile });
 
 type Fail = { ok: false; error: { code: string; message: string } };
 async function call<T = Record<string, unknown>>(name: keyof typeof handlers, request?: unknown): Promise<T> {
@@ -61,7 +63,7 @@ describe('extend:* channels', () => {
       answers.push(JSON.stringify(v));
       return v;
     };
-    const loaded = await call<{ id: string }>('extend:load-witness-key', { path: keyFile });
+    const loaded = await call<{ id: string }>('extend:load-witness-key', { path: await dialog.choose(handlers, 'witness-key', keyFile) });
     keep(await call('extend:start', { label: 'Dora joins', sourceTranscript, finalHash: kc.transcript.headHash, group: 1, custodians: [{ id: 'dora', name: 'Dora', number: 4 }], witnessIds: [loaded.id] }));
     const sign = async () => keep(await call('extend:sign-off', { witnessId: 'wendy', passphrase: PASSPHRASE }));
     keep(await call('extend:check-airgap'));

@@ -16,6 +16,7 @@ import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
 import type { HsmHost } from '../../electron/ipc/hsm-host';
+import type { FilePurpose } from '../../electron/ipc/contract-tools';
 import type { IpcResult } from '../../electron/ipc/result';
 import { createCameraGate } from '../../electron/main/permissions';
 import type { AirGapReport } from '../../electron/services/airgap/types';
@@ -63,6 +64,11 @@ export interface IpcRig {
   drive(name: string): string;
   /** What main's folder dialog answers next (ceremony:choose-folder): the folder the person picks, or null (cancel). */
   willPick(dir: string | null): void;
+  /**
+   * The person picks this file in main's file dialog for this purpose (dialog:choose-file), as the screens do before
+   * any call that reads or writes a file: main uses only such paths (electron/ipc/chosen-files.ts). Returns the path.
+   */
+  choose(purpose: FilePurpose, path: string): Promise<string>;
 }
 
 export interface IpcRigOptions {
@@ -80,6 +86,10 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
   const listDrives = async (): Promise<readonly RemovableDrive[]> => [...drives.values()];
   // Answers of main's folder dialog, queued by rig.willPick().
   const picks: (string | null)[] = [];
+  // Answers of main's file dialog, queued by rig.choose(); witness key files are chosen as they are written, and each
+  // call waits for those choices first.
+  const fileAnswers: string[] = [];
+  const pendingChoices: Promise<unknown>[] = [];
   const host = createCeremonyHost({
     listDrives,
     ceremoniesRoot: () => join(root, 'ceremonies'),
@@ -114,9 +124,17 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     signing: createSigningHost({ clock: () => new Date('2025-03-01T10:00:00.000Z'), random }),
     ...(options.hsm === undefined ? {} : { hsm: options.hsm }),
     listDrives,
+    chooseFile: async () => fileAnswers.shift() ?? null,
   });
   const calls: CallRecord[] = [];
+  const choose = async (purpose: FilePurpose, path: string): Promise<string> => {
+    fileAnswers.push(path);
+    const r = await handlers['dialog:choose-file']({ purpose });
+    assert.ok(r.ok && r.value !== null, `dialog:choose-file failed for ${purpose}`);
+    return r.value.path;
+  };
   const raw = async (channel: ChannelName, request?: unknown): Promise<IpcResult<unknown>> => {
+    await Promise.all(pendingChoices.splice(0));
     const result = await (handlers[channel] as (r: unknown) => Promise<IpcResult<unknown>>)(request);
     calls.push({ channel, json: JSON.stringify(result) });
     return result;
@@ -138,8 +156,10 @@ export function ipcRig(options: IpcRigOptions = {}): IpcRig {
     witnessKeyFile(witnessId) {
       const path = join(root, `witness-${witnessId}.json`);
       writeFileSync(path, sealWitnessKeySync(witnessId, sha256(utf8ToBytes(`keyshard ipc test witness ${witnessId}`)), witnessPassphrase(witnessId)), { mode: 0o600 });
+      pendingChoices.push(choose('witness-key', path));
       return path;
     },
+    choose,
     willPick(dir) {
       picks.push(dir);
     },

@@ -10,11 +10,14 @@ import { after, describe, it } from 'node:test';
 import { isRecordedPlan } from '../../core/ceremony-kinds/recorded-plan';
 import { planDigest, planToJson } from '../../core/policy';
 import { createIpcHandlers } from '../../electron/ipc/handlers';
+import { dialogStub } from './dialog-stub';
 import { fileDialogSpec } from '../../electron/main/file-dialog';
 import { createCameraGate } from '../../electron/main/permissions';
 import { cleanTemps, tempDir, unwitnessedPlan } from '../services/ceremony-harness';
 
+const dialog = dialogStub();
 const h = createIpcHandlers({
+  chooseFile: dialog.chooseFile,
   appInfo: () => ({ name: 'keyshard', version: '0.0.0-test', platform: 'linux', arch: 'x64', production: true }),
   checkAirGap: async () => {
     throw new Error('not used');
@@ -31,7 +34,7 @@ describe('plan:read-file', () => {
     const dir = tempDir('plan-read');
     const path = join(dir, 'plan.json');
     writeFileSync(path, JSON.stringify(JSON.parse(planToJson(plan)), null, 4));
-    const r = await h['plan:read-file']({ path });
+    const r = await h['plan:read-file']({ path: await dialog.choose(h, 'plan-file', path) });
     assert.ok(r.ok);
     assert.equal(r.value.name, 'plan.json');
     assert.equal(r.value.plan, planToJson(plan));
@@ -55,10 +58,14 @@ describe('plan:read-file', () => {
       [link, 'FILE_LINK'],
       [folder, 'FILE_NOT_REGULAR'],
       [join(dir, 'missing.json'), 'FILE_READ'],
-      ['plan.json', 'INVALID_ARGUMENT'],
     ];
-    for (const [path, code] of cases) {
+    // A path the page names itself, relative or not, is refused before anything is read.
+    for (const path of ['plan.json', real]) {
       const r = await h['plan:read-file']({ path });
+      assert.equal(r.ok ? 'ok' : r.error.code, 'FILE_NOT_CHOSEN', path);
+    }
+    for (const [path, code] of cases) {
+      const r = await h['plan:read-file']({ path: await dialog.choose(h, 'plan-file', path) });
       assert.equal(r.ok ? 'ok' : r.error.code, code, path);
       if (!r.ok) assert.doesNotMatch(r.error.message, /abandon/, path);
     }

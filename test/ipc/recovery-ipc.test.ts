@@ -101,7 +101,7 @@ describe('recovery over IPC: SLIP-39', () => {
     assert.equal(!refused.ok && refused.error.code, 'INVALID_ARGUMENT');
     const shown = await rig.call('recovery:export', { kind: 'display', reveal: true });
     assert.equal(shown.kind === 'display' && shown.secretHex, b.secretHex);
-    const path = join(tempDir('recovery-ipc-export'), 'seed.asc');
+    const path = await rig.choose('export-file', join(tempDir('recovery-ipc-export'), 'seed.asc'));
     const file = await rig.call('recovery:export', { kind: 'encrypted-file', path, recipient: { kind: 'openpgp', publicKeyArmored: k.pgp.publicKeyArmored } });
     assert.equal(file.kind === 'encrypted-file' && file.protection, 'openpgp');
     assert.match(readFileSync(path, 'utf8'), /^-----BEGIN PGP MESSAGE-----/);

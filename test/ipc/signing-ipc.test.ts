@@ -14,6 +14,8 @@ import { decodeEnvelope, envelopeToText } from '../../core/envelope';
 import { decodeVssPayload } from '../../core/envelope-payload';
 import { serializeTranscript, verifyTranscriptText } from '../../core/transcript';
 import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
+import type { FilePurpose } from '../../electron/ipc/contract-tools';
+import { dialogStub } from './dialog-stub';
 import { createSigningHost } from '../../electron/ipc/handlers-signing';
 import { createCameraGate } from '../../electron/main/permissions';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
@@ -22,8 +24,10 @@ import { custodyCeremony } from '../helpers/custody-fixture';
 const dir = mkdtempSync(join(tmpdir(), 'ks-signing-ipc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[] } {
+function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[]; choose: (purpose: FilePurpose, path: string) => Promise<string> } {
+  const dialog = dialogStub();
   const handlers: IpcHandlers = createIpcHandlers({
+    chooseFile: dialog.chooseFile,
     appInfo: () => ({ name: 'keyshard', version: '0', platform: 'linux', arch: 'x64', production: true }),
     checkAirGap: async () => ({ ok: true, interfaces: [], radios: [], problems: [], sources: ['os'], checkedAt: new Date().toISOString() }),
     camera: createCameraGate(),
@@ -32,6 +36,7 @@ function laptop(): { call: (channel: string, request?: unknown) => Promise<unkno
   const answers: string[] = [];
   return {
     answers,
+    choose: (purpose, path) => dialog.choose(handlers, purpose, path),
     async call(channel, request) {
       const r = (await (handlers as unknown as Record<string, (q: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>>)[channel]!(request));
       answers.push(JSON.stringify(r));
@@ -58,6 +63,7 @@ describe('signing over IPC: coordinator and two signers', () => {
     const wendy = { keyFileText: readFileSync(keyFile, 'utf8'), passphrase: 'correct horse battery' };
     const coordinator = laptop();
     const alice = laptop();
+    await coordinator.choose('witness-key', keyFile);
     const bob = laptop();
     type Status = { pendingSignOff: string | null; requestQr: string[] | null; signature: string | null; verifyingKey: string | null; step: string; finalHash: string | null; messageHash: string };
     type SignerStatus = { commitmentQr: string[] | null; shareQr: string[] | null; request: { messageText: string | null; messageHash: string } | null };
@@ -124,12 +130,13 @@ describe('signing over IPC: coordinator and two signers', () => {
     assert.deepEqual([r.result, r.signedBy, r.custodianId], ['verified', 'victor', 'carol']);
     assert.ok(verifyTranscriptText(r.transcriptText, { expectedHeadHash: r.finalHash }).ok);
     // Saved where main's dialog named: the same record, byte for byte; never over an existing file.
-    const out = join(dir, 'custody-transcript.json');
+    const out = await l.choose('transcript-file', join(dir, 'custody-transcript.json'));
     const saved = (await l.call('custody:save-transcript', { path: out })) as { name: string; finalHash: string };
     assert.deepEqual([saved.name, saved.finalHash], ['custody-transcript.json', r.finalHash]);
     assert.equal(readFileSync(out, 'utf8'), r.transcriptText);
     assert.equal(await code(l.call('custody:save-transcript', { path: out })), 'FILE_EXISTS');
-    assert.equal(await code(laptop().call('custody:save-transcript', { path: join(dir, 'none.json') })), 'CEREMONY_TRANSITION');
+    const other = laptop();
+    assert.equal(await code(other.call('custody:save-transcript', { path: await other.choose('transcript-file', join(dir, 'none.json')) })), 'CEREMONY_TRANSITION');
   });
 
   it('a witness key file chosen in main\'s dialog (a path), an abort recorded and saved; a file already there is kept', async () => {
@@ -139,6 +146,7 @@ describe('signing over IPC: coordinator and two signers', () => {
     type Status = { pendingSignOff: string | null; requestQr: string[] | null; step: string; finalHash: string | null; committed: string[] };
     const coordinator = laptop();
     const alice = laptop();
+    await coordinator.choose('witness-key', keyFile);
     await coordinator.call('signing:start', { transcriptText: serializeTranscript(kc.file), message: { text: 'abort me' }, witnessKeyPaths: [keyFile] });
     assert.equal(await code(coordinator.call('signing:sign-off', { keyFilePath: keyFile, passphrase: 'wrong passphrase' })), 'WITNESS_PASSPHRASE');
     let s = (await coordinator.call('signing:sign-off', { keyFilePath: keyFile, passphrase: 'correct horse battery' })) as Status;
@@ -150,16 +158,17 @@ describe('signing over IPC: coordinator and two signers', () => {
     s = (await coordinator.call('signing:abort', { reason: 'The second signer did not come.' })) as Status;
     assert.deepEqual([s.step, s.committed.length, s.requestQr, s.finalHash], ['aborted', 0, null, null]);
     assert.equal(await code(coordinator.call('signing:add-commitment', { urParts: a.commitmentQr })), 'CEREMONY_TRANSITION');
-    const out = join(dir, 'aborted-signing.json');
+    const out = await coordinator.choose('transcript-file', join(dir, 'aborted-signing.json'));
     writeFileSync(out, 'someone else\'s record');
     assert.equal(await code(coordinator.call('signing:save-transcript', { path: out })), 'FILE_EXISTS');
     assert.equal(readFileSync(out, 'utf8'), 'someone else\'s record');
-    const fresh = join(dir, 'aborted-signing-2.json');
+    const fresh = await coordinator.choose('transcript-file', join(dir, 'aborted-signing-2.json'));
     await coordinator.call('signing:save-transcript', { path: fresh });
     const v = verifyTranscriptText(readFileSync(fresh, 'utf8'));
     assert.ok(v.ok, 'the saved file verifies');
     assert.equal(v.entries[v.entries.length - 1]!.kind, 'abort');
-    assert.equal(await code(coordinator.call('signing:save-transcript', { path: 'relative.json' })), 'INVALID_ARGUMENT');
+    // A path the page names itself (not from main's dialog) is refused, relative or not.
+    assert.equal(await code(coordinator.call('signing:save-transcript', { path: 'relative.json' })), 'FILE_NOT_CHOSEN');
     await alice.call('signer:clear');
   });
 });

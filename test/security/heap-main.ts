@@ -44,7 +44,8 @@ async function handle(m: Request): Promise<unknown> {
       // The handlers themselves (rig.raw would keep each answer as JSON in its call log).
       return (rig.handlers[m.channel] as (r: unknown) => Promise<unknown>)(m.request);
     case 'witness-key':
-      return rig.witnessKeyFile(m.witnessId);
+      // Chosen in main's dialog, as the screens do: main loads only such key files (electron/ipc/chosen-files.ts).
+      return rig.choose('witness-key', rig.witnessKeyFile(m.witnessId));
     case 'drive':
       return rig.drive(m.name);
     case 'buffers': {
