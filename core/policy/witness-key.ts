@@ -9,9 +9,28 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 
 export type WitnessKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
 
+/**
+ * Keys found usable, by algorithm and hex: a ceremony asks about its two or three witness keys at every plan record,
+ * start, load and sign-off, and the torsion check is a full scalar multiplication (~1 ms) each time. The answer is a
+ * pure function of these strings, so a usable key is kept; at most MAX_USABLE_KEPT, then it starts afresh.
+ */
+const usableKeys = new Set<string>();
+const MAX_USABLE_KEPT = 64;
+
 /** Why this public key (lowercase hex) is not usable as the algorithm's witness key, or null when it is. */
 export function witnessPublicKeyProblem(algorithm: WitnessKeyAlgorithm, publicKeyHex: string): string | null {
   if (typeof publicKeyHex !== 'string' || !/^(?:[0-9a-f]{2})+$/.test(publicKeyHex)) return 'it is not lowercase hex';
+  const cacheKey = `${algorithm}/${publicKeyHex}`;
+  if (usableKeys.has(cacheKey)) return null;
+  const problem = keyProblem(algorithm, publicKeyHex);
+  if (problem === null) {
+    if (usableKeys.size >= MAX_USABLE_KEPT) usableKeys.clear();
+    usableKeys.add(cacheKey);
+  }
+  return problem;
+}
+
+function keyProblem(algorithm: WitnessKeyAlgorithm, publicKeyHex: string): string | null {
   const bytes = hexToBytes(publicKeyHex);
   if (bytes.every((b) => b === 0)) return 'it is all zeros, which is no key at all';
   if (algorithm === 'ed25519') {
