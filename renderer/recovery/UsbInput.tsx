@@ -172,7 +172,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
           ) : null}
           {usable.length > 0 ? (
             <ul className="usb-file-list">
-              {usable.map((f) => {
+              {usable.map((f, _i, all) => {
                 const blocked = f.ceremony === 'other' || f.inHand;
                 return (
                   <li
@@ -202,8 +202,14 @@ export function UsbInput({ onSubmit, busy }: Props) {
                         ✓ In hand
                       </span>
                     ) : (
-                      // While a file's key is asked below, opening that key is the one primary action.
-                      <button type="button" className={file === null ? 'button small' : 'button small secondary'} disabled={blocked || busy} onClick={() => open(f)} data-testid="usb-file-open">
+                      // One primary action: the first file not yet added (none while a file's key is asked below).
+                      <button
+                        type="button"
+                        className={file === null && all.find((g) => g.ceremony !== 'other' && !g.inHand) === f ? 'button small' : 'button small secondary'}
+                        disabled={blocked || busy}
+                        onClick={() => open(f)}
+                        data-testid="usb-file-open"
+                      >
                         {f.protection === 'none' ? 'Add this shard' : 'Open…'}
                       </button>
                     )}

@@ -374,3 +374,43 @@ test('opens a token-sealed shard file from a drive on the custodian’s token', 
   await expect(r.id('recovered-fingerprint-display')).toHaveText(c.display);
   expectNoAnswerContains(app, [PIN], 5);
 });
+
+test('two shard files on one stick: one primary "Add this shard" (the first not yet added), the other secondary', async ({ launch }) => {
+  backend = createCeremonyBackend({});
+  const c = await makeCeremony({
+    tag: 'keyshard e2e two files on one stick',
+    label: 'Courier stick',
+    groupThreshold: 1,
+    groups: [{ name: 'Board', threshold: 2, custodians: ['Alice', 'Bob', 'Carol'] }],
+  });
+  const transcriptPath = join(backend.root, 'transcript.json');
+  writeFileSync(transcriptPath, c.transcriptText);
+  // A courier carried Alice's and Bob's files on one stick.
+  const stick = backend.drive('COURIER-STICK');
+  writeFileSync(join(stick, shardFileName(c.ceremonyId, 0, '.txt')), `${c.shards[0]![0]!.text}\n`);
+  writeFileSync(join(stick, shardFileName(c.ceremonyId, 1, '.txt')), `${c.shards[0]![1]!.text}\n`);
+
+  const app = await launch({ backend });
+  const { page } = app;
+  await app.open('recover');
+  const r = new RecoveryPage(page);
+  await r.loadTranscript(transcriptPath);
+  await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
+  await r.method('usb');
+  await r.chooseDrive('COURIER-STICK');
+  const add = (i: number) => r.usbFile(i).getByTestId('usb-file-open');
+  await expect(add(0)).not.toHaveClass(/secondary/);
+  await expect(add(1)).toHaveClass(/secondary/);
+  // saveScreens fails on two primary buttons (test/e2e/screen-checks).
+  await saveScreens(page, 'recovery-usb-two-files');
+  await r.openUsbFile(0);
+  await r.expectOutcome('accepted', 1);
+  await expect(r.usbFile(0)).toHaveAttribute('data-in-hand', 'true');
+  // Alice's is in hand: Bob's file is now the one primary.
+  await expect(add(1)).not.toHaveClass(/secondary/);
+  await saveScreens(page, 'recovery-usb-two-files-one-added');
+  await r.openUsbFile(1);
+  await r.expectOutcome('accepted', 2);
+  await r.finish();
+  await expect(r.id('recovered-fingerprint-display')).toHaveText(c.display);
+});
