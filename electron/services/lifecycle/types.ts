@@ -17,6 +17,7 @@ export interface LifecycleServiceDeps {
   readonly transcriptDir: string | (() => string);
   readonly transcriptStore?: TranscriptStore;
   readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+  /** The chosen PKCS#11 module: token witnesses, and quorum shards kept on custodians' tokens (read as recovery reads them). */
   readonly hsm?: CeremonyHsm;
   readonly pins?: PinSupplier;
   /** The drives plugged in now (main's usb service): a quorum share may be a shard file on a custodian's stick. */
