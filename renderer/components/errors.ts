@@ -8,7 +8,7 @@ import { ownValue } from '../../core/own';
 import type { Key } from '../i18n/catalogue';
 import { language } from '../i18n/language';
 import { t } from '../i18n/translate';
-import { germanMessage } from '../i18n/errors-de';
+import { germanMessageWith } from '../i18n/errors-de';
 
 export interface ErrorInfo {
   readonly code: string;
@@ -83,7 +83,7 @@ export function toErrorInfo(e: unknown, todo?: string): ErrorInfo {
     const english = problems && problems.length > 1 ? t('error.problems', { count: problems.length }) : first ? `${fieldWords(first.field)}: ${first.message}` : e.message;
     // Main writes its messages in English; in German the screen says what the code means (the code stays in the
     // support line), or keeps main's words where there is no German text for the code yet.
-    const message = language() === 'en' || (problems !== undefined && problems.length > 1) ? english : (germanMessage(e.code) ?? english);
+    const message = language() === 'en' || (problems !== undefined && problems.length > 1) ? english : (germanMessageWith(e.code, e.details) ?? english);
     const support = supportOf(e.details);
     return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}), ...(support ? { support } : {}) };
   }

@@ -6,6 +6,7 @@ import type { Catalogue } from './catalogue';
 import { deCeremony } from './de-ceremony';
 import { deLifecycle } from './de-lifecycle';
 import { deRecovery } from './de-recovery';
+import { deRecoveryInput } from './de-recovery-input';
 import { deSteps } from './de-steps';
 import { dePlan } from './de-plan';
 import { deStages } from './de-stages';
@@ -317,6 +318,7 @@ export const de: Catalogue = {
   ...deRecovery,
   ...deLifecycle,
   ...deSteps,
+  ...deRecoveryInput,
   ...dePlan,
   ...deStages,
 };

@@ -5,6 +5,7 @@
 import { enCeremony } from './en-ceremony';
 import { enLifecycle } from './en-lifecycle';
 import { enRecovery } from './en-recovery';
+import { enRecoveryInput } from './en-recovery-input';
 import { enSteps } from './en-steps';
 import { enPlan } from './en-plan';
 import { enStages } from './en-stages';
@@ -330,6 +331,7 @@ export const en = {
   ...enRecovery,
   ...enLifecycle,
   ...enSteps,
+  ...enRecoveryInput,
   ...enPlan,
   ...enStages,
 } as const;

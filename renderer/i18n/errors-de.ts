@@ -111,3 +111,31 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
 export function germanMessage(code: string): string | undefined {
   return ownValue(MESSAGES as Readonly<Record<string, string>>, code);
 }
+
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined);
+
+/**
+ * The German message with the detail main's English one names: which word (SLIP-39), which line (paper lines) - only
+ * numbers from the error's details, never its text (which may hold what was typed). Without them, germanMessage.
+ */
+export function germanMessageWith(code: string, details: unknown): string | undefined {
+  const d = (typeof details === 'object' && details !== null ? details : {}) as Readonly<Record<string, unknown>>;
+  if (code === 'SLIP39_WORD') {
+    const position = count(d['position']);
+    const others = Array.isArray(d['unknownWords']) ? d['unknownWords'].length - 1 : 0;
+    if (position !== undefined) {
+      const more = others === 1 ? ' Ein weiteres Wort dieses Anteils steht auch nicht in der Liste.' : others > 1 ? ` ${others} weitere Wörter dieses Anteils stehen auch nicht in der Liste.` : '';
+      return `Wort ${position} ist kein SLIP-39-Wort. Prüfen Sie die Schreibweise am Papier.${more}`;
+    }
+  }
+  if (code === 'SLIP39_CHECKSUM') {
+    const suspect = count(d['suspectPosition']);
+    if (suspect !== undefined) return `${MESSAGES.SLIP39_CHECKSUM ?? ''} Ist nur ein Wort falsch, dann Wort ${suspect}.`.trim();
+  }
+  if (code === 'PAPER_LINE_CHECK' && Array.isArray(d['lines'])) {
+    const lines = d['lines'].map(count).filter((n): n is number => n !== undefined);
+    if (lines.length === 1) return `Zeile ${lines[0]} passt nicht zu ihren Prüfzeichen (den zwei nach „/“): In ihr ist ein Zeichen vertippt, oder Zeilen sind vertauscht. Vergleichen Sie diese Zeile mit dem Papier.`;
+    if (lines.length > 1) return `Die Zeilen ${lines.join(', ')} passen nicht zu ihren Prüfzeichen (den zwei nach „/“): In ihnen ist ein Zeichen vertippt, oder Zeilen sind vertauscht. Vergleichen Sie diese Zeilen mit dem Papier.`;
+  }
+  return germanMessage(code);
+}

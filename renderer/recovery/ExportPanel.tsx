@@ -10,6 +10,7 @@ import type { ErrorInfo } from '../components/errors';
 import { IpcCallError } from '../../electron/ipc/client';
 import { ChooseFileButton, type ChosenFile } from '../components/ChooseFileButton';
 import { FilePicker } from '../components/FilePicker';
+import { useI18n, useT } from '../i18n';
 import { recoveryApi, type ExportRecipient, type ExportResponse, type FinishResponse } from './api';
 import { Fingerprint } from './Fingerprint';
 import { HsmImport, importRefusal } from './HsmImport';
@@ -36,33 +37,29 @@ type Saved = Extract<ExportResponse, { kind: 'encrypted-file' }>;
 
 export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow, secretShown = false }: Props) {
   const [choice, setChoice] = useState<Choice>('none');
-  const refusal =
-    importRefusal(kind) ??
-    (tokenImport ? null : 'Only a verified key goes into a token: start again with the fingerprint or final hash from the paper record.');
+  const t = useT();
+  const refusal = importRefusal(kind) ?? (tokenImport ? null : t('export.tokenNeedsVerified'));
   return (
     <section className="panel export-panel" aria-labelledby="export-title" data-testid="export-panel">
-      <h2 id="export-title">What to do with the key</h2>
-      <p>
-        The secret stays inside keyshard until you choose. Choose only what this recovery is for; when you are done,
-        press “Done” and keyshard wipes it.
-      </p>
-      <div className="export-choices" role="group" aria-label="Export choices">
+      <h2 id="export-title">{t('export.title')}</h2>
+      <p>{t('export.lead')}</p>
+      <div className="export-choices" role="group" aria-label={t('export.choices')}>
         <button type="button" className={choice === 'display' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'display'} onClick={() => setChoice('display')} data-testid="export-display">
-          <span className="choice-title">Show it on this screen</span>
-          <span className="choice-text">To copy it by hand into a device. Only after you confirm.</span>
+          <span className="choice-title">{t('export.display')}</span>
+          <span className="choice-text">{t('export.display.text')}</span>
         </button>
         <button type="button" className={choice === 'file' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'file'} onClick={() => setChoice('file')} data-testid="export-file">
-          <span className="choice-title">Save an encrypted file</span>
-          <span className="choice-text">Encrypted to an age recipient or an OpenPGP public key.</span>
+          <span className="choice-title">{t('export.file')}</span>
+          <span className="choice-text">{t('export.file.text')}</span>
         </button>
         {refusal === null ? (
           <button type="button" className={choice === 'hsm' ? 'choice small selected' : 'choice small'} aria-pressed={choice === 'hsm'} onClick={() => setChoice('hsm')} data-testid="export-hsm">
-            <span className="choice-title">Import into an HSM token</span>
-            <span className="choice-text">The key goes into a PKCS#11 token, which keeps it and never lets it out again.</span>
+            <span className="choice-title">{t('export.hsm')}</span>
+            <span className="choice-text">{t('export.hsm.text')}</span>
           </button>
         ) : (
           <div className="choice small disabled" aria-disabled="true" data-testid="export-hsm" data-refused="true">
-            <span className="choice-title">Import into an HSM token</span>
+            <span className="choice-title">{t('export.hsm')}</span>
             <span className="choice-text">{refusal}</span>
           </div>
         )}
@@ -79,10 +76,10 @@ export function ExportPanel({ fingerprintHex, kind, tokenImport, onDone, onShow,
       {choice === 'file' ? <SaveEncrypted fingerprintHex={fingerprintHex} /> : null}
       {choice === 'hsm' ? <HsmImport fingerprintHex={fingerprintHex} /> : null}
       <div className="actions done-row">
-        <span>When this recovery has what it needs:</span>
+        <span>{t('export.whenDone')}</span>
         {/* The one primary action, unless the secret is shown (Hide is) or a file or token export has its own. */}
         <button type="button" className={secretShown || choice === 'file' || choice === 'hsm' ? 'button secondary' : 'button'} onClick={onDone} data-testid="recovery-done">
-          Done: wipe the key and leave
+          {t('export.done')}
         </button>
       </div>
     </section>
@@ -99,14 +96,12 @@ function useFocusOnOpen<T extends HTMLElement>(): React.RefObject<T | null> {
 function ConfirmShow({ onShow, onCancel }: { onShow: (secret: ShownSecret) => void; onCancel: () => void }) {
   const [problem, setProblem] = useState<ErrorInfo | null>(null);
   const ref = useFocusOnOpen<HTMLDivElement>();
+  const t = useT();
   return (
     <div className="export-step warning-item critical" data-testid="show-secret-confirm" tabIndex={-1} ref={ref}>
-      <span className="warning-kind">Before you show it</span>
-      <p>
-        The secret stays on the screen until you hide it. Everyone who may not see it must look away or leave the room
-        now. keyshard does not copy it anywhere; do not photograph it.
-      </p>
-      {problem ? <ErrorPanel title="The secret cannot be shown" error={problem} testId="show-secret-error" /> : null}
+      <span className="warning-kind">{t('export.beforeShow')}</span>
+      <p>{t('export.beforeShow.text')}</p>
+      {problem ? <ErrorPanel title={t('export.showFailed')} error={problem} testId="show-secret-error" /> : null}
       <div className="actions">
         <button
           type="button"
@@ -119,10 +114,10 @@ function ConfirmShow({ onShow, onCancel }: { onShow: (secret: ShownSecret) => vo
             })
           }
         >
-          Show the secret now
+          {t('export.showNow')}
         </button>
         <button type="button" className="button secondary" onClick={onCancel}>
-          Cancel
+          {t('export.cancel')}
         </button>
       </div>
     </div>
@@ -136,23 +131,27 @@ function ConfirmShow({ onShow, onCancel }: { onShow: (secret: ShownSecret) => vo
 export function SecretView({ secret: first, onHide }: { secret: ShownSecret; onHide: () => void }) {
   // The person may ask for the seed's words in the other list; main answers with the secret again.
   const [secret, setSecret] = useState(first);
+  const { t, rich } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const groups = secret.secretHex.toUpperCase().match(/.{1,4}/g) ?? [];
   return (
-    <section className="secret-view" data-testid="secret-shown" aria-label="The recovered secret" tabIndex={-1} ref={ref}>
+    <section className="secret-view" data-testid="secret-shown" aria-label={t('export.secretLabel')} tabIndex={-1} ref={ref}>
       <div className="secret-banner" role="status" data-testid="secret-banner">
         <span className="secret-icon" aria-hidden="true">
           ◉
         </span>
         <span>
-          The recovered secret is on the screen.
-          <span className="secret-sub">Only the people who must see it should look. Everyone else, look away until it is hidden.</span>
+          {t('export.onScreen')}
+          <span className="secret-sub">{t('export.lookAway')}</span>
         </span>
       </div>
       <p>
-        {secret.secretKind === 'seed' ? 'Seed' : `${secret.secretKind} private key`}, {secret.secretHex.length / 2} bytes, in hexadecimal (groups of
-        four), of the key with the fingerprint <Fingerprint fingerprint={secret.fingerprint} testId="secret-fingerprint" compact />.
+        {rich('export.secretIs', {
+          what: secret.secretKind === 'seed' ? t('export.seed') : t('export.privateKey', { kind: secret.secretKind }),
+          bytes: secret.secretHex.length / 2,
+          fingerprint: <Fingerprint fingerprint={secret.fingerprint} testId="secret-fingerprint" compact />,
+        })}
       </p>
       <p
         className="secret-value mono"
@@ -171,7 +170,7 @@ export function SecretView({ secret: first, onHide }: { secret: ShownSecret; onH
       <SecretWords secret={secret} onChange={setSecret} />
       <div className="actions">
         <button type="button" className="button" data-testid="hide-secret" onClick={onHide}>
-          Hide the secret
+          {t('export.hide')}
         </button>
       </div>
     </section>
@@ -191,6 +190,7 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
   const recipientId = useId();
   const targetId = useId();
   const formRef = useFocusOnOpen<HTMLFormElement>();
+  const { t, rich } = useI18n();
   const fileName = `keyshard-recovered-${fingerprintHex.slice(0, 8)}.${kind === 'age' ? 'age' : 'asc'}`;
 
   const chooseKey = async (file: File): Promise<void> => {
@@ -201,11 +201,8 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
       setPgpKey(null);
       setProblem({
         code: 'INVALID_ARGUMENT',
-        message:
-          k === 'openpgp-private'
-            ? `${file.name} is a private key. Encrypting needs only the public key.`
-            : `${file.name} is not an OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----).`,
-        todo: 'Choose the public key of whoever will open the file (the output of `gpg --armor --export THEIR-KEY-ID`).',
+        message: t(k === 'openpgp-private' ? 'export.privateGiven' : 'export.notPublic', { name: file.name }),
+        todo: t('export.publicTodo'),
       });
       return;
     }
@@ -219,20 +216,20 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
     if (recipient === null) {
       setProblem({
         code: 'INVALID_ARGUMENT',
-        message: kind === 'age' ? 'No age recipient yet.' : 'No OpenPGP public key chosen yet.',
-        todo: kind === 'age' ? 'Type the age recipient (it starts with age1) of whoever will open the file.' : 'Choose the OpenPGP public key file of whoever will open the file.',
+        message: t(kind === 'age' ? 'export.noAge' : 'export.noPgp'),
+        todo: t(kind === 'age' ? 'export.noAge.todo' : 'export.noPgp.todo'),
       });
       return;
     }
     if (target === null) {
-      setProblem({ code: 'INVALID_ARGUMENT', message: 'No place to save the file yet.', todo: 'Press “Choose where to save” and name a new file (on the USB stick, for example).' });
+      setProblem({ code: 'INVALID_ARGUMENT', message: t('export.noPlace'), todo: t('export.noPlace.todo') });
       return;
     }
     setBusy(true);
     const r = await recoveryApi.saveEncrypted(target.path, recipient);
     setBusy(false);
     if (!r.ok) {
-      setProblem(problemInfo(r.error, r.error.code === 'INVALID_ARGUMENT' ? 'Fix what is named above, then press “Encrypt and save” again. Nothing was written.' : undefined));
+      setProblem(problemInfo(r.error, r.error.code === 'INVALID_ARGUMENT' ? t('export.fixNamed') : undefined));
       return;
     }
     if (r.value.kind === 'encrypted-file') setSaved(r.value);
@@ -242,10 +239,15 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
     return (
       <div className="export-step ok-item" data-testid="export-saved" data-path={saved.path} data-bytes={saved.bytes}>
         <p>
-          <strong>Saved.</strong> {saved.path} ({saved.bytes} bytes), encrypted with {saved.protection === 'age' ? 'age' : 'OpenPGP'}. It holds the
-          secret of the key with the fingerprint <Fingerprint fingerprint={saved.fingerprint} testId="saved-fingerprint" compact />.
+          <strong>{t('export.saved')}</strong>{' '}
+          {rich('export.savedText', {
+            path: saved.path,
+            bytes: saved.bytes,
+            protection: saved.protection === 'age' ? 'age' : 'OpenPGP',
+            fingerprint: <Fingerprint fingerprint={saved.fingerprint} testId="saved-fingerprint" compact />,
+          })}
         </p>
-        <p>Next: check that the file opens with the recipient&apos;s key, then press “Done”.</p>
+        <p>{t('export.savedNext')}</p>
       </div>
     );
   }
@@ -261,21 +263,21 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
       }}
     >
       <fieldset>
-        <legend>Encrypt for</legend>
+        <legend>{t('export.encryptFor')}</legend>
         <div className="choice-row">
           <label className="radio">
             <input type="radio" name={kindName} checked={kind === 'age'} onChange={() => setKind('age')} data-testid="export-kind-age" />
-            an age recipient
+            {t('export.anAge')}
           </label>
           <label className="radio">
             <input type="radio" name={kindName} checked={kind === 'openpgp'} onChange={() => setKind('openpgp')} data-testid="export-kind-openpgp" />
-            an OpenPGP public key
+            {t('export.aPgp')}
           </label>
         </div>
         {kind === 'age' ? (
           <div className="field">
-            <label htmlFor={recipientId}>age recipient</label>
-            <span className="hint">Starts with age1; whoever holds its identity can open the file.</span>
+            <label htmlFor={recipientId}>{t('export.ageRecipient')}</label>
+            <span className="hint">{t('export.ageHint')}</span>
             <input
               id={recipientId}
               type="text"
@@ -292,28 +294,28 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
           </div>
         ) : (
           <div className="field">
-            <span className="label">OpenPGP public key</span>
-            <FilePicker label={pgpKey ? 'Choose another public key' : 'Choose the public key file'} accept=".asc,.gpg,.txt,.pub" onFile={(f) => void chooseKey(f)} testId="export-pgp-key" variant="secondary" />
+            <span className="label">{t('export.pgpKey')}</span>
+            <FilePicker label={t(pgpKey ? 'export.pgpAnother' : 'export.pgpChoose')} accept=".asc,.gpg,.txt,.pub" onFile={(f) => void chooseKey(f)} testId="export-pgp-key" variant="secondary" />
             {pgpKey ? <span data-testid="export-pgp-chosen"> {pgpKey.name}</span> : null}
           </div>
         )}
       </fieldset>
       <div className="field">
         <span className="label" id={targetId}>
-          Save as
+          {t('export.saveAs')}
         </span>
-        <span className="hint">A new file: keyshard never replaces an existing one.</span>
+        <span className="hint">{t('export.saveAsHint')}</span>
         <div className="inline-form">
           <ChooseFileButton
             purpose="export-file"
             suggestedName={fileName}
-            label={target === null ? 'Choose where to save' : 'Choose another place'}
+            label={t(target === null ? 'export.choosePlace' : 'export.anotherPlace')}
             variant="secondary"
             onChosen={(file) => {
               setTarget(file);
               setProblem(null);
             }}
-            onError={(e) => setProblem(problemInfo(e instanceof IpcCallError ? e : { code: 'INTERNAL', message: 'The save dialog could not be opened. Nothing was written.' }))}
+            onError={(e) => setProblem(problemInfo(e instanceof IpcCallError ? e : { code: 'INTERNAL', message: t('export.dialogFailed') }))}
             describedBy={targetId}
             testId="export-choose-path"
           />
@@ -324,9 +326,9 @@ function SaveEncrypted({ fingerprintHex }: { fingerprintHex: string }) {
           ) : null}
         </div>
       </div>
-      {problem ? <ErrorPanel title="The file was not saved" error={problem} testId="export-error" focus /> : null}
+      {problem ? <ErrorPanel title={t('export.notSaved')} error={problem} testId="export-error" focus /> : null}
       <button type="submit" className="button" disabled={busy} data-testid="export-save">
-        {busy ? 'Encrypting…' : 'Encrypt and save'}
+        {t(busy ? 'export.encrypting' : 'export.save')}
       </button>
     </form>
   );

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
+import { useT } from '../i18n';
 import type { ShardRequest } from './api';
 import { KeyFileStep } from './KeyFileStep';
 import type { ShardOrigin, SubmitResult } from './outcome';
@@ -19,21 +20,16 @@ interface Props {
 
 type Protected = Extract<ShardFileKind, { kind: 'age' | 'openpgp' }>;
 
-const TOO_LARGE: ErrorInfo = {
-  code: 'ENVELOPE_FORMAT',
-  message: 'This file is far larger than a shard file (a few kilobytes at most).',
-  todo: "Choose the custodian's shard file (.txt, .age or .asc) from their USB drive.",
-};
-
 export function FileInput({ onSubmit, busy }: Props) {
   const [shard, setShard] = useState<{ name: string; file: Protected; round: number } | null>(null);
   const [problem, setProblem] = useState<ErrorInfo | null>(null);
+  const t = useT();
 
   const chooseShard = async (file: File): Promise<void> => {
     setProblem(null);
     if (file.size > MAX_SHARD_FILE_BYTES) {
       setShard(null);
-      setProblem(TOO_LARGE);
+      setProblem({ code: 'ENVELOPE_FORMAT', message: t('file.tooLarge'), todo: t('file.tooLarge.todo') });
       return;
     }
     const kind = classifyShardFile(new Uint8Array(await file.arrayBuffer()));
@@ -41,8 +37,8 @@ export function FileInput({ onSubmit, busy }: Props) {
       setShard(null);
       setProblem({
         code: 'ENVELOPE_FORMAT',
-        message: `${file.name} is not a keyshard shard file: it neither starts with KS1 nor is it an age or OpenPGP file.`,
-        todo: "Choose the custodian's shard file (.txt, .age or .asc) from their USB drive, or type the words of their paper copy.",
+        message: t('file.notShard', { name: file.name }),
+        todo: t('file.notShard.todo'),
       });
       return;
     }
@@ -56,15 +52,12 @@ export function FileInput({ onSubmit, busy }: Props) {
 
   return (
     <div className="file-input" data-testid="file-input">
-      <p className="muted">
-        A shard file from a custodian&apos;s USB drive: its text form (starting KS1), or a file protected with age or
-        OpenPGP. A protected file also needs the custodian&apos;s key file.
-      </p>
+      <p className="muted">{t('file.lead')}</p>
       {/* Once a protected file waits for its key, choosing the key is the one primary action. */}
       <div className="actions top">
-        <FilePicker label="Choose the shard file" accept=".txt,.age,.asc,.gpg,.pgp,text/plain" onFile={(f) => void chooseShard(f)} testId="shard-file" variant={shard ? 'secondary' : 'primary'} />
+        <FilePicker label={t('file.choose')} accept=".txt,.age,.asc,.gpg,.pgp,text/plain" onFile={(f) => void chooseShard(f)} testId="shard-file" variant={shard ? 'secondary' : 'primary'} />
       </div>
-      {problem ? <ErrorPanel title="This file cannot be used" error={problem} testId="file-problem" focus /> : null}
+      {problem ? <ErrorPanel title={t('file.problem')} error={problem} testId="file-problem" focus /> : null}
       {shard ? (
         <KeyFileStep
           key={shard.round}
@@ -74,7 +67,7 @@ export function FileInput({ onSubmit, busy }: Props) {
           onOpen={(openingKey) => onSubmit({ file: shard.file.content, openingKey }, { kind: 'file', protection: shard.file.kind })}
           onDone={() => setShard(null)}
           onCancel={() => setShard(null)}
-          cancelLabel="Choose another shard file"
+          cancelLabel={t('file.another')}
         />
       ) : null}
     </div>

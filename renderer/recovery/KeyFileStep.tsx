@@ -8,6 +8,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
+import { useI18n } from '../i18n';
 import type { SubmitResult } from './outcome';
 import { classifyKeyFile, MAX_KEY_FILE_BYTES, protectionName } from './shardFile';
 
@@ -33,6 +34,7 @@ export function KeyFileStep({ fileName, protection, busy, onOpen, onDone, onCanc
   const [passphrase, setPassphrase] = useState('');
   const [problem, setProblem] = useState<ErrorInfo | null>(null);
   const passId = useId();
+  const { t, rich } = useI18n();
   const ref = useRef<HTMLElement>(null);
   // The step that just opened takes the focus (it may have opened below the fold).
   useEffect(() => ref.current?.focus(), []);
@@ -41,7 +43,7 @@ export function KeyFileStep({ fileName, protection, busy, onOpen, onDone, onCanc
     setProblem(null);
     if (file.size > MAX_KEY_FILE_BYTES) {
       setKey(null);
-      setProblem({ code: 'ENVELOPE_DECRYPT', message: `${file.name} is far larger than a key file.`, todo: "Choose the custodian's own key file." });
+      setProblem({ code: 'ENVELOPE_DECRYPT', message: t('keyFile.tooLarge', { name: file.name }), todo: t('keyFile.tooLarge.todo') });
       return;
     }
     const text = await file.text();
@@ -52,10 +54,8 @@ export function KeyFileStep({ fileName, protection, busy, onOpen, onDone, onCanc
       const isPublic = kind === 'openpgp-public' || kind === 'age-recipient';
       setProblem({
         code: 'ENVELOPE_DECRYPT',
-        message: isPublic
-          ? `${file.name} is a public key: it can lock a file but not open it.`
-          : `${file.name} is not ${protection === 'age' ? 'an age identity (a line starting AGE-SECRET-KEY-1)' : 'an OpenPGP private key (-----BEGIN PGP PRIVATE KEY BLOCK-----)'}.`,
-        todo: `Choose the custodian's ${protection === 'age' ? 'age identity file' : 'OpenPGP private key file'}: the ${protectionName(protection)} key that opens ${fileName}.`,
+        message: t(isPublic ? 'keyFile.public' : protection === 'age' ? 'keyFile.notAge' : 'keyFile.notPgp', { name: file.name }),
+        todo: t(protection === 'age' ? 'keyFile.todoAge' : 'keyFile.todoPgp', { file: fileName }),
       });
       return;
     }
@@ -81,29 +81,27 @@ export function KeyFileStep({ fileName, protection, busy, onOpen, onDone, onCanc
   return (
     <section className="panel key-step" data-testid="key-step" data-protection={protection} tabIndex={-1} ref={ref}>
       <h3>
-        <span data-wrap-anywhere>{fileName}</span>: protected with {protectionName(protection)}
+        {rich('keyFile.protected', { file: <span data-wrap-anywhere>{fileName}</span>, protection: protectionName(protection) })}
       </h3>
-      <p>
-        Next: choose the custodian&apos;s {protection === 'age' ? 'age identity file (AGE-SECRET-KEY-1…)' : 'OpenPGP private key file'} that opens it.
-      </p>
-      {problem ? <ErrorPanel title="This file cannot be used" error={problem} testId={problemTestId} focus /> : null}
+      <p>{t(protection === 'age' ? 'keyFile.nextAge' : 'keyFile.nextPgp')}</p>
+      {problem ? <ErrorPanel title={t('keyFile.problem')} error={problem} testId={problemTestId} focus /> : null}
       <div className="actions top">
-        <FilePicker label={key ? 'Choose another key file' : 'Choose the key file'} accept=".txt,.key,.asc,.gpg" onFile={(f) => void chooseKey(f)} testId="key-file" variant={key ? 'secondary' : 'primary'} />
+        <FilePicker label={t(key ? 'keyFile.another' : 'keyFile.choose')} accept=".txt,.key,.asc,.gpg" onFile={(f) => void chooseKey(f)} testId="key-file" variant={key ? 'secondary' : 'primary'} />
         {key ? (
           <span data-testid="key-chosen">
-            Key: <strong>{key.name}</strong>
+            {rich('keyFile.chosen', { name: <strong>{key.name}</strong> })}
           </span>
         ) : null}
       </div>
       {protection === 'openpgp' ? (
         <div className="field">
-          <label htmlFor={passId}>Passphrase of the OpenPGP key (if it has one)</label>
+          <label htmlFor={passId}>{t('keyFile.passphrase')}</label>
           <input id={passId} type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="key-passphrase" />
         </div>
       ) : null}
       <div className="actions">
         <button type="button" className="button" disabled={key === null || busy} onClick={() => void open()} data-testid="open-shard-file">
-          Open and check this shard
+          {t('keyFile.open')}
         </button>
         <button type="button" className="button secondary" onClick={onCancel} data-testid="cancel-shard-file">
           {cancelLabel}

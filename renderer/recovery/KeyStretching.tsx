@@ -7,6 +7,8 @@
  *   and a Cancel button (recovery:cancel-finish);
  * - after a cancel: what happened, and that the shards are still in hand.
  */
+import { language, t } from '../i18n';
+import { germanMessageWith } from '../i18n/errors-de';
 import { useEffect, useRef, useState } from 'react';
 import { ProgressBar } from '../components/ProgressBar';
 import { recoveryApi, type IpcError, type RecoveryStatus } from './api';
@@ -20,9 +22,9 @@ const POLL_MS = 300;
 
 /** "less than a second", "about 12 seconds", "about 3 minutes". */
 export function durationWords(seconds: number): string {
-  if (seconds < 1) return 'less than a second';
-  if (seconds < 90) return `about ${Math.ceil(seconds)} seconds`;
-  return `about ${Math.round(seconds / 60)} minutes`;
+  if (seconds < 1) return t('kdf.lessThanSecond');
+  if (seconds < 90) return t('kdf.seconds', { n: Math.ceil(seconds) });
+  return t('kdf.minutes', { n: Math.round(seconds / 60) });
 }
 
 function numberDetail(error: IpcError, key: string): number | undefined {
@@ -85,7 +87,7 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
   }, [state]);
 
   if (running && stretching !== null) {
-    const label = `Stretching the passphrase key: round ${stretching.round} of ${stretching.rounds}`;
+    const label = t('kdf.round', { round: stretching.round, rounds: stretching.rounds });
     return (
       <section className="panel key-stretching" aria-labelledby="stretch-title" data-testid="key-stretching" data-round={stretching.round}>
         <h2 id="stretch-title" aria-live="polite">
@@ -93,9 +95,12 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
         </h2>
         <ProgressBar fraction={fractionOf(stretching)} label={label} testId="key-stretching-bar" />
         <p>
-          These shares ask for {stretching.iterations.toLocaleString('en-US')} PBKDF2 iterations (iteration exponent {stretching.iterationExponent}):{' '}
-          {durationWords(stretching.estimatedSeconds)} in all on this computer, {durationWords(Math.max(0, stretching.estimatedSeconds - stretching.elapsedSeconds))} left. The
-          window stays usable meanwhile.
+          {t('kdf.running', {
+            iterations: stretching.iterations.toLocaleString(language() === 'de' ? 'de-DE' : 'en-US'),
+            exponent: stretching.iterationExponent,
+            total: durationWords(stretching.estimatedSeconds),
+            left: durationWords(Math.max(0, stretching.estimatedSeconds - stretching.elapsedSeconds)),
+          })}
         </p>
         <div className="actions">
           <button
@@ -108,9 +113,9 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
               void recoveryApi.cancelFinish();
             }}
           >
-            {cancelling ? 'Cancelling…' : 'Cancel'}
+            {t(cancelling ? 'kdf.cancelling' : 'kdf.cancel')}
           </button>
-          <span className="muted">Cancel keeps the shards in hand.</span>
+          <span className="muted">{t('kdf.keeps')}</span>
         </div>
       </section>
     );
@@ -120,7 +125,7 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
     const e = numberDetail(state.error, 'iterationExponent');
     const own = numberDetail(state.error, 'keyshardIterationExponent');
     const seconds = numberDetail(state.error, 'estimatedSeconds');
-    const time = seconds === undefined ? 'a long time' : durationWords(seconds);
+    const time = seconds === undefined ? t('kdf.longTime') : durationWords(seconds);
     return (
       <section
         className="panel key-stretching ask"
@@ -132,19 +137,16 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
         ref={focusRef}
       >
         <h2 id="stretch-ask-title">
-          These shares ask for {e === undefined ? 'more' : `2^${e} × 10,000`} PBKDF2 iterations: {time} here
+          {t('kdf.askTitle', { iterations: e === undefined ? t('kdf.more') : `2^${e} × 10,000`, time })}
         </h2>
-        <p data-testid="slow-kdf-message">{state.error.message}</p>
-        <p className="strong">
-          Expected only from a SLIP-39 tool set above keyshard&apos;s exponent {own ?? 1}. If you did not expect it, cancel and ask where these
-          shares came from; the shards stay in hand either way.
-        </p>
+        <p data-testid="slow-kdf-message">{language() === 'en' ? state.error.message : (germanMessageWith(state.error.code, state.error.details) ?? state.error.message)}</p>
+        <p className="strong">{t('kdf.expected', { own: own ?? 1 })}</p>
         <div className="actions">
           <button type="button" className="button" data-testid="slow-kdf-continue" onClick={onContinue}>
-            Continue ({time})
+            {t('kdf.continue', { time })}
           </button>
           <button type="button" className="button secondary" data-testid="slow-kdf-cancel" onClick={onDismiss}>
-            Cancel
+            {t('kdf.cancel')}
           </button>
         </div>
       </section>
@@ -154,8 +156,8 @@ export function KeyStretching({ state, running, onContinue, onDismiss }: Props) 
   if (state?.kind === 'cancelled') {
     return (
       <section className="notice" role="status" data-testid="key-stretching-cancelled" tabIndex={-1} ref={focusRef}>
-        <p className="strong">Recovery cancelled.</p>
-        <p>{state.error.message}</p>
+        <p className="strong">{t('kdf.cancelled')}</p>
+        <p>{language() === 'en' ? state.error.message : (germanMessageWith(state.error.code, state.error.details) ?? state.error.message)}</p>
         <div className="actions">
           <button type="button" className="button small secondary" onClick={onDismiss}>
             OK

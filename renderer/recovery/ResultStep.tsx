@@ -7,10 +7,12 @@
  * the person chooses (ExportPanel), and into a token only when verified. A mismatch has already been wiped in main.
  */
 import { useEffect, useRef, useState } from 'react';
+import { language, useT, type T } from '../i18n';
+import type { PlainKey } from '../i18n/catalogue';
 import type { FinishResponse } from './api';
 import { ExportPanel, SecretView, type ShownSecret } from './ExportPanel';
 import { Fingerprint } from './Fingerprint';
-import { SOURCE_WORDS, TO_VERIFY } from './trustWords';
+import { SOURCE_WORDS } from './trustWords';
 
 interface Props {
   readonly result: FinishResponse;
@@ -20,63 +22,51 @@ interface Props {
 
 export type Verdict = FinishResponse['verdict'];
 
-const KIND_TEXT: Readonly<Record<FinishResponse['recovered']['kind'], string>> = {
-  seed: 'a seed (BIP-32 master seed)',
-  ed25519: 'an Ed25519 private key',
-  secp256k1: 'a secp256k1 private key',
-  p256: 'a P-256 private key',
+const KIND_TEXT: Readonly<Record<FinishResponse['recovered']['kind'], PlainKey>> = {
+  seed: 'result.kind.seed',
+  ed25519: 'result.kind.ed25519',
+  secp256k1: 'result.kind.secp256k1',
+  p256: 'result.kind.p256',
 };
 
-const TITLE: Readonly<Record<Verdict, { mark: string; text: string }>> = {
-  verified: { mark: '✓', text: "Verified: this is the ceremony's key" },
-  unverified: { mark: '!', text: 'Unverified: recovered, not confirmed' },
-  mismatch: { mark: '✗', text: "This is NOT the ceremony's key" },
+const TITLE: Readonly<Record<Verdict, { mark: string; text: PlainKey }>> = {
+  verified: { mark: '✓', text: 'result.verified' },
+  unverified: { mark: '!', text: 'result.unverified' },
+  mismatch: { mark: '✗', text: 'result.mismatch' },
 };
 
 /** What an unverified result proves and does not prove, for its source. */
-function unverifiedText(result: FinishResponse): string {
-  if (result.expected === null) {
-    return `The shards combine into a key, but nothing said what it should be, so nothing confirms it is the ceremony's. ${TO_VERIFY}`;
-  }
-  if (result.source === 'transcript-unfinished') {
-    return (
-      `${result.expected.statusWhy ?? 'The ceremony was aborted or did not finish.'} The shards agree with that transcript, but shards of an aborted ` +
-      "or unfinished ceremony are not the ceremony's key, whoever signed it. Use the sealed transcript from the ceremony's USB stick, or compare the " +
-      'recovered fingerprint with the paper record of the ceremony that finished.'
-    );
-  }
-  const with_ = result.source === 'shards' ? 'with the fingerprint they carry' : "with the transcript's fingerprint";
-  return (
-    `The shards agree with each other and ${with_}. That proves they belong together, not that they are the ceremony's: ` +
-    `whoever made these shards could have made ${result.source === 'shards' ? 'that fingerprint' : 'that transcript'} too. ${TO_VERIFY}`
-  );
+function unverifiedText(result: FinishResponse, t: T): string {
+  const toVerify = t('result.toVerify');
+  if (result.expected === null) return t('result.nothingExpected', { toVerify });
+  // main's statusWhy is English; German says it in general words (the transcript itself is named on the screen).
+  if (result.source === 'transcript-unfinished') return t('result.unfinished', { why: (language() === 'en' ? result.expected.statusWhy : null) ?? t('result.unfinishedWhy') });
+  return t(result.source === 'shards' ? 'result.agreeShards' : 'result.agreeTranscript', { toVerify });
 }
 
 /** "Treasury seed · id 3f2a… · sealed 2025-03-01 10:00 UTC": the ceremony the transcript records. */
-function ceremonyLine(c: NonNullable<NonNullable<FinishResponse['expected']>['ceremony']>): string {
-  return [c.label ?? 'No label', `id ${c.id}`, c.sealedAt === null ? 'not sealed' : `sealed ${c.sealedAt.slice(0, 16).replace('T', ' ')} UTC`].join(' · ');
+function ceremonyLine(c: NonNullable<NonNullable<FinishResponse['expected']>['ceremony']>, t: T): string {
+  return [c.label ?? t('result.noLabel'), t('result.id', { id: c.id }), c.sealedAt === null ? t('result.notSealed') : t('result.sealed', { when: c.sealedAt.slice(0, 16).replace('T', ' ') })].join(' · ');
 }
 
 /**
  * A pinned witness key proves that witness sealed *a* ceremony with this key, not that it is the one the team means
  * (pins are per person, reused across ceremonies and rehearsals): name it, and ask for the paper record.
  */
-function witnessKeysText(result: FinishResponse): string {
+function witnessKeysText(result: FinishResponse, t: T): string {
   const e = result.expected!;
   const ids = [...new Set(e.signoffs.filter((s) => s.pinned).map((s) => s.witnessId))];
-  const who = ids.length === 1 ? `pinned witness ${ids[0]}` : `pinned witnesses ${ids.join(', ')}`;
+  const who = t(ids.length === 1 ? 'result.pinnedOne' : 'result.pinnedMany', { ids: ids.join(', ') });
   const c = e.ceremony;
-  const which = c === null ? 'the ceremony the transcript records' : `the ceremony "${c.label ?? 'without a label'}"`;
-  return (
-    `Signed off by ${who} in ${which}. Compare the ceremony id, label and date above with the paper record: ` +
-    'a witness signs every ceremony they attend, rehearsals too. If they differ, these are shards of another ceremony.'
-  );
+  const which = c === null ? t('result.theCeremony') : t('result.ceremonyNamed', { label: c.label ?? t('result.withoutLabel') });
+  return t('result.witnessKeys', { who, which });
 }
 
 export function ResultStep({ result, onRestart, onDone }: Props) {
   const verdict = result.verdict;
   const title = useRef<HTMLHeadingElement>(null);
   const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const t = useT();
   useEffect(() => title.current?.focus(), []);
 
   const expected = result.expected;
@@ -95,57 +85,57 @@ export function ResultStep({ result, onRestart, onDone }: Props) {
           <span className="verdict-mark" aria-hidden="true">
             {TITLE[verdict].mark}
           </span>{' '}
-          {TITLE[verdict].text}
+          {t(TITLE[verdict].text)}
         </h1>
         <dl className="kv verdict-facts">
-          <dt>Recovered key</dt>
+          <dt>{t('result.recoveredKey')}</dt>
           <dd>
             <Fingerprint fingerprint={id.fingerprint} testId="recovered-fingerprint" size="large" />
           </dd>
-          <dt>Expected</dt>
+          <dt>{t('result.expected')}</dt>
           <dd>
             {expected ? (
               <Fingerprint fingerprint={expected.fingerprint} testId="expected-fingerprint-shown" size="large" />
             ) : (
-              <span data-testid="expected-fingerprint-shown">Nothing to compare with</span>
+              <span data-testid="expected-fingerprint-shown">{t('result.nothingToCompare')}</span>
             )}
           </dd>
           {expected?.ceremony ? (
             <>
-              <dt>Ceremony</dt>
+              <dt>{t('result.ceremony')}</dt>
               <dd data-testid="verdict-ceremony" data-ceremony-id={expected.ceremony.id}>
-                {ceremonyLine(expected.ceremony)}
+                {ceremonyLine(expected.ceremony, t)}
               </dd>
             </>
           ) : null}
-          <dt>Checked against</dt>
+          <dt>{t('result.checkedAgainst')}</dt>
           <dd data-testid="verdict-source" data-source={result.source}>
-            {expected ? SOURCE_WORDS[result.source] : 'nothing: no transcript, fingerprint or shard said what the key should be'}
+            {expected ? t(SOURCE_WORDS[result.source]) : t('result.againstNothing')}
           </dd>
         </dl>
         <p className="verdict-text" data-testid="verdict-text">
           {verdict === 'verified' && result.source === 'witness-keys'
-            ? witnessKeysText(result)
+            ? witnessKeysText(result, t)
             : verdict === 'verified'
-            ? `The recovered key's fingerprint matches ${SOURCE_WORDS[result.source]}.`
+            ? t('result.matches', { source: t(SOURCE_WORDS[result.source]) })
             : verdict === 'unverified'
-              ? unverifiedText(result)
+              ? unverifiedText(result, t)
               : result.message}
         </p>
         <p className="muted">
-          {shardCount(result.shardsUsed)} used · {id.wallet === 'bip39' ? "a BIP-39 wallet's entropy (its fingerprint is the wallet's)" : KIND_TEXT[id.kind]}
-          {id.masterFingerprint ? ` · master fingerprint ${id.masterFingerprint}` : ''}
+          {t('result.shards', { count: result.shardsUsed })} · {id.wallet === 'bip39' ? t('result.bip39') : t(KIND_TEXT[id.kind])}
+          {id.masterFingerprint ? t('result.master', { fingerprint: id.masterFingerprint }) : ''}
         </p>
         {verdict === 'mismatch' ? (
           <div className="actions">
             <button type="button" className="button" onClick={onRestart} data-testid="mismatch-restart">
-              Start again
+              {t('result.startAgain')}
             </button>
           </div>
         ) : verdict === 'unverified' ? (
           <div className="actions">
             <button type="button" className="button secondary" onClick={onRestart} data-testid="unverified-restart">
-              Start again with the paper record
+              {t('result.startAgainPaper')}
             </button>
           </div>
         ) : null}
@@ -155,8 +145,4 @@ export function ResultStep({ result, onRestart, onDone }: Props) {
       ) : null}
     </>
   );
-}
-
-function shardCount(n: number): string {
-  return `${n} shard${n === 1 ? '' : 's'}`;
 }

@@ -5,6 +5,7 @@
  * the list; the person chooses one and the PIN is typed again. Nothing of the shard comes back to this window.
  */
 import { useState } from 'react';
+import { useT } from '../i18n';
 import type { ShardRequest } from './api';
 import type { ShardOrigin, SubmitResult } from './outcome';
 import { TokenAndPin } from './TokenAndPin';
@@ -36,6 +37,7 @@ function ceremoniesOf(details: Readonly<Record<string, unknown>> | undefined): C
 export function TokenInput({ onSubmit, busy, ceremonyId }: Props) {
   const [choices, setChoices] = useState<{ token: string; ceremonies: CeremonyOnToken[] } | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
+  const t = useT();
 
   const read = async (token: { label?: string; serial?: string }, pin: string): Promise<SubmitResult> => {
     const name = token.label ?? token.serial ?? 'token';
@@ -53,25 +55,22 @@ export function TokenInput({ onSubmit, busy, ceremonyId }: Props) {
 
   return (
     <div className="token-input" data-testid="token-input">
-      <p className="muted">
-        The custodian plugs in their token (smart card, USB token, HSM), chooses it below and types its PIN. keyshard
-        reads {ceremonyId === null ? 'the shard' : "this ceremony's shard"} from it and checks it.
-      </p>
+      <p className="muted">{t(ceremonyId === null ? 'tokenIn.lead' : 'tokenIn.leadCeremony')}</p>
       <TokenAndPin
-        legend="Which token holds the custodian's shard?"
-        whose="The custodian"
+        legend={t('tokenIn.legend')}
+        whose={t('tokenIn.whose')}
         role="custodian"
-        actionLabel="Read the shard from this token"
-        busyLabel="Reading the token…"
+        actionLabel={t('tokenIn.action')}
+        busyLabel={t('tokenIn.busy')}
         busy={busy}
         testId="token"
         forgetAfterSuccess
-        pinHint="Only the custodian types it. keyshard gives it to the token for this one read and does not keep it."
+        pinHint={t('tokenIn.pinHint')}
         onSubmit={read}
       >
         {choices !== null ? (
           <fieldset className="panel token-ceremonies" data-testid="token-ceremonies">
-            <legend>This token holds shards of {choices.ceremonies.length} ceremonies: which one is to be recovered?</legend>
+            <legend>{t('tokenIn.ceremonies', { count: choices.ceremonies.length })}</legend>
             {choices.ceremonies.map((c) => (
               <label key={c.ceremonyId} className="checkbox">
                 <input
@@ -82,14 +81,14 @@ export function TokenInput({ onSubmit, busy, ceremonyId }: Props) {
                   data-testid={`token-ceremony-${c.ceremonyId.slice(0, 8)}`}
                 />
                 <span>
-                  Ceremony <span className="mono strong">{c.ceremonyId.slice(0, 8)}…</span>{' '}
+                  {t('tokenIn.ceremony')} <span className="mono strong">{c.ceremonyId.slice(0, 8)}…</span>{' '}
                   <span className="muted">
-                    · shard of {c.custodianLabel === '' ? 'a custodian' : c.custodianLabel} (custodian #{c.custodianIndex + 1})
+                    {t('tokenIn.shardOf', { custodian: c.custodianLabel === '' ? t('tokenIn.aCustodian') : c.custodianLabel, n: c.custodianIndex + 1 })}
                   </span>
                 </span>
               </label>
             ))}
-            <p className="muted small">{picked === null ? 'Choose one, then the custodian types the PIN again.' : 'Now the custodian types the PIN again.'}</p>
+            <p className="muted small">{t(picked === null ? 'tokenIn.chooseOne' : 'tokenIn.pinAgain')}</p>
           </fieldset>
         ) : null}
       </TokenAndPin>

@@ -5,6 +5,7 @@
  * or the word a failed checksum points at. After an accepted share the boxes are emptied.
  */
 import { useId, useRef, useState } from 'react';
+import { useI18n, type T } from '../i18n';
 import type { ShardRequest } from './api';
 import type { SubmitResult } from './outcome';
 import { detailNumber } from './problems';
@@ -58,6 +59,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
   const boxes = useRef<(HTMLInputElement | null)[]>([]);
   const submitButton = useRef<HTMLButtonElement>(null);
   const countName = useId();
+  const { t, rich } = useI18n();
 
   const focusBox = (i: number): void => {
     if (i >= count) submitButton.current?.focus();
@@ -104,11 +106,8 @@ export function WordsInput({ onSubmit, busy }: Props) {
     const used = words.slice(0, count);
     const empty = used.map((w, i) => (w.trim() === '' ? i + 1 : 0)).filter((n) => n > 0);
     if (empty.length > 0) {
-      setProblem(
-        empty.length === count
-          ? 'Type the words of one share first, in the order the paper copy lists them.'
-          : `${empty.length === 1 ? `Word ${empty[0]} is` : `Words ${listPositions(empty)} are`} still empty. Type every word of the share (a share has ${WORD_COUNTS.join(' or ')} words; choose the count above).`,
-      );
+      const params = { positions: listPositions(empty, t), counts: WORD_COUNTS.join(t('typed.or')) };
+      setProblem(empty.length === count ? t('typed.noneTyped') : t(empty.length === 1 ? 'typed.emptyOne' : 'typed.emptyMany', params));
       focusBox(empty[0]! - 1);
       return;
     }
@@ -131,19 +130,16 @@ export function WordsInput({ onSubmit, busy }: Props) {
 
   return (
     <div className="words-input" data-testid="words-input">
-      <p className="muted">
-        The words of one share, in order. Space or Enter completes a word from its first letters; a pasted share fills
-        the boxes.
-      </p>
+      <p className="muted">{t('typed.lead')}</p>
       <fieldset className="rw-count">
-        <legend className="visually-hidden">Words in this share</legend>
+        <legend className="visually-hidden">{t('typed.countLegend')}</legend>
         <span className="label" aria-hidden="true">
-          Length:
+          {t('typed.length')}
         </span>
         {WORD_COUNTS.map((n) => (
           <label className="radio" key={n}>
             <input type="radio" name={countName} checked={count === n} onChange={() => setCount(n)} data-testid={`word-count-${n}`} />
-            {n} words
+            {t('typed.count', { n })}
           </label>
         ))}
       </fieldset>
@@ -167,7 +163,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
                 autoCorrect="off"
                 spellCheck={false}
                 aria-invalid={flag ? true : undefined}
-                aria-label={`Word ${i + 1} of ${count}`}
+                aria-label={t('typed.boxLabel', { n: i + 1, count })}
                 data-testid={`word-input-${i + 1}`}
                 onFocus={() => setFocused(i)}
                 onBlur={() => {
@@ -189,7 +185,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
       <div className="rw-completion" aria-live="polite" data-testid="word-completion">
         {focused !== null && matches.length > 0 ? (
           <>
-            <span className="muted">Word {focused + 1} could be:</span>
+            <span className="muted">{t('typed.couldBe', { n: focused + 1 })}</span>
             {matches.map((m) => (
               <button
                 type="button"
@@ -208,7 +204,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
             ))}
           </>
         ) : focused !== null && focusedWord !== '' && !isSlip39Word(focusedWord) && !flags.has(focused) ? (
-          <span className="problem">No SLIP-39 word starts like word {focused + 1}. Check the paper copy.</span>
+          <span className="problem">{t('typed.noMatch', { n: focused + 1 })}</span>
         ) : null}
       </div>
       {flagList.length > 0 ? (
@@ -217,21 +213,21 @@ export function WordsInput({ onSubmit, busy }: Props) {
             <li key={i} data-testid="word-flag" data-position={i + 1} data-kind={f.kind}>
               {f.kind === 'unknown' ? (
                 <>
-                  <strong>Word {i + 1} is not a SLIP-39 word.</strong>{' '}
+                  <strong>{t('typed.unknown', { n: i + 1 })}</strong>{' '}
                   {f.suggestion ? (
                     <>
-                      Did you mean <strong data-testid="word-suggestion">{f.suggestion}</strong>?{' '}
+                      {rich('typed.didYouMean', { word: <strong data-testid="word-suggestion">{f.suggestion}</strong> })}{' '}
                       <button type="button" className="button small secondary" data-testid="use-suggestion" onClick={() => setWord(i, f.suggestion!)}>
-                        Use “{f.suggestion}” as word {i + 1}
+                        {t('typed.useSuggestion', { word: f.suggestion, n: i + 1 })}
                       </button>
                     </>
                   ) : (
-                    'Compare it with the paper copy.'
+                    t('typed.compare')
                   )}
                 </>
               ) : (
                 <>
-                  <strong>Check word {i + 1} first:</strong> if only one word is wrong, it is this one.
+                  <strong>{t('typed.suspect', { n: i + 1 })}</strong> {t('typed.suspectWhy')}
                 </>
               )}
             </li>
@@ -245,7 +241,7 @@ export function WordsInput({ onSubmit, busy }: Props) {
       ) : null}
       <div className="actions">
         <button type="button" className="button" ref={submitButton} disabled={busy} onClick={() => void submit()} data-testid="words-submit">
-          Check these words
+          {t('typed.check')}
         </button>
         <button
           type="button"
@@ -258,14 +254,14 @@ export function WordsInput({ onSubmit, busy }: Props) {
             focusBox(0);
           }}
         >
-          Clear the words
+          {t('typed.clear')}
         </button>
       </div>
     </div>
   );
 }
 
-function listPositions(ns: readonly number[]): string {
+function listPositions(ns: readonly number[], t: T): string {
   // Runs as ranges: 21, 22, 23 -> "21 to 23".
   const out: string[] = [];
   let start = ns[0]!;
@@ -275,7 +271,7 @@ function listPositions(ns: readonly number[]): string {
       prev = n;
       continue;
     }
-    out.push(start === prev ? String(start) : `${start} to ${prev}`);
+    out.push(start === prev ? String(start) : t('typed.range', { from: start, to: prev }));
     start = n;
     prev = n;
   }

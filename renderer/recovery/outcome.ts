@@ -3,6 +3,7 @@
  * printed in its envelope), which group and member, where it came from. Typed words carry no label, so they are named
  * by group and member.
  */
+import { t } from '../i18n/translate';
 import type { AddShardResponse, ShardFacts } from './api';
 import type { ScanFacts } from './CameraInput';
 
@@ -59,13 +60,13 @@ export function shardTitle(facts: ShardFacts): string {
 export function shardName(facts: ShardFacts): string {
   if (facts.custodianLabel !== undefined && facts.custodianLabel !== '') return facts.custodianLabel;
   const place = shardPlace(facts);
-  return place === '' ? `Share ${facts.number}` : capitalize(place);
+  return place === '' ? t('origin.share', { n: facts.number }) : capitalize(place);
 }
 
 /** "group 1, member 2" (SLIP-39) or "signer 3" (verifiable shares); '' when unknown. */
 export function shardPlace(facts: ShardFacts): string {
-  if (facts.group !== undefined && facts.member !== undefined) return `group ${facts.group}, member ${facts.member}`;
-  if (facts.signer !== undefined) return `signer ${facts.signer}`;
+  if (facts.group !== undefined && facts.member !== undefined) return t('origin.groupMember', { group: facts.group, member: facts.member });
+  if (facts.signer !== undefined) return t('origin.signer', { signer: facts.signer });
   return '';
 }
 
@@ -80,19 +81,19 @@ function capitalize(s: string): string {
   return s === '' ? s : `${s[0]!.toUpperCase()}${s.slice(1)}`;
 }
 
-const USB_PROTECTION = { age: 'age', openpgp: 'OpenPGP', pkcs11: 'token-sealed' } as const;
+const usbProtection = (p: 'age' | 'openpgp' | 'pkcs11'): string => (p === 'age' ? 'age' : p === 'openpgp' ? 'OpenPGP' : t('origin.tokenSealed'));
 
 export function originText(origin: ShardOrigin): string {
   switch (origin.kind) {
     case 'camera':
-      return origin.scan.parts <= 1 ? 'scanned: single code' : `scanned: ${origin.scan.parts} parts`;
+      return origin.scan.parts <= 1 ? t('origin.scannedSingle') : t('origin.scannedParts', { parts: origin.scan.parts });
     case 'words':
-      return 'typed words';
+      return t('origin.words');
     case 'file':
-      return origin.protection === 'none' ? 'shard file' : `shard file (${origin.protection === 'age' ? 'age' : 'OpenPGP'})`;
+      return origin.protection === 'none' ? t('origin.file') : t('origin.fileProtected', { protection: origin.protection === 'age' ? 'age' : 'OpenPGP' });
     case 'usb':
-      return `file on drive ${origin.drive}${origin.protection === 'none' ? '' : ` (${USB_PROTECTION[origin.protection]})`}`;
+      return origin.protection === 'none' ? t('origin.usb', { drive: origin.drive }) : t('origin.usbProtected', { drive: origin.drive, protection: usbProtection(origin.protection) });
     case 'token':
-      return `from token ${origin.token}`;
+      return t('origin.token', { token: origin.token });
   }
 }

@@ -5,6 +5,9 @@
  */
 import type { ErrorInfo } from '../components/errors';
 import { todoFor } from '../components/errors';
+import { germanMessageWith } from '../i18n/errors-de';
+import { language } from '../i18n/language';
+import { DAMAGED_COPY_DE, deviceShardTodoDe, OWN_TOKEN_DE, recoveryTodoDe } from '../i18n/recovery-todo-de';
 
 const RECOVERY_TODO: Readonly<Record<string, string>> = {
   SLIP39_WORD: 'Correct the word marked in red (compare it with the paper copy, letter by letter), then press "Check these words" again.',
@@ -53,26 +56,33 @@ const DEVICE_SHARD_TODO: Readonly<Record<string, string>> = {
 
 /** What to do about a problem with a shard, knowing where it came from (a drive or token is not a file chosen by hand). */
 export function shardTodo(code: string, origin: { readonly kind: string; readonly protection?: string }, details?: Readonly<Record<string, unknown>>): string {
+  const german = language() === 'de';
   if (code === 'ENVELOPE_DECRYPT' && details?.['reason'] === 'damaged') {
+    if (german) return DAMAGED_COPY_DE;
     return "Do not use this copy: it changed since it was written. Use another copy of this custodian's shard (their paper copy or another drive) and tell the ceremony lead.";
   }
   if (origin.kind === 'usb' || origin.kind === 'token') {
     if (code === 'ENVELOPE_DECRYPT' && (origin.kind === 'token' || origin.protection === 'pkcs11')) {
+      if (german) return OWN_TOKEN_DE;
       return "Choose this custodian's own token (the one the file was sealed to) and type its PIN, then open the file again.";
     }
-    const todo = DEVICE_SHARD_TODO[code];
+    const todo = german ? deviceShardTodoDe(code) : DEVICE_SHARD_TODO[code];
     if (todo !== undefined) return todo;
   }
   return recoveryTodo(code);
 }
 
 export function recoveryTodo(code: string): string {
-  return RECOVERY_TODO[code] ?? todoFor(code);
+  return (language() === 'de' ? recoveryTodoDe(code) : RECOVERY_TODO[code]) ?? todoFor(code);
 }
 
-/** An error from main as the error panel shows it. */
-export function problemInfo(error: { readonly code: string; readonly message: string }, todo?: string): ErrorInfo {
-  return { code: error.code, message: error.message, todo: todo ?? recoveryTodo(error.code) };
+/**
+ * An error from main as the error panel shows it. Main's message is English; in German the code's German words, with
+ * the numbers main gave (which word, which line) where the code has them, else main's message.
+ */
+export function problemInfo(error: { readonly code: string; readonly message: string; readonly details?: Readonly<Record<string, unknown>> }, todo?: string): ErrorInfo {
+  const message = language() === 'en' ? error.message : (germanMessageWith(error.code, error.details) ?? error.message);
+  return { code: error.code, message, todo: todo ?? recoveryTodo(error.code) };
 }
 
 /** A detail of a rejection as a number, when main gave one (word positions, share numbers). */

@@ -7,14 +7,14 @@ import type { FinishResponse } from './api';
 
 export type ExpectedSourceName = FinishResponse['source'];
 
-/** After "checked against": where the certainty comes from. */
-export const SOURCE_WORDS: Readonly<Record<ExpectedSourceName, string>> = {
-  fingerprint: 'the fingerprint typed from the paper record',
-  'final-hash': "the ceremony's transcript, whose final hash matches the one typed from the paper record",
-  'witness-keys': "the ceremony's transcript, signed off by a witness key you pinned",
-  'transcript-unsigned': 'the transcript alone (no final hash or pinned witness key from the paper record)',
-  'transcript-unfinished': 'the transcript of a ceremony that was aborted or did not finish',
-  shards: 'only the fingerprint the shards carry about themselves',
+/** After "checked against": where the certainty comes from (catalogue keys). */
+export const SOURCE_WORDS: Readonly<Record<ExpectedSourceName, PlainKey>> = {
+  fingerprint: 'trust.fingerprint',
+  'final-hash': 'trust.final-hash',
+  'witness-keys': 'trust.witness-keys',
+  'transcript-unsigned': 'trust.transcript-unsigned',
+  'transcript-unfinished': 'trust.transcript-unfinished',
+  shards: 'trust.shards',
 };
 
 /** Short form for the step bar: catalogue keys. */
@@ -26,10 +26,6 @@ export const SOURCE_SHORT: Readonly<Record<ExpectedSourceName, PlainKey>> = {
   'transcript-unfinished': 'source.transcript-unfinished',
   shards: 'source.shards',
 };
-
-/** "Verify" in one sentence: what the team does to turn an unverified result into a verified one. */
-export const TO_VERIFY =
-  "To verify: compare the recovered fingerprint with the ceremony's paper record, or start again and type the fingerprint or the transcript's final hash from the paper record.";
 
 /** Witness key fingerprints typed one per line (or separated by commas or semicolons); blank lines ignored. */
 export function typedList(text: string): string[] {
