@@ -8,7 +8,7 @@
  * custodian, in any custodian order -> test-recovery -> destroy -> seal. A step cannot be skipped, only aborted.
  * After a checkpoint step (SignOffPolicy) the next step waits for a witness sign-off.
  */
-import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, numberedSteps, type KeyCeremonyStep } from './ceremony-kinds';
+import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, numberedSteps, perCustodianTurn, type KeyCeremonyStep } from './ceremony-kinds';
 import { isDeviation, reasonProblem, DEVIATIONS, type Deviation } from './ceremony-kinds/exceptions';
 import { KeyshardError } from './errors';
 import { isLanguage, LANGUAGES, type Language } from './language';
@@ -692,31 +692,33 @@ function witnessKeyList(state: CeremonyState, e: EventFields): JsonObject[] {
 }
 
 /**
- * What the state machine offers next. The order is the catalogue's (nextMachineStep); the reducer adds what only it
- * knows: a failed check is done again, and handoff and confirm go round every custodian before the steps after them.
+ * One custodian's turn, from the catalogue's per-custodian steps (perCustodianTurn): handoff, then confirm. Every
+ * custodian has a whole turn before the steps after it; the custodian in a turn is the one awaiting confirmation.
+ */
+const TURN = perCustodianTurn(KEY_CEREMONY) as readonly CeremonyStep[];
+
+/**
+ * What the state machine offers next. The order is the catalogue's: nextMachineStep for the steps done once, TURN for
+ * those done per custodian. The reducer adds what only it knows: a failed check is done again.
  */
 function mainActions(state: CeremonyState): NextAction[] {
   const { plan } = state;
+  const inTurn = state.lastStep === null ? -1 : TURN.indexOf(state.lastStep);
+  // Within a custodian's turn: its next step, for the same custodian.
+  if (inTurn >= 0 && inTurn < TURN.length - 1) return [turnAction(state, TURN[inTurn + 1]!, state.awaitingConfirmation ?? '')];
+  // A turn ended, or the turns start now: a turn for each custodian not yet in one; after the last, the catalogue's next.
+  const startsTurns = nextMachineStep(KEY_CEREMONY, plan, state.lastStep)?.kind === TURN[0];
+  if (TURN.length > 0 && (inTurn === TURN.length - 1 || startsTurns)) {
+    const left = plan.custodians.filter((c) => !state.handedOff.includes(c.id));
+    if (left.length > 0) return left.map((c) => turnAction(state, TURN[0]!, c.id));
+    return catalogueNext(state, TURN[TURN.length - 1]!);
+  }
   switch (state.lastStep) {
     case 'airgap-check':
       if (state.airgap === 'failed') {
         return [{ step: 'airgap-check', hint: 'The air-gap check failed: take every network interface down and check again, or have a witness override it.' }];
       }
       break;
-    case 'handoff': {
-      const id = state.awaitingConfirmation ?? '';
-      const c = plan.custodians.find((x) => x.id === id);
-      const how = c === undefined ? '' : ` (${CONFIRMATION_METHODS[c.medium].join(' or ')})`;
-      return [{ step: 'confirm', custodianId: id, hint: `Have ${custodianName(plan, id)} confirm their shard${how}.` }];
-    }
-    case 'split':
-    case 'confirm': {
-      const left = plan.custodians.filter((c) => !state.handedOff.includes(c.id));
-      if (left.length > 0) {
-        return left.map((c) => ({ step: 'handoff' as const, custodianId: c.id, hint: `Hand ${c.name} their shard (${c.medium}).` }));
-      }
-      return catalogueNext(state, 'confirm');
-    }
     case 'test-recovery':
       if (state.recovery === 'failed') {
         return [{ step: 'test-recovery', hint: 'The test recovery did not give the same fingerprint: try again with a quorum, or abort.' }];
@@ -726,6 +728,16 @@ function mainActions(state: CeremonyState): NextAction[] {
       break;
   }
   return catalogueNext(state, state.lastStep);
+}
+
+/** A step of a custodian's turn, for that custodian, with the screen's sentence. */
+function turnAction(state: CeremonyState, step: CeremonyStep, custodianId: string): NextAction {
+  const c = state.plan.custodians.find((x) => x.id === custodianId);
+  if (step === 'confirm') {
+    const how = c === undefined ? '' : ` (${CONFIRMATION_METHODS[c.medium].join(' or ')})`;
+    return { step, custodianId, hint: `Have ${custodianName(state.plan, custodianId)} confirm their shard${how}.` };
+  }
+  return { step, custodianId, hint: c === undefined ? `Hand ${custodianId} their shard.` : `Hand ${c.name} their shard (${c.medium}).` };
 }
 
 /** The catalogue's next step after `after`, with its hint; nothing after the seal. */

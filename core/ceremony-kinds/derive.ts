@@ -65,8 +65,17 @@ export function stepOfRecord(kind: CeremonyKind, recordKind: string): CatalogueS
 }
 
 /**
+ * One custodian's turn, as the catalogue says (its `perCustodian` steps' machine records, in order): each custodian
+ * goes through all of them before the next one starts, and the steps after the turn wait for every custodian. For
+ * the key ceremony: handoff, then confirm. The receipt is done in turns too, but it is not a machine step.
+ */
+export function perCustodianTurn(kind: CeremonyKind): string[] {
+  return kind.steps.filter((s) => s.perCustodian).flatMap((s) => s.records.filter((r) => r.machine).map((r) => r.kind));
+}
+
+/**
  * The state-machine step that comes after `after` (null: the first), skipping steps this plan does not have. The
- * per-custodian loop and the retries of a failed check are the reducer's: this is only the catalogue's order.
+ * turns done per custodian are perCustodianTurn's; the retries of a failed check are still the reducer's.
  */
 export function nextMachineStep(kind: CeremonyKind, plan: KindPlan, after: string | null): RecordSpec | null {
   const order = kind.steps.filter((s) => stepApplies(s.when, plan)).flatMap((s) => s.records.filter((r) => r.machine));

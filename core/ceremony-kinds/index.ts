@@ -8,6 +8,7 @@ export {
   machineSteps,
   nextMachineStep,
   numberedSteps,
+  perCustodianTurn,
   stepApplies,
   stepOfRecord,
   transcriptNames,

@@ -16,6 +16,7 @@ import {
   machineSteps,
   nextMachineStep,
   numberedSteps,
+  perCustodianTurn,
   stepPeople,
   transcriptNames,
   type CeremonyKind,
@@ -117,6 +118,34 @@ describe('everything else is derived from the catalogue', () => {
     assert.equal(line?.witnessSignsOff, true);
     // ... and the catalogue the app runs is untouched.
     assert.equal(machineSteps(KEY_CEREMONY).includes('bag-seal'), false);
+  });
+
+  it("a custodian's turn is the catalogue's per-custodian machine steps, and the reducer goes round it for every custodian", () => {
+    assert.deepEqual(perCustodianTurn(KEY_CEREMONY), ['handoff', 'confirm']);
+    // Marking another step per custodian puts its machine records in the turn, in catalogue order.
+    const kind: CeremonyKind = { ...KEY_CEREMONY, steps: KEY_CEREMONY.steps.map((s) => (s.id === 'test-recovery' ? { ...s, perCustodian: true } : s)) };
+    assert.deepEqual(perCustodianTurn(kind), ['handoff', 'confirm', 'test-recovery']);
+    // The reducer offers the turn's steps from the catalogue: after the split a handoff for each custodian; after a
+    // handoff only that custodian's confirm; after the last confirm, the catalogue's next step.
+    const plan = slip39TwoOfThree();
+    const ids = plan.custodians.map((c) => c.id);
+    const main = (st: ReturnType<typeof createCeremony>): string[] =>
+      nextActions(st)
+        .filter((a) => a.step !== 'abort' && a.step !== 'sign-off')
+        .map((a) => `${a.step}${a.custodianId === undefined ? '' : ` ${a.custodianId}`}`);
+    const { states, events } = happyPath(createCeremony(plan, steppingClock()));
+    let checked = 0;
+    events.forEach((e, i) => {
+      const after = states[i + 1]!;
+      if (after.signOff !== null && after.signOff.signedBy.length < after.signOff.required) return;
+      const who = 'custodianId' in e ? String(e.custodianId) : '';
+      if (e.step === 'split') assert.deepEqual(main(after), ids.map((id) => `handoff ${id}`));
+      else if (e.step === 'handoff') assert.deepEqual(main(after), [`confirm ${who}`]);
+      else if (e.step === 'confirm' && after.confirmed.length === ids.length) assert.deepEqual(main(after), ['test-recovery']);
+      else return;
+      checked++;
+    });
+    assert.ok(checked >= 2, `checked ${checked} points of the turn`);
   });
 
   it('numbers only the steps a plan has: devices with tokens, witness keys with witnesses, generate or import', () => {
