@@ -32,6 +32,8 @@ export interface ExtensionRecord {
   readonly finalHash: string;
   readonly identifier: number;
   readonly group: number;
+  /** The group's member threshold, as the extension's make step recorded it. */
+  readonly memberThreshold: number | null;
   readonly members: readonly ExtendedMember[];
   /** True when the extension's final hash was typed and matched (its file is the one its paper record describes). */
   readonly vouched: boolean;
@@ -85,6 +87,7 @@ export function citeExtension(keyCeremony: VerifyOk, extension: VerifyOk, option
     finalHash: extension.headHash,
     identifier: check.identifier,
     group: check.group,
+    memberThreshold: check.memberThreshold,
     members: check.shares.map((s) => ({ group: check.group, member: s.member, custodianId: s.custodianId, shardFingerprint: s.shardFingerprint })),
     vouched: typed !== undefined,
   };

@@ -145,6 +145,8 @@ export interface ExtendSummary {
   readonly source: { readonly ceremonyId: string; readonly finalHash: string };
   readonly identifier: number;
   readonly group: number;
+  /** The group's member threshold the make step recorded (null before it). */
+  readonly memberThreshold: number | null;
   /** The new shares the seal names (none when the ceremony stopped before its seal). */
   readonly shares: readonly { readonly custodianId: string; readonly member: number; readonly shardFingerprint: string }[];
 }
@@ -237,5 +239,7 @@ export function checkExtendTranscript(result: VerifyOk): ExtendCheck {
       }
     }
   }
-  return { ok: true, source: { ceremonyId, finalHash }, identifier, group, shares: sealed };
+  // TS narrows `made` to null here (it is assigned inside the loop's switch); read it through its declared type.
+  const threshold = (made as Data | null) === null ? null : own(made as unknown as Data, 'memberThreshold');
+  return { ok: true, source: { ceremonyId, finalHash }, identifier, group, memberThreshold: typeof threshold === 'number' ? threshold : null, shares: sealed };
 }

@@ -21,6 +21,8 @@ const StartRequestSchema = z.strictObject({
   /** number: the new custodian's member number, 1-based. */
   custodians: boundedList(z.strictObject({ id: Id, name: z.string().min(1).max(64), number: z.number().int().min(1).max(16) }), 16).refine((a) => a.length > 0),
   witnessIds: boundedList(Id, 32).optional(),
+  /** Earlier extensions of the same key ceremony (sealed transcripts' text, each with its typed final hash). */
+  earlierExtensions: boundedList(z.strictObject({ transcriptText: z.string().min(2).max(MAX_TRANSCRIPT_BYTES), finalHash: z.string().max(300).regex(/^[0-9a-zA-Z\s:\-_.,;·]*$/).optional() }), 16).optional(),
 });
 
 const HandoffViewSchema = z.object({

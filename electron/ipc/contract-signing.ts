@@ -84,11 +84,17 @@ const SignerStatusSchema = z.object({
   shareQr: list(z.string()).nullable(),
 });
 
+/** A share extension of the key ceremony (its sealed transcript's text) and the final hash typed from its paper record. */
+const ExtensionInputSchema = z.strictObject({ transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS), finalHash: TypedHash.optional() });
+/** A backup is extended a few times in its life; 16 bounds the text main verifies per request. */
+const ExtensionsSchema = z.array(ExtensionInputSchema).max(16);
+
 const CustodyCheckRequestSchema = z.strictObject({
   transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS),
   finalHash: TypedHash.optional(),
   shard: ShardInputSchema,
   witness: WitnessActSchema.optional(),
+  extensions: ExtensionsSchema.optional(),
 });
 
 const CustodyCheckResponseSchema = z.object({
@@ -104,9 +110,11 @@ const CustodyCheckResponseSchema = z.object({
   signedBy: z.string().nullable(),
   transcriptText: z.string(),
   finalHash: z.string(),
+  /** The extension that gave this member out (group and member 1-based), null for a key ceremony's custodian. */
+  extension: z.object({ ceremonyId: z.string(), finalHash: z.string(), group: z.number(), member: z.number() }).nullable(),
 });
 
-const DrillStartSchema = z.strictObject({ transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS), finalHash: TypedHash.optional() });
+const DrillStartSchema = z.strictObject({ transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS), finalHash: TypedHash.optional(), extensions: ExtensionsSchema.optional() });
 
 const DrillStatusSchema = z.object({
   ceremonyId: z.string(),

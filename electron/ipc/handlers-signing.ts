@@ -103,7 +103,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
     'signer:status': () => h().signer.status(),
     'custody:check': async (r) => {
       const run = (witness?: WitnessSigner) =>
-        runCustodyCheck({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), shard: r.shard, ...(witness === undefined ? {} : { witness }) }, h().clock);
+        runCustodyCheck({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), shard: r.shard, ...(witness === undefined ? {} : { witness }), ...(r.extensions === undefined ? {} : { extensions: r.extensions }) }, h().clock);
       const out = r.witness === undefined ? await run() : await withWitness(r.witness, (w) => run(w));
       const rc = out.receipt;
       h().custody.last = { ceremonyId: rc.ceremonyId, text: out.transcriptText, finalHash: out.finalHash };
@@ -120,6 +120,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
         signedBy: out.signed?.witness.id ?? null,
         transcriptText: out.transcriptText,
         finalHash: out.finalHash,
+        extension: rc.extension === undefined ? null : { ceremonyId: rc.extension.ceremonyId, finalHash: rc.extension.finalHash, group: rc.extension.group + 1, member: rc.extension.member + 1 },
       };
     },
     'custody:save-transcript': async (r) => {
@@ -127,7 +128,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
       if (last === null) throw new KeyshardError('CEREMONY_TRANSITION', 'No custody check or quorum drill has been made on this laptop since it started, so there is no transcript to save. Check a shard or run a drill first.');
       return { ...(await saveTranscriptFile(r.path, last.text)), ceremonyId: last.ceremonyId, finalHash: last.finalHash };
     },
-    'custody:drill-start': (r) => h().drill.start({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }) }),
+    'custody:drill-start': (r) => h().drill.start({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), ...(r.extensions === undefined ? {} : { extensions: r.extensions }) }),
     'custody:drill-add-shard': (r) => h().drill.addShard(r),
     'custody:drill-run': async (r) => {
       const run = (witness?: WitnessSigner) => h().drill.run({ ...(r.passphrase === undefined ? {} : { passphrase: r.passphrase }), ...(witness === undefined ? {} : { witness }) });

@@ -6,7 +6,9 @@
  * match is recorded as the drill's own sealed transcript (core/drill/transcript.ts), signed off by the witness. No
  * answer carries a share or the key: only custodian ids, shard fingerprints and key fingerprints.
  */
-import { checkCustody, shardFingerprint } from '../../../core/custody/index';
+import { checkCustody, checkCustodyOfWords, shardFingerprint } from '../../../core/custody/index';
+import { encodeSlip39Payload } from '../../../core/envelope-payload';
+import type { ExtensionRecord } from '../../../core/extend/records';
 import { drillTranscript, type DrillResult } from '../../../core/drill/transcript';
 import { EnvelopeScheme, decodeSlip39Payload, decodeVssPayload, describeEnvelope, vssCiphersuite, wipeEnvelope, type Envelope } from '../../../core/envelope';
 import { KeyshardError, isKeyshardError } from '../../../core/errors';
@@ -17,6 +19,7 @@ import { serializeTranscript, verifyTranscriptText, type VerifyOk, type WitnessS
 import { combineShares, groupFingerprint } from '../../../core/vss/index';
 import { KEYSHARD_ITERATION_EXPONENT, createKeyStretcher, type KeyStretcher } from '../kdf/index';
 import { envelopeOfInput, type ShardInput } from '../signing/signer';
+import { type ExtensionInput, isTypedWords, readExtensionInputs } from './index';
 
 /** A shard taken in: who it is (from the record), its public fingerprint; the envelope stays in main until wiped. */
 export interface DrillShardView {
@@ -44,7 +47,8 @@ export interface DrillOutcome extends DrillResult {
 }
 
 export interface DrillSession {
-  start(r: { readonly transcriptText: string; readonly finalHash?: string }): DrillStatus;
+  /** `extensions`: share extensions of the key ceremony, so members they added (holding words) can give shares. */
+  start(r: { readonly transcriptText: string; readonly finalHash?: string; readonly extensions?: readonly ExtensionInput[] }): DrillStatus;
   addShard(input: ShardInput): DrillStatus;
   /** Rebuilds, compares and wipes; below the quorum the shards are kept (BELOW_THRESHOLD) so more can be added. */
   run(r: { readonly passphrase?: string; readonly witness?: WitnessSigner }): Promise<DrillOutcome>;
@@ -52,19 +56,28 @@ export interface DrillSession {
   status(): DrillStatus | null;
 }
 
-interface Held {
-  readonly view: DrillShardView;
-  readonly custodianIndex: number;
-  readonly envelope: Envelope;
+/**
+ * A shard held until the rebuild: a KS1 envelope, or a SLIP-39 share typed as words (an extended member's), kept as
+ * its payload bytes (the lowercase words, as an envelope carries them) so it is wiped like one.
+ */
+type Held = { readonly view: DrillShardView; readonly custodianIndex: number; readonly envelope: Envelope } | { readonly view: DrillShardView; readonly custodianIndex: null; readonly words: Uint8Array };
+
+function wipeHeld(h: Held): void {
+  if ('envelope' in h) wipeEnvelope(h.envelope);
+  else h.words.fill(0);
+}
+
+function slip39Payload(h: Held): Uint8Array {
+  return 'envelope' in h ? h.envelope.payload : h.words;
 }
 
 export function createDrillSession(deps: { readonly clock: () => Date; readonly kdf?: KeyStretcher }): DrillSession {
   // SLIP-39 key stretching runs on libuv's pool (electron/services/kdf), never on main's thread.
   const kdf = deps.kdf ?? createKeyStretcher();
-  let s: { verified: VerifyOk; finalHash: string | undefined; status: Omit<DrillStatus, 'shards'>; held: Held[] } | null = null;
+  let s: { verified: VerifyOk; finalHash: string | undefined; extensions: readonly ExtensionRecord[]; status: Omit<DrillStatus, 'shards'>; held: Held[] } | null = null;
 
   const wipeAll = () => {
-    for (const h of s?.held ?? []) wipeEnvelope(h.envelope);
+    for (const h of s?.held ?? []) wipeHeld(h);
     if (s !== null) s.held = [];
   };
   const status = (): DrillStatus | null => (s === null ? null : { ...s.status, shards: s.held.map((h) => h.view) });
@@ -80,11 +93,13 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
       }
       // Throws FINAL_HASH_MISMATCH for a hash typed wrong, before any shard is asked for.
       const expected = expectedFromTranscript(verified, r.finalHash === undefined ? {} : { finalHash: r.finalHash });
+      const extensions = readExtensionInputs(verified, r.extensions ?? []);
       const split = [...verified.entries].reverse().find((e) => e.kind === 'split');
       const scheme = (split?.data as { scheme?: unknown } | undefined)?.scheme;
       s = {
         verified,
         finalHash: r.finalHash,
+        extensions,
         status: { ceremonyId: verified.ceremonyId, keyCeremonyFinalHash: verified.headHash, scheme: typeof scheme === 'string' ? scheme : 'unknown', expectedFingerprint: expected.fingerprint, result: expected.verified ? 'verified' : 'unverified' },
         held: [],
       };
@@ -93,6 +108,7 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
 
     addShard(input) {
       const d = session();
+      if (isTypedWords(input)) return addWords(d, input.text);
       const envelope = envelopeOfInput(input);
       const nth = d.held.length + 1;
       try {
@@ -106,7 +122,7 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
           if (!isKeyshardError(e) || e.code !== 'CUSTODY_NOT_RECORDED' || envelope.scheme !== EnvelopeScheme.slip39 || facts.ceremonyId !== d.verified.ceremonyId) throw e;
           view = { custodianId: facts.custodianLabel, label: facts.custodianLabel, shardFingerprint: shardFingerprint(envelope) };
         }
-        if (d.held.some((h) => h.custodianIndex === envelope.custodianIndex)) {
+        if (d.held.some((h) => h.custodianIndex === envelope.custodianIndex || h.view.shardFingerprint === view.shardFingerprint)) {
           throw new KeyshardError('DUPLICATE_SHARE', `${view.custodianId}'s shard (${view.label}) is in the drill already. Give another custodian's shard.`, { custodianId: view.custodianId });
         }
         d.held.push({ view, custodianIndex: envelope.custodianIndex, envelope });
@@ -130,10 +146,13 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
       const d = session();
       if (d.held.length === 0) throw new KeyshardError('BELOW_THRESHOLD', 'No shard has been given yet. Give the quorum\'s shards, then rebuild.');
       const custodians = d.held.map((h) => h.view.custodianId);
-      const scheme = describeEnvelope(d.held[0]!.envelope).scheme;
+      const first = d.held[0]!;
+      // Typed words are SLIP-39 only (and every shard was checked against this ceremony's record).
+      const isSlip39 = !('envelope' in first) || first.envelope.scheme === EnvelopeScheme.slip39;
+      const scheme = 'envelope' in first ? describeEnvelope(first.envelope).scheme : 'slip39';
       let fingerprint: string;
       try {
-        fingerprint = d.held[0]!.envelope.scheme === EnvelopeScheme.slip39 ? await slip39Fingerprint(d.held, r.passphrase ?? '', kdf) : vssFingerprint(d.held);
+        fingerprint = isSlip39 ? await slip39Fingerprint(d.held, r.passphrase ?? '', kdf) : vssFingerprint(d.held);
       } catch (e) {
         // Below the quorum: keep the shards so the next custodian can add theirs. Anything else ends the drill.
         if (!(isKeyshardError(e) && e.code === 'BELOW_THRESHOLD')) wipeAll();
@@ -160,6 +179,27 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
 
     status,
   };
+
+  /** An extended member's (or any SLIP-39 custodian's) words: checked against the record, kept as payload bytes. */
+  function addWords(d: NonNullable<typeof s>, text: string): DrillStatus {
+    const nth = d.held.length + 1;
+    let words: Uint8Array | undefined;
+    try {
+      if (d.status.scheme !== 'slip39') throw new KeyshardError('SHARES_MISMATCH', 'This ceremony dealt verifiable shares, not SLIP-39 words: give the shard text or scan its code.');
+      const c = checkCustodyOfWords(d.verified, text, d.finalHash === undefined ? {} : { finalHash: d.finalHash }, d.extensions);
+      if (d.held.some((h) => h.view.shardFingerprint === c.shardFingerprint || (c.custodianIndex >= 0 && h.custodianIndex === c.custodianIndex))) {
+        throw new KeyshardError('DUPLICATE_SHARE', `${c.custodianId}'s shard is in the drill already. Give another custodian's shard.`, { custodianId: c.custodianId });
+      }
+      words = encodeSlip39Payload(text);
+      d.held.push({ view: { custodianId: c.custodianId, label: c.label, shardFingerprint: c.shardFingerprint }, custodianIndex: null, words });
+      if (c.result !== 'verified') d.status = { ...d.status, result: 'unverified' };
+      return status()!;
+    } catch (e) {
+      words?.fill(0);
+      if (!isKeyshardError(e)) throw e;
+      throw new KeyshardError(e.code, `Shard ${nth} given: ${e.message} It was not taken into the drill; the shards taken so far are kept.`, { ...e.details, shardNumber: nth });
+    }
+  }
 }
 
 /**
@@ -171,7 +211,7 @@ async function slip39Fingerprint(held: readonly Held[], passphrase: string, kdf:
   let ems;
   try {
     held.forEach((h, i) => {
-      const added = state.add(decodeSlip39Payload(h.envelope.payload), i + 1);
+      const added = state.add(decodeSlip39Payload(slip39Payload(h)), i + 1);
       if (added.status === 'rejected') throw new KeyshardError(added.error.code, `${h.view.custodianId}'s shard: ${added.error.message}`, { ...added.error.details, custodianId: h.view.custodianId });
     });
     ems = state.recoverEncryptedMasterSecret();
@@ -201,10 +241,12 @@ async function slip39Fingerprint(held: readonly Held[], passphrase: string, kdf:
 
 /** Verifiable shares: combined against their commitments; the group key's fingerprint kept, the secret wiped. */
 function vssFingerprint(held: readonly Held[]): string {
-  const first = held[0]!.envelope;
+  const envelopes = held.map((h) => ('envelope' in h ? h.envelope : null)).filter((e): e is Envelope => e !== null);
+  if (envelopes.length !== held.length) throw new KeyshardError('SHARES_MISMATCH', 'SLIP-39 words and verifiable shards do not combine. Give shards of one ceremony only.');
+  const first = envelopes[0]!;
   const ciphersuite = vssCiphersuite(first.scheme);
   if (ciphersuite === undefined) throw new KeyshardError('ENVELOPE_VERSION', 'These shards hold a kind of share this keyshard cannot rebuild. Use the keyshard version that made them.');
-  const payloads = held.map((h) => decodeVssPayload(h.envelope.scheme, h.envelope.payload));
+  const payloads = envelopes.map((e) => decodeVssPayload(e.scheme, e.payload));
   // Copies: the decoded shares may be views of the envelopes, which stay intact below the quorum.
   const shares = payloads.map((p) => ({ identifier: p.identifier, signingShare: Uint8Array.from(p.signingShare) }));
   try {

@@ -17,7 +17,9 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { type KindRun, abortKindRun, nextKindSteps, signKindCheckpoint } from '../../../core/ceremony-kinds/run';
 import { KeyshardError } from '../../../core/errors';
 import { recordAirGap, recordDestroy, recordExtendConfirm, recordExtendHandoff, recordExtendMake, recordExtendQuorumShare, recordExtendSeal, startExtend } from '../../../core/extend/steps';
-import { citeSlip39Source } from '../../../core/extend/transcript';
+import type { ExtensionRecord } from '../../../core/extend/records';
+import { citeSlip39Source, withEarlierExtensions } from '../../../core/extend/transcript';
+import { type ExtensionInput, readExtensionInputs } from '../custody/index';
 import { planQrFrames, planTexts } from '../../../core/qr/index';
 import { parseFinalHashInput } from '../../../core/recovery-trust';
 import { encodeShareAscii } from '../../../core/slip39/share';
@@ -45,6 +47,8 @@ export interface ExtendStartRequest {
   /** The new custodians; `number` is each one's new member number, 1-based. */
   readonly custodians: readonly LifecycleCustodian[];
   readonly witnessIds?: readonly string[];
+  /** Earlier extensions of the same key ceremony: their member numbers are taken, their members may be in the quorum. */
+  readonly earlierExtensions?: readonly ExtensionInput[];
 }
 
 export interface ExtendService {
@@ -68,8 +72,9 @@ interface Session {
   run: KindRun;
   readonly store: TranscriptStore;
   readonly source: VerifyOk;
+  readonly extensions: readonly ExtensionRecord[];
   readonly custodians: readonly LifecycleCustodian[];
-  /** The group's member threshold, known from the first quorum share. */
+  /** The group's member threshold: from an earlier extension of the group when one is given, else the first quorum share. */
   needed: number | null;
   quorum: { readonly member: number; readonly handle: SecretHandle }[];
   made: Map<string, SecretHandle>;
@@ -151,12 +156,13 @@ export function createExtendService(deps: Omit<LifecycleServiceDeps, 'random'> &
       if (w === undefined) throw new KeyshardError('WITNESS_KEY', `The key of witness "${id.slice(0, 64)}" is not loaded. Load their key file first.`, { witnessId: id });
       return { id, algorithm: w.key.algorithm, publicKey: w.key.publicKey };
     });
+    const extensions = readExtensionInputs(v, r.earlierExtensions ?? []);
     const ceremonyId = bytesToHex(deps.random(16));
     const run = startExtend({
       ceremonyId,
       clock: deps.clock,
       label: r.label,
-      source: citeSlip39Source(v),
+      source: withEarlierExtensions(citeSlip39Source(v), extensions),
       group: r.group - 1,
       custodians: r.custodians.map((c) => ({ id: c.id, name: c.name, member: c.number - 1 })),
       witnessIds,
@@ -167,7 +173,10 @@ export function createExtendService(deps: Omit<LifecycleServiceDeps, 'random'> &
     const store = deps.transcriptStore !== undefined && folder === deps.transcriptStore.dir ? deps.transcriptStore : createTranscriptStore(folder);
     await store.saveTranscript(run.transcript);
     wipeAll(s);
-    s = { run, store, source: v, custodians: r.custodians.map((c) => ({ id: c.id, name: c.name, number: c.number })), needed: null, quorum: [], made: new Map(), handedOver: new Set(), confirmed: new Set() };
+    // The key ceremony's transcript does not record a group's member threshold (its plan file does); an earlier
+    // extension of the same group recorded it when it made its shares, so the screen can say it from the start.
+    const known = extensions.find((x) => x.group === r.group - 1 && x.memberThreshold !== null)?.memberThreshold ?? null;
+    s = { run, store, source: v, extensions, custodians: r.custodians.map((c) => ({ id: c.id, name: c.name, number: c.number })), needed: known, quorum: [], made: new Map(), handedOver: new Set(), confirmed: new Set() };
     return statusOf(s);
   }
 
@@ -192,7 +201,7 @@ export function createExtendService(deps: Omit<LifecycleServiceDeps, 'random'> &
     try {
       if (candidate.kind !== 'slip39') throw new KeyshardError('SHARES_MISMATCH', 'This is a verifiable (FROST) share; an extension works on SLIP-39 shares. Verifiable shares are refreshed or repaired instead.');
       ascii = encodeShareAscii(candidate.share);
-      const done = recordExtendQuorumShare(x.run, x.source, words(ascii));
+      const done = recordExtendQuorumShare(x.run, x.source, words(ascii), x.extensions);
       await commit(x, done.run);
       x.needed = candidate.share.memberThreshold;
       x.quorum.push({ member: done.member, handle: secrets.put(`quorum share ${x.quorum.length + 1}`, ascii) });
