@@ -4,6 +4,7 @@
  * all show exactly the same symbol that `qrcode`'s PNG writer produces for the same text and level.
  */
 import { KeyshardError } from '../errors';
+import { alphanumericVersionFor, plainAlphanumericText } from './capacity';
 import { create } from './qrcode-core';
 
 export type QrErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
@@ -77,6 +78,8 @@ export function createQrMatrix(text: string, options: QrMatrixOptions = {}): QrM
 /** The QR version `text` needs at the level, or undefined when it does not fit in any version (1..40). */
 export function qrVersionFor(text: string, errorCorrectionLevel: QrErrorCorrectionLevel = DEFAULT_ERROR_CORRECTION_LEVEL): number | undefined {
   checkErrorCorrectionLevel(errorCorrectionLevel);
+  // Keyshard's UR text: computed from the capacities (./capacity.ts) rather than by building a symbol and its masks.
+  if (typeof text === 'string' && plainAlphanumericText(text)) return alphanumericVersionFor(text.length, errorCorrectionLevel);
   // No QR code holds more than 7089 characters (digits only, 40-L); skip qrcode's segment search for hopeless text.
   if (text.length > 7089) return undefined;
   try {
