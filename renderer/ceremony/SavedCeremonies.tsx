@@ -1,17 +1,11 @@
 import { useEffect, useState } from 'react';
 import { hrefOf, navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { useI18n, useT } from '../i18n';
 import { formatUtc } from '../transcript/readTranscript';
 import { stepName } from '../../core/step-names';
 import { ask, type SavedCeremony } from './api';
 import { useAction } from './useAction';
-
-const STATE_TEXT: Readonly<Record<SavedCeremony['state'], string>> = {
-  open: 'not finished',
-  sealed: 'sealed',
-  aborted: 'aborted',
-  unreadable: 'transcript does not verify',
-};
 
 /** Ceremonies keyshard keeps on this machine (ceremony:list-saved), newest first. */
 export function useSavedCeremonies(): { saved: readonly SavedCeremony[] | null; error: ReturnType<typeof useAction>['error'] } {
@@ -29,6 +23,7 @@ export function useSavedCeremonies(): { saved: readonly SavedCeremony[] | null; 
  */
 export function ContinueButton({ ceremony, testId, primary = true }: { readonly ceremony: SavedCeremony; readonly testId: string; readonly primary?: boolean }) {
   const { busy, error, run } = useAction();
+  const t = useT();
   const go = async (): Promise<void> => {
     const status = await run(() => ask('ceremony:resume', { dir: ceremony.dir }));
     if (status !== undefined) navigate('ceremony');
@@ -36,9 +31,11 @@ export function ContinueButton({ ceremony, testId, primary = true }: { readonly 
   return (
     <>
       <button type="button" className={primary ? 'button' : 'button secondary'} disabled={busy} onClick={() => void go()} data-testid={testId}>
-        {busy ? 'Opening…' : ceremony.state === 'open' ? `Continue ${ceremony.label ?? 'this ceremony'}` : `Open ${ceremony.label ?? 'this ceremony'}`}
+        {busy
+          ? t('saved.opening')
+          : t(ceremony.state === 'open' ? 'saved.continue' : 'saved.open', { label: ceremony.label ?? t('saved.thisCeremony') })}
       </button>
-      {error ? <ErrorPanel title="The ceremony could not be resumed" error={error.info} testId="resume-error" focus /> : null}
+      {error ? <ErrorPanel title={t('saved.resumeFailed')} error={error.info} testId="resume-error" focus /> : null}
     </>
   );
 }
@@ -48,20 +45,21 @@ export function ContinueButton({ ceremony, testId, primary = true }: { readonly 
  * single open ceremony's Continue is the primary action; with several, none is (the person picks one).
  */
 export function SavedCeremonies({ secondary = false }: { readonly secondary?: boolean }) {
+  const { t, lang } = useI18n();
   const { saved, error } = useSavedCeremonies();
   const open = saved?.filter((c) => c.state === 'open').length ?? 0;
   return (
     <section className="panel" data-testid="saved-ceremonies">
-      <h2>Ceremonies on this machine</h2>
-      {error ? <ErrorPanel title="The saved ceremonies could not be listed" error={error.info} testId="saved-error" /> : null}
-      {saved === null ? <p className="muted">Looking…</p> : null}
+      <h2>{t('saved.title')}</h2>
+      {error ? <ErrorPanel title={t('saved.listFailed')} error={error.info} testId="saved-error" /> : null}
+      {saved === null ? <p className="muted">{t('saved.looking')}</p> : null}
       {saved !== null && saved.length === 0 ? (
         <>
           <p data-testid="saved-none">
-            keyshard has no ceremony saved on this machine, so there is nothing to continue here. To begin one, plan a new ceremony.
+            {t('saved.none')}
           </p>
           <a className="button secondary" href={hrefOf('plan')} data-testid="saved-none-plan">
-            Plan a new ceremony
+            {t('saved.plan')}
           </a>
         </>
       ) : null}
@@ -70,11 +68,11 @@ export function SavedCeremonies({ secondary = false }: { readonly secondary?: bo
           {saved.map((c, i) => (
             <li key={c.dir} data-testid="saved-ceremony" data-state={c.state} data-ceremony-id={c.ceremonyId ?? ''}>
               <div>
-                <strong>{c.label ?? 'Unnamed ceremony'}</strong>
+                <strong>{c.label ?? t('saved.unnamed')}</strong>
                 <span className="muted">
                   {' '}
-                  · {STATE_TEXT[c.state]} · {c.entries} entries
-                  {c.lastStep ? ` · last step: ${stepName(c.lastStep)}` : ''}
+                  · {t(`saved.state.${c.state}`)} · {t('saved.entries', { count: c.entries })}
+                  {c.lastStep ? ` · ${t('saved.lastStep', { step: stepName(c.lastStep, lang) })}` : ''}
                   {c.lastAt ? `, ${formatUtc(c.lastAt)}` : ''}
                 </span>
                 <div className="mono small-print">{c.dir}</div>

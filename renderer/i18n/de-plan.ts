@@ -181,4 +181,10 @@ export const dePlan: { readonly [K in keyof typeof enPlan]: Catalogue[K] } = {
   'plan.field.w.scheme': 'Die Aufteilung',
   'plan.field.w.administrator': 'Administrator',
   'plan.field.w.externalWitnesses': 'externer Zeuge',
+  'coalition.single':
+    'Verwahrer {who} erreicht das Quorum allein: Eine Person kann das Geheimnis wiederherstellen. Verteilen Sie die Anteile auf mehr Verwahrer oder erhöhen Sie die Schwellenwerte.',
+  'coalition.organisation': 'Die Verwahrer {who}, alle bei {where}, erreichen das Quorum gemeinsam.',
+  'coalition.location': 'Die Verwahrer {who}, alle in {where}, erreichen das Quorum gemeinsam.',
+  'coalition.witness': 'Zeuge {witness} sieht den Übergaben von {who} zu und könnte das Quorum zusammenstellen.',
+  'coalition.cut': ' (Die Analyse wurde gekürzt; daher ist nicht jede solche Gruppe aufgeführt.)',
 };

@@ -186,4 +186,10 @@ export const enPlan = {
   'plan.field.w.scheme': 'The split',
   'plan.field.w.administrator': 'administrator',
   'plan.field.w.externalWitnesses': 'external witness',
+  // A coalition warning built from its fields (core's own sentence is the English)
+  'coalition.single': 'Custodian {who} can reach the quorum alone: one person can recover the secret. Spread the shares over more custodians or raise the thresholds.',
+  'coalition.organisation': 'Custodians {who}, all in {where}, can reach the quorum together.',
+  'coalition.location': 'Custodians {who}, all located in {where}, can reach the quorum together.',
+  'coalition.witness': 'Witness {witness} observes the handoffs of {who} and could assemble the quorum.',
+  'coalition.cut': ' (The analysis was cut short, so not every such group is listed.)',
 } as const;

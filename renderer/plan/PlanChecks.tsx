@@ -3,6 +3,7 @@ import { ownValue } from '../../core/own';
 import { language, translate, useT, type Language, type PlainKey } from '../i18n';
 import { domIdOf, sectionOf, type PlanCheckResult } from './check';
 import { andList, groupWitnessWarnings, smallestCoalitions } from './coalitionView';
+import { coalitionWarningText } from './coalitionWords';
 import { sentence } from './formKit';
 
 
@@ -174,7 +175,7 @@ export function PlanChecks({ check, shown, onCheckAll }: Props) {
                     data-severity={w.severity}
                   >
                     <span className="warning-kind">{kindLabel(w.kind)}</span>
-                    {w.message}
+                    {coalitionWarningText(check.plan, w, language())}
                   </li>
                 ))}
                 {witnessGroups.map((g) => (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { hrefOf } from '../app/routes';
 import { ContinueButton, SavedCeremonies, useSavedCeremonies } from '../ceremony/SavedCeremonies';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { useI18n, useT } from '../i18n';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { listStepOfRecord } from '../components/ceremonySteps';
@@ -16,26 +17,24 @@ import { TranscriptVerdict } from '../transcript/TranscriptView';
  * its transcript.
  */
 export function ResumeScreen() {
+  const { t, rich, lang } = useI18n();
   const [loaded, setLoaded] = useState<LoadedTranscript | null>(null);
   const [tooLarge, setTooLarge] = useState(false);
   const last = loaded?.result.ok ? lastStep(loaded.rows) : undefined;
   const where = stoppedAt(last?.kind);
   return (
     <Shell
-      purpose="Resume an interrupted ceremony from its transcript file"
-      steps={<StepList title="Key ceremony" steps={CEREMONY_STEPS} current={where.current} done={where.done} />}
+      purpose={t('resume.purpose')}
+      steps={<StepList title={t('steps.keyCeremony')} steps={CEREMONY_STEPS} current={where.current} done={where.done} />}
     >
-      <ScreenTitle>Resume a ceremony</ScreenTitle>
-      <p className="lead">
-        Continue a ceremony saved on this machine, or choose the transcript file of the interrupted ceremony: keyshard
-        checks it first, then continues from the last step it records.
-      </p>
+      <ScreenTitle>{t('resume.title')}</ScreenTitle>
+      <p className="lead">{t('resume.lead')}</p>
       {/* One primary action: the saved ceremony's Continue, or once a transcript is checked, that file's own. */}
       <SavedCeremonies secondary={loaded !== null} />
-      <h2>Or check a transcript file first</h2>
+      <h2>{t('resume.orFile')}</h2>
       <div className="actions top">
         <FilePicker
-          label="Choose the transcript file"
+          label={t('resume.chooseFile')}
           accept=".json,application/json"
           testId="resume-file"
           variant="secondary"
@@ -49,22 +48,25 @@ export function ResumeScreen() {
       </div>
       {tooLarge ? (
         <ErrorPanel
-          title="This file is too large to be a transcript"
+          title={t('resume.tooLarge')}
           testId="resume-too-large"
           focus
-          error={{ code: 'TRANSCRIPT_FORMAT', message: 'The chosen file is far larger than any transcript.', todo: "Choose transcript.json from the ceremony's USB stick." }}
+          error={{ code: 'TRANSCRIPT_FORMAT', message: t('resume.tooLarge.message'), todo: t('resume.tooLarge.todo') }}
         />
       ) : null}
       {loaded ? <TranscriptVerdict loaded={loaded} mode="resume" /> : null}
       {loaded?.result.ok && last ? (
         <section className="panel" data-testid="resume-summary">
-          <h2>Where the ceremony stands</h2>
+          <h2>{t('resume.where')}</h2>
           <p>
-            Last step recorded:{' '}
-            <strong data-testid="resume-last-step" data-kind={last.kind}>
-              {stepName(last.kind)}
-            </strong>
-            , at {formatUtc(last.at)}.
+            {rich('resume.last', {
+              step: (
+                <strong data-testid="resume-last-step" data-kind={last.kind}>
+                  {stepName(last.kind, lang)}
+                </strong>
+              ),
+              at: formatUtc(last.at),
+            })}
           </p>
           <ResumeFromFile ceremonyId={loaded.result.ceremonyId} />
         </section>
@@ -84,11 +86,12 @@ function stoppedAt(kind: string | undefined): { current: CeremonyStepId; done: C
 
 /** The saved ceremony the checked transcript belongs to, with its continue button; or why there is none. */
 function ResumeFromFile({ ceremonyId }: { ceremonyId: string }) {
+  const t = useT();
   const { saved } = useSavedCeremonies();
   const match = saved?.find((c) => c.ceremonyId === ceremonyId);
   const back = (
     <a className="button secondary" href={hrefOf('start')} data-testid="resume-back">
-      Back to the start screen
+      {t('resume.back')}
     </a>
   );
   if (saved === null) return <div className="actions">{back}</div>;
@@ -97,19 +100,16 @@ function ResumeFromFile({ ceremonyId }: { ceremonyId: string }) {
       <>
         {match === undefined ? (
           <div className="notice" data-testid="resume-not-saved">
-            <p>
-              This ceremony&apos;s folder is not among the ceremonies keyshard keeps on this machine, so it cannot be continued here. Keep the
-              transcript file safe; nothing has been changed. To check it in full, with every entry, use &ldquo;Verify a transcript&rdquo;.
-            </p>
+            <p>{t('resume.notSaved')}</p>
           </div>
         ) : (
           <div className="notice" data-testid="resume-finished">
-            <p>This ceremony is {match.state}: it takes no more steps. Its record is complete as it is.</p>
+            <p>{t('resume.finished', { state: t(`saved.state.${match.state}`) })}</p>
           </div>
         )}
         <div className="actions">
           <a className="button" href={hrefOf('verify')} data-testid="resume-verify">
-            Verify the transcript
+            {t('resume.verify')}
           </a>
           {back}
         </div>

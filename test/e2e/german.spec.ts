@@ -95,6 +95,18 @@ test('start, about, not-found, recovery and verify screens in German, with no En
   expect(await englishOnScreen(page)).toEqual([]);
   await saveScreens(page, 'verify-ok-de');
 
+  // The resume screen: its words and the saved-ceremonies panel in German.
+  await page.getByTestId('nav-home').click();
+  await page.getByTestId('start-resume').click();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['resume.title']);
+  await expect(page.getByTestId('saved-ceremonies').locator('h2')).toHaveText(de['saved.title']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'resume-de');
+  await page.getByTestId('nav-home').click();
+  await page.getByTestId('start-verify').click();
+  await page.getByTestId('transcript-file').setInputFiles(good);
+  await expect(page.getByTestId('transcript-ok')).toBeVisible();
+
   await page.getByTestId('transcript-file').setInputFiles(tampered);
   await expect(page.getByTestId('transcript-error')).toBeVisible();
   await expect(page.getByTestId('transcript-error')).toContainText('Was das bedeutet:');
@@ -128,6 +140,41 @@ test('recovery in German: adding the shards, the bag serial and a bad serial say
   await saveScreens(page, 'recovery-bag-serial-de');
 });
 
+test('the plan form in German: labels, a problem after a field is left, the to-do list and the coalition panel', async ({ app }) => {
+  await app.open('');
+  const { page } = app;
+  await chooseGerman(page);
+  await page.getByTestId('start-new').click();
+  await expect(page.getByTestId('screen-title')).toHaveText(de['plan.title']);
+  await expect(page.getByTestId('quorum-sentence')).toHaveText('Die Wiederherstellung braucht 2 der 3 Anteile.');
+  await expect(page.getByTestId('plan-check-more')).toContainText(de['plan.checks.notYet']);
+  await expect(page.getByTestId('coalition-pending')).toHaveText(de['plan.coalition.pending']);
+  await expect(page.locator('label[for="f-custodians-0-location"]')).toHaveText(de['plan.field.location']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'plan-new-de');
+
+  // A field left empty: its problem and the to-do list name the field in German.
+  await page.getByTestId('custodians[0].name').fill('');
+  await page.getByTestId('custodians[0].name').blur();
+  await expect(page.getByTestId('problem-custodians[0].name')).toBeVisible();
+  await expect(page.locator('#plan-todo-title')).toHaveText(/^Noch zu erledigen \(\d+\)$/);
+  await expect(page.getByTestId('plan-todo-item').first()).toContainText('Verwahrer 1, Name');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'plan-problem-de');
+
+  // A loaded plan: Wendy watches every handoff, so the panel warns that a witness could assemble the quorum.
+  await page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan('Tresor 2025')));
+  await expect(page.getByTestId('plan-loaded')).toContainText('geladen. Prüfen Sie jeden Abschnitt');
+  const warning = page.locator('[data-kind="witness-can-assemble"]');
+  await expect(warning).toContainText(de['plan.coalition.kind.witness-can-assemble']);
+  await expect(warning).toContainText('Zeuge Wendy Wu sieht die Übergabe der Anteile von Alice Meier, Bob Keller und Carol Rossi');
+  await expect(page.getByTestId('coalition-warning-fix')).toContainText('Lassen Sie Wendy Wu in „5. Zeugen“ weniger dieser Übergaben zusehen');
+  await expect(page.getByTestId('coalition-smallest')).toContainText(de['plan.coalition.smallest']);
+  await expect(page.getByTestId('plan-continue')).toHaveText(de['plan.continue']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'plan-coalition-de');
+});
+
 test('a ceremony in German from the plan to the seal: entropy, split, handoffs, the shard paper, confirmations, test recovery, destroy and sealed, each saved as -de', async ({ app }) => {
   await app.open('');
   const { page } = app;
@@ -139,8 +186,20 @@ test('a ceremony in German from the plan to the seal: entropy, split, handoffs, 
   await expect(page.getByTestId('plan-loaded')).toBeVisible();
   await page.getByTestId('plan-continue').click();
   await c.loadWitnessKeys();
+  await expect(page.getByTestId('ceremony-start')).toHaveText(de['airgap.start']);
+  await expect(page.getByTestId('pending-plan')).toContainText('3 Verwahrer, 1 Zeuge.');
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-airgap-de');
   await c.start();
+  await expect(page.getByTestId('airgap-override')).toContainText(de['airgap.override.title']);
+  await expect(page.getByTestId('airgap-failed')).toContainText(de['airgap.connected']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-airgap-failed-de');
   await c.overrideAirgap('Die eingebaute Netzwerkkarte lässt sich nicht abschalten; das Kabel ist gezogen.');
+  await expect(page.getByTestId('airgap-overridden')).toContainText(de['airgap.overridden.title']);
+  await expect(page.getByTestId('status-tools').locator('summary')).toHaveText(de['ceremony.outOfDate']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-airgap-overridden-de');
   await c.signOff();
 
   await c.expectStage('entropy');
@@ -154,6 +213,9 @@ test('a ceremony in German from the plan to the seal: entropy, split, handoffs, 
   await c.gatherEntropy('1 2 3 4 5 6 6 5 4 3 2 1');
   await page.getByTestId('generate').click();
   await c.expectStage('fingerprint');
+  await expect(page.getByTestId('screen-title')).toHaveText(de['fingerprint.title']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-fingerprint-de');
   await c.signOff();
 
   await c.expectStage('split');
@@ -228,10 +290,41 @@ test('a ceremony in German from the plan to the seal: entropy, split, handoffs, 
   await c.signOff();
 
   await c.expectStage('seal');
+  await expect(page.getByTestId('seal')).toHaveText(de['seal.button']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-seal-de');
   await page.getByTestId('seal').click();
   await c.signOff(false);
   await c.expectStage('sealed');
   await expect(page.getByTestId('screen-title')).toHaveText(de['sealed.title']);
   await expect(page.getByTestId('transcript-ok')).toContainText(de['sealed.ok']);
   await saveScreens(page, 'ceremony-sealed-de');
+});
+
+test('aborting in German: the abort panel, then the exception form that records the abort', async ({ app }) => {
+  await app.open('');
+  const { page } = app;
+  await chooseGerman(page);
+  const c = new CeremonyPage(page, app.backend);
+  await go(page, 'plan');
+  await page.getByTestId('plan-load').setInputFiles(writePlanFile(dir, smallPlan('Tresor Abbruch')));
+  await expect(page.getByTestId('plan-loaded')).toBeVisible();
+  await page.getByTestId('plan-continue').click();
+  await c.loadWitnessKeys();
+  await c.start();
+  await page.getByTestId('abort-panel').locator('summary').click();
+  await expect(page.getByTestId('abort-panel').locator('summary')).toHaveText(de['abort.summary']);
+  await page.getByTestId('abort-reason').fill('Der Rechner zeigt eine unbekannte Netzwerkschnittstelle.');
+  await expect(page.getByTestId('abort-confirm')).toHaveText(de['abort.button']);
+  expect(await englishOnScreen(page)).toEqual([]);
+  await saveScreens(page, 'ceremony-abort-de');
+  await page.getByTestId('abort-confirm').click();
+
+  const panel = page.getByTestId('exception-panel');
+  await expect(panel).toHaveAttribute('data-deviation', 'abort');
+  await expect(panel.locator('h2')).toHaveText(/^Den Abbruch als Ausnahme festhalten \(angehalten bei Schritt \d+\)$/);
+  await expect(panel).toContainText('Wendy Wu signiert die Ausnahme');
+  await expect(page.getByTestId('exception-unsigned')).toHaveText(de['exception.unsigned']);
+  await expect(page.getByTestId('exception-reason')).toHaveAttribute('placeholder', de['exception.reasonPlaceholder']);
+  await saveScreens(page, 'ceremony-abort-exception-de');
 });

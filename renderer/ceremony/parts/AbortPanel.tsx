@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { CeremonyPlan } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { useT } from '../../i18n';
 import { ask, type Status } from '../api';
 import { useAction } from '../useAction';
 
@@ -16,6 +17,7 @@ interface Props {
  * witness who agreed, if one did). Tucked away in a closed section so it is not pressed by accident.
  */
 export function AbortPanel({ plan, setStatus, open = false }: Props) {
+  const t = useT();
   const [reason, setReason] = useState('');
   const [witness, setWitness] = useState('');
   const { busy, error, run } = useAction();
@@ -27,26 +29,23 @@ export function AbortPanel({ plan, setStatus, open = false }: Props) {
   };
   return (
     <details className="abort-panel" open={open} data-testid="abort-panel">
-      <summary>Abort the ceremony…</summary>
+      <summary>{t('abort.summary')}</summary>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           void abort();
         }}
       >
-        <p>
-          Aborting ends this ceremony for good: keyshard wipes every secret from memory and records the reason. Shards
-          already handed out must then be destroyed.
-        </p>
+        <p>{t('abort.text')}</p>
         <div className="field">
-          <label htmlFor={reasonId}>Why is the ceremony aborted?</label>
+          <label htmlFor={reasonId}>{t('abort.reason')}</label>
           <textarea id={reasonId} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="abort-reason" maxLength={1000} />
         </div>
         {plan && plan.witnesses.length > 0 ? (
           <div className="field">
-            <label htmlFor={witnessId}>Witness who agrees (optional)</label>
+            <label htmlFor={witnessId}>{t('abort.witness')}</label>
             <select id={witnessId} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} data-testid="abort-witness">
-              <option value="">Nobody named</option>
+              <option value="">{t('abort.nobody')}</option>
               {plan.witnesses.map((w) => (
                 <option key={w.id} value={w.id}>
                   {w.name}
@@ -56,9 +55,9 @@ export function AbortPanel({ plan, setStatus, open = false }: Props) {
           </div>
         ) : null}
         <button type="submit" className="button danger" disabled={busy || reason.trim() === ''} data-testid="abort-confirm">
-          Abort the ceremony
+          {t('abort.button')}
         </button>
-        {error ? <ErrorPanel title="The ceremony was not aborted" error={error.info} testId="abort-error" focus /> : null}
+        {error ? <ErrorPanel title={t('abort.failed')} error={error.info} testId="abort-error" focus /> : null}
       </form>
     </details>
   );

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { DEVIATION_WORDS, isDeviation, MAX_EXCEPTION_REASON } from '../../../core/ceremony-kinds/exceptions';
+import { isDeviation, MAX_EXCEPTION_REASON } from '../../../core/ceremony-kinds/exceptions';
+import { useT } from '../../i18n';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PinField, usePin } from '../../devices';
 import { ask, type Status } from '../api';
@@ -32,6 +33,7 @@ interface Props extends Pick<StageProps, 'plan' | 'setStatus'> {
  * (none stayed, or the witness declines), a second button records it marked unsigned, which the script then says.
  */
 export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCancel }: Props) {
+  const t = useT();
   const loaded = useLoadedWitnesses();
   const witnesses = plan.witnesses;
   const [witnessId, setWitnessId] = useState<string>(() => witnesses.find((w) => loaded.has(w.id))?.id ?? witnesses[0]?.id ?? '');
@@ -41,7 +43,8 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
   const { busy, error, run, clear } = useAction();
   const reasonId = useId();
   const passId = useId();
-  const words = isDeviation(needed.deviation) ? DEVIATION_WORDS[needed.deviation] : needed.deviation;
+  // core's DEVIATION_WORDS are the English; the screen says them in the language chosen, by deviation id.
+  const words = isDeviation(needed.deviation) ? t(`deviation.${needed.deviation}`) : needed.deviation;
   const aborted = needed.deviation === 'abort';
   const key = loaded.get(witnessId);
   const name = witnessName(plan, witnessId);
@@ -66,25 +69,15 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
   return (
     <section className="panel exception-panel" role="alert" data-testid="exception-panel" data-deviation={needed.deviation} aria-labelledby="exception-title">
       <h2 id="exception-title">
-        {aborted ? `Record the abort as an exception (stopped at step ${needed.number})` : `Record an exception at step ${needed.number}: ${words}`}
+        {aborted ? t('exception.titleAbort', { number: needed.number }) : t('exception.title', { number: needed.number, words })}
       </h2>
       <p data-testid="exception-cause">{cause ?? needed.what}</p>
       {aborted ? (
-        <p>
-          Type why the ceremony was aborted{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and printed
-          under the abort.{unwitnessed ? '' : ' If no witness will sign, record it unsigned: the script then says so.'}
-        </p>
+        <p>{unwitnessed ? t('exception.abortText') : t('exception.abortTextSigned', { name })}</p>
       ) : needed.deviation === 'custodian-absent' ? (
-        <p>
-          Type why they are not here{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and printed under step{' '}
-          {needed.number}. Their shard stays in keyshard: the others go on, but the test recovery and the seal wait until they take it, or the
-          ceremony is aborted.
-        </p>
+        <p>{unwitnessed ? t('exception.absentText', { number: needed.number }) : t('exception.absentTextSigned', { name, number: needed.number })}</p>
       ) : (
-        <p>
-          Before a second try, type why it happened{unwitnessed ? '' : `; ${name} signs the exception`}. It is recorded in the transcript and
-          printed under step {needed.number}.
-        </p>
+        <p>{unwitnessed ? t('exception.againText', { number: needed.number }) : t('exception.againTextSigned', { name, number: needed.number })}</p>
       )}
       <form
         className="sign-form"
@@ -95,7 +88,7 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
       >
         <div className="sign-fields">
         <div className="field sign-heard">
-          <label htmlFor={reasonId}>Reason (one or two sentences)</label>
+          <label htmlFor={reasonId}>{t('exception.reason')}</label>
           <input
             id={reasonId}
             type="text"
@@ -103,7 +96,7 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
             autoComplete="off"
             value={reason}
             disabled={busy}
-            placeholder="What happened, and what is done about it"
+            placeholder={t('exception.reasonPlaceholder')}
             autoFocus
             onChange={(e) => {
               setReason(e.currentTarget.value);
@@ -114,7 +107,7 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
         </div>
         {witnesses.length > 1 ? (
           <fieldset className="choice-row">
-            <legend>Witness who signs the exception</legend>
+            <legend>{t('exception.witness')}</legend>
             {witnesses.map((w) => (
               <label key={w.id} className="checkbox">
                 <input type="radio" name="exception-witness" checked={witnessId === w.id} onChange={() => setWitnessId(w.id)} data-testid={`exception-witness-${w.id}`} />
@@ -123,10 +116,10 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
             ))}
           </fieldset>
         ) : null}
-        {!unwitnessed && key === undefined ? <WitnessKeyLoader witnessId={witnessId} witnessName={name} actionLabel={`Load ${name}'s key`} /> : null}
+        {!unwitnessed && key === undefined ? <WitnessKeyLoader witnessId={witnessId} witnessName={name} actionLabel={t('exception.loadKey', { name })} /> : null}
         {key?.unlock === 'passphrase' ? (
           <div className="field">
-            <label htmlFor={passId}>{name}&apos;s passphrase</label>
+            <label htmlFor={passId}>{t('exception.passphrase', { name })}</label>
             <input
               id={passId}
               type="password"
@@ -146,7 +139,7 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
         {key?.unlock === 'pin' ? (
           <PinField
             whose={name}
-            token={key.tokenLabel ?? 'their token'}
+            token={key.tokenLabel ?? t('exception.theirToken')}
             value={pin.value}
             onChange={(v) => {
               pin.set(v);
@@ -154,25 +147,25 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
             }}
             disabled={busy}
             testId="exception-pin"
-            hint={<>Only {name} types it; the token signs the exception once.</>}
+            hint={<>{t('exception.pinHint', { name })}</>}
           />
         ) : null}
         <button type="submit" className="button sign-button" disabled={!ready} data-testid="exception-record" data-primary="">
-          {busy ? 'Recording…' : unwitnessed ? 'Record the exception' : `Record, signed by ${name}`}
+          {busy ? t('exception.recording') : unwitnessed ? t('exception.record') : t('exception.recordSigned', { name })}
         </button>
         {aborted && !unwitnessed ? (
           <button type="button" className="button secondary" disabled={busy || reason.trim() === ''} onClick={() => void recordUnsigned()} data-testid="exception-unsigned">
-            No witness signs: record it unsigned
+            {t('exception.unsigned')}
           </button>
         ) : null}
         {onCancel !== undefined ? (
           <button type="button" className="button secondary" onClick={onCancel} disabled={busy} data-testid="exception-cancel">
-            Cancel
+            {t('exception.cancel')}
           </button>
         ) : null}
         </div>
         {error ? (
-          <ErrorPanel title="The exception was not recorded" error={error.info} testId="exception-error" focus>
+          <ErrorPanel title={t('exception.failed')} error={error.info} testId="exception-error" focus>
             <PinErrorNote error={error} />
           </ErrorPanel>
         ) : null}

@@ -1,4 +1,5 @@
 import { SpokenWords } from '../../components/SpokenWords';
+import { useT } from '../../i18n';
 
 interface Props {
   /** "ABCD EF01 ..." (eight groups of four). */
@@ -15,8 +16,9 @@ interface Props {
  */
 export function Fingerprint({ display, hex, testId = 'fingerprint', showHex = true }: Props) {
   const groups = display.split(/\s+/).filter(Boolean);
+  const t = useT();
   return (
-    <figure className="fingerprint" data-testid={testId} data-hex={hex} data-display={display} aria-label={`Fingerprint ${display}`}>
+    <figure className="fingerprint" data-testid={testId} data-hex={hex} data-display={display} aria-label={t('fingerprint.aria', { display })}>
       <ol className="fingerprint-groups">
         {groups.map((g, i) => (
           <li key={i}>
@@ -27,10 +29,10 @@ export function Fingerprint({ display, hex, testId = 'fingerprint', showHex = tr
           </li>
         ))}
       </ol>
-      <SpokenWords hex={hex} testId={`${testId}-words`} what="Fingerprint" layout="column" />
+      <SpokenWords hex={hex} testId={`${testId}-words`} what={t('fingerprint.what')} layout="column" />
       {showHex ? (
         <figcaption className="mono fingerprint-hex">
-          Full value: <span data-testid={`${testId}-hex`}>{hex}</span>
+          {t('fingerprint.full')} <span data-testid={`${testId}-hex`}>{hex}</span>
         </figcaption>
       ) : null}
     </figure>

@@ -5,6 +5,7 @@ import { ask, IpcCallError, type SignOffResult } from '../api';
 import { useAction } from '../useAction';
 import { markMissing, type LoadedKey } from '../witnessKeys';
 import { PinErrorNote } from './PinErrorNote';
+import { useT } from '../../i18n';
 
 /** Hex digits a witness types back: the 32 read aloud (eight groups of four). Main checks them, not this page. */
 const TYPED_DIGITS = 32;
@@ -37,6 +38,7 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
   const typedId = useId();
   const passId = useId();
   const needs = loadedKey.unlock;
+  const t = useT();
   const typedReady = digitsOf(typed).length >= TYPED_DIGITS;
   const actReady = needs === 'passphrase' ? passphrase.length > 0 : needs === 'pin' ? pin.ready : true;
 
@@ -70,8 +72,8 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
     >
       <div className="sign-fields">
         <div className="field sign-heard">
-          <label htmlFor={typedId}>The {what} you heard</label>
-          <span className="hint">As read aloud, the groups or the 20 words; spaces do not matter.</span>
+          <label htmlFor={typedId}>{t(what === 'fingerprint' ? 'sign.heardFingerprint' : 'sign.heardCode')}</label>
+          <span className="hint">{t('sign.heardHint')}</span>
           <input
             id={typedId}
             type="text"
@@ -79,7 +81,7 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
             autoComplete="off"
             spellCheck={false}
             maxLength={160}
-            placeholder="8 groups of 4, or the words"
+            placeholder={t('sign.heardPlaceholder')}
             value={typed}
             disabled={busy}
             onChange={(e) => {
@@ -91,8 +93,8 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
         </div>
         {needs === 'passphrase' ? (
           <div className="field sign-passphrase">
-            <label htmlFor={passId}>Key file passphrase</label>
-            <span className="hint">Only {witnessName} knows it.</span>
+            <label htmlFor={passId}>{t('sign.passphrase')}</label>
+            <span className="hint">{t('sign.passphraseHint', { name: witnessName })}</span>
             <input
               id={passId}
               type="password"
@@ -113,7 +115,7 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
         {needs === 'pin' ? (
           <PinField
             whose={witnessName}
-            token={loadedKey.tokenLabel ?? 'their token'}
+            token={loadedKey.tokenLabel ?? t('sign.theirToken')}
             value={pin.value}
             onChange={(v) => {
               pin.set(v);
@@ -121,15 +123,15 @@ export function WitnessSignForm({ witnessId, witnessName, loadedKey, what, onSig
             }}
             disabled={busy}
             testId={`sign-pin-${witnessId}`}
-            hint={<>Only {witnessName} types it; the token signs this once.</>}
+            hint={<>{t('sign.pinHint', { name: witnessName })}</>}
           />
         ) : null}
         <button type="submit" className="button sign-button" disabled={busy || !typedReady || !actReady} data-testid={`sign-${witnessId}`} data-primary={primary ? '' : undefined}>
-          {busy ? 'Signing…' : `Sign as ${witnessName}`}
+          {busy ? t('sign.signing') : t('sign.as', { name: witnessName })}
         </button>
       </div>
       {error ? (
-        <ErrorPanel title={`${witnessName}'s signature was not recorded`} error={error.info} testId={`sign-error-${witnessId}`} focus>
+        <ErrorPanel title={t('sign.failed', { name: witnessName })} error={error.info} testId={`sign-error-${witnessId}`} focus>
           <PinErrorNote error={error} />
         </ErrorPanel>
       ) : null}

@@ -19,6 +19,7 @@ import { signOffSatisfied, type StartPart } from '../stage';
 import { useAction } from '../useAction';
 import { useLoadedWitnesses } from '../witnessKeys';
 import { language } from '../../i18n/language';
+import { coalitionWarningText } from '../../plan/coalitionWords';
 import { kindIn } from '../../../core/ceremony-kinds/language';
 import { t as tNow, useI18n } from '../../i18n';
 
@@ -167,7 +168,7 @@ export function AirGapStage(props: StageProps & { readonly onStartPart?: (part: 
                 <ul className="warning-list">
                   {warnings.map((w, i) => (
                     <li key={i} className={`warning-item ${w.severity}`} data-testid="start-warning" data-kind={w.kind}>
-                      {w.message}
+                      {coalitionWarningText(plan, w, language())}
                     </li>
                   ))}
                 </ul>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
+import { t as tNow, useI18n } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { entropyTokenOf, names, secretSentence } from '../names';
@@ -32,7 +33,16 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
   const { busy, error, run } = useAction();
   const hexId = useId();
   const again = status.entropyNeeded;
-  const what = plan.secret.type === 'new-key' ? `${plan.secret.curve} key` : plan.secret.type === 'new-seed' ? 'seed' : 'secret';
+  const { t, rich } = useI18n();
+  const s = plan.secret;
+  const title = importing ? t('generate.import') : s.type === 'new-key' ? t('generate.key', { curve: s.curve }) : s.type === 'new-seed' ? t('generate.seed') : t('generate.secret');
+  const failed = importing
+    ? t('generate.importFailed')
+    : s.type === 'new-key'
+      ? t('generate.keyFailed', { curve: s.curve })
+      : s.type === 'new-seed'
+        ? t('generate.seedFailed')
+        : t('generate.secretFailed');
 
   const go = async (): Promise<void> => {
     const entropy = again === null ? {} : sourcesRequest(sources);
@@ -53,14 +63,13 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
   const e = results.entropy;
   return (
     <>
-      <ScreenTitle>{importing ? 'Import the secret' : `Generate the ${what}`}</ScreenTitle>
-      <p className="lead">
-        {secretSentence(plan)}. keyshard makes it inside the main process and shows only its fingerprint, for everyone to read aloud.
-      </p>
+      <ScreenTitle>{title}</ScreenTitle>
+      <p className="lead">{t('generate.lead', { secret: secretSentence(plan) })}</p>
       {e ? (
         <p className="ok-item" data-testid="entropy-summary">
-          Entropy gathered from {names(e.sources.map(sourceText))}
-          {e.diceRolls > 0 ? ` (${e.diceRolls} dice rolls, ${e.diceBits} bits)` : ''}.
+          {e.diceRolls > 0
+            ? t('generate.gatheredDice', { sources: names(e.sources.map(sourceText)), rolls: e.diceRolls, bits: e.diceBits })
+            : t('generate.gathered', { sources: names(e.sources.map(sourceText)) })}
         </p>
       ) : null}
       <form
@@ -71,40 +80,33 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
       >
         {again !== null ? (
           <section className="panel" data-testid="entropy-again">
-            <h2>Give the same entropy sources again</h2>
-            <p>
-              keyshard was restarted after the entropy step; the entropy was only in memory. The transcript records these sources:{' '}
-              <strong>{names(again.map(sourceText))}</strong>. Give the same ones again (fresh dice rolls, the same number).
-            </p>
+            <h2>{t('generate.again.title')}</h2>
+            <p>{rich('generate.again.text', { sources: <strong>{names(again.map(sourceText))}</strong> })}</p>
             <EntropySources value={sources} onChange={setSources} secretBits={secretBitsOf(plan)} disabled={busy} {...(entropyToken ? { entropyToken } : {})} />
           </section>
         ) : null}
         {importing && wordCount !== null ? (
           <fieldset className="import-form" data-testid="import-form">
-            <legend>How the holder types the secret</legend>
+            <legend>{t('generate.form')}</legend>
             <label>
-              <input type="radio" name="import-form" checked={form === 'hex'} onChange={() => setForm('hex')} data-testid="import-form-hex" /> As hexadecimal
+              <input type="radio" name="import-form" checked={form === 'hex'} onChange={() => setForm('hex')} data-testid="import-form-hex" /> {t('generate.form.hex')}
             </label>
             <label>
-              <input type="radio" name="import-form" checked={form === 'bip39'} onChange={() => setForm('bip39')} data-testid="import-form-bip39" /> As a BIP-39
-              wallet&apos;s mnemonic ({wordCount} words)
+              <input type="radio" name="import-form" checked={form === 'bip39'} onChange={() => setForm('bip39')} data-testid="import-form-bip39" /> {t('generate.form.bip39', { count: wordCount })}
             </label>
           </fieldset>
         ) : null}
         {asWords ? (
           <div className="field">
-            <span className="label">The wallet&apos;s {wordCount} words, in order</span>
-            <span className="hint">
-              Typed by its holder. keyshard splits the wallet&apos;s entropy; the fingerprint read aloud is the wallet&apos;s own (from its BIP-39
-              seed, as the wallet shows it). The words are never shown, saved or recorded.
-            </span>
+            <span className="label">{t('generate.bip39.label', { count: wordCount ?? 0 })}</span>
+            <span className="hint">{t('generate.bip39.hint')}</span>
             <Bip39Fields words={bip39Words} onChange={setBip39Words} disabled={busy} />
           </div>
         ) : null}
         {importing && !asWords ? (
           <div className="field">
-            <label htmlFor={hexId}>The existing secret, as hexadecimal</label>
-            <span className="hint">Typed by its holder. It is never shown, saved or recorded; only its fingerprint is.</span>
+            <label htmlFor={hexId}>{t('generate.hex.label')}</label>
+            <span className="hint">{t('generate.hex.hint')}</span>
             <input
               id={hexId}
               type="password"
@@ -117,7 +119,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
             />
           </div>
         ) : null}
-        {error ? <ErrorPanel title={importing ? 'The secret was not imported' : `The ${what} was not generated`} error={error.info} testId="generate-error" focus /> : null}
+        {error ? <ErrorPanel title={failed} error={error.info} testId="generate-error" focus /> : null}
         <div className="actions">
           <button
             type="submit"
@@ -125,7 +127,7 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
             disabled={busy || (importing && (asWords ? !wordsReady : secretHex.trim() === '')) || (again !== null && !sourcesReady(sources))}
             data-testid="generate"
           >
-            {busy ? 'Working…' : importing ? 'Import the secret' : `Generate the ${what}`}
+            {busy ? t('generate.working') : title}
           </button>
         </div>
       </form>
@@ -134,9 +136,9 @@ export function GenerateStage({ status, plan, results, setStatus, remember }: St
 }
 
 export function sourceText(source: string): string {
-  if (source === 'os-csprng' || source === 'os') return 'the operating system generator';
+  if (source === 'os-csprng' || source === 'os') return tNow('generate.source.os');
   const dice = /^dice-(\d+)-rolls$/.exec(source);
-  if (dice) return `${dice[1]} dice rolls`;
-  if (source.startsWith('pkcs11') || source.startsWith('hsm')) return 'the HSM generator';
+  if (dice) return tNow('generate.source.dice', { count: dice[1] ?? '' });
+  if (source.startsWith('pkcs11') || source.startsWith('hsm')) return tNow('generate.source.hsm');
   return source;
 }

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../components/errors';
 import { toErrorInfo } from '../../components/errors';
 import { FilePicker } from '../../components/FilePicker';
 import { ScreenTitle } from '../../components/Shell';
+import { t as tNow, useI18n } from '../../i18n';
 import { ask, asErrorInfo, IpcCallError, type Status } from '../api';
 import type { FilesReading } from '../../transcript/ceremonyFiles';
 import { dirOf } from '../names';
@@ -35,6 +36,7 @@ type FromMain = { readonly state: 'reading' } | { readonly state: 'unusable'; re
  * the plan file (a copy from the ceremony's USB stick), checked the same way.
  */
 export function NeedPlanStage({ status, onPlan, inline = false, files: known }: Props) {
+  const { t, rich } = useI18n();
   const [fromMain, setFromMain] = useState<FromMain>({ state: 'reading' });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const folder = dirOf(status.transcript.path);
@@ -61,7 +63,7 @@ export function NeedPlanStage({ status, onPlan, inline = false, files: known }: 
         const { status: now, onPlan: take } = latest.current;
         if (files?.plan == null) {
           unusable = {
-            error: { code: 'TRANSCRIPT_FORMAT', message: 'keyshard did not find the plan it saved for this ceremony next to its transcript (the file above).', todo: "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick." },
+            error: { code: 'TRANSCRIPT_FORMAT', message: tNow('needPlan.notFound'), todo: tNow('needPlan.chooseBelow') },
             canRetry: true,
           };
         } else {
@@ -73,8 +75,8 @@ export function NeedPlanStage({ status, onPlan, inline = false, files: known }: 
           unusable = {
             error: {
               code: 'POLICY_INVALID',
-              message: `The plan saved in ${files.plan.path} is "${plan.label}", not the plan of the running ceremony "${now.label ?? ''}".`,
-              todo: "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick.",
+              message: tNow('needPlan.savedOther', { path: files.plan.path, label: plan.label, running: now.label ?? '' }),
+              todo: tNow('needPlan.chooseBelow'),
             },
             canRetry: false,
           };
@@ -85,7 +87,7 @@ export function NeedPlanStage({ status, onPlan, inline = false, files: known }: 
         unusable =
           e instanceof IpcCallError
             ? { error: asErrorInfo(e), canRetry: true }
-            : { error: toErrorInfo(e, "Choose the ceremony's plan file below: a copy is on the ceremony's USB stick."), canRetry: false };
+            : { error: toErrorInfo(e, tNow('needPlan.chooseBelow')), canRetry: false };
       }
       setFromMain({ state: 'unusable', ...unusable });
     })();
@@ -101,48 +103,50 @@ export function NeedPlanStage({ status, onPlan, inline = false, files: known }: 
       if (!planFits(plan, status)) {
         setError({
           code: 'POLICY_INVALID',
-          message: `${file.name} is the plan "${plan.label}", not the plan of the running ceremony "${status.label ?? ''}".`,
-          todo: `Choose the plan file of "${status.label ?? 'this ceremony'}" (plan.json in ${folder}, or its copy on the ceremony's USB stick).`,
+          message: t('needPlan.fileOther', { file: file.name, label: plan.label, running: status.label ?? '' }),
+          todo: t('needPlan.fileOther.todo', { label: status.label ?? t('saved.thisCeremony'), folder }),
         });
         return;
       }
       setError(null);
       onPlan(plan);
     } catch (e) {
-      setError(toErrorInfo(e, `Choose plan.json in ${folder}: keyshard saved it there when the ceremony started.`));
+      setError(toErrorInfo(e, t('needPlan.chooseInFolder', { folder })));
     }
   };
 
   const body =
     fromMain.state === 'reading' ? (
       <p className={inline ? 'muted' : 'lead'} data-testid="need-plan-reading">
-        Reading the plan keyshard saved for the ceremony <strong>{status.label}</strong>…
+        {rich('needPlan.reading', { label: <strong>{status.label}</strong> })}
       </p>
     ) : (
       <>
         <p className={inline ? '' : 'lead'}>
-          The ceremony <strong data-testid="need-plan-label">{status.label}</strong> (id <span className="mono">{status.ceremonyId}</span>) is running in
-          keyshard, but this window does not have its plan, which names the custodians and witnesses. keyshard saved it next to the
-          transcript:{' '}
-          <span className="mono" data-testid="need-plan-path">
-            {planPath}
-          </span>
-          .
+          {rich('needPlan.text', {
+            label: <strong data-testid="need-plan-label">{status.label}</strong>,
+            id: <span className="mono">{status.ceremonyId}</span>,
+            path: (
+              <span className="mono" data-testid="need-plan-path">
+                {planPath}
+              </span>
+            ),
+          })}
         </p>
         {/* One explanation at a time: why the saved plan cannot be used, until a chosen file has its own. */}
         {error ? (
-          <ErrorPanel title="This plan file cannot be used" error={error} testId="need-plan-error" focus />
+          <ErrorPanel title={t('needPlan.fileUnusable')} error={error} testId="need-plan-error" focus />
         ) : (
-          <ErrorPanel title="The plan keyshard saved cannot be used" error={fromMain.error} testId="need-plan-saved-error" focus={!inline} />
+          <ErrorPanel title={t('needPlan.savedUnusable')} error={fromMain.error} testId="need-plan-saved-error" focus={!inline} />
         )}
         <div className="actions top">
-          <FilePicker label="Choose the ceremony's plan file" accept=".json,application/json" onFile={(f) => void load(f)} testId="need-plan-file" />
+          <FilePicker label={t('needPlan.choose')} accept=".json,application/json" onFile={(f) => void load(f)} testId="need-plan-file" />
           {fromMain.canRetry ? (
             <button type="button" className="button secondary" onClick={() => {
                 setError(null);
                 setAttempt((n) => n + 1);
               }} data-testid="need-plan-retry">
-              Ask keyshard again
+              {t('needPlan.retry')}
             </button>
           ) : null}
         </div>
@@ -155,7 +159,7 @@ export function NeedPlanStage({ status, onPlan, inline = false, files: known }: 
   }
   return (
     <>
-      <ScreenTitle>{fromMain.state === 'reading' ? 'Opening the ceremony' : "Load the ceremony's plan"}</ScreenTitle>
+      <ScreenTitle>{fromMain.state === 'reading' ? t('needPlan.opening') : t('needPlan.title')}</ScreenTitle>
       {body}
     </>
   );

@@ -1,5 +1,6 @@
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ScreenTitle } from '../../components/Shell';
+import { useT } from '../../i18n';
 import { ask } from '../api';
 import type { StageProps } from '../context';
 import { SignOffPanel } from '../parts/SignOffPanel';
@@ -9,6 +10,7 @@ import { useAction } from '../useAction';
 export function SealStage(props: StageProps) {
   const { status, setStatus, remember } = props;
   const { busy, error, run } = useAction();
+  const t = useT();
   const sealedStep = status.lastStep === 'seal';
   const seal = async (): Promise<void> => {
     const r = await run(() => ask('ceremony:seal'));
@@ -18,22 +20,19 @@ export function SealStage(props: StageProps) {
   };
   return (
     <>
-      <ScreenTitle>Seal the transcript</ScreenTitle>
+      <ScreenTitle>{t('seal.title')}</ScreenTitle>
       {sealedStep ? (
         <>
-          <p className="lead">The seal is recorded. Once a witness signs it, no step can be added and the final hash is shown, to be written on paper.</p>
-          <SignOffPanel {...props} continueLabel="Show the final hash" />
+          <p className="lead">{t('seal.recorded')}</p>
+          <SignOffPanel {...props} continueLabel={t('seal.showHash')} />
         </>
       ) : (
         <>
-          <p className="lead">
-            Sealing closes the ceremony&apos;s record: nothing can be added after it. The transcript holds every step, its time, and the
-            witnesses&apos; signatures, and nothing secret.
-          </p>
-          {error ? <ErrorPanel title="The transcript was not sealed" error={error.info} testId="seal-error" focus /> : null}
+          <p className="lead">{t('seal.lead')}</p>
+          {error ? <ErrorPanel title={t('seal.failed')} error={error.info} testId="seal-error" focus /> : null}
           <div className="actions">
             <button type="button" className="button" disabled={busy} onClick={() => void seal()} data-testid="seal">
-              {busy ? 'Sealing…' : 'Seal the transcript'}
+              {busy ? t('seal.sealing') : t('seal.button')}
             </button>
           </div>
         </>
