@@ -141,7 +141,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
         </button>
       </section>
     ) : (
-      <Running status={status} w={w} busy={busy} view={view} setView={setView} notice={notice} setNotice={setNotice} run={run} />
+      <Running status={status} w={w} busy={busy} view={view} setView={setView} notice={notice} setNotice={setNotice} run={run} clearError={() => setError(null)} />
     );
 
   return (
@@ -338,9 +338,11 @@ interface RunningProps {
   notice: string | null;
   setNotice: (n: string | null) => void;
   run: <K extends ChannelName>(channel: K, request: RequestOf<K>, title?: LifecycleWordKey, refused?: (e: Refusal) => void) => Promise<ResponseOf<K> | null>;
+  /** Drops the error panel (another witness was chosen to sign). */
+  clearError: () => void;
 }
 
-function Running({ status, w, busy, view, setView, notice, setNotice, run }: RunningProps) {
+function Running({ status, w, busy, view, setView, notice, setNotice, run, clearError }: RunningProps) {
   const [shard, setShard] = useState('');
   const [scan, setScan] = useState(false);
   // A helper's shard file on their stick: the recovery screen's drive and file chooser; main reads the file itself.
@@ -353,7 +355,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       {w('abort.button')}
     </button>
   );
-  if (status.pendingSignOff !== null) return <SignOff checkpoint={status.pendingSignOff.checkpoint} witnessIds={status.witnessIds} w={w} busy={busy} run={run} abort={abort} />;
+  if (status.pendingSignOff !== null) return <SignOff checkpoint={status.pendingSignOff.checkpoint} witnessIds={status.witnessIds} w={w} busy={busy} run={run} abort={abort} clearError={clearError} />;
   // The latest step main allows is the one to show (an earlier step's record may be allowed again, as a retry).
   if (next.includes('airgap-check') && !next.includes('quorum-share')) {
     return (
@@ -381,8 +383,8 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
       <section data-testid="lifecycle-quorum">
         <p>{w(ext ? 'quorum.lead.extend' : 'quorum.lead')}</p>
         <p data-testid="lifecycle-quorum-progress" data-must-see>
-          {/* An extension learns the group's member threshold from the first share. */}
-          {w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? '?' })}
+          {/* The key ceremony's transcript does not record a group's threshold: an earlier extension, or the first share, tells it. */}
+          {status.quorumNeeded === null ? w('quorum.progress.learned', { have: status.quorum.length }) : w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded })}
         </p>
         {notice ? (
           <p role="status" data-testid="lifecycle-notice">
@@ -535,7 +537,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run }: Run
  * A catalogue checkpoint waits for one of the plan's witnesses: their key was loaded at the start (main keeps it
  * sealed); here they type its passphrase, which opens it for this one signature.
  */
-function SignOff({ checkpoint, witnessIds, w, busy, run, abort }: { checkpoint: string; witnessIds: readonly string[]; w: W; busy: boolean; run: RunningProps['run']; abort: ReactNode }) {
+function SignOff({ checkpoint, witnessIds, w, busy, run, abort, clearError }: { checkpoint: string; witnessIds: readonly string[]; w: W; busy: boolean; run: RunningProps['run']; abort: ReactNode; clearError: () => void }) {
   const lang = useLanguage();
   const [witnessId, setWitnessId] = useState(witnessIds[0] ?? '');
   const [passphrase, setPassphrase] = useState('');
@@ -547,7 +549,12 @@ function SignOff({ checkpoint, witnessIds, w, busy, run, abort }: { checkpoint: 
       {witnessIds.length > 1 ? (
         <div className="field">
           <label htmlFor="lc-signoff-witness">{w('signoff.witness')}</label>
-          <select id="lc-signoff-witness" value={witnessId} onChange={(e) => setWitnessId(e.currentTarget.value)} data-testid="lifecycle-signoff-witness">
+          <select id="lc-signoff-witness" value={witnessId} onChange={(e) => {
+              // Another witness signs: the last one's refusal (their passphrase) is not about them.
+              setWitnessId(e.currentTarget.value);
+              setPassphrase('');
+              clearError();
+            }} data-testid="lifecycle-signoff-witness">
             {witnessIds.map((id) => (
               <option key={id} value={id}>
                 {id}

@@ -226,6 +226,9 @@ test('repair with two witnesses: each checkpoint signed off (Walter chosen for t
   await page.getByTestId('lifecycle-signoff-sign').click();
   await expect(page.getByTestId('lifecycle-error')).toBeVisible();
   await expect(page.getByTestId('lifecycle-signoff')).toHaveAttribute('data-checkpoint', 'repair');
+  // Walter steps in: Wendy's refusal is not about him, so it goes (it stayed up before).
+  await page.getByTestId('lifecycle-signoff-witness').selectOption('walter');
+  await expect(page.getByTestId('lifecycle-error')).toHaveCount(0);
   await signOff('repair', 'walter', 'lifecycle-repair-witnessed-signoff');
   await page.getByTestId('lifecycle-show-custodian-2').click();
   const text = (await page.getByTestId('lifecycle-paper-text').textContent()) ?? '';
