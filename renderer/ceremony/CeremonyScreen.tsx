@@ -118,7 +118,7 @@ export function CeremonyScreen({ plan: accepted }: { readonly plan: CeremonyPlan
         ? listStepOfRecord(list, status.lastStep ?? 'plan')
         : stepOf(stage, list, startPart);
   const order = list.map((s) => s.id);
-  const done = ended !== null ? order.slice(0, Math.max(0, order.indexOf(current))) : stepsDone(stage, current, order);
+  const done = stepsDone(stage, current, order, status, fitting);
   const turn = stage.kind === 'confirm' || stage.kind === 'confirmed' ? stage.custodianId : null;
   const people = fitting !== null && ended === null && stage.kind !== 'sealed' ? stepPeopleLines(fitting, current, turn) : null;
   const stoppedStep = list.find((s) => s.id === current);

@@ -187,10 +187,29 @@ export function stoppedAt(status: Status, plan: CeremonyPlan | null, list: reado
   return next;
 }
 
-/** Steps done, for the step list: everything before the current one, and all of them once sealed. */
-export function stepsDone(stage: Stage, current: CeremonyStepId, order: readonly CeremonyStepId[]): CeremonyStepId[] {
-  if (stage.kind === 'sealed') return [...order];
-  return order.slice(0, Math.max(0, order.indexOf(current)));
+/**
+ * Steps done, for the step list: everything before the current one, and all of them once sealed; but a step done in
+ * turns is done only when main's status says every custodian's part of it happened. The list moving past it is not
+ * enough: the receipt goes on to the next custodian, and a witnessed plan can go on without one.
+ */
+export function stepsDone(stage: Stage, current: CeremonyStepId, order: readonly CeremonyStepId[], status: Status | null = null, plan: CeremonyPlan | null = null): CeremonyStepId[] {
+  const passed = stage.kind === 'sealed' ? [...order] : order.slice(0, Math.max(0, order.indexOf(current)));
+  return passed.filter((id) => everyTurnDone(id, status, plan));
+}
+
+/** Every custodian's part of a step done in turns is in the status (a step not done in turns: true). */
+function everyTurnDone(id: CeremonyStepId, status: Status | null, plan: CeremonyPlan | null): boolean {
+  // Without a status of this plan's ceremony (before a start, a resumed file not loaded) the list cannot say more.
+  if (status === null || plan === null || status.handedOff.length === 0) return true;
+  const ids = plan.custodians.map((c) => c.id);
+  switch (id) {
+    case 'handoff':
+      return ids.every((c) => status.confirmed.includes(c));
+    case 'receipt':
+      return ids.every((c) => status.receipts.some((r) => r.custodianId === c && r.received));
+    default:
+      return true;
+  }
 }
 
 export function custodianProgress(plan: CeremonyPlan | null, status: Status | null): CustodianProgress[] {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ceremonyScript, KEY_CEREMONY, numberedSteps, type CeremonyKind } from '../../core/ceremony-kinds';
 import type { CeremonyPlan } from '../../core/policy';
 import type { Status } from '../../renderer/ceremony/api';
-import { receiptWaiting, stageOf, stepOf, stoppedAt } from '../../renderer/ceremony/stage';
+import { receiptWaiting, stageOf, stepOf, stepsDone, stoppedAt } from '../../renderer/ceremony/stage';
 import { ceremonyStepList, listStepOfRecord, stepPeopleLines } from '../../renderer/components/ceremonySteps';
 import { stepState } from '../../renderer/components/stepState';
 import { slip39TwoOfThree, vssThreeOfFive } from '../core/plan-fixtures';
@@ -143,5 +143,43 @@ describe("a custodian's receipt in every plan", () => {
     const alice = plan.custodians[0]!.id;
     const s = { ...confirmedAlice(false), confirmed: [alice], handedOff: [alice], receipts: [{ custodianId: alice, bagSerial: null, received: false }] };
     assert.equal(receiptWaiting(s, plan), null);
+  });
+});
+
+describe('a step done in turns is done only when every custodian did their part (issue 13)', () => {
+  const plan = slip39TwoOfThree();
+  const ids = plan.custodians.map((c) => c.id);
+  const list = ceremonyStepList(plan);
+  const order = list.map((s) => s.id);
+  const active = (patch: Partial<Status>): Status => status({ phase: 'active', label: null, scheme: null, ...patch });
+  const receipts = (received: readonly string[]) => ids.map((id) => ({ custodianId: id, bagSerial: null, received: received.includes(id) }));
+
+  it('the receipt step is not done at the test recovery while a custodian has no receipt', () => {
+    const s = active({ lastStep: 'confirm', handedOff: ids, confirmed: ids, receipts: receipts([ids[0]!]) });
+    const done = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, s, plan);
+    assert.ok(done.includes('handoff'), 'every custodian confirmed: the handoff is done');
+    assert.ok(!done.includes('receipt'), 'no receipt recorded for some custodians: not done');
+    assert.equal(stepState(list, 'receipt', 'test-recovery', done), 'todo');
+    const all = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, { ...s, receipts: receipts(ids) }, plan);
+    assert.ok(all.includes('receipt'), 'every receipt recorded: done');
+  });
+
+  it('the handoff step is not done at the first custodian\'s receipt while others still wait', () => {
+    const alice = ids[0]!;
+    const s = active({ lastStep: 'confirm', handedOff: [alice], confirmed: [alice], receipts: receipts([]) });
+    const stage = { kind: 'confirmed', custodianId: alice } as const;
+    const current = stepOf(stage, list, 'plan');
+    assert.equal(current, 'receipt');
+    const done = stepsDone(stage, current, order, s, plan);
+    assert.ok(!done.includes('handoff'), 'two custodians still waiting: the handoff is not done');
+    assert.ok(done.includes('split'), 'the steps before it are');
+    assert.equal(stepState(list, 'handoff', current, done), 'todo');
+  });
+
+  it('a sealed ceremony marks a step done in turns only as far as its record goes', () => {
+    const s = status({ phase: 'sealed', lastStep: 'seal', handedOff: ids, confirmed: ids, receipts: receipts(ids.slice(0, 1)) });
+    const done = stepsDone({ kind: 'sealed' }, 'seal', order, s, plan);
+    assert.ok(done.includes('seal') && done.includes('handoff'));
+    assert.ok(!done.includes('receipt'));
   });
 });
