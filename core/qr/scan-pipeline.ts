@@ -12,7 +12,8 @@
  *     contrast normalisation (a dim code, or one half in shadow), a contrast stretch, the global-histogram binarizer,
  *     and the average of the last frames of one still scene (sensor noise falls by the square root of the count).
  *     The fallback that read the last code goes first.
- *  4. time budget (`budgetMs`): fallbacks run only while the frame's budget lasts, judged by what each step cost
+ *  4. time budget (`budgetMs`): an unread frame always gets one fallback (the next in turn), however long the full-frame
+ *     try took; further ones run only while the frame's budget lasts, judged by what each step cost
  *     before; the ones left over run first on the next frame, so a still scene gets every fallback within a few frames
  *     and no frame takes much longer than zxing alone.
  * Evidence from earlier frames decides where and how to look, and adds pixels of the same still scene; it never
@@ -80,9 +81,10 @@ export interface ScanPipelineOptions {
   /** Extra check on a decoded text (e.g. "is a UR"); a text it refuses is treated as not read and the next step runs. */
   readonly accept?: (text: string) => boolean;
   /**
-   * Time for one frame (ms): a fallback starts only if what it cost before still fits; the rest run first on the next
-   * frame. Default: no limit (one image file: `keyshard qr decode`). The camera scanner sets one, so a hard scene
-   * costs each frame about what zxing alone costs and the fallbacks spread over the frames that follow.
+   * Time for one frame (ms): after the one fallback every unread frame gets, a further one starts only if what it cost
+   * before still fits; the rest run first on the next frame. Default: no limit (one image file: `keyshard qr decode`).
+   * The camera scanner sets one, so a hard scene costs each frame about what zxing alone costs plus one fallback on the
+   * located code, and the fallbacks spread over the frames that follow.
    */
   readonly budgetMs?: number;
   /** Clock for the budget (performance.now in the app). */
@@ -315,7 +317,9 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
         const step = order[i] as ScanStep;
         const cost = costPerPixel.get(step);
         const elapsed = now() - start;
-        if (elapsed >= budgetMs || (cost !== undefined && elapsed + cost * pixels > budgetMs)) {
+        // The first fallback of an unread frame always runs: on a slow or loaded machine the full-frame try alone can
+        // take the whole budget, and the scanner would then read only what zxing alone reads. The budget limits the rest.
+        if (tried.length > 0 && (elapsed >= budgetMs || (cost !== undefined && elapsed + cost * pixels > budgetMs))) {
           // Does not fit: the next frame starts with it. Its cost estimate decays slowly, so one slow run under load bars
           // it not for good, while a step that really does not fit runs only now and then (once in ~15 frames or more).
           if (cost !== undefined) costPerPixel.set(step, cost * 0.98);
