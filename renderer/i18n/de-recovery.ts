@@ -85,4 +85,11 @@ export const deRecovery: { readonly [K in keyof typeof enRecovery]: Catalogue[K]
   'camera.complete': 'Vollständig: Zeigen Sie den Code des nächsten Anteils.',
   'camera.keep': 'Halten Sie den animierten Code im Bild.',
   'camera.progress': 'Fortschritt dieses Codes',
+  'camera.what.commitment': 'den Commitment-QR-Code eines Unterzeichners',
+  'camera.complete.commitment': 'Vollständig: Zeigen Sie den Commitment-Code des nächsten Unterzeichners.',
+  'camera.what.request': 'den QR-Code der Signaturanfrage des Koordinators',
+  'camera.complete.request': 'Vollständig: Die Signaturanfrage ist gelesen.',
+  'camera.what.signatureShare': 'den QR-Code des Signaturanteils eines Unterzeichners',
+  'camera.complete.signatureShare': 'Vollständig: Zeigen Sie den Code des Signaturanteils des nächsten Unterzeichners.',
+  'camera.mismatch.signing': 'Scannen Sie den Code, den der andere Laptop für diesen Schritt zeigt; decken Sie andere Codes ab.',
 };

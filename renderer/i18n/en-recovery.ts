@@ -83,4 +83,12 @@ export const enRecovery = {
   'camera.complete': "Complete: show the next shard's code.",
   'camera.keep': 'Keep the animated code in view.',
   'camera.progress': 'Progress of this code',
+  // The camera on the signing screens reads commitments, the signing request and signature shares, not shards.
+  'camera.what.commitment': "one signer's commitment QR code",
+  'camera.complete.commitment': "Complete: show the next signer's commitment code.",
+  'camera.what.request': "the coordinator's signing request QR code",
+  'camera.complete.request': 'Complete: the signing request is read.',
+  'camera.what.signatureShare': "one signer's signature share QR code",
+  'camera.complete.signatureShare': "Complete: show the next signer's signature share code.",
+  'camera.mismatch.signing': 'Scan the code the other laptop shows for this step; cover any other code.',
 } as const;

@@ -19,8 +19,12 @@ export interface ScanFacts {
   readonly partsRead: number;
 }
 
+/** What the codes in front of the camera are: a shard (default), or on the signing screens a commitment, the signing request or a signature share. */
+export type CameraSubject = 'shard' | 'commitment' | 'request' | 'signatureShare';
+
 interface Props {
   readonly onShard: (text: string, facts: ScanFacts) => void;
+  readonly subject?: CameraSubject;
 }
 
 const EMPTY: QrProgress = { received: 0, expected: 0, recovered: 0, fraction: 0 };
@@ -31,7 +35,7 @@ function counterText(p: QrProgress, t: T): string {
   return t('camera.parts', { recovered: p.recovered, expected: p.expected });
 }
 
-export function CameraInput({ onShard }: Props) {
+export function CameraInput({ onShard, subject = 'shard' }: Props) {
   const collector = useRef(createShardCollector());
   const startFrame = useRef(0);
   const [progress, setProgress] = useState<QrProgress>(EMPTY);
@@ -72,7 +76,7 @@ export function CameraInput({ onShard }: Props) {
           </span>
           {complete ? (
             <span className="this-code-done" data-testid="scan-complete">
-              {t('camera.complete')}
+              {subject === 'shard' ? t('camera.complete') : t(`camera.complete.${subject}`)}
             </span>
           ) : progress.expected > 1 ? (
             <span className="muted">{t('camera.keep')}</span>
@@ -85,7 +89,7 @@ export function CameraInput({ onShard }: Props) {
           </p>
         ) : null}
       </div>
-      <QrScanner onTexts={onTexts} what={t('camera.what')} />
+      <QrScanner onTexts={onTexts} what={subject === 'shard' ? t('camera.what') : t(`camera.what.${subject}`)} />
     </div>
   );
 }

@@ -110,7 +110,7 @@ function Body({ s, w, main, apply }: { s: Status; w: W; main: ReturnType<typeof 
           <CodeWithText frames={s.commitmentQr ?? []} label={w('signer.commit.qr')} testId="signer-commitment" />
           <div>
             <p>{w('signer.request.lead')}</p>
-            <ScanOrType w={w} busy={main.busy} testId="signer-request" onCode={async (texts) => apply(await main.call('signer:read-request', { urParts: texts }))} />
+            <ScanOrType w={w} busy={main.busy} subject="request" testId="signer-request" onCode={async (texts) => apply(await main.call('signer:read-request', { urParts: texts }))} />
           </div>
         </div>
       </section>

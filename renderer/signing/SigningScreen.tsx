@@ -46,12 +46,13 @@ export function SigningScreen() {
   return (
     <Shell purpose={w('purpose.sign')} steps={<Steps kind={SIGNING_CEREMONY} current={currentStep(status)} witnessIds={status?.witnessIds ?? []} w={w} testId="signing-steps" />}>
       <ScreenTitle>{w('sign.title')}</ScreenTitle>
+      {/* Under the title, in the first view: on a step with the live camera, below it was off screen (QR_MISMATCH). */}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signing-error" focus /> : null}
       {status === null ? (
         loaded ? <Setup w={w} busy={main.busy} onStart={async (r) => apply(await main.call('signing:start', r))} /> : null
       ) : (
         <Running status={status} w={w} main={main} apply={apply} />
       )}
-      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signing-error" focus /> : null}
     </Shell>
   );
 }
@@ -219,7 +220,7 @@ function Step({ status: s, w, main, apply }: RunningProps) {
           <p data-testid="signing-commit-progress" data-must-see>
             {w('commit.progress', { have: s.committed.length, need: s.threshold })}
           </p>
-          <ScanOrType w={w} busy={main.busy} testId="signing-commitment" primary={s.committed.length < s.threshold} onCode={async (texts) => apply(await main.call('signing:add-commitment', { urParts: texts }))} />
+          <ScanOrType w={w} busy={main.busy} subject="commitment" testId="signing-commitment" primary={s.committed.length < s.threshold} onCode={async (texts) => apply(await main.call('signing:add-commitment', { urParts: texts }))} />
           <div className="actions">
             <button
               type="button"
@@ -254,7 +255,7 @@ function Step({ status: s, w, main, apply }: RunningProps) {
               {groups(s.messageHash.slice(0, 32).toUpperCase())}
             </p>
             <p data-testid="signing-shares-progress">{w('shares.progress', { have: s.answered.length, need: s.committed.length })}</p>
-            {all ? null : <ScanOrType w={w} busy={main.busy} testId="signing-share" onCode={async (texts) => apply(await main.call('signing:add-share', { urParts: texts }))} />}
+            {all ? null : <ScanOrType w={w} busy={main.busy} subject="signatureShare" testId="signing-share" onCode={async (texts) => apply(await main.call('signing:add-share', { urParts: texts }))} />}
             <div className="actions">
               <button type="button" className="button" data-primary={all ? true : undefined} disabled={main.busy || !all} data-testid="signing-aggregate" onClick={async () => apply(await main.call('signing:aggregate', undefined))}>
                 {w('aggregate')}

@@ -9,9 +9,9 @@ import type { ChannelName } from '../../electron/ipc/channels';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { invoke } from '../../electron/ipc/client';
 import { todoFor, type ErrorInfo } from '../components/errors';
-import { useLanguage } from '../i18n';
+import { useLanguage, useT } from '../i18n';
 import { stepLabel } from '../i18n/steps';
-import { CameraInput } from '../recovery/CameraInput';
+import { CameraInput, type CameraSubject } from '../recovery/CameraInput';
 import { signingWord, type SigningWordKey } from './words';
 import './signing.css';
 
@@ -28,6 +28,7 @@ export const groups = (hex: string): string => hex.match(/.{1,4}/g)?.join(' ') ?
 export function useMain(w: W) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ title: string; info: ErrorInfo } | null>(null);
+  const t = useT();
   const call = useCallback(
     async <K extends ChannelName>(channel: K, request: RequestOf<K>): Promise<ResponseOf<K> | null> => {
       setBusy(true);
@@ -35,7 +36,9 @@ export function useMain(w: W) {
       try {
         const r = await (invoke as (c: K, q: RequestOf<K>) => ReturnType<typeof invoke<K>>)(channel, request);
         if (!r.ok) {
-          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo: todoFor(r.error.code) } });
+          // A code of another step here is not a shard shown with others (the app-wide QR_MISMATCH advice).
+          const todo = r.error.code === 'QR_MISMATCH' ? t('camera.mismatch.signing') : todoFor(r.error.code);
+          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo } });
           return null;
         }
         return r.value as ResponseOf<K>;
@@ -46,7 +49,7 @@ export function useMain(w: W) {
         setBusy(false);
       }
     },
-    [w],
+    [w, t],
   );
   return { busy, error, call, clearError: () => setError(null) };
 }
@@ -76,7 +79,7 @@ export function Steps({ kind, current, witnessIds, w, testId }: { kind: Ceremony
 }
 
 /** A code from the other laptop: its text typed or pasted (UR:BYTES/...), or scanned with the camera. */
-export function ScanOrType({ onCode, busy, w, testId, primary = true }: { onCode: (texts: string[]) => Promise<boolean>; busy: boolean; w: W; testId: string; primary?: boolean }) {
+export function ScanOrType({ onCode, busy, w, testId, subject, primary = true }: { onCode: (texts: string[]) => Promise<boolean>; busy: boolean; w: W; testId: string; subject: CameraSubject; primary?: boolean }) {
   const [text, setText] = useState('');
   const [camera, setCamera] = useState(false);
   const submit = async (): Promise<void> => {
@@ -86,7 +89,7 @@ export function ScanOrType({ onCode, busy, w, testId, primary = true }: { onCode
   return (
     <div data-testid={testId}>
       {camera ? (
-        <CameraInput onShard={(scanned) => void onCode([scanned])} />
+        <CameraInput subject={subject} onShard={(scanned) => void onCode([scanned])} />
       ) : (
         <label>
           {w('scan.text')}
