@@ -383,8 +383,8 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
       <section data-testid="lifecycle-quorum">
         <p>{w(ext ? 'quorum.lead.extend' : 'quorum.lead')}</p>
         <p data-testid="lifecycle-quorum-progress" data-must-see>
-          {/* An extension learns the group's member threshold from the first share. */}
-          {w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? '?' })}
+          {/* The key ceremony's transcript does not record a group's threshold: an earlier extension, or the first share, tells it. */}
+          {ext && status.quorumNeeded === null ? w('quorum.progress.learned', { have: status.quorum.length }) : w('quorum.progress', { have: status.quorum.length, need: status.quorumNeeded ?? '?' })}
         </p>
         {notice ? (
           <p role="status" data-testid="lifecycle-notice">

@@ -25,6 +25,8 @@ export function CustodyCheckScreen() {
   const [shard, setShard] = useState('');
   const [camera, setCamera] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  // Share extensions of the ceremony, each with the final hash typed from its own paper record (issue 17).
+  const [extensions, setExtensions] = useState<{ name: string; text: string; finalHash: string }[]>([]);
 
   const check = async (act?: { keyFilePath: string; passphrase: string }, scanned?: string): Promise<boolean> => {
     if (source === null) return false;
@@ -33,6 +35,7 @@ export function CustodyCheckScreen() {
       ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
       shard: { text: scanned ?? shard },
       ...(act === undefined ? {} : { witness: act }),
+      ...(extensions.length === 0 ? {} : { extensions: extensions.map((x) => ({ transcriptText: x.text, ...(x.finalHash.trim() === '' ? {} : { finalHash: x.finalHash.trim() }) })) }),
     });
     if (r === null) return false;
     setShard('');
@@ -64,6 +67,36 @@ export function CustodyCheckScreen() {
                 {w('setup.finalHash')}
                 <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
               </label>
+              <div className="field" data-testid="custody-extensions">
+                <span>{w('custody.extensions')}</span>{' '}
+                <FilePicker
+                  label={w('custody.extension.add')}
+                  accept=".json,application/json"
+                  testId="custody-extension"
+                  variant="secondary"
+                  onFile={async (f) => {
+                    const text = await f.text();
+                    setExtensions((xs) => (xs.some((x) => x.text === text) ? xs : [...xs, { name: f.name, text, finalHash: '' }]));
+                  }}
+                />
+                {extensions.map((x, i) => (
+                  <label className="stacked" key={x.name + String(i)}>
+                    {w('custody.extension.hash', { name: x.name })}
+                    <input
+                      type="text"
+                      value={x.finalHash}
+                      onChange={(e) => {
+                        const v = e.currentTarget.value;
+                        setExtensions((xs) => xs.map((y, j) => (j === i ? { ...y, finalHash: v } : y)));
+                      }}
+                      className="mono"
+                      spellCheck={false}
+                      autoComplete="off"
+                      data-testid={`custody-extension-hash-${i + 1}`}
+                    />
+                  </label>
+                ))}
+              </div>
               {camera ? (
                 <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
               ) : (
@@ -87,6 +120,9 @@ export function CustodyCheckScreen() {
           <p data-must-see className={result.result === 'verified' ? 'verdict ok' : 'verdict warn'} data-testid="custody-verdict">
             {result.result === 'verified' ? w('custody.result.verified', { custodian: result.custodianId }) : w('custody.result.unverified')}
           </p>
+          {result.extension === null ? null : (
+            <p data-testid="custody-extension-result">{w('custody.result.extension', { ceremony: result.extension.ceremonyId, member: result.extension.member, group: result.extension.group })}</p>
+          )}
           <p>
             {w('custody.shardFingerprint')}: <span className="mono">{groups(result.shardFingerprint.slice(0, 32).toUpperCase())}</span>
           </p>
