@@ -46,8 +46,9 @@ export function SigningScreen() {
   return (
     <Shell purpose={w('purpose.sign')} steps={<Steps kind={SIGNING_CEREMONY} current={currentStep(status)} witnessIds={status?.witnessIds ?? []} w={w} testId="signing-steps" />}>
       <ScreenTitle>{w('sign.title')}</ScreenTitle>
-      {/* Under the title, in the first view: on a step with the live camera, below it was off screen (QR_MISMATCH). */}
-      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signing-error" focus /> : null}
+      {/* Under the title, in the first view: on a step with the live camera, below it was off screen (QR_MISMATCH).
+          The request step shows it in its scan column instead: under the title it pushed the request code out of view. */}
+      {status !== null && errorInScanColumn(status) ? null : <MainError main={main} />}
       {status === null ? (
         loaded ? <Setup w={w} busy={main.busy} onStart={async (r) => apply(await main.call('signing:start', r))} /> : null
       ) : (
@@ -112,6 +113,15 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
       </div>
     </section>
   );
+}
+
+function MainError({ main }: { main: ReturnType<typeof useMain> }) {
+  return main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signing-error" focus /> : null;
+}
+
+/** The request step (signature shares coming in): its error belongs beside the camera, next to the request code. */
+function errorInScanColumn(s: Status): boolean {
+  return s.step !== 'sealed' && s.step !== 'aborted' && s.pendingSignOff === null && s.requestQr !== null && s.signature === null;
 }
 
 type RunningProps = { status: Status; w: W; main: ReturnType<typeof useMain>; apply: (s: Status | null) => boolean };
@@ -254,6 +264,7 @@ function Step({ status: s, w, main, apply }: RunningProps) {
             <p className="mono" data-testid="signing-message-hash" data-must-see>
               {groups(s.messageHash.slice(0, 32).toUpperCase())}
             </p>
+            <MainError main={main} />
             <p data-testid="signing-shares-progress">{w('shares.progress', { have: s.answered.length, need: s.committed.length })}</p>
             {all ? null : <ScanOrType w={w} busy={main.busy} subject="signatureShare" testId="signing-share" onCode={async (texts) => apply(await main.call('signing:add-share', { urParts: texts }))} />}
             <div className="actions">
