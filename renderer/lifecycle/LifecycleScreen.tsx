@@ -24,6 +24,9 @@ import { StepList } from '../components/StepList';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
 import { UsbInput } from '../recovery/UsbInput';
+import { TokenInput } from '../recovery/TokenInput';
+import type { ShardRequest } from '../recovery/api';
+import type { SubmitResult } from '../recovery/outcome';
 import { lifecycleWord, type LifecycleWordKey } from './words';
 import { stepLabel } from '../i18n/steps';
 import './lifecycle.css';
@@ -347,6 +350,8 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
   const [scan, setScan] = useState(false);
   // A helper's shard file on their stick: the recovery screen's drive and file chooser; main reads the file itself.
   const [usb, setUsb] = useState(false);
+  // A helper's shard on their PKCS#11 token: the recovery screen's token chooser and PIN field; main reads the token.
+  const [token, setToken] = useState(false);
   const [typed, setTyped] = useState('');
   const next = status.next;
   const ext = status.kind === 'extend';
@@ -379,6 +384,15 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
         setNotice(w(ext ? 'quorum.added.extend' : 'quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
       }
     };
+    // A drive file or a token: main reads the device. The refusal's code goes back too: a wrong key for a protected
+    // file keeps its key step open, a wrong PIN empties and focuses the PIN field.
+    const deviceShare = async (request: ShardRequest): Promise<SubmitResult> => {
+      let refusal: Refusal = { code: 'INTERNAL', message: '' };
+      const r = await run('lifecycle:add-share', { input: request }, undefined, (e) => (refusal = e));
+      if (r === null) return { outcome: 'rejected', error: refusal };
+      setNotice(w('quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
+      return { outcome: 'accepted' };
+    };
     return (
       <section data-testid="lifecycle-quorum">
         <p>{w(ext ? 'quorum.lead.extend' : 'quorum.lead')}</p>
@@ -392,17 +406,9 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
           </p>
         ) : null}
         {usb ? (
-          <UsbInput
-            busy={busy}
-            onSubmit={async (request) => {
-              // The refusal's code goes back too: a wrong key for a protected file keeps its key step open.
-              let refusal: Refusal = { code: 'INTERNAL', message: '' };
-              const r = await run('lifecycle:add-share', { input: request }, undefined, (e) => (refusal = e));
-              if (r === null) return { outcome: 'rejected', error: refusal };
-              setNotice(w('quorum.added', { number: r.quorum[r.quorum.length - 1] ?? '' }));
-              return { outcome: 'accepted' };
-            }}
-          />
+          <UsbInput busy={busy} onSubmit={deviceShare} />
+        ) : token ? (
+          <TokenInput busy={busy} ceremonyId={null} onSubmit={deviceShare} />
         ) : scan ? (
           <CameraInput onShard={(text) => void add({ text })} />
         ) : (
@@ -412,20 +418,25 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
           </div>
         )}
         <div className="actions">
-          {scan || usb ? null : (
+          {scan || usb || token ? null : (
             <button type="button" className="button" data-primary disabled={busy || shard.trim() === ''} onClick={() => void add({ text: shard })} data-testid="lifecycle-add-share">
               {w('quorum.add')}
             </button>
           )}
-          {usb ? null : (
+          {usb || token ? null : (
             <button type="button" className="button secondary" onClick={() => setScan(!scan)} data-testid="lifecycle-scan-toggle">
               {w('quorum.scan')}
             </button>
           )}
-          {/* An extension takes typed or scanned words (its service reads no drive). */}
-          {ext ? null : (
+          {/* An extension takes typed or scanned words (its service reads no drive and no token). */}
+          {ext || token ? null : (
             <button type="button" className="button secondary" onClick={() => setUsb(!usb)} data-testid="lifecycle-usb-toggle">
               {w(usb ? 'quorum.typed' : 'quorum.usb')}
+            </button>
+          )}
+          {ext || usb ? null : (
+            <button type="button" className="button secondary" onClick={() => { setToken(!token); setScan(false); }} data-testid="lifecycle-token-toggle">
+              {w(token ? 'quorum.typed' : 'quorum.token')}
             </button>
           )}
           {abort}

@@ -87,7 +87,18 @@ test('refresh shares with a witness: three custodians get new shares of the same
     await page.getByTestId('lifecycle-shard-text').fill(shardText(kc.deal, i));
     await page.getByTestId('lifecycle-add-share').click();
     if (i < 2) await expect(page.getByTestId('lifecycle-quorum-progress')).toContainText(`${i + 1}`);
-    if (i === 0) await saveScreens(page, 'lifecycle-refresh-quorum');
+    if (i === 0) {
+      await saveScreens(page, 'lifecycle-refresh-quorum');
+      // The third input choice: a custodian's token, read by the recovery screen's token chooser and PIN field; back to typing.
+      await page.getByTestId('lifecycle-token-toggle').click();
+      await expect(page.getByTestId('token-input')).toBeVisible();
+      await expect(page.getByTestId('lifecycle-shard-text')).toHaveCount(0);
+      await expect(page.getByTestId('lifecycle-usb-toggle')).toHaveCount(0);
+      await expect(page.getByTestId('lifecycle-token-toggle')).toHaveText('Type the shard text instead');
+      await saveScreens(page, 'lifecycle-refresh-quorum-token');
+      await page.getByTestId('lifecycle-token-toggle').click();
+      await expect(page.getByTestId('lifecycle-shard-text')).toBeVisible();
+    }
   }
   await expect(page.getByTestId('lifecycle-make')).toBeVisible();
   await saveScreens(page, 'lifecycle-refresh-make');
