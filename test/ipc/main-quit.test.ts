@@ -23,6 +23,8 @@ function fakeElectron(userData: string) {
   const record: string[] = [];
   const appEvents = new Map<string, Fn>();
   const ipc = new Map<string, Invoke>();
+  // The file main's open dialog answers (the test sets it before dialog:choose-file): paths come only from there.
+  const dialogAnswer: { path: string | null } = { path: null };
   let ready: () => void = () => {};
   const whenReady = new Promise<void>((r) => (ready = r));
   class FakeWindow {
@@ -65,8 +67,12 @@ function fakeElectron(userData: string) {
     ipcMain: { handle: (channel: string, fn: Invoke) => ipc.set(channel, fn), removeHandler: () => {} },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => {} },
     BrowserWindow: FakeWindow,
+    dialog: {
+      showOpenDialog: async () => ({ canceled: dialogAnswer.path === null, filePaths: dialogAnswer.path === null ? [] : [dialogAnswer.path] }),
+      showSaveDialog: async () => ({ canceled: true }),
+    },
   };
-  return { electron, record, appEvents, ipc, fireReady: () => ready() };
+  return { electron, record, appEvents, ipc, dialogAnswer, fireReady: () => ready() };
 }
 
 const OWN_PAGE = { senderFrame: { url: 'app://keyshard/index.html', parent: null } };
@@ -112,6 +118,10 @@ describe('main process: ceremony and recovery wiring, zeroize on quit', () => {
 
     const keyFile = join(userData, 'wendy.json');
     writeFileSync(keyFile, sealWitnessKeySync('wendy', sha256(utf8ToBytes('quit test witness')), 'quit test passphrase'));
+    // A key file named by the page is refused (FILE_NOT_CHOSEN); the one chosen in main's dialog loads.
+    assert.equal((await call('ceremony:load-witness-key', { path: keyFile })).error?.code, 'FILE_NOT_CHOSEN');
+    fake.dialogAnswer.path = keyFile;
+    assert.equal(((await call('dialog:choose-file', { purpose: 'witness-key' })).value as { path: string } | null)?.path, keyFile);
     assert.equal((await call('ceremony:load-witness-key', { path: keyFile })).ok, true);
     const started = await call('ceremony:start', { plan: slip39Plan(k) });
     assert.equal(started.ok, true, JSON.stringify(started.error));
