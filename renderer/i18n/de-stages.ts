@@ -221,7 +221,7 @@ export const deStages: { readonly [K in keyof typeof enStages]: Catalogue[K] } =
   'sign.heardCode': 'Der Kontrollcode, den Sie gehört haben',
   'sign.heardHint': 'Wie vorgelesen: die Gruppen oder die 20 Wörter; Leerzeichen zählen nicht.',
   'sign.heardPlaceholder': '8 Gruppen zu 4 oder die Wörter',
-  'sign.passphrase': 'Passphrase der Schlüsseldatei',
+  'sign.passphrase': 'Passphrase des Schlüssels',
   'sign.passphraseHint': 'Nur {name} kennt sie.',
   'sign.theirToken': 'den eigenen Token',
   'sign.pinHint': 'Nur {name} gibt sie ein; der Token signiert dies einmal.',

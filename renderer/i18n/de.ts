@@ -281,7 +281,7 @@ export const de: Catalogue = {
   'meaning.airgap': 'Ich habe gesehen, wie die Air-Gap-Prüfung auf diesem Rechner keine aktive Netzwerkschnittstelle fand.',
   'meaning.entropy': 'Ich habe zugesehen, wie die Entropie aus den auf diesem Bildschirm gewählten Quellen gesammelt wurde.',
   'meaning.fingerprint': 'Der vorgelesene Fingerabdruck ist der auf diesem Bildschirm.',
-  'meaning.split': 'Das Geheimnis wurde so aufgeteilt, wie dieser Bildschirm zeigt, und der erneut vorgelesene Fingerabdruck ist derselbe wie zuvor.',
+  'meaning.split': 'Das Geheimnis wurde wie gezeigt aufgeteilt; der erneut vorgelesene Fingerabdruck ist derselbe wie zuvor.',
   'meaning.handoff': '{custodian} hat den eigenen Anteil erhalten, während die anderen weggesehen haben.',
   'meaning.confirm': 'Der Anteil von {custodian} wurde so geprüft, wie dieser Bildschirm angibt, und stimmt mit dem übergebenen überein.',
   'meaning.theCustodian': 'Der Verwahrer',
