@@ -18,14 +18,16 @@ pos = 0
 step = 0
 steps = spec['steps']
 deadline = time.time() + spec.get('timeout', 60)
+closed = False
 while time.time() < deadline:
     r, _, _ = select.select([fd], [], [], 0.2)
     if r:
         try:
             data = os.read(fd, 4096)
         except OSError:
-            break
+            data = b''
         if not data:
+            closed = True
             break
         out += data
     while step < len(steps):
@@ -35,12 +37,14 @@ while time.time() < deadline:
         pos = m.end()
         os.write(fd, steps[step][1].encode('utf-8'))
         step += 1
+# The terminal closes when the command's last descriptor goes, a moment before it can be reaped: then wait for it
+# (killing it there, as an earlier version did, made a clean exit look like signal 9 on a busy machine). Only a
+# command still running at the deadline is killed.
 try:
-    _, status = os.waitpid(pid, os.WNOHANG)
-    if status == 0 and _ == 0:
+    if not closed:
         os.kill(pid, 9)
-        _, status = os.waitpid(pid, 0)
-except ChildProcessError:
+    _, status = os.waitpid(pid, 0)
+except (ChildProcessError, ProcessLookupError):
     status = 0
 code = os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else status >> 8
 print(json.dumps({'output': out.decode('utf-8', 'replace'), 'code': code, 'steps': step}))
