@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spokenText } from '../../core/read-aloud';
 import { decryptWithAgeIdentity } from '../../electron/services/protection/age';
 import { generateAgeIdentity } from '../../electron/services/protection/index';
 import { expect, test } from './fixtures';
@@ -56,6 +57,8 @@ test('shard files: duplicate and other-ceremony shards refused; protected files 
   await expect(r.stage()).toHaveAttribute('data-stage', 'collect');
   await expect(r.id('expect-bar-source')).toContainText('typed from the paper record: verified');
   await expect(r.id('expect-bar-fingerprint-display')).toHaveText(ceremony.display);
+  // Inside the sentence too, the fingerprint comes with its words to read aloud (issue 14.2).
+  await expect(r.id('expect-bar-fingerprint-words')).toHaveAttribute('data-words', spokenText(ceremony.fingerprint));
 
   // A plain shard file.
   const alice = writeShardTextFile(dir, shard(ceremony, 1, 1));
@@ -155,6 +158,7 @@ test('shard files: duplicate and other-ceremony shards refused; protected files 
   await r.id('export-save').click();
   await expect(r.id('export-saved')).toHaveAttribute('data-path', out);
   await expect(r.id('saved-fingerprint')).toHaveAttribute('data-hex', ceremony.fingerprint);
+  await expect(r.id('saved-fingerprint-words')).toHaveAttribute('data-words', spokenText(ceremony.fingerprint));
   await saveScreens(page, 'recovery-export-saved');
   const opened = JSON.parse(await decryptWithAgeIdentity(readFileSync(out, 'utf8'), identity)) as Record<string, unknown>;
   expect(opened['secretHex']).toBe(ceremony.secretHex);
