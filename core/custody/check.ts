@@ -241,7 +241,7 @@ export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: T
   if (typeof custodianId !== 'string') {
     throw mismatch(
       'shard',
-      `These words are not a shard the transcript records as handed to any custodian${extensions.length === 0 ? '' : ` (nor one of the ${extensions.length} extension${extensions.length === 1 ? '' : 's'} given)`}: a word was changed or copied wrong, they are another backup's, or they are a share from an extension not given here.`,
+      `These words are not a shard the transcript records as handed to any custodian${extensions.length === 0 ? '' : ` (nor one of the ${extensions.length} extension${extensions.length === 1 ? '' : 's'} given)`}: a word was changed or copied wrong, they are another backup's, or a share extension not given here gave them out: then add that extension's sealed transcript (with its final hash) and check again.`,
     );
   }
   const ids = own(dataOf(result.entries[0]), 'custodianIds');
@@ -264,7 +264,7 @@ export function checkCustodyOfWords(result: VerifyOk, mnemonic: string, trust: T
 function extendedMember(extensions: readonly ExtensionRecord[], fingerprint: string, ceremonyId: string, headHash: string): { record: ExtensionRecord; member: ExtensionRecord['members'][number] } | undefined {
   for (const record of extensions) {
     // citeExtension refuses another ceremony's extension; this keeps a record read against another transcript out.
-    if (record.keyCeremony.ceremonyId !== ceremonyId || record.keyCeremony.finalHash !== headHash) {
+    if (record.keyCeremony.ceremonyId !== ceremonyId || record.readAgainst !== headHash) {
       throw new KeyshardError('CUSTODY_OTHER_CEREMONY', `The extension ${record.ceremonyId.slice(0, 64)} extends ceremony ${record.keyCeremony.ceremonyId.slice(0, 64)}, not ${ceremonyId.slice(0, 64)}. Give only extensions of this key ceremony.`, { extensionCeremonyId: record.ceremonyId, citedCeremonyId: record.keyCeremony.ceremonyId });
     }
     const member = record.members.find((m) => m.shardFingerprint === fingerprint);

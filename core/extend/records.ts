@@ -30,6 +30,8 @@ export interface ExtensionRecord {
   readonly keyCeremony: { readonly ceremonyId: string; readonly finalHash: string };
   /** The extension transcript's own last hash. */
   readonly finalHash: string;
+  /** The last hash of the key ceremony's transcript it was read against (that transcript may have grown since it was cited). */
+  readonly readAgainst: string;
   readonly identifier: number;
   readonly group: number;
   /** The group's member threshold, as the extension's make step recorded it. */
@@ -46,8 +48,22 @@ function splitIdentifier(keyCeremony: VerifyOk): unknown {
 }
 
 /**
+ * True when `cited` (an extension's record of its key ceremony) is `keyCeremony` as it was then or appended to since
+ * (a late witness sign-off, a custody receipt): the same id, and the cited final hash is the hash of one of its entries
+ * at or after its seal, so the cited transcript is a prefix of this one's chain. A hash before the seal is refused: an
+ * extension is only made of a sealed ceremony.
+ */
+export function citesKeyCeremony(keyCeremony: Pick<VerifyOk, 'ceremonyId' | 'entries' | 'headHash'>, cited: { readonly ceremonyId: string; readonly finalHash: string }): boolean {
+  if (cited.ceremonyId !== keyCeremony.ceremonyId) return false;
+  if (cited.finalHash === keyCeremony.headHash) return true;
+  const seal = keyCeremony.entries.find((e) => e.kind === 'seal');
+  return seal !== undefined && keyCeremony.entries.some((e) => e.seq >= seal.seq && e.hash === cited.finalHash);
+}
+
+/**
  * A VERIFIED extension transcript of the VERIFIED key ceremony `keyCeremony`. Throws CUSTODY_OTHER_CEREMONY (naming
- * the ceremony it extends) when it cites another key ceremony or another state of its transcript, TRANSCRIPT_FORMAT
+ * the ceremony it extends) when it cites another key ceremony or a state of its transcript that is not a sealed prefix of
+ * the one given (citesKeyCeremony), TRANSCRIPT_FORMAT
  * when it is not a share extension or its content does not hold, TRANSCRIPT_UNSEALED when it did not reach its seal,
  * FINAL_HASH_MISMATCH / INVALID_HEX for a final hash typed wrong.
  */
@@ -63,12 +79,12 @@ export function citeExtension(keyCeremony: VerifyOk, extension: VerifyOk, option
   }
   const check = checkExtendTranscript(extension);
   if (!check.ok) throw new KeyshardError('TRANSCRIPT_FORMAT', `The file given as an extension transcript is not a share extension keyshard can read: ${check.reason}`, { firstBadSeq: check.firstBadSeq });
-  if (check.source.ceremonyId !== keyCeremony.ceremonyId || check.source.finalHash !== keyCeremony.headHash) {
+  if (!citesKeyCeremony(keyCeremony, check.source)) {
     const same = check.source.ceremonyId === keyCeremony.ceremonyId;
     throw new KeyshardError(
       'CUSTODY_OTHER_CEREMONY',
       same
-        ? `The extension ${extension.ceremonyId.slice(0, 64)} cites ceremony ${check.source.ceremonyId.slice(0, 64)} at final hash ${check.source.finalHash}, but the key ceremony's transcript given ends at ${keyCeremony.headHash}. Give the key ceremony's transcript as the extension read it.`
+        ? `The extension ${extension.ceremonyId.slice(0, 64)} cites ceremony ${check.source.ceremonyId.slice(0, 64)} at final hash ${check.source.finalHash}, which is no entry at or after the seal of the key ceremony's transcript given (it ends at ${keyCeremony.headHash}). Give the key ceremony's transcript as the extension read it, or one appended to since.`
         : `The extension ${extension.ceremonyId.slice(0, 64)} extends ceremony ${check.source.ceremonyId.slice(0, 64)}, not ${keyCeremony.ceremonyId.slice(0, 64)}. Give only extensions of this key ceremony.`,
       { extensionCeremonyId: extension.ceremonyId, citedCeremonyId: check.source.ceremonyId, citedFinalHash: check.source.finalHash, transcriptCeremonyId: keyCeremony.ceremonyId },
     );
@@ -85,6 +101,7 @@ export function citeExtension(keyCeremony: VerifyOk, extension: VerifyOk, option
     ceremonyId: extension.ceremonyId,
     keyCeremony: check.source,
     finalHash: extension.headHash,
+    readAgainst: keyCeremony.headHash,
     identifier: check.identifier,
     group: check.group,
     memberThreshold: check.memberThreshold,

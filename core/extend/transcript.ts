@@ -105,7 +105,8 @@ export function withEarlierExtensions(source: Slip39SourceRef, records: readonly
   const inUse = new Map<number, number[]>([...source.membersInUse].map(([g, ms]) => [g, [...ms]]));
   const holders = new Map(source.holders ?? []);
   for (const r of records) {
-    if (r.keyCeremony.ceremonyId !== source.ceremonyId || r.keyCeremony.finalHash !== source.finalHash) {
+    // citeExtension matched it to the key ceremony's transcript as given (it may have grown since the extension cited it).
+    if (r.keyCeremony.ceremonyId !== source.ceremonyId || r.readAgainst !== source.finalHash) {
       throw new KeyshardError('CUSTODY_OTHER_CEREMONY', `The extension ${r.ceremonyId.slice(0, 64)} extends ceremony ${r.keyCeremony.ceremonyId.slice(0, 64)}, not ${source.ceremonyId.slice(0, 64)}. Give only earlier extensions of this key ceremony.`, { extensionCeremonyId: r.ceremonyId, citedCeremonyId: r.keyCeremony.ceremonyId });
     }
     for (const m of r.members) {

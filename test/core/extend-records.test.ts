@@ -12,7 +12,8 @@ import { type ExtensionRecord, citeExtension, distinctExtensions } from '../../c
 import { recordAirGap, recordDestroy, recordExtendConfirm, recordExtendHandoff, recordExtendMake, recordExtendQuorumShare, recordExtendSeal, startExtend } from '../../core/extend/steps';
 import { checkExtendTranscript, citeSlip39Source, withEarlierExtensions } from '../../core/extend/transcript';
 import { combineMnemonics } from '../../core/slip39/index';
-import { appendEntry, createTranscript, verifyTranscript, type Transcript, type VerifyOk } from '../../core/transcript';
+import { appendEntry, createTranscript, resumeTranscript, signEntry, softwareEd25519Signer, verifyTranscript, type Transcript, type VerifyOk } from '../../core/transcript';
+import { transcriptEnd } from '../../core/transcript-status';
 import { custodyCeremony } from '../helpers/custody-fixture';
 import { tickingClock } from '../helpers/lifecycle-fixture';
 import { nodePbkdf2 } from './slip39-helpers';
@@ -162,5 +163,42 @@ describe('a second extension sees the first', () => {
       quorums++;
     }
     assert.equal(quorums, 120);
+  });
+});
+
+describe('a key ceremony transcript appended to after an extension cited it', () => {
+  const kc = keyCeremony(24);
+  const first = extension(kc, 'ext-1', [{ id: 'dora', member: 3 }], [kc.words[0]!, kc.words[1]!]);
+  // A witness signs the seal later (still sealed), then a custody receipt is appended: the cited chain is a prefix.
+  const grown = async (): Promise<{ signed: VerifyOk; receipted: VerifyOk }> => {
+    const sealSeq = kc.transcript.entries.find((e) => e.kind === 'seal')!.seq;
+    const t = await signEntry(resumeTranscript(kc.file, tickingClock()), sealSeq, softwareEd25519Signer('late-witness', new Uint8Array(32).fill(7)));
+    const signed = verified(t);
+    assert.equal(transcriptEnd(signed).status, 'sealed');
+    return { signed, receipted: verified(appendEntry(t, 'custody-receipt', { receipt: { ceremonyId: kc.ceremonyId, custodianId: 'bob' } })) };
+  };
+
+  it('still reads the extension; its members check and are taken for a second extension', async () => {
+    const { signed, receipted } = await grown();
+    for (const later of [signed, receipted]) {
+      assert.notEqual(later.headHash, kc.transcript.headHash);
+      const r1 = citeExtension(later, first.transcript, { finalHash: first.transcript.headHash });
+      assert.equal(r1.keyCeremony.finalHash, kc.transcript.headHash);
+      const c = checkCustodyOfWords(later, first.words[0]!, {}, [r1]);
+      assert.equal(c.custodianId, 'dora');
+      assert.equal(c.extension?.ceremonyId, 'ext-1');
+    }
+    // A second extension of the signed transcript counts the first's member as taken.
+    const r1 = citeExtension(signed, first.transcript, { finalHash: first.transcript.headHash });
+    const source = withEarlierExtensions(citeSlip39Source(signed), [r1]);
+    assert.deepEqual(source.membersInUse.get(0), [0, 1, 2, 3]);
+  });
+
+  it('still refuses a cited hash that is not in the chain, or one before the seal', async () => {
+    const { receipted } = await grown();
+    const split = kc.transcript.entries.find((e) => e.kind === 'split')!;
+    const cites = (finalHash: string) => rechained(first.transcript, 0, (d) => ({ ...d, source: { ...(d['source'] as object), finalHash } }));
+    assert.throws(() => citeExtension(receipted, cites(split.hash)), { code: 'CUSTODY_OTHER_CEREMONY' });
+    assert.throws(() => citeExtension(receipted, cites('ab'.repeat(32))), { code: 'CUSTODY_OTHER_CEREMONY' });
   });
 });
