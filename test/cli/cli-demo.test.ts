@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeEnvelope, decodeSlip39Payload, decodeVssPayload, encodeEnvelope, envelopeFromText, wipeEnvelope, type Envelope } from '../../core/envelope';
 import { KeyshardError } from '../../core/errors';
@@ -18,7 +19,7 @@ import { transcriptCommands, verifyTranscriptBytes } from '../../electron/cli/co
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 import { openProtected, type OpeningKey } from '../../electron/services/protection/index';
-import { isUnencryptedWitnessKeyText, parseSealedWitnessKey } from '../../electron/services/witness/key-file';
+import { isUnencryptedWitnessKeyText, parseSealedWitnessKey, unsealWitnessKey } from '../../electron/services/witness/key-file';
 import { binPath, ensureCliBundle } from '../helpers/cli-bundle';
 import { readQrTexts } from '../helpers/zxing';
 
@@ -192,6 +193,15 @@ async function checkDemoDir(dir: string, summary: DemoSummary, scheme: 'slip39' 
   const report = JSON.parse(bin.stdout) as { valid: boolean; witnessesPinned: boolean; signoffs: { kind: string; witnesses: { id: string }[] }[] };
   assert.equal(report.valid, true);
   assert.equal(report.witnessesPinned, true);
+  // The ceremony signs with the witnesses' keys as the demo holds them (no key file opened): each written key file opens
+  // with the passphrase the summary gives, to the very key the transcript pins for that witness.
+  const pinned = (JSON.parse(readFileSync(join(dir, 'transcript.json'), 'utf8')) as { entries: { data: { witnessKeys: { id: string; publicKey: string }[] } }[] }).entries[0]!.data.witnessKeys;
+  for (const w of summary.witnesses) {
+    const sealed = parseSealedWitnessKey(readFileSync(join(dir, w.key), 'utf8'), w.id);
+    const secret = await unsealWitnessKey(sealed, w.passphrase);
+    assert.equal(bytesToHex(ed25519.getPublicKey(secret)), pinned.find((k) => k.id === w.id)?.publicKey, `${w.key} holds ${w.id}'s pinned key`);
+    secret.fill(0);
+  }
   // Both witnesses signed every checkpoint.
   for (const s of report.signoffs.filter((x) => ['generate', 'split', 'confirm', 'test-recovery', 'destroy', 'seal'].includes(x.kind))) {
     assert.deepEqual(s.witnesses.map((w) => w.id).sort(), ['victor', 'wendy'], s.kind);

@@ -161,22 +161,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     pgp: join(dirs.keys, 'carol-openpgp-secret-key.asc'),
     witness: (id: string) => join(dirs.keys, `witness-${id}.json`),
   };
-  // Witness key files are encrypted like real ones; the demo makes up their passphrases and says them (throwaway).
-  // Their scrypt runs on libuv's pool, so the two seals overlap each other and the age and OpenPGP keys made here on
-  // the main thread: the same CPU, less waiting on a machine with two cores.
-  const witnessPassphrases = new Map<string, string>();
+  // The witnesses' throwaway keys. The ceremony signs with them as the demo holds them, through the service's
+  // in-process signers (registerWitnessSigner): no key file is opened, so no passphrase is stretched for it, and each
+  // sign-off still goes through the service's whole check (the key pinned in the plan, eligibility, the fingerprint
+  // typed back, the signature verified before it is recorded). For the reader they are also written as encrypted key
+  // files like real ones, with throwaway passphrases the summary gives (the lifecycle signs with one of these files).
+  // Sealing them (scrypt on libuv's pool) runs beside the ceremony; it is awaited before the summary, and before the
+  // keys are zeroized.
+  const witnessKeys = new Map(WITNESSES.map((w) => [w.id, nodeRandom(32)]));
+  const witnessPassphrases = new Map(WITNESSES.map((w) => [w.id, `demo-${bytesToHex(nodeRandom(6))}`]));
   const sealing = Promise.all(
     WITNESSES.map(async (w) => {
-      const secretKey = nodeRandom(32);
-      const passphrase = `demo-${bytesToHex(nodeRandom(6))}`;
-      witnessPassphrases.set(w.id, passphrase);
-      try {
-        await writeFile(keyFiles.witness(w.id), await sealWitnessKey(w.id, secretKey, passphrase, { logN: MIN_SCRYPT_LOG_N }), { mode: 0o600 });
-      } finally {
-        secretKey.fill(0);
-      }
+      const text = await sealWitnessKey(w.id, witnessKeys.get(w.id)!, witnessPassphrases.get(w.id)!, { logN: MIN_SCRYPT_LOG_N });
+      await writeFile(keyFiles.witness(w.id), text, { mode: 0o600 });
     }),
   );
+  // A failed seal is reported where it is awaited (before the summary), never as an unhandled rejection.
+  sealing.catch(() => undefined);
+  const wipeWitnessKeys = async (): Promise<void> => {
+    await sealing.catch(() => undefined);
+    for (const key of witnessKeys.values()) key.fill(0);
+  };
   let age: Awaited<ReturnType<typeof generateAgeIdentity>>;
   let pgp: Awaited<ReturnType<typeof generateOpenPgpKey>>;
   try {
@@ -184,11 +189,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     pgp = await generateOpenPgpKey('Carol (keyshard demo)');
     await writeFile(keyFiles.age, ageIdentityFile(age.identity, age.recipient), { mode: 0o600 });
     await writeFile(keyFiles.pgp, pgp.privateKeyArmored, { mode: 0o600 });
-  } finally {
-    // Settled either way: no seal is left running (or its rejection unhandled) when key making fails.
-    await sealing.catch(() => undefined);
+  } catch (e) {
+    await wipeWitnessKeys();
+    throw e;
   }
-  await sealing;
   print(`Throwaway keys: ${[keyFiles.age, keyFiles.pgp, ...WITNESSES.map((w) => keyFiles.witness(w.id))].map(rel).join(', ')}`);
   print(`Throwaway witness key passphrases: ${WITNESSES.map((w) => `${w.id} ${witnessPassphrases.get(w.id) ?? ''}`).join(', ')}`);
   const openingKeys: Record<string, OpeningKey> = {
@@ -222,8 +226,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const so = (await service.status()).signOff;
       const next = so?.eligible.find((w) => !so.signedBy.includes(w));
       if (so === null || next === undefined) break;
-      // Each witness's own act, as at a real ceremony: the fingerprint read aloud, typed back, and their passphrase.
-      await service.signOff({ witnessId: next, fingerprint: so.confirm.display, passphrase: witnessPassphrases.get(next) ?? '' });
+      // As at a real ceremony, the fingerprint read aloud is typed back (the in-process signers ask no passphrase).
+      await service.signOff({ witnessId: next, fingerprint: so.confirm.display });
       signed.push(witnessNames.get(next) ?? next);
     }
     if (signed.length > 0) print(`  signed off by ${signed.join(' and ')}`);
@@ -252,7 +256,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // Each OpenPGP USB shard is encrypted and read back in a helper process apiece: start both now, so their start
     // (Node loading openpgp.js) runs beside the steps before the handoff instead of being waited for at it.
     startOpenPgpHelpersEarly(2 * plan.custodians.filter((c) => c.medium === 'usb' && c.protection.type === 'openpgp').length);
-    for (const w of WITNESSES) await service.loadWitnessKey({ path: keyFiles.witness(w.id) });
+    for (const w of WITNESSES) await service.registerWitnessSigner(softwareEd25519Signer(w.id, witnessKeys.get(w.id)!));
     // Both witnesses sign every checkpoint.
     const signOffs = { 'airgap-check': 'all', generate: 'all', import: 'all', split: 'all', confirm: 'all', 'test-recovery': 'all', destroy: 'all', seal: 'all' } as const;
     await service.start({ plan, signOffs });
@@ -264,7 +268,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     } else {
       const up = air.interfacesUp.join(', ') || 'a network interface';
       print(`Air gap: this machine is online (${up} up). A real ceremony stops here; the demo goes on with an override by ${WITNESSES[0]!.name}, recorded in the transcript.`);
-      await service.checkAirGap({ override: { witnessId: WITNESSES[0]!.id, reason: `keyshard demo with throwaway keys on a networked machine (${up} up)`, passphrase: witnessPassphrases.get(WITNESSES[0]!.id) ?? '' } });
+      await service.checkAirGap({ override: { witnessId: WITNESSES[0]!.id, reason: `keyshard demo with throwaway keys on a networked machine (${up} up)` } });
     }
     await signAll();
 
@@ -346,6 +350,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const status = await service.status();
     if (status.phase !== 'sealed') throw new KeyshardError('INTERNAL', 'The demo ceremony did not seal. Please report this.');
     print(`Sealed. Transcript: transcript.json (${status.transcript.entries} entries). Final hash: ${status.transcript.headHash ?? ''}`);
+    // The witnesses' key files are written (the lifecycle reads one) before the summary names them.
+    await sealing;
 
     const summary: DemoSummary = {
       fingerprint: gen.fingerprint.hex,
@@ -382,6 +388,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   } finally {
     dropEarlyOpenPgpHelpers();
     await service.shutdown();
+    await wipeWitnessKeys();
   }
 }
 
