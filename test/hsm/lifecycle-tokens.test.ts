@@ -19,7 +19,7 @@ import { createLifecycleService } from '../../electron/services/lifecycle/index'
 import type { CeremonyHsm } from '../../electron/services/ceremony/types';
 import { allZero } from '../services/ceremony-harness';
 import { nodeRandom, shardText, shareOfText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
-import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, type SoftHsm } from './softhsm';
+import { closeOpenedPorts, makeSoftHsm, SOFTHSM_MODULE, storeShardsOnToken, type SoftHsm } from './softhsm';
 
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
@@ -33,16 +33,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function storeOn(label: string, envelopes: readonly Envelope[]): Promise<void> {
-  const port = await openSoftHsmPort();
-  const session = await port.openSession({ label }, PIN);
-  try {
-    for (const e of envelopes) await session.storeShard(e);
-  } finally {
-    await session.close();
-    await closeOpenedPorts();
-  }
-}
+const storeOn = (label: string, envelopes: readonly Envelope[]): Promise<void> => storeShardsOnToken(label, PIN, envelopes);
 
 /** The module as main hands it to the lifecycle service, keeping every envelope a session read off a token. */
 function watchedHsm(inner: CeremonyHsm, read: Envelope[]): CeremonyHsm {

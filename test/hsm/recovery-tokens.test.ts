@@ -40,7 +40,7 @@ import { allZero, cleanTemps, rig as ceremonyRig, tempDir, trackingStore } from 
 import { slip39Backup, vssBackup } from '../services/recovery-fixtures';
 import { groupFingerprint } from '../../core/vss/index';
 import { dealEnvelopes } from './fixtures';
-import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, tokenHeldPlan, type SoftHsm } from './softhsm';
+import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, storeShardsOnToken, tokenHeldPlan, type SoftHsm } from './softhsm';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
 const PIN = 'Pin-7q!Kx';
@@ -152,16 +152,7 @@ async function tokenCeremony(hsm: HsmHost): Promise<{ transcriptText: string; fi
 }
 
 /** Stores envelopes on a token through its own login (a set-up step, as another ceremony would have done). */
-async function storeOn(label: string, envelopes: readonly Envelope[]): Promise<void> {
-  const port = await openSoftHsmPort();
-  const session = await port.openSession({ label }, PIN);
-  try {
-    for (const e of envelopes) await session.storeShard(e);
-  } finally {
-    await session.close();
-    await closeOpenedPorts();
-  }
-}
+const storeOn = (label: string, envelopes: readonly Envelope[]): Promise<void> => storeShardsOnToken(label, PIN, envelopes);
 
 /** Awaits a promise that must reject with a KeyshardError of this code; returns the error. */
 async function rejects(p: Promise<unknown>, code: string): Promise<KeyshardError> {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import * as graphene from 'graphene-pk11';
 import { openHsm, type HsmPort, type OpenHsmOptions } from '../../electron/services/hsm/index';
 import type { CeremonyPlan } from '../../core/policy';
+import type { Envelope } from '../../core/envelope';
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export const USER_PIN = '123456';
@@ -125,6 +126,21 @@ export async function openSoftHsmPort(options?: OpenHsmOptions): Promise<HsmPort
 /** Closes every port openSoftHsmPort() opened since the last call. */
 export async function closeOpenedPorts(): Promise<void> {
   for (const p of openedPorts.splice(0)) await p.close();
+}
+
+/**
+ * Stores shard envelopes on a token through its own login (a set-up step, as a ceremony would have done), then closes
+ * the module, so the service under test opens it afresh.
+ */
+export async function storeShardsOnToken(label: string, pin: string, envelopes: readonly Envelope[]): Promise<void> {
+  const port = await openSoftHsmPort();
+  const session = await port.openSession({ label }, pin);
+  try {
+    for (const e of envelopes) await session.storeShard(e);
+  } finally {
+    await session.close();
+    await closeOpenedPorts();
+  }
 }
 
 type Three<T> = readonly [T, T, T];
