@@ -8,7 +8,18 @@
  * custodian, in any custodian order -> test-recovery -> destroy -> seal. A step cannot be skipped, only aborted.
  * After a checkpoint step (SignOffPolicy) the next step waits for a witness sign-off.
  */
-import { defaultSignOffs, fillPlanWords, KEY_CEREMONY, machineSteps, nextMachineStep, numberedSteps, perCustodianTurn, type KeyCeremonyStep } from './ceremony-kinds';
+import {
+  defaultSignOffs,
+  fillPlanWords,
+  KEY_CEREMONY,
+  machineSteps,
+  nextMachineStep,
+  numberedSteps,
+  perCustodianTurn,
+  retryAfterFailure,
+  type CeremonyKind,
+  type KeyCeremonyStep,
+} from './ceremony-kinds';
 import { isDeviation, reasonProblem, DEVIATIONS, type Deviation } from './ceremony-kinds/exceptions';
 import { KeyshardError } from './errors';
 import { isLanguage, LANGUAGES, type Language } from './language';
@@ -190,6 +201,8 @@ export interface CeremonyState {
   readonly records: readonly CeremonyRecord[];
   /** The last main step applied (not sign-off or abort); null before the plan step. */
   readonly lastStep: CeremonyStep | null;
+  /** The last main step was a check that failed: only its retry (when the catalogue gives one) or an abort follows. */
+  readonly lastStepFailed: boolean;
   /** Set by the plan step (empty when the plan has no witnesses). */
   readonly signOffs: SignOffPolicy | null;
   readonly airgap: 'passed' | 'overridden' | 'failed' | null;
@@ -226,6 +239,7 @@ export function createCeremony(plan: CeremonyPlan, clock: Clock): CeremonyState 
     status: 'active',
     records: [],
     lastStep: null,
+    lastStepFailed: false,
     signOffs: null,
     airgap: null,
     recovery: null,
@@ -309,6 +323,8 @@ interface Outcome {
   readonly patch: Partial<CeremonyState>;
   /** Open this checkpoint for sign-offs (the step succeeded); null when it may not move on (a failed check). */
   readonly checkpoint: { readonly custodianId: string | null } | null;
+  /** The check did not pass: what may come next is the catalogue's retry of this step (retryAfterFailure), if any. */
+  readonly failed?: boolean;
 }
 
 /**
@@ -342,6 +358,7 @@ function applyAt(state: CeremonyState, event: CeremonyEvent, at: string): Ceremo
   return appendRecord(state, step, at, outcome.data, {
     ...outcome.patch,
     lastStep: step,
+    lastStepFailed: outcome.failed === true,
     signOff: signOffState,
     ...(sealed ? { status: 'sealed' as const } : {}),
   });
@@ -481,6 +498,7 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
       data: { passed, interfacesUp, ...(override === undefined ? {} : { override }), ...(osImageHash === undefined ? {} : { osImageHash }) },
       patch: { airgap },
       checkpoint: airgap === 'failed' ? null : { custodianId: null },
+      failed: airgap === 'failed',
     };
   },
 
@@ -604,6 +622,7 @@ const STEP_HANDLERS: Readonly<Record<CeremonyStep, Handler>> = {
       data: { custodianIds: ids, fingerprintMatch, ...(from === undefined ? {} : { shardsFrom: from }) },
       patch: { recovery: fingerprintMatch ? 'matched' : 'failed' },
       checkpoint: fingerprintMatch ? { custodianId: null } : null,
+      failed: !fingerprintMatch,
     };
   },
 
@@ -699,10 +718,14 @@ const TURN = perCustodianTurn(KEY_CEREMONY) as readonly CeremonyStep[];
 
 /**
  * What the state machine offers next. The order is the catalogue's: nextMachineStep for the steps done once, TURN for
- * those done per custodian. The reducer adds what only it knows: a failed check is done again.
+ * those done per custodian, and after a failed check its `repeatWhenFailed` (retryAfterFailure) or nothing.
  */
 function mainActions(state: CeremonyState): NextAction[] {
   const { plan } = state;
+  if (state.lastStepFailed && state.lastStep !== null) {
+    const retry = retryAfterFailure(KEY_CEREMONY, state.lastStep);
+    return retry === null ? [] : [{ step: state.lastStep, hint: fillPlanWords(retry, plan) }];
+  }
   const inTurn = state.lastStep === null ? -1 : TURN.indexOf(state.lastStep);
   // Within a custodian's turn: its next step, for the same custodian.
   if (inTurn >= 0 && inTurn < TURN.length - 1) return [turnAction(state, TURN[inTurn + 1]!, state.awaitingConfirmation ?? '')];
@@ -713,31 +736,18 @@ function mainActions(state: CeremonyState): NextAction[] {
     if (left.length > 0) return left.map((c) => turnAction(state, TURN[0]!, c.id));
     return catalogueNext(state, TURN[TURN.length - 1]!);
   }
-  switch (state.lastStep) {
-    case 'airgap-check':
-      if (state.airgap === 'failed') {
-        return [{ step: 'airgap-check', hint: 'The air-gap check failed: take every network interface down and check again, or have a witness override it.' }];
-      }
-      break;
-    case 'test-recovery':
-      if (state.recovery === 'failed') {
-        return [{ step: 'test-recovery', hint: 'The test recovery did not give the same fingerprint: try again with a quorum, or abort.' }];
-      }
-      break;
-    default:
-      break;
-  }
   return catalogueNext(state, state.lastStep);
 }
 
-/** A step of a custodian's turn, for that custodian, with the screen's sentence. */
+/** A step of a custodian's turn, for that custodian, with the catalogue's sentence filled in for them. */
 function turnAction(state: CeremonyState, step: CeremonyStep, custodianId: string): NextAction {
   const c = state.plan.custodians.find((x) => x.id === custodianId);
-  if (step === 'confirm') {
-    const how = c === undefined ? '' : ` (${CONFIRMATION_METHODS[c.medium].join(' or ')})`;
-    return { step, custodianId, hint: `Have ${custodianName(state.plan, custodianId)} confirm their shard${how}.` };
-  }
-  return { step, custodianId, hint: c === undefined ? `Hand ${custodianId} their shard.` : `Hand ${c.name} their shard (${c.medium}).` };
+  const words = (KEY_CEREMONY as CeremonyKind).steps.flatMap((s) => s.records).find((r) => r.kind === step)?.hint ?? '';
+  const hint = words
+    .replace(/\{custodian\}/g, custodianName(state.plan, custodianId))
+    .replace(/\{medium\}/g, c?.medium ?? '')
+    .replace(/\{methods\}/g, c === undefined ? '' : CONFIRMATION_METHODS[c.medium].join(' or '));
+  return { step, custodianId, hint };
 }
 
 /** The catalogue's next step after `after`, with its hint; nothing after the seal. */

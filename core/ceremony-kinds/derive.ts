@@ -75,12 +75,20 @@ export function perCustodianTurn(kind: CeremonyKind): string[] {
 
 /**
  * The state-machine step that comes after `after` (null: the first), skipping steps this plan does not have. The
- * turns done per custodian are perCustodianTurn's; the retries of a failed check are still the reducer's.
+ * turns done per custodian are perCustodianTurn's; the retry of a failed check is retryAfterFailure's.
  */
 export function nextMachineStep(kind: CeremonyKind, plan: KindPlan, after: string | null): RecordSpec | null {
   const order = kind.steps.filter((s) => stepApplies(s.when, plan)).flatMap((s) => s.records.filter((r) => r.machine));
   const i = after === null ? -1 : order.findIndex((r) => r.kind === after);
   return order[i + 1] ?? null;
+}
+
+/**
+ * After a record of this kind failed (a check that did not pass): the words offering the same step again, or null
+ * when the catalogue gives no retry (then only an abort is left).
+ */
+export function retryAfterFailure(kind: CeremonyKind, recordKind: string): string | null {
+  return kind.steps.flatMap((s) => s.records).find((r) => r.kind === recordKind && r.machine)?.repeatWhenFailed ?? null;
 }
 
 /** "{secret}" in a step's words, from the plan: "ed25519 key", "seed", "the existing ed25519 key". */

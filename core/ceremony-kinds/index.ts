@@ -9,6 +9,7 @@ export {
   nextMachineStep,
   numberedSteps,
   perCustodianTurn,
+  retryAfterFailure,
   stepApplies,
   stepOfRecord,
   transcriptNames,

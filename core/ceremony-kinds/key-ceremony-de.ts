@@ -17,11 +17,12 @@ export type StepWords<S extends Step> = {
   readonly readAloud: S['readAloud'] extends null ? null : string;
 };
 
-/** The German words of one record kind: a checkpoint and a hint exactly where the English has them. */
+/** The German words of one record kind: a checkpoint, a hint and a retry's words exactly where the English has them. */
 export type RecordWords<R extends AnyRecord> = { readonly transcript: string } & (R extends { readonly checkpoint: string }
   ? { readonly checkpoint: string }
   : unknown) &
-  (R extends { readonly hint: string } ? { readonly hint: string } : unknown);
+  (R extends { readonly hint: string } ? { readonly hint: string } : unknown) &
+  (R extends { readonly repeatWhenFailed: string } ? { readonly repeatWhenFailed: string } : unknown);
 
 export interface KindWords {
   readonly title: string;
@@ -124,6 +125,8 @@ const WORDS = {
       transcript: 'Air-Gap-Prüfung',
       checkpoint: 'die Air-Gap-Prüfung',
       hint: 'Prüfen Sie den Air Gap: Außer Loopback darf keine Netzwerkschnittstelle aktiv sein.',
+      repeatWhenFailed:
+        'Die Air-Gap-Prüfung ist fehlgeschlagen: Deaktivieren Sie jede Netzwerkschnittstelle und prüfen Sie erneut, oder ein Zeuge übergeht die Prüfung.',
     },
     entropy: { transcript: 'Entropie gesammelt', checkpoint: 'die Entropie', hint: 'Sammeln Sie Entropie aus den geplanten Quellen.' },
     'token-random': { transcript: 'Zufallsbytes von einem Token' },
@@ -142,15 +145,16 @@ const WORDS = {
       checkpoint: 'die Aufteilung',
       hint: 'Teilen Sie das Geheimnis in Anteile auf und lesen Sie den Fingerabdruck noch einmal vor.',
     },
-    handoff: { transcript: 'Anteil übergeben', checkpoint: 'eine Übergabe' },
+    handoff: { transcript: 'Anteil übergeben', checkpoint: 'eine Übergabe', hint: 'Übergeben Sie {custodian} den Anteil ({medium}).' },
     'token-store': { transcript: 'Anteil auf einem Token gespeichert' },
-    confirm: { transcript: 'Verwahrer hat seinen Anteil bestätigt', checkpoint: 'eine Bestätigung' },
+    confirm: { transcript: 'Verwahrer hat seinen Anteil bestätigt', checkpoint: 'eine Bestätigung', hint: 'Lassen Sie {custodian} den Anteil bestätigen ({methods}).' },
     'token-read-back': { transcript: 'Anteil von einem Token zurückgelesen' },
     receipt: { transcript: 'Anteil empfangen und im Beutel versiegelt' },
     'test-recovery': {
       transcript: 'Test-Wiederherstellung',
       checkpoint: 'die Test-Wiederherstellung',
       hint: 'Stellen Sie das Geheimnis aus einem Quorum von Anteilen wieder her und vergleichen Sie den Fingerabdruck.',
+      repeatWhenFailed: 'Die Test-Wiederherstellung ergab einen anderen Fingerabdruck: Versuchen Sie es erneut mit einem Quorum, oder brechen Sie ab.',
     },
     destroy: {
       transcript: 'Geheimnis im Speicher vernichtet',

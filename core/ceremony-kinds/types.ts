@@ -27,6 +27,11 @@ export interface RecordSpec {
   readonly signOff?: boolean;
   /** What the screen offers when this entry may come next ({secret} is filled in from the plan). */
   readonly hint?: string;
+  /**
+   * A check that may fail (an air gap with a network up, a test recovery with another fingerprint): after it failed
+   * the same step is offered again, with these words. Without it, a failed step leaves only the abort.
+   */
+  readonly repeatWhenFailed?: string;
 }
 
 export interface CatalogueStep {

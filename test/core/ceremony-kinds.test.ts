@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CEREMONY_STEPS, DEFAULT_SIGN_OFFS, createCeremony, nextActions, replay } from '../../core/ceremony';
+import { CEREMONY_STEPS, DEFAULT_SIGN_OFFS, apply, createCeremony, nextActions, replay } from '../../core/ceremony';
 import {
   KEY_CEREMONY,
   ceremonyScript,
@@ -17,10 +17,12 @@ import {
   nextMachineStep,
   numberedSteps,
   perCustodianTurn,
+  retryAfterFailure,
   stepPeople,
   transcriptNames,
   type CeremonyKind,
 } from '../../core/ceremony-kinds';
+import { kindIn } from '../../core/ceremony-kinds/language';
 import { KeyshardError } from '../../core/errors';
 import { parsePlan, planDigest, planToJson, type CeremonyPlan } from '../../core/policy';
 import { checkpointName, isCeremonyStep, stepName } from '../../core/step-names';
@@ -160,6 +162,74 @@ describe('everything else is derived from the catalogue', () => {
     assert.deepEqual(numberedSteps(KEY_CEREMONY, tokens).map((n) => n.number), ids(tokens).map((_, i) => i + 1));
     assert.equal(nextMachineStep(KEY_CEREMONY, imported, 'entropy')?.kind, 'import');
     assert.equal(nextMachineStep(KEY_CEREMONY, imported, 'import')?.kind, 'split');
+  });
+});
+
+describe('the rules the reducer reads from the catalogue', () => {
+  /** The record spec of a kind in a catalogue, typed loosely (the key ceremony's is a const union). */
+  const spec = (kind: CeremonyKind, recordKind: string) => kind.steps.flatMap((s) => s.records).find((r) => r.kind === recordKind);
+  const withoutRetries = (): CeremonyKind => ({
+    ...KEY_CEREMONY,
+    steps: KEY_CEREMONY.steps.map((s) => ({ ...s, records: s.records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'repeatWhenFailed')) as typeof r) })),
+  });
+
+  it('offers a failed check again with the words of its repeatWhenFailed, and only the checks that have one', () => {
+    const catalogue: CeremonyKind = KEY_CEREMONY;
+    const airgapRetry = spec(catalogue, 'airgap-check')?.repeatWhenFailed;
+    const recoveryRetry = spec(catalogue, 'test-recovery')?.repeatWhenFailed;
+    assert.match(airgapRetry ?? '', /air-gap check failed/);
+    assert.match(recoveryRetry ?? '', /test recovery did not give the same fingerprint/);
+    assert.deepEqual(
+      catalogue.steps.flatMap((s) => s.records).filter((r) => r.repeatWhenFailed !== undefined).map((r) => r.kind),
+      ['airgap-check', 'test-recovery'],
+    );
+    assert.equal(retryAfterFailure(KEY_CEREMONY, 'airgap-check'), airgapRetry);
+    assert.equal(retryAfterFailure(KEY_CEREMONY, 'entropy'), null);
+    // A catalogue without the flag gives no retry: a failed check leaves only the abort.
+    assert.equal(retryAfterFailure(withoutRetries(), 'airgap-check'), null);
+    assert.equal(retryAfterFailure(withoutRetries(), 'test-recovery'), null);
+
+    // The reducer offers exactly what the catalogue says after each failure (and the abort).
+    const plan = slip39TwoOfThree();
+    let s = createCeremony(plan, steppingClock());
+    s = apply(s, { step: 'plan' });
+    const failedAirgap = apply(s, { step: 'airgap-check', passed: false, interfacesUp: ['eth0'] });
+    assert.deepEqual(nextActions(failedAirgap), [
+      { step: 'airgap-check', hint: airgapRetry },
+      { step: 'abort', hint: 'Abort the ceremony, giving the reason.' },
+    ]);
+    const { states } = happyPath(createCeremony(plan, steppingClock()));
+    const before = states.find((x) => nextActions(x).some((a) => a.step === 'test-recovery'))!;
+    const failedRecovery = apply(before, { step: 'test-recovery', custodianIds: ['alice', 'bob'], fingerprintMatch: false });
+    assert.deepEqual(nextActions(failedRecovery).map((a) => [a.step, a.hint]), [
+      ['test-recovery', recoveryRetry],
+      ['abort', 'Abort the ceremony, giving the reason.'],
+    ]);
+    // A check that passed after a failure moves on: the failure is not remembered.
+    assert.equal(apply(failedAirgap, { step: 'airgap-check', passed: true }).lastStepFailed, false);
+  });
+
+  it('has the retry words in German where the English has them', () => {
+    const de: CeremonyKind = kindIn(KEY_CEREMONY, 'de');
+    for (const kind of ['airgap-check', 'test-recovery']) {
+      const words = spec(de, kind)?.repeatWhenFailed ?? '';
+      assert.notEqual(words, '');
+      assert.notEqual(words, spec(KEY_CEREMONY, kind)?.repeatWhenFailed);
+    }
+    assert.match(spec(de, 'airgap-check')?.repeatWhenFailed ?? '', /Air-Gap-Prüfung ist fehlgeschlagen/);
+  });
+
+  it("fills a custodian's turn hints from the catalogue's words", () => {
+    const plan = slip39TwoOfThree();
+    const { states } = happyPath(createCeremony(plan, steppingClock()));
+    const atTurns = states.find((x) => nextActions(x).some((a) => a.step === 'handoff'))!;
+    const alice = plan.custodians.find((c) => c.id === 'alice')!;
+    assert.equal(spec(KEY_CEREMONY, 'handoff')?.hint, 'Hand {custodian} their shard ({medium}).');
+    assert.equal(nextActions(atTurns).find((a) => a.custodianId === 'alice')?.hint, `Hand ${alice.name} their shard (${alice.medium}).`);
+    const handed = apply(atTurns, { step: 'handoff', custodianId: 'alice' });
+    const confirmHint = nextActions(handed).find((a) => a.step === 'confirm')?.hint ?? '';
+    assert.match(confirmHint, new RegExp(`^Have ${alice.name} confirm their shard \\(`));
+    assert.equal(confirmHint.includes('{'), false);
   });
 });
 
