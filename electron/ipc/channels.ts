@@ -96,6 +96,8 @@ export const CHANNELS = [
   'signer:sign',
   'signer:clear',
   'signer:status',
+  'custody:read-shard',
+  'custody:clear-shard',
   'custody:check',
   'custody:save-transcript',
   'custody:drill-start',

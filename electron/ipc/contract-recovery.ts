@@ -71,6 +71,11 @@ const KeyLabel = z.string().min(1).max(64).regex(/^[^\u0000-\u001f\u007f]+$/);
 /** The serial of the tamper-evident bag the shard came out of, as typed (main normalises and bounds it). */
 const BagSerialTyped = z.string().min(1).max(64).optional();
 
+/** A shard file main reads from a listed drive, and (unless it is an unprotected .txt) what opens it. */
+const DriveShardSchema = z.strictObject({ driveFile: DriveFileSchema, openingKey: z.union([OpeningKeySchema, TokenOpeningKeySchema]).optional(), bagSerial: BagSerialTyped });
+/** The shard a custodian's token holds: of `ceremonyId`, else of this recovery's ceremony, else the only one on it. */
+const TokenShardSchema = z.strictObject({ token: TokenChoiceSchema, pin: Pin, ceremonyId: CeremonyIdHex.optional(), bagSerial: BagSerialTyped });
+
 export const AddShardRequestSchema = z.union([
   /** A shard text (KS1...), one complete UR:BYTES code, or SLIP-39 words. */
   z.strictObject({ text: z.string().min(1).max(20_000), bagSerial: BagSerialTyped }),
@@ -87,11 +92,12 @@ export const AddShardRequestSchema = z.union([
     openingKey: OpeningKeySchema,
     bagSerial: BagSerialTyped,
   }),
-  /** A shard file main reads from a listed drive, and (unless it is an unprotected .txt) what opens it. */
-  z.strictObject({ driveFile: DriveFileSchema, openingKey: z.union([OpeningKeySchema, TokenOpeningKeySchema]).optional(), bagSerial: BagSerialTyped }),
-  /** The shard a custodian's token holds: of `ceremonyId`, else of this recovery's ceremony, else the only one on it. */
-  z.strictObject({ token: TokenChoiceSchema, pin: Pin, ceremonyId: CeremonyIdHex.optional(), bagSerial: BagSerialTyped }),
+  DriveShardSchema,
+  TokenShardSchema,
 ]);
+
+/** The shards main reads off a device (recovery, refresh/repair, custody check, drill, a signer's laptop). */
+export const DeviceShardRequestSchema = z.union([DriveShardSchema, TokenShardSchema]);
 
 const DriveShardsRequestSchema = z.strictObject({ mountPoint: PathText });
 

@@ -4,13 +4,14 @@
  * scan (or a person types) and send here as their UR texts, bounded as every scanned code is (core/qr/limits). No
  * answer carries a share, a nonce or a signature share's value: commitments, requests and signature shares are
  * public and cross as QR texts. A shard crosses towards main only (signer:load-shard, custody:check,
- * custody:drill-add-shard); the drill answers key and shard fingerprints, never the key.
+ * custody:drill-add-shard), or main reads it off a custodian's USB stick or token (the same channels, and
+ * custody:read-shard, which answers only whose it says it is); the drill answers key and shard fingerprints, never the key.
  */
 import { z } from 'zod';
 import { MAX_MIXED_PARTS_PER_REQUEST, MAX_QR_TEXTS_PER_REQUEST, qrTextsWithinRequestBounds } from '../../core/qr/limits';
 import { MAX_SIGNING_MESSAGE_BYTES } from '../../core/vss/sign-messages';
 import { NoRequest, PathText, ShortText, boundedList, channel, list } from './contract-kit';
-import { MAX_TRANSCRIPT_CHARS } from './contract-recovery';
+import { DeviceShardRequestSchema, MAX_TRANSCRIPT_CHARS } from './contract-recovery';
 
 /** Every part of a scanned code (one for a single code), bounded before anything is assembled. */
 const UrParts = boundedList(z.string().min(1).max(16_000), MAX_QR_TEXTS_PER_REQUEST)
@@ -24,6 +25,10 @@ const TypedHash = z.string().min(1).max(200).regex(/^(?:[0-9a-fA-F\s:\-_.]+|[a-z
 
 /** A shard typed from paper (its KS1 text) or scanned (its UR parts). */
 const ShardInputSchema = z.union([z.strictObject({ text: z.string().min(1).max(20_000) }), Scanned]);
+/** Typed, scanned, or read by main off the custodian's USB stick or token (a listed drive's file, or token and PIN). */
+const ShardOrDeviceSchema = z.union([ShardInputSchema, DeviceShardRequestSchema]);
+/** The shard main read off a device for this check (custody:read-shard), as whose it says it is. */
+const HeldShardSchema = z.object({ ceremonyId: z.string(), custodianIndex: z.number(), custodianLabel: z.string(), source: z.enum(['usb', 'token']) });
 
 /**
  * A witness's own act: their encrypted key file (keyshard witness keygen) and its passphrase, for one signature. The
@@ -92,7 +97,8 @@ const ExtensionsSchema = z.array(ExtensionInputSchema).max(16);
 const CustodyCheckRequestSchema = z.strictObject({
   transcriptText: z.string().min(1).max(MAX_TRANSCRIPT_CHARS),
   finalHash: TypedHash.optional(),
-  shard: ShardInputSchema,
+  /** held: the shard main read off the custodian's stick or token (custody:read-shard); the check wipes it. */
+  shard: z.union([ShardInputSchema, z.strictObject({ held: z.literal(true) })]),
   witness: WitnessActSchema.optional(),
   extensions: ExtensionsSchema.optional(),
 });
@@ -155,16 +161,18 @@ export const signingContract = {
   'signing:abort': channel(z.strictObject({ reason: ShortText.max(500) }), CoordinatorStatusSchema),
   'signing:transcript': channel(NoRequest, z.object({ ceremonyId: z.string(), text: z.string() })),
   'signing:save-transcript': channel(SaveTranscriptSchema, SavedTranscriptSchema),
-  'signer:load-shard': channel(ShardInputSchema, SignerStatusSchema),
+  'signer:load-shard': channel(ShardOrDeviceSchema, SignerStatusSchema),
   'signer:commit': channel(NoRequest, SignerStatusSchema),
   'signer:read-request': channel(Scanned, SignerStatusSchema),
   'signer:sign': channel(NoRequest, SignerStatusSchema),
   'signer:clear': channel(NoRequest, SignerStatusSchema),
   'signer:status': channel(NoRequest, SignerStatusSchema),
+  'custody:read-shard': channel(DeviceShardRequestSchema, HeldShardSchema),
+  'custody:clear-shard': channel(NoRequest, z.null()),
   'custody:check': channel(CustodyCheckRequestSchema, CustodyCheckResponseSchema),
   'custody:save-transcript': channel(SaveTranscriptSchema, SavedTranscriptSchema),
   'custody:drill-start': channel(DrillStartSchema, DrillStatusSchema),
-  'custody:drill-add-shard': channel(ShardInputSchema, DrillStatusSchema),
+  'custody:drill-add-shard': channel(ShardOrDeviceSchema, DrillStatusSchema),
   'custody:drill-run': channel(DrillRunSchema, DrillOutcomeSchema),
   'custody:drill-clear': channel(NoRequest, z.null()),
   'custody:drill-status': channel(NoRequest, DrillStatusSchema.nullable()),

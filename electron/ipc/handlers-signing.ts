@@ -7,6 +7,8 @@ import type { RandomSource } from '../../core/random';
 import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
 import { runCustodyCheck } from '../services/custody/index';
 import { createDrillSession, type DrillSession } from '../services/custody/drill';
+import { createHeldShardSlot, type HeldShardSlot } from '../services/custody/held-shard';
+import { type DeviceShardDeps, deviceShardReader, isDeviceShardInput } from '../services/recovery/sources';
 import { createSignerSession, createSigningCoordinator, saveTranscriptFile, type SignerSession, type SigningCoordinator } from '../services/signing/index';
 import { loadWitnessKeyFile } from '../services/witness/index';
 import { parseSealedWitnessKey, unsealWitnessKey, type SealedWitnessKey } from '../services/witness/key-file';
@@ -21,10 +23,21 @@ export interface SigningHost {
   readonly custody: { last: { ceremonyId: string; text: string; finalHash: string } | null };
   /** The quorum drill under way: its shards stay in main until the drill rebuilds and wipes them. */
   readonly drill: DrillSession;
+  /** The custody check's shard read off a stick or token, until the check takes (and wipes) it. */
+  readonly held: HeldShardSlot;
 }
 
-export function createSigningHost(deps: { readonly clock: () => Date; readonly random: RandomSource }): SigningHost {
-  return { coordinator: createSigningCoordinator({ clock: deps.clock }), signer: createSignerSession({ random: deps.random }), clock: deps.clock, custody: { last: null }, drill: createDrillSession({ clock: deps.clock }) };
+/** `devices`: the chosen PKCS#11 module, the drive lister and the opener, as refresh/repair read shards off devices. */
+export function createSigningHost(deps: { readonly clock: () => Date; readonly random: RandomSource; readonly devices?: DeviceShardDeps }): SigningHost {
+  const readDevice = deviceShardReader(deps.devices ?? {});
+  return {
+    coordinator: createSigningCoordinator({ clock: deps.clock }),
+    signer: createSignerSession({ random: deps.random, readDevice }),
+    clock: deps.clock,
+    custody: { last: null },
+    drill: createDrillSession({ clock: deps.clock, readDevice }),
+    held: createHeldShardSlot({ readDevice }),
+  };
 }
 
 type SigningChannel = Extract<ChannelName, `signing:${string}` | `signer:${string}` | `custody:${string}`>;
@@ -95,15 +108,27 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
       const saved = await saveTranscriptFile(r.path, h().coordinator.transcriptText());
       return { ...saved, ceremonyId: s.ceremonyId, finalHash: s.finalHash };
     },
-    'signer:load-shard': (r) => h().signer.loadShard(r),
+    'signer:load-shard': (r) => (isDeviceShardInput(r) ? h().signer.readShard(r) : h().signer.loadShard(r)),
     'signer:commit': () => h().signer.commit(),
     'signer:read-request': (r) => h().signer.readRequest(r.urParts),
     'signer:sign': () => h().signer.sign(),
     'signer:clear': () => h().signer.clear(),
     'signer:status': () => h().signer.status(),
+    'custody:read-shard': (r) => h().held.read(r),
+    'custody:clear-shard': () => h().held.clear(),
     'custody:check': async (r) => {
+      // A held shard is taken only once the witness's key opened: a wrong passphrase leaves it held for another try.
       const run = (witness?: WitnessSigner) =>
-        runCustodyCheck({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), shard: r.shard, ...(witness === undefined ? {} : { witness }), ...(r.extensions === undefined ? {} : { extensions: r.extensions }) }, h().clock);
+        runCustodyCheck(
+          {
+            transcriptText: r.transcriptText,
+            ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }),
+            shard: 'held' in r.shard ? { envelope: h().held.take() } : r.shard,
+            ...(witness === undefined ? {} : { witness }),
+            ...(r.extensions === undefined ? {} : { extensions: r.extensions }),
+          },
+          h().clock,
+        );
       const out = r.witness === undefined ? await run() : await withWitness(r.witness, (w) => run(w));
       const rc = out.receipt;
       h().custody.last = { ceremonyId: rc.ceremonyId, text: out.transcriptText, finalHash: out.finalHash };
@@ -129,7 +154,7 @@ export function signingServices(host: SigningHost | undefined): ServicesOf<Signi
       return { ...(await saveTranscriptFile(r.path, last.text)), ceremonyId: last.ceremonyId, finalHash: last.finalHash };
     },
     'custody:drill-start': (r) => h().drill.start({ transcriptText: r.transcriptText, ...(r.finalHash === undefined ? {} : { finalHash: r.finalHash }), ...(r.extensions === undefined ? {} : { extensions: r.extensions }) }),
-    'custody:drill-add-shard': (r) => h().drill.addShard(r),
+    'custody:drill-add-shard': (r) => (isDeviceShardInput(r) ? h().drill.readShard(r) : h().drill.addShard(r)),
     'custody:drill-run': async (r) => {
       const run = (witness?: WitnessSigner) => h().drill.run({ ...(r.passphrase === undefined ? {} : { passphrase: r.passphrase }), ...(witness === undefined ? {} : { witness }) });
       // The witness's key is opened before the rebuild: a wrong passphrase leaves the shards in for another try.

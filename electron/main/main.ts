@@ -152,7 +152,8 @@ function start(): void {
   // SLIP-39 share extension (issue 17.2): its transcripts under userData/extend/, one folder per ceremony.
   const extend = createExtendService({ clock: () => new Date(), random, airgap: { check: () => checkAirGap() }, transcriptDir: () => join(app.getPath('userData'), 'extend'), openProtected, hsm: hsm.ceremonyHsm });
   // Threshold signing and custody checks (issue 17): a signer's share is held only while they sign.
-  const signing = createSigningHost({ clock: () => new Date(), random });
+  // A custodian's shard may be read off their stick or token there too, as refresh and repair read it.
+  const signing = createSigningHost({ clock: () => new Date(), random, devices: { openProtected, hsm: hsm.ceremonyHsm, listDrives: () => drives.list() } });
 
   // On the way out every secret is zeroized: the ceremony's (recording nothing: a later resume says what was lost),
   // the witness keys, the recovery's shares and result. before-quit holds the quit until that is done. Each shutdown
@@ -162,6 +163,7 @@ function start(): void {
   const zeroizeThenQuit = (): void => {
     signing.signer.clear();
     signing.drill.clear();
+    signing.held.clear();
     const settled = Promise.allSettled([ceremonies.shutdown(), recovery.shutdown(), lifecycle.shutdown(), extend.shutdown()]);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), QUIT_GRACE_MS).unref());
     void Promise.race([settled, late]).then((results) => {

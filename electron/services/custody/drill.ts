@@ -19,6 +19,7 @@ import { serializeTranscript, verifyTranscriptText, type VerifyOk, type WitnessS
 import { combineShares, groupFingerprint } from '../../../core/vss/index';
 import { KEYSHARD_ITERATION_EXPONENT, createKeyStretcher, type KeyStretcher } from '../kdf/index';
 import { envelopeOfInput, type ShardInput } from '../signing/signer';
+import { type DeviceShardInput, type DeviceShardReader, deviceShardReader } from '../recovery/sources';
 import { type ExtensionInput, isTypedWords, readExtensionInputs } from './index';
 
 /** A shard taken in: who it is (from the record), its public fingerprint; the envelope stays in main until wiped. */
@@ -50,6 +51,8 @@ export interface DrillSession {
   /** `extensions`: share extensions of the key ceremony, so members they added (holding words) can give shares. */
   start(r: { readonly transcriptText: string; readonly finalHash?: string; readonly extensions?: readonly ExtensionInput[] }): DrillStatus;
   addShard(input: ShardInput): DrillStatus;
+  /** A shard main reads off the custodian's USB stick or token (a token is asked for this ceremony's), then as addShard. */
+  readShard(input: DeviceShardInput): Promise<DrillStatus>;
   /** Rebuilds, compares and wipes; below the quorum the shards are kept (BELOW_THRESHOLD) so more can be added. */
   run(r: { readonly passphrase?: string; readonly witness?: WitnessSigner }): Promise<DrillOutcome>;
   clear(): null;
@@ -71,7 +74,8 @@ function slip39Payload(h: Held): Uint8Array {
   return 'envelope' in h ? h.envelope.payload : h.words;
 }
 
-export function createDrillSession(deps: { readonly clock: () => Date; readonly kdf?: KeyStretcher }): DrillSession {
+export function createDrillSession(deps: { readonly clock: () => Date; readonly kdf?: KeyStretcher; readonly readDevice?: DeviceShardReader }): DrillSession {
+  const readDevice = deps.readDevice ?? deviceShardReader({});
   // SLIP-39 key stretching runs on libuv's pool (electron/services/kdf), never on main's thread.
   const kdf = deps.kdf ?? createKeyStretcher();
   let s: { verified: VerifyOk; finalHash: string | undefined; extensions: readonly ExtensionRecord[]; status: Omit<DrillStatus, 'shards'>; held: Held[] } | null = null;
@@ -109,37 +113,18 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
     addShard(input) {
       const d = session();
       if (isTypedWords(input)) return addWords(d, input.text);
-      const envelope = envelopeOfInput(input);
-      const nth = d.held.length + 1;
-      try {
-        const facts = describeEnvelope(envelope);
-        let view: DrillShardView;
-        try {
-          const c = checkCustody(d.verified, envelope, d.finalHash === undefined ? {} : { finalHash: d.finalHash });
-          view = { custodianId: c.custodianId, label: c.label, shardFingerprint: c.shardFingerprint };
-        } catch (e) {
-          // A transcript from before per-shard fingerprints cannot check a SLIP-39 shard alone: the combination will.
-          if (!isKeyshardError(e) || e.code !== 'CUSTODY_NOT_RECORDED' || envelope.scheme !== EnvelopeScheme.slip39 || facts.ceremonyId !== d.verified.ceremonyId) throw e;
-          view = { custodianId: facts.custodianLabel, label: facts.custodianLabel, shardFingerprint: shardFingerprint(envelope) };
-        }
-        if (d.held.some((h) => h.custodianIndex === envelope.custodianIndex || h.view.shardFingerprint === view.shardFingerprint)) {
-          throw new KeyshardError('DUPLICATE_SHARE', `${view.custodianId}'s shard (${view.label}) is in the drill already. Give another custodian's shard.`, { custodianId: view.custodianId });
-        }
-        d.held.push({ view, custodianIndex: envelope.custodianIndex, envelope });
-        return status()!;
-      } catch (e) {
+      return addEnvelope(d, envelopeOfInput(input));
+    },
+
+    async readShard(input) {
+      const d = session();
+      const { envelope } = await readDevice(input, d.verified.ceremonyId);
+      // The drill was cleared or started again while the device was read: this shard belongs to none.
+      if (s !== d) {
         wipeEnvelope(envelope);
-        if (!isKeyshardError(e)) throw e;
-        // Name the shard that failed, by its place and the label printed in it (never its content).
-        const label = (() => {
-          try {
-            return describeEnvelope(envelope).custodianLabel;
-          } catch {
-            return null;
-          }
-        })();
-        throw new KeyshardError(e.code, `Shard ${nth} given${label === null ? '' : ` (labelled ${label})`}: ${e.message} It was not taken into the drill; the shards taken so far are kept.`, { ...e.details, shardNumber: nth });
+        throw new KeyshardError('CEREMONY_TRANSITION', 'The drill was closed while the shard was read; it was wiped. Start the drill again.');
       }
+      return addEnvelope(d, envelope);
     },
 
     async run(r) {
@@ -179,6 +164,40 @@ export function createDrillSession(deps: { readonly clock: () => Date; readonly 
 
     status,
   };
+
+  /** A KS1 envelope (typed, scanned or read off a device): checked against the record and held; wiped if refused. */
+  function addEnvelope(d: NonNullable<typeof s>, envelope: Envelope): DrillStatus {
+    const nth = d.held.length + 1;
+    try {
+      const facts = describeEnvelope(envelope);
+      let view: DrillShardView;
+      try {
+        const c = checkCustody(d.verified, envelope, d.finalHash === undefined ? {} : { finalHash: d.finalHash });
+        view = { custodianId: c.custodianId, label: c.label, shardFingerprint: c.shardFingerprint };
+      } catch (e) {
+        // A transcript from before per-shard fingerprints cannot check a SLIP-39 shard alone: the combination will.
+        if (!isKeyshardError(e) || e.code !== 'CUSTODY_NOT_RECORDED' || envelope.scheme !== EnvelopeScheme.slip39 || facts.ceremonyId !== d.verified.ceremonyId) throw e;
+        view = { custodianId: facts.custodianLabel, label: facts.custodianLabel, shardFingerprint: shardFingerprint(envelope) };
+      }
+      if (d.held.some((h) => h.custodianIndex === envelope.custodianIndex || h.view.shardFingerprint === view.shardFingerprint)) {
+        throw new KeyshardError('DUPLICATE_SHARE', `${view.custodianId}'s shard (${view.label}) is in the drill already. Give another custodian's shard.`, { custodianId: view.custodianId });
+      }
+      d.held.push({ view, custodianIndex: envelope.custodianIndex, envelope });
+      return status()!;
+    } catch (e) {
+      wipeEnvelope(envelope);
+      if (!isKeyshardError(e)) throw e;
+      // Name the shard that failed, by its place and the label printed in it (never its content).
+      const label = (() => {
+        try {
+          return describeEnvelope(envelope).custodianLabel;
+        } catch {
+          return null;
+        }
+      })();
+      throw new KeyshardError(e.code, `Shard ${nth} given${label === null ? '' : ` (labelled ${label})`}: ${e.message} It was not taken into the drill; the shards taken so far are kept.`, { ...e.details, shardNumber: nth });
+    }
+  }
 
   /** An extended member's (or any SLIP-39 custodian's) words: checked against the record, kept as payload bytes. */
   function addWords(d: NonNullable<typeof s>, text: string): DrillStatus {

@@ -1,12 +1,13 @@
 /**
- * The custody check in the app (the `custody-check` ceremony kind): one custodian's shard, typed from paper or scanned,
- * checked against the key ceremony's verified transcript alone (core/custody), then wiped; the result is recorded as
- * a sealed transcript of its own citing the key ceremony's final hash, signed off by the witness when one signs.
+ * The custody check in the app (the `custody-check` ceremony kind): one custodian's shard, typed from paper, scanned or
+ * read by main off their USB stick or token, checked against the key ceremony's verified transcript alone
+ * (core/custody), then wiped; the result is recorded as a sealed transcript of its own citing the key ceremony's final
+ * hash, signed off by the witness when one signs.
  */
 import { checkCustody, checkCustodyOfWords, custodyReceipt, type CustodyCheck, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
 import { type ExtensionRecord, citeExtension, distinctExtensions } from '../../../core/extend/records';
 import { custodyCheckTranscript } from '../../../core/custody/transcript';
-import { wipeEnvelope } from '../../../core/envelope';
+import { type Envelope, wipeEnvelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
 import { serializeTranscript, verifyTranscriptText, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
 import { envelopeOfInput, type ShardInput } from '../signing/signer';
@@ -20,7 +21,8 @@ export interface ExtensionInput {
 export interface CustodyCheckRequest {
   readonly transcriptText: string;
   readonly finalHash?: string;
-  readonly shard: ShardInput;
+  /** Typed or scanned; or an envelope main read off the custodian's stick or token (held-shard.ts), wiped by the check. */
+  readonly shard: ShardInput | { readonly envelope: Envelope };
   readonly witness?: WitnessSigner;
   /** Share extensions of the key ceremony: a member one of them added is found in its seal (typed words only). */
   readonly extensions?: readonly ExtensionInput[];
@@ -43,7 +45,7 @@ export function readExtensionInputs(keyCeremony: VerifyOk, inputs: readonly Exte
 }
 
 /** SLIP-39 words typed (not a KS1 shard text or a scanned code): what an extended member holds. */
-export function isTypedWords(shard: ShardInput): shard is { readonly text: string } {
+export function isTypedWords(shard: ShardInput | { readonly envelope: Envelope }): shard is { readonly text: string } {
   return 'text' in shard && /^[a-z]+(?:\s+[a-z]+){19,}$/i.test(shard.text.trim());
 }
 
@@ -55,6 +57,15 @@ export interface CustodyCheckResult {
 }
 
 export async function runCustodyCheck(r: CustodyCheckRequest, clock: () => Date): Promise<CustodyCheckResult> {
+  try {
+    return await checkAndRecord(r, clock);
+  } finally {
+    // A shard read off a device is wiped whatever the check found (typed ones are wiped where they are decoded).
+    if ('envelope' in r.shard) wipeEnvelope(r.shard.envelope);
+  }
+}
+
+async function checkAndRecord(r: CustodyCheckRequest, clock: () => Date): Promise<CustodyCheckResult> {
   const verified = verifyTranscriptText(r.transcriptText);
   if (!verified.ok) {
     throw new KeyshardError(verified.code, `The key ceremony's transcript does not verify${verified.firstBadSeq === null ? '' : ` (entry ${verified.firstBadSeq})`}: ${verified.reason} Nothing was checked against it.`);
@@ -66,7 +77,7 @@ export async function runCustodyCheck(r: CustodyCheckRequest, clock: () => Date)
     // Words: a SLIP-39 member of the key ceremony or of an extension, found by the fingerprint the record holds.
     check = checkCustodyOfWords(verified, r.shard.text, trust, extensions);
   } else {
-    const envelope = envelopeOfInput(r.shard);
+    const envelope = 'envelope' in r.shard ? r.shard.envelope : envelopeOfInput(r.shard);
     try {
       check = checkCustody(verified, envelope, trust);
     } finally {

@@ -3,16 +3,16 @@
  * candidate a typed or scanned shard becomes (inputs.ts), so every later check (ceremony, fingerprint, commitments,
  * duplicates) is the one all shards get. Anything else goes to readShardInput.
  */
-import { envelopeFromText } from '../../../core/envelope';
+import { envelopeFromText, wipeEnvelope } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
-import type { OpeningKey } from '../protection/index';
+import { openProtected, type OpeningKey } from '../protection/index';
 import type { RemovableDrive } from '../usb/types';
 import { listedDrive } from '../usb/listed-drive';
 import { checkContentKind, checkNameMatches, envelopeOfText, nameOf, readDriveFile } from './drive-files';
 import { fromEnvelope, readShardInput, type Candidate } from './inputs';
 import { readTokenShard, SEALED_TOKEN_NEEDS, SHARD_TOKEN_NEEDS, withTokenSession } from './token-source';
-import type { DriveFileRef, RecoveryHsm, RecoveryOpeningKey, ShardInput, TokenOpeningKey } from './types';
+import type { DriveFileRef, RecoveryHsm, RecoveryOpeningKey, ShardInput, ShardSource, TokenOpeningKey } from './types';
 
 export interface SourceContext {
   readonly hsm: RecoveryHsm | undefined;
@@ -27,7 +27,20 @@ export interface SourceContext {
 const PROTECTION_NAME = { age: 'age', openpgp: 'OpenPGP', pkcs11: "a key on the custodian's PKCS#11 token" } as const;
 const KEY_NAME = { age: "the custodian's age identity", openpgp: "the custodian's OpenPGP private key (and its passphrase)", pkcs11: "the custodian's token and its PIN" } as const;
 
-async function fromDrive(ref: DriveFileRef, key: RecoveryOpeningKey | TokenOpeningKey | undefined, n: number, ctx: SourceContext): Promise<Candidate> {
+/** A shard main reads off a device: a shard file on a listed drive, or the shard a custodian's token keeps. */
+export type DeviceShardInput = Extract<ShardInput, { readonly driveFile: unknown } | { readonly token: unknown }>;
+
+export function isDeviceShardInput(input: object): input is DeviceShardInput {
+  return 'driveFile' in input || 'token' in input;
+}
+
+/** An envelope read off a device (the caller wipes it), and how it was kept there. */
+export interface DeviceEnvelope {
+  readonly envelope: Envelope;
+  readonly source: Extract<ShardSource, 'envelope' | 'protected-file' | 'token'>;
+}
+
+async function fromDrive(ref: DriveFileRef, key: RecoveryOpeningKey | TokenOpeningKey | undefined, ctx: SourceContext): Promise<DeviceEnvelope> {
   const drive = await listedDrive(ctx.listDrives, ref.mountPoint);
   const named = nameOf(ref.file, ctx.custodianIds);
   if (named === undefined) {
@@ -54,21 +67,50 @@ async function fromDrive(ref: DriveFileRef, key: RecoveryOpeningKey | TokenOpeni
       }
       envelope = envelopeFromText(text);
     }
-    checkNameMatches(named, envelope);
-    return fromEnvelope(envelope, kind === 'none' ? 'envelope' : 'protected-file', n);
+    try {
+      checkNameMatches(named, envelope);
+    } catch (e) {
+      wipeEnvelope(envelope);
+      throw e;
+    }
+    return { envelope, source: kind === 'none' ? 'envelope' : 'protected-file' };
   } finally {
     data.fill(0);
   }
 }
 
-async function fromToken(input: Extract<ShardInput, { readonly token: unknown }>, n: number, ctx: SourceContext): Promise<Candidate> {
+/**
+ * The envelope of a shard main reads itself, with the same checks wherever it is used (recovery, refresh/repair, the
+ * custody check, the drill, a signer's laptop): a listed drive and a shard file name, the file's key, the token's PIN
+ * for one login. The caller wipes the envelope once its share is used.
+ */
+export async function readDeviceEnvelope(input: DeviceShardInput, ctx: SourceContext): Promise<DeviceEnvelope> {
+  if ('driveFile' in input) return fromDrive(input.driveFile, input.openingKey, ctx);
   const wanted = input.ceremonyId?.toLowerCase() ?? ctx.ceremonyId;
-  return withTokenSession(ctx.hsm, input.token, input.pin, SHARD_TOKEN_NEEDS, async (session, token) => fromEnvelope(await readTokenShard(session, token, wanted), 'token', n));
+  const envelope = await withTokenSession(ctx.hsm, input.token, input.pin, SHARD_TOKEN_NEEDS, (session, token) => readTokenShard(session, token, wanted));
+  return { envelope, source: 'token' };
 }
 
 /** Decodes one shard input, wherever it comes from. Throws KeyshardError for anything that is not a readable share. */
 export async function readCandidate(input: ShardInput, n: number, ctx: SourceContext): Promise<Candidate> {
-  if ('driveFile' in input) return fromDrive(input.driveFile, input.openingKey, n, ctx);
-  if ('token' in input) return fromToken(input, n, ctx);
+  if (isDeviceShardInput(input)) {
+    const read = await readDeviceEnvelope(input, ctx);
+    return fromEnvelope(read.envelope, read.source, n);
+  }
   return readShardInput(input, n, ctx.open);
+}
+
+/** What main hands a service that takes shards off devices: the chosen PKCS#11 module, the drive lister, the opener. */
+export interface DeviceShardDeps {
+  readonly hsm?: RecoveryHsm;
+  readonly listDrives?: () => Promise<readonly RemovableDrive[]>;
+  readonly openProtected?: (data: string | Uint8Array, key: OpeningKey) => Promise<string>;
+}
+
+/** Reads a device shard for a service; `ceremonyId`: the ceremony whose shard a token is asked for (null: the only one). */
+export type DeviceShardReader = (input: DeviceShardInput, ceremonyId: string | null) => Promise<DeviceEnvelope>;
+
+export function deviceShardReader(deps: DeviceShardDeps): DeviceShardReader {
+  const open = deps.openProtected ?? openProtected;
+  return (input, ceremonyId) => readDeviceEnvelope(input, { hsm: deps.hsm, listDrives: deps.listDrives, open, ceremonyId, custodianIds: [] });
 }

@@ -1,6 +1,6 @@
 /**
- * A signer's laptop in a threshold signing: the custodian loads their own shard (its text from paper, or its QR code),
- * which stays in main; keyshard draws one-time nonces and shows the commitment code; the custodian scans the
+ * A signer's laptop in a threshold signing: the custodian loads their own shard (its text from paper, its QR code, or
+ * read by main off their USB stick or token), which stays in main; keyshard draws one-time nonces and shows the commitment code; the custodian scans the
  * coordinator's request, reads the message and its hash, and signs once: the nonces are erased as the signature share
  * is made, so a second signature with the same nonce state is refused (FROST_NONCE_USED) until a fresh commitment.
  * `clear` wipes the share and any nonces. Only public codes and facts leave.
@@ -16,11 +16,14 @@ import { encodeSigningMessage, packageForSigner, requestDigest } from '../../../
 import { bytesFromQrTexts, messageQrTexts, readMessage } from './qr';
 import type { SignerStatus } from './types';
 import { printableMessage } from './printable';
+import { type DeviceShardInput, type DeviceShardReader, deviceShardReader } from '../recovery/sources';
 
 export type ShardInput = { readonly text: string } | { readonly urParts: readonly string[] };
 
 export interface SignerSession {
   loadShard(input: ShardInput): SignerStatus;
+  /** The shard read by main off the custodian's USB stick or token; it stays here for the round, as a typed one. */
+  readShard(input: DeviceShardInput): Promise<SignerStatus>;
   commit(): SignerStatus;
   readRequest(texts: readonly string[]): SignerStatus;
   sign(): SignerStatus;
@@ -37,7 +40,8 @@ export function envelopeOfInput(input: ShardInput): Envelope {
   return envelopeFromText(text);
 }
 
-export function createSignerSession(deps: { readonly random: RandomSource }): SignerSession {
+export function createSignerSession(deps: { readonly random: RandomSource; readonly readDevice?: DeviceShardReader }): SignerSession {
+  const readDevice = deps.readDevice ?? deviceShardReader({});
   let shard: SignerShard | null = null;
   let nonces: SigningNonces | null = null;
   let used = false;
@@ -82,18 +86,21 @@ export function createSignerSession(deps: { readonly random: RandomSource }): Si
     shareQr = null;
   };
 
+  // The share taken out of the envelope replaces any shard loaded before; the envelope is wiped either way.
+  const load = (envelope: Envelope): SignerStatus => {
+    try {
+      const next = signerKeyOfEnvelope(envelope);
+      clear();
+      shard = next;
+    } finally {
+      wipeEnvelope(envelope);
+    }
+    return status();
+  };
+
   return {
-    loadShard(input) {
-      const envelope = envelopeOfInput(input);
-      try {
-        const next = signerKeyOfEnvelope(envelope);
-        clear();
-        shard = next;
-      } finally {
-        wipeEnvelope(envelope);
-      }
-      return status();
-    },
+    loadShard: (input) => load(envelopeOfInput(input)),
+    readShard: async (input) => load((await readDevice(input, null)).envelope),
 
     // A new commitment replaces any earlier one (its nonces are wiped unused): the coordinator takes the latest.
     commit() {
