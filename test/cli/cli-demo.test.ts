@@ -188,6 +188,8 @@ async function checkDemoDir(dir: string, summary: DemoSummary, scheme: 'slip39' 
   const verified = await cli(['transcript', 'verify', join(dir, 'transcript.json')], transcriptCommands);
   assert.equal(verified.code, 0, verified.stderr);
   assert.match(verified.stdout, /every link and signature holds/);
+  // The first test gets here before any spawned demo has (re)built the bundle: build it if a source is newer or it is missing.
+  ensureCliBundle();
   const bin = spawnSync(process.execPath, [join(repo, 'bin/keyshard.mjs'), 'transcript', 'verify', join(dir, 'transcript.json'), '--json'], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
   assert.equal(bin.status, 0, bin.stderr);
   const report = JSON.parse(bin.stdout) as { valid: boolean; witnessesPinned: boolean; signoffs: { kind: string; witnesses: { id: string }[] }[] };
