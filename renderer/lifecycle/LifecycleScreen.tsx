@@ -17,6 +17,7 @@ import { navigate } from '../app/routes';
 import { QrCode } from '../ceremony/parts/QrCode';
 import { ChooseFileButton } from '../components/ChooseFileButton';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
 import type { ErrorInfo } from '../components/errors';
 import { ScreenTitle, Shell } from '../components/Shell';
@@ -185,6 +186,8 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
   const [lostName, setLostName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [witnessIds, setWitnessIds] = useState<string[]>([]);
+  // An extension's earlier extensions of the same backup: their members are taken, and may be in the quorum.
+  const [earlier, setEarlier] = useState<ExtensionFile[]>([]);
 
   const start = async (): Promise<void> => {
     setProblem(null);
@@ -196,7 +199,7 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
       if ('problem' in parsed || parsed.length === 0 || parsed.some((c) => c.number > 16)) return setProblem(w('setup.members'));
       if (!Number.isInteger(g) || g < 1 || g > 16) return setProblem(w('setup.group'));
       const request = { label: label.trim() || w('extend.title'), sourceTranscript: source.text, group: g, custodians: parsed.map((c) => ({ ...c, id: `member-${c.number}` })) };
-      await onStart({ ...request, ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }), ...(witnessIds.length === 0 ? {} : { witnessIds }) });
+      await onStart({ ...request, ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }), ...(earlier.length === 0 ? {} : { earlierExtensions: extensionsRequest(earlier) }), ...(witnessIds.length === 0 ? {} : { witnessIds }) });
       return;
     }
     if (kind === 'refresh') {
@@ -265,6 +268,7 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
             <label htmlFor="lc-custodians">{w('setup.members')}</label>
             <textarea id="lc-custodians" rows={2} value={custodians} onChange={(e) => setCustodians(e.currentTarget.value)} spellCheck={false} data-testid="lifecycle-custodians" />
           </div>
+          <ExtensionFiles files={earlier} setFiles={setEarlier} label={w('setup.extensions')} addLabel={w('setup.extension.add')} hashLabel={(name) => w('setup.extension.hash', { name })} testId="lifecycle-extension" labelClass="label" />
         </>
       ) : kind === 'refresh' ? (
         <>

@@ -8,6 +8,7 @@ import { CUSTODY_CHECK_CEREMONY } from '../../core/ceremony-kinds/custody-check'
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
@@ -26,7 +27,7 @@ export function CustodyCheckScreen() {
   const [camera, setCamera] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
   // Share extensions of the ceremony, each with the final hash typed from its own paper record (issue 17).
-  const [extensions, setExtensions] = useState<{ name: string; text: string; finalHash: string }[]>([]);
+  const [extensions, setExtensions] = useState<ExtensionFile[]>([]);
 
   const check = async (act?: { keyFilePath: string; passphrase: string }, scanned?: string): Promise<boolean> => {
     if (source === null) return false;
@@ -35,7 +36,7 @@ export function CustodyCheckScreen() {
       ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
       shard: { text: scanned ?? shard },
       ...(act === undefined ? {} : { witness: act }),
-      ...(extensions.length === 0 ? {} : { extensions: extensions.map((x) => ({ transcriptText: x.text, ...(x.finalHash.trim() === '' ? {} : { finalHash: x.finalHash.trim() }) })) }),
+      ...(extensions.length === 0 ? {} : { extensions: extensionsRequest(extensions) }),
     });
     if (r === null) return false;
     setShard('');
@@ -67,36 +68,7 @@ export function CustodyCheckScreen() {
                 {w('setup.finalHash')}
                 <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
               </label>
-              <div className="field" data-testid="custody-extensions">
-                <span>{w('custody.extensions')}</span>{' '}
-                <FilePicker
-                  label={w('custody.extension.add')}
-                  accept=".json,application/json"
-                  testId="custody-extension"
-                  variant="secondary"
-                  onFile={async (f) => {
-                    const text = await f.text();
-                    setExtensions((xs) => (xs.some((x) => x.text === text) ? xs : [...xs, { name: f.name, text, finalHash: '' }]));
-                  }}
-                />
-                {extensions.map((x, i) => (
-                  <label className="stacked" key={x.name + String(i)}>
-                    {w('custody.extension.hash', { name: x.name })}
-                    <input
-                      type="text"
-                      value={x.finalHash}
-                      onChange={(e) => {
-                        const v = e.currentTarget.value;
-                        setExtensions((xs) => xs.map((y, j) => (j === i ? { ...y, finalHash: v } : y)));
-                      }}
-                      className="mono"
-                      spellCheck={false}
-                      autoComplete="off"
-                      data-testid={`custody-extension-hash-${i + 1}`}
-                    />
-                  </label>
-                ))}
-              </div>
+              <ExtensionFiles files={extensions} setFiles={setExtensions} label={w('custody.extensions')} addLabel={w('custody.extension.add')} hashLabel={(name) => w('custody.extension.hash', { name })} testId="custody-extension" />
               {camera ? (
                 <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
               ) : (

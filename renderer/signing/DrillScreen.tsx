@@ -11,6 +11,7 @@ import { invoke } from '../../electron/ipc/client';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
@@ -31,10 +32,16 @@ export function DrillScreen() {
   const [camera, setCamera] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // Share extensions of the ceremony: their members' words can be in the quorum (issue 17).
+  const [extensions, setExtensions] = useState<ExtensionFile[]>([]);
 
   const start = async () => {
     if (source === null) return;
-    const s = await main.call('custody:drill-start', { transcriptText: source.text, ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }) });
+    const s = await main.call('custody:drill-start', {
+      transcriptText: source.text,
+      ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
+      ...(extensions.length === 0 ? {} : { extensions: extensionsRequest(extensions) }),
+    });
     if (s !== null) setStatus(s);
   };
   const add = async (text: string) => {
@@ -78,6 +85,7 @@ export function DrillScreen() {
             {w('setup.finalHash')}
             <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="drill-final-hash" />
           </label>
+          <ExtensionFiles files={extensions} setFiles={setExtensions} label={w('custody.extensions')} addLabel={w('custody.extension.add')} hashLabel={(name) => w('custody.extension.hash', { name })} testId="drill-extension" />
           <div className="actions">
             <button type="button" className="button" data-primary disabled={main.busy || source === null} data-testid="drill-start" onClick={() => void start()}>
               {w('drill.start')}
