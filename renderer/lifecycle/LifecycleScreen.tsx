@@ -57,7 +57,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
   const lang = useLanguage();
   const w = useCallback((key: LifecycleWordKey, params?: Readonly<Record<string, string | number>>) => lifecycleWord(lang, key, params), [lang]);
   const [status, setStatus] = useState<Status | null>(null);
-  const [error, setError] = useState<{ title: string; info: ErrorInfo } | null>(null);
+  const [error, setError] = useState<{ title: string; info: ErrorInfo; focus?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<HandoffView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -73,7 +73,8 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
         const target = (kind === 'extend' ? channel.replace(/^lifecycle:/, 'extend:') : channel) as K;
         const r = await (invoke as (c: K, q: RequestOf<K>) => ReturnType<typeof invoke<K>>)(target, request);
         if (!r.ok) {
-          setError({ title: w(title), info: { code: r.error.code, message: r.error.message, todo: w('error.todo') } });
+          // A device input that takes the refusal back keeps the focus where it puts it (a wrong PIN: the PIN field).
+          setError({ title: w(title), info: { code: r.error.code, message: r.error.message, todo: w('error.todo') }, ...(refused === undefined ? {} : { focus: false }) });
           refused?.({ code: r.error.code, message: r.error.message });
           return null;
         }
@@ -157,7 +158,7 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
         </p>
       ) : null}
       {body}
-      {error ? <ErrorPanel title={error.title} error={error.info} testId="lifecycle-error" focus /> : null}
+      {error ? <ErrorPanel title={error.title} error={error.info} testId="lifecycle-error" focus={error.focus !== false} /> : null}
     </Shell>
   );
 }
