@@ -91,6 +91,26 @@ export function retryAfterFailure(kind: CeremonyKind, recordKind: string): strin
   return kind.steps.flatMap((s) => s.records).find((r) => r.kind === recordKind && r.machine)?.repeatWhenFailed ?? null;
 }
 
+/**
+ * For each step done per custodian with a `turnDoneBy`: the custodians whose part of it is done, read from the
+ * transcript's entries: an entry of that kind naming them or, where the step says `absenceEndsTurn`, a
+ * custodian-absent exception recorded under the step for them.
+ */
+export function turnsDone(kind: CeremonyKind, entries: readonly { readonly kind: string; readonly data: unknown }[]): { stepId: string; custodianIds: string[] }[] {
+  const field = (d: unknown, key: string): unknown => (typeof d === 'object' && d !== null ? (d as Record<string, unknown>)[key] : undefined);
+  return kind.steps.flatMap((s) => {
+    if (!s.perCustodian || s.turnDoneBy === undefined) return [];
+    const ids = entries.flatMap((e) => {
+      const ends =
+        e.kind === s.turnDoneBy ||
+        (s.absenceEndsTurn === true && e.kind === 'exception' && field(e.data, 'deviation') === 'custodian-absent' && field(e.data, 'stepId') === s.id);
+      const id = ends ? field(e.data, 'custodianId') : undefined;
+      return typeof id === 'string' ? [id] : [];
+    });
+    return [{ stepId: s.id, custodianIds: [...new Set(ids)] }];
+  });
+}
+
 /** "{secret}" in a step's words, from the plan: "ed25519 key", "seed", "the existing ed25519 key". */
 export function fillPlanWords(text: string, plan: KindPlan | null): string {
   if (!text.includes('{secret}')) return text;

@@ -13,6 +13,7 @@ export {
   stepApplies,
   stepOfRecord,
   transcriptNames,
+  turnsDone,
   type NumberedStep,
 } from './derive';
 export { peopleIn, roleLine, ROLE_NAMES, stepPeople, type Person, type StepPeople } from './roles';

@@ -156,6 +156,7 @@ export const KEY_CEREMONY = {
       watchers: ['administrator', 'internal-witness'],
       when: 'always',
       perCustodian: true,
+      turnDoneBy: 'confirm',
       records: [
         // {custodian}, {medium} and {methods} are filled in by the reducer for the custodian whose turn it is.
         { kind: 'handoff', transcript: 'Shard handed over', machine: true, checkpoint: 'a handoff', hint: 'Hand {custodian} their shard ({medium}).' },
@@ -181,6 +182,8 @@ export const KEY_CEREMONY = {
       watchers: ['internal-witness', 'administrator'],
       when: 'always',
       perCustodian: true,
+      turnDoneBy: 'receipt',
+      absenceEndsTurn: true,
       records: [{ kind: 'receipt', transcript: 'Shard received and sealed in its bag', machine: false }],
     },
     {

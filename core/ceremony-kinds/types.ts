@@ -50,6 +50,16 @@ export interface CatalogueStep {
   readonly when: StepCondition;
   /** Done once per custodian in turn (the script numbers each: 9.1, 9.2, ...); only that custodian must be there. */
   readonly perCustodian: boolean;
+  /**
+   * For a step done per custodian: the entry kind that ends a custodian's part of it (the handoff step's is the
+   * confirmation, not the handoff). The step is done when every custodian's part is; passing it is not enough.
+   */
+  readonly turnDoneBy?: string;
+  /**
+   * A custodian recorded absent at this step (a custodian-absent exception under it) is done with it: the ceremony
+   * goes on without their part (a receipt). Left out: an absence defers their part (a handoff waits for them).
+   */
+  readonly absenceEndsTurn?: boolean;
   readonly records: readonly RecordSpec[];
 }
 

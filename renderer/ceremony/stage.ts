@@ -197,19 +197,15 @@ export function stepsDone(stage: Stage, current: CeremonyStepId, order: readonly
   return passed.filter((id) => everyTurnDone(id, status, plan));
 }
 
-/** Every custodian's part of a step done in turns is in the status (a step not done in turns: true). */
+/**
+ * Every custodian's part of a step done in turns is done, as main's status says (turnsDone: by the catalogue's
+ * turnDoneBy and absenceEndsTurn, read from the transcript); a step not done in turns: true.
+ */
 function everyTurnDone(id: CeremonyStepId, status: Status | null, plan: CeremonyPlan | null): boolean {
   // Without a status of this plan's ceremony (before a start, a resumed file not loaded) the list cannot say more.
   if (status === null || plan === null || status.handedOff.length === 0) return true;
-  const ids = plan.custodians.map((c) => c.id);
-  switch (id) {
-    case 'handoff':
-      return ids.every((c) => status.confirmed.includes(c));
-    case 'receipt':
-      return ids.every((c) => status.receipts.some((r) => r.custodianId === c && r.received));
-    default:
-      return true;
-  }
+  const turns = status.turnsDone.find((t) => t.stepId === id);
+  return turns === undefined || plan.custodians.every((c) => turns.custodianIds.includes(c.id));
 }
 
 export function custodianProgress(plan: CeremonyPlan | null, status: Status | null): CustodianProgress[] {

@@ -20,6 +20,7 @@ import {
   retryAfterFailure,
   stepPeople,
   transcriptNames,
+  turnsDone,
   type CeremonyKind,
 } from '../../core/ceremony-kinds';
 import { kindIn } from '../../core/ceremony-kinds/language';
@@ -217,6 +218,30 @@ describe('the rules the reducer reads from the catalogue', () => {
       assert.notEqual(words, spec(KEY_CEREMONY, kind)?.repeatWhenFailed);
     }
     assert.match(spec(de, 'airgap-check')?.repeatWhenFailed ?? '', /Air-Gap-Prüfung ist fehlgeschlagen/);
+  });
+
+  it("a step done in turns is done for a custodian when the transcript has the catalogue's turnDoneBy entry for them", () => {
+    const absent = (stepId: string, custodianId: string) => ({ kind: 'exception', data: { stepId, custodianId, deviation: 'custodian-absent', reason: 'x', witnessId: 'wendy' } });
+    const entries = [
+      { kind: 'handoff', data: { custodianId: 'alice' } },
+      { kind: 'confirm', data: { custodianId: 'alice' } },
+      { kind: 'receipt', data: { custodianId: 'alice', sealed: false } },
+      // Bob is handed his shard but not yet confirmed; Carol was absent at her handoff (deferred, not done).
+      { kind: 'handoff', data: { custodianId: 'bob' } },
+      absent('handoff', 'carol'),
+      { kind: 'sign-off', data: { witnessId: 'wendy', checkpoint: 'confirm', custodianId: 'bob' } },
+      { kind: 'confirm', data: { custodianId: 'bob' } },
+      // Bob left before sealing his shard: absent at the receipt, which ends his part of it.
+      absent('receipt', 'bob'),
+    ];
+    assert.deepEqual(turnsDone(KEY_CEREMONY, entries), [
+      { stepId: 'handoff', custodianIds: ['alice', 'bob'] },
+      { stepId: 'receipt', custodianIds: ['alice', 'bob'] },
+    ]);
+    // The rules are the catalogue's: without turnDoneBy a step says nothing; without absenceEndsTurn an absence is no receipt.
+    const strip = (key: string): CeremonyKind => ({ ...KEY_CEREMONY, steps: KEY_CEREMONY.steps.map((x) => Object.fromEntries(Object.entries(x).filter(([k]) => k !== key)) as typeof x) });
+    assert.deepEqual(turnsDone(strip('turnDoneBy'), entries), []);
+    assert.deepEqual(turnsDone(strip('absenceEndsTurn'), entries)[1], { stepId: 'receipt', custodianIds: ['alice'] });
   });
 
   it("fills a custodian's turn hints from the catalogue's words", () => {

@@ -30,6 +30,7 @@ function status(patch: Partial<Status>): Status {
     signOff: null,
     custodiansHoldingShards: [],
     receipts: [],
+    turnsDone: [],
     entropyNeeded: null,
     transcript: { path: '/t.json', entries: 0, headHash: null },
     ...patch,
@@ -153,20 +154,25 @@ describe('a step done in turns is done only when every custodian did their part 
   const order = list.map((s) => s.id);
   const active = (patch: Partial<Status>): Status => status({ phase: 'active', label: null, scheme: null, ...patch });
   const receipts = (received: readonly string[]) => ids.map((id) => ({ custodianId: id, bagSerial: null, received: received.includes(id) }));
+  /** What main's status says of the steps done in turns (from the catalogue's turnDoneBy): whose part is recorded. */
+  const turns = (confirmed: readonly string[], received: readonly string[]) => [
+    { stepId: 'handoff', custodianIds: [...confirmed] },
+    { stepId: 'receipt', custodianIds: [...received] },
+  ];
 
   it('the receipt step is not done at the test recovery while a custodian has no receipt', () => {
-    const s = active({ lastStep: 'confirm', handedOff: ids, confirmed: ids, receipts: receipts([ids[0]!]) });
+    const s = active({ lastStep: 'confirm', handedOff: ids, confirmed: ids, receipts: receipts([ids[0]!]), turnsDone: turns(ids, [ids[0]!]) });
     const done = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, s, plan);
     assert.ok(done.includes('handoff'), 'every custodian confirmed: the handoff is done');
     assert.ok(!done.includes('receipt'), 'no receipt recorded for some custodians: not done');
     assert.equal(stepState(list, 'receipt', 'test-recovery', done), 'todo');
-    const all = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, { ...s, receipts: receipts(ids) }, plan);
+    const all = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, { ...s, receipts: receipts(ids), turnsDone: turns(ids, ids) }, plan);
     assert.ok(all.includes('receipt'), 'every receipt recorded: done');
   });
 
   it('the handoff step is not done at the first custodian\'s receipt while others still wait', () => {
     const alice = ids[0]!;
-    const s = active({ lastStep: 'confirm', handedOff: [alice], confirmed: [alice], receipts: receipts([]) });
+    const s = active({ lastStep: 'confirm', handedOff: [alice], confirmed: [alice], receipts: receipts([]), turnsDone: turns([alice], []) });
     const stage = { kind: 'confirmed', custodianId: alice } as const;
     const current = stepOf(stage, list, 'plan');
     assert.equal(current, 'receipt');
@@ -177,9 +183,18 @@ describe('a step done in turns is done only when every custodian did their part 
   });
 
   it('a sealed ceremony marks a step done in turns only as far as its record goes', () => {
-    const s = status({ phase: 'sealed', lastStep: 'seal', handedOff: ids, confirmed: ids, receipts: receipts(ids.slice(0, 1)) });
+    const s = status({ phase: 'sealed', lastStep: 'seal', handedOff: ids, confirmed: ids, receipts: receipts(ids.slice(0, 1)), turnsDone: turns(ids, ids.slice(0, 1)) });
     const done = stepsDone({ kind: 'sealed' }, 'seal', order, s, plan);
     assert.ok(done.includes('seal') && done.includes('handoff'));
     assert.ok(!done.includes('receipt'));
+  });
+
+  it("reads which steps are done in turns from main's turnsDone (the catalogue's), not from step ids", () => {
+    // A step the status lists in turnsDone waits for every custodian, whatever its id; one it does not list is done
+    // when passed (the list has no rule of its own for 'handoff' or 'receipt').
+    const s = active({ lastStep: 'confirm', handedOff: ids, confirmed: ids, receipts: receipts(ids), turnsDone: [{ stepId: 'split', custodianIds: [ids[0]!] }] });
+    const done = stepsDone({ kind: 'test-recovery' }, 'test-recovery', order, s, plan);
+    assert.ok(!done.includes('split'), 'split is listed as done in turns, by one custodian only');
+    assert.ok(done.includes('handoff') && done.includes('receipt'), 'steps the status does not list are done once passed');
   });
 });

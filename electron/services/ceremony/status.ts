@@ -3,6 +3,7 @@
  * actions, the lost-secret and entropy-needed flags), so every response carries the same view.
  */
 import { nextActions } from '../../../core/ceremony';
+import { KEY_CEREMONY, turnsDone } from '../../../core/ceremony-kinds';
 import { confirmOf, fingerprintView, type Session } from './steps/session';
 import { receiptsOf } from './steps/receipt';
 import { absentCustodians } from './steps/absent';
@@ -59,6 +60,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
       signOff: null,
       custodiansHoldingShards: [],
       receipts: [],
+      turnsDone: [],
       entropyNeeded: null,
       transcript: { path: idlePath(), entries: 0, headHash: null },
     };
@@ -103,6 +105,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
     absent: absentCustodians(c),
     custodiansHoldingShards: [...s.handedOff],
     receipts: receiptsOf(c),
+    turnsDone: turnsDone(KEY_CEREMONY, c.transcript.entries),
     entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
     transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
     ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),

@@ -179,6 +179,11 @@ export interface CeremonyStatus {
   readonly custodiansHoldingShards: readonly string[];
   /** Each custodian handed a shard: the bag serial recorded at the handoff (null: none) and whether their receipt is recorded. */
   readonly receipts: readonly { readonly custodianId: string; readonly bagSerial: string | null; readonly received: boolean }[];
+  /**
+   * For each step done in turns (the catalogue's turnDoneBy): the custodians whose part of it the transcript holds,
+   * so the step list marks it done only when every custodian's is (core/ceremony-kinds turnsDone).
+   */
+  readonly turnsDone: readonly { readonly stepId: string; readonly custodianIds: readonly string[] }[];
   /** After a resume between the entropy step and generate: the recorded sources, to be given again. */
   readonly entropyNeeded: readonly string[] | null;
   readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
