@@ -153,6 +153,8 @@ export const deLifecycle: { readonly [K in keyof typeof enLifecycle]: Catalogue[
   'signing.signer.clear': 'Meinen Anteil von diesem Laptop löschen',
   'signing.custody.lead': 'Der Verwahrer gibt seinen Anteil; keyshard prüft ihn allein gegen das Protokoll (kein anderer Anteil, kein Schlüssel) und löscht ihn.',
   'signing.custody.shard': 'Text des Anteils',
+  'signing.custody.held.usb': 'Vom USB-Stick gelesen: der Anteil von {custodian} (Verwahrer Nr. {n}). keyshard hält ihn für diese Prüfung und löscht ihn danach.',
+  'signing.custody.held.token': 'Vom Token gelesen: der Anteil von {custodian} (Verwahrer Nr. {n}). keyshard hält ihn für diese Prüfung und löscht ihn danach.',
   'signing.custody.extensions': 'Für ein Mitglied, das eine Anteilserweiterung hinzufügte: das versiegelte Protokoll dieser Erweiterung',
   'signing.custody.extension.add': 'Protokoll einer Erweiterung hinzufügen',
   'signing.custody.extension.hash': 'Schluss-Hash von {name} aus dem Papierprotokoll',

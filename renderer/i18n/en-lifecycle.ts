@@ -154,6 +154,8 @@ export const enLifecycle = {
   'signing.signer.clear': 'Clear my shard from this laptop',
   'signing.custody.lead': 'The custodian gives their shard; keyshard checks it against the record alone (no other shard, no key rebuilt), then wipes it.',
   'signing.custody.shard': 'The custodian’s shard text',
+  'signing.custody.held.usb': 'Read from the USB stick: the shard of {custodian} (custodian #{n}). keyshard holds it for this check and wipes it after.',
+  'signing.custody.held.token': 'Read from the token: the shard of {custodian} (custodian #{n}). keyshard holds it for this check and wipes it after.',
   'signing.custody.extensions': 'For a member a share extension added: that extension’s sealed transcript',
   'signing.custody.extension.add': 'Add an extension transcript',
   'signing.custody.extension.hash': 'Final hash of {name} from its paper record',

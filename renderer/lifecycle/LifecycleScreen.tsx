@@ -24,9 +24,7 @@ import { ScreenTitle, Shell } from '../components/Shell';
 import { StepList } from '../components/StepList';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
-import { UsbInput } from '../recovery/UsbInput';
-import { TokenInput } from '../recovery/TokenInput';
-import type { ShardRequest } from '../recovery/api';
+import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, useShardSource } from '../components/ShardSource';
 import type { SubmitResult } from '../recovery/outcome';
 import { lifecycleWord, type LifecycleWordKey } from './words';
 import { stepLabel } from '../i18n/steps';
@@ -353,10 +351,10 @@ interface RunningProps {
 function Running({ status, w, busy, view, setView, notice, setNotice, run, clearError }: RunningProps) {
   const [shard, setShard] = useState('');
   const [scan, setScan] = useState(false);
-  // A helper's shard file on their stick: the recovery screen's drive and file chooser; main reads the file itself.
-  const [usb, setUsb] = useState(false);
-  // A helper's shard on their PKCS#11 token: the recovery screen's token chooser and PIN field; main reads the token.
-  const [token, setToken] = useState(false);
+  // A helper's shard file on their stick, or their shard on their PKCS#11 token: main reads the device itself.
+  const [source, setSource] = useShardSource();
+  const usb = source === 'usb';
+  const token = source === 'token';
   const [typed, setTyped] = useState('');
   const next = status.next;
   const ext = status.kind === 'extend';
@@ -391,7 +389,7 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
     };
     // A drive file or a token: main reads the device. The refusal's code goes back too: a wrong key for a protected
     // file keeps its key step open, a wrong PIN empties and focuses the PIN field.
-    const deviceShare = async (request: ShardRequest): Promise<SubmitResult> => {
+    const deviceShare = async (request: DeviceShardRequest): Promise<SubmitResult> => {
       let refusal: Refusal = { code: 'INTERNAL', message: '' };
       const r = await run('lifecycle:add-share', { input: request }, undefined, (e) => (refusal = e));
       if (r === null) return { outcome: 'rejected', error: refusal };
@@ -410,10 +408,8 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
             {notice}
           </p>
         ) : null}
-        {usb ? (
-          <UsbInput busy={busy} onSubmit={deviceShare} />
-        ) : token ? (
-          <TokenInput busy={busy} ceremonyId={null} onSubmit={deviceShare} />
+        {usb || token ? (
+          <DeviceShardInput source={source} busy={busy} onSubmit={deviceShare} />
         ) : scan ? (
           <CameraInput onShard={(text) => void add({ text })} />
         ) : (
@@ -434,15 +430,15 @@ function Running({ status, w, busy, view, setView, notice, setNotice, run, clear
             </button>
           )}
           {/* An extension takes typed or scanned words (its service reads no drive and no token). */}
-          {ext || token ? null : (
-            <button type="button" className="button secondary" onClick={() => setUsb(!usb)} data-testid="lifecycle-usb-toggle">
-              {w(usb ? 'quorum.typed' : 'quorum.usb')}
-            </button>
-          )}
-          {ext || usb ? null : (
-            <button type="button" className="button secondary" onClick={() => { setToken(!token); setScan(false); }} data-testid="lifecycle-token-toggle">
-              {w(token ? 'quorum.typed' : 'quorum.token')}
-            </button>
+          {ext ? null : (
+            <ShardSourceToggles
+              source={source}
+              onSource={(next) => {
+                setSource(next);
+                setScan(false);
+              }}
+              testId="lifecycle"
+            />
           )}
           {abort}
         </div>

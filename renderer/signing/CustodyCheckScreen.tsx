@@ -1,10 +1,12 @@
 /**
- * "Check a custodian's shard" (issue 17.1): one custodian's shard against the key ceremony's sealed transcript alone
- * (no other shard, no key rebuilt); a witness signs the receipt, and the check is recorded as a sealed transcript of
+ * "Check a custodian's shard" (issue 17.1): one custodian's shard (typed, scanned, or read by main off their USB stick
+ * or token and held there until the check) against the key ceremony's sealed transcript alone (no other shard, no
+ * key rebuilt); a witness signs the receipt, and the check is recorded as a sealed transcript of
  * its own citing the key ceremony's final hash. The verdict says where its certainty comes from (trust rules).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CUSTODY_CHECK_CEREMONY } from '../../core/ceremony-kinds/custody-check';
+import { invoke } from '../../electron/ipc/client';
 import type { ResponseOf } from '../../electron/ipc/contract';
 import { navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
@@ -12,11 +14,14 @@ import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../compon
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
+import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, rejected, useShardSource } from '../components/ShardSource';
 import { CameraInput } from '../recovery/CameraInput';
+import type { ShardProblem, SubmitResult } from '../recovery/outcome';
 import { SaveTranscript, WitnessKeyAct } from './files';
 import { Steps, groups, useMain, useWords } from './parts';
 
 type Result = ResponseOf<'custody:check'>;
+type Held = ResponseOf<'custody:read-shard'>;
 
 export function CustodyCheckScreen() {
   const w = useWords();
@@ -25,7 +30,12 @@ export function CustodyCheckScreen() {
   const [finalHash, setFinalHash] = useState('');
   const [shard, setShard] = useState('');
   const [camera, setCamera] = useState(false);
+  // Typed or scanned, or read by main off the custodian's stick or token: then main holds it (`held`) for the check.
+  const [shardSource, setShardSource] = useShardSource();
+  const [held, setHeld] = useState<Held | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  // A shard main read and holds for this check is wiped when the screen is left without checking it.
+  useEffect(() => () => void invoke('custody:clear-shard', undefined).catch(() => undefined), []);
   // Share extensions of the ceremony, each with the final hash typed from its own paper record (issue 17).
   const [extensions, setExtensions] = useState<ExtensionFile[]>([]);
 
@@ -34,14 +44,31 @@ export function CustodyCheckScreen() {
     const r = await main.call('custody:check', {
       transcriptText: source.text,
       ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
-      shard: { text: scanned ?? shard },
+      shard: scanned === undefined && shardSource !== 'typed' ? { held: true } : { text: scanned ?? shard },
       ...(act === undefined ? {} : { witness: act }),
       ...(extensions.length === 0 ? {} : { extensions: extensionsRequest(extensions) }),
     });
     if (r === null) return false;
     setShard('');
+    setHeld(null);
     setResult(r);
     return true;
+  };
+
+  // Main reads the device and holds the shard; its refusal goes back to the input (a wrong PIN empties the PIN field).
+  const readDevice = async (request: DeviceShardRequest): Promise<SubmitResult> => {
+    let refusal: ShardProblem | null = null;
+    setHeld(null);
+    const r = await main.call('custody:read-shard', request, (e) => (refusal = e));
+    if (r === null) return rejected(refusal);
+    setHeld(r);
+    return { outcome: 'accepted' };
+  };
+  const chooseSource = (next: typeof shardSource): void => {
+    setShardSource(next);
+    setCamera(false);
+    setHeld(null);
+    void main.call('custody:clear-shard', undefined);
   };
 
   return (
@@ -69,7 +96,16 @@ export function CustodyCheckScreen() {
                 <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
               </label>
               <ExtensionFiles files={extensions} setFiles={setExtensions} label={w('custody.extensions')} addLabel={w('custody.extension.add')} hashLabel={(name) => w('custody.extension.hash', { name })} testId="custody-extension" />
-              {camera ? (
+              {shardSource !== 'typed' ? (
+                <>
+                  {held === null ? null : (
+                    <p className="notice" role="status" data-testid="custody-held">
+                      {w(held.source === 'usb' ? 'custody.held.usb' : 'custody.held.token', { custodian: held.custodianLabel, n: held.custodianIndex + 1 })}
+                    </p>
+                  )}
+                  <DeviceShardInput source={shardSource} busy={main.busy} onSubmit={readDevice} />
+                </>
+              ) : camera ? (
                 <CameraInput onShard={(scanned) => void check(undefined, scanned)} />
               ) : (
                 <label className="stacked">
@@ -77,13 +113,18 @@ export function CustodyCheckScreen() {
                   <textarea rows={3} value={shard} onChange={(e) => setShard(e.currentTarget.value)} spellCheck={false} autoComplete="off" className="mono" data-testid="custody-shard-text" />
                 </label>
               )}
-              <button type="button" className="button secondary" data-testid="custody-camera-toggle" onClick={() => setCamera(!camera)}>
-                {camera ? w('scan.typed') : w('scan.camera')}
-              </button>
+              <div className="actions">
+                {shardSource !== 'typed' ? null : (
+                  <button type="button" className="button secondary" data-testid="custody-camera-toggle" onClick={() => setCamera(!camera)}>
+                    {camera ? w('scan.typed') : w('scan.camera')}
+                  </button>
+                )}
+                <ShardSourceToggles source={shardSource} onSource={chooseSource} testId="custody" />
+              </div>
             </div>
             <div>
               <h2>{w('custody.witness')}</h2>
-              <WitnessKeyAct w={w} busy={main.busy || source === null || shard.trim() === ''} label={w('custody.check')} testId="custody-witness" onAct={(act) => check(act)} />
+              <WitnessKeyAct w={w} busy={main.busy || source === null || (shardSource === 'typed' ? shard.trim() === '' : held === null)} label={w('custody.check')} testId="custody-witness" onAct={(act) => check(act)} />
             </div>
           </div>
         </section>
@@ -116,7 +157,7 @@ export function CustodyCheckScreen() {
           />
         </section>
       )}
-      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="custody-error" focus /> : null}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="custody-error" focus={main.error.focus} /> : null}
     </Shell>
   );
 }

@@ -1,9 +1,10 @@
 /**
  * "Quorum drill" (issue 17.1, reached from the start screen's "Check custody" card): a rehearsal of recovery. The key
- * ceremony's transcript is loaded, the quorum's shards go to main one by one (typed or scanned; each is checked against
- * the record as it comes, so a wrong one is named at once), then main rebuilds the key in memory, shows only its public
- * fingerprint beside the recorded one, and wipes the key and the shards; the witness signs the result, and the drill is
- * a sealed transcript of its own. The window never holds more than the shard being typed.
+ * ceremony's transcript is loaded, the quorum's shards go to main one by one (typed, scanned, or read by main off the
+ * custodian's USB stick or token; each is checked against the record as it comes, so a wrong one is named at once),
+ * then main rebuilds the key in memory, shows only its public fingerprint beside the recorded one, and wipes the key
+ * and the shards; the witness signs the result, and the drill is a sealed transcript of its own. The window never
+ * holds more than the shard being typed (none when main reads a device).
  */
 import { useState } from 'react';
 import { QUORUM_DRILL_CEREMONY } from '../../core/ceremony-kinds/quorum-drill';
@@ -15,7 +16,9 @@ import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../compon
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
+import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, rejected, useShardSource } from '../components/ShardSource';
 import { CameraInput } from '../recovery/CameraInput';
+import type { ShardProblem, SubmitResult } from '../recovery/outcome';
 import { SaveTranscript, WitnessKeyAct } from './files';
 import { Steps, groups, useMain, useWords } from './parts';
 
@@ -30,6 +33,8 @@ export function DrillScreen() {
   const [status, setStatus] = useState<Status | null>(null);
   const [shard, setShard] = useState('');
   const [camera, setCamera] = useState(false);
+  // Typed or scanned, or read by main off the custodian's USB stick or token.
+  const [shardSource, setShardSource] = useShardSource();
   const [passphrase, setPassphrase] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   // Share extensions of the ceremony: their members' words can be in the quorum (issue 17).
@@ -49,6 +54,14 @@ export function DrillScreen() {
     // The typed text goes as soon as main has it (taken in or refused: a refused shard is typed again or replaced).
     setShard('');
     if (s !== null) setStatus(s);
+  };
+  // Main reads the device; its refusal goes back to the input (a wrong key keeps the key step, a wrong PIN the PIN field).
+  const addDevice = async (request: DeviceShardRequest): Promise<SubmitResult> => {
+    let refusal: ShardProblem | null = null;
+    const s = await main.call('custody:drill-add-shard', request, (e) => (refusal = e));
+    if (s === null) return rejected(refusal);
+    setStatus(s);
+    return { outcome: 'accepted' };
   };
   const run = async (act: { keyFilePath: string; passphrase: string }): Promise<boolean> => {
     const r = await main.call('custody:drill-run', { witness: act, ...(passphrase === '' ? {} : { passphrase }) });
@@ -112,7 +125,9 @@ export function DrillScreen() {
                   ))}
                 </ul>
               )}
-              {camera ? (
+              {shardSource !== 'typed' ? (
+                <DeviceShardInput source={shardSource} busy={main.busy} ceremonyId={status.ceremonyId} onSubmit={addDevice} />
+              ) : camera ? (
                 <CameraInput onShard={(scanned) => void add(scanned)} />
               ) : (
                 <label className="stacked">
@@ -121,14 +136,24 @@ export function DrillScreen() {
                 </label>
               )}
               <div className="actions">
-                {camera ? null : (
+                {camera || shardSource !== 'typed' ? null : (
                   <button type="button" className="button secondary" disabled={main.busy || shard.trim() === ''} data-testid="drill-add" onClick={() => void add(shard)}>
                     {w('drill.add')}
                   </button>
                 )}
-                <button type="button" className="button secondary" data-testid="drill-camera-toggle" onClick={() => setCamera(!camera)}>
-                  {camera ? w('scan.typed') : w('scan.camera')}
-                </button>
+                {shardSource !== 'typed' ? null : (
+                  <button type="button" className="button secondary" data-testid="drill-camera-toggle" onClick={() => setCamera(!camera)}>
+                    {camera ? w('scan.typed') : w('scan.camera')}
+                  </button>
+                )}
+                <ShardSourceToggles
+                  source={shardSource}
+                  onSource={(next) => {
+                    setShardSource(next);
+                    setCamera(false);
+                  }}
+                  testId="drill"
+                />
               </div>
             </div>
             <div>
@@ -175,7 +200,7 @@ export function DrillScreen() {
           />
         </section>
       )}
-      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="drill-error" focus /> : null}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="drill-error" focus={main.error.focus} /> : null}
     </Shell>
   );
 }

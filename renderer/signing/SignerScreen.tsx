@@ -1,7 +1,8 @@
 /**
  * "Be a signer" (issue 17.5): a signer's laptop in a threshold signing. The custodian loads their own shard (typed
- * from paper or scanned), shows a commitment code, scans the coordinator's request, reads the message and its hash,
- * and signs once: the one-time nonces are erased, and main refuses a second signature with them (FROST_NONCE_USED).
+ * from paper, scanned, or read by main off their USB stick or token: the share stays in main for the round), shows a
+ * commitment code, scans the coordinator's request, reads the message and its hash, and signs once: the one-time
+ * nonces are erased, and main refuses a second signature with them (FROST_NONCE_USED).
  * Only public codes are shown; the shard stays in main until "Clear".
  */
 import { useEffect, useState } from 'react';
@@ -12,7 +13,9 @@ import { QrCode } from '../ceremony/parts/QrCode';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
+import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, rejected, useShardSource } from '../components/ShardSource';
 import { CameraInput } from '../recovery/CameraInput';
+import type { ShardProblem, SubmitResult } from '../recovery/outcome';
 import { ScanOrType, Steps, groups, useMain, useWords, type W } from './parts';
 
 type Status = ResponseOf<'signer:status'>;
@@ -45,7 +48,7 @@ export function SignerScreen() {
     <Shell purpose={w('purpose.signer')} steps={<Steps kind={SIGNING_CEREMONY} current={s === null ? null : STEP_OF[s.step]} witnessIds={[]} w={w} testId="signer-steps" />}>
       <ScreenTitle>{w('signer.title')}</ScreenTitle>
       {s === null ? null : <Body s={s} w={w} main={main} apply={apply} />}
-      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signer-error" focus /> : null}
+      {main.error ? <ErrorPanel title={main.error.title} error={main.error.info} testId="signer-error" focus={main.error.focus} /> : null}
     </Shell>
   );
 }
@@ -53,14 +56,22 @@ export function SignerScreen() {
 function Body({ s, w, main, apply }: { s: Status; w: W; main: ReturnType<typeof useMain>; apply: (s: Status | null) => boolean }) {
   const [text, setText] = useState('');
   const [camera, setCamera] = useState(false);
+  const [source, setSource] = useShardSource();
   if (s.step === 'empty') {
     const load = async (input: { text: string }): Promise<void> => {
       if (apply(await main.call('signer:load-shard', input))) setText('');
     };
+    // Main reads the device and keeps the share; its refusal goes back to the input (a wrong PIN empties the PIN field).
+    const loadDevice = async (request: DeviceShardRequest): Promise<SubmitResult> => {
+      let refusal: ShardProblem | null = null;
+      return apply(await main.call('signer:load-shard', request, (e) => (refusal = e))) ? { outcome: 'accepted' } : rejected(refusal);
+    };
     return (
       <section data-testid="signer-load">
         <p>{w('signer.load.lead')}</p>
-        {camera ? (
+        {source !== 'typed' ? (
+          <DeviceShardInput source={source} busy={main.busy} onSubmit={loadDevice} />
+        ) : camera ? (
           <CameraInput onShard={(scanned) => void load({ text: scanned })} />
         ) : (
           <label>
@@ -69,14 +80,24 @@ function Body({ s, w, main, apply }: { s: Status; w: W; main: ReturnType<typeof 
           </label>
         )}
         <div className="actions">
-          {camera ? null : (
+          {camera || source !== 'typed' ? null : (
             <button type="button" className="button" data-primary disabled={main.busy || text.trim() === ''} data-testid="signer-load-shard" onClick={() => void load({ text })}>
               {w('signer.load')}
             </button>
           )}
-          <button type="button" className="button secondary" data-testid="signer-camera-toggle" onClick={() => setCamera(!camera)}>
-            {camera ? w('scan.typed') : w('scan.camera')}
-          </button>
+          {source !== 'typed' ? null : (
+            <button type="button" className="button secondary" data-testid="signer-camera-toggle" onClick={() => setCamera(!camera)}>
+              {camera ? w('scan.typed') : w('scan.camera')}
+            </button>
+          )}
+          <ShardSourceToggles
+            source={source}
+            onSource={(next) => {
+              setSource(next);
+              setCamera(false);
+            }}
+            testId="signer"
+          />
         </div>
       </section>
     );

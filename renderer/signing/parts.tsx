@@ -12,6 +12,7 @@ import { todoFor, type ErrorInfo } from '../components/errors';
 import { useLanguage, useT } from '../i18n';
 import { stepLabel } from '../i18n/steps';
 import { CameraInput, type CameraSubject } from '../recovery/CameraInput';
+import type { ShardProblem } from '../recovery/outcome';
 import { signingWord, type SigningWordKey } from './words';
 import './signing.css';
 
@@ -27,10 +28,12 @@ export const groups = (hex: string): string => hex.match(/.{1,4}/g)?.join(' ') ?
 /** One call to main at a time; an error is kept to show under the step, and nothing changes. */
 export function useMain(w: W) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; info: ErrorInfo } | null>(null);
+  // `focus`: the panel takes the focus unless the part that asked reacts itself (a PIN field refocused after a wrong PIN).
+  const [error, setError] = useState<{ title: string; info: ErrorInfo; focus: boolean } | null>(null);
   const t = useT();
   const call = useCallback(
-    async <K extends ChannelName>(channel: K, request: RequestOf<K>): Promise<ResponseOf<K> | null> => {
+    // `refused`: main's refusal also goes to the part that asked (a device input reacts to its code and details).
+    async <K extends ChannelName>(channel: K, request: RequestOf<K>, refused?: (e: ShardProblem) => void): Promise<ResponseOf<K> | null> => {
       setBusy(true);
       setError(null);
       try {
@@ -38,12 +41,13 @@ export function useMain(w: W) {
         if (!r.ok) {
           // A code of another step here is not a shard shown with others (the app-wide QR_MISMATCH advice).
           const todo = r.error.code === 'QR_MISMATCH' ? t('camera.mismatch.signing') : todoFor(r.error.code);
-          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo } });
+          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo }, focus: refused === undefined });
+          refused?.({ code: r.error.code, message: r.error.message, details: r.error.details });
           return null;
         }
         return r.value as ResponseOf<K>;
       } catch {
-        setError({ title: w('problem'), info: { code: 'INTERNAL', message: 'This window could not reach the keyshard main process. Nothing was sent or saved.', todo: todoFor('INTERNAL') } });
+        setError({ title: w('problem'), info: { code: 'INTERNAL', message: 'This window could not reach the keyshard main process. Nothing was sent or saved.', todo: todoFor('INTERNAL') }, focus: true });
         return null;
       } finally {
         setBusy(false);
