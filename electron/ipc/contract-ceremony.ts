@@ -235,6 +235,7 @@ export const CeremonyStatusSchema = z.object({
   custodiansHoldingShards: list(z.string()),
   receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean() })),
   turnsDone: list(z.object({ stepId: z.string(), custodianIds: list(z.string()) })),
+  lastStepFailed: z.boolean(),
   entropyNeeded: list(z.string()).nullable(),
   transcript: z.object({ path: z.string(), entries: z.number(), headHash: z.string().nullable() }),
   /** pkcs11 custodians' tokens (public: label and serial), when the plan has any. */

@@ -171,14 +171,12 @@ export function stepOf(stage: Stage, list: readonly ListStep[], startPart: Start
 export function stoppedAt(status: Status, plan: CeremonyPlan | null, list: readonly ListStep[]): CeremonyStepId {
   if (status.lastStep === null) return list[0]?.id ?? 'plan';
   const at = listStepOfRecord(list, status.lastStep);
-  // A step left unfinished is where it stopped: a failed air-gap check, a handoff whose confirmation or whose
-  // other custodians were still to come; anything else was finished, so it stopped at the next step.
-  const custodians = plan?.custodians.length ?? 0;
-  const unfinished =
-    (status.lastStep === 'airgap-check' && status.airgap === 'failed') ||
-    status.lastStep === 'handoff' ||
-    (status.lastStep === 'confirm' && status.confirmed.length < custodians);
-  if (unfinished) return at;
+  // A step left unfinished is where it stopped: a check that failed (the air gap, a test recovery), a step done in
+  // turns that some custodian's part was still missing from (turnsDone, the catalogue's rule); anything else was
+  // finished, so it stopped at the next step.
+  const turns = status.turnsDone.find((t) => t.stepId === at);
+  const turnsLeft = turns !== undefined && (plan?.custodians ?? []).some((c) => !turns.custodianIds.includes(c.id));
+  if (status.lastStepFailed || turnsLeft) return at;
   // After the last custodian's turn, the steps done in turns with it (the receipt) are behind too.
   let next = stepAfter(list, at);
   while (list.find((s) => s.id === at)?.perCustodian === true && list.find((s) => s.id === next)?.perCustodian === true && stepAfter(list, next) !== next) {

@@ -31,6 +31,7 @@ function status(patch: Partial<Status>): Status {
     custodiansHoldingShards: [],
     receipts: [],
     turnsDone: [],
+    lastStepFailed: false,
     entropyNeeded: null,
     transcript: { path: '/t.json', entries: 0, headHash: null },
     ...patch,
@@ -93,12 +94,21 @@ describe('a ceremony that ended early', () => {
   const list = ceremonyStepList(plan);
 
   it('stopped at the step after the last finished one, or at the one left unfinished', () => {
+    // turnsDone as main gives it: whose confirmation (handoff) and receipt the transcript holds.
+    const turns = (confirmed: string[], received: string[] = []) => [
+      { stepId: 'handoff', custodianIds: confirmed },
+      { stepId: 'receipt', custodianIds: received },
+    ];
     assert.equal(stoppedAt(status({ lastStep: 'airgap-check', airgap: 'overridden' }), plan, list), 'entropy');
-    assert.equal(stoppedAt(status({ lastStep: 'airgap-check', airgap: 'failed' }), plan, list), 'airgap');
-    assert.equal(stoppedAt(status({ lastStep: 'split' }), plan, list), 'handoff');
-    assert.equal(stoppedAt(status({ lastStep: 'handoff', handedOff: ['alice'] }), plan, list), 'handoff');
-    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: ['alice'], confirmed: ['alice'] }), plan, list), 'handoff');
-    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: ['alice', 'bob', 'carol'], confirmed: ['alice', 'bob', 'carol'] }), plan, list), 'test-recovery');
+    assert.equal(stoppedAt(status({ lastStep: 'airgap-check', airgap: 'failed', lastStepFailed: true }), plan, list), 'airgap');
+    assert.equal(stoppedAt(status({ lastStep: 'split', turnsDone: turns([]) }), plan, list), 'handoff');
+    assert.equal(stoppedAt(status({ lastStep: 'handoff', handedOff: ['alice'], turnsDone: turns([]) }), plan, list), 'handoff');
+    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: ['alice'], confirmed: ['alice'], turnsDone: turns(['alice']) }), plan, list), 'handoff');
+    const all = ['alice', 'bob', 'carol'];
+    assert.equal(stoppedAt(status({ lastStep: 'confirm', handedOff: all, confirmed: all, turnsDone: turns(all, all) }), plan, list), 'test-recovery');
+    // A failed test recovery is where an abort after it stopped (before, the list put it at the destroy step).
+    assert.equal(stoppedAt(status({ lastStep: 'test-recovery', lastStepFailed: true, turnsDone: turns(all, all) }), plan, list), 'test-recovery');
+    assert.equal(stoppedAt(status({ lastStep: 'test-recovery', turnsDone: turns(all, all) }), plan, list), 'destroy');
     assert.equal(stoppedAt(status({ phase: 'secret-lost', lastStep: 'generate' }), plan, list), 'split');
   });
 

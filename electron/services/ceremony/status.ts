@@ -61,6 +61,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
       custodiansHoldingShards: [],
       receipts: [],
       turnsDone: [],
+      lastStepFailed: false,
       entropyNeeded: null,
       transcript: { path: idlePath(), entries: 0, headHash: null },
     };
@@ -106,6 +107,7 @@ export function statusOf(c: Session | null, idlePath: () => string): CeremonySta
     custodiansHoldingShards: [...s.handedOff],
     receipts: receiptsOf(c),
     turnsDone: turnsDone(KEY_CEREMONY, c.transcript.entries),
+    lastStepFailed: s.lastStepFailed,
     entropyNeeded: c.entropyNeeded === null ? null : [...c.entropyNeeded],
     transcript: { path: c.store.transcriptPath, entries: c.transcript.entries.length, headHash: head?.hash ?? null },
     ...(c.tokens.size === 0 ? {} : { tokens: [...c.tokens.values()].map((b) => ({ custodianId: b.custodianId, tokenLabel: b.label, tokenSerial: b.serial })) }),

@@ -184,6 +184,8 @@ export interface CeremonyStatus {
    * so the step list marks it done only when every custodian's is (core/ceremony-kinds turnsDone).
    */
   readonly turnsDone: readonly { readonly stepId: string; readonly custodianIds: readonly string[] }[];
+  /** The last step was a check that failed (core's lastStepFailed): a ceremony that ended there stopped at it. */
+  readonly lastStepFailed: boolean;
   /** After a resume between the entropy step and generate: the recorded sources, to be given again. */
   readonly entropyNeeded: readonly string[] | null;
   readonly transcript: { readonly path: string; readonly entries: number; readonly headHash: string | null };
