@@ -7,11 +7,13 @@
  *  2. full frame, the decoder's usual local-average binarizer: exactly what zxing alone does, so a frame zxing reads
  *     costs what zxing costs.
  *  3. only when that fails, fallbacks on the region where the code probably is (locate.ts; the whole frame when
- *     nothing stands out): a 2x box downscale (averages out sensor noise and JPEG blocks), a 3x3 box smoothing, an
- *     unsharp mask (lens blur of half a module), a 2x upscale of the smoothed region (modules under ~3.3 px), a local
- *     contrast normalisation (a dim code, or one half in shadow), a contrast stretch, the global-histogram binarizer,
- *     and the average of the last frames of one still scene (sensor noise falls by the square root of the count).
- *     The fallback that read the last code goes first.
+ *     nothing stands out): a 2x upscale (modules of about 3 px), the average of the last frames of one still scene,
+ *     each aligned onto this one first (register.ts; sensor noise falls by the square root of the count), a 2x box
+ *     downscale (averages out sensor noise and JPEG blocks), a 3x3 box smoothing, an unsharp mask (lens blur of half a
+ *     module), a 2x upscale of the smoothed region (small modules under heavy noise), a local contrast normalisation
+ *     (a dim code, or one half in shadow), a contrast stretch, the global-histogram binarizer, and the inverted region
+ *     (a light-on-dark code: the decoder is not asked to invert every try). The fallback that read the last code goes
+ *     first.
  *  4. time budget (`budgetMs`): an unread frame always gets one fallback (the next in turn), however long the full-frame
  *     try took; further ones run only while the frame's budget lasts, judged by what each step cost
  *     before; the ones left over run first on the next frame, so a still scene gets every fallback within a few frames
@@ -23,6 +25,7 @@
  * the rest (a mix of two codes at one spot fails Reed-Solomon long before that).
  */
 import { locateCode } from './locate';
+import { registerShift, type Shift } from './register';
 import { unsharpMask, upscale2 } from './scan-filters';
 
 export type ScanFrameFormat = 'gray' | 'rgba';
@@ -64,7 +67,7 @@ export interface DecoderHit {
 /** Reads at most one QR code from a luminance image; null when it reads none (or none passes its own checks). */
 export type QrImageDecoder = (image: LumaImage, hints: DecodeHints) => DecoderHit | null;
 
-export type ScanStep = 'crop' | 'full' | 'half' | 'smooth' | 'sharpen' | 'upscale' | 'stretch' | 'normalize' | 'global' | 'average';
+export type ScanStep = 'crop' | 'full' | 'half' | 'enlarge' | 'smooth' | 'sharpen' | 'upscale' | 'stretch' | 'normalize' | 'global' | 'average' | 'invert';
 
 export interface ScanResult {
   readonly text: string | null;
@@ -106,13 +109,21 @@ export interface ScanPipeline {
  */
 export const CAMERA_FRAME_BUDGET_MS = 20;
 
-const FALLBACKS: readonly ScanStep[] = ['half', 'smooth', 'sharpen', 'average', 'upscale', 'normalize', 'stretch', 'global'];
+/**
+ * In this order, after the one that read the last code. On a loaded machine a frame gets one fallback, so
+ * the first ones matter most: of the benchmark's frames zxing alone misses (both presets, seed 1), the enlarged region
+ * reads the small modules of the issue preset's hardest webcam burst, the aligned average reads every frame of a burst
+ * after its first that any step reads, and the half size reads the noisiest ones.
+ */
+const FALLBACKS: readonly ScanStep[] = ['enlarge', 'average', 'half', 'smooth', 'sharpen', 'upscale', 'normalize', 'stretch', 'global', 'invert'];
 /** Upscaling a region bigger than this (pixels) costs more than a whole frame's try: its modules are not small anyway. */
 const MAX_UPSCALE_PIXELS = 400 * 400;
 /** Frames averaged at most (a hand moves; older frames blur more than they denoise). */
 const MAX_STACK = 4;
 /** Largest difference of 64x64 block means (gray levels) between frames of one still scene: noise and a pixel or two of shake. */
 const SAME_SCENE_LEVELS = 12;
+/** Levels (1st..99th percentile) from which a contrast stretch gains nothing. */
+const STRETCH_BELOW_LEVELS = 160;
 /** A crop covering more than this share of the frame saves too little to be worth a separate try. */
 const MAX_CROP_SHARE = 0.5;
 
@@ -141,9 +152,10 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   let normScratch: Uint8Array = new Uint8Array(0);
   let smoothScratch: Uint8Array = new Uint8Array(0);
   let rowSums: Uint16Array = new Uint16Array(0);
-  // Consecutive unread frames of one still scene, summed: their average has less sensor noise than any one of them.
-  let stack: Uint16Array = new Uint16Array(0);
-  let stackCount = 0;
+  // Copies of the last unread frames of one still scene, the current one last: aligned and averaged, they have less
+  // sensor noise than any one of them. `spare` keeps dropped copies for reuse (a camera sends the same size).
+  let stack: Uint8Array[] = [];
+  let spare: Uint8Array[] = [];
   let stackBlocks: Float64Array | null = null;
   let stackWidth = 0;
   let stackHeight = 0;
@@ -203,8 +215,9 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
         return decode(smoothed(), LOCAL, 1);
       case 'sharpen':
         return decode(unsharpMask(area), LOCAL, 1);
+      case 'enlarge':
+        return decode(upscale2(area), LOCAL, 0.5);
       case 'upscale':
-        if (area.width * area.height > MAX_UPSCALE_PIXELS) return null;
         return decode(upscale2(smoothed()), LOCAL, 0.5);
       case 'normalize': {
         const half = downscale2(area, scratch);
@@ -220,9 +233,19 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
       case 'global':
         return decode(area, GLOBAL, 1);
       case 'average': {
-        if (stackCount < 2) return null;
-        const averaged = stackAverage(at);
-        return decode(averaged, LOCAL, 1) ?? decode(downscale2(averaged, new Uint8Array(0)), LOCAL, 2);
+        const averaged = stackAverage(at, image);
+        // Small modules read once enlarged (as 'enlarge' does for one frame); a larger region at half size.
+        return (
+          decode(averaged, LOCAL, 1) ??
+          (at.width * at.height <= MAX_UPSCALE_PIXELS ? decode(upscale2(averaged), LOCAL, 0.5) : decode(downscale2(averaged, new Uint8Array(0)), LOCAL, 2))
+        );
+      }
+      case 'invert': {
+        // The decoder is not asked to try each image inverted (that doubles the cost of every unread try): keyshard's
+        // codes are dark on light. A light-on-dark code is read here, a few frames later.
+        const inverted = new Uint8Array(area.width * area.height);
+        for (let i = 0; i < inverted.length; i++) inverted[i] = 255 - (area.data[i] as number);
+        return decode({ data: inverted, width: area.width, height: area.height }, LOCAL, 1);
       }
       default:
         return null;
@@ -230,42 +253,61 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
   }
 
   function clearStack(): void {
-    stackCount = 0;
+    spare = [...spare, ...stack].slice(0, MAX_STACK);
+    stack = [];
     stackBlocks = null;
   }
 
   /**
-   * Adds an unread frame to the stack of the still scene. A frame whose coarse picture (64x64 block means) differs from
-   * the stack's starts a new stack: only frames of the same scene are averaged, so the average shows what this frame
-   * shows, with less noise.
+   * Adds an unread frame to the stack of the still scene (the oldest leaves past MAX_STACK). A frame whose coarse
+   * picture (64x64 block means) differs from the last one's starts a new stack: only frames of the same scene are
+   * averaged, so the average shows what this frame shows, with less noise.
    */
   function stackFrame(image: LumaImage): void {
     const blocks = blockMeans(image);
     const { width, height } = image;
     const n = width * height;
     const same = stackBlocks !== null && stackWidth === width && stackHeight === height && maxDifference(blocks, stackBlocks) < SAME_SCENE_LEVELS;
-    if (!same || stackCount >= MAX_STACK) {
-      if (stack.length !== n) stack = new Uint16Array(n);
-      for (let i = 0; i < n; i++) stack[i] = image.data[i] as number;
-      stackCount = 1;
-      stackBlocks = blocks;
-      stackWidth = width;
-      stackHeight = height;
-      return;
-    }
-    for (let i = 0; i < n; i++) stack[i] = (stack[i] as number) + (image.data[i] as number);
-    stackCount++;
+    if (!same) clearStack();
+    else if (stack.length >= MAX_STACK) spare.push(stack.shift() as Uint8Array);
+    let copy = spare.pop();
+    if (copy === undefined || copy.length !== n) copy = new Uint8Array(n);
+    copy.set(image.data.subarray(0, n));
+    stack.push(copy);
+    stackBlocks = blocks;
+    stackWidth = width;
+    stackHeight = height;
   }
 
-  /** The average of the stacked frames over one region. */
-  function stackAverage(r: Region): LumaImage {
+  /**
+   * The average of the stacked frames over one region, each earlier frame first shifted onto the current one (a hand
+   * moves the code a pixel or two between frames; unaligned, small modules blur away in the average).
+   */
+  function stackAverage(r: Region, current: LumaImage): LumaImage {
+    const shifts: Shift[] = stack.map((f, k) => (k === stack.length - 1 ? { dx: 0, dy: 0 } : registerShift(current, { data: f, width: stackWidth, height: stackHeight }, r)));
+    const sums = new Uint16Array(r.width * r.height);
+    stack.forEach((f, k) => {
+      const { dx, dy } = shifts[k] as Shift;
+      for (let row = 0; row < r.height; row++) {
+        const y = Math.min(stackHeight - 1, Math.max(0, r.y + row + dy)) * stackWidth;
+        for (let x = 0; x < r.width; x++) {
+          const i = row * r.width + x;
+          sums[i] = (sums[i] as number) + (f[y + Math.min(stackWidth - 1, Math.max(0, r.x + x + dx))] as number);
+        }
+      }
+    });
+    const count = stack.length;
     const out = new Uint8Array(r.width * r.height);
-    const half = stackCount >> 1;
-    for (let row = 0; row < r.height; row++) {
-      const from = (r.y + row) * stackWidth + r.x;
-      for (let x = 0; x < r.width; x++) out[row * r.width + x] = ((stack[from + x] as number) + half) / stackCount;
-    }
+    for (let i = 0; i < out.length; i++) out[i] = ((sums[i] as number) + (count >> 1)) / count;
     return { data: out, width: r.width, height: r.height };
+  }
+
+  /** Steps with nothing to try on this frame: no earlier frame to average with, a region too big to enlarge, or one whose levels already span the range (nothing to stretch). */
+  function applies(step: ScanStep, pixels: number, levels: number): boolean {
+    if (step === 'average') return stack.length >= 2;
+    if (step === 'stretch') return levels < STRETCH_BELOW_LEVELS;
+    if (step === 'enlarge' || step === 'upscale') return pixels <= MAX_UPSCALE_PIXELS;
+    return true;
   }
 
   return {
@@ -310,11 +352,17 @@ export function createScanPipeline(options: ScanPipelineOptions): ScanPipeline {
       const at = found !== null && found.width * found.height <= MAX_CROP_SHARE * image.width * image.height ? found : whole;
       const area = at === whole ? image : cropOf(image, at, new Uint8Array(at.width * at.height));
       const pixels = at.width * at.height;
+      const levels = levelRange(area);
       const order = (lastFallback === null ? FALLBACKS : [lastFallback, ...FALLBACKS.filter((s) => s !== lastFallback)]).filter((s) => !disabled.has(s));
       let skipped = -1;
       for (let k = 0; k < order.length; k++) {
         const i = (cursor + k) % order.length;
         const step = order[i] as ScanStep;
+        if (!applies(step, pixels, levels.high - levels.low)) {
+          // Not tried: the next frame comes back to it (averaging has something to add from the second frame on).
+          if (skipped < 0) skipped = i;
+          continue;
+        }
         const cost = costPerPixel.get(step);
         const elapsed = now() - start;
         // The first fallback of an unread frame always runs: on a slow or loaded machine the full-frame try alone can
@@ -447,20 +495,27 @@ export function boxSmooth3(image: LumaImage, buffer: Uint8Array, sums: Uint16Arr
 export function contrastStretch(image: LumaImage, buffer: Uint8Array): LumaImage | null {
   const src = image.data;
   const n = image.width * image.height;
-  const histogram = new Uint32Array(256);
-  for (let i = 0; i < n; i += 4) histogram[src[i] as number]!++; // a quarter of the pixels is plenty for percentiles
-  const samples = Math.ceil(n / 4);
-  const cut = Math.floor(samples * 0.01);
-  let low = 0;
-  for (let seen = 0; low < 255 && seen + (histogram[low] as number) <= cut; low++) seen += histogram[low] as number;
-  let high = 255;
-  for (let seen = 0; high > 0 && seen + (histogram[high] as number) <= cut; high--) seen += histogram[high] as number;
-  if (high - low >= 160 || high <= low) return null;
+  const { low, high } = levelRange(image);
+  if (high - low >= STRETCH_BELOW_LEVELS || high <= low) return null;
   const table = new Uint8Array(256);
   for (let v = 0; v < 256; v++) table[v] = Math.max(0, Math.min(255, Math.round(((v - low) * 255) / (high - low))));
   const out = buffer.length >= n ? buffer.subarray(0, n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = table[src[i] as number] as number;
   return { data: out, width: image.width, height: image.height };
+}
+
+/** The 1st and 99th percentile of an image's levels (from a quarter of its pixels: plenty for percentiles). */
+export function levelRange(image: LumaImage): { low: number; high: number } {
+  const src = image.data;
+  const n = image.width * image.height;
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < n; i += 4) histogram[src[i] as number]!++;
+  const cut = Math.floor(Math.ceil(n / 4) * 0.01);
+  let low = 0;
+  for (let seen = 0; low < 255 && seen + (histogram[low] as number) <= cut; low++) seen += histogram[low] as number;
+  let high = 255;
+  for (let seen = 0; high > 0 && seen + (histogram[high] as number) <= cut; high--) seen += histogram[high] as number;
+  return { low, high };
 }
 
 /**

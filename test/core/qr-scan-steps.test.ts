@@ -5,16 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { categoryFrame, renderFrame, sourceTexts, type FrameSpec } from '../../bench/frames/generate';
+import { FRAME_PRESETS, categoryFrame, renderFrame, sourceTexts, type FrameSpec } from '../../bench/frames/generate';
 import { createNodeScanPipeline, zxingDecoder } from '../../electron/services/qr-scan';
 import { createScanPipeline, type LumaImage, type ScanFrame, type ScanStep } from '../../core/qr/scan-pipeline';
 import { locateCode } from '../../core/qr/locate';
+import { registerShift } from '../../core/qr/register';
+import { seededRng } from '../helpers/prng';
 import { unsharpMask, upscale2 } from '../../core/qr/scan-filters';
 
 const texts = sourceTexts();
-const OTHERS: readonly ScanStep[] = ['half', 'smooth', 'sharpen', 'upscale', 'normalize', 'stretch', 'global', 'average'];
-const grayOf = (category: 'blur' | 'webcam', index: number) => {
-  const f = categoryFrame(category, index, 1, texts);
+const OTHERS: readonly ScanStep[] = ['half', 'enlarge', 'smooth', 'sharpen', 'upscale', 'normalize', 'stretch', 'global', 'average', 'invert'];
+const grayOf = (category: 'blur' | 'webcam', index: number, preset: (typeof FRAME_PRESETS)[keyof typeof FRAME_PRESETS] = FRAME_PRESETS.harsh) => {
+  const f = categoryFrame(category, index, 1, texts, preset);
   return { text: f.text, frame: { ...f.frame, format: 'gray' } as ScanFrame };
 };
 
@@ -117,9 +119,9 @@ test('with a budget, fallbacks that do not fit wait for the next frames, and a s
     now: () => clock,
     budgetMs: 25,
   });
-  // A still scene with some texture (so frames stack for averaging), no code.
+  // A still scene with some texture (so frames stack for averaging) over 100 levels (so the stretch has work), no code.
   const data = new Uint8Array(128 * 96);
-  for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 251;
+  for (let i = 0; i < data.length; i++) data[i] = 60 + ((i * 37) % 101);
   const frame: ScanFrame = { data, width: 128, height: 96, format: 'gray' };
   const seen = new Set<ScanStep>();
   const spent: number[] = [];
@@ -159,7 +161,7 @@ test('when every try costs more than the budget, each unread frame still gets th
     budgetMs: 20,
   });
   const data = new Uint8Array(128 * 96);
-  for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 251;
+  for (let i = 0; i < data.length; i++) data[i] = 60 + ((i * 37) % 101);
   const frame: ScanFrame = { data, width: 128, height: 96, format: 'gray' };
   const turns: ScanStep[][] = [];
   let read: { text: string | null; step: ScanStep | null } = { text: null, step: null };
@@ -169,10 +171,75 @@ test('when every try costs more than the budget, each unread frame still gets th
     read = result;
   }
   // One fallback a frame (the budget bars the rest), in the pipeline's order, until normalize reads the scene.
-  assert.deepEqual(turns, [['half'], ['smooth'], ['sharpen'], ['average'], ['upscale'], ['normalize']]);
+  // (Averaging waits for a second frame of the scene: on the first it has nothing to add and is passed over.)
+  assert.deepEqual(turns, [['enlarge'], ['average'], ['half'], ['smooth'], ['sharpen'], ['upscale'], ['normalize']]);
   assert.deepEqual(read, { ...read, text: 'ur:bytes/only-a-fallback-reads-it', step: 'normalize' });
   // The step that read goes first on the next frame.
   const next = pipeline.scan(frame);
   assert.deepEqual(next.tried, ['normalize']);
   assert.equal(next.step, 'normalize');
+});
+
+test('small modules (3.1 px, noise 11.5, JPEG 76) that every other step misses in one frame are read after a 2x upscale of the frame itself', async () => {
+  // The issue preset's last webcam burst: smoothing first (the 'upscale' step) blurs modules this small away.
+  const { text, frame } = grayOf('webcam', 37, FRAME_PRESETS.issue);
+  const without = await createNodeScanPipeline({ disable: ['enlarge', 'average'] });
+  assert.equal(without.scan(frame).text, null, 'another step reads issue webcam frame 37: the test frame is too easy');
+  const pipeline = await createNodeScanPipeline({ disable: ['average'] });
+  const result = pipeline.scan(frame);
+  assert.equal(result.text, text);
+  assert.equal(result.step, 'enlarge');
+});
+
+test('registerShift finds how far the code moved between two frames, and no shift on a flat or unchanged scene', () => {
+  const spec: FrameSpec = { text: texts[2] as string, modulePx: 3.2, rotationDeg: 6, perspective: 0.05, blurSigma: 0.6, noiseSigma: 11, ink: 55, paper: 170, lightMin: 0.8, shadow: 1, jpegQuality: 70 };
+  const current = renderFrame(spec, 41, 4101);
+  const r = locateCode(current);
+  assert.ok(r !== null);
+  const rng = seededRng(4103);
+  for (const [dx, dy] of [[0, 0], [2, -1], [-3, 3], [4, 0], [-1, -4]] as const) {
+    // The earlier frame: this scene moved by (-dx, -dy), with its own sensor noise (uniform, +-20 levels).
+    const earlier = new Uint8Array(current.data.length);
+    for (let y = 0; y < current.height; y++) {
+      for (let x = 0; x < current.width; x++) {
+        const sx = Math.min(current.width - 1, Math.max(0, x - dx));
+        const sy = Math.min(current.height - 1, Math.max(0, y - dy));
+        earlier[y * current.width + x] = Math.max(0, Math.min(255, (current.data[sy * current.width + sx] as number) + Math.round((rng() - 0.5) * 40)));
+      }
+    }
+    assert.deepEqual(registerShift(current, { ...current, data: earlier }, r), { dx, dy }, `moved by ${dx},${dy}`);
+  }
+  const flat = { data: new Uint8Array(320 * 240).fill(90), width: 320, height: 240 };
+  assert.deepEqual(registerShift(flat, flat, { x: 40, y: 40, width: 200, height: 120 }), { dx: 0, dy: 0 });
+  assert.deepEqual(registerShift(current, current, r), { dx: 0, dy: 0 });
+});
+
+test('a hand-held burst that no single frame gives up is read from the aligned average of its frames', async () => {
+  // The issue preset's last webcam burst (modules 3.1 px, noise 11.5, a shake of up to 1.5 px each way per frame).
+  // Every step but averaging is off; an unaligned average of these frames reads none of them.
+  const pipeline = await createNodeScanPipeline({ disable: OTHERS.filter((s) => s !== 'average') });
+  const results = [36, 37, 38, 39].map((index) => {
+    const { text, frame } = grayOf('webcam', index, FRAME_PRESETS.issue);
+    return { text, result: pipeline.scan(frame) };
+  });
+  assert.equal(results[0]!.result.text, null, 'the first frame has nothing to be averaged with');
+  const read = results.filter((r) => r.result.text !== null);
+  assert.ok(read.length >= 2, `read ${read.length} of the 3 frames with earlier ones to average`);
+  for (const r of read) {
+    assert.equal(r.result.text, r.text);
+    assert.equal(r.result.step, 'average');
+  }
+});
+
+test('a light-on-dark code is read by the invert step (the decoder is not asked to invert every try)', async () => {
+  const spec: FrameSpec = { text: texts[1] as string, modulePx: 4, rotationDeg: 3, perspective: 0, blurSigma: 0.5, noiseSigma: 2, ink: 30, paper: 220, lightMin: 1, shadow: 1, jpegQuality: 0 };
+  const image = renderFrame(spec, 51);
+  const data = image.data.map((v) => 255 - v);
+  const frame: ScanFrame = { data, width: image.width, height: image.height, format: 'gray' };
+  const without = await createNodeScanPipeline({ disable: ['invert'] });
+  assert.equal(without.scan(frame).text, null, 'read without the invert step: the decoder inverts by itself');
+  const pipeline = await createNodeScanPipeline({ disable: OTHERS.filter((s) => s !== 'invert') });
+  const result = pipeline.scan(frame);
+  assert.equal(result.text, spec.text);
+  assert.equal(result.step, 'invert');
 });
