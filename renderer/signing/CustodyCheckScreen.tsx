@@ -41,13 +41,18 @@ export function CustodyCheckScreen() {
 
   const check = async (act?: { keyFilePath: string; passphrase: string }, scanned?: string): Promise<boolean> => {
     if (source === null) return false;
+    const fromHeld = scanned === undefined && shardSource !== 'typed';
+    let refusal = '';
     const r = await main.call('custody:check', {
       transcriptText: source.text,
       ...(finalHash.trim() === '' ? {} : { finalHash: finalHash.trim() }),
-      shard: scanned === undefined && shardSource !== 'typed' ? { held: true } : { text: scanned ?? shard },
+      shard: fromHeld ? { held: true } : { text: scanned ?? shard },
       ...(act === undefined ? {} : { witness: act }),
       ...(extensions.length === 0 ? {} : { extensions: extensionsRequest(extensions) }),
-    });
+    }, (e) => (refusal = e.code), true);
+    // Main takes the held shard once the witness's key opened (a refused key file or passphrase leaves it held); any
+    // later refusal wiped it, so the custodian's device is read again.
+    if (r === null && fromHeld && !/^(WITNESS_|FILE_|INVALID_ARGUMENT$)/.test(refusal)) setHeld(null);
     if (r === null) return false;
     setShard('');
     setHeld(null);

@@ -32,8 +32,9 @@ export function useMain(w: W) {
   const [error, setError] = useState<{ title: string; info: ErrorInfo; focus: boolean } | null>(null);
   const t = useT();
   const call = useCallback(
-    // `refused`: main's refusal also goes to the part that asked (a device input reacts to its code and details).
-    async <K extends ChannelName>(channel: K, request: RequestOf<K>, refused?: (e: ShardProblem) => void): Promise<ResponseOf<K> | null> => {
+    // `refused`: main's refusal also goes to the part that asked (a device input reacts to its code and details, and
+    // keeps the focus where it puts it unless `panelFocus` says the panel takes it).
+    async <K extends ChannelName>(channel: K, request: RequestOf<K>, refused?: (e: ShardProblem) => void, panelFocus = refused === undefined): Promise<ResponseOf<K> | null> => {
       setBusy(true);
       setError(null);
       try {
@@ -41,7 +42,7 @@ export function useMain(w: W) {
         if (!r.ok) {
           // A code of another step here is not a shard shown with others (the app-wide QR_MISMATCH advice).
           const todo = r.error.code === 'QR_MISMATCH' ? t('camera.mismatch.signing') : todoFor(r.error.code);
-          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo }, focus: refused === undefined });
+          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo }, focus: panelFocus });
           refused?.({ code: r.error.code, message: r.error.message, details: r.error.details });
           return null;
         }

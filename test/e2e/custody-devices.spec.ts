@@ -2,7 +2,8 @@
  * The custody check with the shard read by main off the custodian's USB stick or PKCS#11 token (issue 17): the screen
  * offers the refresh/repair screen's choice (components/ShardSource), main reads the stick's file (with its age key)
  * or the token's shard (with the PIN), holds it, and the witness's check takes and wipes it. A wrong age key keeps the
- * key step open; a wrong PIN empties and focuses the PIN field; nothing is held after either. The signing host is
+ * key step open; a wrong PIN empties and focuses the PIN field; nothing is held after either; another ceremony's file
+ * is read and then refused by the check (CUSTODY_OTHER_CEREMONY), which wipes it. The signing host is
  * wired as main wires it (the backend's drive lister and hsm host). No answer carries the shard or the PIN.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import { RecoveryPage } from './pages/recovery-page';
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
 const kc = custodyCeremony('ed25519', 91);
+const other = custodyCeremony('ed25519', 92);
 const shards = kc.shards.map((b) => envelopeToText(decodeEnvelope(b)));
 const by = (page: Page, id: string) => page.getByTestId(id);
 const paper = (hex: string): string => (hex.toUpperCase().match(/.{4}/g) ?? []).join(' ');
@@ -70,6 +72,8 @@ test("custody check of Bob's shard read off his USB stick (age): a wrong key is 
   const bob = await generateAgeIdentity();
   const stranger = await generateAgeIdentity();
   writeFileSync(join(stick, shardFileName(kc.ceremonyId, 1, '.age')), (await protectEnvelopeText(shards[1]!, { kind: 'age', recipient: bob.recipient })).data as string);
+  // A file of another ceremony on the same stick: read, then refused by the check against this record.
+  writeFileSync(join(stick, shardFileName(other.ceremonyId, 0, '.txt')), envelopeToText(decodeEnvelope(other.shards[0]!)));
   const bobKey = join(backend.root, 'bob.age.txt');
   const strangerKey = join(backend.root, 'stranger.age.txt');
   writeFileSync(bobKey, ageIdentityFile(bob.identity, bob.recipient));
@@ -87,6 +91,14 @@ test("custody check of Bob's shard read off his USB stick (age): a wrong key is 
   // Nothing held yet: the witness cannot check.
   await expect(by(page, 'custody-witness-sign')).toBeDisabled();
 
+  // Another ceremony's file: main reads and holds it; the check refuses it and wipes it, so nothing is held after.
+  await r.openUsbFile(0);
+  await expect(by(page, 'custody-held')).toContainText('alice');
+  await witnessChecks(page, backend);
+  await expect(by(page, 'custody-error')).toContainText('CUSTODY_OTHER_CEREMONY');
+  await expect(by(page, 'custody-held')).toHaveCount(0);
+  await expect(by(page, 'custody-witness-sign')).toBeDisabled();
+
   // Another age identity: refused by main, the key step stays open for the right one, nothing is held.
   await r.openUsbFile(1, strangerKey);
   await expect(by(page, 'custody-error')).toContainText('ENVELOPE_DECRYPT');
@@ -100,7 +112,8 @@ test("custody check of Bob's shard read off his USB stick (age): a wrong key is 
   await expect(by(page, 'custody-error')).toHaveCount(0);
   await saveScreens(page, 'custody-check-usb');
 
-  await witnessChecks(page, backend);
+  await by(page, 'custody-witness-passphrase').fill(witnessPassphrase('wendy'));
+  await by(page, 'custody-witness-sign').click();
   await expect(by(page, 'custody-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'custody-verdict')).toContainText('bob');
   await expect(by(page, 'custody-signed')).toContainText('wendy');
