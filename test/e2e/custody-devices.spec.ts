@@ -3,7 +3,8 @@
  * offers the refresh/repair screen's choice (components/ShardSource), main reads the stick's file (with its age key)
  * or the token's shard (with the PIN), holds it, and the witness's check takes and wipes it. A wrong age key keeps the
  * key step open; a wrong PIN empties and focuses the PIN field; nothing is held after either; another ceremony's file
- * is read and then refused by the check (CUSTODY_OTHER_CEREMONY), which wipes it. The signing host is
+ * is read and then refused by the check (CUSTODY_OTHER_CEREMONY), which wipes it. A quorum drill takes one shard off a
+ * stick and one off a token (a wrong PIN first) and rebuilds the recorded key. The signing host is
  * wired as main wires it (the backend's drive lister and hsm host). No answer carries the shard or the PIN.
  */
 import { randomBytes } from 'node:crypto';
@@ -150,4 +151,44 @@ test("custody check of Carol's shard read off her PKCS#11 token: a wrong PIN emp
   await expect(by(page, 'custody-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'custody-verdict')).toContainText('carol');
   expectNoAnswerContains(app, [PIN, WRONG_PIN]);
+});
+
+test("a quorum drill with Alice's shard read off her stick and Carol's off her token: the key rebuilt in main is the recorded one", async ({ launch }) => {
+  env = makeSoftHsm(['carol-token'], { pin: PIN });
+  await storeShardsOnToken('carol-token', PIN, [decodeEnvelope(kc.shards[2]!)]);
+  backend = createCeremonyBackend({ hsm: true });
+  const stick = backend.drive('ALICE');
+  writeFileSync(join(stick, shardFileName(kc.ceremonyId, 0, '.txt')), shards[0]!);
+  const app = await launch({ backend, deps: { signing: signingHostOf(backend) } });
+  const { page } = app;
+  const r = new RecoveryPage(page);
+  await app.open('drill');
+  const path = join(backend.root, 'key-ceremony.json');
+  writeFileSync(path, serializeTranscript(kc.file));
+  await by(page, 'drill-source').setInputFiles(path);
+  await by(page, 'drill-final-hash').fill(paper(kc.transcript.headHash));
+  await by(page, 'drill-start').click();
+
+  await by(page, 'drill-usb-toggle').click();
+  await r.chooseDrive('ALICE');
+  await r.openUsbFile(0);
+  await expect(by(page, 'drill-taken')).toContainText('alice');
+  await by(page, 'drill-usb-toggle').click();
+  await by(page, 'drill-token-toggle').click();
+  await r.chooseToken('carol-token');
+  await r.typePinAndSubmit(WRONG_PIN);
+  await expect(by(page, 'drill-error')).toContainText('HSM_PIN_INCORRECT');
+  await expect(by(page, 'token-pin')).toBeFocused();
+  await r.typePinAndSubmit(PIN);
+  await expect(by(page, 'drill-taken')).toContainText('carol');
+  await saveScreens(page, 'drill-quorum-devices');
+
+  backend.answerDialog(backend.witnessKeyFile('wendy'));
+  await by(page, 'drill-witness-key-file').click();
+  await expect(by(page, 'drill-witness-key-file-name')).toBeVisible();
+  await by(page, 'drill-witness-passphrase').fill(witnessPassphrase('wendy'));
+  await by(page, 'drill-witness-sign').click();
+  await expect(by(page, 'drill-result')).toHaveAttribute('data-result', 'verified');
+  await expect(by(page, 'drill-signed')).toContainText('alice, carol');
+  expectNoAnswerContains(app, [PIN, WRONG_PIN, shards[0]!.replace(/\s+/g, ' ').slice(0, 60)]);
 });
