@@ -14,6 +14,8 @@ import type { Region } from './locate';
 export const MAX_SHIFT = 4;
 /** Every STRIDE-th pixel of every STRIDE-th row is compared: a code's edges are everywhere, a sample is plenty. */
 const STRIDE = 3;
+/** The first pass over every shift uses a sparser sample; the second refines within a pixel of its best. */
+const COARSE_STRIDE = 6;
 
 export interface Shift {
   readonly dx: number;
@@ -33,28 +35,38 @@ export function registerShift(current: LumaImage, earlier: LumaImage, r: Region)
   const x1 = Math.min(r.x + r.width, width - MAX_SHIFT);
   const y0 = Math.max(r.y, MAX_SHIFT);
   const y1 = Math.min(r.y + r.height, height - MAX_SHIFT);
-  const a = current.data;
-  const b = earlier.data;
-  let best: Shift = { dx: 0, dy: 0 };
-  let bestCost = Infinity;
-  // Nearest shifts first, so a tie keeps the smaller one.
-  const shifts: Shift[] = [];
-  for (let dy = -MAX_SHIFT; dy <= MAX_SHIFT; dy++) for (let dx = -MAX_SHIFT; dx <= MAX_SHIFT; dx++) shifts.push({ dx, dy });
-  shifts.sort((p, q) => p.dx * p.dx + p.dy * p.dy - (q.dx * q.dx + q.dy * q.dy));
-  for (const s of shifts) {
-    const offset = s.dy * width + s.dx;
-    let cost = 0;
-    for (let y = y0; y < y1 && cost < bestCost; y += STRIDE) {
-      const row = y * width;
-      for (let x = x0; x < x1; x += STRIDE) {
-        const d = (a[row + x] as number) - (b[row + x + offset] as number);
-        cost += d < 0 ? -d : d;
+  const search = (shifts: readonly Shift[], stride: number): Shift => {
+    let best = shifts[0] as Shift;
+    let bestCost = Infinity;
+    for (const s of shifts) {
+      const cost = difference(current.data, earlier.data, width, x0, x1, y0, y1, s.dy * width + s.dx, stride, bestCost);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = s;
       }
     }
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = s;
+    return best;
+  };
+  const coarse = search(SHIFTS, COARSE_STRIDE);
+  return search(SHIFTS.filter((s) => Math.abs(s.dx - coarse.dx) <= 1 && Math.abs(s.dy - coarse.dy) <= 1), STRIDE);
+}
+
+/** Every shift looked for, nearest first (so a tie keeps the smaller one). */
+const SHIFTS: readonly Shift[] = (() => {
+  const shifts: Shift[] = [];
+  for (let dy = -MAX_SHIFT; dy <= MAX_SHIFT; dy++) for (let dx = -MAX_SHIFT; dx <= MAX_SHIFT; dx++) shifts.push({ dx, dy });
+  return shifts.sort((p, q) => p.dx * p.dx + p.dy * p.dy - (q.dx * q.dx + q.dy * q.dy));
+})();
+
+/** Sum of absolute differences over a sample, given up once it reaches `bound` (a better shift is already known). */
+function difference(a: Uint8Array, b: Uint8Array, width: number, x0: number, x1: number, y0: number, y1: number, offset: number, stride: number, bound: number): number {
+  let cost = 0;
+  for (let y = y0; y < y1 && cost < bound; y += stride) {
+    const row = y * width;
+    for (let x = x0; x < x1; x += stride) {
+      const d = (a[row + x] as number) - (b[row + x + offset] as number);
+      cost += d < 0 ? -d : d;
     }
   }
-  return best;
+  return cost;
 }
