@@ -126,6 +126,8 @@ export type KeyshardErrorCode =
   | 'BAG_SERIAL_INVALID'
   | 'BAG_SERIAL_MISMATCH'
   | 'BAG_SERIAL_NEEDED'
+  // a key ceremony asked to go past a custodian's receipt (their next handoff, the test recovery) before it is recorded
+  | 'RECEIPT_NEEDED'
   | 'CUSTODY_OTHER_CEREMONY'
   | 'CUSTODY_NOT_RECORDED'
   | 'SLIP39_NOT_EXTENDABLE'

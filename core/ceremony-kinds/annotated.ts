@@ -58,6 +58,11 @@ export interface AnnotatedLine {
   readonly acted: string;
   /** The step writes no transcript entry (its initials on paper are its record). */
   readonly unrecorded: boolean;
+  /**
+   * A custodian's turn with no entry because a witness recorded the custodian absent: that exception's entry, so the
+   * line says why in words (absentWords), not a bare "not done". Null otherwise.
+   */
+  readonly absentSeq: number | null;
   readonly entries: readonly AnnotatedEntry[];
   readonly signatures: readonly AnnotatedSignature[];
   readonly exceptions: readonly AnnotatedException[];
@@ -106,7 +111,8 @@ function str(d: Data, key: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-interface MutableLine extends Omit<AnnotatedLine, 'entries' | 'signatures' | 'exceptions' | 'notes'> {
+interface MutableLine extends Omit<AnnotatedLine, 'entries' | 'signatures' | 'exceptions' | 'notes' | 'absentSeq'> {
+  absentSeq: number | null;
   entries: AnnotatedEntry[];
   notes: string[];
   signatures: AnnotatedSignature[];
@@ -124,6 +130,7 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
     custodianId: l.custodianId,
     acted: roleLine(l.actor, l.acts),
     unrecorded: kind.steps.find((s) => s.id === l.stepId)?.records.length === 0,
+    absentSeq: null,
     entries: [],
     signatures: [],
     exceptions: [],
@@ -203,6 +210,18 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
     placed.set(e.seq, { line });
     lastLine = line;
   });
+
+  // A custodian recorded absent (at their handoff, never come; or at their receipt) whose turn has no entry: the line
+  // names the exception, the latest one for that custodian.
+  const absences = new Map<string, number>();
+  for (const e of verified.entries) {
+    const d = dataOf(e);
+    const who = str(d, 'custodianId');
+    if (e.kind === 'exception' && d['deviation'] === 'custodian-absent' && who !== null) absences.set(who, e.seq);
+  }
+  for (const l of lines) {
+    if (l.entries.length === 0 && l.custodianId !== null && absences.has(l.custodianId)) l.absentSeq = absences.get(l.custodianId)!;
+  }
 
   const people: Omit<Participant, 'roleName'>[] = [
     { role: 'administrator', name: plan.administrator?.name ?? '', organisation: plan.administrator?.organisation ?? '' },
@@ -285,6 +304,11 @@ export function annotatedScriptMismatch(script: AnnotatedScript, entries: readon
   return null;
 }
 
+/** A custodian's turn not recorded because they were recorded absent, in the printed words. */
+export function absentWords(exceptionSeq: number): string {
+  return `Not recorded — custodian absent (exception ${exceptionSeq}).`;
+}
+
 /** Why an exception has no witness signature, in the printed words. */
 export function unsignedWords(x: Pick<AnnotatedException, 'unsigned' | 'witnessId'>): string {
   if (x.unsigned) return 'Not signed: no witness signed this abort (recorded as unsigned).';
@@ -314,7 +338,7 @@ export function annotatedScriptText(script: AnnotatedScript): string {
   for (const l of script.lines) {
     out.push(`${l.number}  ${l.heading}`);
     out.push(`    Acted: ${l.acted}`);
-    if (l.entries.length === 0) out.push(l.unrecorded ? '    Not recorded in the transcript (initials on paper).' : '    Not done.');
+    if (l.entries.length === 0) out.push(`    ${l.absentSeq !== null ? absentWords(l.absentSeq) : l.unrecorded ? 'Not recorded in the transcript (initials on paper).' : 'Not done.'}`);
     for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
     for (const x of l.exceptions) exceptionText(x);
     for (const n of l.notes) out.push(`    NOTE ${n}`);

@@ -233,7 +233,8 @@ export const CeremonyStatusSchema = z.object({
     .optional(),
   absent: list(z.string()).optional(),
   custodiansHoldingShards: list(z.string()),
-  receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean() })),
+  /** `absentSeq`: the exception entry that recorded the custodian absent at their receipt (the ceremony went on without it). */
+  receipts: list(z.object({ custodianId: z.string(), bagSerial: z.string().nullable(), received: z.boolean(), absentSeq: z.number().optional() })),
   turnsDone: list(z.object({ stepId: z.string(), custodianIds: list(z.string()) })),
   lastStepFailed: z.boolean(),
   entropyNeeded: list(z.string()).nullable(),

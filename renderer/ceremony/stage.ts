@@ -77,15 +77,14 @@ function atCheckpoint(so: SignOff): Stage {
 }
 
 /**
- * The custodian whose receipt (catalogue step 'receipt') the screen waits for in a plan without witnesses: the one
- * just confirmed, until the administrator records it. A witnessed plan stops at the confirmation's sign-off instead,
- * where the receipt panel is shown too (and holds Continue when a bag was recorded).
+ * The custodian whose receipt (catalogue step 'receipt') the screen waits for, in every plan: a confirmed custodian
+ * whose receipt is neither recorded nor excused by an absence recorded at the receipt. Main refuses the next handoff
+ * and the test recovery until then (RECEIPT_NEEDED). In a witnessed plan the confirmation's sign-off comes first, on
+ * the same screen, whose Continue waits for the receipt (ConfirmedStage).
  */
 export function receiptWaiting(status: Status, plan: CeremonyPlan): string | null {
-  if (plan.witnesses.length > 0 || status.lastStep !== 'confirm') return null;
-  const last = status.confirmed[status.confirmed.length - 1];
-  const r = status.receipts.find((x) => x.custodianId === last);
-  return r !== undefined && !r.received ? r.custodianId : null;
+  const missing = status.receipts.find((r) => status.confirmed.includes(r.custodianId) && !r.received && r.absentSeq === undefined);
+  return missing !== undefined && plan.custodians.some((c) => c.id === missing.custodianId) ? missing.custodianId : null;
 }
 
 export function stageOf(status: Status | null, plan: CeremonyPlan | null, acknowledged: string | null): Stage {

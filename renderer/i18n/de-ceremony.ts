@@ -54,6 +54,14 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
     '{name} legt den Anteil in Beutel {bag} und versiegelt ihn. Lesen Sie die Seriennummer vom versiegelten Beutel vor und geben Sie sie ein; dann unterschreibt {name} die Quittungszeile auf dem Papier, und der Zeremonie-Administrator erfasst die Quittung.',
   'receipt.failed': 'Die Quittung wurde nicht erfasst',
   'receipt.button': 'Quittung von {name} erfassen',
+  'receipt.absent': 'Quittung nicht erfasst — {name} abwesend (Ausnahme {seq}).',
+  'receipt.absentButton': '{name} ist gegangen',
+  'receipt.absentTitle': '{name} bei der Quittung als abwesend festhalten',
+  'receipt.absentWhat': '{name} ist mit dem Anteil gegangen, bevor er versiegelt und die Quittung erfasst wurde.',
+  'exception.absentReceiptText':
+    'Geben Sie ein, warum die Person gegangen ist. Der Grund steht im Transkript und wird unter Schritt {number} gedruckt; dort steht dann: Quittung nicht erfasst, Verwahrer abwesend. Die Zeremonie geht ohne diese Quittung weiter.',
+  'exception.absentReceiptTextSigned':
+    'Geben Sie ein, warum die Person gegangen ist; {name} signiert die Ausnahme. Der Grund steht im Transkript und wird unter Schritt {number} gedruckt; dort steht dann: Quittung nicht erfasst, Verwahrer abwesend. Die Zeremonie geht ohne diese Quittung weiter.',
   'entropy.title': 'Entropie',
   'entropy.lead': 'Das Geheimnis entsteht aus Zufallszahlen. Wählen Sie, was eingemischt wird, und sammeln Sie dann.',
   'entropy.gathered': 'Gesammelt aus {sources}.',
@@ -97,6 +105,7 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
   'destroy.button': 'Das Geheimnis im Speicher dieses Computers vernichten',
   'destroy.tick': 'Setzen Sie oben das Häkchen, um zu vernichten.',
   'confirmed.hold': 'Erfassen Sie zuerst die Quittung von {name}: Der Beutel wird versiegelt und seine Seriennummer erneut eingegeben.',
+  'confirmed.holdReceipt': 'Erfassen Sie zuerst oben die Quittung von {name}: Erst danach geht die Zeremonie weiter.',
   'confirmed.titleWrite': 'Die Datei von {name} ist geschrieben und geprüft',
   'confirmed.title': '{name} hat den eigenen Anteil',
   'confirmed.usb': '✓ keyshard hat die Datei vom Laufwerk von {name} zurückgelesen: Sie ist genau das Geschriebene.',

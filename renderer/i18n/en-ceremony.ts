@@ -55,6 +55,15 @@ export const enCeremony = {
     '{name} puts their shard in bag {bag} and seals it. Read the serial off the sealed bag aloud and type it; then {name} signs the receipt line of their paper and the administrator records the receipt.',
   'receipt.failed': 'The receipt was not recorded',
   'receipt.button': "Record {name}'s receipt",
+  // A custodian who left with their shard before the receipt: a witness records them absent at it (an exception)
+  'receipt.absent': 'Receipt not recorded — {name} absent (exception {seq}).',
+  'receipt.absentButton': '{name} has left',
+  'receipt.absentTitle': 'Record {name} absent at the receipt',
+  'receipt.absentWhat': '{name} left with their shard before it was sealed and the receipt recorded.',
+  'exception.absentReceiptText':
+    'Type why they left. It is recorded in the transcript and printed under step {number}, whose receipt then reads: not recorded, custodian absent. The ceremony goes on without this receipt.',
+  'exception.absentReceiptTextSigned':
+    'Type why they left; {name} signs the exception. It is recorded in the transcript and printed under step {number}, whose receipt then reads: not recorded, custodian absent. The ceremony goes on without this receipt.',
   // Entropy
   'entropy.title': 'Entropy',
   'entropy.lead': 'The secret is made from random numbers. Choose what is mixed in, then gather.',
@@ -101,6 +110,7 @@ export const enCeremony = {
   'destroy.tick': 'Tick the box above to destroy.',
   // A custodian's confirmation is in
   'confirmed.hold': "First record {name}'s receipt: the bag is sealed and its serial typed again.",
+  'confirmed.holdReceipt': "First record {name}'s receipt above: the ceremony goes on only after it.",
   'confirmed.titleWrite': "{name}'s file is written and checked",
   'confirmed.title': '{name} holds their shard',
   'confirmed.usb': "✓ keyshard read the file back from {name}'s drive: it is exactly what was written.",

@@ -92,6 +92,8 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
   BAG_SERIAL_MISMATCH:
     'Die eingegebene Beutel-Seriennummer ist nicht die bei der Zeremonie erfasste. Lesen Sie die Seriennummer auf dem Beutel erneut und geben Sie sie noch einmal ein; trägt der Beutel wirklich eine andere, öffnen Sie ihn nicht und melden Sie es dem Zeremonieleiter.',
   BAG_SERIAL_NEEDED: 'Dieser Anteil wurde bei der Übergabe für einen Beutel erfasst. Geben Sie die Seriennummer vom versiegelten Beutel ein, laut vorgelesen, und erfassen Sie die Quittung erneut.',
+  RECEIPT_NEEDED:
+    'Die Quittung eines Verwahrers fehlt noch. Erfassen Sie zuerst seine Quittung (Anteil im Beutel versiegelt, Seriennummer erneut eingegeben); ist er gegangen, hält ein Zeuge ihn bei der Quittung als abwesend fest.',
   CUSTODY_MISMATCH: 'Dieser Anteil passt nicht zu dem, was das Transkript für ihn festhält. Legen Sie ihn beiseite, melden Sie es dem Zeremonieleiter und verwenden Sie ihn nicht, bis es geklärt ist.',
   CUSTODY_NOT_RECORDED: 'Das Transkript hält diesen Anteil nicht fest. Prüfen Sie ihn gegen das Transkript seiner eigenen Zeremonie.',
   CUSTODY_OTHER_CEREMONY: 'Dieser Anteil stammt aus einer anderen Zeremonie als das Transkript. Prüfen Sie ihn gegen das Transkript seiner eigenen Zeremonie.',

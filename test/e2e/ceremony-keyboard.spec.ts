@@ -117,7 +117,13 @@ test('a full ceremony with the keyboard only', async ({ app }) => {
     await expect(page.getByTestId('word-count')).toHaveAttribute('data-entered', String(words.length));
     await c.press('confirm-submit');
     await c.expectStage('confirmed');
-    await signAndGoOn();
+    // Wendy signs; Continue waits for the receipt (recorded from the keyboard), then takes the focus.
+    await c.signByKeyboard('wendy');
+    await expect(page.getByTestId('signoff-continue')).toBeDisabled();
+    await c.press('receipt-record');
+    await expect(page.getByTestId('receipt-done')).toBeVisible();
+    await expect(page.getByTestId('signoff-continue')).toBeFocused();
+    await page.keyboard.press('Enter');
   }
 
   // Test recovery from keyshard's copies: the radio group moves with the arrow key, the quorum with Space.

@@ -222,6 +222,7 @@ describe('a whole ceremony with every shard on its own SoftHSM2 token', () => {
       const confirmed = await s.confirm({ custodianId: c.id, method: 'read-back-pkcs11', ...pin });
       assert.equal(confirmed.status.confirmed.at(-1), c.id);
       await signPending(s, acts);
+      await s.receipt({ custodianId: c.id });
     }
     // Bob's two prompts (store, read-back) named him and his token.
     assert.deepEqual(

@@ -197,6 +197,7 @@ describe('PKCS#11 tokens over IPC (SoftHSM2)', () => {
       const confirmed = await r.call('ceremony:confirm', { custodianId: c.id, method: 'read-back-pkcs11', pin: PIN });
       assert.equal(confirmed.status.confirmed.at(-1), c.id);
       await signPending(r, acts);
+      await r.call('ceremony:receipt', { custodianId: c.id });
     }
 
     const rec = await r.call('ceremony:test-recovery', { tokens: [{ custodianId: 'alice', pin: PIN }, { custodianId: 'carol', pin: PIN }] });

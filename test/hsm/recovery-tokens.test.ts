@@ -139,6 +139,7 @@ async function tokenCeremony(hsm: HsmHost): Promise<{ transcriptText: string; fi
     for (const c of plan.custodians) {
       await s.handoff({ custodianId: c.id, pin: PIN });
       await s.confirm({ custodianId: c.id, method: 'read-back-pkcs11', pin: PIN });
+      await s.receipt({ custodianId: c.id });
     }
     assert.equal((await s.testRecovery({ tokens: [{ custodianId: 'alice', pin: PIN }, { custodianId: 'bob', pin: PIN }] })).fingerprintMatch, true);
     await s.destroy({ confirmed: true });

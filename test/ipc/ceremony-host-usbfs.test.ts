@@ -83,6 +83,7 @@ async function toBob(host: CeremonyHost, root: string, plan: CeremonyPlan = slip
   const alice = await host.handoff({ custodianId: 'alice' });
   await host.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ text: shown(alice.shards[0]!).paperText })] });
   await signAs(host, 'wendy', { passphrase: PASSPHRASE });
+  await host.receipt({ custodianId: 'alice' });
 }
 
 describe('ceremony host usbFs', () => {

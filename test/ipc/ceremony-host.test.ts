@@ -150,6 +150,7 @@ describe('ceremony host', () => {
     const alice = await rig.call('ceremony:handoff', { custodianId: 'alice' });
     await rig.call('ceremony:confirm', { custodianId: 'alice', method: 'type-back', responses: [given({ text: shown(alice.shards[0]!).paperText })] });
     await signAs(rig, 'wendy');
+    await rig.call('ceremony:receipt', { custodianId: 'alice' });
     const before = await rig.call('ceremony:status');
     const r = await rig.raw('ceremony:handoff', { custodianId: 'bob' });
     assert.equal(!r.ok && r.error.code, 'USB_REMOVED');

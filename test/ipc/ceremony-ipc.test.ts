@@ -136,6 +136,7 @@ async function runOverIpc(rig: IpcRig, plan: CeremonyPlan, quorum: string[]): Pr
     });
     assert.equal(await rig.call('ceremony:current-handoff'), null, 'the display is dropped once confirmed');
     await signPending(rig);
+    await rig.call('ceremony:receipt', { custodianId: c.id });
   }
 
   const rec = await rig.call('ceremony:test-recovery', {

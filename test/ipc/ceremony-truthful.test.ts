@@ -50,6 +50,7 @@ async function runToDestroy(rig: IpcRig, plan: CeremonyPlan, recovery: 'custodia
     const confirmed = await rig.call('ceremony:confirm', { custodianId: c.id, method: methodFor(c.medium), ...(c.medium === 'usb' ? {} : { responses: responsesFor(view) }) });
     assert.equal(confirmed.proves, c.medium === 'usb' ? 'write' : 'possession', `${c.id}'s confirmation answer`);
     await signPending(rig);
+    await rig.call('ceremony:receipt', { custodianId: c.id });
   }
   const quorum = ['alice', 'carol'];
   const rec =

@@ -148,12 +148,16 @@ describe("a custodian's receipt in every plan", () => {
     assert.deepEqual(stageOf(received, plan, null), { kind: 'handoff' });
   });
 
-  it('with witnesses the confirmation sign-off is where the receipt is recorded (no extra stop)', () => {
+  it('with witnesses too the screen waits for the receipt once the sign-off is acknowledged; an absence at the receipt lets it go on', () => {
     const plan = slip39TwoOfThree();
     assert.ok(plan.witnesses.length > 0);
     const alice = plan.custodians[0]!.id;
     const s = { ...confirmedAlice(false), confirmed: [alice], handedOff: [alice], receipts: [{ custodianId: alice, bagSerial: null, received: false }] };
-    assert.equal(receiptWaiting(s, plan), null);
+    assert.equal(receiptWaiting(s, plan), alice);
+    assert.deepEqual(stageOf(s, plan, null), { kind: 'confirmed', custodianId: alice });
+    const absent = { ...s, receipts: [{ custodianId: alice, bagSerial: null, received: false, absentSeq: 31 }] };
+    assert.equal(receiptWaiting(absent, plan), null);
+    assert.deepEqual(stageOf(absent, plan, null), { kind: 'handoff' });
   });
 });
 

@@ -160,6 +160,7 @@ async function throughHandoffs(main: Main, plan: CeremonyPlan, unconfirmed = 0):
     if (i >= last) continue;
     await main.call('ceremony:confirm', { custodianId: c.id, method: methodFor(c.medium), ...(c.medium === 'usb' ? {} : { responses: responseFor(view as never, plan) }) });
     await signPending(main);
+    await main.call('ceremony:receipt', { custodianId: c.id });
   }
   return views;
 }

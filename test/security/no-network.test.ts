@@ -70,6 +70,7 @@ async function ceremony(rig: IpcRig, plan: CeremonyPlan): Promise<{ views: Map<s
       ...(c.medium === 'usb' ? {} : { responses: responseFor(view as never, plan) }),
     });
     await signPending(rig);
+    await rig.call('ceremony:receipt', { custodianId: c.id });
   }
   const quorum = plan.custodians.filter((c) => c.medium !== 'usb').map((c) => c.id);
   const rec = await rig.call('ceremony:test-recovery', {

@@ -59,6 +59,7 @@ test('an absent custodian: a signed exception, their handoff deferred; nothing g
     const key = openingKeyFor(plan, id, k);
     await s.confirm({ custodianId: id, method: methodFor(c.medium), ...(c.medium === 'usb' ? { openingKeys: key === undefined ? [] : [key] } : { responses: responseFor(view, plan) }) });
     await signPending(s);
+    await s.receipt({ custodianId: id });
   };
   await handOver('bob');
   await handOver('carol');

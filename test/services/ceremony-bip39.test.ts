@@ -52,6 +52,7 @@ describe('ceremony: import a BIP-39 wallet', () => {
       for (const c of p.custodians) {
         const view = await s.handoff({ custodianId: c.id });
         await s.confirm({ custodianId: c.id, method: 'scan-qr', responses: responseFor(view, p) });
+        await s.receipt({ custodianId: c.id });
       }
       const rec = await s.testRecovery({ custodianIds: ['ben', 'cat'] });
       assert.equal(rec.fingerprintMatch, true, 'the test recovery checks the wallet fingerprint the import recorded');

@@ -74,6 +74,7 @@ test('a failed confirmation is recorded as a signed exception before the retry; 
     }
     await s.confirm(good);
     await signPending(s);
+    await s.receipt({ custodianId: good.custodianId });
   }
   await s.testRecovery({ responses: ['alice', 'carol'].map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((sh) => given({ text: sh.envelopeText }, 'read')) })) });
   await signPending(s);

@@ -276,6 +276,8 @@ export async function runCeremony(r: Rig, plan: CeremonyPlan, k: Keys, options: 
       ...(c.medium === 'usb' ? { openingKeys: key === undefined ? [] : [key] } : { responses: responseFor(view, plan) }),
     });
     await signPending(s);
+    // The receipt (shard sealed; no bag in these plans) before the next custodian's turn: main refuses to go on without it.
+    await s.receipt({ custodianId: c.id });
   }
   const quorum = options.quorum ?? (plan.scheme.type === 'vss' ? ['alice', 'carol', 'erin'] : ['alice', 'carol']);
   const rec = await s.testRecovery({

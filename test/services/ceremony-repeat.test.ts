@@ -43,6 +43,7 @@ test('a test recovery after a failed one waits for a signed step-repeated except
     const key = openingKeyFor(plan, c.id, k);
     await s.confirm({ custodianId: c.id, method: methodFor(c.medium), ...(c.medium === 'usb' ? { openingKeys: key === undefined ? [] : [key] } : { responses: responseFor(view, plan) }) });
     await signPending(s);
+    await s.receipt({ custodianId: c.id });
   }
 
   broken.on = true;
@@ -96,6 +97,7 @@ test('without witnesses the repeat waits for the reason alone; a passing first r
   for (const c of plan.custodians) {
     const view = await s.handoff({ custodianId: c.id });
     await s.confirm({ custodianId: c.id, method: methodFor(c.medium), responses: responseFor(view, plan) });
+    await s.receipt({ custodianId: c.id });
   }
   broken.on = true;
   assert.equal((await s.testRecovery({})).fingerprintMatch, false);

@@ -170,6 +170,7 @@ describe('ceremony service: crash and resume', () => {
       const key = openingKeyFor(plan, c.id, k);
       await s.confirm({ custodianId: c.id, method: methodFor(c.medium), ...(key === undefined ? { responses: responseFor(view, plan) } : { openingKeys: [key] }) });
       await signPending(s);
+      await s.receipt({ custodianId: c.id });
     }
     const rec = await s.testRecovery({ custodianIds: ['alice', 'carol'] });
     assert.equal(rec.fingerprintMatch, true);
@@ -223,6 +224,7 @@ describe('ceremony service: crash and resume', () => {
     const a = await s0.handoff({ custodianId: 'alice' });
     await s0.confirm({ custodianId: 'alice', method: 'scan-qr', responses: responseFor(a, plan) });
     await signPending(s0);
+    await s0.receipt({ custodianId: 'alice' });
     await s0.handoff({ custodianId: 'bob' });
     const before = transcriptEntries(r.dir).length;
 

@@ -39,6 +39,7 @@ async function finish(r: Rig, p: CeremonyPlan): Promise<void> {
   for (const c of p.custodians) {
     const view = await s.handoff({ custodianId: c.id });
     await s.confirm({ custodianId: c.id, method: 'scan-qr', responses: responseFor(view, p) });
+    await s.receipt({ custodianId: c.id });
   }
   const rec = await s.testRecovery({ custodianIds: ['ben', 'cat'] });
   assert.equal(rec.fingerprintMatch, true);
@@ -171,6 +172,7 @@ describe('ceremony service: secrets of every kind', () => {
       const view = await s.handoff({ custodianId: c.id });
       same(view);
       same(await s.confirm({ custodianId: c.id, method: 'scan-qr', responses: responseFor(view, p) }));
+      same(await s.receipt({ custodianId: c.id }));
     }
     same(await s.testRecovery());
     same(await s.destroy({ confirmed: true }));

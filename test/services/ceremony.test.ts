@@ -232,6 +232,7 @@ describe('ceremony service: a whole VSS (FROST ed25519) 3-of-5 ceremony', () => 
     const ok = await signAs(s, 'wendy');
     assert.equal(ok.checkpoint, 'confirm');
     assert.equal(ok.custodianId, 'alice');
+    await s.receipt({ custodianId: 'alice' });
     // Victor may sign Dan's confirmation.
     const dan = await s.handoff({ custodianId: 'dan' });
     await s.confirm({ custodianId: 'dan', method: 'type-back', responses: responseFor(dan, plan) });

@@ -318,6 +318,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }
       print(`Handed ${c.name} their shard (${mediumWords(c)}): ${confirmLine}.`);
       await signAll();
+      // The receipt is a step of the script: main refuses the next handoff (and the test recovery) without it.
+      await service.receipt({ custodianId: c.id });
+      print(`Recorded ${c.name}'s receipt of their shard.`);
     }
 
     // A random quorum gives its shards back from the files written above.

@@ -177,8 +177,11 @@ export interface CeremonyStatus {
   readonly absent?: readonly string[];
   /** Custodians who were handed a shard (they hold it now). */
   readonly custodiansHoldingShards: readonly string[];
-  /** Each custodian handed a shard: the bag serial recorded at the handoff (null: none) and whether their receipt is recorded. */
-  readonly receipts: readonly { readonly custodianId: string; readonly bagSerial: string | null; readonly received: boolean }[];
+  /**
+   * Each custodian handed a shard: the bag serial recorded at the handoff (null: none), whether their receipt is
+   * recorded, and (`absentSeq`) the exception entry that recorded them absent at the receipt, when one did.
+   */
+  readonly receipts: readonly { readonly custodianId: string; readonly bagSerial: string | null; readonly received: boolean; readonly absentSeq?: number }[];
   /**
    * For each step done in turns (the catalogue's turnDoneBy): the custodians whose part of it the transcript holds,
    * so the step list marks it done only when every custodian's is (core/ceremony-kinds turnsDone).
@@ -577,7 +580,10 @@ export interface CeremonyService {
   abort(request: AbortRequest): Promise<CeremonyStatus>;
   /** Records the deviation main noted (a failed confirmation) as an exception, with its reason and a witness's signature. */
   recordException(request: ExceptionRequest): Promise<CeremonyStatus>;
-  /** Records a custodian absent at their handoff (a witness-signed exception); their handoff is deferred, not skipped. */
+  /**
+   * Records a custodian absent (a witness-signed exception): at their handoff, which is deferred, not skipped; or,
+   * once they confirmed, at their receipt, which the ceremony then goes on without.
+   */
   markAbsent(request: AbsentRequest): Promise<CeremonyStatus>;
   resume(request?: ResumeRequest): Promise<CeremonyStatus>;
   /** App quit: zeroize every secret and unload witness keys, recording nothing (a later resume says what was lost). */

@@ -1,4 +1,4 @@
-import { annotatedScript, scriptTime, unsignedWords, type AnnotatedException, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
+import { absentWords, annotatedScript, scriptTime, unsignedWords, type AnnotatedException, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
@@ -74,7 +74,11 @@ export function AnnotatedScript({ kind, plan, verified }: Props) {
                 <td>
                   <p className="script-heading">{l.heading}</p>
                   <p className="script-who">Acted: {l.acted}</p>
-                  {l.entries.length === 0 ? <p className="script-who">{l.unrecorded ? 'Not recorded in the transcript: initials on paper.' : 'Not done.'}</p> : null}
+                  {l.entries.length === 0 ? (
+                    <p className="script-who" data-testid={l.absentSeq !== null ? 'annotated-absent' : undefined}>
+                      {l.absentSeq !== null ? absentWords(l.absentSeq) : l.unrecorded ? 'Not recorded in the transcript: initials on paper.' : 'Not done.'}
+                    </p>
+                  ) : null}
                   {l.entries.map((e) => (
                     <p key={e.seq} className="annotated-time" data-testid="annotated-time" data-seq={e.seq}>
                       {e.at.slice(11, 19)} · {e.name} <span className="muted">(entry {e.seq})</span>

@@ -74,6 +74,8 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
       <p data-testid="exception-cause">{cause ?? needed.what}</p>
       {aborted ? (
         <p>{unwitnessed ? t('exception.abortText') : t('exception.abortTextSigned', { name })}</p>
+      ) : needed.deviation === 'custodian-absent' && needed.stepId === 'receipt' ? (
+        <p>{unwitnessed ? t('exception.absentReceiptText', { number: needed.number }) : t('exception.absentReceiptTextSigned', { name, number: needed.number })}</p>
       ) : needed.deviation === 'custodian-absent' ? (
         <p>{unwitnessed ? t('exception.absentText', { number: needed.number }) : t('exception.absentTextSigned', { name, number: needed.number })}</p>
       ) : (

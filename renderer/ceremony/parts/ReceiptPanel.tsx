@@ -19,7 +19,14 @@ export function ReceiptPanel({
   custodianId,
   name,
   witnessed,
-}: Pick<StageProps, 'status' | 'setStatus'> & { readonly custodianId: string; readonly name: string; readonly witnessed: boolean }) {
+  onAbsent,
+}: Pick<StageProps, 'status' | 'setStatus'> & {
+  readonly custodianId: string;
+  readonly name: string;
+  readonly witnessed: boolean;
+  /** Opens the form that records the custodian absent at the receipt (they left with their shard before sealing it). */
+  readonly onAbsent: () => void;
+}) {
   const r = status.receipts.find((x) => x.custodianId === custodianId);
   const [typed, setTyped] = useState('');
   const { busy, error, run } = useAction();
@@ -30,6 +37,14 @@ export function ReceiptPanel({
     return (
       <div className="ok-item" role="status" data-testid="receipt-done">
         <p>{bag === null ? t('receipt.done', { name }) : t('receipt.doneBag', { name, bag: bagSerialDisplay(bag) })}</p>
+      </div>
+    );
+  }
+  if (r.absentSeq !== undefined) {
+    // Not a bare blank: the words the annotated script prints for the same line.
+    return (
+      <div className="panel receipt-panel" role="status" data-testid="receipt-absent" data-seq={r.absentSeq}>
+        <p>{t('receipt.absent', { name, seq: r.absentSeq })}</p>
       </div>
     );
   }
@@ -50,6 +65,9 @@ export function ReceiptPanel({
       <div className="actions">
         <button type="button" className="button" disabled={busy || (bag !== null && bagSerialCheck(typed)?.ok !== true)} onClick={() => void record()} data-testid="receipt-record">
           {t('receipt.button', { name })}
+        </button>
+        <button type="button" className="button secondary" disabled={busy} onClick={onAbsent} data-testid="receipt-absent-open">
+          {t('receipt.absentButton', { name })}
         </button>
       </div>
     </section>

@@ -29,9 +29,11 @@ export function SignOffPanel({ status, plan, setStatus, acknowledge, continueLab
   const loaded = useLoadedWitnesses();
   const continueButton = useRef<HTMLButtonElement>(null);
   const satisfied = so !== null && signOffSatisfied(so);
+  const held = holdContinue !== null;
+  // Continue takes the focus once it can be pressed: when enough witnesses signed, or when what held it is done.
   useEffect(() => {
-    if (satisfied) continueButton.current?.focus();
-  }, [satisfied]);
+    if (satisfied && !held) continueButton.current?.focus();
+  }, [satisfied, held]);
   if (so === null) return null;
 
   // WitnessSignForm's own words are not in the catalogue yet: it gets the English noun.

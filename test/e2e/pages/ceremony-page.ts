@@ -59,7 +59,9 @@ export class CeremonyPage {
   /**
    * The first witness still to sign (or `witnessId`) signs the open checkpoint as a witness does (loading their key
    * file first if this window has not): types the fingerprint shown and read aloud, their passphrase (or `pin` for a
-   * token key), and presses Sign; then "Continue" unless `continueAfter` is false. Returns the witness id.
+   * token key), and presses Sign; then "Continue" unless `continueAfter` is false. At a confirmation, Continue waits
+   * for the custodian's receipt (main refuses the next handoff without it): when the receipt panel is waiting, the
+   * receipt is recorded first (recordReceipt), as the room does before going on. Returns the witness id.
    */
   async signOff(continueAfter = true, witnessId?: string, act: { readonly pin?: string } = {}): Promise<string> {
     const panel = this.byTestId('signoff');
@@ -76,9 +78,25 @@ export class CeremonyPage {
     await expect(panel.locator(`li[data-testid="signoff-${id}"][data-signed="false"]`)).toHaveCount(0);
     if (continueAfter) {
       await expect(panel.getByTestId('signoff-done')).toBeVisible();
+      if ((await this.byTestId('receipt-panel').count()) > 0) {
+        await expect(panel.getByTestId('signoff-continue')).toBeDisabled();
+        await this.recordReceipt();
+      }
       await panel.getByTestId('signoff-continue').click();
     }
     return id;
+  }
+
+  /**
+   * The confirmed custodian's receipt (catalogue step 'receipt'): their shard sealed, the serial typed again off the
+   * sealed bag (`bagSerial`, when the handoff recorded a bag), then "Record ...'s receipt".
+   */
+  async recordReceipt(bagSerial?: string): Promise<void> {
+    await expect(this.byTestId('receipt-panel')).toBeVisible();
+    if (bagSerial !== undefined) await this.byTestId('receipt-bag-serial').fill(bagSerial);
+    else expect(await this.byTestId('receipt-bag-serial').count(), 'a bag was recorded at the handoff: give recordReceipt its serial').toBe(0);
+    await this.byTestId('receipt-record').click();
+    await expect(this.byTestId('receipt-done')).toBeVisible();
   }
 
   /** A witness's sign form, filled as they would: the fingerprint on screen typed back, then passphrase or PIN. */

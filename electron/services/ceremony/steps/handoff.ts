@@ -19,6 +19,7 @@ import { aboutCustodian } from '../tokens';
 import type { HandoffRequest, HandoffView, ShardFilePort } from '../types';
 import type { StepKit } from './kit';
 import { expectRepeatCleared } from './exception';
+import { expectReceipts } from './receipt';
 import { custodianOf, expectStep, fingerprintView, type Session } from './session';
 import { storeOnToken, type TokenKit } from './token-shards';
 
@@ -171,7 +172,10 @@ async function handoffToUsb(kit: HandoffKit, usb: ShardFilePort, c: Session, cus
 export async function handoff(kit: HandoffKit, c: Session, request: HandoffRequest): Promise<HandoffView> {
   const custodian = custodianOf(c, request.custodianId);
   const again = c.state.awaitingConfirmation === custodian.id && c.state.lastStep === 'handoff';
-  if (!again) expectStep(c, 'handoff', custodian.id);
+  if (!again) {
+    expectStep(c, 'handoff', custodian.id);
+    expectReceipts(c, `${custodian.name}'s handoff`);
+  }
   const bag = typedBagSerial(request);
   if (custodian.medium === 'pkcs11') return handoffToToken(kit, c, custodian, again, request.pin, bag);
   if (custodian.medium === 'usb') {

@@ -8,7 +8,7 @@ import { checkBagSerial } from '../../../../core/bag-serial';
 import { KeyshardError } from '../../../../core/errors';
 import type { CeremonyStatus, ReceiptRequest } from '../types';
 import type { StepKit } from './kit';
-import { custodianOf, transition, type Session } from './session';
+import { custodianOf, nameOf, transition, type Session } from './session';
 
 export type ReceiptKit = Pick<StepKit, 'recordEntry' | 'status'>;
 
@@ -26,9 +26,50 @@ export function hasReceipt(c: Session, custodianId: string): boolean {
   return c.transcript.entries.some((e) => e.kind === RECEIPT_KIND && (e.data as { custodianId?: unknown }).custodianId === custodianId);
 }
 
+/**
+ * Custodians recorded absent at their receipt (a custodian-absent exception under the receipt step): they left with
+ * their shard before it was sealed, so the ceremony may go on without their receipt (the script says so in words).
+ */
+export function absentAtReceipt(c: Session): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of c.transcript.entries) {
+    const d = e.data as { deviation?: unknown; stepId?: unknown; custodianId?: unknown };
+    if (e.kind === 'exception' && d.deviation === 'custodian-absent' && d.stepId === 'receipt' && typeof d.custodianId === 'string' && !out.has(d.custodianId)) out.set(d.custodianId, e.seq);
+  }
+  return out;
+}
+
+/** Confirmed custodians whose receipt is neither recorded nor excused by an absence recorded at the receipt. */
+export function receiptsMissing(c: Session): string[] {
+  const excused = absentAtReceipt(c);
+  return c.state.confirmed.filter((id) => !hasReceipt(c, id) && !excused.has(id));
+}
+
+/**
+ * Refuses to go past a custodian's receipt (the next handoff, the test recovery) while it is missing: a receipt is a
+ * step of the script, not an option. `what` names the refused step: "Bob Keller's handoff".
+ */
+export function expectReceipts(c: Session, what: string): void {
+  const missing = receiptsMissing(c);
+  if (missing.length === 0) return;
+  const names = missing.map((id) => nameOf(c, id));
+  const first = names[0]!;
+  throw new KeyshardError(
+    'RECEIPT_NEEDED',
+    `${what} cannot start before ${names.join(' and ')}'s receipt is recorded. Record ${first}'s receipt (their shard sealed in its bag, the serial typed again); if ${first} has left, a witness records them absent at the receipt.`,
+    { custodianIds: missing },
+  );
+}
+
 /** Each custodian handed a shard: the bag recorded for it and whether its receipt is recorded (for the screens). */
 export function receiptsOf(c: Session): CeremonyStatus['receipts'] {
-  return c.state.handedOff.map((id) => ({ custodianId: id, bagSerial: handoffBagSerial(c, id), received: hasReceipt(c, id) }));
+  const absent = absentAtReceipt(c);
+  return c.state.handedOff.map((id) => ({
+    custodianId: id,
+    bagSerial: handoffBagSerial(c, id),
+    received: hasReceipt(c, id),
+    ...(absent.has(id) ? { absentSeq: absent.get(id)! } : {}),
+  }));
 }
 
 export async function receipt(kit: ReceiptKit, c: Session, request: ReceiptRequest): Promise<CeremonyStatus> {

@@ -17,6 +17,7 @@ import type { RecoveryRequest, RecoveryResponse } from '../types';
 import type { StepKit } from './kit';
 import { custodianOf, expectStep, fingerprintView, nameOf, type Session } from './session';
 import { expectNoDeviation, noteDeviation } from './exception';
+import { expectReceipts } from './receipt';
 import { bytesFromResponse } from './shard-input';
 import { loadFromToken, type TokenKit } from './token-shards';
 
@@ -33,6 +34,7 @@ function listedTwice(): KeyshardError {
 export async function testRecovery(kit: TestRecoveryKit, c: Session, request: RecoveryRequest): Promise<RecoveryResponse> {
   expectStep(c, 'test-recovery');
   expectNoDeviation(c);
+  expectReceipts(c, 'The test recovery');
   const binaries: Uint8Array[] = [];
   const owned: Uint8Array[] = [];
   const before: ExtraEntry[] = [];
