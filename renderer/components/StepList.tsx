@@ -82,7 +82,7 @@ export function StepList<Id extends string>({ title, steps, current, done, custo
           const state = stepState(steps, s.id, current, done, ended !== undefined);
           const here = s.id === current;
           // Steps done in turns with the one before (the receipt after the handoff) share its custodian list: shown once.
-          const perCustodian = (s.perCustodian ?? s.id === 'handoff') && steps[i - 1]?.perCustodian !== true;
+          const perCustodian = s.perCustodian === true && steps[i - 1]?.perCustodian !== true;
           return (
             <li
               key={s.id}
