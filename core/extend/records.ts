@@ -70,7 +70,8 @@ export function citesKeyCeremony(keyCeremony: Pick<VerifyOk, 'ceremonyId' | 'ent
 export function citeExtension(keyCeremony: VerifyOk, extension: VerifyOk, options: { readonly finalHash?: string } = {}): ExtensionRecord {
   if (keyCeremony.ok !== true || extension.ok !== true) throw new KeyshardError('INVALID_ARGUMENT', 'Verify both transcripts before reading an extension.');
   const typed = options.finalHash === undefined ? undefined : parseFinalHashInput(options.finalHash);
-  if (typed !== undefined && typed !== extension.headHash) {
+  // Typed as its 20 words to read aloud, the hash is its first 32 digits: a prefix of the head, as for the key ceremony.
+  if (typed !== undefined && !extension.headHash.startsWith(typed)) {
     throw new KeyshardError(
       'FINAL_HASH_MISMATCH',
       `The extension transcript ${extension.ceremonyId.slice(0, 64)} does not end at the final hash typed for it: check the hash against that extension's paper record, and the file.`,

@@ -9,6 +9,7 @@ import { slip39ShareFingerprint } from '../../core/custody/fingerprint';
 import { decodeEnvelope } from '../../core/envelope';
 import { decodeSlip39Payload } from '../../core/envelope-payload';
 import { type ExtensionRecord, citeExtension, distinctExtensions } from '../../core/extend/records';
+import { spokenText } from '../../core/read-aloud';
 import { recordAirGap, recordDestroy, recordExtendConfirm, recordExtendHandoff, recordExtendMake, recordExtendQuorumShare, recordExtendSeal, startExtend } from '../../core/extend/steps';
 import { checkExtendTranscript, citeSlip39Source, withEarlierExtensions } from '../../core/extend/transcript';
 import { combineMnemonics } from '../../core/slip39/index';
@@ -72,6 +73,17 @@ describe('custody check of an extended share', () => {
     const old = checkCustodyOfWords(kc.transcript, kc.words[1]!, trust, [record]);
     assert.equal(old.custodianId, 'bob');
     assert.equal(old.extension, undefined);
+  });
+
+  it('takes both final hashes typed as their 20 words to read aloud (issue 14.2); words of another hash are refused', () => {
+    const record = citeExtension(kc.transcript, ext.transcript, { finalHash: spokenText(ext.transcript.headHash) });
+    const c = checkCustodyOfWords(kc.transcript, ext.words[1]!, { finalHash: spokenText(kc.transcript.headHash) }, [record]);
+    assert.equal(c.result, 'verified');
+    assert.deepEqual(c.extension, { ceremonyId: 'ext-1', finalHash: ext.transcript.headHash, group: 0, member: 4 });
+    assert.throws(() => citeExtension(kc.transcript, ext.transcript, { finalHash: spokenText(kc.transcript.headHash) }), { code: 'FINAL_HASH_MISMATCH' });
+    const wrong = spokenText(ext.transcript.headHash).split(' ');
+    wrong[0] = 'abcd';
+    assert.throws(() => citeExtension(kc.transcript, ext.transcript, { finalHash: wrong.join(' ') }), { code: 'READ_ALOUD_WORD' });
   });
 
   it('is unverified when nothing vouches for the extension file; refused without the extension', () => {

@@ -14,7 +14,9 @@ import { checkSigningTranscript } from '../../core/signing/index';
 import { serializeTranscript, softwareEd25519Signer, verifyTranscriptText, type VerifyOk } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
 import { planQrFrames, planTexts } from '../../core/qr/index';
+import { spokenText } from '../../core/read-aloud';
 import { runCustodyCheck } from '../../electron/services/custody/index';
+import { createDrillSession } from '../../electron/services/custody/drill';
 import { createSignerSession, createSigningCoordinator } from '../../electron/services/signing/index';
 import { custodyCeremony } from '../helpers/custody-fixture';
 import { throwsCode } from '../core/vss-helpers';
@@ -127,5 +129,30 @@ describe('custody check service', () => {
     assert.equal(transcriptEnd(v).status, 'sealed');
     assert.equal(checkCustodyTranscript(v as VerifyOk)!.receiptSignedBy, 'wendy');
     await rejects(runCustodyCheck({ transcriptText: text, finalHash: '00'.repeat(32), shard: { text: shards[1]! } }, clock), 'FINAL_HASH_MISMATCH');
+  });
+});
+
+describe('final hash typed as its 20 words to read aloud (issue 14.2)', () => {
+  it('the coordinator, the custody check and the drill take the words; a wrong word is refused by position', async () => {
+    const { kc, text, shards } = keyCeremony('ed25519', 77);
+    const words = spokenText(kc.transcript.headHash);
+    const coordinator = createSigningCoordinator({ clock });
+    coordinator.start({ transcriptText: text, finalHash: words, message, label: 'Sign keyshard' });
+    assert.equal(coordinator.status()!.keyCeremony.finalHash, kc.transcript.headHash);
+    const wrong = words.split(' ');
+    wrong[2] = 'zzzz';
+    await rejects(() => createSigningCoordinator({ clock }).start({ transcriptText: text, finalHash: wrong.join(' '), message, label: 'x' }), 'READ_ALOUD_WORD');
+    assert.throws(
+      () => createSigningCoordinator({ clock }).start({ transcriptText: text, finalHash: wrong.join(' '), message, label: 'x' }),
+      (e: { details?: { positions?: number[] } }) => JSON.stringify(e.details?.positions) === '[3]',
+    );
+    // Words of another transcript's hash: well-formed, so refused as not this transcript's end.
+    const other = keyCeremony('ed25519', 78);
+    await rejects(() => createSigningCoordinator({ clock }).start({ transcriptText: text, finalHash: spokenText(other.kc.transcript.headHash), message, label: 'x' }), 'TRANSCRIPT_TAMPERED');
+    const r = await runCustodyCheck({ transcriptText: text, finalHash: words, shard: { text: shards[1]! } }, clock);
+    assert.equal(r.receipt.result, 'verified');
+    const drill = createDrillSession({ clock });
+    assert.equal(drill.start({ transcriptText: text, finalHash: words }).result, 'verified');
+    await rejects(() => createDrillSession({ clock }).start({ transcriptText: text, finalHash: wrong.join(' ') }), 'READ_ALOUD_WORD');
   });
 });

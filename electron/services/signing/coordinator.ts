@@ -20,6 +20,7 @@ import {
   startSigningRun,
 } from '../../../core/signing/index';
 import { serializeTranscript, verifyTranscriptText, type WitnessSigner } from '../../../core/transcript';
+import { parseFinalHashInput } from '../../../core/recovery-trust';
 import { groupFingerprint } from '../../../core/vss/index';
 import { type SignatureShare, type SigningCiphersuite, type SigningCommitment, type SigningPackage, CommitmentRegistry, createSigningPackage, frostAggregate, signatureVerifyingKey } from '../../../core/vss/sign';
 import { MAX_SIGNING_MESSAGE_BYTES, requestDigest, requestOfPackage, encodeSigningMessage } from '../../../core/vss/sign-messages';
@@ -120,7 +121,7 @@ export function createSigningCoordinator(deps: { readonly clock: () => Date }): 
       if (o.message.length > MAX_SIGNING_MESSAGE_BYTES) {
         throw new KeyshardError('INVALID_ARGUMENT', `The message is ${o.message.length} bytes; a signing by QR carries at most ${MAX_SIGNING_MESSAGE_BYTES}. Sign its hash instead.`);
       }
-      const verified = verifyTranscriptText(o.transcriptText, o.finalHash === undefined ? {} : { expectedHeadHash: o.finalHash.replace(/[\s:-]/g, '').toLowerCase() });
+      const verified = verifyTranscriptText(o.transcriptText, o.finalHash === undefined ? {} : { expectedHeadHash: parseFinalHashInput(o.finalHash) });
       if (!verified.ok) {
         throw new KeyshardError(verified.code, `The key ceremony's transcript does not verify${verified.firstBadSeq === null ? '' : ` (entry ${verified.firstBadSeq})`}: ${verified.reason}`);
       }
