@@ -17,14 +17,17 @@ export const EXTENSION_OPTION = 'extension';
 
 export const EXTENSION_HELP = [
   "  --extension FILE[:HASH]  a sealed share extension of this key ceremony (keyshard slip39 extend --transcript-out,",
-  "                       or the app's extend screen) and its final hash from that extension's paper record; repeat",
-  '                       for each extension. Its new members are looked up in its seal. Without :HASH its members are',
-  '                       at most "unverified"',
+  "                       or the app's extend screen) and its final hash from that extension's paper record (hex, or",
+  '                       its 20 words, quoted); repeat for each extension. Its new members are looked up in its seal.',
+  '                       Without :HASH its members are at most "unverified"',
 ];
 
-/** 'ext.json:ab12…' -> file and hash; a plain path has no hash. */
+/**
+ * 'ext.json:ab12…' -> file and hash; a plain path has no hash. The hash may be its 20 words to read aloud (quoted:
+ * 'ext.json:able acid …'); citeExtension reads them and names a wrong word by its position.
+ */
 export function parseExtensionArg(arg: string): { file: string; finalHash: string | undefined } {
-  const m = /^(.+):([0-9a-fA-F]{64})$/.exec(arg);
+  const m = /^(.+):([0-9a-fA-F]{64}|[a-zA-Z]{4}(?:[\s.,·\-]+[a-zA-Z]{4}){19})$/.exec(arg);
   return m === null ? { file: arg, finalHash: undefined } : { file: m[1]!, finalHash: m[2]!.toLowerCase() };
 }
 

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { decodeEnvelope, envelopeToText } from '../../core/envelope';
 import { decodeSlip39Payload } from '../../core/envelope-payload';
 import { serializeTranscript } from '../../core/transcript';
+import { spokenText, spokenWords } from '../../core/read-aloud';
 import { createCustodyCommands } from '../../electron/cli/commands/custody';
 import { createSlip39ExtendCommands } from '../../electron/cli/commands/slip39-extend';
 import type { AirGapReport } from '../../electron/services/airgap/index';
@@ -61,6 +62,13 @@ describe('extended members on the command line', async () => {
     assert.equal(r.code, 0, r.stderr);
     const receipt = JSON.parse(r.stdout) as { custodianId: string; result: string; extension: { ceremonyId: string; member: number } };
     assert.deepEqual([receipt.custodianId, receipt.result, receipt.extension.ceremonyId, receipt.extension.member], ['member-5', 'verified', 'ext-1', 4]);
+    // Both final hashes as their 20 words to read aloud (issue 14.2): the same verified receipt; a wrong word is named.
+    const spoken = await run(['custody', 'check', '--transcript', source, '--final-hash', spokenText(kcHash), '--words', '--extension', `${first.transcript.file}:${spokenText(first.transcript.finalHash)}`, '--json'], first.shares[1]!.mnemonic);
+    assert.equal(spoken.code, 0, spoken.stderr);
+    assert.equal((JSON.parse(spoken.stdout) as { result: string }).result, 'verified');
+    const wrong = spokenWords(first.transcript.finalHash);
+    wrong[4] = 'abcd';
+    assert.equal(errorOf(await run([...check, '--extension', `${first.transcript.file}:${wrong.join(' ')}`, '--json'], first.shares[1]!.mnemonic)).code, 'READ_ALOUD_WORD');
     const text = await run([...check, '--extension', first.transcript.file], first.shares[0]!.mnemonic);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^UNVERIFIED: the shard of member-4 \(member 4 of group 1\) is the one share extension ext-1 handed over/);
