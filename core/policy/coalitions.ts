@@ -66,8 +66,22 @@ export interface CoalitionAnalysis {
   readonly truncatedBy: 'limit' | 'work' | null;
   readonly exposures: readonly Exposure[];
   readonly warnings: readonly CoalitionWarning[];
-  /** One sentence for a screen. */
+  /** One sentence for a screen, in English. */
   readonly summary: string;
+  /** What the summary says, as data, for a screen to say in its own language. */
+  readonly summaryFacts: SummaryFacts;
+}
+
+/** The facts of the summary sentence: the smallest coalition's size (or its bounds), how many are listed, the warnings. */
+export interface SummaryFacts {
+  readonly minimumSize: number | null;
+  readonly atLeast: number;
+  readonly atMost: number;
+  readonly count: number;
+  readonly stop: 'limit' | 'work' | null;
+  readonly limit: number;
+  readonly warnings: number;
+  readonly critical: number;
 }
 
 /**
@@ -110,6 +124,16 @@ export function analyzeCoalitions(plan: CeremonyPlan, options: CoalitionOptions 
     exposures,
     warnings,
     summary: summarize(minimumSize, search.atLeast, atMost, coalitions.length, search.stop, limit, warnings),
+    summaryFacts: {
+      minimumSize,
+      atLeast: search.atLeast,
+      atMost,
+      count: coalitions.length,
+      stop: search.stop,
+      limit,
+      warnings: warnings.length,
+      critical: warnings.filter((w) => w.severity === 'critical').length,
+    },
   };
 }
 

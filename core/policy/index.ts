@@ -13,6 +13,7 @@ export {
   KEY_BYTES,
 } from './validate';
 export { parsePlan } from './parse';
+export { PLAN_PROBLEM_CODES, PROBLEM_TEXT, PROBLEM_WHAT, problemMessage, type PlanProblemCode, type ProblemParams, type ProblemWhat } from './problems';
 export { witnessPublicKeyProblem, type WitnessKeyAlgorithm } from './witness-key';
 export { planToJson, planDigest } from './json';
 export { quorumModel, reachesQuorum, indicesReachQuorum, type QuorumModel } from './quorum';
@@ -26,4 +27,5 @@ export {
   type CoalitionWarning,
   type CoalitionWarningKind,
   type Exposure,
+  type SummaryFacts,
 } from './coalitions';

@@ -43,13 +43,13 @@ class Reader {
   /** An object whose keys are all in `allowed` (unknown keys are noted); without `allowed`, any keys. */
   object(v: unknown, field: string, allowed?: readonly string[]): Obj | undefined {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      this.problems.add(field || '(plan)', 'must be a JSON object.');
+      this.problems.add(field || '(plan)', 'parse.notObject');
       return undefined;
     }
     if (allowed === undefined) return v as Obj;
     for (const k of Object.keys(v)) {
       if (!allowed.includes(k)) {
-        this.problems.add(join(field, k), `unknown field; remove it or check its spelling (expected ${allowed.join(', ')}).`);
+        this.problems.add(join(field, k), 'parse.unknownField', { allowed: allowed.join(', ') });
       }
     }
     return v as Obj;
@@ -59,7 +59,7 @@ class Reader {
     const v = o[key];
     if (v === undefined && optional) return undefined;
     if (typeof v !== 'string') {
-      this.problems.add(join(field, key), v === undefined ? 'is missing; add it.' : 'must be a string.');
+      this.problems.add(join(field, key), v === undefined ? 'parse.missing' : 'parse.notString');
       return undefined;
     }
     return v;
@@ -68,7 +68,7 @@ class Reader {
   number(o: Obj, key: string, field: string): number | undefined {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      this.problems.add(join(field, key), v === undefined ? 'is missing; add it.' : 'must be a whole number.');
+      this.problems.add(join(field, key), v === undefined ? 'parse.missing' : 'parse.notInteger');
       return undefined;
     }
     return v;
@@ -77,7 +77,7 @@ class Reader {
   oneOf<T extends string>(o: Obj, key: string, field: string, choices: readonly T[]): T | undefined {
     const v = o[key];
     if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
-      this.problems.add(join(field, key), `${v === undefined ? 'is missing' : 'is not valid'}; choose one of ${choices.join(', ')}.`);
+      this.problems.add(join(field, key), v === undefined ? 'parse.choiceMissing' : 'parse.choiceInvalid', { choices: choices.join(', ') });
       return undefined;
     }
     return v as T;
@@ -86,7 +86,7 @@ class Reader {
   array(o: Obj, key: string, field: string): unknown[] | undefined {
     const v = o[key];
     if (!Array.isArray(v)) {
-      this.problems.add(join(field, key), v === undefined ? 'is missing; add it (a list).' : 'must be a list.');
+      this.problems.add(join(field, key), v === undefined ? 'parse.listMissing' : 'parse.notList');
       return undefined;
     }
     return v;
@@ -217,7 +217,7 @@ function readShare(r: Reader, v: unknown, field: string): ShareRef | undefined {
   const o = r.object(v, field, ['group', 'member', 'signer']);
   if (o === undefined) return undefined;
   if ('signer' in o) {
-    if ('group' in o || 'member' in o) r.problems.add(field, 'a share is either {"group", "member"} (slip39) or {"signer"} (vss), not both.');
+    if ('group' in o || 'member' in o) r.problems.add(field, 'parse.shareBoth');
     const signer = r.number(o, 'signer', field);
     return signer === undefined ? undefined : { signer };
   }
@@ -248,7 +248,7 @@ function readWitness(r: Reader, v: unknown, field: string): Partial<Witness> | u
   const raw = o['observes'];
   if (raw !== undefined && raw !== 'all') {
     if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string')) {
-      r.problems.add(`${field}.observes`, 'must be "all" or a list of custodian ids.');
+      r.problems.add(`${field}.observes`, 'parse.observes');
       observes = undefined;
     } else {
       observes = raw as string[];

@@ -1,4 +1,5 @@
 import { KeyshardError } from '../errors';
+import { problemMessage, type PlanProblemCode, type ProblemParams } from './problems';
 import type { PolicyProblem } from './types';
 
 /**
@@ -19,8 +20,8 @@ export function joinNames(names: readonly string[]): string {
 export class ProblemList {
   readonly items: PolicyProblem[] = [];
 
-  add(field: string, message: string): void {
-    this.items.push({ field, message });
+  add(field: string, code: PlanProblemCode, params: ProblemParams = {}): void {
+    this.items.push({ field, message: problemMessage(code, params), code, params });
   }
 
   get empty(): boolean {

@@ -3,6 +3,8 @@
  * A plan holds public data only (names, organisations, public keys); never a secret or a share.
  */
 
+import type { PlanProblemCode, ProblemParams } from './problems';
+
 /** Version of the plan format written by planToJson and accepted by parsePlan. */
 export const PLAN_VERSION = 1 as const;
 
@@ -150,10 +152,15 @@ export interface PlanDraft {
   readonly externalWitnesses?: readonly Participant[];
 }
 
-/** One thing wrong with a plan: the field (a path like `custodians[2].protection`) and how to fix it. */
+/**
+ * One thing wrong with a plan: the field (a path like `custodians[2].protection`), how to fix it in English, and the
+ * same as a stable code with its data, for a screen to say in its own language (problems.ts).
+ */
 export interface PolicyProblem {
   readonly field: string;
   readonly message: string;
+  readonly code: PlanProblemCode;
+  readonly params: ProblemParams;
 }
 
 /** A plan that is valid but deserves a second look before the ceremony. */

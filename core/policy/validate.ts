@@ -1,4 +1,5 @@
 import { ID_PATTERN, ProblemList, isIntIn, isIsoInstant, readClock, sameKey } from './text';
+import type { ProblemWhat } from './problems';
 import {
   KEY_CURVES,
   PLAN_VERSION,
@@ -40,11 +41,11 @@ export interface PlanCheck {
 export function validatePlan(plan: CeremonyPlan): PlanCheck {
   const problems = new ProblemList();
   if (plan.version !== PLAN_VERSION) {
-    problems.add('version', `this tool reads plan version ${PLAN_VERSION}; got ${String(plan.version)}. Make the plan again with this version of keyshard.`);
+    problems.add('version', 'version', { expected: PLAN_VERSION, got: String(plan.version) });
   }
-  checkText(problems, 'label', plan.label, 'the ceremony label');
+  checkText(problems, 'label', plan.label, 'label');
   if (!isIsoInstant(plan.createdAt)) {
-    problems.add('createdAt', 'must be an ISO 8601 UTC time such as 2025-01-31T09:00:00.000Z; let keyshard set it when making the plan.');
+    problems.add('createdAt', 'createdAt');
   }
   checkSecret(problems, plan);
   checkScheme(problems, plan.scheme);
@@ -74,13 +75,13 @@ export function createPlan(draft: PlanDraft, clock: Clock): CeremonyPlan {
   return plan;
 }
 
-function checkText(problems: ProblemList, field: string, value: unknown, what: string, max = MAX_TEXT): void {
+function checkText(problems: ProblemList, field: string, value: unknown, what: ProblemWhat, max = MAX_TEXT): void {
   if (typeof value !== 'string' || value.trim() === '') {
-    problems.add(field, `${what} is empty; write it in.`);
+    problems.add(field, 'text.empty', { what });
   } else if (value.length > max) {
-    problems.add(field, `${what} is ${value.length} characters long; shorten it to ${max} or fewer.`);
+    problems.add(field, 'text.long', { what, length: value.length, max });
   } else if (/\p{Cc}/u.test(value)) {
-    problems.add(field, `${what} contains control characters (line breaks, tabs); remove them.`);
+    problems.add(field, 'text.control', { what });
   }
 }
 
@@ -88,32 +89,32 @@ function checkSecret(problems: ProblemList, plan: CeremonyPlan): void {
   const { secret, scheme } = plan;
   switch (secret.type) {
     case 'new-key':
-      if (!KEY_CURVES.includes(secret.curve)) problems.add('secret.curve', `choose one of ${KEY_CURVES.join(', ')}.`);
+      if (!KEY_CURVES.includes(secret.curve)) problems.add('secret.curve', 'secret.curve', { choices: KEY_CURVES.join(', ') });
       break;
     case 'new-seed':
-      if (secret.bits !== 128 && secret.bits !== 256) problems.add('secret.bits', 'a new seed has 128 or 256 bits; choose one.');
+      if (secret.bits !== 128 && secret.bits !== 256) problems.add('secret.bits', 'secret.bits');
       break;
     case 'import':
       if (secret.kind === 'seed') {
         if (!isIntIn(secret.lengthBytes, IMPORT_SEED_MIN_BYTES, IMPORT_SEED_MAX_BYTES) || secret.lengthBytes % 2 !== 0) {
-          problems.add('secret.lengthBytes', `an imported seed is an even number of bytes from ${IMPORT_SEED_MIN_BYTES} to ${IMPORT_SEED_MAX_BYTES} (SLIP-39); check the length of the secret you will import.`);
+          problems.add('secret.lengthBytes', 'secret.seedLength', { min: IMPORT_SEED_MIN_BYTES, max: IMPORT_SEED_MAX_BYTES });
         }
       } else if (KEY_CURVES.includes(secret.kind)) {
-        if (secret.lengthBytes !== KEY_BYTES) problems.add('secret.lengthBytes', `an imported ${secret.kind} key is ${KEY_BYTES} bytes; set lengthBytes to ${KEY_BYTES}.`);
+        if (secret.lengthBytes !== KEY_BYTES) problems.add('secret.lengthBytes', 'secret.keyLength', { kind: String(secret.kind), bytes: KEY_BYTES });
       } else {
-        problems.add('secret.kind', `choose one of ${KEY_CURVES.join(', ')} or seed.`);
+        problems.add('secret.kind', 'secret.kind', { choices: KEY_CURVES.join(', ') });
       }
       break;
     default:
-      problems.add('secret.type', 'choose new-key, new-seed or import.');
+      problems.add('secret.type', 'secret.type');
       return;
   }
   if (scheme.type === 'vss') {
     const curve = secret.type === 'new-key' ? secret.curve : secret.type === 'import' && secret.kind !== 'seed' ? secret.kind : undefined;
     if (curve === undefined) {
-      problems.add('secret', 'verifiable (FROST) shares split a signing key, not a seed; make or import a key, or use the slip39 scheme.');
+      problems.add('secret', 'secret.vssSeed');
     } else if (curve !== scheme.ciphersuite) {
-      problems.add('scheme.ciphersuite', `the key is ${curve} but the ciphersuite is ${scheme.ciphersuite}; make them the same.`);
+      problems.add('scheme.ciphersuite', 'scheme.suiteMismatch', { curve: String(curve), suite: String(scheme.ciphersuite) });
     }
   }
 }
@@ -122,33 +123,33 @@ function checkScheme(problems: ProblemList, scheme: SchemePlan): void {
   if (scheme.type === 'slip39') {
     const groups = scheme.groups;
     if (!Array.isArray(groups) || groups.length < 1 || groups.length > SLIP39_MAX_GROUPS) {
-      problems.add('scheme.groups', `SLIP-39 allows 1 to ${SLIP39_MAX_GROUPS} groups; this plan has ${Array.isArray(groups) ? groups.length : 'none'}.`);
+      problems.add('scheme.groups', Array.isArray(groups) ? 'scheme.groups' : 'scheme.groupsNone', { max: SLIP39_MAX_GROUPS, ...(Array.isArray(groups) ? { groups: groups.length } : {}) });
       return;
     }
     if (!isIntIn(scheme.groupThreshold, 1, groups.length)) {
-      problems.add('scheme.groupThreshold', `must be a whole number from 1 to the number of groups (${groups.length}); got ${String(scheme.groupThreshold)}.`);
+      problems.add('scheme.groupThreshold', 'scheme.groupThreshold', { groups: groups.length, got: String(scheme.groupThreshold) });
     }
     groups.forEach((g, i) => {
       const f = `scheme.groups[${i}]`;
       if (!isIntIn(g.memberCount, 1, SLIP39_MAX_MEMBERS)) {
-        problems.add(`${f}.memberCount`, `a group has 1 to ${SLIP39_MAX_MEMBERS} members; got ${String(g.memberCount)}.`);
+        problems.add(`${f}.memberCount`, 'scheme.memberCount', { max: SLIP39_MAX_MEMBERS, got: String(g.memberCount) });
         return;
       }
       if (!isIntIn(g.memberThreshold, 1, g.memberCount)) {
-        problems.add(`${f}.memberThreshold`, `must be from 1 to the group's member count (${g.memberCount}); got ${String(g.memberThreshold)}.`);
+        problems.add(`${f}.memberThreshold`, 'scheme.memberThreshold', { members: String(g.memberCount), got: String(g.memberThreshold) });
       } else if (g.memberThreshold === 1 && g.memberCount > 1) {
-        problems.add(`${f}.memberThreshold`, `SLIP-39 allows member threshold 1 only with a single member (1-of-1); use 1 member, or raise the threshold to 2 or more.`);
+        problems.add(`${f}.memberThreshold`, 'scheme.memberThresholdOne');
       }
     });
   } else if (scheme.type === 'vss') {
-    if (!KEY_CURVES.includes(scheme.ciphersuite)) problems.add('scheme.ciphersuite', `choose one of ${KEY_CURVES.join(', ')}.`);
+    if (!KEY_CURVES.includes(scheme.ciphersuite)) problems.add('scheme.ciphersuite', 'scheme.ciphersuite', { choices: KEY_CURVES.join(', ') });
     if (!isIntIn(scheme.shares, 2, VSS_MAX_SHARES)) {
-      problems.add('scheme.shares', `must be a whole number from 2 to ${VSS_MAX_SHARES}; got ${String(scheme.shares)}.`);
+      problems.add('scheme.shares', 'scheme.shares', { max: VSS_MAX_SHARES, got: String(scheme.shares) });
     } else if (!isIntIn(scheme.threshold, 2, scheme.shares)) {
-      problems.add('scheme.threshold', `must be from 2 to the number of shares (${scheme.shares}); got ${String(scheme.threshold)}. FROST needs at least 2 signers.`);
+      problems.add('scheme.threshold', 'scheme.threshold', { shares: String(scheme.shares), got: String(scheme.threshold) });
     }
   } else {
-    problems.add('scheme.type', 'choose slip39 or vss.');
+    problems.add('scheme.type', 'scheme.type');
   }
 }
 
@@ -160,7 +161,7 @@ function checkShareRef(problems: ProblemList, scheme: SchemePlan, ref: ShareRef,
   if (scheme.type === 'vss') {
     const r = ref as Partial<VssShareRef> & Partial<Slip39ShareRef>;
     if (r.group !== undefined || r.member !== undefined || !isIntIn(r.signer, 1, scheme.shares)) {
-      problems.add(field, `a verifiable share is {"signer": N} with N from 1 to ${scheme.shares}.`);
+      problems.add(field, 'share.vss', { max: String(scheme.shares) });
       return false;
     }
     return true;
@@ -168,11 +169,11 @@ function checkShareRef(problems: ProblemList, scheme: SchemePlan, ref: ShareRef,
   const r = ref as Partial<VssShareRef> & Partial<Slip39ShareRef>;
   const group = isIntIn(r.group, 0, scheme.groups.length - 1) ? scheme.groups[r.group] : undefined;
   if (r.signer !== undefined || group === undefined) {
-    problems.add(field, `a SLIP-39 share is {"group": G, "member": M} with G from 0 to ${scheme.groups.length - 1}.`);
+    problems.add(field, 'share.slip39', { max: scheme.groups.length - 1 });
     return false;
   }
   if (!isIntIn(r.member, 0, group.memberCount - 1)) {
-    problems.add(`${field}.member`, `group ${String(r.group)} has members 0 to ${group.memberCount - 1}; got ${String(r.member)}.`);
+    problems.add(`${field}.member`, 'share.member', { group: String(r.group), max: group.memberCount - 1, got: String(r.member) });
     return false;
   }
   return true;
@@ -190,11 +191,11 @@ function allShareKeys(scheme: SchemePlan): string[] {
 
 function checkId(problems: ProblemList, field: string, id: unknown, ids: Map<string, string>): void {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-    problems.add(field, 'an id is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+    problems.add(field, 'id.invalid');
     return;
   }
   const other = ids.get(id);
-  if (other !== undefined) problems.add(field, `id "${id}" is already used by ${other}; every custodian and witness needs its own id.`);
+  if (other !== undefined) problems.add(field, 'id.taken', { id, otherField: other });
   else ids.set(id, field);
 }
 
@@ -202,85 +203,82 @@ function checkProtection(problems: ProblemList, c: Custodian, f: string): void {
   const p = c.protection;
   const fits = PROTECTIONS_BY_MEDIUM[c.medium];
   if (fits === undefined) {
-    problems.add(`${f}.medium`, 'choose screen-qr, paper, usb or pkcs11.');
+    problems.add(`${f}.medium`, 'medium');
     return;
   }
   if (!fits.includes(p.type)) {
-    const hint =
-      p.type === 'age' || p.type === 'openpgp'
-        ? `${p.type} encrypts a file, so it needs the usb medium; set medium to "usb", or protection to "none" for ${c.medium}.`
-        : p.type === 'pkcs11'
-          ? 'pkcs11 protection needs the pkcs11 medium (the shard is stored on the token); set medium to "pkcs11".'
-          : c.medium === 'usb'
-            ? 'a shard is written to a USB drive only encrypted; choose protection "age" (recipient) or "openpgp" (public key).'
-            : `the ${c.medium} medium needs protection ${fits.map((t) => `"${t}"`).join(' or ')}.`;
-    problems.add(`${f}.protection`, hint);
+    const field = `${f}.protection`;
+    if (p.type === 'age' || p.type === 'openpgp') problems.add(field, 'protection.needsUsb', { type: p.type, medium: c.medium });
+    else if (p.type === 'pkcs11') problems.add(field, 'protection.needsPkcs11');
+    else if (c.medium === 'usb') problems.add(field, 'protection.usbEncrypted');
+    else problems.add(field, 'protection.forMedium', { medium: c.medium, choices: fits.map((t) => `"${t}"`).join(' or ') });
     return;
   }
   if (p.type === 'age' && (typeof p.recipient !== 'string' || !/^age1(?:[a-z0-9._+-]*1)?[02-9ac-hj-np-z]{20,}$/.test(p.recipient))) {
-    problems.add(`${f}.protection.recipient`, 'an age recipient looks like "age1" followed by lowercase letters and digits (from age-keygen -y); paste the public recipient, not the secret key.');
+    problems.add(`${f}.protection.recipient`, 'protection.ageRecipient');
   }
   if (p.type === 'openpgp') {
     const a = typeof p.publicKeyArmored === 'string' ? p.publicKeyArmored : '';
     if (a.includes('PRIVATE KEY BLOCK')) {
-      problems.add(`${f}.protection.publicKeyArmored`, 'this is an OpenPGP private key; remove it from the plan at once and paste the public key (gpg --armor --export).');
+      problems.add(`${f}.protection.publicKeyArmored`, 'protection.pgpPrivate');
     } else if (!a.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') || !a.includes('-----END PGP PUBLIC KEY BLOCK-----')) {
-      problems.add(`${f}.protection.publicKeyArmored`, 'paste the armored OpenPGP public key (gpg --armor --export), from BEGIN PGP PUBLIC KEY BLOCK to END.');
+      problems.add(`${f}.protection.publicKeyArmored`, 'protection.pgpArmor');
     }
   }
-  if (p.type === 'pkcs11' && p.tokenLabel !== undefined) checkText(problems, `${f}.protection.tokenLabel`, p.tokenLabel, 'the token label', 32);
+  if (p.type === 'pkcs11' && p.tokenLabel !== undefined) checkText(problems, `${f}.protection.tokenLabel`, p.tokenLabel, 'tokenLabel', 32);
 }
 
 function checkCustodians(problems: ProblemList, plan: CeremonyPlan, ids: Map<string, string>): void {
   const { custodians, scheme } = plan;
   if (!Array.isArray(custodians) || custodians.length === 0) {
-    problems.add('custodians', 'a plan needs custodians to hold the shares; add them.');
+    problems.add('custodians', 'custodians.none');
     return;
   }
   const holder = new Map<string, string>();
   custodians.forEach((c, i) => {
     const f = `custodians[${i}]`;
     checkId(problems, `${f}.id`, c.id, ids);
-    checkText(problems, `${f}.name`, c.name, 'the custodian name');
-    checkText(problems, `${f}.organisation`, c.organisation, 'the organisation');
-    checkText(problems, `${f}.location`, c.location, 'the location');
+    checkText(problems, `${f}.name`, c.name, 'custodianName');
+    checkText(problems, `${f}.organisation`, c.organisation, 'organisation');
+    checkText(problems, `${f}.location`, c.location, 'location');
     checkProtection(problems, c, f);
     if (!Array.isArray(c.shares) || c.shares.length === 0) {
-      problems.add(`${f}.shares`, 'this custodian holds no share; give them one or remove them from the plan.');
+      problems.add(`${f}.shares`, 'custodian.noShare');
       return;
     }
     if (scheme.type === 'vss' && c.shares.length !== 1) {
-      problems.add(`${f}.shares`, `with verifiable shares each custodian holds exactly one share; this one has ${c.shares.length}.`);
+      problems.add(`${f}.shares`, 'custodian.vssOneShare', { shares: c.shares.length });
     }
     c.shares.forEach((ref: ShareRef, j: number) => {
       if (!checkShareRef(problems, scheme, ref, `${f}.shares[${j}]`)) return;
       const key = shareKey(ref);
       const prev = holder.get(key);
-      if (prev !== undefined) problems.add(`${f}.shares[${j}]`, `${key} is already assigned at ${prev}; every share goes to exactly one custodian.`);
+      if (prev !== undefined) problems.add(`${f}.shares[${j}]`, 'share.taken', { share: key, otherField: prev });
       else holder.set(key, `${f}.shares[${j}]`);
     });
   });
   const unassigned = allShareKeys(scheme).filter((k) => !holder.has(k));
   if (unassigned.length > 0) {
-    const shown = unassigned.slice(0, 5).join(', ') + (unassigned.length > 5 ? ` and ${unassigned.length - 5} more` : '');
-    problems.add('custodians', `every share must go to a custodian; nobody holds ${shown}.`);
+    const shares = unassigned.slice(0, 5).join(', ');
+    if (unassigned.length > 5) problems.add('custodians', 'shares.unassignedMore', { shares, more: unassigned.length - 5 });
+    else problems.add('custodians', 'shares.unassigned', { shares });
   }
 }
 
 function checkWitnesses(problems: ProblemList, plan: CeremonyPlan, ids: Map<string, string>): void {
   const { witnesses, custodians } = plan;
   if (!Array.isArray(witnesses)) {
-    problems.add('witnesses', 'list the witnesses (an empty list needs noWitnessReason).');
+    problems.add('witnesses', 'witnesses.notList');
     return;
   }
   if (witnesses.length === 0) {
     if (plan.noWitnessReason === undefined) {
-      problems.add('witnesses', 'a ceremony needs at least one witness; add one, or say why there is none in noWitnessReason.');
+      problems.add('witnesses', 'witnesses.none');
     } else {
-      checkText(problems, 'noWitnessReason', plan.noWitnessReason, 'the reason for having no witness', MAX_REASON);
+      checkText(problems, 'noWitnessReason', plan.noWitnessReason, 'noWitnessReason', MAX_REASON);
     }
   } else if (plan.noWitnessReason !== undefined) {
-    problems.add('noWitnessReason', 'the plan has witnesses; remove noWitnessReason.');
+    problems.add('noWitnessReason', 'noWitnessReason.extra');
   }
   const custodianIds = new Set(Array.isArray(custodians) ? custodians.map((c) => c.id) : []);
   const custodianNames = new Map<string, string>();
@@ -288,23 +286,23 @@ function checkWitnesses(problems: ProblemList, plan: CeremonyPlan, ids: Map<stri
   witnesses.forEach((w, i) => {
     const f = `witnesses[${i}]`;
     checkId(problems, `${f}.id`, w.id, ids);
-    checkText(problems, `${f}.name`, w.name, 'the witness name');
-    checkText(problems, `${f}.organisation`, w.organisation, 'the organisation');
+    checkText(problems, `${f}.name`, w.name, 'witnessName');
+    checkText(problems, `${f}.organisation`, w.organisation, 'organisation');
     if (typeof w.name === 'string' && w.name.trim() !== '') {
       const also = custodianNames.get(sameKey(w.name));
       if (also !== undefined) {
-        problems.add(`${f}.name`, `"${w.name}" is also a custodian (${also}); a witness checks the custodians and cannot be one. Choose another witness (if they are different people, make the names distinguishable).`);
+        problems.add(`${f}.name`, 'witness.isCustodian', { name: w.name, otherField: also });
       }
     }
     if (w.observes === 'all') return;
     if (!Array.isArray(w.observes) || w.observes.length === 0) {
-      problems.add(`${f}.observes`, 'list the custodian ids whose handoffs this witness observes, or write "all".');
+      problems.add(`${f}.observes`, 'witness.observesEmpty');
       return;
     }
     const seen = new Set<string>();
     w.observes.forEach((id: string, j: number) => {
-      if (!custodianIds.has(id)) problems.add(`${f}.observes[${j}]`, `"${String(id)}" is not a custodian id in this plan; check the spelling.`);
-      else if (seen.has(id)) problems.add(`${f}.observes[${j}]`, `"${id}" is listed twice; list each custodian once.`);
+      if (!custodianIds.has(id)) problems.add(`${f}.observes[${j}]`, 'witness.observesUnknown', { id: String(id) });
+      else if (seen.has(id)) problems.add(`${f}.observes[${j}]`, 'witness.observesTwice', { id });
       seen.add(id);
     });
   });
@@ -322,23 +320,23 @@ function checkRoles(problems: ProblemList, plan: CeremonyPlan): void {
   };
   if (Array.isArray(plan.custodians)) plan.custodians.forEach((c, i) => note(c.name, `custodians[${i}]`));
   if (Array.isArray(plan.witnesses)) plan.witnesses.forEach((w, i) => note(w.name, `witnesses[${i}]`));
-  const person = (p: unknown, f: string, what: string): void => {
+  const person = (p: unknown, f: string, role: 'administrator' | 'externalWitness'): void => {
     if (typeof p !== 'object' || p === null) {
-      problems.add(f, `give the ${what}'s name and organisation, or leave it out.`);
+      problems.add(f, role === 'administrator' ? 'administrator.missing' : 'externalWitness.missing');
       return;
     }
     const { name, organisation } = p as { name?: unknown; organisation?: unknown };
-    checkText(problems, `${f}.name`, name, `the ${what}'s name`);
-    checkText(problems, `${f}.organisation`, organisation, 'the organisation');
+    checkText(problems, `${f}.name`, name, role === 'administrator' ? 'administratorName' : 'externalWitnessName');
+    checkText(problems, `${f}.organisation`, organisation, 'organisation');
     if (typeof name !== 'string' || name.trim() === '') return;
     const other = taken.get(sameKey(name));
-    if (other !== undefined) problems.add(`${f}.name`, `"${name}" is also ${other}; each role needs its own person (if they are different people, make the names distinguishable).`);
+    if (other !== undefined) problems.add(`${f}.name`, 'role.taken', { name, otherField: other });
     else taken.set(sameKey(name), f);
   };
   if (plan.administrator !== undefined) person(plan.administrator, 'administrator', 'administrator');
   if (plan.externalWitnesses !== undefined) {
-    if (!Array.isArray(plan.externalWitnesses)) problems.add('externalWitnesses', 'must be a list of { name, organisation }, or left out.');
-    else plan.externalWitnesses.forEach((p, i) => person(p, `externalWitnesses[${i}]`, 'external witness'));
+    if (!Array.isArray(plan.externalWitnesses)) problems.add('externalWitnesses', 'externalWitnesses.notList');
+    else plan.externalWitnesses.forEach((p, i) => person(p, `externalWitnesses[${i}]`, 'externalWitness'));
   }
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useT } from '../i18n';
+import { useI18n } from '../i18n';
+import { describeField } from '../plan/fieldWords';
 import { fieldWords, type ErrorInfo } from './errors';
 
 interface Props {
@@ -17,7 +18,7 @@ interface Props {
  * (and a system error name or plan-file field paths, when there are some) only in a small line at the end, for support.
  */
 export function ErrorPanel({ title, error, testId = 'error-panel', focus = false, children }: Props) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (focus) ref.current?.focus();
@@ -30,7 +31,7 @@ export function ErrorPanel({ title, error, testId = 'error-panel', focus = false
         <ul data-testid={`${testId}-problems`}>
           {error.problems.map((p, i) => (
             <li key={i}>
-              {fieldWords(p.field)}: {p.message}
+              {lang === 'en' ? fieldWords(p.field) : describeField(p.field, lang)}: {p.message}
             </li>
           ))}
         </ul>

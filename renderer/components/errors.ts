@@ -9,6 +9,8 @@ import type { Key } from '../i18n/catalogue';
 import { language } from '../i18n/language';
 import { t } from '../i18n/translate';
 import { germanMessageWith } from '../i18n/errors-de';
+import { describeField } from '../plan/fieldWords';
+import { problemText, type FormProblem } from '../plan/problemWords';
 
 export interface ErrorInfo {
   readonly code: string;
@@ -76,14 +78,21 @@ function problemsOf(details: unknown): ErrorInfo['problems'] {
 /** Any caught value as an ErrorInfo. Unknown errors get a fixed message: their text may come from secret input. */
 export function toErrorInfo(e: unknown, todo?: string): ErrorInfo {
   if (isKeyshardError(e)) {
-    const problems = problemsOf(e.details);
+    const lang = language();
+    // A plan's problems carry core's code and data: said in the language shown (English keeps core's words).
+    const problems = problemsOf(e.details)?.map((p) => (lang === 'en' ? p : { field: p.field, message: problemText(p as FormProblem, lang, describeField) }));
     // Core's one-line message names the first problem by its field path; the panel names fields in words and lists
     // every problem (the paths go in the line for support).
     const first = problems?.length === 1 ? problems[0] : undefined;
     const english = problems && problems.length > 1 ? t('error.problems', { count: problems.length }) : first ? `${fieldWords(first.field)}: ${first.message}` : e.message;
     // Main writes its messages in English; in German the screen says what the code means (the code stays in the
     // support line), or keeps main's words where there is no German text for the code yet.
-    const message = language() === 'en' || (problems !== undefined && problems.length > 1) ? english : (germanMessageWith(e.code, e.details) ?? english);
+    const message =
+      lang === 'en' || (problems !== undefined && problems.length > 1)
+        ? english
+        : first !== undefined
+          ? `${describeField(first.field, lang)}: ${first.message}`
+          : (germanMessageWith(e.code, e.details) ?? english);
     const support = supportOf(e.details);
     return { code: e.code, message, todo: todo ?? todoFor(e.code), ...(problems ? { problems } : {}), ...(support ? { support } : {}) };
   }

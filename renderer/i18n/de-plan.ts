@@ -1,6 +1,7 @@
 /** Die deutschen Texte des Planformulars (Felder, Hinweise, To-do-Liste, Koalitionen), in de.ts eingefügt. */
 import type { Catalogue } from './catalogue';
 import type { enPlan } from './en-plan';
+import { deProblems } from './de-problems';
 
 export const dePlan: { readonly [K in keyof typeof enPlan]: Catalogue[K] } = {
   'plan.purpose': 'Die Zeremonie planen: das Geheimnis, die Aufteilung, wer welchen Anteil verwahrt, wer zusieht',
@@ -187,4 +188,5 @@ export const dePlan: { readonly [K in keyof typeof enPlan]: Catalogue[K] } = {
   'coalition.location': 'Die Verwahrer {who}, alle in {where}, erreichen das Quorum gemeinsam.',
   'coalition.witness': 'Zeuge {witness} sieht den Übergaben von {who} zu und könnte das Quorum zusammenstellen.',
   'coalition.cut': ' (Die Analyse wurde gekürzt; daher ist nicht jede solche Gruppe aufgeführt.)',
+  ...deProblems,
 };

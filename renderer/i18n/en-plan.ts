@@ -2,6 +2,8 @@
  * The plan form's English strings (labels, hints, the to-do list, the coalition panel), spread into en.ts. Core's
  * own problem sentences are not here: they come from core/policy in English.
  */
+import { enProblems } from './en-problems';
+
 export const enPlan = {
   'plan.purpose': 'Plan the ceremony: the secret, how it is split, who holds each share, who watches',
   'plan.title': 'Plan the ceremony',
@@ -192,4 +194,5 @@ export const enPlan = {
   'coalition.location': 'Custodians {who}, all located in {where}, can reach the quorum together.',
   'coalition.witness': 'Witness {witness} observes the handoffs of {who} and could assemble the quorum.',
   'coalition.cut': ' (The analysis was cut short, so not every such group is listed.)',
+  ...enProblems,
 } as const;

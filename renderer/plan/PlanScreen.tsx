@@ -5,9 +5,10 @@
  * changes.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { parsePlan, planToJson, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
+import { parsePlan, planToJson, type CeremonyPlan } from '../../core/policy';
+import { problemText, type FormProblem } from './problemWords';
 import { ErrorPanel } from '../components/ErrorPanel';
-import { useT } from '../i18n';
+import { useLanguage, useT } from '../i18n';
 import { toErrorInfo, type ErrorInfo } from '../components/errors';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
@@ -18,7 +19,7 @@ import { AssignmentSection } from './AssignmentSection';
 import { checkPlan } from './check';
 import { CustodiansSection } from './CustodiansSection';
 import { ProblemContext, TextField, type ProblemView } from './formKit';
-import { PlanChecks } from './PlanChecks';
+import { describeField, PlanChecks } from './PlanChecks';
 import { PlanFileTooLarge, readPlanFile, savePlanFile, MAX_PLAN_FILE_BYTES } from './planFiles';
 import { planToForm, type PlanForm } from './planForm';
 import { SchemeSection } from './SchemeSection';
@@ -65,10 +66,14 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
     [setForm],
   );
 
+  const lang = useLanguage();
   const problemView: ProblemView = useMemo(
     () => ({
-      problemsAt: (paths: readonly string[], always = false): PolicyProblem[] =>
-        check.problems.filter((p) => paths.includes(p.field) && (always || showAll || touched.has(p.field) || paths.some((x) => touched.has(x)))),
+      // Each problem under its field in the language shown (core's code and data, the catalogue's words).
+      problemsAt: (paths: readonly string[], always = false): FormProblem[] =>
+        check.problems
+          .filter((p) => paths.includes(p.field) && (always || showAll || touched.has(p.field) || paths.some((x) => touched.has(x))))
+          .map((p) => ({ ...p, message: problemText(p, lang, describeField) })),
       touch: (path: string) =>
         setTouched((t) => {
           if (t.has(path)) return t;
@@ -77,7 +82,7 @@ export function PlanScreen({ form, setForm, onAccept }: Props) {
           return next;
         }),
     }),
-    [check.problems, showAll, touched],
+    [check.problems, showAll, touched, lang],
   );
 
   // The to-do list beside the form: only what the person has touched, until they check the whole plan.

@@ -11,12 +11,13 @@ import {
   type PlanWarning,
   type PolicyProblem,
 } from '../../core/policy';
+import type { FormProblem } from './problemWords';
 import { toErrorInfo, type ErrorInfo } from '../components/errors';
 import { formToPlan, type PlanForm } from './planForm';
 
 export interface PlanCheckResult {
   readonly plan: CeremonyPlan;
-  readonly problems: readonly PolicyProblem[];
+  readonly problems: readonly FormProblem[];
   readonly warnings: readonly PlanWarning[];
   /** Null while the plan has problems (the analysis needs a valid plan). */
   readonly analysis: CoalitionAnalysis | null;

@@ -4,12 +4,12 @@
  * person has left the field or tried to save. Test ids are the field paths themselves.
  */
 import { createContext, useContext, useId } from 'react';
-import type { PolicyProblem } from '../../core/policy';
 import { domIdOf } from './check';
+import type { FormProblem } from './problemWords';
 
 export interface ProblemView {
   /** Problems for exactly these paths that should be shown now (`always`: even before the field was touched). */
-  problemsAt(paths: readonly string[], always?: boolean): PolicyProblem[];
+  problemsAt(paths: readonly string[], always?: boolean): FormProblem[];
   touch(path: string): void;
 }
 
@@ -20,7 +20,7 @@ export function sentence(message: string): string {
 
 export const ProblemContext = createContext<ProblemView>({ problemsAt: () => [], touch: () => {} });
 
-function ProblemText({ problems, path }: { problems: PolicyProblem[]; path: string }) {
+function ProblemText({ problems, path }: { problems: FormProblem[]; path: string }) {
   if (problems.length === 0) return null;
   return (
     <span id={`${domIdOf(path)}-problem`} data-testid={`problem-${path}`}>
