@@ -1,6 +1,7 @@
 /** Die deutschen Texte des Zeremonie-Rahmens und der übrigen Schritte (Air-Gap, Fingerabdruck, Bestätigung, Siegel ...). */
 import type { Catalogue } from './catalogue';
 import type { enStages } from './en-stages';
+import { deConfirm } from './de-confirm';
 
 export const deStages: { readonly [K in keyof typeof enStages]: Catalogue[K] } = {
   'steps.keyCeremony': 'Schlüsselzeremonie',
@@ -228,4 +229,5 @@ export const deStages: { readonly [K in keyof typeof enStages]: Catalogue[K] } =
   'sign.signing': 'Wird signiert…',
   'sign.as': 'Als {name} signieren',
   'sign.failed': 'Die Signatur von {name} wurde nicht festgehalten',
+  ...deConfirm,
 };

@@ -2,6 +2,8 @@
  * The key ceremony screen's frame and the stages not in en-ceremony.ts (air-gap, generate, fingerprint, confirm, seal,
  * need-plan, abort and exception panels), spread into en.ts. Step names themselves come from core's catalogue by id.
  */
+import { enConfirm } from './en-confirm';
+
 export const enStages = {
   'steps.keyCeremony': 'Key ceremony',
 
@@ -231,4 +233,5 @@ export const enStages = {
   'sign.signing': 'Signing…',
   'sign.as': 'Sign as {name}',
   'sign.failed': "{name}'s signature was not recorded",
+  ...enConfirm,
 } as const;

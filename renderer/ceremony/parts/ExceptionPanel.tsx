@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { isDeviation, MAX_EXCEPTION_REASON } from '../../../core/ceremony-kinds/exceptions';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { deviationCause } from '../deviationWords';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PinField, usePin } from '../../devices';
 import { ask, type Status } from '../api';
@@ -33,7 +34,7 @@ interface Props extends Pick<StageProps, 'plan' | 'setStatus'> {
  * (none stayed, or the witness declines), a second button records it marked unsigned, which the script then says.
  */
 export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCancel }: Props) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const loaded = useLoadedWitnesses();
   const witnesses = plan.witnesses;
   const [witnessId, setWitnessId] = useState<string>(() => witnesses.find((w) => loaded.has(w.id))?.id ?? witnesses[0]?.id ?? '');
@@ -71,7 +72,7 @@ export function ExceptionPanel({ needed, cause, plan, setStatus, submit, onCance
       <h2 id="exception-title">
         {aborted ? t('exception.titleAbort', { number: needed.number }) : t('exception.title', { number: needed.number, words })}
       </h2>
-      <p data-testid="exception-cause">{cause ?? needed.what}</p>
+      <p data-testid="exception-cause">{cause ?? deviationCause(needed, plan, lang)}</p>
       {aborted ? (
         <p>{unwitnessed ? t('exception.abortText') : t('exception.abortTextSigned', { name })}</p>
       ) : needed.deviation === 'custodian-absent' && needed.stepId === 'receipt' ? (

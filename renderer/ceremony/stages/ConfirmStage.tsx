@@ -21,6 +21,8 @@ import { signOffSatisfied } from '../stage';
 import { useAction } from '../useAction';
 import { PinField, tokenName, usePin } from '../../devices';
 import { PinErrorNote } from '../parts/PinErrorNote';
+import { useI18n, useT, type T } from '../../i18n';
+import { deviationCause } from '../deviationWords';
 
 interface Props extends StageProps {
   readonly custodianId: string;
@@ -33,7 +35,8 @@ interface Props extends StageProps {
 export function ConfirmStage(props: Props) {
   const { plan, custodianId, handoff, revealed } = props;
   const custodian = custodianOf(plan, custodianId);
-  if (custodian === undefined) return <p className="notice">Custodian {custodianId} is not in this plan.</p>;
+  const t = useT();
+  if (custodian === undefined) return <p className="notice">{t('confirm.unknownCustodian', { id: custodianId })}</p>;
   const view = handoff?.custodianId === custodianId ? handoff : null;
   if (view !== null && revealed && view.shards.length > 0) return <ShardDisplay {...props} custodian={custodian} view={view} />;
   return <ConfirmForm {...props} custodian={custodian} view={view} />;
@@ -48,6 +51,7 @@ interface DisplayProps extends Props {
 function ShardDisplay({ custodian, view, plan, status, setStatus, setHandoff }: DisplayProps) {
   const paper = custodian.medium === 'paper';
   const printing = useAction();
+  const t = useT();
   // Main is asked before each print: the first is part of the handoff; another one repeats it (a second paper copy),
   // so main refuses it until the step-repeated exception is recorded. The shard is hidden for that form (a witness
   // comes to the screen to sign), which the confirm form shows; then "Show the shard again" and print.
@@ -67,32 +71,27 @@ function ShardDisplay({ custodian, view, plan, status, setStatus, setHandoff }: 
   return (
     <>
       <SecretBanner custodian={custodian.name} />
-      <ScreenTitle>{custodian.name}&apos;s shard</ScreenTitle>
+      <ScreenTitle>{t('shard.title', { name: custodian.name })}</ScreenTitle>
       <p className="lead">
-        {paper
-          ? 'Print your paper backup, check that the words on paper match the screen, and fold it along the line.'
-          : view.shards.some((s) => s.words)
-            ? 'Scan the code with your device, or write the words down in order.'
-            : 'Scan the code with your device, or write the shard text down exactly, group by group.'}{' '}
-        Then hide the shard: you will prove you hold it.
+        {paper ? t('shard.leadPaper') : view.shards.some((s) => s.words) ? t('shard.leadWords') : t('shard.leadText')} {t('shard.leadThen')}
       </p>
       <div className="actions top">
         <button type="button" className={paper ? 'button' : 'button secondary'} disabled={printing.busy} onClick={() => void print()} data-testid="print-backup" data-primary={paper ? '' : undefined}>
-          Print the paper backup
+          {t('shard.print')}
         </button>
         <button type="button" className={paper ? 'button secondary' : 'button'} onClick={() => setHandoff(null, false)} data-testid="hide-shard" data-primary={paper ? undefined : ''}>
-          Hide the shard and confirm
+          {t('shard.hide')}
         </button>
       </div>
-      {printing.error ? <ErrorPanel title="The paper backup was not printed" error={printing.error.info} testId="print-error" focus /> : null}
+      {printing.error ? <ErrorPanel title={t('shard.printFailed')} error={printing.error.info} testId="print-error" focus /> : null}
       {view.shards.map((s, i) => (
         <section className="shard-panel" key={i} data-testid="shard-panel">
-          {view.shards.length > 1 ? <h2>Shard {i + 1} of {view.shards.length}</h2> : null}
+          {view.shards.length > 1 ? <h2>{t('shard.nOfM', { n: i + 1, count: view.shards.length })}</h2> : null}
           <div className="shard-layout">
             <div className="shard-words-wrap">
               {s.words ? <ShardWords words={s.words} testId={i === 0 ? 'shard-words' : `shard-words-${i + 1}`} /> : <ShardText text={s.paperText} testId={i === 0 ? 'shard-text' : `shard-text-${i + 1}`} />}
             </div>
-            <QrCode frames={s.qr.frames} label={`${custodian.name}'s shard`} testId={i === 0 ? 'shard-qr' : `shard-qr-${i + 1}`} />
+            <QrCode frames={s.qr.frames} label={t('shard.qrLabel', { name: custodian.name })} testId={i === 0 ? 'shard-qr' : `shard-qr-${i + 1}`} />
           </div>
         </section>
       ))}
@@ -101,32 +100,21 @@ function ShardDisplay({ custodian, view, plan, status, setStatus, setHandoff }: 
   );
 }
 
-const METHOD_TEXT: Readonly<Record<ConfirmMethod, string>> = {
-  'type-back': 'Type the shard back',
-  'scan-qr': 'Scan the QR code back with the camera',
-  'read-back-usb': 'Read the file back from the drive',
-  'read-back-pkcs11': 'Read the shard back from the token',
-};
-
 /** The screen's title: what this confirmation is, in words that claim no more than it shows. */
-function confirmTitle(c: Custodian): string {
-  if (c.medium === 'usb') return `Check ${c.name}'s file on the drive`;
-  if (c.medium === 'pkcs11') return `${c.name} unlocks their token`;
-  return `${c.name} proves they hold their shard`;
+function confirmTitle(c: Custodian, t: T): string {
+  if (c.medium === 'usb') return t('confirm.title.usb', { name: c.name });
+  if (c.medium === 'pkcs11') return t('confirm.title.pkcs11', { name: c.name });
+  return t('confirm.title', { name: c.name });
 }
 
 /**
  * What the custodian does and what it shows. Only their own act (giving the shard back, their PIN on their token)
  * proves possession; keyshard reading back what it wrote checks the write (core CONFIRMATION_PROVES).
  */
-function confirmLead(c: Custodian): string {
-  if (c.medium === 'usb') {
-    return `keyshard reads back the file it wrote to ${c.name}'s drive and compares it byte for byte. This checks the write; it does not show that ${c.name} can open the file (only their own key does). Then ${c.name} takes the drive and keeps it.`;
-  }
-  if (c.medium === 'pkcs11') {
-    return `${c.name} types their token's PIN; keyshard reads the shard back and compares it with what it stored. The read-back checks the write; the PIN shows ${c.name} can open the token. Then ${c.name} keeps the token.`;
-  }
-  return `The shard is hidden. ${c.name} gives it back from their own copy, which proves they hold it; keyshard compares it with the shard it handed over.`;
+function confirmLead(c: Custodian, t: T): string {
+  if (c.medium === 'usb') return t('confirm.lead.usb', { name: c.name });
+  if (c.medium === 'pkcs11') return t('confirm.lead.pkcs11', { name: c.name });
+  return t('confirm.lead', { name: c.name });
 }
 
 interface FormProps extends Props {
@@ -136,6 +124,7 @@ interface FormProps extends Props {
 
 function ConfirmForm(props: FormProps) {
   const { custodian, view, plan, status, setStatus, setHandoff } = props;
+  const { t, rich, lang } = useI18n();
   // A plan whose handoffs are checkpoints (signOffs.handoff, e.g. a ceremony started elsewhere and resumed here): the
   // witnesses who watched sign the handoff, with the shard hidden, before the custodian proves they hold it.
   const so = status.signOff;
@@ -219,19 +208,19 @@ function ConfirmForm(props: FormProps) {
   return (
     <>
       {onScreen ? <SecretBanner custodian={custodian.name} /> : null}
-      <ScreenTitle>{confirmTitle(custodian)}</ScreenTitle>
+      <ScreenTitle>{confirmTitle(custodian, t)}</ScreenTitle>
       <p className="lead" data-testid="confirm-lead">
-        {confirmLead(custodian)}
+        {confirmLead(custodian, t)}
       </p>
-      {handoffSignOff ? <SignOffPanel {...props} continueLabel={`Continue: ${custodian.name} proves they hold it`} /> : null}
+      {handoffSignOff ? <SignOffPanel {...props} continueLabel={t('confirm.signOffContinue', { name: custodian.name })} /> : null}
       {/* While a rewrite's exception waits, the form comes first (the file it would replace is not shown). */}
       {files.length > 0 && needed?.deviation !== 'step-repeated' ? (
         <section className="panel" data-testid="usb-written">
-          <h2>Where the file was written</h2>
+          <h2>{t('confirm.usbWhere')}</h2>
           <ul>
             {files.map((f) => (
               <li key={f.index} data-testid="usb-file">
-                <span className="mono">{f.location}</span> · {f.bytes} bytes, encrypted ({f.protection})
+                <span className="mono">{f.location}</span> · {t('confirm.usbFile', { bytes: f.bytes, protection: f.protection })}
               </li>
             ))}
           </ul>
@@ -239,21 +228,26 @@ function ConfirmForm(props: FormProps) {
       ) : null}
       {view?.token ? (
         <section className="panel" data-testid="token-written">
-          <h2>Where the shard was stored</h2>
+          <h2>{t('confirm.tokenWhere')}</h2>
           <p>
-            Token {view.token.tokenLabel} (serial {view.token.tokenSerial}), private object <span className="mono">{view.token.objectLabel}</span>, {view.token.bytes} bytes.
+            {rich('confirm.tokenStored', {
+              label: view.token.tokenLabel,
+              serial: view.token.tokenSerial,
+              object: <span className="mono">{view.token.objectLabel}</span>,
+              bytes: view.token.bytes,
+            })}
           </p>
         </section>
       ) : null}
 
       {needed === null && methods.length > 1 ? (
         <fieldset className="method-choice" aria-labelledby={groupId}>
-          <legend id={groupId}>How {custodian.name} proves it</legend>
+          <legend id={groupId}>{t('confirm.howLegend', { name: custodian.name })}</legend>
           <div className="choice-row">
             {methods.map((m) => (
               <label key={m} className="checkbox">
                 <input type="radio" name="confirm-method" checked={method === m} onChange={() => setMethod(m)} data-testid={`method-${m}`} />
-                {METHOD_TEXT[m]}
+                {t(`confirm.method.${m}`)}
               </label>
             ))}
           </div>
@@ -262,7 +256,7 @@ function ConfirmForm(props: FormProps) {
 
       {error && needed === null ? (
         <ErrorPanel
-          title={method === 'read-back-pkcs11' ? 'The shard could not be read back from the token' : method === 'read-back-usb' ? 'The file could not be read back' : 'The shard given back does not match'}
+          title={method === 'read-back-pkcs11' ? t('confirm.failed.token') : method === 'read-back-usb' ? t('confirm.failed.usb') : t('confirm.failed')}
           error={error.info}
           testId="confirm-error"
           focus
@@ -273,7 +267,7 @@ function ConfirmForm(props: FormProps) {
 
       {/* The deviation is recorded before a second try; what was typed stays in the boxes, the differing ones flagged. */}
       {needed !== null ? (
-        <ExceptionPanel needed={needed} cause={needed.deviation === 'step-repeated' ? needed.what : error?.info.message} plan={plan} setStatus={setStatus} />
+        <ExceptionPanel needed={needed} cause={needed.deviation === 'step-repeated' ? deviationCause(needed, plan, lang) : error?.info.message} plan={plan} setStatus={setStatus} />
       ) : null}
 
       {method === 'type-back' ? (
@@ -285,7 +279,7 @@ function ConfirmForm(props: FormProps) {
         >
           {typed.map((_, k) => (
             <section key={k} className="type-back" data-testid="type-back">
-              {shards > 1 ? <h2>Shard {k + 1} of {shards}</h2> : null}
+              {shards > 1 ? <h2>{t('shard.nOfM', { n: k + 1, count: shards })}</h2> : null}
               {slip39 ? (
                 <WordEntry
                   count={wordsPerShare(plan)}
@@ -312,7 +306,7 @@ function ConfirmForm(props: FormProps) {
           ))}
           <div className="actions">
             <button type="submit" className="button" disabled={busy || needed !== null || complete.some((c) => !c)} data-testid="confirm-submit">
-              {busy ? 'Comparing…' : 'Confirm'}
+              {busy ? t('confirm.comparing') : t('confirm.button')}
             </button>
           </div>
         </form>
@@ -322,10 +316,10 @@ function ConfirmForm(props: FormProps) {
         <section className="scan-confirm">
           {scanned.length < shards ? (
             <>
-              {shards > 1 ? <h2>Shard {scanned.length + 1} of {shards}</h2> : null}
+              {shards > 1 ? <h2>{t('shard.nOfM', { n: scanned.length + 1, count: shards })}</h2> : null}
               <ScanBack
                 key={scanned.length}
-                what={`${custodian.name}'s QR code`}
+                what={t('confirm.scanWhat', { name: custodian.name })}
                 onComplete={(texts) => {
                   const all = [...scanned, texts];
                   setScanned(all);
@@ -336,10 +330,10 @@ function ConfirmForm(props: FormProps) {
           ) : (
             <div className="actions">
               <p role="status" data-testid="scan-complete">
-                {busy ? 'Comparing with the shard handed over…' : 'Every code was read.'}
+                {busy ? t('confirm.scanComparing') : t('confirm.scanComplete')}
               </p>
               <button type="button" className="button secondary" disabled={busy} onClick={() => setScanned([])} data-testid="scan-again">
-                Scan again
+                {t('confirm.scanAgain')}
               </button>
             </div>
           )}
@@ -354,7 +348,7 @@ function ConfirmForm(props: FormProps) {
       {method === 'read-back-usb' && !offerRewrite ? (
         <div className="actions">
           <button type="button" className="button" disabled={busy} onClick={() => void confirm()} data-testid="confirm-readback">
-            {busy ? 'Reading back…' : 'Read the file back and compare'}
+            {busy ? t('confirm.readingBack') : t('confirm.readBackFile')}
           </button>
         </div>
       ) : null}
@@ -376,16 +370,16 @@ function ConfirmForm(props: FormProps) {
             testId="confirm-pin"
             autoFocus
             disabled={busy}
-            hint={<>{custodian.name} types the PIN again: keyshard logs in, reads the shard back and compares it with what it stored. The PIN is not kept.</>}
+            hint={t('confirm.pinHint', { name: custodian.name })}
           />
           {busy ? (
             <p role="status" className="token-progress" data-testid="confirm-progress">
-              Reading the shard back from the token…
+              {t('confirm.tokenProgress')}
             </p>
           ) : null}
           <div className="actions">
             <button type="submit" className="button" disabled={busy || !pin.ready} data-testid="confirm-readback">
-              {busy ? 'Reading back…' : 'Read the shard back from the token'}
+              {busy ? t('confirm.readingBack') : t('confirm.readBackToken')}
             </button>
           </div>
         </form>
@@ -394,11 +388,11 @@ function ConfirmForm(props: FormProps) {
       {onScreen ? (
         <div className="actions quiet-actions">
           <button type="button" className="button secondary small" disabled={again.busy} onClick={() => void showAgain()} data-testid="show-again">
-            Show {custodian.name}&apos;s shard again
+            {t('confirm.showAgain', { name: custodian.name })}
           </button>
         </div>
       ) : null}
-      {again.error ? <ErrorPanel title="The shard could not be shown again" error={again.error.info} testId="show-again-error" /> : null}
+      {again.error ? <ErrorPanel title={t('confirm.showAgainFailed')} error={again.error.info} testId="show-again-error" /> : null}
     </>
   );
 }
@@ -425,6 +419,7 @@ function RewriteUsb({
   const write = useAction();
   const drive = drives.chosen;
   const panel = useRef<HTMLElement>(null);
+  const t = useT();
   // After a failed read-back the error above has the focus; the way out, below it, is scrolled into view as well.
   useEffect(() => {
     if (afterRead) panel.current?.scrollIntoView({ block: 'nearest' });
@@ -445,20 +440,16 @@ function RewriteUsb({
   };
   return (
     <section ref={panel} className="panel usb-rewrite" data-testid="usb-rewrite" aria-labelledby="usb-rewrite-title">
-      <h2 id="usb-rewrite-title">Write {custodian.name}&apos;s file again</h2>
+      <h2 id="usb-rewrite-title">{t('confirm.rewrite.title', { name: custodian.name })}</h2>
       <p>
-        {afterRead
-          ? `The file on ${custodian.name}'s drive cannot be read back as it was written.`
-          : `keyshard holds no file it wrote for ${custodian.name} in this session (its last write failed, or it was never written here).`}{' '}
-        Plug in {custodian.name}&apos;s drive and choose it: keyshard writes the same shard, encrypted to their {protectionName(custodian)} key, and
-        reads it back. Writing it again repeats the handoff (the stick written first may still hold a copy): the reason is typed and a witness
-        signs the exception first.
+        {afterRead ? t('confirm.rewrite.afterRead', { name: custodian.name }) : t('confirm.rewrite.noFile', { name: custodian.name })}{' '}
+        {t('confirm.rewrite.how', { name: custodian.name, protection: protectionName(custodian) })}
       </p>
       <UsbDrivePicker who={custodian.name} drives={drives} />
-      {write.error ? <ErrorPanel title="The shard file was not written" error={write.error.info} testId="rewrite-error" focus /> : null}
+      {write.error ? <ErrorPanel title={t('confirm.rewrite.failed')} error={write.error.info} testId="rewrite-error" focus /> : null}
       <div className="actions">
         <button type="button" className="button" disabled={write.busy || drive === undefined} onClick={() => void go()} data-testid="rewrite-write">
-          {write.busy ? 'Writing…' : 'Write the file again'}
+          {write.busy ? t('confirm.rewrite.writing') : t('confirm.rewrite.button')}
         </button>
       </div>
     </section>

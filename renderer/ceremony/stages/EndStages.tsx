@@ -8,6 +8,7 @@ import { TranscriptVerdict } from '../../transcript/TranscriptView';
 import { custodianName, names } from '../names';
 import { AbortPanel } from '../parts/AbortPanel';
 import { ExceptionPanel } from '../parts/ExceptionPanel';
+import { useI18n, useT } from '../../i18n';
 
 interface Props {
   readonly status: Status;
@@ -35,39 +36,39 @@ export function LostStage({ status, plan, setStatus, onPlan }: Props) {
   // A new window after the restart has no plan of its own: the one keyshard saved names the people.
   const { reading } = useCeremonyFiles();
   const known = useSavedPlan(plan, reading, status, onPlan);
+  const t = useT();
   const holders = known === null ? [] : status.custodiansHoldingShards.map((id) => custodianName(known, id));
-  const who = holders.length > 0 ? names(holders) : 'Each custodian named above';
-  const one = holders.length <= 1;
+  const who = holders.length > 0 ? names(holders) : t('lost.everyone');
   return (
     <>
-      <ScreenTitle>{afterHandoff ? 'This ceremony cannot be finished' : 'The secret was lost in a restart'}</ScreenTitle>
+      <ScreenTitle>{afterHandoff ? t('lost.titleAfterHandoff') : t('lost.title')}</ScreenTitle>
       <div className="error-panel" role="alert" data-testid="secret-lost" data-phase={status.phase} tabIndex={-1}>
         <h2>
-          The secret was only in memory, and keyshard stopped
+          {t('lost.heading')}
           <span className="error-code">CEREMONY_SECRET_LOST</span>
         </h2>
-        <p data-testid="secret-lost-message">{status.message}</p>
+        <p data-testid="secret-lost-message">
+          {afterHandoff ? t('lost.message.afterHandoff') : t('lost.message')}
+          {afterHandoff && holders.length > 0 ? ` ${t('lost.message.holders', { names: names(holders), count: holders.length })}` : ''}
+        </p>
         {afterHandoff ? (
           <>
             {holders.length > 0 ? (
               <p>
-                <strong>Shards of the lost secret are held by: </strong>
+                <strong>{t('lost.heldBy')}</strong>
                 <span data-testid="secret-lost-holders">{names(holders)}</span>.
               </p>
             ) : null}
             <ol className="todo-list">
-              <li>Abort this ceremony below, with the reason (the restart).</li>
-              <li>
-                {who} bring{one ? 's' : ''} their shard{one ? '' : 's'}: destroy each one in front of the witnesses
-                (shred the paper, wipe the drive), or seal it in an envelope marked “incomplete ceremony — do not use”.
-              </li>
-              <li>Run a new ceremony from the same plan. The secret of this one no longer exists anywhere.</li>
+              <li>{t('lost.abort')}</li>
+              <li>{t('lost.bring', { who, count: holders.length <= 1 ? 1 : holders.length })}</li>
+              <li>{t('lost.again')}</li>
             </ol>
           </>
         ) : (
           <ol className="todo-list">
-            <li>Abort this ceremony below, with the reason (the restart).</li>
-            <li>No shard was handed out: nothing else needs destroying. Run a new ceremony from the same plan.</li>
+            <li>{t('lost.abort')}</li>
+            <li>{t('lost.noneOut')}</li>
           </ol>
         )}
       </div>
@@ -96,46 +97,41 @@ export function AbortedStage({
   const known = useSavedPlan(plan ?? null, reading, status, onPlan);
   const url = useDownloadUrl(checked?.loaded.result.ok ? checked.text : null);
   const holders = status.custodiansHoldingShards.map((id) => (known === null ? id : custodianName(known, id)));
-  const one = holders.length === 1;
+  const { t, rich } = useI18n();
   // The abort's exception (the reason for the script, a witness's signature) is asked for after the wipe.
   const needed = status.exceptionNeeded?.deviation === 'abort' ? status.exceptionNeeded : null;
   return (
     <>
-      <ScreenTitle>The ceremony was aborted</ScreenTitle>
+      <ScreenTitle>{t('aborted.title')}</ScreenTitle>
       {/* First, while the witness is still in the room: the abort's exception. */}
       {needed !== null && known !== null && setStatus !== undefined ? <ExceptionPanel needed={needed} plan={known} setStatus={setStatus} /> : null}
       <div className="notice" data-testid="aborted">
-        <p>{status.message}</p>
+        <p>{t('aborted.wiped')}</p>
         {holders.length > 0 ? (
           <>
-            <p>Shards handed out before the abort must be destroyed.</p>
+            <p>{t('aborted.destroy')}</p>
             <ol className="todo-list" data-testid="aborted-todo">
-              <li>
-                <span data-testid="aborted-holders">{names(holders)}</span> bring{one ? 's' : ''} {one ? 'their shard' : 'their shards'}: destroy each
-                one in front of the witnesses (shred the paper, wipe the drive), or seal it in an envelope marked “aborted ceremony — do not use”.
-              </li>
-              <li>Run a new ceremony when the reason for the abort is dealt with.</li>
+              <li>{rich('aborted.bring', { who: <span data-testid="aborted-holders">{names(holders)}</span>, count: holders.length })}</li>
+              <li>{t('aborted.again')}</li>
             </ol>
           </>
         ) : (
-          <p>No shard was handed out: nothing needs destroying. Run a new ceremony when the reason for the abort is dealt with.</p>
+          <p>{t('aborted.noneOut')}</p>
         )}
-        <p>
-          The transcript stays in <span className="mono">{status.transcript.path}</span> as the record of what happened.
-        </p>
+        <p>{rich('aborted.kept', { path: <span className="mono">{status.transcript.path}</span> })}</p>
       </div>
       {checked !== null && !checked.loaded.result.ok ? <TranscriptVerdict loaded={checked.loaded} /> : null}
       <div className="actions">
         <a className={needed === null ? 'button' : 'button secondary'} href={hrefOf('plan')} data-testid="aborted-plan">
-          Plan a new ceremony
+          {t('aborted.plan')}
         </a>
         {url !== null ? (
           <a className="button secondary" href={url} download={`${slug(known?.label ?? status.label ?? '')}.aborted.transcript.json`} data-testid="aborted-download">
-            Save a copy of the transcript (JSON)
+            {t('aborted.download')}
           </a>
         ) : null}
         <a className="button secondary" href={hrefOf('start')}>
-          Back to the start screen
+          {t('aborted.start')}
         </a>
       </div>
     </>
@@ -143,18 +139,19 @@ export function AbortedStage({
 }
 
 export function NoPlanStage() {
+  const t = useT();
   return (
     <>
-      <ScreenTitle>Air-gap check</ScreenTitle>
+      <ScreenTitle>{t('noPlan.title')}</ScreenTitle>
       <div className="notice" data-testid="ceremony-no-plan">
-        <p>There is no plan yet. A ceremony starts from its plan; an interrupted one is resumed from the resume screen.</p>
+        <p>{t('noPlan.text')}</p>
       </div>
       <div className="actions">
         <a className="button" href={hrefOf('plan')} data-testid="back-to-plan">
-          Go to the plan
+          {t('noPlan.toPlan')}
         </a>
         <a className="button secondary" href={hrefOf('resume')}>
-          Resume a ceremony
+          {t('noPlan.resume')}
         </a>
       </div>
     </>
