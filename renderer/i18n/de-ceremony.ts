@@ -204,7 +204,7 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
   'paper.ceremonyId': 'Zeremonie-ID',
   'paper.fingerprint': 'Fingerabdruck',
   'paper.share': 'Anteil',
-  'paper.bag': 'Beutel-Seriennummer',
+  'paper.bag': 'Beutelnummer',
   'paper.noBag': 'keine erfasst (hier eintragen: ____________)',
   'paper.printed': 'Gedruckt',
   'paper.recoverLabel': 'Zur Wiederherstellung:',

@@ -24,7 +24,7 @@ export const deSteps: { readonly [K in keyof typeof enSteps]: Catalogue[K] } = {
   'step.extend.destroy': 'Löschen',
   'step.extend.extend': 'Neue Anteile',
   'step.signing.plan': 'Nachricht',
-  'step.signing.commit': 'Zusagen',
+  'step.signing.commit': 'Commitments sammeln',
   'step.signing.request': 'Anfrage',
   'step.signing.sign-share': 'Signaturanteile',
   'step.signing.aggregate': 'Signatur',

@@ -1,13 +1,14 @@
 /**
  * German words for the error codes the screens show. Main's KeyshardError messages are English and often name a
  * detail (which word, which line); in German the screen says what the code means and what it implies, and the code
- * stays in the support line. A code without German words here keeps main's English message (never an empty panel).
+ * stays in the support line. Every code has German words (the type asks for each, so a new code fails the typecheck
+ * until it has them).
  * Messages never quote input: these are fixed texts.
  */
 import type { KeyshardErrorCode } from '../../core/errors';
 import { ownValue } from '../../core/own';
 
-const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
+const MESSAGES: { readonly [C in KeyshardErrorCode]: string } = {
   INVALID_ARGUMENT: 'Die Eingabe passt nicht zu dem, was dieser Schritt erwartet.',
   INVALID_HEX: 'Der Text ist keine gültige Hex-Zeichenfolge (nur 0–9 und a–f).',
   READ_ALOUD_WORD: 'Ein Wort gehört nicht zur Wortliste zum Vorlesen. Prüfen Sie die Schreibweise am Papier.',
@@ -27,9 +28,9 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
   SLIP39_SLOW_KDF: 'Diese Anteile verlangen eine weit aufwendigere Schlüsselableitung, als keyshard schreibt.',
   KDF_CANCELLED: 'Die Schlüsselableitung wurde abgebrochen.',
   FINGERPRINT_MISMATCH: 'Der Fingerabdruck des wiederhergestellten Schlüssels stimmt nicht mit dem erwarteten überein.',
-  VSS_SHARE_INVALID: 'Dieser Anteil passt nicht zu den veröffentlichten Verpflichtungen: Er ist falsch oder verändert.',
-  VSS_COMMITMENT: 'Die Verpflichtungen dieses Anteils passen nicht zu denen der übrigen.',
-  VSS_NO_COMMITMENTS: 'Diesem Anteil fehlen die Verpflichtungen, gegen die er geprüft wird.',
+  VSS_SHARE_INVALID: 'Dieser Anteil passt nicht zu den veröffentlichten Commitments: Er ist falsch oder verändert.',
+  VSS_COMMITMENT: 'Die Commitments dieses Anteils passen nicht zu denen der übrigen.',
+  VSS_NO_COMMITMENTS: 'Diesem Anteil fehlen die Commitments, gegen die er geprüft wird.',
   VSS_CIPHERSUITE: 'Dieser Anteil verwendet ein Verfahren, das keyshard nicht kennt.',
   ENVELOPE_FORMAT: 'Dies ist kein keyshard-Anteil, oder er ist unvollständig abgeschrieben.',
   ENVELOPE_VERSION: 'Dieser Anteil stammt von einer neueren keyshard-Version.',
@@ -82,6 +83,7 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
   FILE_LINK: 'Das ist eine Verknüpfung, nicht die Datei selbst.',
   FILE_READ: 'Die Datei ließ sich nicht lesen.',
   FILE_NOT_FOUND: 'Die Datei wurde nicht gefunden.',
+  FILE_NOT_CHOSEN: 'Diese Datei wurde nicht im Dateidialog von keyshard gewählt. Wählen Sie sie dort noch einmal.',
   FILE_EXISTS: 'Dort liegt bereits eine Datei mit diesem Namen; sie wird nicht überschrieben.',
   FILE_WRITE: 'Die Datei ließ sich nicht schreiben.',
   DISK_FULL: 'Auf dem Laufwerk ist kein Platz mehr.',
@@ -99,7 +101,7 @@ const MESSAGES: { readonly [C in KeyshardErrorCode]?: string } = {
   CUSTODY_OTHER_CEREMONY: 'Dieser Anteil stammt aus einer anderen Zeremonie als das Transkript. Prüfen Sie ihn gegen das Transkript seiner eigenen Zeremonie.',
   EXCEPTION_NEEDED: 'Dieser Schritt weicht vom Plan ab. Geben Sie vor dem Weitergehen den Grund ein und lassen Sie einen Zeugen die Ausnahme signieren; sie wird im Transkript festgehalten.',
   FROST_COMMITMENT: 'Die Anteile der Unterzeichner gehören zu einem anderen Schlüssel als dem im Transkript. Verwenden Sie das Transkript der Zeremonie, die diese Anteile ausgegeben (oder zuletzt erneuert) hat.',
-  FROST_NONCE_USED: 'Diese Nonces wurden schon für einen Signaturanteil verwendet; eine Nonce wird nie zweimal verwendet. Erzeugen Sie eine neue Zusage und bitten Sie den Koordinator um eine neue Anfrage.',
+  FROST_NONCE_USED: 'Diese Nonces wurden schon für einen Signaturanteil verwendet; eine Nonce wird nie zweimal verwendet. Erzeugen Sie ein neues Commitment und bitten Sie den Koordinator um eine neue Anfrage.',
   FROST_SHARE_INVALID: 'Ein Signaturanteil stammt von einem Unterzeichner, der nicht in der Signieranfrage steht, oder passt nicht zu ihr. Verwenden Sie nur Anteile, die für diese Anfrage erstellt wurden.',
   FROST_SIGNATURE: 'Die Signatur lässt sich mit dem öffentlichen Gruppenschlüssel nicht prüfen. Verwenden Sie sie nicht.',
   IPC_SENDER_REFUSED: 'Diese Anfrage kam nicht aus dem keyshard-Fenster und wurde abgelehnt.',

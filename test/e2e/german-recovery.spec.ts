@@ -91,7 +91,7 @@ test('recovery in German: words, files, the verdict, the secret and the export f
   await r.finish();
   await expect(r.verdict()).toHaveAttribute('data-verdict', 'verified');
   await expect(r.id('screen-title')).toContainText(de['result.verified']);
-  await expect(r.id('verdict-text')).toContainText('Schluss-Hash');
+  await expect(r.id('verdict-text')).toContainText('End-Hash');
   await germanScreen(page, 'recovery-verified-de');
 
   // The secret only after the German warning; then hidden again.
