@@ -9,6 +9,8 @@ import { isKeyshardError } from '../../core/errors';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { supportOf, toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
 import { DEVICE_TODO } from '../devices/api';
+import { germanMessageWith } from '../i18n/errors-de';
+import { language } from '../i18n/language';
 import { confirmToWire, showHandoff, testRecoveryToWire, type ConfirmAsked, type GivenBack, type ShownHandoff, type ShownShard, type TestRecoveryAsked } from './shardWire';
 
 export type Status = ResponseOf<'ceremony:status'>;
@@ -75,7 +77,9 @@ export function ceremonyTodo(code: string): string {
 export function asErrorInfo(e: unknown): ErrorInfo {
   if (e instanceof IpcCallError) {
     const support = supportOf(e.details);
-    return { code: e.code, message: e.message, todo: ceremonyTodo(e.code), ...(support ? { support } : {}) };
+    // Main writes English; in German the screen says what the code means (the code stays in the support line).
+    const message = language() === 'en' ? e.message : (germanMessageWith(e.code, e.details) ?? e.message);
+    return { code: e.code, message, todo: ceremonyTodo(e.code), ...(support ? { support } : {}) };
   }
   // Typed errors raised in this window (a QR code that does not assemble, a shard text that cannot be read) say
   // what to do as main's would.

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { ChooseFileButton, type ChosenFile } from '../components/ChooseFileButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
+import { useT } from '../i18n';
 import { askDevices, deviceErrorInfo, type KnownModule, type SelectedModule } from './api';
 
 interface Props {
@@ -33,6 +34,7 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
   const pathId = useId();
   const groupId = useId();
   const changed = useRef(onChange);
+  const t = useT();
   changed.current = onChange;
 
   const use = async (modulePath: string): Promise<void> => {
@@ -90,17 +92,16 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
             <span className="tick" aria-hidden="true">
               ✓
             </span>{' '}
-            PKCS#11 module: <strong>{chosenName ?? selected.module.description}</strong>
+            {t('module.current')} <strong>{chosenName ?? selected.module.description}</strong>
             <span className="muted">
-              {' '}
-              · made by {selected.module.manufacturer} · library version {selected.module.libraryVersion} · Cryptoki {selected.module.cryptokiVersion}
+              {t('module.facts', { maker: selected.module.manufacturer, version: selected.module.libraryVersion, cryptoki: selected.module.cryptokiVersion })}
             </span>
           </p>
           <p className="mono muted small" data-testid="module-path">
             {selected.selected}
           </p>
           <button type="button" className="button secondary small" onClick={() => setEditing(true)} data-testid="module-change">
-            Choose another module
+            {t('module.change')}
           </button>
         </div>
       ) : (
@@ -111,10 +112,10 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
           }}
         >
           <fieldset className="module-list" aria-labelledby={groupId}>
-            <legend id={groupId}>Which PKCS#11 module do the tokens use?</legend>
-            {known === null ? <p className="muted">Looking for the usual modules on this machine…</p> : null}
+            <legend id={groupId}>{t('module.legend')}</legend>
+            {known === null ? <p className="muted">{t('module.looking')}</p> : null}
             {known !== null && known.length === 0 ? (
-              <p data-testid="module-none-found">None of the usual modules (SoftHSM2, OpenSC, YubiKey, Nitrokey…) is installed here. Choose your tokens&apos; module file.</p>
+              <p data-testid="module-none-found">{t('module.noneFound')}</p>
             ) : null}
             {known?.map((m, i) => (
               <label key={m.path} className="checkbox module-option">
@@ -127,14 +128,14 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
             ))}
             <label className="checkbox module-option">
               <input type="radio" name={`${groupId}-module`} checked={choice === OTHER} onChange={() => setChoice(OTHER)} data-testid="module-other" />
-              <span>Another module: choose its file</span>
+              <span>{t('module.other')}</span>
             </label>
             {choice === OTHER ? (
               <div className="field module-path-field">
                 <div className="inline-form">
                   <ChooseFileButton
                     purpose="pkcs11-module"
-                    label={other === null ? 'Choose the module file' : 'Choose another file'}
+                    label={other === null ? t('module.chooseFile') : t('module.chooseAnother')}
                     variant="secondary"
                     onChosen={(file) => {
                       setOther(file);
@@ -151,9 +152,7 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
                   ) : null}
                 </div>
                 <p id={`${pathId}-rule`} className="muted small" data-testid="module-rule">
-                  A module is a program that runs inside keyshard, so keyshard loads one only from this computer&apos;s own system library folders
-                  (/usr/lib, /usr/lib64, /usr/local/lib, /lib, /lib64 or /opt), owned by the administrator, and never from a USB stick, memory card or
-                  disk image. Install your token&apos;s module with its package or installer first.
+                  {t('module.rule')}
                 </p>
               </div>
             ) : null}
@@ -161,17 +160,17 @@ export function ModuleChooser({ onChange, autoUse = true, testId = 'module-choos
           <div className="actions">
             {/* Changing a module that is already in use: the screen's own next step (e.g. checking the tokens) stays primary. */}
             <button type="submit" className={selected !== null ? 'button secondary' : 'button'} disabled={busy || path === ''} data-testid="module-use">
-              {busy ? 'Opening the module…' : 'Use this module'}
+              {busy ? t('module.opening') : t('module.use')}
             </button>
             {selected !== null ? (
               <button type="button" className="button secondary" onClick={() => setEditing(false)} data-testid="module-keep">
-                Keep {chosenName ?? 'the current module'}
+                {t('module.keep', { name: chosenName ?? t('module.keepCurrent') })}
               </button>
             ) : null}
           </div>
         </form>
       )}
-      {error ? <ErrorPanel title="The PKCS#11 module could not be used" error={error} testId="module-error" focus /> : null}
+      {error ? <ErrorPanel title={t('module.failed')} error={error} testId="module-error" focus /> : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { useT } from '../i18n';
 import { pinStateOf, roleVerdict, tokensOf, type Token, type TokenRole } from './api';
 import { useTokenList, type TokenListState } from './useTokenList';
 
@@ -45,6 +46,7 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
   const chosen = found.find((t) => t.serial === value) ?? null;
   const groupId = useId();
   const selectId = useId();
+  const tr = useT();
 
   // Preselect what the caller prefers (e.g. the plan's label) once the list is there and nothing is chosen.
   useEffect(() => {
@@ -75,13 +77,13 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
           disabled={state.list === null}
           data-testid={`${testId}-select`}
         >
-          <option value="">{state.list === null ? 'Looking for tokens…' : found.length === 0 ? 'No token found' : 'Choose a token'}</option>
+          <option value="">{state.list === null ? tr('picker.looking') : found.length === 0 ? tr('picker.noneFound') : tr('picker.choose')}</option>
           {found.map((t) => {
             const other = takenBy?.get(t.serial);
             return (
               <option key={t.serial} value={t.serial} disabled={other !== undefined}>
-                {t.label} · serial {t.serial} · {t.model}
-                {other !== undefined ? ` · chosen for ${other}` : ''}
+                {tr('picker.option', { label: t.label, serial: t.serial, model: t.model })}
+                {other !== undefined ? tr('picker.chosenFor', { name: other }) : ''}
               </option>
             );
           })}
@@ -106,12 +108,12 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
         ) : null}
         {chosen === null && value === null && wantedMissing ? (
           <p className="problem-inline" data-testid={`${testId}-not-found`}>
-            No token labelled “{prefer?.label}” is plugged in: plug it in and look again, or choose another.
+            {tr('picker.notFound', { label: prefer?.label ?? '' })}
           </p>
         ) : null}
         {notPresent ? (
           <p className="problem-inline" data-testid={`${testId}-absent`}>
-            The token chosen before (serial {value}) is not plugged in now.
+            {tr('picker.absent', { serial: value ?? '' })}
           </p>
         ) : null}
       </div>
@@ -121,15 +123,14 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
   return (
     <fieldset className="token-picker" aria-labelledby={groupId} data-testid={testId} data-chosen={chosen?.label ?? ''}>
       <legend id={groupId}>{legend}</legend>
-      {state.list === null && state.error === null ? <p className="muted">Looking for tokens…</p> : null}
+      {state.list === null && state.error === null ? <p className="muted">{tr('picker.looking')}</p> : null}
       {state.list !== null ? (
         <p className="muted small token-module" data-testid={`${testId}-module`}>
-          PKCS#11 module by {state.list.module.manufacturer} (version {state.list.module.libraryVersion}): {found.length}{' '}
-          {found.length === 1 ? 'token' : 'tokens'} found.
+          {tr('picker.module', { maker: state.list.module.manufacturer, version: state.list.module.libraryVersion, count: found.length })}
         </p>
       ) : null}
       {state.list !== null && found.length === 0 ? (
-        <p data-testid={`${testId}-none`}>No initialized token is plugged in. Plug the token in, then press “Look again”.</p>
+        <p data-testid={`${testId}-none`}>{tr('picker.none')}</p>
       ) : null}
       <ul className="token-list">
         {found.map((t) => {
@@ -153,7 +154,7 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
                 <span className="token-facts">
                   <strong>{t.label}</strong>{' '}
                   <span className="muted">
-                    serial <span className="mono">{t.serial}</span> · {t.model} · {t.manufacturer}
+                    {tr('picker.facts', { serial: t.serial, model: t.model, maker: t.manufacturer })}
                   </span>
                   <span className="token-lines">
                     {/* A locked PIN is named once, as the reason in the verdict. */}
@@ -167,7 +168,7 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
                         {verdict.text}
                       </span>
                     ) : null}
-                    {other !== undefined ? <span className="muted"> · chosen for {other}</span> : null}
+                    {other !== undefined ? <span className="muted">{tr('picker.chosenFor', { name: other })}</span> : null}
                   </span>
                 </span>
               </label>
@@ -177,25 +178,23 @@ export function TokenPicker({ role, value, onChange, legend, tokens, prefer, tak
       </ul>
       {broken.map((s) => (
         <p key={s.slotId} className="problem-inline" data-testid={`${testId}-slot-error`}>
-          Slot {s.slotId} ({s.description}): {s.tokenError?.message}
+          {tr('picker.slotError', { slot: s.slotId, description: s.description, message: s.tokenError?.message ?? '' })}
         </p>
       ))}
       {blank > 0 ? (
-        <p className="muted small">
-          {blank} other {blank === 1 ? 'slot holds' : 'slots hold'} no initialized token.
-        </p>
+        <p className="muted small">{tr('picker.blank', { count: blank })}</p>
       ) : null}
       {notPresent ? (
         <p className="problem-inline" data-testid={`${testId}-absent`}>
-          The token chosen before (serial {value}) is not plugged in now.
+          {tr('picker.absent', { serial: value ?? '' })}
         </p>
       ) : null}
       {showLookAgain ? (
         <button type="button" className="button secondary small" disabled={state.busy} onClick={() => void state.lookAgain()} data-testid={`${testId}-again`}>
-          {state.busy ? 'Looking…' : 'Look again'}
+          {state.busy ? tr('picker.againBusy') : tr('picker.again')}
         </button>
       ) : null}
-      {state.error ? <ErrorPanel title="The tokens could not be listed" error={state.error} testId={`${testId}-error`} /> : null}
+      {state.error ? <ErrorPanel title={tr('picker.listFailed')} error={state.error} testId={`${testId}-error`} /> : null}
     </fieldset>
   );
 }

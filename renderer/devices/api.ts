@@ -10,6 +10,10 @@ import { ownValue } from '../../core/own';
 import { call, IpcCallError } from '../../electron/ipc/client';
 import type { RequestOf, ResponseOf } from '../../electron/ipc/contract';
 import { toErrorInfo, todoFor, type ErrorInfo } from '../components/errors';
+import type { Key } from '../i18n/catalogue';
+import { germanMessageWith } from '../i18n/errors-de';
+import { language } from '../i18n/language';
+import { t } from '../i18n/translate';
 
 export type TokenList = ResponseOf<'hsm:list-tokens'>;
 export type TokenSlot = TokenList['slots'][number];
@@ -29,11 +33,17 @@ export function askDevices<K extends DeviceChannel>(channel: K, ...args: undefin
   return (call as (c: K, ...a: unknown[]) => Promise<ResponseOf<K>>)(channel, ...args);
 }
 
-/** "keep a custodian's shard": what the role asks of a token, to finish "can / cannot ...". */
-export const ROLE_TEXT: Readonly<Record<TokenRole, string>> = {
-  custodian: "keep a custodian's shard",
-  entropy: 'add random numbers to the entropy',
-  witness: 'sign as a witness',
+/** "keep a custodian's shard": what the role asks of a token, to finish "can / cannot ...", in the chosen language. */
+export const ROLE_TEXT: { readonly [R in TokenRole]: string } = {
+  get custodian() {
+    return t('device.role.custodian');
+  },
+  get entropy() {
+    return t('device.role.entropy');
+  },
+  get witness() {
+    return t('device.role.witness');
+  },
 };
 
 /**
@@ -47,40 +57,42 @@ const ROLE_NEEDS: Readonly<Record<TokenRole, readonly CapabilityId[]>> = {
 };
 
 /** `alice-token (serial 0a1b2c3d)`: how screens name a token. */
-export function tokenName(t: { readonly label: string; readonly serial: string }): string {
-  return `${t.label} (serial ${t.serial})`;
+export function tokenName(tok: { readonly label: string; readonly serial: string }): string {
+  return t('device.tokenName', { label: tok.label, serial: tok.serial });
 }
 
 export type PinState = 'locked' | 'final-try' | 'low' | 'ok' | 'no-pin';
 
 /** The token's PIN state as the token reports it (no login needed), in words. */
-export function pinStateOf(t: Token): { readonly state: PinState; readonly text: string } {
-  if (t.pinLocked) return { state: 'locked', text: 'PIN locked: too many wrong PINs' };
-  if (!t.userPinInitialized) return { state: 'no-pin', text: 'no user PIN set yet' };
-  if (t.pinFinalTry) return { state: 'final-try', text: 'PIN: one try left before it locks' };
-  if (t.pinCountLow) return { state: 'low', text: 'PIN: few tries left' };
-  return { state: 'ok', text: 'PIN ready' };
+export function pinStateOf(tok: Token): { readonly state: PinState; readonly text: string } {
+  if (tok.pinLocked) return { state: 'locked', text: t('device.pin.locked') };
+  if (!tok.userPinInitialized) return { state: 'no-pin', text: t('device.pin.noPin') };
+  if (tok.pinFinalTry) return { state: 'final-try', text: t('device.pin.finalTry') };
+  if (tok.pinCountLow) return { state: 'low', text: t('device.pin.low') };
+  return { state: 'ok', text: t('device.pin.ok') };
 }
 
 /** Why a token cannot serve a role, in words (empty when main says it can). */
-export function cannotReasons(t: Token, role: TokenRole): string[] {
-  if (t.usableFor[role]) return [];
+export function cannotReasons(tok: Token, role: TokenRole): string[] {
+  if (tok.usableFor[role]) return [];
   const out: string[] = [];
-  if (!t.initialized) out.push('it is not initialized (it needs a label and a PIN first)');
-  if (t.pinLocked) out.push('its PIN is locked after too many wrong tries (its security officer can unblock it)');
+  if (!tok.initialized) out.push(t('device.why.notInitialized'));
+  if (tok.pinLocked) out.push(t('device.why.pinLocked'));
   for (const id of ROLE_NEEDS[role]) {
-    if (!t.lacks.includes(id)) continue;
-    const c = t.capabilities.find((x) => x.id === id);
-    out.push(`it lacks ${c?.label ?? id}${c?.note ? `: ${c.note}` : ''}`);
+    if (!tok.lacks.includes(id)) continue;
+    const c = tok.capabilities.find((x) => x.id === id);
+    // The capability in the chosen language; main's note names mechanisms and flags (CKM_..., CKF_...) as they are.
+    const what = t(`device.capability.${id}` as Key & `device.capability.${CapabilityId}`);
+    out.push(c?.note ? t('device.why.lacksNote', { what, note: c.note }) : t('device.why.lacks', { what }));
   }
-  if (out.length === 0) out.push('it lacks something this needs');
+  if (out.length === 0) out.push(t('device.why.other'));
   return out;
 }
 
 /** One line: "Can keep a custodian's shard" or "Cannot keep a custodian's shard: its PIN is locked ...". */
-export function roleVerdict(t: Token, role: TokenRole): { readonly ok: boolean; readonly text: string } {
-  const why = cannotReasons(t, role);
-  return why.length === 0 ? { ok: true, text: `Can ${ROLE_TEXT[role]}` } : { ok: false, text: `Cannot ${ROLE_TEXT[role]}: ${why.join('; ')}` };
+export function roleVerdict(tok: Token, role: TokenRole): { readonly ok: boolean; readonly text: string } {
+  const why = cannotReasons(tok, role);
+  return why.length === 0 ? { ok: true, text: t('device.can', { role: ROLE_TEXT[role] }) } : { ok: false, text: t('device.cannot', { role: ROLE_TEXT[role], why: why.join('; ') }) };
 }
 
 /** Tokens that are there and initialized (SoftHSM and card readers also show empty or blank slots). */
@@ -89,17 +101,23 @@ export function tokensOf(list: TokenList | null): Token[] {
 }
 
 /** What to do next after a token error; main's message already says what happened (and never holds a PIN). */
-export const DEVICE_TODO: Readonly<Record<string, string>> = {
-  HSM_PIN_INCORRECT: 'The token holder types the PIN again, carefully (Caps Lock, keyboard layout): a token locks after a few wrong tries.',
-  HSM_PIN_LOCKED: "This token is locked. Use another token, or have its security officer unblock it (reset the user PIN) with the token's own tool.",
-  HSM_TOKEN_ABSENT: 'Plug the token in (the same one), wait a moment, then try again.',
-  HSM_TOKEN_FULL: "The token has no room left. Use another token, or free space on this one with its own tool, then try again.",
-  HSM_MECHANISM: 'This token cannot do what this step needs. Choose another token (the token list says what each one can do).',
-  HSM_MODULE: 'Choose a PKCS#11 module installed on this machine (for example SoftHSM2 or OpenSC), or install your tokens\' module with its package first, then choose it.',
-  HSM_VERIFY: 'What was read back from the token differs from what was written. Try again; if it fails again, use another token.',
-  HSM_SHARD_EXISTS: 'This token already holds a shard of this ceremony. Use the token that was chosen for this custodian.',
-  HSM_OBJECT_NOT_FOUND: "The shard is not on this token. Check that this is the custodian's own token from this ceremony.",
-};
+const TODO_CODES = [
+  'HSM_PIN_INCORRECT',
+  'HSM_PIN_LOCKED',
+  'HSM_TOKEN_ABSENT',
+  'HSM_TOKEN_FULL',
+  'HSM_MECHANISM',
+  'HSM_MODULE',
+  'HSM_VERIFY',
+  'HSM_SHARD_EXISTS',
+  'HSM_OBJECT_NOT_FOUND',
+] as const;
+
+/** The next step per token error code, in the chosen language (read when asked, so a language change shows). */
+export const DEVICE_TODO: Readonly<Record<string, string>> = Object.defineProperties(
+  {},
+  Object.fromEntries(TODO_CODES.map((code) => [code, { enumerable: true, get: () => t(`device.todo.${code}`) }])),
+);
 
 export function deviceTodo(code: string): string {
   return ownValue(DEVICE_TODO, code) ?? todoFor(code);
@@ -107,7 +125,11 @@ export function deviceTodo(code: string): string {
 
 /** Any failure of a device call as an ErrorInfo for the error panel. */
 export function deviceErrorInfo(e: unknown): ErrorInfo {
-  if (e instanceof IpcCallError) return { code: e.code, message: e.message, todo: deviceTodo(e.code) };
+  if (e instanceof IpcCallError) {
+    // Main writes English; in German the screen says what the code means (the code stays in the support line).
+    const message = language() === 'en' ? e.message : (germanMessageWith(e.code, e.details) ?? e.message);
+    return { code: e.code, message, todo: deviceTodo(e.code) };
+  }
   return toErrorInfo(e);
 }
 
@@ -126,13 +148,13 @@ export function pinErrorNote(code: string, details: Readonly<Record<string, unkn
 function noteOf(code: string, details: Readonly<Record<string, unknown>>): string | null {
   const left = details['triesLeft'];
   if (typeof left === 'number' && Number.isInteger(left) && left >= 0) {
-    return left === 1 ? 'One try is left before the token locks.' : `${left} tries are left before the token locks.`;
+    return t('device.note.triesLeft', { count: left });
   }
-  if (details['countLow'] === true) return 'The token says few tries are left before it locks.';
+  if (details['countLow'] === true) return t('device.note.countLow');
   const reason = details['reason'];
-  if (code === 'HSM_PIN_INCORRECT' && (reason === 'missing' || reason === 'empty')) return 'No PIN was given: type it, then try again.';
-  if (code === 'HSM_PIN_LOCKED' && reason === 'locked-now') return 'That wrong PIN was the last try: the token is locked now.';
-  if (code === 'HSM_TOKEN_ABSENT' && reason === 'removed') return 'The token was pulled out during the step. Nothing was kept from it.';
+  if (code === 'HSM_PIN_INCORRECT' && (reason === 'missing' || reason === 'empty')) return t('device.note.noPin');
+  if (code === 'HSM_PIN_LOCKED' && reason === 'locked-now') return t('device.note.lockedNow');
+  if (code === 'HSM_TOKEN_ABSENT' && reason === 'removed') return t('device.note.removed');
   return null;
 }
 

@@ -10,6 +10,7 @@ import { deRecoveryInput } from './de-recovery-input';
 import { deSteps } from './de-steps';
 import { dePlan } from './de-plan';
 import { deStages } from './de-stages';
+import { deDevices } from './de-devices';
 
 export const de: Catalogue = {
   'shell.skip': 'Zum Bildschirminhalt springen',
@@ -321,4 +322,5 @@ export const de: Catalogue = {
   ...deRecoveryInput,
   ...dePlan,
   ...deStages,
+  ...deDevices,
 };

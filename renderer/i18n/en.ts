@@ -9,6 +9,7 @@ import { enRecoveryInput } from './en-recovery-input';
 import { enSteps } from './en-steps';
 import { enPlan } from './en-plan';
 import { enStages } from './en-stages';
+import { enDevices } from './en-devices';
 export const en = {
   // The shell around every screen
   'shell.skip': 'Skip to the screen',
@@ -334,4 +335,5 @@ export const en = {
   ...enRecoveryInput,
   ...enPlan,
   ...enStages,
+  ...enDevices,
 } as const;

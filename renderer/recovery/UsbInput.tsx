@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorPanel } from '../components/ErrorPanel';
 import type { ErrorInfo } from '../components/errors';
+import { t as tNow, useT } from '../i18n';
 import { recoveryApi, type Drive, type DriveShardFile, type DriveShards, type ShardRequest, type TokenChoice } from './api';
 import { KeyFileStep } from './KeyFileStep';
 import type { ShardOrigin, SubmitResult } from './outcome';
@@ -19,19 +20,19 @@ interface Props {
   readonly busy: boolean;
 }
 
-const PROTECTION_TEXT: Readonly<Record<DriveShardFile['protection'], string>> = {
-  none: 'not encrypted',
-  age: 'encrypted with age',
-  openpgp: 'encrypted with OpenPGP',
-  pkcs11: "sealed to the custodian's token",
-};
+const PROTECTION_TEXT = {
+  none: 'usbIn.protection.none',
+  age: 'usbIn.protection.age',
+  openpgp: 'usbIn.protection.openpgp',
+  pkcs11: 'usbIn.protection.pkcs11',
+} as const satisfies Record<DriveShardFile['protection'], string>;
 
-const NEEDS_TEXT: Readonly<Record<DriveShardFile['protection'], string>> = {
-  none: 'needs no key',
-  age: "needs the custodian's age identity file",
-  openpgp: "needs the custodian's OpenPGP private key file",
-  pkcs11: "needs the custodian's token and PIN",
-};
+const NEEDS_TEXT = {
+  none: 'usbIn.needs.none',
+  age: 'usbIn.needs.age',
+  openpgp: 'usbIn.needs.openpgp',
+  pkcs11: 'usbIn.needs.pkcs11',
+} as const satisfies Record<DriveShardFile['protection'], string>;
 
 function driveName(d: { readonly label: string | null; readonly mountPoint: string }): string {
   return d.label ?? d.mountPoint;
@@ -44,8 +45,9 @@ function gigabytes(bytes: number | null): string {
 /** "Bob · custodian #2" (the name from the shard or the transcript, when known). */
 export function fileOwner(f: DriveShardFile): string {
   const name = f.custodianLabel ?? f.custodianId;
-  const place = `custodian #${f.custodianIndex + 1}${f.share === null ? '' : `, share ${f.share}`}`;
-  return name === null ? place.charAt(0).toUpperCase() + place.slice(1) : `${name} · ${place}`;
+  const n = f.custodianIndex + 1;
+  if (name === null) return f.share === null ? tNow('usbIn.placeAlone', { n }) : tNow('usbIn.placeAloneShare', { n, share: f.share });
+  return `${name} · ${f.share === null ? tNow('usbIn.place', { n }) : tNow('usbIn.placeShare', { n, share: f.share })}`;
 }
 
 export function UsbInput({ onSubmit, busy }: Props) {
@@ -55,6 +57,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
   const [listing, setListing] = useState<DriveShards | null>(null);
   const [listError, setListError] = useState<ErrorInfo | null>(null);
   const [file, setFile] = useState<{ f: DriveShardFile; round: number } | null>(null);
+  const t = useT();
 
   const listFiles = useCallback(async (d: Drive): Promise<void> => {
     setListError(null);
@@ -82,7 +85,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
     const r = await recoveryApi.listDrives();
     if (!r.ok) {
       setDrives([]);
-      setDrivesError(problemInfo(r.error, 'Plug the drive in again and press “List the drives again”. If it keeps failing, open the file with “Shard file” instead.'));
+      setDrivesError(problemInfo(r.error, tNow('usbIn.listTodo')));
       return;
     }
     setDrives(r.value);
@@ -104,7 +107,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
   }, []);
 
   const submit = async (f: DriveShardFile, openingKey?: Extract<ShardRequest, { driveFile: unknown }>['openingKey']): Promise<SubmitResult> => {
-    if (drive === null) return { outcome: 'rejected', error: { code: 'USB_REMOVED', message: 'No drive is chosen.' } };
+    if (drive === null) return { outcome: 'rejected', error: { code: 'USB_REMOVED', message: t('usbIn.noDrive') } };
     const result = await onSubmit(
       { driveFile: { mountPoint: drive.mountPoint, file: f.file }, ...(openingKey === undefined ? {} : { openingKey }) },
       { kind: 'usb', protection: f.protection, drive: driveName(drive) },
@@ -125,17 +128,17 @@ export function UsbInput({ onSubmit, busy }: Props) {
   const usable = listing?.files ?? [];
   return (
     <div className="usb-input" data-testid="usb-input">
-      <p className="muted">Plug in the custodian&apos;s USB drive and choose it: keyshard lists the shard files on it.</p>
+      <p className="muted">{t('usbIn.lead')}</p>
       <section className="usb-drives" aria-labelledby="usb-drives-title">
-        <h3 id="usb-drives-title">Drives plugged in</h3>
-        {drives === null ? <p className="muted">Looking for drives…</p> : null}
+        <h3 id="usb-drives-title">{t('usbIn.drives')}</h3>
+        {drives === null ? <p className="muted">{t('usbIn.looking')}</p> : null}
         {drives !== null && drives.length === 0 && drivesError === null ? (
           <p className="notice" data-testid="usb-no-drives">
-            No USB drive is plugged in. Plug in the custodian&apos;s drive, wait until the system shows it, then press “List the drives again”.
+            {t('usbIn.noDrives')}
           </p>
         ) : null}
         {drives !== null && drives.length > 0 ? (
-          <div className="usb-drive-list" role="group" aria-label="Drives">
+          <div className="usb-drive-list" role="group" aria-label={t('usbIn.drivesGroup')}>
             {drives.map((d) => (
               <button
                 key={d.mountPoint}
@@ -154,20 +157,19 @@ export function UsbInput({ onSubmit, busy }: Props) {
           </div>
         ) : null}
         <button type="button" className="button secondary small" onClick={() => void listDrives()} data-testid="usb-drives-again">
-          List the drives again
+          {t('usbIn.again')}
         </button>
-        {drivesError ? <ErrorPanel title="The drives could not be listed" error={drivesError} testId="usb-drives-error" focus /> : null}
+        {drivesError ? <ErrorPanel title={t('usbIn.drivesFailed')} error={drivesError} testId="usb-drives-error" focus /> : null}
       </section>
 
       {drive !== null ? (
         <section className="usb-files" aria-labelledby="usb-files-title" data-testid="usb-files" data-drive={driveName(drive)}>
-          <h3 id="usb-files-title">Shard files on {driveName(drive)}</h3>
-          {listError ? <ErrorPanel title="The drive could not be read" error={listError} testId="usb-files-error" focus /> : null}
-          {listing === null && listError === null ? <p className="muted">Reading the drive…</p> : null}
+          <h3 id="usb-files-title">{t('usbIn.files', { drive: driveName(drive) })}</h3>
+          {listError ? <ErrorPanel title={t('usbIn.readFailed')} error={listError} testId="usb-files-error" focus /> : null}
+          {listing === null && listError === null ? <p className="muted" data-testid="usb-reading">{t('usbIn.reading')}</p> : null}
           {listing !== null && usable.length === 0 ? (
             <p className="notice" data-testid="usb-no-files">
-              There is no keyshard shard file on this drive (they are named keyshard-…-c1.age and the like, at the top of
-              the drive). Check that this is the custodian&apos;s drive, or use their paper copy.
+              {t('usbIn.noFiles')}
             </p>
           ) : null}
           {usable.length > 0 ? (
@@ -188,18 +190,18 @@ export function UsbInput({ onSubmit, busy }: Props) {
                     <span className="usb-file-facts">
                       <strong>{fileOwner(f)}</strong>
                       <span className="muted small">
-                        {PROTECTION_TEXT[f.protection]} · {NEEDS_TEXT[f.protection]}
+                        {t(PROTECTION_TEXT[f.protection])} · {t(NEEDS_TEXT[f.protection])}
                       </span>
                       <span className="mono muted small usb-file-name">{f.file}</span>
                       {f.ceremony === 'other' ? (
                         <span className="problem-inline small" data-testid="usb-file-other">
-                          Another ceremony ({f.ceremonyId.slice(0, 8)}…): set it aside.
+                          {t('usbIn.otherCeremony', { id: f.ceremonyId.slice(0, 8) })}
                         </span>
                       ) : null}
                     </span>
                     {f.inHand ? (
                       <span className="tag ok-tag" data-testid="usb-file-in-hand">
-                        ✓ In hand
+                        {t('usbIn.inHand')}
                       </span>
                     ) : (
                       // One primary action: the first file not yet added (none while a file's key is asked below).
@@ -210,7 +212,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
                         onClick={() => open(f)}
                         data-testid="usb-file-open"
                       >
-                        {f.protection === 'none' ? 'Add this shard' : 'Open…'}
+                        {f.protection === 'none' ? t('usbIn.add') : t('usbIn.open')}
                       </button>
                     )}
                   </li>
@@ -220,7 +222,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
           ) : null}
           {listing !== null && listing.problems.length > 0 ? (
             <div className="usb-problems" data-testid="usb-problems">
-              <h4>Files that cannot be used ({listing.problems.length})</h4>
+              <h4>{t('usbIn.unusable', { count: listing.problems.length })}</h4>
               <ul>
                 {listing.problems.map((p) => (
                   <li key={p.file} data-testid="usb-problem" data-file={p.file} data-code={p.code}>
@@ -239,7 +241,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
               onOpen={(openingKey) => submit(file.f, openingKey)}
               onDone={() => setFile(null)}
               onCancel={() => setFile(null)}
-              cancelLabel="Choose another file"
+              cancelLabel={t('usbIn.anotherFile')}
             />
           ) : null}
           {file !== null && file.f.protection === 'pkcs11' ? (
@@ -275,25 +277,24 @@ function SealedFileStep({
 }) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => ref.current?.focus(), []);
+  const t = useT();
   return (
     <section className="panel key-step" data-testid="token-key-step" tabIndex={-1} ref={ref}>
-      <h3>
-        {fileOwner(file)}: {file.file}, sealed to the custodian&apos;s token
-      </h3>
-      <p>Next: the custodian plugs in their token, chooses it, and types its PIN. The token opens the file; its key never leaves it.</p>
+      <h3>{t('usbIn.sealedTitle', { owner: fileOwner(file), file: file.file })}</h3>
+      <p>{t('usbIn.sealedNext')}</p>
       <TokenAndPin
-        legend="Which token is the custodian's?"
-        whose="The custodian"
-        actionLabel="Open the file with this token"
-        busyLabel="Opening on the token…"
+        legend={t('usbIn.sealedLegend')}
+        whose={t('usbIn.sealedWhose')}
+        actionLabel={t('usbIn.sealedAction')}
+        busyLabel={t('usbIn.sealedBusy')}
         busy={busy}
         testId="seal-token"
-        pinHint="Only the custodian types it. keyshard gives it to the token to open this file and does not keep it."
+        pinHint={t('usbIn.sealedPinHint')}
         onSubmit={onOpen}
       />
       <div className="actions">
         <button type="button" className="button secondary" onClick={onCancel} data-testid="cancel-token-key">
-          Choose another file
+          {t('usbIn.anotherFile')}
         </button>
       </div>
     </section>

@@ -208,9 +208,14 @@ function StatsLine({ stats }: { stats: ScanStats | null }) {
         data-max-ms={stats.maxDecodeMs.toFixed(1)}
         data-init-ms={stats.initMs.toFixed(0)}
       >
-        {stats.decoded} frames decoded, {stats.withText} with a code; {stats.meanDecodeMs.toFixed(0)} ms per frame on average
-        (slowest {stats.maxDecodeMs.toFixed(0)} ms); {stats.dropped} frames skipped while the decoder was busy; decoder
-        loaded in {stats.initMs.toFixed(0)} ms.
+        {t('scanner.stats', {
+          decoded: stats.decoded,
+          withText: stats.withText,
+          mean: stats.meanDecodeMs.toFixed(0),
+          max: stats.maxDecodeMs.toFixed(0),
+          dropped: stats.dropped,
+          init: stats.initMs.toFixed(0),
+        })}
       </p>
     </details>
   );

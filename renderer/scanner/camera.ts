@@ -3,6 +3,7 @@
  * camera gate first (camera:allow); in the plain-browser test harness that call may fail and is ignored.
  */
 import type { ErrorInfo } from '../components/errors';
+import { t } from '../i18n/translate';
 
 export class CameraProblem extends Error {
   constructor(readonly info: ErrorInfo) {
@@ -11,38 +12,41 @@ export class CameraProblem extends Error {
   }
 }
 
-export const CAMERA_PROBLEMS = {
-  unsupported: {
-    code: 'CAMERA_UNSUPPORTED',
-    message: 'This window cannot use a camera.',
-    todo: 'Use the keyshard app on the ceremony machine, or enter the shard by hand instead.',
+type Problem = 'unsupported' | 'denied' | 'absent' | 'busy' | 'decoder' | 'stalled';
+const CODES: Readonly<Record<Problem, string>> = {
+  unsupported: 'CAMERA_UNSUPPORTED',
+  denied: 'CAMERA_DENIED',
+  absent: 'CAMERA_ABSENT',
+  busy: 'CAMERA_BUSY',
+  decoder: 'DECODER_FAILED',
+  stalled: 'DECODER_STALLED',
+};
+
+function problem(p: Problem): ErrorInfo {
+  return { code: CODES[p], message: t(`cameraProblem.${p}`), todo: t(`cameraProblem.${p}.todo`) };
+}
+
+/** Each problem in the language chosen when it happens (read at that moment, not when this module loads). */
+export const CAMERA_PROBLEMS: { readonly [P in Problem]: ErrorInfo } = {
+  get unsupported() {
+    return problem('unsupported');
   },
-  denied: {
-    code: 'CAMERA_DENIED',
-    message: 'keyshard was not allowed to use the camera.',
-    todo: 'Allow the camera when the system asks (check that no privacy switch or setting blocks it), then press "Try the camera again".',
+  get denied() {
+    return problem('denied');
   },
-  absent: {
-    code: 'CAMERA_ABSENT',
-    message: 'No camera was found on this machine.',
-    todo: 'Plug in a USB camera (or open the laptop lid), wait a few seconds, then press "Try the camera again".',
+  get absent() {
+    return problem('absent');
   },
-  busy: {
-    code: 'CAMERA_BUSY',
-    message: 'The camera is in use by another program, or it failed to start.',
-    todo: 'Close other programs that use the camera, unplug and plug it in again, then press "Try the camera again".',
+  get busy() {
+    return problem('busy');
   },
-  decoder: {
-    code: 'DECODER_FAILED',
-    message: 'The QR decoder in this window did not start.',
-    todo: 'Restart keyshard. If it happens again, tell the ceremony lead the code shown here.',
+  get decoder() {
+    return problem('decoder');
   },
-  stalled: {
-    code: 'DECODER_STALLED',
-    message: 'The QR decoder stopped answering.',
-    todo: 'Press "Try the camera again". If it happens again, restart keyshard.',
+  get stalled() {
+    return problem('stalled');
   },
-} as const satisfies Record<string, ErrorInfo>;
+};
 
 export function classifyCameraError(e: unknown): ErrorInfo {
   const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';

@@ -19,13 +19,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import type { CeremonyPlan } from '../../core/policy';
-import type { AirGapReport } from '../../electron/services/airgap/types';
 import { generateAgeIdentity, protectEnvelopeText } from '../../electron/services/protection/index';
 import { shardFileName } from '../../electron/services/usb/shard-files';
 import { given, shownShards } from '../services/ceremony-harness';
 import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, type SoftHsm } from '../hsm/softhsm';
 import { createCeremonyBackend, type CeremonyBackend } from './backend';
+import { custodian, OFFLINE, plan, runCeremony } from './fixtures/device-ceremony';
 import { makeCeremony } from './fixtures/recovery-ceremony';
 import { expect, test } from './fixtures';
 import { expectNoAnswerContains, saveScreens } from './harness';
@@ -34,17 +33,6 @@ import { RecoveryPage } from './pages/recovery-page';
 /** PINs that cannot turn up by chance in the page. */
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
-const DICE = '3 1 4 1 5 2 6 5 3 5';
-
-/** A machine with only its loopback up: the ceremony needs no witness override. */
-const OFFLINE: AirGapReport = {
-  ok: true,
-  interfaces: [{ name: 'lo', kind: 'loopback', up: true, addresses: ['127.0.0.1/8'], operstate: 'unknown' }],
-  radios: [],
-  problems: [],
-  sources: ['os', 'sysfs'],
-  checkedAt: '2025-03-01T09:59:00.000Z',
-};
 
 let env: SoftHsm | undefined;
 let backend: CeremonyBackend | undefined;
@@ -56,55 +44,6 @@ test.afterEach(async () => {
   env?.cleanup();
   env = undefined;
 });
-
-function custodian(id: string, name: string, member: number, rest: Pick<CeremonyPlan['custodians'][number], 'medium' | 'protection'>): CeremonyPlan['custodians'][number] {
-  return { id, name, organisation: ['Acme', 'Globex', 'Initech'][member]!, location: 'Zurich', shares: [{ group: 0, member }], ...rest };
-}
-
-function plan(label: string, secret: CeremonyPlan['secret'], custodians: CeremonyPlan['custodians']): CeremonyPlan {
-  return {
-    version: 1,
-    label,
-    createdAt: '2025-03-01T09:00:00.000Z',
-    secret,
-    scheme: { type: 'slip39', groupThreshold: 1, groups: [{ memberThreshold: 2, memberCount: 3 }] },
-    custodians,
-    witnesses: [],
-    noWitnessReason: 'e2e set-up: the ceremony is made by the test, not on screen',
-  };
-}
-
-/** Runs the ceremony through the backend's ceremony host up to the sealed transcript; returns its file and facts. */
-async function runCeremony(
-  b: CeremonyBackend,
-  p: CeremonyPlan,
-  handoff: (custodianId: string) => Record<string, unknown>,
-  confirm: (custodianId: string, view: Awaited<ReturnType<CeremonyBackend['host']['handoff']>>) => Record<string, unknown>,
-  testRecovery: Record<string, unknown>,
-): Promise<{ transcriptPath: string; fingerprint: string; display: string; ceremonyId: string; headHash: string }> {
-  const h = b.host;
-  await h.start({ plan: p });
-  await h.checkAirGap({});
-  await h.gatherEntropy({ diceRolls: DICE });
-  const gen = await h.generate({});
-  await h.split();
-  for (const c of p.custodians) {
-    const view = await h.handoff({ custodianId: c.id, ...handoff(c.id) } as Parameters<typeof h.handoff>[0]);
-    await h.confirm({ custodianId: c.id, ...confirm(c.id, view) } as Parameters<typeof h.confirm>[0]);
-  }
-  expect((await h.testRecovery(testRecovery)).fingerprintMatch).toBe(true);
-  await h.destroy({ confirmed: true });
-  await h.seal();
-  const status = await h.status();
-  expect(status.phase).toBe('sealed');
-  return {
-    transcriptPath: status.transcript.path,
-    fingerprint: gen.fingerprint.hex,
-    display: gen.fingerprint.display,
-    ceremonyId: status.ceremonyId!,
-    headHash: status.transcript.headHash ?? '',
-  };
-}
 
 test('recovers a token-held key from two tokens by the screens and imports it into a vault token', async ({ launch }) => {
   env = makeSoftHsm(['alice-token', 'bob-token', 'carol-token', 'spare-token', 'vault-token'], { pin: PIN });

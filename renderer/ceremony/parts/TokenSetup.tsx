@@ -3,6 +3,7 @@ import { ownValue } from '../../../core/own';
 import type { CeremonyPlan, Custodian } from '../../../core/policy';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ModuleChooser, TokenPicker, tokenName, useTokenList, type Token } from '../../devices';
+import { useT } from '../../i18n';
 import { ask, type DeviceCheck, type TokenCheck } from '../api';
 import { bringIntoView } from '../bringIntoView';
 import { useAction } from '../useAction';
@@ -74,6 +75,7 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
   const key = setupKey(plan, value);
   const current = checked !== null && checked.key === key ? checked.result : null;
   const stale = checked !== null && checked.key !== key;
+  const t = useT();
 
   const takenBy = (except: string): Map<string, string> =>
     new Map(custodians.flatMap((c) => (c.id !== except && ownValue(value.assigned, c.id) ? [[ownValue(value.assigned, c.id)!.serial, c.name] as const] : [])));
@@ -95,50 +97,46 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
 
   return (
     <section className="panel token-setup" data-testid="token-setup">
-      <h2>{step}. The tokens</h2>
-      <p>
-        {custodians.length > 0
-          ? `${custodians.length === 1 ? 'One custodian keeps their shard' : `${custodians.length} custodians keep their shards`} on a PKCS#11 token. Plug every token in, choose whose is whose, and check them before the ceremony starts. No PIN is needed yet.`
-          : 'A token adds its random numbers to the entropy. Plug it in, choose it, and check it before the ceremony starts. No PIN is needed yet.'}
-      </p>
+      <h2>{t('tokens.title', { step })}</h2>
+      <p>{custodians.length > 0 ? t('tokens.leadCustodians', { count: custodians.length }) : t('tokens.leadEntropy')}</p>
       <ModuleChooser onChange={(s) => onChange((v) => ({ ...v, module: s?.selected ?? null, assigned: {}, entropy: null }))} />
 
       {value.module !== null ? (
         <>
           {custodians.length > 0 ? (
             <table className="token-assign" data-testid="token-assign">
-              <caption className="visually-hidden">Which token each custodian keeps their shard on</caption>
+              <caption className="visually-hidden">{t('tokens.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Custodian</th>
-                  <th scope="col">Their token</th>
+                  <th scope="col">{t('tokens.custodian')}</th>
+                  <th scope="col">{t('tokens.theirToken')}</th>
                 </tr>
               </thead>
               <tbody>
                 {custodians.map((c) => {
                   const planned = plannedLabel(c);
-                  const t = ownValue(value.assigned, c.id) ?? null;
+                  const tok = ownValue(value.assigned, c.id) ?? null;
                   return (
                     <tr key={c.id} data-testid={`token-assign-${c.id}`}>
                       <th scope="row">
                         {c.name}
-                        <span className="muted small block">{planned ? `plan: token “${planned}”` : 'the plan names no token'}</span>
+                        <span className="muted small block">{planned ? t('tokens.planned', { label: planned }) : t('tokens.notPlanned')}</span>
                       </th>
                       <td>
                         <TokenPicker
                           compact
                           role="custodian"
                           tokens={tokens}
-                          value={t?.serial ?? null}
+                          value={tok?.serial ?? null}
                           onChange={(tok) => onChange((v) => ({ ...v, assigned: { ...v.assigned, [c.id]: tok } }))}
-                          legend={`${c.name}'s token`}
+                          legend={t('tokens.tokenOf', { name: c.name })}
                           {...(ownValue(prefs, c.id) ? { prefer: ownValue(prefs, c.id)! } : {})}
                           takenBy={takenBy(c.id)}
                           testId={`token-for-${c.id}`}
                         />
-                        {t !== null && planned !== undefined && t.label !== planned ? (
+                        {tok !== null && planned !== undefined && tok.label !== planned ? (
                           <p className="problem-inline" data-testid={`token-label-differs-${c.id}`}>
-                            The plan names the token “{planned}”; this one is labelled “{t.label}”.
+                            {t('tokens.labelDiffers', { planned, label: tok.label })}
                           </p>
                         ) : null}
                       </td>
@@ -151,29 +149,29 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
           <div className="token-entropy">
             <label className="checkbox" htmlFor={entropyId}>
               <input id={entropyId} type="checkbox" checked={value.entropyOn} onChange={(e) => set({ entropyOn: e.currentTarget.checked })} data-testid="entropy-token-on" />
-              Also mix a token&apos;s random numbers into the entropy (optional; its holder types the PIN at the entropy step)
+              {t('tokens.entropyOn')}
             </label>
             {value.entropyOn ? (
-              <TokenPicker role="entropy" tokens={tokens} value={value.entropy?.serial ?? null} onChange={(t) => set({ entropy: t })} legend="Which token gives random numbers?" testId="entropy-token" showLookAgain={false} />
+              <TokenPicker role="entropy" tokens={tokens} value={value.entropy?.serial ?? null} onChange={(e) => set({ entropy: e })} legend={t('tokens.entropyLegend')} testId="entropy-token" showLookAgain={false} />
             ) : null}
           </div>
           <div className="actions" ref={actions}>
             <button type="button" className="button secondary small" disabled={tokens.busy} onClick={() => void tokens.lookAgain()} data-testid="tokens-again">
-              {tokens.busy ? 'Looking…' : 'Look again for tokens'}
+              {tokens.busy ? t('picker.againBusy') : t('tokens.lookAgain')}
             </button>
             {/* Once the tokens passed their check, the next step (a witness's key, the start) is the primary action. */}
             <button type="button" ref={checkButton} className={current?.ok ? 'button secondary' : 'button'} disabled={check.busy || (value.entropyOn && value.entropy === null)} onClick={() => void runCheck()} data-testid="tokens-check">
-              {check.busy ? 'Checking the tokens…' : 'Check the tokens'}
+              {check.busy ? t('tokens.checking') : t('tokens.check')}
             </button>
           </div>
-          {tokens.error ? <ErrorPanel title="The tokens could not be listed" error={tokens.error} testId="tokens-error" /> : null}
+          {tokens.error ? <ErrorPanel title={t('picker.listFailed')} error={tokens.error} testId="tokens-error" /> : null}
         </>
       ) : null}
 
-      {check.error ? <ErrorPanel title="The tokens could not be checked" error={check.error.info} testId="tokens-check-error" focus /> : null}
+      {check.error ? <ErrorPanel title={t('tokens.checkFailed')} error={check.error.info} testId="tokens-check-error" focus /> : null}
       {stale ? (
         <p className="muted" data-testid="tokens-check-stale">
-          The choices changed since the last check: check the tokens again.
+          {t('tokens.stale')}
         </p>
       ) : null}
       {current !== null ? <CheckReport result={current} /> : null}
@@ -182,15 +180,18 @@ export function TokenSetup({ plan, value, onChange, checked, onChecked, step }: 
 }
 
 function CheckRow({ t, who }: { readonly t: TokenCheck; readonly who: string }) {
+  const tr = useT();
   const ok = t.problem === undefined;
   return (
     <li className={ok ? 'check-row ok' : 'check-row bad'} data-testid={t.role === 'entropy' ? 'device-check-entropy' : `device-check-${t.custodianId ?? ''}`} data-ok={ok} data-code={t.problem?.code ?? ''}>
       <strong>{who}</strong>
       {': '}
-      {t.present && t.tokenLabel !== null && t.tokenSerial !== null ? tokenName({ label: t.tokenLabel, serial: t.tokenSerial }) : `token ${t.wanted.label ?? ''}${t.wanted.serial ? ` (serial ${t.wanted.serial})` : ''}`}
+      {t.present && t.tokenLabel !== null && t.tokenSerial !== null
+        ? tokenName({ label: t.tokenLabel, serial: t.tokenSerial })
+        : `${tr('tokens.wanted', { label: t.wanted.label ?? '' })}${t.wanted.serial ? tr('tokens.wantedSerial', { serial: t.wanted.serial }) : ''}`}
       {t.model ? <span className="muted"> · {t.model}</span> : null}
       {ok ? (
-        <span className="ok-line"> ✓ ready{t.pinFinalTry ? ' (careful: its PIN has one try left)' : ''}</span>
+        <span className="ok-line">{t.pinFinalTry ? tr('tokens.readyFinalTry') : tr('tokens.ready')}</span>
       ) : (
         <span className="check-problem block">
           <span className="error-code">{t.problem!.code}</span> {t.problem!.message}
@@ -202,18 +203,19 @@ function CheckRow({ t, who }: { readonly t: TokenCheck; readonly who: string }) 
 
 /** The device check's answer, token by token, in words. */
 function CheckReport({ result }: { readonly result: DeviceCheck }) {
+  const t = useT();
   return (
     <div className={result.ok ? 'summary-ok device-check' : 'error-panel device-check'} role={result.ok ? 'status' : 'alert'} data-testid="device-check" data-ok={result.ok}>
-      <h2>{result.ok ? '✓ Every token is there and can do its job' : `${result.problems.length === 1 ? 'One token is' : `${result.problems.length} tokens are`} not ready: fix this before the start`}</h2>
+      <h2>{result.ok ? t('tokens.allReady') : t('tokens.notReady', { count: result.problems.length })}</h2>
       <ul className="check-list">
-        {result.tokens.map((t) => (
-          <CheckRow key={t.custodianId ?? 'c'} t={t} who={t.custodianName ?? t.custodianId ?? 'Custodian'} />
+        {result.tokens.map((c) => (
+          <CheckRow key={c.custodianId ?? 'c'} t={c} who={c.custodianName ?? c.custodianId ?? t('tokens.someone')} />
         ))}
-        {result.entropyToken !== null ? <CheckRow t={result.entropyToken} who="Entropy" /> : null}
+        {result.entropyToken !== null ? <CheckRow t={result.entropyToken} who={t('tokens.entropy')} /> : null}
       </ul>
       {!result.ok ? (
         <p className="error-todo">
-          What to do: plug in the right token, choose another one above, or have a locked token unblocked by its security officer; then press “Check the tokens” again.
+          {t('tokens.todo')}
         </p>
       ) : null}
     </div>

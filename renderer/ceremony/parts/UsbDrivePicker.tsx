@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { useT } from '../../i18n';
 import { ask, type Drive } from '../api';
 import { useAction } from '../useAction';
 
@@ -46,12 +47,13 @@ export function driveRequest(d: Drive): { mountPoint: string; label: string | nu
 export function UsbDrivePicker({ who, drives: state }: { readonly who: string; readonly drives: UsbDrives }) {
   const groupId = useId();
   const { drives, chosen } = state;
+  const t = useT();
   return (
     <>
       <fieldset className="drive-list" data-testid="drive-list" aria-labelledby={groupId}>
-        <legend id={groupId}>{who}&apos;s drive</legend>
-        {drives === null ? <p>Looking for drives…</p> : null}
-        {drives !== null && drives.length === 0 ? <p data-testid="no-drives">No removable drive is plugged in. Plug in {who}&apos;s drive, then look again.</p> : null}
+        <legend id={groupId}>{t('drives.legend', { name: who })}</legend>
+        {drives === null ? <p>{t('drives.looking')}</p> : null}
+        {drives !== null && drives.length === 0 ? <p data-testid="no-drives">{t('drives.none', { name: who })}</p> : null}
         {drives?.map((d) => (
           <label key={d.mountPoint} className="checkbox drive">
             <input
@@ -65,16 +67,16 @@ export function UsbDrivePicker({ who, drives: state }: { readonly who: string; r
             />
             <span>
               <strong>{d.label ?? d.device}</strong> <span className="mono muted">{d.mountPoint}</span>
-              {d.freeBytes !== null ? <span className="muted"> · {Math.round(d.freeBytes / 1_000_000)} MB free</span> : null}
-              {d.readOnly ? <span className="problem-inline"> · read-only</span> : null}
+              {d.freeBytes !== null ? <span className="muted">{t('drives.free', { mb: Math.round(d.freeBytes / 1_000_000) })}</span> : null}
+              {d.readOnly ? <span className="problem-inline">{t('drives.readOnly')}</span> : null}
             </span>
           </label>
         ))}
         <button type="button" className="button secondary small" disabled={state.busy} onClick={() => void state.lookAgain()} data-testid="drives-again">
-          Look again for drives
+          {t('drives.again')}
         </button>
       </fieldset>
-      {state.error ? <ErrorPanel title="The drives could not be listed" error={state.error.info} testId="drives-error" /> : null}
+      {state.error ? <ErrorPanel title={t('drives.failed')} error={state.error.info} testId="drives-error" /> : null}
     </>
   );
 }

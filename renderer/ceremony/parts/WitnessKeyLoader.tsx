@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { ChooseFileButton, type ChosenFile } from '../../components/ChooseFileButton';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PinField, TokenPicker, tokenName, usePin, type Token } from '../../devices';
+import { useT } from '../../i18n';
 import { PinErrorNote } from './PinErrorNote';
 import { ask } from '../api';
 import { useAction } from '../useAction';
@@ -10,7 +11,7 @@ import { markLoaded, type LoadedKey } from '../witnessKeys';
 interface Props {
   readonly witnessId: string;
   readonly witnessName: string;
-  /** The button's words: "Load the key" or "Load the key and sign". */
+  /** The button's words: "Load the key" (the default) or "Load Wendy's key". */
   readonly actionLabel?: string;
   /** Runs after the key is loaded (e.g. the sign-off itself). */
   readonly then?: (key: LoadedKey) => Promise<void> | void;
@@ -30,30 +31,32 @@ type Way = 'file' | 'token';
  * again at each sign-off; the private key never leaves the token). Main forgets both when the ceremony ends. The page
  * only learns the public key.
  */
-export function WitnessKeyLoader({ witnessId, witnessName, actionLabel = 'Load the key', then, primary = false }: Props) {
+export function WitnessKeyLoader({ witnessId, witnessName, actionLabel, then, primary = false }: Props) {
   const [way, setWay] = useState<Way>('file');
   const wayId = useId();
+  const t = useT();
+  const action = actionLabel ?? t('keyLoader.load');
   return (
     <div className="key-loader-ways" data-testid={`key-ways-${witnessId}`}>
       <fieldset className="key-way" aria-labelledby={wayId}>
         <legend id={wayId} className="visually-hidden">
-          Where {witnessName}&apos;s key is
+          {t('keyLoader.where', { name: witnessName })}
         </legend>
         <div className="choice-row compact">
           <label className="checkbox small">
             <input type="radio" name={`${wayId}-way`} checked={way === 'file'} onChange={() => setWay('file')} data-testid={`key-way-file-${witnessId}`} />
-            Key file
+            {t('keyLoader.wayFile')}
           </label>
           <label className="checkbox small">
             <input type="radio" name={`${wayId}-way`} checked={way === 'token'} onChange={() => setWay('token')} data-testid={`key-way-token-${witnessId}`} />
-            Key on a token
+            {t('keyLoader.wayToken')}
           </label>
         </div>
       </fieldset>
       {way === 'file' ? (
-        <KeyFileLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} primary={primary} {...(then ? { then } : {})} />
+        <KeyFileLoader witnessId={witnessId} witnessName={witnessName} actionLabel={action} primary={primary} {...(then ? { then } : {})} />
       ) : (
-        <KeyTokenLoader witnessId={witnessId} witnessName={witnessName} actionLabel={actionLabel} {...(then ? { then } : {})} />
+        <KeyTokenLoader witnessId={witnessId} witnessName={witnessName} actionLabel={action} {...(then ? { then } : {})} />
       )}
     </div>
   );
@@ -63,6 +66,7 @@ function KeyFileLoader({ witnessId, witnessName, then, primary = false }: Props)
   const [chosen, setChosen] = useState<ChosenFile | null>(null);
   const { busy, error, run } = useAction();
   const hint = useId();
+  const t = useT();
   // The file is chosen in main's dialog and loaded at once: main reads it through its guarded reader, as any path.
   const load = async (file: ChosenFile): Promise<void> => {
     setChosen(file);
@@ -74,13 +78,12 @@ function KeyFileLoader({ witnessId, witnessName, then, primary = false }: Props)
   return (
     <div className="key-loader" data-testid={`key-loader-${witnessId}`}>
       <p id={hint} className="hint">
-        {witnessName}&apos;s key file (witness id {witnessId}, made with keyshard witness keygen) stays on their stick, encrypted; its passphrase is asked at each
-        sign-off.
+        {t('keyLoader.fileHint', { name: witnessName, id: witnessId })}
       </p>
       <div className="inline-form">
         <ChooseFileButton
           purpose="witness-key"
-          label={busy ? 'Loading…' : chosen === null ? `Choose ${witnessName}'s key file` : 'Choose the key file again'}
+          label={busy ? t('keyLoader.loading') : chosen === null ? t('keyLoader.choose', { name: witnessName }) : t('keyLoader.chooseAgain')}
           onChosen={load}
           onError={(e) => void run(() => Promise.reject(e))}
           variant={primary ? 'primary' : 'secondary'}
@@ -94,7 +97,7 @@ function KeyFileLoader({ witnessId, witnessName, then, primary = false }: Props)
           </span>
         ) : null}
       </div>
-      {error ? <ErrorPanel title={`${witnessName}'s key could not be loaded`} error={error.info} testId={`key-error-${witnessId}`} focus /> : null}
+      {error ? <ErrorPanel title={t('keyLoader.failed', { name: witnessName })} error={error.info} testId={`key-error-${witnessId}`} focus /> : null}
     </div>
   );
 }
@@ -106,6 +109,7 @@ function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
   const pin = usePin();
   const { busy, error, run } = useAction();
   const labelId = useId();
+  const t = useT();
   const load = async (): Promise<void> => {
     if (token === null) return;
     const typed = pin.take();
@@ -123,11 +127,11 @@ function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
         if (token !== null && pin.ready && keyLabel.trim() !== '' && !busy) void load();
       }}
     >
-      <TokenPicker role="witness" value={token?.serial ?? null} onChange={setToken} legend={`${witnessName}'s token (witness id ${witnessId})`} testId={`key-token-${witnessId}`} />
+      <TokenPicker role="witness" value={token?.serial ?? null} onChange={setToken} legend={t('keyLoader.tokenLegend', { name: witnessName, id: witnessId })} testId={`key-token-${witnessId}`} />
       <div className="row">
         <div className="field">
-          <label htmlFor={labelId}>Label of the signing key on the token</label>
-          <span className="hint">An ECDSA P-256 key pair made on the token beforehand; keyshard names it {DEFAULT_WITNESS_KEY_LABEL}.</span>
+          <label htmlFor={labelId}>{t('keyLoader.label')}</label>
+          <span className="hint">{t('keyLoader.labelHint', { label: DEFAULT_WITNESS_KEY_LABEL })}</span>
           <input
             id={labelId}
             type="text"
@@ -146,11 +150,11 @@ function KeyTokenLoader({ witnessId, witnessName, actionLabel, then }: Props) {
       </div>
       <div className="actions">
         <button type="submit" className="button" disabled={busy || token === null || !pin.ready || keyLabel.trim() === ''} data-testid={`key-token-load-${witnessId}`}>
-          {busy ? 'Logging in to the token…' : `${actionLabel} from the token`}
+          {busy ? t('keyLoader.loggingIn') : t('keyLoader.fromToken', { action: actionLabel ?? t('keyLoader.load') })}
         </button>
       </div>
       {error ? (
-        <ErrorPanel title={`${witnessName}'s key could not be loaded from the token`} error={error.info} testId={`key-error-${witnessId}`} focus>
+        <ErrorPanel title={t('keyLoader.tokenFailed', { name: witnessName })} error={error.info} testId={`key-error-${witnessId}`} focus>
           <PinErrorNote error={error} />
         </ErrorPanel>
       ) : null}

@@ -100,7 +100,7 @@ export class RecoveryPage {
     await this.drive(label).click();
     await expect(this.drive(label)).toHaveAttribute('aria-pressed', 'true');
     await expect(this.id('usb-files')).toHaveAttribute('data-drive', label);
-    await expect(this.page.getByText('Reading the drive…')).toHaveCount(0);
+    await expect(this.id('usb-reading')).toHaveCount(0);
   }
 
   /** A shard file on the chosen drive, by the custodian index (0-based) its name carries. */
