@@ -112,8 +112,7 @@ test('a repair, a custody check and the verify screen in German, without English
   await germanScreen(page, 'verify-tampered-de');
 });
 
-// Not refresh and extend yet: their German setup form puts 'Start' below the fold at 1366x768 (left in the report).
-test('the first screens of signing, signer and drill in German, without English', async ({ launch }) => {
+test('the first screens of refresh, extend, signing, signer and drill in German, without English', async ({ launch }) => {
   const lifecycle = createLifecycleService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'first-refresh'), airgap: quiet });
   const extend = createExtendService({ clock: () => new Date(), random: nodeRandom, transcriptDir: join(dir, 'first-extend'), airgap: quiet });
   const signing = createSigningHost({ clock: () => new Date(), random: (n) => new Uint8Array(randomBytes(n)) });
@@ -122,6 +121,9 @@ test('the first screens of signing, signer and drill in German, without English'
   await app.open('');
   await chooseGerman(page);
   for (const [route, ready, step] of [
+    // The setup forms: 'Beginnen' in the first view at 1366x768 (the screen check), as in English.
+    ['refresh', 'lifecycle-setup', de['step.refresh.refresh']],
+    ['extend', 'lifecycle-setup', de['step.extend.extend']],
     ['sign', 'signing-steps', de['step.signing.commit']],
     ['signer', 'signer-steps', de['step.signing.request']],
     ['drill', 'drill-steps', de['step.quorum-drill.drill']],
