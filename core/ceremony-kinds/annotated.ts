@@ -5,6 +5,7 @@
  * and `keyshard transcript verify --script` both render this one model, so their numbers and words are the same.
  * Every entry of the transcript is placed exactly once (annotatedScriptMismatch checks it). Pure.
  */
+import { bagSerialDisplay } from '../bag-serial';
 import type { CeremonyPlan } from '../policy/types';
 import { spokenText } from '../read-aloud';
 import { shortDisplay, witnessKeyFingerprint } from '../recovery-trust';
@@ -45,8 +46,10 @@ export interface AnnotatedEntry {
   readonly seq: number;
   readonly at: string;
   readonly kind: string;
-  /** "Air-gap check". */
+  /** "Air-gap check"; a receipt without a bag gets the catalogue's `transcriptWithoutBag` words. */
   readonly name: string;
+  /** The bag serial the entry records (a handoff's, a receipt's typed again), as read aloud ("KS00 42A7"), or null. */
+  readonly bagSerial: string | null;
 }
 
 export interface AnnotatedLine {
@@ -146,7 +149,8 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
 
   verified.entries.forEach((e, i) => {
     const d = dataOf(e);
-    const item: AnnotatedEntry = { seq: e.seq, at: e.at, kind: e.kind, name: nameOf(e.kind) };
+    const serial = str(d, 'bagSerial');
+    const item: AnnotatedEntry = { seq: e.seq, at: e.at, kind: e.kind, name: entryName(kind, e.kind, d, nameOf), bagSerial: serial === null ? null : bagSerialDisplay(serial) };
     if (e.kind === 'sign-off') return; // placed with the signature that follows it
     if (e.kind === 'signoff') {
       const target = d['target'] as { seq?: number } | undefined;
@@ -244,6 +248,12 @@ export function annotatedScript(kind: CeremonyKind, plan: CeremonyPlan, verified
   };
 }
 
+/** An entry's words: the catalogue's, or its words for a shard with no bag when the entry records nothing sealed. */
+function entryName(kind: CeremonyKind, recordKind: string, d: Data, nameOf: (k: string) => string): string {
+  const noBag = stepOfRecord(kind, recordKind)?.records.find((r) => r.kind === recordKind)?.transcriptWithoutBag;
+  return d['sealed'] === false && d['bagSerial'] === undefined && noBag !== undefined ? noBag : nameOf(recordKind);
+}
+
 /** What an entry of the key ceremony records about a deviation in its own data, in words, or null. */
 function noteOf(kind: string, d: Data, witnessName: (id: string) => string, overrideIsException = false): string | null {
   if (kind === 'airgap-check' && d['passed'] === false) {
@@ -309,6 +319,15 @@ export function absentWords(exceptionSeq: number): string {
   return `Not recorded — custodian absent (exception ${exceptionSeq}).`;
 }
 
+/** The printed words before a witness's signature of the step itself, and of an exception under it. */
+export const STEP_SIGNED = 'Step signed off by witness:';
+export const EXCEPTION_SIGNED = 'Exception signed by witness:';
+
+/** "bag KS00 42A7": the serial an entry records, as read aloud. */
+export function bagWords(serialDisplay: string): string {
+  return `bag ${serialDisplay}`;
+}
+
 /** Why an exception has no witness signature, in the printed words. */
 export function unsignedWords(x: Pick<AnnotatedException, 'unsigned' | 'witnessId'>): string {
   if (x.unsigned) return 'Not signed: no witness signed this abort (recorded as unsigned).';
@@ -333,16 +352,17 @@ export function annotatedScriptText(script: AnnotatedScript): string {
   const sigText = (s: AnnotatedSignature): string => `${s.witnessName} (key ${s.keyShort}) signed, entry ${s.seq}`;
   const exceptionText = (x: AnnotatedException): void => {
     out.push(`    EXCEPTION ${scriptTime(x.at)}  ${x.words} (entry ${x.seq}): ${x.reason}`);
-    out.push(`      ${x.signature !== null ? `Witness: ${sigText(x.signature)}` : unsignedWords(x)}`);
+    out.push(`      ${x.signature !== null ? `${EXCEPTION_SIGNED} ${sigText(x.signature)}` : unsignedWords(x)}`);
   };
   for (const l of script.lines) {
     out.push(`${l.number}  ${l.heading}`);
     out.push(`    Acted: ${l.acted}`);
     if (l.entries.length === 0) out.push(`    ${l.absentSeq !== null ? absentWords(l.absentSeq) : l.unrecorded ? 'Not recorded in the transcript (initials on paper).' : 'Not done.'}`);
-    for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name} (entry ${e.seq})`);
-    for (const x of l.exceptions) exceptionText(x);
+    for (const e of l.entries) out.push(`    ${scriptTime(e.at)}  ${e.name}${e.bagSerial === null ? '' : `, ${bagWords(e.bagSerial)}`} (entry ${e.seq})`);
     for (const n of l.notes) out.push(`    NOTE ${n}`);
-    for (const s of l.signatures) out.push(`    Witness: ${sigText(s)}`);
+    // The step's own sign-offs first, then each exception with its own signature: never read as one block.
+    for (const s of l.signatures) out.push(`    ${STEP_SIGNED} ${sigText(s)}`);
+    for (const x of l.exceptions) exceptionText(x);
   }
   if (script.abort !== null) {
     out.push('', `ABORTED ${scriptTime(script.abort.at)} after step ${script.abort.afterNumber ?? '-'} (entry ${script.abort.seq}): ${script.abort.reason}`);
@@ -357,4 +377,12 @@ export function annotatedScriptText(script: AnnotatedScript): string {
   for (const p of script.participants) out.push(`    ${p.roleName}: ${p.name === '' ? '____________________' : `${p.name} (${p.organisation})`}   signature ____________   date ________`);
   out.push('', `Final hash: ${script.headHash}`, '');
   return out.join('\n');
+}
+
+/** Every exception under a step of the script, with that step's number, in transcript order (the abort's last). */
+export function scriptExceptions(script: AnnotatedScript): { number: string; seq: number; words: string }[] {
+  const out = script.lines.flatMap((l) => l.exceptions.map((x) => ({ number: l.number, seq: x.seq, words: x.words })));
+  const a = script.abort;
+  if (a !== null && a.exception !== null) out.push({ number: a.afterNumber ?? '-', seq: a.exception.seq, words: a.exception.words });
+  return out.sort((p, q) => p.seq - q.seq);
 }

@@ -22,7 +22,8 @@ export type RecordWords<R extends AnyRecord> = { readonly transcript: string } &
   ? { readonly checkpoint: string }
   : unknown) &
   (R extends { readonly hint: string } ? { readonly hint: string } : unknown) &
-  (R extends { readonly repeatWhenFailed: string } ? { readonly repeatWhenFailed: string } : unknown);
+  (R extends { readonly repeatWhenFailed: string } ? { readonly repeatWhenFailed: string } : unknown) &
+  (R extends { readonly transcriptWithoutBag: string } ? { readonly transcriptWithoutBag: string } : unknown);
 
 export interface KindWords {
   readonly title: string;
@@ -149,7 +150,7 @@ const WORDS = {
     'token-store': { transcript: 'Anteil auf einem Token gespeichert' },
     confirm: { transcript: 'Verwahrer hat seinen Anteil bestätigt', checkpoint: 'eine Bestätigung', hint: 'Lassen Sie {custodian} den Anteil bestätigen ({methods}).' },
     'token-read-back': { transcript: 'Anteil von einem Token zurückgelesen' },
-    receipt: { transcript: 'Anteil empfangen und im Beutel versiegelt' },
+    receipt: { transcript: 'Anteil empfangen und im Beutel versiegelt', transcriptWithoutBag: 'Anteil empfangen; kein Beutel erfasst, also nichts versiegelt' },
     'test-recovery': {
       transcript: 'Test-Wiederherstellung',
       checkpoint: 'die Test-Wiederherstellung',

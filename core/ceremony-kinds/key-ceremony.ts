@@ -184,7 +184,14 @@ export const KEY_CEREMONY = {
       perCustodian: true,
       turnDoneBy: 'receipt',
       absenceEndsTurn: true,
-      records: [{ kind: 'receipt', transcript: 'Shard received and sealed in its bag', machine: false }],
+      records: [
+        {
+          kind: 'receipt',
+          transcript: 'Shard received and sealed in its bag',
+          transcriptWithoutBag: 'Shard received; no bag recorded, so nothing sealed',
+          machine: false,
+        },
+      ],
     },
     {
       id: 'test-recovery',

@@ -14,7 +14,7 @@ import type { CeremonyKind, Role } from './types';
 interface LooseWords {
   readonly title: string;
   readonly steps: Readonly<Record<string, { readonly screen: string; readonly paper: string; readonly does: string; readonly readAloud: string | null }>>;
-  readonly records: Readonly<Record<string, { readonly transcript: string; readonly checkpoint?: string; readonly hint?: string; readonly repeatWhenFailed?: string }>>;
+  readonly records: Readonly<Record<string, { readonly transcript: string; readonly checkpoint?: string; readonly hint?: string; readonly repeatWhenFailed?: string; readonly transcriptWithoutBag?: string }>>;
 }
 
 // A kind without German words yet (a new lifecycle ceremony) is shown in English rather than not at all.
@@ -34,6 +34,7 @@ export function kindIn(kind: CeremonyKind, lang: Language): CeremonyKind {
       ...(r.checkpoint === undefined || w.checkpoint === undefined ? {} : { checkpoint: w.checkpoint }),
       ...(r.hint === undefined || w.hint === undefined ? {} : { hint: w.hint }),
       ...(r.repeatWhenFailed === undefined || w.repeatWhenFailed === undefined ? {} : { repeatWhenFailed: w.repeatWhenFailed }),
+      ...(r.transcriptWithoutBag === undefined || w.transcriptWithoutBag === undefined ? {} : { transcriptWithoutBag: w.transcriptWithoutBag }),
     };
   };
   return {

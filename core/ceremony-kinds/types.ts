@@ -32,6 +32,11 @@ export interface RecordSpec {
    * the same step is offered again, with these words. Without it, a failed step leaves only the abort.
    */
   readonly repeatWhenFailed?: string;
+  /**
+   * The entry's words when its data records that the shard had no bag to seal (`sealed: false`, a screen shard): the
+   * annotated script then prints these instead of `transcript`, which says the shard was sealed.
+   */
+  readonly transcriptWithoutBag?: string;
 }
 
 export interface CatalogueStep {

@@ -149,6 +149,10 @@ export const deCeremony: { readonly [K in keyof typeof enCeremony]: Catalogue[K]
     one: ': {count} Eintrag, jede Verkettung und jede Zeugensignatur ist gültig.',
     other: ': {count} Einträge, jede Verkettung und jede Zeugensignatur ist gültig.',
   },
+  'sealed.exceptions': {
+    one: 'Diese Zeremonie hatte {count} Ausnahme, bei Schritt {steps}. Das kommentierte Skript druckt sie unter diesem Schritt, mit Begründung und Signatur.',
+    other: 'Diese Zeremonie hatte {count} Ausnahmen, bei den Schritten {steps}. Das kommentierte Skript druckt jede unter ihrem Schritt, mit Begründung und Signatur.',
+  },
   'sealed.savedIn': 'keyshard hat es gespeichert in {path}',
   'sealed.chosen': 'Geprüft: die von Ihnen gewählte Kopie, {name}',
   'sealed.download': 'Eine Kopie des Transkripts speichern (JSON)',

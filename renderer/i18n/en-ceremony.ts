@@ -153,6 +153,10 @@ export const enCeremony = {
   'sealed.tooLargeTodo': "Choose transcript.json from the ceremony's USB stick, or use keyshard's own copy.",
   'sealed.ok': '✓ The transcript checks out against the final hash',
   'sealed.okMore': { one: ': {count} entry, every link and every witness signature holds.', other: ': {count} entries, every link and every witness signature holds.' },
+  'sealed.exceptions': {
+    one: 'This ceremony had {count} exception, at step {steps}. The annotated script prints it under that step, with its reason and signature.',
+    other: 'This ceremony had {count} exceptions, at steps {steps}. The annotated script prints each under its step, with its reason and signature.',
+  },
   'sealed.savedIn': 'keyshard saved it in {path}',
   'sealed.chosen': 'Checked: the copy you chose, {name}',
   'sealed.download': 'Save a copy of the transcript (JSON)',

@@ -188,7 +188,7 @@ describe("annotated script: the abort's exception", () => {
       const abortAt = text.indexOf('ABORTED');
       assert.ok(abortAt > 0 && text.indexOf('EXCEPTION', abortAt) > abortAt, 'the exception prints under the abort');
       if ('unsigned' in ev) assert.match(text, /no witness signed this abort \(recorded as unsigned\)/);
-      else assert.match(text, new RegExp(`Witness: ${plan.witnesses[0]!.name} \\(key [0-9A-F ]+\\) signed, entry ${t.entries.length}`));
+      else assert.match(text, new RegExp(`Exception signed by witness: ${plan.witnesses[0]!.name} \\(key [0-9A-F ]+\\) signed, entry ${t.entries.length}`));
     }
   });
 });

@@ -164,6 +164,8 @@ test('a ceremony with bags and one exception prints it in the annotated script; 
   await c.signOff(false);
   await c.expectStage('sealed');
   const finalHash = (await page.getByTestId('final-hash').getAttribute('data-hash'))!;
+  // The sealed screen says the ceremony had an exception and at which step (the printed script's number).
+  await expect(page.getByTestId('sealed-exceptions')).toHaveText(/This ceremony had 1 exception, at step 7\.1\./);
   await saveScreens(page, 'exbags-sealed');
 
   // The annotated script, printed from the sealed screen: the one exception under Alice's handoff (7.1).
@@ -180,6 +182,12 @@ test('a ceremony with bags and one exception prints it in the annotated script; 
   expect(flat).toContain(REPRINT);
   expect(all).not.toContain('Air-gap check overridden');
   expect(all).toContain('Everyone present signs');
+  // The bags as recorded, and Carol's screen shard only received (it had no bag); each signature says what it signs.
+  expect(flat).toMatch(/Shard handed over · bag KS00 42A7/);
+  expect(flat).toMatch(/Shard received and sealed in its bag · bag GX00 0017/);
+  expect(flat).toMatch(/Shard received; no bag recorded, so nothing sealed/);
+  expect(flat).toMatch(/Exception signed by witness: Wendy/);
+  expect(flat).toMatch(/Step signed off by witness: Wendy/);
 
   // Entry for entry: the transcript, its one exception (signed by Wendy in the next entry), and the script.
   const transcriptPath = await c.transcriptPath();
@@ -202,7 +210,13 @@ test('a ceremony with bags and one exception prints it in the annotated script; 
     const row = page.locator(`[data-testid="annotated-step"][data-number="${l.number}"]`);
     await expect(row).toHaveCount(1);
     for (const e of l.entries) await expect(row.locator(`[data-testid="annotated-time"][data-seq="${e.seq}"]`)).toContainText(e.at.slice(11, 19));
+    for (const e of l.entries) if (e.bagSerial !== null) await expect(row.locator(`[data-testid="annotated-time"][data-seq="${e.seq}"]`)).toContainText(`bag ${e.bagSerial}`);
   }
+  // Under 7.1 Wendy's confirmation sign-off is the step's, her signature of the exception is inside the exception.
+  const line71 = model.lines.find((l) => l.number === '7.1')!;
+  const aliceRow = page.locator('[data-testid="annotated-step"][data-number="7.1"]');
+  await expect(aliceRow.locator('[data-testid="annotated-exception"] [data-testid="annotated-signature"]')).toHaveAttribute('data-of', 'exception');
+  for (const s of line71.signatures) await expect(aliceRow.locator(`[data-testid="annotated-signature"][data-seq="${s.seq}"]`)).toHaveAttribute('data-of', 'step');
 
   // Recovery from the sealed transcript, its final hash typed from the paper.
   await app.open('recover');

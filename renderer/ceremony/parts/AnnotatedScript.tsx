@@ -1,4 +1,4 @@
-import { absentWords, annotatedScript, scriptTime, unsignedWords, type AnnotatedException, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
+import { absentWords, annotatedScript, bagWords, EXCEPTION_SIGNED, scriptTime, STEP_SIGNED, unsignedWords, type AnnotatedException, type AnnotatedSignature } from '../../../core/ceremony-kinds/annotated';
 import type { CeremonyKind } from '../../../core/ceremony-kinds/types';
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
@@ -12,10 +12,11 @@ interface Props {
   readonly verified: VerifyOk;
 }
 
-function Signed({ s }: { readonly s: AnnotatedSignature }) {
+/** A witness's signature: of the step itself, or of an exception (the words say which, core's). */
+function Signed({ s, of }: { readonly s: AnnotatedSignature; readonly of: 'step' | 'exception' }) {
   return (
-    <p className="annotated-signature" data-testid="annotated-signature" data-seq={s.seq}>
-      Witness: {s.witnessName} · key {s.keyShort} · <strong>signed</strong> <span className="muted">(entry {s.seq})</span>
+    <p className="annotated-signature" data-testid="annotated-signature" data-seq={s.seq} data-of={of}>
+      {of === 'step' ? STEP_SIGNED : EXCEPTION_SIGNED} {s.witnessName} · key {s.keyShort} · <strong>signed</strong> <span className="muted">(entry {s.seq})</span>
     </p>
   );
 }
@@ -28,7 +29,7 @@ function ExceptionBlock({ x }: { readonly x: AnnotatedException }) {
         <strong>Exception: {x.words}</strong> <span className="muted">({scriptTime(x.at)}, entry {x.seq})</span>
       </p>
       <p>Reason: {x.reason}</p>
-      {x.signature ? <Signed s={x.signature} /> : <p>{unsignedWords(x)}</p>}
+      {x.signature ? <Signed s={x.signature} of="exception" /> : <p>{unsignedWords(x)}</p>}
     </div>
   );
 }
@@ -81,19 +82,27 @@ export function AnnotatedScript({ kind, plan, verified }: Props) {
                   ) : null}
                   {l.entries.map((e) => (
                     <p key={e.seq} className="annotated-time" data-testid="annotated-time" data-seq={e.seq}>
-                      {e.at.slice(11, 19)} · {e.name} <span className="muted">(entry {e.seq})</span>
+                      {e.at.slice(11, 19)} · {e.name}
+                      {e.bagSerial === null ? null : (
+                        <>
+                          {' · '}
+                          <span data-testid="annotated-bag">{bagWords(e.bagSerial)}</span>
+                        </>
+                      )}{' '}
+                      <span className="muted">(entry {e.seq})</span>
                     </p>
-                  ))}
-                  {l.exceptions.map((x) => (
-                    <ExceptionBlock key={x.seq} x={x} />
                   ))}
                   {l.notes.map((n) => (
                     <p key={n} className="annotated-note" data-testid="annotated-note">
                       <strong>Note:</strong> {n}
                     </p>
                   ))}
+                  {/* The step's own sign-offs before its exceptions, each exception with its own signature. */}
                   {l.signatures.map((s) => (
-                    <Signed key={s.seq} s={s} />
+                    <Signed key={s.seq} s={s} of="step" />
+                  ))}
+                  {l.exceptions.map((x) => (
+                    <ExceptionBlock key={x.seq} x={x} />
                   ))}
                 </td>
               </tr>

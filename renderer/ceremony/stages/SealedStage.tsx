@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { KEY_CEREMONY } from '../../../core/ceremony-kinds';
+import { annotatedScript, scriptExceptions } from '../../../core/ceremony-kinds/annotated';
 import type { CeremonyPlan } from '../../../core/policy';
 import type { VerifyOk } from '../../../core/transcript';
 import { hrefOf } from '../../app/routes';
@@ -54,6 +55,9 @@ export function SealedStage({ status, plan, onPlan }: Props) {
     if (saved !== null) onPlan(saved);
   }, [saved, onPlan]);
   const firstReading = reading.state === 'reading' && chosen === null;
+  // The exceptions the checked transcript holds, with their step numbers (the annotated script's), so the screen says
+  // what the printed script shows under those steps.
+  const exceptions = useMemo(() => (ok && summaryPlan ? scriptExceptions(annotatedScript(KEY_CEREMONY, summaryPlan, ok)) : []), [ok, summaryPlan]);
   const url = useDownloadUrl(ok && shown ? shown.text : null);
   // One sheet is on the page at a time, so the printer gets the one asked for (rendered before the print starts).
   const [sheet, setSheet] = useState<'summary' | 'annotated'>('summary');
@@ -130,6 +134,11 @@ export function SealedStage({ status, plan, onPlan }: Props) {
                 {t('sealed.chosen', { name: shown.loaded.fileName })}
               </p>
             )}
+            {exceptions.length > 0 ? (
+              <p data-testid="sealed-exceptions" data-count={exceptions.length}>
+                {t('sealed.exceptions', { count: exceptions.length, steps: [...new Set(exceptions.map((x) => x.number))].join(', ') })}
+              </p>
+            ) : null}
           </div>
         ) : null}
         {shown && !ok ? <TranscriptVerdict loaded={shown.loaded} /> : null}
