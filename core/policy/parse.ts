@@ -1,4 +1,5 @@
 import { KeyshardError } from '../errors';
+import { problemMessage } from './problems';
 import { ProblemList } from './text';
 import { validatePlan } from './validate';
 import type {
@@ -26,7 +27,7 @@ export function parsePlan(json: unknown): CeremonyPlan {
     try {
       value = JSON.parse(json);
     } catch {
-      throw new KeyshardError('POLICY_INVALID', 'The plan file is not valid JSON. Open it in an editor, or make the plan again.', { field: '' });
+      throw new KeyshardError('POLICY_INVALID', problemMessage('parse.notJson'), { field: '' });
     }
   }
   const problems = new ProblemList();

@@ -6,6 +6,7 @@
  */
 export const PROBLEM_TEXT = {
   // Reading a plan file (parse.ts)
+  'parse.notJson': 'The plan file is not valid JSON. Open it in an editor, or make the plan again.',
   'parse.notObject': 'must be a JSON object.',
   'parse.unknownField': 'unknown field; remove it or check its spelling (expected {allowed}).',
   'parse.missing': 'is missing; add it.',

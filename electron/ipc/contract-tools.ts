@@ -3,6 +3,7 @@
  * plan. And the removable drives main can see (for a USB custodian's handoff).
  */
 import { z } from 'zod';
+import { PLAN_PROBLEM_CODES } from '../../core/policy';
 import { PlanInputSchema } from './contract-ceremony';
 import { NoRequest, channel, list } from './contract-kit';
 import { MAX_TRANSCRIPT_CHARS } from './contract-recovery';
@@ -61,11 +62,23 @@ const CoalitionAnalysisSchema = z.object({
     }),
   ),
   summary: z.string(),
+  /** The summary's facts, for a screen to say it in its own language (core's SummaryFacts). */
+  summaryFacts: z.object({
+    minimumSize: z.number().nullable(),
+    atLeast: z.number(),
+    atMost: z.number(),
+    count: z.number(),
+    stop: z.enum(['limit', 'work']).nullable(),
+    limit: z.number(),
+    warnings: z.number(),
+    critical: z.number(),
+  }),
 });
 
 const PlanAnalysisSchema = z.object({
   valid: z.boolean(),
-  problems: list(z.object({ field: z.string(), message: z.string() })),
+  /** Each problem with its stable code and data (core/policy/problems.ts), for a screen to say it in its own language. */
+  problems: list(z.object({ field: z.string(), message: z.string(), code: z.enum(PLAN_PROBLEM_CODES), params: z.record(z.string(), z.union([z.string(), z.number()])) })),
   warnings: list(z.object({ kind: z.string(), field: z.string(), custodianId: z.string().optional(), message: z.string() })),
   coalitions: CoalitionAnalysisSchema.nullable(),
 });

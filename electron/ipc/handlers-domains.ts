@@ -4,7 +4,7 @@
  */
 import { basename, isAbsolute, resolve } from 'node:path';
 import { isKeyshardError, KeyshardError } from '../../core/errors';
-import { analyzeCoalitions, parsePlan, planToJson, validatePlan } from '../../core/policy';
+import { analyzeCoalitions, parsePlan, planToJson, validatePlan, type PolicyProblem } from '../../core/policy';
 import { READ_CAPS, readGuardedText } from '../services/fs/guarded-read';
 import { verifyTranscriptText } from '../../core/transcript';
 import { signedSteps } from '../../core/signed-steps';
@@ -147,7 +147,8 @@ export function toolServices(listDrives: (() => Promise<readonly RemovableDrive[
         parsed = parsePlan(plan);
       } catch (e) {
         if (isKeyshardError(e) && e.code === 'POLICY_INVALID') {
-          const problems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as { field: string; message: string }[]) : [{ field: '', message: e.message }];
+          // A file that is not JSON has no list of problems: it is one problem of the whole file.
+          const problems = Array.isArray(e.details?.['problems']) ? (e.details['problems'] as PolicyProblem[]) : [{ field: '', message: e.message, code: 'parse.notJson' as const, params: {} }];
           return { valid: false, problems, warnings: [], coalitions: null };
         }
         throw e;

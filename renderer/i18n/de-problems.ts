@@ -3,6 +3,7 @@ import type { Catalogue } from './catalogue';
 import type { enProblems } from './en-problems';
 
 export const deProblems: { readonly [K in keyof typeof enProblems]: Catalogue[K] } = {
+  'plan.problem.parse.notJson': 'Die Plandatei ist kein gültiges JSON. Öffnen Sie sie in einem Editor oder erstellen Sie den Plan neu.',
   'plan.problem.parse.notObject': 'muss ein JSON-Objekt sein.',
   'plan.problem.parse.unknownField': 'unbekanntes Feld; entfernen Sie es oder prüfen Sie die Schreibweise (erwartet: {allowed}).',
   'plan.problem.parse.missing': 'fehlt; bitte ergänzen.',

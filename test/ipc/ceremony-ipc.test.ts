@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CeremonyRecord } from '../../core/ceremony';
 import { decodeVssPayload, envelopeFromText, wipeEnvelope } from '../../core/envelope';
-import type { CeremonyPlan } from '../../core/policy';
+import type { KeyshardError } from '../../core/errors';
+import { analyzeCoalitions, parsePlan, type CeremonyPlan, type PolicyProblem } from '../../core/policy';
 import { combineMnemonics } from '../../core/slip39/index';
 import { verifyTranscriptText } from '../../core/transcript';
 import { combineShares } from '../../core/vss/index';
@@ -431,5 +432,20 @@ describe('ceremony over IPC: requests are checked before any service runs', () =
     assert.equal(bad.valid, false);
     assert.ok(bad.problems.some((p) => p.field.startsWith('scheme')), JSON.stringify(bad.problems));
     assert.equal(bad.coalitions, null);
+    // The problems' codes and data and the summary's facts cross the contract, for a screen to say them in its own
+    // language (issue 14.8): the same as core gives.
+    let coreProblems: readonly PolicyProblem[] = [];
+    try {
+      parsePlan(JSON.stringify(broken));
+    } catch (e) {
+      coreProblems = (e as KeyshardError).details?.['problems'] as PolicyProblem[];
+    }
+    assert.ok(coreProblems.length > 0 && coreProblems.every((p) => typeof p.code === 'string'));
+    assert.deepEqual(bad.problems, coreProblems);
+    assert.deepEqual(good.coalitions?.summaryFacts, analyzeCoalitions(parsePlan(slip39Plan(k)), { limit: 200 /* main's limit */ }).summaryFacts);
+    assert.equal(good.coalitions?.summaryFacts.minimumSize, 2);
+    // A file that is not JSON has a code too.
+    const notJson = await rig.call('plan:analyze', { plan: '{ not json' });
+    assert.deepEqual(notJson.problems.map((p) => [p.field, p.code]), [['', 'parse.notJson']]);
   });
 });
