@@ -6,6 +6,7 @@
  */
 import type { Dispatch, SetStateAction } from 'react';
 import { FilePicker } from './FilePicker';
+import { FinalHashInput } from './FinalHashInput';
 
 export interface ExtensionFile {
   readonly name: string;
@@ -48,18 +49,7 @@ export function ExtensionFiles({ files, setFiles, label, addLabel, hashLabel, te
       {files.map((x, i) => (
         <label className="stacked" key={x.name + String(i)}>
           {hashLabel(x.name)}
-          <input
-            type="text"
-            value={x.finalHash}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setFiles((xs) => xs.map((y, j) => (j === i ? { ...y, finalHash: v } : y)));
-            }}
-            className="mono"
-            spellCheck={false}
-            autoComplete="off"
-            data-testid={`${testId}-hash-${i + 1}`}
-          />
+          <FinalHashInput value={x.finalHash} onChange={(v) => setFiles((xs) => xs.map((y, j) => (j === i ? { ...y, finalHash: v } : y)))} testId={`${testId}-hash-${i + 1}`} />
         </label>
       ))}
     </div>

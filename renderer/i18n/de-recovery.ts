@@ -92,4 +92,5 @@ export const deRecovery: { readonly [K in keyof typeof enRecovery]: Catalogue[K]
   'camera.what.signatureShare': 'den QR-Code des Signaturanteils eines Unterzeichners',
   'camera.complete.signatureShare': 'Vollständig: Zeigen Sie den Code des Signaturanteils des nächsten Unterzeichners.',
   'camera.mismatch.signing': 'Scannen Sie den Code, den der andere Laptop für diesen Schritt zeigt; decken Sie andere Codes ab.',
+  'finalHash.placeholder': '64 Zeichen oder seine 20 Wörter',
 };

@@ -91,4 +91,6 @@ export const enRecovery = {
   'camera.what.signatureShare': "one signer's signature share QR code",
   'camera.complete.signatureShare': "Complete: show the next signer's signature share code.",
   'camera.mismatch.signing': 'Scan the code the other laptop shows for this step; cover any other code.',
+  // Shown in every final-hash field (FinalHashInput): the hex or its words to read aloud are both taken.
+  'finalHash.placeholder': '64 characters, or its 20 words',
 } as const;

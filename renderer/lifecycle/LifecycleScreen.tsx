@@ -19,8 +19,10 @@ import { ChooseFileButton } from '../components/ChooseFileButton';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
+import { FinalHashInput } from '../components/FinalHashInput';
 import type { ErrorInfo } from '../components/errors';
 import { ScreenTitle, Shell } from '../components/Shell';
+import { SpokenWords } from '../components/SpokenWords';
 import { StepList } from '../components/StepList';
 import { useLanguage } from '../i18n';
 import { CameraInput } from '../recovery/CameraInput';
@@ -152,7 +154,9 @@ export function LifecycleScreen({ kind }: { readonly kind: Kind }) {
       <ScreenTitle>{title}</ScreenTitle>
       {status?.groupFingerprint ? (
         <p data-testid="lifecycle-fingerprint" data-must-see>
-          {w('status.fingerprint')}: <strong className="mono">{status.groupFingerprint.display}</strong>
+          {w('status.fingerprint')}: <strong className="mono">{status.groupFingerprint.display}</strong>{' '}
+          {/* Its words for reading aloud, except while a new share is on screen: there the share must fit the view. */}
+          {view === null ? <SpokenWords hex={status.groupFingerprint.hex} testId="lifecycle-fingerprint-words" what={w('status.fingerprint')} layout="inline" /> : null}
         </p>
       ) : null}
       {body}
@@ -259,7 +263,7 @@ function Setup({ kind, w, busy, onStart, onWitnessFile }: SetupProps) {
       </div>
       <div className="field">
         <label htmlFor="lc-final-hash">{w('setup.finalHash')}</label>
-        <input id="lc-final-hash" type="text" className="mono" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} spellCheck={false} autoComplete="off" data-testid="lifecycle-final-hash" />
+        <FinalHashInput id="lc-final-hash" value={finalHash} onChange={setFinalHash} testId="lifecycle-final-hash" />
       </div>
       {kind === 'extend' ? (
         <>
@@ -613,6 +617,7 @@ function Sealed({ status, w, onDone }: { status: Status; w: W; onDone: () => Pro
           {groups(status.headHash ?? '')}
         </strong>
       </p>
+      <SpokenWords hex={status.headHash ?? ''} testId="lifecycle-final-hash-words" what={w('sealed.finalHash')} />
       <p className="hint" data-testid="lifecycle-transcript-path">
         {w('sealed.path', { path: status.transcriptPath })}
       </p>

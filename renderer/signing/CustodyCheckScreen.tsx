@@ -12,6 +12,7 @@ import { navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
+import { FinalHashInput } from '../components/FinalHashInput';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
 import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, rejected, useShardSource } from '../components/ShardSource';
@@ -98,7 +99,7 @@ export function CustodyCheckScreen() {
               </div>
               <label className="stacked">
                 {w('setup.finalHash')}
-                <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="custody-final-hash" />
+                <FinalHashInput value={finalHash} onChange={setFinalHash} testId="custody-final-hash" />
               </label>
               <ExtensionFiles files={extensions} setFiles={setExtensions} label={w('custody.extensions')} addLabel={w('custody.extension.add')} hashLabel={(name) => w('custody.extension.hash', { name })} testId="custody-extension" />
               {shardSource !== 'typed' ? (
@@ -142,7 +143,8 @@ export function CustodyCheckScreen() {
             <p data-testid="custody-extension-result">{w('custody.result.extension', { ceremony: result.extension.ceremonyId, member: result.extension.member, group: result.extension.group })}</p>
           )}
           <p>
-            {w('custody.shardFingerprint')}: <span className="mono">{groups(result.shardFingerprint.slice(0, 32).toUpperCase())}</span>
+            {w('custody.shardFingerprint')}: <span className="mono">{groups(result.shardFingerprint.slice(0, 32).toUpperCase())}</span>{' '}
+            <SpokenWords hex={result.shardFingerprint} testId="custody-shard-fingerprint-words" what={w('custody.shardFingerprint')} layout="inline" />
           </p>
           <p data-testid="custody-signed">{result.signedBy === null ? w('custody.unsigned') : w('custody.signedBy', { witness: result.signedBy })}</p>
           <p data-must-see>

@@ -14,6 +14,7 @@ import { navigate } from '../app/routes';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ExtensionFiles, type ExtensionFile, extensionsRequest } from '../components/ExtensionFiles';
 import { FilePicker } from '../components/FilePicker';
+import { FinalHashInput } from '../components/FinalHashInput';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
 import { DeviceShardInput, type DeviceShardRequest, ShardSourceToggles, rejected, useShardSource } from '../components/ShardSource';
@@ -96,7 +97,7 @@ export function DrillScreen() {
           </div>
           <label className="stacked">
             {w('setup.finalHash')}
-            <input type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="drill-final-hash" />
+            <FinalHashInput value={finalHash} onChange={setFinalHash} testId="drill-final-hash" />
           </label>
           <ExtensionFiles files={extensions} setFiles={setExtensions} label={w('custody.extensions')} addLabel={w('custody.extension.add')} hashLabel={(name) => w('custody.extension.hash', { name })} testId="drill-extension" />
           <div className="actions">
@@ -108,7 +109,8 @@ export function DrillScreen() {
       ) : outcome === null ? (
         <section data-testid="drill-quorum" data-shards={status.shards.length}>
           <p data-must-see>
-            {w('drill.expected')}: <strong className="mono" data-testid="drill-expected">{groups(status.expectedFingerprint.slice(0, 32).toUpperCase())}</strong>
+            {w('drill.expected')}: <strong className="mono" data-testid="drill-expected">{groups(status.expectedFingerprint.slice(0, 32).toUpperCase())}</strong>{' '}
+            <SpokenWords hex={status.expectedFingerprint} testId="drill-expected-words" what={w('drill.expected')} layout="inline" />
           </p>
           {/* The shards on the left, the witness's act beside them: "Rebuild and compare" stays in a laptop's first view. */}
           <div className="scan-layout">
@@ -176,8 +178,10 @@ export function DrillScreen() {
             {outcome.result === 'verified' ? w('drill.result.verified') : w('drill.result.unverified')}
           </p>
           <p>
-            {w('drill.fingerprint')}: <span className="mono" data-testid="drill-fingerprint">{groups(outcome.fingerprint.slice(0, 32).toUpperCase())}</span>
-            {' · '}
+            {w('drill.fingerprint')}: <span className="mono" data-testid="drill-fingerprint">{groups(outcome.fingerprint.slice(0, 32).toUpperCase())}</span>{' '}
+            <SpokenWords hex={outcome.fingerprint} testId="drill-fingerprint-words" what={w('drill.fingerprint')} layout="inline" />
+          </p>
+          <p>
             {w('drill.expected')}: <span className="mono">{groups(outcome.expectedFingerprint.slice(0, 32).toUpperCase())}</span>
           </p>
           <p data-testid="drill-signed">

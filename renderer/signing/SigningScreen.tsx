@@ -10,6 +10,7 @@ import type { ResponseOf } from '../../electron/ipc/contract';
 import { navigate } from '../app/routes';
 import { QrCode } from '../ceremony/parts/QrCode';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { FinalHashInput } from '../components/FinalHashInput';
 import { FilePicker } from '../components/FilePicker';
 import { ScreenTitle, Shell } from '../components/Shell';
 import { SpokenWords } from '../components/SpokenWords';
@@ -76,7 +77,7 @@ function Setup({ w, busy, onStart }: { w: W; busy: boolean; onStart: (r: { trans
           </div>
           <div className="field">
             <label htmlFor="signing-final-hash">{w('setup.finalHash')}</label>
-            <input id="signing-final-hash" type="text" value={finalHash} onChange={(e) => setFinalHash(e.currentTarget.value)} className="mono" spellCheck={false} autoComplete="off" data-testid="signing-final-hash" />
+            <FinalHashInput id="signing-final-hash" value={finalHash} onChange={setFinalHash} testId="signing-final-hash" />
           </div>
           <WitnessFilesChooser w={w} files={witnesses} onChange={setWitnesses} testId="signing-witness-file" loadedTestId="signing-witnesses-loaded" />
         </div>
@@ -190,8 +191,11 @@ function Step({ status: s, w, main, apply }: RunningProps) {
   const facts = (
     <dl className="facts" data-testid="signing-facts">
       <dt>{w('status.fingerprint')}</dt>
-      <dd className="mono" data-testid="signing-fingerprint">
-        {groups(s.groupFingerprint.slice(0, 32).toUpperCase())}
+      <dd>
+        <span className="mono" data-testid="signing-fingerprint">
+          {groups(s.groupFingerprint.slice(0, 32).toUpperCase())}
+        </span>{' '}
+        <SpokenWords hex={s.groupFingerprint} testId="signing-fingerprint-words" what={w('status.fingerprint')} layout="inline" />
       </dd>
       <dt>{w('status.message')}</dt>
       <dd data-testid="signing-message-shown">{s.messageText ?? groups(s.messageHex)}</dd>
@@ -261,8 +265,12 @@ function Step({ status: s, w, main, apply }: RunningProps) {
             </details>
           </div>
           <div>
-            <p className="mono" data-testid="signing-message-hash" data-must-see>
-              {groups(s.messageHash.slice(0, 32).toUpperCase())}
+            {/* The signers' laptops show the same hash and words: compared aloud before anyone signs. */}
+            <p data-must-see>
+              <span className="mono" data-testid="signing-message-hash">
+                {groups(s.messageHash.slice(0, 32).toUpperCase())}
+              </span>{' '}
+              <SpokenWords hex={s.messageHash} testId="signing-message-hash-words" what={w('status.messageHash')} layout="inline" />
             </p>
             <MainError main={main} />
             <p data-testid="signing-shares-progress">{w('shares.progress', { have: s.answered.length, need: s.committed.length })}</p>

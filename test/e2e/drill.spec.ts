@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { decodeEnvelope, envelopeToText } from '../../core/envelope';
+import { spokenText } from '../../core/read-aloud';
 import { serializeTranscript } from '../../core/transcript';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import { runCli } from '../../electron/cli/main';
@@ -51,10 +52,12 @@ test('a quorum drill: a wrong shard named, the key rebuilt in main, only the fin
   await expect(by(page, 'drill-setup')).toBeVisible();
   await by(page, 'drill-source').setInputFiles(transcriptPath);
   await expect(by(page, 'drill-source-loaded')).toBeVisible();
-  await by(page, 'drill-final-hash').fill(paper(kc.transcript.headHash));
+  // The final hash typed as its 20 words to read aloud (issue 14.2); the fingerprints are shown with theirs.
+  await by(page, 'drill-final-hash').fill(spokenText(kc.transcript.headHash));
   await saveScreens(page, 'drill-setup');
   await by(page, 'drill-start').click();
   await expect(by(page, 'drill-expected')).toHaveText(paper(kc.fingerprint.slice(0, 32)));
+  await expect(by(page, 'drill-expected-words')).toHaveAttribute('data-words', spokenText(kc.fingerprint));
 
   // Another backup's share in bob's wrapping: refused by the record and named, nothing combined.
   const wrong = envelopeToText({ ...decodeEnvelope(kc.shards[1]!), payload: decodeEnvelope(other.shards[1]!).payload });
@@ -81,6 +84,7 @@ test('a quorum drill: a wrong shard named, the key rebuilt in main, only the fin
 
   await expect(by(page, 'drill-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'drill-fingerprint')).toHaveText(paper(kc.fingerprint.slice(0, 32)));
+  await expect(by(page, 'drill-fingerprint-words')).toHaveAttribute('data-words', spokenText(kc.fingerprint));
   await expect(by(page, 'drill-signed')).toContainText('alice, carol');
   await expect(by(page, 'drill-signed')).toContainText('wendy');
   await saveScreens(page, 'drill-result');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { checkKindContent } from '../../core/kind-content';
+import { spokenText } from '../../core/read-aloud';
 import { verifyTranscriptText } from '../../core/transcript';
 import { transcriptEnd } from '../../core/transcript-status';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
@@ -55,7 +56,8 @@ test('refresh shares with a witness: three custodians get new shares of the same
   await expect(page.getByTestId('lifecycle-setup')).toBeVisible();
   await page.getByTestId('lifecycle-source').setInputFiles(source);
   await expect(page.getByTestId('lifecycle-source-loaded')).toBeVisible();
-  await page.getByTestId('lifecycle-final-hash').fill(kc.verified.headHash);
+  // The final hash typed as its 20 words to read aloud (issue 14.2): main takes them as the hash's first 128 bits.
+  await page.getByTestId('lifecycle-final-hash').fill(spokenText(kc.verified.headHash));
   await page.getByTestId('lifecycle-custodians').fill('1 Alice\n2 Bob\n3 Carol');
   // The witness's key file, chosen in main's dialog (answered here); main reads it and answers her id.
   app.backend.answerDialog(app.backend.witnessKeyFile('wendy'));
@@ -66,6 +68,7 @@ test('refresh shares with a witness: three custodians get new shares of the same
   await page.getByTestId('lifecycle-start').click();
   await expect(page.getByTestId('lifecycle-airgap')).toBeVisible();
   await expect(page.getByTestId('lifecycle-fingerprint')).toBeVisible();
+  await expect(page.getByTestId('lifecycle-fingerprint-words')).toHaveAttribute('data-words', spokenText((await lifecycle.status()).groupFingerprint!.hex));
   await saveScreens(page, 'lifecycle-refresh-airgap');
   await page.getByTestId('lifecycle-check-airgap').click();
   // Each catalogue checkpoint with a sign-off waits for the witness: a wrong passphrase is refused and nothing moves.
@@ -140,6 +143,7 @@ test('refresh shares with a witness: three custodians get new shares of the same
   expect(cli.sealed).toBe(true);
   expect(cli.signoffs.filter((x) => x.witnesses.length > 0).map((x) => x.kind)).toEqual(signedKinds);
   await expect(page.getByTestId('lifecycle-final-hash-shown')).toHaveAttribute('data-hash', v.headHash);
+  await expect(page.getByTestId('lifecycle-final-hash-words')).toHaveAttribute('data-words', spokenText(v.headHash));
   // New shares are not the old ones, and no answer but the handoff carried a share.
   for (const [i, s] of fresh.entries()) expect(bytesToHex(s.signingShare)).not.toBe(bytesToHex(kc.deal.shares[i]!.signingShare));
   const secrets = [...kc.deal.shares, ...fresh].map((s) => bytesToHex(s.signingShare));

@@ -17,6 +17,7 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import type { Page } from '@playwright/test';
 import { checkKindSteps } from '../../core/ceremony-kinds/transcript-steps';
 import { decodeEnvelope, envelopeToText } from '../../core/envelope';
+import { spokenText } from '../../core/read-aloud';
 import { checkSigningTranscript } from '../../core/signing/index';
 import { serializeTranscript, verifyTranscriptText, type VerifyOk } from '../../core/transcript';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
@@ -98,6 +99,10 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   await expect(by(coordinator, 'signing-message-shown')).toHaveText('keyshard');
   await expect(by(coordinator, 'signing-steps-witness-keys')).toBeVisible();
   const hash = (await by(coordinator, 'signing-message-hash').textContent()) ?? '';
+  // The key's fingerprint and the message hash, each with its words to read aloud (issue 14.2).
+  const status = coordinatorHost.coordinator.status()!;
+  await expect(by(coordinator, 'signing-fingerprint-words')).toHaveAttribute('data-words', spokenText(status.groupFingerprint));
+  await expect(by(coordinator, 'signing-message-hash-words')).toHaveAttribute('data-words', spokenText(status.messageHash));
   await saveScreens(coordinator, 'signing-commitments');
 
   // Each signer loads their shard (typed from paper) and shows a commitment; the coordinator takes it.
@@ -116,6 +121,8 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
   }
   await by(coordinator, 'signing-make-request').click();
   await expect(by(coordinator, 'signing-request')).toBeVisible();
+  // The hash the signers' laptops compare aloud, with its words, beside the request code.
+  await expect(by(coordinator, 'signing-message-hash-words')).toHaveAttribute('data-words', spokenText(status.messageHash));
   await saveScreens(coordinator, 'signing-request');
   const request = await codeText(coordinator, 'signing-request-text');
 
@@ -125,6 +132,7 @@ test('a coordinator and two signers sign by typed codes; the signature verifies;
     await by(page, 'signer-request-add').click();
     await expect(by(page, 'signer-message')).toHaveText('keyshard');
     await expect(by(page, 'signer-message-hash')).toHaveText(hash);
+    await expect(by(page, 'signer-message-hash-words')).toHaveAttribute('data-words', spokenText(status.messageHash));
     if (i === 0) await saveScreens(page, 'signer-request');
     await by(page, 'signer-sign').click();
     await expect(by(page, 'signer-signed')).toBeVisible();
@@ -183,6 +191,14 @@ test('a signing aborted on the coordinator\'s screen: the abort is recorded and 
   const page = app.page;
   await by(page, 'signing-source').setInputFiles(transcriptPath);
   await by(page, 'signing-message').fill('never signed');
+  // The final hash typed as its 20 words to read aloud (issue 14.2): a word not on the list is named by position...
+  const words = spokenText(kc.transcript.headHash).split(' ');
+  await by(page, 'signing-final-hash').fill([...words.slice(0, 2), 'abcd', ...words.slice(3)].join(' '));
+  await by(page, 'signing-start').click();
+  await expect(by(page, 'signing-error')).toHaveAttribute('data-code', 'READ_ALOUD_WORD');
+  await expect(by(page, 'signing-error-message')).toContainText('Word 3 is');
+  // ...and the right words start the signing against this transcript.
+  await by(page, 'signing-final-hash').fill(words.join(' '));
   await by(page, 'signing-start').click();
   await expect(by(page, 'signing-commitments')).toBeVisible();
   await by(page, 'signing-abort').click();
@@ -216,6 +232,9 @@ test("a custodian's shard checked against the record alone; a witness signs the 
   await by(page, 'custody-witness-sign').click();
   await expect(by(page, 'custody-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'custody-verdict')).toContainText('bob');
+  // The shard's fingerprint with its words: they stand for the 32 digits shown beside them.
+  const shardHex = ((await by(page, 'custody-result').locator('p', { has: by(page, 'custody-shard-fingerprint-words') }).locator('span.mono').first().textContent()) ?? '').replace(/\s/g, '');
+  await expect(by(page, 'custody-shard-fingerprint-words')).toHaveAttribute('data-words', spokenText(shardHex));
   await expect(by(page, 'custody-signed')).toContainText('wendy');
   await saveScreens(page, 'custody-receipt');
   const saved = join(dir, 'custody-transcript.json');
