@@ -61,7 +61,7 @@ import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/
 import { KeyshardError } from './errors';
 import { looksLikeWords, parseSpokenWords } from './read-aloud';
 import type { TranscriptEntry, VerifyOk, WitnessAlgorithm } from './transcript';
-import { transcriptEnd, type TranscriptStatus } from './transcript-status';
+import { paperHashEntry, transcriptEnd, type TranscriptStatus } from './transcript-status';
 import { isCiphersuite } from './vss/ciphersuites';
 import { groupFingerprint } from './vss/group-key';
 
@@ -341,7 +341,8 @@ export function expectedFromTranscript(result: VerifyOk, options: TranscriptTrus
   const finalHash = options.finalHash === undefined ? undefined : parseFinalHashInput(options.finalHash);
   const pins = (options.witnessKeys ?? []).map(parseWitnessKeyFingerprintInput);
   const { fingerprint, splitSeq } = transcriptFingerprint(result);
-  if (finalHash !== undefined && !result.headHash.startsWith(finalHash)) {
+  // The paper's hash may be the seal's (or a later sign-off's) when custody receipts were appended since (transcript-status).
+  if (finalHash !== undefined && !result.headHash.startsWith(finalHash) && paperHashEntry(result, finalHash) === null) {
     const at = result.entries.findIndex((e) => e.hash.startsWith(finalHash));
     throw new KeyshardError(
       'FINAL_HASH_MISMATCH',

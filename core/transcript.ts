@@ -53,6 +53,9 @@
  *   `"unsigned": true` (a plan with witnesses, none of whom signs); then nothing follows it. An `abort` exception
  *   anywhere else, or any other entry after the abort, fails as TRANSCRIPT_FORMAT (a signature over an exception
  *   marked unsigned: TRANSCRIPT_SIGNATURE).
+ * - After the `seal`, only sign-offs and entries of kind `custody-receipt` (data: a witness-signed custody receipt,
+ *   core/custody/receipt.ts) may come. This verifier checks their chain like any entry; whether each receipt holds
+ *   (signature, ceremony, cited final hash at or after the seal, pinned witness) is core/transcript-status's rule.
  * - The file as keyshard writes it (`serializeTranscript`): two-space indentation, `"name": value` with one space,
  *   members in the order above, `data` with sorted keys and JCS string escaping, empty containers as `{}`/`[]`,
  *   "\n" line ends, one final "\n", no byte-order mark. `verifyTranscriptText` insists on this exact layout

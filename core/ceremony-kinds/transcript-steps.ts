@@ -5,8 +5,9 @@
  * a split before the air-gap check) is named at its first wrong entry. Steps a plan leaves out (tokens, witnesses)
  * are not required here, and a step done again (a retried check, the next custodian) may follow later ones: only
  * the first time each step appears is held to the order. After an abort come only the abort's exception and its
- * witness's signature. Pure.
+ * witness's signature. After the seal, custody receipts may be appended (core/transcript-status checks each). Pure.
  */
+import { CUSTODY_RECEIPT_KIND } from '../custody/receipt';
 import { kindOfPlanData } from './registry';
 import type { CeremonyKind } from './types';
 
@@ -43,6 +44,7 @@ export function checkKindSteps(entries: readonly EntryLike[]): KindStepsResult {
   let reachedKind = 'plan';
   /** After the abort: what was recorded since (the abort's exception, its witness's signature). */
   let sinceAbort: EntryLike[] | null = null;
+  let sealed = false;
   for (const e of entries.slice(1)) {
     const abortNote = e.kind === 'exception' && dataMember(e, 'deviation') === 'abort';
     if (sinceAbort !== null) {
@@ -54,7 +56,8 @@ export function checkKindSteps(entries: readonly EntryLike[]): KindStepsResult {
     }
     if (abortNote) return { ok: false, kind, firstBadSeq: e.seq, reason: `Entry ${e.seq} (${shown(e.kind)}) is an abort's exception, but the ceremony was not aborted before it.` };
     if (e.kind === 'abort') sinceAbort = [];
-    if (anyTime.has(e.kind)) continue;
+    if (anyTime.has(e.kind) || (sealed && e.kind === CUSTODY_RECEIPT_KIND)) continue;
+    if (e.kind === 'seal') sealed = true;
     const at = stepIndex.get(e.kind);
     if (at === undefined || e.kind === 'plan') {
       const why = e.kind === 'plan' ? 'a second plan' : `not a step of a ${kind.title.toLowerCase()}`;

@@ -4,3 +4,4 @@ export { checkCustody, checkCustodyOfWords } from './check';
 export type { CustodyCheck, CustodyResult } from './check';
 export { CUSTODY_RECEIPT_FORMAT, CUSTODY_RECEIPT_KIND, custodyReceipt, custodyReceiptDigest, signCustodyReceipt, verifySignedCustodyReceipt } from './receipt';
 export type { CustodyReceipt, SignedCustodyReceipt } from './receipt';
+export { appendCustodyReceipt, type AppendedReceipt } from './append';

@@ -14,13 +14,16 @@ import { citeSlip39Source, withEarlierExtensions } from '../../core/extend/trans
 import { parseFinalHashInput } from '../../core/recovery-trust';
 import type { Transcript, VerifyOk, WitnessSigner } from '../../core/transcript';
 import type { AirGapReport } from '../services/airgap/index';
+import { verifyAgainstPaper } from '../../core/transcript-status';
 import { verifyTranscriptBytes } from './commands/transcript';
 import { readInputFile } from './files';
 
 /** The key ceremony's transcript, verified (its final hash checked when given). */
 export async function verifiedKeyCeremony(path: string, finalHash: string | undefined): Promise<VerifyOk> {
   const expected = finalHash === undefined ? undefined : parseFinalHashInput(finalHash);
-  const v = verifyTranscriptBytes(await readInputFile(path), expected === undefined ? {} : { expectedHeadHash: expected });
+  const bytes = await readInputFile(path);
+  // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+  const v = verifyAgainstPaper((o) => verifyTranscriptBytes(bytes, o), expected).result;
   if (!v.ok) throw new KeyshardError(v.code, `${path}: ${v.reason}`, { firstBadSeq: v.firstBadSeq });
   return v;
 }

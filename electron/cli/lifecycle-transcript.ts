@@ -15,12 +15,15 @@ import type { Transcript, WitnessSigner } from '../../core/transcript';
 import type { Ciphersuite, VssDeal, VssShare } from '../../core/vss/index';
 import type { AirGapReport } from '../services/airgap/index';
 import { readInputFile } from './files';
+import { verifyAgainstPaper } from '../../core/transcript-status';
 import { verifyTranscriptBytes } from './commands/transcript';
 
 /** The source transcript, verified (and its final hash checked when given) and cited; its commitments must be the input's. */
 export async function citedSource(path: string, finalHash: string | undefined, commitments: readonly Uint8Array[]): Promise<SourceRef> {
   const expected = finalHash === undefined ? undefined : parseFinalHashInput(finalHash);
-  const v = verifyTranscriptBytes(await readInputFile(path), expected === undefined ? {} : { expectedHeadHash: expected });
+  const bytes = await readInputFile(path);
+  // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+  const v = verifyAgainstPaper((o) => verifyTranscriptBytes(bytes, o), expected).result;
   if (!v.ok) throw new KeyshardError(v.code, `${path}: ${v.reason}`, { firstBadSeq: v.firstBadSeq });
   const source = citeSource(v);
   checkSourceCommitments(source, commitments);

@@ -3,6 +3,7 @@
  * the entries of a broken file, as far as they can be read, so the screen can show where the chain breaks.
  */
 import { verifyTranscriptText, type VerifyResult } from '../../core/transcript';
+import { verifyAgainstPaper } from '../../core/transcript-status';
 import { isCeremonyStep } from '../../core/step-names';
 import { looksLikeWords, parseSpokenWords } from '../../core/read-aloud';
 
@@ -82,7 +83,7 @@ export function verifyText(fileName: string, text: string, expectedHeadHash?: st
     // Its 20 words to read aloud: they stand for the first 32 digits (core/read-aloud), enough to tell the ending.
     try {
       const prefix = parseSpokenWords(expectedHeadHash, 'final hash');
-      return { fileName, result: verifyTranscriptText(text, { expectedHeadHash: prefix }), rows: entryRows(text), finalHash: expectedHeadHash };
+      return { fileName, result: verifyAgainstPaper((o) => verifyTranscriptText(text, o), prefix).result, rows: entryRows(text), finalHash: expectedHeadHash };
     } catch (e) {
       const finalHashProblem = e instanceof Error ? e.message : 'These words cannot be read as a final hash.';
       return { fileName, result: verifyTranscriptText(text, {}), rows: entryRows(text), finalHashProblem };
@@ -90,7 +91,8 @@ export function verifyText(fileName: string, text: string, expectedHeadHash?: st
   }
   // Typed from paper: groups and spaces are fine.
   const head = expectedHeadHash?.replace(/[\s:-]+/g, '').toLowerCase();
-  const result = verifyTranscriptText(text, head ? { expectedHeadHash: head } : {});
+  // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+  const result = verifyAgainstPaper((o) => verifyTranscriptText(text, o), head || undefined).result;
   return { fileName, result, rows: entryRows(text), ...(head ? { finalHash: head } : {}) };
 }
 

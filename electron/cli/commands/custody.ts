@@ -1,5 +1,5 @@
 /**
- * `keyshard custody check` and `keyshard custody drill` (issue 17.1).
+ * `keyshard custody check`, `keyshard custody drill` and `keyshard custody append` (issue 17.1).
  *
  * check: one custodian's shard against the ceremony's transcript alone (core/custody/check.ts): no other shard, no key
  * rebuilt. Prints a receipt; `--witness-key FILE` has a witness sign it (their encrypted key file, opened with their
@@ -7,13 +7,16 @@
  *
  * drill: a quorum rebuilds the key in memory (exactly as `keyshard recover` does, which this runs without --reveal or
  * --out), and only the public fingerprint is shown, compared with the transcript's; the key is wiped.
+ *
+ * append: a signed receipt becomes a custody-receipt entry after the transcript's seal, written to a new file
+ * (core/custody/append.ts; core/transcript-status checks it whenever the transcript is read).
  */
 import { KeyshardError } from '../../../core/errors';
-import { checkCustody, checkCustodyOfWords, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
+import { appendCustodyReceipt, checkCustody, checkCustodyOfWords, custodyReceipt, signCustodyReceipt, type CustodyReceipt, type SignedCustodyReceipt } from '../../../core/custody/index';
 import { shortDisplay, transcriptFingerprint, witnessKeyFingerprint } from '../../../core/recovery-trust';
 import { custodyCheckTranscript } from '../../../core/custody/transcript';
 import { drillTranscript } from '../../../core/drill/transcript';
-import { MAX_TRANSCRIPT_BYTES, serializeTranscript, type Transcript, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
+import { MAX_TRANSCRIPT_BYTES, TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, serializeTranscript, type Transcript, type VerifyOk, type WitnessSigner } from '../../../core/transcript';
 import { type ParsedArgs, parseArgs, requireValue } from '../args';
 import type { CliCommand } from '../command';
 import { readInputFile, writeNewFile } from '../files';
@@ -316,7 +319,61 @@ export function createCustodyCommands(overrides: Partial<CustodyCliDeps> = {}): 
       return 0;
     },
   };
-  return [check, drill];
+  const append: CliCommand = {
+    group: 'custody',
+    action: 'append',
+    summary: "append a witness-signed custody receipt to the sealed key ceremony transcript, as a new file",
+    help: [
+      'Usage: keyshard custody append --transcript FILE --receipt RECEIPT --out NEW [--json]',
+      '',
+      "Appends the receipt a witness signed at a custody check (custody check --witness-key ... --out RECEIPT) to the",
+      "key ceremony's sealed transcript, as an entry of kind custody-receipt after the seal, and writes the result to",
+      'NEW (a new file: the sealed original stays as it is). The receipt is appended only when it holds: its signature',
+      "verifies, it is this ceremony's, the final hash it was checked against is this transcript's at or after its seal,",
+      'and its witness is one the plan pins (when the plan pins witness keys). The final hash on the paper record still',
+      'verifies the new file: keyshard transcript verify NEW --final-hash HASH.',
+      '',
+      'Options:',
+      '  --transcript FILE    the sealed key ceremony transcript (verified first)',
+      '  --receipt RECEIPT    the signed receipt JSON: {"receipt":{...},"witness":{"id","algorithm","publicKey"},"signature"}',
+      '  --out NEW            where to write the transcript with the receipt appended (a new file)',
+      '  --json               {"file","entry","sealSeq","headHash"}',
+      '',
+      'Exit 0 when appended; exit 1 with TRANSCRIPT_UNSEALED, TRANSCRIPT_SIGNATURE (the receipt\'s signature or witness',
+      'key does not hold), CUSTODY_OTHER_CEREMONY (another ceremony\'s receipt, or one checked against another transcript),',
+      'or the code of a file that cannot be read or written.',
+    ].join('\n'),
+    options: { values: ['transcript', 'receipt', 'out'], booleans: ['json'] },
+    async run(args, io) {
+      const transcriptPath = requireValue(args, 'transcript');
+      const receiptPath = requireValue(args, 'receipt');
+      const out = requireValue(args, 'out');
+      const v = await verifiedTranscript(transcriptPath);
+      let signed: unknown;
+      try {
+        signed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await readInputFile(receiptPath)));
+      } catch (e) {
+        if (e instanceof KeyshardError) throw e;
+        throw new KeyshardError('INVALID_ARGUMENT', `The receipt ${receiptPath} is not JSON: give the file custody check --out wrote with --witness-key.`);
+      }
+      const file: Transcript = { format: TRANSCRIPT_FORMAT_NAME, version: TRANSCRIPT_VERSION, ceremonyId: v.ceremonyId, entries: v.entries };
+      const appended = appendCustodyReceipt(file, signed, deps.now);
+      await writeNewFile(out, serializeTranscript(appended.transcript), 'the transcript with the receipt');
+      io.stdout(
+        args.booleans.get('json') === true
+          ? `${JSON.stringify({ file: out, entry: appended.seq, sealSeq: appended.sealSeq, headHash: appended.headHash })}\n`
+          : [
+              `Custody receipt appended as entry ${appended.seq} (custody-receipt), after the seal (entry ${appended.sealSeq}).`,
+              `Written to ${out}; the original ${transcriptPath} is unchanged.`,
+              `New final hash: ${appended.headHash}`,
+              "The paper record's final hash still verifies it: keyshard transcript verify NEW --final-hash HASH.",
+              '',
+            ].join('\n'),
+      );
+      return 0;
+    },
+  };
+  return [check, drill, append];
 
   /** --words: the shares on standard input (and any shard files), checked against the record, then combined. */
   async function drillWords(args: ParsedArgs, io: CliIo, transcriptPath: string) {

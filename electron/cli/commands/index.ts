@@ -49,6 +49,7 @@ export const commands: readonly CliCommandLike[] = [
   recover('recover', '', "recover the key from a quorum of shard files, and say how it knows it is the ceremony's key"),
   custody('custody', 'check', "check one custodian's shard against the ceremony transcript alone (no other shard, no key rebuilt)"),
   custody('custody', 'drill', "quorum drill: rebuild the key in memory from a quorum's shards, show only its fingerprint against the transcript's, wipe it"),
+  custody('custody', 'append', 'append a witness-signed custody receipt to the sealed key ceremony transcript, as a new file'),
   transcript('transcript', 'verify', 'check a ceremony transcript: links, witness signatures, seal, pinned witness keys'),
   hsm('hsm', 'list', 'list PKCS#11 slots and tokens, and what each token can do for keyshard'),
   hsm('hsm', 'store', 'store a shard on a token as a private data object (one shard per ceremony per token)'),

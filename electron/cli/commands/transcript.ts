@@ -21,7 +21,7 @@ import {
 } from '../../../core/recovery-trust';
 import { spokenText } from '../../../core/read-aloud';
 import { MAX_TRANSCRIPT_BYTES, verifyTranscriptText } from '../../../core/transcript';
-import { transcriptEnd, type TranscriptEnd } from '../../../core/transcript-status';
+import { paperHashEntry, transcriptEnd, verifyAgainstPaper, type TranscriptEnd } from '../../../core/transcript-status';
 import type { VerifyOk, VerifyResult, VerifyTextOptions } from '../../../core/transcript';
 import type { CliCommand } from '../command';
 import type { CliIo } from '../io';
@@ -179,6 +179,7 @@ function humanSummary(
   trust: ReturnType<typeof fingerprintTrust>,
   finalHashGiven: boolean,
   pinsGiven: boolean,
+  paper: ReturnType<typeof paperHashEntry> = null,
 ): string {
   const signersOf = new Map(result.signoffs.map((s) => [s.seq, s.witnesses.map((w) => w.id)]));
   const kindWidth = Math.max(...result.entries.map((e) => e.kind.length), 4);
@@ -187,7 +188,7 @@ function humanSummary(
   const what = kind.id === 'key-ceremony' ? '' : ` (${kind.title})`;
   const lines = [
     end.status === 'sealed'
-      ? `Transcript of ceremony "${result.ceremonyId}"${what}: ${result.entries.length} entries; every link and signature holds. Sealed at entry ${end.sealSeq}.`
+      ? `Transcript of ceremony "${result.ceremonyId}"${what}: ${result.entries.length} entries; every link and signature holds. Sealed at entry ${end.sealSeq}${end.receiptsAfterSeal === 0 ? '' : `, with ${end.receiptsAfterSeal} custody receipt${end.receiptsAfterSeal === 1 ? '' : 's'} after the seal`}.`
       : `Transcript of ceremony "${result.ceremonyId}"${what}: ${result.entries.length} entries, NOT SEALED${end.status === 'aborted' ? ' (ABORTED)' : ''}: ${end.why ?? ''} ` +
         'The links and signatures of these entries hold, but it is not a finished ceremony\'s record.',
     result.witnessesPinned
@@ -218,7 +219,9 @@ function humanSummary(
   }
   lines.push('', ...(kind.id === 'refresh' || kind.id === 'repair' ? lifecycleLines(result) : kind.id === 'extend' ? extendLines(result) : trustLines(trust)), '', `Final hash: ${result.headHash}`, `  in words: ${spokenText(result.headHash)}`);
   lines.push(
-    finalHashGiven
+    paper !== null
+      ? `The final hash given with --final-hash is entry ${paper.seq}'s (the paper record's); after it come only ${paper.appended} sign-off or custody receipt entr${paper.appended === 1 ? 'y' : 'ies'} appended since (${paper.receipts} receipt${paper.receipts === 1 ? '' : 's'}), each checked.`
+      : finalHashGiven
       ? 'It matches the final hash given with --final-hash.'
       : 'Compare it with the final hash on the paper record (or pass it with --final-hash): a transcript cut short after its last entry still links.',
     '',
@@ -278,11 +281,9 @@ export const transcriptVerifyCommand: CliCommand = {
       }
     }
     const bytes = await readTranscriptFile(path);
-    const options: VerifyTextOptions = {
-      exactLayout: args.booleans.get('ignore-layout') !== true,
-      ...(finalHash === undefined ? {} : { expectedHeadHash: finalHash }),
-    };
-    const result = verifyTranscriptBytes(bytes, options);
+    const exactLayout = args.booleans.get('ignore-layout') !== true;
+    // The paper's hash may be the seal's (or a later sign-off's) with custody receipts appended since.
+    const { result, paper } = verifyAgainstPaper((o) => verifyTranscriptBytes(bytes, { ...o, exactLayout }), finalHash);
     if (!result.ok) {
       throw new KeyshardError(result.code, result.reason, { firstBadSeq: result.firstBadSeq, ...(result.entryCount === undefined ? {} : { entries: result.entryCount }) });
     }
@@ -296,6 +297,9 @@ export const transcriptVerifyCommand: CliCommand = {
     if (!content.ok) throw new KeyshardError('TRANSCRIPT_TAMPERED', content.reason, { firstBadSeq: content.firstBadSeq, entries: result.entries.length });
     // Sealed as core/ceremony replays it: the seal with its required sign-offs, only sign-offs after it, no abort.
     const end = transcriptEnd(result);
+    if (end.brokenSeq !== null && end.brokenCode !== null) {
+      throw new KeyshardError(end.brokenCode, `${end.why ?? ''}`, { firstBadSeq: end.brokenSeq, entries: result.entries.length });
+    }
     const sealed = end.status === 'sealed';
     if (!sealed && args.booleans.get('allow-unsealed') !== true) {
       const last = result.entries[result.entries.length - 1]!;
@@ -327,6 +331,8 @@ export const transcriptVerifyCommand: CliCommand = {
         sealed,
         status: end.status,
         finalHashMatches: finalHash === undefined ? null : true,
+        finalHashEntry: paper === null ? null : paper.seq,
+        receiptsAfterSeal: end.receiptsAfterSeal,
         witnessesPinned: result.witnessesPinned,
         witnessKeys: signingKeys(all),
         signoffs: result.signoffs.map((step) => ({
@@ -340,7 +346,7 @@ export const transcriptVerifyCommand: CliCommand = {
       io.stdout(`${JSON.stringify(out)}\n`);
       return 0;
     }
-    io.stdout(humanSummary(steps.kind, result, end, all, trust, finalHash !== undefined, pins.length > 0));
+    io.stdout(humanSummary(steps.kind, result, end, all, trust, finalHash !== undefined, pins.length > 0, paper));
     return 0;
   },
 };

@@ -18,6 +18,7 @@ import { decodeEnvelope, encodeEnvelope, wipeEnvelope, type Envelope } from '../
 import { KeyshardError } from '../../../core/errors';
 import { parsePlan, planDigest, reachesQuorum, type CeremonyPlan } from '../../../core/policy';
 import { verifyTranscriptText, type TranscriptEntry } from '../../../core/transcript';
+import { verifyAgainstPaper } from '../../../core/transcript-status';
 import type { HsmPort } from '../hsm/types';
 import type { KeyStretcher } from '../kdf/index';
 import { identityMatching } from './secret-kinds';
@@ -71,7 +72,8 @@ interface CeremonyFacts {
 
 /** Verifies the transcript and reads what recovery needs from it. */
 export function ceremonyFacts(plan: CeremonyPlan, transcriptText: string, expectedHeadHash?: string): CeremonyFacts {
-  const v = verifyTranscriptText(transcriptText, expectedHeadHash === undefined ? {} : { expectedHeadHash });
+  // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+  const v = verifyAgainstPaper((o) => verifyTranscriptText(transcriptText, o), expectedHeadHash).result;
   if (!v.ok) {
     throw new KeyshardError(v.code, `The ceremony's transcript does not verify (${v.reason}), so its fingerprint cannot be trusted for recovery. Use an intact copy of the transcript.`, {
       firstBadSeq: v.firstBadSeq,

@@ -24,6 +24,7 @@ import { planQrFrames, planTexts } from '../../../core/qr/index';
 import { parseFinalHashInput } from '../../../core/recovery-trust';
 import { encodeShareAscii } from '../../../core/slip39/share';
 import { MAX_TRANSCRIPT_BYTES, type VerifyOk, verifyTranscriptText } from '../../../core/transcript';
+import { verifyAgainstPaper } from '../../../core/transcript-status';
 import { loadWitnessKey } from '../ceremony/steps/witness-keys';
 import { createWitnessRegistry } from '../ceremony/witness-registry';
 import type { LifecycleConfirmRequest, LifecycleCustodian, LifecycleHandoffView, LifecycleServiceDeps, LifecycleSignOffRequest, LifecycleStatus } from '../lifecycle/types';
@@ -148,7 +149,8 @@ export function createExtendService(deps: Omit<LifecycleServiceDeps, 'random'> &
       throw new KeyshardError('INVALID_ARGUMENT', 'Give the sealed transcript of the key ceremony that split this SLIP-39 backup.');
     }
     const expected = r.finalHash === undefined || r.finalHash.trim() === '' ? undefined : parseFinalHashInput(r.finalHash);
-    const v = verifyTranscriptText(r.sourceTranscript, expected === undefined ? {} : { expectedHeadHash: expected });
+    // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+    const v = verifyAgainstPaper((o) => verifyTranscriptText(r.sourceTranscript, o), expected).result;
     if (!v.ok) throw new KeyshardError(v.code, v.reason, { firstBadSeq: v.firstBadSeq });
     const witnessIds = [...(r.witnessIds ?? [])];
     const keys = witnessIds.map((id) => {

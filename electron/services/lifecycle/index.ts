@@ -35,6 +35,7 @@ import { checkSourceCommitments, citeSource } from '../../../core/lifecycle/tran
 import { planQrFrames, planTexts } from '../../../core/qr/index';
 import { parseFinalHashInput } from '../../../core/recovery-trust';
 import { MAX_TRANSCRIPT_BYTES, verifyTranscriptText } from '../../../core/transcript';
+import { verifyAgainstPaper } from '../../../core/transcript-status';
 import { groupFingerprint, type Ciphersuite, type VssShare } from '../../../core/vss/index';
 import { loadWitnessKey } from '../ceremony/steps/witness-keys';
 import { createWitnessRegistry } from '../ceremony/witness-registry';
@@ -174,7 +175,8 @@ export function createLifecycleService(deps: LifecycleServiceDeps): LifecycleSer
     }
     checkCustodians(r.custodians);
     const expected = r.finalHash === undefined || r.finalHash.trim() === '' ? undefined : parseFinalHashInput(r.finalHash);
-    const v = verifyTranscriptText(r.sourceTranscript, expected === undefined ? {} : { expectedHeadHash: expected });
+    // The paper's hash still holds for a transcript given sign-offs or custody receipts after its seal since.
+    const v = verifyAgainstPaper((o) => verifyTranscriptText(r.sourceTranscript, o), expected).result;
     if (!v.ok) throw new KeyshardError(v.code, v.reason, { firstBadSeq: v.firstBadSeq });
     const source = citeSource(v);
     // The ciphersuite chosen must fit the group key the transcript records (a point of that curve).
