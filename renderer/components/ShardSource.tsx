@@ -29,16 +29,19 @@ export function DeviceShardInput({
   source,
   busy,
   ceremonyId = null,
+  primary = true,
   onSubmit,
 }: {
   source: ShardSourceKind;
   busy: boolean;
   ceremonyId?: string | null;
+  /** false once the screen's next action is elsewhere (a shard read and held): no stick file is then drawn as primary. */
+  primary?: boolean;
   onSubmit: (request: DeviceShardRequest) => Promise<SubmitResult>;
 }) {
   // The inputs build only device requests; the recovery screen's wider type is theirs.
   const submit = (request: ShardRequest): Promise<SubmitResult> => onSubmit(request as DeviceShardRequest);
-  if (source === 'usb') return <UsbInput busy={busy} onSubmit={submit} />;
+  if (source === 'usb') return <UsbInput busy={busy} primary={primary} onSubmit={submit} />;
   if (source === 'token') return <TokenInput busy={busy} ceremonyId={ceremonyId} onSubmit={submit} />;
   return null;
 }

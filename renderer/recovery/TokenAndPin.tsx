@@ -9,7 +9,8 @@ import { ModuleChooser, PinField, pinErrorNote, TokenPicker, tokenName, tokensOf
 import type { TokenChoice } from './api';
 import type { SubmitResult } from './outcome';
 
-const PIN_CODES = new Set(['HSM_PIN_INCORRECT', 'HSM_PIN_LOCKED']);
+/** Refusals about the PIN itself: the PIN field takes the focus again (no error panel takes it). */
+export const PIN_CODES: ReadonlySet<string> = new Set(['HSM_PIN_INCORRECT', 'HSM_PIN_LOCKED']);
 
 interface Props {
   /** The question above the tokens. */

@@ -18,6 +18,8 @@ import { TokenAndPin } from './TokenAndPin';
 interface Props {
   readonly onSubmit: (request: ShardRequest, origin: ShardOrigin) => Promise<SubmitResult>;
   readonly busy: boolean;
+  /** false: the screen's own next action is its one primary (a shard already read and held), no file is drawn as one. */
+  readonly primary?: boolean;
 }
 
 const PROTECTION_TEXT = {
@@ -50,7 +52,7 @@ export function fileOwner(f: DriveShardFile): string {
   return `${name} · ${f.share === null ? tNow('usbIn.place', { n }) : tNow('usbIn.placeShare', { n, share: f.share })}`;
 }
 
-export function UsbInput({ onSubmit, busy }: Props) {
+export function UsbInput({ onSubmit, busy, primary = true }: Props) {
   const [drives, setDrives] = useState<readonly Drive[] | null>(null);
   const [drivesError, setDrivesError] = useState<ErrorInfo | null>(null);
   const [drive, setDrive] = useState<Drive | null>(null);
@@ -207,7 +209,7 @@ export function UsbInput({ onSubmit, busy }: Props) {
                       // One primary action: the first file not yet added (none while a file's key is asked below).
                       <button
                         type="button"
-                        className={file === null && all.find((g) => g.ceremony !== 'other' && !g.inHand) === f ? 'button small' : 'button small secondary'}
+                        className={primary && file === null && all.find((g) => g.ceremony !== 'other' && !g.inHand) === f ? 'button small' : 'button small secondary'}
                         disabled={blocked || busy}
                         onClick={() => open(f)}
                         data-testid="usb-file-open"

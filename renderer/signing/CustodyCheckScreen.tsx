@@ -109,7 +109,8 @@ export function CustodyCheckScreen() {
                       {w(held.source === 'usb' ? 'custody.held.usb' : 'custody.held.token', { custodian: held.custodianLabel, n: held.custodianIndex + 1 })}
                     </p>
                   )}
-                  <DeviceShardInput source={shardSource} busy={main.busy} onSubmit={readDevice} />
+                  {/* Once a shard is held the witness's check is the next thing to do: the only primary (issue 14.5). */}
+                  <DeviceShardInput source={shardSource} busy={main.busy} primary={held === null} onSubmit={readDevice} />
                 </>
               ) : camera ? (
                 <CameraInput onShard={(scanned) => void check(undefined, scanned)} />

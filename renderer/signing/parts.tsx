@@ -13,6 +13,7 @@ import { useLanguage, useT } from '../i18n';
 import { stepLabel } from '../i18n/steps';
 import { CameraInput, type CameraSubject } from '../recovery/CameraInput';
 import type { ShardProblem } from '../recovery/outcome';
+import { PIN_CODES } from '../recovery/TokenAndPin';
 import { signingWord, type SigningWordKey } from './words';
 import './signing.css';
 
@@ -32,9 +33,15 @@ export function useMain(w: W) {
   const [error, setError] = useState<{ title: string; info: ErrorInfo; focus: boolean } | null>(null);
   const t = useT();
   const call = useCallback(
-    // `refused`: main's refusal also goes to the part that asked (a device input reacts to its code and details, and
-    // keeps the focus where it puts it unless `panelFocus` says the panel takes it).
-    async <K extends ChannelName>(channel: K, request: RequestOf<K>, refused?: (e: ShardProblem) => void, panelFocus = refused === undefined): Promise<ResponseOf<K> | null> => {
+    // `refused`: main's refusal also goes to the part that asked (a device input reacts to its code and details).
+    // `panelFocus`: whether the error panel takes the focus; by default it does, except for a PIN refusal a device
+    // input answers itself (its PIN field takes the focus again).
+    async <K extends ChannelName>(
+      channel: K,
+      request: RequestOf<K>,
+      refused?: (e: ShardProblem) => void,
+      panelFocus: boolean | ((e: ShardProblem) => boolean) = refused === undefined ? true : (e) => !PIN_CODES.has(e.code),
+    ): Promise<ResponseOf<K> | null> => {
       setBusy(true);
       setError(null);
       try {
@@ -42,8 +49,9 @@ export function useMain(w: W) {
         if (!r.ok) {
           // A code of another step here is not a shard shown with others (the app-wide QR_MISMATCH advice).
           const todo = r.error.code === 'QR_MISMATCH' ? t('camera.mismatch.signing') : todoFor(r.error.code);
-          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo }, focus: panelFocus });
-          refused?.({ code: r.error.code, message: r.error.message, details: r.error.details });
+          const problem: ShardProblem = { code: r.error.code, message: r.error.message, details: r.error.details };
+          setError({ title: w('problem'), info: { code: r.error.code, message: r.error.message, todo }, focus: typeof panelFocus === 'function' ? panelFocus(problem) : panelFocus });
+          refused?.(problem);
           return null;
         }
         return r.value as ResponseOf<K>;

@@ -103,6 +103,8 @@ test("custody check of Bob's shard read off his USB stick (age): a wrong key is 
   // Another age identity: refused by main, the key step stays open for the right one, nothing is held.
   await r.openUsbFile(1, strangerKey);
   await expect(by(page, 'custody-error')).toContainText('ENVELOPE_DECRYPT');
+  // Not a PIN problem: the error panel takes the focus, as other refusals do.
+  await expect(by(page, 'custody-error')).toBeFocused();
   await expect(by(page, 'key-step')).toBeVisible();
   await expect(by(page, 'custody-held')).toHaveCount(0);
 
@@ -111,9 +113,12 @@ test("custody check of Bob's shard read off his USB stick (age): a wrong key is 
   await by(page, 'open-shard-file').click();
   await expect(by(page, 'custody-held')).toContainText('bob');
   await expect(by(page, 'custody-error')).toHaveCount(0);
+  // The witness's check is ready (its key chosen above, the passphrase typed): it is now the screen's one primary
+  // action, and no stick file beside it is drawn as one (the screen checks count enabled primaries).
+  await by(page, 'custody-witness-passphrase').fill(witnessPassphrase('wendy'));
+  await expect(by(page, 'custody-witness-sign')).toBeEnabled();
   await saveScreens(page, 'custody-check-usb');
 
-  await by(page, 'custody-witness-passphrase').fill(witnessPassphrase('wendy'));
   await by(page, 'custody-witness-sign').click();
   await expect(by(page, 'custody-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'custody-verdict')).toContainText('bob');
@@ -141,6 +146,7 @@ test("custody check of Carol's shard read off her PKCS#11 token: a wrong PIN emp
   await expect(by(page, 'custody-error')).toContainText('HSM_PIN_INCORRECT');
   await expect(by(page, 'token-pin')).toHaveValue('');
   await expect(by(page, 'token-pin')).toBeFocused();
+  await expect(by(page, 'custody-error')).not.toBeFocused();
   await expect(by(page, 'custody-held')).toHaveCount(0);
   await saveScreens(page, 'custody-check-token-wrong-pin');
 
@@ -191,4 +197,37 @@ test("a quorum drill with Alice's shard read off her stick and Carol's off her t
   await expect(by(page, 'drill-result')).toHaveAttribute('data-result', 'verified');
   await expect(by(page, 'drill-signed')).toContainText('alice, carol');
   expectNoAnswerContains(app, [PIN, WRONG_PIN, shards[0]!.replace(/\s+/g, ' ').slice(0, 60)]);
+});
+
+test("a signer's laptop reads Bob's share off his stick: a pulled stick is refused and the error panel takes the focus", async ({ launch }) => {
+  backend = createCeremonyBackend();
+  const stick = backend.drive('BOB');
+  writeFileSync(join(stick, shardFileName(kc.ceremonyId, 1, '.txt')), shards[1]!);
+  const app = await launch({ backend, deps: { signing: signingHostOf(backend) } });
+  const { page } = app;
+  const r = new RecoveryPage(page);
+  await app.open('signer');
+  await expect(by(page, 'signer-load')).toBeVisible();
+  await by(page, 'signer-usb-toggle').click();
+  await expect(by(page, 'signer-shard-text')).toHaveCount(0);
+  await r.chooseDrive('BOB');
+  await expect(by(page, 'usb-file-open')).toBeEnabled();
+
+  // Pulled after the listing: main refuses the read (not a PIN problem), an error panel saying so takes the focus.
+  backend.unplug('BOB');
+  await by(page, 'usb-file-open').click();
+  await expect(by(page, 'signer-error')).toHaveAttribute('data-code', 'USB_REMOVED');
+  await expect(page.locator('.error-panel:focus')).toHaveAttribute('data-code', 'USB_REMOVED');
+  await expect(by(page, 'signer-loaded')).toHaveCount(0);
+
+  backend.drive('BOB');
+  await by(page, 'usb-drives-again').click();
+  await r.chooseDrive('BOB');
+  await r.openUsbFile(1);
+  await expect(by(page, 'signer-loaded')).toContainText('bob');
+  await expect(by(page, 'signer-error')).toHaveCount(0);
+  await saveScreens(page, 'signer-loaded-usb');
+  await by(page, 'signer-commit').click();
+  await expect(by(page, 'signer-committed')).toBeVisible();
+  expectNoAnswerContains(app, [shards[1]!.replace(/\s+/g, ' ').slice(0, 60)]);
 });
