@@ -310,6 +310,8 @@ test('a ceremony in German from the plan to the seal: entropy, split, handoffs, 
   await c.expectStage('sealed');
   await expect(page.getByTestId('screen-title')).toHaveText(de['sealed.title']);
   await expect(page.getByTestId('transcript-ok')).toContainText(de['sealed.ok']);
+  // The air-gap override is the ceremony's one exception: the sealed screen says so, with its step number, in German.
+  await expect(page.getByTestId('sealed-exceptions')).toHaveText(/^Diese Zeremonie hatte 1 Ausnahme, bei Schritt \d+\. Das kommentierte Skript/);
   await saveScreens(page, 'ceremony-sealed-de');
 
   // The annotated script printed from the German sealed screen, saved to look at (annotated-script-de-p<N>). Its own
