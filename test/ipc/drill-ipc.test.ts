@@ -3,7 +3,6 @@
 // fingerprint comes back; the drill's transcript, saved through custody:save-transcript, verifies through the CLI's
 // entry point (runCli: keyshard transcript verify). No answer and no transcript holds a share.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { decodeEnvelope, decodeSlip39Payload, decodeVssPayload, envelopeToText } from '../../core/envelope';
 import { serializeTranscript } from '../../core/transcript';
 import { transcriptCommands } from '../../electron/cli/commands/transcript';
-import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
-import type { FilePurpose } from '../../electron/ipc/contract-tools';
-import { dialogStub } from './dialog-stub';
-import { createSigningHost } from '../../electron/ipc/handlers-signing';
-import { createCameraGate } from '../../electron/main/permissions';
+import { signingLaptop as laptop } from './signing-laptop';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { runCommands } from '../helpers/cli';
 import { custodyCeremony } from '../helpers/custody-fixture';
@@ -24,28 +19,6 @@ import { custodyCeremony } from '../helpers/custody-fixture';
 const PASSPHRASE = 'correct horse battery';
 const dir = mkdtempSync(join(tmpdir(), 'ks-drill-ipc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[]; choose: (purpose: FilePurpose, path: string) => Promise<string> } {
-  const dialog = dialogStub();
-  const handlers: IpcHandlers = createIpcHandlers({
-    chooseFile: dialog.chooseFile,
-    appInfo: () => ({ name: 'keyshard', version: '0', platform: 'linux', arch: 'x64', production: true }),
-    checkAirGap: async () => ({ ok: true, interfaces: [], radios: [], problems: [], sources: ['os'], checkedAt: new Date().toISOString() }),
-    camera: createCameraGate(),
-    signing: createSigningHost({ clock: () => new Date(), random: (n) => new Uint8Array(randomBytes(n)) }),
-  });
-  const answers: string[] = [];
-  return {
-    answers,
-    choose: (purpose, path) => dialog.choose(handlers, purpose, path),
-    async call(channel, request) {
-      const r = await (handlers as unknown as Record<string, (q: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>>)[channel]!(request);
-      answers.push(JSON.stringify(r));
-      if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
-      return r.value;
-    },
-  };
-}
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {

@@ -3,7 +3,6 @@
 // The signature verifies with plain noble; a replayed commitment and a second signature with the same nonces are
 // refused with their codes; no answer carries share material; the transcript verifies and a changed one fails.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,38 +12,12 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { decodeEnvelope, envelopeToText } from '../../core/envelope';
 import { decodeVssPayload } from '../../core/envelope-payload';
 import { serializeTranscript, verifyTranscriptText } from '../../core/transcript';
-import { createIpcHandlers, type IpcHandlers } from '../../electron/ipc/handlers';
-import type { FilePurpose } from '../../electron/ipc/contract-tools';
-import { dialogStub } from './dialog-stub';
-import { createSigningHost } from '../../electron/ipc/handlers-signing';
-import { createCameraGate } from '../../electron/main/permissions';
+import { signingLaptop as laptop } from './signing-laptop';
 import { sealWitnessKeySync } from '../../electron/services/witness/key-file';
 import { custodyCeremony } from '../helpers/custody-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'ks-signing-ipc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function laptop(): { call: (channel: string, request?: unknown) => Promise<unknown>; answers: string[]; choose: (purpose: FilePurpose, path: string) => Promise<string> } {
-  const dialog = dialogStub();
-  const handlers: IpcHandlers = createIpcHandlers({
-    chooseFile: dialog.chooseFile,
-    appInfo: () => ({ name: 'keyshard', version: '0', platform: 'linux', arch: 'x64', production: true }),
-    checkAirGap: async () => ({ ok: true, interfaces: [], radios: [], problems: [], sources: ['os'], checkedAt: new Date().toISOString() }),
-    camera: createCameraGate(),
-    signing: createSigningHost({ clock: () => new Date(), random: (n) => new Uint8Array(randomBytes(n)) }),
-  });
-  const answers: string[] = [];
-  return {
-    answers,
-    choose: (purpose, path) => dialog.choose(handlers, purpose, path),
-    async call(channel, request) {
-      const r = (await (handlers as unknown as Record<string, (q: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>>)[channel]!(request));
-      answers.push(JSON.stringify(r));
-      if (!r.ok) throw Object.assign(new Error(r.error!.code), { code: r.error!.code });
-      return r.value;
-    },
-  };
-}
 
 async function code(p: Promise<unknown>): Promise<string> {
   try {
