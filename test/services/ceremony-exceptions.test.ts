@@ -15,7 +15,7 @@ import { transcriptCommands } from '../../electron/cli/commands/transcript';
 import type { CliIo } from '../../electron/cli/io';
 import { runCli } from '../../electron/cli/main';
 import { createCeremonyService } from '../../electron/services/ceremony/index';
-import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shown, shownShards, signPending, slip39Plan, unwitnessedPlan, WITNESSES } from './ceremony-harness';
+import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shown, shownShards, signPending, slip39Plan, toHandoffs, unwitnessedPlan, WITNESSES } from './ceremony-harness';
 
 after(cleanTemps);
 
@@ -39,14 +39,7 @@ test('a failed confirmation is recorded as a signed exception before the retry; 
   const s = r.service;
   await s.registerWitnessSigner(WITNESSES.wendy);
   await s.start({ plan });
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
+  await toHandoffs(s);
 
   const views = new Map<string, Awaited<ReturnType<typeof s.handoff>>>();
   for (const c of plan.custodians) {
@@ -141,14 +134,7 @@ test('the verifier refuses an exception without its witness signature, at an unk
   const s = r.service;
   await s.registerWitnessSigner(WITNESSES.wendy);
   await s.start({ plan });
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
+  await toHandoffs(s);
   const view = await s.handoff({ custodianId: 'alice' });
   const words = (shown(view.shards[0]!).words ?? []).slice().reverse();
   await assert.rejects(s.confirm({ custodianId: 'alice', method: 'type-back', responses: [given({ words: words.join(' ') })] }), { code: 'CONFIRM_MISMATCH' });

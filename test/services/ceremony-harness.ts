@@ -208,6 +208,18 @@ export async function signPending(service: CeremonyService, acts: Readonly<Recor
   }
 }
 
+/** From a started ceremony to its handoffs: the air-gap check, entropy, generation and split, each step signed off. */
+export async function toHandoffs(s: CeremonyService): Promise<void> {
+  await s.checkAirGap();
+  await signPending(s);
+  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
+  await signPending(s);
+  await s.generate();
+  await signPending(s);
+  await s.split();
+  await signPending(s);
+}
+
 /** A shown shard's text forms, as the window makes them from the bytes main sends (words, KS1 text, QR frames). */
 export function shown(s: { readonly envelope: Uint8Array; readonly qrOptions: QrFrameOptions }): ShardDisplay {
   return shardDisplay(s.envelope, s.qrOptions);

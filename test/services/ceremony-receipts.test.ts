@@ -12,23 +12,12 @@ import { KEY_CEREMONY } from '../../core/ceremony-kinds';
 import { annotatedScript, annotatedScriptMismatch, annotatedScriptText } from '../../core/ceremony-kinds/annotated';
 import { verifyTranscriptText } from '../../core/transcript';
 import type { CeremonyService, HandoffView } from '../../electron/services/ceremony/index';
-import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shownShards, signPending, slip39Plan, unwitnessedPlan, WITNESSES, type Keys } from './ceremony-harness';
+import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shownShards, signPending, slip39Plan, toHandoffs, unwitnessedPlan, WITNESSES, type Keys } from './ceremony-harness';
 import type { CeremonyPlan } from '../../core/policy';
 
 after(cleanTemps);
 
 const LEFT = 'Bob had to leave for the airport with his drive before it was sealed; he seals it at home on camera.';
-
-async function toHandoffs(s: CeremonyService): Promise<void> {
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
-}
 
 async function handOver(s: CeremonyService, plan: CeremonyPlan, k: Keys | null, id: string): Promise<HandoffView> {
   const c = plan.custodians.find((x) => x.id === id)!;

@@ -14,7 +14,7 @@ import { KEY_CEREMONY } from '../../core/ceremony-kinds';
 import { annotatedScript, annotatedScriptMismatch } from '../../core/ceremony-kinds/annotated';
 import { verifyTranscriptText } from '../../core/transcript';
 import { faultyStretcher } from '../helpers/faulty-stretcher';
-import { cleanTemps, custodianKeys, methodFor, openingKeyFor, responseFor, rig, signPending, slip39Plan, unwitnessedPlan, WITNESSES } from './ceremony-harness';
+import { cleanTemps, custodianKeys, methodFor, openingKeyFor, responseFor, rig, signPending, slip39Plan, toHandoffs, unwitnessedPlan, WITNESSES } from './ceremony-harness';
 
 after(cleanTemps);
 
@@ -30,14 +30,7 @@ test('a test recovery after a failed one waits for a signed step-repeated except
   const s = r.service;
   await s.registerWitnessSigner(WITNESSES.wendy);
   await s.start({ plan });
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
+  await toHandoffs(s);
   for (const c of plan.custodians) {
     const view = await s.handoff({ custodianId: c.id });
     const key = openingKeyFor(plan, c.id, k);
@@ -119,14 +112,7 @@ test("printing a custodian's paper again waits for a signed step-repeated except
   const s = r.service;
   await s.registerWitnessSigner(WITNESSES.wendy);
   await s.start({ plan });
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
+  await toHandoffs(s);
 
   // Nothing on screen yet: nothing to print.
   await assert.rejects(s.printPaper({ custodianId: 'alice' }), { code: 'CEREMONY_TRANSITION' });
