@@ -20,6 +20,7 @@ import type { CeremonyHsm } from '../../electron/services/ceremony/types';
 import { allZero } from '../services/ceremony-harness';
 import { nodeRandom, shardText, shareOfText, tickingClock, vssKeyCeremony } from '../helpers/lifecycle-fixture';
 import { closeOpenedPorts, makeSoftHsm, SOFTHSM_MODULE, storeShardsOnToken, type SoftHsm } from './softhsm';
+import { rejectsWithCode as rejects } from '../helpers/rejects-code';
 
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
@@ -66,17 +67,6 @@ function watchedHsm(inner: CeremonyHsm, read: Envelope[]): CeremonyHsm {
       });
     },
   };
-}
-
-async function rejects(p: Promise<unknown>, code: string): Promise<KeyshardError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof KeyshardError, `expected a KeyshardError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  return assert.fail(`expected ${code}, but it succeeded`);
 }
 
 describe('lifecycle quorum shares from PKCS#11 tokens', () => {

@@ -41,6 +41,7 @@ import { slip39Backup, vssBackup } from '../services/recovery-fixtures';
 import { groupFingerprint } from '../../core/vss/index';
 import { dealEnvelopes } from './fixtures';
 import { closeOpenedPorts, makeSoftHsm, openSoftHsmPort, SOFTHSM_MODULE, storeShardsOnToken, tokenHeldPlan, type SoftHsm } from './softhsm';
+import { rejectsWithCode as rejects } from '../helpers/rejects-code';
 
 /** PINs that cannot turn up by chance in hex, base64 or JSON, so "the PIN is nowhere" means something. */
 const PIN = 'Pin-7q!Kx';
@@ -154,18 +155,6 @@ async function tokenCeremony(hsm: HsmHost): Promise<{ transcriptText: string; fi
 
 /** Stores envelopes on a token through its own login (a set-up step, as another ceremony would have done). */
 const storeOn = (label: string, envelopes: readonly Envelope[]): Promise<void> => storeShardsOnToken(label, PIN, envelopes);
-
-/** Awaits a promise that must reject with a KeyshardError of this code; returns the error. */
-async function rejects(p: Promise<unknown>, code: string): Promise<KeyshardError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof KeyshardError, `expected a KeyshardError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  return assert.fail(`expected ${code}, but it succeeded`);
-}
 
 type SessionFaults = {
   keyProtection?: (real: HsmSession, label: string) => Promise<KeyProtectionReport>;

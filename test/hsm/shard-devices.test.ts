@@ -30,6 +30,7 @@ import type { RemovableDrive } from '../../electron/services/usb/types';
 import { custodyCeremony, type CustodyCeremony } from '../helpers/custody-fixture';
 import { allZero } from '../services/ceremony-harness';
 import { closeOpenedPorts, makeSoftHsm, SOFTHSM_MODULE, storeShardsOnToken, type SoftHsm } from './softhsm';
+import { rejectsWithCode as rejects } from '../helpers/rejects-code';
 
 const PIN = 'Pin-7q!Kx';
 const WRONG_PIN = 'Wrong-3z?Vv';
@@ -44,17 +45,6 @@ afterEach(async () => {
   env = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function rejects(p: Promise<unknown>, code: string): Promise<KeyshardError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof KeyshardError, `expected a KeyshardError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  return assert.fail(`expected ${code}, but it succeeded`);
-}
 
 interface Rig {
   readonly kc: CustodyCeremony;
