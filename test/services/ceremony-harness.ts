@@ -14,7 +14,7 @@ import type { CeremonyPlan, KeyCurve, SecretPlan } from '../../core/policy';
 import type { QrFrameOptions } from '../../core/qr/index';
 import { givenBackBytes, shardDisplay, type GivenBackText, type ShardDisplay } from '../../core/shard-display';
 import type { Pbkdf2 } from '../../core/slip39/index';
-import { softwareEd25519Signer, type WitnessSigner } from '../../core/transcript';
+import { softwareEd25519Signer, verifyTranscriptText, type WitnessSigner } from '../../core/transcript';
 import { createCeremonyService, type CeremonyService, type CeremonyServiceDeps, type HandoffView, type ShardResponse } from '../../electron/services/ceremony/index';
 import { generateAgeIdentity, generateOpenPgpKey, type OpeningKey } from '../../electron/services/protection/index';
 import { createSecretStore, type SecretStore } from '../../electron/services/secrets/index';
@@ -218,6 +218,18 @@ export async function toHandoffs(s: CeremonyService): Promise<void> {
   await signPending(s);
   await s.split();
   await signPending(s);
+}
+
+/** After the test recovery: destroys the secret and seals, each step signed off; the sealed transcript must verify. */
+export async function sealAndVerify(s: CeremonyService, dir: string): Promise<Extract<ReturnType<typeof verifyTranscriptText>, { ok: true }>> {
+  await s.destroy({ confirmed: true });
+  await signPending(s);
+  await s.seal();
+  await signPending(s);
+  assert.equal((await s.status()).phase, 'sealed');
+  const v = verifyTranscriptText(readFileSync(join(dir, 'transcript.json'), 'utf8'));
+  assert.ok(v.ok, v.ok ? '' : v.reason);
+  return v;
 }
 
 /** A shown shard's text forms, as the window makes them from the bytes main sends (words, KS1 text, QR frames). */
