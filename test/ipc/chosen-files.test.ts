@@ -94,8 +94,22 @@ describe('files only from main’s dialog', () => {
 
   it('every request field that names a file is confined: the contract has no path field outside the table (folders and drives apart)', () => {
     // Confined by their own services: ceremony folders (only main's folder dialog or its own root), drives (only those
-    // usb:list-drives lists; extend:add-share refuses drive files), and hsm:list-tokens (only the module in use or one main suggests).
-    const ownRules = new Set(['ceremony:start', 'ceremony:resume', 'ceremony:handoff', 'recovery:add-shard', 'recovery:drive-shards', 'lifecycle:add-share', 'extend:add-share', 'hsm:list-tokens']);
+    // usb:list-drives lists; extend:add-share refuses drive files; the signer, the drill and the custody check read a
+    // drive's shard file through recovery's readDeviceEnvelope, as recovery does), and hsm:list-tokens (only the module in
+    // use or one main suggests).
+    const ownRules = new Set([
+      'ceremony:start',
+      'ceremony:resume',
+      'ceremony:handoff',
+      'recovery:add-shard',
+      'recovery:drive-shards',
+      'lifecycle:add-share',
+      'extend:add-share',
+      'signer:load-shard',
+      'custody:read-shard',
+      'custody:drill-add-shard',
+      'hsm:list-tokens',
+    ]);
     const pathKey = /path|dir$|mountPoint/i;
     const keysOf = (node: unknown, out: Set<string>): Set<string> => {
       if (Array.isArray(node)) for (const n of node) keysOf(n, out);
