@@ -147,7 +147,7 @@ function Body({ s, w, main, apply }: { s: Status; w: W; main: ReturnType<typeof 
           <dd data-must-see>
             <span className="mono" data-testid="signer-message-hash">
               {groups(s.request.messageHash.slice(0, 32).toUpperCase())}
-            </span>
+            </span>{' '}
             <SpokenWords hex={s.request.messageHash} testId="signer-message-hash-words" what={w('status.messageHash')} layout="inline" />
           </dd>
         </dl>
