@@ -12,6 +12,7 @@ import { EnvelopeScheme, encodeEnvelope, encodeSlip39Payload, envelopeTextBytes,
 import { KeyshardError } from '../../core/errors';
 import {
   dropEarlyOpenPgpHelpers,
+  generateAgeIdentity,
   generateOpenPgpKey,
   openProtected,
   openProtectedBytes,
@@ -67,6 +68,25 @@ describe('OpenPGP in a helper process', () => {
     assert.equal(await openProtected(file.data, key), expected);
     assert.equal(rec.started.length, 2);
     assert.deepEqual(await Promise.all(rec.exits), [0, 0], 'each helper exits by itself once it answered');
+  });
+
+  it('an age shard file is encrypted in a helper too (the age library keeps an unwiped copy of the plaintext); it opens in main', async () => {
+    const rec = recording();
+    useOpenPgpLauncher(rec.launcher);
+    const identity = await generateAgeIdentity();
+    const text = shardText();
+    const expected = new TextDecoder().decode(text).trim();
+    const file = await protectShardText(text, { kind: 'age', recipient: identity.recipient });
+    assert.equal(rec.started.length, 1, 'age encryption ran in a helper');
+    assert.match(rec.started[0]!, /openpgp-child\.ts$/);
+    const armored = new TextDecoder().decode(file.data);
+    assert.match(armored, /^-----BEGIN AGE ENCRYPTED FILE-----/);
+    assert.ok(!armored.includes(expected.slice(3, 30)), 'no plaintext in the file');
+    assert.equal(new TextDecoder().decode(text).trim(), expected, "the caller's bytes are left alone");
+    const opened = await openProtectedBytes(file.data, { kind: 'age', identity: identity.identity });
+    assert.equal(new TextDecoder().decode(opened), expected);
+    assert.equal(rec.started.length, 1, 'age files are opened in main (its chunks are wiped there)');
+    assert.deepEqual(await Promise.all(rec.exits), [0], 'the helper exits by itself once it answered');
   });
 
   it("the helper's refusals come back typed: a wrong key, a wrong passphrase, a key that is not a public key", async () => {

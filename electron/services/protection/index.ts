@@ -9,10 +9,10 @@
 import { envelopeFromText } from '../../../core/envelope';
 import type { Envelope } from '../../../core/envelope';
 import { KeyshardError } from '../../../core/errors';
-import { decryptAgeToBytes, encryptToAgeRecipient, looksLikeAge } from './age';
+import { decryptAgeToBytes, looksLikeAge } from './age';
 import { decryptFailed, plaintextToString } from './errors';
 import { decryptOpenPgpToBytes, looksLikeOpenPgp } from './openpgp';
-import { decryptOpenPgpOutside, encryptOpenPgpOutside } from './openpgp-process';
+import { decryptOpenPgpOutside, encryptAgeOutside, encryptOpenPgpOutside } from './openpgp-process';
 import { SEAL_FILE_EXTENSION, looksLikeTokenSealed, openWithTokenToBytes, protectWithTokenKey } from './pkcs11';
 import type { SealedShardOpener } from './pkcs11';
 
@@ -103,7 +103,8 @@ export async function protectShardText(text: Uint8Array, protection: Protection)
         keep = true;
         return { kind: 'none', data: plaintext, fileExtension: '.txt' };
       case 'age':
-        return { kind: 'age', data: ascii(await encryptToAgeRecipient(plaintext, protection.recipient)), fileExtension: '.age' };
+        // In the helper process too: the age library keeps an unwiped copy of the plaintext (openpgp-child.ts).
+        return { kind: 'age', data: ascii(await encryptAgeOutside(plaintext, protection.recipient)), fileExtension: '.age' };
       case 'openpgp':
         // In a helper process: openpgp.js leaves copies of the plaintext that main could not wipe (openpgp-process.ts).
         return { kind: 'openpgp', data: ascii(await encryptOpenPgpOutside(plaintext, protection.publicKeyArmored)), fileExtension: '.asc' };

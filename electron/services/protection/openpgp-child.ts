@@ -11,11 +11,17 @@
  * Nothing is logged: a failure goes back as a KeyshardError's code and message, which never hold the plaintext.
  */
 import { KeyshardError } from '../../../core/errors';
+import { encryptToAgeRecipient } from './age';
 import { decryptOpenPgpToBytes, encryptToOpenPgpKey } from './openpgp';
 
+/**
+ * age encryption of a shard runs here too: the age library copies the plaintext into a 64 KiB chunk buffer of its own
+ * (age-encryption 0.3.1, dist/stream.js encryptSTREAM's plaintextBuffer) that it never wipes and main cannot reach.
+ */
 export type OpenPgpRequest =
   | { readonly op: 'encrypt'; readonly publicKeyArmored: string }
-  | { readonly op: 'decrypt'; readonly privateKeyArmored: string; readonly passphrase?: string };
+  | { readonly op: 'decrypt'; readonly privateKeyArmored: string; readonly passphrase?: string }
+  | { readonly op: 'age-encrypt'; readonly recipient: string };
 
 async function answer(input: Buffer): Promise<Buffer> {
   try {
@@ -23,6 +29,7 @@ async function answer(input: Buffer): Promise<Buffer> {
     const header = JSON.parse(input.subarray(4, 4 + headerLength).toString('utf8')) as OpenPgpRequest;
     const payload = input.subarray(4 + headerLength);
     if (header.op === 'encrypt') return Buffer.concat([Buffer.of(0), Buffer.from(await encryptToOpenPgpKey(payload, header.publicKeyArmored), 'ascii')]);
+    if (header.op === 'age-encrypt') return Buffer.concat([Buffer.of(0), Buffer.from(await encryptToAgeRecipient(payload, header.recipient), 'ascii')]);
     if (header.op === 'decrypt') return Buffer.concat([Buffer.of(0), await decryptOpenPgpToBytes(payload, header.privateKeyArmored, header.passphrase)]);
     throw new KeyshardError('INTERNAL', 'The OpenPGP helper got a request it does not know. Report it.');
   } catch (e) {

@@ -188,6 +188,12 @@ export async function encryptOpenPgpOutside(plaintext: Uint8Array, publicKeyArmo
   return new TextDecoder().decode(data);
 }
 
+/** encryptToAgeRecipient in the helper (the age library's unwiped chunk buffer dies with it): the armored file. */
+export async function encryptAgeOutside(plaintext: Uint8Array, recipient: string): Promise<string> {
+  const data = await answered({ op: 'age-encrypt', recipient }, plaintext);
+  return new TextDecoder().decode(data);
+}
+
 /** decryptOpenPgpToBytes in the helper: the plaintext bytes, which the caller wipes. */
 export async function decryptOpenPgpOutside(data: string | Uint8Array, privateKeyArmored: string, passphrase?: string): Promise<Uint8Array> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
