@@ -5,14 +5,11 @@
  * listed apart, each saying what it signs.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { KEY_CEREMONY } from '../../core/ceremony-kinds';
 import { annotatedScript, annotatedScriptMismatch, annotatedScriptText, scriptExceptions } from '../../core/ceremony-kinds/annotated';
 import { kindIn } from '../../core/ceremony-kinds/language';
-import { verifyTranscriptText } from '../../core/transcript';
-import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, shown, shownShards, signPending, slip39Plan, WITNESSES } from './ceremony-harness';
+import { cleanTemps, custodianKeys, given, methodFor, openingKeyFor, responseFor, rig, sealAndVerify, shown, shownShards, signPending, slip39Plan, toHandoffs, WITNESSES } from './ceremony-harness';
 
 after(cleanTemps);
 
@@ -25,14 +22,7 @@ test('bag serials on the handoff and receipt lines, a shard without a bag only r
   const s = r.service;
   await s.registerWitnessSigner(WITNESSES.wendy);
   await s.start({ plan });
-  await s.checkAirGap();
-  await signPending(s);
-  await s.gatherEntropy({ diceRolls: '3 1 4 1 5 2 6 5 3 5' });
-  await signPending(s);
-  await s.generate();
-  await signPending(s);
-  await s.split();
-  await signPending(s);
+  await toHandoffs(s);
 
   const views = new Map<string, Awaited<ReturnType<typeof s.handoff>>>();
   for (const c of plan.custodians) {
@@ -53,13 +43,8 @@ test('bag serials on the handoff and receipt lines, a shard without a bag only r
   }
   await s.testRecovery({ responses: ['alice', 'carol'].map((id) => ({ custodianId: id, shards: shownShards(views.get(id)!).map((sh) => given({ text: sh.envelopeText }, 'read')) })) });
   await signPending(s);
-  await s.destroy({ confirmed: true });
-  await signPending(s);
-  await s.seal();
-  await signPending(s);
 
-  const v = verifyTranscriptText(readFileSync(join(r.dir, 'transcript.json'), 'utf8'));
-  assert.ok(v.ok, v.ok ? '' : v.reason);
+  const v = await sealAndVerify(s, r.dir);
   const script = annotatedScript(KEY_CEREMONY, plan, v);
   assert.equal(annotatedScriptMismatch(script, v.entries), null);
   const line = (step: string, who: string) => script.lines.find((l) => l.stepId === step && l.custodianId === who)!;
